@@ -1,0 +1,16 @@
+"""The `inquiry-tui` command line (DESIGN.md section 4): thin, parse -> service -> print.
+
+Non-TUI commands never import textual: the TUI is imported only when it is opened.
+"""
+
+from __future__ import annotations
+
+from inquiry_tui.cli.root import app
+from inquiry_tui.cli import accounts, catalog, db, seed, settings  # noqa: F401,E402  (register commands)
+
+
+def main() -> None:
+    app(prog_name="inquiry-tui")
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,66 @@
+"""`init` and `account add|list|deactivate|away`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from inquiry_tui.cli.root import app, echo_rows, state
+from inquiry_tui.config import os_login
+from inquiry_tui.services import accounts
+
+account_app = typer.Typer(help="Accounts: the main account (admin) and salespeople.", no_args_is_help=True)
+app.add_typer(account_app, name="account")
+
+
+@app.command()
+def init(
+    admin: Annotated[str | None, typer.Option(help="Login of the main account (default: your OS login).")] = None,
+    name: Annotated[str, typer.Option(help="Display name of the main account.")] = "Main account",
+) -> None:
+    """Create a store with its main account (admin)."""
+    login = admin or os_login()
+    info = accounts.init_company(state.system(), login, name)
+    typer.echo(f"initialised; main account {info.login} ({info.name})")
+
+
+@account_app.command("add")
+def add(
+    login: str,
+    name: Annotated[str, typer.Option("--name", help="Display name.")],
+    role: Annotated[str, typer.Option(help="sales | admin")] = "sales",
+) -> None:
+    """Add an account (admin only)."""
+    info = accounts.add_account(state.ctx(), login, name, role)
+    typer.echo(f"added {info.role} {info.login} ({info.name})")
+
+
+@account_app.command("list")
+def list_() -> None:
+    """List accounts with their open inquiries."""
+    rows = accounts.list_accounts(state.ctx())
+    echo_rows(
+        [[a.login, a.name, a.role, "active" if a.active else "inactive", "away" if a.away else "", str(a.open_inquiries)] for a in rows],
+        ["LOGIN", "NAME", "ROLE", "STATE", "AWAY", "OPEN"],
+    )
+
+
+@account_app.command("deactivate")
+def deactivate(
+    login: str,
+    successor: Annotated[str, typer.Option("--successor", help="Who takes over inquiries, buyers, products, countries.")],
+) -> None:
+    """Deactivate an account; its successor takes over its open work (admin only)."""
+    r = accounts.deactivate(state.ctx(), login, successor)
+    typer.echo(
+        f"deactivated {r.login}; {r.successor} took over {r.inquiries} open inquiries, {r.buyers} buyers, "
+        f"{r.products} products, {r.countries} countries"
+    )
+
+
+@account_app.command("away")
+def away(login: str, off: Annotated[bool, typer.Option("--off", help="Back from away.")] = False) -> None:
+    """Mark an account away (or back with --off)."""
+    info = accounts.set_away(state.ctx(), login, not off)
+    typer.echo(f"{info.login} is {'away' if info.away else 'back'}")

@@ -1,0 +1,32 @@
+"""`seed --sample | --inquiries N --seed S`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from inquiry_tui.cli.root import app, fail, state
+from inquiry_tui.services import seed as seed_service
+
+
+@app.command()
+def seed(
+    sample: Annotated[bool, typer.Option("--sample", help="Load the sample LED-lighting exporter.")] = False,
+    inquiries: Annotated[int | None, typer.Option("--inquiries", help="Generate N synthetic inquiries.")] = None,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed of the generator.")] = 1,
+) -> None:
+    """Fill an initialised store with the sample company or synthetic data."""
+    if sample == (inquiries is not None):
+        fail("give exactly one of --sample or --inquiries N")
+    if inquiries is not None and inquiries < 1:
+        fail("--inquiries must be at least 1")
+    ctx = state.ctx()
+    if sample:
+        _, result = seed_service.seed_sample(ctx)
+    else:
+        _, result = seed_service.seed_synthetic(ctx, inquiries or 0, seed_value)
+    typer.echo(
+        f"seeded {result.inquiries} inquiries, {result.messages} messages, {result.buyers} buyers "
+        f"in {result.seconds:.1f} s"
+    )

@@ -1,0 +1,1 @@
+"""Pure rules and value objects: no textual, typer, sqlmodel or sqlalchemy imports."""

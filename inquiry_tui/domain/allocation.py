@@ -1,0 +1,144 @@
+"""The routing decision for one arriving inquiry: who owns it, by which rule, and why.
+
+`route(settings, facts)` applies DESIGN.md section 3, steps 1-5, to facts the caller has
+already looked up (owners, active logins, the persisted rotation turn). It does no I/O.
+
+Rule names (the `rule` column of the allocation record):
+
+- ``sticky``          the buyer already has an active owner and sticky is on.
+- ``product``         mode product; the inquired product has an active owner.
+- ``region``          mode region; the buyer's country has an active owner.
+- ``company_contact`` no active product/country owner (or a company-level inquiry): the
+                      company contact, or the main account when the contact is inactive.
+- ``rotation``        steps 1-2 gave the main account and master rotation moved the
+                      arrival to the next active rotation member.
+- ``main_account``    a chat (``tm``) while "chats follow rules" is off: it lands with the
+                      main account without consulting steps 1-2.
+
+Choices where the contract is silent:
+
+- The main account counts as active even if the caller left it out of ``active_logins``.
+- Rotation applies to *any* step 1-2 result that is the main account, including a sticky
+  buyer owned by the main account (seed 004: the main account's inquiries are handed out
+  in turn). The main account may itself be a rotation member and then takes its turn.
+- Rotation on but no active member: the arrival stays with the main account and keeps the
+  rule of step 1-2 (e.g. ``company_contact``); the reason says rotation found no one.
+- Chats while "chats follow rules" is off land with the main account (``main_account``)
+  and are still rotated when rotation and "master chats follow rotation" are both on:
+  the two switches are independent, as in the marketplace's settings page.
+- Chats that follow rules but with "chats follow rotation" off are never rotated.
+- The turn: the member after ``rotation_last`` in list order, wrapping and skipping
+  inactive ones; if ``rotation_last`` is not (or no longer) a member, the first active
+  member. Over consecutive rotated arrivals with a fixed active set, member counts differ
+  by at most one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inquiry_tui.domain.settings import AllocationSettings
+
+CHANNELS = frozenset({"inquiry", "tm", "email", "rfq"})
+CHAT = "tm"
+RULES = ("sticky", "product", "region", "company_contact", "rotation", "main_account")
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What the caller knows about one arrival, looked up before routing."""
+
+    channel: str  # "inquiry" | "tm" | "email" | "rfq"   ("tm" = chat)
+    main_login: str  # the main account (role admin); always active
+    company_contact: str  # settings.company_contact or main; an inactive one falls back to main
+    active_logins: frozenset[str]
+    buyer_owner: str | None  # current owner of the buyer, if any
+    product_owner: str | None  # owner of the inquired product; None if unowned or company-level
+    country_owner: str | None  # owner of the buyer's country, if any
+    rotation_last: str | None  # login that received the last rotation turn (persisted by the caller)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome: the owner, the rule that chose them, one readable line, the turn to persist."""
+
+    owner: str
+    rule: str  # one of RULES
+    reason: str
+    rotation_last: str | None  # persist this; unchanged when no rotation turn was used
+
+
+def next_rotation_member(members: tuple[str, ...], active: frozenset[str], last: str | None) -> str | None:
+    """The active member after `last` in list order (wrapping), or None when no member is active.
+
+    If `last` is not a member, the turn starts at the first member. `last` itself is the
+    final candidate, so a single active member receives every turn.
+    """
+    n = len(members)
+    if n == 0:
+        return None
+    try:
+        start = members.index(last) + 1 if last is not None else 0
+    except ValueError:
+        start = 0
+    for i in range(n):
+        candidate = members[(start + i) % n]
+        if candidate in active:
+            return candidate
+    return None
+
+
+def route(settings: AllocationSettings, facts: RoutingFacts) -> Decision:
+    """Decide the owner of one arrival (DESIGN.md section 3, steps 1-5)."""
+    if facts.channel not in CHANNELS:
+        raise ValueError(f"unknown channel {facts.channel!r}; expected one of {sorted(CHANNELS)}")
+    main = facts.main_login
+    active = facts.active_logins
+    is_chat = facts.channel == CHAT
+    if is_chat and not settings.chats_follow_rules:
+        owner, rule, reason = main, "main_account", "chat lands with the main account (chats do not follow rules)"
+        may_rotate = settings.rotation_includes_chats
+    else:
+        owner, rule, reason = _rules(settings, facts)
+        may_rotate = not is_chat or settings.rotation_includes_chats
+
+    if owner != main or not settings.rotation:
+        return Decision(owner, rule, reason, facts.rotation_last)
+    if not may_rotate:
+        return Decision(owner, rule, f"{reason}; chats do not follow rotation", facts.rotation_last)
+
+    # The main account is active by definition, so it takes its turn if it is listed.
+    rotation_active = active if main in active else active | {main}
+    turn = next_rotation_member(settings.rotation_members, rotation_active, facts.rotation_last)
+    if turn is None:
+        return Decision(owner, rule, f"{reason}; no active rotation member, stays with {main}", facts.rotation_last)
+    return Decision(turn, "rotation", f"{reason}; rotated to {turn} (rotation)", turn)
+
+
+def _is_active(login: str | None, facts: RoutingFacts) -> bool:
+    # The main account is always active, whatever the caller's set says.
+    return login is not None and (login == facts.main_login or login in facts.active_logins)
+
+
+def _rules(settings: AllocationSettings, facts: RoutingFacts) -> tuple[str, str, str]:
+    """Steps 1-2: sticky, then product or region, then the company contact."""
+    if settings.sticky and _is_active(facts.buyer_owner, facts):
+        owner = facts.buyer_owner
+        return owner, "sticky", f"buyer already owned by {owner} (sticky)"  # type: ignore[return-value]
+
+    if settings.mode == "product":
+        owner = facts.product_owner
+        if _is_active(owner, facts):
+            return owner, "product", f"product owned by {owner} (product)"  # type: ignore[return-value]
+        why = "company-level or unowned product" if owner is None else f"product owner {owner} is inactive"
+    else:
+        owner = facts.country_owner
+        if _is_active(owner, facts):
+            return owner, "region", f"buyer's country owned by {owner} (region)"  # type: ignore[return-value]
+        why = "buyer's country has no owner" if owner is None else f"country owner {owner} is inactive"
+
+    contact = facts.company_contact
+    if _is_active(contact, facts):
+        return contact, "company_contact", f"{why}; to company contact {contact} (company_contact)"
+    main = facts.main_login
+    return main, "company_contact", f"{why}; company contact {contact} is inactive, to {main} (company_contact)"

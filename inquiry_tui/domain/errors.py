@@ -1,0 +1,24 @@
+"""Errors the domain and the layers above raise for users to read (one clear line each)."""
+
+
+class InquiryError(Exception):
+    """Base of every error meant to be shown to a user as one line (never a traceback)."""
+
+
+class ValidationError(InquiryError):
+    """A value given by a user or a file is not acceptable; the message says what is allowed."""
+
+
+class NotFound(InquiryError):
+    """A named thing (account, SKU, inquiry, buyer) does not exist."""
+
+
+class PermissionDenied(InquiryError):
+    """The acting account's role does not allow this action."""
+
+
+class StaleWrite(InquiryError):
+    """Someone else changed the row since it was read; the caller reloads."""
+
+    def __init__(self, what: str = "This item") -> None:
+        super().__init__(f"{what} was changed by someone else; reloaded, please try again.")

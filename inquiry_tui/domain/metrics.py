@@ -1,0 +1,178 @@
+"""Reply rate, the marketplace's own definition (DESIGN.md section 3 "Reply rate"), and due times.
+
+Over inquiries received in the past 30 days, the share answered by a person within 24 h of
+arrival (chats: within 1 h). The caller passes, per thread, the time of the first *human*
+response: a reply or a person marking it junk. Auto-replies are never passed, and deleting
+is not a response. Several inquiries from one buyer on one local day count once.
+
+Naive datetimes are taken as UTC throughout, so naive and aware values mix safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from inquiry_tui.domain.errors import ValidationError
+
+RESPONSE_LIMIT = timedelta(hours=24)
+CHAT_RESPONSE_LIMIT = timedelta(hours=1)
+CHAT_CHANNELS = frozenset({"tm"})
+DEFAULT_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ThreadFacts:
+    inquiry_id: int
+    owner: str
+    buyer_id: int
+    channel: str  # "inquiry" | "tm" | "email" | "rfq"
+    received_at: datetime
+    first_response_at: datetime | None  # first human reply or human junk-marking; never an auto-reply
+
+
+@dataclass(frozen=True)
+class RateFigures:
+    answered: int  # counted groups whose first inquiry was answered in time
+    counted: int  # groups whose outcome is known (answered, or their time ran out)
+    rate: float | None  # answered / counted; None when nothing is counted
+    pending: int  # groups still inside their response time and unanswered: not counted yet
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _zone(tz: str) -> tzinfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{tz!r} is not a known time zone; expected Area/City, e.g. Asia/Shanghai") from None
+
+
+def response_limit(channel: str) -> timedelta:
+    """How soon a person must respond for the reply rate: 1 h for chats, else 24 h."""
+    return CHAT_RESPONSE_LIMIT if channel in CHAT_CHANNELS else RESPONSE_LIMIT
+
+
+def due_at(received_at: datetime) -> datetime:
+    """When a human-answerable inquiry is due: 24 h after arrival, on every channel."""
+    return received_at + RESPONSE_LIMIT
+
+
+def overdue(thread: ThreadFacts, now: datetime) -> bool:
+    """No human response (as of NOW) and NOW is at or past the 24 h due time."""
+    now = _utc(now)
+    first = thread.first_response_at
+    if first is not None and _utc(first) <= now:
+        return False
+    return now >= _utc(due_at(thread.received_at))
+
+
+def _outcome(thread: ThreadFacts, now: datetime) -> bool | None:
+    """True answered in time, False missed, None still pending. NOW is UTC.
+
+    A response recorded after NOW is ignored, so a past NOW gives the figure of that day.
+    Answering at exactly the limit still counts.
+    """
+    received = _utc(thread.received_at)
+    deadline = received + response_limit(thread.channel)
+    first = thread.first_response_at
+    if first is not None:
+        first = _utc(first)
+        if first <= now:
+            return first <= deadline
+    return None if now <= deadline else False
+
+
+def _figures(
+    threads: Iterable[ThreadFacts],
+    now: datetime,
+    tz: str,
+    window_days: int,
+    key_of: Callable[[ThreadFacts, date], tuple[Hashable, ...]],
+) -> dict[tuple[Hashable, ...], bool | None]:
+    """Group in-window threads by key_of(thread, local_day); judge each group by its first."""
+    if window_days < 1:
+        raise ValidationError(f"window must be at least 1 day, got {window_days}")
+    zone = _zone(tz)
+    now = _utc(now)
+    since = now - timedelta(days=window_days)
+    firsts: dict[tuple[Hashable, ...], tuple[datetime, int, ThreadFacts]] = {}
+    for t in threads:
+        received = _utc(t.received_at)
+        # Window: received_at in (now - window, now]; a group straddling the edge is judged
+        # by its first inquiry inside the window.
+        if not since < received <= now:
+            continue
+        local_day: date = received.astimezone(zone).date()
+        key = key_of(t, local_day)
+        cand = (received, t.inquiry_id, t)
+        best = firsts.get(key)
+        if best is None or cand[:2] < best[:2]:
+            firsts[key] = cand
+    return {key: _outcome(t, now) for key, (_, _, t) in firsts.items()}
+
+
+def _summarise(outcomes: Iterable[bool | None]) -> RateFigures:
+    answered = counted = pending = 0
+    for o in outcomes:
+        if o is None:
+            pending += 1
+        else:
+            counted += 1
+            if o:
+                answered += 1
+    return RateFigures(answered, counted, answered / counted if counted else None, pending)
+
+
+def reply_rate(
+    threads: Iterable[ThreadFacts], now: datetime, *, tz: str = "UTC", window_days: int = DEFAULT_WINDOW_DAYS
+) -> RateFigures:
+    """The company's reply rate: one count per (buyer, local day in TZ, chat or not), across owners.
+
+    A group is answered when its first inquiry (earliest received, then lowest id) was
+    answered in time: answering later inquiries of the day does not make up for it, and the
+    buyer's first message is the one they are waiting on.
+    """
+    outcomes = _figures(
+        threads, now, tz, window_days, lambda t, day: (t.buyer_id, day, t.channel in CHAT_CHANNELS)
+    )
+    return _summarise(outcomes.values())
+
+
+def reply_rate_by_owner(
+    threads: Iterable[ThreadFacts], now: datetime, *, tz: str = "UTC", window_days: int = DEFAULT_WINDOW_DAYS
+) -> dict[str, RateFigures]:
+    """Per account: one count per (owner, buyer, local day, chat or not), sorted by owner.
+
+    Owners with only pending inquiries in the window appear with counted 0 and rate None.
+    The owners' counts can add up to more than the company's when one buyer's inquiries of
+    a day went to several owners.
+    """
+    outcomes = _figures(
+        threads, now, tz, window_days, lambda t, day: (t.owner, t.buyer_id, day, t.channel in CHAT_CHANNELS)
+    )
+    per_owner: dict[str, list[bool | None]] = {}
+    for key, outcome in outcomes.items():
+        per_owner.setdefault(key[0], []).append(outcome)
+    return {owner: _summarise(per_owner[owner]) for owner in sorted(per_owner)}
+
+
+def median_first_response(threads: Iterable[ThreadFacts]) -> timedelta | None:
+    """Median time from arrival to the first human response over responded threads, or None.
+
+    Every thread passed counts (no grouping, no window: the caller selects). A response
+    recorded before arrival (clock skew) counts as immediate.
+    """
+    waits = sorted(
+        max(timedelta(0), _utc(t.first_response_at) - _utc(t.received_at))
+        for t in threads
+        if t.first_response_at is not None
+    )
+    if not waits:
+        return None
+    mid = len(waits) // 2
+    return waits[mid] if len(waits) % 2 else (waits[mid - 1] + waits[mid]) / 2

@@ -1,0 +1,92 @@
+"""Smart reception (auto-reply): when it is active, what it sends, and when a reply is due.
+
+All instants are timezone-aware datetimes (naive ones raise ValueError: an instant without a
+zone is ambiguous and a silent guess would send auto-replies at the wrong hour). Windows are
+wall-clock times in the company time zone (`settings.timezone`), so a 09:00-18:00 window
+follows daylight-saving changes: 08:00Z-17:00Z in Berlin summer, 07:00Z-16:00Z in winter.
+
+Choices where the contract is silent:
+
+- A window is [start, end); an end of 24:00 (settings.END_OF_DAY) includes the whole last
+  minute up to midnight. A local day is a holiday when it is a Saturday, a Sunday or in
+  `settings.holidays`; holiday windows apply then, workday windows otherwise.
+- In the repeated hour of a DST change both instants have the same wall-clock time and so
+  the same answer; wall-clock times in the skipped hour never occur.
+- "No contact in the past 30 days": a last contact at or before `at - 30 days` is outside
+  the window (an exact 30-day-old contact allows auto-replies). A last contact *after* `at`
+  (out-of-order imports) counts as recent contact, so no auto-reply is sent.
+- Blank welcome text and blank smart questions are not sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from inquiry_tui.domain.settings import END_OF_DAY, ReceptionSettings
+
+REPLY_WINDOW = timedelta(hours=24)  # a person must answer an inquiry within this (reply rate)
+CHAT_REPLY_WINDOW = timedelta(hours=1)  # chats count as answered within this (reply rate)
+NO_CONTACT_WINDOW = timedelta(days=30)  # auto-replies only to buyers silent for this long
+CHANNELS = frozenset({"inquiry", "tm", "email", "rfq"})
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {value.isoformat()}")
+
+
+def is_holiday(settings: ReceptionSettings, day: date) -> bool:
+    """True on Saturdays, Sundays and the dates in the company's holiday list."""
+    return day.weekday() >= 5 or day in settings.holidays
+
+
+def reception_active(settings: ReceptionSettings, at: datetime) -> bool:
+    """Whether smart reception answers an arrival at the instant `at` (timezone-aware)."""
+    _require_aware("at", at)
+    if settings.mode == "off":
+        return False
+    if settings.mode == "all_day":
+        return True
+    # ZoneInfo caches instances per key, so this is a dict lookup after the first call.
+    local = at.astimezone(ZoneInfo(settings.timezone))
+    kind = "holiday" if is_holiday(settings, local.date()) else "workday"
+    clock = local.time()  # naive wall-clock time, no fold: both repeated hours answer alike
+    for w in settings.windows:
+        if w.kind == kind and w.start <= clock and (clock < w.end or w.end == END_OF_DAY):
+            return True
+    return False
+
+
+def auto_reply_messages(settings: ReceptionSettings) -> tuple[str, ...]:
+    """The auto-replies in send order: welcome, each FAQ entry, each smart question."""
+    out: list[str] = []
+    if settings.welcome.strip():
+        out.append(settings.welcome)
+    out.extend(f"Q: {e.q}\nA: {e.a}" for e in settings.faq)
+    out.extend(q for q in settings.smart_questions if q.strip())
+    return tuple(out)
+
+
+def plan_auto_replies(settings: ReceptionSettings, at: datetime, last_contact_at: datetime | None) -> tuple[str, ...]:
+    """Auto-replies to send for an arrival at `at`; empty unless reception is active and the buyer
+    had no contact in either direction during the 30 days before `at`.
+
+    `last_contact_at` is the buyer's latest message in or out *before* this arrival, or None.
+    """
+    _require_aware("at", at)
+    if last_contact_at is not None:
+        _require_aware("last_contact_at", last_contact_at)
+        if last_contact_at > at - NO_CONTACT_WINDOW:
+            return ()
+    if not reception_active(settings, at):
+        return ()
+    return auto_reply_messages(settings)
+
+
+def due_at(received_at: datetime, channel: str) -> datetime:
+    """When a person must have answered: 24 h after arrival, for every channel (DESIGN.md 3)."""
+    _require_aware("received_at", received_at)
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; expected one of {sorted(CHANNELS)}")
+    return received_at + REPLY_WINDOW

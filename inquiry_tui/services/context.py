@@ -1,0 +1,163 @@
+"""The acting account and its store: what every service function receives first.
+
+A `Ctx` is made once per process (`connect`) and handed to the TUI and the CLI. Service
+functions open their own short transaction with `ctx.write()` / `ctx.read()`; no ORM object
+ever leaves them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from inquiry_tui.config import db_url, os_login
+from inquiry_tui.domain.errors import InquiryError, NotFound, PermissionDenied, StaleWrite
+from inquiry_tui.store.engine import make_engine
+from inquiry_tui.store.migrate import open_store
+from inquiry_tui.store.models import Account, AuditLog
+from inquiry_tui.store.types import utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: an account, or `system` for automatic work."""
+
+    id: int | None
+    login: str
+    name: str
+    role: str  # admin | sales | system
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ("admin", "system")
+
+
+SYSTEM = Actor(id=None, login="system", name="System", role="system")
+
+
+@dataclass
+class Ctx:
+    """An engine on an up-to-date store plus the acting account."""
+
+    url: str
+    engine: Engine
+    actor: Actor
+    read_engine: Engine | None = field(default=None, repr=False)
+    clock: Any = field(default=utcnow, repr=False)  # tests pin time with a fixed clock
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite); stale ORM flushes become StaleWrite."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                with session.begin():
+                    yield session
+            except StaleDataError:
+                raise StaleWrite() from None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction that never takes the write lock."""
+        engine = self.read_engine or self.engine
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def require_admin(self, what: str) -> None:
+        if not self.actor.is_admin:
+            raise PermissionDenied(f"only the admin (main account) can {what}")
+
+    def as_actor(self, actor: Actor) -> "Ctx":
+        return Ctx(self.url, self.engine, actor, self.read_engine, self.clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
+
+
+def audit(
+    session: Session,
+    ctx: Ctx,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append an audit row in the caller's transaction (rows are never updated or deleted)."""
+    session.add(
+        AuditLog(
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=json.dumps(before, sort_keys=True, default=str) if before is not None else "",
+            after=json.dumps(after, sort_keys=True, default=str) if after is not None else "",
+        )
+    )
+
+
+def actor_from(account: Account) -> Actor:
+    return Actor(account.id, account.login, account.name, account.role)
+
+
+def account_by_login(session: Session, login: str, *, active_only: bool = False) -> Account:
+    account = session.exec(select(Account).where(Account.login == login)).one_or_none()
+    if account is None:
+        raise NotFound(f"unknown account {login!r}; see `inquiry-tui account list`")
+    if active_only and not account.active:
+        raise InquiryError(f"account {login!r} is deactivated")
+    return account
+
+
+def main_account(session: Session) -> Account:
+    account = session.exec(select(Account).where(Account.role == "admin")).one_or_none()
+    if account is None:
+        raise NotFound("this store has no main account yet; run `inquiry-tui init`")
+    return account
+
+
+def connect(db: str | None = None, as_login: str | None = None, *, upgrade: bool = True) -> Ctx:
+    """Open the store and resolve the acting account (the OS login, or `--as` for admins)."""
+    url = db_url(db)
+    engine = open_store(url) if upgrade else make_engine(url)
+    ctx = Ctx(url, engine, SYSTEM)
+    login = os_login()
+    with ctx.write() as session:
+        me = session.exec(select(Account).where(Account.login == login)).one_or_none()
+        if as_login and as_login != login:
+            if me is None or me.role != "admin" or not me.active:
+                raise PermissionDenied("--as is only for the admin (main account)")
+            target = account_by_login(session, as_login, active_only=True)
+            audit(session, ctx.as_actor(actor_from(me)), "act_as", "account", target.login)
+            ctx.actor = actor_from(target)
+        elif me is None:
+            raise NotFound(
+                f"no account for OS login {login!r} in this store; the admin adds it with "
+                f"`inquiry-tui account add {login} --name ...`"
+            )
+        elif not me.active:
+            raise PermissionDenied(f"account {login!r} is deactivated")
+        else:
+            ctx.actor = actor_from(me)
+    ctx.read_engine = make_engine(url, read_only=True) if url.startswith("sqlite") else None
+    return ctx
+
+
+def connect_system(db: str | None = None) -> Ctx:
+    """A context acting as `system` (for `init`, `db upgrade` and tests)."""
+    url = db_url(db)
+    return Ctx(url, open_store(url), SYSTEM)

@@ -1,0 +1,1 @@
+"""The store: SQLModel tables, engine factory, Alembic migrations and query helpers."""

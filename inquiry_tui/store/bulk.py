@@ -1,0 +1,64 @@
+"""Bulk writes with raw executemany (SQLite): the generator and large imports use these.
+
+Callers hold one write transaction (`engine.begin()`, which is BEGIN IMMEDIATE) and pass its
+connection. Ids are allocated up front from max(id) under that lock, so rows can reference
+each other before they are written. Messages are written before their inquiries (with
+`defer_foreign_keys`) so that the FTS trigger on inquiry builds each document in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+INQUIRY_COLUMNS = (
+    "id", "external_id", "channel", "buyer_id", "product_id", "subject", "quantity", "unit", "received_at",
+    "owner_id", "rule", "folder", "is_junk", "junk_score", "junk_reasons", "unread", "tagged", "replied",
+    "first_response_at", "last_message_at", "due_at", "auto_replies", "deleted_at", "version",
+)
+MESSAGE_COLUMNS = ("id", "inquiry_id", "direction", "author_id", "sent_at", "body")
+BUYER_COLUMNS = (
+    "id", "email", "member_id", "name", "company", "country", "phone", "website", "address", "business_type",
+    "employees", "year_established", "verified", "tier", "owner_id", "is_customer", "customer_since",
+    "group_name", "type", "source", "stars", "notes", "first_seen_at", "last_contact_at", "version",
+)
+ALLOCATION_COLUMNS = ("at", "inquiry_id", "from_id", "to_id", "rule", "actor", "reason")
+ACTIVITY_COLUMNS = ("buyer_id", "at", "kind", "detail")
+DAILY_COLUMNS = ("buyer_id", "day", "kind", "count")
+DETAIL_COLUMNS = ("buyer_id", "kind", "detail", "count", "last_at")
+VISITOR_COLUMNS = ("buyer_id", "at", "region", "page_views", "store_pages", "site_products", "site_sellers", "search_terms")
+TAG_COLUMNS = ("buyer_id", "tag")
+
+
+def next_id(conn: Connection, table: str) -> int:
+    return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
+
+
+def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, upsert: str = "") -> None:
+    """executemany of positional rows; `upsert` is an optional ON CONFLICT clause."""
+    if not rows:
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) {upsert}"
+    conn.exec_driver_sql(sql, list(rows))  # type: ignore[arg-type]
+
+
+def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages: Sequence[Sequence[Any]]) -> None:
+    """Messages first, then their inquiries, foreign keys checked at commit."""
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
+    insert_rows(conn, "inquiry", INQUIRY_COLUMNS, inquiries)
+
+
+def add_daily(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Add to per-day activity counts (buyer, day, kind, count)."""
+    insert_rows(conn, "activity_daily", DAILY_COLUMNS, rows, upsert="ON CONFLICT(buyer_id, day, kind) DO UPDATE SET count = count + excluded.count")
+
+
+def add_details(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Add to per-detail counts (search terms, SKUs viewed)."""
+    insert_rows(
+        conn, "activity_detail", DETAIL_COLUMNS, rows,
+        upsert="ON CONFLICT(buyer_id, kind, detail) DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at)",
+    )

@@ -1,0 +1,59 @@
+"""Engine factory: per-connection SQLite pragmas and BEGIN IMMEDIATE for every transaction.
+
+Several processes (SSH users) share one SQLite file, so every connection runs in WAL mode
+with a generous busy timeout, and every transaction takes the write lock up front
+(`BEGIN IMMEDIATE`, SQLAlchemy's documented pysqlite recipe): a read-then-write transaction
+can then never fail half-way with SQLITE_BUSY on lock upgrade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS = 10_000
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA cache_size=-32000",  # 32 MB page cache per connection
+    "PRAGMA temp_store=MEMORY",
+)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine whose every connection carries the store's pragmas.
+
+    Read-only engines (used by the UI for browsing) begin with a plain deferred BEGIN so that
+    scrolling never takes the write lock.
+    """
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True)
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql(begin)
+
+    return engine

@@ -1,0 +1,110 @@
+"""Open a store at the app's schema: create, or back up online then upgrade, or refuse if newer."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.store.engine import is_sqlite, make_engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreTooNew(InquiryError):
+    """The store was upgraded by a newer inquiry-tui than this one."""
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if not is_sqlite(url) or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """An online, consistent copy through the SQLite backup API (safe while others write)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(source), timeout=10)
+    dst = sqlite3.connect(str(target))
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -> UpgradeResult:
+    """Bring the store to `revision`; an existing older SQLite store is backed up first."""
+    own = engine is None
+    engine = engine or make_engine(url)
+    try:
+        before = current_revision(engine)
+        script = ScriptDirectory.from_config(alembic_config(url))
+        known = {rev.revision for rev in script.walk_revisions()}
+        if before is not None and before not in known:
+            raise StoreTooNew(
+                f"this store is at schema {before}, newer than this inquiry-tui knows "
+                f"(up to {script.get_current_head()}); upgrade inquiry-tui to open it"
+            )
+        target = script.get_current_head() if revision == "head" else revision
+        backup = None
+        path = sqlite_path(url)
+        if before is not None and before != target and path is not None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = backup_sqlite(path, path.with_name(f"{path.stem}.before-{target}-{stamp}{path.suffix or '.db'}"))
+        if before != target:
+            cfg = alembic_config(url)
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+        return UpgradeResult(before, target, backup)  # type: ignore[arg-type]
+    finally:
+        if own:
+            engine.dispose()
+
+
+def open_store(url: str, *, read_only: bool = False) -> Engine:
+    """An engine on a store at the app's schema (upgrading it first if it is older)."""
+    engine = make_engine(url)
+    upgrade(url, engine)
+    if read_only:
+        engine.dispose()
+        return make_engine(url, read_only=True)
+    return engine

@@ -1,0 +1,33 @@
+"""Alembic environment: runs on the connection handed over by store.migrate (batch mode for SQLite)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import inquiry_tui.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        from inquiry_tui.store.engine import make_engine
+
+        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        with engine.connect() as conn:
+            _run(conn)
+        engine.dispose()
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

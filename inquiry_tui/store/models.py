@@ -1,0 +1,292 @@
+"""SQLModel tables for the whole domain (DESIGN.md sections 2 and 3).
+
+Mutable rows that people edit concurrently (inquiry, buyer, settings, reply templates) carry
+a `version` column wired as SQLAlchemy's `version_id_col`: a stale ORM flush raises
+StaleDataError, which services turn into a "changed by someone else" message.
+Hot paths (arrivals, the generator, list pages) use Core statements over the same tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from inquiry_tui.store.types import UTCDateTime
+
+ROLES = ("admin", "sales")
+CHANNELS = ("inquiry", "tm", "email", "rfq")
+FOLDERS = ("inbox", "junk", "deleted")
+DIRECTIONS = ("in", "out", "auto")
+ACTIVITY_KINDS = ("visit", "product_view", "search", "rfq", "trade", "login", "junk", "blacklist")
+BLOCK_KINDS = ("email", "member_id", "country")
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _version() -> Column:
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True)
+    name: str
+    role: str = "sales"  # admin | sales
+    active: bool = True
+    away: bool = False
+    successor_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class Product(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sku: str = Field(unique=True)
+    name: str
+    category: str = ""
+    keywords: str = ""  # comma-separated, used to tell related buyer searches from unrelated ones
+    owner_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+
+
+class CountryOwner(SQLModel, table=True):
+    """One owner per country (ISO 3166-1 alpha-2): the primary key enforces it."""
+
+    __tablename__ = "country_owner"
+    country: str = Field(primary_key=True, max_length=2)
+    account_id: int = Field(foreign_key="account.id", index=True)
+
+
+_buyer_version = _version()
+
+
+class Buyer(SQLModel, table=True):
+    """A buyer; `is_customer` marks those added to customer management."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True)  # stored lower-case: same email is the same buyer
+    member_id: str | None = Field(default=None, index=True)
+    name: str = ""
+    company: str = ""
+    country: str | None = Field(default=None, max_length=2, index=True)
+    phone: str = ""
+    website: str = ""
+    address: str = ""
+    business_type: str = ""
+    employees: str = ""
+    year_established: int | None = None
+    verified: bool = False
+    tier: str | None = None  # L0..L4
+    owner_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    is_customer: bool = False
+    customer_since: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    group_name: str = ""
+    type: str = ""
+    source: str = ""
+    stars: int = 0
+    notes: str = ""
+    first_seen_at: datetime = Field(sa_column=_ts())
+    last_contact_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    version: int = Field(default=1, sa_column=_buyer_version)
+
+    __mapper_args__ = {"version_id_col": _buyer_version}
+    __table_args__ = (
+        Index("ix_buyer_owner_customer", "owner_id", "is_customer"),
+        Index("ix_buyer_company", "company"),
+        Index("ix_buyer_name", "name"),
+    )
+
+
+class BuyerTag(SQLModel, table=True):
+    __tablename__ = "buyer_tag"
+    buyer_id: int = Field(foreign_key="buyer.id", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+_inquiry_version = _version()
+
+
+class Inquiry(SQLModel, table=True):
+    """A thread: an inquiry, chat (tm), email or RFQ. `folder` is inbox | junk | deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, unique=True)
+    channel: str = "inquiry"
+    buyer_id: int = Field(foreign_key="buyer.id")
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    subject: str = ""
+    quantity: float | None = None
+    unit: str | None = None
+    received_at: datetime = Field(sa_column=_ts())
+    owner_id: int = Field(foreign_key="account.id")
+    rule: str = ""  # the rule of the latest allocation
+    folder: str = "inbox"
+    is_junk: bool = False  # the filter's or a person's judgement; restore returns junk to Junk
+    junk_score: int = 0
+    junk_reasons: str = ""  # one reason per line
+    unread: bool = True
+    tagged: bool = False
+    replied: bool = False  # has an outgoing human message: the Sent folder
+    first_response_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_message_at: datetime = Field(sa_column=_ts())
+    due_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    auto_replies: int = 0
+    deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    version: int = Field(default=1, sa_column=_inquiry_version)
+
+    __mapper_args__ = {"version_id_col": _inquiry_version}
+    __table_args__ = (
+        # Inbox lists page by keyset on (received_at, id) newest first, per owner and folder.
+        Index("ix_inquiry_owner_folder_recv", "owner_id", "folder", "received_at", "id"),
+        Index("ix_inquiry_folder_recv", "folder", "received_at", "id"),
+        Index("ix_inquiry_owner_unread", "owner_id", "received_at", "id", sqlite_where=text("unread = 1 AND folder = 'inbox'")),
+        Index("ix_inquiry_unread", "received_at", "id", sqlite_where=text("unread = 1 AND folder = 'inbox'")),
+        Index("ix_inquiry_owner_tagged", "owner_id", "received_at", "id", sqlite_where=text("tagged = 1 AND folder != 'deleted'")),
+        Index("ix_inquiry_tagged", "received_at", "id", sqlite_where=text("tagged = 1 AND folder != 'deleted'")),
+        Index("ix_inquiry_owner_sent", "owner_id", "received_at", "id", sqlite_where=text("replied = 1 AND folder != 'deleted'")),
+        Index("ix_inquiry_sent", "received_at", "id", sqlite_where=text("replied = 1 AND folder != 'deleted'")),
+        Index("ix_inquiry_buyer_recv", "buyer_id", "received_at"),
+        Index("ix_inquiry_recv", "received_at"),
+        Index("ix_inquiry_owner_due", "owner_id", "due_at", sqlite_where=text("first_response_at IS NULL")),
+    )
+
+
+class Message(SQLModel, table=True):
+    """One message of a thread: `in` from the buyer, `out` by a person, `auto` by reception."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(foreign_key="inquiry.id")
+    direction: str = "in"
+    author_id: int | None = Field(default=None, foreign_key="account.id")
+    sent_at: datetime = Field(sa_column=_ts())
+    body: str = ""
+
+    __table_args__ = (Index("ix_message_inquiry_sent", "inquiry_id", "sent_at"),)
+
+
+class AllocationRecord(SQLModel, table=True):
+    """Every routing decision: on arrival (actor `system`), reassignment or hand-over."""
+
+    __tablename__ = "allocation_record"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_ts(index=True))
+    inquiry_id: int = Field(foreign_key="inquiry.id", index=True)
+    from_id: int | None = Field(default=None, foreign_key="account.id")
+    to_id: int = Field(foreign_key="account.id", index=True)
+    rule: str
+    actor: str  # "system" or a login
+    reason: str = ""
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only: triggers refuse UPDATE and DELETE (see the initial migration)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_ts(index=True))
+    actor: str
+    action: str = Field(index=True)
+    entity: str
+    entity_id: str = ""
+    before: str = ""  # JSON
+    after: str = ""  # JSON
+
+
+_setting_version = _version()
+
+
+class Setting(SQLModel, table=True):
+    """One JSON document per settings section (allocation, reception, calls)."""
+
+    key: str = Field(primary_key=True)
+    value: str = "{}"
+    version: int = Field(default=1, sa_column=_setting_version)
+
+    __mapper_args__ = {"version_id_col": _setting_version}
+
+
+class RotationState(SQLModel, table=True):
+    """The main-account rotation turn; shared by every process, updated inside BEGIN IMMEDIATE."""
+
+    __tablename__ = "rotation_state"
+    id: int = Field(default=1, primary_key=True)
+    last_login: str | None = None
+    turns: int = 0
+
+
+_template_version = _version()
+
+
+class ReplyTemplate(SQLModel, table=True):
+    __tablename__ = "reply_template"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    body: str
+    owner_id: int | None = Field(default=None, foreign_key="account.id")  # None: shared by the team
+    version: int = Field(default=1, sa_column=_template_version)
+
+    __mapper_args__ = {"version_id_col": _template_version}
+
+
+class ActivityEvent(SQLModel, table=True):
+    """A raw on-site event of a buyer; profiles read the daily aggregates instead."""
+
+    __tablename__ = "activity_event"
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="buyer.id")
+    at: datetime = Field(sa_column=_ts())
+    kind: str
+    detail: str = ""
+
+    __table_args__ = (Index("ix_activity_buyer_at", "buyer_id", "at"),)
+
+
+class ActivityDaily(SQLModel, table=True):
+    """Events per buyer, day (UTC, ISO date) and kind: a profile reads <= 90 x 8 rows."""
+
+    __tablename__ = "activity_daily"
+    buyer_id: int = Field(foreign_key="buyer.id", primary_key=True)
+    day: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    count: int = 0
+
+
+class ActivityDetail(SQLModel, table=True):
+    """Counts per buyer, kind and detail: common search terms, SKUs viewed."""
+
+    __tablename__ = "activity_detail"
+    buyer_id: int = Field(foreign_key="buyer.id", primary_key=True)
+    kind: str = Field(primary_key=True)
+    detail: str = Field(primary_key=True)
+    count: int = 0
+    last_at: datetime = Field(sa_column=_ts())
+
+
+class VisitorSession(SQLModel, table=True):
+    """Visitor details: one visit to the store with what was seen on the site around it."""
+
+    __tablename__ = "visitor_session"
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="buyer.id")
+    at: datetime = Field(sa_column=_ts())
+    region: str = ""
+    page_views: int = 0
+    store_pages: int = 0
+    site_products: int = 0
+    site_sellers: int = 0
+    search_terms: str = ""  # comma-separated
+
+    __table_args__ = (Index("ix_visitor_buyer_at", "buyer_id", "at"),)
+
+
+class BlockEntry(SQLModel, table=True):
+    __tablename__ = "block_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # email | member_id | country
+    value: str
+    note: str = ""
+    created_at: datetime = Field(sa_column=_ts())
+
+    __table_args__ = (UniqueConstraint("kind", "value"),)
