@@ -6,7 +6,7 @@ Non-TUI commands never import textual: the TUI is imported only when it is opene
 from __future__ import annotations
 
 from inquiry_tui.cli.root import app
-from inquiry_tui.cli import accounts, catalog, db, seed, settings  # noqa: F401,E402  (register commands)
+from inquiry_tui.cli import accounts, catalog, db, seed, settings, transfer  # noqa: F401,E402  (register commands)
 
 
 def main() -> None:

@@ -105,9 +105,7 @@ def activity_level(counts: Iterable[DailyCounts], today: date, window_days: int 
     level = min(100, round(100 * total))
     if total > 0:
         level = max(1, level)
-    dims = tuple(
-        DimensionScore(d, per_dim[d], scores[d], points[d] / total if total > 0 else 0.0) for d in DIMENSIONS
-    )
+    dims = tuple(DimensionScore(d, per_dim[d], scores[d], points[d] / total if total > 0 else 0.0) for d in DIMENSIONS)
     return ActivityLevel(level, label_for(level), dims, tuple(daily), window_days)
 
 

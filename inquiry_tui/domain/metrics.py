@@ -137,9 +137,7 @@ def reply_rate(
     answered in time: answering later inquiries of the day does not make up for it, and the
     buyer's first message is the one they are waiting on.
     """
-    outcomes = _figures(
-        threads, now, tz, window_days, lambda t, day: (t.buyer_id, day, t.channel in CHAT_CHANNELS)
-    )
+    outcomes = _figures(threads, now, tz, window_days, lambda t, day: (t.buyer_id, day, t.channel in CHAT_CHANNELS))
     return _summarise(outcomes.values())
 
 

@@ -16,11 +16,12 @@ Choices where the contract is silent:
   the window (an exact 30-day-old contact allows auto-replies). A last contact *after* `at`
   (out-of-order imports) counts as recent contact, so no auto-reply is sent.
 - Blank welcome text and blank smart questions are not sent.
+- Durations are real time: arithmetic happens in UTC and `due_at` returns UTC.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from inquiry_tui.domain.settings import END_OF_DAY, ReceptionSettings
@@ -77,7 +78,8 @@ def plan_auto_replies(settings: ReceptionSettings, at: datetime, last_contact_at
     _require_aware("at", at)
     if last_contact_at is not None:
         _require_aware("last_contact_at", last_contact_at)
-        if last_contact_at > at - NO_CONTACT_WINDOW:
+        # in UTC: arithmetic on a zoned datetime is wall-clock and would be an hour off across DST
+        if last_contact_at > at.astimezone(timezone.utc) - NO_CONTACT_WINDOW:
             return ()
     if not reception_active(settings, at):
         return ()
@@ -85,8 +87,12 @@ def plan_auto_replies(settings: ReceptionSettings, at: datetime, last_contact_at
 
 
 def due_at(received_at: datetime, channel: str) -> datetime:
-    """When a person must have answered: 24 h after arrival, for every channel (DESIGN.md 3)."""
+    """When a person must have answered: 24 real hours after arrival, for every channel (DESIGN.md 3).
+
+    Returned in UTC: adding to a zoned datetime would add wall-clock hours (23 or 25 real
+    hours across a DST change).
+    """
     _require_aware("received_at", received_at)
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; expected one of {sorted(CHANNELS)}")
-    return received_at + REPLY_WINDOW
+    return received_at.astimezone(timezone.utc) + REPLY_WINDOW

@@ -27,6 +27,7 @@ _C0[0x7F] = "\u2421"
 
 # Everything else gets a bracketed code point. The brackets (U+27E8/U+27E9) are ordinary
 # printable characters, so a second pass leaves them alone (idempotence).
+# fmt: off
 _BRACKETED: list[int] = [
     *range(0x80, 0xA0),  # C1 controls: 0x9B is a one-byte CSI, 0x9D a one-byte OSC
     0x061C, 0x200E, 0x200F,  # bidi marks
@@ -45,6 +46,7 @@ _BRACKETED: list[int] = [
     # and would raise mid-render.
     *range(0xD800, 0xE000),
 ]
+# fmt: on
 
 _SAFE_TABLE: dict[int, str] = {**_C0, **{c: f"⟨U+{c:04X}⟩" for c in _BRACKETED}}
 _LINE_TABLE: dict[int, str] = {**_SAFE_TABLE, 0x0A: NEWLINE_MARK, 0x09: " "}
@@ -123,8 +125,8 @@ def neutralize_cell(value: object) -> str:
     """Return VALUE as a spreadsheet-safe cell string (OWASP CSV injection rule).
 
     Text starting with = + - @ TAB or CR gets a leading single quote, which spreadsheets
-    show as text. Only the first character is checked, as OWASP specifies; a leading space
-    already stops formula evaluation. Numbers (int, float, Decimal; not bool) are our own
+    show as text. Only the first character is checked, as the OWASP rule specifies (leading
+    whitespace is not looked through). Numbers (int, float, Decimal; not bool) are our own
     values, so -1 stays "-1". Every other object is str()'d and treated as text. None -> "".
     CSV quoting itself is left to the csv module.
     """

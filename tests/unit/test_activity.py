@@ -124,7 +124,10 @@ def test_labels() -> None:
     ]  # fmt: skip
 
 
-@given(st.lists(st.tuples(st.integers(0, 120), st.sampled_from(sorted(KIND_DIMENSION) + ["junk"]), st.integers(-5, 500))))
+_ROW = st.tuples(st.integers(0, 120), st.sampled_from([*sorted(KIND_DIMENSION), "junk"]), st.integers(-5, 500))
+
+
+@given(st.lists(_ROW))
 def test_property_level_bounded_and_shares_sum(rows: list[tuple[int, str, int]]) -> None:
     a = activity_level([DailyCounts(days_ago(d), k, c) for d, k, c in rows], TODAY)
     assert 0 <= a.level <= 100
