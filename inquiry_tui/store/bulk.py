@@ -2,8 +2,8 @@
 
 Callers hold one write transaction (`engine.begin()`, which is BEGIN IMMEDIATE) and pass its
 connection. Ids are allocated up front from max(id) under that lock, so rows can reference
-each other before they are written. Messages are written before their inquiries (with
-`defer_foreign_keys`) so that the FTS trigger on inquiry builds each document in one go.
+each other before they are written. `write_threads` pauses the per-row FTS triggers for its
+own transaction and indexes the new threads in one statement (see migration 0002).
 """
 
 from __future__ import annotations
@@ -45,10 +45,45 @@ def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
 
 
 def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages: Sequence[Sequence[Any]]) -> None:
-    """Messages first, then their inquiries, foreign keys checked at commit."""
-    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
+    """New inquiries (ids given, ascending) with their messages, indexed for search in one go.
+
+    Messages of inquiries that already exist may be included: their FTS documents are rebuilt.
+    """
+    if not inquiries and not messages:
+        return
+    new_ids = [row[0] for row in inquiries]
+    touched = {row[1] for row in messages}.difference(new_ids)
+    conn.exec_driver_sql("INSERT INTO inquiry_fts_pause (id) VALUES (1)")
     insert_rows(conn, "inquiry", INQUIRY_COLUMNS, inquiries)
+    insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
+    reindex(conn, [*new_ids, *touched], new=set(new_ids))
+    conn.exec_driver_sql("DELETE FROM inquiry_fts_pause")
+
+
+_FTS_DOC = (
+    "SELECT i.id, i.subject, COALESCE((SELECT group_concat(m.body, char(10)) FROM message m "
+    "WHERE m.inquiry_id = i.id AND m.direction != 'auto'), ''), COALESCE(b.company, '') "
+    "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id"
+)
+
+
+def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | frozenset[int] = frozenset()) -> None:
+    """(Re)build the FTS documents of these inquiries; ids in `new` have none yet."""
+    old = [i for i in inquiry_ids if i not in new]
+    if old:
+        conn.exec_driver_sql("DELETE FROM inquiry_fts WHERE rowid = ?", [(i,) for i in old])  # type: ignore[arg-type]
+    ids = sorted(inquiry_ids)
+    if not ids:
+        return
+    if ids[-1] - ids[0] + 1 == len(ids):  # a contiguous range: one statement, rows in rowid order
+        conn.exec_driver_sql(
+            f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id BETWEEN ? AND ? ORDER BY i.id",
+            (ids[0], ids[-1]),
+        )
+    else:
+        conn.exec_driver_sql(
+            f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id = ?", [(i,) for i in ids]  # type: ignore[arg-type]
+        )
 
 
 def add_daily(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:

@@ -33,4 +33,7 @@ def utcnow() -> datetime:
 
 def db_text(value: datetime) -> str:
     """The text form UTCDateTime stores on SQLite, for bulk loads that bypass SQLAlchemy types."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    # isoformat with fixed microseconds is the same text as strftime, several times faster.
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
