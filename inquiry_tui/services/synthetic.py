@@ -8,9 +8,11 @@ chunk; the same seed and the same `now` give the same store.
 from __future__ import annotations
 
 import random
+import time
 from bisect import bisect
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
@@ -20,6 +22,11 @@ from inquiry_tui.services.company import load_json
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store import bulk
 from inquiry_tui.store.types import db_text
+
+
+def _ts(naive_utc: datetime) -> str:
+    """db_text for the naive-UTC datetimes the generator works in (the hot path skips tz handling)."""
+    return naive_utc.isoformat(" ", "microseconds")
 
 CHUNK = 20_000
 HISTORY_DAYS = 120
@@ -62,6 +69,7 @@ class _Generator:
     def __init__(self, seed: int, now: datetime, company: _Company) -> None:
         self.rng = random.Random(seed)
         self.now = now
+        self.now_naive = now.astimezone(UTC).replace(tzinfo=None)
         self.v = load_json("vocab.json")
         self.c = company
         codes, weights = zip(*self.v["countries"])
@@ -112,8 +120,6 @@ class _Generator:
 
 def generate(ctx: Ctx, inquiries: int, seed: int = 1, *, buyers: int | None = None, activity_per_buyer: int = 20) -> SeedResult:
     """Write N inquiries with threads, their buyers and activity into an initialised store."""
-    import time
-
     started = time.perf_counter()
     now = ctx.now()
     with ctx.engine.begin() as conn:
@@ -130,11 +136,14 @@ def generate(ctx: Ctx, inquiries: int, seed: int = 1, *, buyers: int | None = No
     messages_total = 0
     with ctx.engine.begin() as conn:
         next_inquiry, next_message = bulk.next_id(conn, "inquiry"), bulk.next_id(conn, "message")
-    start = now - timedelta(days=HISTORY_DAYS)
-    span = (now - start).total_seconds()
+    now_naive = gen.now_naive
+    start = now_naive - timedelta(days=HISTORY_DAYS)
+    span = (now_naive - start).total_seconds()
     # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
     times = sorted(gen.rng.random() * span for _ in range(inquiries))
-    for chunk_start in range(0, inquiries, CHUNK):
+
+    def build(chunk_start: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        nonlocal next_inquiry, next_message
         inq_rows: list[tuple[Any, ...]] = []
         msg_rows: list[tuple[Any, ...]] = []
         alloc_rows: list[tuple[Any, ...]] = []
@@ -148,18 +157,28 @@ def generate(ctx: Ctx, inquiries: int, seed: int = 1, *, buyers: int | None = No
             inq_rows.append(row)
             msg_rows.extend(msgs)
             last_contact[buyer_id] = received
-            if now - received <= timedelta(days=30):
-                alloc_rows.append((db_text(received), inquiry_id, None, row[9], row[10], "system", f"allocated by {row[10]}"))
-        messages_total += len(msg_rows)
-        with ctx.engine.begin() as conn:
-            if chunk_start == 0:
-                bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
-            bulk.write_threads(conn, inq_rows, msg_rows)
-            bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
+            if now_naive - received <= timedelta(days=30):
+                alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], "system", f"allocated by {row[10]}"))
+        return inq_rows, msg_rows, alloc_rows
+
+    # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
+    # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(build, 0)
+        for chunk_start in range(0, inquiries, CHUNK):
+            inq_rows, msg_rows, alloc_rows = pending.result()
+            if chunk_start + CHUNK < inquiries:
+                pending = pool.submit(build, chunk_start + CHUNK)
+            messages_total += len(msg_rows)
+            with ctx.engine.begin() as conn:
+                if chunk_start == 0:
+                    bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
+                bulk.write_threads(conn, inq_rows, msg_rows)
+                bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
     with ctx.engine.begin() as conn:
         conn.exec_driver_sql(
             "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
-            [(buyer_owner.get(b), db_text(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],  # type: ignore[arg-type]
+            [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],  # type: ignore[arg-type]
         )
         days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
         conn.exec_driver_sql("ANALYZE")
@@ -170,7 +189,7 @@ def _thread(
     gen: _Generator, inquiry_id: int, buyer_id: int, received: datetime, buyer_owner: dict[int, int],
     country: str, buyer_name: str, message_id: int,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-    r, v, now = gen.rng, gen.v, gen.now
+    r, v, now = gen.rng, gen.v, gen.now_naive
     roll = r.random()
     channel = "inquiry" if roll < 0.6 else "tm" if roll < 0.85 else "email" if roll < 0.95 else "rfq"
     product = gen.pick(gen.c.products) if r.random() < 0.82 and gen.c.products else None
@@ -190,11 +209,11 @@ def _thread(
         reasons = ""
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
-    msgs = [(message_id, inquiry_id, "in", None, db_text(received), body)]
+    msgs = [(message_id, inquiry_id, "in", None, _ts(received), body)]
     auto = 0
     if not junk and r.random() < 0.2:
         auto = 1
-        msgs.append((message_id + 1, inquiry_id, "auto", None, db_text(received + timedelta(seconds=5)), "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours."))
+        msgs.append((message_id + 1, inquiry_id, "auto", None, _ts(received + timedelta(seconds=5)), "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours."))
     last = received
     first_response = None
     age_h = (now - received).total_seconds() / 3600
@@ -203,11 +222,11 @@ def _thread(
         if received + delay < now:
             first_response = received + delay
             last = first_response
-            msgs.append((message_id + len(msgs), inquiry_id, "out", owner, db_text(first_response), gen.pick(v["replies"]).format(**fill)))
+            msgs.append((message_id + len(msgs), inquiry_id, "out", owner, _ts(first_response), gen.pick(v["replies"]).format(**fill)))
             if r.random() < 0.5 and last + timedelta(hours=6) < now:
                 last = last + timedelta(hours=r.uniform(1, 30))
                 if last < now:
-                    msgs.append((message_id + len(msgs), inquiry_id, "in", None, db_text(last), gen.pick(v["followups"]).format(**fill)))
+                    msgs.append((message_id + len(msgs), inquiry_id, "in", None, _ts(last), gen.pick(v["followups"]).format(**fill)))
     folder = "junk" if junk else "inbox"
     deleted = r.random() < 0.03
     if deleted:
@@ -215,10 +234,10 @@ def _thread(
     unread = first_response is None and (age_h < 72 or r.random() < 0.3)
     row = (
         inquiry_id, f"syn-{inquiry_id}", channel, buyer_id, product[0] if product else None, subject,
-        float(qty) if product else None, "pcs" if product else None, db_text(received), owner, rule, folder,
+        float(qty) if product else None, "pcs" if product else None, _ts(received), owner, rule, folder,
         int(junk), 60 if junk else 0, reasons, int(unread), int(r.random() < 0.08), int(first_response is not None),
-        db_text(first_response) if first_response else None, db_text(last), db_text(received + timedelta(hours=24)),
-        auto, db_text(received + timedelta(days=1)) if deleted else None, 1,
+        _ts(first_response) if first_response else None, _ts(last), _ts(received + timedelta(hours=24)),
+        auto, _ts(received + timedelta(days=1)) if deleted else None, 1,
     )
     return row, msgs
 
