@@ -223,10 +223,14 @@ def _thread(
             first_response = received + delay
             last = first_response
             msgs.append((message_id + len(msgs), inquiry_id, "out", owner, _ts(first_response), gen.pick(v["replies"]).format(**fill)))
-            if r.random() < 0.5 and last + timedelta(hours=6) < now:
+            if r.random() < 0.7 and last + timedelta(hours=6) < now:
                 last = last + timedelta(hours=r.uniform(1, 30))
                 if last < now:
                     msgs.append((message_id + len(msgs), inquiry_id, "in", None, _ts(last), gen.pick(v["followups"]).format(**fill)))
+                    answer = last + timedelta(hours=r.uniform(0.3, 20))
+                    if r.random() < 0.75 and answer < now:
+                        last = answer
+                        msgs.append((message_id + len(msgs), inquiry_id, "out", owner, _ts(last), gen.pick(v["replies"]).format(**fill)))
     folder = "junk" if junk else "inbox"
     deleted = r.random() < 0.03
     if deleted:
