@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store.engine import is_sqlite, make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision shipped (a test checks it against the scripts). Opening an up-to-date
+# store compares against this constant, so Alembic is imported only when there is work to do.
+HEAD = "0002"
 
 
 class StoreTooNew(InquiryError):
@@ -32,6 +36,8 @@ class UpgradeResult:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -39,14 +45,28 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    """The head according to the migration scripts themselves."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    raw = engine.raw_connection()  # outside a transaction: a plain read, no write lock
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute("SELECT version_num FROM alembic_version")
+        except Exception as exc:  # the driver's own error type: sqlite3, psycopg, ...
+            if "alembic_version" in str(exc):  # no such table yet: an empty store
+                return None
+            raise
+        row = cursor.fetchone()
+        return row[0] if row else None
+    finally:
+        raw.close()
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -72,6 +92,9 @@ def backup_sqlite(source: Path, target: Path) -> Path:
 
 def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -> UpgradeResult:
     """Bring the store to `revision`; an existing older SQLite store is backed up first."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     own = engine is None
     engine = engine or make_engine(url)
     try:
@@ -103,7 +126,8 @@ def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -
 def open_store(url: str, *, read_only: bool = False) -> Engine:
     """An engine on a store at the app's schema (upgrading it first if it is older)."""
     engine = make_engine(url)
-    upgrade(url, engine)
+    if current_revision(engine) != HEAD:
+        upgrade(url, engine)
     if read_only:
         engine.dispose()
         return make_engine(url, read_only=True)

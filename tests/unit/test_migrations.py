@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from inquiry_tui.store.engine import make_engine
-from inquiry_tui.store.migrate import StoreTooNew, current_revision, head_revision, open_store, upgrade
+from inquiry_tui.store.migrate import HEAD, StoreTooNew, current_revision, head_revision, open_store, upgrade
 from inquiry_tui.store.models import SQLModel
 
 
@@ -66,3 +66,7 @@ def test_store_newer_than_the_app_is_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(StoreTooNew, match="newer than this inquiry-tui"):
         open_store(db_url)
+
+
+def test_head_constant_matches_the_scripts() -> None:
+    assert HEAD == head_revision()
