@@ -163,19 +163,20 @@ def generate(ctx: Ctx, inquiries: int, seed: int = 1, *, buyers: int | None = No
 
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(build, 0)
-        for chunk_start in range(0, inquiries, CHUNK):
-            inq_rows, msg_rows, alloc_rows = pending.result()
-            if chunk_start + CHUNK < inquiries:
-                pending = pool.submit(build, chunk_start + CHUNK)
-            messages_total += len(msg_rows)
-            with ctx.engine.begin() as conn:
-                if chunk_start == 0:
-                    bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
+    # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
+    with ThreadPoolExecutor(max_workers=1) as pool, ctx.engine.begin() as conn:
+        existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
+        big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
+        with bulk.indexes_deferred(conn, enabled=big):
+            bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
+            pending = pool.submit(build, 0)
+            for chunk_start in range(0, inquiries, CHUNK):
+                inq_rows, msg_rows, alloc_rows = pending.result()
+                if chunk_start + CHUNK < inquiries:
+                    pending = pool.submit(build, chunk_start + CHUNK)
+                messages_total += len(msg_rows)
                 bulk.write_threads(conn, inq_rows, msg_rows)
                 bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
-    with ctx.engine.begin() as conn:
         conn.exec_driver_sql(
             "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
             [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],  # type: ignore[arg-type]
