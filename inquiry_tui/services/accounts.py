@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -137,10 +138,9 @@ def deactivate(ctx: Ctx, login: str, successor_login: str) -> DeactivationResult
 
 def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Account) -> DeactivationResult:
     now = ctx.now()
+    # Open = not answered yet, in any folder: a restore from Deleted must never land with an inactive account.
     open_ids = session.exec(
-        select(Inquiry.id).where(
-            Inquiry.owner_id == account.id, Inquiry.folder != "deleted", Inquiry.first_response_at.is_(None)  # type: ignore[union-attr]
-        )
+        select(Inquiry.id).where(Inquiry.owner_id == account.id, Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
     ).all()
     if open_ids:
         session.execute(
@@ -163,6 +163,7 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
     countries = session.execute(
         update(CountryOwner).where(CountryOwner.account_id == account.id).values(account_id=successor.id)
     ).rowcount
+    _drop_from_settings(session, ctx, account.login, successor.login)
     account.active = False
     account.successor_id = successor.id
     result = DeactivationResult(account.login, successor.login, len(open_ids), buyers, products, countries)
@@ -172,3 +173,23 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
     )
     return result
 
+
+def _drop_from_settings(session: Session, ctx: Ctx, login: str, successor: str) -> None:
+    """The successor becomes company contact in LOGIN's place; LOGIN leaves the rotation (audited).
+
+    Otherwise the settings would name an inactive account and every later `settings set` would be
+    refused until the admin cleaned them up by hand.
+    """
+    row = session.get(Setting, "allocation")
+    if row is None:
+        return
+    before = json.loads(row.value or "{}")
+    after = dict(before)
+    if after.get("company_contact") == login:
+        after["company_contact"] = successor
+    if login in after.get("rotation_members", []):
+        after["rotation_members"] = [m for m in after["rotation_members"] if m != login]
+    if after != before:
+        row.value = json.dumps(after, sort_keys=True)
+        session.add(row)
+        audit(session, ctx, "settings_change", "settings", "allocation", before=before, after=after)

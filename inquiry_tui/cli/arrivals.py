@@ -1,0 +1,97 @@
+"""`import inquiries|chats FILE`, `export inquiries|allocations`, `inquiry assign ID LOGIN`, `allocate`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inquiry_tui.cli.root import app, fail, state
+from inquiry_tui.cli.transfer import export_app, import_app
+from inquiry_tui.services import allocation_record, arrivals, assignment, chats, export
+from inquiry_tui.services.arrival_pipeline import ArrivalReport
+
+inquiry_app = typer.Typer(help="Act on one inquiry.", no_args_is_help=True)
+app.add_typer(inquiry_app, name="inquiry")
+
+FileArg = Annotated[Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", dir_okay=False)]
+FormatOpt = Annotated[str, typer.Option("--format", help="csv | jsonl")]
+OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).", dir_okay=False)]
+
+
+def _summary(r: ArrivalReport) -> str:
+    rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule) or "none"
+    return (f"{r.received} inquiries (rules: {rules}); {r.junk} to Junk, {r.deleted} blocked to Deleted, "
+            f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers")
+
+
+def _exists(path: Path) -> None:
+    if not path.is_file():
+        fail(f"{path}: no such file")
+
+
+@import_app.command("inquiries")
+def import_inquiries(file: FileArg) -> None:
+    """Import inquiries; each one runs junk filter, allocation and auto-reply (all or nothing)."""
+    _exists(file)
+    report = arrivals.import_inquiries(state.ctx(), file)
+    typer.echo(f"imported {_summary(report)}")
+
+
+@import_app.command("chats")
+def import_chats(file: FileArg) -> None:
+    """Import chat (TM) lines as tm threads; their buyers become customers (source chat)."""
+    _exists(file)
+    r = chats.import_chats(state.ctx(), file)
+    extra = f"; {r.skipped_seller_lines} seller lines without a buyer line skipped" if r.skipped_seller_lines else ""
+    extra += f"; {r.already_imported} lines were already imported" if r.already_imported else ""
+    typer.echo(
+        f"imported {r.lines} chat lines: {r.threads.received} new threads, {r.extended} threads continued, "
+        f"{r.customers} customers{extra}; new threads: {_summary(r.threads)}"
+    )
+
+
+@export_app.command("inquiries")
+def export_inquiries(
+    folder: Annotated[str | None, typer.Option("--folder", help="inbox | junk | deleted (default: all)")] = None,
+    fmt: FormatOpt = "csv",
+    output: OutOpt = None,
+) -> None:
+    """Export inquiries (yours, or all for the admin); CSV cells are safe to open in a spreadsheet."""
+    ctx = state.ctx()
+    if output is None:
+        export.write_inquiries(ctx, sys.stdout, folder, fmt)
+        return
+    count = export.export_inquiries(ctx, output, folder, fmt)
+    typer.echo(f"exported {count} inquiries to {output}", err=True)
+
+
+@export_app.command("allocations")
+def export_allocations(
+    days: Annotated[int, typer.Option("--days", min=1, max=3650, help="How many days back.")] = 30,
+    fmt: FormatOpt = "csv",
+    output: OutOpt = None,
+) -> None:
+    """Export the allocation record of the past DAYS (who got which inquiry, by which rule, why)."""
+    ctx = state.ctx()
+    if output is None:
+        allocation_record.export_allocations(ctx, sys.stdout, days, fmt)
+        return
+    count = allocation_record.export_allocations(ctx, output, days, fmt)
+    typer.echo(f"exported {count} allocation records to {output}", err=True)
+
+
+@inquiry_app.command("assign")
+def assign(inquiry_id: int, login: str) -> None:
+    """Admin: reassign any inquiry. Salesperson: hand over your own to another salesperson."""
+    r = assignment.assign_inquiry(state.ctx(), inquiry_id, login)
+    typer.echo(f"inquiry {r.inquiry_id}: {r.from_login} -> {r.to_login} ({r.rule})")
+
+
+@app.command("allocate")
+def allocate() -> None:
+    """Re-route inquiries still waiting with the main account (e.g. after switching rotation on)."""
+    moved = arrivals.allocate_waiting(state.ctx())
+    typer.echo(f"allocated {moved} waiting inquiries")
