@@ -6,7 +6,8 @@ activity_detail (top search terms and SKUs viewed), visitor_session rows in the 
 the newest few messages. Raw activity_event rows are never scanned, so opening a profile
 stays within one frame at 50k buyers and 5M events.
 
-Who may look: the admin sees every buyer; a salesperson sees the buyers they own and the
+Who may look: the admin sees every buyer; a salesperson sees the buyers they own, buyers
+nobody owns yet (visitors known only from activity: anyone may approach them) and the
 buyers of inquiries they own (the inbox pane shows the buyer of whatever thread is open,
 even when sticky allocation is off and the buyer belongs to a colleague). Any other id is
 NotFound, so existence does not leak. Latest messages come only from threads the actor may
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, column, text
 from sqlmodel import Session
 
 from inquiry_tui.domain.activity import (
@@ -35,17 +36,7 @@ from inquiry_tui.domain.authenticity import Authenticity, BuyerFacts, authentici
 from inquiry_tui.domain.countries import country_name
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.store.models import (
-    Account,
-    ActivityDaily,
-    ActivityDetail,
-    Buyer,
-    BuyerTag,
-    Inquiry,
-    Message,
-    Product,
-    VisitorSession,
-)
+from inquiry_tui.store.types import UTCDateTime
 
 LATEST_THREADS = 5  # newest threads looked at for the latest messages
 LATEST_MESSAGES = 5
@@ -147,20 +138,64 @@ def buyer_profile(ctx: Ctx, buyer_id: int, *, window_days: int = DEFAULT_WINDOW_
     today = ctx.now().astimezone(UTC).date()
     start = today - timedelta(days=max(1, window_days) - 1)
     with ctx.read() as session:
-        buyer = session.get(Buyer, buyer_id)
-        if buyer is None or not can_see_buyer(session, ctx, buyer):
+        buyer = session.connection().execute(_Q_BUYER, {"b": buyer_id}).first()
+        if buyer is None or not can_see_buyer(session, ctx, buyer_id, buyer.owner_id):
             raise NotFound(f"no buyer {buyer_id}")
         return _build(session, ctx, buyer, today, start, window_days)
 
 
-def can_see_buyer(session: Session, ctx: Ctx, buyer: Buyer) -> bool:
-    """The admin sees all; a salesperson their own buyers and the buyers of their inquiries."""
-    if ctx.actor.is_admin or buyer.owner_id == ctx.actor.id:
+def can_see_buyer(session: Session, ctx: Ctx, buyer_id: int, owner_id: int | None) -> bool:
+    """The admin sees all; a salesperson their own buyers, unowned ones and the buyers of their inquiries."""
+    if ctx.actor.is_admin or owner_id is None or owner_id == ctx.actor.id:
         return True
-    hit = session.execute(
-        select(Inquiry.id).where(Inquiry.buyer_id == buyer.id, Inquiry.owner_id == ctx.actor.id).limit(1)
-    ).first()
-    return hit is not None
+    return session.connection().execute(_Q_OWN_THREAD, {"b": buyer_id, "me": ctx.actor.id}).first() is not None
+
+
+# Plain statements, compiled once: this runs on every cursor move of the inbox, and building
+# ORM statements per call cost more than the queries themselves. Typed columns and binds keep
+# them portable (UTCDateTime on every backend).
+_Q_BUYER = text(
+    "SELECT b.id, b.email, b.name, b.company, b.country, b.phone, b.website, b.address, b.business_type, "
+    "b.employees, b.year_established, b.member_id, b.verified, b.tier, b.owner_id, b.is_customer, "
+    "b.customer_since, b.first_seen_at, b.last_contact_at, b.notes, b.group_name, b.type, b.source, b.stars, "
+    "b.version, a.login, a.name AS owner_name FROM buyer b LEFT JOIN account a ON a.id = b.owner_id WHERE b.id = :b"
+).columns(
+    *(column(n) for n in ("id", "email", "name", "company", "country", "phone", "website", "address", "business_type",
+                          "employees", "year_established", "member_id", "verified", "tier", "owner_id", "is_customer")),
+    column("customer_since", UTCDateTime()), column("first_seen_at", UTCDateTime()),
+    column("last_contact_at", UTCDateTime()),
+    *(column(n) for n in ("notes", "group_name", "type", "source", "stars", "version", "login", "owner_name")),
+)
+_Q_OWN_THREAD = text("SELECT 1 FROM inquiry WHERE buyer_id = :b AND owner_id = :me LIMIT 1")
+_Q_TAGS = text("SELECT tag FROM buyer_tag WHERE buyer_id = :b ORDER BY tag")
+_Q_DAILY = text("SELECT day, kind, count FROM activity_daily WHERE buyer_id = :b AND day >= :start AND day <= :today")
+# A busy buyer has thousands of threads: counted per day in SQL over the (buyer, received_at) index.
+_Q_THREADS = text(
+    "SELECT date(received_at) AS day, product_id, is_junk, replied, count(*) FROM inquiry "
+    "WHERE buyer_id = :b AND received_at >= :since GROUP BY 1, 2, 3, 4"
+).bindparams(bindparam("since", type_=UTCDateTime()))
+_Q_DETAILS = text(
+    "SELECT detail, count FROM activity_detail WHERE buyer_id = :b AND kind = :kind AND last_at >= :since "
+    "ORDER BY count DESC, detail LIMIT :n"
+).bindparams(bindparam("since", type_=UTCDateTime()))
+_Q_VISITS = text(
+    "SELECT at, region, page_views, store_pages, site_products, site_sellers, search_terms FROM visitor_session "
+    "WHERE buyer_id = :b AND at >= :since ORDER BY at DESC LIMIT :n"
+).bindparams(bindparam("since", type_=UTCDateTime())).columns(
+    column("at", UTCDateTime()), *(column(n) for n in ("region", "page_views", "store_pages", "site_products", "site_sellers", "search_terms"))
+)
+_Q_KEYWORDS = text("SELECT keywords FROM product WHERE keywords != ''")
+_Q_THREADS_LATEST = text(
+    "SELECT id, subject FROM inquiry WHERE buyer_id = :b AND folder != 'deleted' AND (:all OR owner_id = :me) "
+    "ORDER BY received_at DESC LIMIT :n"
+)
+_Q_MESSAGES = text(
+    "SELECT inquiry_id, direction, sent_at, substr(body, 1, :chars) FROM message WHERE inquiry_id IN :ids "
+    "ORDER BY sent_at DESC, id DESC LIMIT :n"
+).bindparams(bindparam("ids", expanding=True)).columns(column("inquiry_id"), column("direction"), column("sent_at", UTCDateTime()), column("body"))
+_Q_PRODUCTS = text("SELECT id, sku, name FROM product WHERE sku IN :skus OR id IN :ids").bindparams(
+    bindparam("skus", expanding=True), bindparam("ids", expanding=True)
+)
 
 
 def _day(value: Any) -> date:
@@ -168,28 +203,19 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _build(session: Session, ctx: Ctx, buyer: Buyer, today: date, start: date, window_days: int) -> BuyerProfile:
-    assert buyer.id is not None
+def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_days: int) -> BuyerProfile:
+    conn = session.connection()
     since = datetime.combine(start, time.min, tzinfo=UTC)
     daily = [
         DailyCounts(date.fromisoformat(day), kind, count)
-        for day, kind, count in session.execute(
-            select(ActivityDaily.day, ActivityDaily.kind, ActivityDaily.count).where(
-                ActivityDaily.buyer_id == buyer.id, ActivityDaily.day >= start.isoformat(), ActivityDaily.day <= today.isoformat()
-            )
-        )
+        for day, kind, count in conn.execute(_Q_DAILY, {"b": b.id, "start": start.isoformat(), "today": today.isoformat()})
     ]
     # Our own threads with this buyer: valid inquiries (the "inquiries" dimension), replies,
-    # junk, and which products were asked about. Grouped in SQL: a busy buyer has thousands.
-    day_col = func.date(Inquiry.received_at)
+    # junk, and which products were asked about.
     inquired: Counter[int] = Counter()
     replies = 0
     per_day: Counter[tuple[date, str]] = Counter()
-    for day, product_id, is_junk, replied, n in session.execute(
-        select(day_col, Inquiry.product_id, Inquiry.is_junk, Inquiry.replied, func.count())
-        .where(Inquiry.buyer_id == buyer.id, Inquiry.received_at >= since)
-        .group_by(day_col, Inquiry.product_id, Inquiry.is_junk, Inquiry.replied)
-    ):
+    for day, product_id, is_junk, replied, n in conn.execute(_Q_THREADS, {"b": b.id, "since": since}):
         # Junk inquiries: the marketplace's own count (activity "junk") plus threads judged junk here.
         per_day[(_day(day), "junk" if is_junk else "inquiry")] += n
         if is_junk:
@@ -202,58 +228,41 @@ def _build(session: Session, ctx: Ctx, buyer: Buyer, today: date, start: date, w
     box = behaviour(daily, today, window_days, replies=replies)
     level = activity_level(daily, today, window_days)
 
-    terms = _top_details(session, buyer.id, "search", since, TOP_TERMS * 2)
-    viewed = _top_details(session, buyer.id, "product_view", since, TOP_PRODUCTS)
-    visitor = _visitor(session, buyer.id, since, terms)
-    products = _intended_products(session, viewed, inquired)
-    keywords = [k.strip() for row in session.execute(select(Product.keywords)) for k in row[0].split(",") if k.strip()]
+    terms = _top_details(conn, b.id, "search", since, TOP_TERMS * 2)
+    viewed = _top_details(conn, b.id, "product_view", since, TOP_PRODUCTS)
+    visitor = _visitor(conn, b.id, since, terms)
+    products = _intended_products(conn, viewed, inquired)
+    keywords = [k.strip() for (row,) in conn.execute(_Q_KEYWORDS) for k in row.split(",") if k.strip()]
     note = trading_company_hint([t.term for t in visitor.search_terms], keywords)
 
     facts = BuyerFacts(
-        verified=bool(buyer.verified), tier=buyer.tier, company=buyer.company, country=buyer.country,
-        phone=buyer.phone, website=buyer.website, email=buyer.email, junk_count=box.junk_inquiries,
-        blacklist_count=box.times_blacklisted, activity_level=level.level, valid_inquiries=box.valid_inquiries,
-        login_days=box.login_days,
+        verified=bool(b.verified), tier=b.tier, company=b.company, country=b.country, phone=b.phone,
+        website=b.website, email=b.email, junk_count=box.junk_inquiries, blacklist_count=box.times_blacklisted,
+        activity_level=level.level, valid_inquiries=box.valid_inquiries, login_days=box.login_days,
     )
-    owner = session.get(Account, buyer.owner_id) if buyer.owner_id is not None else None
-    tags = tuple(sorted(session.execute(select(BuyerTag.tag).where(BuyerTag.buyer_id == buyer.id)).scalars()))
+    tags = tuple(conn.execute(_Q_TAGS, {"b": b.id}).scalars())
     return BuyerProfile(
-        buyer_id=buyer.id, email=buyer.email, name=buyer.name, company=buyer.company, country=buyer.country,
-        country_name=country_name(buyer.country) if buyer.country else None, phone=buyer.phone,
-        website=buyer.website, address=buyer.address, business_type=buyer.business_type,
-        employees=buyer.employees, year_established=buyer.year_established, member_id=buyer.member_id,
-        verified=bool(buyer.verified), tier=buyer.tier, owner_login=owner.login if owner else None,
-        owner_name=owner.name if owner else None, is_customer=bool(buyer.is_customer),
-        customer_since=buyer.customer_since, first_seen_at=buyer.first_seen_at,
-        last_contact_at=buyer.last_contact_at, notes=buyer.notes,
-        tags=BuyerTags(buyer.group_name, buyer.type, buyer.source, buyer.stars, tags), version=buyer.version,
+        buyer_id=b.id, email=b.email, name=b.name, company=b.company, country=b.country,
+        country_name=country_name(b.country) if b.country else None, phone=b.phone, website=b.website,
+        address=b.address, business_type=b.business_type, employees=b.employees,
+        year_established=b.year_established, member_id=b.member_id, verified=bool(b.verified), tier=b.tier,
+        owner_login=b.login, owner_name=b.owner_name, is_customer=bool(b.is_customer),
+        customer_since=b.customer_since, first_seen_at=b.first_seen_at, last_contact_at=b.last_contact_at,
+        notes=b.notes, tags=BuyerTags(b.group_name, b.type, b.source, b.stars, tags), version=b.version,
         window_days=window_days, behaviour=box, activity=level, authenticity=authenticity(facts),
-        intended_products=products, latest_messages=_latest_messages(session, ctx, buyer.id), visitor=visitor,
+        intended_products=products, latest_messages=_latest_messages(conn, ctx, b.id), visitor=visitor,
         trading_company_note=note,
     )
 
 
-def _top_details(session: Session, buyer_id: int, kind: str, since: datetime, limit: int) -> list[TermCount]:
+def _top_details(conn: Connection, buyer_id: int, kind: str, since: datetime, limit: int) -> list[TermCount]:
     """Most frequent details of KIND last seen inside the window (counts are all-time totals)."""
-    rows = session.execute(
-        select(ActivityDetail.detail, ActivityDetail.count)
-        .where(ActivityDetail.buyer_id == buyer_id, ActivityDetail.kind == kind, ActivityDetail.last_at >= since)
-        .order_by(ActivityDetail.count.desc(), ActivityDetail.detail)  # type: ignore[attr-defined]
-        .limit(limit)
-    )
+    rows = conn.execute(_Q_DETAILS, {"b": buyer_id, "kind": kind, "since": since, "n": limit})
     return [TermCount(detail, count) for detail, count in rows]
 
 
-def _visitor(session: Session, buyer_id: int, since: datetime, terms: list[TermCount]) -> VisitorDetails:
-    rows = session.execute(
-        select(
-            VisitorSession.at, VisitorSession.region, VisitorSession.page_views, VisitorSession.store_pages,
-            VisitorSession.site_products, VisitorSession.site_sellers, VisitorSession.search_terms,
-        )
-        .where(VisitorSession.buyer_id == buyer_id, VisitorSession.at >= since)
-        .order_by(VisitorSession.at.desc())  # type: ignore[attr-defined]
-        .limit(MAX_SESSIONS)
-    ).all()
+def _visitor(conn: Connection, buyer_id: int, since: datetime, terms: list[TermCount]) -> VisitorDetails:
+    rows = conn.execute(_Q_VISITS, {"b": buyer_id, "since": since, "n": MAX_SESSIONS}).all()
     regions: Counter[str] = Counter(r.region for r in rows if r.region)
     # Search terms: the on-site search counts, plus terms the visit log saw (once per visit).
     counts: Counter[str] = Counter({t.term: t.count for t in terms})
@@ -273,17 +282,13 @@ def _visitor(session: Session, buyer_id: int, since: datetime, terms: list[TermC
     )
 
 
-def _intended_products(session: Session, viewed: list[TermCount], inquired: Counter[int]) -> tuple[ProductInterest, ...]:
+def _intended_products(conn: Connection, viewed: list[TermCount], inquired: Counter[int]) -> tuple[ProductInterest, ...]:
     """Products the buyer viewed or asked about, by views + 3 x inquiries (an inquiry says more)."""
     top_inquired = [pid for pid, _ in inquired.most_common(TOP_PRODUCTS)]
     skus = [v.term for v in viewed]
     known: dict[str, tuple[int, str]] = {}
     if skus or top_inquired:
-        for pid, sku, name in session.execute(
-            select(Product.id, Product.sku, Product.name).where(
-                Product.sku.in_(skus) | Product.id.in_(top_inquired)  # type: ignore[attr-defined,union-attr]
-            )
-        ):
+        for pid, sku, name in conn.execute(_Q_PRODUCTS, {"skus": skus, "ids": top_inquired}):
             known[sku] = (pid, name)
     by_id = {pid: sku for sku, (pid, _) in known.items()}
     views = {v.term: v.count for v in viewed}
@@ -295,18 +300,11 @@ def _intended_products(session: Session, viewed: list[TermCount], inquired: Coun
     return tuple(ranked[:TOP_PRODUCTS])
 
 
-def _latest_messages(session: Session, ctx: Ctx, buyer_id: int) -> tuple[LatestMessage, ...]:
+def _latest_messages(conn: Connection, ctx: Ctx, buyer_id: int) -> tuple[LatestMessage, ...]:
     """The newest messages of the buyer's newest threads the actor may read."""
-    threads = select(Inquiry.id, Inquiry.subject).where(Inquiry.buyer_id == buyer_id, Inquiry.folder != "deleted")
-    if not ctx.actor.is_admin:
-        threads = threads.where(Inquiry.owner_id == ctx.actor.id)
-    subjects = dict(session.execute(threads.order_by(Inquiry.received_at.desc()).limit(LATEST_THREADS)).all())  # type: ignore[attr-defined]
+    params = {"b": buyer_id, "all": ctx.actor.is_admin, "me": ctx.actor.id, "n": LATEST_THREADS}
+    subjects = dict(conn.execute(_Q_THREADS_LATEST, params).all())
     if not subjects:
         return ()
-    rows = session.execute(
-        select(Message.inquiry_id, Message.direction, Message.sent_at, func.substr(Message.body, 1, PREVIEW_CHARS))
-        .where(Message.inquiry_id.in_(list(subjects)))  # type: ignore[attr-defined]
-        .order_by(Message.sent_at.desc(), Message.id.desc())  # type: ignore[attr-defined,union-attr]
-        .limit(LATEST_MESSAGES)
-    )
+    rows = conn.execute(_Q_MESSAGES, {"ids": list(subjects), "chars": PREVIEW_CHARS, "n": LATEST_MESSAGES})
     return tuple(LatestMessage(iid, subjects[iid], direction, sent_at, body or "") for iid, direction, sent_at, body in rows)

@@ -1,0 +1,109 @@
+"""TUI fixtures: a copy of one generated sample store per test, apps on it, and a way to wait for workers.
+
+Generating the 2,000-inquiry sample takes about a second; the TUI tests copy one generated
+file instead (a WAL-checkpointed SQLite file copies cleanly).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from inquiry_tui.services.accounts import init_company
+from inquiry_tui.services.company import load_json, set_up_company
+from inquiry_tui.services.context import Ctx, connect_system
+from inquiry_tui.services.synthetic import generate
+from inquiry_tui.store.engine import make_engine
+from inquiry_tui.store.models import Buyer, Inquiry, Message
+from inquiry_tui.tui.app import InquiryApp
+from tests.conftest import FIXED_NOW, ctx_as, fixed_clock
+
+HOSTILE = [
+    "[@click=app.quit]x[/]",
+    "[link='https://evil.example']Pay[/link]",
+    "[RED]",
+    "[/bold]",
+    "x[/",
+    "trailing\\",
+    "\x1b]52;c;SGVsbG8gd29ybGQ=\x07",
+    "\x1b]0;PWNED-TITLE\x07",
+    "\x9b31m",
+    "nul\x00byte",
+    "carriage\rreturn",
+    "\u202etxt.exe",
+    "zero\u200bwidth",
+]
+HOSTILE_TEXT = " ".join(HOSTILE)
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tui-template") / "store.db"
+    url = f"sqlite:///{path}"
+    system = connect_system(url)
+    system.clock = fixed_clock
+    init_company(system, "boss", "The Boss")
+    boss = ctx_as(system, "boss")
+    set_up_company(boss, load_json("company.json"))
+    generate(boss, 2000, 20261123)
+    system.close()
+    with sqlite3.connect(path) as conn:  # fold the WAL into the file so that a copy is whole
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def store_ctx(sample_template: Path, tmp_path: Path) -> Iterator[Ctx]:
+    """The main account `boss` on a private copy of the sample store (fixed clock)."""
+    path = tmp_path / "store.db"
+    shutil.copy(sample_template, path)
+    url = f"sqlite:///{path}"
+    system = connect_system(url)
+    system.clock = fixed_clock
+    system.read_engine = make_engine(url, read_only=True)
+    yield ctx_as(system, "boss")
+    system.close()
+
+
+def add_hostile_inquiry(ctx: Ctx, owner_login: str = "ana") -> int:
+    """The newest inquiry of OWNER_LOGIN: hostile subject, body, buyer name and company."""
+    owner = ctx_as(ctx, owner_login).actor.id
+    with ctx.write() as session:
+        buyer = Buyer(
+            email="mallory@evil.example", name=f"Mallory {HOSTILE_TEXT}", company=f"Evil {HOSTILE_TEXT} Ltd",
+            country="US", first_seen_at=FIXED_NOW - timedelta(days=1), owner_id=owner,
+        )
+        session.add(buyer)
+        session.flush()
+        received = FIXED_NOW - timedelta(minutes=1)
+        inquiry = Inquiry(
+            buyer_id=buyer.id, subject=f"Hostile {HOSTILE_TEXT}", received_at=received, owner_id=owner,  # type: ignore[arg-type]
+            rule="sticky", last_message_at=received, due_at=received + timedelta(hours=24),
+        )
+        session.add(inquiry)
+        session.flush()
+        session.add(Message(inquiry_id=inquiry.id, direction="in", sent_at=received, body="Body: " + "\n".join(HOSTILE)))  # type: ignore[arg-type]
+        return int(inquiry.id)  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until no worker runs and the screen has caught up (workers start workers)."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+
+
+def make_app(ctx: Ctx) -> InquiryApp:
+    return InquiryApp(ctx)
