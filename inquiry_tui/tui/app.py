@@ -86,7 +86,7 @@ class InquiryApp(App[None]):
         if isinstance(self.screen, KeysHelpScreen):
             self.pop_screen()
             return
-        self.push_screen(KeysHelpScreen(self))
+        self.push_screen(KeysHelpScreen(self, self.screen))
 
     # --- errors -------------------------------------------------------------------------------
 

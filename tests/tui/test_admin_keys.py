@@ -167,3 +167,27 @@ async def test_a_salesperson_cannot_open_admin(store_ctx: Ctx) -> None:
         assert not app.screen.query(TabbedContent) and not app.screen.query(AllocationRulesPanel)
         await pilot.press("right_square_bracket")
         assert not app.screen.query(TabbedContent)
+
+
+async def test_keys_help_on_admin_lists_the_admin_keys(store_ctx: Ctx) -> None:
+    from inquiry_tui.tui.screens.keys_help import KeysHelpScreen
+
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_admin(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysHelpScreen)
+        import io
+
+        from rich.console import Console
+
+        console = Console(width=120, record=True, file=io.StringIO())
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        shown = console.export_text()
+        assert "Here: Admin" in shown and "Save rules" in shown and "Next section" in shown
+        assert "reply, with templates" not in shown  # the inbox keys belong to the inbox's help
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)

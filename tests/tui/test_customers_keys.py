@@ -175,3 +175,23 @@ async def test_the_list_fetches_pages_as_you_move(store_ctx: Ctx) -> None:
         await settle(pilot)
         levels = [r.activity for r in listing.rows]
         assert levels == sorted(levels, reverse=True)
+
+
+async def test_profile_pane_folds_when_narrow_and_p_toggles_it(store_ctx: Ctx) -> None:
+    from inquiry_tui.tui.widgets.profile_pane import ProfilePane
+
+    app = customers_app(ctx_as(store_ctx, "ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(ProfilePane)
+        assert not pane.display
+        await pilot.press("p")
+        await settle(pilot)
+        assert pane.display
+        await pilot.press("p")
+        await settle(pilot)
+        assert not pane.display
+    app = customers_app(ctx_as(store_ctx, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(ProfilePane).display

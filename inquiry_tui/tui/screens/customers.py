@@ -49,12 +49,16 @@ def describe(query: CustomerQuery, total: int) -> Text:
     return text
 
 
+NARROW = 110  # below this many columns the profile pane is folded away (p shows it)
+
+
 class CustomersScreen(Screen[None]):
     DEFAULT_CSS = """
     CustomersScreen #customers-body { height: 1fr; }
     CustomersScreen #customers-main { width: 1fr; }
     CustomersScreen #customer-search { margin: 0 1; }
     CustomersScreen #customers-status { height: 1; padding: 0 1; color: $text-muted; }
+    CustomersScreen.-hide-profile #customer-profile { display: none; }
     """
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="customers-search"),
@@ -65,6 +69,7 @@ class CustomersScreen(Screen[None]):
         Binding("t", "edit_tags", "Tags", id="customers-tags"),
         Binding("x", "transfer_customer", "Transfer", id="customers-transfer"),
         Binding("r", "open_recommendations", "Recommended", id="customers-recommended"),
+        Binding("p", "toggle_profile", "Profile", id="customers-profile", tooltip="show / hide the buyer profile"),
         Binding("escape", "leave_search", "List", show=False, id="customers-leave-search"),
     ]
 
@@ -75,6 +80,7 @@ class CustomersScreen(Screen[None]):
         self.generation = 0
         self.next_key: PageKey | None = None
         self._search_timer: Timer | None = None
+        self.profile_wanted: bool | None = None  # None: shown when the terminal is wide enough
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +92,19 @@ class CustomersScreen(Screen[None]):
             yield ProfilePane(id="customer-profile")
         yield Footer()
 
+    def on_resize(self) -> None:
+        self._fold_profile()
+
+    def _fold_profile(self) -> None:
+        wanted = self.size.width >= NARROW if self.profile_wanted is None else self.profile_wanted
+        self.set_class(not wanted, "-hide-profile")
+
+    def action_toggle_profile(self) -> None:
+        self.profile_wanted = self.has_class("-hide-profile")
+        self._fold_profile()
+
     def on_mount(self) -> None:
+        self._fold_profile()
         self.query_one(CustomerList).focus()
         self.run_query()
         self._warm_rollup()
