@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from inquiry_tui.config import db_url, os_login
 from inquiry_tui.domain.errors import InquiryError, NotFound, PermissionDenied, StaleWrite
 from inquiry_tui.store.engine import make_engine
-from inquiry_tui.store.migrate import open_store
+from inquiry_tui.store.migrate import open_store, sqlite_path
 from inquiry_tui.store.models import Account, AuditLog
 from inquiry_tui.store.types import utcnow
 
@@ -131,8 +131,15 @@ def main_account(session: Session) -> Account:
 
 
 def connect(db: str | None = None, as_login: str | None = None, *, upgrade: bool = True) -> Ctx:
-    """Open the store and resolve the acting account (the OS login, or `--as` for admins)."""
+    """Open the store and resolve the acting account (the OS login, or `--as` for admins).
+
+    A store file that does not exist is an error, not a new empty store: a mistyped path must
+    not leave a stray file behind nor look like a store that lost its accounts.
+    """
     url = db_url(db)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise NotFound(f"no store at {path}; create one with `inquiry-tui init` (or try `inquiry-tui demo`)")
     engine = open_store(url) if upgrade else make_engine(url)
     ctx = Ctx(url, engine, SYSTEM)
     login = os_login()

@@ -194,3 +194,10 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not sqlite" * 100)
     assert_one_line_error(run(bad, "account", "list"), "could not be used")
+
+
+def test_a_missing_store_is_a_clear_error_and_no_file_is_made(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    for args in (["account", "list"], ["settings", "show"], ["stats"]):
+        assert_one_line_error(run(missing, *args), "no store at", "inquiry-tui init")
+    assert not missing.exists()
