@@ -194,8 +194,10 @@ def admin_login(path: Path) -> str:
         return str(conn.execute("SELECT login FROM account WHERE role = 'admin'").fetchone()[0])
 
 
-def run(sizes: list[int], out: Path, moves: int, terminal: str) -> None:
+def run(sizes: list[int], out: Path, moves: int, terminal: str) -> bool:
+    """Measure each size in a child process; False if any child failed."""
     rows = []
+    ok = True
     for n in sizes:
         path = ensure_store(out, n)
         env = {**os.environ, "INQUIRY_TUI_LOGIN": admin_login(path)}
@@ -208,6 +210,7 @@ def run(sizes: list[int], out: Path, moves: int, terminal: str) -> None:
         lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
         if result.returncode != 0 or not lines:
             print(f"{n:>9,}: failed\n{result.stderr[-3000:]}")
+            ok = False
             continue
         figures = json.loads(lines[-1])
         rows.append((n, figures))
@@ -221,6 +224,7 @@ def run(sizes: list[int], out: Path, moves: int, terminal: str) -> None:
             f"  {s['rare']['p95']:5.1f} / {s['common']['p95']:5.1f} / {s['prefix']['p95']:5.1f} / {s['two words']['p95']:5.1f} ms"
             f"  {f['rss_mb']:5.0f} MB  {f['sql_on_event_loop']}"
         )
+    return ok
 
 
 def main() -> None:
@@ -235,8 +239,8 @@ def main() -> None:
     if args.child:
         width, height = (int(v) for v in args.terminal.split("x"))
         child(args.child, args.started, args.moves, (width, height))
-    else:
-        run(args.sizes, args.out, args.moves, args.terminal)
+    elif not run(args.sizes, args.out, args.moves, args.terminal):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,165 @@
+"""Smoke run of the benchmark scripts in benchmarks/ at a tiny size (500 inquiries).
+
+What this checks: every benchmark's code path still runs end to end as the code changes --
+it builds its store (or input file) in a temp dir, measures, exits 0 and prints the figure
+lines it promises. The assertions are on the presence and shape of those lines (a line with
+"inquiries/s", "p50 ... p95 ...", the inbox JSON keys and loop counts), never on the values.
+
+Why there are no timing asserts: the numbers only mean something at 100k / 1M inquiries on a
+quiet machine; the test suite runs at 500 on shared, noisy machines, where a timing assert
+would only be flaky. The real figures come from running the scripts by hand (see their
+docstrings).
+
+Nothing is written under benchmarks/out/: bench_arrivals and bench_inbox take --out;
+bench_generator, bench_admin and bench_customers have no such option, so they are run
+through a small `python -c` wrapper that imports the script and points its module-level
+OUT at the temp dir before calling its main(). An autouse fixture checks that no
+`*-500.*` file appeared in benchmarks/out/.
+
+Each script runs as a subprocess with sys.executable, cwd at the repo root and the repo root
+on PYTHONPATH; the whole module takes about 25-30 s on a busy 2-core machine (the inbox
+benchmark, a headless app with fixed loop counts, is most of it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks"
+N = 500  # inquiries per store; bench_customers samples 300 buyers, so it needs >= 300 of them
+TIMEOUT = 180  # seconds per script: a hang fails the test instead of stalling the suite
+NUM = r"-?[\d,]+(?:\.\d+)?"  # a printed figure: 1,234 / 5.20 (the value itself is never checked)
+
+# Runs benchmarks/<name>.py's main() with its module-level OUT pointed at a temp dir.
+_WITH_OUT = """
+import inspect, sys
+from pathlib import Path
+bench_dir, name, out, *argv = sys.argv[1:]
+sys.path.insert(0, bench_dir)
+module = __import__(name)
+if not isinstance(getattr(module, "OUT", None), Path):
+    sys.exit(f"{name} has no module-level OUT path any more: update tests/perf/test_benchmarks_smoke.py")
+module.OUT = Path(out)
+sys.argv = [module.__file__, *argv]
+module.main(argv) if inspect.signature(module.main).parameters else module.main()
+"""
+
+
+@pytest.fixture(autouse=True)
+def _never_writes_benchmarks_out():  # type: ignore[no-untyped-def]
+    out = BENCH / "out"
+
+    def ours() -> set[str]:
+        return {p.name for p in out.glob(f"*-{N}.*")} if out.is_dir() else set()
+
+    before = ours()
+    yield
+    assert ours() <= before, f"a benchmark wrote into {out}: {sorted(ours() - before)}"
+
+
+def _run(args: list[str]) -> str:
+    """Run `python ARGS` from the repo root; its stdout, or fail with its output if it exits non-zero."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    # its own session, so a timeout can stop bench_inbox's child app too
+    process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"{args[:3]} still running after {TIMEOUT} s\n--- stdout\n{stdout}\n--- stderr\n{stderr[-3000:]}")
+    if process.returncode != 0:
+        pytest.fail(f"{args[:3]} exited {process.returncode}\n--- stdout\n{stdout}\n--- stderr\n{stderr[-3000:]}")
+    return stdout
+
+
+def _run_with_out(name: str, out: Path, *argv: str) -> str:
+    return _run(["-c", _WITH_OUT, str(BENCH), name, str(out), *argv])
+
+
+def _expect(stdout: str, pattern: str) -> re.Match[str]:
+    match = re.search(pattern, stdout, re.MULTILINE)
+    assert match, f"no line matching {pattern!r} in the output:\n{stdout}"
+    return match
+
+
+def test_bench_generator(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run_with_out("bench_generator", out, str(N))
+    _expect(stdout, r"^generator on \d+ cores \(target: .*\)$")
+    _expect(stdout, rf"^ *{N:,} inquiries +{NUM} messages +{NUM} buyers +{NUM} s +{NUM} inquiries/s +store +{NUM} MB$")
+    _expect(stdout, rf"^peak RSS of the generator process: {NUM} MB$")
+    assert (out / f"gen-{N}.db").is_file()
+
+
+def test_bench_arrivals(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run([str(BENCH / "bench_arrivals.py"), "--sizes", str(N), "--singles", "40", "--out", str(out)])
+    _expect(stdout, rf"^  wrote {re.escape(str(out / f'arrivals-{N}.jsonl'))} in {NUM} s$")
+    _expect(stdout, rf"^import +{N:,}: +{NUM} s +{NUM} inquiries/s +\(rules \{{.*\}}, junk \d+, deleted \d+, "
+                    r"auto-replies \d+, buyers \d+\)$")
+    _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$")
+    with (out / f"arrivals-{N}.jsonl").open(encoding="utf-8") as fh:
+        assert sum(1 for _ in fh) == N
+    assert (out / f"arrivals-{N}.db").is_file()
+
+
+def test_bench_admin(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run_with_out("bench_admin", out, "--sizes", str(N), "--runs", "2")
+    _expect(stdout, rf"^  built admin-{N}\.db: {N:,} inquiries in {NUM} s$")
+    _expect(stdout, rf"^admin-{N}\.db: {N:,} inquiries$")
+    for name in ("dashboard (team_stats)", "`stats --json` in-process", "preview, 100 arrivals"):
+        _expect(stdout, rf"^  {re.escape(name)} +cold +{NUM} ms +median +{NUM} ms +worst +{NUM} ms +target \d+ ms +(ok|OVER)$")
+    assert (out / f"admin-{N}.db").is_file()
+
+
+def test_bench_customers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    # 300 buyers get ~20 events each from the generator; 8,000 makes the script top up with store.bulk too
+    stdout = _run_with_out("bench_customers", out, "--inquiries", str(N), "--buyers", "300", "--events", "8000")
+    _expect(stdout, rf"^generated {N:,} inquiries, 300 buyers in {NUM} s$")
+    _expect(stdout, rf"^store ready in {NUM} s: {re.escape(str(out / f'cust-{N}.db'))}$")
+    _expect(stdout, rf"^store: {N:,} inquiries, 300 buyers, {NUM} raw activity events$")
+    _expect(stdout, rf"^profile open \(admin, 300 random buyers\): p50 {NUM} ms +p95 {NUM} ms +max {NUM} ms")
+    _expect(stdout, rf"^profile open \(5 busiest buyers\): max {NUM} ms$")
+    for who in ("admin", "sales"):
+        _expect(stdout, rf"^customer search first 100 \({who}, 3 sorts x 10 terms\): p50 {NUM} ms +p95 {NUM} ms .*"
+                        rf"tag filter p95 {NUM} ms$")
+    _expect(stdout, rf"^recommendations \(admin\): first in a process {NUM} ms .*then p95 {NUM} ms; sales p95 {NUM} ms")
+    _expect(stdout, rf"^customer list sorted by activity \(warm rollup\): p95 {NUM} ms$")
+
+
+def test_bench_inbox(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    moves = 10
+    stdout = _run([str(BENCH / "bench_inbox.py"), "--sizes", str(N), "--out", str(out), "--moves", str(moves)])
+    assert not re.search(rf"^ *{N:,}: failed$", stdout, re.MULTILINE), stdout
+    figures, _ = json.JSONDecoder().raw_decode(stdout, _expect(stdout, rf"^{N:,} inquiries: ").end())
+    expected = {"start_s", "rows", "cursor_move_ms", "page_down_50pct_ms", "page_down_90pct_ms", "jump_ms",
+                "search_ms", "rss_mb", "sql_on_event_loop"}
+    assert expected <= figures.keys(), figures
+    assert figures["rows"] > 0
+    assert figures["sql_on_event_loop"] == 0  # all SQL runs in workers: the event loop only draws
+    # loop counts (not timings): every measurement ran as many times as the script says
+    for key, runs in (("cursor_move_ms", moves), ("page_down_50pct_ms", 40), ("page_down_90pct_ms", 40), ("jump_ms", 30)):
+        assert figures[key].keys() == {"p50", "p95", "n"} and figures[key]["n"] == runs, (key, figures[key])
+    assert figures["search_ms"].keys() == {"rare", "common", "prefix", "two words"}, figures["search_ms"]
+    for label, summary in figures["search_ms"].items():
+        assert summary.keys() == {"p50", "p95", "n", "hits"} and summary["n"] == 10, (label, summary)
+    _expect(stdout, r"^size +start +move p95 +pgdn50 p95 +pgdn90 p95 +jump p95 +search p95 .* RSS +SQL on loop$")
+    _expect(stdout, rf"^ *{N:,} +{NUM} s +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} / {NUM} / {NUM} / {NUM} ms"
+                    rf" +{NUM} MB +\d+$")
+    assert (out / f"inbox-{N}.db").is_file()
