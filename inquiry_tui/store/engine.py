@@ -22,6 +22,9 @@ PRAGMAS = (
     "PRAGMA cache_size=-32000",  # 32 MB page cache per connection
     "PRAGMA temp_store=MEMORY",
 )
+# Browsing reads a few index and row pages per screen; the OS page cache holds the rest, and
+# each of the UI's worker threads has its own connection, so a small cache keeps the TUI lean.
+READ_CACHE_PRAGMA = "PRAGMA cache_size=-8000"
 
 
 def is_sqlite(url: str) -> bool:
@@ -48,6 +51,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         cursor = dbapi_connection.cursor()
         for pragma in PRAGMAS:
             cursor.execute(pragma)
+        if read_only:
+            cursor.execute(READ_CACHE_PRAGMA)
         cursor.close()
 
     begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
