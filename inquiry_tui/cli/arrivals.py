@@ -8,15 +8,14 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, fail, state
-from inquiry_tui.cli.transfer import export_app, import_app
+from inquiry_tui.cli.root import app, state
+from inquiry_tui.cli.transfer import FileArg, export_app, import_app, require_file
 from inquiry_tui.services import allocation_record, arrivals, assignment, chats, export
 from inquiry_tui.services.arrival_pipeline import ArrivalReport
 
 inquiry_app = typer.Typer(help="Act on one inquiry.", no_args_is_help=True)
 app.add_typer(inquiry_app, name="inquiry")
 
-FileArg = Annotated[Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", dir_okay=False)]
 FormatOpt = Annotated[str, typer.Option("--format", help="csv | jsonl")]
 OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).", dir_okay=False)]
 
@@ -27,15 +26,11 @@ def _summary(r: ArrivalReport) -> str:
             f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers")
 
 
-def _exists(path: Path) -> None:
-    if not path.is_file():
-        fail(f"{path}: no such file")
-
 
 @import_app.command("inquiries")
 def import_inquiries(file: FileArg) -> None:
     """Import inquiries; each one runs junk filter, allocation and auto-reply (all or nothing)."""
-    _exists(file)
+    require_file(file)
     report = arrivals.import_inquiries(state.ctx(), file)
     typer.echo(f"imported {_summary(report)}")
 
@@ -43,7 +38,7 @@ def import_inquiries(file: FileArg) -> None:
 @import_app.command("chats")
 def import_chats(file: FileArg) -> None:
     """Import chat (TM) lines as tm threads; their buyers become customers (source chat)."""
-    _exists(file)
+    require_file(file)
     r = chats.import_chats(state.ctx(), file)
     extra = f"; {r.skipped_seller_lines} seller lines without a buyer line skipped" if r.skipped_seller_lines else ""
     extra += f"; {r.already_imported} lines were already imported" if r.already_imported else ""

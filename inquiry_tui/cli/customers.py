@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from inquiry_tui.cli.root import app, echo_rows, fail, state
-from inquiry_tui.cli.transfer import import_app
+from inquiry_tui.cli.transfer import FileArg, import_app, require_file
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services import customer_import, customers
 from inquiry_tui.services.customer_input import CustomerInput
@@ -21,7 +20,6 @@ from inquiry_tui.services.profile import BuyerProfile, buyer_profile
 customer_app = typer.Typer(help="Customers: list, add, show the profile, transfer.", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
 
-FileArg = Annotated[Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", dir_okay=False)]
 
 
 def _json(value: Any) -> str:
@@ -162,15 +160,11 @@ def customer_transfer(email: str, login: str) -> None:
     typer.echo(f"{safe_line(result.email)}: {result.from_login or 'nobody'} -> {result.to_login}")
 
 
-def _exists(path: Path) -> None:
-    if not path.is_file():
-        fail(f"{path}: no such file")
-
 
 @import_app.command("customers")
 def import_customers(file: FileArg) -> None:
     """Import customers (email, name, company, country, phone, group, type, source, stars, tags); same e-mail merges."""
-    _exists(file)
+    require_file(file)
     r = customer_import.import_customers(state.ctx(), file)
     typer.echo(f"imported {r.rows} customers: {r.added} added, {r.merged} merged into existing customers")
 
@@ -178,6 +172,6 @@ def import_customers(file: FileArg) -> None:
 @import_app.command("activity")
 def import_activity(file: FileArg) -> None:
     """Import on-site activity (email, at, kind, detail) into the profiles' daily aggregates (admin)."""
-    _exists(file)
+    require_file(file)
     r = customer_import.import_activity(state.ctx(), file)
     typer.echo(f"imported {r.events} activity events ({r.days} buyer-days, {r.buyers_created} new buyers)")
