@@ -50,7 +50,7 @@ def import_chats(file: FileArg) -> None:
 
 @export_app.command("inquiries")
 def export_inquiries(
-    folder: Annotated[str | None, typer.Option("--folder", help="inbox | junk | deleted (default: all)")] = None,
+    folder: Annotated[str | None, typer.Option("--folder", help="inbox | junk | deleted, or the views unread | sent | tagged (default: every folder)")] = None,
     fmt: FormatOpt = "csv",
     output: OutOpt = None,
 ) -> None:

@@ -26,7 +26,16 @@ COLUMNS = (
     "id", "external_id", "channel", "received_at", "buyer_email", "country", "product", "subject", "owner", "rule",
     "folder", "tagged", "unread", "replied", "auto_replies", "due_at",
 )
-EXPORT_FOLDERS = ("inbox", "junk", "deleted")
+# What each --folder exports: a folder of the store, or one of the inbox's views of it.
+_WHERE = {
+    "inbox": "i.folder = 'inbox'",
+    "junk": "i.folder = 'junk'",
+    "deleted": "i.folder = 'deleted'",
+    "unread": "i.unread = 1 AND i.folder = 'inbox'",
+    "sent": "i.replied = 1 AND i.folder != 'deleted'",
+    "tagged": "i.tagged = 1 AND i.folder != 'deleted'",
+}
+EXPORT_FOLDERS = tuple(_WHERE)
 FORMATS = ("csv", "jsonl")
 PAGE = 5_000
 _SQL = (
@@ -48,8 +57,7 @@ def _iso(text: str | None) -> str | None:
 def _rows(ctx: Ctx, folder: str | None) -> Iterator[dict[str, Any]]:
     where, args = "", []
     if folder is not None:
-        where += " AND i.folder = ?"
-        args.append(folder)
+        where += f" AND {_WHERE[folder]}"
     if not ctx.actor.is_admin:
         where += " AND i.owner_id = ?"
         args.append(ctx.actor.id)

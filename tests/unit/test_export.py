@@ -70,8 +70,28 @@ def test_jsonl_fields_are_plain(shop: Ctx, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_bad_folder_and_format(shop: Ctx, tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="allowed: inbox, junk, deleted"):
-        export_inquiries(shop, tmp_path / "x.csv", folder="sent")
+    with pytest.raises(ValidationError, match="allowed: inbox, junk, deleted, unread, sent, tagged"):
+        export_inquiries(shop, tmp_path / "x.csv", folder="archive")
     with pytest.raises(ValidationError, match="allowed: csv, jsonl"):
         export_inquiries(shop, tmp_path / "x.csv", fmt="xlsx")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_views_export_what_the_inbox_shows(shop: Ctx) -> None:
+    from inquiry_tui.services.triage import delete_inquiry, reply, set_read, set_tagged
+
+    set_tagged(shop, 1, True)
+    set_tagged(shop, 2, True)
+    delete_inquiry(shop, 2)  # a deleted inquiry leaves the Tagged view
+    reply(shop, 3, "Thank you, our quote follows.")
+    set_read(shop, 4, True)
+
+    def ids(folder: str) -> list[int]:
+        buf = io.StringIO()
+        write_inquiries(shop, buf, folder=folder, fmt="jsonl")
+        return [json.loads(line)["id"] for line in buf.getvalue().splitlines()]
+
+    assert ids("tagged") == [1]
+    assert ids("sent") == [3]
+    assert 4 not in ids("unread") and 2 not in ids("unread") and 1 in ids("unread")
+    assert ids("deleted") == [2]

@@ -9,6 +9,7 @@ from the newest position. Triage actions live in `InboxActions`, search in `Inbo
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
@@ -43,6 +44,10 @@ from inquiry_tui.tui.widgets.profile_pane import ProfilePane
 from inquiry_tui.tui.widgets.thread_view import ThreadView
 
 NARROW = 140  # below this many columns: list above thread, the profile folded away (p shows it)
+# After the cursor's inquiry is shown, its neighbours are loaded too, so that the next move
+# paints both panes from memory in the same frame as the cursor (then re-checks the store).
+PREFETCH = (1, -1, 2)
+REMEMBERED = 64  # thread details and profiles kept for that
 REFRESH_SECONDS = 30.0  # counts (and new arrivals from other sessions) are re-read this often
 
 
@@ -94,6 +99,9 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         self._detail_busy = False
         self._profile_for: int | None = None
         self._profile: BuyerProfile | None = None
+        self._details: OrderedDict[int, ThreadDetail] = OrderedDict()
+        self._profiles: OrderedDict[int, BuyerProfile | None] = OrderedDict()
+        self._shown: tuple[int, ThreadDetail | None] | None = None  # what the thread pane shows
         self._ready_sent = False
         self._search_timer: Timer | None = None
 
@@ -283,13 +291,21 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
     def _want_detail(self, item: ListItem | None, *, force_profile: bool = False) -> None:
         if force_profile:
             self._profile_for = None
+            self._details.clear()
+            self._profiles.clear()
         self._detail_target = item
         if item is None:
             self.query_one(ThreadView).show_message("No inquiry selected")
+            self._shown = None
             self._set_profile(None)
             self._profile_for = None
             self.post_message(self.PanesUpdated(None))
             return
+        detail = self._details.get(item.id)
+        buyer_id = item.inquiry.buyer_id
+        if detail is not None and (not self.profile_visible or buyer_id in self._profiles):
+            self._paint(item, detail, self._profiles.get(buyer_id))
+        # Always (re)read the store too: another session may have changed the thread meanwhile.
         if not self._detail_busy:
             self._detail_busy = True
             self._load_detail(item)
@@ -300,22 +316,56 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
             following: ListItem | None = item
             while following is not None:
                 item = following
-                detail: ThreadDetail | InquiryError
-                try:
-                    detail = thread_detail(self.ctx, item.id)
-                except InquiryError as error:
-                    detail = error
-                buyer_id = item.inquiry.buyer_id
-                profile: BuyerProfile | None | InquiryError = self._profile
-                if self.profile_visible and buyer_id != self._profile_for:
-                    try:
-                        profile = buyer_profile(self.ctx, buyer_id)
-                    except InquiryError as error:
-                        profile = error
+                detail, profile = self._fetch(item, always_profile=False)
                 following = self._ui(self._show_detail, item, detail, profile)
         except BaseException:
             self._ui(setattr, self, "_detail_busy", False)
             raise
+        self._prefetch(item)
+
+    def _fetch(self, item: ListItem, *, always_profile: bool) -> tuple[ThreadDetail | InquiryError, BuyerProfile | None | InquiryError]:
+        """(In a worker) the thread of ITEM and, when the pane needs it, its buyer's profile."""
+        detail: ThreadDetail | InquiryError
+        try:
+            detail = thread_detail(self.ctx, item.id)
+        except InquiryError as error:
+            detail = error
+        buyer_id = item.inquiry.buyer_id
+        profile: BuyerProfile | None | InquiryError = self._profile
+        if self.profile_visible and (always_profile or buyer_id != self._profile_for):
+            try:
+                profile = buyer_profile(self.ctx, buyer_id)
+            except InquiryError as error:
+                profile = error
+        return detail, profile
+
+    def _prefetch(self, item: ListItem) -> None:
+        """(In a worker) load the neighbours of ITEM while the cursor rests on it."""
+        for neighbour in self._ui(self._neighbours, item) or ():
+            if self._detail_target is not item:
+                return  # the cursor moved on: its own load prefetches around it
+            detail, profile = self._fetch(neighbour, always_profile=neighbour.inquiry.buyer_id not in self._profiles)
+            self._ui(self._remember, neighbour, detail, profile)
+
+    def _neighbours(self, item: ListItem) -> list[ListItem]:
+        listing = self.inquiry_list
+        position = listing.position_of(item.id)
+        if position is None:
+            return []
+        found = (listing.item_at(position + step) for step in PREFETCH if position + step >= 0)
+        return [n for n in found if n is not None and n.id not in self._details]
+
+    def _remember(self, item: ListItem, detail: ThreadDetail | InquiryError, profile: BuyerProfile | None | InquiryError) -> None:
+        if isinstance(detail, InquiryError) or isinstance(profile, InquiryError):
+            return
+        self._details[item.id] = detail
+        self._details.move_to_end(item.id)
+        if self.profile_visible:
+            self._profiles[item.inquiry.buyer_id] = profile
+            self._profiles.move_to_end(item.inquiry.buyer_id)
+        for memory in (self._details, self._profiles):
+            while len(memory) > REMEMBERED:
+                memory.popitem(last=False)
 
     def _show_detail(self, item: ListItem, detail: ThreadDetail | InquiryError, profile: BuyerProfile | None | InquiryError) -> ListItem | None:
         """Apply a load if it is still wanted; return the next item to load, if the cursor moved."""
@@ -325,17 +375,26 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         self._detail_busy = False  # on the event loop: a new highlight now starts a new load
         if target is None:
             return None
+        self._remember(item, detail, profile)
+        shown_profile = self._profile if not self.profile_visible or isinstance(profile, InquiryError) else profile
+        if isinstance(detail, InquiryError) or self._shown != (item.id, detail) or shown_profile != self._profile:
+            self._paint(item, detail, profile)
+        return None
+
+    def _paint(self, item: ListItem, detail: ThreadDetail | InquiryError, profile: BuyerProfile | None | InquiryError) -> None:
+        """Show ITEM's thread (and its buyer's profile when the pane is visible)."""
         view = self.query_one(ThreadView)
         if isinstance(detail, InquiryError):
             view.show_message(str(detail))
+            self._shown = None
         else:
             view.show(detail, self.ctx.now(), self.zone)
+            self._shown = (item.id, detail)
         if self.profile_visible:
             self._profile = None if isinstance(profile, InquiryError) else profile
             self._profile_for = item.inquiry.buyer_id
             self._set_profile(self._profile)
         self.post_message(self.PanesUpdated(item.id))
-        return None
 
     def _set_profile(self, profile: BuyerProfile | None) -> None:
         """Hand the pane its profile with a repaint of the pane only.

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-EXPORT_FOLDER = {"all": "inbox", "junk": "junk", "deleted": "deleted"}
+EXPORT_FOLDER = {"all": "inbox"}  # the others export under their own name
 
 
 def with_state(item: ListItem, state: InquiryState) -> ListItem:
@@ -254,12 +254,7 @@ class InboxActions(_Base):
         if folder == "allocation":
             what, name, note = "the allocation record (past 30 days)", f"allocations-{today}.csv", ""
         else:
-            title = inbox.FOLDER_TITLES[folder]
-            what, name = f"the {title} folder", f"inquiries-{folder}-{today}.csv"
-            note = "" if folder in EXPORT_FOLDER else (
-                f"The export has no {title} filter: it holds every folder, with the unread, replied and "
-                "tagged columns to filter on."
-            )
+            what, name, note = f"the {inbox.FOLDER_TITLES[folder]} folder", f"inquiries-{folder}-{today}.csv", ""
 
         def chosen(target: tuple[Path, str] | None) -> None:
             if target is not None:
@@ -275,12 +270,9 @@ class InboxActions(_Base):
             count = export_allocations(self.ctx, path, fmt=fmt)
             self.app.notify(f"Exported {count:,} allocation records to {path}.", markup=False)
             return
-        try:
-            from inquiry_tui.services.export import export_inquiries
-        except ImportError:
-            self.app.notify("Exporting inquiries is not available in this build.", severity="error")
-            return
-        count = export_inquiries(self.ctx, path, EXPORT_FOLDER.get(folder), fmt)
+        from inquiry_tui.services.export import export_inquiries
+
+        count = export_inquiries(self.ctx, path, EXPORT_FOLDER.get(folder, folder), fmt)
         self.app.notify(f"Exported {count:,} inquiries to {path}.", markup=False)
 
     def action_purge(self) -> None:
