@@ -9,6 +9,7 @@ loop of the widget that raised and carrying on would leave a half-dead screen.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import traceback
 from pathlib import Path
@@ -57,6 +58,10 @@ class InquiryApp(App[None]):
         self.add_mode("customers", self._customers_screen)
         self.add_mode("admin", self._admin_screen)
         self.switch_mode("inbox")
+        # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
+        # are left out of the full collections, which otherwise stall a frame by ~90 ms now
+        # and then while the user scrolls.
+        self.call_after_refresh(gc.freeze)
 
     # The other modes are imported when first opened: the inbox comes up faster.
     def _customers_screen(self) -> Screen[None]:

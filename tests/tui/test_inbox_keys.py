@@ -143,3 +143,24 @@ async def test_question_mark_palette_modes_and_quit(ctx: Ctx) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.unexpected_errors
+
+
+async def test_neighbours_are_prefetched_and_a_change_by_someone_else_still_shows(store_ctx: Ctx) -> None:
+    from inquiry_tui.services.triage import reply
+
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        listing = app.screen.query_one(InquiryList)
+        view = app.screen.query_one(ThreadView)
+        following = listing.item_at(listing.cursor + 1)
+        assert following is not None
+        # Another session answers the next inquiry after it was prefetched.
+        reply(store_ctx, following.id, "Answered from another session.")
+        await pilot.press("j")
+        # Painted from memory at once, before any store read: the old thread, but the right one.
+        assert view.shown_id == following.id
+        await settle(pilot)
+        # Then the store is read again and the pane catches up.
+        assert view.shown_id == following.id and "Answered from another session." in view.plain
+        assert not app.unexpected_errors

@@ -131,6 +131,7 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
     def on_mount(self) -> None:
         listing = self.inquiry_list
         listing.now = self.ctx.now
+        listing.cursor_listener = self._cursor_moved
         listing.focus()
         self._apply_layout()
         self._start()
@@ -301,14 +302,33 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
             self._profile_for = None
             self.post_message(self.PanesUpdated(None))
             return
-        detail = self._details.get(item.id)
-        buyer_id = item.inquiry.buyer_id
-        if detail is not None and (not self.profile_visible or buyer_id in self._profiles):
-            self._paint(item, detail, self._profiles.get(buyer_id))
+        self._paint_from_memory(item)
         # Always (re)read the store too: another session may have changed the thread meanwhile.
+        # When the panes were painted from memory, that waits for the frame: a worker running
+        # Python beside the compositor would slow the frame down (they share the GIL).
         if not self._detail_busy:
             self._detail_busy = True
-            self._load_detail(item)
+            if self._shown is not None and self._shown[0] == item.id:
+                self.call_after_refresh(self._load_detail, item)
+            else:
+                self._load_detail(item)
+
+    def _cursor_moved(self, item: ListItem | None) -> None:
+        """The list's cursor moved (Highlighted follows): a load in flight now serves ITEM."""
+        if item is not None:
+            self._detail_target = item
+            self._paint_from_memory(item)
+
+    def _paint_from_memory(self, item: ListItem | None) -> None:
+        """Show ITEM's thread and profile now if they were prefetched (and are not shown yet)."""
+        if item is None:
+            return
+        detail = self._details.get(item.id)
+        buyer_id = item.inquiry.buyer_id
+        if detail is None or (self.profile_visible and buyer_id not in self._profiles):
+            return
+        if self._shown != (item.id, detail) or (self.profile_visible and self._profile_for != buyer_id):
+            self._paint(item, detail, self._profiles.get(buyer_id))
 
     @work(thread=True, group="inbox-detail")
     def _load_detail(self, item: ListItem) -> None:

@@ -99,6 +99,10 @@ class InquiryList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # Called at once with the new item under the cursor, before Highlighted is posted: the
+        # screen can repaint its panes from memory in the same frame as the cursor. (The message
+        # arrives after the list's own frame, and every move would cost two frames.)
+        self.cursor_listener: Callable[[ListItem | None], None] | None = None
         self.epoch = 0
         self.total = 0
         self.grows = False  # search results: more may follow the last page
@@ -337,6 +341,8 @@ class InquiryList(ScrollView, can_focus=True):
             return
         if item != self._announced:
             self._announced = item
+            if self.cursor_listener is not None:
+                self.cursor_listener(item)
             self.post_message(self.Highlighted(self, item, self.cursor))
 
     def _scroll_to_cursor(self) -> None:
