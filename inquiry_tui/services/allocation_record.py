@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -125,7 +125,7 @@ def allocation_choices(ctx: Ctx) -> tuple[tuple[str, ...], tuple[str, ...], tupl
 
 def _record(row: AllocationRow) -> dict[str, Any]:
     return {
-        "at": row.at.isoformat(), "inquiry_id": row.inquiry_id, "from": row.from_login, "to": row.to_login,
+        "at": row.at.astimezone(UTC).isoformat().replace("+00:00", "Z"), "inquiry_id": row.inquiry_id, "from": row.from_login, "to": row.to_login,
         "rule": row.rule, "actor": row.actor, "reason": row.reason,
     }
 

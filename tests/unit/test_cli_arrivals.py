@@ -67,7 +67,7 @@ def test_import_errors_are_one_line(store: Path, tmp_path: Path) -> None:
     assert_one_line_error(run(store, "import", "inquiries", str(tmp_path / "none.jsonl")), "no such file")
     assert_one_line_error(run(store, "import", "inquiries", str(write(tmp_path, "in.txt", [ROW]))), "unknown file type")
     assert_one_line_error(run(store, "import", "inquiries", str(write(tmp_path, "in.jsonl", [ROW])), login="ana"), "only the admin")
-    assert_one_line_error(run(store, "export", "inquiries", "--folder", "sent"), "allowed: inbox, junk, deleted")
+    assert_one_line_error(run(store, "export", "inquiries", "--folder", "archive"), "allowed: inbox, junk, deleted, unread, sent, tagged")
     assert_one_line_error(run(store, "export", "inquiries", "--format", "xml"), "allowed: csv, jsonl")
 
 
