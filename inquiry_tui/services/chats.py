@@ -91,7 +91,9 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
         new_threads: list[tuple[Arrival, int, list[tuple[str, datetime, str]]]] = []
         extensions: dict[int, tuple[_Open, list[tuple[str, datetime, str]]]] = {}
         skipped = 0
+        unused: set[str] = set()
         for email, buyer_lines in per_buyer.items():
+            before_skipping = skipped
             buyer_lines.sort(key=lambda c: c.sent_at)
             current = _latest_thread(conn, p.buyers[email].id) if not p.buyers[email].new else None
             pending: list[tuple[str, datetime, str]] = []
@@ -113,11 +115,14 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
                     new_threads.append((arrival, c.line, later))
                     current = _Open(last=c.sent_at, lines=later)
             skipped += len(pending)
+            if skipped - before_skipping == len(buyer_lines):
+                unused.add(email)  # only seller lines, no thread to put them in: no customer either
+        p.buyers_added -= sum(1 for email in unused if p.buyers[email].new)
         new_threads.sort(key=lambda t: t[0].received_at)  # rotation turns follow time across buyers
         p.add([Item(a, line, tuple(sorted(later, key=lambda m: m[1]))) for a, line, later in new_threads])
         extended, duplicates = _extend(conn, p, extensions, {email: p.buyers[email] for email in per_buyer})
         report = p.finish("chats_import", path.name if path else "chats")
-    return ChatImportReport(report, len(lines), extended, skipped, duplicates, len(per_buyer))
+    return ChatImportReport(report, len(lines), extended, skipped, duplicates, len(per_buyer) - len(unused))
 
 
 def _latest_thread(conn: Any, buyer_id: int) -> _Open | None:

@@ -262,6 +262,19 @@ def test_chats_group_into_threads_and_make_customers(shop: Ctx) -> None:
         assert len(s.exec(select(Message).where(Message.inquiry_id == threads[1].id)).all()) == 2
 
 
+def test_a_buyer_with_only_seller_lines_is_skipped_and_not_counted(shop: Ctx) -> None:
+    kim = BuyerFields("kim@x.example", "Kim", "Kim Co", "US")
+    lee = BuyerFields("lee@x.example", "Lee", "Lee Co", "US")
+    t = FIXED_NOW - timedelta(days=2)
+    report = receive_chats(shop, [
+        ChatLine(kim, t, "buyer", "Price of A?"),
+        ChatLine(lee, t, "seller", "Hello Lee, new catalogue attached."),
+    ])
+    assert (report.customers, report.skipped_seller_lines, report.threads.buyers_added) == (1, 1, 1)
+    with shop.read() as s:
+        assert s.exec(select(Buyer.email)).all() == ["kim@x.example"]
+
+
 def test_chats_with_rules_off_land_with_main(shop: Ctx) -> None:
     receive_chats(shop, [ChatLine(BuyerFields("z@x.example", country="DE"), FIXED_NOW, "buyer", "hi there, price please")])
     assert owners(shop) == [("boss", "main_account")]
