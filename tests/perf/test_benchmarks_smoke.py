@@ -160,6 +160,6 @@ def test_bench_inbox(tmp_path: Path) -> None:
     for label, summary in figures["search_ms"].items():
         assert summary.keys() == {"p50", "p95", "n", "hits"} and summary["n"] == 10, (label, summary)
     _expect(stdout, r"^size +start +move p95 +pgdn50 p95 +pgdn90 p95 +jump p95 +search p95 .* RSS +SQL on loop$")
-    _expect(stdout, rf"^ *{N:,} +{NUM} s +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} / {NUM} / {NUM} / {NUM} ms"
+    _expect(stdout, rf"^ *{N:,} +{NUM} s +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} +/ +{NUM} +/ +{NUM} +/ +{NUM} ms"
                     rf" +{NUM} MB +\d+$")
     assert (out / f"inbox-{N}.db").is_file()

@@ -1,7 +1,7 @@
 """AdminScreen (`0`): the main account runs the team from here, one section per tab.
 
 Sections: Rules (allocation settings + preview), Products and Countries (owners), Reception
-(auto-reply and calls), Accounts, Record (allocation record), Team (dashboard), Audit.
+(auto-reply and calls), Accounts, Record (allocation record), Team (dashboard), Blocks (block list), Audit.
 `[` and `]` move between sections; each section's own keys show in the footer when it has
 focus. A salesperson who somehow reaches this screen sees a refusal and no admin data: the
 sections are never composed, and every service they call checks the role again.
@@ -22,6 +22,7 @@ from inquiry_tui.tui.screens.admin_accounts import AccountsPanel
 from inquiry_tui.tui.screens.admin_allocation import AllocationRulesPanel
 from inquiry_tui.tui.screens.admin_allocations import AllocationRecordPanel
 from inquiry_tui.tui.screens.admin_audit import AuditPanel
+from inquiry_tui.tui.screens.admin_blocklist import BlockListPanel
 from inquiry_tui.tui.screens.admin_common import AdminPanel
 from inquiry_tui.tui.screens.admin_dashboard import DashboardPanel
 from inquiry_tui.tui.screens.admin_owners import CountryOwnersPanel, ProductOwnersPanel
@@ -36,6 +37,7 @@ SECTIONS: tuple[tuple[str, str, type[AdminPanel]], ...] = (
     ("accounts", "Accounts", AccountsPanel),
     ("record", "Record", AllocationRecordPanel),
     ("team", "Team", DashboardPanel),
+    ("blocks", "Blocks", BlockListPanel),
     ("audit", "Audit", AuditPanel),
 )
 REFUSAL = "Admin is for the main account only.\n\nPress 1 for your inbox or 2 for your customers."

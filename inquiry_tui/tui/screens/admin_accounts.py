@@ -19,6 +19,7 @@ from inquiry_tui.services.accounts import AccountInfo, add_account, deactivate, 
 from inquiry_tui.services.ownership import Holdings, holdings
 from inquiry_tui.tui.screens.admin_common import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.screens.confirm import ConfirmScreen
+from inquiry_tui.tui.widgets.table import Table
 
 ROLES = [("Salesperson (sub-account)", "sales"), ("Main account (admin)", "admin")]
 
@@ -91,7 +92,7 @@ class AccountsPanel(AdminPanel):
                  "n: add   w: away / back   x: deactivate (a successor takes over)", style="dim"),
             classes="section-help",
         )
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="accounts-table")
+        yield Table(cursor_type="row", zebra_stripes=True, id="accounts-table")
         yield Static("", classes="status", id="accounts-status")
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from inquiry_tui.services.allocation_preview import AllocationPreview, preview_a
 from inquiry_tui.services.settings import get_settings
 from inquiry_tui.services.settings_edit import save_allocation
 from inquiry_tui.tui.screens.admin_common import AdminPanel
+from inquiry_tui.tui.widgets.table import Table
 
 PREVIEW_DELAY = 0.25
 
@@ -168,7 +169,7 @@ class AllocationRulesPanel(AdminPanel):
             with Vertical(id="rules-preview"):
                 yield Static(Text("Preview: the last 100 arrivals under these rules", style="bold"), id="preview-title")
                 yield Static("", id="preview-summary")
-                yield DataTable(cursor_type="row", zebra_stripes=True, id="preview-table")
+                yield Table(cursor_type="row", zebra_stripes=True, id="preview-table")
 
     def on_mount(self) -> None:
         table = self.query_one("#preview-table", DataTable)

@@ -23,6 +23,7 @@ from inquiry_tui.services.allocation_record import (
 from inquiry_tui.services.settings import get_settings
 from inquiry_tui.tui.screens.admin_common import AdminPanel
 from inquiry_tui.tui.screens.export_dialog import ExportScreen
+from inquiry_tui.tui.widgets.table import Table
 
 PAGE = 100
 NEAR_END = 10  # rows from the bottom at which the next page is fetched
@@ -64,7 +65,7 @@ class AllocationRecordPanel(AdminPanel):
             yield Select([], prompt="any account", id="record-account", type_to_search=False, compact=True)
             yield Select([], prompt="any rule", id="record-rule", type_to_search=False, compact=True)
             yield Select([], prompt="any actor", id="record-actor", type_to_search=False, compact=True)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="record-table")
+        yield Table(cursor_type="row", zebra_stripes=True, id="record-table")
         yield Static("", classes="status", id="record-status")
 
     def on_mount(self) -> None:

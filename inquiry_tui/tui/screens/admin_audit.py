@@ -14,6 +14,7 @@ from inquiry_tui.domain.text import safe_line, safe_text, truncate
 from inquiry_tui.services.audit_log import AuditEntry, AuditFilter, AuditPage, audit_choices, audit_page
 from inquiry_tui.services.settings import get_settings
 from inquiry_tui.tui.screens.admin_common import AdminPanel
+from inquiry_tui.tui.widgets.table import Table
 
 PAGE = 100
 NEAR_END = 10
@@ -56,7 +57,7 @@ class AuditPanel(AdminPanel):
         with Horizontal(id="audit-filters"):
             yield Select([], prompt="any action", id="audit-action", type_to_search=False, compact=True)
             yield Select([], prompt="anyone", id="audit-actor", type_to_search=False, compact=True)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="audit-table")
+        yield Table(cursor_type="row", zebra_stripes=True, id="audit-table")
         with VerticalScroll(id="audit-detail"):
             yield Static("", id="audit-detail-text")
 

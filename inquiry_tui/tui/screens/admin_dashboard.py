@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Sparkline, Static
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.stats import Figures, TeamStats, format_duration, format_rate, sparkline, team_stats
 from inquiry_tui.tui.screens.admin_common import AdminPanel
+from inquiry_tui.tui.widgets.table import Table
 
 RATE_GOOD, RATE_POOR = 0.9, 0.7  # colours only: the marketplace rewards high reply rates
 
@@ -50,7 +51,7 @@ class DashboardPanel(AdminPanel):
                  "r: refresh", style="dim"),
             classes="section-help",
         )
-        yield DataTable(cursor_type="row", id="team-table")
+        yield Table(cursor_type="row", id="team-table")
         yield Static("", id="team-trend-title")
         yield Sparkline([], id="team-trend")
 

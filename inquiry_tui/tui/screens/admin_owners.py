@@ -15,6 +15,7 @@ from inquiry_tui.services.catalog import ProductInfo, list_products, set_product
 from inquiry_tui.services.ownership import CountryRow, country_owners, set_category_owner, set_country_owner
 from inquiry_tui.tui.screens.admin_common import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.screens.confirm import ConfirmScreen
+from inquiry_tui.tui.widgets.table import Table
 
 
 def _owner(login: str | None) -> Text:
@@ -44,7 +45,7 @@ class ProductOwnersPanel(AdminPanel):
                  "o: owner of this product   b: owner of its whole category", style="dim"),
             classes="section-help",
         )
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="products-table")
+        yield Table(cursor_type="row", zebra_stripes=True, id="products-table")
         yield Static("", classes="status", id="products-status")
 
     def on_mount(self) -> None:
@@ -159,7 +160,7 @@ class CountryOwnersPanel(AdminPanel):
             classes="section-help",
         )
         yield Input(placeholder="search: country, code or owner (enter goes to the list)", id="countries-search")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="countries-table")
+        yield Table(cursor_type="row", zebra_stripes=True, id="countries-table")
         yield Static("", classes="status", id="countries-status")
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.recommendations import OutreachStarted, RecommendedBuyer, recommended_buyers
 from inquiry_tui.tui.screens.outreach import OutreachScreen
 from inquiry_tui.tui.screens.profile import ProfileScreen
+from inquiry_tui.tui.widgets.table import Table
 
 COLUMNS = ("Score", "Act", "Hits", "Buyer", "Company", "CC", "Owner", "Last contact", "Why")
 
@@ -28,8 +29,10 @@ class RecommendationsScreen(Screen[None]):
     RecommendationsScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
+        # Priority: over the table's own enter. First: the footer lists priority keys first
+        # once the table has the focus, and in BINDINGS order before; the same either way.
+        Binding("enter", "open_profile", "Profile", id="recommend-profile", priority=True),
         Binding("o", "start_outreach", "Outreach", id="recommend-outreach"),
-        Binding("enter", "open_profile", "Profile", id="recommend-profile"),
         Binding("ctrl+r", "refresh_list", "Refresh", id="recommend-refresh"),
         Binding("escape", "close_screen", "Back", id="recommend-back"),
     ]
@@ -42,7 +45,7 @@ class RecommendationsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Recommended buyers: active, interested in what we sell, no contact for 30 days", id="recommend-status")
-        table: DataTable[Text | str] = DataTable(id="recommend-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text | str] = Table(id="recommend-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer()
 
@@ -66,6 +69,7 @@ class RecommendationsScreen(Screen[None]):
         self.items = items
         table = self.query_one(DataTable)
         table.loading = False
+        table.focus()  # a loading table may have let the focus go
         table.clear()
         for r in items:
             table.add_row(
