@@ -8,8 +8,9 @@ deleting do not. Inquiries the junk filter sent to Junk (or a block sent to Dele
 person answered are not "received" for the rate: they were never the seller's to answer.
 
 Two paths compute the same figures:
-- SQLite (`stats_sql.fast_rates`): one pass over the window in arrival order, SQL packing
-  each row's group key and outcome, Python keeping each group's first row at C speed.
+- SQLite (`stats_cache.fast_rates`): closed days from the reply_day cache, the other days by
+  one pass each over their arrivals in order (`stats_sql`), SQL packing each row's group key
+  and outcome, Python keeping each group's first row at C speed.
 - any other backend (`_reference_rates`): ThreadFacts fed to `domain.metrics` as they are.
 Tests hold the two to the same answers. The median first response of the fast path is
 taken over whole minutes of each delay (the dashboard shows minutes).
@@ -26,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 from sqlmodel import Session
 
 from inquiry_tui.domain.metrics import (
@@ -39,7 +40,8 @@ from inquiry_tui.domain.metrics import (
 )
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.settings import load_settings
-from inquiry_tui.services.stats_sql import RateCounts, Rates, fast_rates, local_midnight
+from inquiry_tui.services.stats_cache import fast_rates, save
+from inquiry_tui.services.stats_sql import RateCounts, Rates, Window, local_midnight
 from inquiry_tui.store.models import Account, Inquiry
 
 COMPANY = "company"
@@ -77,12 +79,14 @@ def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats
         now = ctx.now()
         only = None if ctx.actor.is_admin else ctx.actor.id
         accounts = session.execute(select(Account.id, Account.login, Account.name, Account.active).order_by(Account.login)).all()
-        rates = fast_rates(session, now, tz, window_days, only) if session.get_bind().dialect.name == "sqlite" else None
-        if rates is None:
-            rates = _reference_rates(session, now, tz, window_days, only)
+        window = Window.of(now, tz, window_days)
+        fast = fast_rates(session, window, only) if session.get_bind().dialect.name == "sqlite" else None
+        rates, write = fast if fast is not None else (_reference_rates(session, now, tz, window_days, only), None)
         open_, overdue = _open_counts(session, now, only)
         load = _load_today(session, now, tz, only)
-    days = _days(now, tz, window_days)
+    if write is not None:
+        save(ctx.engine, write)
+    days = window.days
     rows = []
     for account_id, login, name, active in accounts:
         if only is not None and account_id != only:
@@ -107,22 +111,13 @@ def _figures(
     return Figures(login, name, open_, overdue, counts.figures(), counts.median(), load, trend, active)
 
 
-def _days(now: datetime, tz: str, window_days: int) -> tuple[date, ...]:
-    zone = ZoneInfo(tz)
-    first = (now - timedelta(days=window_days)).astimezone(zone).date()
-    last = now.astimezone(zone).date()
-    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
-
-
 def _open_counts(session: Session, now: datetime, only: int | None) -> tuple[dict[int, int], dict[int, int]]:
-    """Open and overdue per owner; the partial index ix_inquiry_owner_due holds the unanswered."""
+    """Open and overdue per owner, index-only from the partial index ix_inquiry_open."""
     i = Inquiry.__table__.c  # type: ignore[attr-defined]
-    # Unanswered rows come index-only from the partial index; those in Junk or Deleted are
-    # taken out by id (index-only too): asking each row its folder would read the whole table.
-    elsewhere = select(i.id).where(i.folder.in_(("junk", "deleted")))
     query = (
         select(i.owner_id, func.count(), func.sum(case((i.due_at <= now, 1), else_=0)))
-        .where(i.first_response_at.is_(None), i.id.not_in(elsewhere))
+        # Literal, as the index's own WHERE: SQLite uses a partial index only for a predicate it can see.
+        .where(text("first_response_at IS NULL AND folder = 'inbox'"))
         .group_by(i.owner_id)
     )
     if only is not None:
@@ -166,7 +161,7 @@ def _reference_rates(session: Session, now: datetime, tz: str, window_days: int,
     """domain.metrics over every thread of the window, one local day at a time (groups never span days)."""
     ids = {login: i for i, login in session.execute(select(Account.id, Account.login)).all()}
     threads = window_threads(session, now, window_days, only)
-    days = _days(now, tz, window_days)
+    days = Window.of(now, tz, window_days).days
     zone = ZoneInfo(tz)
     by_day: dict[date, list[ThreadFacts]] = {}
     for t in threads:

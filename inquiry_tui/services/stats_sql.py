@@ -1,6 +1,7 @@
-"""The reply-rate pass over 30 days of arrivals in SQLite, fast enough for 1M-inquiry stores.
+"""The reply-rate pass over a run of days of arrivals in SQLite, fast enough for 1M-inquiry stores.
 
-One SELECT walks the window in (received_at, id) order on `ix_inquiry_recv` (the metric's
+`read_tallies` reads the days `stats_cache` has no closed tallies for. One SELECT walks them
+in (received_at, id) order on `ix_inquiry_recv` (the metric's
 own order) and returns one packed integer per row: buyer, chat or not, local day, owner,
 outcome (answered / missed / pending) and the response delay in minutes. The first row of
 each group is kept by `dict(zip(reversed(keys), reversed(values)))` (the earliest row is
@@ -8,15 +9,22 @@ written last and wins) and counted with `Counter`: both run in C, and no GROUP B
 window. Times are compared exactly (whole seconds from `unixepoch`, then the stored
 microseconds), so the 24-hour edge matches `domain.metrics`.
 
-Cost at 1M generated inquiries (250k in the window): reading the window's rows is ~40% of
-the time, the Python counting ~40%; see benchmarks/bench_admin.py.
+The result is a tally per (owner or company, local day) with the responses' delays as a
+Histogram; medians over many days are taken by bisection (`median_of`), so cached days are
+combined without merging their histograms. Cost at 1M generated inquiries: a whole 30-day
+window (250k rows) ~0.6 s cold, the usual three open days ~40 ms; see benchmarks/bench_admin.py.
 """
 
 from __future__ import annotations
 
+import sys
+from array import array
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -111,25 +119,129 @@ def _local_seconds_sql(segments: list[tuple[datetime, int]], params: dict[str, o
     return f"(rs + CASE {' '.join(cases)} ELSE :off{len(segments) - 1} END)"
 
 
-def fast_rates(session: Session, now: datetime, tz: str, window_days: int, only: int | None) -> Rates | None:
-    """The window's reply-rate counts and delay medians, or None when the packed keys would not fit."""
-    since = now - timedelta(days=window_days)
-    zone = ZoneInfo(tz)
-    first_day = since.astimezone(zone).date()
-    n_days = (now.astimezone(zone).date() - first_day).days + 1
-    conn = session.connection()
-    max_account, max_buyer = conn.exec_driver_sql(
+@dataclass(frozen=True)
+class Histogram:
+    """Response delays in whole minutes: the distinct values ascending and the running totals.
+
+    Medians over many of these (a month of days, every owner) are found by bisecting the
+    minute range and counting with `bisect` in each (C speed), never by merging them.
+    """
+
+    minutes: Sequence[int] = ()
+    running: Sequence[int] = ()  # running[i]: delays of at most minutes[i]
+
+    @classmethod
+    def of(cls, counts: Mapping[int, int]) -> "Histogram":
+        minutes = sorted(counts)
+        return cls(minutes, list(accumulate(counts[m] for m in minutes)))
+
+    @property
+    def total(self) -> int:
+        return self.running[-1] if self.running else 0
+
+    def at_most(self, minute: int) -> int:
+        i = bisect_right(self.minutes, minute)
+        return self.running[i - 1] if i else 0
+
+    def to_bytes(self) -> bytes:
+        """uint32 little-endian: the minutes, then the running totals (the cache's column)."""
+        values = array("I", [*self.minutes, *self.running])
+        if sys.byteorder == "big":
+            values.byteswap()
+        return values.tobytes()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "Histogram":
+        values = array("I")
+        values.frombytes(blob)
+        if sys.byteorder == "big":
+            values.byteswap()
+        n = len(values) // 2
+        return cls(values[:n], values[n:])
+
+
+def median_of(histograms: Sequence[Histogram]) -> timedelta | None:
+    """The median delay over HISTOGRAMS together (the mean of the two middle values for an even count)."""
+    histograms = [h for h in histograms if h.total]
+    total = sum(h.total for h in histograms)
+    if not total:
+        return None
+
+    def kth(k: int) -> int:
+        """The smallest minute with more than K delays at or below it."""
+        lo, hi = 0, _MAX_DELAY
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if sum(h.at_most(mid) for h in histograms) > k:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    return timedelta(minutes=(kth((total - 1) // 2) + kth(total // 2)) / 2)
+
+
+@dataclass
+class DayTally:
+    """One local day's reply-rate groups for an owner (or the company) and its responses' delays."""
+
+    answered: int = 0
+    counted: int = 0
+    pending: int = 0
+    delays: Histogram = field(default_factory=Histogram)  # the owner's responses (empty for the company)
+
+
+COMPANY_ID = 0  # the key of the company's groups in Tallies (account ids start at 1)
+Tallies = dict[tuple[int, int], DayTally]  # (owner id or COMPANY_ID, day index) -> tally
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dashboard's window: (since, now], its local days in TZ, and day i's bounds in UTC."""
+
+    now: datetime
+    tz: str
+    since: datetime
+    days: tuple[date, ...]
+
+    @classmethod
+    def of(cls, now: datetime, tz: str, window_days: int) -> "Window":
+        zone = ZoneInfo(tz)
+        since = now - timedelta(days=window_days)
+        first, last = since.astimezone(zone).date(), now.astimezone(zone).date()
+        return cls(now, tz, since, tuple(first + timedelta(days=i) for i in range((last - first).days + 1)))
+
+    def bounds(self, index: int) -> tuple[datetime, datetime]:
+        """Local midnight of day INDEX and of the next day, as UTC instants (DST-aware)."""
+        zone = ZoneInfo(self.tz)
+        day = self.days[index]
+        start = datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone).astimezone(UTC)
+        return start, end
+
+
+def key_bits(session: Session, window: Window) -> int | None:
+    """Bits for the owner id in the packed keys, or None when the keys would not fit 62 bits."""
+    max_account, max_buyer = session.connection().exec_driver_sql(
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM account), (SELECT COALESCE(MAX(id), 0) FROM buyer)"
     ).one()
     ob = max(1, int(max_account).bit_length())
-    if n_days > _DAYS or int(max_buyer).bit_length() + _DAY_BITS_N + 1 + ob + 2 + _DELAY_BITS > 62:
+    if len(window.days) > _DAYS or int(max_buyer).bit_length() + _DAY_BITS_N + 1 + ob + 2 + _DELAY_BITS > 62:
         return None
+    return ob
+
+
+def read_tallies(session: Session, window: Window, lo: datetime, hi: datetime, ob: int, only: int | None) -> Tallies:
+    """Tallies of the inquiries received in (LO, HI], a run of whole local days of the window
+    (or its partial first day); outcomes as of the window's `now`. With ONLY, that owner's rows
+    alone (the company tallies are then meaningless and left out)."""
+    now, tz = window.now, window.tz
     params: dict[str, object] = {
-        "since": db_text(since), "now": db_text(now), "now_s": int(now.timestamp()),
+        "lo": db_text(lo), "hi": db_text(hi), "now": db_text(now), "now_s": int(now.timestamp()),
         "chat": int(CHAT_RESPONSE_LIMIT.total_seconds()), "lim": int(RESPONSE_LIMIT.total_seconds()),
-        "base_day": first_day.toordinal() - _EPOCH_ORDINAL,
+        "base_day": window.days[0].toordinal() - _EPOCH_ORDINAL,
     }
-    local = _local_seconds_sql(offset_segments(tz, since, now), params)
+    local = _local_seconds_sql(offset_segments(tz, lo, hi), params)
     limit = "(CASE WHEN chat THEN :chat ELSE :lim END)"
     # Outcome: 0 answered in time, 1 missed, 2 pending. In whole seconds the sign of
     # (delay - limit) decides; at exactly the limit the stored microseconds do (text from 20).
@@ -147,92 +259,90 @@ def fast_rates(session: Session, now: datetime, tz: str, window_days: int, only:
                 SELECT received_at, id, buyer_id, owner_id, channel = 'tm' AS chat, first_response_at AS fr,
                        unixepoch(received_at) AS rs, unixepoch(first_response_at) AS fs
                 FROM inquiry
-                WHERE received_at > :since AND received_at <= :now AND NOT (is_junk AND first_response_at IS NULL)
+                WHERE received_at > :lo AND received_at <= :hi AND NOT (is_junk AND first_response_at IS NULL)
                   {"AND owner_id = :only" if only is not None else ""}
                 ORDER BY received_at, id LIMIT -1)"""
     if only is not None:
         params["only"] = only
-    cursor = conn.connection.cursor()  # the DB-API cursor: plain tuples, no Row objects for 250k rows
+    cursor = session.connection().connection.cursor()  # the DB-API cursor: plain tuples, no Row objects
     try:
         cursor.execute(sql, params)
         values = [v for (v,) in cursor.fetchall()]
     finally:
         cursor.close()
-    return _count(values, ob, n_days)
+    tallies = _count(values, ob)
+    if only is not None:
+        tallies = {key: t for key, t in tallies.items() if key[0] != COMPANY_ID}
+    return tallies
 
 
-def _count(values: list[int], ob: int, n_days: int) -> Rates:
-    """Keep each group's first row (time order), then count outcomes per (owner, day).
+def _count(values: list[int], ob: int) -> Tallies:
+    """Keep each group's first row (time order), then count outcomes per (owner, day) and (company, day).
 
     A packed value, low bits first: delay+1 in minutes (16 bits, 0 = no response), outcome
     (2), owner id (ob), local day (6), chat (1), buyer id.
     """
+    tallies: Tallies = {}
     if not values:
-        return Rates(RateCounts(), {})
+        return tallies
     owner_key, company_key = _DELAY_BITS + 2, _DELAY_BITS + 2 + ob
-    field = (1 << (2 + ob + _DAY_BITS_N)) - 1  # outcome | owner | day
-    delay_mask = _MAX_DELAY - 1
+    field_mask = (1 << (2 + ob + _DAY_BITS_N)) - 1  # outcome | owner | day
+    owner_mask, delay_mask = (1 << ob) - 1, _MAX_DELAY - 1
     values.reverse()  # the earliest row of a group is written last and wins
     owner_firsts = dict(zip([v >> owner_key for v in values], values)).values()
     company_firsts = dict(zip([v >> company_key for v in values], values)).values()
-    by_owner = Counter([(v >> _DELAY_BITS) & field for v in owner_firsts])
-    by_company = Counter([(v >> _DELAY_BITS) & field for v in company_firsts])
-    delays = Counter([v & ((1 << owner_key + ob) - 1) for v in values if v & delay_mask])
+    by_owner = Counter([(v >> _DELAY_BITS) & field_mask for v in owner_firsts])
+    by_company = Counter([(v >> _DELAY_BITS) & field_mask for v in company_firsts])
+    # Every response counts for the median (not only groups' first rows): delay | outcome | owner | day.
+    delays = Counter([v & ((1 << company_key + _DAY_BITS_N) - 1) for v in values if v & delay_mask])
 
-    def split(key: int) -> tuple[int, int]:
-        """(owner, day * 4 + outcome) of an outcome|owner|day field."""
-        return (key >> 2) & ((1 << ob) - 1), ((key >> 2 + ob) << 2) | (key & 3)
+    def tally(owner: int, day: int) -> DayTally:
+        found = tallies.get((owner, day))
+        if found is None:
+            found = tallies[(owner, day)] = DayTally()
+        return found
 
-    per_owner: dict[int, Counter[int]] = {}
-    for key, n in by_owner.items():
-        owner, day_outcome = split(key)
-        per_owner.setdefault(owner, Counter())[day_outcome] += n
-    company: Counter[int] = Counter()
-    for key, n in by_company.items():
-        company[split(key)[1]] += n
-    owner_delays: dict[int, Counter[int]] = {}
-    everyone: Counter[int] = Counter()
+    for counts, company in ((by_owner, False), (by_company, True)):
+        for key, n in counts.items():
+            outcome, owner, day = key & 3, (key >> 2) & owner_mask, key >> 2 + ob
+            t = tally(COMPANY_ID if company else owner, day)
+            if outcome == PENDING:
+                t.pending += n
+            else:
+                t.counted += n
+                t.answered += n if outcome == ANSWERED else 0
+    histograms: dict[tuple[int, int], Counter[int]] = {}
     for key, n in delays.items():
-        minutes = (key & delay_mask) - 1
-        owner_delays.setdefault(key >> owner_key, Counter())[minutes] += n
-        everyone[minutes] += n
-    owners = {
-        owner: _rate_counts(counts, n_days, _median_minutes(owner_delays.get(owner, Counter())))
-        for owner, counts in per_owner.items()
-    }
-    return Rates(_rate_counts(company, n_days, _median_minutes(everyone)), owners)
+        owner, day = (key >> owner_key) & owner_mask, key >> company_key
+        histograms.setdefault((owner, day), Counter())[(key & delay_mask) - 1] += n
+    for key, counts in histograms.items():
+        tally(*key).delays = Histogram.of(counts)
+    return tallies
 
 
-def _rate_counts(day_outcomes: Counter[int], n_days: int, median: timedelta | None) -> RateCounts:
-    answered, counted, pending = [0] * n_days, [0] * n_days, [0] * n_days
-    for value, n in day_outcomes.items():
-        day, outcome = divmod(value, 4)
+def rates_from(tallies: Tallies, n_days: int) -> Rates:
+    """Per-owner and company RateCounts over the window's days, medians over all the delays."""
+    answered: dict[int, list[int]] = {}
+    counted: dict[int, list[int]] = {}
+    pending: dict[int, list[int]] = {}
+    delays: dict[int, list[Histogram]] = {}
+    for (owner, day), t in tallies.items():
         if not 0 <= day < n_days:
             continue
-        if outcome == PENDING:
-            pending[day] += n
-        else:
-            counted[day] += n
-            if outcome == ANSWERED:
-                answered[day] += n
-    return RateCounts(tuple(answered), tuple(counted), tuple(pending), median)
+        if owner not in answered:
+            answered[owner], counted[owner], pending[owner] = [0] * n_days, [0] * n_days, [0] * n_days
+            delays[owner] = []
+        answered[owner][day] += t.answered
+        counted[owner][day] += t.counted
+        pending[owner][day] += t.pending
+        delays[owner].append(t.delays)
 
+    def counts(owner: int, histograms: list[Histogram]) -> RateCounts:
+        median = median_of(histograms)
+        if owner not in answered:
+            return RateCounts(median_delay=median)
+        return RateCounts(tuple(answered[owner]), tuple(counted[owner]), tuple(pending[owner]), median)
 
-def _median_minutes(histogram: Counter[int]) -> timedelta | None:
-    """The median of a minute histogram (the mean of the two middle values for an even count)."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    targets = sorted({(total - 1) // 2, total // 2})
-    found: list[int] = []
-    seen = 0
-    for minute in sorted(histogram):
-        seen += histogram[minute]
-        while targets and targets[0] < seen:
-            found.append(minute)
-            targets.pop(0)
-        if not targets:
-            break
-    if len(found) == 1:
-        found.append(found[0])
-    return timedelta(minutes=(found[0] + found[1]) / 2)
+    owners = {owner: counts(owner, delays[owner]) for owner in answered if owner != COMPANY_ID}
+    everyone = [h for owner, histograms in delays.items() if owner != COMPANY_ID for h in histograms]
+    return Rates(counts(COMPANY_ID, everyone), owners)

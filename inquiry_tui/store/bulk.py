@@ -2,8 +2,9 @@
 
 Callers hold one write transaction (`engine.begin()`, which is BEGIN IMMEDIATE) and pass its
 connection. Ids are allocated up front from max(id) under that lock, so rows can reference
-each other before they are written. `write_threads` pauses the per-row FTS triggers for its
-own transaction and indexes the new threads in one statement (see migration 0002).
+each other before they are written. `write_threads` pauses the per-row triggers for its own
+transaction, indexes the new threads in one statement (migration 0002) and drops the cached
+reply-rate days they fall in (migration 0003).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ INQUIRY_COLUMNS = (
     "owner_id", "rule", "folder", "is_junk", "junk_score", "junk_reasons", "unread", "tagged", "replied",
     "first_response_at", "last_message_at", "due_at", "auto_replies", "deleted_at", "version",
 )
+_RECEIVED = INQUIRY_COLUMNS.index("received_at")
 MESSAGE_COLUMNS = ("id", "inquiry_id", "direction", "author_id", "sent_at", "body")
 BUYER_COLUMNS = (
     "id", "email", "member_id", "name", "company", "country", "phone", "website", "address", "business_type",
@@ -94,6 +96,10 @@ def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages
     insert_rows(conn, "inquiry", INQUIRY_COLUMNS, inquiries)
     insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
     reindex(conn, [*new_ids, *touched], new=set(new_ids))
+    if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days
+        received = [row[_RECEIVED] for row in inquiries]
+        conn.exec_driver_sql("DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received)))
+        conn.exec_driver_sql("UPDATE reply_day_epoch SET n = n + 1")
     conn.exec_driver_sql("DELETE FROM inquiry_fts_pause")
 
 

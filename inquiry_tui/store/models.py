@@ -149,7 +149,8 @@ class Inquiry(SQLModel, table=True):
         Index("ix_inquiry_sent", "received_at", "id", sqlite_where=text("replied = 1 AND folder != 'deleted'")),
         Index("ix_inquiry_buyer_recv", "buyer_id", "received_at"),
         Index("ix_inquiry_recv", "received_at"),
-        Index("ix_inquiry_owner_due", "owner_id", "due_at", sqlite_where=text("first_response_at IS NULL")),
+        # The dashboard's open and overdue counts, index-only (a query names the predicate literally).
+        Index("ix_inquiry_open", "owner_id", "due_at", sqlite_where=text("first_response_at IS NULL AND folder = 'inbox'")),
     )
 
 
@@ -290,3 +291,32 @@ class BlockEntry(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_ts())
 
     __table_args__ = (UniqueConstraint("kind", "value"),)
+
+
+class ReplyDay(SQLModel, table=True):
+    """A cache: the reply-rate tallies of one closed local day, per owner (0: the company's groups).
+
+    Written by `services.stats_cache` for days whose every inquiry is past its response limit;
+    triggers of migration 0003 delete a day's rows when an inquiry received that day is added,
+    removed, or changed in a column the rate reads. Never a source of truth: deleting every row
+    only makes the next dashboard slower.
+    """
+
+    __tablename__ = "reply_day"
+    timezone: str = Field(primary_key=True)
+    day: str = Field(primary_key=True)  # the local date, ISO
+    owner_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    day_start: datetime = Field(sa_column=_ts())  # local midnight, as UTC
+    day_end: datetime = Field(sa_column=_ts())  # the next local midnight, as UTC
+    answered: int = 0
+    counted: int = 0
+    delays: bytes = b""  # stats_sql.Histogram.to_bytes: the responses' delays in minutes, for the median
+    computed_at: datetime = Field(sa_column=_ts())
+
+
+class ReplyDayEpoch(SQLModel, table=True):
+    """One counter the reply_day triggers bump: a cache write checks that nothing changed since its read."""
+
+    __tablename__ = "reply_day_epoch"
+    id: int = Field(default=1, primary_key=True)
+    n: int = 0

@@ -35,9 +35,10 @@ def test_models_and_migrations_agree(db_url: str) -> None:
     assert [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("inquiry_fts"))] == []
 
 
-def test_previous_revision_is_backed_up_then_upgraded(db_url: str, tmp_path: Path) -> None:
-    result = upgrade(db_url, revision="0001")
-    assert result.after == "0001"
+@pytest.mark.parametrize("previous", ["0001", "0002"])
+def test_previous_revision_is_backed_up_then_upgraded(db_url: str, tmp_path: Path, previous: str) -> None:
+    result = upgrade(db_url, revision=previous)
+    assert result.after == previous
     engine = make_engine(db_url)
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO account (login, name, role, active, away, created_at) VALUES ('boss', 'B', 'admin', 1, 0, '2026-01-01 00:00:00.000000')")
@@ -46,15 +47,17 @@ def test_previous_revision_is_backed_up_then_upgraded(db_url: str, tmp_path: Pat
     engine.dispose()
 
     result = upgrade(db_url)
-    assert (result.before, result.after) == ("0001", head_revision())
+    assert (result.before, result.after) == (previous, head_revision())
     assert result.backup is not None and result.backup.exists()
     backup = sqlite3.connect(str(result.backup))
     assert backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert backup.execute("SELECT subject FROM inquiry").fetchone()[0] == "Floodlight price"
     backup.close()
-    # The FTS revision indexed the existing row.
+    # The FTS revision indexed the existing row; the reply-rate cache starts empty with its epoch.
     store = sqlite3.connect(str(tmp_path / "store.db"))
     assert store.execute("SELECT rowid FROM inquiry_fts WHERE inquiry_fts MATCH 'lumen'").fetchall() == [(1,)]
+    assert store.execute("SELECT count(*) FROM reply_day").fetchone() == (0,)
+    assert store.execute("SELECT id, n FROM reply_day_epoch").fetchall() == [(1, 0)]
     store.close()
 
 
