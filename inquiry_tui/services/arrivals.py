@@ -69,6 +69,10 @@ class Arrival:
             raise ValidationError("received_at must carry a time zone")
 
 
+BUYER_COLUMNS = frozenset(f"buyer.{name}" for name in ("email", "name", "company", "country", "member_id", "verified", "tier"))
+INQUIRY_COLUMNS = BUYER_COLUMNS | {"external_id", "channel", "received_at", "product", "subject", "body", "quantity", "unit"}
+
+
 def buyer_from_fields(f: Fields) -> BuyerFields:
     """The `buyer` object of an inquiry or chat record (shared with services/chats.py)."""
     email = f.required_str("buyer.email", max_len=320).strip().lower()
@@ -88,6 +92,7 @@ def buyer_from_fields(f: Fields) -> BuyerFields:
 def arrival_from_record(path: Path, record: Record) -> Arrival:
     """Validate one inquiry record (DESIGN.md section 4 columns); errors name file, line and field."""
     f = Fields(path, record)
+    f.refuse_unknown(INQUIRY_COLUMNS)
     return Arrival(
         external_id=f.required_str("external_id", max_len=200).strip(),
         channel=f.one_of("channel", ("inquiry", "tm", "email", "rfq")),

@@ -25,7 +25,7 @@ from typing import Any
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.arrival_pipeline import ArrivalReport, Item, Pipeline
-from inquiry_tui.services.arrivals import MAX_BODY, Arrival, BuyerFields, buyer_from_fields
+from inquiry_tui.services.arrivals import BUYER_COLUMNS, MAX_BODY, Arrival, BuyerFields, buyer_from_fields
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import Fields, iter_records
 from inquiry_tui.store import bulk
@@ -54,8 +54,12 @@ class ChatImportReport:
     customers: int  # chat buyers in the file (now customers)
 
 
+CHAT_COLUMNS = BUYER_COLUMNS | {"sent_at", "from", "text"}
+
+
 def chat_line_from_record(path: Path, record: Any) -> ChatLine:
     f = Fields(path, record)
+    f.refuse_unknown(CHAT_COLUMNS)
     return ChatLine(
         buyer=buyer_from_fields(f), sent_at=f.time("sent_at"), sender=f.one_of("from", ("buyer", "seller")),
         text=f.text("text", max_len=MAX_BODY), line=record.line,

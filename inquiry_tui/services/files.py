@@ -162,6 +162,20 @@ class Fields:
     def error(self, name: str, message: str) -> FileFormatError:
         return FileFormatError(self.path, self.record.line, name, message)
 
+    def refuse_unknown(self, allowed: frozenset[str]) -> None:
+        """Refuse a column outside ALLOWED (dotted for nested keys): a misspelt optional column
+        would otherwise be dropped without a word."""
+        groups = {name.partition(".")[0] for name in allowed if "." in name}
+        names: list[str] = []
+        for key, value in self.record.data.items():
+            if isinstance(value, dict):
+                names.extend(f"{key}.{sub}" for sub in value)
+            elif key not in groups:  # a group given as a non-object is the getters' error to name
+                names.append(key)
+        unknown = sorted(name for name in names if name not in allowed)
+        if unknown:
+            raise self.error(unknown[0], f"unknown column; allowed: {', '.join(sorted(allowed))}")
+
     def raw(self, name: str) -> Any:
         node: Any = self.record.data
         for part in name.split("."):

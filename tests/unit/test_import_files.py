@@ -54,6 +54,9 @@ BAD = [
     ("naive-date", lambda: good(3, received_at="2026-11-20T10:00:00"), "line 3, field received_at"),
     ("bad-channel", lambda: good(3, channel="fax"), "line 3, field channel: 'fax' is not allowed"),
     ("duplicate-id", lambda: good(1), "line 3, field external_id: 'e-1' appears twice (first on line 1)"),
+    # A misspelt optional column would be dropped without a word: refused, naming it.
+    ("misspelt-column", lambda: good(3, quantitiy=500), "line 3, field quantitiy: unknown column; allowed: body, buyer.company"),
+    ("misspelt-buyer-key", lambda: good(3, buyer={"email": "z@x.example", "contry": "DE"}), "line 3, field buyer.contry: unknown column"),
 ]
 
 
@@ -149,3 +152,22 @@ def test_field_validators(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError, match="field n"):
         f.number("n")
     assert f.country("nope", None) is None
+
+
+def test_chat_file_with_an_unknown_column_changes_nothing(shop: Ctx, tmp_path: Path) -> None:
+    from inquiry_tui.services.chats import import_chats
+
+    path = tmp_path / "chats.csv"
+    path.write_text(
+        "buyer.email,sent_at,from,text\nb@x.example,2026-11-20T10:00:00Z,buyer,Hello\n"
+        "c@x.example,2026-11-20T10:05:00Z,buyer,Hi\n",
+        encoding="utf-8",
+    )
+    import_chats(shop, path)  # the well-formed file imports
+    before = counts(shop)
+    path.write_text(
+        "buyer.email,sent_at,from,text,attachment\nd@x.example,2026-11-20T11:00:00Z,buyer,Hello,x.pdf\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError, match=r"line 2, field attachment: unknown column; allowed: buyer\.company"):
+        import_chats(shop, path)
+    assert counts(shop) == before
