@@ -153,12 +153,18 @@ def measure(path: Path) -> None:
                 ts += _timed(lambda w=w, s=sort: customer_page(ctx, CustomerQuery(search=w, sort=s), limit=100), 2)
         tag = _timed(lambda: customer_page(ctx, CustomerQuery(group="Projects", stars=5)), 5)
         print(f"customer search first 100 ({who}, 3 sorts x 10 terms): p50 {statistics.median(ts):.1f} ms  p95 {_p95(ts):.1f} ms  (target <= 50); tag filter p95 {_p95(tag):.1f} ms")
+    with admin.engine.begin() as conn:  # the day's first call: no rollup stored yet
+        conn.exec_driver_sql("DELETE FROM activity_rollup")
+        conn.exec_driver_sql("DELETE FROM activity_rollup_state")
     customer_activity.invalidate(admin)
     cold = _timed(lambda: recommended_buyers(admin), 1)
+    customer_activity.invalidate(admin)  # as another process: loads the rollup the first call stored
+    later = _timed(lambda: recommended_buyers(admin), 1)
     warm = _timed(lambda: recommended_buyers(admin), 5)
     warm_sales = _timed(lambda: recommended_buyers(sales), 5)
     act = _timed(lambda: customer_page(admin, CustomerQuery(sort="activity")), 5)
-    print(f"recommendations (admin): first in a process {cold[0]:.0f} ms (builds the activity rollup); then p95 {_p95(warm):.1f} ms; sales p95 {_p95(warm_sales):.1f} ms  (target <= 200)")
+    print(f"recommendations (admin): first in a process {cold[0]:.0f} ms (the day's first builds and stores the activity"
+          f" rollup), {later[0]:.0f} ms in a later process (loads it); then p95 {_p95(warm):.1f} ms; sales p95 {_p95(warm_sales):.1f} ms  (target <= 200)")
     print(f"customer list sorted by activity (warm rollup): p95 {_p95(act):.1f} ms")
     system.close()
 

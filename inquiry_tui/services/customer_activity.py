@@ -6,18 +6,25 @@ a per-buyer summary (the schema is fixed; see the report). So one pass over the 
 aggregates builds a rollup, kept per process and per day, and later calls bring it up to
 date incrementally: rows added since (activity_daily rowids, activity_event and inquiry ids
 above the pass's watermarks) name the buyers to recompute, a few queries per 500 buyers.
+The day's full pass is also written to the store (`activity_rollup`, when the write lock is
+free), so another process (another SSH session) loads it and catches up from its watermarks
+instead of reading every buyer's activity again. A changed catalogue (products, names,
+keywords: what intent is judged against) makes the next call a full pass.
 The pass reads activity_daily, activity_detail and inquiry counts, never raw events; levels
 agree with the profile's. Known gap: a thread re-judged junk later is seen the next day.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sqlite3
 import threading
 import time as clock
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection, TextClause, bindparam, text
@@ -33,6 +40,7 @@ from inquiry_tui.domain.activity import (
     recommendation,
 )
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.engine import write_if_free
 from inquiry_tui.store.types import UTCDateTime
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "now" for scoring without a contact date
@@ -81,6 +89,10 @@ _Q_CHANGED = (
     text("SELECT DISTINCT buyer_id FROM inquiry WHERE id > :mark"),
 )
 _Q_CATALOGUE = text("SELECT sku, name, keywords FROM product")
+_Q_STORED_STATE = text("SELECT marks, catalogue FROM activity_rollup_state WHERE day = :day AND window_days = :window")
+_Q_STORED = text(
+    "SELECT buyer_id, level, intent_hits, top_term, score FROM activity_rollup WHERE day = :day AND window_days = :window"
+)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Words that name no product: a search sharing only these with our catalogue is not intent.
 _GENERIC = frozenset(
@@ -108,6 +120,7 @@ class Rollup:
     marks: tuple[int, int, int]  # activity_daily rowid, activity_event id, inquiry id seen
     seconds: float  # how long the last (full or incremental) pass took
     full: bool  # whether that pass read the whole store
+    catalogue: str = ""  # catalogue_digest when the signals were judged
 
 
 _cache: dict[tuple[str, date, int], Rollup] = {}
@@ -125,6 +138,12 @@ def catalogue_words(conn: Connection) -> frozenset[str]:
     for _sku, name, keywords in conn.execute(_Q_CATALOGUE):
         words |= _words(name) | _words(keywords.replace(",", " "))
     return frozenset(words)
+
+
+def catalogue_digest(conn: Connection) -> str:
+    """A digest of what intent is judged against: every product's SKU, name and keywords."""
+    rows = sorted(tuple(row) for row in conn.execute(_Q_CATALOGUE))
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
 def is_our_term(term: str, words: frozenset[str]) -> bool:
@@ -174,15 +193,22 @@ def _key(ctx: Ctx, window_days: int) -> tuple[str, date, int]:
     return (ctx.url, ctx.now().astimezone(UTC).date(), window_days)
 
 
-def _bring_up_to_date(conn: Connection, old: Rollup | None, today: date, window_days: int) -> Rollup:
+def _bring_up_to_date(conn: Connection, old: Rollup | None, today: date, window_days: int, *, use_stored: bool = True) -> Rollup:
     started = clock.perf_counter()
     marks = tuple(conn.execute(_Q_MARKS).one())
+    catalogue = catalogue_digest(conn)
+    if old is not None and old.catalogue != catalogue:
+        old = None  # intent was judged against another catalogue
+    loaded = False
+    if old is None and use_stored:
+        old = _stored(conn, today, window_days, catalogue)
+        loaded = old is not None
     if old is None:
         signals = _signals(conn, today, window_days, None)
         full = True
     else:
         if marks == old.marks:
-            return old
+            return replace(old, seconds=clock.perf_counter() - started) if loaded else old
         changed: set[int] = set()
         for query, mark in zip(_Q_CHANGED, old.marks):
             changed.update(conn.execute(query, {"mark": mark}).scalars())
@@ -197,9 +223,48 @@ def _bring_up_to_date(conn: Connection, old: Rollup | None, today: date, window_
                 else:
                     signals.pop(buyer_id, None)
         full = False
+    return _made(today, window_days, signals, marks, clock.perf_counter() - started, full, catalogue)  # type: ignore[arg-type]
+
+
+def _made(
+    today: date, window_days: int, signals: dict[int, BuyerSignals], marks: tuple[int, int, int], seconds: float, full: bool,
+    catalogue: str,
+) -> Rollup:
     levels = {b: s.level for b, s in signals.items()}
     ranked = tuple(b for _, _, b in sorted((-s.score, -s.level, b) for b, s in signals.items() if s.score))
-    return Rollup(today, window_days, signals, levels, ranked, marks, clock.perf_counter() - started, full)  # type: ignore[arg-type]
+    return Rollup(today, window_days, signals, levels, ranked, marks, seconds, full, catalogue)
+
+
+def _stored(conn: Connection, today: date, window_days: int, catalogue: str) -> Rollup | None:
+    """Today's rollup as a process wrote it to the store (judged against CATALOGUE), if any."""
+    key = {"day": today.isoformat(), "window": window_days}
+    state = conn.execute(_Q_STORED_STATE, key).one_or_none()
+    if state is None or state.catalogue != catalogue:
+        return None
+    signals = {row[0]: BuyerSignals(row[1], row[2], row[3], row[4]) for row in conn.execute(_Q_STORED, key)}
+    marks = tuple(json.loads(state.marks))
+    return _made(today, window_days, signals, marks, 0.0, False, catalogue)  # type: ignore[arg-type]
+
+
+def _store(ctx: Ctx, made: Rollup) -> bool:
+    """Write a full pass for other processes (skipped if the write lock is busy); whether it was."""
+    if not ctx.url.startswith("sqlite"):
+        return False
+    day = made.day.isoformat()
+    rows = [(day, made.window_days, b, s.level, s.intent_hits, s.top_term, s.score) for b, s in made.signals.items()]
+
+    def work(cursor: sqlite3.Cursor) -> bool:
+        # One stored rollup per window: the newest full pass replaces any other day's.
+        cursor.execute("DELETE FROM activity_rollup WHERE window_days = ?", (made.window_days,))
+        cursor.execute("DELETE FROM activity_rollup_state WHERE window_days = ?", (made.window_days,))
+        cursor.executemany("INSERT INTO activity_rollup VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        cursor.execute(
+            "INSERT INTO activity_rollup_state (day, window_days, marks, catalogue) VALUES (?, ?, ?, ?)",
+            (day, made.window_days, json.dumps(list(made.marks)), made.catalogue),
+        )
+        return True
+
+    return write_if_free(ctx.engine, work)
 
 
 def rollup(ctx: Ctx, session: Session | None = None, *, refresh: bool = False, window_days: int = DEFAULT_WINDOW_DAYS) -> Rollup:
@@ -211,13 +276,15 @@ def rollup(ctx: Ctx, session: Session | None = None, *, refresh: bool = False, w
             old = None if refresh else _cache.get(key)
         if session is None:
             with ctx.read() as own:
-                made = _bring_up_to_date(own.connection(), old, key[1], window_days)
+                made = _bring_up_to_date(own.connection(), old, key[1], window_days, use_stored=not refresh)
         else:
-            made = _bring_up_to_date(session.connection(), old, key[1], window_days)
+            made = _bring_up_to_date(session.connection(), old, key[1], window_days, use_stored=not refresh)
         with _lock:
             _cache[key] = made
             for stale in [k for k in _cache if k[0] == key[0] and k != key]:
                 del _cache[stale]  # yesterday's rollup
+        if made.full:
+            _store(ctx, made)
         return made
 
 

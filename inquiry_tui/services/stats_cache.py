@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -34,7 +34,7 @@ from inquiry_tui.services.stats_sql import (
     rates_from,
     read_tallies,
 )
-from inquiry_tui.store.engine import BUSY_TIMEOUT_MS
+from inquiry_tui.store.engine import write_if_free
 from inquiry_tui.store.types import db_text
 
 BUSY_MS = 100
@@ -132,33 +132,20 @@ def save(engine: Engine, write: CacheWrite) -> bool:
                 window.tz, window.days[i].isoformat(), owner, db_text(start), db_text(end), t.answered, t.counted,
                 t.delays.to_bytes(), db_text(window.now),
             ))
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-            if cursor.execute("SELECT n FROM reply_day_epoch WHERE id = 1").fetchone() != (write.epoch,):
-                cursor.execute("ROLLBACK")
-                return False
-            cursor.executemany(
-                "INSERT OR REPLACE INTO reply_day (timezone, day, owner_id, day_start, day_end, answered, counted, delays, computed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            oldest = min(window.since, window.now - timedelta(days=KEEP_DAYS)) - timedelta(days=1)
-            cursor.execute("DELETE FROM reply_day WHERE day_end < ?", (db_text(oldest),))
-            cursor.execute("COMMIT")
-            return True
-        except sqlite3.Error:
-            if raw.driver_connection is not None and raw.driver_connection.in_transaction:
-                cursor.execute("ROLLBACK")
-            return False
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.close()
-    finally:
-        raw.close()
+    oldest = min(window.since, window.now - timedelta(days=KEEP_DAYS)) - timedelta(days=1)
+
+    def work(cursor: sqlite3.Cursor) -> bool:
+        if cursor.execute("SELECT n FROM reply_day_epoch WHERE id = 1").fetchone() != (write.epoch,):
+            return False  # an inquiry changed since the tallies were read
+        cursor.executemany(
+            "INSERT OR REPLACE INTO reply_day (timezone, day, owner_id, day_start, day_end, answered, counted, delays, computed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        cursor.execute("DELETE FROM reply_day WHERE day_end < ?", (db_text(oldest),))
+        return True
+
+    return write_if_free(engine, work, busy_ms=BUSY_MS)
 
 
 __all__ = ["CacheWrite", "fast_rates", "save"]

@@ -8,6 +8,8 @@ can then never fail half-way with SQLITE_BUSY on lock upgrade.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -62,3 +64,32 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         conn.exec_driver_sql(begin)
 
     return engine
+
+
+def write_if_free(engine: Engine, work: Callable[[sqlite3.Cursor], bool], *, busy_ms: int = 100) -> bool:
+    """Run WORK in a write transaction if the write lock is free within BUSY_MS; whether it committed.
+
+    For caches kept in the store: a reader that computed something worth keeping writes it if
+    it can, and never waits behind a long import. WORK gets a DB-API cursor and returns False
+    to roll back. A busy or read-only store (any sqlite3 error) rolls back and returns False.
+    """
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            if not work(cursor):
+                cursor.execute("ROLLBACK")
+                return False
+            cursor.execute("COMMIT")
+            return True
+        except sqlite3.Error:
+            if raw.driver_connection is not None and raw.driver_connection.in_transaction:
+                cursor.execute("ROLLBACK")
+            return False
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.close()
+    finally:
+        raw.close()

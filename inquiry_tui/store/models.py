@@ -321,3 +321,30 @@ class ReplyDayEpoch(SQLModel, table=True):
     __tablename__ = "reply_day_epoch"
     id: int = Field(default=1, primary_key=True)
     n: int = 0
+
+
+class ActivityRollup(SQLModel, table=True):
+    """A cache: one buyer's activity signals from the day's full rollup (services.customer_activity).
+
+    A process that starts later loads these and brings them up to date from the watermarks in
+    ActivityRollupState instead of reading every buyer's activity again. Never a source of truth.
+    """
+
+    __tablename__ = "activity_rollup"
+    day: str = Field(primary_key=True)  # the UTC date of the rollup, ISO
+    window_days: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    buyer_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    level: int
+    intent_hits: int
+    top_term: str | None = None
+    score: int
+
+
+class ActivityRollupState(SQLModel, table=True):
+    """What a stored rollup saw: its watermarks and the catalogue it judged intent against."""
+
+    __tablename__ = "activity_rollup_state"
+    day: str = Field(primary_key=True)
+    window_days: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    marks: str  # JSON [activity_daily rowid, activity_event id, inquiry id]
+    catalogue: str  # a digest of the products' SKUs, names and keywords

@@ -75,6 +75,51 @@ def test_rollup_follows_new_activity(admin_ctx: Ctx, store: dict[str, int]) -> N
     assert store["idle"] in {r.buyer_id for r in recommended_buyers(admin_ctx)}
 
 
+def stored_buyers(ctx: Ctx) -> int:
+    with ctx.read() as session:
+        return session.connection().exec_driver_sql("SELECT count(*) FROM activity_rollup").scalar_one()
+
+
+def test_another_process_loads_the_stored_rollup_and_catches_up(admin_ctx: Ctx, store: dict[str, int]) -> None:
+    first = customer_activity.rollup(admin_ctx)
+    assert first.full and stored_buyers(admin_ctx) == len(first.signals) > 0
+    customer_activity.invalidate(admin_ctx)  # a new process: nothing in memory
+    loaded = customer_activity.rollup(admin_ctx)
+    assert not loaded.full and loaded.signals == first.signals and loaded.ranked == first.ranked
+    customer_activity.invalidate(admin_ctx)
+    active(admin_ctx, store["idle"])  # after the stored pass: found from its watermarks
+    caught_up = customer_activity.rollup(admin_ctx)
+    assert not caught_up.full and caught_up.signals[store["idle"]].level >= 50
+    assert store["idle"] in {r.buyer_id for r in recommended_buyers(admin_ctx)}
+
+
+def test_a_changed_catalogue_makes_a_full_pass(admin_ctx: Ctx, store: dict[str, int]) -> None:
+    before = customer_activity.rollup(admin_ctx).signals.get(store["off_topic"])
+    assert before is None or before.intent_hits == 0  # "car tyres" is nothing we sell
+    make_product(admin_ctx, "TY-1", "Car tyres", "tyre,tyres")
+    again = customer_activity.rollup(admin_ctx)  # in this process
+    assert again.full and again.signals[store["off_topic"]].intent_hits == 9
+    customer_activity.invalidate(admin_ctx)
+    assert not customer_activity.rollup(admin_ctx).full  # the stored pass was made with the new catalogue
+
+
+def test_refresh_rebuilds_and_a_busy_store_skips_the_write(admin_ctx: Ctx, store: dict[str, int]) -> None:
+    import sqlite3
+
+    customer_activity.rollup(admin_ctx)
+    rebuilt = customer_activity.rollup(admin_ctx, refresh=True)
+    assert rebuilt.full  # not loaded from the store
+    other = sqlite3.connect(admin_ctx.engine.url.database, isolation_level=None)  # type: ignore[arg-type]
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert customer_activity._store(admin_ctx, rebuilt) is False  # skipped, not waited for
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert customer_activity._store(admin_ctx, rebuilt) is True
+    assert stored_buyers(admin_ctx) == len(rebuilt.signals)
+
+
 def test_outreach_starts_an_outgoing_thread(admin_ctx: Ctx, store: dict[str, int]) -> None:
     ana = ctx_as(admin_ctx, "ana")
     started = start_outreach(ana, store["never"], "Hello, we make street lights.", "Street lights for you")
