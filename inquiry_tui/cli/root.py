@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from typer.core import TyperGroup
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import Ctx, connect, connect_system
+from inquiry_tui.services.context import Ctx, connect, connect_system, describe_store_error
 
 
 class _Group(TyperGroup):
@@ -23,8 +23,7 @@ class _Group(TyperGroup):
         except InquiryError as exc:
             fail(str(exc))
         except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
-            orig = getattr(exc, "orig", exc)
-            fail(f"the store could not be used: {orig}")
+            fail(describe_store_error(exc))
 
 
 def fail(message: str) -> None:

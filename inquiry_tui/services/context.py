@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from inquiry_tui.config import db_url, os_login
 from inquiry_tui.domain.errors import InquiryError, NotFound, PermissionDenied, StaleWrite
-from inquiry_tui.store.engine import make_engine
+from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
 from inquiry_tui.store.migrate import open_store, sqlite_path
 from inquiry_tui.store.models import Account, AuditLog
 from inquiry_tui.store.types import utcnow
@@ -168,3 +168,17 @@ def connect_system(db: str | None = None) -> Ctx:
     """A context acting as `system` (for `init`, `db upgrade` and tests)."""
     url = db_url(db)
     return Ctx(url, open_store(url), SYSTEM)
+
+
+def describe_store_error(error: BaseException) -> str:
+    """A database error as one line a user can act on (the CLI prints it, the TUI notifies it)."""
+    orig = getattr(error, "orig", None) or error
+    text = str(orig)
+    if "database is locked" in text or "database is busy" in text:
+        return (
+            f"the store is busy: another session has been writing for over {BUSY_TIMEOUT_MS // 1000} s "
+            "(an import?); nothing was changed, try again in a moment"
+        )
+    if "readonly database" in text or "read-only" in text:
+        return "the store cannot be written: its file (or its folder) is read-only for you; ask whoever set it up"
+    return f"the store could not be used: {text}"

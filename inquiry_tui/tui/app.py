@@ -24,7 +24,7 @@ from textual.worker import WorkerFailed
 
 from inquiry_tui.config import APP_NAME
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.context import Ctx, describe_store_error
 from inquiry_tui.tui.commands import GlobalCommands
 from inquiry_tui.tui.screens.inbox import InboxScreen
 
@@ -101,9 +101,9 @@ class InquiryApp(App[None]):
             self.notify(str(error), severity="warning", markup=False)
             return
         if isinstance(error, (OperationalError, DBAPIError, sqlite3.Error)):
-            orig = getattr(error, "orig", None) or error
             self._log_error(error)
-            self.notify(f"The store could not be used: {orig}", severity="error", markup=False, timeout=8)
+            message = describe_store_error(error)
+            self.notify(message[0].upper() + message[1:], severity="error", markup=False, timeout=8)
             return
         self.unexpected_errors.append(error)
         where = self._log_error(error)

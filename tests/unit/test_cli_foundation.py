@@ -201,3 +201,39 @@ def test_a_missing_store_is_a_clear_error_and_no_file_is_made(tmp_path: Path) ->
     for args in (["account", "list"], ["settings", "show"], ["stats"]):
         assert_one_line_error(run(missing, *args), "no store at", "inquiry-tui init")
     assert not missing.exists()
+
+
+def test_a_store_busy_with_another_writer_is_a_clear_error(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from inquiry_tui.store import engine
+
+    # A short wait instead of the 10 s a real session allows.
+    monkeypatch.setattr(engine, "PRAGMAS", tuple(p.replace("busy_timeout=10000", "busy_timeout=200") for p in engine.PRAGMAS))
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(str(store), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a long import in another session
+    try:
+        assert_one_line_error(run(store, "account", "add", "carl", "--name", "Carl"), "the store is busy", "nothing was changed")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "carl" not in run(store, "account", "list").output
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("database is locked", "the store is busy"),
+        ("attempt to write a readonly database", "read-only for you"),
+        ("disk I/O error", "the store could not be used: disk I/O error"),
+    ],
+)
+def test_store_errors_say_what_to_do(raw: str, expected: str) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from inquiry_tui.services.context import describe_store_error
+
+    assert expected in describe_store_error(OperationalError("INSERT INTO account ...", {}, sqlite3.OperationalError(raw)))
