@@ -32,3 +32,19 @@ def test_headless_layers_and_cli_do_not_import_textual(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "TEXTUAL: []" in out.stdout
+
+
+def test_the_cli_and_the_tui_reach_the_store_only_through_services() -> None:
+    """Direction: tui -> services, cli -> services (the store and its sessions stay below them)."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "inquiry_tui"
+    offenders = []
+    for layer in ("cli", "tui"):
+        for path in sorted((package / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                )
+                offenders += [f"{path.relative_to(package)}: {n}" for n in names if n.startswith(("inquiry_tui.store", "sqlmodel"))]
+    assert offenders == []
