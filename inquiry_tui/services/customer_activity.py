@@ -40,7 +40,7 @@ from inquiry_tui.domain.activity import (
     recommendation,
 )
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.store.engine import write_if_free
+from inquiry_tui.store.engine import is_sqlite, write_if_free
 from inquiry_tui.store.types import UTCDateTime
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "now" for scoring without a contact date
@@ -248,7 +248,7 @@ def _stored(conn: Connection, today: date, window_days: int, catalogue: str) -> 
 
 def _store(ctx: Ctx, made: Rollup) -> bool:
     """Write a full pass for other processes (skipped if the write lock is busy); whether it was."""
-    if not ctx.url.startswith("sqlite"):
+    if not is_sqlite(ctx.url):
         return False
     day = made.day.isoformat()
     rows = [(day, made.window_days, b, s.level, s.intent_hits, s.top_term, s.score) for b, s in made.signals.items()]

@@ -59,7 +59,8 @@ def fast_rates(session: Session, window: Window, only: int | None) -> tuple[Rate
     ob = key_bits(session, window)
     if ob is None:
         return None
-    epoch, cached = _load(session, window, only)
+    closed = _closed_days(window)
+    epoch, cached = _load(session, window, closed, only)
     tallies: Tallies = {(owner, day): t for day, owners in cached.items() for owner, t in owners.items()}
     computed: dict[int, dict[int, DayTally]] = {}
     for first, last in _runs([i for i in range(len(window.days)) if i not in cached]):
@@ -68,11 +69,11 @@ def fast_rates(session: Session, window: Window, only: int | None) -> tuple[Rate
         fresh = read_tallies(session, window, lo, hi, ob, only)
         tallies.update(fresh)
         for (owner, day), t in fresh.items():
-            if _closed(window, day):
+            if day in closed:
                 computed.setdefault(day, {})[owner] = t
     write = None
     if only is None and epoch is not None:
-        days = {i: computed.get(i, {}) for i in range(len(window.days)) if i not in cached and _closed(window, i)}
+        days = {i: computed.get(i, {}) for i in sorted(closed) if i not in cached}
         write = CacheWrite(window, epoch, days) if days else None
     return rates_from(tallies, len(window.days)), write
 
@@ -80,10 +81,14 @@ def fast_rates(session: Session, window: Window, only: int | None) -> tuple[Rate
 _TICK = timedelta(microseconds=1)  # (start - 1 us, end - 1 us] is [start, end) at stored precision
 
 
-def _closed(window: Window, index: int) -> bool:
-    """A whole day of the window whose inquiries are all past their response limit."""
-    start, end = window.bounds(index)
-    return start > window.since and end + RESPONSE_LIMIT <= window.now
+def _closed_days(window: Window) -> frozenset[int]:
+    """The whole days of the window whose inquiries are all past their response limit."""
+    closed = set()
+    for i in range(len(window.days)):
+        start, end = window.bounds(i)
+        if start > window.since and end + RESPONSE_LIMIT <= window.now:
+            closed.add(i)
+    return frozenset(closed)
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
@@ -97,7 +102,9 @@ def _runs(indexes: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _load(session: Session, window: Window, only: int | None) -> tuple[int | None, dict[int, dict[int, DayTally]]]:
+def _load(
+    session: Session, window: Window, closed: frozenset[int], only: int | None
+) -> tuple[int | None, dict[int, dict[int, DayTally]]]:
     """The epoch and the cached closed days (a day counts only with its company row, the marker)."""
     conn = session.connection()
     epoch = conn.exec_driver_sql("SELECT n FROM reply_day_epoch WHERE id = 1").scalar()
@@ -110,7 +117,7 @@ def _load(session: Session, window: Window, only: int | None) -> tuple[int | Non
     days: dict[int, dict[int, DayTally]] = {}
     for day, owner, answered, counted, delays in rows:
         i = index[day]
-        if not _closed(window, i):
+        if i not in closed:
             continue
         if only is None or owner in (only, COMPANY_ID):
             days.setdefault(i, {})[owner] = DayTally(answered, counted, 0, Histogram.from_bytes(delays))

@@ -56,6 +56,7 @@ class AdminPanel(Vertical):
             self.reload()
 
     def reload(self) -> None:
+        """(Re)load the section's data; every section defines it (AdminPanel is never shown itself)."""
         raise NotImplementedError
 
     def focus_main(self) -> None:
