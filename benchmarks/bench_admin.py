@@ -22,13 +22,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from inquiry_tui.services.accounts import init_company
-from inquiry_tui.services.allocation_preview import preview_allocation
-from inquiry_tui.services.company import load_json, set_up_company
+from inquiry_tui.services.allocation.preview import preview_allocation
 from inquiry_tui.services.context import Ctx, actor_from, connect_system
-from inquiry_tui.services.settings import get_settings
-from inquiry_tui.services.stats import team_stats
-from inquiry_tui.services.synthetic import generate
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.setup.synthetic import generate
+from inquiry_tui.services.team.accounts import init_company
+from inquiry_tui.services.team.stats import team_stats
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.models import Account
 
@@ -103,7 +103,9 @@ def bench(path: Path, runs: int) -> None:
     print(f"{path.name}: {inquiries:,} inquiries")
     for name, (cold, median, worst), target in rows:
         verdict = "ok" if median <= target else "OVER"
-        print(f"  {name:<28} cold {cold:7.1f} ms   median {median:7.1f} ms   worst {worst:7.1f} ms   target {target} ms  {verdict}")
+        print(
+            f"  {name:<28} cold {cold:7.1f} ms   median {median:7.1f} ms   worst {worst:7.1f} ms   target {target} ms  {verdict}"
+        )
     sys.stdout.flush()
     ctx.close()
 

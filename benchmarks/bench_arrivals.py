@@ -20,11 +20,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from inquiry_tui.services.accounts import init_company
-from inquiry_tui.services.arrivals import Arrival, BuyerFields, import_inquiries, receive
-from inquiry_tui.services.company import load_json, set_up_company
+from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, import_inquiries, receive
 from inquiry_tui.services.context import actor_from, connect_system
-from inquiry_tui.services.settings import set_setting
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.settings import set_setting
+from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store.models import Account
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -49,15 +49,32 @@ def write_input(path: Path, n: int, seed: int = 7) -> None:
             else:
                 product = skus[i % len(skus)] if rng.random() < 0.8 else None
                 subject = f"Quote for {product or 'your catalogue'}, {rng.choice([100, 500, 1000])} pcs"
-                body = (f"{rng.choice(vocab['openings'])}\n\nPlease send price and lead time for {product or 'LED lights'}, "
-                        f"FOB {rng.choice(vocab['ports'])}.\n\n{rng.choice(vocab['closings'])}")
+                body = (
+                    f"{rng.choice(vocab['openings'])}\n\nPlease send price and lead time for {product or 'LED lights'}, "
+                    f"FOB {rng.choice(vocab['ports'])}.\n\n{rng.choice(vocab['closings'])}"
+                )
             email = "promo@seo-rank-fast.example" if roll > 0.99 else f"buyer{b}@{'abcdefghij'[b % 10]}-trade.example"
-            fh.write(json.dumps({
-                "external_id": f"B-{i:08d}", "channel": "inquiry" if roll < 0.7 else "tm" if roll < 0.9 else "email",
-                "received_at": (start + step * i).isoformat().replace("+00:00", "Z"),
-                "buyer": {"email": email, "name": f"Buyer {b}", "company": f"Company {b} Ltd", "country": countries[b % len(countries)]},
-                "product": product, "subject": subject, "body": body, "quantity": 500, "unit": "pcs",
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "external_id": f"B-{i:08d}",
+                        "channel": "inquiry" if roll < 0.7 else "tm" if roll < 0.9 else "email",
+                        "received_at": (start + step * i).isoformat().replace("+00:00", "Z"),
+                        "buyer": {
+                            "email": email,
+                            "name": f"Buyer {b}",
+                            "company": f"Company {b} Ltd",
+                            "country": countries[b % len(countries)],
+                        },
+                        "product": product,
+                        "subject": subject,
+                        "body": body,
+                        "quantity": 500,
+                        "unit": "pcs",
+                    }
+                )
+                + "\n"
+            )
 
 
 def fresh_store(path: Path):  # type: ignore[no-untyped-def]
@@ -85,18 +102,29 @@ def bench(n: int, out: Path, singles: int) -> None:
     t = time.perf_counter()
     report = import_inquiries(ctx, data)
     seconds = time.perf_counter() - t
-    print(f"import {n:>9,}: {seconds:6.2f} s  {n / seconds:>9,.0f} inquiries/s  (rules {dict(report.by_rule)}, "
-          f"junk {report.junk}, deleted {report.deleted}, auto-replies {report.auto_replies}, buyers {report.buyers_added})")
+    print(
+        f"import {n:>9,}: {seconds:6.2f} s  {n / seconds:>9,.0f} inquiries/s  (rules {dict(report.by_rule)}, "
+        f"junk {report.junk}, deleted {report.deleted}, auto-replies {report.auto_replies}, buyers {report.buyers_added})"
+    )
     rng = random.Random(1)
     times = []
     for i in range(singles):
-        a = Arrival(f"single-{i}", "inquiry", NOW + timedelta(seconds=i), BuyerFields(f"buyer{rng.randrange(n // 20)}@a-trade.example", "B", "C", "DE"),
-                    "FL-100W" if i % 2 else None, "Price please", "Please quote 500 pcs FOB Ningbo, thank you.")
+        a = Arrival(
+            f"single-{i}",
+            "inquiry",
+            NOW + timedelta(seconds=i),
+            BuyerFields(f"buyer{rng.randrange(n // 20)}@a-trade.example", "B", "C", "DE"),
+            "FL-100W" if i % 2 else None,
+            "Price please",
+            "Please quote 500 pcs FOB Ningbo, thank you.",
+        )
         t = time.perf_counter()
         receive(ctx, [a])
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    print(f"one arrival at {n:>9,}: p50 {statistics.median(times):.2f} ms  p95 {times[int(len(times) * 0.95)]:.2f} ms  (n={singles})")
+    print(
+        f"one arrival at {n:>9,}: p50 {statistics.median(times):.2f} ms  p95 {times[int(len(times) * 0.95)]:.2f} ms  (n={singles})"
+    )
     ctx.close()
 
 

@@ -23,14 +23,14 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from inquiry_tui.services import customer_activity
-from inquiry_tui.services.accounts import init_company
-from inquiry_tui.services.company import load_json, set_up_company
 from inquiry_tui.services.context import Ctx, actor_from, connect_system
-from inquiry_tui.services.customer_list import CustomerQuery, customer_page
-from inquiry_tui.services.profile import buyer_profile
-from inquiry_tui.services.recommendations import recommended_buyers
-from inquiry_tui.services.synthetic import generate
+from inquiry_tui.services.customers import activity as customer_activity
+from inquiry_tui.services.customers.listing import CustomerQuery, customer_page
+from inquiry_tui.services.customers.profile import buyer_profile
+from inquiry_tui.services.customers.recommendations import recommended_buyers
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.synthetic import generate
+from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store import bulk
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.models import Account
@@ -136,23 +136,32 @@ def measure(path: Path) -> None:
         n_events = conn.exec_driver_sql("SELECT count(*) FROM activity_event").scalar_one()
         n_inq = conn.exec_driver_sql("SELECT max(id) FROM inquiry").scalar_one()
         ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM buyer")]
-        busiest = [r[0] for r in conn.exec_driver_sql("SELECT buyer_id FROM inquiry GROUP BY buyer_id ORDER BY count(*) DESC LIMIT 5")]
+        busiest = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT buyer_id FROM inquiry GROUP BY buyer_id ORDER BY count(*) DESC LIMIT 5"
+            )
+        ]
     print(f"store: {n_inq:,} inquiries, {n_buyers:,} buyers, {n_events:,} raw activity events")
     rng = random.Random(3)
     sample = rng.sample(ids, 300)
     buyer_profile(admin, sample[0])
     ts = [t for b in sample for t in _timed(lambda b=b: buyer_profile(admin, b), 1)]
     heavy = [t for b in busiest for t in _timed(lambda b=b: buyer_profile(admin, b), 3)]
-    print(f"profile open (admin, 300 random buyers): p50 {statistics.median(ts):.1f} ms  p95 {_p95(ts):.1f} ms  max {max(ts):.1f} ms  (target p95 <= 16)")
+    print(
+        f"profile open (admin, 300 random buyers): p50 {statistics.median(ts):.1f} ms  p95 {_p95(ts):.1f} ms  max {max(ts):.1f} ms  (target p95 <= 16)"
+    )
     print(f"profile open (5 busiest buyers): max {max(heavy):.1f} ms")
     words = ["a", "li", "gmail", "trading", "zhang", "nonexistentxyz", "lighting", "co", "sa", "global"]
     for who, ctx in (("admin", admin), ("sales", sales)):
         ts = []
         for sort in ("last_contact", "stars", "name"):
             for w in words:
-                ts += _timed(lambda w=w, s=sort: customer_page(ctx, CustomerQuery(search=w, sort=s), limit=100), 2)
-        tag = _timed(lambda: customer_page(ctx, CustomerQuery(group="Projects", stars=5)), 5)
-        print(f"customer search first 100 ({who}, 3 sorts x 10 terms): p50 {statistics.median(ts):.1f} ms  p95 {_p95(ts):.1f} ms  (target <= 50); tag filter p95 {_p95(tag):.1f} ms")
+                ts += _timed(lambda w=w, s=sort, c=ctx: customer_page(c, CustomerQuery(search=w, sort=s), limit=100), 2)
+        tag = _timed(lambda c=ctx: customer_page(c, CustomerQuery(group="Projects", stars=5)), 5)
+        print(
+            f"customer search first 100 ({who}, 3 sorts x 10 terms): p50 {statistics.median(ts):.1f} ms  p95 {_p95(ts):.1f} ms  (target <= 50); tag filter p95 {_p95(tag):.1f} ms"
+        )
     with admin.engine.begin() as conn:  # the day's first call: no rollup stored yet
         conn.exec_driver_sql("DELETE FROM activity_rollup")
         conn.exec_driver_sql("DELETE FROM activity_rollup_state")
@@ -163,8 +172,10 @@ def measure(path: Path) -> None:
     warm = _timed(lambda: recommended_buyers(admin), 5)
     warm_sales = _timed(lambda: recommended_buyers(sales), 5)
     act = _timed(lambda: customer_page(admin, CustomerQuery(sort="activity")), 5)
-    print(f"recommendations (admin): first in a process {cold[0]:.0f} ms (the day's first builds and stores the activity"
-          f" rollup), {later[0]:.0f} ms in a later process (loads it); then p95 {_p95(warm):.1f} ms; sales p95 {_p95(warm_sales):.1f} ms  (target <= 200)")
+    print(
+        f"recommendations (admin): first in a process {cold[0]:.0f} ms (the day's first builds and stores the activity"
+        f" rollup), {later[0]:.0f} ms in a later process (loads it); then p95 {_p95(warm):.1f} ms; sales p95 {_p95(warm_sales):.1f} ms  (target <= 200)"
+    )
     print(f"customer list sorted by activity (warm rollup): p95 {_p95(act):.1f} ms")
     system.close()
 

@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from inquiry_tui.services.accounts import init_company
 from inquiry_tui.services.context import actor_from, connect_system
-from inquiry_tui.services.seed import seed_synthetic
+from inquiry_tui.services.setup.seed import seed_synthetic
+from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store.models import Account
 
 OUT = Path(__file__).parent / "out"

@@ -56,13 +56,12 @@ def _summary(values: list[float]) -> dict[str, float]:
 def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
     from sqlalchemy import event
     from textual.widgets import Input, TextArea  # noqa: F401  (imports count towards start-up)
-
     from textual.worker import get_current_worker
 
     from inquiry_tui.services.context import connect
     from inquiry_tui.tui.app import InquiryApp
-    from inquiry_tui.tui.screens.inbox import InboxScreen
-    from inquiry_tui.tui.widgets.inquiry_list import InquiryList
+    from inquiry_tui.tui.inbox.inquiry_list import InquiryList
+    from inquiry_tui.tui.inbox.screen import InboxScreen
 
     ctx = connect(db)
     on_loop = {"count": 0}
@@ -132,7 +131,9 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             listing = screen.query_one(InquiryList)
             await self._settle()
             figures["rows"] = listing.total
-            figures["cursor_move_ms"] = _summary([await self._move(listing, listing.action_cursor_down) for _ in range(moves)])
+            figures["cursor_move_ms"] = _summary(
+                [await self._move(listing, listing.action_cursor_down) for _ in range(moves)]
+            )
             rng = random.Random(7)
             for depth in (0.5, 0.9):
                 listing.move_cursor(int(listing.total * depth))
@@ -203,9 +204,22 @@ def run(sizes: list[int], out: Path, moves: int, terminal: str) -> bool:
         env = {**os.environ, "INQUIRY_TUI_LOGIN": admin_login(path)}
         started = time.time()
         result = subprocess.run(
-            [sys.executable, __file__, "--child", str(path), "--started", repr(started), "--moves", str(moves),
-             "--terminal", terminal],
-            capture_output=True, text=True, env=env, check=False,
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(path),
+                "--started",
+                repr(started),
+                "--moves",
+                str(moves),
+                "--terminal",
+                terminal,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
         if result.returncode != 0 or not lines:
@@ -215,7 +229,9 @@ def run(sizes: list[int], out: Path, moves: int, terminal: str) -> bool:
         figures = json.loads(lines[-1])
         rows.append((n, figures))
         print(f"\n{n:,} inquiries: {json.dumps(figures, indent=1)}", flush=True)
-    print("\nsize       start   move p95  pgdn50 p95  pgdn90 p95  jump p95  search p95 (rare/common/prefix/two)  RSS   SQL on loop")
+    print(
+        "\nsize       start   move p95  pgdn50 p95  pgdn90 p95  jump p95  search p95 (rare/common/prefix/two)  RSS   SQL on loop"
+    )
     for n, f in rows:
         s = f["search_ms"]
         print(

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inquiry_tui.services.accounts import add_account, init_company
-from inquiry_tui.services.company import load_json, set_up_company
 from inquiry_tui.services.context import SYSTEM, Ctx, actor_from, connect_system
-from inquiry_tui.services.synthetic import generate
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.synthetic import generate
+from inquiry_tui.services.team.accounts import add_account, init_company
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.models import Account
 

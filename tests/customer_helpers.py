@@ -36,21 +36,45 @@ def make_product(ctx: Ctx, sku: str, name: str, keywords: str = "", owner: str |
 
 
 def make_thread(
-    ctx: Ctx, buyer_id: int, owner: str, at: datetime, *, junk: bool = False, replied: bool = False,
-    product_id: int | None = None, subject: str = "Quote please", body: str = "Please quote 100 pcs.",
+    ctx: Ctx,
+    buyer_id: int,
+    owner: str,
+    at: datetime,
+    *,
+    junk: bool = False,
+    replied: bool = False,
+    product_id: int | None = None,
+    subject: str = "Quote please",
+    body: str = "Please quote 100 pcs.",
 ) -> int:
     with ctx.write() as session:
         owner_id = session.exec(select(Account).where(Account.login == owner)).one().id
         inquiry = Inquiry(
-            channel="inquiry", buyer_id=buyer_id, product_id=product_id, subject=subject, received_at=at,
-            owner_id=owner_id, folder="junk" if junk else "inbox", is_junk=junk, replied=replied,  # type: ignore[arg-type]
-            first_response_at=at + timedelta(hours=1) if replied else None, last_message_at=at,
+            channel="inquiry",
+            buyer_id=buyer_id,
+            product_id=product_id,
+            subject=subject,
+            received_at=at,
+            owner_id=owner_id,
+            folder="junk" if junk else "inbox",
+            is_junk=junk,
+            replied=replied,  # type: ignore[arg-type]
+            first_response_at=at + timedelta(hours=1) if replied else None,
+            last_message_at=at,
         )
         session.add(inquiry)
         session.flush()
         session.add(Message(inquiry_id=inquiry.id, direction="in", sent_at=at, body=body))  # type: ignore[arg-type]
         if replied:
-            session.add(Message(inquiry_id=inquiry.id, direction="out", author_id=owner_id, sent_at=at + timedelta(hours=1), body="Thanks, here is our offer."))  # type: ignore[arg-type]
+            session.add(
+                Message(
+                    inquiry_id=inquiry.id,
+                    direction="out",
+                    author_id=owner_id,
+                    sent_at=at + timedelta(hours=1),
+                    body="Thanks, here is our offer.",
+                )
+            )  # type: ignore[arg-type]
         return inquiry.id  # type: ignore[return-value]
 
 
@@ -65,12 +89,28 @@ def add_detail(ctx: Ctx, buyer_id: int, kind: str, detail: str, count: int, last
         bulk.add_details(conn, [(buyer_id, kind, detail, count, db_text(last_at))])
 
 
-def add_visit(ctx: Ctx, buyer_id: int, at: datetime, *, region: str = "DZ", page_views: int = 5, store_pages: int = 3,
-              site_products: int = 10, site_sellers: int = 4, search_terms: str = "") -> None:
+def add_visit(
+    ctx: Ctx,
+    buyer_id: int,
+    at: datetime,
+    *,
+    region: str = "DZ",
+    page_views: int = 5,
+    store_pages: int = 3,
+    site_products: int = 10,
+    site_sellers: int = 4,
+    search_terms: str = "",
+) -> None:
     with ctx.write() as session:
         session.add(
             VisitorSession(
-                buyer_id=buyer_id, at=at, region=region, page_views=page_views, store_pages=store_pages,
-                site_products=site_products, site_sellers=site_sellers, search_terms=search_terms,
+                buyer_id=buyer_id,
+                at=at,
+                region=region,
+                page_views=page_views,
+                store_pages=store_pages,
+                site_products=site_products,
+                site_sellers=site_sellers,
+                search_terms=search_terms,
             )
         )

@@ -6,15 +6,15 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, echo_rows, state
+from inquiry_tui.cli.common import echo_rows, state
 from inquiry_tui.config import os_login
-from inquiry_tui.services import accounts
+from inquiry_tui.services.team import accounts
 
+top_level = typer.Typer()
 account_app = typer.Typer(help="Accounts: the main account (admin) and salespeople.", no_args_is_help=True)
-app.add_typer(account_app, name="account")
 
 
-@app.command()
+@top_level.command()
 def init(
     admin: Annotated[str | None, typer.Option(help="Login of the main account (default: your OS login).")] = None,
     name: Annotated[str, typer.Option(help="Display name of the main account.")] = "Main account",
@@ -41,7 +41,17 @@ def list_() -> None:
     """List accounts with their open inquiries."""
     rows = accounts.list_accounts(state.ctx())
     echo_rows(
-        [[a.login, a.name, a.role, "active" if a.active else "inactive", "away" if a.away else "", str(a.open_inquiries)] for a in rows],
+        [
+            [
+                a.login,
+                a.name,
+                a.role,
+                "active" if a.active else "inactive",
+                "away" if a.away else "",
+                str(a.open_inquiries),
+            ]
+            for a in rows
+        ],
         ["LOGIN", "NAME", "ROLE", "STATE", "AWAY", "OPEN"],
     )
 
@@ -49,7 +59,9 @@ def list_() -> None:
 @account_app.command("deactivate")
 def deactivate(
     login: str,
-    successor: Annotated[str, typer.Option("--successor", help="Who takes over inquiries, buyers, products, countries.")],
+    successor: Annotated[
+        str, typer.Option("--successor", help="Who takes over inquiries, buyers, products, countries.")
+    ],
 ) -> None:
     """Deactivate an account; its successor takes over its open work (admin only)."""
     r = accounts.deactivate(state.ctx(), login, successor)

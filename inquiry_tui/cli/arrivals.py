@@ -8,26 +8,34 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, state
-from inquiry_tui.cli.transfer import FileArg, export_app, import_app, require_file
-from inquiry_tui.services import allocation_record, arrivals, assignment, chats, export
-from inquiry_tui.services.arrival_pipeline import ArrivalReport
+from inquiry_tui.cli.common import FileArg, require_file, state
+from inquiry_tui.services.allocation import assignment
+from inquiry_tui.services.allocation import record as allocation_record
+from inquiry_tui.services.arrivals import chats
+from inquiry_tui.services.arrivals import importing as arrivals
+from inquiry_tui.services.arrivals.pipeline import ArrivalReport
+from inquiry_tui.services.inbox import export
 
+top_level = typer.Typer()
+imports = typer.Typer()
+exports = typer.Typer()
 inquiry_app = typer.Typer(help="Act on one inquiry.", no_args_is_help=True)
-app.add_typer(inquiry_app, name="inquiry")
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv | jsonl")]
-OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).", dir_okay=False)]
+OutOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to this file (default: stdout).", dir_okay=False)
+]
 
 
 def _summary(r: ArrivalReport) -> str:
     rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule) or "none"
-    return (f"{r.received} inquiries (rules: {rules}); {r.junk} to Junk, {r.deleted} blocked to Deleted, "
-            f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers")
+    return (
+        f"{r.received} inquiries (rules: {rules}); {r.junk} to Junk, {r.deleted} blocked to Deleted, "
+        f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers"
+    )
 
 
-
-@import_app.command("inquiries")
+@imports.command("inquiries")
 def import_inquiries(file: FileArg) -> None:
     """Import inquiries; each one runs junk filter, allocation and auto-reply (all or nothing)."""
     require_file(file)
@@ -35,7 +43,7 @@ def import_inquiries(file: FileArg) -> None:
     typer.echo(f"imported {_summary(report)}")
 
 
-@import_app.command("chats")
+@imports.command("chats")
 def import_chats(file: FileArg) -> None:
     """Import chat (TM) lines as tm threads; their buyers become customers (source chat)."""
     require_file(file)
@@ -48,9 +56,14 @@ def import_chats(file: FileArg) -> None:
     )
 
 
-@export_app.command("inquiries")
+@exports.command("inquiries")
 def export_inquiries(
-    folder: Annotated[str | None, typer.Option("--folder", help="inbox | junk | deleted, or the views unread | sent | tagged (default: every folder)")] = None,
+    folder: Annotated[
+        str | None,
+        typer.Option(
+            "--folder", help="inbox | junk | deleted, or the views unread | sent | tagged (default: every folder)"
+        ),
+    ] = None,
     fmt: FormatOpt = "csv",
     output: OutOpt = None,
 ) -> None:
@@ -63,7 +76,7 @@ def export_inquiries(
     typer.echo(f"exported {count} inquiries to {output}", err=True)
 
 
-@export_app.command("allocations")
+@exports.command("allocations")
 def export_allocations(
     days: Annotated[int, typer.Option("--days", min=1, max=3650, help="How many days back.")] = 30,
     fmt: FormatOpt = "csv",
@@ -85,7 +98,7 @@ def assign(inquiry_id: int, login: str) -> None:
     typer.echo(f"inquiry {r.inquiry_id}: {r.from_login} -> {r.to_login} ({r.rule})")
 
 
-@app.command("allocate")
+@top_level.command("allocate")
 def allocate() -> None:
     """Re-route inquiries still waiting with the main account (e.g. after switching rotation on)."""
     moved = arrivals.allocate_waiting(state.ctx())

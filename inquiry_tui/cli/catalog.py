@@ -6,13 +6,11 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, echo_rows, state
-from inquiry_tui.services import catalog
+from inquiry_tui.cli.common import echo_rows, state
+from inquiry_tui.services.setup import catalog
 
 product_app = typer.Typer(help="Products (SKUs) and their owners.", no_args_is_help=True)
 region_app = typer.Typer(help="Country owners for allocation by region (one owner per country).", no_args_is_help=True)
-app.add_typer(product_app, name="product")
-app.add_typer(region_app, name="region")
 
 
 @product_app.command("add")
@@ -37,7 +35,10 @@ def product_owner(sku: str, owner: Annotated[str | None, typer.Argument(help="Lo
 @product_app.command("list")
 def product_list() -> None:
     """List products with their owners."""
-    echo_rows([[p.sku, p.name, p.category, p.owner or "-"] for p in catalog.list_products(state.ctx())], ["SKU", "NAME", "CATEGORY", "OWNER"])
+    echo_rows(
+        [[p.sku, p.name, p.category, p.owner or "-"] for p in catalog.list_products(state.ctx())],
+        ["SKU", "NAME", "CATEGORY", "OWNER"],
+    )
 
 
 @region_app.command("assign")
@@ -57,4 +58,6 @@ def region_unassign(country: str) -> None:
 @region_app.command("list")
 def region_list() -> None:
     """List country owners."""
-    echo_rows([[r.country, r.country_name, r.owner] for r in catalog.list_regions(state.ctx())], ["CC", "COUNTRY", "OWNER"])
+    echo_rows(
+        [[r.country, r.country_name, r.owner] for r in catalog.list_regions(state.ctx())], ["CC", "COUNTRY", "OWNER"]
+    )

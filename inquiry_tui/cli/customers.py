@@ -9,17 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.root import app, echo_rows, fail, state
-from inquiry_tui.cli.transfer import FileArg, import_app, require_file
+from inquiry_tui.cli.common import FileArg, echo_rows, fail, require_file, state
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services import customer_import, customers
-from inquiry_tui.services.customer_input import CustomerInput
-from inquiry_tui.services.customer_list import SORTS, CustomerQuery, CustomerRow, customer_page
-from inquiry_tui.services.profile import BuyerProfile, buyer_profile
+from inquiry_tui.services.customers import importing as customer_import
+from inquiry_tui.services.customers import manage as customers
+from inquiry_tui.services.customers.input import CustomerInput
+from inquiry_tui.services.customers.listing import SORTS, CustomerQuery, CustomerRow, customer_page
+from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 
 customer_app = typer.Typer(help="Customers: list, add, show the profile, transfer.", no_args_is_help=True)
-app.add_typer(customer_app, name="customer")
-
+imports = typer.Typer()
 
 
 def _json(value: Any) -> str:
@@ -35,16 +34,29 @@ def _default(value: Any) -> Any:
 
 def row_dict(r: CustomerRow) -> dict[str, Any]:
     return {
-        "email": r.email, "name": r.name, "company": r.company, "country": r.country, "group": r.group, "type": r.type,
-        "source": r.source, "stars": r.stars, "tags": list(r.tags), "owner": r.owner_login,
-        "last_contact_at": r.last_contact_at, "verified": r.verified, "tier": r.tier, "activity": r.activity,
+        "email": r.email,
+        "name": r.name,
+        "company": r.company,
+        "country": r.country,
+        "group": r.group,
+        "type": r.type,
+        "source": r.source,
+        "stars": r.stars,
+        "tags": list(r.tags),
+        "owner": r.owner_login,
+        "last_contact_at": r.last_contact_at,
+        "verified": r.verified,
+        "tier": r.tier,
+        "activity": r.activity,
     }
 
 
 @customer_app.command("list")
 def customer_list(
     search: Annotated[str, typer.Option("--search", help="Part of the name, company or e-mail.")] = "",
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE filter: group, type, source, stars, tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="KEY=VALUE filter: group, type, source, stars, tag (repeatable).")
+    ] = None,
     sort: Annotated[str, typer.Option("--sort", help=f"One of {', '.join(SORTS)}.")] = "last_contact",
     owner: Annotated[str | None, typer.Option("--owner", help="Admin: one salesperson's customers.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 10_000,
@@ -70,14 +82,23 @@ def customer_list(
         return
     table = [
         [
-            safe_line(r.email), truncate(safe_line(r.name), 24), truncate(safe_line(r.company), 28), r.country or "",
-            str(r.stars), truncate(safe_line(r.group), 16), truncate(safe_line(r.type), 16), truncate(safe_line(r.source), 12),
-            truncate(safe_line(",".join(r.tags)), 24), r.owner_login or "-",
+            safe_line(r.email),
+            truncate(safe_line(r.name), 24),
+            truncate(safe_line(r.company), 28),
+            r.country or "",
+            str(r.stars),
+            truncate(safe_line(r.group), 16),
+            truncate(safe_line(r.type), 16),
+            truncate(safe_line(r.source), 12),
+            truncate(safe_line(",".join(r.tags)), 24),
+            r.owner_login or "-",
             r.last_contact_at.strftime("%Y-%m-%d") if r.last_contact_at else "never",
         ]
         for r in rows
     ]
-    echo_rows(table, ["EMAIL", "NAME", "COMPANY", "CC", "STARS", "GROUP", "TYPE", "SOURCE", "TAGS", "OWNER", "LAST CONTACT"])
+    echo_rows(
+        table, ["EMAIL", "NAME", "COMPANY", "CC", "STARS", "GROUP", "TYPE", "SOURCE", "TAGS", "OWNER", "LAST CONTACT"]
+    )
     typer.echo(f"{len(rows)} customer{'s' if len(rows) != 1 else ''}")
 
 
@@ -97,8 +118,17 @@ def customer_add(
 ) -> None:
     """Add a customer by hand; an existing buyer with this e-mail becomes the customer (merged)."""
     data = CustomerInput(
-        email=email, name=name, company=company, country=country, phone=phone, website=website, group=group,
-        type=type_, source=source, stars=stars, tags=tuple(tag or ()),
+        email=email,
+        name=name,
+        company=company,
+        country=country,
+        phone=phone,
+        website=website,
+        group=group,
+        type=type_,
+        source=source,
+        stars=stars,
+        tags=tuple(tag or ()),
     )
     row = customers.add_customer(state.ctx(), data)
     typer.echo(f"customer {safe_line(row.email)} ({safe_line(row.name) or '-'}) owner {row.owner_login or '-'}")
@@ -108,11 +138,20 @@ def profile_dict(p: BuyerProfile) -> dict[str, Any]:
     """The profile figures for scripts (stable keys)."""
     d = asdict(p)
     d["activity"] = {
-        "level": p.activity.level, "label": p.activity.label, "window_days": p.activity.window_days,
-        "dimensions": {x.name: {"count": x.count, "share": round(x.share, 4), "score": round(x.score, 4)} for x in p.activity.dimensions},
+        "level": p.activity.level,
+        "label": p.activity.label,
+        "window_days": p.activity.window_days,
+        "dimensions": {
+            x.name: {"count": x.count, "share": round(x.share, 4), "score": round(x.score, 4)}
+            for x in p.activity.dimensions
+        },
         "daily": list(p.activity.daily),
     }
-    d["authenticity"] = {"score": p.authenticity.score, "verdict": p.authenticity.verdict, "reasons": list(p.authenticity.reasons)}
+    d["authenticity"] = {
+        "score": p.authenticity.score,
+        "verdict": p.authenticity.verdict,
+        "reasons": list(p.authenticity.reasons),
+    }
     d["tags"]["free"] = list(p.tags.free)
     return d
 
@@ -134,13 +173,20 @@ def customer_show(
     lines = [
         f"{s(p.name) or '-'} <{s(p.email)}>  {s(p.company) or '-'}  {p.country or '??'} {p.country_name or ''}",
         f"verified: {'yes' if p.verified else 'no'}  tier: {p.tier or '-'}  owner: {p.owner_login or '-'}  customer: {'yes' if p.is_customer else 'no'}"
-        + (f"  stars: {p.tags.stars}  group: {s(p.tags.group) or '-'}  type: {s(p.tags.type) or '-'}  source: {s(p.tags.source) or '-'}  tags: {s(', '.join(p.tags.free)) or '-'}" if p.is_customer else ""),
+        + (
+            f"  stars: {p.tags.stars}  group: {s(p.tags.group) or '-'}  type: {s(p.tags.type) or '-'}  source: {s(p.tags.source) or '-'}  tags: {s(', '.join(p.tags.free)) or '-'}"
+            if p.is_customer
+            else ""
+        ),
         f"last {p.window_days} days: product views {b.product_views}, valid inquiries {b.valid_inquiries}, replied {b.replies}, "
         f"valid RFQs {b.valid_rfqs}, login days {b.login_days}, junk inquiries {b.junk_inquiries}, blacklisted {b.times_blacklisted}",
-        f"activity: {a.label} {a.level}/100 (" + ", ".join(f"{d.name} {round(d.share * 100)}%" for d in a.dimensions) + ")",
+        f"activity: {a.label} {a.level}/100 ("
+        + ", ".join(f"{d.name} {round(d.share * 100)}%" for d in a.dimensions)
+        + ")",
         f"authenticity: {p.authenticity.verdict} {p.authenticity.score}/100",
         *(f"  - {s(r)}" for r in p.authenticity.reasons),
-        "intended products: " + (", ".join(f"{s(i.sku)} ({i.views} views, {i.inquiries} inquiries)" for i in p.intended_products) or "-"),
+        "intended products: "
+        + (", ".join(f"{s(i.sku)} ({i.views} views, {i.inquiries} inquiries)" for i in p.intended_products) or "-"),
         f"visitor: {v.sessions} visits, {v.page_views} page views, regions {', '.join(v.regions) or '-'}, store pages {v.store_pages}, "
         f"site products {v.site_products}, site sellers {v.site_sellers}",
         "common searches: " + (s(", ".join(f"{t.term} ({t.count})" for t in v.search_terms)) or "-"),
@@ -148,7 +194,9 @@ def customer_show(
     if p.trading_company_note:
         lines.append(f"note: {s(p.trading_company_note)}")
     for m in p.latest_messages:
-        lines.append(f"{m.sent_at:%Y-%m-%d %H:%M} {m.direction:<4} #{m.inquiry_id} {truncate(s(m.subject), 50)}: {truncate(s(m.preview), 70)}")
+        lines.append(
+            f"{m.sent_at:%Y-%m-%d %H:%M} {m.direction:<4} #{m.inquiry_id} {truncate(s(m.subject), 50)}: {truncate(s(m.preview), 70)}"
+        )
     typer.echo("\n".join(lines))
 
 
@@ -160,8 +208,7 @@ def customer_transfer(email: str, login: str) -> None:
     typer.echo(f"{safe_line(result.email)}: {result.from_login or 'nobody'} -> {result.to_login}")
 
 
-
-@import_app.command("customers")
+@imports.command("customers")
 def import_customers(file: FileArg) -> None:
     """Import customers (email, name, company, country, phone, group, type, source, stars, tags); same e-mail merges."""
     require_file(file)
@@ -169,7 +216,7 @@ def import_customers(file: FileArg) -> None:
     typer.echo(f"imported {r.rows} customers: {r.added} added, {r.merged} merged into existing customers")
 
 
-@import_app.command("activity")
+@imports.command("activity")
 def import_activity(file: FileArg) -> None:
     """Import on-site activity (email, at, kind, detail) into the profiles' daily aggregates (admin)."""
     require_file(file)

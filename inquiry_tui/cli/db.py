@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
-from inquiry_tui.cli.root import app, state
-from inquiry_tui.services.maintenance import backup_store, upgrade_store
+from inquiry_tui.cli.common import state
+from inquiry_tui.services.setup.maintenance import backup_store, upgrade_store
 
 db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")

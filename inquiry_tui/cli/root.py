@@ -1,17 +1,17 @@
-"""The root Typer app: global options, one-line errors, and opening the TUI with no command."""
+"""The root Typer app: global options, one-line errors, and opening the TUI with no command.
+
+Command groups are mounted on it in `inquiry_tui.cli` (one place lists them all)."""
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import DBAPIError, OperationalError
 from typer.core import TyperGroup
 
+from inquiry_tui.cli.common import fail, open_tui, state
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import Ctx, connect, connect_system, describe_store_error
+from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
 
 
 class _Group(TyperGroup):
@@ -22,28 +22,9 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except InquiryError as exc:
             fail(str(exc))
-        except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
+        except STORE_ERRORS as exc:
             fail(describe_store_error(exc))
 
-
-def fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-@dataclass
-class State:
-    db: str | None = None
-    as_login: str | None = None
-
-    def ctx(self) -> Ctx:
-        return connect(self.db, self.as_login)
-
-    def system(self) -> Ctx:
-        return connect_system(self.db)
-
-
-state = State()
 
 app = typer.Typer(
     cls=_Group,
@@ -64,18 +45,3 @@ def root(
     state.db, state.as_login = db, as_login
     if ctx.invoked_subcommand is None:
         open_tui(state.ctx())
-
-
-def open_tui(service_ctx: Ctx) -> None:
-    """Run the TUI on a connected context (imports textual only now)."""
-    from inquiry_tui.tui.app import run_tui
-
-    run_tui(service_ctx)
-
-
-def echo_rows(rows: list[list[str]], headers: list[str]) -> None:
-    """Plain aligned columns (no markup is ever interpreted)."""
-    table = [headers, *rows]
-    widths = [max(len(str(r[i])) for r in table) for i in range(len(headers))]
-    for row in table:
-        typer.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, fail, state
-from inquiry_tui.services import seed as seed_service
+from inquiry_tui.cli.common import fail, state
+from inquiry_tui.services.setup import seed as seed_service
+
+top_level = typer.Typer()
 
 
-@app.command()
+@top_level.command()
 def seed(
     sample: Annotated[bool, typer.Option("--sample", help="Load the sample LED-lighting exporter.")] = False,
     inquiries: Annotated[int | None, typer.Option("--inquiries", help="Generate N synthetic inquiries.")] = None,

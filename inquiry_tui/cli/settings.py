@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, state
+from inquiry_tui.cli.common import state
 from inquiry_tui.domain.settings import SETTING_KEYS, settings_to_dict
-from inquiry_tui.services import settings as settings_service
+from inquiry_tui.services.setup import settings as settings_service
 
 settings_app = typer.Typer(help="Allocation, reception and call settings.", no_args_is_help=True)
-app.add_typer(settings_app, name="settings")
 
 
 @settings_app.command("show")

@@ -7,19 +7,28 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.root import app, echo_rows, state
-from inquiry_tui.services.stats import Figures, format_duration, format_rate, sparkline, stats_to_dict, team_stats
+from inquiry_tui.cli.common import echo_rows, state
+from inquiry_tui.services.team.stats import Figures, format_duration, format_rate, sparkline, stats_to_dict, team_stats
 
 
 def _row(f: Figures) -> list[str]:
     name = f.name if f.active else f"{f.name} (inactive)"
     return [
-        f.login, name, str(f.open), str(f.overdue), format_rate(f.reply), str(f.reply.pending),
-        format_duration(f.median_first_response), str(f.load_today),
+        f.login,
+        name,
+        str(f.open),
+        str(f.overdue),
+        format_rate(f.reply),
+        str(f.reply.pending),
+        format_duration(f.median_first_response),
+        str(f.load_today),
     ]
 
 
-@app.command()
+top_level = typer.Typer()
+
+
+@top_level.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for scripts.")] = False) -> None:
     """Reply rate (24 h; chats 1 h), open and overdue inquiries, median first response, load today.
 

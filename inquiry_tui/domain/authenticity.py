@@ -17,12 +17,43 @@ from inquiry_tui.domain.text import safe_line, truncate
 TIERS = ("L0", "L1", "L2", "L3", "L4")
 # Exact free-mail domains, plus providers that use many country TLDs (yahoo.co.jp, hotmail.fr).
 FREE_MAIL_DOMAINS = frozenset(
-    "gmail.com googlemail.com msn.com aol.com icloud.com me.com mac.com mail.com mail.ru "
-    "inbox.ru bk.ru list.ru qq.com foxmail.com 163.com 126.com 139.com 188.com yeah.net "
-    "sina.com sina.cn sohu.com aliyun.com web.de proton.me protonmail.com zoho.com "
-    "rediffmail.com naver.com hanmail.net daum.net rocketmail.com tutanota.com".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "mail.com",
+        "mail.ru",
+        "inbox.ru",
+        "bk.ru",
+        "list.ru",
+        "qq.com",
+        "foxmail.com",
+        "163.com",
+        "126.com",
+        "139.com",
+        "188.com",
+        "yeah.net",
+        "sina.com",
+        "sina.cn",
+        "sohu.com",
+        "aliyun.com",
+        "web.de",
+        "proton.me",
+        "protonmail.com",
+        "zoho.com",
+        "rediffmail.com",
+        "naver.com",
+        "hanmail.net",
+        "daum.net",
+        "rocketmail.com",
+        "tutanota.com",
+    ]
 )
-FREE_MAIL_PROVIDERS = frozenset("gmail hotmail outlook live yahoo ymail yandex gmx libero".split())
+FREE_MAIL_PROVIDERS = frozenset(["gmail", "hotmail", "outlook", "live", "yahoo", "ymail", "yandex", "gmx", "libero"])
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 VERDICTS: tuple[tuple[int, str], ...] = ((65, "Likely genuine"), (40, "Unclear"), (0, "Doubtful"))
 
@@ -153,9 +184,51 @@ def authenticity(facts: BuyerFacts) -> Authenticity:
 
 # Words that say nothing about *what* is searched; two terms sharing only these are unrelated.
 _GENERIC = frozenset(
-    "a an and or the of for with in on to by from new best cheap price prices wholesale supplier "
-    "suppliers manufacturer manufacturers factory china oem odm custom customized high quality "
-    "product products buy sale hot top good low cost pcs set sets".split()
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "the",
+        "of",
+        "for",
+        "with",
+        "in",
+        "on",
+        "to",
+        "by",
+        "from",
+        "new",
+        "best",
+        "cheap",
+        "price",
+        "prices",
+        "wholesale",
+        "supplier",
+        "suppliers",
+        "manufacturer",
+        "manufacturers",
+        "factory",
+        "china",
+        "oem",
+        "odm",
+        "custom",
+        "customized",
+        "high",
+        "quality",
+        "product",
+        "products",
+        "buy",
+        "sale",
+        "hot",
+        "top",
+        "good",
+        "low",
+        "cost",
+        "pcs",
+        "set",
+        "sets",
+    ]
 )
 _WORD = re.compile(r"\w+")
 MIN_TERMS_FOR_HINT = 3

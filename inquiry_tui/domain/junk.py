@@ -79,67 +79,148 @@ class JunkVerdict:
 # true preconditions and skipping a pattern never loses a match.
 _PHRASES: tuple[tuple[str, int, str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = (
     # phishing
-    ("verify_account", 50, "asks to verify an account or identity (phishing)",
-     (("verify", "confirm", "validate", "reactivate", "unlock"),
-      ("account", "identity", "mailbox", "store", "login"), ("your",)),
-     # not "confirm your email": buyers ask that of sellers in good faith
-     (r"(?:verify|confirm|validate|reactivate|unlock)\s+your\s+(?:account|identity|email\s+account|mailbox|store"
-      r"|login)",)),
-    ("suspension", 50, "says an account will be suspended (phishing)",
-     (("account", "mailbox", "store"), ("your",),
-      ("suspend", "lock", "close", "block", "disable", "deactivat", "restrict", "limit", "terminat")),
-     (r"your\s+(?:account|mailbox|store)\s+(?:has\s+been|will\s+be|is|was)\s+(?:suspended|locked|closed|blocked"
-      r"|disabled|deactivated|restricted|limited|terminated)",)),
-    ("click_to_confirm", 50, "asks to click a link to confirm or log in (phishing)",
-     (("click",),),
-     (r"click\s+(?:here|the\s+link|this\s+link|below|the\s+button)\s+to\s+(?:confirm|verify|log ?in|sign ?in"
-      r"|unlock|update|validate|reactivate|restore|access)",)),
-    ("update_payment", 50, "asks to update payment or account details (phishing)",
-     (("update",), ("payment", "billing", "bank", "account", "card")),
-     (r"update\s+your\s+(?:payment|billing|bank|banking|account|card)\s+(?:details|information|info|data)",)),
-    ("credentials", 50, "asks for login credentials (phishing)",
-     (("login", "credentials", "username", "user", "pass"), ("your",)),
-     (r"(?:enter|provide|send|share|confirm)\s+your\s+(?:login|credentials|username|user\s+name|password"
-      r"|passcode)\b",)),
-    ("password", 30, "mentions a password",
-     (("password", "passcode", "pass word", "pass code", "passwd"),),
-     (r"pass ?(?:word|code)s?\b", r"passwd\b")),
-    ("log_in", 25, "asks to log in somewhere",
-     (("login", "log in", "signin", "sign in"),),
-     (r"(?:log ?in|sign ?in)\s+(?:to|at|here)\b",)),
+    (
+        "verify_account",
+        50,
+        "asks to verify an account or identity (phishing)",
+        (
+            ("verify", "confirm", "validate", "reactivate", "unlock"),
+            ("account", "identity", "mailbox", "store", "login"),
+            ("your",),
+        ),
+        # not "confirm your email": buyers ask that of sellers in good faith
+        (
+            r"(?:verify|confirm|validate|reactivate|unlock)\s+your\s+(?:account|identity|email\s+account|mailbox|store"
+            r"|login)",
+        ),
+    ),
+    (
+        "suspension",
+        50,
+        "says an account will be suspended (phishing)",
+        (
+            ("account", "mailbox", "store"),
+            ("your",),
+            ("suspend", "lock", "close", "block", "disable", "deactivat", "restrict", "limit", "terminat"),
+        ),
+        (
+            r"your\s+(?:account|mailbox|store)\s+(?:has\s+been|will\s+be|is|was)\s+(?:suspended|locked|closed|blocked"
+            r"|disabled|deactivated|restricted|limited|terminated)",
+        ),
+    ),
+    (
+        "click_to_confirm",
+        50,
+        "asks to click a link to confirm or log in (phishing)",
+        (("click",),),
+        (
+            r"click\s+(?:here|the\s+link|this\s+link|below|the\s+button)\s+to\s+(?:confirm|verify|log ?in|sign ?in"
+            r"|unlock|update|validate|reactivate|restore|access)",
+        ),
+    ),
+    (
+        "update_payment",
+        50,
+        "asks to update payment or account details (phishing)",
+        (("update",), ("payment", "billing", "bank", "account", "card")),
+        (r"update\s+your\s+(?:payment|billing|bank|banking|account|card)\s+(?:details|information|info|data)",),
+    ),
+    (
+        "credentials",
+        50,
+        "asks for login credentials (phishing)",
+        (("login", "credentials", "username", "user", "pass"), ("your",)),
+        (
+            r"(?:enter|provide|send|share|confirm)\s+your\s+(?:login|credentials|username|user\s+name|password"
+            r"|passcode)\b",
+        ),
+    ),
+    (
+        "password",
+        30,
+        "mentions a password",
+        (("password", "passcode", "pass word", "pass code", "passwd"),),
+        (r"pass ?(?:word|code)s?\b", r"passwd\b"),
+    ),
+    (
+        "log_in",
+        25,
+        "asks to log in somewhere",
+        (("login", "log in", "signin", "sign in"),),
+        (r"(?:log ?in|sign ?in)\s+(?:to|at|here)\b",),
+    ),
     # SEO, web design, marketing offers
-    ("seo_services", 50, "offers SEO services",
-     (("seo", "engine"),),
-     (r"seo\s+(?:services?|experts?|company|agency|team|packages?|specialists?|optimi[sz]ation|rankings?|audit)\b",
-      r"search\s+engine\s+optimi[sz]ation\b")),
-    ("google_rank", 50, "promises a Google ranking",
-     (("google",),),
-     (r"(?:rank|ranking|rankings|position)\s+(?:your\s+(?:website|site|store|shop|page|business|company)\s+)?"
-      r"(?:higher\s+|better\s+|first\s+|top\s+)?(?:on|in|at)\s+(?:the\s+)?(?:top\s+of\s+)?google\b",
-      r"(?:first|top|1st|front)\s+page\s+(?:of|on|in)\s+google\b")),
-    ("web_services", 50, "offers web development or design services",
-     (("design", "development"), ("web", "redesign")),
-     (r"(?:web|website|web\s+site)\s+(?:development|design|designing|redesign)\s+(?:services?|company|agency"
-      r"|packages?)\b",
-      r"redesign\s+your\s+(?:web\s?site|site)\b")),
-    ("web_design", 30, "mentions website design or development",
-     (("design", "development"), ("web",)),
-     (r"(?:web|website|web\s+site)\s+(?:development|design|redesign)\b",)),
-    ("traffic", 30, "offers more website traffic",
-     (("traffic", "visitors", "presence"),),
-     (r"(?:increase|boost|drive|improve|grow|more)\s+(?:your\s+)?(?:website\s+|web\s+|online\s+|organic\s+"
-      r"|site\s+)?(?:traffic|visitors|online\s+presence)\b",)),
+    (
+        "seo_services",
+        50,
+        "offers SEO services",
+        (("seo", "engine"),),
+        (
+            r"seo\s+(?:services?|experts?|company|agency|team|packages?|specialists?|optimi[sz]ation|rankings?|audit)\b",
+            r"search\s+engine\s+optimi[sz]ation\b",
+        ),
+    ),
+    (
+        "google_rank",
+        50,
+        "promises a Google ranking",
+        (("google",),),
+        (
+            r"(?:rank|ranking|rankings|position)\s+(?:your\s+(?:website|site|store|shop|page|business|company)\s+)?"
+            r"(?:higher\s+|better\s+|first\s+|top\s+)?(?:on|in|at)\s+(?:the\s+)?(?:top\s+of\s+)?google\b",
+            r"(?:first|top|1st|front)\s+page\s+(?:of|on|in)\s+google\b",
+        ),
+    ),
+    (
+        "web_services",
+        50,
+        "offers web development or design services",
+        (("design", "development"), ("web", "redesign")),
+        (
+            r"(?:web|website|web\s+site)\s+(?:development|design|designing|redesign)\s+(?:services?|company|agency"
+            r"|packages?)\b",
+            r"redesign\s+your\s+(?:web\s?site|site)\b",
+        ),
+    ),
+    (
+        "web_design",
+        30,
+        "mentions website design or development",
+        (("design", "development"), ("web",)),
+        (r"(?:web|website|web\s+site)\s+(?:development|design|redesign)\b",),
+    ),
+    (
+        "traffic",
+        30,
+        "offers more website traffic",
+        (("traffic", "visitors", "presence"),),
+        (
+            r"(?:increase|boost|drive|improve|grow|more)\s+(?:your\s+)?(?:website\s+|web\s+|online\s+|organic\s+"
+            r"|site\s+)?(?:traffic|visitors|online\s+presence)\b",
+        ),
+    ),
     ("backlinks", 30, "offers backlinks", (("backlink", "back link"),), (r"back ?links?\b",)),
-    ("marketing", 25, "offers marketing services",
-     (("marketing", "development"),),
-     (r"(?:digital|social\s+media|online|email|seo)\s+marketing\b", r"app\s+development\s+services?\b")),
+    (
+        "marketing",
+        25,
+        "offers marketing services",
+        (("marketing", "development"),),
+        (r"(?:digital|social\s+media|online|email|seo)\s+marketing\b", r"app\s+development\s+services?\b"),
+    ),
     # visa / invitation letters
-    ("visa_letter", 60, "asks for a visa invitation letter",
-     (("visa", "invitation", "invite"),),
-     (r"invitation\s+letters?\b", r"letters?\s+of\s+invitation\b",
-      r"visa\s+(?:letters?|support|sponsor|sponsorship|invitation|application)\b",
-      r"(?:sponsor|support)\s+(?:my|our|a|the)\s+(?:business\s+)?visa\b",
-      r"invite\s+(?:me|us)\s+to\s+(?:visit\s+)?(?:china|your\s+country)\b")),
+    (
+        "visa_letter",
+        60,
+        "asks for a visa invitation letter",
+        (("visa", "invitation", "invite"),),
+        (
+            r"invitation\s+letters?\b",
+            r"letters?\s+of\s+invitation\b",
+            r"visa\s+(?:letters?|support|sponsor|sponsorship|invitation|application)\b",
+            r"(?:sponsor|support)\s+(?:my|our|a|the)\s+(?:business\s+)?visa\b",
+            r"invite\s+(?:me|us)\s+to\s+(?:visit\s+)?(?:china|your\s+country)\b",
+        ),
+    ),
 )
 _COMPILED = tuple(
     (key, points, reason, anchors, tuple(re.compile(p) for p in patterns))
@@ -154,8 +235,25 @@ _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]{1,2048}")
 _HOST_RE = re.compile(r"(?:https?://)?(?:[^/?#@\s]{0,256}@)?([^/?#:\s]{1,256})")
 _IP_HOST_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _SHORTENERS = frozenset(
-    {"bit.ly", "tinyurl.com", "goo.gl", "t.co", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rebrand.ly",
-     "shorturl.at", "tiny.cc", "rb.gy", "t.ly", "s.id", "v.gd", "bl.ink", "lnkd.in"}
+    {
+        "bit.ly",
+        "tinyurl.com",
+        "goo.gl",
+        "t.co",
+        "ow.ly",
+        "is.gd",
+        "buff.ly",
+        "cutt.ly",
+        "rebrand.ly",
+        "shorturl.at",
+        "tiny.cc",
+        "rb.gy",
+        "t.ly",
+        "s.id",
+        "v.gd",
+        "bl.ink",
+        "lnkd.in",
+    }
 )
 _MARKETPLACE_NAMES = ("alibaba", "aliexpress")
 _MARKETPLACE_DOMAINS = ("alibaba.com", "aliexpress.com", "alibaba.com.cn", "alibabacloud.com", "aliexpress.us")

@@ -21,7 +21,7 @@ Choices where the contract is silent:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from inquiry_tui.domain.settings import END_OF_DAY, ReceptionSettings
@@ -53,10 +53,7 @@ def reception_active(settings: ReceptionSettings, at: datetime) -> bool:
     local = at.astimezone(ZoneInfo(settings.timezone))
     kind = "holiday" if is_holiday(settings, local.date()) else "workday"
     clock = local.time()  # naive wall-clock time, no fold: both repeated hours answer alike
-    for w in settings.windows:
-        if w.kind == kind and w.start <= clock and (clock < w.end or w.end == END_OF_DAY):
-            return True
-    return False
+    return any(w.kind == kind and w.start <= clock and (clock < w.end or w.end == END_OF_DAY) for w in settings.windows)
 
 
 def auto_reply_messages(settings: ReceptionSettings) -> tuple[str, ...]:
@@ -79,7 +76,7 @@ def plan_auto_replies(settings: ReceptionSettings, at: datetime, last_contact_at
     if last_contact_at is not None:
         _require_aware("last_contact_at", last_contact_at)
         # in UTC: arithmetic on a zoned datetime is wall-clock and would be an hour off across DST
-        if last_contact_at > at.astimezone(timezone.utc) - NO_CONTACT_WINDOW:
+        if last_contact_at > at.astimezone(UTC) - NO_CONTACT_WINDOW:
             return ()
     if not reception_active(settings, at):
         return ()
@@ -95,4 +92,4 @@ def due_at(received_at: datetime, channel: str) -> datetime:
     _require_aware("received_at", received_at)
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; expected one of {sorted(CHANNELS)}")
-    return received_at.astimezone(timezone.utc) + REPLY_WINDOW
+    return received_at.astimezone(UTC) + REPLY_WINDOW

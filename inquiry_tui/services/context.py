@@ -8,6 +8,7 @@ ever leaves them.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
@@ -70,15 +72,14 @@ class Ctx:
     def read(self) -> Iterator[Session]:
         """A read transaction that never takes the write lock."""
         engine = self.read_engine or self.engine
-        with Session(engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def require_admin(self, what: str) -> None:
         if not self.actor.is_admin:
             raise PermissionDenied(f"only the admin (main account) can {what}")
 
-    def as_actor(self, actor: Actor) -> "Ctx":
+    def as_actor(self, actor: Actor) -> Ctx:
         return Ctx(self.url, self.engine, actor, self.read_engine, self.clock)
 
     def close(self) -> None:
@@ -168,6 +169,10 @@ def connect_system(db: str | None = None) -> Ctx:
     """A context acting as `system` (for `init`, `db upgrade` and tests)."""
     url = db_url(db)
     return Ctx(url, open_store(url), SYSTEM)
+
+
+STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, DBAPIError, sqlite3.Error)
+"""Errors of the store itself (locked, read-only, damaged): shown with `describe_store_error`."""
 
 
 def describe_store_error(error: BaseException) -> str:

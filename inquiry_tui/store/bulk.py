@@ -16,22 +16,74 @@ from typing import Any
 from sqlalchemy import Connection
 
 INQUIRY_COLUMNS = (
-    "id", "external_id", "channel", "buyer_id", "product_id", "subject", "quantity", "unit", "received_at",
-    "owner_id", "rule", "folder", "is_junk", "junk_score", "junk_reasons", "unread", "tagged", "replied",
-    "first_response_at", "last_message_at", "due_at", "auto_replies", "deleted_at", "version",
+    "id",
+    "external_id",
+    "channel",
+    "buyer_id",
+    "product_id",
+    "subject",
+    "quantity",
+    "unit",
+    "received_at",
+    "owner_id",
+    "rule",
+    "folder",
+    "is_junk",
+    "junk_score",
+    "junk_reasons",
+    "unread",
+    "tagged",
+    "replied",
+    "first_response_at",
+    "last_message_at",
+    "due_at",
+    "auto_replies",
+    "deleted_at",
+    "version",
 )
 _RECEIVED = INQUIRY_COLUMNS.index("received_at")
 MESSAGE_COLUMNS = ("id", "inquiry_id", "direction", "author_id", "sent_at", "body")
 BUYER_COLUMNS = (
-    "id", "email", "member_id", "name", "company", "country", "phone", "website", "address", "business_type",
-    "employees", "year_established", "verified", "tier", "owner_id", "is_customer", "customer_since",
-    "group_name", "type", "source", "stars", "notes", "first_seen_at", "last_contact_at", "version",
+    "id",
+    "email",
+    "member_id",
+    "name",
+    "company",
+    "country",
+    "phone",
+    "website",
+    "address",
+    "business_type",
+    "employees",
+    "year_established",
+    "verified",
+    "tier",
+    "owner_id",
+    "is_customer",
+    "customer_since",
+    "group_name",
+    "type",
+    "source",
+    "stars",
+    "notes",
+    "first_seen_at",
+    "last_contact_at",
+    "version",
 )
 ALLOCATION_COLUMNS = ("at", "inquiry_id", "from_id", "to_id", "rule", "actor", "reason")
 ACTIVITY_COLUMNS = ("buyer_id", "at", "kind", "detail")
 DAILY_COLUMNS = ("buyer_id", "day", "kind", "count")
 DETAIL_COLUMNS = ("buyer_id", "kind", "detail", "count", "last_at")
-VISITOR_COLUMNS = ("buyer_id", "at", "region", "page_views", "store_pages", "site_products", "site_sellers", "search_terms")
+VISITOR_COLUMNS = (
+    "buyer_id",
+    "at",
+    "region",
+    "page_views",
+    "store_pages",
+    "site_products",
+    "site_sellers",
+    "search_terms",
+)
 TAG_COLUMNS = ("buyer_id", "tag")
 
 
@@ -75,7 +127,9 @@ def next_id(conn: Connection, table: str) -> int:
     return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
 
 
-def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, upsert: str = "") -> None:
+def insert_rows(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, upsert: str = ""
+) -> None:
     """executemany of positional rows; `upsert` is an optional ON CONFLICT clause."""
     if not rows:
         return
@@ -98,7 +152,9 @@ def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages
     reindex(conn, [*new_ids, *touched], new=set(new_ids))
     if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days
         received = [row[_RECEIVED] for row in inquiries]
-        conn.exec_driver_sql("DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received)))
+        conn.exec_driver_sql(
+            "DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received))
+        )
         conn.exec_driver_sql("UPDATE reply_day_epoch SET n = n + 1")
     conn.exec_driver_sql("DELETE FROM inquiry_fts_pause")
 
@@ -125,18 +181,28 @@ def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | fro
         )
     else:
         conn.exec_driver_sql(
-            f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id = ?", [(i,) for i in ids]  # type: ignore[arg-type]
+            f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id = ?",
+            [(i,) for i in ids],  # type: ignore[arg-type]
         )
 
 
 def add_daily(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Add to per-day activity counts (buyer, day, kind, count)."""
-    insert_rows(conn, "activity_daily", DAILY_COLUMNS, rows, upsert="ON CONFLICT(buyer_id, day, kind) DO UPDATE SET count = count + excluded.count")
+    insert_rows(
+        conn,
+        "activity_daily",
+        DAILY_COLUMNS,
+        rows,
+        upsert="ON CONFLICT(buyer_id, day, kind) DO UPDATE SET count = count + excluded.count",
+    )
 
 
 def add_details(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Add to per-detail counts (search terms, SKUs viewed)."""
     insert_rows(
-        conn, "activity_detail", DETAIL_COLUMNS, rows,
+        conn,
+        "activity_detail",
+        DETAIL_COLUMNS,
+        rows,
         upsert="ON CONFLICT(buyer_id, kind, detail) DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at)",
     )

@@ -93,4 +93,3 @@ def write_if_free(engine: Engine, work: Callable[[sqlite3.Cursor], bool], *, bus
             cursor.close()
     finally:
         raw.close()
-

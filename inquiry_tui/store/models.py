@@ -141,17 +141,37 @@ class Inquiry(SQLModel, table=True):
         # Inbox lists page by keyset on (received_at, id) newest first, per owner and folder.
         Index("ix_inquiry_owner_folder_recv", "owner_id", "folder", "received_at", "id"),
         Index("ix_inquiry_folder_recv", "folder", "received_at", "id"),
-        Index("ix_inquiry_owner_unread", "owner_id", "received_at", "id", sqlite_where=text("unread = 1 AND folder = 'inbox'")),
+        Index(
+            "ix_inquiry_owner_unread",
+            "owner_id",
+            "received_at",
+            "id",
+            sqlite_where=text("unread = 1 AND folder = 'inbox'"),
+        ),
         Index("ix_inquiry_unread", "received_at", "id", sqlite_where=text("unread = 1 AND folder = 'inbox'")),
-        Index("ix_inquiry_owner_tagged", "owner_id", "received_at", "id", sqlite_where=text("tagged = 1 AND folder != 'deleted'")),
+        Index(
+            "ix_inquiry_owner_tagged",
+            "owner_id",
+            "received_at",
+            "id",
+            sqlite_where=text("tagged = 1 AND folder != 'deleted'"),
+        ),
         Index("ix_inquiry_tagged", "received_at", "id", sqlite_where=text("tagged = 1 AND folder != 'deleted'")),
-        Index("ix_inquiry_owner_sent", "owner_id", "received_at", "id", sqlite_where=text("replied = 1 AND folder != 'deleted'")),
+        Index(
+            "ix_inquiry_owner_sent",
+            "owner_id",
+            "received_at",
+            "id",
+            sqlite_where=text("replied = 1 AND folder != 'deleted'"),
+        ),
         Index("ix_inquiry_sent", "received_at", "id", sqlite_where=text("replied = 1 AND folder != 'deleted'")),
         # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only.
         Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk"),
         Index("ix_inquiry_recv", "received_at"),
         # The dashboard's open and overdue counts, index-only (a query names the predicate literally).
-        Index("ix_inquiry_open", "owner_id", "due_at", sqlite_where=text("first_response_at IS NULL AND folder = 'inbox'")),
+        Index(
+            "ix_inquiry_open", "owner_id", "due_at", sqlite_where=text("first_response_at IS NULL AND folder = 'inbox'")
+        ),
     )
 
 

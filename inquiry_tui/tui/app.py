@@ -10,13 +10,11 @@ loop of the widget that raised and carrying on would leave a half-dead screen.
 from __future__ import annotations
 
 import gc
-import sqlite3
 import traceback
 from pathlib import Path
 
 from platformdirs import user_log_dir
 from rich.text import Text
-from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,9 +22,9 @@ from textual.worker import WorkerFailed
 
 from inquiry_tui.config import APP_NAME
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import Ctx, describe_store_error
+from inquiry_tui.services.context import STORE_ERRORS, Ctx, describe_store_error
 from inquiry_tui.tui.commands import GlobalCommands
-from inquiry_tui.tui.screens.inbox import InboxScreen
+from inquiry_tui.tui.inbox.screen import InboxScreen
 
 
 def error_log_path() -> Path:
@@ -65,19 +63,18 @@ class InquiryApp(App[None]):
 
     # The other modes are imported when first opened: the inbox comes up faster.
     def _customers_screen(self) -> Screen[None]:
-        from inquiry_tui.tui.screens.customers import CustomersScreen
+        from inquiry_tui.tui.customers.screen import CustomersScreen
 
         return CustomersScreen(self.ctx)
 
     def _admin_screen(self) -> Screen[None]:
-        from inquiry_tui.tui.screens.admin import AdminScreen
+        from inquiry_tui.tui.admin.screen import AdminScreen
 
         return AdminScreen(self.ctx)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_admin" and not self.ctx.actor.is_admin:
-            return False  # not offered to salespeople (the key still explains why)
-        return True
+        # Admin is not offered to salespeople (the key still explains why).
+        return action != "open_admin" or self.ctx.actor.is_admin
 
     def action_open_admin(self) -> None:
         if not self.ctx.actor.is_admin:
@@ -86,7 +83,7 @@ class InquiryApp(App[None]):
         self.switch_mode("admin")
 
     def action_show_keys(self) -> None:
-        from inquiry_tui.tui.screens.keys_help import KeysHelpScreen
+        from inquiry_tui.tui.common.keys_help import KeysHelpScreen
 
         if isinstance(self.screen, KeysHelpScreen):
             self.pop_screen()
@@ -100,7 +97,7 @@ class InquiryApp(App[None]):
         if isinstance(error, InquiryError):
             self.notify(str(error), severity="warning", markup=False)
             return
-        if isinstance(error, (OperationalError, DBAPIError, sqlite3.Error)):
+        if isinstance(error, STORE_ERRORS):
             self._log_error(error)
             message = describe_store_error(error)
             self.notify(message[0].upper() + message[1:], severity="error", markup=False, timeout=8)
@@ -109,7 +106,10 @@ class InquiryApp(App[None]):
         where = self._log_error(error)
         self.notify(
             f"Unexpected error: {type(error).__name__}: {error}. Details in {where}",
-            title="Something went wrong", severity="error", markup=False, timeout=10,
+            title="Something went wrong",
+            severity="error",
+            markup=False,
+            timeout=10,
         )
 
     def _log_error(self, error: BaseException) -> str:
@@ -139,7 +139,9 @@ class InquiryApp(App[None]):
             self._exception_event.set()
         self.exit(
             return_code=1,
-            message=Text(f"inquiry-tui stopped after an unexpected error ({type(error).__name__}: {error}); details in {where}"),
+            message=Text(
+                f"inquiry-tui stopped after an unexpected error ({type(error).__name__}: {error}); details in {where}"
+            ),
         )
 
 

@@ -15,10 +15,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services import inbox
+from inquiry_tui.services.inbox import listing as inbox
 
 if TYPE_CHECKING:
-    from inquiry_tui.tui.screens.inbox import InboxScreen
+    from inquiry_tui.tui.inbox.screen import InboxScreen
 
 FOLDER_COMMANDS = [(f"Folder: Go to {inbox.FOLDER_TITLES[f]}", f) for f in inbox.FOLDER_NAMES]
 ACTION_COMMANDS = [
@@ -98,10 +98,22 @@ class InboxCommands(Provider):
         for rank, hit in enumerate(hits):
             # Buyer text only in the Content prompt: the palette parses `help` as markup.
             label = Content.assemble(
-                ("Open: ", "bold"), f"#{hit.id} ", truncate(safe_line(hit.subject), 50),
-                (" — " + truncate(safe_line(hit.buyer_name), 30) + " <" + truncate(safe_line(hit.buyer_email), 40) + ">", "dim"),
+                ("Open: ", "bold"),
+                f"#{hit.id} ",
+                truncate(safe_line(hit.subject), 50),
+                (
+                    " — "
+                    + truncate(safe_line(hit.buyer_name), 30)
+                    + " <"
+                    + truncate(safe_line(hit.buyer_email), 40)
+                    + ">",
+                    "dim",
+                ),
             )
             yield Hit(
-                0.9 - rank * 0.01, label, (lambda h=hit: screen.open_inquiry(h.id, h.key, h.folder)),
-                text=f"Open #{hit.id}", help=f"inquiry in {hit.folder}",
+                0.9 - rank * 0.01,
+                label,
+                (lambda h=hit: screen.open_inquiry(h.id, h.key, h.folder)),
+                text=f"Open #{hit.id}",
+                help=f"inquiry in {hit.folder}",
             )

@@ -72,8 +72,15 @@ def _run(args: list[str]) -> str:
     """Run `python ARGS` from the repo root; its stdout, or fail with its output if it exits non-zero."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
     # its own session, so a timeout can stop bench_inbox's child app too
-    process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -108,8 +115,11 @@ def test_bench_arrivals(tmp_path: Path) -> None:
     out = tmp_path / "out"
     stdout = _run([str(BENCH / "bench_arrivals.py"), "--sizes", str(N), "--singles", "40", "--out", str(out)])
     _expect(stdout, rf"^  wrote {re.escape(str(out / f'arrivals-{N}.jsonl'))} in {NUM} s$")
-    _expect(stdout, rf"^import +{N:,}: +{NUM} s +{NUM} inquiries/s +\(rules \{{.*\}}, junk \d+, deleted \d+, "
-                    r"auto-replies \d+, buyers \d+\)$")
+    _expect(
+        stdout,
+        rf"^import +{N:,}: +{NUM} s +{NUM} inquiries/s +\(rules \{{.*\}}, junk \d+, deleted \d+, "
+        r"auto-replies \d+, buyers \d+\)$",
+    )
     _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$")
     with (out / f"arrivals-{N}.jsonl").open(encoding="utf-8") as fh:
         assert sum(1 for _ in fh) == N
@@ -122,7 +132,10 @@ def test_bench_admin(tmp_path: Path) -> None:
     _expect(stdout, rf"^  built admin-{N}\.db: {N:,} inquiries in {NUM} s$")
     _expect(stdout, rf"^admin-{N}\.db: {N:,} inquiries$")
     for name in ("dashboard (team_stats)", "`stats --json` in-process", "preview, 100 arrivals"):
-        _expect(stdout, rf"^  {re.escape(name)} +cold +{NUM} ms +median +{NUM} ms +worst +{NUM} ms +target \d+ ms +(ok|OVER)$")
+        _expect(
+            stdout,
+            rf"^  {re.escape(name)} +cold +{NUM} ms +median +{NUM} ms +worst +{NUM} ms +target \d+ ms +(ok|OVER)$",
+        )
     assert (out / f"admin-{N}.db").is_file()
 
 
@@ -136,8 +149,11 @@ def test_bench_customers(tmp_path: Path) -> None:
     _expect(stdout, rf"^profile open \(admin, 300 random buyers\): p50 {NUM} ms +p95 {NUM} ms +max {NUM} ms")
     _expect(stdout, rf"^profile open \(5 busiest buyers\): max {NUM} ms$")
     for who in ("admin", "sales"):
-        _expect(stdout, rf"^customer search first 100 \({who}, 3 sorts x 10 terms\): p50 {NUM} ms +p95 {NUM} ms .*"
-                        rf"tag filter p95 {NUM} ms$")
+        _expect(
+            stdout,
+            rf"^customer search first 100 \({who}, 3 sorts x 10 terms\): p50 {NUM} ms +p95 {NUM} ms .*"
+            rf"tag filter p95 {NUM} ms$",
+        )
     _expect(stdout, rf"^recommendations \(admin\): first in a process {NUM} ms .*then p95 {NUM} ms; sales p95 {NUM} ms")
     _expect(stdout, rf"^customer list sorted by activity \(warm rollup\): p95 {NUM} ms$")
 
@@ -148,18 +164,35 @@ def test_bench_inbox(tmp_path: Path) -> None:
     stdout = _run([str(BENCH / "bench_inbox.py"), "--sizes", str(N), "--out", str(out), "--moves", str(moves)])
     assert not re.search(rf"^ *{N:,}: failed$", stdout, re.MULTILINE), stdout
     figures, _ = json.JSONDecoder().raw_decode(stdout, _expect(stdout, rf"^{N:,} inquiries: ").end())
-    expected = {"start_s", "rows", "cursor_move_ms", "page_down_50pct_ms", "page_down_90pct_ms", "jump_ms",
-                "search_ms", "rss_mb", "sql_on_event_loop"}
+    expected = {
+        "start_s",
+        "rows",
+        "cursor_move_ms",
+        "page_down_50pct_ms",
+        "page_down_90pct_ms",
+        "jump_ms",
+        "search_ms",
+        "rss_mb",
+        "sql_on_event_loop",
+    }
     assert expected <= figures.keys(), figures
     assert figures["rows"] > 0
     assert figures["sql_on_event_loop"] == 0  # all SQL runs in workers: the event loop only draws
     # loop counts (not timings): every measurement ran as many times as the script says
-    for key, runs in (("cursor_move_ms", moves), ("page_down_50pct_ms", 40), ("page_down_90pct_ms", 40), ("jump_ms", 30)):
+    for key, runs in (
+        ("cursor_move_ms", moves),
+        ("page_down_50pct_ms", 40),
+        ("page_down_90pct_ms", 40),
+        ("jump_ms", 30),
+    ):
         assert figures[key].keys() == {"p50", "p95", "n"} and figures[key]["n"] == runs, (key, figures[key])
     assert figures["search_ms"].keys() == {"rare", "common", "prefix", "two words"}, figures["search_ms"]
     for label, summary in figures["search_ms"].items():
         assert summary.keys() == {"p50", "p95", "n", "hits"} and summary["n"] == 10, (label, summary)
     _expect(stdout, r"^size +start +move p95 +pgdn50 p95 +pgdn90 p95 +jump p95 +search p95 .* RSS +SQL on loop$")
-    _expect(stdout, rf"^ *{N:,} +{NUM} s +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} +/ +{NUM} +/ +{NUM} +/ +{NUM} ms"
-                    rf" +{NUM} MB +\d+$")
+    _expect(
+        stdout,
+        rf"^ *{N:,} +{NUM} s +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} +/ +{NUM} +/ +{NUM} +/ +{NUM} ms"
+        rf" +{NUM} MB +\d+$",
+    )
     assert (out / f"inbox-{N}.db").is_file()

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from inquiry_tui.services.accounts import init_company
-from inquiry_tui.services.company import load_json, set_up_company
 from inquiry_tui.services.context import Ctx, connect_system
-from inquiry_tui.services.synthetic import generate
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.synthetic import generate
+from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.models import Buyer, Inquiry, Message
 from inquiry_tui.tui.app import InquiryApp
@@ -76,19 +76,30 @@ def add_hostile_inquiry(ctx: Ctx, owner_login: str = "ana") -> int:
     owner = ctx_as(ctx, owner_login).actor.id
     with ctx.write() as session:
         buyer = Buyer(
-            email="mallory@evil.example", name=f"Mallory {HOSTILE_TEXT}", company=f"Evil {HOSTILE_TEXT} Ltd",
-            country="US", first_seen_at=FIXED_NOW - timedelta(days=1), owner_id=owner,
+            email="mallory@evil.example",
+            name=f"Mallory {HOSTILE_TEXT}",
+            company=f"Evil {HOSTILE_TEXT} Ltd",
+            country="US",
+            first_seen_at=FIXED_NOW - timedelta(days=1),
+            owner_id=owner,
         )
         session.add(buyer)
         session.flush()
         received = FIXED_NOW - timedelta(minutes=1)
         inquiry = Inquiry(
-            buyer_id=buyer.id, subject=f"Hostile {HOSTILE_TEXT}", received_at=received, owner_id=owner,  # type: ignore[arg-type]
-            rule="sticky", last_message_at=received, due_at=received + timedelta(hours=24),
+            buyer_id=buyer.id,
+            subject=f"Hostile {HOSTILE_TEXT}",
+            received_at=received,
+            owner_id=owner,  # type: ignore[arg-type]
+            rule="sticky",
+            last_message_at=received,
+            due_at=received + timedelta(hours=24),
         )
         session.add(inquiry)
         session.flush()
-        session.add(Message(inquiry_id=inquiry.id, direction="in", sent_at=received, body="Body: " + "\n".join(HOSTILE)))  # type: ignore[arg-type]
+        session.add(
+            Message(inquiry_id=inquiry.id, direction="in", sent_at=received, body="Body: " + "\n".join(HOSTILE))
+        )  # type: ignore[arg-type]
         return int(inquiry.id)  # type: ignore[arg-type]
 
 

@@ -41,11 +41,10 @@ STATEMENTS = (
     f"CREATE TRIGGER inquiry_fts_ai AFTER INSERT ON inquiry {_LIVE} BEGIN "
     "INSERT INTO inquiry_fts(rowid, subject, body, company) VALUES (new.id, new.subject, "
     f"{_BODIES.format(id='new.id')}, {_COMPANY.format(buyer='new.buyer_id')}); END",
-    "CREATE TRIGGER inquiry_fts_ad AFTER DELETE ON inquiry BEGIN "
-    "DELETE FROM inquiry_fts WHERE rowid = old.id; END",
+    "CREATE TRIGGER inquiry_fts_ad AFTER DELETE ON inquiry BEGIN DELETE FROM inquiry_fts WHERE rowid = old.id; END",
     "CREATE TRIGGER inquiry_fts_au AFTER UPDATE OF subject ON inquiry BEGIN "
     "UPDATE inquiry_fts SET subject = new.subject WHERE rowid = new.id; END",
-    f"CREATE TRIGGER message_fts_ai AFTER INSERT ON message WHEN new.direction != 'auto' AND NOT EXISTS "
+    "CREATE TRIGGER message_fts_ai AFTER INSERT ON message WHEN new.direction != 'auto' AND NOT EXISTS "
     "(SELECT 1 FROM inquiry_fts_pause) BEGIN "
     "UPDATE inquiry_fts SET body = CASE WHEN body = '' THEN new.body ELSE body || char(10) || new.body END "
     "WHERE rowid = new.inquiry_id; END",

@@ -1,0 +1,56 @@
+"""What every command module shares: the global options' state, one-line failures, file arguments, plain tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inquiry_tui.services.context import Ctx, connect, connect_system
+
+
+def fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@dataclass
+class State:
+    """The root options (`--db`, `--as`), set by the root callback before any command runs."""
+
+    db: str | None = None
+    as_login: str | None = None
+
+    def ctx(self) -> Ctx:
+        return connect(self.db, self.as_login)
+
+    def system(self) -> Ctx:
+        return connect_system(self.db)
+
+
+state = State()
+
+FileArg = Annotated[Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", dir_okay=False)]
+
+
+def require_file(path: Path) -> None:
+    """A one-line error before any work when the file to import is not there."""
+    if not path.is_file():
+        fail(f"{path}: no such file")
+
+
+def echo_rows(rows: list[list[str]], headers: list[str]) -> None:
+    """Plain aligned columns (no markup is ever interpreted)."""
+    table = [headers, *rows]
+    widths = [max(len(str(r[i])) for r in table) for i in range(len(headers))]
+    for row in table:
+        typer.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def open_tui(service_ctx: Ctx) -> None:
+    """Run the TUI on a connected context (imports textual only now)."""
+    from inquiry_tui.tui.app import run_tui
+
+    run_tui(service_ctx)

@@ -1,0 +1,1 @@
+"""Allocation use cases: manual reassignment, who owns what, the allocation record and the rules preview."""

@@ -1,0 +1,61 @@
+"""Manual allocation: the admin reassigns any inquiry; a salesperson hands over their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, ValidationError
+from inquiry_tui.services.context import Ctx, account_by_login, audit
+from inquiry_tui.store.models import Account, AllocationRecord, Inquiry
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    inquiry_id: int
+    from_login: str
+    to_login: str
+    rule: str  # "manual" (admin) | "handover" (salesperson)
+    version: int
+
+
+def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int | None = None) -> AssignResult:
+    """Give an inquiry to LOGIN (active). `expected_version` guards against stale screens."""
+    with ctx.write() as session:
+        inquiry = session.get(Inquiry, inquiry_id)
+        if inquiry is None or (not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id):
+            # A salesperson cannot learn that someone else's inquiry exists.
+            raise NotFound(f"no inquiry {inquiry_id}")
+        if expected_version is not None and inquiry.version != expected_version:
+            raise StaleWrite(f"Inquiry {inquiry_id}")
+        target = account_by_login(session, login, active_only=True)
+        current = session.get(Account, inquiry.owner_id)
+        assert current is not None
+        if target.id == inquiry.owner_id:
+            raise ValidationError(f"inquiry {inquiry_id} already belongs to {login}")
+        if not ctx.actor.is_admin and target.role != "sales":
+            raise PermissionDenied("a salesperson can hand over only to another salesperson")
+        rule = "manual" if ctx.actor.is_admin else "handover"
+        inquiry.owner_id = target.id  # type: ignore[assignment]
+        inquiry.rule = rule
+        session.add(
+            AllocationRecord(
+                at=ctx.now(),
+                inquiry_id=inquiry_id,
+                from_id=current.id,
+                to_id=target.id,  # type: ignore[arg-type]
+                rule=rule,
+                actor=ctx.actor.login,
+                reason=f"{rule} by {ctx.actor.login}",
+            )
+        )
+        audit(
+            session,
+            ctx,
+            "inquiry_assign",
+            "inquiry",
+            inquiry_id,
+            before={"owner": current.login},
+            after={"owner": login, "rule": rule},
+        )
+        session.flush()  # the version check (version_id_col) happens here
+        return AssignResult(inquiry_id, current.login, login, rule, inquiry.version)

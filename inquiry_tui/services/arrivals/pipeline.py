@@ -1,0 +1,508 @@
+"""The arrival pipeline inside one write transaction: buyer upsert, junk, routing, auto-replies, rows.
+
+`Pipeline(conn, ctx)` loads what every decision needs once (accounts, settings, products,
+country owners, block list, the rotation turn) into dicts; `add(items)` turns a chunk of
+arrivals into row tuples and writes them with `store.bulk` (raw executemany, one FTS insert);
+`finish()` writes the buyers' final state, the rotation turn and one audit row. The caller
+owns the transaction (`ctx.engine.begin()`, BEGIN IMMEDIATE), so the turn read here and the
+turn written in `finish()` can never interleave with another importer's.
+
+Choices where the contract is silent (documented for users in README by the lead):
+- Arrivals are processed in the order given (file order), which is also the rotation order.
+- Existing buyers: blank name, company, country and member id are filled from the arrival;
+  `verified` and `tier` take the arrival's value when it has one (the marketplace knows best).
+  A buyer whose owner is inactive counts as having no owner and gets the allocated account.
+- Junk and blocked arrivals get no auto-reply (a welcome to spam confirms the address) and no
+  due time (they are not human-answerable); they are still allocated, as DESIGN.md asks.
+- Auto-replies are sent 1 s apart right after the arrival; blocked arrivals are deleted at
+  import time (`deleted_at` = now), so the 30-day purge counts from the import.
+- The buyer's junk history is the 90 days before now: the marketplace's `junk`/`blacklist`
+  activity plus our own threads judged junk, including earlier ones of the same import.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
+from inquiry_tui.domain.errors import NotFound, ValidationError
+from inquiry_tui.domain.junk import BlockList, JunkInput, judge
+from inquiry_tui.domain.reception import plan_auto_replies
+from inquiry_tui.domain.settings import settings_from_dict
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.records.reader import FileFormatError
+from inquiry_tui.store import bulk
+from inquiry_tui.store.types import db_text
+
+SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
+JUNK_HISTORY = timedelta(days=90)
+AUTO_REPLY_GAP = timedelta(seconds=1)
+BUYER_LOOKUP = (
+    "SELECT id, email, owner_id, last_contact_at, country, member_id, name, company, verified, tier, is_customer "
+    "FROM buyer WHERE email IN ({})"
+)
+
+
+class BuyerState:
+    """One buyer as the import sees it; `dirty` means the store row needs the final update."""
+
+    __slots__ = (
+        "blacklist",
+        "company",
+        "company_filled",
+        "country",
+        "dirty",
+        "email",
+        "id",
+        "is_customer",
+        "junk",
+        "last_contact",
+        "member_id",
+        "name",
+        "new",
+        "owner_id",
+        "tier",
+        "verified",
+    )
+
+    def __init__(self, id: int, email: str, *, new: bool) -> None:
+        self.id, self.email, self.new, self.dirty, self.company_filled = id, email, new, False, False
+        self.owner_id: int | None = None
+        self.last_contact: datetime | None = None
+        self.country: str | None = None
+        self.member_id: str | None = None
+        self.name = self.company = ""
+        self.verified = False
+        self.tier: str | None = None
+        self.is_customer = False
+        self.junk = self.blacklist = 0
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thread to create: its arrival, where it came from, and later chat lines (direction, at, text)."""
+
+    arrival: Any  # services.arrivals.Arrival (kept loose: the pipeline does not import its caller)
+    line: int = 0
+    later: tuple[tuple[str, datetime, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ArrivalReport:
+    """What one import or batch did; `first_id`..`last_id` are the new inquiries' ids."""
+
+    received: int
+    first_id: int | None
+    last_id: int | None
+    by_rule: tuple[tuple[str, int], ...]
+    by_owner: tuple[tuple[str, int], ...]
+    junk: int
+    deleted: int
+    auto_replies: int
+    buyers_added: int
+    messages: int
+
+
+class Pipeline:
+    def __init__(
+        self, conn: Connection, ctx: Ctx, *, path: Path | None = None, customer_source: str | None = None
+    ) -> None:
+        self.conn, self.path, self.customer_source = conn, path, customer_source
+        self.now = ctx.now()
+        self.now_text = db_text(self.now)
+        self.actor = ctx.actor.login
+        accounts = conn.exec_driver_sql("SELECT id, login, role, active FROM account").all()
+        self.login_of: dict[int, str] = {a[0]: a[1] for a in accounts}
+        self.id_of: dict[str, int] = {a[1]: a[0] for a in accounts}
+        mains = [a[1] for a in accounts if a[2] == "admin"]
+        if not mains:
+            raise NotFound("this store has no main account yet; run `inquiry-tui init`")
+        self.main = mains[0]
+        self.active = frozenset(a[1] for a in accounts if a[3])
+        settings = settings_from_dict(
+            {k: json.loads(v or "{}") for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")}
+        )
+        self.alloc, self.reception = settings.allocation, settings.reception
+        self.contact = self.alloc.company_contact or self.main
+        self.products: dict[str, tuple[int, str | None]] = {
+            sku: (pid, self.login_of.get(owner) if owner is not None else None)
+            for pid, sku, owner in conn.exec_driver_sql("SELECT id, sku, owner_id FROM product")
+        }
+        self.country_owner: dict[str, str] = {
+            cc: self.login_of[aid] for cc, aid in conn.exec_driver_sql("SELECT country, account_id FROM country_owner")
+        }
+        blocks: dict[str, set[str]] = {"email": set(), "member_id": set(), "country": set()}
+        for kind, value in conn.exec_driver_sql("SELECT kind, value FROM block_entry"):
+            if kind in blocks:
+                blocks[kind].add(
+                    value.strip().lower()
+                    if kind == "email"
+                    else value.strip().upper()
+                    if kind == "country"
+                    else value.strip()
+                )
+        self.block = BlockList(frozenset(blocks["email"]), frozenset(blocks["member_id"]), frozenset(blocks["country"]))
+        turn = conn.exec_driver_sql("SELECT last_login FROM rotation_state WHERE id = 1").first()
+        if turn is None:
+            conn.exec_driver_sql("INSERT INTO rotation_state (id, last_login, turns) VALUES (1, NULL, 0)")
+        self.rotation_last: str | None = turn[0] if turn else None
+        self.turns = 0
+        self.next_inquiry = self.first_id = bulk.next_id(conn, "inquiry")
+        self.next_message = bulk.next_id(conn, "message")
+        self.next_buyer = bulk.next_id(conn, "buyer")
+        self.buyers: dict[str, BuyerState] = {}
+        self.lines = array("q")  # source line of each new inquiry, by id - first_id (duplicate errors)
+        self.by_rule: Counter[str] = Counter()
+        self.by_owner: Counter[str] = Counter()
+        self.junk = self.deleted = self.auto = self.buyers_added = self.messages = 0
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def fail(self, line: int, field: str | None, message: str) -> ValidationError:
+        if self.path is not None:
+            return FileFormatError(self.path, line, field, message)
+        where = f"arrival {line}" + (f", field {field}" if field else "")
+        return ValidationError(f"{where}: {message}")
+
+    def load_buyers(self, emails: Sequence[str]) -> None:
+        """Bring these buyers into the cache: existing rows with their junk history, or new ids."""
+        missing = [e for e in dict.fromkeys(emails) if e not in self.buyers]
+        since_day = (self.now - JUNK_HISTORY).date().isoformat()
+        since = db_text(self.now - JUNK_HISTORY)
+        for start in range(0, len(missing), SQL_IN_BATCH):
+            part = missing[start : start + SQL_IN_BATCH]
+            marks = ", ".join("?" * len(part))
+            found: dict[int, BuyerState] = {}
+            for row in self.conn.exec_driver_sql(BUYER_LOOKUP.format(marks), tuple(part)):
+                b = BuyerState(row[0], row[1], new=False)
+                b.owner_id = row[2]
+                b.last_contact = datetime.fromisoformat(row[3] + "+00:00") if row[3] else None
+                b.country, b.member_id, b.name, b.company = row[4], row[5], row[6] or "", row[7] or ""
+                b.verified, b.tier, b.is_customer = bool(row[8]), row[9], bool(row[10])
+                found[b.id] = self.buyers[b.email] = b
+            if found:
+                ids = tuple(found)
+                id_marks = ", ".join("?" * len(ids))
+                for bid, kind, n in self.conn.exec_driver_sql(
+                    f"SELECT buyer_id, kind, SUM(count) FROM activity_daily WHERE buyer_id IN ({id_marks}) "
+                    "AND kind IN ('junk', 'blacklist') AND day >= ? GROUP BY buyer_id, kind",
+                    (*ids, since_day),
+                ):
+                    if kind == "junk":
+                        found[bid].junk += n
+                    else:
+                        found[bid].blacklist += n
+                for bid, n in self.conn.exec_driver_sql(
+                    f"SELECT buyer_id, COUNT(*) FROM inquiry WHERE buyer_id IN ({id_marks}) AND received_at >= ? "
+                    "AND is_junk = 1 GROUP BY buyer_id",
+                    (*ids, since),
+                ):
+                    found[bid].junk += n
+            for email in part:
+                if email not in self.buyers:
+                    self.buyers[email] = BuyerState(self.next_buyer, email, new=True)
+                    self.next_buyer += 1
+                    self.buyers_added += 1
+
+    def decide(self, channel: str, buyer: BuyerState, product_owner: str | None, country: str | None) -> Decision:
+        """Route one arrival and advance the rotation turn (persisted by finish())."""
+        owner = self.login_of.get(buyer.owner_id) if buyer.owner_id is not None else None
+        decision = route(
+            self.alloc,
+            RoutingFacts(
+                channel,
+                self.main,
+                self.contact,
+                self.active,
+                owner,
+                product_owner,
+                self.country_owner.get(country) if country else None,
+                self.rotation_last,
+            ),
+        )
+        if decision.rotation_last != self.rotation_last:
+            self.rotation_last = decision.rotation_last
+            self.turns += 1
+        return decision
+
+    def touch(self, buyer: BuyerState, at: datetime) -> None:
+        if buyer.last_contact is None or at > buyer.last_contact:
+            buyer.last_contact = at
+            buyer.dirty = True
+
+    # --- one chunk -----------------------------------------------------------------------
+
+    def add(self, items: Sequence[Item]) -> None:
+        """Decide and write a chunk of new threads (each arrival becomes one inquiry)."""
+        self.load_buyers([it.arrival.buyer.email for it in items])
+        inquiries: list[tuple[Any, ...]] = []
+        messages: list[tuple[Any, ...]] = []
+        records: list[tuple[Any, ...]] = []
+        company_fills: list[tuple[str, int]] = []
+        fresh: dict[int, BuyerState] = {}
+        products, block, reception, id_of = self.products, self.block, self.reception, self.id_of
+        mid = self.next_message
+        for item in items:
+            a = item.arrival
+            b = self.buyers[a.buyer.email]
+            self._merge_buyer(b, a.buyer, company_fills)
+            if b.new and b.id not in fresh:
+                fresh[b.id] = b
+            if a.product is None:
+                product_id, product_owner = None, None
+            else:
+                found = products.get(a.product)
+                if found is None:
+                    raise self.fail(item.line, "product", f"unknown SKU {a.product!r}; see `inquiry-tui product list`")
+                product_id, product_owner = found
+            verdict = judge(JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), block)
+            decision = self.decide(a.channel, b, product_owner, b.country)
+            owner_id = id_of[decision.owner]
+            if b.owner_id is None or self.login_of[b.owner_id] not in self.active:
+                b.owner_id = owner_id
+                b.dirty = True
+            received = a.received_at
+            received_text = db_text(received)
+            auto = () if verdict.is_junk else plan_auto_replies(reception, received, b.last_contact)
+            iid = self.next_inquiry
+            self.next_inquiry += 1
+            self.lines.append(item.line)
+            messages.append((mid, iid, "in", None, received_text, a.body))
+            mid += 1
+            last = received
+            for k, text in enumerate(auto, 1):
+                last = received + k * AUTO_REPLY_GAP
+                messages.append((mid, iid, "auto", None, db_text(last), text))
+                mid += 1
+            first_response, unread, replied = None, True, False
+            for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
+                messages.append((mid, iid, direction, owner_id if direction == "out" else None, db_text(at), text))
+                mid += 1
+                if direction == "out":
+                    replied = True
+                    if first_response is None and at >= received:
+                        first_response = at
+                if at >= last:
+                    last, unread = at, direction == "in"
+                self.touch(b, at)
+            self.touch(b, received)
+            if verdict.is_junk:
+                b.junk += 1
+            folder = "deleted" if verdict.blocked else "junk" if verdict.is_junk else "inbox"
+            inquiries.append(
+                (
+                    iid,
+                    a.external_id,
+                    a.channel,
+                    b.id,
+                    product_id,
+                    a.subject,
+                    a.quantity,
+                    a.unit,
+                    received_text,
+                    owner_id,
+                    decision.rule,
+                    folder,
+                    int(verdict.is_junk),
+                    verdict.score,
+                    "\n".join(verdict.reasons),
+                    int(unread),
+                    0,
+                    int(replied),
+                    db_text(first_response) if first_response else None,
+                    db_text(last),
+                    None if verdict.is_junk else db_text(received + timedelta(hours=24)),
+                    len(auto),
+                    self.now_text if verdict.blocked else None,
+                    1,
+                )
+            )
+            records.append((received_text, iid, None, owner_id, decision.rule, "system", decision.reason))
+            self.by_rule[decision.rule] += 1
+            self.by_owner[decision.owner] += 1
+            self.junk += verdict.is_junk and not verdict.blocked
+            self.deleted += verdict.blocked
+            self.auto += len(auto)
+        self.messages += mid - self.next_message
+        self.next_message = mid
+        self._write(inquiries, messages, records, list(fresh.values()), company_fills)
+
+    def _merge_buyer(self, b: BuyerState, f: Any, company_fills: list[tuple[str, int]]) -> None:
+        if f.name and not b.name:
+            b.name, b.dirty = f.name, True
+        if f.company and not b.company:
+            b.company, b.dirty = f.company, True
+            if not b.new:
+                company_fills.append((f.company, b.id))
+        if f.country and not b.country:
+            b.country, b.dirty = f.country, True
+        if f.member_id and not b.member_id:
+            b.member_id, b.dirty = f.member_id, True
+        if f.verified is not None and f.verified != b.verified:
+            b.verified, b.dirty = f.verified, True
+        if f.tier and f.tier != b.tier:
+            b.tier, b.dirty = f.tier, True
+        if self.customer_source and not b.is_customer:
+            b.is_customer, b.dirty = True, True
+
+    def _write(
+        self,
+        inquiries: list[tuple[Any, ...]],
+        messages: list[tuple[Any, ...]],
+        records: list[tuple[Any, ...]],
+        fresh: list[BuyerState],
+        company_fills: list[tuple[str, int]],
+    ) -> None:
+        conn = self.conn
+        bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, [self._buyer_row(b) for b in fresh])
+        for b in fresh:
+            b.new = b.dirty = False  # written with its current state; later changes make it dirty again
+        if company_fills:
+            # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
+            conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)  # type: ignore[arg-type]
+        try:
+            bulk.write_threads(conn, inquiries, messages)
+        except IntegrityError as exc:
+            if "external_id" not in str(exc.orig):
+                raise
+            raise self._duplicate(inquiries) from None
+        bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, records)
+
+    def _buyer_row(self, b: BuyerState) -> tuple[Any, ...]:
+        customer = self.customer_source if b.is_customer else None
+        return (
+            b.id,
+            b.email,
+            b.member_id,
+            b.name,
+            b.company,
+            b.country,
+            "",
+            "",
+            "",
+            "",
+            "",
+            None,
+            int(b.verified),
+            b.tier,
+            b.owner_id,
+            int(b.is_customer),
+            self.now_text if customer else None,
+            "",
+            "",
+            customer or "",
+            0,
+            "",
+            self.now_text,
+            db_text(b.last_contact) if b.last_contact else None,
+            1,
+        )
+
+    def _duplicate(self, inquiries: list[tuple[Any, ...]]) -> ValidationError:
+        """Name the first arrival whose external id is already taken (the store or earlier in the file)."""
+        for row in inquiries:
+            iid, ext = row[0], row[1]
+            found = self.conn.exec_driver_sql("SELECT id FROM inquiry WHERE external_id = ?", (ext,)).first()
+            if found is None or found[0] == iid:
+                continue
+            line = self.lines[iid - self.first_id]
+            if found[0] < self.first_id:
+                return self.fail(
+                    line, "external_id", f"{ext!r} is already in the store (inquiry {found[0]}); nothing was imported"
+                )
+            earlier = self.lines[found[0] - self.first_id]
+            where = f"line {earlier}" if self.path is not None else f"arrival {earlier}"
+            return self.fail(line, "external_id", f"{ext!r} appears twice (first on {where}); nothing was imported")
+        return ValidationError("an external_id appears twice; nothing was imported")
+
+    # --- the end of the transaction ------------------------------------------------------
+
+    def save_state(self) -> None:
+        """Write the buyers changed since they were loaded or inserted, and the rotation turn."""
+        conn = self.conn
+        dirty = [b for b in self.buyers.values() if b.dirty and not b.new]
+        if dirty:
+            src = self.customer_source or ""
+            conn.exec_driver_sql(
+                "UPDATE buyer SET owner_id = ?, last_contact_at = ?, name = ?, country = ?, member_id = ?, verified = ?, "
+                "tier = ?, is_customer = ?, customer_since = CASE WHEN is_customer = 0 AND ? = 1 THEN ? ELSE customer_since END, "
+                "source = CASE WHEN is_customer = 0 AND ? = 1 THEN ? ELSE source END, version = version + 1 WHERE id = ?",
+                [
+                    (
+                        b.owner_id,
+                        db_text(b.last_contact) if b.last_contact else None,
+                        b.name,
+                        b.country,
+                        b.member_id,
+                        int(b.verified),
+                        b.tier,
+                        int(b.is_customer),
+                        int(b.is_customer),
+                        self.now_text,
+                        int(b.is_customer),
+                        src,
+                        b.id,
+                    )
+                    for b in dirty
+                ],  # type: ignore[arg-type]
+            )
+        if self.turns:
+            conn.exec_driver_sql(
+                "UPDATE rotation_state SET last_login = ?, turns = turns + ? WHERE id = 1",
+                (self.rotation_last, self.turns),
+            )
+        self.turns = 0
+        for b in dirty:
+            b.dirty = False
+
+    def finish(self, action: str, source: str) -> ArrivalReport:
+        """save_state() plus one audit row summarising the batch; returns the report."""
+        self.save_state()
+        conn = self.conn
+        count = self.next_inquiry - self.first_id
+        report = ArrivalReport(
+            count,
+            self.first_id if count else None,
+            self.next_inquiry - 1 if count else None,
+            tuple(sorted(self.by_rule.items())),
+            tuple(sorted(self.by_owner.items())),
+            self.junk,
+            self.deleted,
+            self.auto,
+            self.buyers_added,
+            self.messages,
+        )
+        summary = {
+            "source": source,
+            "inquiries": count,
+            "first_id": report.first_id,
+            "last_id": report.last_id,
+            "by_rule": dict(report.by_rule),
+            "by_owner": dict(report.by_owner),
+            "junk": self.junk,
+            "deleted": self.deleted,
+            "auto_replies": self.auto,
+            "buyers_added": self.buyers_added,
+        }
+        conn.exec_driver_sql(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, '', ?)",
+            (
+                self.now_text,
+                self.actor,
+                action,
+                "inquiry",
+                f"{report.first_id}-{report.last_id}" if count else "",
+                json.dumps(summary, sort_keys=True),
+            ),
+        )
+        return report

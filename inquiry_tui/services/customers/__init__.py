@@ -1,0 +1,1 @@
+"""Customers: management, lists, imports, buyer profiles, activity and recommendations."""

@@ -1,0 +1,241 @@
+"""`import customers FILE` and `import activity FILE`: JSON Lines or CSV (DESIGN.md section 4).
+
+Files are read by services.files (the shared reader: UTF-8, line numbers, CSV or JSON Lines).
+All or nothing: every row is checked first and the first bad one is reported as one
+ValidationError naming file, line and field; nothing is written then. A good file is written
+in one transaction. Same e-mail (lower-cased) is the same buyer: rows merge into it.
+
+customers: email, name, company, country, phone, group, type, source, stars, tags
+           (JSON: a list; CSV: separated by ";" or ",").
+activity:  email, at (ISO 8601 with zone), kind (visit|product_view|search|rfq|trade|login|junk|blacklist),
+           optional detail (search term, SKU, amount, page count). Each event is stored raw and
+           added to the per-day and per-detail aggregates the profile reads; a visit also
+           becomes a visitor-details session (detail = pages viewed). Unknown e-mails become
+           new buyers (visitors, not customers, no owner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.services.customers import manage as customer_service
+from inquiry_tui.services.customers.input import EMAIL_RE, CustomerInput, FieldErrors
+from inquiry_tui.services.customers.profile import can_see_buyer
+from inquiry_tui.services.records.reader import FileFormatError, Record, read_records
+from inquiry_tui.store import bulk
+from inquiry_tui.store.models import ACTIVITY_KINDS, Buyer
+from inquiry_tui.store.types import db_text
+
+CUSTOMER_FIELDS = frozenset(
+    {"email", "name", "company", "country", "phone", "website", "group", "type", "source", "stars", "tags", "notes"}
+)
+ACTIVITY_FIELDS = frozenset({"email", "at", "kind", "detail"})
+DETAIL_KINDS = ("search", "product_view")  # kept per detail: common search terms, SKUs viewed
+MAX_DETAIL = 200
+
+
+@dataclass(frozen=True)
+class CustomerImport:
+    rows: int
+    added: int  # buyers that became customers (new or existing non-customers)
+    merged: int  # rows merged into an existing customer
+
+
+@dataclass(frozen=True)
+class ActivityImport:
+    events: int
+    buyers_created: int
+    days: int  # distinct (buyer, day, kind) aggregate rows touched
+
+
+def _fail(path: Path, line: int, field: str, message: str) -> ValidationError:
+    return FileFormatError(path, line, field, message)
+
+
+def _text(row: Record, key: str) -> str:
+    value = row.data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise ValueError("must be text")
+    return str(value)
+
+
+def _customer_input(path: Path, row: Record) -> CustomerInput:
+    unknown = sorted(set(row.data) - CUSTOMER_FIELDS)
+    if unknown:
+        raise _fail(path, row.line, unknown[0], f"unknown column; allowed: {', '.join(sorted(CUSTOMER_FIELDS))}")
+    raw_tags = row.data.get("tags") or []
+    if isinstance(raw_tags, str):
+        tags = tuple(t for part in raw_tags.split(";") for t in part.split(","))
+    elif isinstance(raw_tags, list) and all(isinstance(t, str) for t in raw_tags):
+        tags = tuple(raw_tags)
+    else:
+        raise _fail(path, row.line, "tags", "must be a list of texts")
+    try:
+        values = {k: _text(row, k) for k in CUSTOMER_FIELDS - {"tags", "stars"}}
+    except ValueError:
+        bad = next(k for k in CUSTOMER_FIELDS - {"tags", "stars"} if isinstance(row.data.get(k), (dict, list)))
+        raise _fail(path, row.line, bad, "must be text") from None
+    stars = row.data.get("stars")
+    try:
+        return CustomerInput(**values, stars="" if stars is None else str(stars), tags=tags).clean()
+    except FieldErrors as exc:
+        field, message = next(iter(exc.errors.items()))
+        raise _fail(path, row.line, field, message) from None
+
+
+def import_customers(ctx: Ctx, path: str | Path) -> CustomerImport:
+    """Merge the file's customers into the store (all or nothing)."""
+    path = Path(path)
+    inputs = [(row.line, _customer_input(path, row)) for row in read_records(path)]
+    added = merged = 0
+    with ctx.write() as session:
+        for line, data in inputs:
+            buyer = session.execute(select(Buyer).where(Buyer.email == data.email)).scalar_one_or_none()
+            if buyer is not None and not can_see_buyer(session, ctx, buyer.id, buyer.owner_id):  # type: ignore[arg-type]
+                raise _fail(path, line, "email", "belongs to another salesperson's buyer; ask the admin to transfer it")
+            was_customer = buyer is not None and buyer.is_customer
+            customer_service.merge_customer(session, ctx, buyer, data, "import")
+            merged += was_customer
+            added += not was_customer
+        audit(
+            session,
+            ctx,
+            "customer_import",
+            "file",
+            path.name,
+            after={"rows": len(inputs), "added": added, "merged": merged},
+        )
+    return CustomerImport(len(inputs), added, merged)
+
+
+def _parse_at(path: Path, row: Record) -> datetime:
+    raw = row.data.get("at")
+    if not isinstance(raw, str) or not raw.strip():
+        raise _fail(path, row.line, "at", "is required (ISO 8601 with a zone, e.g. 2026-11-20T14:05:00Z)")
+    try:
+        at = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise _fail(path, row.line, "at", f"{raw[:40]!r} is not an ISO 8601 time") from None
+    if at.tzinfo is None:
+        raise _fail(path, row.line, "at", f"{raw[:40]!r} has no time zone (add Z or +02:00)")
+    return at.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class _Event:
+    email: str
+    at: datetime
+    kind: str
+    detail: str
+
+
+def _events(path: Path, rows: Iterator[Record]) -> list[_Event]:
+    out = []
+    for row in rows:
+        unknown = sorted(set(row.data) - ACTIVITY_FIELDS)
+        if unknown:
+            raise _fail(path, row.line, unknown[0], f"unknown column; allowed: {', '.join(sorted(ACTIVITY_FIELDS))}")
+        email = str(row.data.get("email") or "").strip().lower()
+        if not EMAIL_RE.match(email):
+            raise _fail(path, row.line, "email", f"{email[:40]!r} is not an e-mail address" if email else "is required")
+        kind = str(row.data.get("kind") or "").strip()
+        if kind not in ACTIVITY_KINDS:
+            raise _fail(path, row.line, "kind", f"{kind[:40]!r} is not allowed; allowed: {', '.join(ACTIVITY_KINDS)}")
+        detail = row.data.get("detail")
+        detail = "" if detail is None else str(detail).strip()
+        if len(detail) > MAX_DETAIL or "\n" in detail:
+            raise _fail(path, row.line, "detail", f"must be one line of at most {MAX_DETAIL} characters")
+        if kind == "visit" and detail and not detail.isdigit():
+            raise _fail(path, row.line, "detail", "of a visit is the number of pages viewed")
+        out.append(_Event(email, _parse_at(path, row), kind, detail))
+    return out
+
+
+def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
+    """Add the file's on-site events: raw rows and the daily / detail aggregates, in one transaction."""
+    ctx.require_admin("import activity")
+    path = Path(path)
+    events = _events(path, read_records(path))
+    with ctx.write() as session:
+        ids, created = _buyer_ids(session, ctx, {e.email for e in events})
+        countries = dict(session.execute(select(Buyer.id, Buyer.country).where(Buyer.id.in_(list(ids.values())))).all())  # type: ignore[union-attr]
+        daily: dict[tuple[int, str, str], int] = {}
+        details: dict[tuple[int, str, str], list[Any]] = {}
+        visits = []
+        for e in events:
+            buyer_id = ids[e.email]
+            key = (buyer_id, e.at.date().isoformat(), e.kind)
+            daily[key] = daily.get(key, 0) + 1
+            if e.kind in DETAIL_KINDS and e.detail:
+                d = details.setdefault((buyer_id, e.kind, e.detail), [0, e.at])
+                d[0] += 1
+                d[1] = max(d[1], e.at)
+            if e.kind == "visit":
+                pages = int(e.detail) if e.detail else 1
+                visits.append((buyer_id, db_text(e.at), countries.get(buyer_id) or "", pages, pages, 0, 0, ""))
+        conn = session.connection()
+        bulk.insert_rows(
+            conn,
+            "activity_event",
+            bulk.ACTIVITY_COLUMNS,
+            [(ids[e.email], db_text(e.at), e.kind, e.detail) for e in events],
+        )
+        bulk.add_daily(conn, [(b, d, k, n) for (b, d, k), n in daily.items()])
+        bulk.add_details(conn, [(b, k, d, n, db_text(at)) for (b, k, d), (n, at) in details.items()])
+        bulk.insert_rows(conn, "visitor_session", bulk.VISITOR_COLUMNS, visits)
+        audit(
+            session, ctx, "activity_import", "file", path.name, after={"events": len(events), "buyers_created": created}
+        )
+    return ActivityImport(len(events), created, len(daily))
+
+
+def _buyer_ids(session: Session, ctx: Ctx, emails: set[str]) -> tuple[dict[str, int], int]:
+    """E-mail -> buyer id, creating visitors for unknown addresses."""
+    ids: dict[str, int] = {}
+    wanted = sorted(emails)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        ids.update(session.execute(select(Buyer.email, Buyer.id).where(Buyer.email.in_(chunk))).all())  # type: ignore[attr-defined,arg-type]
+    missing = [e for e in wanted if e not in ids]
+    if missing:
+        conn = session.connection()
+        first = bulk.next_id(conn, "buyer")
+        now = db_text(ctx.now())
+        rows = []
+        for offset, email in enumerate(missing):
+            ids[email] = first + offset
+            row = dict.fromkeys(bulk.BUYER_COLUMNS)
+            row.update(
+                id=first + offset,
+                email=email,
+                name="",
+                company="",
+                phone="",
+                website="",
+                address="",
+                business_type="",
+                employees="",
+                verified=0,
+                is_customer=0,
+                group_name="",
+                type="",
+                source="",
+                stars=0,
+                notes="",
+                first_seen_at=now,
+                version=1,
+            )
+            rows.append(tuple(row[c] for c in bulk.BUYER_COLUMNS))
+        bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, rows)
+    return ids, len(missing)

@@ -1,0 +1,148 @@
+"""Export inquiries as CSV (formula cells neutralised, OWASP) or JSON Lines, streamed in keyset pages.
+
+The columns are DESIGN.md section 4's. A salesperson exports only their own inquiries; the
+admin exports all. Rows are read 5,000 at a time by id (keyset, never OFFSET), so a million
+rows never sit in memory; a file is written under a temporary name and renamed when complete.
+Times are ISO 8601 in UTC (`2026-11-23T09:30:00Z`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.text import neutralize_cell
+from inquiry_tui.services.context import Ctx
+
+__all__ = ["COLUMNS", "EXPORT_FOLDERS", "FORMATS", "export_inquiries", "write_inquiries"]
+
+COLUMNS = (
+    "id",
+    "external_id",
+    "channel",
+    "received_at",
+    "buyer_email",
+    "country",
+    "product",
+    "subject",
+    "owner",
+    "rule",
+    "folder",
+    "tagged",
+    "unread",
+    "replied",
+    "auto_replies",
+    "due_at",
+)
+# What each --folder exports: a folder of the store, or one of the inbox's views of it.
+_WHERE = {
+    "inbox": "i.folder = 'inbox'",
+    "junk": "i.folder = 'junk'",
+    "deleted": "i.folder = 'deleted'",
+    "unread": "i.unread = 1 AND i.folder = 'inbox'",
+    "sent": "i.replied = 1 AND i.folder != 'deleted'",
+    "tagged": "i.tagged = 1 AND i.folder != 'deleted'",
+}
+EXPORT_FOLDERS = tuple(_WHERE)
+FORMATS = ("csv", "jsonl")
+PAGE = 5_000
+_SQL = (
+    "SELECT i.id, i.external_id, i.channel, i.received_at, b.email, b.country, p.sku, i.subject, a.login, i.rule, "
+    "i.folder, i.tagged, i.unread, i.replied, i.auto_replies, i.due_at FROM inquiry i "
+    "JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id LEFT JOIN product p ON p.id = i.product_id "
+    "WHERE i.id > ? {where} ORDER BY i.id LIMIT {page}"
+)
+
+
+def _iso(text: str | None) -> str | None:
+    # The store's UTC text `YYYY-MM-DD HH:MM:SS.ffffff`; whole seconds drop the fraction.
+    if not text:
+        return None
+    fraction = text[19:]
+    return f"{text[:10]}T{text[11:19]}{'' if fraction.strip('.0') == '' else fraction}Z"
+
+
+def _rows(ctx: Ctx, folder: str | None) -> Iterator[dict[str, Any]]:
+    where, args = "", []
+    if folder is not None:
+        where += f" AND {_WHERE[folder]}"
+    if not ctx.actor.is_admin:
+        where += " AND i.owner_id = ?"
+        args.append(ctx.actor.id)
+    sql = _SQL.format(where=where, page=PAGE)
+    last = 0
+    while True:
+        # One short read transaction per page: a long export never holds a snapshot open for minutes.
+        with ctx.read() as session:
+            page = session.connection().exec_driver_sql(sql, (last, *args)).all()
+        for r in page:
+            yield {
+                "id": r[0],
+                "external_id": r[1],
+                "channel": r[2],
+                "received_at": _iso(r[3]),
+                "buyer_email": r[4],
+                "country": r[5],
+                "product": r[6],
+                "subject": r[7],
+                "owner": r[8],
+                "rule": r[9],
+                "folder": r[10],
+                "tagged": bool(r[11]),
+                "unread": bool(r[12]),
+                "replied": bool(r[13]),
+                "auto_replies": r[14],
+                "due_at": _iso(r[15]),
+            }
+        if len(page) < PAGE:
+            return
+        last = page[-1][0]
+
+
+def _check(folder: str | None, fmt: str) -> None:
+    if folder is not None and folder not in EXPORT_FOLDERS:
+        raise ValidationError(f"folder {folder!r} is not allowed; allowed: {', '.join(EXPORT_FOLDERS)}")
+    if fmt not in FORMATS:
+        raise ValidationError(f"format {fmt!r} is not allowed; allowed: {', '.join(FORMATS)}")
+
+
+def write_inquiries(ctx: Ctx, stream: IO[str], folder: str | None = None, fmt: str = "csv") -> int:
+    """Write the export to an open text stream (e.g. stdout); returns the number of inquiries."""
+    _check(folder, fmt)
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(stream)
+        writer.writerow(COLUMNS)
+        for row in _rows(ctx, folder):
+            writer.writerow([neutralize_cell(_csv_value(v)) for v in row.values()])
+            count += 1
+    else:
+        for row in _rows(ctx, folder):
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    return "true" if value is True else "false" if value is False else value
+
+
+def export_inquiries(ctx: Ctx, path: Path, folder: str | None = None, fmt: str = "csv") -> int:
+    """Export to PATH (replaced only when complete); folder None means every folder."""
+    _check(folder, fmt)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            count = write_inquiries(ctx, fh, folder, fmt)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

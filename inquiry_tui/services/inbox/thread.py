@@ -1,0 +1,185 @@
+"""One inquiry in full for the detail pane: the thread, its state, junk reasons, allocation history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from inquiry_tui.domain.errors import NotFound
+from inquiry_tui.services.context import Ctx
+
+MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
+MAX_BODY_CHARS = 20_000  # a pasted novel (or a hostile 1 MB body) is cut, with a note
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    id: int
+    direction: str  # in (buyer) | out (a person) | auto (smart reception)
+    author: str | None  # the account's name for `out`
+    sent_at: datetime
+    body: str  # untrusted for `in`
+    cut_bytes: int  # of the body not shown (UTF-8 bytes)
+
+
+@dataclass(frozen=True)
+class AllocationEvent:
+    at: datetime
+    from_login: str | None
+    to_login: str
+    rule: str
+    actor: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ThreadDetail:
+    id: int
+    subject: str  # untrusted
+    channel: str
+    received_at: datetime
+    folder: str
+    is_junk: bool
+    junk_score: int
+    junk_reasons: tuple[str, ...]
+    unread: bool
+    tagged: bool
+    replied: bool
+    first_response_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+    auto_replies: int
+    deleted_at: datetime | None
+    version: int
+    buyer_id: int
+    buyer_name: str  # untrusted
+    buyer_email: str  # untrusted
+    buyer_company: str  # untrusted
+    buyer_country: str | None
+    buyer_verified: bool
+    buyer_tier: str | None
+    is_customer: bool
+    product_sku: str | None
+    product_name: str | None
+    quantity: float | None
+    unit: str | None
+    owner_login: str
+    owner_name: str
+    rule: str
+    messages: tuple[ThreadMessage, ...]
+    earlier_messages: int  # older messages not included
+    allocations: tuple[AllocationEvent, ...]
+
+
+_INQUIRY = (
+    "SELECT i.id, i.subject, i.channel, i.received_at, i.folder, i.is_junk, i.junk_score, i.junk_reasons, i.unread, "
+    "i.tagged, i.replied, i.first_response_at, i.due_at, i.auto_replies, i.deleted_at, i.version, i.owner_id, "
+    "i.buyer_id, b.name, b.email, b.company, b.country, b.verified, b.tier, b.is_customer, p.sku, p.name, "
+    "i.quantity, i.unit, a.login, a.name, i.rule "
+    "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id "
+    "LEFT JOIN product p ON p.id = i.product_id WHERE i.id = :id"
+)
+# The byte length of a body does not stop at a NUL character (length() and substr() of text
+# do), so a NUL cannot hide the rest of a message: bodies are cut only when really long.
+_MESSAGES = (
+    "SELECT m.id, m.direction, a.name, m.sent_at, "
+    "CASE WHEN length(CAST(m.body AS BLOB)) <= :bytes THEN m.body ELSE substr(m.body, 1, :chars) END, "
+    "length(CAST(m.body AS BLOB)) FROM message m LEFT JOIN account a ON a.id = m.author_id "
+    "WHERE m.inquiry_id = :id ORDER BY m.sent_at DESC, m.id DESC LIMIT :n"
+)
+_HISTORY = (
+    "SELECT ar.at, fa.login, ta.login, ar.rule, ar.actor, ar.reason FROM allocation_record ar "
+    "LEFT JOIN account fa ON fa.id = ar.from_id JOIN account ta ON ta.id = ar.to_id "
+    "WHERE ar.inquiry_id = :id ORDER BY ar.at, ar.id"
+)
+
+
+def _ts(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
+def _inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> Any:
+    row = session.execute(text(_INQUIRY), {"id": inquiry_id}).first()
+    if row is None or (not ctx.actor.is_admin and row[16] != ctx.actor.id):
+        # A salesperson cannot learn that someone else's inquiry exists.
+        raise NotFound(f"no inquiry {inquiry_id}")
+    return row
+
+
+def allocation_history(ctx: Ctx, inquiry_id: int) -> tuple[AllocationEvent, ...]:
+    """Every routing decision of one inquiry, oldest first."""
+    with ctx.read() as session:
+        _inquiry(session, ctx, inquiry_id)
+        return _history(session, inquiry_id)
+
+
+def _history(session: Session, inquiry_id: int) -> tuple[AllocationEvent, ...]:
+    return tuple(
+        AllocationEvent(_ts(at), from_login, to_login or "?", rule, actor, reason or "")  # type: ignore[arg-type]
+        for at, from_login, to_login, rule, actor, reason in session.execute(text(_HISTORY), {"id": inquiry_id})
+    )
+
+
+def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
+    """The inquiry with its newest MAX_MESSAGES messages, oldest first (a few indexed queries)."""
+    now = ctx.now()
+    with ctx.read() as session:
+        r = _inquiry(session, ctx, inquiry_id)
+        params = {"id": inquiry_id, "bytes": MAX_BODY_CHARS * 4, "chars": MAX_BODY_CHARS, "n": MAX_MESSAGES}
+        rows = session.execute(text(_MESSAGES), params).all()
+        total = len(rows)
+        if total == MAX_MESSAGES:
+            total = session.execute(text("SELECT count(*) FROM message WHERE inquiry_id = :id"), params).scalar_one()
+        messages = tuple(
+            ThreadMessage(
+                mid, direction, author, _ts(sent_at), body or "", max(0, (size or 0) - len((body or "").encode()))
+            )  # type: ignore[arg-type]
+            for mid, direction, author, sent_at, body, size in reversed(rows)
+        )
+        received, first_response, due = _ts(r[3]), _ts(r[11]), _ts(r[12])
+        overdue = first_response is None and r[4] == "inbox" and due is not None and due < now
+        return ThreadDetail(
+            id=r[0],
+            subject=r[1] or "",
+            channel=r[2],
+            received_at=received,
+            folder=r[4],
+            is_junk=bool(r[5]),  # type: ignore[arg-type]
+            junk_score=r[6] or 0,
+            junk_reasons=tuple(x for x in (r[7] or "").splitlines() if x.strip()),
+            unread=bool(r[8]),
+            tagged=bool(r[9]),
+            replied=bool(r[10]),
+            first_response_at=first_response,
+            due_at=due,
+            overdue=overdue,
+            auto_replies=r[13] or 0,
+            deleted_at=_ts(r[14]),
+            version=r[15],
+            buyer_id=r[17],
+            buyer_name=r[18] or "",
+            buyer_email=r[19] or "",
+            buyer_company=r[20] or "",
+            buyer_country=r[21],
+            buyer_verified=bool(r[22]),
+            buyer_tier=r[23],
+            is_customer=bool(r[24]),
+            product_sku=r[25],
+            product_name=r[26],
+            quantity=r[27],
+            unit=r[28],
+            owner_login=r[29],
+            owner_name=r[30],
+            rule=r[31] or "",
+            messages=messages,
+            earlier_messages=max(0, total - len(messages)),
+            allocations=_history(session, inquiry_id),
+        )

@@ -1,0 +1,228 @@
+"""Triage actions on one inquiry: read, tag, junk, delete, restore, reply; and the admin's purge.
+
+One write transaction each. `expected_version` is the version the caller's screen showed: a
+different stored version means someone else changed the inquiry, and the action is refused
+with StaleWrite ("changed by someone else, reloaded") instead of silently overwriting.
+A salesperson acts only on inquiries they own; any other id is NotFound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
+from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
+
+PURGE_AFTER_DAYS = 30
+MAX_REPLY_CHARS = 50_000
+
+
+@dataclass(frozen=True)
+class InquiryState:
+    """What a list row needs after an action."""
+
+    id: int
+    version: int
+    folder: str
+    is_junk: bool
+    unread: bool
+    tagged: bool
+    replied: bool
+    owner_id: int
+    first_response_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    purged: int
+    messages: int
+
+
+def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
+    assert inquiry.id is not None
+    overdue = (
+        inquiry.first_response_at is None
+        and inquiry.folder == "inbox"
+        and inquiry.due_at is not None
+        and inquiry.due_at < ctx.now()
+    )
+    return InquiryState(
+        inquiry.id,
+        inquiry.version,
+        inquiry.folder,
+        bool(inquiry.is_junk),
+        bool(inquiry.unread),
+        bool(inquiry.tagged),
+        bool(inquiry.replied),
+        inquiry.owner_id,
+        inquiry.first_response_at,
+        overdue,
+    )
+
+
+def _load(session: Session, ctx: Ctx, inquiry_id: int, expected_version: int | None) -> Inquiry:
+    inquiry = session.get(Inquiry, inquiry_id)
+    if inquiry is None or (not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id):
+        raise NotFound(f"no inquiry {inquiry_id}")
+    if expected_version is not None and inquiry.version != expected_version:
+        raise StaleWrite(f"Inquiry {inquiry_id}")
+    return inquiry
+
+
+def _done(session: Session, ctx: Ctx, inquiry: Inquiry) -> InquiryState:
+    session.flush()  # bumps the version (version_id_col) and runs the stale check
+    return _state(ctx, inquiry)
+
+
+def get_state(ctx: Ctx, inquiry_id: int) -> InquiryState:
+    with ctx.read() as session:
+        return _state(ctx, _load(session, ctx, inquiry_id, None))
+
+
+def set_read(ctx: Ctx, inquiry_id: int, read: bool, expected_version: int | None = None) -> InquiryState:
+    with ctx.write() as session:
+        inquiry = _load(session, ctx, inquiry_id, expected_version)
+        if inquiry.unread == (not read):
+            return _state(ctx, inquiry)
+        inquiry.unread = not read
+        return _done(session, ctx, inquiry)
+
+
+def set_tagged(ctx: Ctx, inquiry_id: int, tagged: bool, expected_version: int | None = None) -> InquiryState:
+    with ctx.write() as session:
+        inquiry = _load(session, ctx, inquiry_id, expected_version)
+        if inquiry.tagged == tagged:
+            return _state(ctx, inquiry)
+        inquiry.tagged = tagged
+        return _done(session, ctx, inquiry)
+
+
+def set_junk(ctx: Ctx, inquiry_id: int, junk: bool, expected_version: int | None = None) -> InquiryState:
+    """Mark junk (to Junk; counts as a response for the reply rate) or not junk (back to the inbox).
+
+    A deleted inquiry stays deleted; the judgement decides where restore returns it.
+    """
+    with ctx.write() as session:
+        inquiry = _load(session, ctx, inquiry_id, expected_version)
+        if bool(inquiry.is_junk) == junk and inquiry.folder in ("deleted", "junk" if junk else "inbox"):
+            return _state(ctx, inquiry)
+        before = {"folder": inquiry.folder, "is_junk": bool(inquiry.is_junk)}
+        inquiry.is_junk = junk
+        if inquiry.folder != "deleted":
+            inquiry.folder = "junk" if junk else "inbox"
+        if junk and inquiry.first_response_at is None:
+            # The marketplace counts a person's junk judgement as a response.
+            inquiry.first_response_at = ctx.now()
+        after = {"folder": inquiry.folder, "is_junk": junk}
+        audit(
+            session,
+            ctx,
+            "inquiry_junk" if junk else "inquiry_not_junk",
+            "inquiry",
+            inquiry_id,
+            before=before,
+            after=after,
+        )
+        return _done(session, ctx, inquiry)
+
+
+def delete_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = None) -> InquiryState:
+    """Move to Deleted (not a response); restore brings it back, purge removes it after 30 days."""
+    with ctx.write() as session:
+        inquiry = _load(session, ctx, inquiry_id, expected_version)
+        if inquiry.folder == "deleted":
+            raise ValidationError(f"inquiry {inquiry_id} is already deleted")
+        before = inquiry.folder
+        inquiry.folder = "deleted"
+        inquiry.deleted_at = ctx.now()
+        audit(
+            session,
+            ctx,
+            "inquiry_delete",
+            "inquiry",
+            inquiry_id,
+            before={"folder": before},
+            after={"folder": "deleted"},
+        )
+        return _done(session, ctx, inquiry)
+
+
+def restore_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = None) -> InquiryState:
+    """Back from Deleted: junk to Junk, everything else to the inbox."""
+    with ctx.write() as session:
+        inquiry = _load(session, ctx, inquiry_id, expected_version)
+        if inquiry.folder != "deleted":
+            raise ValidationError(f"inquiry {inquiry_id} is not in Deleted")
+        inquiry.folder = "junk" if inquiry.is_junk else "inbox"
+        inquiry.deleted_at = None
+        audit(
+            session,
+            ctx,
+            "inquiry_restore",
+            "inquiry",
+            inquiry_id,
+            before={"folder": "deleted"},
+            after={"folder": inquiry.folder},
+        )
+        return _done(session, ctx, inquiry)
+
+
+def reply(ctx: Ctx, inquiry_id: int, body: str, expected_version: int | None = None) -> InquiryState:
+    """An outgoing message by the acting person: answered, read, no longer overdue."""
+    text = body.replace("\r\n", "\n").strip("\n")
+    if not text.strip():
+        raise ValidationError("the reply is empty")
+    if len(text) > MAX_REPLY_CHARS:
+        raise ValidationError(f"the reply is too long ({len(text):,} characters; at most {MAX_REPLY_CHARS:,})")
+    now = ctx.now()
+    with ctx.write() as session:
+        inquiry = _load(session, ctx, inquiry_id, expected_version)
+        if inquiry.folder == "deleted":
+            raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
+        session.add(Message(inquiry_id=inquiry_id, direction="out", author_id=ctx.actor.id, sent_at=now, body=text))
+        inquiry.replied = True
+        inquiry.unread = False
+        inquiry.last_message_at = now
+        if inquiry.first_response_at is None:
+            inquiry.first_response_at = now
+        # A Core update: the buyer's row version is for people editing the customer, and a
+        # reply must not make their open form stale.
+        session.execute(update(Buyer).where(Buyer.id == inquiry.buyer_id).values(last_contact_at=now))  # type: ignore[arg-type]
+        return _done(session, ctx, inquiry)
+
+
+def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeResult:
+    """Remove inquiries deleted more than OLDER_THAN_DAYS ago, with their messages (admin only)."""
+    ctx.require_admin("purge deleted inquiries")
+    if older_than_days < PURGE_AFTER_DAYS:
+        raise ValidationError(f"only inquiries deleted over {PURGE_AFTER_DAYS} days ago can be purged")
+    cutoff = ctx.now() - timedelta(days=older_than_days)
+    with ctx.write() as session:
+        ids = list(
+            session.execute(
+                select(Inquiry.id).where(Inquiry.folder == "deleted", Inquiry.deleted_at < cutoff)  # type: ignore[arg-type,operator]
+            ).scalars()
+        )
+        if not ids:
+            return PurgeResult(0, 0)
+        messages = 0
+        for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            messages += session.execute(delete(Message).where(Message.inquiry_id.in_(chunk))).rowcount  # type: ignore[attr-defined]
+            session.execute(delete(AllocationRecord).where(AllocationRecord.inquiry_id.in_(chunk)))  # type: ignore[attr-defined]
+            session.execute(delete(Inquiry).where(Inquiry.id.in_(chunk)))  # type: ignore[union-attr]
+        audit(
+            session,
+            ctx,
+            "inquiry_purge",
+            "inquiry",
+            f"{len(ids)} inquiries",
+            after={"count": len(ids), "messages": messages, "deleted_before": cutoff.isoformat(), "ids": ids[:1000]},
+        )
+        return PurgeResult(len(ids), messages)

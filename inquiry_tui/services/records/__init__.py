@@ -1,0 +1,1 @@
+"""Records from outside (import files): reading JSON Lines and CSV into validated fields."""

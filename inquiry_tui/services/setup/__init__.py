@@ -1,0 +1,1 @@
+"""Setting a company up: settings, catalogue, block list, sample and synthetic data, store maintenance."""

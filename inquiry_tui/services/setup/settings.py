@@ -1,0 +1,62 @@
+"""Read and change the company settings (validated, versioned, audited)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.settings import Settings, apply_setting, settings_from_dict, settings_to_dict
+from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.store.models import Account, Setting
+
+SECTIONS = ("allocation", "reception", "calls")
+
+
+def load_settings(session: Session) -> Settings:
+    rows = {row.key: json.loads(row.value or "{}") for row in session.exec(select(Setting)).all()}
+    return settings_from_dict({key: rows.get(key, {}) for key in SECTIONS})
+
+
+def get_settings(ctx: Ctx) -> Settings:
+    with ctx.read() as session:
+        return load_settings(session)
+
+
+def _check_logins(session: Session, settings: Settings) -> None:
+    a = settings.allocation
+    active = dict(session.exec(select(Account.login, Account.role).where(Account.active)).all())
+    if a.company_contact is not None and a.company_contact not in active:
+        raise ValidationError(f"allocation.company_contact: {a.company_contact!r} is not an active account")
+    for member in a.rotation_members:
+        if member not in active:
+            raise ValidationError(f"allocation.rotation_members: {member!r} is not an active account")
+
+
+def save_settings(ctx: Ctx, new: Settings) -> Settings:
+    """Replace the settings as a whole (the admin screens edit a copy, then save)."""
+    ctx.require_admin("change settings")
+    with ctx.write() as session:
+        return _store(session, ctx, load_settings(session), new)
+
+
+def set_setting(ctx: Ctx, key: str, value: str) -> Settings:
+    """`settings set KEY VALUE`: parse, validate logins, store and audit in one transaction."""
+    ctx.require_admin("change settings")
+    with ctx.write() as session:
+        old = load_settings(session)
+        return _store(session, ctx, old, apply_setting(old, key, value))
+
+
+def _store(session: Session, ctx: Ctx, old: Settings, new: Settings) -> Settings:
+    _check_logins(session, new)
+    old_d, new_d = settings_to_dict(old), settings_to_dict(new)
+    for section in SECTIONS:
+        if old_d[section] == new_d[section]:
+            continue
+        row = session.get(Setting, section) or Setting(key=section)
+        row.value = json.dumps(new_d[section], sort_keys=True)
+        session.add(row)
+        audit(session, ctx, "settings_change", "settings", section, before=old_d[section], after=new_d[section])
+    return new

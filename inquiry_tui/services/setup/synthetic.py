@@ -1,0 +1,399 @@
+"""A deterministic synthetic store: N inquiries (~3 messages each), buyers and their activity.
+
+Used by `seed --sample` (2,000 inquiries) and `seed --inquiries N --seed S` (benchmarks up to
+1M). Rows are built as tuples and written with raw executemany in chunks, one transaction per
+chunk; the same seed and the same `now` give the same store.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from bisect import bisect
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+from typing import Any
+
+from sqlalchemy import Connection
+
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.setup.company import load_json
+from inquiry_tui.store import bulk
+from inquiry_tui.store.types import db_text
+
+
+def _ts(naive_utc: datetime) -> str:
+    """db_text for the naive-UTC datetimes the generator works in (the hot path skips tz handling)."""
+    return naive_utc.isoformat(" ", "microseconds")
+
+
+CHUNK = 20_000
+HISTORY_DAYS = 120
+JUNK_REASONS = {
+    "Rank your website #1 on Google": "offers SEO / web-design services\nbody has 3 links",
+    "Your account will be suspended": "looks like phishing (asks to verify an account or password)",
+    "Invitation letter request": "asks for a visa invitation letter",
+    "hi": "body is empty",
+    "Cheap web development services": "offers SEO / web-design services",
+    "Business proposal": "body has 6 links",
+}
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    inquiries: int
+    messages: int
+    buyers: int
+    activity_days: int
+    seconds: float
+
+
+@dataclass
+class _Company:
+    admin_id: int
+    sales: list[tuple[int, str]]  # (id, name)
+    products: list[tuple[int, str, str, int | None]]  # (id, sku, name, owner_id)
+    country_owner: dict[str, int]
+
+
+def _company(conn: Connection) -> _Company:
+    admin_id = conn.exec_driver_sql("SELECT id FROM account WHERE role = 'admin'").scalar_one()
+    sales = [
+        tuple(r)
+        for r in conn.exec_driver_sql("SELECT id, name FROM account WHERE role = 'sales' AND active = 1 ORDER BY id")
+    ]
+    products = [tuple(r) for r in conn.exec_driver_sql("SELECT id, sku, name, owner_id FROM product ORDER BY id")]
+    owners = dict(conn.exec_driver_sql("SELECT country, account_id FROM country_owner").all())  # type: ignore[arg-type]
+    return _Company(admin_id, sales, products, owners)  # type: ignore[arg-type]
+
+
+class _Generator:
+    def __init__(self, seed: int, now: datetime, company: _Company) -> None:
+        self.rng = random.Random(seed)
+        self.now = now
+        self.now_naive = now.astimezone(UTC).replace(tzinfo=None)
+        self.v = load_json("vocab.json")
+        self.c = company
+        codes, weights = zip(*self.v["countries"])
+        self.country_codes = codes
+        self.country_cum = list(accumulate(weights))
+        self.rotation = 0
+
+    def pick(self, items: list[Any]) -> Any:
+        return items[int(self.rng.random() * len(items))]
+
+    def country(self) -> str:
+        return self.country_codes[bisect(self.country_cum, self.rng.random() * self.country_cum[-1])]
+
+    def buyer(self, buyer_id: int) -> tuple[Any, ...]:
+        r, v = self.rng, self.v
+        first, last = self.pick(v["first_names"]), self.pick(v["last_names"])
+        company = f"{self.pick(v['company_prefix'])} {self.pick(v['company_core'])} {self.pick(v['company_suffix'])}"
+        free = r.random() < 0.3
+        domain = (
+            self.pick(v["free_mail"])
+            if free
+            else company.split()[0].lower() + company.split()[1].lower()[:5] + ".example"
+        )
+        email = f"{first.lower()}.{last.lower().replace('-', '')}{buyer_id}@{domain}"
+        verified = r.random() < 0.45
+        tier = f"L{min(4, int(r.random() * 5))}" if verified or r.random() < 0.5 else None
+        is_customer = r.random() < 0.35
+        first_seen = self.now - timedelta(days=HISTORY_DAYS + r.random() * 300)
+        complete = r.random() < 0.7
+        return (
+            buyer_id,
+            email,
+            f"m{buyer_id:08d}",
+            f"{first} {last}",
+            company,
+            self.country(),
+            f"+{r.randint(1, 99)} {r.randint(100, 999)} {r.randint(1000000, 9999999)}" if complete else "",
+            f"https://www.{domain}" if complete and not free else "",
+            "",
+            self.pick(v["business_types"]),
+            self.pick(["1-10", "11-50", "51-200", "201-500", "500+"]) if complete else "",
+            r.randint(1990, 2022) if complete else None,
+            int(verified),
+            tier,
+            None,
+            int(is_customer),
+            db_text(first_seen) if is_customer else None,
+            self.pick(v["groups"]) if is_customer else "",
+            self.pick(v["business_types"]) if is_customer else "",
+            self.pick(v["sources"]) if is_customer else "",
+            r.randint(0, 5) if is_customer else 0,
+            "",
+            db_text(first_seen),
+            None,
+            1,
+        )
+
+    def owner_for(self, buyer_owner: int | None, product: tuple[Any, ...] | None, country: str) -> tuple[int, str]:
+        if buyer_owner is not None:
+            return buyer_owner, "sticky"
+        if product is not None and product[3] is not None:
+            return product[3], "product"
+        if self.c.sales:
+            self.rotation = (self.rotation + 1) % len(self.c.sales)
+            return self.c.sales[self.rotation][0], "rotation"
+        return self.c.admin_id, "company_contact"
+
+
+def generate(
+    ctx: Ctx, inquiries: int, seed: int = 1, *, buyers: int | None = None, activity_per_buyer: int = 20
+) -> SeedResult:
+    """Write N inquiries with threads, their buyers and activity into an initialised store."""
+    started = time.perf_counter()
+    now = ctx.now()
+    with ctx.engine.begin() as conn:
+        company = _company(conn)
+        gen = _Generator(seed, now, company)
+        n_buyers = buyers or max(300 if inquiries <= 5000 else 50, inquiries // 20)
+        first_buyer = bulk.next_id(conn, "buyer")
+        buyer_rows = [gen.buyer(first_buyer + i) for i in range(n_buyers)]
+    buyer_ids = [row[0] for row in buyer_rows]
+    buyer_country = {row[0]: row[5] for row in buyer_rows}
+    buyer_names = {row[0]: row[3].split()[0] for row in buyer_rows}
+    buyer_owner: dict[int, int] = {}
+    last_contact: dict[int, datetime] = {}
+    messages_total = 0
+    with ctx.engine.begin() as conn:
+        next_inquiry, next_message = bulk.next_id(conn, "inquiry"), bulk.next_id(conn, "message")
+    now_naive = gen.now_naive
+    start = now_naive - timedelta(days=HISTORY_DAYS)
+    span = (now_naive - start).total_seconds()
+    # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
+    times = sorted(gen.rng.random() * span for _ in range(inquiries))
+
+    def build(chunk_start: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        nonlocal next_inquiry, next_message
+        inq_rows: list[tuple[Any, ...]] = []
+        msg_rows: list[tuple[Any, ...]] = []
+        alloc_rows: list[tuple[Any, ...]] = []
+        for offset in times[chunk_start : chunk_start + CHUNK]:
+            received = start + timedelta(seconds=offset)
+            inquiry_id = next_inquiry
+            next_inquiry += 1
+            buyer_id = buyer_ids[int(gen.rng.random() ** 2 * n_buyers)]  # a few buyers write a lot
+            row, msgs = _thread(
+                gen,
+                inquiry_id,
+                buyer_id,
+                received,
+                buyer_owner,
+                buyer_country[buyer_id],
+                buyer_names[buyer_id],
+                next_message,
+            )
+            next_message += len(msgs)
+            inq_rows.append(row)
+            msg_rows.extend(msgs)
+            last_contact[buyer_id] = received
+            if now_naive - received <= timedelta(days=30):
+                alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], "system", f"allocated by {row[10]}"))
+        return inq_rows, msg_rows, alloc_rows
+
+    # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
+    # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
+    # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
+    with ThreadPoolExecutor(max_workers=1) as pool, ctx.engine.begin() as conn:
+        existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
+        big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
+        with bulk.indexes_deferred(conn, enabled=big):
+            bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
+            pending = pool.submit(build, 0)
+            for chunk_start in range(0, inquiries, CHUNK):
+                inq_rows, msg_rows, alloc_rows = pending.result()
+                if chunk_start + CHUNK < inquiries:
+                    pending = pool.submit(build, chunk_start + CHUNK)
+                messages_total += len(msg_rows)
+                bulk.write_threads(conn, inq_rows, msg_rows)
+                bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
+        conn.exec_driver_sql(
+            "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
+            [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],  # type: ignore[arg-type]
+        )
+        days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
+        conn.exec_driver_sql("ANALYZE")
+    return SeedResult(inquiries, messages_total, n_buyers, days, time.perf_counter() - started)
+
+
+def _thread(
+    gen: _Generator,
+    inquiry_id: int,
+    buyer_id: int,
+    received: datetime,
+    buyer_owner: dict[int, int],
+    country: str,
+    buyer_name: str,
+    message_id: int,
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    r, v, now = gen.rng, gen.v, gen.now_naive
+    roll = r.random()
+    channel = "inquiry" if roll < 0.6 else "tm" if roll < 0.85 else "email" if roll < 0.95 else "rfq"
+    product = gen.pick(gen.c.products) if r.random() < 0.82 and gen.c.products else None
+    qty = gen.pick([50, 100, 200, 300, 500, 1000, 2000, 5000])
+    fill = {
+        "product": product[2] if product else "LED lighting",
+        "qty": qty,
+        "qty2": qty * 2,
+        "port": gen.pick(v["ports"]),
+        "price": f"{r.uniform(2, 80):.2f}",
+        "btype": gen.pick(v["business_types"]),
+        "country": country,
+        "buyer": buyer_name,
+    }
+    junk = r.random() < 0.04
+    if junk:
+        spam = gen.pick(v["junk"])
+        subject, body, reasons = spam["subject"], spam["body"], JUNK_REASONS.get(spam["subject"], "suspicious content")
+        product = None
+    else:
+        subject = gen.pick(v["subjects"] if product else v["company_subjects"]).format(**fill)
+        body = f"{gen.pick(v['openings'])}\n\n{gen.pick(v['asks']).format(**fill)}\n\n{gen.pick(v['closings'])}\n{buyer_name}"
+        reasons = ""
+    owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
+    buyer_owner.setdefault(buyer_id, owner)
+    msgs = [(message_id, inquiry_id, "in", None, _ts(received), body)]
+    auto = 0
+    if not junk and r.random() < 0.2:
+        auto = 1
+        msgs.append(
+            (
+                message_id + 1,
+                inquiry_id,
+                "auto",
+                None,
+                _ts(received + timedelta(seconds=5)),
+                "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours.",
+            )
+        )
+    last = received
+    first_response = None
+    age_h = (now - received).total_seconds() / 3600
+    if not junk and r.random() < (0.88 if age_h > 48 else 0.5):
+        delay = timedelta(hours=r.choice([0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]) * r.uniform(0.5, 1.2))
+        if received + delay < now:
+            first_response = received + delay
+            last = first_response
+            msgs.append(
+                (
+                    message_id + len(msgs),
+                    inquiry_id,
+                    "out",
+                    owner,
+                    _ts(first_response),
+                    gen.pick(v["replies"]).format(**fill),
+                )
+            )
+            if r.random() < 0.7 and last + timedelta(hours=6) < now:
+                last = last + timedelta(hours=r.uniform(1, 30))
+                if last < now:
+                    msgs.append(
+                        (
+                            message_id + len(msgs),
+                            inquiry_id,
+                            "in",
+                            None,
+                            _ts(last),
+                            gen.pick(v["followups"]).format(**fill),
+                        )
+                    )
+                    answer = last + timedelta(hours=r.uniform(0.3, 20))
+                    if r.random() < 0.75 and answer < now:
+                        last = answer
+                        msgs.append(
+                            (
+                                message_id + len(msgs),
+                                inquiry_id,
+                                "out",
+                                owner,
+                                _ts(last),
+                                gen.pick(v["replies"]).format(**fill),
+                            )
+                        )
+    folder = "junk" if junk else "inbox"
+    deleted = r.random() < 0.03
+    if deleted:
+        folder = "deleted"
+    unread = first_response is None and (age_h < 72 or r.random() < 0.3)
+    row = (
+        inquiry_id,
+        f"syn-{inquiry_id}",
+        channel,
+        buyer_id,
+        product[0] if product else None,
+        subject,
+        float(qty) if product else None,
+        "pcs" if product else None,
+        _ts(received),
+        owner,
+        rule,
+        folder,
+        int(junk),
+        60 if junk else 0,
+        reasons,
+        int(unread),
+        int(r.random() < 0.08),
+        int(first_response is not None),
+        _ts(first_response) if first_response else None,
+        _ts(last),
+        _ts(received + timedelta(hours=24)),
+        auto,
+        _ts(received + timedelta(days=1)) if deleted else None,
+        1,
+    )
+    return row, msgs
+
+
+def _activity(conn: Connection, gen: _Generator, buyer_ids: list[int], per_buyer: int, *, raw: bool) -> int:
+    """Daily activity aggregates for every buyer (raw events too for small stores), visitor sessions."""
+    r, v, today = gen.rng, gen.v, gen.now.date()
+    kinds = ("visit", "product_view", "search", "login", "rfq", "trade")
+    weights = (30, 30, 20, 15, 3, 2)
+    cum = list(accumulate(weights))
+    daily: dict[tuple[int, str, str], int] = {}
+    details: dict[tuple[int, str, str], list[Any]] = {}
+    events: list[tuple[Any, ...]] = []
+    visits: list[tuple[Any, ...]] = []
+    skus = [p[1] for p in gen.c.products] or ["-"]
+    for buyer_id in buyer_ids:
+        unrelated = r.random() < 0.2
+        terms = v["search_terms_unrelated"] if unrelated else v["search_terms_related"]
+        for _ in range(int(r.random() * per_buyer * 2)):
+            at = gen.now - timedelta(days=r.random() * 100)
+            kind = kinds[bisect(cum, r.random() * cum[-1])]
+            detail = gen.pick(terms) if kind == "search" else gen.pick(skus) if kind == "product_view" else ""
+            key = (buyer_id, at.date().isoformat(), kind)
+            daily[key] = daily.get(key, 0) + 1
+            if detail:
+                d = details.setdefault((buyer_id, kind, detail), [0, at])
+                d[0] += 1
+                d[1] = max(d[1], at)
+            if raw:
+                events.append((buyer_id, db_text(at), kind, detail))
+        if r.random() < 0.15:  # a little junk / blacklist history
+            day = (today - timedelta(days=int(r.random() * 80))).isoformat()
+            daily[(buyer_id, day, "junk" if r.random() < 0.8 else "blacklist")] = 1 + int(r.random() * 2)
+        for _ in range(int(r.random() * 4)):
+            at = gen.now - timedelta(days=r.random() * 90)
+            visits.append(
+                (
+                    buyer_id,
+                    db_text(at),
+                    gen.country(),
+                    r.randint(1, 40),
+                    r.randint(1, 15),
+                    r.randint(2, 120),
+                    r.randint(1, 30),
+                    ",".join({gen.pick(terms) for _ in range(3)}),
+                )
+            )
+    bulk.add_daily(conn, [(b, d, k, c) for (b, d, k), c in daily.items()])
+    bulk.add_details(conn, [(b, k, d, c, db_text(at)) for (b, k, d), (c, at) in details.items()])
+    bulk.insert_rows(conn, "activity_event", bulk.ACTIVITY_COLUMNS, events)
+    bulk.insert_rows(conn, "visitor_session", bulk.VISITOR_COLUMNS, visits)
+    return len(daily)

@@ -1,0 +1,207 @@
+"""Accounts: create the company, add salespeople, list, set away, deactivate with a successor."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from inquiry_tui.domain.errors import InquiryError, PermissionDenied, ValidationError
+from inquiry_tui.services.context import Ctx, account_by_login, audit
+from inquiry_tui.store.models import (
+    Account,
+    AllocationRecord,
+    Buyer,
+    CountryOwner,
+    Inquiry,
+    Product,
+    RotationState,
+    Setting,
+)
+
+LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    login: str
+    name: str
+    role: str
+    active: bool
+    away: bool
+    open_inquiries: int = 0
+
+
+@dataclass(frozen=True)
+class DeactivationResult:
+    login: str
+    successor: str
+    inquiries: int
+    buyers: int
+    products: int
+    countries: int
+
+
+def _info(account: Account, open_count: int = 0) -> AccountInfo:
+    assert account.id is not None
+    return AccountInfo(account.id, account.login, account.name, account.role, account.active, account.away, open_count)
+
+
+def validate_login(login: str) -> str:
+    if not LOGIN_RE.match(login):
+        raise ValidationError(
+            f"login {login!r} is not valid; use lower-case letters, digits, '_', '.', '-' (max 32, like an OS login)"
+        )
+    return login
+
+
+def init_company(ctx: Ctx, admin_login: str, name: str) -> AccountInfo:
+    """Create the main account (role admin) of an empty store, with default settings."""
+    validate_login(admin_login)
+    with ctx.write() as session:
+        if session.exec(select(func.count()).select_from(Account)).one():
+            raise InquiryError("this store is already initialised; see `inquiry-tui account list`")
+        admin = Account(login=admin_login, name=name, role="admin", created_at=ctx.now())
+        session.add(admin)
+        session.add(RotationState(id=1))
+        for key in ("allocation", "reception", "calls"):
+            if session.get(Setting, key) is None:
+                session.add(Setting(key=key, value="{}"))
+        session.flush()
+        audit(session, ctx, "init", "account", admin_login, after={"login": admin_login, "name": name, "role": "admin"})
+        return _info(admin)
+
+
+def add_account(ctx: Ctx, login: str, name: str, role: str = "sales") -> AccountInfo:
+    ctx.require_admin("add accounts")
+    validate_login(login)
+    if role not in ("sales", "admin"):
+        raise ValidationError(f"role {role!r} is not allowed; allowed: sales, admin")
+    if not name.strip():
+        raise ValidationError("--name must not be empty")
+    with ctx.write() as session:
+        if session.exec(select(Account).where(Account.login == login)).one_or_none():
+            raise ValidationError(f"account {login!r} already exists")
+        if role == "admin" and session.exec(select(Account).where(Account.role == "admin")).first():
+            raise ValidationError("there is exactly one main account (admin); add salespeople with --role sales")
+        account = Account(login=login, name=name.strip(), role=role, created_at=ctx.now())
+        session.add(account)
+        session.flush()
+        audit(session, ctx, "account_add", "account", login, after={"login": login, "name": name, "role": role})
+        return _info(account)
+
+
+def list_accounts(ctx: Ctx) -> list[AccountInfo]:
+    """Every account with its open (inbox, unanswered) inquiry count; salespeople see names only."""
+    with ctx.read() as session:
+        counts = dict(
+            session.exec(
+                select(Inquiry.owner_id, func.count())
+                .where(Inquiry.folder == "inbox", Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
+                .group_by(Inquiry.owner_id)
+            ).all()
+        )
+        accounts = session.exec(select(Account).order_by(Account.role, Account.login)).all()
+        show_counts = ctx.actor.is_admin
+        return [_info(a, counts.get(a.id, 0) if show_counts else 0) for a in accounts]
+
+
+def set_away(ctx: Ctx, login: str, away: bool) -> AccountInfo:
+    if not ctx.actor.is_admin and ctx.actor.login != login:
+        raise PermissionDenied("a salesperson can set only their own away status")
+    with ctx.write() as session:
+        account = account_by_login(session, login)
+        before = account.away
+        account.away = away
+        audit(session, ctx, "account_away", "account", login, before={"away": before}, after={"away": away})
+        return _info(account)
+
+
+def deactivate(ctx: Ctx, login: str, successor_login: str) -> DeactivationResult:
+    """Deactivate LOGIN; its successor takes over open inquiries, buyers, products and countries."""
+    ctx.require_admin("deactivate accounts")
+    if login == successor_login:
+        raise ValidationError("the successor must be another account")
+    with ctx.write() as session:
+        account = account_by_login(session, login)
+        successor = account_by_login(session, successor_login, active_only=True)
+        if account.role == "admin":
+            raise ValidationError("the main account cannot be deactivated")
+        if not account.active:
+            raise ValidationError(f"account {login!r} is already deactivated")
+        return _move_everything(session, ctx, account, successor)
+
+
+def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Account) -> DeactivationResult:
+    now = ctx.now()
+    # Open = not answered yet, in any folder: a restore from Deleted must never land with an inactive account.
+    open_ids = session.exec(
+        select(Inquiry.id).where(Inquiry.owner_id == account.id, Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
+    ).all()
+    if open_ids:
+        session.execute(
+            update(Inquiry)
+            .where(Inquiry.id.in_(open_ids))  # type: ignore[union-attr]
+            .values(owner_id=successor.id, rule="successor", version=Inquiry.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        session.add_all(
+            AllocationRecord(
+                at=now,
+                inquiry_id=i,
+                from_id=account.id,
+                to_id=successor.id,
+                rule="successor",  # type: ignore[arg-type]
+                actor=ctx.actor.login,
+                reason=f"{account.login} deactivated; successor {successor.login}",
+            )
+            for i in open_ids
+        )
+    buyers = session.execute(
+        update(Buyer).where(Buyer.owner_id == account.id).values(owner_id=successor.id, version=Buyer.version + 1)
+    ).rowcount
+    products = session.execute(
+        update(Product).where(Product.owner_id == account.id).values(owner_id=successor.id)
+    ).rowcount
+    countries = session.execute(
+        update(CountryOwner).where(CountryOwner.account_id == account.id).values(account_id=successor.id)
+    ).rowcount
+    _drop_from_settings(session, ctx, account.login, successor.login)
+    account.active = False
+    account.successor_id = successor.id
+    result = DeactivationResult(account.login, successor.login, len(open_ids), buyers, products, countries)
+    audit(
+        session,
+        ctx,
+        "account_deactivate",
+        "account",
+        account.login,
+        before={"active": True},
+        after={"active": False, "successor": successor.login, "moved": result.__dict__},
+    )
+    return result
+
+
+def _drop_from_settings(session: Session, ctx: Ctx, login: str, successor: str) -> None:
+    """The successor becomes company contact in LOGIN's place; LOGIN leaves the rotation (audited).
+
+    Otherwise the settings would name an inactive account and every later `settings set` would be
+    refused until the admin cleaned them up by hand.
+    """
+    row = session.get(Setting, "allocation")
+    if row is None:
+        return
+    before = json.loads(row.value or "{}")
+    after = dict(before)
+    if after.get("company_contact") == login:
+        after["company_contact"] = successor
+    if login in after.get("rotation_members", []):
+        after["rotation_members"] = [m for m in after["rotation_members"] if m != login]
+    if after != before:
+        row.value = json.dumps(after, sort_keys=True)
+        session.add(row)
+        audit(session, ctx, "settings_change", "settings", "allocation", before=before, after=after)

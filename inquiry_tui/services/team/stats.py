@@ -1,0 +1,290 @@
+"""Team dashboard figures: open, overdue, 24-hour reply rate, median first response, load today, 30-day trend.
+
+The reply rate follows `domain.metrics` (DESIGN.md section 3): over the past 30 days, one
+count per (buyer, local day, chat or not) for the company and per (owner, buyer, local day,
+chat or not) for an account, judged by the group's first inquiry; a person's reply or junk
+marking (`inquiry.first_response_at`) within 24 h (chats 1 h) answers it; auto-replies and
+deleting do not. Inquiries the junk filter sent to Junk (or a block sent to Deleted) that no
+person answered are not "received" for the rate: they were never the seller's to answer.
+
+Two paths compute the same figures:
+- SQLite (`stats_cache.fast_rates`): closed days from the reply_day cache, the other days by
+  one pass each over their arrivals in order (`stats_sql`), SQL packing each row's group key
+  and outcome, Python keeping each group's first row at C speed.
+- any other backend (`_reference_rates`): ThreadFacts fed to `domain.metrics` as they are.
+Tests hold the two to the same answers. The median first response of the fast path is
+taken over whole minutes of each delay (the dashboard shows minutes).
+
+Open = in the inbox with no human response yet; overdue = open and past `due_at` (24 h
+after arrival); load today = arrivals since local midnight, junk not counted. Local days
+and "today" are in the company time zone (`reception.timezone`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select, text
+from sqlmodel import Session
+
+from inquiry_tui.domain.metrics import (
+    DEFAULT_WINDOW_DAYS,
+    RateFigures,
+    ThreadFacts,
+    median_first_response,
+    reply_rate,
+    reply_rate_by_owner,
+)
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.setup.settings import load_settings
+from inquiry_tui.services.team.reply_rate_cache import fast_rates, save
+from inquiry_tui.store.models import Account, Inquiry
+from inquiry_tui.store.queries.reply_rate import RateCounts, Rates, Window, local_midnight
+
+COMPANY = "company"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of the dashboard: an account, or the company (login `company`)."""
+
+    login: str
+    name: str
+    open: int  # in the inbox, no human response yet
+    overdue: int  # open and past its due time (24 h after arrival)
+    reply: RateFigures
+    median_first_response: timedelta | None
+    load_today: int  # arrivals since local midnight, junk not counted
+    trend: tuple[float | None, ...]  # reply rate per local day, oldest first (None: nothing counted)
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class TeamStats:
+    now: datetime
+    window_days: int
+    timezone: str
+    days: tuple[date, ...]  # the trend's local days, oldest first
+    accounts: tuple[Figures, ...]
+    company: Figures | None  # None for a salesperson (they see only their own figures)
+
+
+def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats:
+    """The dashboard; the admin sees everyone and the company, a salesperson only themselves."""
+    with ctx.read() as session:
+        tz = load_settings(session).reception.timezone
+        now = ctx.now()
+        only = None if ctx.actor.is_admin else ctx.actor.id
+        accounts = session.execute(
+            select(Account.id, Account.login, Account.name, Account.active).order_by(Account.login)
+        ).all()
+        window = Window.of(now, tz, window_days)
+        fast = fast_rates(session, window, only) if session.get_bind().dialect.name == "sqlite" else None
+        rates, write = fast if fast is not None else (_reference_rates(session, now, tz, window_days, only), None)
+        open_, overdue = _open_counts(session, now, only)
+        load = _load_today(session, now, tz, only)
+    if write is not None:
+        save(ctx.engine, write)
+    days = window.days
+    rows = []
+    for account_id, login, name, active in accounts:
+        if only is not None and account_id != only:
+            continue
+        counts = rates.owners.get(account_id)
+        if not active and counts is None and not open_.get(account_id):
+            continue
+        rows.append(
+            _figures(
+                login,
+                name,
+                active,
+                counts,
+                open_.get(account_id, 0),
+                overdue.get(account_id, 0),
+                load.get(account_id, 0),
+                days,
+            )
+        )
+    company = None
+    if only is None:
+        company = _figures(
+            COMPANY,
+            "Company",
+            True,
+            rates.company,
+            sum(open_.values()),
+            sum(overdue.values()),
+            sum(load.values()),
+            days,
+        )
+    return TeamStats(now, window_days, tz, days, tuple(rows), company)
+
+
+def _figures(
+    login: str,
+    name: str,
+    active: bool,
+    counts: RateCounts | None,
+    open_: int,
+    overdue: int,
+    load: int,
+    days: tuple[date, ...],
+) -> Figures:
+    counts = counts or RateCounts()
+    trend = tuple(counts.day_rate(i) for i in range(len(days)))
+    return Figures(login, name, open_, overdue, counts.figures(), counts.median(), load, trend, active)
+
+
+def _open_counts(session: Session, now: datetime, only: int | None) -> tuple[dict[int, int], dict[int, int]]:
+    """Open and overdue per owner, index-only from the partial index ix_inquiry_open."""
+    i = Inquiry.__table__.c  # type: ignore[attr-defined]
+    query = (
+        select(i.owner_id, func.count(), func.sum(case((i.due_at <= now, 1), else_=0)))
+        # Literal, as the index's own WHERE: SQLite uses a partial index only for a predicate it can see.
+        .where(text("first_response_at IS NULL AND folder = 'inbox'"))
+        .group_by(i.owner_id)
+    )
+    if only is not None:
+        query = query.where(i.owner_id == only)
+    rows = session.execute(query).all()
+    return {r[0]: r[1] for r in rows}, {r[0]: int(r[2]) for r in rows}
+
+
+def _load_today(session: Session, now: datetime, tz: str, only: int | None) -> dict[int, int]:
+    i = Inquiry.__table__.c  # type: ignore[attr-defined]
+    query = (
+        select(i.owner_id, func.count())
+        .where(i.received_at >= local_midnight(now, tz), i.received_at <= now, i.is_junk.is_(False))
+        .group_by(i.owner_id)
+    )
+    if only is not None:
+        query = query.where(i.owner_id == only)
+    return dict(session.execute(query).all())
+
+
+# --- the reference path: domain.metrics on every thread of the window ---------------------
+
+
+def window_threads(session: Session, now: datetime, window_days: int, only: int | None = None) -> list[ThreadFacts]:
+    """The window's threads as the metric sees them (filter junk nobody answered left out)."""
+    i = Inquiry.__table__.c  # type: ignore[attr-defined]
+    logins = dict(session.execute(select(Account.id, Account.login)).all())
+    query = select(i.id, i.owner_id, i.buyer_id, i.channel, i.received_at, i.first_response_at).where(
+        i.received_at > now - timedelta(days=window_days),
+        i.received_at <= now,
+        ~(i.is_junk.is_(True) & i.first_response_at.is_(None)),
+    )
+    if only is not None:
+        query = query.where(i.owner_id == only)
+    return [
+        ThreadFacts(r.id, logins[r.owner_id], r.buyer_id, r.channel, r.received_at, r.first_response_at)
+        for r in session.execute(query)
+    ]
+
+
+def _reference_rates(session: Session, now: datetime, tz: str, window_days: int, only: int | None) -> Rates:
+    """domain.metrics over every thread of the window, one local day at a time (groups never span days)."""
+    ids = {login: i for i, login in session.execute(select(Account.id, Account.login)).all()}
+    threads = window_threads(session, now, window_days, only)
+    days = Window.of(now, tz, window_days).days
+    zone = ZoneInfo(tz)
+    by_day: dict[date, list[ThreadFacts]] = {}
+    for t in threads:
+        by_day.setdefault(t.received_at.astimezone(zone).date(), []).append(t)
+    company = RateCounts()
+    owners: dict[int, RateCounts] = {}
+    for index, day in enumerate(days):
+        todays = by_day.get(day, [])
+        company = company.add_day(index, reply_rate(todays, now, tz=tz, window_days=window_days))
+        for login, f in reply_rate_by_owner(todays, now, tz=tz, window_days=window_days).items():
+            owners[ids[login]] = owners.get(ids[login], RateCounts()).add_day(index, f)
+    responded = [t for t in threads if t.first_response_at is not None and t.first_response_at <= now]
+    for login in {t.owner for t in threads}:
+        mine = [t for t in responded if t.owner == login]
+        owners[ids[login]] = owners[ids[login]].with_median(median_first_response(mine))
+    return Rates(company.with_median(median_first_response(responded)), owners)
+
+
+def reference_team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> Rates:
+    """The reply-rate counts by `domain.metrics` directly (tests compare the SQLite pass to it)."""
+    with ctx.read() as session:
+        tz = load_settings(session).reception.timezone
+        return _reference_rates(session, ctx.now(), tz, window_days, None if ctx.actor.is_admin else ctx.actor.id)
+
+
+def _rate_dict(f: RateFigures) -> dict[str, Any]:
+    return {"answered": f.answered, "counted": f.counted, "rate": f.rate, "pending": f.pending}
+
+
+def figures_to_dict(f: Figures) -> dict[str, Any]:
+    median = f.median_first_response
+    return {
+        "login": f.login,
+        "name": f.name,
+        "active": f.active,
+        "open": f.open,
+        "overdue": f.overdue,
+        "reply_rate": _rate_dict(f.reply),
+        "median_first_response_seconds": None if median is None else int(median.total_seconds()),
+        "load_today": f.load_today,
+        "trend": list(f.trend),
+    }
+
+
+def stats_to_dict(stats: TeamStats) -> dict[str, Any]:
+    """The stable JSON of `inquiry-tui stats --json` (keys never renamed; new keys may be added)."""
+    return {
+        "now": stats.now.isoformat(),
+        "window_days": stats.window_days,
+        "timezone": stats.timezone,
+        "days": [d.isoformat() for d in stats.days],
+        "company": figures_to_dict(stats.company) if stats.company else None,
+        "accounts": [figures_to_dict(f) for f in stats.accounts],
+    }
+
+
+# --- plain-text forms shared by the CLI and the dashboard ---------------------------------
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def format_rate(f: RateFigures) -> str:
+    """`62.5% (25/40)`, or `—` when nothing is counted yet."""
+    return "—" if f.rate is None else f"{f.rate:.1%} ({f.answered}/{f.counted})"
+
+
+def format_duration(value: timedelta | None) -> str:
+    """`45 min`, `4 h 12 min`, `2 d 3 h`; `—` for none."""
+    if value is None:
+        return "—"
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
+def sparkline(values: tuple[float | None, ...]) -> str:
+    """One character per day, from 0% (▁) to 100% (█); a space where nothing was counted."""
+    return "".join(" " if v is None else _BARS[min(len(_BARS) - 1, int(v * len(_BARS)))] for v in values)
+
+
+__all__ = [
+    "COMPANY",
+    "Figures",
+    "TeamStats",
+    "figures_to_dict",
+    "format_duration",
+    "format_rate",
+    "reference_team_stats",
+    "sparkline",
+    "stats_to_dict",
+    "team_stats",
+    "window_threads",
+]

@@ -1,0 +1,1 @@
+"""The hot SQL of the store: reads that must stay fast at a million inquiries."""

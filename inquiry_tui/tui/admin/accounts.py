@@ -1,0 +1,238 @@
+"""Admin › Accounts: list, add, away, and deactivate with a successor (what moves is shown and confirmed first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.text import safe_line
+from inquiry_tui.services.allocation.ownership import Holdings, holdings
+from inquiry_tui.services.team.accounts import AccountInfo, add_account, deactivate, list_accounts, set_away
+from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
+from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.table import Table
+
+ROLES = [("Salesperson (sub-account)", "sales"), ("Main account (admin)", "admin")]
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    login: str
+    name: str
+    role: str
+
+
+class AddAccountDialog(ModalScreen[NewAccount | None]):
+    """Login (the person's OS login), display name and role; the service checks them."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "add", "Add", id="account-add-ok"),
+        Binding("escape", "dismiss(None)", "Cancel", id="account-add-cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="account-dialog"):
+            yield Label(Content("Add an account"), classes="dialog-title")
+            yield Label("Login (the person's OS login on this server)")
+            yield Input(placeholder="e.g. hana", id="account-login")
+            yield Label("Name")
+            yield Input(placeholder="e.g. Hana Xu", id="account-name")
+            yield Label("Role")
+            yield Select(ROLES, allow_blank=False, value="sales", id="account-role")
+            yield Static(Text("enter in the name or ctrl+s adds; escape cancels", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#account-login", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "account-login":
+            self.query_one("#account-name", Input).focus()
+        else:
+            self.action_add()
+
+    def action_add(self) -> None:
+        self.dismiss(
+            NewAccount(
+                self.query_one("#account-login", Input).value.strip(),
+                self.query_one("#account-name", Input).value.strip(),
+                str(self.query_one("#account-role", Select).value),
+            )
+        )
+
+
+class AccountsPanel(AdminPanel):
+    FOCUS = "#accounts-table"
+    BINDINGS = [
+        Binding("n", "add_account", "Add", id="accounts-add"),
+        Binding("w", "toggle_away", "Away / back", id="accounts-away"),
+        Binding("x", "deactivate", "Deactivate", id="accounts-deactivate"),
+        Binding("r", "refresh_accounts", "Refresh", id="accounts-refresh"),
+    ]
+    DEFAULT_CSS = """
+    #accounts-table {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, id=id)
+        self.accounts: list[AccountInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(
+                "One main account (admin); salespeople are sub-accounts. "
+                "n: add   w: away / back   x: deactivate (a successor takes over)",
+                style="dim",
+            ),
+            classes="section-help",
+        )
+        yield Table(cursor_type="row", zebra_stripes=True, id="accounts-table")
+        yield Static("", classes="status", id="accounts-status")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Login", "Name", "Role", "State", "Away", "Open inquiries")
+
+    def reload(self) -> None:
+        self._load()
+
+    def action_refresh_accounts(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="admin-accounts")
+    def _load(self, keep: str | None = None) -> None:
+        self.app.call_from_thread(self._fill, list_accounts(self.ctx), keep)
+
+    def _fill(self, accounts: list[AccountInfo], keep: str | None = None) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.accounts = accounts
+        for a in accounts:
+            table.add_row(
+                a.login,
+                Text(safe_line(a.name)),
+                "main account" if a.role == "admin" else "salesperson",
+                Text("active", style="green") if a.active else Text("deactivated", style="dim"),
+                Text("away", style="yellow") if a.away else "",
+                str(a.open_inquiries),
+                key=a.login,
+            )
+        if keep is not None:
+            row = next((i for i, a in enumerate(accounts) if a.login == keep), row)
+        if accounts:
+            table.move_cursor(row=min(row, len(accounts) - 1))
+
+    def _current(self) -> AccountInfo | None:
+        table = self.query_one(DataTable)
+        if not self.accounts or table.cursor_row >= len(self.accounts):
+            return None
+        return self.accounts[table.cursor_row]
+
+    def _done(self, message: str, keep: str | None = None) -> None:
+        self.set_status(message, selector="#accounts-status")
+        self._load(keep)
+
+    def _failed(self, message: str) -> None:
+        self.set_status(message, error=True, selector="#accounts-status")
+
+    # --- add ------------------------------------------------------------------------------
+
+    def action_add_account(self) -> None:
+        def chosen(new: NewAccount | None) -> None:
+            if new is not None:
+                self._add(new)
+
+        self.app.push_screen(AddAccountDialog(), chosen)
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    def _add(self, new: NewAccount) -> None:
+        try:
+            info = add_account(self.ctx, new.login, new.name, new.role)
+        except InquiryError as exc:
+            self.app.call_from_thread(self._failed, f"Not added: {exc}")
+            return
+        self.app.call_from_thread(self._done, f"Added {info.login} ({info.name}).", info.login)
+
+    # --- away -----------------------------------------------------------------------------
+
+    def action_toggle_away(self) -> None:
+        account = self._current()
+        if account is not None:
+            self._away(account.login, not account.away)
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    def _away(self, login: str, away: bool) -> None:
+        info = set_away(self.ctx, login, away)
+        self.app.call_from_thread(self._done, f"{info.login} is {'away' if info.away else 'back'}.", login)
+
+    # --- deactivate -----------------------------------------------------------------------
+
+    def action_deactivate(self) -> None:
+        account = self._current()
+        if account is None:
+            return
+        if account.role == "admin":
+            self._failed("The main account cannot be deactivated.")
+            return
+        if not account.active:
+            self._failed(f"{account.login} is already deactivated.")
+            return
+
+        def chosen(picked: Picked | None) -> None:
+            if picked is not None and picked.login:
+                self._ask(account.login, picked.login)
+
+        self.app.push_screen(
+            AccountPicker(
+                self.ctx,
+                f"Successor of {account.login}",
+                "Takes over their open inquiries, buyers, products and countries.",
+                exclude=(account.login,),
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    def _ask(self, login: str, successor: str) -> None:
+        held = holdings(self.ctx, login)
+        self.app.call_from_thread(self._confirm, held, successor)
+
+    def _confirm(self, held: Holdings, successor: str) -> None:
+        message = Text()
+        message.append(f"Deactivate {held.login}? ", style="bold")
+        message.append(
+            f"{successor} takes over {held.open_inquiries} open inquiries, {held.buyers} buyers, "
+            f"{held.products} products and {held.countries} countries. {held.login} will no longer "
+            "receive inquiries or sign in. This is recorded."
+        )
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._deactivate(held.login, successor)
+
+        self.app.push_screen(ConfirmScreen("Deactivate an account", message, yes="Deactivate", danger=True), answered)
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    def _deactivate(self, login: str, successor: str) -> None:
+        try:
+            r = deactivate(self.ctx, login, successor)
+        except InquiryError as exc:
+            self.app.call_from_thread(self._failed, f"Not deactivated: {exc}")
+            return
+        self.app.call_from_thread(
+            self._done,
+            f"Deactivated {r.login}; {r.successor} took over {r.inquiries} inquiries, {r.buyers} buyers, "
+            f"{r.products} products, {r.countries} countries.",
+            login,
+        )

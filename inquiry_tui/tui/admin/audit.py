@@ -1,0 +1,170 @@
+"""Admin › Audit: the audit log, newest first (who, what, before, after, when), keyset-paged, filterable."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Select, Static
+from textual.worker import get_current_worker
+
+from inquiry_tui.domain.text import safe_line, safe_text, truncate
+from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.team.audit_log import AuditEntry, AuditFilter, AuditPage, audit_choices, audit_page
+from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common.table import Table
+
+PAGE = 100
+NEAR_END = 10
+
+
+def _summary(entry: AuditEntry) -> str:
+    changes = entry.changes()
+    return "; ".join(f"{c.key or 'value'}: {c.before} → {c.after}" for c in changes[:3]) + (
+        " …" if len(changes) > 3 else ""
+    )
+
+
+class AuditPanel(AdminPanel):
+    FOCUS = "#audit-table"
+    BINDINGS = [Binding("r", "refresh_audit", "Refresh", id="audit-refresh")]
+    DEFAULT_CSS = """
+    #audit-filters {
+        height: auto;
+    }
+    #audit-filters Select {
+        width: 1fr;
+        margin-right: 1;
+    }
+    #audit-table {
+        height: 2fr;
+    }
+    #audit-detail {
+        height: 1fr;
+        border-top: hkey $foreground 20%;
+    }
+    """
+
+    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, id=id)
+        self.entries: list[AuditEntry] = []
+        self.next_before: int | None = None
+        self.filter = AuditFilter()
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(
+                "Every change to settings, accounts, ownership and inquiries; rows are never changed or removed.",
+                style="dim",
+            ),
+            classes="section-help",
+        )
+        with Horizontal(id="audit-filters"):
+            yield Select([], prompt="any action", id="audit-action", type_to_search=False, compact=True)
+            yield Select([], prompt="anyone", id="audit-actor", type_to_search=False, compact=True)
+        yield Table(cursor_type="row", zebra_stripes=True, id="audit-table")
+        with VerticalScroll(id="audit-detail"):
+            yield Static("", id="audit-detail-text")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("When", "Who", "What", "Entity", "Change")
+
+    def reload(self) -> None:
+        self._load_choices()
+
+    def action_refresh_audit(self) -> None:
+        self._load_choices()
+
+    @work(thread=True, exclusive=True, group="admin-audit-choices")
+    def _load_choices(self) -> None:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+        actions, actors = audit_choices(self.ctx)
+        self.app.call_from_thread(self._fill_choices, zone, actions, actors)
+
+    def _fill_choices(self, zone, actions: tuple[str, ...], actors: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+        self.zone = zone
+        action, actor = self.query_one("#audit-action", Select), self.query_one("#audit-actor", Select)
+        keep_action, keep_actor = action.value, actor.value
+        action.set_options([(a, a) for a in actions])
+        actor.set_options([(a, a) for a in actors])
+        if keep_action in actions:
+            action.value = keep_action
+        if keep_actor in actors:
+            actor.value = keep_actor
+        self._restart()
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        action, actor = self.query_one("#audit-action", Select).value, self.query_one("#audit-actor", Select).value
+        flt = AuditFilter(None if action is Select.NULL else str(action), None if actor is Select.NULL else str(actor))
+        if flt != self.filter:
+            self.filter = flt
+            self._restart()
+
+    def _restart(self) -> None:
+        self.query_one(DataTable).clear()
+        self.entries = []
+        self.next_before = None
+        self.fetching = True
+        self._fetch(self.filter, None)
+
+    @work(thread=True, exclusive=True, group="admin-audit-page")
+    def _fetch(self, flt: AuditFilter, before_id: int | None) -> None:
+        page = audit_page(self.ctx, flt, before_id=before_id, limit=PAGE)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._append, flt, page)
+
+    def _append(self, flt: AuditFilter, page: AuditPage) -> None:
+        self.fetching = False
+        if flt != self.filter:
+            return
+        table = self.query_one(DataTable)
+        first = not self.entries
+        for e in page.entries:
+            table.add_row(
+                self.when(e.at),
+                e.actor,
+                e.action,
+                Text(truncate(safe_line(f"{e.entity} {e.entity_id}".strip()), 30)),
+                Text(truncate(safe_line(_summary(e)), 90), style="dim"),
+            )
+        self.entries.extend(page.entries)
+        self.next_before = page.next_before_id
+        table.border_title = f"{len(self.entries)} entries{' (scroll for more)' if self.next_before else ''}"
+        if first:
+            self._show_detail(0)
+
+    @on(DataTable.RowHighlighted, "#audit-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail(event.cursor_row)
+        if self.next_before is not None and not self.fetching and event.cursor_row >= len(self.entries) - NEAR_END:
+            self.fetching = True
+            self._fetch(self.filter, self.next_before)
+
+    def _show_detail(self, index: int) -> None:
+        detail = self.query_one("#audit-detail-text", Static)
+        if not 0 <= index < len(self.entries):
+            detail.update(Text("No audit entries match.", style="dim"))
+            return
+        e = self.entries[index]
+        text = Text()
+        text.append(f"{self.when(e.at)}  {e.actor}  {e.action}  ", style="bold")
+        text.append(safe_line(f"{e.entity} {e.entity_id}"))
+        text.append("\n")
+        changes = e.changes()
+        if not changes:
+            text.append("no field changed\n", style="dim")
+        for c in changes:
+            text.append(f"{c.key or 'value'}: ", style="bold")
+            text.append(safe_text(c.before), style="red")
+            text.append("  →  ")
+            text.append(safe_text(c.after), style="green")
+            text.append("\n")
+        detail.update(text)

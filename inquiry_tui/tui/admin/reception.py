@@ -1,0 +1,290 @@
+"""Admin › Reception: smart reception (auto-reply) and call reception settings, with the exact messages a
+new buyer writing now would get.
+
+The form edits a copy; each change is parsed with the same parsers as `settings set` (a bad
+window or date is named at once) and the preview is recomputed by `domain.reception` on the
+spot (pure functions, no store access). ctrl+s saves (compare-and-save, audited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from inquiry_tui.domain.errors import InquiryError, StaleWrite
+from inquiry_tui.domain.reception import auto_reply_messages, is_holiday, plan_auto_replies, reception_active
+from inquiry_tui.domain.settings import (
+    MAX_FAQ,
+    CallSettings,
+    ReceptionSettings,
+    Settings,
+    parse_holidays,
+    parse_timezone,
+    parse_windows,
+)
+from inquiry_tui.domain.text import safe_text
+from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.setup.settings_edit import save_reception
+from inquiry_tui.tui.admin.faq import FaqList
+from inquiry_tui.tui.admin.panel import AdminPanel
+
+MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time windows", "custom")]
+ZONES = sorted(available_timezones())
+
+
+def windows_text(settings_windows: tuple) -> str:  # type: ignore[type-arg]
+    return ", ".join(str(w) for w in settings_windows)
+
+
+class ReceptionPanel(AdminPanel):
+    FOCUS = "#reception-mode"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save reception", id="reception-save"),
+        Binding("ctrl+z", "revert", "Revert", id="reception-revert"),
+    ]
+    DEFAULT_CSS = """
+    #reception-form {
+        width: 64;
+        height: 1fr;
+        padding-right: 1;
+    }
+    #reception-form Select, #reception-form Input, #reception-form Checkbox {
+        width: 100%;
+    }
+    #reception-welcome {
+        height: 5;
+    }
+    #reception-questions {
+        height: 5;
+    }
+    #reception-faq {
+        height: auto;
+        max-height: 7;
+    }
+    #reception-preview {
+        width: 1fr;
+        height: 1fr;
+        border-left: vkey $foreground 20%;
+        padding-left: 1;
+    }
+    ReceptionPanel.-narrow #reception-body {
+        layout: vertical;
+    }
+    ReceptionPanel.-narrow #reception-form {
+        width: 1fr;
+        height: 2fr;
+    }
+    ReceptionPanel.-narrow #reception-preview {
+        border-left: none;
+        padding-left: 0;
+    }
+    """
+
+    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, id=id)
+        self.baseline: tuple[ReceptionSettings, CallSettings] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="reception-body"):
+            with VerticalScroll(id="reception-form"):
+                yield Label("Smart reception (auto-reply)", classes="field-label")
+                yield Select(
+                    MODES, allow_blank=False, value="off", id="reception-mode", compact=True, type_to_search=False
+                )
+                yield Label("Company time zone", classes="field-label")
+                yield Input(
+                    suggester=SuggestFromList(ZONES, case_sensitive=False),
+                    placeholder="Area/City",
+                    id="reception-timezone",
+                    compact=True,
+                )
+                yield Label("Custom windows (workday / holiday, HH:MM-HH:MM)", classes="field-label")
+                yield Input(
+                    placeholder="workday 18:00-24:00, holiday 00:00-24:00", id="reception-windows", compact=True
+                )
+                yield Label("Holidays besides weekends (YYYY-MM-DD, ...)", classes="field-label")
+                yield Input(placeholder="2026-10-01, 2026-10-02", id="reception-holidays", compact=True)
+                yield Label("Welcome message", classes="field-label")
+                yield TextArea(id="reception-welcome")
+                yield Label(f"FAQ (at most {MAX_FAQ})", classes="field-label", id="reception-faq-label")
+                yield Static(
+                    Text("n: new   enter: edit   x: remove   shift+↑ / shift+↓: move", style="dim"),
+                    classes="section-help",
+                )
+                yield FaqList(id="reception-faq")
+                yield Label("Smart questions (one per line)", classes="field-label")
+                yield TextArea(id="reception-questions")
+                yield Label("Voice and video call reception", classes="field-label")
+                yield Checkbox("Voice calls", id="calls-voice", compact=True)
+                yield Checkbox("Video calls", id="calls-video", compact=True)
+                yield Label("Call availability windows", classes="field-label")
+                yield Input(placeholder="workday 09:00-18:00", id="calls-windows", compact=True)
+                yield Static("", classes="status", id="reception-status")
+            with VerticalScroll(id="reception-preview"):
+                yield Static("", id="reception-preview-text")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 120, "-narrow")
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="admin-reception-load")
+    def _load(self) -> None:
+        self.app.call_from_thread(self._fill, get_settings(self.ctx))
+
+    def _fill(self, settings: Settings) -> None:
+        r, c = settings.reception, settings.calls
+        self.baseline = (r, c)
+        self.query_one("#reception-mode", Select).value = r.mode
+        self.query_one("#reception-timezone", Input).value = r.timezone
+        self.query_one("#reception-windows", Input).value = windows_text(r.windows)
+        self.query_one("#reception-holidays", Input).value = ", ".join(d.isoformat() for d in r.holidays)
+        self.query_one("#reception-welcome", TextArea).text = r.welcome
+        self.query_one(FaqList).set_entries(r.faq)
+        self.query_one("#reception-questions", TextArea).text = "\n".join(r.smart_questions)
+        self.query_one("#calls-voice", Checkbox).value = c.voice
+        self.query_one("#calls-video", Checkbox).value = c.video
+        self.query_one("#calls-windows", Input).value = windows_text(c.windows)
+        self.set_status("", selector="#reception-status")
+        self._refresh_preview()
+
+    # --- the edited copy ------------------------------------------------------------------
+
+    def edited(self) -> tuple[ReceptionSettings, CallSettings]:
+        """The form as settings; a bad field raises ValidationError naming it."""
+
+        def value(selector: str) -> str:
+            return self.query_one(selector, Input).value
+
+        questions = self.query_one("#reception-questions", TextArea).text.splitlines()
+        reception = ReceptionSettings(
+            mode=self.query_one("#reception-mode", Select).value,  # type: ignore[arg-type]
+            timezone=parse_timezone("reception.timezone", value("#reception-timezone")),
+            windows=parse_windows("reception.windows", value("#reception-windows")),
+            holidays=parse_holidays("reception.holidays", value("#reception-holidays")),
+            welcome=self.query_one("#reception-welcome", TextArea).text,
+            faq=tuple(self.query_one(FaqList).entries),
+            smart_questions=tuple(q.strip() for q in questions if q.strip()),
+        )
+        calls = CallSettings(
+            voice=self.query_one("#calls-voice", Checkbox).value,
+            video=self.query_one("#calls-video", Checkbox).value,
+            windows=parse_windows("calls.windows", value("#calls-windows")),
+        )
+        return reception, calls
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(FaqList.Changed)
+    def _edited(self, event: Message) -> None:
+        event.stop()
+        if self.baseline is not None:
+            self._refresh_preview()
+
+    def _refresh_preview(self) -> None:
+        preview = self.query_one("#reception-preview-text", Static)
+        try:
+            reception, calls = self.edited()
+        except InquiryError as exc:
+            self.set_status(str(exc), error=True, selector="#reception-status")
+            preview.update(Text("Fix the form to see the preview.", style="dim"))
+            return
+        faq_label = self.query_one("#reception-faq-label", Label)
+        faq_label.update(f"FAQ ({len(reception.faq)} of {MAX_FAQ})")
+        if (reception, calls) != self.baseline:
+            self.query_one("#reception-status", Static).update(
+                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow")
+            )
+        else:
+            self.set_status("", selector="#reception-status")
+        preview.update(preview_text(reception, calls, self.ctx.now()))
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.baseline is None:
+            return
+        try:
+            reception, calls = self.edited()
+        except InquiryError as exc:
+            self.set_status(f"Not saved: {exc}", error=True, selector="#reception-status")
+            return
+        self._save(self.baseline, reception, calls)
+
+    @work(thread=True, exclusive=True, group="admin-reception-save")
+    def _save(
+        self, expected: tuple[ReceptionSettings, CallSettings], reception: ReceptionSettings, calls: CallSettings
+    ) -> None:
+        try:
+            saved = save_reception(self.ctx, expected, reception, calls)
+        except StaleWrite as exc:
+            self.app.call_from_thread(self._stale, str(exc))
+            return
+        except InquiryError as exc:
+            self.app.call_from_thread(self.set_status, f"Not saved: {exc}", error=True, selector="#reception-status")
+            return
+        self.app.call_from_thread(self._saved, saved)
+
+    def _saved(self, saved: Settings) -> None:
+        self.baseline = (saved.reception, saved.calls)
+        self.set_status("Saved; the next arrival follows these settings.", selector="#reception-status")
+        self.notify("Reception settings saved.")
+
+    def _stale(self, message: str) -> None:
+        self._load()
+        self.notify(message, severity="warning", markup=False)
+
+    def action_revert(self) -> None:
+        self._load()
+
+
+def preview_text(reception: ReceptionSettings, calls: CallSettings, now: datetime) -> Text:
+    """What a new buyer (no contact in 30 days) writing at NOW would get, and whether calls are open."""
+    local = now.astimezone(ZoneInfo(reception.timezone))
+    kind = "holiday" if is_holiday(reception, local.date()) else "workday"
+    out = Text()
+    out.append("A new buyer writing now\n", style="bold")
+    out.append(f"{local:%a %Y-%m-%d %H:%M} in {reception.timezone} ({kind})\n\n", style="dim")
+    planned = plan_auto_replies(reception, now, None)
+    if planned:
+        out.append(f"would get {len(planned)} auto-replies, in this order:\n\n", style="green")
+        _messages(out, planned)
+    else:
+        why = "reception is off" if reception.mode == "off" else "now is outside every window"
+        out.append(f"would get no auto-reply: {why}.\n", style="yellow")
+        planned_later = auto_reply_messages(reception)
+        if planned_later and reception.mode != "off":
+            out.append("\nInside a window they would get:\n\n", style="dim")
+            _messages(out, planned_later)
+    out.append("\nAuto-replies never count as a reply: answer within 24 hours.\n", style="dim")
+    out.append("\nCalls  ", style="bold")
+    kinds = [name for name, on_ in (("voice", calls.voice), ("video", calls.video)) if on_]
+    if not kinds:
+        out.append("off\n", style="dim")
+    else:
+        window = replace(reception, mode="custom", windows=calls.windows)
+        open_now = reception_active(window, now)
+        out.append(f"{' and '.join(kinds)}; ")
+        out.append("available now" if open_now else "not available now", style="green" if open_now else "yellow")
+        out.append(f" ({windows_text(calls.windows) or 'no windows set'})\n", style="dim")
+    return out
+
+
+def _messages(out: Text, messages: tuple[str, ...]) -> None:
+    for n, message in enumerate(messages, 1):
+        out.append(f"{n}. ", style="bold")
+        out.append(safe_text(message))
+        out.append("\n\n")

@@ -1,0 +1,173 @@
+"""Admin › Record: the allocation record of the past 30 days, filtered by account, rule and actor; export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
+from textual.worker import get_current_worker
+
+from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.services.allocation.record import (
+    AllocationFilter,
+    AllocationPage,
+    allocation_choices,
+    allocation_page,
+    export_allocations,
+)
+from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common.export_dialog import ExportScreen
+from inquiry_tui.tui.common.table import Table
+
+PAGE = 100
+NEAR_END = 10  # rows from the bottom at which the next page is fetched
+
+
+class AllocationRecordPanel(AdminPanel):
+    FOCUS = "#record-table"
+    BINDINGS = [
+        Binding("e", "export_record", "Export", id="record-export"),
+        Binding("r", "refresh_record", "Refresh", id="record-refresh"),
+    ]
+    DEFAULT_CSS = """
+    #record-filters {
+        height: auto;
+    }
+    #record-filters Select {
+        width: 1fr;
+        margin-right: 1;
+    }
+    #record-table {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, id=id)
+        self.cursor: tuple | None = None  # type: ignore[type-arg]
+        self.filter = AllocationFilter()
+        self.rows = 0
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(
+                "Every allocation of the past 30 days: arrivals (system), reassignments, hand-overs, successors. "
+                "e: export (csv / jsonl)",
+                style="dim",
+            ),
+            classes="section-help",
+        )
+        with Horizontal(id="record-filters"):
+            yield Select([], prompt="any account", id="record-account", type_to_search=False, compact=True)
+            yield Select([], prompt="any rule", id="record-rule", type_to_search=False, compact=True)
+            yield Select([], prompt="any actor", id="record-actor", type_to_search=False, compact=True)
+        yield Table(cursor_type="row", zebra_stripes=True, id="record-table")
+        yield Static("", classes="status", id="record-status")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("When", "Inquiry", "From", "To", "Rule", "Actor", "Why")
+
+    def reload(self) -> None:
+        self._load_choices()
+
+    @work(thread=True, exclusive=True, group="admin-record-choices")
+    def _load_choices(self) -> None:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+        accounts, rules, actors = allocation_choices(self.ctx)
+        self.app.call_from_thread(self._fill_choices, zone, accounts, rules, actors)
+
+    def _fill_choices(self, zone, accounts, rules, actors) -> None:  # type: ignore[no-untyped-def]
+        self.zone = zone
+        self.query_one("#record-account", Select).set_options([(a, a) for a in accounts])
+        self.query_one("#record-rule", Select).set_options([(r, r) for r in rules])
+        self.query_one("#record-actor", Select).set_options([(a, a) for a in actors])
+        self._restart()
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        event.stop()
+
+        def value(selector: str) -> str | None:
+            v = self.query_one(selector, Select).value
+            return None if v is Select.NULL else str(v)
+
+        flt = AllocationFilter(value("#record-account"), value("#record-rule"), value("#record-actor"))
+        if flt != self.filter:
+            self.filter = flt
+            self._restart()
+
+    def action_refresh_record(self) -> None:
+        self._restart()
+
+    def _restart(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.rows = 0
+        self.cursor = None
+        self.fetching = True
+        self._fetch(self.filter, None)
+
+    @work(thread=True, exclusive=True, group="admin-record-page")
+    def _fetch(self, flt: AllocationFilter, after: tuple | None) -> None:  # type: ignore[type-arg]
+        page = allocation_page(self.ctx, flt, after=after, limit=PAGE)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._append, flt, page)
+
+    def _append(self, flt: AllocationFilter, page: AllocationPage) -> None:
+        self.fetching = False
+        if flt != self.filter:
+            return  # a newer filter is on its way
+        table = self.query_one(DataTable)
+        for r in page.rows:
+            table.add_row(
+                self.when(r.at),
+                str(r.inquiry_id),
+                r.from_login or "—",
+                r.to_login,
+                r.rule,
+                r.actor,
+                Text(truncate(safe_line(r.reason), 80), style="dim"),
+            )
+        self.rows += len(page.rows)
+        self.cursor = page.next_cursor
+        more = " (scroll for more)" if self.cursor else ""
+        table.border_title = f"{self.rows} allocations{more}"
+        if not self.rows:
+            self.set_status("No allocations match in the past 30 days.", selector="#record-status")
+        else:
+            self.set_status("", selector="#record-status")
+
+    @on(DataTable.RowHighlighted, "#record-table")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if self.cursor is not None and not self.fetching and event.cursor_row >= self.rows - NEAR_END:
+            self.fetching = True
+            self._fetch(self.filter, self.cursor)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def action_export_record(self) -> None:
+        flt = self.filter
+
+        def chosen(target: tuple[Path, str] | None) -> None:
+            if target is not None:
+                self._export(target[0], target[1], flt)
+
+        note = "Exports what the filters show." if flt != AllocationFilter() else ""
+        self.app.push_screen(ExportScreen("the allocation record (30 days)", "allocations.csv", note), chosen)
+
+    @work(thread=True, exclusive=True, group="admin-record-export")
+    def _export(self, path: Path, fmt: str, flt: AllocationFilter) -> None:
+        count = export_allocations(self.ctx, path, days=flt.days, fmt=fmt, flt=flt)
+        self.app.call_from_thread(
+            self.set_status, f"Exported {count} allocations to {path}.", selector="#record-status"
+        )

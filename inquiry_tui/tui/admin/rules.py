@@ -1,0 +1,316 @@
+"""Admin › Rules: the allocation settings form and a live preview of the last 100 arrivals under it.
+
+The form edits a copy; ctrl+s saves it (validated, audited, compare-and-save) and the next
+arrival follows it. Every change re-runs the preview in a worker: how the last 100 arrivals
+would have gone under the edited rules, beside how they went.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from inquiry_tui.domain.errors import InquiryError, StaleWrite
+from inquiry_tui.domain.settings import AllocationSettings, Settings
+from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.services.allocation.preview import AllocationPreview, preview_allocation
+from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.setup.settings_edit import save_allocation
+from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common.table import Table
+
+PREVIEW_DELAY = 0.25
+
+
+class RotationMembers(OptionList):
+    """The rotation: members in turn order (space puts an account in or out, shift+up/down moves it)."""
+
+    BINDINGS = [
+        Binding("space", "toggle_member", "In/out of rotation", id="rotation-toggle"),
+        Binding("shift+up", "move_member(-1)", "Move up", id="rotation-up"),
+        Binding("shift+down", "move_member(1)", "Move down", id="rotation-down"),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        members: tuple[str, ...]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.members: list[str] = []
+        self.accounts: dict[str, str] = {}  # login -> name, the active accounts
+
+    def set_members(self, members: tuple[str, ...], accounts: dict[str, str], *, keep: str | None = None) -> None:
+        self.accounts = accounts
+        self.members = list(members)
+        self._render_options(keep)
+
+    def _render_options(self, keep: str | None = None) -> None:
+        others = [login for login in self.accounts if login not in self.members]
+        self.clear_options()
+        for n, login in enumerate(self.members, 1):
+            label = Text(f"{n:>2}. ✓ {login:<10} ", style="bold")
+            label.append(
+                safe_line(self.accounts.get(login, "(inactive)")), style="" if login in self.accounts else "red"
+            )
+            self.add_option(Option(label, id=login))
+        for login in others:
+            label = Text(f"    · {login:<10} ", style="dim")
+            label.append(safe_line(self.accounts[login]), style="dim")
+            self.add_option(Option(label, id=login))
+        if keep is not None:
+            self.highlighted = self.get_option_index(keep)
+        elif self.option_count:
+            self.highlighted = 0
+
+    def _current(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def action_toggle_member(self) -> None:
+        login = self._current()
+        if login is None:
+            return
+        if login in self.members:
+            self.members.remove(login)
+        else:
+            self.members.append(login)
+        self._render_options(login)
+        self.post_message(self.Changed(tuple(self.members)))
+
+    def action_move_member(self, step: int) -> None:
+        login = self._current()
+        if login is None or login not in self.members:
+            return
+        i = self.members.index(login)
+        j = i + step
+        if 0 <= j < len(self.members):
+            self.members[i], self.members[j] = self.members[j], self.members[i]
+            self._render_options(login)
+            self.post_message(self.Changed(tuple(self.members)))
+
+
+class AllocationRulesPanel(AdminPanel):
+    FOCUS = "#rules-contact"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save rules", id="rules-save"),
+        Binding("ctrl+z", "revert", "Revert", id="rules-revert"),
+    ]
+    DEFAULT_CSS = """
+    #rules-form {
+        width: 56;
+        height: 1fr;
+        padding-right: 1;
+    }
+    #rules-form Select, #rules-form Checkbox {
+        width: 100%;
+    }
+    #rules-form Checkbox {
+        margin-top: 1;
+    }
+    #rotation-members {
+        height: auto;
+        max-height: 12;
+    }
+    #rules-preview {
+        width: 1fr;
+        height: 1fr;
+        border-left: vkey $foreground 20%;
+        padding-left: 1;
+    }
+    #preview-table {
+        height: 1fr;
+    }
+    AllocationRulesPanel.-narrow #rules-body {
+        layout: vertical;
+    }
+    AllocationRulesPanel.-narrow #rules-form {
+        width: 1fr;
+        height: 2fr;
+    }
+    AllocationRulesPanel.-narrow #rules-preview {
+        border-left: none;
+        padding-left: 0;
+    }
+    """
+
+    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, id=id)
+        self.baseline: AllocationSettings | None = None
+        self._preview_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="rules-body"):
+            with VerticalScroll(id="rules-form"):
+                yield Label("Company contact (recipient)", classes="field-label")
+                yield Select([], prompt="main account", id="rules-contact", compact=True, type_to_search=False)
+                yield Label("Allocate store inquiries by", classes="field-label")
+                yield Select(
+                    [
+                        ("Product: to the product's owner", "product"),
+                        ("Region: to the owner of the buyer's country", "region"),
+                    ],
+                    allow_blank=False,
+                    value="product",
+                    id="rules-mode",
+                    compact=True,
+                    type_to_search=False,
+                )
+                yield Checkbox("Sticky: a buyer's new inquiries go to their owner", id="rules-sticky", compact=True)
+                yield Checkbox(
+                    "Main-account rotation: hand its inquiries out in turn", id="rules-rotation", compact=True
+                )
+                yield Label("Rotation members, in turn order", classes="field-label")
+                yield Static(Text("space: in / out   shift+↑ / shift+↓: move", style="dim"), classes="section-help")
+                yield RotationMembers(id="rotation-members")
+                yield Checkbox("Chats (TM) follow the allocation rules", id="rules-chats-follow", compact=True)
+                yield Checkbox("Main-account chats follow the rotation", id="rules-chats-rotation", compact=True)
+                yield Static("", classes="status", id="rules-status")
+            with Vertical(id="rules-preview"):
+                yield Static(Text("Preview: the last 100 arrivals under these rules", style="bold"), id="preview-title")
+                yield Static("", id="preview-summary")
+                yield Table(cursor_type="row", zebra_stripes=True, id="preview-table")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#preview-table", DataTable)
+        table.add_columns("#", "Received", "Ch", "Buyer", "Cty", "SKU", "Was (rule)", "Would be (rule)")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "-narrow")
+
+    # --- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="admin-rules-load")
+    def _load(self) -> None:
+        settings = get_settings(self.ctx)
+        accounts = [a for a in list_accounts(self.ctx) if a.active]
+        self.app.call_from_thread(self._fill, settings, accounts)
+
+    def _fill(self, settings: Settings, accounts: list[AccountInfo]) -> None:
+        from zoneinfo import ZoneInfo
+
+        self.zone = ZoneInfo(settings.reception.timezone)
+        a = settings.allocation
+        self.baseline = a
+        contact = self.query_one("#rules-contact", Select)
+        contact.set_options([(f"{x.login}  {safe_line(x.name)}", x.login) for x in accounts])
+        contact.value = a.company_contact if a.company_contact in {x.login for x in accounts} else Select.NULL
+        self.query_one("#rules-mode", Select).value = a.mode
+        self.query_one("#rules-sticky", Checkbox).value = a.sticky
+        self.query_one("#rules-rotation", Checkbox).value = a.rotation
+        self.query_one("#rules-chats-follow", Checkbox).value = a.chats_follow_rules
+        self.query_one("#rules-chats-rotation", Checkbox).value = a.rotation_includes_chats
+        names = {x.login: x.name for x in accounts}
+        self.query_one(RotationMembers).set_members(a.rotation_members, names)
+        self.set_status("")
+        self._schedule_preview()
+
+    # --- the edited copy ------------------------------------------------------------------
+
+    def edited(self) -> AllocationSettings:
+        contact = self.query_one("#rules-contact", Select).value
+        return AllocationSettings(
+            mode=self.query_one("#rules-mode", Select).value,  # type: ignore[arg-type]
+            sticky=self.query_one("#rules-sticky", Checkbox).value,
+            company_contact=None if contact is Select.NULL else str(contact),
+            rotation=self.query_one("#rules-rotation", Checkbox).value,
+            rotation_members=tuple(self.query_one(RotationMembers).members),
+            chats_follow_rules=self.query_one("#rules-chats-follow", Checkbox).value,
+            rotation_includes_chats=self.query_one("#rules-chats-rotation", Checkbox).value,
+        )
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(RotationMembers.Changed)
+    def _edited(self, event: Message) -> None:
+        event.stop()
+        if self.baseline is None:
+            return
+        edited = self.edited()
+        if edited != self.baseline:
+            self.query_one("#rules-status", Static).update(
+                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow")
+            )
+        else:
+            self.set_status("")
+        self._schedule_preview()
+
+    def _schedule_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._start_preview)
+
+    def _start_preview(self) -> None:
+        self._preview(self.edited())
+
+    @work(thread=True, exclusive=True, group="admin-rules-preview")
+    def _preview(self, settings: AllocationSettings) -> None:
+        self.app.call_from_thread(self._show_preview, preview_allocation(self.ctx, settings))
+
+    def _show_preview(self, preview: AllocationPreview) -> None:
+        table = self.query_one("#preview-table", DataTable)
+        table.clear()
+        for r in preview.rows:
+            would = Text(f"{r.owner} ({r.rule})", style="bold yellow" if r.changed else "")
+            table.add_row(
+                str(r.inquiry_id),
+                r.received_at.astimezone(self.zone).strftime("%m-%d %H:%M"),
+                r.channel,
+                Text(truncate(safe_line(r.buyer), 18)),
+                r.country or "",
+                r.product or "—",
+                f"{r.was_owner} ({r.was_rule})",
+                would,
+            )
+        summary = Text()
+        summary.append(f"{preview.changed} of {len(preview.rows)} would go to someone else.", style="bold")
+        was, now = dict(preview.was_counts), dict(preview.counts)
+        parts = [f"{login} {was.get(login, 0)}→{now.get(login, 0)}" for login in sorted(set(was) | set(now))]
+        if parts:
+            summary.append("  " + ", ".join(parts), style="dim")
+        self.query_one("#preview-summary", Static).update(summary)
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.baseline is None:
+            return
+        self._save(self.baseline, self.edited())
+
+    @work(thread=True, exclusive=True, group="admin-rules-save")
+    def _save(self, expected: AllocationSettings, new: AllocationSettings) -> None:
+        try:
+            saved = save_allocation(self.ctx, expected, new)
+        except StaleWrite as exc:
+            self.app.call_from_thread(self._stale, str(exc))
+            return
+        except InquiryError as exc:
+            self.app.call_from_thread(self.set_status, f"Not saved: {exc}", error=True)
+            return
+        self.app.call_from_thread(self._saved, saved.allocation)
+
+    def _saved(self, allocation: AllocationSettings) -> None:
+        self.baseline = allocation
+        self.set_status("Saved; the next arrival follows these rules.")
+        self.notify("Allocation rules saved.")
+
+    def _stale(self, message: str) -> None:
+        self._load()
+        self.notify(message, severity="warning", markup=False)
+
+    def action_revert(self) -> None:
+        self._load()

@@ -1,0 +1,139 @@
+"""Admin › Team: per account and for the company, open, overdue, the 24-hour reply rate, median first
+response, load today, and the 30-day trend (a sparkline per row and a large one for the highlighted row).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Sparkline, Static
+
+from inquiry_tui.domain.text import safe_line
+from inquiry_tui.services.team.stats import Figures, TeamStats, format_duration, format_rate, sparkline, team_stats
+from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common.table import Table
+
+RATE_GOOD, RATE_POOR = 0.9, 0.7  # colours only: the marketplace rewards high reply rates
+
+
+def _rate(f: Figures) -> Text:
+    style = (
+        ""
+        if f.reply.rate is None
+        else "green"
+        if f.reply.rate >= RATE_GOOD
+        else "yellow"
+        if f.reply.rate >= RATE_POOR
+        else "red"
+    )
+    return Text(format_rate(f.reply), style=style)
+
+
+class DashboardPanel(AdminPanel):
+    FOCUS = "#team-table"
+    BINDINGS = [Binding("r", "refresh_stats", "Refresh", id="team-refresh")]
+    DEFAULT_CSS = """
+    #team-table {
+        height: 1fr;
+    }
+    #team-trend-title {
+        height: 1;
+        margin-top: 1;
+    }
+    #team-trend {
+        height: 4;
+    }
+    """
+
+    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, id=id)
+        self.stats: TeamStats | None = None
+        self.rows: list[Figures] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(
+                "Reply rate: inquiries a person answered (reply or junk marking) within 24 h, chats within 1 h, "
+                "over the past 30 days; a buyer's inquiries of one day count once; auto-replies never count. "
+                "r: refresh",
+                style="dim",
+            ),
+            classes="section-help",
+        )
+        yield Table(cursor_type="row", id="team-table")
+        yield Static("", id="team-trend-title")
+        yield Sparkline([], id="team-trend")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(
+            "Account",
+            "Name",
+            "Open",
+            "Overdue",
+            "Reply rate (24 h)",
+            "Pending",
+            "Median 1st response",
+            "Load today",
+            "30 days",
+        )
+
+    def reload(self) -> None:
+        self._load()
+
+    def action_refresh_stats(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="admin-team")
+    def _load(self) -> None:
+        self.app.call_from_thread(self._fill, team_stats(self.ctx))
+
+    def _fill(self, stats: TeamStats) -> None:
+        from zoneinfo import ZoneInfo
+
+        self.zone = ZoneInfo(stats.timezone)
+        self.stats = stats
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.rows = [*stats.accounts, *([stats.company] if stats.company else [])]
+        for f in self.rows:
+            company = f is stats.company
+            name = Text(safe_line(f.name), style="bold" if company else "" if f.active else "dim")
+            table.add_row(
+                Text(f.login, style="bold" if company else ""),
+                name,
+                str(f.open),
+                Text(str(f.overdue), style="red" if f.overdue else ""),
+                _rate(f),
+                str(f.reply.pending),
+                format_duration(f.median_first_response),
+                str(f.load_today),
+                Text(sparkline(f.trend), style="cyan"),
+                key=f.login,
+            )
+        table.border_title = f"{stats.window_days} days to {self.when(stats.now)} ({stats.timezone})"
+        if self.rows:
+            table.move_cursor(row=min(row, len(self.rows) - 1) if row else len(self.rows) - 1)
+            self._show_trend(table.cursor_row)
+
+    @on(DataTable.RowHighlighted, "#team-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_trend(event.cursor_row)
+
+    def _show_trend(self, index: int) -> None:
+        if self.stats is None or not 0 <= index < len(self.rows):
+            return
+        f = self.rows[index]
+        days = self.stats.days
+        counted = [v for v in f.trend if v is not None]
+        title = Text()
+        title.append(f"{safe_line(f.name)}: reply rate per day", style="bold")
+        title.append(f"  {days[0]:%b %d} – {days[-1]:%b %d}", style="dim")
+        if counted:
+            title.append(f"  low {min(counted):.0%}, high {max(counted):.0%}", style="dim")
+        self.query_one("#team-trend-title", Static).update(title)
+        # A day with nothing counted draws as 0; the row's text sparkline leaves it blank.
+        self.query_one("#team-trend", Sparkline).data = [v if v is not None else 0.0 for v in f.trend]

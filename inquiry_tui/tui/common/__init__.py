@@ -1,0 +1,1 @@
+"""Pieces every screen shares: dialogs, the keys help, tables and the hand-back from workers."""

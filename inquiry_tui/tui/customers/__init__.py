@@ -1,0 +1,1 @@
+"""Customers (`2`): the customer list, profiles, forms and recommendations."""

@@ -1,0 +1,120 @@
+"""FilterScreen: filter customers by group, type, source, stars and free tags (`f`)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.text import safe_line
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.customers.listing import CustomerQuery, Facets, customer_facets
+
+
+class FilterScreen(ModalScreen[CustomerQuery | None]):
+    """Dismisses with the query carrying the chosen filters (search and sort kept), or None."""
+
+    DEFAULT_CSS = """
+    FilterScreen { align: center middle; }
+    FilterScreen > #filter-box { width: 64; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
+    FilterScreen #filter-title { text-style: bold; padding: 0 0 1 0; }
+    FilterScreen .field { height: auto; }
+    FilterScreen .field-label { width: 10; padding: 1 0 0 0; color: $text-muted; }
+    FilterScreen Select { width: 1fr; }
+    FilterScreen #filter-tags { width: 1fr; }
+    FilterScreen #filter-help { color: $text-muted; padding: 1 0 0 0; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "apply_filters", "Apply", id="filters-apply"),
+        Binding("ctrl+r", "clear_filters", "Clear", id="filters-clear"),
+        Binding("escape", "cancel_filters", "Cancel", id="filters-cancel"),
+    ]
+
+    def __init__(self, ctx: Ctx, query: CustomerQuery) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.query_in = query
+
+    def compose(self) -> ComposeResult:
+        q = self.query_in
+        with Vertical(id="filter-box"):
+            yield Static("Filter customers", id="filter-title")
+            for name, label in (("group", "Group"), ("type", "Type"), ("source", "Source")):
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label")
+                    current = getattr(q, name)
+                    options = [(safe_line(current), current)] if current else []
+                    yield Select(options, id=f"filter-{name}", prompt="any", value=current or Select.NULL)
+            with Horizontal(classes="field"):
+                yield Label("Stars", classes="field-label")
+                yield Select(
+                    [(f"{n} ★", n) for n in range(6)],
+                    id="filter-stars",
+                    prompt="any",
+                    value=q.stars if q.stars is not None else Select.NULL,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Tags", classes="field-label")
+                yield Input(
+                    ", ".join(safe_line(t) for t in q.tags),
+                    placeholder="all of these free tags, comma-separated",
+                    id="filter-tags",
+                )
+            yield Static("ctrl+s apply · ctrl+r clear all · escape cancel", id="filter-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-group", Select).focus()
+        self._load_facets()
+
+    @work(thread=True, exclusive=True, group="customer-filters")
+    def _load_facets(self) -> None:
+        try:
+            facets = customer_facets(self.ctx)
+        except InquiryError:
+            return  # the pickers keep their current values; filtering still works
+        self.app.call_from_thread(self._show_facets, facets)
+
+    def _show_facets(self, facets: Facets) -> None:
+        for name, values in (("group", facets.groups), ("type", facets.types), ("source", facets.sources)):
+            select = self.query_one(f"#filter-{name}", Select)
+            current = select.value
+            select.set_options([(safe_line(v), v) for v in values])
+            if current is not Select.NULL and current in values:
+                select.value = current
+
+    @on(Input.Submitted, "#filter-tags")
+    def _submitted(self) -> None:
+        self.action_apply_filters()
+
+    def _value(self, name: str) -> object:
+        value = self.query_one(f"#filter-{name}", Select).value
+        return None if value is Select.NULL else value
+
+    def action_apply_filters(self) -> None:
+        tags = tuple(
+            sorted({" ".join(t.split()) for t in self.query_one("#filter-tags", Input).value.split(",") if t.strip()})
+        )
+        q = self.query_in
+        self.dismiss(
+            CustomerQuery(
+                search=q.search,
+                group=self._value("group"),
+                type=self._value("type"),  # type: ignore[arg-type]
+                source=self._value("source"),
+                stars=self._value("stars"),
+                tags=tags,
+                owner=q.owner,
+                sort=q.sort,  # type: ignore[arg-type]
+            )
+        )
+
+    def action_clear_filters(self) -> None:
+        q = self.query_in
+        self.dismiss(CustomerQuery(search=q.search, owner=q.owner, sort=q.sort))
+
+    def action_cancel_filters(self) -> None:
+        self.dismiss(None)

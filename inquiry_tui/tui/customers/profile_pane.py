@@ -1,0 +1,135 @@
+"""ProfilePane: the compact buyer profile shown beside an inquiry thread (about 40 columns).
+
+Attributes down: the owning screen loads a BuyerProfile in a worker (services.profile) and
+sets `profile`; the pane only renders. Buyer text is literal (Text), never markup.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.services.customers.profile import BuyerProfile
+from inquiry_tui.tui.customers.profile_text import (
+    LEVEL_STYLE,
+    authenticity_lines,
+    heading,
+    sparkline,
+    stars,
+    trading_note,
+    verified_label,
+)
+
+PANE_REASONS = 3
+
+
+class ProfilePane(Widget):
+    """The buyer of the open thread: who, how active, how genuine."""
+
+    DEFAULT_CSS = """
+    ProfilePane {
+        width: 40;
+        height: 1fr;
+        padding: 0 1;
+        overflow-y: auto;
+        border-left: vkey $foreground 20%;
+    }
+    ProfilePane.-empty {
+        color: $text-muted;
+    }
+    """
+
+    profile: reactive[BuyerProfile | None] = reactive(None, layout=True)
+
+    def watch_profile(self, profile: BuyerProfile | None) -> None:
+        self.set_class(profile is None, "-empty")
+
+    def render(self) -> RenderableType:
+        profile = self.profile
+        if profile is None:
+            return Text("No buyer selected")
+        return Group(*pane_lines(profile, max(10, self.content_size.width or 38)))
+
+
+def _pairs(pairs: list[tuple[str, int | str, str]], width: int) -> list[Text]:
+    """Label/number pairs packed left to right into lines of WIDTH columns."""
+    lines: list[Text] = []
+    current = Text()
+    for label, n, style in pairs:
+        cell = f"{label} {n}"
+        if current.cell_len and current.cell_len + 2 + len(cell) > width:
+            lines.append(current)
+            current = Text()
+        if current.cell_len:
+            current.append("  ")
+        current.append(label + " ", style="dim")
+        current.append(str(n), style=style)
+    if current.cell_len:
+        lines.append(current)
+    return lines
+
+
+def pane_lines(p: BuyerProfile, width: int) -> list[Text]:
+    """The pane's lines for WIDTH columns."""
+    out: list[Text] = [Text(truncate(safe_line(p.name) or safe_line(p.email), width), style="bold")]
+    if p.company:
+        out.append(Text(truncate(safe_line(p.company), width)))
+    place = Text()
+    place.append(safe_line(p.country or "??"), style="bold")
+    if p.country_name:
+        place.append(" " + truncate(p.country_name, max(1, width - 18)))
+    place.append("  ")
+    place.append_text(verified_label(p))
+    out.append(place)
+    owner = Text()
+    owner.append("Owner ", style="dim")
+    owner.append(truncate(safe_line(p.owner_login), 16) if p.owner_login else "—")
+    if p.is_customer:
+        owner.append("  customer ", style="italic")
+        owner.append(stars(p.tags.stars), style="yellow")
+    out.append(owner)
+
+    box = p.behaviour
+    out.append(Text(""))
+    out.append(heading(f"Last {p.window_days} days"))
+    bad = "bold red"
+    out.extend(
+        _pairs(
+            [
+                ("Views", box.product_views, "bold"),
+                ("Inquiries", box.valid_inquiries, "bold"),
+                ("Replied", box.replies, "bold"),
+                ("RFQs", box.valid_rfqs, "bold"),
+                ("Login days", box.login_days, "bold"),
+                ("Junk", box.junk_inquiries, bad if box.junk_inquiries else "bold"),
+                ("Blacklisted", box.times_blacklisted, bad if box.times_blacklisted else "bold"),
+            ],
+            width,
+        )
+    )
+
+    level = p.activity
+    out.append(Text(""))
+    head = heading("Activity")
+    head.append(" ")
+    head.append(f"{level.label} {level.level}", style=LEVEL_STYLE.get(level.label, ""))
+    out.append(head)
+    out.append(Text(sparkline(level.daily, width), style="green"))
+    out.extend(
+        _pairs([(d.name, f"{round(d.share * 100)}%", "bold" if d.share else "dim") for d in level.dimensions], width)
+    )
+
+    auth = authenticity_lines(p, limit=PANE_REASONS)
+    out.append(Text(""))
+    head = heading("Authenticity")
+    head.append(" ")
+    head.append_text(auth[0])
+    out.append(head)
+    out.extend(auth[1:])
+    note = trading_note(p)
+    if note is not None:
+        out.extend((Text(""), note))
+    return out

@@ -1,0 +1,73 @@
+"""AssignScreen (`a`): pick the account an inquiry goes to (admin: reassign; salesperson: hand over)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.common.threads import ui
+
+
+def eligible(accounts: list[AccountInfo], ctx: Ctx, owner_login: str) -> list[AccountInfo]:
+    """Active accounts other than the owner; a salesperson hands over only to salespeople."""
+    return [a for a in accounts if a.active and a.login != owner_login and (ctx.actor.is_admin or a.role == "sales")]
+
+
+class AssignScreen(ModalScreen[str | None]):
+    """Dismisses with the chosen login, or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="assign-cancel")]
+
+    def __init__(self, ctx: Ctx, inquiry_id: int, subject: str, owner_login: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.inquiry_id = inquiry_id
+        self.subject = subject
+        self.owner_login = owner_login
+
+    def compose(self) -> ComposeResult:
+        verb = "Reassign" if self.ctx.actor.is_admin else "Hand over"
+        with Vertical(classes="dialog", id="assign-dialog"):
+            yield Label(Content(f"{verb} inquiry #{self.inquiry_id}"), classes="dialog-title")
+            yield Static(Text(truncate(safe_line(self.subject), 70), style="dim"))
+            yield Static(Text(f"Now with {self.owner_login}. Choose the new owner (enter), escape cancels."))
+            yield OptionList(id="assign-accounts")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="assign-accounts")
+    def _load(self) -> None:
+        accounts = eligible(list_accounts(self.ctx), self.ctx, self.owner_login)
+        ui(self, self._show, accounts)
+
+    def _show(self, accounts: list[AccountInfo]) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for a in accounts:
+            label = Text(f"{a.login:<12} {safe_line(a.name)}")
+            if a.role == "admin":
+                label.append("  main account", style="dim")
+            if self.ctx.actor.is_admin:
+                label.append(f"  {a.open_inquiries} open", style="dim")
+            if a.away:
+                label.append("  away", style="yellow")
+            options.add_option(Option(label, id=a.login))
+        if not accounts:
+            options.add_option(Option(Text("No one to hand over to", style="dim"), disabled=True))
+        options.highlighted = 0 if accounts else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)

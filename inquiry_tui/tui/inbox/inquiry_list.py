@@ -1,0 +1,434 @@
+"""InquiryList: the virtual inquiry list (Line API), fed one keyset page at a time.
+
+The list knows how many rows there are (`virtual_size`) but holds only a contiguous run of
+pages near the viewport. `render_line(y)` draws a row from that run (through a small LRU of
+rendered lines) or a placeholder, and asks for the missing page with `PagesRequested`;
+the screen fetches it in a worker and hands it back with `add_page`. A page next to the run
+is fetched by keyset from the run's edge row; any other page is a jump (`at`), which replaces
+the run, so the rows shown are always one consistent keyset walk. Widgets never call
+services: this one only posts messages and takes data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from inquiry_tui.services.inbox.listing import ListItem
+from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
+
+PAGE = 64
+MAX_PAGES = 24  # rows held: ~1,500, whatever the folder size
+MAX_ANCHORS = 64
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Fetch page `page`: `after` the bound row, `before` it, or `at` its position (a jump)."""
+
+    epoch: int
+    page: int
+    mode: str  # after | before | at
+    bound: ListItem | None
+    hint: tuple[int, tuple[str, int]] | None  # (position, key) nearest known, for `at`
+
+
+class InquiryList(ScrollView, can_focus=True):
+    """A million rows scroll like a thousand: only the visible pages are ever fetched."""
+
+    COMPONENT_CLASSES = {
+        "inquiry-list--cursor",
+        "inquiry-list--unread",
+        "inquiry-list--dim",
+        "inquiry-list--verified",
+        "inquiry-list--auto",
+        "inquiry-list--overdue",
+        "inquiry-list--tagged",
+        "inquiry-list--junk",
+    }
+    DEFAULT_CSS = """
+    InquiryList { overflow-x: hidden; }
+    InquiryList > .inquiry-list--cursor { background: $block-cursor-blurred-background; }
+    InquiryList:focus > .inquiry-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    InquiryList > .inquiry-list--unread { text-style: bold; }
+    InquiryList > .inquiry-list--dim { color: $text-muted; }
+    InquiryList > .inquiry-list--verified { color: $accent; text-style: bold; }
+    InquiryList > .inquiry-list--auto { color: $secondary; }
+    InquiryList > .inquiry-list--overdue { color: $error; text-style: bold; }
+    InquiryList > .inquiry-list--tagged { color: $warning; }
+    InquiryList > .inquiry-list--junk { color: $text-muted; text-style: italic; }
+    """
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="list-up", tooltip="previous inquiry"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list-down", tooltip="next inquiry"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list-page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list-page-down"),
+        Binding("home", "first", "First", show=False, id="list-first"),
+        Binding("end", "last", "Last", show=False, id="list-last"),
+        Binding("enter", "open", "Open", show=False, id="list-open", tooltip="open the thread (marks it read)"),
+    ]
+
+    @dataclass
+    class PagesRequested(Message):
+        inquiry_list: InquiryList
+        requests: tuple[PageRequest, ...]
+
+    @dataclass
+    class Highlighted(Message):
+        inquiry_list: InquiryList
+        item: ListItem | None
+        position: int
+
+    @dataclass
+    class OpenRequested(Message):
+        inquiry_list: InquiryList
+        item: ListItem
+
+    @dataclass
+    class ResyncRequested(Message):
+        """The run's positions drifted from the store (rows moved under us): reload around `item`."""
+
+        inquiry_list: InquiryList
+        item: ListItem | None
+        position: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Called at once with the new item under the cursor, before Highlighted is posted: the
+        # screen can repaint its panes from memory in the same frame as the cursor. (The message
+        # arrives after the list's own frame, and every move would cost two frames.)
+        self.cursor_listener: Callable[[ListItem | None], None] | None = None
+        self.epoch = 0
+        self.total = 0
+        self.grows = False  # search results: more may follow the last page
+        self.show_folder = False  # search results span folders: mark the junk ones
+        self.cursor = 0
+        self.empty_text = "Loading…"
+        self.zone: tzinfo = UTC
+        self.now = lambda: datetime.now(UTC)
+        self._pages: dict[int, tuple[ListItem, ...]] = {}
+        self._pending: set[int] = set()
+        self._anchors: dict[int, tuple[str, int]] = {}
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._styles: RowStyles | None = None
+        self._announced: object = _UNSET
+
+    # --- data in ------------------------------------------------------------------------------
+
+    def reset(
+        self,
+        total: int,
+        first_position: int,
+        rows: tuple[ListItem, ...],
+        *,
+        cursor: int | None = None,
+        grows: bool = False,
+        empty_text: str = "Nothing here",
+        show_folder: bool = False,
+    ) -> int:
+        """Show new data (a folder, a search, a reload); returns the new epoch."""
+        self.epoch += 1
+        self.grows = grows
+        self.show_folder = show_folder
+        self.empty_text = empty_text
+        self._pages.clear()
+        self._pending.clear()
+        self._anchors.clear()
+        self._announced = _UNSET
+        self._set_run(first_position, rows)
+        self.total = max(total, first_position + len(rows)) + (1 if grows and rows else 0)
+        self._fix_total_from_short_tail()
+        self.cursor = max(0, min(cursor if cursor is not None else first_position, self.total - 1))
+        self._after_change(scroll_to_cursor=True)
+        return self.epoch
+
+    def begin(self, empty_text: str = "Loading…") -> int:
+        """Forget the rows (a folder switch is under way); returns the new epoch."""
+        return self.reset(0, 0, (), empty_text=empty_text)
+
+    def _set_run(self, first_position: int, rows: tuple[ListItem, ...]) -> None:
+        # Rows may start mid-page (a window); split them onto page boundaries.
+        position = first_position
+        i = 0
+        while i < len(rows):
+            page, offset = divmod(position, PAGE)
+            if offset:
+                # A run must start on a page boundary; a partial first page is dropped here
+                # and re-fetched by keyset from the next page's first row.
+                skip = PAGE - offset
+                i += skip
+                position += skip
+                continue
+            chunk = rows[i : i + PAGE]
+            self._pages[page] = chunk
+            self._learn_anchor(page, chunk)
+            i += len(chunk)
+            position += len(chunk)
+
+    def add_page(self, epoch: int, request: PageRequest, rows: list[ListItem], more: bool = False) -> None:
+        """A fetched page; stale epochs (an earlier folder or search) are dropped."""
+        if epoch != self.epoch:
+            return
+        page = request.page
+        self._pending.discard(page)
+        if request.mode == "at":
+            self._pages.clear()
+        elif request.mode == "before" and len(rows) < PAGE:
+            # Fewer rows above the run than its position claims: rows left the folder meanwhile.
+            self.post_message(self.ResyncRequested(self, self.current, self.cursor))
+            return
+        if not rows and request.mode != "before":
+            self.total = min(self.total, page * PAGE)
+            self.cursor = max(0, min(self.cursor, self.total - 1))
+        else:
+            self._pages[page] = tuple(rows)
+            self._learn_anchor(page, self._pages[page])
+            if self.grows:
+                self.total = page * PAGE + len(rows) + (1 if more else 0)
+                self.grows = more
+            self._fix_total_from_short_tail()
+        self._trim()
+        self._after_change(scroll_to_cursor=False)
+
+    def set_total(self, epoch: int, total: int) -> None:
+        """A fresh count from the store (counts are refreshed in the background)."""
+        if epoch != self.epoch or self.grows or total == self.total:
+            return
+        self.total = total
+        self._fix_total_from_short_tail()
+        self.cursor = max(0, min(self.cursor, self.total - 1))
+        self._after_change(scroll_to_cursor=False)
+
+    def update_item(self, inquiry_id: int, change: Callable[[ListItem], ListItem]) -> None:
+        """Replace every loaded item of INQUIRY_ID with `change(item)` (an in-place state change)."""
+        changed = False
+        for page, rows in self._pages.items():
+            if any(r.id == inquiry_id for r in rows):
+                self._pages[page] = tuple(change(r) if r.id == inquiry_id else r for r in rows)
+                changed = True
+        if changed:
+            self._after_change(scroll_to_cursor=False)
+
+    def _fix_total_from_short_tail(self) -> None:
+        if not self._pages:
+            return
+        last = max(self._pages)
+        rows = self._pages[last]
+        if len(rows) < PAGE and not self.grows:
+            self.total = last * PAGE + len(rows)
+
+    def _learn_anchor(self, page: int, rows: tuple[ListItem, ...]) -> None:
+        if rows:
+            self._anchors[page * PAGE] = rows[0].key
+            if len(self._anchors) > MAX_ANCHORS:
+                self._anchors.pop(next(iter(self._anchors)))
+
+    def _trim(self) -> None:
+        """Keep MAX_PAGES pages, dropping from the end of the run farther from the viewport."""
+        view = int(self.scroll_offset.y) // PAGE
+        while len(self._pages) > MAX_PAGES:
+            lo, hi = min(self._pages), max(self._pages)
+            del self._pages[lo if view - lo > hi - view else hi]
+
+    # --- data out -----------------------------------------------------------------------------
+
+    def item_at(self, position: int) -> ListItem | None:
+        page, offset = divmod(position, PAGE)
+        rows = self._pages.get(page)
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
+    @property
+    def current(self) -> ListItem | None:
+        return self.item_at(self.cursor) if self.total else None
+
+    def position_of(self, inquiry_id: int) -> int | None:
+        """Where a loaded item of INQUIRY_ID sits, if it is loaded."""
+        for page in sorted(self._pages):
+            for offset, item in enumerate(self._pages[page]):
+                if item.id == inquiry_id:
+                    return page * PAGE + offset
+        return None
+
+    def loaded_items(self) -> list[ListItem]:
+        return [item for page in sorted(self._pages) for item in self._pages[page]]
+
+    def _request_visible(self) -> None:
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        wanted = sorted(
+            {p for p in range(top // PAGE, (top + height) // PAGE + 1) if p * PAGE < self.total}
+            | ({self.cursor // PAGE} if self.total else set())
+        )
+        requests: list[PageRequest] = []
+        for page in wanted:
+            if page in self._pages or page in self._pending:
+                continue
+            request = self._request_for(page)
+            if request is None:
+                continue
+            if request.mode == "at" and (requests or self._pending):
+                break  # one jump at a time; the rest chain from it once it lands
+            requests.append(request)
+            self._pending.add(page)
+        if requests:
+            self.post_message(self.PagesRequested(self, tuple(requests)))
+
+    def _request_for(self, page: int) -> PageRequest | None:
+        if self._pages:
+            lo, hi = min(self._pages), max(self._pages)
+            if page == hi + 1:
+                last = self._pages[hi]
+                return PageRequest(self.epoch, page, "after", last[-1], None) if len(last) == PAGE else None
+            if page == lo - 1:
+                return PageRequest(self.epoch, page, "before", self._pages[lo][0], None)
+        position = page * PAGE
+        hint = min(self._anchors.items(), key=lambda kv: abs(kv[0] - position), default=None)
+        return PageRequest(self.epoch, page, "at", None, hint)
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def _row_styles(self, selected: bool = False) -> RowStyles:
+        if self._styles is None:
+            get = self.get_component_rich_style
+            self._styles = RowStyles(
+                base=self.rich_style,
+                unread=get("inquiry-list--unread", partial=True),
+                dim=get("inquiry-list--dim", partial=True),
+                verified=get("inquiry-list--verified", partial=True),
+                auto=get("inquiry-list--auto", partial=True),
+                overdue=get("inquiry-list--overdue", partial=True),
+                tagged=get("inquiry-list--tagged", partial=True),
+                junk=get("inquiry-list--junk", partial=True),
+            )
+        if selected:
+            return replace(
+                self._styles, base=self.rich_style + self.get_component_rich_style("inquiry-list--cursor", partial=True)
+            )
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        position = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.total == 0:
+            return Strip([Segment(fit(self.empty_text, width), base)]) if y == 1 else Strip.blank(width, base)
+        if position >= self.total:
+            return Strip.blank(width, base)
+        item = self.item_at(position)
+        if item is None:
+            return Strip([Segment(fit("  …", width), self._row_styles().dim)])
+        selected = position == self.cursor
+        key = (item, selected, width, self.has_focus, self.show_folder)
+        strip = self._lines.get(key)
+        if strip is None:
+            styles = self._row_styles(selected)
+            segments = item_segments(item, width, styles, self.now(), self.zone, self.show_folder)
+            strip = Strip(segments).adjust_cell_length(width, styles.base)
+            self._lines[key] = strip
+        return strip
+
+    # --- cursor and scrolling -----------------------------------------------------------------
+
+    def _after_change(self, *, scroll_to_cursor: bool) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        if scroll_to_cursor:
+            self._scroll_to_cursor()
+            # A grown virtual size is applied at the next layout; scroll again once it is.
+            self.call_after_refresh(self._scroll_to_cursor)
+        self.refresh()
+        self._request_visible()
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the screen what is under the cursor, once per change (its page may be on the way)."""
+        item = self.current
+        if item is None and self.total and self.cursor // PAGE in self._pending:
+            return
+        if item != self._announced:
+            self._announced = item
+            if self.cursor_listener is not None:
+                self.cursor_listener(item)
+            self.post_message(self.Highlighted(self, item, self.cursor))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def move_cursor(self, position: int) -> None:
+        if not self.total:
+            return
+        position = max(0, min(position, self.total - 1))
+        if position == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = position
+        self._scroll_to_cursor()
+        self.refresh_line(old)
+        self.refresh_line(position)
+        self._request_visible()
+        self._announce()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._request_visible()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        self._lines.clear()
+        self._request_visible()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        position = int(self.scroll_offset.y) + event.y
+        if position < self.total:
+            self.move_cursor(position)
+            if event.chain >= 2 and (item := self.current) is not None:
+                self.post_message(self.OpenRequested(self, item))
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.total - 1)
+
+    def action_open(self) -> None:
+        item = self.current
+        if item is not None:
+            self.post_message(self.OpenRequested(self, item))

@@ -1,0 +1,71 @@
+"""TemplateEditScreen: a reply template's name and text, new or edited (ctrl+s saves)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TextArea
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.inbox import templates
+from inquiry_tui.services.inbox.templates import Template
+from inquiry_tui.tui.common.threads import ui
+
+PLACEHOLDER_HELP = "Placeholders: " + "  ".join("{" + name + "}" for name, _ in templates.PLACEHOLDERS)
+
+
+class TemplateEditScreen(ModalScreen[Template | None]):
+    """Dismisses with the saved template, or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="template-save"),
+        Binding("escape", "dismiss(None)", "Cancel", id="template-cancel"),
+    ]
+
+    def __init__(self, ctx: Ctx, template: Template | None = None, body: str = "") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.template = template
+        self.initial_body = template.body if template else body
+
+    def compose(self) -> ComposeResult:
+        if self.template is None:
+            title = "New shared template" if self.ctx.actor.is_admin else "New personal template"
+        else:
+            title = f"Edit template {self.template.name!r}"
+        with Vertical(classes="dialog wide-dialog", id="template-dialog"):
+            yield Label(Content(title), classes="dialog-title")
+            yield Input(self.template.name if self.template else "", placeholder="Template name", id="template-name")
+            yield TextArea(self.initial_body, soft_wrap=True, tab_behavior="focus", id="template-body")
+            yield Static(Text(PLACEHOLDER_HELP, style="dim"))
+            yield Static(Text("ctrl+s saves · escape cancels", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#template-name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        name = self.query_one("#template-name", Input).value
+        body = self.query_one(TextArea).text
+        self._save(name, body)
+
+    @work(thread=True, exclusive=True, group="template-save")
+    def _save(self, name: str, body: str) -> None:
+        try:
+            if self.template is None:
+                saved = templates.create_template(self.ctx, name, body)
+            else:
+                saved = templates.update_template(self.ctx, self.template.id, name, body, self.template.version)
+        except InquiryError as error:
+            self.app.notify(str(error), severity="warning", markup=False)
+            return
+        ui(self, self.dismiss, saved)

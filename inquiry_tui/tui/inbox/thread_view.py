@@ -1,0 +1,213 @@
+"""ThreadView: the detail pane, one inquiry's thread with its state, junk reasons and allocation history.
+
+Incoming, outgoing and automatic messages are told apart by a labelled, coloured header line
+and a coloured rule. Everything the buyer wrote is appended to a Text as literal text after
+safe_text: never markup, never raw control characters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from inquiry_tui.domain.text import safe_line, safe_text
+from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
+
+DIRECTION = {
+    "in": ("▶ Buyer", "bold cyan"),
+    "out": ("◀ Reply", "bold green"),
+    "auto": ("⟲ Auto-reply (smart reception)", "bold magenta"),
+}
+
+
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _span(delta_seconds: float) -> str:
+    minutes = int(abs(delta_seconds) // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    return f"{hours} h" if hours < 48 else f"{hours // 24} d"
+
+
+def _status(d: ThreadDetail, now: datetime, zone: tzinfo) -> Text:
+    line = Text()
+    line.append(f"Received {_when(d.received_at, zone)}", style="dim")
+    if d.first_response_at is not None:
+        took = (d.first_response_at - d.received_at).total_seconds()
+        line.append(f"  · answered after {_span(took)}", style="green")
+    elif d.overdue and d.due_at is not None:
+        line.append(f"  · OVERDUE by {_span((now - d.due_at).total_seconds())}", style="bold red")
+    elif d.due_at is not None and d.folder == "inbox":
+        line.append(f"  · due {_when(d.due_at, zone)} (in {_span((d.due_at - now).total_seconds())})", style="yellow")
+    flags = [name for name, on in (("unread", d.unread), ("tagged", d.tagged), ("replied", d.replied)) if on]
+    if d.auto_replies:
+        flags.append(f"{d.auto_replies} auto-repl{'y' if d.auto_replies == 1 else 'ies'}")
+    if flags:
+        line.append("  · " + ", ".join(flags), style="dim")
+    return line
+
+
+def _message(m: ThreadMessage, zone: tzinfo, width: int) -> Text:
+    label, style = DIRECTION.get(m.direction, (m.direction, "bold"))
+    if m.direction == "out" and m.author:
+        label = f"◀ {safe_line(m.author)}"
+    out = Text()
+    out.append("─" * 2 + " ", style=style.replace("bold ", ""))
+    out.append(label, style=style)
+    out.append(f"  {_when(m.sent_at, zone)}\n", style="dim")
+    out.append(safe_text(m.body) or "(empty message)", style="dim" if m.direction == "auto" else "")
+    if m.cut_bytes:
+        out.append(f"\n… {m.cut_bytes:,} more bytes not shown", style="italic dim")
+    out.append("\n")
+    return out
+
+
+def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -> Text:
+    """The whole detail pane as one literal Text."""
+    t = Text()
+    t.append(safe_line(d.subject) or "(no subject)", style="bold")
+    t.append("\n")
+    head = f"#{d.id} · {d.channel}"
+    if d.product_sku:
+        head += f" · {d.product_sku} {d.product_name or ''}".rstrip()
+    if d.quantity:
+        qty = int(d.quantity) if float(d.quantity).is_integer() else d.quantity
+        head += f" · {qty} {d.unit or ''}".rstrip()
+    t.append(head + "\n", style="dim")
+    t.append("From ", style="dim")
+    t.append(safe_line(d.buyer_name) or "(no name)", style="bold")
+    t.append(f" <{safe_line(d.buyer_email)}>", style="dim")
+    if d.buyer_company:
+        t.append(" · ")
+        t.append(safe_line(d.buyer_company))
+    t.append(f" · {d.buyer_country or '??'}")
+    if d.buyer_verified:
+        t.append(" ✓ verified", style="bold blue")
+    if d.buyer_tier:
+        t.append(f" {d.buyer_tier}", style="blue")
+    if d.is_customer:
+        t.append(" · customer", style="italic")
+    t.append("\n")
+    t.append(f"Owner {d.owner_login} ({safe_line(d.owner_name)}) · rule {d.rule or '—'}\n", style="dim")
+    t.append_text(_status(d, now, zone))
+    t.append("\n")
+    if d.folder == "deleted":
+        t.append(f"Deleted {_when(d.deleted_at, zone)} — u restores it\n", style="bold yellow")
+    if d.is_junk or d.junk_reasons:
+        t.append(
+            f"Junk (score {d.junk_score})" if d.is_junk else f"Junk filter notes (score {d.junk_score})",
+            style="bold red",
+        )
+        t.append("\n")
+        for reason in d.junk_reasons or ("marked junk by a person",):
+            t.append(f"  • {safe_line(reason)}\n", style="red")
+    t.append("\n")
+    if d.earlier_messages:
+        t.append(f"… {d.earlier_messages:,} earlier messages not shown\n\n", style="italic dim")
+    for m in d.messages:
+        t.append_text(_message(m, zone, width))
+        t.append("\n")
+    t.append("Allocation history\n", style="bold")
+    if not d.allocations:
+        t.append("  (no record)\n", style="dim")
+    for a in d.allocations:
+        t.append(f"  {_when(a.at, zone)}  ", style="dim")
+        t.append(f"{a.from_login or 'new'} → {a.to_login}")
+        t.append(f"  {a.rule}", style="cyan")
+        t.append(f"  by {a.actor}", style="dim")
+        if a.reason:
+            t.append(f"  {safe_line(a.reason)}", style="dim")
+        t.append("\n")
+    return t
+
+
+class ThreadView(ScrollView, can_focus=True):
+    """Scrollable detail pane (Line API): showing another thread repaints this pane only.
+
+    A Static in a scroll container would change height with every thread and make the whole
+    screen lay out and repaint again; here the text is wrapped once per thread (and width)
+    into strips, and scrolling draws from them.
+    """
+
+    DEFAULT_CSS = """
+    ThreadView { height: 1fr; padding: 0 1; overflow-x: hidden; overflow-y: scroll; }
+    """
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="thread-up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="thread-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="thread-page-up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="thread-page-down"),
+        Binding("home", "scroll_home", "Top", show=False, id="thread-top"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="thread-bottom"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown_id: int | None = None
+        self._text = Text("No inquiry selected", style="dim")
+        self._strips: list[Strip] = []
+        self._width = 0
+
+    def show(self, detail: ThreadDetail, now: datetime, zone: tzinfo) -> None:
+        if detail.id != self.shown_id:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.shown_id = detail.id
+        self._set(thread_text(detail, now, zone, self.size.width))
+
+    def show_message(self, message: str) -> None:
+        """An empty or unavailable pane (our own text, shown literally)."""
+        self.shown_id = None
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._set(Text(message, style="dim"))
+
+    @property
+    def plain(self) -> str:
+        """What the pane says, as plain text (tests, accessibility)."""
+        return self._text.plain
+
+    def _set(self, text: Text) -> None:
+        self._text = text
+        self._wrap()
+        self.refresh()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            self._strips = []
+            return
+        self._width = width
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines = console.render_lines(self._text, options, style=self.rich_style, pad=True)
+        self._strips = [Strip(line, width) for line in lines]
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            # `virtual_size` is a layout reactive: assigning it lays out and repaints the whole
+            # screen. The scrollbar is always shown (overflow-y: scroll), so a new length
+            # changes nothing outside this pane: update it quietly and the scrollbar with it.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._wrap()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        return Strip.blank(width, self.rich_style)

@@ -1,0 +1,80 @@
+"""Pilot helpers for the Admin tests: open Admin, go to a section, choose in a Select, by keys only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Select, TabbedContent
+
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.models import Account, Inquiry
+from inquiry_tui.tui.admin.panel import AccountPicker
+from inquiry_tui.tui.admin.screen import SECTIONS, AdminScreen
+from tests.conftest import FIXED_NOW
+from tests.tui.conftest import settle
+
+SOON = FIXED_NOW - timedelta(minutes=5)  # when the "next arrival" of a test arrives
+
+PREVIEW_WAIT = 0.35  # the rules preview starts 0.25 s after the last change
+
+
+async def open_admin(pilot: Pilot[Any]) -> AdminScreen:
+    await settle(pilot)
+    await pilot.press("0")
+    await settle(pilot)
+    await pilot.pause(PREVIEW_WAIT)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AdminScreen)
+    return screen
+
+
+async def go_to(pilot: Pilot[Any], section: str) -> None:
+    """Press `]` (or `[` when that is shorter) until SECTION's tab is active."""
+    ids = [tab_id for tab_id, _, _ in SECTIONS]
+    tabs = pilot.app.screen.query_one(TabbedContent)
+    forward = (ids.index(section) - ids.index(tabs.active.removeprefix("tab-"))) % len(ids)
+    key, count = (
+        ("right_square_bracket", forward) if forward <= len(ids) // 2 else ("left_square_bracket", len(ids) - forward)
+    )
+    await pilot.press(*[key] * count)
+    assert tabs.active == f"tab-{section}"
+    await settle(pilot)
+
+
+async def choose(pilot: Pilot[Any], select: Select[Any], value: object) -> None:
+    """Open SELECT with enter and move to VALUE with the arrow keys."""
+    select.focus()
+    await pilot.pause()
+    values = [v for _, v in select._options]  # the blank option (if any) comes first
+    start = values.index(select.value) if select.value in values else 0
+    await pilot.press("enter")
+    await pilot.pause()
+    steps = values.index(value) - start
+    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await pilot.pause()
+    assert select.value == value
+
+
+async def pick_account(pilot: Pilot[Any], login: str | None) -> None:
+    """In the open AccountPicker, move to LOGIN (None: "no owner") and press enter."""
+    await settle(pilot)
+    picker = pilot.app.screen
+    assert isinstance(picker, AccountPicker)
+    index = picker.query_one(OptionList).get_option_index("-" if login is None else f"@{login}")
+    await pilot.press(*(["down"] * index), "enter")
+    await settle(pilot)
+
+
+def owner_and_rule(ctx: Ctx, inquiry_id: int) -> tuple[str, str]:
+    """(owner login, rule) of an inquiry, as stored."""
+    with ctx.read() as session:
+        row = session.exec(
+            select(Account.login, Inquiry.rule)
+            .join(Account, Account.id == Inquiry.owner_id)
+            .where(Inquiry.id == inquiry_id)
+        ).one()
+        return row[0], row[1]

@@ -1,0 +1,56 @@
+"""The headless layers and non-TUI commands never import textual (DESIGN.md section 1)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+
+def test_headless_layers_and_cli_do_not_import_textual(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import importlib, os, pkgutil, sys
+        import inquiry_tui
+        for info in pkgutil.walk_packages(inquiry_tui.__path__, "inquiry_tui."):
+            if info.name.startswith("inquiry_tui.tui") or ".migrations" in info.name:
+                continue
+            importlib.import_module(info.name)
+        from typer.testing import CliRunner
+        from inquiry_tui.cli import app
+        os.environ["INQUIRY_TUI_LOGIN"] = "boss"
+        db = {str(tmp_path / "h.db")!r}
+        runner = CliRunner()
+        for args in (["init"], ["account", "list"], ["settings", "show", "--json"], ["seed", "--inquiries", "20"]):
+            result = runner.invoke(app, ["--db", db, *args])
+            assert result.exit_code == 0, (args, result.output)
+        loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+        print("TEXTUAL:", loaded)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "TEXTUAL: []" in out.stdout
+
+
+def test_the_cli_and_the_tui_reach_the_store_only_through_services() -> None:
+    """Direction: tui -> services, cli -> services (the store and its sessions stay below them)."""
+    import ast
+
+    package = Path(__file__).resolve().parents[3] / "inquiry_tui"
+    offenders = []
+    for layer in ("cli", "tui"):
+        for path in sorted((package / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else ([a.name for a in node.names] if isinstance(node, ast.Import) else [])
+                )
+                offenders += [
+                    f"{path.relative_to(package)}: {n}"
+                    for n in names
+                    if n.startswith(("inquiry_tui.store", "sqlmodel"))
+                ]
+    assert offenders == []

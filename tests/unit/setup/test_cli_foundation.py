@@ -1,0 +1,255 @@
+"""The foundation's command line through typer's CliRunner: happy paths and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from inquiry_tui.cli import app
+
+runner = CliRunner()
+
+
+def run(db: Path, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
+    env = {"INQUIRY_TUI_LOGIN": login} if login else {}
+    return runner.invoke(app, ["--db", str(db), *args], env=env)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    db = tmp_path / "cli.db"
+    result = run(db, "init", "--name", "The Boss")  # --admin defaults to the OS login (boss in tests)
+    assert result.exit_code == 0, result.output
+    for login, name in (("ana", "Ana Zhou"), ("ben", "Ben Wu")):
+        assert run(db, "account", "add", login, "--name", name).exit_code == 0
+    return db
+
+
+def assert_one_line_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_init_and_account_list(store: Path) -> None:
+    result = run(store, "account", "list")
+    assert result.exit_code == 0
+    assert "boss" in result.output and "ana" in result.output and "admin" in result.output
+
+
+def test_init_twice_is_refused(store: Path) -> None:
+    assert_one_line_error(run(store, "init"), "already initialised")
+
+
+def test_account_add_duplicate_and_bad_role(store: Path) -> None:
+    assert_one_line_error(run(store, "account", "add", "ana", "--name", "Again"), "already exists")
+    assert_one_line_error(
+        run(store, "account", "add", "zed", "--name", "Zed", "--role", "boss"), "role", "sales, admin"
+    )
+    assert_one_line_error(run(store, "account", "add", "Bad Login", "--name", "x"), "not valid")
+
+
+def test_salesperson_cannot_add_accounts(store: Path) -> None:
+    assert_one_line_error(run(store, "account", "add", "zed", "--name", "Zed", login="ana"), "only the admin")
+
+
+def test_unknown_os_login_is_a_clear_error(store: Path) -> None:
+    assert_one_line_error(run(store, "account", "list", login="stranger"), "no account for OS login 'stranger'")
+
+
+def test_as_is_admin_only(store: Path) -> None:
+    assert run(store, "--as", "ana", "account", "list").exit_code == 0
+    assert_one_line_error(run(store, "--as", "ben", "account", "list", login="ana"), "--as is only for the admin")
+
+
+def test_products(store: Path) -> None:
+    assert run(store, "product", "add", "FL-100W", "--name", "Flood light", "--owner", "ana").exit_code == 0
+    assert_one_line_error(run(store, "product", "add", "FL-100W", "--name", "Again"), "already exists")
+    assert_one_line_error(
+        run(store, "product", "add", "X-1", "--name", "X", "--owner", "nobody"), "unknown account 'nobody'"
+    )
+    assert run(store, "product", "owner", "FL-100W", "ben").exit_code == 0
+    listing = run(store, "product", "list")
+    assert "FL-100W" in listing.output and "ben" in listing.output
+
+
+def test_regions_move_and_are_audited(store: Path) -> None:
+    assert run(store, "region", "assign", "de", "ana").exit_code == 0
+    moved = run(store, "region", "assign", "DE", "ben")
+    assert moved.exit_code == 0 and "ben" in moved.output
+    listing = run(store, "region", "list").output
+    assert listing.count("DE") == 1 and "ben" in listing
+    assert_one_line_error(run(store, "region", "assign", "XX", "ana"), "'XX'", "ISO 3166-1")
+    assert_one_line_error(run(store, "region", "assign", "FR", "ghost"), "unknown account 'ghost'")
+    assert run(store, "region", "unassign", "DE").exit_code == 0
+    assert_one_line_error(run(store, "region", "unassign", "DE"), "no owner")
+    import sqlite3
+
+    conn = sqlite3.connect(str(store))
+    actions = [r[0] for r in conn.execute("SELECT action FROM audit_log WHERE entity = 'country' ORDER BY id")]
+    assert actions == ["region_assign", "region_assign", "region_unassign"]
+
+
+def test_deactivate_with_successor(store: Path) -> None:
+    assert run(store, "product", "add", "P1", "--name", "P", "--owner", "ana").exit_code == 0
+    assert run(store, "region", "assign", "BR", "ana").exit_code == 0
+    result = run(store, "account", "deactivate", "ana", "--successor", "ben")
+    assert result.exit_code == 0, result.output
+    assert "1 products, 1 countries" in result.output
+    assert_one_line_error(run(store, "account", "deactivate", "ben", "--successor", "ana"), "deactivated")
+    assert_one_line_error(run(store, "account", "deactivate", "boss", "--successor", "ben"), "main account")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("allocation.mode", "region", '"region"'),
+        ("allocation.sticky", "false", "false"),
+        ("allocation.company_contact", "ana", '"ana"'),
+        ("allocation.rotation", "true", "true"),
+        ("allocation.rotation_members", "ana,ben", '["ana", "ben"]'),
+        ("allocation.chats_follow_rules", "true", "true"),
+        ("allocation.rotation_includes_chats", "true", "true"),
+        ("reception.mode", "custom", '"custom"'),
+        ("reception.timezone", "Europe/Berlin", '"Europe/Berlin"'),
+        (
+            "reception.windows",
+            "workday 09:00-18:00, holiday 10:00-14:00",
+            '["workday 09:00-18:00", "holiday 10:00-14:00"]',
+        ),
+        ("reception.holidays", "2026-12-25,2027-01-01", '["2026-12-25", "2027-01-01"]'),
+        ("reception.welcome", "Hello!", '"Hello!"'),
+        ("reception.faq", '[{"q": "MOQ?", "a": "100 pcs"}]', '[{"a": "100 pcs", "q": "MOQ?"}]'),
+        ("reception.smart_questions", '["Which product?"]', '["Which product?"]'),
+        ("calls.voice", "true", "true"),
+        ("calls.video", "true", "true"),
+        ("calls.windows", "workday 09:00-12:00", '["workday 09:00-12:00"]'),
+    ],
+)
+def test_every_settings_key(store: Path, key: str, value: str, shown: str) -> None:
+    assert run(store, "settings", "set", key, value).exit_code == 0
+    data = json.loads(run(store, "settings", "show", "--json").output)
+    section, name = key.split(".")
+    assert json.dumps(data[section][name], sort_keys=True) == shown
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("allocation.mode", "random", "allowed: product, region"),
+        ("allocation.sticky", "maybe", "allowed: true, false"),
+        ("allocation.company_contact", "ghost", "not an active account"),
+        ("allocation.rotation_members", "ana,ghost", "'ghost' is not an active account"),
+        ("reception.mode", "sometimes", "allowed: off, all_day, custom"),
+        ("reception.timezone", "Mars/Olympus", "not a known time zone"),
+        ("reception.windows", "workday 18:00-09:00", "must start before it ends"),
+        ("reception.windows", "weekdays 9-5", "expected e.g."),
+        ("reception.holidays", "2026-13-01", "not a date"),
+        ("reception.faq", json.dumps([{"q": str(i), "a": "x"} for i in range(6)]), "at most 5"),
+        ("nonsense.key", "1", "allowed keys"),
+    ],
+)
+def test_bad_settings_values(store: Path, key: str, value: str, fragment: str) -> None:
+    assert_one_line_error(run(store, "settings", "set", key, value), fragment)
+
+
+def test_settings_change_is_audited(store: Path) -> None:
+    run(store, "settings", "set", "allocation.mode", "region")
+    import sqlite3
+
+    conn = sqlite3.connect(str(store))
+    actor, before, after = conn.execute(
+        "SELECT actor, before, after FROM audit_log WHERE action = 'settings_change'"
+    ).fetchone()
+    assert actor == "boss" and json.loads(before)["mode"] == "product" and json.loads(after)["mode"] == "region"
+
+
+def test_seed_sample_and_synthetic(store: Path) -> None:
+    result = run(store, "seed", "--sample")
+    assert result.exit_code == 0, result.output
+    assert "seeded 2000 inquiries" in result.output
+    assert run(store, "seed", "--inquiries", "50", "--seed", "3").exit_code == 0
+    assert_one_line_error(run(store, "seed"), "exactly one of")
+    assert_one_line_error(run(store, "seed", "--inquiries", "0"), "at least 1")
+
+
+def test_db_upgrade_and_backup(store: Path, tmp_path: Path) -> None:
+    assert "already at schema" in run(store, "db", "upgrade").output
+    target = tmp_path / "copy.db"
+    assert run(store, "db", "backup", str(target)).exit_code == 0
+    import sqlite3
+
+    assert sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert_one_line_error(run(store, "db", "backup", str(target)), "already exists")
+
+
+def test_store_newer_than_app_is_a_clear_error(store: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(str(store))
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    assert_one_line_error(run(store, "account", "list"), "newer than this inquiry-tui")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    assert_one_line_error(run(bad, "account", "list"), "could not be used")
+
+
+def test_a_missing_store_is_a_clear_error_and_no_file_is_made(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    for args in (["account", "list"], ["settings", "show"], ["stats"]):
+        assert_one_line_error(run(missing, *args), "no store at", "inquiry-tui init")
+    assert not missing.exists()
+
+
+def test_a_store_busy_with_another_writer_is_a_clear_error(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from inquiry_tui.store import engine
+
+    # A short wait instead of the 10 s a real session allows.
+    monkeypatch.setattr(
+        engine, "PRAGMAS", tuple(p.replace("busy_timeout=10000", "busy_timeout=200") for p in engine.PRAGMAS)
+    )
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(str(store), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a long import in another session
+    try:
+        assert_one_line_error(
+            run(store, "account", "add", "carl", "--name", "Carl"), "the store is busy", "nothing was changed"
+        )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "carl" not in run(store, "account", "list").output
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("database is locked", "the store is busy"),
+        ("attempt to write a readonly database", "read-only for you"),
+        ("disk I/O error", "the store could not be used: disk I/O error"),
+    ],
+)
+def test_store_errors_say_what_to_do(raw: str, expected: str) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from inquiry_tui.services.context import describe_store_error
+
+    assert expected in describe_store_error(
+        OperationalError("INSERT INTO account ...", {}, sqlite3.OperationalError(raw))
+    )
