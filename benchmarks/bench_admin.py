@@ -1,5 +1,5 @@
 """Admin figures: the team dashboard and `inquiry-tui stats` (target <= 200 ms at 1M inquiries) and the
-allocation-settings preview over the last 100 arrivals (target <= 100 ms).
+allocation-settings preview over the last 100 arrivals (target <= 100 ms); see docs/performance.md.
 
 Usage: python benchmarks/bench_admin.py [--sizes 1000,100000,1000000] [--runs 7] [--from STORE ...]
 Stores are built with the generator (`seed --inquiries N`) under benchmarks/out/admin-N.db unless

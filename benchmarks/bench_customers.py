@@ -1,4 +1,4 @@
-"""Customer figures: opening a profile, customer search, the recommendation list (DESIGN.md section 7).
+"""Customer figures: opening a profile, customer search, the recommendation list (docs/performance.md).
 
 Usage: python benchmarks/bench_customers.py [--inquiries N] [--buyers B] [--events E] [--rebuild] [--from STORE]
 Defaults: 100,000 inquiries, 50,000 buyers, 5,000,000 activity events. The store is kept under
