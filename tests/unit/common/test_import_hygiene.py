@@ -1,4 +1,4 @@
-"""The headless layers and non-TUI commands never import textual (DESIGN.md section 1)."""
+"""The headless layers and non-TUI commands never import textual (docs/architecture.md, Layers)."""
 
 from __future__ import annotations
 
