@@ -48,7 +48,7 @@ _CHANNELS = frozenset(Channel)
 class RoutingFacts:
     """What the caller knows about one arrival, looked up before routing."""
 
-    channel: str  # "inquiry" | "tm" | "email" | "rfq"   ("tm" = chat)
+    channel: str  # a Channel: inquiry | tm (chat) | email | rfq
     main_login: str  # the main account (role admin); always active
     company_contact: str  # settings.company_contact or main; an inactive one falls back to main
     active_logins: frozenset[str]

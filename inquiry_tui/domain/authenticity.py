@@ -63,7 +63,7 @@ _TIERS = frozenset(Tier)
 @dataclass(frozen=True)
 class BuyerFacts:
     verified: bool  # the marketplace's "blue label"
-    tier: str | None  # "L0".."L4"
+    tier: str | None  # a Tier: L0..L4
     company: str | None
     country: str | None
     phone: str | None

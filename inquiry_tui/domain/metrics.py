@@ -41,7 +41,7 @@ class ThreadFacts:
     inquiry_id: int
     owner: str
     buyer_id: int
-    channel: str  # "inquiry" | "tm" | "email" | "rfq"
+    channel: str  # a Channel: inquiry | tm | email | rfq
     received_at: datetime
     first_response_at: datetime | None  # first human reply or human junk-marking; never an auto-reply
 

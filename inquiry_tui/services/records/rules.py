@@ -1,7 +1,7 @@
 """The rules every value from outside passes: e-mail, country, time, text, numbers, choices, tags.
 
 One function per rule, shared by every importer, form, the block list and the record models
-(records.models wraps them for pydantic): the same value is accepted or refused everywhere,
+(records.validate wraps them for pydantic): the same value is accepted or refused everywhere,
 with the same words. A rule gets a value that is present (the caller decides what a missing
 one means) and returns it normalised, or raises RuleError with a message that names the
 value, never the field (the caller adds file, line and field).
