@@ -19,6 +19,7 @@ from inquiry_tui.domain.vocabulary import Channel, Folder, Rule, allowed
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
 from inquiry_tui.services.records.reader import Record, iter_records
 from inquiry_tui.services.records.validate import check_record
@@ -51,8 +52,12 @@ class BuyerFields:
     tier: str | None = None  # L0..L4
 
     def __post_init__(self) -> None:
-        # Built from a checked record (records.rules.email) or by a caller that must have checked it.
-        if "@" not in self.email or self.email != self.email.strip().lower():
+        # The one e-mail rule for arrivals given in code too (`receive`); cached, so a checked record costs a lookup.
+        try:
+            checked = rules.email(self.email)
+        except rules.RuleError as exc:
+            raise ValidationError(f"buyer email: {exc.message}") from None
+        if checked != self.email:
             raise ValidationError(f"buyer email {self.email!r} must be a lower-case address")
 
 

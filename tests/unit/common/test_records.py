@@ -144,3 +144,14 @@ def test_one_error_shape_for_files_and_forms(tmp_path: Path) -> None:
     with pytest.raises(FieldErrors) as empty:
         check_form(CustomerRecord, {"email": "  "})
     assert empty.value.errors == {"email": "must not be empty"}
+
+
+@pytest.mark.parametrize("bad", ["a@b", "@", "ann@test.test"])
+def test_arrivals_given_in_code_follow_the_same_rule(bad: str) -> None:
+    from inquiry_tui.services.arrivals.importing import BuyerFields
+
+    with pytest.raises(ValidationError, match="is not an e-mail address"):
+        BuyerFields(bad)
+    with pytest.raises(ValidationError, match="lower-case"):
+        BuyerFields("Ana@Example.com")
+    assert BuyerFields("ana@example.com").email == "ana@example.com"
