@@ -8,6 +8,7 @@ import typer
 
 from inquiry_tui.cli.common import echo_rows, state
 from inquiry_tui.config import os_login
+from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Role
 from inquiry_tui.services.team import accounts
 
 top_level = typer.Typer()
@@ -29,7 +30,7 @@ def init(
 def add(
     login: str,
     name: Annotated[str, typer.Option("--name", help="Display name.")],
-    role: Annotated[str, typer.Option(help="sales | admin")] = "sales",
+    role: Annotated[str, typer.Option(help=" | ".join(ACCOUNT_ROLES))] = Role.SALES.value,
 ) -> None:
     """Add an account (admin only)."""
     info = accounts.add_account(state.ctx(), login, name, role)

@@ -150,7 +150,8 @@ def profile_dict(p: BuyerProfile) -> dict[str, Any]:
     d["authenticity"] = {
         "score": p.authenticity.score,
         "verdict": p.authenticity.verdict,
-        "reasons": list(p.authenticity.reasons),
+        "reasons": list(p.authenticity.texts),
+        "reason_signs": [r.sign for r in p.authenticity.reasons],  # +1 raised the score, -1 lowered it
     }
     d["tags"]["free"] = list(p.tags.free)
     return d
@@ -184,7 +185,7 @@ def customer_show(
         + ", ".join(f"{d.name} {round(d.share * 100)}%" for d in a.dimensions)
         + ")",
         f"authenticity: {p.authenticity.verdict} {p.authenticity.score}/100",
-        *(f"  - {s(r)}" for r in p.authenticity.reasons),
+        *(f"  {'+' if r.sign > 0 else '-' if r.sign < 0 else '·'} {s(r.text)}" for r in p.authenticity.reasons),
         "intended products: "
         + (", ".join(f"{s(i.sku)} ({i.views} views, {i.inquiries} inquiries)" for i in p.intended_products) or "-"),
         f"visitor: {v.sessions} visits, {v.page_views} page views, regions {', '.join(v.regions) or '-'}, store pages {v.store_pages}, "

@@ -1,6 +1,6 @@
 """Buyer activity: the activity level, the 90-day on-site behaviour box, recommendations.
 
-DESIGN.md section 3 (Buyers) and seeds 000/001. Inputs are daily counts per event kind that
+docs/domain.md (Buyers) and seeds 000/001. Inputs are daily counts per event kind that
 the store has already aggregated, never raw events, so a profile pane can recompute all of
 this on every cursor move.
 """
@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.domain.vocabulary import ActivityKind
 
 DEFAULT_WINDOW_DAYS = 90
 
@@ -21,18 +22,18 @@ DEFAULT_WINDOW_DAYS = 90
 
 DIMENSIONS = ("access", "procurement", "trade", "inquiries", "searches")
 
-# "junk" and "blacklist" are behaviour facts, not activity: a spammer must not look keen.
-# "inquiry" means a valid (non-junk) inquiry the buyer sent, counted by the caller.
+# JUNK and BLACKLIST are behaviour facts, not activity: a spammer must not look keen.
+# INQUIRY means a valid (non-junk) inquiry the buyer sent, counted by the caller.
 KIND_DIMENSION: dict[str, str] = {
-    "visit": "access",
-    "product_view": "access",
-    "login": "access",
-    "rfq": "procurement",
-    "trade": "trade",
-    "inquiry": "inquiries",
-    "search": "searches",
+    ActivityKind.VISIT: "access",
+    ActivityKind.PRODUCT_VIEW: "access",
+    ActivityKind.LOGIN: "access",
+    ActivityKind.RFQ: "procurement",
+    ActivityKind.TRADE: "trade",
+    ActivityKind.INQUIRY: "inquiries",
+    ActivityKind.SEARCH: "searches",
 }
-EVENT_KINDS = frozenset({*KIND_DIMENSION, "junk", "blacklist"})
+EVENT_KINDS = frozenset({*KIND_DIMENSION, ActivityKind.JUNK, ActivityKind.BLACKLIST})
 
 # Weights sum to 1: procurement needs (RFQs) and trade say most about buying intent.
 WEIGHTS: dict[str, float] = {"access": 0.15, "procurement": 0.25, "trade": 0.25, "inquiries": 0.20, "searches": 0.15}
@@ -136,16 +137,16 @@ def behaviour(
         if row.count <= 0 or row.kind not in sums or not start <= row.day <= today:
             continue
         sums[row.kind] += row.count
-        if row.kind == "login":
+        if row.kind == ActivityKind.LOGIN:
             login_days.add(row.day)
     return Behaviour(
-        product_views=sums["product_view"],
-        valid_inquiries=sums["inquiry"],
+        product_views=sums[ActivityKind.PRODUCT_VIEW],
+        valid_inquiries=sums[ActivityKind.INQUIRY],
         replies=max(0, replies),
-        valid_rfqs=sums["rfq"],
+        valid_rfqs=sums[ActivityKind.RFQ],
         login_days=len(login_days),
-        junk_inquiries=sums["junk"],
-        times_blacklisted=sums["blacklist"],
+        junk_inquiries=sums[ActivityKind.JUNK],
+        times_blacklisted=sums[ActivityKind.BLACKLIST],
     )
 
 

@@ -1,9 +1,9 @@
 """The routing decision for one arriving inquiry: who owns it, by which rule, and why.
 
-`route(settings, facts)` applies DESIGN.md section 3, steps 1-5, to facts the caller has
-already looked up (owners, active logins, the persisted rotation turn). It does no I/O.
+`route(settings, facts)` applies the allocation steps 1-5 (docs/domain.md, Allocation) to facts
+the caller has already looked up (owners, active logins, the persisted rotation turn). It does no I/O.
 
-Rule names (the `rule` column of the allocation record):
+Rule names (`vocabulary.Rule`, the `rule` column of the allocation record):
 
 - ``sticky``          the buyer already has an active owner and sticky is on.
 - ``product``         mode product; the inquired product has an active owner.
@@ -38,17 +38,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inquiry_tui.domain.settings import AllocationSettings
+from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, Channel, Rule
 
-CHANNELS = frozenset({"inquiry", "tm", "email", "rfq"})
-CHAT = "tm"
-RULES = ("sticky", "product", "region", "company_contact", "rotation", "main_account")
+RULES = ARRIVAL_RULES  # the rules an arrival can get
+_CHANNELS = frozenset(Channel)
 
 
 @dataclass(frozen=True)
 class RoutingFacts:
     """What the caller knows about one arrival, looked up before routing."""
 
-    channel: str  # "inquiry" | "tm" | "email" | "rfq"   ("tm" = chat)
+    channel: str  # a Channel: inquiry | tm (chat) | email | rfq
     main_login: str  # the main account (role admin); always active
     company_contact: str  # settings.company_contact or main; an inactive one falls back to main
     active_logins: frozenset[str]
@@ -63,7 +63,7 @@ class Decision:
     """The outcome: the owner, the rule that chose them, one readable line, the turn to persist."""
 
     owner: str
-    rule: str  # one of RULES
+    rule: Rule  # one of ARRIVAL_RULES
     reason: str
     rotation_last: str | None  # persist this; unchanged when no rotation turn was used
 
@@ -89,14 +89,14 @@ def next_rotation_member(members: tuple[str, ...], active: frozenset[str], last:
 
 
 def route(settings: AllocationSettings, facts: RoutingFacts) -> Decision:
-    """Decide the owner of one arrival (DESIGN.md section 3, steps 1-5)."""
-    if facts.channel not in CHANNELS:
-        raise ValueError(f"unknown channel {facts.channel!r}; expected one of {sorted(CHANNELS)}")
+    """Decide the owner of one arrival (docs/domain.md, Allocation, steps 1-5)."""
+    if facts.channel not in _CHANNELS:
+        raise ValueError(f"unknown channel {facts.channel!r}; expected one of {sorted(c.value for c in Channel)}")
     main = facts.main_login
     active = facts.active_logins
-    is_chat = facts.channel == CHAT
+    is_chat = facts.channel == Channel.TM
     if is_chat and not settings.chats_follow_rules:
-        owner, rule, reason = main, "main_account", "chat lands with the main account (chats do not follow rules)"
+        owner, rule, reason = main, Rule.MAIN_ACCOUNT, "chat lands with the main account (chats do not follow rules)"
         may_rotate = settings.rotation_includes_chats
     else:
         owner, rule, reason = _rules(settings, facts)
@@ -112,7 +112,7 @@ def route(settings: AllocationSettings, facts: RoutingFacts) -> Decision:
     turn = next_rotation_member(settings.rotation_members, rotation_active, facts.rotation_last)
     if turn is None:
         return Decision(owner, rule, f"{reason}; no active rotation member, stays with {main}", facts.rotation_last)
-    return Decision(turn, "rotation", f"{reason}; rotated to {turn} (rotation)", turn)
+    return Decision(turn, Rule.ROTATION, f"{reason}; rotated to {turn} (rotation)", turn)
 
 
 def _is_active(login: str | None, facts: RoutingFacts) -> bool:
@@ -120,25 +120,25 @@ def _is_active(login: str | None, facts: RoutingFacts) -> bool:
     return login is not None and (login == facts.main_login or login in facts.active_logins)
 
 
-def _rules(settings: AllocationSettings, facts: RoutingFacts) -> tuple[str, str, str]:
+def _rules(settings: AllocationSettings, facts: RoutingFacts) -> tuple[str, Rule, str]:
     """Steps 1-2: sticky, then product or region, then the company contact."""
     if settings.sticky and _is_active(facts.buyer_owner, facts):
         owner = facts.buyer_owner
-        return owner, "sticky", f"buyer already owned by {owner} (sticky)"  # type: ignore[return-value]
+        return owner, Rule.STICKY, f"buyer already owned by {owner} (sticky)"  # type: ignore[return-value]
 
     if settings.mode == "product":
         owner = facts.product_owner
         if _is_active(owner, facts):
-            return owner, "product", f"product owned by {owner} (product)"  # type: ignore[return-value]
+            return owner, Rule.PRODUCT, f"product owned by {owner} (product)"  # type: ignore[return-value]
         why = "company-level or unowned product" if owner is None else f"product owner {owner} is inactive"
     else:
         owner = facts.country_owner
         if _is_active(owner, facts):
-            return owner, "region", f"buyer's country owned by {owner} (region)"  # type: ignore[return-value]
+            return owner, Rule.REGION, f"buyer's country owned by {owner} (region)"  # type: ignore[return-value]
         why = "buyer's country has no owner" if owner is None else f"country owner {owner} is inactive"
 
     contact = facts.company_contact
     if _is_active(contact, facts):
-        return contact, "company_contact", f"{why}; to company contact {contact} (company_contact)"
+        return contact, Rule.COMPANY_CONTACT, f"{why}; to company contact {contact} (company_contact)"
     main = facts.main_login
-    return main, "company_contact", f"{why}; company contact {contact} is inactive, to {main} (company_contact)"
+    return main, Rule.COMPANY_CONTACT, f"{why}; company contact {contact} is inactive, to {main} (company_contact)"

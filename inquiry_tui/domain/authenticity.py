@@ -1,7 +1,7 @@
-"""Buyer authenticity: a judgement with its reasons, and the trading-company hint.
+"""Buyer authenticity: a judgement with its signed reasons, and the trading-company hint.
 
-DESIGN.md section 3 (Buyers) and seed 001 (blue label, company information, 90-day
-behaviour, unrelated searches). Pure functions over facts the caller has gathered.
+docs/domain.md (Buyers) and seed 001 (blue label, company information, behaviour over the
+profile's window, unrelated searches). Pure functions over facts the caller has gathered.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.domain.vocabulary import Tier
 
 # --- authenticity --------------------------------------------------------------------------
 
-TIERS = ("L0", "L1", "L2", "L3", "L4")
+DEFAULT_WINDOW_DAYS = 90
 # Exact free-mail domains, plus providers that use many country TLDs (yahoo.co.jp, hotmail.fr).
 FREE_MAIL_DOMAINS = frozenset(
     [
@@ -56,12 +57,13 @@ FREE_MAIL_DOMAINS = frozenset(
 FREE_MAIL_PROVIDERS = frozenset(["gmail", "hotmail", "outlook", "live", "yahoo", "ymail", "yandex", "gmx", "libero"])
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 VERDICTS: tuple[tuple[int, str], ...] = ((65, "Likely genuine"), (40, "Unclear"), (0, "Doubtful"))
+_TIERS = frozenset(Tier)
 
 
 @dataclass(frozen=True)
 class BuyerFacts:
     verified: bool  # the marketplace's "blue label"
-    tier: str | None  # "L0".."L4"
+    tier: str | None  # a Tier: L0..L4
     company: str | None
     country: str | None
     phone: str | None
@@ -70,15 +72,31 @@ class BuyerFacts:
     junk_count: int  # junk inquiries in the window
     blacklist_count: int  # times blacklisted in the window
     activity_level: int
-    valid_inquiries: int
-    login_days: int
+    valid_inquiries: int  # in the window
+    login_days: int  # in the window
+    window_days: int = DEFAULT_WINDOW_DAYS  # the days the counts above cover
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason of the judgement: a plain sentence and which way it moved the score."""
+
+    text: str
+    sign: int  # +1 raised the score, -1 lowered it, 0 said something without moving it
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
 class Authenticity:
     score: int  # 0..100
     verdict: str  # "Likely genuine" | "Unclear" | "Doubtful"
-    reasons: tuple[str, ...]  # plain sentences, the ones raising the score first
+    reasons: tuple[Reason, ...]  # the ones raising the score first
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(r.text for r in self.reasons)
 
 
 def email_domain(email: str | None) -> str | None:
@@ -121,8 +139,8 @@ def authenticity(facts: BuyerFacts) -> Authenticity:
         score -= 5
         minus.append("not a verified buyer (no blue label)")
     tier = (facts.tier or "").strip().upper()
-    if tier in TIERS:
-        bonus = 3 * TIERS.index(tier)  # L0 is the entry tier: no bonus, no reason
+    if tier in _TIERS:
+        bonus = 3 * Tier(tier).rank  # L0 is the entry tier: no bonus, no reason
         score += bonus
         if bonus:
             plus.append(f"buyer tier {tier}")
@@ -149,18 +167,19 @@ def authenticity(facts: BuyerFacts) -> Authenticity:
         score += 5
         plus.append(f"e-mail domain matches the company website ({shown})")
 
+    window = f"in {_plural(facts.window_days, 'day')}"
     if facts.blacklist_count > 0:
         score -= min(40, 20 * facts.blacklist_count)
-        minus.append(f"blacklisted {_plural(facts.blacklist_count, 'time')} in 90 days")
+        minus.append(f"blacklisted {_plural(facts.blacklist_count, 'time')} {window}")
     if facts.junk_count > 0:
         score -= min(30, 10 * facts.junk_count)
         junk = "1 junk inquiry" if facts.junk_count == 1 else f"{facts.junk_count} junk inquiries"
-        minus.append(f"{junk} in 90 days")
+        minus.append(f"{junk} {window}")
     has_history = facts.valid_inquiries > 0 or facts.login_days > 0 or facts.activity_level > 0
     if has_history and facts.blacklist_count <= 0 and facts.junk_count <= 0:
         # Zero junk says something only about a buyer who has been around.
         score += 5
-        plus.append("no junk inquiries or blacklisting in 90 days")
+        plus.append(f"no junk inquiries or blacklisting {window}")
 
     if facts.activity_level >= 50:
         score += 10
@@ -170,14 +189,14 @@ def authenticity(facts: BuyerFacts) -> Authenticity:
         plus.append(f"moderately active buyer (activity {facts.activity_level})")
     if facts.valid_inquiries >= 3:
         score += 5
-        plus.append(f"{facts.valid_inquiries} valid inquiries in 90 days")
+        plus.append(f"{facts.valid_inquiries} valid inquiries {window}")
     if facts.login_days >= 5:
         score += 5
-        plus.append(f"logged in on {facts.login_days} days in 90 days")
+        plus.append(f"logged in on {facts.login_days} days {window}")
 
     score = max(0, min(100, score))
     verdict = next(v for bound, v in VERDICTS if score >= bound)
-    return Authenticity(score, verdict, (*plus, *minus))
+    return Authenticity(score, verdict, (*(Reason(t, 1) for t in plus), *(Reason(t, -1) for t in minus)))
 
 
 # --- trading-company hint -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reply rate, the marketplace's own definition (DESIGN.md section 3 "Reply rate"), and due times.
+"""Reply rate, the marketplace's own definition (docs/domain.md, Reply rate); due times are domain.due's.
 
 Over inquiries received in the past 30 days, the share answered by a person within 24 h of
 arrival (chats: within 1 h). The caller passes, per thread, the time of the first *human*
@@ -15,11 +15,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from inquiry_tui.domain.due import CHAT_RESPONSE_LIMIT, OPEN_FOLDER, RESPONSE_LIMIT, due_at, is_overdue, response_limit
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.vocabulary import CHAT_CHANNELS
 
-RESPONSE_LIMIT = timedelta(hours=24)
-CHAT_RESPONSE_LIMIT = timedelta(hours=1)
-CHAT_CHANNELS = frozenset({"tm"})
+__all__ = [
+    "CHAT_RESPONSE_LIMIT",
+    "DEFAULT_WINDOW_DAYS",
+    "RESPONSE_LIMIT",
+    "RateFigures",
+    "ThreadFacts",
+    "due_at",
+    "median_first_response",
+    "overdue",
+    "reply_rate",
+    "reply_rate_by_owner",
+    "response_limit",
+]
+
 DEFAULT_WINDOW_DAYS = 30
 
 
@@ -28,7 +41,7 @@ class ThreadFacts:
     inquiry_id: int
     owner: str
     buyer_id: int
-    channel: str  # "inquiry" | "tm" | "email" | "rfq"
+    channel: str  # a Channel: inquiry | tm | email | rfq
     received_at: datetime
     first_response_at: datetime | None  # first human reply or human junk-marking; never an auto-reply
 
@@ -52,23 +65,12 @@ def _zone(tz: str) -> tzinfo:
         raise ValidationError(f"{tz!r} is not a known time zone; expected Area/City, e.g. Asia/Shanghai") from None
 
 
-def response_limit(channel: str) -> timedelta:
-    """How soon a person must respond for the reply rate: 1 h for chats, else 24 h."""
-    return CHAT_RESPONSE_LIMIT if channel in CHAT_CHANNELS else RESPONSE_LIMIT
-
-
-def due_at(received_at: datetime) -> datetime:
-    """When a human-answerable inquiry is due: 24 h after arrival, on every channel."""
-    return received_at + RESPONSE_LIMIT
-
-
 def overdue(thread: ThreadFacts, now: datetime) -> bool:
-    """No human response (as of NOW) and NOW is at or past the 24 h due time."""
-    now = _utc(now)
+    """domain.due's rule for a thread of the metric (in the inbox): no human response as of NOW (one
+    recorded after NOW is not one yet) and NOW at or past the due time."""
     first = thread.first_response_at
-    if first is not None and _utc(first) <= now:
-        return False
-    return now >= _utc(due_at(thread.received_at))
+    answered = first if first is not None and _utc(first) <= _utc(now) else None
+    return is_overdue(OPEN_FOLDER, answered, due_at(thread.received_at), now)
 
 
 def _outcome(thread: ThreadFacts, now: datetime) -> bool | None:

@@ -24,12 +24,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from inquiry_tui.domain import due
 from inquiry_tui.domain.settings import END_OF_DAY, ReceptionSettings
+from inquiry_tui.domain.vocabulary import Channel
 
-REPLY_WINDOW = timedelta(hours=24)  # a person must answer an inquiry within this (reply rate)
-CHAT_REPLY_WINDOW = timedelta(hours=1)  # chats count as answered within this (reply rate)
 NO_CONTACT_WINDOW = timedelta(days=30)  # auto-replies only to buyers silent for this long
-CHANNELS = frozenset({"inquiry", "tm", "email", "rfq"})
+_CHANNELS = frozenset(Channel)
 
 
 def _require_aware(name: str, value: datetime) -> None:
@@ -84,12 +84,9 @@ def plan_auto_replies(settings: ReceptionSettings, at: datetime, last_contact_at
 
 
 def due_at(received_at: datetime, channel: str) -> datetime:
-    """When a person must have answered: 24 real hours after arrival, for every channel (DESIGN.md 3).
-
-    Returned in UTC: adding to a zoned datetime would add wall-clock hours (23 or 25 real
-    hours across a DST change).
-    """
+    """An arrival's due time by domain.due's rule (24 real hours, every channel; in UTC), for a checked
+    arrival: the instant must carry a zone and the channel be known."""
     _require_aware("received_at", received_at)
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}; expected one of {sorted(CHANNELS)}")
-    return received_at.astimezone(UTC) + REPLY_WINDOW
+    if channel not in _CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; expected one of {sorted(c.value for c in Channel)}")
+    return due.due_at(received_at)

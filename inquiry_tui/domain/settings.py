@@ -39,7 +39,7 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class AllocationSettings:
-    """How arrivals are routed (DESIGN.md section 3, steps 1-5)."""
+    """How arrivals are routed (docs/domain.md, Allocation, steps 1-5)."""
 
     mode: AllocationMode = "product"
     sticky: bool = True
@@ -100,7 +100,8 @@ def parse_choice(key: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 def parse_list(key: str, value: str) -> list[Any]:
-    """A JSON array, or comma-separated values."""
+    """A JSON array, or comma-separated values; any other JSON value (a quoted string, an object) is refused
+    rather than stored as a list of its text."""
     v = value.strip()
     if v.startswith("["):
         try:
@@ -110,6 +111,16 @@ def parse_list(key: str, value: str) -> list[Any]:
         if not isinstance(parsed, list):
             raise ValidationError(f"{key}: expected a JSON array or comma-separated values")
         return parsed
+    if v[:1] in ('"', "{"):
+        try:
+            parsed = json.loads(v)
+        except json.JSONDecodeError:
+            pass  # not JSON: text that starts with a quote, taken as comma-separated values
+        else:
+            kind = "string" if isinstance(parsed, str) else "object" if isinstance(parsed, dict) else "value"
+            raise ValidationError(
+                f'{key}: expected a JSON array or comma-separated values, got a JSON {kind}; e.g. ["first", "second"]'
+            )
     return [part.strip() for part in v.split(",") if part.strip()]
 
 

@@ -1,6 +1,6 @@
 """Untrusted text made safe to show in a terminal and to write into spreadsheet exports.
 
-Buyer subjects, bodies, names and company names come from outside (DESIGN.md section 6).
+Buyer subjects, bodies, names and company names come from outside (docs/untrusted-text.md).
 A terminal obeys escape sequences (ESC, CSI 0x9B, OSC 52 clipboard writes, title changes),
 and bidi overrides or zero-width characters can make text read differently from what it is.
 `safe_text` turns each such character into a *visible* placeholder instead of dropping it,
@@ -34,7 +34,7 @@ _BRACKETED: list[int] = [
     *range(0x202A, 0x202F),  # bidi embeddings/overrides (U+202E is the classic "txt.exe")
     *range(0x2066, 0x206A),  # bidi isolates
     0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E,  # zero-width / invisible
-    # Beyond the DESIGN list, the same hazard: line/paragraph separators break one-row
+    # Beyond the list in docs/untrusted-text.md, the same hazard: line/paragraph separators break one-row
     # layout, invisible operators and deprecated format controls hide text, Unicode tag
     # characters carry invisible "smuggled" ASCII, interlinear annotations hide text.
     0x2028, 0x2029,

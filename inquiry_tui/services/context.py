@@ -7,7 +7,6 @@ ever leaves them.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,9 +21,11 @@ from sqlmodel import Session, select
 
 from inquiry_tui.config import db_url, os_login
 from inquiry_tui.domain.errors import InquiryError, NotFound, PermissionDenied, StaleWrite
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
+from inquiry_tui.services.audit import audit
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
 from inquiry_tui.store.migrate import open_store, sqlite_path
-from inquiry_tui.store.models import Account, AuditLog
+from inquiry_tui.store.models import Account
 from inquiry_tui.store.types import utcnow
 
 
@@ -35,14 +36,14 @@ class Actor:
     id: int | None
     login: str
     name: str
-    role: str  # admin | sales | system
+    role: str  # Role: admin | sales | system
 
     @property
     def is_admin(self) -> bool:
-        return self.role in ("admin", "system")
+        return self.role in (Role.ADMIN, Role.SYSTEM)
 
 
-SYSTEM = Actor(id=None, login="system", name="System", role="system")
+SYSTEM = Actor(id=None, login=SYSTEM_LOGIN, name="System", role=Role.SYSTEM)
 
 
 @dataclass
@@ -88,29 +89,6 @@ class Ctx:
             self.read_engine.dispose()
 
 
-def audit(
-    session: Session,
-    ctx: Ctx,
-    action: str,
-    entity: str,
-    entity_id: object = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Append an audit row in the caller's transaction (rows are never updated or deleted)."""
-    session.add(
-        AuditLog(
-            at=ctx.now(),
-            actor=ctx.actor.login,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before=json.dumps(before, sort_keys=True, default=str) if before is not None else "",
-            after=json.dumps(after, sort_keys=True, default=str) if after is not None else "",
-        )
-    )
-
-
 def actor_from(account: Account) -> Actor:
     return Actor(account.id, account.login, account.name, account.role)
 
@@ -125,7 +103,7 @@ def account_by_login(session: Session, login: str, *, active_only: bool = False)
 
 
 def main_account(session: Session) -> Account:
-    account = session.exec(select(Account).where(Account.role == "admin")).one_or_none()
+    account = session.exec(select(Account).where(Account.role == Role.ADMIN)).one_or_none()
     if account is None:
         raise NotFound("this store has no main account yet; run `inquiry-tui init`")
     return account
@@ -147,7 +125,7 @@ def connect(db: str | None = None, as_login: str | None = None, *, upgrade: bool
     with ctx.write() as session:
         me = session.exec(select(Account).where(Account.login == login)).one_or_none()
         if as_login and as_login != login:
-            if me is None or me.role != "admin" or not me.active:
+            if me is None or me.role != Role.ADMIN or not me.active:
                 raise PermissionDenied("--as is only for the admin (main account)")
             target = account_by_login(session, as_login, active_only=True)
             audit(session, ctx.as_actor(actor_from(me)), "act_as", "account", target.login)

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from inquiry_tui.domain.vocabulary import Direction
+
 INQUIRY_COLUMNS = (
     "id",
     "external_id",
@@ -161,7 +163,7 @@ def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages
 
 _FTS_DOC = (
     "SELECT i.id, i.subject, COALESCE((SELECT group_concat(m.body, char(10)) FROM message m "
-    "WHERE m.inquiry_id = i.id AND m.direction != 'auto'), ''), COALESCE(b.company, '') "
+    f"WHERE m.inquiry_id = i.id AND m.direction != '{Direction.AUTO}'), ''), COALESCE(b.company, '') "
     "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id"
 )
 

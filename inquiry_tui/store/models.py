@@ -1,9 +1,11 @@
-"""SQLModel tables for the whole domain (DESIGN.md sections 2 and 3).
+"""SQLModel tables for the whole domain (docs/store.md).
 
 Mutable rows that people edit concurrently (inquiry, buyer, settings, reply templates) carry
 a `version` column wired as SQLAlchemy's `version_id_col`: a stale ORM flush raises
 StaleDataError, which services turn into a "changed by someone else" message.
 Hot paths (arrivals, the generator, list pages) use Core statements over the same tables.
+Columns holding a word of the domain (role, channel, folder, direction, rule, tier, kind) store
+the plain text of its `domain.vocabulary` enum member.
 """
 
 from __future__ import annotations
@@ -13,14 +15,9 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from inquiry_tui.domain.vocabulary import Channel, Direction, Folder, Role, View
+from inquiry_tui.store.queries.folders import open_sql, predicate
 from inquiry_tui.store.types import UTCDateTime
-
-ROLES = ("admin", "sales")
-CHANNELS = ("inquiry", "tm", "email", "rfq")
-FOLDERS = ("inbox", "junk", "deleted")
-DIRECTIONS = ("in", "out", "auto")
-ACTIVITY_KINDS = ("visit", "product_view", "search", "rfq", "trade", "login", "junk", "blacklist")
-BLOCK_KINDS = ("email", "member_id", "country")
 
 
 def _ts(*, nullable: bool = False, index: bool = False) -> Column:
@@ -35,7 +32,7 @@ class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(unique=True)
     name: str
-    role: str = "sales"  # admin | sales
+    role: str = Role.SALES.value  # Role: admin | sales
     active: bool = True
     away: bool = False
     successor_id: int | None = Field(default=None, foreign_key="account.id")
@@ -78,7 +75,7 @@ class Buyer(SQLModel, table=True):
     employees: str = ""
     year_established: int | None = None
     verified: bool = False
-    tier: str | None = None  # L0..L4
+    tier: str | None = None  # Tier: L0..L4
     owner_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     is_customer: bool = False
     customer_since: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
@@ -109,11 +106,11 @@ _inquiry_version = _version()
 
 
 class Inquiry(SQLModel, table=True):
-    """A thread: an inquiry, chat (tm), email or RFQ. `folder` is inbox | junk | deleted."""
+    """A thread: an inquiry, chat (tm), email or RFQ (Channel). `folder` is a Folder: inbox | junk | deleted."""
 
     id: int | None = Field(default=None, primary_key=True)
     external_id: str | None = Field(default=None, unique=True)
-    channel: str = "inquiry"
+    channel: str = Channel.INQUIRY.value
     buyer_id: int = Field(foreign_key="buyer.id")
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     subject: str = ""
@@ -121,8 +118,8 @@ class Inquiry(SQLModel, table=True):
     unit: str | None = None
     received_at: datetime = Field(sa_column=_ts())
     owner_id: int = Field(foreign_key="account.id")
-    rule: str = ""  # the rule of the latest allocation
-    folder: str = "inbox"
+    rule: str = ""  # the Rule of the latest allocation
+    folder: str = Folder.INBOX.value
     is_junk: bool = False  # the filter's or a person's judgement; restore returns junk to Junk
     junk_score: int = 0
     junk_reasons: str = ""  # one reason per line
@@ -138,7 +135,8 @@ class Inquiry(SQLModel, table=True):
 
     __mapper_args__ = {"version_id_col": _inquiry_version}
     __table_args__ = (
-        # Inbox lists page by keyset on (received_at, id) newest first, per owner and folder.
+        # Inbox lists page by keyset on (received_at, id) newest first, per owner and folder; the
+        # partial indexes carry their view's own predicate (store.queries.folders), as SQLite needs.
         Index("ix_inquiry_owner_folder_recv", "owner_id", "folder", "received_at", "id"),
         Index("ix_inquiry_folder_recv", "folder", "received_at", "id"),
         Index(
@@ -146,41 +144,39 @@ class Inquiry(SQLModel, table=True):
             "owner_id",
             "received_at",
             "id",
-            sqlite_where=text("unread = 1 AND folder = 'inbox'"),
+            sqlite_where=text(predicate(View.UNREAD, alias="")),
         ),
-        Index("ix_inquiry_unread", "received_at", "id", sqlite_where=text("unread = 1 AND folder = 'inbox'")),
+        Index("ix_inquiry_unread", "received_at", "id", sqlite_where=text(predicate(View.UNREAD, alias=""))),
         Index(
             "ix_inquiry_owner_tagged",
             "owner_id",
             "received_at",
             "id",
-            sqlite_where=text("tagged = 1 AND folder != 'deleted'"),
+            sqlite_where=text(predicate(View.TAGGED, alias="")),
         ),
-        Index("ix_inquiry_tagged", "received_at", "id", sqlite_where=text("tagged = 1 AND folder != 'deleted'")),
+        Index("ix_inquiry_tagged", "received_at", "id", sqlite_where=text(predicate(View.TAGGED, alias=""))),
         Index(
             "ix_inquiry_owner_sent",
             "owner_id",
             "received_at",
             "id",
-            sqlite_where=text("replied = 1 AND folder != 'deleted'"),
+            sqlite_where=text(predicate(View.SENT, alias="")),
         ),
-        Index("ix_inquiry_sent", "received_at", "id", sqlite_where=text("replied = 1 AND folder != 'deleted'")),
+        Index("ix_inquiry_sent", "received_at", "id", sqlite_where=text(predicate(View.SENT, alias=""))),
         # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only.
         Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk"),
         Index("ix_inquiry_recv", "received_at"),
-        # The dashboard's open and overdue counts, index-only (a query names the predicate literally).
-        Index(
-            "ix_inquiry_open", "owner_id", "due_at", sqlite_where=text("first_response_at IS NULL AND folder = 'inbox'")
-        ),
+        # The dashboard's open and overdue counts, index-only (the query names the same predicate).
+        Index("ix_inquiry_open", "owner_id", "due_at", sqlite_where=text(open_sql(alias=""))),
     )
 
 
 class Message(SQLModel, table=True):
-    """One message of a thread: `in` from the buyer, `out` by a person, `auto` by reception."""
+    """One message of a thread (Direction): `in` from the buyer, `out` by a person, `auto` by reception."""
 
     id: int | None = Field(default=None, primary_key=True)
     inquiry_id: int = Field(foreign_key="inquiry.id")
-    direction: str = "in"
+    direction: str = Direction.IN.value
     author_id: int | None = Field(default=None, foreign_key="account.id")
     sent_at: datetime = Field(sa_column=_ts())
     body: str = ""
@@ -198,7 +194,7 @@ class AllocationRecord(SQLModel, table=True):
     from_id: int | None = Field(default=None, foreign_key="account.id")
     to_id: int = Field(foreign_key="account.id", index=True)
     rule: str
-    actor: str  # "system" or a login
+    actor: str  # vocabulary.SYSTEM_LOGIN or a login
     reason: str = ""
 
 
@@ -306,7 +302,7 @@ class VisitorSession(SQLModel, table=True):
 class BlockEntry(SQLModel, table=True):
     __tablename__ = "block_entry"
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # email | member_id | country
+    kind: str  # BlockKind: email | member_id | country
     value: str
     note: str = ""
     created_at: datetime = Field(sa_column=_ts())
@@ -317,7 +313,7 @@ class BlockEntry(SQLModel, table=True):
 class ReplyDay(SQLModel, table=True):
     """A cache: the reply-rate tallies of one closed local day, per owner (0: the company's groups).
 
-    Written by `services.stats_cache` for days whose every inquiry is past its response limit;
+    Written by `services.team.reply_rate_cache` for days whose every inquiry is past its response limit;
     triggers of migration 0003 delete a day's rows when an inquiry received that day is added,
     removed, or changed in a column the rate reads. Never a source of truth: deleting every row
     only makes the next dashboard slower.

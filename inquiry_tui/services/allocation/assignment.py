@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, ValidationError
-from inquiry_tui.services.context import Ctx, account_by_login, audit
+from inquiry_tui.domain.vocabulary import Role, Rule
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.store.models import Account, AllocationRecord, Inquiry
 
 
@@ -14,7 +16,7 @@ class AssignResult:
     inquiry_id: int
     from_login: str
     to_login: str
-    rule: str  # "manual" (admin) | "handover" (salesperson)
+    rule: str  # Rule.MANUAL (admin) | Rule.HANDOVER (salesperson)
     version: int
 
 
@@ -32,9 +34,9 @@ def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int 
         assert current is not None
         if target.id == inquiry.owner_id:
             raise ValidationError(f"inquiry {inquiry_id} already belongs to {login}")
-        if not ctx.actor.is_admin and target.role != "sales":
+        if not ctx.actor.is_admin and target.role != Role.SALES:
             raise PermissionDenied("a salesperson can hand over only to another salesperson")
-        rule = "manual" if ctx.actor.is_admin else "handover"
+        rule = (Rule.MANUAL if ctx.actor.is_admin else Rule.HANDOVER).value
         inquiry.owner_id = target.id  # type: ignore[assignment]
         inquiry.rule = rule
         session.add(

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from inquiry_tui.domain.countries import all_countries, normalize_country
 from inquiry_tui.domain.errors import NotFound, ValidationError
-from inquiry_tui.services.context import Ctx, account_by_login, audit
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.setup.catalog import assign_region, unassign_region
 from inquiry_tui.store.models import Account, Buyer, CountryOwner, Inquiry, Product
 

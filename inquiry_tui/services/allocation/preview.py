@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.allocation import RoutingFacts, route
 from inquiry_tui.domain.settings import AllocationSettings
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule
 from inquiry_tui.services.context import Ctx, main_account
 from inquiry_tui.store.models import Account, AllocationRecord, Buyer, CountryOwner, Inquiry, Product
 
@@ -115,7 +116,9 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
     # would scan the whole record when rotation has been off (no (rule, at) index).
     a = AllocationRecord.__table__.c  # type: ignore[attr-defined]
     recent = select(a.to_id, a.rule).where(a.at < first_at).order_by(a.at.desc()).limit(TURN_LOOKBACK).subquery()
-    last_turn = session.execute(select(recent.c.to_id).where(recent.c.rule == "rotation").limit(1)).scalar_one_or_none()
+    last_turn = session.execute(
+        select(recent.c.to_id).where(recent.c.rule == Rule.ROTATION).limit(1)
+    ).scalar_one_or_none()
     rotation_last = logins[last_turn][0] if last_turn is not None else None
 
     def login(account_id: int | None) -> str | None:
@@ -170,7 +173,7 @@ def _arrival_records(
     a = AllocationRecord.__table__.c  # type: ignore[attr-defined]
     first = (
         select(a.inquiry_id, func.min(a.id).label("id"))
-        .where(a.inquiry_id.in_(inquiry_ids), a.actor == "system")
+        .where(a.inquiry_id.in_(inquiry_ids), a.actor == SYSTEM_LOGIN)
         .group_by(a.inquiry_id)
         .subquery()
     )

@@ -21,9 +21,9 @@ from typing import IO, Any
 from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
 
-from inquiry_tui.domain.allocation import RULES as ARRIVAL_RULES
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.text import neutralize_cell
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule, allowed
 from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.store.models import Account, AllocationRecord
 
@@ -32,8 +32,7 @@ PAGE_SIZE = 50
 MAX_PAGE = 500
 FORMATS = ("csv", "jsonl")
 EXPORT_COLUMNS = ("at", "inquiry_id", "from", "to", "rule", "actor", "reason")
-# Arrival rules plus the manual ones (assignment.py, accounts.deactivate).
-RULES = (*ARRIVAL_RULES, "manual", "handover", "successor")
+RULES = tuple(r.value for r in Rule)  # arrival rules, then a person's and an account change's
 
 _T = AllocationRecord.__table__  # type: ignore[attr-defined]
 
@@ -42,7 +41,7 @@ _T = AllocationRecord.__table__  # type: ignore[attr-defined]
 class AllocationFilter:
     account: str | None = None  # rows allocated to or taken from this login
     rule: str | None = None
-    actor: str | None = None  # "system" or a login
+    actor: str | None = None  # SYSTEM_LOGIN or a login
     days: int = RECORD_DAYS
 
 
@@ -72,7 +71,7 @@ def _query(session: Session, ctx: Ctx, flt: AllocationFilter) -> Select[Any]:
     if not 1 <= flt.days <= 3650:
         raise ValidationError(f"days must be 1..3650, got {flt.days}")
     if flt.rule is not None and flt.rule not in RULES:
-        raise ValidationError(f"rule {flt.rule!r} is not known; allowed: {', '.join(RULES)}")
+        raise ValidationError(f"rule {flt.rule!r} is not known; allowed: {allowed(RULES)}")
     since = ctx.now() - timedelta(days=flt.days)
     query = select(_T.c.id, _T.c.at, _T.c.inquiry_id, _T.c.from_id, _T.c.to_id, _T.c.rule, _T.c.actor, _T.c.reason)
     query = query.where(_T.c.at > since)
@@ -128,8 +127,8 @@ def allocation_choices(ctx: Ctx) -> tuple[tuple[str, ...], tuple[str, ...], tupl
     with ctx.read() as session:
         logins = tuple(sorted(_logins(session).values()))
     if not ctx.actor.is_admin:
-        return (ctx.actor.login,), RULES, ("system", *logins)
-    return logins, RULES, ("system", *logins)
+        return (ctx.actor.login,), RULES, (SYSTEM_LOGIN, *logins)
+    return logins, RULES, (SYSTEM_LOGIN, *logins)
 
 
 def _record(row: AllocationRow) -> dict[str, Any]:

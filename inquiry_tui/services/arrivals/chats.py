@@ -24,15 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services.arrivals.importing import BUYER_COLUMNS, MAX_BODY, Arrival, BuyerFields, buyer_from_fields
+from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
+from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, buyer_from
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.records.reader import Fields, iter_records
+from inquiry_tui.services.records.inquiries import ChatLineRecord
+from inquiry_tui.services.records.reader import Record, iter_records
+from inquiry_tui.services.records.validate import check_record
 from inquiry_tui.store import bulk
 from inquiry_tui.store.types import db_text
 
 THREAD_GAP = timedelta(days=30)
 SUBJECT_CHARS = 80
+_IN, _OUT = Direction.IN.value, Direction.OUT.value  # plain strings for the bulk rows
 
 
 @dataclass(frozen=True)
@@ -54,19 +58,10 @@ class ChatImportReport:
     customers: int  # chat buyers in the file (now customers)
 
 
-CHAT_COLUMNS = BUYER_COLUMNS | {"sent_at", "from", "text"}
-
-
-def chat_line_from_record(path: Path, record: Any) -> ChatLine:
-    f = Fields(path, record)
-    f.refuse_unknown(CHAT_COLUMNS)
-    return ChatLine(
-        buyer=buyer_from_fields(f),
-        sent_at=f.time("sent_at"),
-        sender=f.one_of("from", ("buyer", "seller")),
-        text=f.text("text", max_len=MAX_BODY),
-        line=record.line,
-    )
+def chat_line_from_record(path: Path, record: Record) -> ChatLine:
+    """Check one chat record (docs/cli.md, File formats); errors name file, line and field."""
+    r = check_record(ChatLineRecord, path, record)
+    return ChatLine(buyer_from(r.buyer), r.sent_at, r.sender, r.text, record.line)
 
 
 @dataclass
@@ -105,19 +100,25 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
             current = _latest_thread(conn, p.buyers[email].id) if not p.buyers[email].new else None
             pending: list[tuple[str, datetime, str]] = []
             for c in buyer_lines:
-                direction = "in" if c.sender == "buyer" else "out"
+                direction = _IN if c.sender == "buyer" else _OUT
                 if current is not None and c.sent_at - current.last <= THREAD_GAP:
                     current.last = max(current.last, c.sent_at)
                     if current.lines is not None:
                         current.lines.append((direction, c.sent_at, c.text))
                     else:
                         extensions.setdefault(current.id, (current, []))[1].append((direction, c.sent_at, c.text))  # type: ignore[index]
-                elif direction == "out":
+                elif direction == _OUT:
                     pending.append((direction, c.sent_at, c.text))
                 else:
                     subject = truncate(safe_line(c.text).strip(), SUBJECT_CHARS) or "Chat"
                     arrival = Arrival(
-                        f"tm:{email}:{c.sent_at.isoformat()}", "tm", c.sent_at, buyer_of[email], None, subject, c.text
+                        f"tm:{email}:{c.sent_at.isoformat()}",
+                        Channel.TM.value,
+                        c.sent_at,
+                        buyer_of[email],
+                        None,
+                        subject,
+                        c.text,
                     )
                     later = pending
                     pending = []
@@ -136,8 +137,8 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
 
 def _latest_thread(conn: Any, buyer_id: int) -> _Open | None:
     row = conn.exec_driver_sql(
-        "SELECT id, last_message_at, received_at, first_response_at FROM inquiry WHERE buyer_id = ? AND channel = 'tm' "
-        "AND folder != 'deleted' ORDER BY last_message_at DESC, id DESC LIMIT 1",
+        "SELECT id, last_message_at, received_at, first_response_at FROM inquiry WHERE buyer_id = ? "
+        f"AND channel = '{Channel.TM}' AND folder != '{Folder.DELETED}' ORDER BY last_message_at DESC, id DESC LIMIT 1",
         (buyer_id,),
     ).first()
     if row is None:
@@ -179,18 +180,18 @@ def _extend(
         first_response = thread.first_response
         for direction, at, text in lines:
             messages.append(
-                (p.next_message, iid, direction, owners[iid] if direction == "out" else None, db_text(at), text)
+                (p.next_message, iid, direction, owners[iid] if direction == _OUT else None, db_text(at), text)
             )
             p.next_message += 1
-            if direction == "out" and first_response is None and thread.received and at >= thread.received:
+            if direction == _OUT and first_response is None and thread.received and at >= thread.received:
                 first_response = at
             p.touch(by_id[buyer_ids[iid]], at)
         last_direction = lines[-1][0]
-        replied = any(d == "out" for d, _, _ in lines)
+        replied = any(d == _OUT for d, _, _ in lines)
         updates.append(
             (
                 db_text(thread.last),
-                int(last_direction == "in"),
+                int(last_direction == _IN),
                 int(replied),
                 db_text(first_response) if first_response else None,
                 iid,

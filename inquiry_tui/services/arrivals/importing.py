@@ -1,6 +1,6 @@
 """Arrivals: validated inquiries in, one transaction per batch or file; `allocate` for waiting ones.
 
-`receive(ctx, arrivals)` runs the whole pipeline (services/arrival_pipeline.py) for a batch in
+`receive(ctx, arrivals)` runs the whole pipeline (arrivals/pipeline.py) for a batch in
 one BEGIN IMMEDIATE transaction; `import_inquiries(ctx, path)` streams a .jsonl/.csv file
 through it in chunks inside ONE transaction, so a bad line anywhere leaves the store unchanged
 (all or nothing) while memory stays bounded. `allocate_waiting(ctx)` re-routes inquiries still
@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from inquiry_tui.domain.allocation import CHANNELS
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.vocabulary import Channel, Folder, Rule, allowed
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
+from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.records.reader import Fields, Record, iter_records
-from inquiry_tui.store.types import db_text
+from inquiry_tui.services.records import rules
+from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
+from inquiry_tui.services.records.reader import Record, iter_records
+from inquiry_tui.services.records.validate import check_record
 
 __all__ = [
     "Arrival",
@@ -32,9 +35,6 @@ __all__ = [
 ]
 
 CHUNK = 10_000  # arrivals per executemany round: bounded memory, same transaction
-TIERS = ("L0", "L1", "L2", "L3", "L4")
-MAX_SUBJECT = 1_000
-MAX_BODY = 100_000
 IMPORT_CACHE_KIB = 262_144  # a big page cache while importing: index inserts stay in memory
 DEFAULT_CACHE_KIB = 32_000  # store/engine.py's per-connection default, restored afterwards
 
@@ -52,7 +52,12 @@ class BuyerFields:
     tier: str | None = None  # L0..L4
 
     def __post_init__(self) -> None:
-        if "@" not in self.email or self.email != self.email.strip().lower():
+        # The one e-mail rule for arrivals given in code too (`receive`); cached, so a checked record costs a lookup.
+        try:
+            checked = rules.email(self.email)
+        except rules.RuleError as exc:
+            raise ValidationError(f"buyer email: {exc.message}") from None
+        if checked != self.email:
             raise ValidationError(f"buyer email {self.email!r} must be a lower-case address")
 
 
@@ -71,57 +76,25 @@ class Arrival:
     unit: str | None = None
 
     def __post_init__(self) -> None:
-        if self.channel not in CHANNELS:
-            raise ValidationError(f"channel {self.channel!r} is not allowed; allowed: {', '.join(sorted(CHANNELS))}")
+        if self.channel not in _CHANNELS:
+            raise ValidationError(f"channel {self.channel!r} is not allowed; allowed: {allowed(sorted(_CHANNELS))}")
         if self.received_at.tzinfo is None or self.received_at.utcoffset() is None:
             raise ValidationError("received_at must carry a time zone")
 
 
-BUYER_COLUMNS = frozenset(
-    f"buyer.{name}" for name in ("email", "name", "company", "country", "member_id", "verified", "tier")
-)
-INQUIRY_COLUMNS = BUYER_COLUMNS | {
-    "external_id",
-    "channel",
-    "received_at",
-    "product",
-    "subject",
-    "body",
-    "quantity",
-    "unit",
-}
+_CHANNELS = frozenset(Channel)
 
 
-def buyer_from_fields(f: Fields) -> BuyerFields:
-    """The `buyer` object of an inquiry or chat record (shared with services/chats.py)."""
-    email = f.required_str("buyer.email", max_len=320).strip().lower()
-    if "@" not in email or " " in email:
-        raise f.error("buyer.email", f"{email[:60]!r} is not an email address")
-    return BuyerFields(
-        email=email,
-        name=f.text("buyer.name", "", max_len=200).strip(),
-        company=f.text("buyer.company", "", max_len=300).strip(),
-        country=f.country("buyer.country", None),
-        member_id=(f.text("buyer.member_id", "", max_len=64).strip() or None),
-        verified=f.boolean("buyer.verified", None),
-        tier=f.one_of("buyer.tier", TIERS, None),
-    )
+def buyer_from(b: BuyerRecord) -> BuyerFields:
+    """The buyer of a checked inquiry or chat record (shared with chats.py)."""
+    return BuyerFields(b.email, b.name, b.company, b.country, b.member_id, b.verified, b.tier)
 
 
 def arrival_from_record(path: Path, record: Record) -> Arrival:
-    """Validate one inquiry record (DESIGN.md section 4 columns); errors name file, line and field."""
-    f = Fields(path, record)
-    f.refuse_unknown(INQUIRY_COLUMNS)
+    """Check one inquiry record (docs/cli.md, File formats); errors name file, line and field."""
+    r = check_record(InquiryRecord, path, record)
     return Arrival(
-        external_id=f.required_str("external_id", max_len=200).strip(),
-        channel=f.one_of("channel", ("inquiry", "tm", "email", "rfq")),
-        received_at=f.time("received_at"),
-        buyer=buyer_from_fields(f),
-        product=(f.text("product", "", max_len=100).strip() or None),
-        subject=f.text("subject", "", max_len=MAX_SUBJECT),
-        body=f.text("body", "", max_len=MAX_BODY),
-        quantity=f.number("quantity", None),
-        unit=(f.text("unit", "", max_len=40).strip() or None),
+        r.external_id, r.channel, r.received_at, buyer_from(r.buyer), r.product, r.subject, r.body, r.quantity, r.unit
     )
 
 
@@ -165,6 +138,14 @@ def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
     return run_pipeline(ctx, items, path=path, action="inquiries_import", source=path.name)
 
 
+# Waiting with the main account by a rule (never by a person's choice: `manual` stays).
+_WAITING = (
+    "SELECT i.id, i.channel, i.product_id, b.email FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
+    f"WHERE i.owner_id = ? AND i.rule IN ('{Rule.COMPANY_CONTACT}', '{Rule.MAIN_ACCOUNT}', '{Rule.STICKY}') "
+    f"AND i.first_response_at IS NULL AND i.folder != '{Folder.DELETED}' ORDER BY i.received_at, i.id"
+)
+
+
 def allocate_waiting(ctx: Ctx) -> int:
     """Re-route unanswered, undeleted inquiries the rules left with the main account (rule company_contact,
     main_account, or sticky to a buyer the main account owns) with today's settings; returns how many moved.
@@ -179,12 +160,7 @@ def allocate_waiting(ctx: Ctx) -> int:
         p = Pipeline(conn, ctx)
         main_id = p.id_of[p.main]
         owner_of_product = dict(p.products.values())
-        waiting = conn.exec_driver_sql(
-            "SELECT i.id, i.channel, i.product_id, b.email FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
-            "WHERE i.owner_id = ? AND i.rule IN ('company_contact', 'main_account', 'sticky') AND i.first_response_at IS NULL "
-            "AND i.folder != 'deleted' ORDER BY i.received_at, i.id",
-            (main_id,),
-        ).all()
+        waiting = conn.exec_driver_sql(_WAITING, (main_id,)).all()
         p.load_buyers([row[3] for row in waiting])
         updates, records = [], []
         for iid, channel, product_id, email in waiting:
@@ -212,8 +188,12 @@ def allocate_waiting(ctx: Ctx) -> int:
                 records,  # type: ignore[arg-type]
             )
         p.save_state()
-        conn.exec_driver_sql(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (?, ?, 'allocate', 'inquiry', '', '', ?)",
-            (db_text(ctx.now()), ctx.actor.login, f'{{"moved": {moved}, "waiting": {len(waiting)}}}'),
+        audit_conn(
+            conn,
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            action="allocate",
+            entity="inquiry",
+            after={"moved": moved, "waiting": len(waiting)},
         )
     return moved

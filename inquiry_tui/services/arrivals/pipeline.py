@@ -13,7 +13,7 @@ Choices where the contract is silent (documented for users in README by the lead
   `verified` and `tier` take the arrival's value when it has one (the marketplace knows best).
   A buyer whose owner is inactive counts as having no owner and gets the allocated account.
 - Junk and blocked arrivals get no auto-reply (a welcome to spam confirms the address) and no
-  due time (they are not human-answerable); they are still allocated, as DESIGN.md asks.
+  due time (they are not human-answerable); they are still allocated (docs/domain.md, Junk).
 - Auto-replies are sent 1 s apart right after the arrival; blocked arrivals are deleted at
   import time (`deleted_at` = now), so the 30-day purge counts from the import.
 - The buyer's junk history is the 90 days before now: the marketplace's `junk`/`blacklist`
@@ -35,18 +35,26 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
+from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.junk import BlockList, JunkInput, judge
 from inquiry_tui.domain.reception import plan_auto_replies
 from inquiry_tui.domain.settings import settings_from_dict
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
+from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.records.reader import FileFormatError
+from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.store import bulk
 from inquiry_tui.store.types import db_text
 
 SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
 JUNK_HISTORY = timedelta(days=90)
 AUTO_REPLY_GAP = timedelta(seconds=1)
+# Plain strings for the bulk rows: sqlite3 binds a str subclass (an enum member) by a slower path.
+_IN, _OUT, _AUTO = Direction.IN.value, Direction.OUT.value, Direction.AUTO.value
+_INBOX, _JUNK, _DELETED = Folder.INBOX.value, Folder.JUNK.value, Folder.DELETED.value
+_SYSTEM = SYSTEM_LOGIN
+_HISTORY_KINDS = f"('{ActivityKind.JUNK}', '{ActivityKind.BLACKLIST}')"
 BUYER_LOOKUP = (
     "SELECT id, email, owner_id, last_contact_at, country, member_id, name, company, verified, tier, is_customer "
     "FROM buyer WHERE email IN ({})"
@@ -124,7 +132,7 @@ class Pipeline:
         accounts = conn.exec_driver_sql("SELECT id, login, role, active FROM account").all()
         self.login_of: dict[int, str] = {a[0]: a[1] for a in accounts}
         self.id_of: dict[str, int] = {a[1]: a[0] for a in accounts}
-        mains = [a[1] for a in accounts if a[2] == "admin"]
+        mains = [a[1] for a in accounts if a[2] == Role.ADMIN]
         if not mains:
             raise NotFound("this store has no main account yet; run `inquiry-tui init`")
         self.main = mains[0]
@@ -141,17 +149,21 @@ class Pipeline:
         self.country_owner: dict[str, str] = {
             cc: self.login_of[aid] for cc, aid in conn.exec_driver_sql("SELECT country, account_id FROM country_owner")
         }
-        blocks: dict[str, set[str]] = {"email": set(), "member_id": set(), "country": set()}
+        blocks: dict[str, set[str]] = {kind: set() for kind in BlockKind}
         for kind, value in conn.exec_driver_sql("SELECT kind, value FROM block_entry"):
             if kind in blocks:
                 blocks[kind].add(
                     value.strip().lower()
-                    if kind == "email"
+                    if kind == BlockKind.EMAIL
                     else value.strip().upper()
-                    if kind == "country"
+                    if kind == BlockKind.COUNTRY
                     else value.strip()
                 )
-        self.block = BlockList(frozenset(blocks["email"]), frozenset(blocks["member_id"]), frozenset(blocks["country"]))
+        self.block = BlockList(
+            frozenset(blocks[BlockKind.EMAIL]),
+            frozenset(blocks[BlockKind.MEMBER_ID]),
+            frozenset(blocks[BlockKind.COUNTRY]),
+        )
         turn = conn.exec_driver_sql("SELECT last_login FROM rotation_state WHERE id = 1").first()
         if turn is None:
             conn.exec_driver_sql("INSERT INTO rotation_state (id, last_login, turns) VALUES (1, NULL, 0)")
@@ -195,10 +207,10 @@ class Pipeline:
                 id_marks = ", ".join("?" * len(ids))
                 for bid, kind, n in self.conn.exec_driver_sql(
                     f"SELECT buyer_id, kind, SUM(count) FROM activity_daily WHERE buyer_id IN ({id_marks}) "
-                    "AND kind IN ('junk', 'blacklist') AND day >= ? GROUP BY buyer_id, kind",
+                    f"AND kind IN {_HISTORY_KINDS} AND day >= ? GROUP BY buyer_id, kind",
                     (*ids, since_day),
                 ):
-                    if kind == "junk":
+                    if kind == ActivityKind.JUNK:
                         found[bid].junk += n
                     else:
                         found[bid].blacklist += n
@@ -277,28 +289,29 @@ class Pipeline:
             iid = self.next_inquiry
             self.next_inquiry += 1
             self.lines.append(item.line)
-            messages.append((mid, iid, "in", None, received_text, a.body))
+            messages.append((mid, iid, _IN, None, received_text, a.body))
             mid += 1
             last = received
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
-                messages.append((mid, iid, "auto", None, db_text(last), text))
+                messages.append((mid, iid, _AUTO, None, db_text(last), text))
                 mid += 1
             first_response, unread, replied = None, True, False
             for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
-                messages.append((mid, iid, direction, owner_id if direction == "out" else None, db_text(at), text))
+                messages.append((mid, iid, direction, owner_id if direction == _OUT else None, db_text(at), text))
                 mid += 1
-                if direction == "out":
+                if direction == _OUT:
                     replied = True
                     if first_response is None and at >= received:
                         first_response = at
                 if at >= last:
-                    last, unread = at, direction == "in"
+                    last, unread = at, direction == _IN
                 self.touch(b, at)
             self.touch(b, received)
             if verdict.is_junk:
                 b.junk += 1
-            folder = "deleted" if verdict.blocked else "junk" if verdict.is_junk else "inbox"
+            folder = _DELETED if verdict.blocked else _JUNK if verdict.is_junk else _INBOX
+            rule = decision.rule.value
             inquiries.append(
                 (
                     iid,
@@ -311,7 +324,7 @@ class Pipeline:
                     a.unit,
                     received_text,
                     owner_id,
-                    decision.rule,
+                    rule,
                     folder,
                     int(verdict.is_junk),
                     verdict.score,
@@ -321,14 +334,14 @@ class Pipeline:
                     int(replied),
                     db_text(first_response) if first_response else None,
                     db_text(last),
-                    None if verdict.is_junk else db_text(received + timedelta(hours=24)),
+                    None if verdict.is_junk else db_text(due_at(received)),
                     len(auto),
                     self.now_text if verdict.blocked else None,
                     1,
                 )
             )
-            records.append((received_text, iid, None, owner_id, decision.rule, "system", decision.reason))
-            self.by_rule[decision.rule] += 1
+            records.append((received_text, iid, None, owner_id, rule, _SYSTEM, decision.reason))
+            self.by_rule[rule] += 1
             self.by_owner[decision.owner] += 1
             self.junk += verdict.is_junk and not verdict.blocked
             self.deleted += verdict.blocked
@@ -494,15 +507,13 @@ class Pipeline:
             "auto_replies": self.auto,
             "buyers_added": self.buyers_added,
         }
-        conn.exec_driver_sql(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, '', ?)",
-            (
-                self.now_text,
-                self.actor,
-                action,
-                "inquiry",
-                f"{report.first_id}-{report.last_id}" if count else "",
-                json.dumps(summary, sort_keys=True),
-            ),
+        audit_conn(
+            conn,
+            at=self.now,
+            actor=self.actor,
+            action=action,
+            entity="inquiry",
+            entity_id=f"{report.first_id}-{report.last_id}" if count else "",
+            after=summary,
         )
         return report

@@ -39,6 +39,7 @@ from inquiry_tui.domain.activity import (
     label_for,
     recommendation,
 )
+from inquiry_tui.domain.vocabulary import ActivityKind
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.engine import is_sqlite, write_if_free
 from inquiry_tui.store.types import UTCDateTime
@@ -47,7 +48,7 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "now" for scoring without a contact 
 INTENT_DAYS = 30  # searches / views of our products count as intent when this recent
 CHUNK = 500
 
-_KINDS = tuple(k for k in KIND_DIMENSION if k != "inquiry")
+_KINDS = tuple(k.value for k in KIND_DIMENSION if k != ActivityKind.INQUIRY)
 _SUMS = ", ".join(f"sum(CASE WHEN kind = '{k}' THEN count ELSE 0 END)" for k in _KINDS)
 _IN = " AND buyer_id IN :ids"
 _SINCE = bindparam("since", type_=UTCDateTime())
@@ -77,14 +78,18 @@ _Q_INQUIRIES = {
 # Views of our SKUs are summed in SQL; search terms are matched against our catalogue here.
 _Q_VIEWS = {
     s: _q(
-        "SELECT buyer_id, sum(count) FROM activity_detail WHERE kind = 'product_view' AND last_at >= :since"
+        f"SELECT buyer_id, sum(count) FROM activity_detail WHERE kind = '{ActivityKind.PRODUCT_VIEW}' AND last_at >= :since"
         " AND detail IN (SELECT sku FROM product){scope} GROUP BY buyer_id",
         s,
     )
     for s in (False, True)
 }
 _Q_SEARCHES = {
-    s: _q("SELECT buyer_id, detail, count FROM activity_detail WHERE kind = 'search' AND last_at >= :since{scope}", s)
+    s: _q(
+        f"SELECT buyer_id, detail, count FROM activity_detail WHERE kind = '{ActivityKind.SEARCH}' AND last_at >= :since"
+        "{scope}",
+        s,
+    )
     for s in (False, True)
 }
 _Q_MARKS = text(
@@ -224,7 +229,7 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
     for buyer_id in set(ids) if scoped else per_kind.keys() | inquiries.keys() | intent.keys():
         counts = [DailyCounts(today, k, n) for k, n in zip(_KINDS, per_kind.get(buyer_id, ())) if n]
         if inquiries.get(buyer_id):
-            counts.append(DailyCounts(today, "inquiry", inquiries[buyer_id]))
+            counts.append(DailyCounts(today, ActivityKind.INQUIRY, inquiries[buyer_id]))
         level = activity_level(counts, today, window_days).level if counts else 0
         hits = intent.get(buyer_id, 0)
         if level or hits:

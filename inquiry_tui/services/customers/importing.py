@@ -1,6 +1,7 @@
-"""`import customers FILE` and `import activity FILE`: JSON Lines or CSV (DESIGN.md section 4).
+"""`import customers FILE` and `import activity FILE`: JSON Lines or CSV (docs/cli.md, File formats).
 
-Files are read by services.files (the shared reader: UTF-8, line numbers, CSV or JSON Lines).
+Files are read by records.reader (UTF-8, line numbers, CSV or JSON Lines) and each record is
+checked by its model (records.customers), the same one the customer form uses.
 All or nothing: every row is checked first and the first bad one is reported as one
 ValidationError naming file, line and field; nothing is written then. A good file is written
 in one transaction. Same e-mail (lower-cased) is the same buyer: rows merge into it.
@@ -18,29 +19,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from inquiry_tui.domain.errors import ValidationError
-from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.domain.vocabulary import ActivityKind
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers import manage as customer_service
-from inquiry_tui.services.customers.input import EMAIL_RE, CustomerInput, FieldErrors
+from inquiry_tui.services.customers.input import CustomerInput
 from inquiry_tui.services.customers.profile import can_see_buyer
-from inquiry_tui.services.records.reader import FileFormatError, Record, read_records
+from inquiry_tui.services.records.customers import ActivityRecord, CustomerRecord
+from inquiry_tui.services.records.errors import FileFormatError
+from inquiry_tui.services.records.reader import Record, read_records
+from inquiry_tui.services.records.validate import check_record
 from inquiry_tui.store import bulk
-from inquiry_tui.store.models import ACTIVITY_KINDS, Buyer
+from inquiry_tui.store.models import Buyer
 from inquiry_tui.store.types import db_text
 
-CUSTOMER_FIELDS = frozenset(
-    {"email", "name", "company", "country", "phone", "website", "group", "type", "source", "stars", "tags", "notes"}
-)
-ACTIVITY_FIELDS = frozenset({"email", "at", "kind", "detail"})
-DETAIL_KINDS = ("search", "product_view")  # kept per detail: common search terms, SKUs viewed
-MAX_DETAIL = 200
+DETAIL_KINDS = (ActivityKind.SEARCH, ActivityKind.PRODUCT_VIEW)  # kept per detail: common search terms, SKUs viewed
 
 
 @dataclass(frozen=True)
@@ -57,41 +57,8 @@ class ActivityImport:
     days: int  # distinct (buyer, day, kind) aggregate rows touched
 
 
-def _fail(path: Path, line: int, field: str, message: str) -> ValidationError:
-    return FileFormatError(path, line, field, message)
-
-
-def _text(row: Record, key: str) -> str:
-    value = row.data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        raise ValueError("must be text")
-    return str(value)
-
-
 def _customer_input(path: Path, row: Record) -> CustomerInput:
-    unknown = sorted(set(row.data) - CUSTOMER_FIELDS)
-    if unknown:
-        raise _fail(path, row.line, unknown[0], f"unknown column; allowed: {', '.join(sorted(CUSTOMER_FIELDS))}")
-    raw_tags = row.data.get("tags") or []
-    if isinstance(raw_tags, str):
-        tags = tuple(t for part in raw_tags.split(";") for t in part.split(","))
-    elif isinstance(raw_tags, list) and all(isinstance(t, str) for t in raw_tags):
-        tags = tuple(raw_tags)
-    else:
-        raise _fail(path, row.line, "tags", "must be a list of texts")
-    try:
-        values = {k: _text(row, k) for k in CUSTOMER_FIELDS - {"tags", "stars"}}
-    except ValueError:
-        bad = next(k for k in CUSTOMER_FIELDS - {"tags", "stars"} if isinstance(row.data.get(k), (dict, list)))
-        raise _fail(path, row.line, bad, "must be text") from None
-    stars = row.data.get("stars")
-    try:
-        return CustomerInput(**values, stars="" if stars is None else str(stars), tags=tags).clean()
-    except FieldErrors as exc:
-        field, message = next(iter(exc.errors.items()))
-        raise _fail(path, row.line, field, message) from None
+    return CustomerInput(**check_record(CustomerRecord, path, row).model_dump())
 
 
 def import_customers(ctx: Ctx, path: str | Path) -> CustomerImport:
@@ -103,7 +70,9 @@ def import_customers(ctx: Ctx, path: str | Path) -> CustomerImport:
         for line, data in inputs:
             buyer = session.execute(select(Buyer).where(Buyer.email == data.email)).scalar_one_or_none()
             if buyer is not None and not can_see_buyer(session, ctx, buyer.id, buyer.owner_id):  # type: ignore[arg-type]
-                raise _fail(path, line, "email", "belongs to another salesperson's buyer; ask the admin to transfer it")
+                raise FileFormatError(
+                    path, line, "email", "belongs to another salesperson's buyer; ask the admin to transfer it"
+                )
             was_customer = buyer is not None and buyer.is_customer
             customer_service.merge_customer(session, ctx, buyer, data, "import")
             merged += was_customer
@@ -119,19 +88,6 @@ def import_customers(ctx: Ctx, path: str | Path) -> CustomerImport:
     return CustomerImport(len(inputs), added, merged)
 
 
-def _parse_at(path: Path, row: Record) -> datetime:
-    raw = row.data.get("at")
-    if not isinstance(raw, str) or not raw.strip():
-        raise _fail(path, row.line, "at", "is required (ISO 8601 with a zone, e.g. 2026-11-20T14:05:00Z)")
-    try:
-        at = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        raise _fail(path, row.line, "at", f"{raw[:40]!r} is not an ISO 8601 time") from None
-    if at.tzinfo is None:
-        raise _fail(path, row.line, "at", f"{raw[:40]!r} has no time zone (add Z or +02:00)")
-    return at.astimezone(UTC)
-
-
 @dataclass(frozen=True)
 class _Event:
     email: str
@@ -143,22 +99,8 @@ class _Event:
 def _events(path: Path, rows: Iterator[Record]) -> list[_Event]:
     out = []
     for row in rows:
-        unknown = sorted(set(row.data) - ACTIVITY_FIELDS)
-        if unknown:
-            raise _fail(path, row.line, unknown[0], f"unknown column; allowed: {', '.join(sorted(ACTIVITY_FIELDS))}")
-        email = str(row.data.get("email") or "").strip().lower()
-        if not EMAIL_RE.match(email):
-            raise _fail(path, row.line, "email", f"{email[:40]!r} is not an e-mail address" if email else "is required")
-        kind = str(row.data.get("kind") or "").strip()
-        if kind not in ACTIVITY_KINDS:
-            raise _fail(path, row.line, "kind", f"{kind[:40]!r} is not allowed; allowed: {', '.join(ACTIVITY_KINDS)}")
-        detail = row.data.get("detail")
-        detail = "" if detail is None else str(detail).strip()
-        if len(detail) > MAX_DETAIL or "\n" in detail:
-            raise _fail(path, row.line, "detail", f"must be one line of at most {MAX_DETAIL} characters")
-        if kind == "visit" and detail and not detail.isdigit():
-            raise _fail(path, row.line, "detail", "of a visit is the number of pages viewed")
-        out.append(_Event(email, _parse_at(path, row), kind, detail))
+        r = check_record(ActivityRecord, path, row)
+        out.append(_Event(r.email, r.at, r.kind, r.detail))
     return out
 
 
@@ -181,7 +123,7 @@ def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
                 d = details.setdefault((buyer_id, e.kind, e.detail), [0, e.at])
                 d[0] += 1
                 d[1] = max(d[1], e.at)
-            if e.kind == "visit":
+            if e.kind == ActivityKind.VISIT:
                 pages = int(e.detail) if e.detail else 1
                 visits.append((buyer_id, db_text(e.at), countries.get(buyer_id) or "", pages, pages, 0, 0, ""))
         conn = session.connection()

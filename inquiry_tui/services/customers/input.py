@@ -1,23 +1,18 @@
-"""What a person or a file gives for a customer, and its validation with per-field errors.
+"""What a person or a file gives for a customer, checked by the shared customer record (records.customers).
 
-The customer form shows each field's error beside the field, so validation collects every
-problem at once (`FieldErrors.errors`) instead of stopping at the first; the one-line message
-(CLI, imports) names them all.
+The customer form shows each field's error beside the field, so a check reports every bad
+field at once (`FieldErrors.errors`); the one-line message (CLI) names them all. Files are
+checked by the same record, one line at a time (services.customers.importing).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
-from inquiry_tui.domain.countries import normalize_country
-from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.services.records.errors import FieldErrors
 
-# Deliberately simple: one @, no spaces, a dot in the domain. Real checking is a mail round trip.
-EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
-MAX_TEXT = 200
-MAX_TAG = 40
-MAX_TAGS = 20
+__all__ = ["FIELDS", "CustomerInput", "FieldErrors", "clean_tags"]
+
 FIELDS = (
     "email",
     "name",
@@ -32,14 +27,6 @@ FIELDS = (
     "tags",
     "notes",
 )
-
-
-class FieldErrors(ValidationError):
-    """Validation failed; `errors` maps each bad field to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
 @dataclass(frozen=True)
@@ -60,92 +47,20 @@ class CustomerInput:
     notes: str = ""
 
     def clean(self) -> CustomerInput:
-        """The same input normalised (email lower-case, country upper-case, stars int), or FieldErrors."""
-        errors: dict[str, str] = {}
-        email = (self.email or "").strip().lower()
-        if not email:
-            errors["email"] = "is required"
-        elif len(email) > MAX_TEXT or not EMAIL_RE.match(email):
-            errors["email"] = f"{truncated(self.email)!r} is not an e-mail address (like name@company.com)"
-        country = (self.country or "").strip()
-        if country:
-            try:
-                country = normalize_country(country)
-            except ValidationError:
-                errors["country"] = f"{truncated(country)!r} is not an ISO 3166-1 alpha-2 code (e.g. DE, US, DZ)"
-        stars = parse_stars(self.stars, errors)
-        texts = {
-            k: check_line(getattr(self, k), k, errors)
-            for k in ("name", "company", "phone", "website", "group", "type", "source")
-        }
-        if texts["phone"] and "phone" not in errors and not re.fullmatch(r"[0-9+()./ -]{3,40}", texts["phone"]):
-            errors["phone"] = "may hold only digits, spaces and + ( ) . / -"
-        tags = normalize_tags(self.tags, errors)
-        if len(self.notes or "") > 4000:
-            errors["notes"] = "is longer than 4000 characters"
-        if errors:
-            raise FieldErrors(errors)
-        return replace(
-            self, email=email, country=country, stars=stars, tags=tags, notes=(self.notes or "").strip(), **texts
-        )
+        """The same input normalised (email lower-case, country upper-case, stars int, tags sorted), or FieldErrors."""
+        # pydantic is imported when a customer is first checked, not when the TUI starts.
+        from inquiry_tui.services.records.customers import CustomerRecord
+        from inquiry_tui.services.records.validate import check_form
 
-
-def check_line(value: str | None, key: str, errors: dict[str, str]) -> str:
-    """A one-line text field, trimmed; too long or multi-line goes into ERRORS."""
-    text = (value or "").strip()
-    if len(text) > MAX_TEXT:
-        errors[key] = f"is longer than {MAX_TEXT} characters"
-    elif "\n" in text or "\r" in text:
-        errors[key] = "must be one line"
-    return text
+        return CustomerInput(**check_form(CustomerRecord, asdict(self)).model_dump())
 
 
 def clean_tags(
     group: str, type_: str, source: str, stars: int | str, tags: tuple[str, ...] | str
 ) -> tuple[str, str, str, int, tuple[str, ...]]:
     """The tag fields alone (in-place tag editing), or FieldErrors."""
-    errors: dict[str, str] = {}
-    result = (
-        check_line(group, "group", errors),
-        check_line(type_, "type", errors),
-        check_line(source, "source", errors),
-        parse_stars(stars, errors),
-        normalize_tags(tags, errors),
-    )
-    if errors:
-        raise FieldErrors(errors)
-    return result
+    from inquiry_tui.services.records.customers import TagsRecord
+    from inquiry_tui.services.records.validate import check_form
 
-
-def truncated(value: object, width: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def parse_stars(value: int | str | None, errors: dict[str, str]) -> int:
-    if value is None or value == "":
-        return 0
-    try:
-        stars = int(str(value).strip())
-    except ValueError:
-        errors["stars"] = f"{truncated(value)!r} is not a number from 0 to 5"
-        return 0
-    if not 0 <= stars <= 5:
-        errors["stars"] = f"{stars} is outside 0 to 5"
-    return stars
-
-
-def normalize_tags(tags: tuple[str, ...] | list[str] | str, errors: dict[str, str]) -> tuple[str, ...]:
-    """Free tags: trimmed, one line, at most MAX_TAG characters, deduplicated, sorted."""
-    items = tags.split(",") if isinstance(tags, str) else list(tags)
-    out: set[str] = set()
-    for raw in items:
-        tag = " ".join(str(raw).split())
-        if not tag:
-            continue
-        if len(tag) > MAX_TAG:
-            errors["tags"] = f"{truncated(tag)!r} is longer than {MAX_TAG} characters"
-        out.add(tag)
-    if len(out) > MAX_TAGS:
-        errors["tags"] = f"at most {MAX_TAGS} tags"
-    return tuple(sorted(out))
+    t = check_form(TagsRecord, {"group": group, "type": type_, "source": source, "stars": stars, "tags": tags})
+    return t.group, t.type, t.source, t.stars, t.tags

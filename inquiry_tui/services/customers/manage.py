@@ -9,7 +9,6 @@ read; a changed row is refused with StaleWrite. Every change writes an audit row
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,11 +18,13 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
-from inquiry_tui.services.context import Ctx, account_by_login, audit
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN
+from inquiry_tui.services.audit import audit, audit_conn
+from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.customers.input import CustomerInput, FieldErrors, clean_tags
 from inquiry_tui.services.customers.listing import CustomerRow, row_for
 from inquiry_tui.services.customers.profile import can_see_buyer
-from inquiry_tui.store.models import Account, AuditLog, Buyer, BuyerTag, Inquiry
+from inquiry_tui.store.models import Account, Buyer, BuyerTag, Inquiry
 from inquiry_tui.store.types import utcnow
 
 SOURCE_MANUAL = "manual"
@@ -288,7 +289,7 @@ def buyer_id_by_email(ctx: Ctx, email: str) -> int:
 
 
 def add_customers_from_chats(
-    session_or_ctx: Session | Ctx, buyer_ids: Iterable[int], *, actor: str = "system", now: datetime | None = None
+    session_or_ctx: Session | Ctx, buyer_ids: Iterable[int], *, actor: str = SYSTEM_LOGIN, now: datetime | None = None
 ) -> int:
     """Make the buyers of imported chats customers with source "chat" (for `import chats`).
 
@@ -317,14 +318,13 @@ def _chats(session: Session, ids: list[int], now: datetime, actor: str) -> int:
             .execution_options(synchronize_session=False)
         )
         added += result.rowcount  # type: ignore[attr-defined]
-    session.add(
-        AuditLog(
-            at=now,
-            actor=actor,
-            action="customers_from_chats",
-            entity="buyer",
-            entity_id=f"{len(ids)} buyers",
-            after=json.dumps({"added": added, "buyer_ids": ids[:100]}),
-        )
+    audit_conn(
+        session.connection(),
+        at=now,
+        actor=actor,
+        action="customers_from_chats",
+        entity="buyer",
+        entity_id=f"{len(ids)} buyers",
+        after={"added": added, "buyer_ids": ids[:100]},
     )
     return added

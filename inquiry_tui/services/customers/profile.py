@@ -1,4 +1,4 @@
-"""The buyer profile (DESIGN.md section 3, seeds 000/001), built from the store's aggregates only.
+"""The buyer profile (docs/domain.md, Buyers; seeds 000/001), built from the store's aggregates only.
 
 One read transaction of a handful of bounded, indexed queries: the buyer row, its tags,
 activity_daily (<= window x 8 rows), per-day counts of the buyer's inquiries in the window,
@@ -35,6 +35,7 @@ from inquiry_tui.domain.activity import (
 from inquiry_tui.domain.authenticity import Authenticity, BuyerFacts, authenticity, trading_company_hint
 from inquiry_tui.domain.countries import country_name
 from inquiry_tui.domain.errors import NotFound
+from inquiry_tui.domain.vocabulary import ActivityKind, Folder
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.types import UTCDateTime
 
@@ -211,7 +212,7 @@ _Q_VISITS = (
 )
 _Q_KEYWORDS = text("SELECT keywords FROM product WHERE keywords != ''")
 _Q_THREADS_LATEST = text(
-    "SELECT id, subject FROM inquiry WHERE buyer_id = :b AND folder != 'deleted' AND (:all OR owner_id = :me) "
+    f"SELECT id, subject FROM inquiry WHERE buyer_id = :b AND folder != '{Folder.DELETED}' AND (:all OR owner_id = :me) "
     "ORDER BY received_at DESC LIMIT :n"
 )
 _Q_MESSAGES = (
@@ -248,7 +249,7 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
     per_day: Counter[tuple[date, str]] = Counter()
     for day, product_id, is_junk, replied, n in conn.execute(_Q_THREADS, {"b": b.id, "since": since}):
         # Junk inquiries: the marketplace's own count (activity "junk") plus threads judged junk here.
-        per_day[(_day(day), "junk" if is_junk else "inquiry")] += n
+        per_day[(_day(day), ActivityKind.JUNK if is_junk else ActivityKind.INQUIRY)] += n
         if is_junk:
             continue
         if replied:
@@ -259,8 +260,8 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
     box = behaviour(daily, today, window_days, replies=replies)
     level = activity_level(daily, today, window_days)
 
-    terms = _top_details(conn, b.id, "search", since, TOP_TERMS * 2)
-    viewed = _top_details(conn, b.id, "product_view", since, TOP_PRODUCTS)
+    terms = _top_details(conn, b.id, ActivityKind.SEARCH, since, TOP_TERMS * 2)
+    viewed = _top_details(conn, b.id, ActivityKind.PRODUCT_VIEW, since, TOP_PRODUCTS)
     visitor = _visitor(conn, b.id, since, terms)
     products = _intended_products(conn, viewed, inquired)
     keywords = [k.strip() for (row,) in conn.execute(_Q_KEYWORDS) for k in row.split(",") if k.strip()]
@@ -279,6 +280,7 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         activity_level=level.level,
         valid_inquiries=box.valid_inquiries,
         login_days=box.login_days,
+        window_days=window_days,
     )
     tags = tuple(conn.execute(_Q_TAGS, {"b": b.id}).scalars())
     return BuyerProfile(

@@ -16,7 +16,9 @@ from sqlalchemy import bindparam, column, text
 
 from inquiry_tui.domain.activity import ActivityLevel, label_for, recommendation
 from inquiry_tui.domain.errors import NotFound, ValidationError
-from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.domain.vocabulary import Channel, Direction, Rule
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.activity import rollup
 from inquiry_tui.services.customers.profile import can_see_buyer
 from inquiry_tui.store.models import Account, AllocationRecord, Buyer, Inquiry, Message
@@ -24,7 +26,6 @@ from inquiry_tui.store.types import UTCDateTime
 
 LIMIT = 200
 CHUNK = 250  # buyer rows read per step while walking the ranking
-OUTREACH_RULE = "outreach"
 
 _Q_VISIBLE = text("SELECT id FROM buyer WHERE owner_id = :me OR owner_id IS NULL")
 _Q_BUYERS = (
@@ -128,14 +129,14 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
             raise NotFound(f"no buyer {buyer_id}")
         owner = session.get(Account, buyer.owner_id) if buyer.owner_id is not None else None
         if owner is not None and owner.active:
-            owner_id, rule = owner.id, "sticky"
+            owner_id, rule = owner.id, Rule.STICKY.value
         else:
             if ctx.actor.id is None:
                 raise ValidationError("outreach needs a person: act as an account")
-            owner_id, rule = ctx.actor.id, OUTREACH_RULE
+            owner_id, rule = ctx.actor.id, Rule.OUTREACH.value
             buyer.owner_id = ctx.actor.id
         inquiry = Inquiry(
-            channel="inquiry",
+            channel=Channel.INQUIRY.value,
             buyer_id=buyer_id,
             subject=subject or f"Following up: {buyer.company or buyer.name or buyer.email}"[:200],
             received_at=now,
@@ -150,7 +151,11 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
         session.add(inquiry)
         session.flush()
         assert inquiry.id is not None
-        session.add(Message(inquiry_id=inquiry.id, direction="out", author_id=ctx.actor.id, sent_at=now, body=body))
+        session.add(
+            Message(
+                inquiry_id=inquiry.id, direction=Direction.OUT.value, author_id=ctx.actor.id, sent_at=now, body=body
+            )
+        )
         session.add(
             AllocationRecord(
                 at=now,
@@ -164,7 +169,7 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
         )
         buyer.last_contact_at = now
         session.flush()
-        owner_login = owner.login if owner is not None and rule == "sticky" else ctx.actor.login
+        owner_login = owner.login if owner is not None and rule == Rule.STICKY else ctx.actor.login
         audit(
             session,
             ctx,

@@ -1,7 +1,8 @@
 """Export inquiries as CSV (formula cells neutralised, OWASP) or JSON Lines, streamed in keyset pages.
 
-The columns are DESIGN.md section 4's. A salesperson exports only their own inquiries; the
-admin exports all. Rows are read 5,000 at a time by id (keyset, never OFFSET), so a million
+The columns are docs/cli.md's (export inquiries). A salesperson exports only their own
+inquiries; the admin exports all. `--folder` is a stored folder or one of the inbox's views
+(store.queries.folders.EXPORT_VIEWS: the same predicates the inbox lists with). Rows are read 5,000 at a time by id (keyset, never OFFSET), so a million
 rows never sit in memory; a file is written under a temporary name and renamed when complete.
 Times are ISO 8601 in UTC (`2026-11-23T09:30:00Z`).
 """
@@ -19,6 +20,8 @@ from typing import IO, Any
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.text import neutralize_cell
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.queries.folders import EXPORT_VIEWS
+from inquiry_tui.store.queries.inbox import export_page
 
 __all__ = ["COLUMNS", "EXPORT_FOLDERS", "FORMATS", "export_inquiries", "write_inquiries"]
 
@@ -40,24 +43,9 @@ COLUMNS = (
     "auto_replies",
     "due_at",
 )
-# What each --folder exports: a folder of the store, or one of the inbox's views of it.
-_WHERE = {
-    "inbox": "i.folder = 'inbox'",
-    "junk": "i.folder = 'junk'",
-    "deleted": "i.folder = 'deleted'",
-    "unread": "i.unread = 1 AND i.folder = 'inbox'",
-    "sent": "i.replied = 1 AND i.folder != 'deleted'",
-    "tagged": "i.tagged = 1 AND i.folder != 'deleted'",
-}
-EXPORT_FOLDERS = tuple(_WHERE)
+EXPORT_FOLDERS = tuple(str(name) for name in EXPORT_VIEWS)
 FORMATS = ("csv", "jsonl")
 PAGE = 5_000
-_SQL = (
-    "SELECT i.id, i.external_id, i.channel, i.received_at, b.email, b.country, p.sku, i.subject, a.login, i.rule, "
-    "i.folder, i.tagged, i.unread, i.replied, i.auto_replies, i.due_at FROM inquiry i "
-    "JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id LEFT JOIN product p ON p.id = i.product_id "
-    "WHERE i.id > ? {where} ORDER BY i.id LIMIT {page}"
-)
 
 
 def _iso(text: str | None) -> str | None:
@@ -69,18 +57,13 @@ def _iso(text: str | None) -> str | None:
 
 
 def _rows(ctx: Ctx, folder: str | None) -> Iterator[dict[str, Any]]:
-    where, args = "", []
-    if folder is not None:
-        where += f" AND {_WHERE[folder]}"
-    if not ctx.actor.is_admin:
-        where += " AND i.owner_id = ?"
-        args.append(ctx.actor.id)
-    sql = _SQL.format(where=where, page=PAGE)
+    view = EXPORT_VIEWS[folder] if folder is not None else None
+    owner = None if ctx.actor.is_admin else ctx.actor.id
     last = 0
     while True:
         # One short read transaction per page: a long export never holds a snapshot open for minutes.
         with ctx.read() as session:
-            page = session.connection().exec_driver_sql(sql, (last, *args)).all()
+            page = export_page(session, view=view, owner=owner, after=last, limit=PAGE)
         for r in page:
             yield {
                 "id": r[0],

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 
 from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, ValidationError
 from inquiry_tui.domain.text import safe_line
-from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import Account, Buyer, Inquiry, Product, ReplyTemplate
 
 MAX_NAME = 60

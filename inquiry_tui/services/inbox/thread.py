@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session
 
+from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.queries import thread as q_thread
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
 MAX_BODY_CHARS = 20_000  # a pasted novel (or a hostile 1 MB body) is cut, with a note
@@ -19,7 +20,7 @@ MAX_BODY_CHARS = 20_000  # a pasted novel (or a hostile 1 MB body) is cut, with 
 @dataclass(frozen=True)
 class ThreadMessage:
     id: int
-    direction: str  # in (buyer) | out (a person) | auto (smart reception)
+    direction: str  # Direction: in (buyer) | out (a person) | auto (smart reception)
     author: str | None  # the account's name for `out`
     sent_at: datetime
     body: str  # untrusted for `in`
@@ -75,29 +76,6 @@ class ThreadDetail:
     allocations: tuple[AllocationEvent, ...]
 
 
-_INQUIRY = (
-    "SELECT i.id, i.subject, i.channel, i.received_at, i.folder, i.is_junk, i.junk_score, i.junk_reasons, i.unread, "
-    "i.tagged, i.replied, i.first_response_at, i.due_at, i.auto_replies, i.deleted_at, i.version, i.owner_id, "
-    "i.buyer_id, b.name, b.email, b.company, b.country, b.verified, b.tier, b.is_customer, p.sku, p.name, "
-    "i.quantity, i.unit, a.login, a.name, i.rule "
-    "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id "
-    "LEFT JOIN product p ON p.id = i.product_id WHERE i.id = :id"
-)
-# The byte length of a body does not stop at a NUL character (length() and substr() of text
-# do), so a NUL cannot hide the rest of a message: bodies are cut only when really long.
-_MESSAGES = (
-    "SELECT m.id, m.direction, a.name, m.sent_at, "
-    "CASE WHEN length(CAST(m.body AS BLOB)) <= :bytes THEN m.body ELSE substr(m.body, 1, :chars) END, "
-    "length(CAST(m.body AS BLOB)) FROM message m LEFT JOIN account a ON a.id = m.author_id "
-    "WHERE m.inquiry_id = :id ORDER BY m.sent_at DESC, m.id DESC LIMIT :n"
-)
-_HISTORY = (
-    "SELECT ar.at, fa.login, ta.login, ar.rule, ar.actor, ar.reason FROM allocation_record ar "
-    "LEFT JOIN account fa ON fa.id = ar.from_id JOIN account ta ON ta.id = ar.to_id "
-    "WHERE ar.inquiry_id = :id ORDER BY ar.at, ar.id"
-)
-
-
 def _ts(value: Any) -> datetime | None:
     if value is None:
         return None
@@ -107,8 +85,8 @@ def _ts(value: Any) -> datetime | None:
 
 
 def _inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> Any:
-    row = session.execute(text(_INQUIRY), {"id": inquiry_id}).first()
-    if row is None or (not ctx.actor.is_admin and row[16] != ctx.actor.id):
+    row = q_thread.inquiry(session, inquiry_id)
+    if row is None or (not ctx.actor.is_admin and row[q_thread.INQUIRY_OWNER] != ctx.actor.id):
         # A salesperson cannot learn that someone else's inquiry exists.
         raise NotFound(f"no inquiry {inquiry_id}")
     return row
@@ -124,7 +102,7 @@ def allocation_history(ctx: Ctx, inquiry_id: int) -> tuple[AllocationEvent, ...]
 def _history(session: Session, inquiry_id: int) -> tuple[AllocationEvent, ...]:
     return tuple(
         AllocationEvent(_ts(at), from_login, to_login or "?", rule, actor, reason or "")  # type: ignore[arg-type]
-        for at, from_login, to_login, rule, actor, reason in session.execute(text(_HISTORY), {"id": inquiry_id})
+        for at, from_login, to_login, rule, actor, reason in q_thread.allocation_history(session, inquiry_id)
     )
 
 
@@ -133,11 +111,10 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
     now = ctx.now()
     with ctx.read() as session:
         r = _inquiry(session, ctx, inquiry_id)
-        params = {"id": inquiry_id, "bytes": MAX_BODY_CHARS * 4, "chars": MAX_BODY_CHARS, "n": MAX_MESSAGES}
-        rows = session.execute(text(_MESSAGES), params).all()
+        rows = q_thread.newest_messages(session, inquiry_id, limit=MAX_MESSAGES, max_chars=MAX_BODY_CHARS)
         total = len(rows)
         if total == MAX_MESSAGES:
-            total = session.execute(text("SELECT count(*) FROM message WHERE inquiry_id = :id"), params).scalar_one()
+            total = q_thread.message_count(session, inquiry_id)
         messages = tuple(
             ThreadMessage(
                 mid, direction, author, _ts(sent_at), body or "", max(0, (size or 0) - len((body or "").encode()))
@@ -145,7 +122,7 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             for mid, direction, author, sent_at, body, size in reversed(rows)
         )
         received, first_response, due = _ts(r[3]), _ts(r[11]), _ts(r[12])
-        overdue = first_response is None and r[4] == "inbox" and due is not None and due < now
+        overdue = is_overdue(r[4], first_response, due, now)
         return ThreadDetail(
             id=r[0],
             subject=r[1] or "",

@@ -14,8 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
+from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
-from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.domain.vocabulary import Direction, Folder
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
 
 PURGE_AFTER_DAYS = 30
@@ -46,12 +49,7 @@ class PurgeResult:
 
 def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
     assert inquiry.id is not None
-    overdue = (
-        inquiry.first_response_at is None
-        and inquiry.folder == "inbox"
-        and inquiry.due_at is not None
-        and inquiry.due_at < ctx.now()
-    )
+    overdue = is_overdue(inquiry.folder, inquiry.first_response_at, inquiry.due_at, ctx.now())
     return InquiryState(
         inquiry.id,
         inquiry.version,
@@ -110,12 +108,12 @@ def set_junk(ctx: Ctx, inquiry_id: int, junk: bool, expected_version: int | None
     """
     with ctx.write() as session:
         inquiry = _load(session, ctx, inquiry_id, expected_version)
-        if bool(inquiry.is_junk) == junk and inquiry.folder in ("deleted", "junk" if junk else "inbox"):
+        if bool(inquiry.is_junk) == junk and inquiry.folder in (Folder.DELETED, Folder.JUNK if junk else Folder.INBOX):
             return _state(ctx, inquiry)
         before = {"folder": inquiry.folder, "is_junk": bool(inquiry.is_junk)}
         inquiry.is_junk = junk
-        if inquiry.folder != "deleted":
-            inquiry.folder = "junk" if junk else "inbox"
+        if inquiry.folder != Folder.DELETED:
+            inquiry.folder = Folder.JUNK if junk else Folder.INBOX
         if junk and inquiry.first_response_at is None:
             # The marketplace counts a person's junk judgement as a response.
             inquiry.first_response_at = ctx.now()
@@ -136,10 +134,10 @@ def delete_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = Non
     """Move to Deleted (not a response); restore brings it back, purge removes it after 30 days."""
     with ctx.write() as session:
         inquiry = _load(session, ctx, inquiry_id, expected_version)
-        if inquiry.folder == "deleted":
+        if inquiry.folder == Folder.DELETED:
             raise ValidationError(f"inquiry {inquiry_id} is already deleted")
         before = inquiry.folder
-        inquiry.folder = "deleted"
+        inquiry.folder = Folder.DELETED
         inquiry.deleted_at = ctx.now()
         audit(
             session,
@@ -148,7 +146,7 @@ def delete_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = Non
             "inquiry",
             inquiry_id,
             before={"folder": before},
-            after={"folder": "deleted"},
+            after={"folder": Folder.DELETED},
         )
         return _done(session, ctx, inquiry)
 
@@ -157,9 +155,9 @@ def restore_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = No
     """Back from Deleted: junk to Junk, everything else to the inbox."""
     with ctx.write() as session:
         inquiry = _load(session, ctx, inquiry_id, expected_version)
-        if inquiry.folder != "deleted":
+        if inquiry.folder != Folder.DELETED:
             raise ValidationError(f"inquiry {inquiry_id} is not in Deleted")
-        inquiry.folder = "junk" if inquiry.is_junk else "inbox"
+        inquiry.folder = Folder.JUNK if inquiry.is_junk else Folder.INBOX
         inquiry.deleted_at = None
         audit(
             session,
@@ -167,7 +165,7 @@ def restore_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = No
             "inquiry_restore",
             "inquiry",
             inquiry_id,
-            before={"folder": "deleted"},
+            before={"folder": Folder.DELETED},
             after={"folder": inquiry.folder},
         )
         return _done(session, ctx, inquiry)
@@ -183,9 +181,11 @@ def reply(ctx: Ctx, inquiry_id: int, body: str, expected_version: int | None = N
     now = ctx.now()
     with ctx.write() as session:
         inquiry = _load(session, ctx, inquiry_id, expected_version)
-        if inquiry.folder == "deleted":
+        if inquiry.folder == Folder.DELETED:
             raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
-        session.add(Message(inquiry_id=inquiry_id, direction="out", author_id=ctx.actor.id, sent_at=now, body=text))
+        session.add(
+            Message(inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text)
+        )
         inquiry.replied = True
         inquiry.unread = False
         inquiry.last_message_at = now
@@ -206,7 +206,7 @@ def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeRes
     with ctx.write() as session:
         ids = list(
             session.execute(
-                select(Inquiry.id).where(Inquiry.folder == "deleted", Inquiry.deleted_at < cutoff)  # type: ignore[arg-type,operator]
+                select(Inquiry.id).where(Inquiry.folder == Folder.DELETED, Inquiry.deleted_at < cutoff)  # type: ignore[arg-type,operator]
             ).scalars()
         )
         if not ids:

@@ -1,1 +1,2 @@
-"""Records from outside (import files): reading JSON Lines and CSV into validated fields."""
+"""Records from outside: reading files (reader), the rules every value passes (rules), the record models
+(inquiries, customers, blocks, via validate) and the one error shape (errors)."""

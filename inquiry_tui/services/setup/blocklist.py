@@ -11,16 +11,15 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from inquiry_tui.domain.countries import normalize_country
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.text import safe_line
-from inquiry_tui.services.context import Ctx, audit
-from inquiry_tui.services.customers.input import EMAIL_RE
+from inquiry_tui.domain.vocabulary import BlockKind
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.records.errors import FieldErrors
 from inquiry_tui.store.models import BlockEntry
 
-KINDS = ("email", "member_id", "country")
-MAX_VALUE = 200
-MAX_NOTE = 200
+KINDS = tuple(k.value for k in BlockKind)  # the admin's block-list form offers these
 
 
 @dataclass(frozen=True)
@@ -31,22 +30,25 @@ class BlockInfo:
     created_at: datetime
 
 
+def _checked(kind: str, value: str, note: str = "") -> tuple[str, str, str]:
+    """(kind, value, note) as stored and compared, or a FieldErrors naming each bad field.
+
+    A bad value is named by its kind (`country: 'QQ' is not ...`): that is the field a person typed.
+    """
+    from inquiry_tui.services.records.blocks import BlockEntryRecord  # pydantic: only when the list changes
+    from inquiry_tui.services.records.validate import check_form
+
+    try:
+        entry = check_form(BlockEntryRecord, {"kind": kind, "value": value, "note": note})
+    except FieldErrors as exc:
+        named = kind.strip().lower().replace("-", "_") if "kind" not in exc.errors else "value"
+        raise FieldErrors({named if k == "value" else k: v for k, v in exc.errors.items()}) from None
+    return entry.kind, entry.value, entry.note
+
+
 def normalize_block(kind: str, value: str) -> tuple[str, str]:
     """(kind, value) as stored and compared, or a ValidationError naming what is wrong."""
-    kind = kind.strip().lower().replace("-", "_")
-    if kind not in KINDS:
-        raise ValidationError(f"block kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
-    value = value.strip()
-    if not value:
-        raise ValidationError(f"a blocked {kind} must not be empty")
-    if len(value) > MAX_VALUE:
-        raise ValidationError(f"a blocked {kind} is at most {MAX_VALUE} characters")
-    if kind == "email":
-        value = value.lower()
-        if not EMAIL_RE.match(value):
-            raise ValidationError(f"{safe_line(value)!r} is not an e-mail address")
-    elif kind == "country":
-        value = normalize_country(value)
+    kind, value, _ = _checked(kind, value)
     return kind, value
 
 
@@ -61,10 +63,7 @@ def list_blocks(ctx: Ctx) -> list[BlockInfo]:
 def add_block(ctx: Ctx, kind: str, value: str, note: str = "") -> BlockInfo:
     """Block future arrivals from this e-mail, member id or country (already there: an error)."""
     ctx.require_admin("change the block list")
-    kind, value = normalize_block(kind, value)
-    note = note.strip()
-    if len(note) > MAX_NOTE:
-        raise ValidationError(f"the note is at most {MAX_NOTE} characters")
+    kind, value, note = _checked(kind, value, note)
     with ctx.write() as session:
         if _find(session, kind, value) is not None:
             raise ValidationError(f"{kind} {safe_line(value)!r} is already blocked")

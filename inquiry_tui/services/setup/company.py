@@ -10,7 +10,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from inquiry_tui.domain.settings import settings_from_dict, settings_to_dict
-from inquiry_tui.services.context import Ctx, audit, main_account
+from inquiry_tui.domain.vocabulary import Role
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx, main_account
 from inquiry_tui.store.models import Account, BlockEntry, CountryOwner, Product, ReplyTemplate, Setting
 
 
@@ -39,7 +41,7 @@ def _set_up(session: Session, ctx: Ctx, d: dict[str, Any]) -> CompanySetup:
     added = 0
     for person in d.get("salespeople", []):
         if person["login"] not in by_login:
-            account = Account(login=person["login"], name=person["name"], role="sales", created_at=now)
+            account = Account(login=person["login"], name=person["name"], role=Role.SALES.value, created_at=now)
             session.add(account)
             by_login[account.login] = account
             added += 1

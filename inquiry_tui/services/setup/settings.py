@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.settings import Settings, apply_setting, settings_from_dict, settings_to_dict
-from inquiry_tui.services.context import Ctx, audit
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import Account, Setting
 
 SECTIONS = ("allocation", "reception", "calls")

@@ -18,10 +18,29 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from inquiry_tui.domain.due import due_at
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Channel, Direction, Folder, Role, Rule
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
 from inquiry_tui.store import bulk
 from inquiry_tui.store.types import db_text
+
+# Plain strings for the rows: sqlite3 binds a str subclass (an enum member) by a slower path.
+_INQUIRY, _TM, _EMAIL, _RFQ = (c.value for c in (Channel.INQUIRY, Channel.TM, Channel.EMAIL, Channel.RFQ))
+_KIND_JUNK, _KIND_BLACKLIST = ActivityKind.JUNK.value, ActivityKind.BLACKLIST.value
+_IN, _OUT, _AUTO = Direction.IN.value, Direction.OUT.value, Direction.AUTO.value
+_INBOX, _JUNK, _DELETED = Folder.INBOX.value, Folder.JUNK.value, Folder.DELETED.value
+_KINDS = tuple(
+    k.value
+    for k in (
+        ActivityKind.VISIT,
+        ActivityKind.PRODUCT_VIEW,
+        ActivityKind.SEARCH,
+        ActivityKind.LOGIN,
+        ActivityKind.RFQ,
+        ActivityKind.TRADE,
+    )
+)
 
 
 def _ts(naive_utc: datetime) -> str:
@@ -59,10 +78,12 @@ class _Company:
 
 
 def _company(conn: Connection) -> _Company:
-    admin_id = conn.exec_driver_sql("SELECT id FROM account WHERE role = 'admin'").scalar_one()
+    admin_id = conn.exec_driver_sql("SELECT id FROM account WHERE role = ?", (Role.ADMIN.value,)).scalar_one()
     sales = [
         tuple(r)
-        for r in conn.exec_driver_sql("SELECT id, name FROM account WHERE role = 'sales' AND active = 1 ORDER BY id")
+        for r in conn.exec_driver_sql(
+            "SELECT id, name FROM account WHERE role = ? AND active = 1 ORDER BY id", (Role.SALES.value,)
+        )
     ]
     products = [tuple(r) for r in conn.exec_driver_sql("SELECT id, sku, name, owner_id FROM product ORDER BY id")]
     owners = dict(conn.exec_driver_sql("SELECT country, account_id FROM country_owner").all())  # type: ignore[arg-type]
@@ -133,13 +154,13 @@ class _Generator:
 
     def owner_for(self, buyer_owner: int | None, product: tuple[Any, ...] | None, country: str) -> tuple[int, str]:
         if buyer_owner is not None:
-            return buyer_owner, "sticky"
+            return buyer_owner, Rule.STICKY.value
         if product is not None and product[3] is not None:
-            return product[3], "product"
+            return product[3], Rule.PRODUCT.value
         if self.c.sales:
             self.rotation = (self.rotation + 1) % len(self.c.sales)
-            return self.c.sales[self.rotation][0], "rotation"
-        return self.c.admin_id, "company_contact"
+            return self.c.sales[self.rotation][0], Rule.ROTATION.value
+        return self.c.admin_id, Rule.COMPANY_CONTACT.value
 
 
 def generate(
@@ -193,7 +214,7 @@ def generate(
             msg_rows.extend(msgs)
             last_contact[buyer_id] = received
             if now_naive - received <= timedelta(days=30):
-                alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], "system", f"allocated by {row[10]}"))
+                alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
         return inq_rows, msg_rows, alloc_rows
 
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
@@ -233,7 +254,7 @@ def _thread(
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     r, v, now = gen.rng, gen.v, gen.now_naive
     roll = r.random()
-    channel = "inquiry" if roll < 0.6 else "tm" if roll < 0.85 else "email" if roll < 0.95 else "rfq"
+    channel = _INQUIRY if roll < 0.6 else _TM if roll < 0.85 else _EMAIL if roll < 0.95 else _RFQ
     product = gen.pick(gen.c.products) if r.random() < 0.82 and gen.c.products else None
     qty = gen.pick([50, 100, 200, 300, 500, 1000, 2000, 5000])
     fill = {
@@ -257,7 +278,7 @@ def _thread(
         reasons = ""
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
-    msgs = [(message_id, inquiry_id, "in", None, _ts(received), body)]
+    msgs = [(message_id, inquiry_id, _IN, None, _ts(received), body)]
     auto = 0
     if not junk and r.random() < 0.2:
         auto = 1
@@ -265,7 +286,7 @@ def _thread(
             (
                 message_id + 1,
                 inquiry_id,
-                "auto",
+                _AUTO,
                 None,
                 _ts(received + timedelta(seconds=5)),
                 "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours.",
@@ -283,7 +304,7 @@ def _thread(
                 (
                     message_id + len(msgs),
                     inquiry_id,
-                    "out",
+                    _OUT,
                     owner,
                     _ts(first_response),
                     gen.pick(v["replies"]).format(**fill),
@@ -296,7 +317,7 @@ def _thread(
                         (
                             message_id + len(msgs),
                             inquiry_id,
-                            "in",
+                            _IN,
                             None,
                             _ts(last),
                             gen.pick(v["followups"]).format(**fill),
@@ -309,16 +330,16 @@ def _thread(
                             (
                                 message_id + len(msgs),
                                 inquiry_id,
-                                "out",
+                                _OUT,
                                 owner,
                                 _ts(last),
                                 gen.pick(v["replies"]).format(**fill),
                             )
                         )
-    folder = "junk" if junk else "inbox"
+    folder = _JUNK if junk else _INBOX
     deleted = r.random() < 0.03
     if deleted:
-        folder = "deleted"
+        folder = _DELETED
     unread = first_response is None and (age_h < 72 or r.random() < 0.3)
     row = (
         inquiry_id,
@@ -341,7 +362,7 @@ def _thread(
         int(first_response is not None),
         _ts(first_response) if first_response else None,
         _ts(last),
-        _ts(received + timedelta(hours=24)),
+        _ts(due_at(received)),
         auto,
         _ts(received + timedelta(days=1)) if deleted else None,
         1,
@@ -352,7 +373,7 @@ def _thread(
 def _activity(conn: Connection, gen: _Generator, buyer_ids: list[int], per_buyer: int, *, raw: bool) -> int:
     """Daily activity aggregates for every buyer (raw events too for small stores), visitor sessions."""
     r, v, today = gen.rng, gen.v, gen.now.date()
-    kinds = ("visit", "product_view", "search", "login", "rfq", "trade")
+    kinds = _KINDS
     weights = (30, 30, 20, 15, 3, 2)
     cum = list(accumulate(weights))
     daily: dict[tuple[int, str, str], int] = {}
@@ -366,7 +387,13 @@ def _activity(conn: Connection, gen: _Generator, buyer_ids: list[int], per_buyer
         for _ in range(int(r.random() * per_buyer * 2)):
             at = gen.now - timedelta(days=r.random() * 100)
             kind = kinds[bisect(cum, r.random() * cum[-1])]
-            detail = gen.pick(terms) if kind == "search" else gen.pick(skus) if kind == "product_view" else ""
+            detail = (
+                gen.pick(terms)
+                if kind == ActivityKind.SEARCH
+                else gen.pick(skus)
+                if kind == ActivityKind.PRODUCT_VIEW
+                else ""
+            )
             key = (buyer_id, at.date().isoformat(), kind)
             daily[key] = daily.get(key, 0) + 1
             if detail:
@@ -377,7 +404,7 @@ def _activity(conn: Connection, gen: _Generator, buyer_ids: list[int], per_buyer
                 events.append((buyer_id, db_text(at), kind, detail))
         if r.random() < 0.15:  # a little junk / blacklist history
             day = (today - timedelta(days=int(r.random() * 80))).isoformat()
-            daily[(buyer_id, day, "junk" if r.random() < 0.8 else "blacklist")] = 1 + int(r.random() * 2)
+            daily[(buyer_id, day, _KIND_JUNK if r.random() < 0.8 else _KIND_BLACKLIST)] = 1 + int(r.random() * 2)
         for _ in range(int(r.random() * 4)):
             at = gen.now - timedelta(days=r.random() * 90)
             visits.append(

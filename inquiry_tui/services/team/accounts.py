@@ -10,7 +10,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from inquiry_tui.domain.errors import InquiryError, PermissionDenied, ValidationError
-from inquiry_tui.services.context import Ctx, account_by_login, audit
+from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Folder, Role, Rule, allowed
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.store.models import (
     Account,
     AllocationRecord,
@@ -65,28 +67,36 @@ def init_company(ctx: Ctx, admin_login: str, name: str) -> AccountInfo:
     with ctx.write() as session:
         if session.exec(select(func.count()).select_from(Account)).one():
             raise InquiryError("this store is already initialised; see `inquiry-tui account list`")
-        admin = Account(login=admin_login, name=name, role="admin", created_at=ctx.now())
+        admin = Account(login=admin_login, name=name, role=Role.ADMIN.value, created_at=ctx.now())
         session.add(admin)
         session.add(RotationState(id=1))
         for key in ("allocation", "reception", "calls"):
             if session.get(Setting, key) is None:
                 session.add(Setting(key=key, value="{}"))
         session.flush()
-        audit(session, ctx, "init", "account", admin_login, after={"login": admin_login, "name": name, "role": "admin"})
+        audit(
+            session,
+            ctx,
+            "init",
+            "account",
+            admin_login,
+            after={"login": admin_login, "name": name, "role": Role.ADMIN.value},
+        )
         return _info(admin)
 
 
-def add_account(ctx: Ctx, login: str, name: str, role: str = "sales") -> AccountInfo:
+def add_account(ctx: Ctx, login: str, name: str, role: str = Role.SALES) -> AccountInfo:
     ctx.require_admin("add accounts")
     validate_login(login)
-    if role not in ("sales", "admin"):
-        raise ValidationError(f"role {role!r} is not allowed; allowed: sales, admin")
+    if role not in ACCOUNT_ROLES:
+        raise ValidationError(f"role {role!r} is not allowed; allowed: {allowed(ACCOUNT_ROLES)}")
+    role = Role(role).value
     if not name.strip():
         raise ValidationError("--name must not be empty")
     with ctx.write() as session:
         if session.exec(select(Account).where(Account.login == login)).one_or_none():
             raise ValidationError(f"account {login!r} already exists")
-        if role == "admin" and session.exec(select(Account).where(Account.role == "admin")).first():
+        if role == Role.ADMIN and session.exec(select(Account).where(Account.role == Role.ADMIN)).first():
             raise ValidationError("there is exactly one main account (admin); add salespeople with --role sales")
         account = Account(login=login, name=name.strip(), role=role, created_at=ctx.now())
         session.add(account)
@@ -101,7 +111,7 @@ def list_accounts(ctx: Ctx) -> list[AccountInfo]:
         counts = dict(
             session.exec(
                 select(Inquiry.owner_id, func.count())
-                .where(Inquiry.folder == "inbox", Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
+                .where(Inquiry.folder == Folder.INBOX, Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
                 .group_by(Inquiry.owner_id)
             ).all()
         )
@@ -129,7 +139,7 @@ def deactivate(ctx: Ctx, login: str, successor_login: str) -> DeactivationResult
     with ctx.write() as session:
         account = account_by_login(session, login)
         successor = account_by_login(session, successor_login, active_only=True)
-        if account.role == "admin":
+        if account.role == Role.ADMIN:
             raise ValidationError("the main account cannot be deactivated")
         if not account.active:
             raise ValidationError(f"account {login!r} is already deactivated")
@@ -146,7 +156,7 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
         session.execute(
             update(Inquiry)
             .where(Inquiry.id.in_(open_ids))  # type: ignore[union-attr]
-            .values(owner_id=successor.id, rule="successor", version=Inquiry.version + 1)
+            .values(owner_id=successor.id, rule=Rule.SUCCESSOR.value, version=Inquiry.version + 1)
             .execution_options(synchronize_session=False)
         )
         session.add_all(
@@ -155,7 +165,7 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
                 inquiry_id=i,
                 from_id=account.id,
                 to_id=successor.id,
-                rule="successor",  # type: ignore[arg-type]
+                rule=Rule.SUCCESSOR.value,
                 actor=ctx.actor.login,
                 reason=f"{account.login} deactivated; successor {successor.login}",
             )

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import Account, AuditLog
 
@@ -119,7 +120,7 @@ def audit_choices(ctx: Ctx) -> tuple[tuple[str, ...], tuple[str, ...]]:
         actions = session.execute(_DISTINCT_ACTIONS).scalars().all()
         logins = session.exec(select(Account.login).order_by(Account.login)).all()
     # Actors are accounts or `system`; reading them from the accounts avoids a full log scan.
-    return tuple(actions), ("system", *logins)
+    return tuple(actions), (SYSTEM_LOGIN, *logins)
 
 
 _DISTINCT_ACTIONS = text(

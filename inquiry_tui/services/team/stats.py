@@ -1,6 +1,6 @@
 """Team dashboard figures: open, overdue, 24-hour reply rate, median first response, load today, 30-day trend.
 
-The reply rate follows `domain.metrics` (DESIGN.md section 3): over the past 30 days, one
+The reply rate follows `domain.metrics` (docs/domain.md, Reply rate): over the past 30 days, one
 count per (buyer, local day, chat or not) for the company and per (owner, buyer, local day,
 chat or not) for an account, judged by the group's first inquiry; a person's reply or junk
 marking (`inquiry.first_response_at`) within 24 h (chats 1 h) answers it; auto-replies and
@@ -15,9 +15,10 @@ Two paths compute the same figures:
 Tests hold the two to the same answers. The median first response of the fast path is
 taken over whole minutes of each delay (the dashboard shows minutes).
 
-Open = in the inbox with no human response yet; overdue = open and past `due_at` (24 h
-after arrival); load today = arrivals since local midnight, junk not counted. Local days
-and "today" are in the company time zone (`reception.timezone`).
+Open and overdue are domain.due's rule (in the inbox with no human response yet; overdue:
+open and at or past `due_at`, 24 h after arrival), counted by store.queries.workload; load
+today = arrivals since local midnight, junk not counted. Local days and "today" are in the
+company time zone (`reception.timezone`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select, text
+from sqlalchemy import select
 from sqlmodel import Session
 
 from inquiry_tui.domain.metrics import (
@@ -43,6 +44,7 @@ from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.services.team.reply_rate_cache import fast_rates, save
 from inquiry_tui.store.models import Account, Inquiry
 from inquiry_tui.store.queries.reply_rate import RateCounts, Rates, Window, local_midnight
+from inquiry_tui.store.queries.workload import arrivals_since, open_and_overdue
 
 COMPANY = "company"
 
@@ -84,8 +86,8 @@ def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats
         window = Window.of(now, tz, window_days)
         fast = fast_rates(session, window, only) if session.get_bind().dialect.name == "sqlite" else None
         rates, write = fast if fast is not None else (_reference_rates(session, now, tz, window_days, only), None)
-        open_, overdue = _open_counts(session, now, only)
-        load = _load_today(session, now, tz, only)
+        open_, overdue = open_and_overdue(session, now, only)
+        load = arrivals_since(session, local_midnight(now, tz), now, only)
     if write is not None:
         save(ctx.engine, write)
     days = window.days
@@ -136,33 +138,6 @@ def _figures(
     counts = counts or RateCounts()
     trend = tuple(counts.day_rate(i) for i in range(len(days)))
     return Figures(login, name, open_, overdue, counts.figures(), counts.median(), load, trend, active)
-
-
-def _open_counts(session: Session, now: datetime, only: int | None) -> tuple[dict[int, int], dict[int, int]]:
-    """Open and overdue per owner, index-only from the partial index ix_inquiry_open."""
-    i = Inquiry.__table__.c  # type: ignore[attr-defined]
-    query = (
-        select(i.owner_id, func.count(), func.sum(case((i.due_at <= now, 1), else_=0)))
-        # Literal, as the index's own WHERE: SQLite uses a partial index only for a predicate it can see.
-        .where(text("first_response_at IS NULL AND folder = 'inbox'"))
-        .group_by(i.owner_id)
-    )
-    if only is not None:
-        query = query.where(i.owner_id == only)
-    rows = session.execute(query).all()
-    return {r[0]: r[1] for r in rows}, {r[0]: int(r[2]) for r in rows}
-
-
-def _load_today(session: Session, now: datetime, tz: str, only: int | None) -> dict[int, int]:
-    i = Inquiry.__table__.c  # type: ignore[attr-defined]
-    query = (
-        select(i.owner_id, func.count())
-        .where(i.received_at >= local_midnight(now, tz), i.received_at <= now, i.is_junk.is_(False))
-        .group_by(i.owner_id)
-    )
-    if only is not None:
-        query = query.where(i.owner_id == only)
-    return dict(session.execute(query).all())
 
 
 # --- the reference path: domain.metrics on every thread of the window ---------------------

@@ -29,7 +29,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from inquiry_tui.domain.metrics import CHAT_RESPONSE_LIMIT, RESPONSE_LIMIT, RateFigures
+from inquiry_tui.domain.due import CHAT_RESPONSE_LIMIT, RESPONSE_LIMIT
+from inquiry_tui.domain.metrics import RateFigures
+from inquiry_tui.domain.vocabulary import Channel
 from inquiry_tui.store.types import db_text
 
 ANSWERED, MISSED, PENDING = 0, 1, 2
@@ -267,7 +269,7 @@ def read_tallies(session: Session, window: Window, lo: datetime, hi: datetime, o
     # The inner query runs as a co-routine: unixepoch() is computed once per row, and rows
     # come in its ORDER BY, the order the first-row-wins counting below relies on.
     sql = f"""SELECT {packed} FROM (
-                SELECT received_at, id, buyer_id, owner_id, channel = 'tm' AS chat, first_response_at AS fr,
+                SELECT received_at, id, buyer_id, owner_id, channel = '{Channel.TM}' AS chat, first_response_at AS fr,
                        unixepoch(received_at) AS rs, unixepoch(first_response_at) AS fs
                 FROM inquiry
                 WHERE received_at > :lo AND received_at <= :hi AND NOT (is_junk AND first_response_at IS NULL)

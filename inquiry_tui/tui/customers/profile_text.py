@@ -7,17 +7,18 @@ safe_text and is appended to a Text as a literal string: nothing here is ever ma
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 from rich.text import Text
 
 from inquiry_tui.domain.activity import Behaviour
+from inquiry_tui.domain.authenticity import Reason
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.customers.profile import BuyerProfile
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 VERDICT_STYLE = {"Likely genuine": "bold green", "Unclear": "bold yellow", "Doubtful": "bold red"}
+SIGN_MARK = {1: ("+ ", "green"), -1: ("− ", "red"), 0: ("· ", "dim")}  # a reason's sign, as the domain gives it
 LEVEL_STYLE = {"Very high": "bold green", "High": "green", "Medium": "yellow", "Low": "dim"}
 
 
@@ -111,25 +112,17 @@ def authenticity_lines(profile: BuyerProfile, *, limit: int | None = None, width
     for reason in reasons:
         # Reasons are our sentences but may quote the buyer's e-mail domain: kept literal.
         text = Text()
-        text.append(*(("− ", "red") if is_negative(reason) else ("+ ", "green")))
-        text.append(truncate(safe_line(reason), width - 2) if width > 2 else safe_line(reason))
+        text.append(*SIGN_MARK[max(-1, min(1, reason.sign))])
+        text.append(truncate(safe_line(reason.text), width - 2) if width > 2 else safe_line(reason.text))
         out.append(text)
     return out
 
 
-_NEGATIVE = re.compile(r"^(not a verified|little company|free-mail|blacklisted|\d+ junk inquir)")
-
-
-def is_negative(reason: str) -> bool:
-    """Whether an authenticity reason lowers the score (the domain lists raising ones first)."""
-    return bool(_NEGATIVE.match(reason))
-
-
-def _top_reasons(reasons: Sequence[str], limit: int) -> list[str]:
+def _top_reasons(reasons: Sequence[Reason], limit: int) -> list[Reason]:
     """Up to LIMIT reasons: for a doubtful or unclear buyer the lowering ones come first."""
-    negatives = [r for r in reasons if is_negative(r)]
-    positives = [r for r in reasons if not is_negative(r)]
-    return (negatives + positives)[:limit]
+    negatives = [r for r in reasons if r.sign < 0]
+    others = [r for r in reasons if r.sign >= 0]
+    return (negatives + others)[:limit]
 
 
 def trading_note(profile: BuyerProfile) -> Text | None:

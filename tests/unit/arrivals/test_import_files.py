@@ -15,7 +15,10 @@ from sqlmodel import select
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.arrivals.importing import import_inquiries
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.records.reader import Fields, FileFormatError, Record, read_records
+from inquiry_tui.services.records import rules
+from inquiry_tui.services.records.customers import CustomerRecord
+from inquiry_tui.services.records.reader import FileFormatError, Record, read_records
+from inquiry_tui.services.records.validate import check_record
 from inquiry_tui.services.setup.catalog import add_product
 from inquiry_tui.store.models import Buyer, Inquiry, Message
 
@@ -205,17 +208,20 @@ def test_csv_row_with_too_many_cells(tmp_path: Path) -> None:
         read_records(p)
 
 
-def test_field_validators(tmp_path: Path) -> None:
-    f = Fields(tmp_path / "c.csv", Record(9, {"stars": "7", "ok": "yes", "kind": "x", "tags": "a; b", "n": "-1"}))
-    with pytest.raises(FileFormatError, match=r"c.csv line 9, field stars: '7' is not a whole number from 0 to 5"):
-        f.integer("stars", 0, 5)
-    assert f.boolean("ok") is True and f.boolean("missing", False) is False
-    with pytest.raises(FileFormatError, match="field kind: 'x' is not allowed; allowed: a, b"):
-        f.one_of("kind", ("a", "b"))
-    assert f.text_list("tags") == ["a", "b"]
-    with pytest.raises(FileFormatError, match="field n"):
-        f.number("n")
-    assert f.country("nope", None) is None
+def test_field_rules(tmp_path: Path) -> None:
+    """The shared rules (records.rules), and a record naming file, line and field when one is broken."""
+    with pytest.raises(ValidationError, match=r"c.csv line 9, field stars: 7 is outside 0 to 5"):
+        check_record(CustomerRecord, tmp_path / "c.csv", Record(9, {"email": "a@x.example", "stars": "7"}))
+    with pytest.raises(rules.RuleError, match=r"'many' is not a whole number from 0 to 5"):
+        rules.whole_number("many", 0, 5)
+    assert rules.boolean("yes") is True and rules.boolean("off") is False
+    with pytest.raises(rules.RuleError, match="'x' is not allowed; allowed: a, b"):
+        rules.one_of("x", ("a", "b"))
+    assert rules.text_list("a; b") == ["a", "b"]
+    with pytest.raises(rules.RuleError, match="'-1' is not a number of 0 or more"):
+        rules.quantity("-1")
+    record = check_record(CustomerRecord, tmp_path / "c.csv", Record(2, {"email": "a@x.example", "country": None}))
+    assert record.country == ""  # a missing optional value is its default
 
 
 def test_chat_file_with_an_unknown_column_changes_nothing(shop: Ctx, tmp_path: Path) -> None:

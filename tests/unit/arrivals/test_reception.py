@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from inquiry_tui.domain.due import CHAT_RESPONSE_LIMIT, RESPONSE_LIMIT
 from inquiry_tui.domain.reception import (
-    CHAT_REPLY_WINDOW,
     NO_CONTACT_WINDOW,
-    REPLY_WINDOW,
     auto_reply_messages,
     due_at,
     is_holiday,
@@ -40,8 +39,8 @@ def custom(tz="Asia/Shanghai", windows=("workday 09:00-18:00",), holidays=(), **
 
 
 def test_constants():
-    assert timedelta(hours=24) == REPLY_WINDOW
-    assert timedelta(hours=1) == CHAT_REPLY_WINDOW
+    assert timedelta(hours=24) == RESPONSE_LIMIT
+    assert timedelta(hours=1) == CHAT_RESPONSE_LIMIT
     assert timedelta(days=30) == NO_CONTACT_WINDOW
 
 

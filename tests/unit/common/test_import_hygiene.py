@@ -1,4 +1,4 @@
-"""The headless layers and non-TUI commands never import textual (DESIGN.md section 1)."""
+"""The headless layers and non-TUI commands never import textual (docs/architecture.md, Layers)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,12 @@ def test_the_cli_and_the_tui_reach_the_store_only_through_services() -> None:
                     if n.startswith(("inquiry_tui.store", "sqlmodel"))
                 ]
     assert offenders == []
+
+
+def test_record_validation_stays_off_the_tuis_start_up_path() -> None:
+    """The record models (pydantic glue) and email-validator load when input is first checked, not at start."""
+    script = "import sys, inquiry_tui.tui.app; print(sorted(m for m in sys.modules if m.startswith(("
+    script += "'inquiry_tui.services.records', 'email_validator'))))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

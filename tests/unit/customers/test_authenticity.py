@@ -53,28 +53,28 @@ def test_genuine_buyer() -> None:
     a = authenticity(GENUINE)
     assert a.verdict == "Likely genuine"
     assert a.score >= 80
-    assert "verified buyer (blue label)" in a.reasons
-    assert "complete company information" in a.reasons
-    assert "buyer tier L3" in a.reasons
-    assert "e-mail domain matches the company website (atlas-lighting.dz)" in a.reasons
-    assert "no junk inquiries or blacklisting in 90 days" in a.reasons
-    assert "active buyer (activity 62)" in a.reasons
-    assert "logged in on 12 days in 90 days" in a.reasons
+    assert "verified buyer (blue label)" in a.texts
+    assert "complete company information" in a.texts
+    assert "buyer tier L3" in a.texts
+    assert "e-mail domain matches the company website (atlas-lighting.dz)" in a.texts
+    assert "no junk inquiries or blacklisting in 90 days" in a.texts
+    assert "active buyer (activity 62)" in a.texts
+    assert "logged in on 12 days in 90 days" in a.texts
 
 
 def test_blank_free_mail_newcomer_is_doubtful() -> None:
     a = authenticity(BLANK)
     assert a.verdict == "Doubtful"
-    assert "free-mail address (gmail.com)" in a.reasons
-    assert "not a verified buyer (no blue label)" in a.reasons
-    assert any(r.startswith("little company information (missing company") for r in a.reasons)
+    assert "free-mail address (gmail.com)" in a.texts
+    assert "not a verified buyer (no blue label)" in a.texts
+    assert any(r.startswith("little company information (missing company") for r in a.texts)
     # zero junk says nothing about a buyer with no history
-    assert "no junk inquiries or blacklisting in 90 days" not in a.reasons
+    assert "no junk inquiries or blacklisting in 90 days" not in a.texts
 
 
 def test_reasons_are_positive_first() -> None:
     mixed = replace(GENUINE, email="atlas@hotmail.fr", junk_count=1)
-    reasons = authenticity(mixed).reasons
+    reasons = authenticity(mixed).texts
     assert reasons[0] == "verified buyer (blue label)"
     assert reasons[-2:] == ("free-mail address (hotmail.fr)", "1 junk inquiry in 90 days")
 
@@ -86,9 +86,9 @@ def test_junk_and_blacklist_lower_it() -> None:
     blacklisted = authenticity(replace(MIDDLE, blacklist_count=1))
     assert two_junk.score < one_junk.score < base
     assert blacklisted.score < one_junk.score
-    assert "2 junk inquiries in 90 days" in two_junk.reasons
-    assert "blacklisted 1 time in 90 days" in blacklisted.reasons
-    assert "blacklisted 3 times in 90 days" in authenticity(replace(MIDDLE, blacklist_count=3)).reasons
+    assert "2 junk inquiries in 90 days" in two_junk.texts
+    assert "blacklisted 1 time in 90 days" in blacklisted.texts
+    assert "blacklisted 3 times in 90 days" in authenticity(replace(MIDDLE, blacklist_count=3)).texts
     worst = authenticity(replace(BLANK, junk_count=9, blacklist_count=9))
     assert worst.score == 0 and worst.verdict == "Doubtful"
 
@@ -100,14 +100,14 @@ def test_verified_and_tier_raise_it() -> None:
     assert scores == sorted(scores) and scores[-1] > scores[0]
     assert authenticity(replace(plain, tier="l4")).score == scores[-1]  # case-insensitive
     assert authenticity(replace(plain, tier="L9")).score == authenticity(plain).score  # unknown: ignored
-    assert not any("tier" in r for r in authenticity(replace(plain, tier="L0")).reasons)
+    assert not any("tier" in r for r in authenticity(replace(plain, tier="L0")).texts)
 
 
 def test_company_info_completeness_raises_it() -> None:
     none = replace(MIDDLE, company=None, country=None, phone=None, website=None)
     half = replace(MIDDLE, phone="  ", website=None)
     assert authenticity(none).score < authenticity(half).score < authenticity(MIDDLE).score
-    assert "partial company information (missing phone, website)" in authenticity(half).reasons
+    assert "partial company information (missing phone, website)" in authenticity(half).texts
 
 
 def test_free_mail_is_a_mild_negative() -> None:
@@ -139,14 +139,70 @@ def test_email_domain() -> None:
 
 def test_website_match_variants() -> None:
     a = authenticity(replace(GENUINE, website="atlas-lighting.dz", email="x@sales.atlas-lighting.dz"))
-    assert any(r.startswith("e-mail domain matches") for r in a.reasons)
+    assert any(r.startswith("e-mail domain matches") for r in a.texts)
     b = authenticity(replace(GENUINE, website="http://other.example:8080/x", email="x@atlas-lighting.dz"))
-    assert not any(r.startswith("e-mail domain matches") for r in b.reasons)
+    assert not any(r.startswith("e-mail domain matches") for r in b.texts)
 
 
 def test_untrusted_domain_in_reason_is_made_safe() -> None:
     a = authenticity(replace(BLANK, email="x@gmail.com\x1b]0;pwned\x07"))
-    assert all("\x1b" not in r and "\x07" not in r for r in a.reasons)
+    assert all("\x1b" not in r and "\x07" not in r for r in a.texts)
+
+
+def test_reasons_name_the_window_they_cover() -> None:
+    """The counts cover the profile's window (`customer show --window 30`): the reasons say so."""
+    thirty = authenticity(
+        replace(MIDDLE, window_days=30, junk_count=2, blacklist_count=1, valid_inquiries=4, login_days=6)
+    )
+    assert "2 junk inquiries in 30 days" in thirty.texts
+    assert "blacklisted 1 time in 30 days" in thirty.texts
+    assert "4 valid inquiries in 30 days" in thirty.texts
+    assert "logged in on 6 days in 30 days" in thirty.texts
+    assert not any("90 days" in r for r in thirty.texts)
+    clean = authenticity(replace(GENUINE, window_days=7))
+    assert "no junk inquiries or blacklisting in 7 days" in clean.texts
+    assert "no junk inquiries or blacklisting in 1 day" in authenticity(replace(GENUINE, window_days=1)).texts
+    assert "no junk inquiries or blacklisting in 90 days" in authenticity(GENUINE).texts  # the default window
+
+
+def test_reasons_carry_their_sign() -> None:
+    """The UI colours a reason by its sign, never by reading its words."""
+    a = authenticity(replace(GENUINE, email="atlas@hotmail.fr", junk_count=1))
+    signs = {r.text: r.sign for r in a.reasons}
+    assert signs["verified buyer (blue label)"] == 1
+    assert signs["buyer tier L3"] == 1
+    assert signs["free-mail address (hotmail.fr)"] == -1
+    assert signs["1 junk inquiry in 90 days"] == -1
+    b = authenticity(BLANK)
+    assert {r.text: r.sign for r in b.reasons}["not a verified buyer (no blue label)"] == -1
+    assert all(r.sign == -1 for r in b.reasons if r.text.startswith("little company information"))
+
+
+@given(
+    st.builds(
+        BuyerFacts,
+        verified=st.booleans(),
+        tier=st.sampled_from([None, "L0", "L2", "L4"]),
+        company=st.one_of(st.none(), st.just("Co")),
+        country=st.one_of(st.none(), st.just("DE")),
+        phone=st.one_of(st.none(), st.just("+49 1")),
+        website=st.one_of(st.none(), st.just("co.example")),
+        email=st.sampled_from(["a@gmail.com", "a@co.example", "a@other.example"]),
+        junk_count=st.integers(0, 3),
+        blacklist_count=st.integers(0, 3),
+        activity_level=st.integers(0, 100),
+        valid_inquiries=st.integers(0, 5),
+        login_days=st.integers(0, 9),
+        window_days=st.integers(1, 365),
+    )
+)
+def test_property_raising_reasons_first_and_signs_add_up(facts: BuyerFacts) -> None:
+    a = authenticity(facts)
+    signs = [r.sign for r in a.reasons]
+    assert all(s in (-1, 0, 1) for s in signs)
+    assert signs == sorted(signs, reverse=True)  # raising first, then lowering
+    if all(s > 0 for s in signs):
+        assert a.score >= 50  # only raising reasons never take the score below the start
 
 
 _ints = st.integers(0, 50)
@@ -173,7 +229,7 @@ def test_property_score_bounded_with_reasons(facts: BuyerFacts) -> None:
     a = authenticity(facts)
     assert 0 <= a.score <= 100
     assert a.verdict in {"Likely genuine", "Unclear", "Doubtful"}
-    assert a.reasons and all(isinstance(r, str) and r for r in a.reasons)
+    assert a.texts and all(isinstance(r, str) and r for r in a.texts)
 
 
 # --- trading-company hint ------------------------------------------------------------------------

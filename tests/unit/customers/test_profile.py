@@ -87,7 +87,7 @@ def test_profile_from_aggregates_with_window_edges(admin_ctx: Ctx) -> None:
     assert p.activity.level == expected.level
     assert [d.count for d in p.activity.dimensions] == [12, 1, 1, 2, 6]
     assert len(p.activity.daily) == 90 and p.activity.daily[-1] == 4 and p.activity.daily[0] == 2 + 1
-    reasons = " | ".join(p.authenticity.reasons)
+    reasons = " | ".join(p.authenticity.texts)
     assert "blacklisted 1 time" in reasons and "2 junk inquiries" in reasons
 
 
@@ -96,6 +96,18 @@ def test_shorter_window(admin_ctx: Ctx) -> None:
     add_daily(admin_ctx, b, [(day(29), "rfq", 1), (day(30), "rfq", 5)])
     assert buyer_profile(admin_ctx, b, window_days=30).behaviour.valid_rfqs == 1
     assert buyer_profile(admin_ctx, b).behaviour.valid_rfqs == 6
+
+
+def test_authenticity_reasons_name_the_profiles_window(admin_ctx: Ctx) -> None:
+    """`customer show --window 30` judges 30 days, and its reasons say 30, not 90."""
+    b = make_buyer(admin_ctx, "w30@x.com", owner="ana")
+    add_daily(admin_ctx, b, [(day(3), "junk", 2), (day(40), "blacklist", 1)])
+    thirty = buyer_profile(admin_ctx, b, window_days=30).authenticity
+    assert "2 junk inquiries in 30 days" in thirty.texts
+    assert not any("blacklisted" in r or "90 days" in r for r in thirty.texts)
+    ninety = buyer_profile(admin_ctx, b).authenticity
+    assert {"2 junk inquiries in 90 days", "blacklisted 1 time in 90 days"} <= set(ninety.texts)
+    assert all(r.sign == -1 for r in ninety.reasons if "junk" in r.text or "blacklisted" in r.text)
 
 
 def test_raw_events_are_not_read(admin_ctx: Ctx) -> None:

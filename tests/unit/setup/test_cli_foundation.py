@@ -153,6 +153,9 @@ def test_every_settings_key(store: Path, key: str, value: str, shown: str) -> No
         ("reception.windows", "weekdays 9-5", "expected e.g."),
         ("reception.holidays", "2026-13-01", "not a date"),
         ("reception.faq", json.dumps([{"q": str(i), "a": "x"} for i in range(6)]), "at most 5"),
+        # A JSON value that is not an array is refused, never stored as a one-item list of its text.
+        ("reception.smart_questions", '"notalist"', "expected a JSON array or comma-separated values"),
+        ("reception.holidays", '{"day": "2026-12-25"}', "got a JSON object"),
         ("nonsense.key", "1", "allowed keys"),
     ],
 )

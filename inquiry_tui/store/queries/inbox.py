@@ -1,0 +1,214 @@
+"""The inbox's hot SQL: list rows, keyset pages, jump seeks, positions and counts per view, FTS search, lookups.
+
+Every list is ordered newest first by a key, (received_at, id) for inquiries and (at, id) for
+allocation records, and pages by keyset on that key: `WHERE key < :last ORDER BY key DESC LIMIT n`
+walks one index range, so page 10,000 costs what page 1 costs. OFFSET appears in one place
+only, `key_at`, an index-only seek from a starting point the caller picks. On SQLite `INDEXED BY`
+pins each view to its partial index (store.queries.folders).
+
+Search is FTS5 newest first (rowid = inquiry id): the first hits come off the end of the
+rowid order and nothing is ranked. Ranked search ranks only the newest `cand` hits.
+
+The SQL is built from constants here and in folders.py, never from user text; user values
+are bound parameters. Functions return raw rows; services turn them into their dataclasses
+and decide `own` (a salesperson sees only their own inquiries: `owner_id = :me`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from inquiry_tui.domain.vocabulary import Folder, View
+from inquiry_tui.store.queries.folders import VIEWS, overdue_sql
+
+SUBJECT_CHARS = 240  # a list row never needs more; a hostile 1 MB subject stays in the store
+
+
+def _short(column: str, chars: int) -> str:
+    """COLUMN, cut to CHARS characters only when it is long.
+
+    SQLite's substr() and length() stop at a NUL character, so cutting every value would let
+    a NUL hide the rest of a subject; the byte length (of the value as a blob) does not stop.
+    """
+    return (
+        f"CASE WHEN length(CAST({column} AS BLOB)) <= {chars * 4} THEN {column} ELSE substr({column}, 1, {chars}) END"
+    )
+
+
+ROW_COLUMNS = (
+    f"i.id, i.received_at, {_short('i.subject', SUBJECT_CHARS)}, i.buyer_id, {_short('b.name', 120)}, "
+    f"{_short('b.company', 120)}, b.country, b.verified, b.tier, a.login, i.channel, i.folder, i.is_junk, "
+    f"i.unread, i.tagged, i.replied, i.auto_replies, {overdue_sql('i')}, i.version"
+)
+"""One list row (services.inbox.rows.row_from reads these 19 columns in this order)."""
+ROW_JOINS = "JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id"
+ALLOC_COLUMNS = f"ar.id, ar.at, fa.login, ta.login, ar.rule, ar.actor, {ROW_COLUMNS}"
+ALLOC_FROM = (
+    "allocation_record AS ar JOIN inquiry i ON i.id = ar.inquiry_id "
+    f"{ROW_JOINS} LEFT JOIN account fa ON fa.id = ar.from_id JOIN account ta ON ta.id = ar.to_id"
+)
+_NOT_DELETED = f"i.folder != '{Folder.DELETED}'"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The SQL pieces of one view's list, for one role."""
+
+    columns: str
+    source: str  # FROM ... (joins included)
+    where: str
+    key: tuple[str, str]  # (time column, id column)
+    key_source: str  # FROM for index-only key seeks and counts (no joins)
+    allocation: bool  # rows are allocation records (AllocationRow) rather than inquiries
+
+
+def list_query(view: View, *, own: bool, sqlite: bool) -> ListQuery:
+    """VIEW's list; OWN restricts it to `:me` (a salesperson)."""
+    if view == View.ALLOCATION:
+        # A salesperson's record: what was allocated to them and what they (or the admin) moved away.
+        where = "ar.at >= :since" + (" AND (ar.to_id = :me OR ar.from_id = :me)" if own else "")
+        return ListQuery(ALLOC_COLUMNS, ALLOC_FROM, where, ("ar.at", "ar.id"), "allocation_record AS ar", True)
+    spec = VIEWS[view]
+    hint = f" INDEXED BY {spec.owner_index if own else spec.index}" if sqlite else ""
+    source = f"inquiry AS i{hint}"
+    where = spec.sql("i") + (" AND i.owner_id = :me" if own else "")
+    return ListQuery(ROW_COLUMNS, f"{source} {ROW_JOINS}", where, ("i.received_at", "i.id"), source, False)
+
+
+def page(
+    session: Session, q: ListQuery, params: dict[str, Any], *, bound: tuple[str, int] | None, op: str, limit: int
+) -> list[Any]:
+    """Up to LIMIT rows past BOUND in the direction of OP ('<'/'<=' newest first, '>'/'>=' oldest first),
+    in that order."""
+    t, i = q.key
+    where = q.where
+    args = dict(params, n=limit)
+    if bound is not None:
+        where += f" AND ({t}, {i}) {op} (:k0, :k1)"
+        args.update(k0=bound[0], k1=bound[1])
+    order = "DESC" if op in ("<", "<=") else "ASC"
+    sql = f"SELECT {q.columns} FROM {q.source} WHERE {where} ORDER BY {t} {order}, {i} {order} LIMIT :n"
+    return list(session.execute(text(sql), args))
+
+
+def count(session: Session, q: ListQuery, params: dict[str, Any]) -> int:
+    """Rows of the list: one index range count (partial indexes)."""
+    sql = f"SELECT count(*) FROM {q.key_source} WHERE {q.where}"
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+def key_at(
+    session: Session, q: ListQuery, params: dict[str, Any], *, order: str, offset: int, bound: tuple[str, int] | None
+) -> tuple[str, int] | None:
+    """The key OFFSET rows from BOUND (or from the top / bottom) in ORDER ('DESC' / 'ASC'): index-only."""
+    t, i = q.key
+    where = q.where
+    args = dict(params, off=max(0, offset))
+    if bound is not None:
+        where += f" AND ({t}, {i}) {'<=' if order == 'DESC' else '>='} (:k0, :k1)"
+        args.update(k0=bound[0], k1=bound[1])
+    sql = f"SELECT {t}, {i} FROM {q.key_source} WHERE {where} ORDER BY {t} {order}, {i} {order} LIMIT 1 OFFSET :off"
+    found = session.execute(text(sql), args).first()
+    return (str(found[0]), found[1]) if found else None
+
+
+def position(session: Session, q: ListQuery, params: dict[str, Any], key: tuple[str, int]) -> int:
+    """How many rows of the list are newer than KEY (an index-only count)."""
+    t, i = q.key
+    sql = f"SELECT count(*) FROM {q.key_source} WHERE {q.where} AND ({t}, {i}) > (:k0, :k1)"
+    return int(session.execute(text(sql), dict(params, k0=key[0], k1=key[1])).scalar_one())
+
+
+# --- full-text search --------------------------------------------------------------------------
+
+
+def _search_sql(*, own: bool, after: bool, ranked: bool) -> str:
+    mine = " AND i.owner_id = :me" if own else ""
+    bound = " AND f.rowid < :after" if after else ""
+    if ranked:
+        # rank only the newest :cand hits: bm25 over every hit of a common word is seconds
+        bound += (
+            " AND f.rowid >= (SELECT min(rid) FROM (SELECT f2.rowid AS rid FROM inquiry_fts AS f2 "
+            f"JOIN inquiry i2 ON i2.id = f2.rowid WHERE inquiry_fts MATCH :q AND {_NOT_DELETED.replace('i.', 'i2.')}"
+            + mine.replace("i.", "i2.")
+            + " ORDER BY f2.rowid DESC LIMIT :cand))"
+        )
+    order = "f.rank" if ranked else "f.rowid DESC"
+    return (
+        f"SELECT {ROW_COLUMNS} FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.rowid {ROW_JOINS} "
+        f"WHERE inquiry_fts MATCH :q AND {_NOT_DELETED}{mine}{bound} ORDER BY {order} LIMIT :n"
+    )
+
+
+def search(session: Session, params: dict[str, Any], *, own: bool, after: bool, ranked: bool) -> list[Any]:
+    """List rows of inquiries (not deleted) matching the FTS5 query `:q`, newest first (or ranked), `:n` at most."""
+    return list(session.execute(text(_search_sql(own=own, after=after, ranked=ranked)), params))
+
+
+def count_search(session: Session, params: dict[str, Any], *, own: bool) -> int:
+    """Hits of `:q` (not deleted), counted up to `:cap`."""
+    mine = " AND i.owner_id = :me" if own else ""
+    sql = (
+        "SELECT count(*) FROM (SELECT f.rowid FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.rowid "
+        f"WHERE inquiry_fts MATCH :q AND {_NOT_DELETED}{mine} LIMIT :cap)"
+    )
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+# --- lookups for the command palette -----------------------------------------------------------
+
+_HIT_COLUMNS = "i.id, i.received_at, substr(i.subject, 1, 120), substr(b.name, 1, 80), b.email, i.folder"
+_BUYERS_BY_PREFIX = text(
+    "SELECT id FROM buyer WHERE name LIKE :p ESCAPE '\\' OR email LIKE :p ESCAPE '\\' "
+    "OR company LIKE :p ESCAPE '\\' LIMIT :n"
+)
+
+
+def inquiry_by_id(session: Session, params: dict[str, Any], *, own: bool) -> list[Any]:
+    """The palette row of inquiry `:id` (none if OWN and not `:me`'s)."""
+    mine = " AND i.owner_id = :me" if own else ""
+    sql = f"SELECT {_HIT_COLUMNS} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id WHERE i.id = :id{mine}"
+    return list(session.execute(text(sql), params))
+
+
+def buyers_by_prefix(session: Session, prefix: str, limit: int) -> list[int]:
+    """Buyer ids whose name, e-mail or company starts with PREFIX (taken literally)."""
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(session.execute(_BUYERS_BY_PREFIX, {"p": like, "n": limit}).scalars())
+
+
+def latest_of_buyer(session: Session, params: dict[str, Any], *, own: bool) -> list[Any]:
+    """The palette row of buyer `:b`'s newest inquiry (`:me`'s only if OWN)."""
+    mine = " AND i.owner_id = :me" if own else ""
+    sql = (
+        f"SELECT {_HIT_COLUMNS} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id WHERE i.buyer_id = :b{mine} "
+        "ORDER BY i.received_at DESC LIMIT 1"
+    )
+    return list(session.execute(text(sql), params))
+
+
+# --- export ------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "i.id, i.external_id, i.channel, i.received_at, b.email, b.country, p.sku, i.subject, a.login, i.rule, "
+    "i.folder, i.tagged, i.unread, i.replied, i.auto_replies, i.due_at"
+)
+
+
+def export_page(session: Session, *, view: View | None, owner: int | None, after: int, limit: int) -> list[Any]:
+    """Up to LIMIT inquiries with an id above AFTER, by id (keyset), in VIEW (None: every folder), OWNER's only."""
+    where, args = "", [after]
+    if view is not None:
+        where += f" AND {VIEWS[view].sql('i')}"
+    if owner is not None:
+        where += " AND i.owner_id = ?"
+        args.append(owner)
+    sql = (
+        f"SELECT {EXPORT_COLUMNS} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id "
+        f"LEFT JOIN product p ON p.id = i.product_id WHERE i.id > ?{where} ORDER BY i.id LIMIT {int(limit)}"
+    )
+    return list(session.connection().exec_driver_sql(sql, tuple(args)).all())

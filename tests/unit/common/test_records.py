@@ -1,0 +1,157 @@
+"""One validation of input from outside: the same value is accepted or refused by every importer, form and command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import email_validator
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.services.arrivals.chats import import_chats
+from inquiry_tui.services.arrivals.importing import import_inquiries
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.customers.importing import import_activity, import_customers
+from inquiry_tui.services.customers.input import CustomerInput, FieldErrors
+from inquiry_tui.services.customers.manage import add_customer
+from inquiry_tui.services.records import rules
+from inquiry_tui.services.records.customers import CustomerRecord
+from inquiry_tui.services.records.errors import RecordError
+from inquiry_tui.services.records.reader import Record
+from inquiry_tui.services.records.validate import check_form, check_record
+from inquiry_tui.services.setup.blocklist import add_block, list_blocks
+
+AT = "2026-11-20T10:00:00Z"
+
+
+def _jsonl(tmp_path: Path, name: str, record: dict[str, object]) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
+def _inquiry(ctx: Ctx, tmp_path: Path, email: str) -> None:
+    record = {
+        "external_id": f"x-{abs(hash(email))}",
+        "channel": "inquiry",
+        "received_at": AT,
+        "buyer": {"email": email},
+    }
+    import_inquiries(ctx, _jsonl(tmp_path, "inquiries.jsonl", record))
+
+
+def _chat(ctx: Ctx, tmp_path: Path, email: str) -> None:
+    record = {"buyer": {"email": email}, "sent_at": AT, "from": "buyer", "text": "Hello"}
+    import_chats(ctx, _jsonl(tmp_path, "chats.jsonl", record))
+
+
+def _customer_file(ctx: Ctx, tmp_path: Path, email: str) -> None:
+    import_customers(ctx, _jsonl(tmp_path, "customers.jsonl", {"email": email, "name": "Buyer"}))
+
+
+def _activity(ctx: Ctx, tmp_path: Path, email: str) -> None:
+    import_activity(ctx, _jsonl(tmp_path, "activity.jsonl", {"email": email, "at": AT, "kind": "login"}))
+
+
+def _form(ctx: Ctx, tmp_path: Path, email: str) -> None:
+    add_customer(ctx, CustomerInput(email, name="Buyer"))
+
+
+def _block(ctx: Ctx, tmp_path: Path, email: str) -> None:
+    add_block(ctx, "email", email)
+
+
+PATHS: list[tuple[str, Callable[[Ctx, Path, str], None]]] = [
+    ("import inquiries", _inquiry),
+    ("import chats", _chat),
+    ("import customers", _customer_file),
+    ("import activity", _activity),
+    ("customer form / customer add", _form),
+    ("block list", _block),
+]
+
+
+@pytest.mark.parametrize("bad", ["a@b", "@", "no-at-sign", "a b@c.example", "ann@test.test", "x@@y.example"])
+@pytest.mark.parametrize(("where", "take"), PATHS, ids=[p[0] for p in PATHS])
+def test_a_bad_address_is_refused_everywhere(
+    admin_ctx: Ctx, tmp_path: Path, where: str, take: Callable[[Ctx, Path, str], None], bad: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        take(admin_ctx, tmp_path, bad)
+    message = str(caught.value)
+    assert "e-mail address" in message and "\n" not in message
+    if where.startswith("import"):
+        assert ".jsonl line 1, field " in message and "email" in message
+
+
+@pytest.mark.parametrize(("where", "take"), PATHS, ids=[p[0] for p in PATHS])
+def test_a_good_address_is_accepted_everywhere_and_lower_cased(
+    admin_ctx: Ctx, tmp_path: Path, where: str, take: Callable[[Ctx, Path, str], None]
+) -> None:
+    take(admin_ctx, tmp_path, "  Lena.Roth+quotes@Lichtwerk.DE ")
+    if where == "block list":
+        assert [b.value for b in list_blocks(admin_ctx)] == ["lena.roth+quotes@lichtwerk.de"]
+    else:
+        with admin_ctx.read() as s:
+            from sqlmodel import select
+
+            from inquiry_tui.store.models import Buyer
+
+            assert s.exec(select(Buyer.email)).all() == ["lena.roth+quotes@lichtwerk.de"]
+
+
+def test_the_rule_itself() -> None:
+    assert rules.email(" Ana@Example.COM ") == "ana@example.com"
+    assert rules.email("müller@bücher.de") == "müller@bücher.de"  # internationalised: email-validator's call
+    for bad in ("a@b", "@", "a@localhost", "Name <a@b.example>", "a..b@x.example"):
+        with pytest.raises(rules.RuleError, match="is not an e-mail address"):
+            rules.email(bad)
+    with pytest.raises(rules.RuleError, match="expected an e-mail address"):
+        rules.email(42)
+
+
+def test_the_fast_path_knows_email_validators_special_names() -> None:
+    assert set(rules.SPECIAL_USE_DOMAINS) == set(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+
+
+_ATOM = st.text("abcxyz019.-_+'", min_size=1, max_size=70)
+_LABEL = st.text("abz09-", min_size=1, max_size=12)
+
+
+@given(local=_ATOM, labels=st.lists(_LABEL, min_size=1, max_size=3), tld=st.text("abcz", min_size=1, max_size=6))
+def test_the_fast_path_accepts_only_what_email_validator_accepts(local: str, labels: list[str], tld: str) -> None:
+    address = f"{local}@{'.'.join([*labels, tld])}"
+    if rules._plain(address):
+        email_validator.validate_email(address, check_deliverability=False)  # raises if the fast path was wrong
+
+
+def test_one_error_shape_for_files_and_forms(tmp_path: Path) -> None:
+    bad = {"email": "a@b", "stars": "9", "colour": "red"}
+    with pytest.raises(RecordError) as in_file:
+        check_record(CustomerRecord, tmp_path / "c.csv", Record(4, bad))
+    assert str(in_file.value).startswith("c.csv line 4, field colour: unknown column; allowed: company, country")
+    with pytest.raises(FieldErrors) as in_form:
+        check_form(CustomerRecord, {"email": "a@b", "stars": "9", "country": "Germany"})
+    errors = in_form.value.errors
+    assert set(errors) == {"email", "stars", "country"}
+    assert errors["stars"] == "9 is outside 0 to 5"
+    assert errors["country"].startswith("'Germany' is not an ISO 3166-1 alpha-2 country code")
+    assert str(in_form.value).startswith("email: 'a@b' is not an e-mail address")
+    with pytest.raises(FieldErrors) as empty:
+        check_form(CustomerRecord, {"email": "  "})
+    assert empty.value.errors == {"email": "must not be empty"}
+
+
+@pytest.mark.parametrize("bad", ["a@b", "@", "ann@test.test"])
+def test_arrivals_given_in_code_follow_the_same_rule(bad: str) -> None:
+    from inquiry_tui.services.arrivals.importing import BuyerFields
+
+    with pytest.raises(ValidationError, match="is not an e-mail address"):
+        BuyerFields(bad)
+    with pytest.raises(ValidationError, match="lower-case"):
+        BuyerFields("Ana@Example.com")
+    assert BuyerFields("ana@example.com").email == "ana@example.com"
