@@ -131,6 +131,7 @@ class Inquiry(SQLModel, table=True):
     due_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     auto_replies: int = 0
     deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    terms: str = ""  # JSON of domain.terms.Terms: what the buyer stated (quantity, price, incoterm, ...)
     version: int = Field(default=1, sa_column=_inquiry_version)
 
     __mapper_args__ = {"version_id_col": _inquiry_version}
@@ -364,3 +365,49 @@ class ActivityRollupState(SQLModel, table=True):
     window_days: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     marks: str  # JSON [activity_daily rowid, activity_event id, inquiry id]
     catalogue: str  # a digest of the products' SKUs, names and keywords
+
+
+_NOTICE_UNREAD = text("read_at IS NULL")  # module level: the class below has a `text` field
+
+
+class Notice(SQLModel, table=True):
+    """One entry of an account's notice feed ("push information"); read once `read_at` is set.
+
+    `dedupe` keeps a producer from telling the same thing twice (e.g. one overdue warning per
+    inquiry): unique per account when given.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    kind: str
+    text: str = ""  # may quote buyer text: shown through safe_text
+    ref_kind: str = ""  # inquiry | customer | rfq | appointment | order | ... ("" for none)
+    ref_id: str = ""
+    created_at: datetime = Field(sa_column=_ts())
+    read_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    dedupe: str | None = None
+
+    __table_args__ = (
+        Index("ix_notice_account_created", "account_id", "created_at", "id"),
+        Index("ix_notice_unread", "account_id", sqlite_where=_NOTICE_UNREAD, postgresql_where=_NOTICE_UNREAD),
+        Index("ux_notice_dedupe", "account_id", "dedupe", unique=True),
+    )
+
+
+class StoredFile(SQLModel, table=True):
+    """A file kept by content (sha256) in the file store beside the store; one row per content."""
+
+    __tablename__ = "stored_file"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    mime: str = "application/octet-stream"  # sniffed from the content, never from the name
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class Attachment(SQLModel, table=True):
+    """A file on a message, under the name it came with (cleaned: no paths, no control characters)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    sha256: str = Field(foreign_key="stored_file.sha256", index=True, max_length=64)
+    name: str

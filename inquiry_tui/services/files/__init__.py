@@ -1,0 +1,1 @@
+"""Files: the content-addressed file store beside the store, and attachments on messages."""

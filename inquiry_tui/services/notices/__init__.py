@@ -1,0 +1,1 @@
+"""Notices ("push information"): one feed per account, written by every feature through `notify`."""
