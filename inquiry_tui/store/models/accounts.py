@@ -1,0 +1,43 @@
+"""Accounts and company settings: who works here, the settings documents, the rotation turn."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from inquiry_tui.domain.vocabulary import Role
+from inquiry_tui.store.models.columns import timestamp_column, version_column
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True)
+    name: str
+    role: str = Role.SALES.value  # Role: admin | sales
+    active: bool = True
+    away: bool = False
+    successor_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = Field(sa_column=timestamp_column())
+
+
+_setting_version = version_column()
+
+
+class Setting(SQLModel, table=True):
+    """One JSON document per settings section (allocation, reception, calls)."""
+
+    key: str = Field(primary_key=True)
+    value: str = "{}"
+    version: int = Field(default=1, sa_column=_setting_version)
+
+    __mapper_args__ = {"version_id_col": _setting_version}
+
+
+class RotationState(SQLModel, table=True):
+    """The main-account rotation turn; shared by every process, updated inside BEGIN IMMEDIATE."""
+
+    __tablename__ = "rotation_state"
+    id: int = Field(default=1, primary_key=True)
+    last_login: str | None = None
+    turns: int = 0
