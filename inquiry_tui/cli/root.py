@@ -17,7 +17,7 @@ from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
 class _Group(TyperGroup):
     """Turns every user-facing error into one line on stderr and exit code 1 (never a traceback)."""
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # the base names typer's private click Context
         try:
             return super().invoke(ctx)
         except InquiryError as exc:

@@ -36,6 +36,7 @@ Choices where the contract is silent:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from inquiry_tui.domain.settings import AllocationSettings
 from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, Channel, Rule
@@ -115,7 +116,7 @@ def route(settings: AllocationSettings, facts: RoutingFacts) -> Decision:
     return Decision(turn, Rule.ROTATION, f"{reason}; rotated to {turn} (rotation)", turn)
 
 
-def _is_active(login: str | None, facts: RoutingFacts) -> bool:
+def _is_active(login: str | None, facts: RoutingFacts) -> TypeGuard[str]:
     # The main account is always active, whatever the caller's set says.
     return login is not None and (login == facts.main_login or login in facts.active_logins)
 
@@ -123,18 +124,17 @@ def _is_active(login: str | None, facts: RoutingFacts) -> bool:
 def _rules(settings: AllocationSettings, facts: RoutingFacts) -> tuple[str, Rule, str]:
     """Steps 1-2: sticky, then product or region, then the company contact."""
     if settings.sticky and _is_active(facts.buyer_owner, facts):
-        owner = facts.buyer_owner
-        return owner, Rule.STICKY, f"buyer already owned by {owner} (sticky)"  # type: ignore[return-value]
+        return facts.buyer_owner, Rule.STICKY, f"buyer already owned by {facts.buyer_owner} (sticky)"
 
     if settings.mode == "product":
         owner = facts.product_owner
         if _is_active(owner, facts):
-            return owner, Rule.PRODUCT, f"product owned by {owner} (product)"  # type: ignore[return-value]
+            return owner, Rule.PRODUCT, f"product owned by {owner} (product)"
         why = "company-level or unowned product" if owner is None else f"product owner {owner} is inactive"
     else:
         owner = facts.country_owner
         if _is_active(owner, facts):
-            return owner, Rule.REGION, f"buyer's country owned by {owner} (region)"  # type: ignore[return-value]
+            return owner, Rule.REGION, f"buyer's country owned by {owner} (region)"
         why = "buyer's country has no owner" if owner is None else f"country owner {owner} is inactive"
 
     contact = facts.company_contact

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inquiry_tui.domain.due import CHAT_RESPONSE_LIMIT, OPEN_FOLDER, RESPONSE_LIMIT, due_at, is_overdue, response_limit
@@ -89,20 +90,23 @@ def _outcome(thread: ThreadFacts, now: datetime) -> bool | None:
     return None if now <= deadline else False
 
 
+_Key = TypeVar("_Key", bound=tuple[Hashable, ...])
+
+
 def _figures(
     threads: Iterable[ThreadFacts],
     now: datetime,
     tz: str,
     window_days: int,
-    key_of: Callable[[ThreadFacts, date], tuple[Hashable, ...]],
-) -> dict[tuple[Hashable, ...], bool | None]:
+    key_of: Callable[[ThreadFacts, date], _Key],
+) -> dict[_Key, bool | None]:
     """Group in-window threads by key_of(thread, local_day); judge each group by its first."""
     if window_days < 1:
         raise ValidationError(f"window must be at least 1 day, got {window_days}")
     zone = _zone(tz)
     now = _utc(now)
     since = now - timedelta(days=window_days)
-    firsts: dict[tuple[Hashable, ...], tuple[datetime, int, ThreadFacts]] = {}
+    firsts: dict[_Key, tuple[datetime, int, ThreadFacts]] = {}
     for t in threads:
         received = _utc(t.received_at)
         # Window: received_at in (now - window, now]; a group straddling the edge is judged

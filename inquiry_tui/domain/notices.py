@@ -16,7 +16,7 @@ class NoticeKind(StrEnum):
     ACCOUNT = "account"  # something about your account (deactivated, role changed, ...)
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a label shadowing str.title(), on purpose
         return _TITLES[self]
 
 

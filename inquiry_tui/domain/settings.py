@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from inquiry_tui.domain.errors import ValidationError
@@ -92,11 +92,15 @@ def parse_bool(key: str, value: str) -> bool:
         raise ValidationError(f"{key}: {value!r} is not a boolean; allowed: true, false") from None
 
 
-def parse_choice(key: str, value: str, allowed: tuple[str, ...]) -> str:
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def parse_choice(key: str, value: str, allowed: tuple[_Choice, ...]) -> _Choice:
     v = value.strip()
-    if v not in allowed:
-        raise ValidationError(f"{key}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
-    return v
+    for choice in allowed:
+        if v == choice:
+            return choice
+    raise ValidationError(f"{key}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
 
 
 def parse_list(key: str, value: str) -> list[Any]:
@@ -144,7 +148,8 @@ def parse_window(key: str, text: str) -> TimeWindow:
     end = _parse_clock(key, m[4], m[5], allow_24=True)
     if not start < end:
         raise ValidationError(f"{key}: window {text.strip()!r} must start before it ends")
-    return TimeWindow(m[1], start, end)  # type: ignore[arg-type]
+    kind: WindowKind = "workday" if m[1] == "workday" else "holiday"  # the pattern admits only these two
+    return TimeWindow(kind, start, end)
 
 
 def parse_windows(key: str, value: str) -> tuple[TimeWindow, ...]:
@@ -230,7 +235,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
     a, r, c = settings.allocation, settings.reception, settings.calls
     if section == "allocation":
         if name == "mode":
-            a = replace(a, mode=parse_choice(key, value, ("product", "region")))  # type: ignore[arg-type]
+            a = replace(a, mode=parse_choice(key, value, ("product", "region")))
         elif name == "company_contact":
             login = value.strip()
             if not login:
@@ -241,11 +246,17 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             if len(set(members)) != len(members):
                 raise ValidationError(f"{key}: a member is listed twice")
             a = replace(a, rotation_members=tuple(members))
+        elif name == "sticky":
+            a = replace(a, sticky=parse_bool(key, value))
+        elif name == "rotation":
+            a = replace(a, rotation=parse_bool(key, value))
+        elif name == "chats_follow_rules":
+            a = replace(a, chats_follow_rules=parse_bool(key, value))
         else:
-            a = replace(a, **{name: parse_bool(key, value)})
+            a = replace(a, rotation_includes_chats=parse_bool(key, value))
     elif section == "reception":
         if name == "mode":
-            r = replace(r, mode=parse_choice(key, value, ("off", "all_day", "custom")))  # type: ignore[arg-type]
+            r = replace(r, mode=parse_choice(key, value, ("off", "all_day", "custom")))
         elif name == "timezone":
             r = replace(r, timezone=parse_timezone(key, value))
         elif name == "windows":
@@ -261,8 +272,10 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
     else:
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
+        elif name == "voice":
+            c = replace(c, voice=parse_bool(key, value))
         else:
-            c = replace(c, **{name: parse_bool(key, value)})
+            c = replace(c, video=parse_bool(key, value))
     return Settings(a, r, c)
 
 
@@ -303,10 +316,11 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     r = data.get("reception", {})
     c = data.get("calls", {})
     defaults = Settings()
-    alloc = replace(
-        defaults.allocation,
-        **{k: (tuple(v) if k == "rotation_members" else v) for k, v in a.items() if hasattr(defaults.allocation, k)},
-    )
+    # Stored JSON: each value is whatever the store holds under a known field name.
+    stored: dict[str, Any] = {
+        k: (tuple(v) if k == "rotation_members" else v) for k, v in a.items() if hasattr(defaults.allocation, k)
+    }
+    alloc = replace(defaults.allocation, **stored)
     rec = ReceptionSettings(
         mode=r.get("mode", "off"),
         timezone=r.get("timezone", defaults.reception.timezone),

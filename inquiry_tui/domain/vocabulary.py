@@ -48,7 +48,7 @@ class View(StrEnum):
     ALLOCATION = "allocation"  # the allocation record of the past 30 days: records, not inquiries
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a label shadowing str.title(), on purpose
         return _VIEW_TITLES[self]
 
 

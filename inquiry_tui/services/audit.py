@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
+from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import AuditLog
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["audit", "audit_conn", "audit_row"]
 
-_INSERT = insert(AuditLog.__table__)  # type: ignore[arg-type]
+_INSERT = insert(table_of(AuditLog))
 
 
 def _json(value: dict[str, Any] | None) -> str:

@@ -8,11 +8,10 @@ ever leaves them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -54,7 +53,7 @@ class Ctx:
     engine: Engine
     actor: Actor
     read_engine: Engine | None = field(default=None, repr=False)
-    clock: Any = field(default=utcnow, repr=False)  # tests pin time with a fixed clock
+    clock: Callable[[], datetime] = field(default=utcnow, repr=False)  # tests pin time with a fixed clock
 
     def now(self) -> datetime:
         return self.clock()

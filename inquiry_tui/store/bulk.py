@@ -113,11 +113,11 @@ def indexes_deferred(
         yield
         return
     marks = ", ".join("?" * len(tables))
-    indexes = conn.exec_driver_sql(
+    found = conn.exec_driver_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
         tuple(tables),
     ).all()
-    indexes = [(name, sql) for name, sql in indexes if name not in keep]
+    indexes = [(name, sql) for name, sql in found if name not in keep]
     for name, _ in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
@@ -136,7 +136,7 @@ def insert_rows(
     if not rows:
         return
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) {upsert}"
-    conn.exec_driver_sql(sql, list(rows))  # type: ignore[arg-type]
+    conn.exec_driver_sql(sql, list(rows))
 
 
 def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages: Sequence[Sequence[Any]]) -> None:
@@ -172,7 +172,7 @@ def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | fro
     """(Re)build the FTS documents of these inquiries; ids in `new` have none yet."""
     old = [i for i in inquiry_ids if i not in new]
     if old:
-        conn.exec_driver_sql("DELETE FROM inquiry_fts WHERE rowid = ?", [(i,) for i in old])  # type: ignore[arg-type]
+        conn.exec_driver_sql("DELETE FROM inquiry_fts WHERE rowid = ?", [(i,) for i in old])
     ids = sorted(inquiry_ids)
     if not ids:
         return
@@ -184,7 +184,7 @@ def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | fro
     else:
         conn.exec_driver_sql(
             f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id = ?",
-            [(i,) for i in ids],  # type: ignore[arg-type]
+            [(i,) for i in ids],
         )
 
 

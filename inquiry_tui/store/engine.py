@@ -11,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 BUSY_TIMEOUT_MS = 10_000
@@ -47,7 +48,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -60,7 +61,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(begin)
 
     return engine
@@ -75,7 +76,7 @@ def write_if_free(engine: Engine, work: Callable[[sqlite3.Cursor], bool], *, bus
     """
     raw = engine.raw_connection()
     try:
-        cursor = raw.cursor()
+        cursor = cast(sqlite3.Cursor, raw.cursor())  # write_if_free is for SQLite stores (pysqlite)
         cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
         try:
             cursor.execute("BEGIN IMMEDIATE")

@@ -106,6 +106,7 @@ def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -
                 f"(up to {script.get_current_head()}); upgrade inquiry-tui to open it"
             )
         target = script.get_current_head() if revision == "head" else revision
+        assert target is not None  # the package ships its migrations: there is a head
         backup = None
         path = sqlite_path(url)
         if before is not None and before != target and path is not None:
@@ -116,7 +117,7 @@ def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -
             with engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
-        return UpgradeResult(before, target, backup)  # type: ignore[arg-type]
+        return UpgradeResult(before, target, backup)
     finally:
         if own:
             engine.dispose()

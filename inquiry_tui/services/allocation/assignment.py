@@ -8,6 +8,7 @@ from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, Va
 from inquiry_tui.domain.vocabulary import Role, Rule
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, AllocationRecord, Inquiry
 
 
@@ -37,14 +38,14 @@ def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int 
         if not ctx.actor.is_admin and target.role != Role.SALES:
             raise PermissionDenied("a salesperson can hand over only to another salesperson")
         rule = (Rule.MANUAL if ctx.actor.is_admin else Rule.HANDOVER).value
-        inquiry.owner_id = target.id  # type: ignore[assignment]
+        inquiry.owner_id = id_of(target)
         inquiry.rule = rule
         session.add(
             AllocationRecord(
                 at=ctx.now(),
                 inquiry_id=inquiry_id,
                 from_id=current.id,
-                to_id=target.id,  # type: ignore[arg-type]
+                to_id=id_of(target),
                 rule=rule,
                 actor=ctx.actor.login,
                 reason=f"{rule} by {ctx.actor.login}",

@@ -8,7 +8,7 @@ import contextlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from inquiry_tui.domain.countries import all_countries, normalize_country
 from inquiry_tui.domain.errors import NotFound, ValidationError
@@ -42,8 +42,8 @@ def country_owners(ctx: Ctx) -> list[CountryRow]:
     with ctx.read() as session:
         owners = dict(
             session.exec(
-                select(CountryOwner.country, Account.login).join(Account, CountryOwner.account_id == Account.id)
-            ).all()  # type: ignore[arg-type]
+                select(CountryOwner.country, Account.login).join(Account, col(CountryOwner.account_id) == Account.id)
+            ).all()
         )
     return [CountryRow(code, name, owners.get(code)) for code, name in all_countries()]
 
@@ -79,7 +79,7 @@ def set_category_owner(ctx: Ctx, category: str, login: str | None) -> int:
         before = {p.sku: logins.get(p.owner_id) if p.owner_id else None for p in products}
         changed = [p.id for p in products if p.owner_id != owner_id]
         if changed:
-            session.execute(update(Product).where(Product.id.in_(changed)).values(owner_id=owner_id))  # type: ignore[union-attr]
+            session.execute(update(Product).where(col(Product.id).in_(changed)).values(owner_id=owner_id))
         audit(
             session,
             ctx,
@@ -102,7 +102,7 @@ def holdings(ctx: Ctx, login: str) -> Holdings:
             .select_from(Inquiry)
             .where(
                 Inquiry.owner_id == account.id,
-                Inquiry.first_response_at.is_(None),  # type: ignore[union-attr]
+                col(Inquiry.first_response_at).is_(None),
             )
         ).one()
         buyers = session.exec(select(func.count()).select_from(Buyer).where(Buyer.owner_id == account.id)).one()

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.allocation import RoutingFacts, route
 from inquiry_tui.domain.settings import AllocationSettings
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule
 from inquiry_tui.services.context import Ctx, main_account
+from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Account, AllocationRecord, Buyer, CountryOwner, Inquiry, Product
 
 PREVIEW_ARRIVALS = 100
@@ -72,11 +73,12 @@ def preview_allocation(ctx: Ctx, settings: AllocationSettings, limit: int = PREV
 
 def _preview(session: Session, settings: AllocationSettings, limit: int) -> AllocationPreview:
     logins = {
-        i: (login, active) for i, login, active in session.execute(select(Account.id, Account.login, Account.active))
+        i: (login, active)
+        for i, login, active in session.execute(select(col(Account.id), col(Account.login), col(Account.active)))
     }
     main = main_account(session).login
     active = frozenset(login for login, is_active in logins.values() if is_active)
-    ti, tb, tp, tco = (m.__table__ for m in (Inquiry, Buyer, Product, CountryOwner))  # type: ignore[attr-defined]
+    ti, tb, tp, tco = (table_of(m) for m in (Inquiry, Buyer, Product, CountryOwner))
     i, b, p, co = ti.c, tb.c, tp.c, tco.c
     rows = session.execute(
         select(
@@ -103,7 +105,7 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
     ).all()
     if not rows:
         return AllocationPreview((), (), ())
-    rows.reverse()  # replay oldest first
+    rows = rows[::-1]  # replay oldest first
     first_at = rows[0].received_at
     buyer_ids = {r.buyer_id for r in rows}
     known = set(
@@ -114,7 +116,7 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
     was = _arrival_records(session, [r.id for r in rows], logins)
     # The last rotation turn among the records just before the replay; looking further back
     # would scan the whole record when rotation has been off (no (rule, at) index).
-    a = AllocationRecord.__table__.c  # type: ignore[attr-defined]
+    a = table_of(AllocationRecord).c
     recent = select(a.to_id, a.rule).where(a.at < first_at).order_by(a.at.desc()).limit(TURN_LOOKBACK).subquery()
     last_turn = session.execute(
         select(recent.c.to_id).where(recent.c.rule == Rule.ROTATION).limit(1)
@@ -170,7 +172,7 @@ def _arrival_records(
     session: Session, inquiry_ids: list[int], logins: dict[int, tuple[str, bool]]
 ) -> dict[int, tuple[str, str]]:
     """inquiry id -> (owner, rule) of its arrival decision (the earliest `system` record)."""
-    a = AllocationRecord.__table__.c  # type: ignore[attr-defined]
+    a = table_of(AllocationRecord).c
     first = (
         select(a.inquiry_id, func.min(a.id).label("id"))
         .where(a.inquiry_id.in_(inquiry_ids), a.actor == SYSTEM_LOGIN)

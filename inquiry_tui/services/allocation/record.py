@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Select, and_, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.text import neutralize_cell
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule, allowed
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Account, AllocationRecord
 
 RECORD_DAYS = 30
@@ -34,7 +35,7 @@ FORMATS = ("csv", "jsonl")
 EXPORT_COLUMNS = ("at", "inquiry_id", "from", "to", "rule", "actor", "reason")
 RULES = tuple(r.value for r in Rule)  # arrival rules, then a person's and an account change's
 
-_T = AllocationRecord.__table__  # type: ignore[attr-defined]
+_T = table_of(AllocationRecord)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class AllocationPage:
 
 
 def _logins(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Account.id, Account.login)).all())
+    return dict(session.execute(select(col(Account.id), col(Account.login))).all())
 
 
 def _query(session: Session, ctx: Ctx, flt: AllocationFilter) -> Select[Any]:
@@ -159,7 +160,7 @@ def _open_target(dest: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
         yield dest
         return
     path = Path(dest)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh

@@ -106,7 +106,8 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
                     if current.lines is not None:
                         current.lines.append((direction, c.sent_at, c.text))
                     else:
-                        extensions.setdefault(current.id, (current, []))[1].append((direction, c.sent_at, c.text))  # type: ignore[index]
+                        assert current.id is not None  # a thread with no lines of this import is a stored one
+                        extensions.setdefault(current.id, (current, []))[1].append((direction, c.sent_at, c.text))
                 elif direction == _OUT:
                     pending.append((direction, c.sent_at, c.text))
                 else:
@@ -147,7 +148,8 @@ def _latest_thread(conn: Any, buyer_id: int) -> _Open | None:
     def at(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text + "+00:00") if text else None
 
-    return _Open(last=at(row[1]), id=row[0], received=at(row[2]), first_response=at(row[3]))  # type: ignore[arg-type]
+    last = datetime.fromisoformat(row[1] + "+00:00")  # last_message_at is NOT NULL
+    return _Open(last=last, id=row[0], received=at(row[2]), first_response=at(row[3]))
 
 
 def _extend(

@@ -182,10 +182,10 @@ def allocate_waiting(ctx: Ctx) -> int:
         if updates:
             conn.exec_driver_sql(
                 "UPDATE inquiry SET owner_id = ?, rule = ?, version = version + 1 WHERE id = ?", updates
-            )  # type: ignore[arg-type]
+            )
             conn.exec_driver_sql(
                 "INSERT INTO allocation_record (at, inquiry_id, from_id, to_id, rule, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                records,  # type: ignore[arg-type]
+                records,
             )
         p.save_state()
         audit_conn(

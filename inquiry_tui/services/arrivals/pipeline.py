@@ -382,7 +382,7 @@ class Pipeline:
             b.new = b.dirty = False  # written with its current state; later changes make it dirty again
         if company_fills:
             # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
-            conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)  # type: ignore[arg-type]
+            conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
             bulk.write_threads(conn, inquiries, messages)
         except IntegrityError as exc:
@@ -467,7 +467,7 @@ class Pipeline:
                         b.id,
                     )
                     for b in dirty
-                ],  # type: ignore[arg-type]
+                ],
             )
         if self.turns:
             conn.exec_driver_sql(

@@ -48,7 +48,7 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "now" for scoring without a contact 
 INTENT_DAYS = 30  # searches / views of our products count as intent when this recent
 CHUNK = 500
 
-_KINDS = tuple(k.value for k in KIND_DIMENSION if k != ActivityKind.INQUIRY)
+_KINDS = tuple(str(k) for k in KIND_DIMENSION if k != ActivityKind.INQUIRY)  # the keys are ActivityKind members
 _SUMS = ", ".join(f"sum(CASE WHEN kind = '{k}' THEN count ELSE 0 END)" for k in _KINDS)
 _IN = " AND buyer_id IN :ids"
 _SINCE = bindparam("since", type_=UTCDateTime())
@@ -207,12 +207,12 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
     since = datetime.combine(start, time.min, tzinfo=UTC)
     intent_since = datetime.combine(today - timedelta(days=INTENT_DAYS - 1), time.min, tzinfo=UTC)
     scoped = ids is not None
-    extra = {"ids": list(ids)} if scoped else {}
+    extra = {"ids": list(ids)} if ids is not None else {}
     per_kind = {
         row[0]: row[1:]
         for row in conn.execute(_Q_DAILY[scoped], {"start": start.isoformat(), "today": today.isoformat(), **extra})
     }
-    inquiries = dict(conn.execute(_Q_INQUIRIES[scoped], {"since": since, **extra}).all())
+    inquiries: dict[int, int] = dict(conn.execute(_Q_INQUIRIES[scoped], {"since": since, **extra}).all())
     intent: Counter[int] = Counter(dict(conn.execute(_Q_VIEWS[scoped], {"since": intent_since, **extra}).all()))
     words = catalogue_words(conn)
     ours: dict[str, bool] = {}  # the same few thousand terms recur across buyers
@@ -226,7 +226,7 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
             if count > top.get(buyer_id, (0, ""))[0]:
                 top[buyer_id] = (count, detail)
     out: dict[int, BuyerSignals] = {}
-    for buyer_id in set(ids) if scoped else per_kind.keys() | inquiries.keys() | intent.keys():
+    for buyer_id in set(ids) if ids is not None else per_kind.keys() | inquiries.keys() | intent.keys():
         counts = [DailyCounts(today, k, n) for k, n in zip(_KINDS, per_kind.get(buyer_id, ())) if n]
         if inquiries.get(buyer_id):
             counts.append(DailyCounts(today, ActivityKind.INQUIRY, inquiries[buyer_id]))
@@ -275,7 +275,7 @@ def _bring_up_to_date(
                 else:
                     signals.pop(buyer_id, None)
         full = False
-    return _made(today, window_days, signals, marks, clock.perf_counter() - started, full, catalogue)  # type: ignore[arg-type]
+    return _made(today, window_days, signals, marks, clock.perf_counter() - started, full, catalogue)
 
 
 def _made(
@@ -300,7 +300,7 @@ def _stored(conn: Connection, today: date, window_days: int, catalogue: str) -> 
         return None
     signals = {row[0]: BuyerSignals(row[1], row[2], row[3], row[4]) for row in conn.execute(_Q_STORED, key)}
     marks = tuple(json.loads(state.marks))
-    return _made(today, window_days, signals, marks, 0.0, False, catalogue)  # type: ignore[arg-type]
+    return _made(today, window_days, signals, marks, 0.0, False, catalogue)
 
 
 def _store(ctx: Ctx, made: Rollup) -> bool:

@@ -17,14 +17,14 @@ activity:  email, at (ISO 8601 with zone), kind (visit|product_view|search|rfq|t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.vocabulary import ActivityKind
 from inquiry_tui.services.audit import audit
@@ -37,6 +37,7 @@ from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.records.reader import Record, read_records
 from inquiry_tui.services.records.validate import check_record
 from inquiry_tui.store import bulk
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Buyer
 from inquiry_tui.store.types import db_text
 
@@ -68,8 +69,8 @@ def import_customers(ctx: Ctx, path: str | Path) -> CustomerImport:
     added = merged = 0
     with ctx.write() as session:
         for line, data in inputs:
-            buyer = session.execute(select(Buyer).where(Buyer.email == data.email)).scalar_one_or_none()
-            if buyer is not None and not can_see_buyer(session, ctx, buyer.id, buyer.owner_id):  # type: ignore[arg-type]
+            buyer = session.execute(select(Buyer).where(col(Buyer.email) == data.email)).scalar_one_or_none()
+            if buyer is not None and not can_see_buyer(session, ctx, id_of(buyer), buyer.owner_id):
                 raise FileFormatError(
                     path, line, "email", "belongs to another salesperson's buyer; ask the admin to transfer it"
                 )
@@ -96,7 +97,7 @@ class _Event:
     detail: str
 
 
-def _events(path: Path, rows: Iterator[Record]) -> list[_Event]:
+def _events(path: Path, rows: Iterable[Record]) -> list[_Event]:
     out = []
     for row in rows:
         r = check_record(ActivityRecord, path, row)
@@ -111,7 +112,11 @@ def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
     events = _events(path, read_records(path))
     with ctx.write() as session:
         ids, created = _buyer_ids(session, ctx, {e.email for e in events})
-        countries = dict(session.execute(select(Buyer.id, Buyer.country).where(Buyer.id.in_(list(ids.values())))).all())  # type: ignore[union-attr]
+        countries = dict(
+            session.execute(
+                select(col(Buyer.id), col(Buyer.country)).where(col(Buyer.id).in_(list(ids.values())))
+            ).all()
+        )
         daily: dict[tuple[int, str, str], int] = {}
         details: dict[tuple[int, str, str], list[Any]] = {}
         visits = []
@@ -148,7 +153,7 @@ def _buyer_ids(session: Session, ctx: Ctx, emails: set[str]) -> tuple[dict[str, 
     wanted = sorted(emails)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        ids.update(session.execute(select(Buyer.email, Buyer.id).where(Buyer.email.in_(chunk))).all())  # type: ignore[attr-defined,arg-type]
+        ids.update(session.execute(select(col(Buyer.email), col(Buyer.id)).where(col(Buyer.email).in_(chunk))).all())
     missing = [e for e in wanted if e not in ids]
     if missing:
         conn = session.connection()

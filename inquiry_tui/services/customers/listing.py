@@ -9,12 +9,13 @@ rollup (services.customer_activity), the others are SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import Select, SQLColumnExpression, and_, exists, func, or_, select
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import Ctx, account_by_login
@@ -93,40 +94,40 @@ class CustomerPage:
     next_key: PageKey | None  # None: this was the last page
 
 
-def _columns() -> Select[Any]:
+def _columns() -> Select[*tuple[Any, ...]]:
     # The owner's login is looked up after the page is cut (a join would run for every match).
     return select(
-        Buyer.id,
-        Buyer.email,
-        Buyer.name,
-        Buyer.company,
-        Buyer.country,
-        Buyer.group_name,
-        Buyer.type,
-        Buyer.source,
-        Buyer.stars,
-        Buyer.owner_id,
-        Buyer.last_contact_at,
-        Buyer.verified,
-        Buyer.tier,
-        Buyer.version,
+        col(Buyer.id),
+        col(Buyer.email),
+        col(Buyer.name),
+        col(Buyer.company),
+        col(Buyer.country),
+        col(Buyer.group_name),
+        col(Buyer.type),
+        col(Buyer.source),
+        col(Buyer.stars),
+        col(Buyer.owner_id),
+        col(Buyer.last_contact_at),
+        col(Buyer.verified),
+        col(Buyer.tier),
+        col(Buyer.version),
     )
 
 
 def _logins(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Account.id, Account.login)).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(col(Account.id), col(Account.login))).all())
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _where(session: Session, ctx: Ctx, q: CustomerQuery, stmt: Select[Any]) -> Select[Any]:
-    stmt = stmt.where(Buyer.is_customer.is_(True))  # type: ignore[attr-defined]
+def _where(session: Session, ctx: Ctx, q: CustomerQuery, stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    stmt = stmt.where(col(Buyer.is_customer).is_(True))
     if not ctx.actor.is_admin:
-        stmt = stmt.where(Buyer.owner_id == ctx.actor.id)
+        stmt = stmt.where(col(Buyer.owner_id) == ctx.actor.id)
     elif q.owner:
-        stmt = stmt.where(Buyer.owner_id == account_by_login(session, q.owner).id)
+        stmt = stmt.where(col(Buyer.owner_id) == account_by_login(session, q.owner).id)
     term = " ".join(q.search.split())
     if term:
         pattern = f"%{_escape_like(term)}%"
@@ -137,34 +138,35 @@ def _where(session: Session, ctx: Ctx, q: CustomerQuery, stmt: Select[Any]) -> S
         stmt = stmt.where(
             or_(
                 *(
-                    (col.like if sqlite else col.ilike)(pattern, escape="\\")
-                    for col in (Buyer.name, Buyer.company, Buyer.email)
+                    (column.like if sqlite else column.ilike)(pattern, escape="\\")
+                    for column in (col(Buyer.name), col(Buyer.company), col(Buyer.email))
                 )
-            )  # type: ignore[attr-defined]
+            )
         )
-    for value, col in ((q.group, Buyer.group_name), (q.type, Buyer.type), (q.source, Buyer.source)):
+    for value, column in ((q.group, Buyer.group_name), (q.type, Buyer.type), (q.source, Buyer.source)):
         if value:
-            stmt = stmt.where(func.lower(col) == value.strip().lower())
+            stmt = stmt.where(func.lower(column) == value.strip().lower())
     if q.stars is not None:
-        stmt = stmt.where(Buyer.stars == q.stars)
+        stmt = stmt.where(col(Buyer.stars) == q.stars)
     for tag in q.tags:
-        stmt = stmt.where(exists().where(BuyerTag.buyer_id == Buyer.id, BuyerTag.tag == tag))
+        stmt = stmt.where(exists().where(col(BuyerTag.buyer_id) == Buyer.id, col(BuyerTag.tag) == tag))
     return stmt
 
 
-def _order(q: CustomerQuery, stmt: Select[Any], after: PageKey | None) -> Select[Any]:
+def _order(q: CustomerQuery, stmt: Select[*tuple[Any, ...]], after: PageKey | None) -> Select[*tuple[Any, ...]]:
+    key: SQLColumnExpression[Any]
     if q.sort == "last_contact":
         key, descending = func.coalesce(Buyer.last_contact_at, _EPOCH), True
     elif q.sort == "stars":
-        key, descending = Buyer.stars, True
+        key, descending = col(Buyer.stars), True
     else:
         key, descending = func.lower(Buyer.name), False
     if after is not None:
         if descending:
-            stmt = stmt.where(or_(key < after.key, and_(key == after.key, Buyer.id < after.buyer_id)))
+            stmt = stmt.where(or_(key < after.key, and_(key == after.key, col(Buyer.id) < after.buyer_id)))
         else:
-            stmt = stmt.where(or_(key > after.key, and_(key == after.key, Buyer.id > after.buyer_id)))
-    order = (key.desc(), Buyer.id.desc()) if descending else (key.asc(), Buyer.id.asc())  # type: ignore[union-attr]
+            stmt = stmt.where(or_(key > after.key, and_(key == after.key, col(Buyer.id) > after.buyer_id)))
+    order = (key.desc(), col(Buyer.id).desc()) if descending else (key.asc(), col(Buyer.id).asc())
     return stmt.order_by(*order)
 
 
@@ -197,14 +199,14 @@ def customer_page(ctx: Ctx, query: CustomerQuery, after: PageKey | None = None, 
 
 
 def _activity_page(session: Session, ctx: Ctx, query: CustomerQuery, after: PageKey | None, limit: int) -> CustomerPage:
-    ids = list(session.execute(_where(session, ctx, query, select(Buyer.id))).scalars())
+    ids = list(session.execute(_where(session, ctx, query, select(col(Buyer.id)))).scalars())
     levels = activity_levels(ctx, session)
     ranked = sorted(ids, key=lambda i: (-levels.get(i, 0), -i))
     if after is not None:
         # Position after the key: level descending, then id descending.
         ranked = [i for i in ranked if (levels.get(i, 0), i) < (after.key, after.buyer_id)]
     page_ids = ranked[:limit]
-    raw = session.execute(_columns().where(Buyer.id.in_(page_ids))).all() if page_ids else []  # type: ignore[union-attr]
+    raw = session.execute(_columns().where(col(Buyer.id).in_(page_ids))).all() if page_ids else []
     by_id = {r[0]: r for r in raw}
     rows = _rows(session, ctx, [by_id[i] for i in page_ids if i in by_id], levels)
     more = len(ranked) > limit
@@ -212,12 +214,14 @@ def _activity_page(session: Session, ctx: Ctx, query: CustomerQuery, after: Page
     return CustomerPage(tuple(rows), next_key)
 
 
-def _rows(session: Session, ctx: Ctx, raw: list[Any], levels: dict[int, int] | None = None) -> list[CustomerRow]:
+def _rows(session: Session, ctx: Ctx, raw: Sequence[Any], levels: dict[int, int] | None = None) -> list[CustomerRow]:
     ids = [r[0] for r in raw]
     tags: dict[int, list[str]] = {}
     if ids:
         for buyer_id, tag in session.execute(
-            select(BuyerTag.buyer_id, BuyerTag.tag).where(BuyerTag.buyer_id.in_(ids)).order_by(BuyerTag.tag)  # type: ignore[attr-defined]
+            select(col(BuyerTag.buyer_id), col(BuyerTag.tag))
+            .where(col(BuyerTag.buyer_id).in_(ids))
+            .order_by(BuyerTag.tag)
         ):
             tags.setdefault(buyer_id, []).append(tag)
     levels = levels if levels is not None else cached_levels(ctx)
@@ -248,14 +252,16 @@ def _rows(session: Session, ctx: Ctx, raw: list[Any], levels: dict[int, int] | N
 def count_customers(ctx: Ctx, query: CustomerQuery) -> int:
     """How many customers match QUERY (for the list's scrollbar and title)."""
     with ctx.read() as session:
-        return int(session.execute(_where(session, ctx, query, select(func.count(Buyer.id)))).scalar_one())
+        return int(session.execute(_where(session, ctx, query, select(func.count(col(Buyer.id))))).scalar_one())
 
 
 def row_for(session: Session, buyer_id: int) -> CustomerRow:
     """One row in the list's shape (used by the write services for their results)."""
-    raw = session.execute(_columns().where(Buyer.id == buyer_id)).all()
+    raw = session.execute(_columns().where(col(Buyer.id) == buyer_id)).all()
     tags = list(
-        session.execute(select(BuyerTag.tag).where(BuyerTag.buyer_id == buyer_id).order_by(BuyerTag.tag)).scalars()
+        session.execute(
+            select(col(BuyerTag.tag)).where(col(BuyerTag.buyer_id) == buyer_id).order_by(BuyerTag.tag)
+        ).scalars()
     )
     r = raw[0]
     return CustomerRow(
@@ -290,19 +296,20 @@ class Facets:
 def customer_facets(ctx: Ctx) -> Facets:
     with ctx.read() as session:
         base = (
-            Buyer.is_customer.is_(True)
+            col(Buyer.is_customer).is_(True)
             if ctx.actor.is_admin
-            else and_(Buyer.is_customer.is_(True), Buyer.owner_id == ctx.actor.id)
-        )  # type: ignore[attr-defined]
+            else and_(col(Buyer.is_customer).is_(True), col(Buyer.owner_id) == ctx.actor.id)
+        )
 
-        def values(col: Any) -> tuple[str, ...]:
+        def values(column: Any) -> tuple[str, ...]:
             return tuple(
-                v for v in session.execute(select(col).where(base, col != "").distinct().order_by(col)).scalars()
+                v
+                for v in session.execute(select(column).where(base, column != "").distinct().order_by(column)).scalars()
             )
 
-        tag_q = select(BuyerTag.tag).distinct().order_by(BuyerTag.tag)
+        tag_q = select(col(BuyerTag.tag)).distinct().order_by(BuyerTag.tag)
         if not ctx.actor.is_admin:
-            tag_q = tag_q.join(Buyer, Buyer.id == BuyerTag.buyer_id).where(Buyer.owner_id == ctx.actor.id)
+            tag_q = tag_q.join(Buyer, col(Buyer.id) == BuyerTag.buyer_id).where(col(Buyer.owner_id) == ctx.actor.id)
         return Facets(
             values(Buyer.group_name),
             values(Buyer.type),

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN
@@ -24,6 +24,7 @@ from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.customers.input import CustomerInput, FieldErrors, clean_tags
 from inquiry_tui.services.customers.listing import CustomerRow, row_for
 from inquiry_tui.services.customers.profile import can_see_buyer
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, Buyer, BuyerTag, Inquiry
 from inquiry_tui.store.types import utcnow
 
@@ -84,7 +85,7 @@ def _input_of(buyer: Buyer, tags: Iterable[str]) -> CustomerInput:
 
 
 def _tags_of(session: Session, buyer_id: int) -> list[str]:
-    return list(session.execute(select(BuyerTag.tag).where(BuyerTag.buyer_id == buyer_id)).scalars())
+    return list(session.execute(select(col(BuyerTag.tag)).where(col(BuyerTag.buyer_id) == buyer_id)).scalars())
 
 
 def customer_draft(ctx: Ctx, *, inquiry_id: int | None = None, buyer_id: int | None = None) -> CustomerDraft:
@@ -119,13 +120,14 @@ def save_customer(
     with ctx.write() as session:
         if inquiry_id is not None:
             buyer_id = _visible_inquiry(session, ctx, inquiry_id).buyer_id
+        buyer: Buyer | None
         if buyer_id is not None:
             buyer = _visible_buyer(session, ctx, buyer_id)
             if clean.email != buyer.email:
                 raise FieldErrors({"email": f"stays {buyer.email} for an existing buyer (it is who they are)"})
         else:
-            buyer = session.execute(select(Buyer).where(Buyer.email == clean.email)).scalar_one_or_none()
-            if buyer is not None and not can_see_buyer(session, ctx, buyer.id, buyer.owner_id):  # type: ignore[arg-type]
+            buyer = session.execute(select(Buyer).where(col(Buyer.email) == clean.email)).scalar_one_or_none()
+            if buyer is not None and not can_see_buyer(session, ctx, id_of(buyer), buyer.owner_id):
                 # Creating a second row is not an option: the address names one buyer.
                 raise FieldErrors({"email": "belongs to another salesperson's buyer; ask the admin to transfer it"})
         if buyer is not None and expected_version is not None and buyer.version != expected_version:
@@ -161,7 +163,7 @@ def _upsert(
         session.add(buyer)
         action = "customer_add"
     else:
-        before = _snapshot(buyer, _tags_of(session, buyer.id))  # type: ignore[arg-type]
+        before = _snapshot(buyer, _tags_of(session, id_of(buyer)))
         action = "customer_update" if buyer.is_customer else "customer_add"
         if buyer.owner_id is None:
             buyer.owner_id = ctx.actor.id
@@ -195,14 +197,17 @@ def merge_customer(
 def _write_tags(session: Session, buyer: Buyer, current: set[str], wanted: set[str]) -> None:
     if wanted == current:
         return
-    session.execute(delete(BuyerTag).where(BuyerTag.buyer_id == buyer.id, BuyerTag.tag.in_(current - wanted)))  # type: ignore[attr-defined]
-    session.add_all(BuyerTag(buyer_id=buyer.id, tag=t) for t in sorted(wanted - current))  # type: ignore[arg-type]
+    buyer_id = id_of(buyer)
+    session.execute(delete(BuyerTag).where(col(BuyerTag.buyer_id) == buyer_id, col(BuyerTag.tag).in_(current - wanted)))
+    session.add_all(BuyerTag(buyer_id=buyer_id, tag=t) for t in sorted(wanted - current))
     # Tag rows live in their own table: move the buyer's version with them, checked like any edit.
     session.flush()
-    result = session.execute(
-        update(Buyer).where(Buyer.id == buyer.id, Buyer.version == buyer.version).values(version=buyer.version + 1)
+    result = session.exec(
+        update(Buyer)
+        .where(col(Buyer.id) == buyer_id, col(Buyer.version) == buyer.version)
+        .values(version=buyer.version + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise StaleWrite("This customer")
     session.refresh(buyer)
 
@@ -282,10 +287,10 @@ def buyer_id_by_email(ctx: Ctx, email: str) -> int:
     """The id of the buyer with this e-mail that the actor may see (NotFound otherwise)."""
     address = (email or "").strip().lower()
     with ctx.read() as session:
-        buyer = session.execute(select(Buyer).where(Buyer.email == address)).scalar_one_or_none()
-        if buyer is None or not can_see_buyer(session, ctx, buyer.id, buyer.owner_id):  # type: ignore[arg-type]
+        buyer = session.execute(select(Buyer).where(col(Buyer.email) == address)).scalar_one_or_none()
+        if buyer is None or not can_see_buyer(session, ctx, id_of(buyer), buyer.owner_id):
             raise NotFound(f"no customer {address!r}")
-        return buyer.id  # type: ignore[return-value]
+        return id_of(buyer)
 
 
 def add_customers_from_chats(
@@ -311,13 +316,13 @@ def _chats(session: Session, ids: list[int], now: datetime, actor: str) -> int:
         return 0
     added = 0
     for start in range(0, len(ids), 500):  # bounded IN lists
-        result = session.execute(
+        result = session.exec(
             update(Buyer)
-            .where(Buyer.id.in_(ids[start : start + 500]), Buyer.is_customer.is_(False))  # type: ignore[union-attr,attr-defined]
+            .where(col(Buyer.id).in_(ids[start : start + 500]), col(Buyer.is_customer).is_(False))
             .values(is_customer=True, customer_since=now, source=SOURCE_CHAT, version=Buyer.version + 1)
             .execution_options(synchronize_session=False)
         )
-        added += result.rowcount  # type: ignore[attr-defined]
+        added += result.rowcount
     audit_conn(
         session.connection(),
         at=now,

@@ -369,7 +369,7 @@ def _intended_products(
 def _latest_messages(conn: Connection, ctx: Ctx, buyer_id: int) -> tuple[LatestMessage, ...]:
     """The newest messages of the buyer's newest threads the actor may read."""
     params = {"b": buyer_id, "all": ctx.actor.is_admin, "me": ctx.actor.id, "n": LATEST_THREADS}
-    subjects = dict(conn.execute(_Q_THREADS_LATEST, params).all())
+    subjects: dict[int, str] = dict(conn.execute(_Q_THREADS_LATEST, params).all())
     if not subjects:
         return ()
     rows = conn.execute(_Q_MESSAGES, {"ids": list(subjects), "chars": PREVIEW_CHARS, "n": LATEST_MESSAGES})

@@ -21,6 +21,7 @@ from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.activity import rollup
 from inquiry_tui.services.customers.profile import can_see_buyer
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, AllocationRecord, Buyer, Inquiry, Message
 from inquiry_tui.store.types import UTCDateTime
 
@@ -129,7 +130,7 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
             raise NotFound(f"no buyer {buyer_id}")
         owner = session.get(Account, buyer.owner_id) if buyer.owner_id is not None else None
         if owner is not None and owner.active:
-            owner_id, rule = owner.id, Rule.STICKY.value
+            owner_id, rule = id_of(owner), Rule.STICKY.value
         else:
             if ctx.actor.id is None:
                 raise ValidationError("outreach needs a person: act as an account")
@@ -146,7 +147,7 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
             replied=True,
             first_response_at=now,
             last_message_at=now,
-            due_at=None,  # type: ignore[arg-type]
+            due_at=None,
         )
         session.add(inquiry)
         session.flush()
@@ -163,7 +164,7 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
                 from_id=None,
                 to_id=owner_id,
                 rule=rule,
-                actor=ctx.actor.login,  # type: ignore[arg-type]
+                actor=ctx.actor.login,
                 reason=f"outreach by {ctx.actor.login}",
             )
         )

@@ -10,10 +10,11 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.filenames import safe_filename
 from inquiry_tui.services.files import blobs
+from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Attachment, StoredFile
 
-_a = Attachment.__table__  # type: ignore[attr-defined]
-_f = StoredFile.__table__  # type: ignore[attr-defined]
+_a = table_of(Attachment)
+_f = table_of(StoredFile)
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,11 @@ def attach(
     """Store DATA and put it on MESSAGE_ID as NAME (cleaned), in the caller's transaction."""
     info = blobs.put(conn, url, data, at=at, max_bytes=max_bytes)
     clean = safe_filename(name)
-    new_id = conn.execute(insert(_a).values(message_id=message_id, sha256=info.sha256, name=clean)).inserted_primary_key
-    return AttachmentInfo(int(new_id[0]), message_id, clean, info.sha256, info.size, info.mime)  # type: ignore[index]
+    new_id = run_dml(
+        conn, insert(_a).values(message_id=message_id, sha256=info.sha256, name=clean)
+    ).inserted_primary_key
+    assert new_id is not None  # a single-row INSERT always has its key
+    return AttachmentInfo(int(new_id[0]), message_id, clean, info.sha256, info.size, info.mime)
 
 
 def attachments_of(conn: Session | Connection, message_ids: Iterable[int]) -> dict[int, list[AttachmentInfo]]:

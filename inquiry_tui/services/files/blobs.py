@@ -22,13 +22,14 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.core import table_of
 from inquiry_tui.store.migrate import sqlite_path
 from inquiry_tui.store.models import StoredFile
 
 ENV_FILES = "INQUIRY_TUI_FILES"  # where the files of a server store (PostgreSQL) live
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
-_t = StoredFile.__table__  # type: ignore[attr-defined]
+_t = table_of(StoredFile)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, ValidationError
 from inquiry_tui.domain.text import safe_line
@@ -60,7 +60,7 @@ def list_templates(ctx: Ctx) -> list[Template]:
     with ctx.read() as session:
         rows = session.exec(
             select(ReplyTemplate)
-            .where(or_(ReplyTemplate.owner_id.is_(None), ReplyTemplate.owner_id == ctx.actor.id))  # type: ignore[union-attr]
+            .where(or_(col(ReplyTemplate.owner_id).is_(None), col(ReplyTemplate.owner_id) == ctx.actor.id))
             .order_by(ReplyTemplate.name)
         ).all()
         return [_template(ctx, r) for r in rows]

@@ -84,6 +84,14 @@ def _ts(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
+def _at(value: Any) -> datetime:
+    """_ts of a NOT NULL column."""
+    at = _ts(value)
+    if at is None:
+        raise ValueError("a required timestamp is missing")
+    return at
+
+
 def _inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> Any:
     row = q_thread.inquiry(session, inquiry_id)
     if row is None or (not ctx.actor.is_admin and row[q_thread.INQUIRY_OWNER] != ctx.actor.id):
@@ -101,7 +109,7 @@ def allocation_history(ctx: Ctx, inquiry_id: int) -> tuple[AllocationEvent, ...]
 
 def _history(session: Session, inquiry_id: int) -> tuple[AllocationEvent, ...]:
     return tuple(
-        AllocationEvent(_ts(at), from_login, to_login or "?", rule, actor, reason or "")  # type: ignore[arg-type]
+        AllocationEvent(_at(at), from_login, to_login or "?", rule, actor, reason or "")
         for at, from_login, to_login, rule, actor, reason in q_thread.allocation_history(session, inquiry_id)
     )
 
@@ -117,11 +125,11 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             total = q_thread.message_count(session, inquiry_id)
         messages = tuple(
             ThreadMessage(
-                mid, direction, author, _ts(sent_at), body or "", max(0, (size or 0) - len((body or "").encode()))
-            )  # type: ignore[arg-type]
+                mid, direction, author, _at(sent_at), body or "", max(0, (size or 0) - len((body or "").encode()))
+            )
             for mid, direction, author, sent_at, body, size in reversed(rows)
         )
-        received, first_response, due = _ts(r[3]), _ts(r[11]), _ts(r[12])
+        received, first_response, due = _at(r[3]), _ts(r[11]), _ts(r[12])
         overdue = is_overdue(r[4], first_response, due, now)
         return ThreadDetail(
             id=r[0],
@@ -129,7 +137,7 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             channel=r[2],
             received_at=received,
             folder=r[4],
-            is_junk=bool(r[5]),  # type: ignore[arg-type]
+            is_junk=bool(r[5]),
             junk_score=r[6] or 0,
             junk_reasons=tuple(x for x in (r[7] or "").splitlines() if x.strip()),
             unread=bool(r[8]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
@@ -193,7 +193,7 @@ def reply(ctx: Ctx, inquiry_id: int, body: str, expected_version: int | None = N
             inquiry.first_response_at = now
         # A Core update: the buyer's row version is for people editing the customer, and a
         # reply must not make their open form stale.
-        session.execute(update(Buyer).where(Buyer.id == inquiry.buyer_id).values(last_contact_at=now))  # type: ignore[arg-type]
+        session.execute(update(Buyer).where(col(Buyer.id) == inquiry.buyer_id).values(last_contact_at=now))
         return _done(session, ctx, inquiry)
 
 
@@ -206,7 +206,7 @@ def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeRes
     with ctx.write() as session:
         ids = list(
             session.execute(
-                select(Inquiry.id).where(Inquiry.folder == Folder.DELETED, Inquiry.deleted_at < cutoff)  # type: ignore[arg-type,operator]
+                select(col(Inquiry.id)).where(col(Inquiry.folder) == Folder.DELETED, col(Inquiry.deleted_at) < cutoff)
             ).scalars()
         )
         if not ids:
@@ -214,9 +214,9 @@ def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeRes
         messages = 0
         for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
             chunk = ids[start : start + 500]
-            messages += session.execute(delete(Message).where(Message.inquiry_id.in_(chunk))).rowcount  # type: ignore[attr-defined]
-            session.execute(delete(AllocationRecord).where(AllocationRecord.inquiry_id.in_(chunk)))  # type: ignore[attr-defined]
-            session.execute(delete(Inquiry).where(Inquiry.id.in_(chunk)))  # type: ignore[union-attr]
+            messages += session.exec(delete(Message).where(col(Message.inquiry_id).in_(chunk))).rowcount
+            session.execute(delete(AllocationRecord).where(col(AllocationRecord.inquiry_id).in_(chunk)))
+            session.execute(delete(Inquiry).where(col(Inquiry.id).in_(chunk)))
         audit(
             session,
             ctx,

@@ -12,19 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Notice
 
 MAX_TEXT = 2_000  # a notice is a line or two; a hostile 1 MB subject is cut, not copied
 PAGE = 200
 
-_t = Notice.__table__  # type: ignore[attr-defined]
+_t = table_of(Notice)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def notify(
     statement = module.insert(_t).on_conflict_do_nothing(index_elements=["account_id", "dedupe"])
     added = 0
     for row in rows:  # rowcount per row: executemany reports no total for ON CONFLICT
-        added += conn.execute(statement, row).rowcount or 0
+        added += run_dml(conn, statement, row).rowcount or 0
     return added
 
 
@@ -130,11 +131,11 @@ def mark_read(ctx: Ctx, ids: Iterable[int] | None = None) -> int:
         statement = update(_t).where(_t.c.account_id == ctx.actor.id, _t.c.read_at.is_(None)).values(read_at=ctx.now())
         if wanted is not None:
             statement = statement.where(_t.c.id.in_(wanted))
-        return session.execute(statement).rowcount or 0
+        return session.exec(statement).rowcount or 0
 
 
-def _row(r: object) -> NoticeRow:
-    m = dict(r)  # type: ignore[call-overload]
+def _row(r: RowMapping) -> NoticeRow:
+    m = dict(r)
     try:
         kind = NoticeKind(m["kind"])
     except ValueError:

@@ -106,7 +106,7 @@ def _messages(model: type[BaseModel], exc: ValidationError, *, in_file: bool) ->
         elif kind == "missing":
             others.setdefault(_field(e["loc"]), _MISSING_IN_FILE if in_file else _MISSING_IN_FORM)
         elif kind == "rule":
-            others.setdefault(_field(e["loc"]), str(e["ctx"]["message"]))  # type: ignore[index]
+            others.setdefault(_field(e["loc"]), str(e["ctx"]["message"]))
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
             others.setdefault(_field(e["loc"]), "expected an object with named fields")
         else:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from inquiry_tui.domain.countries import country_name, normalize_country
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, CountryOwner, Product
 
 
@@ -54,7 +55,7 @@ def set_product_owner(ctx: Ctx, sku: str, owner: str | None) -> ProductInfo:
         product = session.exec(select(Product).where(Product.sku == sku)).one_or_none()
         if product is None:
             raise NotFound(f"unknown SKU {sku!r}")
-        before = session.get(Account, product.owner_id).login if product.owner_id else None  # type: ignore[union-attr]
+        before = session.get_one(Account, product.owner_id).login if product.owner_id else None
         product.owner_id = account_by_login(session, owner, active_only=True).id if owner else None
         audit(session, ctx, "product_owner", "product", sku, before={"owner": before}, after={"owner": owner})
         assert product.id is not None
@@ -65,10 +66,10 @@ def list_products(ctx: Ctx) -> list[ProductInfo]:
     with ctx.read() as session:
         rows = session.exec(
             select(Product, Account.login)
-            .join(Account, Product.owner_id == Account.id, isouter=True)
-            .order_by(Product.sku)  # type: ignore[arg-type]
+            .join(Account, col(Product.owner_id) == Account.id, isouter=True)
+            .order_by(col(Product.sku))
         ).all()
-        return [ProductInfo(p.id, p.sku, p.name, p.category, login) for p, login in rows]  # type: ignore[arg-type]
+        return [ProductInfo(id_of(p), p.sku, p.name, p.category, login) for p, login in rows]
 
 
 def assign_region(ctx: Ctx, country: str, login: str) -> RegionInfo:
@@ -78,11 +79,11 @@ def assign_region(ctx: Ctx, country: str, login: str) -> RegionInfo:
     with ctx.write() as session:
         account = account_by_login(session, login, active_only=True)
         current = session.get(CountryOwner, code)
-        before = session.get(Account, current.account_id).login if current else None  # type: ignore[union-attr]
+        before = session.get_one(Account, current.account_id).login if current else None
         if current is None:
-            session.add(CountryOwner(country=code, account_id=account.id))  # type: ignore[arg-type]
+            session.add(CountryOwner(country=code, account_id=id_of(account)))
         else:
-            current.account_id = account.id  # type: ignore[assignment]
+            current.account_id = id_of(account)
         audit(session, ctx, "region_assign", "country", code, before={"owner": before}, after={"owner": login})
         return RegionInfo(code, country_name(code) or code, login)
 
@@ -94,7 +95,7 @@ def unassign_region(ctx: Ctx, country: str) -> str | None:
         current = session.get(CountryOwner, code)
         if current is None:
             raise NotFound(f"country {code} has no owner")
-        before = session.get(Account, current.account_id).login  # type: ignore[union-attr]
+        before = session.get_one(Account, current.account_id).login
         session.delete(current)
         audit(session, ctx, "region_unassign", "country", code, before={"owner": before}, after={"owner": None})
         return before
@@ -104,7 +105,7 @@ def list_regions(ctx: Ctx) -> list[RegionInfo]:
     with ctx.read() as session:
         rows = session.exec(
             select(CountryOwner.country, Account.login)
-            .join(Account, CountryOwner.account_id == Account.id)
-            .order_by(CountryOwner.country)  # type: ignore[arg-type]
+            .join(Account, col(CountryOwner.account_id) == Account.id)
+            .order_by(col(CountryOwner.country))
         ).all()
         return [RegionInfo(code, country_name(code) or code, login) for code, login in rows]

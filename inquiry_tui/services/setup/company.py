@@ -13,6 +13,7 @@ from inquiry_tui.domain.settings import settings_from_dict, settings_to_dict
 from inquiry_tui.domain.vocabulary import Role
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, main_account
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, BlockEntry, CountryOwner, Product, ReplyTemplate, Setting
 
 
@@ -25,7 +26,8 @@ class CompanySetup:
 
 def load_json(name: str) -> dict[str, Any]:
     """One of the packaged set-up files (`company.json`, `vocab.json`): shipped in the wheel."""
-    return json.loads(files(__package__).joinpath("data", name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(files(__package__).joinpath("data", name).read_text(encoding="utf-8"))
+    return data
 
 
 def set_up_company(ctx: Ctx, description: dict[str, Any]) -> CompanySetup:
@@ -67,7 +69,7 @@ def _set_up(session: Session, ctx: Ctx, d: dict[str, Any]) -> CompanySetup:
     for login, codes in d.get("regions", {}).items():
         for code in codes:
             if code not in owned and login in by_login:
-                session.add(CountryOwner(country=code, account_id=by_login[login].id))  # type: ignore[arg-type]
+                session.add(CountryOwner(country=code, account_id=id_of(by_login[login])))
                 countries += 1
     names = set(session.exec(select(ReplyTemplate.name)).all())
     for t in d.get("templates", []):

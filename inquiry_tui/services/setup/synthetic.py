@@ -86,8 +86,8 @@ def _company(conn: Connection) -> _Company:
         )
     ]
     products = [tuple(r) for r in conn.exec_driver_sql("SELECT id, sku, name, owner_id FROM product ORDER BY id")]
-    owners = dict(conn.exec_driver_sql("SELECT country, account_id FROM country_owner").all())  # type: ignore[arg-type]
-    return _Company(admin_id, sales, products, owners)  # type: ignore[arg-type]
+    owners: dict[str, int] = dict(conn.exec_driver_sql("SELECT country, account_id FROM country_owner").all())
+    return _Company(admin_id, sales, products, owners)
 
 
 class _Generator:
@@ -98,7 +98,7 @@ class _Generator:
         self.v = load_json("vocab.json")
         self.c = company
         codes, weights = zip(*self.v["countries"])
-        self.country_codes = codes
+        self.country_codes: tuple[str, ...] = codes
         self.country_cum = list(accumulate(weights))
         self.rotation = 0
 
@@ -235,7 +235,7 @@ def generate(
                 bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
         conn.exec_driver_sql(
             "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
-            [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],  # type: ignore[arg-type]
+            [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],
         )
         days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
         conn.exec_driver_sql("ANALYZE")
@@ -278,7 +278,8 @@ def _thread(
         reasons = ""
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
-    msgs = [(message_id, inquiry_id, _IN, None, _ts(received), body)]
+    # rows of bulk.MESSAGE_COLUMNS: (id, inquiry_id, direction, author_id, sent_at, body)
+    msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, _ts(received), body)]
     auto = 0
     if not junk and r.random() < 0.2:
         auto = 1

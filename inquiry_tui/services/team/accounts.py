@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from inquiry_tui.domain.errors import InquiryError, PermissionDenied, ValidationError
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Folder, Role, Rule, allowed
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import (
     Account,
     AllocationRecord,
@@ -111,13 +112,13 @@ def list_accounts(ctx: Ctx) -> list[AccountInfo]:
         counts = dict(
             session.exec(
                 select(Inquiry.owner_id, func.count())
-                .where(Inquiry.folder == Folder.INBOX, Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
-                .group_by(Inquiry.owner_id)
+                .where(Inquiry.folder == Folder.INBOX, col(Inquiry.first_response_at).is_(None))
+                .group_by(col(Inquiry.owner_id))
             ).all()
         )
         accounts = session.exec(select(Account).order_by(Account.role, Account.login)).all()
         show_counts = ctx.actor.is_admin
-        return [_info(a, counts.get(a.id, 0) if show_counts else 0) for a in accounts]
+        return [_info(a, counts.get(id_of(a), 0) if show_counts else 0) for a in accounts]
 
 
 def set_away(ctx: Ctx, login: str, away: bool) -> AccountInfo:
@@ -150,35 +151,35 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
     now = ctx.now()
     # Open = not answered yet, in any folder: a restore from Deleted must never land with an inactive account.
     open_ids = session.exec(
-        select(Inquiry.id).where(Inquiry.owner_id == account.id, Inquiry.first_response_at.is_(None))  # type: ignore[union-attr]
+        select(Inquiry.id).where(Inquiry.owner_id == account.id, col(Inquiry.first_response_at).is_(None))
     ).all()
     if open_ids:
         session.execute(
             update(Inquiry)
-            .where(Inquiry.id.in_(open_ids))  # type: ignore[union-attr]
+            .where(col(Inquiry.id).in_(open_ids))
             .values(owner_id=successor.id, rule=Rule.SUCCESSOR.value, version=Inquiry.version + 1)
             .execution_options(synchronize_session=False)
         )
         session.add_all(
             AllocationRecord(
                 at=now,
-                inquiry_id=i,
+                inquiry_id=i,  # type: ignore[arg-type]  # SQLModel types a selected id as int | None; ids are never null
                 from_id=account.id,
-                to_id=successor.id,
+                to_id=id_of(successor),
                 rule=Rule.SUCCESSOR.value,
                 actor=ctx.actor.login,
                 reason=f"{account.login} deactivated; successor {successor.login}",
             )
             for i in open_ids
         )
-    buyers = session.execute(
-        update(Buyer).where(Buyer.owner_id == account.id).values(owner_id=successor.id, version=Buyer.version + 1)
+    buyers = session.exec(
+        update(Buyer).where(col(Buyer.owner_id) == account.id).values(owner_id=successor.id, version=Buyer.version + 1)
     ).rowcount
-    products = session.execute(
-        update(Product).where(Product.owner_id == account.id).values(owner_id=successor.id)
+    products = session.exec(
+        update(Product).where(col(Product.owner_id) == account.id).values(owner_id=successor.id)
     ).rowcount
-    countries = session.execute(
-        update(CountryOwner).where(CountryOwner.account_id == account.id).values(account_id=successor.id)
+    countries = session.exec(
+        update(CountryOwner).where(col(CountryOwner.account_id) == account.id).values(account_id=successor.id)
     ).rowcount
     _drop_from_settings(session, ctx, account.login, successor.login)
     account.active = False

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, AuditLog
 
 PAGE_SIZE = 50
@@ -104,7 +105,7 @@ def audit_page(
     with ctx.read() as session:
         rows = session.exec(query).all()
         entries = tuple(
-            AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after)  # type: ignore[arg-type]
+            AuditEntry(id_of(r), r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after)
             for r in rows[:limit]
         )
     more = len(rows) > limit

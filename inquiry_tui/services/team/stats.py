@@ -29,7 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inquiry_tui.domain.metrics import (
     DEFAULT_WINDOW_DAYS,
@@ -42,6 +42,7 @@ from inquiry_tui.domain.metrics import (
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.services.team.reply_rate_cache import fast_rates, save
+from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Account, Inquiry
 from inquiry_tui.store.queries.reply_rate import RateCounts, Rates, Window, local_midnight
 from inquiry_tui.store.queries.workload import arrivals_since, open_and_overdue
@@ -81,7 +82,9 @@ def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats
         now = ctx.now()
         only = None if ctx.actor.is_admin else ctx.actor.id
         accounts = session.execute(
-            select(Account.id, Account.login, Account.name, Account.active).order_by(Account.login)
+            select(col(Account.id), col(Account.login), col(Account.name), col(Account.active)).order_by(
+                col(Account.login)
+            )
         ).all()
         window = Window.of(now, tz, window_days)
         fast = fast_rates(session, window, only) if session.get_bind().dialect.name == "sqlite" else None
@@ -145,8 +148,8 @@ def _figures(
 
 def window_threads(session: Session, now: datetime, window_days: int, only: int | None = None) -> list[ThreadFacts]:
     """The window's threads as the metric sees them (filter junk nobody answered left out)."""
-    i = Inquiry.__table__.c  # type: ignore[attr-defined]
-    logins = dict(session.execute(select(Account.id, Account.login)).all())
+    i = table_of(Inquiry).c
+    logins = dict(session.execute(select(col(Account.id), col(Account.login))).all())
     query = select(i.id, i.owner_id, i.buyer_id, i.channel, i.received_at, i.first_response_at).where(
         i.received_at > now - timedelta(days=window_days),
         i.received_at <= now,
@@ -162,7 +165,7 @@ def window_threads(session: Session, now: datetime, window_days: int, only: int 
 
 def _reference_rates(session: Session, now: datetime, tz: str, window_days: int, only: int | None) -> Rates:
     """domain.metrics over every thread of the window, one local day at a time (groups never span days)."""
-    ids = {login: i for i, login in session.execute(select(Account.id, Account.login)).all()}
+    ids = {login: i for i, login in session.execute(select(col(Account.id), col(Account.login))).all()}
     threads = window_threads(session, now, window_days, only)
     days = Window.of(now, tz, window_days).days
     zone = ZoneInfo(tz)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import inquiry_tui.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -16,7 +17,10 @@ def run_migrations_online() -> None:
     if connection is None:
         from inquiry_tui.store.engine import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic.ini has no sqlalchemy.url and no connection was handed over")
+        engine = make_engine(url)
         with engine.connect() as conn:
             _run(conn)
         engine.dispose()
@@ -24,7 +28,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

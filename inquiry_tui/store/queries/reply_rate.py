@@ -97,7 +97,9 @@ def offset_segments(tz: str, since: datetime, now: datetime) -> list[tuple[datet
     zone = ZoneInfo(tz)
 
     def offset(t: datetime) -> int:
-        return int(t.astimezone(zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+        delta = t.astimezone(zone).utcoffset()
+        assert delta is not None  # an aware time in a ZoneInfo zone always has an offset
+        return int(delta.total_seconds())
 
     segments = [(since, offset(since))]
     t = since
@@ -328,8 +330,8 @@ def _count(values: list[int], ob: int) -> Tallies:
     for key, n in delays.items():
         owner, day = (key >> owner_key) & owner_mask, key >> company_key
         histograms.setdefault((owner, day), Counter())[(key & delay_mask) - 1] += n
-    for key, counts in histograms.items():
-        tally(*key).delays = Histogram.of(counts)
+    for (owner, day), counts in histograms.items():
+        tally(owner, day).delays = Histogram.of(counts)
     return tallies
 
 
