@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,3 +118,16 @@ async def settle(pilot: Pilot[object]) -> None:
 
 def make_app(ctx: Ctx) -> InquiryApp:
     return InquiryApp(ctx)
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until CONDITION holds (a debounce timer fired, a worker's result landed), then settle.
+
+    No fixed sleep: each turn is one `pilot.pause()`, and the wait ends as soon as it holds.
+    """
+    for _ in range(500):
+        if condition():
+            await settle(pilot)
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")

@@ -8,8 +8,9 @@ spot (pure functions, no store access). ctrl+s saves (compare-and-save, audited)
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from rich.text import Text
@@ -39,7 +40,12 @@ from inquiry_tui.tui.admin.faq import FaqList
 from inquiry_tui.tui.admin.panel import AdminPanel
 
 MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time windows", "custom")]
-ZONES = sorted(available_timezones())
+
+
+@cache
+def time_zones() -> list[str]:
+    """Every IANA zone name, for the time zone field's suggestions (reading them takes a while: in a worker)."""
+    return sorted(available_timezones())
 
 
 def windows_text(settings_windows: tuple) -> str:  # type: ignore[type-arg]
@@ -52,43 +58,20 @@ class ReceptionPanel(AdminPanel):
         Binding("ctrl+s", "save", "Save reception", id="reception-save"),
         Binding("ctrl+z", "revert", "Revert", id="reception-revert"),
     ]
-    DEFAULT_CSS = """
-    #reception-form {
-        width: 64;
-        height: 1fr;
-        padding-right: 1;
-    }
-    #reception-form Select, #reception-form Input, #reception-form Checkbox {
-        width: 100%;
-    }
-    #reception-welcome {
-        height: 5;
-    }
-    #reception-questions {
-        height: 5;
-    }
-    #reception-faq {
-        height: auto;
-        max-height: 7;
-    }
-    #reception-preview {
-        width: 1fr;
-        height: 1fr;
-        border-left: vkey $foreground 20%;
-        padding-left: 1;
-    }
-    ReceptionPanel.-narrow #reception-body {
-        layout: vertical;
-    }
-    ReceptionPanel.-narrow #reception-form {
-        width: 1fr;
-        height: 2fr;
-    }
-    ReceptionPanel.-narrow #reception-preview {
-        border-left: none;
-        padding-left: 0;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        settings: Settings
+        zones: list[str]  # the time zone field's suggestions
+
+    @dataclass
+    class Saved(Message):
+        settings: Settings
+
+    @dataclass
+    class Refused(Message):
+        message: str
+        stale: bool  # changed by someone else meanwhile: the form is read again
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -102,12 +85,7 @@ class ReceptionPanel(AdminPanel):
                     MODES, allow_blank=False, value="off", id="reception-mode", compact=True, type_to_search=False
                 )
                 yield Label("Company time zone", classes="field-label")
-                yield Input(
-                    suggester=SuggestFromList(ZONES, case_sensitive=False),
-                    placeholder="Area/City",
-                    id="reception-timezone",
-                    compact=True,
-                )
+                yield Input(placeholder="Area/City", id="reception-timezone", compact=True)
                 yield Label("Custom windows (workday / holiday, HH:MM-HH:MM)", classes="field-label")
                 yield Input(
                     placeholder="workday 18:00-24:00, holiday 00:00-24:00", id="reception-windows", compact=True
@@ -139,12 +117,16 @@ class ReceptionPanel(AdminPanel):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-reception-load")
+    @work(thread=True, exclusive=True, group="admin-reception-load", exit_on_error=False)
     def _load(self) -> None:
-        self.app.call_from_thread(self._fill, get_settings(self.ctx))
+        self.post_message(self.Loaded(get_settings(self.ctx), time_zones()))
 
-    def _fill(self, settings: Settings) -> None:
-        r, c = settings.reception, settings.calls
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
+        r, c = event.settings.reception, event.settings.calls
+        timezone = self.query_one("#reception-timezone", Input)
+        if timezone.suggester is None:
+            timezone.suggester = SuggestFromList(event.zones, case_sensitive=False)
         self.baseline = (r, c)
         self.query_one("#reception-mode", Select).value = r.mode
         self.query_one("#reception-timezone", Input).value = r.timezone
@@ -224,28 +206,33 @@ class ReceptionPanel(AdminPanel):
             return
         self._save(self.baseline, reception, calls)
 
-    @work(thread=True, exclusive=True, group="admin-reception-save")
+    @work(thread=True, exclusive=True, group="admin-reception-save", exit_on_error=False)
     def _save(
         self, expected: tuple[ReceptionSettings, CallSettings], reception: ReceptionSettings, calls: CallSettings
     ) -> None:
         try:
             saved = save_reception(self.ctx, expected, reception, calls)
         except StaleWrite as exc:
-            self.app.call_from_thread(self._stale, str(exc))
+            self.post_message(self.Refused(str(exc), stale=True))
             return
         except InquiryError as exc:
-            self.app.call_from_thread(self.set_status, f"Not saved: {exc}", error=True, selector="#reception-status")
+            self.post_message(self.Refused(f"Not saved: {exc}", stale=False))
             return
-        self.app.call_from_thread(self._saved, saved)
+        self.post_message(self.Saved(saved))
 
-    def _saved(self, saved: Settings) -> None:
-        self.baseline = (saved.reception, saved.calls)
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.baseline = (event.settings.reception, event.settings.calls)
         self.set_status("Saved; the next arrival follows these settings.", selector="#reception-status")
         self.notify("Reception settings saved.")
 
-    def _stale(self, message: str) -> None:
-        self._load()
-        self.notify(message, severity="warning", markup=False)
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        if event.stale:
+            self._load()
+            self.notify(event.message, severity="warning", markup=False)
+        else:
+            self.set_status(event.message, error=True, selector="#reception-status")
 
     def action_revert(self) -> None:
         self._load()

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.tui.admin import ADMIN_CSS
 from inquiry_tui.tui.admin.accounts import AccountsPanel
 from inquiry_tui.tui.admin.audit import AuditPanel
 from inquiry_tui.tui.admin.blocklist import BlockListPanel
@@ -44,6 +45,7 @@ REFUSAL = "Admin is for the main account only.\n\nPress 1 for your inbox or 2 fo
 
 
 class AdminScreen(Screen[None]):
+    CSS_PATH = ADMIN_CSS
     BINDINGS = [
         Binding("right_square_bracket", "next_section(1)", "Next section", key_display="]", id="admin-next-section"),
         Binding(
@@ -51,20 +53,6 @@ class AdminScreen(Screen[None]):
         ),
         Binding("escape", "focus_section", "Leave field", show=False, id="admin-leave-field"),
     ]
-    DEFAULT_CSS = """
-    #admin-refused {
-        width: auto;
-        padding: 1 4;
-        border: thick $warning 60%;
-        text-align: center;
-    }
-    #admin-tabs {
-        height: 1fr;
-    }
-    #admin-tabs TabPane {
-        padding: 0 1;
-    }
-    """
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()

@@ -32,9 +32,10 @@ from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.inquiry_row import RowStyles, inquiry_segments
 from inquiry_tui.tui.inbox.reply import ReplyScreen
 from inquiry_tui.tui.inbox.screen import InboxScreen
+from inquiry_tui.tui.inbox.search import searchable
 from inquiry_tui.tui.inbox.thread_view import thread_text
 from tests.conftest import FIXED_NOW, ctx_as
-from tests.tui.conftest import HOSTILE, HOSTILE_TEXT, add_hostile_inquiry, settle
+from tests.tui.conftest import HOSTILE, HOSTILE_TEXT, add_hostile_inquiry, settle, until
 
 RAW = ["\x1b", "\x9b", "\x00", "\x07", "\r", "\u202e", "\u200b"]
 SHOWN = [
@@ -90,8 +91,7 @@ async def test_the_inbox_shows_hostile_text_literally_and_survives_everything(st
             _no_raw(app.export_screenshot())
             await pilot.press("escape", "ctrl+p")
             await pilot.press(*"Mallory")
-            await settle(pilot)
-            await pilot.pause(0.3)
+            await settle(pilot)  # the palette's search is a worker: its hits are listed once it ends
             _no_raw(app.export_screenshot())
             await pilot.press("escape")
             await settle(pilot)
@@ -110,8 +110,7 @@ async def test_hostile_search_terms_are_text(store_ctx: Ctx) -> None:
             _no_raw(app.export_screenshot())
         box = screen.query_one("#search", Input)
         box.value = HOSTILE_TEXT  # as a paste would
-        await pilot.pause(0.5)
-        await settle(pilot)
+        await until(pilot, lambda: screen.search_terms == searchable(HOSTILE_TEXT).strip(), "the pasted search runs")
         _no_raw(box.value)
         _no_raw(app.export_screenshot())
         assert app.is_running and not app.unexpected_errors
