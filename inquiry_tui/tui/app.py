@@ -136,15 +136,19 @@ class _ErrorLog:
             self._file.close()
 
 
-def run_tui(ctx: Ctx) -> None:
-    app = InquiryApp(ctx)
+def run_logged(app: App[None], *, headless: bool = False) -> None:
+    """Run APP; if an unexpected error stopped it, its report goes to the error log and one line to stderr."""
     log = _ErrorLog(error_log_path())
     # Textual prints what stopped the app (a traceback) on its error console: into the log instead.
     app.error_console = Console(file=log, markup=False, highlight=False, color_system=None, width=120)
     try:
-        app.run()
+        app.run(headless=headless)
     finally:
         log.close()
     if log.written or (app.return_code or 0) != 0:
         print(f"inquiry-tui stopped after an unexpected error; details in {log.path}", file=sys.stderr)
         raise SystemExit(app.return_code or 1)
+
+
+def run_tui(ctx: Ctx) -> None:
+    run_logged(InquiryApp(ctx))

@@ -42,6 +42,12 @@ HOSTILE = [
 HOSTILE_TEXT = " ".join(HOSTILE)
 
 
+@pytest.fixture(autouse=True)
+def _error_log_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The app's error log (platformdirs' state dir) goes under tmp_path, never the developer's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tui-template") / "store.db"
