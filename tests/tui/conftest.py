@@ -112,14 +112,14 @@ def add_hostile_inquiry(ctx: Ctx, owner_login: str = "ana") -> int:
 async def settle(pilot: Pilot[object]) -> None:
     """Wait until no worker runs and the screen has caught up (workers start workers)."""
     app = pilot.app
-    for _ in range(50):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    for _ in range(100):
+        await pilot.pause()  # queued messages are handled: results land, and may start workers
         if not any(w.is_running for w in app.workers):
-            await pilot.pause()
+            await pilot.pause()  # the last results' own messages
             if not any(w.is_running for w in app.workers):
                 return
+        await app.workers.wait_for_complete()
+    raise AssertionError("the app never settled")
 
 
 def make_app(ctx: Ctx) -> InquiryApp:

@@ -56,7 +56,14 @@ class AdminPanel(Vertical, WorkerErrors):
 
     def set_status(self, message: str, *, error: bool = False, selector: str = ".status") -> None:
         """A one-line status under the form; messages may name buyer-free values only, shown literally."""
-        self.query_one(selector, Static).update(Text(message, style="bold red" if error else "green"))
+        show(self.query_one(selector, Static), Text(message, style="bold red" if error else "green"))
+
+
+def show(static: Static, content: Text | str) -> None:
+    """Update STATIC unless it shows CONTENT already: an update lays the screen out again, and forms
+    call this on every key typed."""
+    if static.content != content:
+        static.update(content)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from rich.text import Text
@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from inquiry_tui.domain.errors import InquiryError, StaleWrite
+from inquiry_tui.domain.errors import InquiryError, StaleWrite, ValidationError
 from inquiry_tui.domain.reception import auto_reply_messages, is_holiday, plan_auto_replies, reception_active
 from inquiry_tui.domain.settings import (
     MAX_FAQ,
@@ -37,7 +37,7 @@ from inquiry_tui.domain.text import safe_text
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_reception
 from inquiry_tui.tui.admin.faq import FaqList
-from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.admin.panel import AdminPanel, show
 
 MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time windows", "custom")]
 
@@ -46,6 +46,24 @@ MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time win
 def time_zones() -> list[str]:
     """Every IANA zone name, for the time zone field's suggestions (reading them takes a while: in a worker)."""
     return sorted(available_timezones())
+
+
+@lru_cache(maxsize=256)
+def _timezone_problem(value: str) -> str | None:
+    # Checking a zone reads the zone files (~25 ms); the form is checked on every key typed.
+    try:
+        parse_timezone("reception.timezone", value)
+    except ValidationError as error:
+        return str(error)
+    return None
+
+
+def checked_timezone(value: str) -> str:
+    """parse_timezone for the form, remembered per value."""
+    problem = _timezone_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
+    return value.strip()
 
 
 def windows_text(settings_windows: tuple) -> str:  # type: ignore[type-arg]
@@ -152,7 +170,7 @@ class ReceptionPanel(AdminPanel):
         questions = self.query_one("#reception-questions", TextArea).text.splitlines()
         reception = ReceptionSettings(
             mode=self.query_one("#reception-mode", Select).value,  # type: ignore[arg-type]
-            timezone=parse_timezone("reception.timezone", value("#reception-timezone")),
+            timezone=checked_timezone(value("#reception-timezone")),
             windows=parse_windows("reception.windows", value("#reception-windows")),
             holidays=parse_holidays("reception.holidays", value("#reception-holidays")),
             welcome=self.query_one("#reception-welcome", TextArea).text,
@@ -182,17 +200,18 @@ class ReceptionPanel(AdminPanel):
             reception, calls = self.edited()
         except InquiryError as exc:
             self.set_status(str(exc), error=True, selector="#reception-status")
-            preview.update(Text("Fix the form to see the preview.", style="dim"))
+            show(preview, Text("Fix the form to see the preview.", style="dim"))
             return
         faq_label = self.query_one("#reception-faq-label", Label)
-        faq_label.update(f"FAQ ({len(reception.faq)} of {MAX_FAQ})")
+        show(faq_label, f"FAQ ({len(reception.faq)} of {MAX_FAQ})")
         if (reception, calls) != self.baseline:
-            self.query_one("#reception-status", Static).update(
-                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow")
+            show(
+                self.query_one("#reception-status", Static),
+                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
             )
         else:
             self.set_status("", selector="#reception-status")
-        preview.update(preview_text(reception, calls, self.ctx.now()))
+        show(preview, preview_text(reception, calls, self.ctx.now()))
 
     # --- saving ---------------------------------------------------------------------------
 

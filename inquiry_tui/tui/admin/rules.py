@@ -26,7 +26,7 @@ from inquiry_tui.services.allocation.preview import AllocationPreview, preview_a
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_allocation
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
-from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.admin.panel import AdminPanel, show
 from inquiry_tui.tui.common.table import Table
 
 PREVIEW_DELAY = 0.25
@@ -227,8 +227,9 @@ class AllocationRulesPanel(AdminPanel):
             return
         edited = self.edited()
         if edited != self.baseline:
-            self.query_one("#rules-status", Static).update(
-                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow")
+            show(
+                self.query_one("#rules-status", Static),
+                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
             )
         else:
             self.set_status("")

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -26,16 +25,17 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
-from inquiry_tui.services.inbox.listing import FolderCounts, ListItem, SearchPage, Window
+from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
-from inquiry_tui.tui.inbox import INBOX_CSS, actions, panes
+from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
 from inquiry_tui.tui.inbox.finder import InquiryFinder
-from inquiry_tui.tui.inbox.folder_bar import FOLDER_KEYS, FolderBar
+from inquiry_tui.tui.inbox.folder_bar import FolderBar
 from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList, PageRequest
 from inquiry_tui.tui.inbox.inquiry_row import BADGE_HELP
+from inquiry_tui.tui.inbox.keys import INBOX_KEYS
 from inquiry_tui.tui.inbox.panes import ReadingPanes
 from inquiry_tui.tui.inbox.search import SearchBox, searchable
 from inquiry_tui.tui.inbox.thread_view import ThreadView
@@ -48,57 +48,7 @@ class InboxScreen(Screen[None], WorkerErrors):
     CSS_PATH = INBOX_CSS
     COMMANDS = {InquiryFinder}
     HELP = BADGE_HELP
-    BINDINGS = [
-        # `?` is the app's; repeated here so that the footer shows it first
-        Binding("question_mark", "app.show_keys", "Keys", id="help-keys", tooltip="the keys that work here"),
-        Binding("slash", "search", "Search", id="inbox-search", tooltip="search subject, messages and buyer company"),
-        Binding("r", "reply", "Reply", id="inbox-reply", tooltip="reply, with templates"),
-        Binding("t", "toggle_tag", "Tag", id="inbox-tag", tooltip="tag / untag"),
-        Binding("s", "toggle_junk", "Junk", id="inbox-junk", tooltip="junk / not junk"),
-        Binding("d", "delete", "Delete", id="inbox-delete", tooltip="move to Deleted"),
-        Binding("u", "restore", "Restore", id="inbox-restore", tooltip="restore from Deleted (junk returns to Junk)"),
-        Binding("a", "assign", "Assign", id="inbox-assign", tooltip="reassign (admin) / hand over (salesperson)"),
-        Binding("c", "add_customer", "Customer", id="inbox-customer", tooltip="add the buyer as a customer"),
-        Binding("m", "toggle_read", "Read", id="inbox-read", tooltip="mark read / unread"),
-        Binding("e", "export", "Export", id="inbox-export", tooltip="export this folder to a file"),
-        Binding("p", "toggle_profile", "Profile", id="inbox-profile", tooltip="show / hide the buyer profile"),
-        Binding(
-            "tab",
-            "focus_next",
-            "Next pane",
-            show=False,
-            id="inbox-next-pane",
-            tooltip="next pane (folders, list, thread, profile)",
-        ),
-        Binding(
-            "escape",
-            "clear_search",
-            "Clear search",
-            show=False,
-            id="inbox-clear-search",
-            tooltip="clear the search / back to the list",
-        ),
-        Binding(
-            "o",
-            "rank_search",
-            "Rank by relevance",
-            show=False,
-            id="inbox-rank",
-            tooltip="rank the newest 500 hits of the current search",
-        ),
-        Binding(
-            "P",
-            "purge",
-            "Purge deleted",
-            show=False,
-            id="inbox-purge",
-            tooltip="remove inquiries deleted over 30 days ago (admin)",
-        ),
-        *(
-            Binding(key, f"folder('{folder}')", inbox.FOLDER_TITLES[folder], show=False, id=f"folder-{folder}")
-            for folder, key in FOLDER_KEYS.items()
-        ),
-    ]
+    BINDINGS = INBOX_KEYS
 
     @dataclass
     class PanesUpdated(Message):
@@ -109,41 +59,6 @@ class InboxScreen(Screen[None], WorkerErrors):
     @dataclass
     class Ready(Message):
         """The first page of the inbox is on screen."""
-
-    @dataclass
-    class Started(Message):
-        zone: tzinfo
-
-    @dataclass
-    class WindowLoaded(Message):
-        token: int
-        folder: str
-        window: Window
-        total: int | None
-
-    @dataclass
-    class PageLoaded(Message):
-        request: PageRequest
-        rows: list[ListItem]
-        more: bool
-
-    @dataclass
-    class CountsLoaded(Message):
-        counts: FolderCounts
-        follow_changes: bool
-
-    @dataclass
-    class SearchLoaded(Message):
-        token: int
-        terms: str
-        found: SearchPage
-        keep_id: int | None
-
-    @dataclass
-    class SearchCounted(Message):
-        token: int
-        terms: str
-        hits: int
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
@@ -216,10 +131,10 @@ class InboxScreen(Screen[None], WorkerErrors):
             zone: tzinfo = ZoneInfo(get_settings(self.ctx).reception.timezone)
         except (InquiryError, ValueError, KeyError):
             zone = UTC
-        self.post_message(self.Started(zone))
+        self.post_message(loaded.Started(zone))
 
-    @on(Started)
-    def _started(self, event: Started) -> None:
+    @on(loaded.Started)
+    def _started(self, event: loaded.Started) -> None:
         self.zone = event.zone
         self._open_folder(self.folder)
 
@@ -262,10 +177,10 @@ class InboxScreen(Screen[None], WorkerErrors):
         self, token: int, folder: str, key: tuple[str, int] | None, position: int | None, total: int | None
     ) -> None:
         window = inbox.window(self.ctx, folder, key, PAGE, anchor_position=position)
-        self.post_message(self.WindowLoaded(token, folder, window, total))
+        self.post_message(loaded.WindowLoaded(token, folder, window, total))
 
-    @on(WindowLoaded)
-    def _show_window(self, event: WindowLoaded) -> None:
+    @on(loaded.WindowLoaded)
+    def _show_window(self, event: loaded.WindowLoaded) -> None:
         folder, window = event.folder, event.window
         if event.token != self._list_token or folder != self.folder or self.search_terms is not None:
             return
@@ -310,10 +225,10 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="inbox-counts", exit_on_error=False)
     def _count_folders(self, follow_changes: bool) -> None:
-        self.post_message(self.CountsLoaded(inbox.folder_counts(self.ctx), follow_changes))
+        self.post_message(loaded.CountsLoaded(inbox.folder_counts(self.ctx), follow_changes))
 
-    @on(CountsLoaded)
-    def _show_counts(self, event: CountsLoaded) -> None:
+    @on(loaded.CountsLoaded)
+    def _show_counts(self, event: loaded.CountsLoaded) -> None:
         before, counts = self.counts, event.counts
         self.counts = counts
         self.query_one(FolderBar).set_counts(counts)
@@ -355,10 +270,10 @@ class InboxScreen(Screen[None], WorkerErrors):
                 rows = inbox.page_before(self.ctx, folder, request.bound.key, PAGE)
             else:
                 rows = inbox.page_at(self.ctx, folder, request.page * PAGE, PAGE, total, request.hint)
-            self.post_message(self.PageLoaded(request, rows, more))
+            self.post_message(loaded.PageLoaded(request, rows, more))
 
-    @on(PageLoaded)
-    def _add_page(self, event: PageLoaded) -> None:
+    @on(loaded.PageLoaded)
+    def _add_page(self, event: loaded.PageLoaded) -> None:
         self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
 
     def on_inquiry_list_resync_requested(self, message: InquiryList.ResyncRequested) -> None:
@@ -457,11 +372,11 @@ class InboxScreen(Screen[None], WorkerErrors):
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
         found = inbox.search(self.ctx, terms, limit=PAGE, ranked=ranked)
-        self.post_message(self.SearchLoaded(token, terms, found, keep_id))
-        self.post_message(self.SearchCounted(token, terms, inbox.count_search(self.ctx, terms)))
+        self.post_message(loaded.SearchLoaded(token, terms, found, keep_id))
+        self.post_message(loaded.SearchCounted(token, terms, inbox.count_search(self.ctx, terms)))
 
-    @on(SearchLoaded)
-    def _show_search(self, event: SearchLoaded) -> None:
+    @on(loaded.SearchLoaded)
+    def _show_search(self, event: loaded.SearchLoaded) -> None:
         if event.token != self._list_token or event.terms != self.search_terms:
             return
         listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
@@ -478,8 +393,8 @@ class InboxScreen(Screen[None], WorkerErrors):
             empty_text="No inquiries match (deleted ones are not searched)",
         )
 
-    @on(SearchCounted)
-    def _show_search_count(self, event: SearchCounted) -> None:
+    @on(loaded.SearchCounted)
+    def _show_search_count(self, event: loaded.SearchCounted) -> None:
         if event.token != self._list_token or event.terms != self.search_terms:
             return
         hits = event.hits
