@@ -68,8 +68,12 @@ class TriageHost(Protocol):
     def post_message(self, message: Message) -> bool: ...
 
 
+class TriageMessage(Message):
+    """What the triage workers post; the screen hands them all to `InboxActions.handle`."""
+
+
 @dataclass
-class Triaged(Message):
+class Triaged(TriageMessage):
     """A triage call on ROW succeeded: its new STATE (None: it left the viewer's inquiries)."""
 
     row: InquiryRow
@@ -79,7 +83,7 @@ class Triaged(Message):
 
 
 @dataclass
-class TriageFailed(Message):
+class TriageFailed(TriageMessage):
     """A triage call on ROW was refused (ERROR; None when it raised a bug, which the app reports)."""
 
     row: InquiryRow
@@ -88,7 +92,7 @@ class TriageFailed(Message):
 
 
 @dataclass
-class Exported(Message):
+class Exported(TriageMessage):
     """COUNT records of WHAT were written to PATH."""
 
     count: int
@@ -97,7 +101,7 @@ class Exported(Message):
 
 
 @dataclass
-class Purged(Message):
+class Purged(TriageMessage):
     result: PurgeResult
 
 
@@ -120,11 +124,42 @@ def with_state(item: ListItem, state: InquiryState) -> ListItem:
 class InboxActions:
     """The triage keys, on behalf of HOST (the inbox screen)."""
 
+    # What the screen's `triage(NAME)` keys may call.
+    KEYS = (
+        "reply",
+        "toggle_tag",
+        "toggle_junk",
+        "delete",
+        "restore",
+        "assign",
+        "add_customer",
+        "toggle_read",
+        "export",
+        "purge",
+    )
+
     def __init__(self, host: TriageHost) -> None:
         self.host = host
         self.ctx = host.ctx
         self._queue: deque[Callable[[], bool]] = deque()
         self._busy = False
+
+    def run(self, name: str) -> None:
+        """Run the triage key NAME (one of KEYS)."""
+        if name not in self.KEYS:
+            raise ValueError(f"no triage key {name!r}")
+        getattr(self, name)()
+
+    def handle(self, event: TriageMessage) -> None:
+        """A triage worker's message, on the event loop."""
+        if isinstance(event, Triaged):
+            self.done(event)
+        elif isinstance(event, TriageFailed):
+            self.failed(event)
+        elif isinstance(event, Exported):
+            self.exported(event)
+        elif isinstance(event, Purged):
+            self.purged(event)
 
     # --- plumbing -----------------------------------------------------------------------------
 

@@ -14,15 +14,17 @@ INBOX_KEYS: list[BindingType] = [
     # `?` is the app's; repeated here so that the footer shows it first
     Binding("question_mark", "app.show_keys", "Keys", id="help-keys", tooltip="the keys that work here"),
     Binding("slash", "search", "Search", id="inbox-search", tooltip="search subject, messages and buyer company"),
-    Binding("r", "reply", "Reply", id="inbox-reply", tooltip="reply, with templates"),
-    Binding("t", "toggle_tag", "Tag", id="inbox-tag", tooltip="tag / untag"),
-    Binding("s", "toggle_junk", "Junk", id="inbox-junk", tooltip="junk / not junk"),
-    Binding("d", "delete", "Delete", id="inbox-delete", tooltip="move to Deleted"),
-    Binding("u", "restore", "Restore", id="inbox-restore", tooltip="restore from Deleted (junk returns to Junk)"),
-    Binding("a", "assign", "Assign", id="inbox-assign", tooltip="reassign (admin) / hand over (salesperson)"),
-    Binding("c", "add_customer", "Customer", id="inbox-customer", tooltip="add the buyer as a customer"),
-    Binding("m", "toggle_read", "Read", id="inbox-read", tooltip="mark read / unread"),
-    Binding("e", "export", "Export", id="inbox-export", tooltip="export this folder to a file"),
+    Binding("r", "triage('reply')", "Reply", id="inbox-reply", tooltip="reply, with templates"),
+    Binding("t", "triage('toggle_tag')", "Tag", id="inbox-tag", tooltip="tag / untag"),
+    Binding("s", "triage('toggle_junk')", "Junk", id="inbox-junk", tooltip="junk / not junk"),
+    Binding("d", "triage('delete')", "Delete", id="inbox-delete", tooltip="move to Deleted"),
+    Binding(
+        "u", "triage('restore')", "Restore", id="inbox-restore", tooltip="restore from Deleted (junk returns to Junk)"
+    ),
+    Binding("a", "triage('assign')", "Assign", id="inbox-assign", tooltip="reassign (admin) / hand over (salesperson)"),
+    Binding("c", "triage('add_customer')", "Customer", id="inbox-customer", tooltip="add the buyer as a customer"),
+    Binding("m", "triage('toggle_read')", "Read", id="inbox-read", tooltip="mark read / unread"),
+    Binding("e", "triage('export')", "Export", id="inbox-export", tooltip="export this folder to a file"),
     Binding("p", "toggle_profile", "Profile", id="inbox-profile", tooltip="show / hide the buyer profile"),
     Binding(
         "tab",
@@ -50,7 +52,7 @@ INBOX_KEYS: list[BindingType] = [
     ),
     Binding(
         "P",
-        "purge",
+        "triage('purge')",
         "Purge deleted",
         show=False,
         id="inbox-purge",

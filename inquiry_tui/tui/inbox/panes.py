@@ -54,8 +54,12 @@ class PanesHost(Protocol):
     def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
 
 
+class PanesMessage(Message):
+    """What the pane workers post; the screen hands them all to `ReadingPanes.handle`."""
+
+
 @dataclass
-class DetailLoaded(Message):
+class DetailLoaded(PanesMessage):
     """The thread (and, when PROFILE_LOADED, the buyer's profile) of ITEM, read for the cursor."""
 
     item: ListItem
@@ -65,14 +69,14 @@ class DetailLoaded(Message):
 
 
 @dataclass
-class DetailFailed(Message):
+class DetailFailed(PanesMessage):
     """The load for ITEM raised (the app shows the error); the next cursor move loads again."""
 
     item: ListItem
 
 
 @dataclass
-class NeighbourLoaded(Message):
+class NeighbourLoaded(PanesMessage):
     """A neighbour of the resting cursor, read ahead."""
 
     item: ListItem
@@ -100,6 +104,15 @@ class ReadingPanes:
         self.shown: tuple[int, ThreadDetail | None] | None = None  # what the thread pane shows
 
     # --- on the event loop --------------------------------------------------------------------
+
+    def handle(self, event: PanesMessage) -> None:
+        """A pane worker's message."""
+        if isinstance(event, DetailLoaded):
+            self.detail_loaded(event)
+        elif isinstance(event, NeighbourLoaded):
+            self.neighbour_loaded(event)
+        elif isinstance(event, DetailFailed):
+            self.detail_failed(event)
 
     def want(self, item: ListItem | None, *, force_profile: bool = False) -> None:
         """Show ITEM's thread and profile (from memory at once when prefetched), then re-read them."""

@@ -120,7 +120,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.set_class(not narrow and not self.show_profile, "-hide-profile")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.ctx.actor.is_admin if action == "purge" else True
+        return self.ctx.actor.is_admin if (action, parameters) == ("triage", ("purge",)) else True
 
     # --- start, folders, reloads --------------------------------------------------------------
 
@@ -294,20 +294,10 @@ class InboxScreen(Screen[None], WorkerErrors):
     def _panes_painted(self, inquiry_id: int | None) -> None:
         self.post_message(self.PanesUpdated(inquiry_id))
 
-    @on(panes.DetailLoaded)
-    def _detail_loaded(self, event: panes.DetailLoaded) -> None:
+    @on(panes.PanesMessage)
+    def _panes_message(self, event: panes.PanesMessage) -> None:
         if self.panes is not None:
-            self.panes.detail_loaded(event)
-
-    @on(panes.DetailFailed)
-    def _detail_failed(self, event: panes.DetailFailed) -> None:
-        if self.panes is not None:
-            self.panes.detail_failed(event)
-
-    @on(panes.NeighbourLoaded)
-    def _neighbour_loaded(self, event: panes.NeighbourLoaded) -> None:
-        if self.panes is not None:
-            self.panes.neighbour_loaded(event)
+            self.panes.handle(event)
 
     def action_toggle_profile(self) -> None:
         if self.size.width < NARROW:
@@ -414,48 +404,9 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.query_one(ThreadView).focus()
         self.actions.open_item(message.item)
 
-    def action_reply(self) -> None:
-        self.actions.reply()
+    def action_triage(self, name: str) -> None:
+        self.actions.run(name)
 
-    def action_toggle_tag(self) -> None:
-        self.actions.toggle_tag()
-
-    def action_toggle_junk(self) -> None:
-        self.actions.toggle_junk()
-
-    def action_delete(self) -> None:
-        self.actions.delete()
-
-    def action_restore(self) -> None:
-        self.actions.restore()
-
-    def action_assign(self) -> None:
-        self.actions.assign()
-
-    def action_add_customer(self) -> None:
-        self.actions.add_customer()
-
-    def action_toggle_read(self) -> None:
-        self.actions.toggle_read()
-
-    def action_export(self) -> None:
-        self.actions.export()
-
-    def action_purge(self) -> None:
-        self.actions.purge()
-
-    @on(actions.Triaged)
-    def _triaged(self, event: actions.Triaged) -> None:
-        self.actions.done(event)
-
-    @on(actions.TriageFailed)
-    def _triage_failed(self, event: actions.TriageFailed) -> None:
-        self.actions.failed(event)
-
-    @on(actions.Exported)
-    def _exported(self, event: actions.Exported) -> None:
-        self.actions.exported(event)
-
-    @on(actions.Purged)
-    def _purged(self, event: actions.Purged) -> None:
-        self.actions.purged(event)
+    @on(actions.TriageMessage)
+    def _triage_message(self, event: actions.TriageMessage) -> None:
+        self.actions.handle(event)
