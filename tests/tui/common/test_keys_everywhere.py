@@ -10,7 +10,6 @@ Admin nor the purge.
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -86,9 +85,6 @@ async def check_here(pilot: Pilot[Any], *, admin: bool, where: str) -> None:
         assert name in listed, f"{where}: {name!r} not in the palette"
     await pilot.press("escape")
     await settle(pilot)
-
-
-Step = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 async def _keys(pilot: Pilot[Any], *keys: str) -> None:
