@@ -1,48 +1,57 @@
-"""InquiryApp: the three modes (Inbox `1`, Customers `2`, Admin `0`) over one service context.
+"""InquiryApp: the top-level screens of `tui.modes` (Inbox `1`, Customers `2`, Admin `0`) over one service context.
 
-No traceback ever reaches the user. Service calls run in thread workers; a worker's error
-becomes a notification (a user-facing InquiryError as a warning, a store error or a bug as an
-error, the bug's traceback written to a log file). An unexpected error in the UI code itself
-ends the app cleanly with one line naming that log file, because Textual stops the message
-loop of the widget that raised and carrying on would leave a half-dead screen.
+No traceback ever reaches the user. Service calls run in thread workers started with
+`exit_on_error=False`; a worker's error comes up as `WorkFailed` (see `common.errors`) and
+becomes a notification: a refusal (InquiryError) a warning, a store error or a bug an error,
+the bug's traceback written to the error log. An unexpected error in the UI code itself ends
+the app (Textual stops the message loop of the widget that raised, and carrying on would leave
+a half-dead screen): `run_tui` sends Textual's report of it to the error log and prints one
+line naming that file.
 """
 
 from __future__ import annotations
 
 import gc
-import traceback
+import sys
 from pathlib import Path
+from typing import TextIO
 
-from platformdirs import user_log_dir
-from rich.text import Text
+from rich.console import Console
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import WorkerFailed
 
-from inquiry_tui.config import APP_NAME
-from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import STORE_ERRORS, Ctx, describe_store_error
-from inquiry_tui.tui.commands import GlobalCommands
-from inquiry_tui.tui.inbox.screen import InboxScreen
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.tui.commands import KeyCommands
+from inquiry_tui.tui.common.errors import WorkFailed, error_log_path, notice_for
+from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 
-
-def error_log_path() -> Path:
-    return Path(user_log_dir(APP_NAME, appauthor=False)) / "errors.log"
+HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) live elsewhere
 
 
 class InquiryApp(App[None]):
     """The seller back office. Receives its service context; never opens a session itself."""
 
-    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
+    CSS_PATH = HERE / "common" / "common.tcss"  # each screen brings its own feature's stylesheet
     TITLE = "inquiry-tui"
-    COMMANDS = App.COMMANDS | {GlobalCommands}
+    COMMANDS = App.COMMANDS | {KeyCommands}
+    BINDING_GROUP_TITLE = "Global"
     BINDINGS = [
-        Binding("1", "switch_mode('inbox')", "Inbox", id="mode-inbox"),
-        Binding("2", "switch_mode('customers')", "Customers", id="mode-customers"),
-        Binding("0", "open_admin", "Admin", id="mode-admin"),
-        Binding("question_mark", "show_keys", "Keys", id="keys-help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        *mode_bindings(),
+        Binding("question_mark", "show_keys", "Keys", id="help-keys", tooltip="the keys that work here"),
+        Binding("f1", "show_keys", "Keys", show=False, priority=True, id="help-keys"),
+        # Textual's own palette key, given an id so that `?` help lists it; the footer shows it as before.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "palette",
+            show=False,
+            priority=True,
+            id="help-palette",
+            tooltip="run any of these by name; open an inquiry by id or buyer",
+        ),
+        Binding("q", "quit", "Quit", id="app-quit"),
     ]
 
     def __init__(self, ctx: Ctx) -> None:
@@ -52,35 +61,34 @@ class InquiryApp(App[None]):
         self.unexpected_errors: list[BaseException] = []
 
     def on_mount(self) -> None:
-        self.add_mode("inbox", lambda: InboxScreen(self.ctx))
-        self.add_mode("customers", self._customers_screen)
-        self.add_mode("admin", self._admin_screen)
-        self.switch_mode("inbox")
+        for mode in MODES:
+            self.add_mode(mode.name, lambda mode=mode: self._build(mode))
+        self.switch_mode(START.name)
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
         self.call_after_refresh(gc.freeze)
 
-    # The other modes are imported when first opened: the inbox comes up faster.
-    def _customers_screen(self) -> Screen[None]:
-        from inquiry_tui.tui.customers.screen import CustomersScreen
+    def _build(self, mode: Mode) -> Screen[None]:
+        return mode.build(self.ctx)
 
-        return CustomersScreen(self.ctx)
+    # --- modes and roles ------------------------------------------------------------------------
 
-    def _admin_screen(self) -> Screen[None]:
-        from inquiry_tui.tui.admin.screen import AdminScreen
-
-        return AdminScreen(self.ctx)
+    def may_open(self, mode: Mode) -> bool:
+        return not mode.admin_only or self.ctx.actor.is_admin
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Admin is not offered to salespeople (the key still explains why).
-        return action != "open_admin" or self.ctx.actor.is_admin
+        # A mode the actor may not open is neither shown nor offered; its key says why instead.
+        if action in ("open_mode", "refuse_mode"):
+            allowed = self.may_open(mode_named(str(parameters[0])))
+            return allowed if action == "open_mode" else not allowed
+        return True
 
-    def action_open_admin(self) -> None:
-        if not self.ctx.actor.is_admin:
-            self.notify("Only the admin (main account) can open Admin.", severity="warning")
-            return
-        self.switch_mode("admin")
+    def action_open_mode(self, name: str) -> None:
+        self.switch_mode(name)
+
+    def action_refuse_mode(self, name: str) -> None:
+        self.notify(f"Only the admin (main account) can open {mode_named(name).title}.", severity="warning")
 
     def action_show_keys(self) -> None:
         from inquiry_tui.tui.common.keys_help import KeysHelpScreen
@@ -88,62 +96,59 @@ class InquiryApp(App[None]):
         if isinstance(self.screen, KeysHelpScreen):
             self.pop_screen()
             return
-        self.push_screen(KeysHelpScreen(self, self.screen))
+        self.push_screen(KeysHelpScreen(self.screen))
 
     # --- errors -------------------------------------------------------------------------------
 
+    @on(WorkFailed)
+    def _work_failed(self, event: WorkFailed) -> None:
+        self.report_error(event.error)
+
     def report_error(self, error: BaseException) -> None:
-        """Show an error as a notification (safe to call from any thread)."""
-        if isinstance(error, InquiryError):
-            self.notify(str(error), severity="warning", markup=False)
-            return
-        if isinstance(error, STORE_ERRORS):
-            self._log_error(error)
-            message = describe_store_error(error)
-            self.notify(message[0].upper() + message[1:], severity="error", markup=False, timeout=8)
-            return
-        self.unexpected_errors.append(error)
-        where = self._log_error(error)
-        self.notify(
-            f"Unexpected error: {type(error).__name__}: {error}. Details in {where}",
-            title="Something went wrong",
-            severity="error",
-            markup=False,
-            timeout=10,
-        )
+        """Show ERROR as a notification (a bug's traceback goes to the error log, never to the screen)."""
+        notice = notice_for(error)
+        if notice.bug:
+            self.unexpected_errors.append(error)
+        self.notify(notice.message, title=notice.title, severity=notice.severity, markup=False, timeout=notice.timeout)
 
-    def _log_error(self, error: BaseException) -> str:
-        path = error_log_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write("".join(traceback.format_exception(error)) + "\n")
-            return str(path)
-        except OSError:
-            return "(the log could not be written)"
 
-    def _handle_exception(self, error: Exception) -> None:
-        if isinstance(error, WorkerFailed):
-            self.report_error(error.error)
-            return
-        if isinstance(error, InquiryError):
-            self.report_error(error)
-            return
-        where = self._log_error(error)
-        if self._exit:
-            return  # quitting already: a straggler (a worker's late result) is only logged
-        self.unexpected_errors.append(error)
-        # Keep Textual's test hook (run_test re-raises), but never print the traceback.
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
-        self.exit(
-            return_code=1,
-            message=Text(
-                f"inquiry-tui stopped after an unexpected error ({type(error).__name__}: {error}); details in {where}"
-            ),
-        )
+class _ErrorLog:
+    """A file-like for Textual's error console: the error log, opened at the first write."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written = False
+        self._file: TextIO | None = None
+
+    def write(self, text: str) -> int:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+        self.written = True
+        return self._file.write(text)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def run_logged(app: App[None], *, headless: bool = False) -> None:
+    """Run APP; if an unexpected error stopped it, its report goes to the error log and one line to stderr."""
+    log = _ErrorLog(error_log_path())
+    # Textual prints what stopped the app (a traceback) on its error console: into the log instead.
+    app.error_console = Console(file=log, markup=False, highlight=False, color_system=None, width=120)
+    try:
+        app.run(headless=headless)
+    finally:
+        log.close()
+    if log.written or (app.return_code or 0) != 0:
+        print(f"inquiry-tui stopped after an unexpected error; details in {log.path}", file=sys.stderr)
+        raise SystemExit(app.return_code or 1)
 
 
 def run_tui(ctx: Ctx) -> None:
-    InquiryApp(ctx).run()
+    run_logged(InquiryApp(ctx))

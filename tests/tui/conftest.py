@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +40,12 @@ HOSTILE = [
     "zero\u200bwidth",
 ]
 HOSTILE_TEXT = " ".join(HOSTILE)
+
+
+@pytest.fixture(autouse=True)
+def _error_log_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The app's error log (platformdirs' state dir) goes under tmp_path, never the developer's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
 @pytest.fixture(scope="session")
@@ -106,15 +112,28 @@ def add_hostile_inquiry(ctx: Ctx, owner_login: str = "ana") -> int:
 async def settle(pilot: Pilot[object]) -> None:
     """Wait until no worker runs and the screen has caught up (workers start workers)."""
     app = pilot.app
-    for _ in range(50):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    for _ in range(100):
+        await pilot.pause()  # queued messages are handled: results land, and may start workers
         if not any(w.is_running for w in app.workers):
-            await pilot.pause()
+            await pilot.pause()  # the last results' own messages
             if not any(w.is_running for w in app.workers):
                 return
+        await app.workers.wait_for_complete()
+    raise AssertionError("the app never settled")
 
 
 def make_app(ctx: Ctx) -> InquiryApp:
     return InquiryApp(ctx)
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until CONDITION holds (a debounce timer fired, a worker's result landed), then settle.
+
+    No fixed sleep: each turn is one `pilot.pause()`, and the wait ends as soon as it holds.
+    """
+    for _ in range(500):
+        if condition():
+            await settle(pilot)
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")

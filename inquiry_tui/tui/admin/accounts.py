@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
@@ -78,11 +79,29 @@ class AccountsPanel(AdminPanel):
         Binding("x", "deactivate", "Deactivate", id="accounts-deactivate"),
         Binding("r", "refresh_accounts", "Refresh", id="accounts-refresh"),
     ]
-    DEFAULT_CSS = """
-    #accounts-table {
-        height: 1fr;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        accounts: list[AccountInfo]
+        keep: str | None  # the login to keep the cursor on
+
+    @dataclass
+    class Changed(Message):
+        """A change was made (MESSAGE tells what); KEEP is the login to keep the cursor on."""
+
+        message: str
+        keep: str | None = None
+
+    @dataclass
+    class Refused(Message):
+        message: str
+
+    @dataclass
+    class HoldingsRead(Message):
+        """What deactivating an account would move to SUCCESSOR, for the confirmation."""
+
+        held: Holdings
+        successor: str
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -109,11 +128,13 @@ class AccountsPanel(AdminPanel):
     def action_refresh_accounts(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-accounts")
+    @work(thread=True, exclusive=True, group="admin-accounts", exit_on_error=False)
     def _load(self, keep: str | None = None) -> None:
-        self.app.call_from_thread(self._fill, list_accounts(self.ctx), keep)
+        self.post_message(self.Loaded(list_accounts(self.ctx), keep))
 
-    def _fill(self, accounts: list[AccountInfo], keep: str | None = None) -> None:
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
+        accounts, keep = event.accounts, event.keep
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -139,9 +160,14 @@ class AccountsPanel(AdminPanel):
             return None
         return self.accounts[table.cursor_row]
 
-    def _done(self, message: str, keep: str | None = None) -> None:
-        self.set_status(message, selector="#accounts-status")
-        self._load(keep)
+    @on(Changed)
+    def _done(self, event: Changed) -> None:
+        self.set_status(event.message, selector="#accounts-status")
+        self._load(event.keep)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        self._failed(event.message)
 
     def _failed(self, message: str) -> None:
         self.set_status(message, error=True, selector="#accounts-status")
@@ -155,14 +181,14 @@ class AccountsPanel(AdminPanel):
 
         self.app.push_screen(AddAccountDialog(), chosen)
 
-    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
     def _add(self, new: NewAccount) -> None:
         try:
             info = add_account(self.ctx, new.login, new.name, new.role)
         except InquiryError as exc:
-            self.app.call_from_thread(self._failed, f"Not added: {exc}")
+            self.post_message(self.Refused(f"Not added: {exc}"))
             return
-        self.app.call_from_thread(self._done, f"Added {info.login} ({info.name}).", info.login)
+        self.post_message(self.Changed(f"Added {info.login} ({info.name}).", info.login))
 
     # --- away -----------------------------------------------------------------------------
 
@@ -171,10 +197,10 @@ class AccountsPanel(AdminPanel):
         if account is not None:
             self._away(account.login, not account.away)
 
-    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
     def _away(self, login: str, away: bool) -> None:
         info = set_away(self.ctx, login, away)
-        self.app.call_from_thread(self._done, f"{info.login} is {'away' if info.away else 'back'}.", login)
+        self.post_message(self.Changed(f"{info.login} is {'away' if info.away else 'back'}.", login))
 
     # --- deactivate -----------------------------------------------------------------------
 
@@ -203,12 +229,13 @@ class AccountsPanel(AdminPanel):
             chosen,
         )
 
-    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
     def _ask(self, login: str, successor: str) -> None:
-        held = holdings(self.ctx, login)
-        self.app.call_from_thread(self._confirm, held, successor)
+        self.post_message(self.HoldingsRead(holdings(self.ctx, login), successor))
 
-    def _confirm(self, held: Holdings, successor: str) -> None:
+    @on(HoldingsRead)
+    def _confirm(self, event: HoldingsRead) -> None:
+        held, successor = event.held, event.successor
         message = Text()
         message.append(f"Deactivate {held.login}? ", style="bold")
         message.append(
@@ -223,16 +250,17 @@ class AccountsPanel(AdminPanel):
 
         self.app.push_screen(ConfirmScreen("Deactivate an account", message, yes="Deactivate", danger=True), answered)
 
-    @work(thread=True, exclusive=True, group="admin-accounts-write")
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
     def _deactivate(self, login: str, successor: str) -> None:
         try:
             r = deactivate(self.ctx, login, successor)
         except InquiryError as exc:
-            self.app.call_from_thread(self._failed, f"Not deactivated: {exc}")
+            self.post_message(self.Refused(f"Not deactivated: {exc}"))
             return
-        self.app.call_from_thread(
-            self._done,
-            f"Deactivated {r.login}; {r.successor} took over {r.inquiries} inquiries, {r.buyers} buyers, "
-            f"{r.products} products, {r.countries} countries.",
-            login,
+        self.post_message(
+            self.Changed(
+                f"Deactivated {r.login}; {r.successor} took over {r.inquiries} inquiries, {r.buyers} buyers, "
+                f"{r.products} products, {r.countries} countries.",
+                login,
+            )
         )

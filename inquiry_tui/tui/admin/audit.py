@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Select, Static
-from textual.worker import get_current_worker
 
 from inquiry_tui.domain.text import safe_line, safe_text, truncate
 from inquiry_tui.services.setup.settings import get_settings
@@ -30,22 +34,18 @@ def _summary(entry: AuditEntry) -> str:
 class AuditPanel(AdminPanel):
     FOCUS = "#audit-table"
     BINDINGS = [Binding("r", "refresh_audit", "Refresh", id="audit-refresh")]
-    DEFAULT_CSS = """
-    #audit-filters {
-        height: auto;
-    }
-    #audit-filters Select {
-        width: 1fr;
-        margin-right: 1;
-    }
-    #audit-table {
-        height: 2fr;
-    }
-    #audit-detail {
-        height: 1fr;
-        border-top: hkey $foreground 20%;
-    }
-    """
+
+    @dataclass
+    class ChoicesLoaded(Message):
+        zone: tzinfo
+        actions: tuple[str, ...]
+        actors: tuple[str, ...]
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int  # pages of an older list (another filter, a refresh) are dropped
+        filter: AuditFilter
+        page: AuditPage
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -53,6 +53,7 @@ class AuditPanel(AdminPanel):
         self.next_before: int | None = None
         self.filter = AuditFilter()
         self.fetching = False
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -78,16 +79,15 @@ class AuditPanel(AdminPanel):
     def action_refresh_audit(self) -> None:
         self._load_choices()
 
-    @work(thread=True, exclusive=True, group="admin-audit-choices")
+    @work(thread=True, exclusive=True, group="admin-audit-choices", exit_on_error=False)
     def _load_choices(self) -> None:
-        from zoneinfo import ZoneInfo
-
         zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
         actions, actors = audit_choices(self.ctx)
-        self.app.call_from_thread(self._fill_choices, zone, actions, actors)
+        self.post_message(self.ChoicesLoaded(zone, actions, actors))
 
-    def _fill_choices(self, zone, actions: tuple[str, ...], actors: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
-        self.zone = zone
+    @on(ChoicesLoaded)
+    def _fill_choices(self, event: ChoicesLoaded) -> None:
+        self.zone, actions, actors = event.zone, event.actions, event.actors
         action, actor = self.query_one("#audit-action", Select), self.query_one("#audit-actor", Select)
         keep_action, keep_actor = action.value, actor.value
         action.set_options([(a, a) for a in actions])
@@ -112,18 +112,19 @@ class AuditPanel(AdminPanel):
         self.entries = []
         self.next_before = None
         self.fetching = True
-        self._fetch(self.filter, None)
+        self.generation += 1
+        self._fetch(self.generation, self.filter, None)
 
-    @work(thread=True, exclusive=True, group="admin-audit-page")
-    def _fetch(self, flt: AuditFilter, before_id: int | None) -> None:
-        page = audit_page(self.ctx, flt, before_id=before_id, limit=PAGE)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._append, flt, page)
+    @work(thread=True, exclusive=True, group="admin-audit-page", exit_on_error=False)
+    def _fetch(self, generation: int, flt: AuditFilter, before_id: int | None) -> None:
+        self.post_message(self.PageLoaded(generation, flt, audit_page(self.ctx, flt, before_id=before_id, limit=PAGE)))
 
-    def _append(self, flt: AuditFilter, page: AuditPage) -> None:
+    @on(PageLoaded)
+    def _append(self, event: PageLoaded) -> None:
+        if event.generation != self.generation:
+            return  # a newer list is on its way (a superseded worker still finishes)
         self.fetching = False
-        if flt != self.filter:
-            return
+        page = event.page
         table = self.query_one(DataTable)
         first = not self.entries
         for e in page.entries:
@@ -146,7 +147,7 @@ class AuditPanel(AdminPanel):
         self._show_detail(event.cursor_row)
         if self.next_before is not None and not self.fetching and event.cursor_row >= len(self.entries) - NEAR_END:
             self.fetching = True
-            self._fetch(self.filter, self.next_before)
+            self._fetch(self.generation, self.filter, self.next_before)
 
     def _show_detail(self, index: int) -> None:
         detail = self.query_one("#audit-detail-text", Static)

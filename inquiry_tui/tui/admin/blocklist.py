@@ -8,7 +8,9 @@ as Text, never as markup.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -16,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
@@ -26,8 +29,8 @@ from inquiry_tui.services.setup.blocklist import KINDS, BlockInfo, add_block, li
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.table import Table
-from inquiry_tui.tui.common.threads import ui
 
 KIND_LABELS = {"email": "e-mail", "member_id": "member id", "country": "country"}
 PLACEHOLDERS = {
@@ -49,7 +52,7 @@ def _shown(kind: str, value: str) -> Text:
     return text
 
 
-class AddBlockDialog(ModalScreen[BlockInfo | None]):
+class AddBlockDialog(ModalScreen[BlockInfo | None], WorkerErrors):
     """Kind, value and note; ctrl+s asks the service, which may refuse (shown here, nothing saved).
 
     Dismisses with the stored entry, or None on escape.
@@ -59,6 +62,14 @@ class AddBlockDialog(ModalScreen[BlockInfo | None]):
         Binding("ctrl+s", "save", "Block", id="block-add-ok"),
         Binding("escape", "dismiss(None)", "Cancel", id="block-add-cancel"),
     ]
+
+    @dataclass
+    class Blocked(Message):
+        info: BlockInfo
+
+    @dataclass
+    class Refused(Message):
+        message: str
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
@@ -102,18 +113,24 @@ class AddBlockDialog(ModalScreen[BlockInfo | None]):
             self.query_one("#block-note", Input).value,
         )
 
-    @work(thread=True, exclusive=True, group="admin-block-add")
+    @work(thread=True, exclusive=True, group="admin-block-add", exit_on_error=False)
     def _save(self, kind: str, value: str, note: str) -> None:
         try:
             info = add_block(self.ctx, kind, value, note)
         except InquiryError as exc:
-            ui(self, self._refused, str(exc))
+            self.post_message(self.Refused(str(exc)))
             return
-        ui(self, self.dismiss, info)
+        self.post_message(self.Blocked(info))
 
-    def _refused(self, message: str) -> None:
+    @on(Blocked)
+    def _blocked(self, event: Blocked) -> None:
+        self.dismiss(event.info)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
         self._saving = False
-        self.query_one("#block-error", Static).update(Text(f"Not blocked: {safe_line(message)}", style="bold red"))
+        text = Text(f"Not blocked: {safe_line(event.message)}", style="bold red")
+        self.query_one("#block-error", Static).update(text)
         self.query_one("#block-value", Input).focus()
 
 
@@ -124,11 +141,20 @@ class BlockListPanel(AdminPanel):
         Binding("x,delete", "remove_block", "Unblock", id="blocks-remove"),
         Binding("r", "refresh_blocks", "Refresh", id="blocks-refresh"),
     ]
-    DEFAULT_CSS = """
-    #blocks-table {
-        height: 1fr;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        zone: tzinfo
+        blocks: list[BlockInfo]
+        keep: str | None
+
+    @dataclass
+    class Unblocked(Message):
+        info: BlockInfo
+
+    @dataclass
+    class UnblockRefused(Message):
+        message: str
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -155,15 +181,14 @@ class BlockListPanel(AdminPanel):
     def action_refresh_blocks(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-blocks")
+    @work(thread=True, exclusive=True, group="admin-blocks", exit_on_error=False)
     def _load(self, keep: str | None = None) -> None:
-        from zoneinfo import ZoneInfo
-
         zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
-        ui(self, self._fill, zone, list_blocks(self.ctx), keep)
+        self.post_message(self.Loaded(zone, list_blocks(self.ctx), keep))
 
-    def _fill(self, zone: tzinfo, blocks: list[BlockInfo], keep: str | None = None) -> None:
-        self.zone = zone
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
+        self.zone, blocks, keep = event.zone, event.blocks, event.keep
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -227,12 +252,21 @@ class BlockListPanel(AdminPanel):
 
         self.app.push_screen(ConfirmScreen("Unblock", message, yes="Unblock", danger=True), answered)
 
-    @work(thread=True, exclusive=True, group="admin-blocks-write")
+    @work(thread=True, exclusive=True, group="admin-blocks-write", exit_on_error=False)
     def _remove(self, kind: str, value: str) -> None:
         try:
             info = remove_block(self.ctx, kind, value)
         except InquiryError as exc:
-            ui(self, self._failed, f"Not unblocked: {exc}")
-            ui(self, self._load)
+            self.post_message(self.UnblockRefused(f"Not unblocked: {exc}"))
             return
-        ui(self, self._done, Text.assemble("Unblocked ", _shown(info.kind, info.value), ".", style="green"))
+        self.post_message(self.Unblocked(info))
+
+    @on(Unblocked)
+    def _unblocked(self, event: Unblocked) -> None:
+        info = event.info
+        self._done(Text.assemble("Unblocked ", _shown(info.kind, info.value), ".", style="green"))
+
+    @on(UnblockRefused)
+    def _unblock_refused(self, event: UnblockRefused) -> None:
+        self._failed(event.message)
+        self._load()

@@ -22,8 +22,8 @@ class FaqDialog(ModalScreen[FaqEntry | None]):
     """Question and answer; enter in the answer (or ctrl+s) keeps it, escape cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "keep", "Keep", id="faq-keep"),
-        Binding("escape", "dismiss(None)", "Cancel", id="faq-cancel"),
+        Binding("ctrl+s", "keep", "Keep", id="reception-faq-keep"),
+        Binding("escape", "dismiss(None)", "Cancel", id="reception-faq-cancel"),
     ]
 
     def __init__(self, entry: FaqEntry | None) -> None:
@@ -62,10 +62,10 @@ class FaqList(OptionList):
     """Entries in send order: n adds (refused past MAX_FAQ), enter edits, x removes, shift+up/down moves."""
 
     BINDINGS = [
-        Binding("n", "add_entry", "New FAQ", id="faq-new"),
-        Binding("x", "remove_entry", "Remove FAQ", id="faq-remove"),
-        Binding("shift+up", "move_entry(-1)", "Move up", id="faq-up"),
-        Binding("shift+down", "move_entry(1)", "Move down", id="faq-down"),
+        Binding("n", "add_entry", "New FAQ", id="reception-faq-new"),
+        Binding("x", "remove_entry", "Remove FAQ", id="reception-faq-remove"),
+        Binding("shift+up", "move_entry(-1)", "Move up", id="reception-faq-up"),
+        Binding("shift+down", "move_entry(1)", "Move down", id="reception-faq-down"),
     ]
 
     @dataclass

@@ -4,10 +4,13 @@ each country (every ISO country, one owner each, searchable). Changes are audite
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from inquiry_tui.domain.text import safe_line
@@ -29,11 +32,14 @@ class ProductOwnersPanel(AdminPanel):
         Binding("b", "set_category_owner", "Whole category", id="products-category-owner"),
         Binding("r", "refresh_products", "Refresh", id="products-refresh"),
     ]
-    DEFAULT_CSS = """
-    #products-table {
-        height: 1fr;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        products: list[ProductInfo]
+
+    @dataclass
+    class Changed(Message):
+        message: str
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -60,12 +66,13 @@ class ProductOwnersPanel(AdminPanel):
     def action_refresh_products(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-products")
+    @work(thread=True, exclusive=True, group="admin-products", exit_on_error=False)
     def _load(self) -> None:
-        products = sorted(list_products(self.ctx), key=lambda p: (p.category, p.sku))
-        self.app.call_from_thread(self._fill, products)
+        self.post_message(self.Loaded(sorted(list_products(self.ctx), key=lambda p: (p.category, p.sku))))
 
-    def _fill(self, products: list[ProductInfo]) -> None:
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
+        products = event.products
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -103,10 +110,10 @@ class ProductOwnersPanel(AdminPanel):
             chosen,
         )
 
-    @work(thread=True, exclusive=True, group="admin-products-write")
+    @work(thread=True, exclusive=True, group="admin-products-write", exit_on_error=False)
     def _set_owner(self, sku: str, login: str | None) -> None:
         set_product_owner(self.ctx, sku, login)
-        self.app.call_from_thread(self._changed, f"{sku} now belongs to {login or 'no one'}.")
+        self.post_message(self.Changed(f"{sku} now belongs to {login or 'no one'}."))
 
     def action_set_category_owner(self) -> None:
         product = self._current()
@@ -138,15 +145,14 @@ class ProductOwnersPanel(AdminPanel):
             chosen,
         )
 
-    @work(thread=True, exclusive=True, group="admin-products-write")
+    @work(thread=True, exclusive=True, group="admin-products-write", exit_on_error=False)
     def _set_category(self, category: str, login: str | None) -> None:
         changed = set_category_owner(self.ctx, category, login)
-        self.app.call_from_thread(
-            self._changed, f"{changed} products in {category!r} now belong to {login or 'no one'}."
-        )
+        self.post_message(self.Changed(f"{changed} products in {category!r} now belong to {login or 'no one'}."))
 
-    def _changed(self, message: str) -> None:
-        self.set_status(message, selector="#products-status")
+    @on(Changed)
+    def _changed(self, event: Changed) -> None:
+        self.set_status(event.message, selector="#products-status")
         self._load()
 
 
@@ -157,14 +163,11 @@ class CountryOwnersPanel(AdminPanel):
         Binding("x", "clear_owner", "No owner", id="countries-clear"),
         Binding("slash", "search", "Search", id="countries-search"),
     ]
-    DEFAULT_CSS = """
-    #countries-search {
-        height: 3;
-    }
-    #countries-table {
-        height: 1fr;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[CountryRow]
+        changed: CountryRow | None = None  # the country just given an owner (or none)
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -190,14 +193,19 @@ class CountryOwnersPanel(AdminPanel):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-countries")
+    @work(thread=True, exclusive=True, group="admin-countries", exit_on_error=False)
     def _load(self) -> None:
-        rows = country_owners(self.ctx)
-        self.app.call_from_thread(self._fill, rows)
+        self.post_message(self.Loaded(country_owners(self.ctx)))
 
-    def _fill(self, rows: list[CountryRow], keep: str | None = None) -> None:
-        self.countries = rows
-        self._filter(keep)
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
+        self.countries = event.rows
+        row = event.changed
+        self._filter(row.code if row is not None else None)
+        if row is not None:
+            self.set_status(
+                f"{row.name} ({row.code}) now belongs to {row.owner or 'no one'}.", selector="#countries-status"
+            )
 
     def _filter(self, keep: str | None = None) -> None:
         term = self.query_one("#countries-search", Input).value.strip().lower()
@@ -257,14 +265,7 @@ class CountryOwnersPanel(AdminPanel):
         if country is not None and country.owner:
             self._set(country.code, None)
 
-    @work(thread=True, exclusive=True, group="admin-countries-write")
+    @work(thread=True, exclusive=True, group="admin-countries-write", exit_on_error=False)
     def _set(self, code: str, login: str | None) -> None:
         row = set_country_owner(self.ctx, code, login)
-        rows = country_owners(self.ctx)
-        self.app.call_from_thread(self._changed, rows, row)
-
-    def _changed(self, rows: list[CountryRow], row: CountryRow) -> None:
-        self._fill(rows, keep=row.code)
-        self.set_status(
-            f"{row.name} ({row.code}) now belongs to {row.owner or 'no one'}.", selector="#countries-status"
-        )
+        self.post_message(self.Loaded(country_owners(self.ctx), row))

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -18,30 +19,13 @@ from textual.widgets.option_list import Option
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.common.errors import WorkerErrors
 
 
-class AdminPanel(Vertical):
+class AdminPanel(Vertical, WorkerErrors):
     """One Admin section. It loads its data (in thread workers) the first time it is shown."""
 
     FOCUS = ""  # the widget that takes the focus when the section is entered (its main list or first field)
-
-    DEFAULT_CSS = """
-    AdminPanel {
-        height: 1fr;
-    }
-    AdminPanel .section-help {
-        color: $text-muted;
-        height: auto;
-    }
-    AdminPanel .status {
-        height: auto;
-        min-height: 1;
-    }
-    AdminPanel .field-label {
-        margin-top: 1;
-        text-style: bold;
-    }
-    """
 
     def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -60,15 +44,26 @@ class AdminPanel(Vertical):
         raise NotImplementedError
 
     def focus_main(self) -> None:
+        # No scrolling to it: the section has just been shown and its main widget is at its top,
+        # while the layout may still change (a narrow terminal folds the form above the
+        # preview); scrolling against the layout of the moment left the form scrolled or not
+        # depending on timing.
         if self.FOCUS:
-            self.query_one(self.FOCUS).focus()
+            self.query_one(self.FOCUS).focus(scroll_visible=False)
 
     def when(self, moment: datetime | None) -> str:
         return "—" if moment is None else moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     def set_status(self, message: str, *, error: bool = False, selector: str = ".status") -> None:
         """A one-line status under the form; messages may name buyer-free values only, shown literally."""
-        self.query_one(selector, Static).update(Text(message, style="bold red" if error else "green"))
+        show(self.query_one(selector, Static), Text(message, style="bold red" if error else "green"))
+
+
+def show(static: Static, content: Text | str) -> None:
+    """Update STATIC unless it shows CONTENT already: an update lays the screen out again, and forms
+    call this on every key typed."""
+    if static.content != content:
+        static.update(content)
 
 
 @dataclass(frozen=True)
@@ -78,10 +73,14 @@ class Picked:
     login: str | None
 
 
-class AccountPicker(ModalScreen[Picked | None]):
+class AccountPicker(ModalScreen[Picked | None], WorkerErrors):
     """Choose an active account (and optionally "no owner"); dismisses with Picked, or None on escape."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker-cancel")]
+
+    @dataclass
+    class AccountsLoaded(Message):
+        accounts: list[AccountInfo]
 
     def __init__(
         self, ctx: Ctx, title: str, note: str = "", *, allow_none: bool = False, exclude: tuple[str, ...] = ()
@@ -104,12 +103,14 @@ class AccountPicker(ModalScreen[Picked | None]):
         self.query_one(OptionList).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-picker")
+    @work(thread=True, exclusive=True, group="admin-picker", exit_on_error=False)
     def _load(self) -> None:
         accounts = [a for a in list_accounts(self.ctx) if a.active and a.login not in self.exclude]
-        self.app.call_from_thread(self._show, accounts)
+        self.post_message(self.AccountsLoaded(accounts))
 
-    def _show(self, accounts: list[AccountInfo]) -> None:
+    @on(AccountsLoaded)
+    def _show(self, event: AccountsLoaded) -> None:
+        accounts = event.accounts
         options = self.query_one(OptionList)
         options.clear_options()
         if self.allow_none:

@@ -8,8 +8,9 @@ spot (pure functions, no store access). ctrl+s saves (compare-and-save, audited)
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from inquiry_tui.domain.errors import InquiryError, StaleWrite
+from inquiry_tui.domain.errors import InquiryError, StaleWrite, ValidationError
 from inquiry_tui.domain.reception import auto_reply_messages, is_holiday, plan_auto_replies, reception_active
 from inquiry_tui.domain.settings import (
     MAX_FAQ,
@@ -36,10 +37,33 @@ from inquiry_tui.domain.text import safe_text
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_reception
 from inquiry_tui.tui.admin.faq import FaqList
-from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.admin.panel import AdminPanel, show
 
 MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time windows", "custom")]
-ZONES = sorted(available_timezones())
+
+
+@cache
+def time_zones() -> list[str]:
+    """Every IANA zone name, for the time zone field's suggestions (reading them takes a while: in a worker)."""
+    return sorted(available_timezones())
+
+
+@lru_cache(maxsize=256)
+def _timezone_problem(value: str) -> str | None:
+    # Checking a zone reads the zone files (~25 ms); the form is checked on every key typed.
+    try:
+        parse_timezone("reception.timezone", value)
+    except ValidationError as error:
+        return str(error)
+    return None
+
+
+def checked_timezone(value: str) -> str:
+    """parse_timezone for the form, remembered per value."""
+    problem = _timezone_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
+    return value.strip()
 
 
 def windows_text(settings_windows: tuple) -> str:  # type: ignore[type-arg]
@@ -52,43 +76,20 @@ class ReceptionPanel(AdminPanel):
         Binding("ctrl+s", "save", "Save reception", id="reception-save"),
         Binding("ctrl+z", "revert", "Revert", id="reception-revert"),
     ]
-    DEFAULT_CSS = """
-    #reception-form {
-        width: 64;
-        height: 1fr;
-        padding-right: 1;
-    }
-    #reception-form Select, #reception-form Input, #reception-form Checkbox {
-        width: 100%;
-    }
-    #reception-welcome {
-        height: 5;
-    }
-    #reception-questions {
-        height: 5;
-    }
-    #reception-faq {
-        height: auto;
-        max-height: 7;
-    }
-    #reception-preview {
-        width: 1fr;
-        height: 1fr;
-        border-left: vkey $foreground 20%;
-        padding-left: 1;
-    }
-    ReceptionPanel.-narrow #reception-body {
-        layout: vertical;
-    }
-    ReceptionPanel.-narrow #reception-form {
-        width: 1fr;
-        height: 2fr;
-    }
-    ReceptionPanel.-narrow #reception-preview {
-        border-left: none;
-        padding-left: 0;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        settings: Settings
+        zones: list[str]  # the time zone field's suggestions
+
+    @dataclass
+    class Saved(Message):
+        settings: Settings
+
+    @dataclass
+    class Refused(Message):
+        message: str
+        stale: bool  # changed by someone else meanwhile: the form is read again
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -102,12 +103,7 @@ class ReceptionPanel(AdminPanel):
                     MODES, allow_blank=False, value="off", id="reception-mode", compact=True, type_to_search=False
                 )
                 yield Label("Company time zone", classes="field-label")
-                yield Input(
-                    suggester=SuggestFromList(ZONES, case_sensitive=False),
-                    placeholder="Area/City",
-                    id="reception-timezone",
-                    compact=True,
-                )
+                yield Input(placeholder="Area/City", id="reception-timezone", compact=True)
                 yield Label("Custom windows (workday / holiday, HH:MM-HH:MM)", classes="field-label")
                 yield Input(
                     placeholder="workday 18:00-24:00, holiday 00:00-24:00", id="reception-windows", compact=True
@@ -139,12 +135,16 @@ class ReceptionPanel(AdminPanel):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-reception-load")
+    @work(thread=True, exclusive=True, group="admin-reception-load", exit_on_error=False)
     def _load(self) -> None:
-        self.app.call_from_thread(self._fill, get_settings(self.ctx))
+        self.post_message(self.Loaded(get_settings(self.ctx), time_zones()))
 
-    def _fill(self, settings: Settings) -> None:
-        r, c = settings.reception, settings.calls
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
+        r, c = event.settings.reception, event.settings.calls
+        timezone = self.query_one("#reception-timezone", Input)
+        if timezone.suggester is None:
+            timezone.suggester = SuggestFromList(event.zones, case_sensitive=False)
         self.baseline = (r, c)
         self.query_one("#reception-mode", Select).value = r.mode
         self.query_one("#reception-timezone", Input).value = r.timezone
@@ -170,7 +170,7 @@ class ReceptionPanel(AdminPanel):
         questions = self.query_one("#reception-questions", TextArea).text.splitlines()
         reception = ReceptionSettings(
             mode=self.query_one("#reception-mode", Select).value,  # type: ignore[arg-type]
-            timezone=parse_timezone("reception.timezone", value("#reception-timezone")),
+            timezone=checked_timezone(value("#reception-timezone")),
             windows=parse_windows("reception.windows", value("#reception-windows")),
             holidays=parse_holidays("reception.holidays", value("#reception-holidays")),
             welcome=self.query_one("#reception-welcome", TextArea).text,
@@ -200,17 +200,18 @@ class ReceptionPanel(AdminPanel):
             reception, calls = self.edited()
         except InquiryError as exc:
             self.set_status(str(exc), error=True, selector="#reception-status")
-            preview.update(Text("Fix the form to see the preview.", style="dim"))
+            show(preview, Text("Fix the form to see the preview.", style="dim"))
             return
         faq_label = self.query_one("#reception-faq-label", Label)
-        faq_label.update(f"FAQ ({len(reception.faq)} of {MAX_FAQ})")
+        show(faq_label, f"FAQ ({len(reception.faq)} of {MAX_FAQ})")
         if (reception, calls) != self.baseline:
-            self.query_one("#reception-status", Static).update(
-                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow")
+            show(
+                self.query_one("#reception-status", Static),
+                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
             )
         else:
             self.set_status("", selector="#reception-status")
-        preview.update(preview_text(reception, calls, self.ctx.now()))
+        show(preview, preview_text(reception, calls, self.ctx.now()))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -224,28 +225,33 @@ class ReceptionPanel(AdminPanel):
             return
         self._save(self.baseline, reception, calls)
 
-    @work(thread=True, exclusive=True, group="admin-reception-save")
+    @work(thread=True, exclusive=True, group="admin-reception-save", exit_on_error=False)
     def _save(
         self, expected: tuple[ReceptionSettings, CallSettings], reception: ReceptionSettings, calls: CallSettings
     ) -> None:
         try:
             saved = save_reception(self.ctx, expected, reception, calls)
         except StaleWrite as exc:
-            self.app.call_from_thread(self._stale, str(exc))
+            self.post_message(self.Refused(str(exc), stale=True))
             return
         except InquiryError as exc:
-            self.app.call_from_thread(self.set_status, f"Not saved: {exc}", error=True, selector="#reception-status")
+            self.post_message(self.Refused(f"Not saved: {exc}", stale=False))
             return
-        self.app.call_from_thread(self._saved, saved)
+        self.post_message(self.Saved(saved))
 
-    def _saved(self, saved: Settings) -> None:
-        self.baseline = (saved.reception, saved.calls)
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.baseline = (event.settings.reception, event.settings.calls)
         self.set_status("Saved; the next arrival follows these settings.", selector="#reception-status")
         self.notify("Reception settings saved.")
 
-    def _stale(self, message: str) -> None:
-        self._load()
-        self.notify(message, severity="warning", markup=False)
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        if event.stale:
+            self._load()
+            self.notify(event.message, severity="warning", markup=False)
+        else:
+            self.set_status(event.message, error=True, selector="#reception-status")
 
     def action_revert(self) -> None:
         self._load()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Select, Static
-from textual.worker import get_current_worker
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.allocation.record import (
@@ -35,18 +38,24 @@ class AllocationRecordPanel(AdminPanel):
         Binding("e", "export_record", "Export", id="record-export"),
         Binding("r", "refresh_record", "Refresh", id="record-refresh"),
     ]
-    DEFAULT_CSS = """
-    #record-filters {
-        height: auto;
-    }
-    #record-filters Select {
-        width: 1fr;
-        margin-right: 1;
-    }
-    #record-table {
-        height: 1fr;
-    }
-    """
+
+    @dataclass
+    class ChoicesLoaded(Message):
+        zone: tzinfo
+        accounts: tuple[str, ...]
+        rules: tuple[str, ...]
+        actors: tuple[str, ...]
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int  # pages of an older list (another filter, a refresh) are dropped
+        filter: AllocationFilter
+        page: AllocationPage
+
+    @dataclass
+    class Exported(Message):
+        count: int
+        path: Path
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -54,6 +63,7 @@ class AllocationRecordPanel(AdminPanel):
         self.filter = AllocationFilter()
         self.rows = 0
         self.fetching = False
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -77,16 +87,15 @@ class AllocationRecordPanel(AdminPanel):
     def reload(self) -> None:
         self._load_choices()
 
-    @work(thread=True, exclusive=True, group="admin-record-choices")
+    @work(thread=True, exclusive=True, group="admin-record-choices", exit_on_error=False)
     def _load_choices(self) -> None:
-        from zoneinfo import ZoneInfo
-
         zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
         accounts, rules, actors = allocation_choices(self.ctx)
-        self.app.call_from_thread(self._fill_choices, zone, accounts, rules, actors)
+        self.post_message(self.ChoicesLoaded(zone, tuple(accounts), tuple(rules), tuple(actors)))
 
-    def _fill_choices(self, zone, accounts, rules, actors) -> None:  # type: ignore[no-untyped-def]
-        self.zone = zone
+    @on(ChoicesLoaded)
+    def _fill_choices(self, event: ChoicesLoaded) -> None:
+        self.zone, accounts, rules, actors = event.zone, event.accounts, event.rules, event.actors
         self.query_one("#record-account", Select).set_options([(a, a) for a in accounts])
         self.query_one("#record-rule", Select).set_options([(r, r) for r in rules])
         self.query_one("#record-actor", Select).set_options([(a, a) for a in actors])
@@ -114,18 +123,19 @@ class AllocationRecordPanel(AdminPanel):
         self.rows = 0
         self.cursor = None
         self.fetching = True
-        self._fetch(self.filter, None)
+        self.generation += 1
+        self._fetch(self.generation, self.filter, None)
 
-    @work(thread=True, exclusive=True, group="admin-record-page")
-    def _fetch(self, flt: AllocationFilter, after: tuple | None) -> None:  # type: ignore[type-arg]
-        page = allocation_page(self.ctx, flt, after=after, limit=PAGE)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._append, flt, page)
+    @work(thread=True, exclusive=True, group="admin-record-page", exit_on_error=False)
+    def _fetch(self, generation: int, flt: AllocationFilter, after: tuple | None) -> None:  # type: ignore[type-arg]
+        self.post_message(self.PageLoaded(generation, flt, allocation_page(self.ctx, flt, after=after, limit=PAGE)))
 
-    def _append(self, flt: AllocationFilter, page: AllocationPage) -> None:
+    @on(PageLoaded)
+    def _append(self, event: PageLoaded) -> None:
+        if event.generation != self.generation:
+            return  # a newer list is on its way (a superseded worker still finishes)
         self.fetching = False
-        if flt != self.filter:
-            return  # a newer filter is on its way
+        page = event.page
         table = self.query_one(DataTable)
         for r in page.rows:
             table.add_row(
@@ -151,7 +161,7 @@ class AllocationRecordPanel(AdminPanel):
         event.stop()
         if self.cursor is not None and not self.fetching and event.cursor_row >= self.rows - NEAR_END:
             self.fetching = True
-            self._fetch(self.filter, self.cursor)
+            self._fetch(self.generation, self.filter, self.cursor)
 
     # --- export ---------------------------------------------------------------------------
 
@@ -165,9 +175,11 @@ class AllocationRecordPanel(AdminPanel):
         note = "Exports what the filters show." if flt != AllocationFilter() else ""
         self.app.push_screen(ExportScreen("the allocation record (30 days)", "allocations.csv", note), chosen)
 
-    @work(thread=True, exclusive=True, group="admin-record-export")
+    @work(thread=True, exclusive=True, group="admin-record-export", exit_on_error=False)
     def _export(self, path: Path, fmt: str, flt: AllocationFilter) -> None:
         count = export_allocations(self.ctx, path, days=flt.days, fmt=fmt, flt=flt)
-        self.app.call_from_thread(
-            self.set_status, f"Exported {count} allocations to {path}.", selector="#record-status"
-        )
+        self.post_message(self.Exported(count, path))
+
+    @on(Exported)
+    def _exported(self, event: Exported) -> None:
+        self.set_status(f"Exported {event.count} allocations to {event.path}.", selector="#record-status")

@@ -26,7 +26,7 @@ from inquiry_tui.services.allocation.preview import AllocationPreview, preview_a
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_allocation
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
-from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.admin.panel import AdminPanel, show
 from inquiry_tui.tui.common.table import Table
 
 PREVIEW_DELAY = 0.25
@@ -36,9 +36,9 @@ class RotationMembers(OptionList):
     """The rotation: members in turn order (space puts an account in or out, shift+up/down moves it)."""
 
     BINDINGS = [
-        Binding("space", "toggle_member", "In/out of rotation", id="rotation-toggle"),
-        Binding("shift+up", "move_member(-1)", "Move up", id="rotation-up"),
-        Binding("shift+down", "move_member(1)", "Move down", id="rotation-down"),
+        Binding("space", "toggle_member", "In/out of rotation", id="rules-rotation-toggle"),
+        Binding("shift+up", "move_member(-1)", "Move up", id="rules-rotation-up"),
+        Binding("shift+down", "move_member(1)", "Move down", id="rules-rotation-down"),
     ]
 
     @dataclass
@@ -107,47 +107,30 @@ class AllocationRulesPanel(AdminPanel):
         Binding("ctrl+s", "save", "Save rules", id="rules-save"),
         Binding("ctrl+z", "revert", "Revert", id="rules-revert"),
     ]
-    DEFAULT_CSS = """
-    #rules-form {
-        width: 56;
-        height: 1fr;
-        padding-right: 1;
-    }
-    #rules-form Select, #rules-form Checkbox {
-        width: 100%;
-    }
-    #rules-form Checkbox {
-        margin-top: 1;
-    }
-    #rotation-members {
-        height: auto;
-        max-height: 12;
-    }
-    #rules-preview {
-        width: 1fr;
-        height: 1fr;
-        border-left: vkey $foreground 20%;
-        padding-left: 1;
-    }
-    #preview-table {
-        height: 1fr;
-    }
-    AllocationRulesPanel.-narrow #rules-body {
-        layout: vertical;
-    }
-    AllocationRulesPanel.-narrow #rules-form {
-        width: 1fr;
-        height: 2fr;
-    }
-    AllocationRulesPanel.-narrow #rules-preview {
-        border-left: none;
-        padding-left: 0;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        settings: Settings
+        accounts: list[AccountInfo]  # the active ones
+
+    @dataclass
+    class PreviewLoaded(Message):
+        settings: AllocationSettings
+        preview: AllocationPreview
+
+    @dataclass
+    class Saved(Message):
+        allocation: AllocationSettings
+
+    @dataclass
+    class Refused(Message):
+        message: str
+        stale: bool  # changed by someone else meanwhile: the form is read again
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
         self.baseline: AllocationSettings | None = None
+        self.previewed: AllocationSettings | None = None  # the rules the preview shows
         self._preview_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -194,14 +177,16 @@ class AllocationRulesPanel(AdminPanel):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-rules-load")
+    @work(thread=True, exclusive=True, group="admin-rules-load", exit_on_error=False)
     def _load(self) -> None:
         settings = get_settings(self.ctx)
-        accounts = [a for a in list_accounts(self.ctx) if a.active]
-        self.app.call_from_thread(self._fill, settings, accounts)
+        self.post_message(self.Loaded(settings, [a for a in list_accounts(self.ctx) if a.active]))
 
-    def _fill(self, settings: Settings, accounts: list[AccountInfo]) -> None:
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
         from zoneinfo import ZoneInfo
+
+        settings, accounts = event.settings, event.accounts
 
         self.zone = ZoneInfo(settings.reception.timezone)
         a = settings.allocation
@@ -242,8 +227,9 @@ class AllocationRulesPanel(AdminPanel):
             return
         edited = self.edited()
         if edited != self.baseline:
-            self.query_one("#rules-status", Static).update(
-                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow")
+            show(
+                self.query_one("#rules-status", Static),
+                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
             )
         else:
             self.set_status("")
@@ -257,11 +243,14 @@ class AllocationRulesPanel(AdminPanel):
     def _start_preview(self) -> None:
         self._preview(self.edited())
 
-    @work(thread=True, exclusive=True, group="admin-rules-preview")
+    @work(thread=True, exclusive=True, group="admin-rules-preview", exit_on_error=False)
     def _preview(self, settings: AllocationSettings) -> None:
-        self.app.call_from_thread(self._show_preview, preview_allocation(self.ctx, settings))
+        self.post_message(self.PreviewLoaded(settings, preview_allocation(self.ctx, settings)))
 
-    def _show_preview(self, preview: AllocationPreview) -> None:
+    @on(PreviewLoaded)
+    def _show_preview(self, event: PreviewLoaded) -> None:
+        preview = event.preview
+        self.previewed = event.settings
         table = self.query_one("#preview-table", DataTable)
         table.clear()
         for r in preview.rows:
@@ -291,26 +280,31 @@ class AllocationRulesPanel(AdminPanel):
             return
         self._save(self.baseline, self.edited())
 
-    @work(thread=True, exclusive=True, group="admin-rules-save")
+    @work(thread=True, exclusive=True, group="admin-rules-save", exit_on_error=False)
     def _save(self, expected: AllocationSettings, new: AllocationSettings) -> None:
         try:
             saved = save_allocation(self.ctx, expected, new)
         except StaleWrite as exc:
-            self.app.call_from_thread(self._stale, str(exc))
+            self.post_message(self.Refused(str(exc), stale=True))
             return
         except InquiryError as exc:
-            self.app.call_from_thread(self.set_status, f"Not saved: {exc}", error=True)
+            self.post_message(self.Refused(f"Not saved: {exc}", stale=False))
             return
-        self.app.call_from_thread(self._saved, saved.allocation)
+        self.post_message(self.Saved(saved.allocation))
 
-    def _saved(self, allocation: AllocationSettings) -> None:
-        self.baseline = allocation
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.baseline = event.allocation
         self.set_status("Saved; the next arrival follows these rules.")
         self.notify("Allocation rules saved.")
 
-    def _stale(self, message: str) -> None:
-        self._load()
-        self.notify(message, severity="warning", markup=False)
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        if event.stale:
+            self._load()
+            self.notify(event.message, severity="warning", markup=False)
+        else:
+            self.set_status(event.message, error=True)
 
     def action_revert(self) -> None:
         self._load()

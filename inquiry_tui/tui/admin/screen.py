@@ -2,6 +2,7 @@
 
 Sections: Rules (allocation settings + preview), Products and Countries (owners), Reception
 (auto-reply and calls), Accounts, Record (allocation record), Team (dashboard), Blocks (block list), Audit.
+Each section is built the first time its tab is shown, then loads its data in workers.
 `[` and `]` move between sections; each section's own keys show in the footer when it has
 focus. A salesperson who somehow reaches this screen sees a refusal and no admin data: the
 sections are never composed, and every service they call checks the role again.
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.tui.admin import ADMIN_CSS
 from inquiry_tui.tui.admin.accounts import AccountsPanel
 from inquiry_tui.tui.admin.audit import AuditPanel
 from inquiry_tui.tui.admin.blocklist import BlockListPanel
@@ -44,6 +46,7 @@ REFUSAL = "Admin is for the main account only.\n\nPress 1 for your inbox or 2 fo
 
 
 class AdminScreen(Screen[None]):
+    CSS_PATH = ADMIN_CSS
     BINDINGS = [
         Binding("right_square_bracket", "next_section(1)", "Next section", key_display="]", id="admin-next-section"),
         Binding(
@@ -51,20 +54,6 @@ class AdminScreen(Screen[None]):
         ),
         Binding("escape", "focus_section", "Leave field", show=False, id="admin-leave-field"),
     ]
-    DEFAULT_CSS = """
-    #admin-refused {
-        width: auto;
-        padding: 1 4;
-        border: thick $warning 60%;
-        text-align: center;
-    }
-    #admin-tabs {
-        height: 1fr;
-    }
-    #admin-tabs TabPane {
-        padding: 0 1;
-    }
-    """
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
@@ -77,23 +66,27 @@ class AdminScreen(Screen[None]):
                 yield Static(Text(REFUSAL, justify="center"), id="admin-refused")
         else:
             with TabbedContent(id="admin-tabs"):
-                for tab_id, title, panel in SECTIONS:
-                    with TabPane(title, id=f"tab-{tab_id}"):
-                        yield panel(self.ctx, id=f"admin-{tab_id}")
+                for tab_id, title, _ in SECTIONS:
+                    yield TabPane(title, id=f"tab-{tab_id}")  # its section is built when first shown
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in ("next_section", "focus_section") and not self.ctx.actor.is_admin)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.ctx.actor.is_admin:
-            self._activate("rules")
+            await self._activate("rules")
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._activate((event.pane.id or "").removeprefix("tab-"))
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        await self._activate((event.pane.id or "").removeprefix("tab-"))
 
-    def _activate(self, section: str) -> None:
+    async def _activate(self, section: str) -> None:
+        pane = self.query_one(f"#tab-{section}", TabPane)
+        if not pane.children:
+            # Built on first sight: Admin opens with one section's widgets, not nine.
+            panel = next(panel for tab_id, _, panel in SECTIONS if tab_id == section)
+            await pane.mount(panel(self.ctx, id=f"admin-{section}"))
         self.query_one(f"#admin-{section}", AdminPanel).activate()
         # The section's main widget takes the focus, so that its keys are live at once.
         self.call_after_refresh(self._focus_section, section)

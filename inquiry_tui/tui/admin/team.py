@@ -4,10 +4,13 @@ response, load today, and the 30-day trend (a sparkline per row and a large one 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Sparkline, Static
 
 from inquiry_tui.domain.text import safe_line
@@ -34,18 +37,10 @@ def _rate(f: Figures) -> Text:
 class DashboardPanel(AdminPanel):
     FOCUS = "#team-table"
     BINDINGS = [Binding("r", "refresh_stats", "Refresh", id="team-refresh")]
-    DEFAULT_CSS = """
-    #team-table {
-        height: 1fr;
-    }
-    #team-trend-title {
-        height: 1;
-        margin-top: 1;
-    }
-    #team-trend {
-        height: 4;
-    }
-    """
+
+    @dataclass
+    class Loaded(Message):
+        stats: TeamStats
 
     def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, id=id)
@@ -85,12 +80,15 @@ class DashboardPanel(AdminPanel):
     def action_refresh_stats(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="admin-team")
+    @work(thread=True, exclusive=True, group="admin-team", exit_on_error=False)
     def _load(self) -> None:
-        self.app.call_from_thread(self._fill, team_stats(self.ctx))
+        self.post_message(self.Loaded(team_stats(self.ctx)))
 
-    def _fill(self, stats: TeamStats) -> None:
+    @on(Loaded)
+    def _fill(self, event: Loaded) -> None:
         from zoneinfo import ZoneInfo
+
+        stats = event.stats
 
         self.zone = ZoneInfo(stats.timezone)
         self.stats = stats

@@ -1,1 +1,1 @@
-"""Pieces every screen shares: dialogs, the keys help, tables and the hand-back from workers."""
+"""Pieces every screen shares: dialogs, the keys and their help, tables, worker errors."""

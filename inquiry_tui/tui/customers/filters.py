@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -13,26 +16,23 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerQuery, Facets, customer_facets
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class FilterScreen(ModalScreen[CustomerQuery | None]):
+class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
     """Dismisses with the query carrying the chosen filters (search and sort kept), or None."""
 
-    DEFAULT_CSS = """
-    FilterScreen { align: center middle; }
-    FilterScreen > #filter-box { width: 64; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
-    FilterScreen #filter-title { text-style: bold; padding: 0 0 1 0; }
-    FilterScreen .field { height: auto; }
-    FilterScreen .field-label { width: 10; padding: 1 0 0 0; color: $text-muted; }
-    FilterScreen Select { width: 1fr; }
-    FilterScreen #filter-tags { width: 1fr; }
-    FilterScreen #filter-help { color: $text-muted; padding: 1 0 0 0; }
-    """
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("ctrl+s", "apply_filters", "Apply", id="filters-apply"),
         Binding("ctrl+r", "clear_filters", "Clear", id="filters-clear"),
         Binding("escape", "cancel_filters", "Cancel", id="filters-cancel"),
     ]
+
+    @dataclass
+    class FacetsLoaded(Message):
+        facets: Facets
 
     def __init__(self, ctx: Ctx, query: CustomerQuery) -> None:
         super().__init__()
@@ -70,15 +70,17 @@ class FilterScreen(ModalScreen[CustomerQuery | None]):
         self.query_one("#filter-group", Select).focus()
         self._load_facets()
 
-    @work(thread=True, exclusive=True, group="customer-filters")
+    @work(thread=True, exclusive=True, group="customer-filters", exit_on_error=False)
     def _load_facets(self) -> None:
         try:
             facets = customer_facets(self.ctx)
         except InquiryError:
             return  # the pickers keep their current values; filtering still works
-        self.app.call_from_thread(self._show_facets, facets)
+        self.post_message(self.FacetsLoaded(facets))
 
-    def _show_facets(self, facets: Facets) -> None:
+    @on(FacetsLoaded)
+    def _show_facets(self, event: FacetsLoaded) -> None:
+        facets = event.facets
         for name, values in (("group", facets.groups), ("type", facets.types), ("source", facets.sources)):
             select = self.query_one(f"#filter-{name}", Select)
             current = select.value

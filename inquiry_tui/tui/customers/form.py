@@ -6,11 +6,14 @@ is wrong. Dismisses with the saved CustomerRow, or None when cancelled.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -21,6 +24,8 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.input import CustomerInput, FieldErrors
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import CustomerDraft, customer_draft, save_customer
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 # (field, label, placeholder)
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -38,32 +43,30 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class CustomerFormScreen(ModalScreen[CustomerRow | None]):
+class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
     """Add or edit one customer; the e-mail of an existing buyer stays fixed."""
 
-    DEFAULT_CSS = """
-    CustomerFormScreen { align: center middle; }
-    CustomerFormScreen > #form-box {
-        width: 76; height: auto; max-height: 95%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    CustomerFormScreen #form-title { text-style: bold; padding: 0 0 1 0; }
-    CustomerFormScreen .field { height: auto; }
-    CustomerFormScreen .field-label { width: 10; padding: 0 1 0 0; color: $text-muted; }
-    CustomerFormScreen .field-body { height: auto; width: 1fr; }
-    CustomerFormScreen .field-error { color: $error; height: auto; display: none; }
-    CustomerFormScreen .field-error.-shown { display: block; }
-    CustomerFormScreen .field-hint { color: $text-muted; height: auto; display: none; }
-    CustomerFormScreen .field-hint.-shown { display: block; }
-    CustomerFormScreen #form-error { color: $error; height: auto; }
-    CustomerFormScreen #form-buttons { height: auto; padding: 1 0 0 0; align-horizontal: right; }
-    CustomerFormScreen #form-buttons Button { margin: 0 0 0 2; }
-    """
+    CSS_PATH = CUSTOMERS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save_customer", "Save", id="customer-form-save"),
         Binding("escape", "cancel_form", "Cancel", id="customer-form-cancel"),
     ]
+
+    @dataclass
+    class DraftLoaded(Message):
+        draft: CustomerDraft
+
+    @dataclass
+    class Saved(Message):
+        row: CustomerRow
+
+    @dataclass
+    class Refused(Message):
+        """The service refused: per-field ERRORS, or one MESSAGE for the whole form."""
+
+        errors: dict[str, str]
+        message: str = ""
 
     def __init__(self, ctx: Ctx, inquiry_id: int | None = None, buyer_id: int | None = None) -> None:
         super().__init__()
@@ -99,16 +102,18 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None]):
             self.query_one("#form-box").loading = True
             self._load_draft()
 
-    @work(thread=True, exclusive=True, group="customer-form")
+    @work(thread=True, exclusive=True, group="customer-form", exit_on_error=False)
     def _load_draft(self) -> None:
         try:
             draft = customer_draft(self.ctx, inquiry_id=self.inquiry_id, buyer_id=self.buyer_id)
         except InquiryError as exc:
-            self.app.call_from_thread(self._show_form_error, str(exc))
+            self.post_message(self.Refused({}, str(exc)))
             return
-        self.app.call_from_thread(self._fill, draft)
+        self.post_message(self.DraftLoaded(draft))
 
-    def _fill(self, draft: CustomerDraft) -> None:
+    @on(DraftLoaded)
+    def _fill(self, event: DraftLoaded) -> None:
+        draft = event.draft
         self.draft = draft
         self.query_one("#form-box").loading = False
         data = draft.data
@@ -163,7 +168,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None]):
         self._show_errors({})
         self._save(data)
 
-    @work(thread=True, exclusive=True, group="customer-form")
+    @work(thread=True, exclusive=True, group="customer-form", exit_on_error=False)
     def _save(self, data: CustomerInput) -> None:
         draft = self.draft
         try:
@@ -175,12 +180,23 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None]):
                 expected_version=draft.version if draft is not None else None,
             )
         except FieldErrors as exc:
-            self.app.call_from_thread(self._show_errors, exc.errors)
+            self.post_message(self.Refused(exc.errors))
             return
         except InquiryError as exc:
-            self.app.call_from_thread(self._show_form_error, str(exc))
+            self.post_message(self.Refused({}, str(exc)))
             return
-        self.app.call_from_thread(self.dismiss, row)
+        self.post_message(self.Saved(row))
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.dismiss(event.row)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        if event.message:
+            self._show_form_error(event.message)
+        else:
+            self._show_errors(event.errors)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for name, _, _ in FIELDS:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
@@ -14,24 +17,26 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.recommendations import OutreachStarted, start_outreach
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class OutreachScreen(ModalScreen[OutreachStarted | None]):
+class OutreachScreen(ModalScreen[OutreachStarted | None], WorkerErrors):
     """Dismisses with the started thread, or None."""
 
-    DEFAULT_CSS = """
-    OutreachScreen { align: center middle; }
-    OutreachScreen > #outreach-box { width: 80; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
-    OutreachScreen #outreach-title { text-style: bold; padding: 0 0 1 0; }
-    OutreachScreen #outreach-reason { color: $text-muted; padding: 0 0 1 0; }
-    OutreachScreen TextArea { height: 10; }
-    OutreachScreen #outreach-error { color: $error; height: auto; }
-    OutreachScreen #outreach-help { color: $text-muted; }
-    """
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("ctrl+s", "send_outreach", "Send", id="outreach-send"),
         Binding("escape", "cancel_outreach", "Cancel", id="outreach-cancel"),
     ]
+
+    @dataclass
+    class Started(Message):
+        started: OutreachStarted
+
+    @dataclass
+    class Refused(Message):
+        message: str
 
     def __init__(self, ctx: Ctx, buyer_id: int, who: str, reason: str = "") -> None:
         super().__init__()
@@ -63,14 +68,22 @@ class OutreachScreen(ModalScreen[OutreachStarted | None]):
             return
         self._send(subject, body)
 
-    @work(thread=True, exclusive=True, group="outreach")
+    @work(thread=True, exclusive=True, group="outreach", exit_on_error=False)
     def _send(self, subject: str, body: str) -> None:
         try:
             started = start_outreach(self.ctx, self.buyer_id, body, subject)
         except InquiryError as exc:
-            self.app.call_from_thread(self.query_one("#outreach-error", Static).update, Text(safe_line(str(exc))))
+            self.post_message(self.Refused(str(exc)))
             return
-        self.app.call_from_thread(self.dismiss, started)
+        self.post_message(self.Started(started))
+
+    @on(Started)
+    def _started(self, event: Started) -> None:
+        self.dismiss(event.started)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        self.query_one("#outreach-error", Static).update(Text(safe_line(event.message)))
 
     def action_cancel_outreach(self) -> None:
         self.dismiss(None)

@@ -7,12 +7,15 @@ messages, visitor details and the trading-company note. Dismisses with the edite
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.console import Group
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -20,9 +23,11 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerRow
-from inquiry_tui.services.customers.manage import transfer_customer
+from inquiry_tui.services.customers.manage import TransferResult, transfer_customer
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.customers.recommendations import OutreachStarted
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.form import CustomerFormScreen
 from inquiry_tui.tui.customers.outreach import OutreachScreen
 from inquiry_tui.tui.customers.profile_text import (
@@ -149,11 +154,8 @@ def _section(title: str, lines: list[Text]) -> Group:
     return Group(heading(title), *lines, Text(""))
 
 
-class ProfileScreen(Screen[CustomerRow | None]):
-    DEFAULT_CSS = """
-    ProfileScreen #profile-columns { height: 1fr; }
-    ProfileScreen .profile-column { width: 1fr; padding: 0 1; }
-    """
+class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("escape", "close_profile", "Back", id="profile-back"),
         Binding("e", "edit_customer", "Edit / add", id="profile-edit"),
@@ -161,6 +163,20 @@ class ProfileScreen(Screen[CustomerRow | None]):
         Binding("x", "transfer_customer", "Transfer", id="profile-transfer"),
         Binding("o", "start_outreach", "Outreach", id="profile-outreach"),
     ]
+
+    @dataclass
+    class Loaded(Message):
+        profile: BuyerProfile
+
+    @dataclass
+    class NotFound(Message):
+        """The buyer could not be read (MESSAGE says why): the screen closes."""
+
+        message: str
+
+    @dataclass
+    class Transferred(Message):
+        result: TransferResult
 
     def __init__(self, ctx: Ctx, buyer_id: int) -> None:
         super().__init__()
@@ -182,17 +198,23 @@ class ProfileScreen(Screen[CustomerRow | None]):
         self.query_one("#profile-columns").loading = True
         self._load()
 
-    @work(thread=True, exclusive=True, group="profile")
+    @work(thread=True, exclusive=True, group="profile", exit_on_error=False)
     def _load(self) -> None:
         try:
             profile = buyer_profile(self.ctx, self.buyer_id)
         except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            self.app.call_from_thread(self.dismiss, None)
+            self.post_message(self.NotFound(str(exc)))
             return
-        self.app.call_from_thread(self._show, profile)
+        self.post_message(self.Loaded(profile))
 
-    def _show(self, p: BuyerProfile) -> None:
+    @on(NotFound)
+    def _not_found(self, event: NotFound) -> None:
+        self.notify(Text(safe_line(event.message)), severity="error")
+        self.dismiss(None)
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        p = event.profile
         self.profile = p
         self.query_one("#profile-columns").loading = False
         # Half the screen less padding; the columns may not be laid out yet while loading.
@@ -270,15 +292,14 @@ class ProfileScreen(Screen[CustomerRow | None]):
         )
         self.app.push_screen(TransferScreen(self.ctx, row), lambda login: self._transfer(login) if login else None)
 
-    @work(thread=True, exclusive=True, group="profile-transfer")
+    @work(thread=True, exclusive=True, group="profile-transfer", exit_on_error=False)
     def _transfer(self, login: str) -> None:
-        try:
-            result = transfer_customer(self.ctx, self.buyer_id, login)
-        except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"Transferred to {result.to_login}.")
-        self.app.call_from_thread(self._load)
+        self.post_message(self.Transferred(transfer_customer(self.ctx, self.buyer_id, login)))
+
+    @on(Transferred)
+    def _transferred(self, event: Transferred) -> None:
+        self.notify(f"Transferred to {event.result.to_login}.")
+        self._load()
 
     def action_start_outreach(self) -> None:
         p = self.profile

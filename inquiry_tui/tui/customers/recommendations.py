@@ -5,10 +5,13 @@ At most 200 rows, so a DataTable is fine here. `o` starts an outreach thread to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -16,26 +19,29 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.recommendations import OutreachStarted, RecommendedBuyer, recommended_buyers
+from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.table import Table
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.outreach import OutreachScreen
 from inquiry_tui.tui.customers.profile import ProfileScreen
 
 COLUMNS = ("Score", "Act", "Hits", "Buyer", "Company", "CC", "Owner", "Last contact", "Why")
 
 
-class RecommendationsScreen(Screen[None]):
-    DEFAULT_CSS = """
-    RecommendationsScreen #recommend-status { height: 1; padding: 0 1; }
-    RecommendationsScreen DataTable { height: 1fr; }
-    """
+class RecommendationsScreen(Screen[None], WorkerErrors):
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         # Priority: over the table's own enter. First: the footer lists priority keys first
         # once the table has the focus, and in BINDINGS order before; the same either way.
-        Binding("enter", "open_profile", "Profile", id="recommend-profile", priority=True),
-        Binding("o", "start_outreach", "Outreach", id="recommend-outreach"),
-        Binding("ctrl+r", "refresh_list", "Refresh", id="recommend-refresh"),
-        Binding("escape", "close_screen", "Back", id="recommend-back"),
+        Binding("enter", "open_profile", "Profile", id="recommended-profile", priority=True),
+        Binding("o", "start_outreach", "Outreach", id="recommended-outreach"),
+        Binding("ctrl+r", "refresh_list", "Refresh", id="recommended-refresh"),
+        Binding("escape", "close_screen", "Back", id="recommended-back"),
     ]
+
+    @dataclass
+    class Loaded(Message):
+        items: list[RecommendedBuyer]
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
@@ -58,16 +64,18 @@ class RecommendationsScreen(Screen[None]):
         table.focus()
         self._load(False)
 
-    @work(thread=True, exclusive=True, group="recommendations")
+    @work(thread=True, exclusive=True, group="recommendations", exit_on_error=False)
     def _load(self, refresh: bool) -> None:
         try:
             items = recommended_buyers(self.ctx, refresh=refresh)
-        except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            return
-        self.app.call_from_thread(self._show, items)
+        except InquiryError:
+            self.post_message(self.Loaded(self.items))  # the list stays as it was
+            raise  # and the app says why
+        self.post_message(self.Loaded(items))
 
-    def _show(self, items: list[RecommendedBuyer]) -> None:
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        items = event.items
         self.items = items
         table = self.query_one(DataTable)
         table.loading = False

@@ -6,11 +6,14 @@ on the right. Every service call runs in a thread worker; results come back to t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
@@ -27,8 +30,10 @@ from inquiry_tui.services.customers.listing import (
     count_customers,
     customer_page,
 )
-from inquiry_tui.services.customers.manage import transfer_customer
+from inquiry_tui.services.customers.manage import TransferResult, transfer_customer
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.customer_list import CustomerList
 from inquiry_tui.tui.customers.filters import FilterScreen
 from inquiry_tui.tui.customers.form import CustomerFormScreen
@@ -59,14 +64,8 @@ def describe(query: CustomerQuery, total: int) -> Text:
 NARROW = 110  # below this many columns the profile pane is folded away (p shows it)
 
 
-class CustomersScreen(Screen[None]):
-    DEFAULT_CSS = """
-    CustomersScreen #customers-body { height: 1fr; }
-    CustomersScreen #customers-main { width: 1fr; }
-    CustomersScreen #customer-search { margin: 0 1; }
-    CustomersScreen #customers-status { height: 1; padding: 0 1; color: $text-muted; }
-    CustomersScreen.-hide-profile #customer-profile { display: none; }
-    """
+class CustomersScreen(Screen[None], WorkerErrors):
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="customers-search"),
         Binding("f", "edit_filters", "Filter", id="customers-filter"),
@@ -79,6 +78,34 @@ class CustomersScreen(Screen[None]):
         Binding("p", "toggle_profile", "Profile", id="customers-profile", tooltip="show / hide the buyer profile"),
         Binding("escape", "leave_search", "List", show=False, id="customers-leave-search"),
     ]
+
+    @dataclass
+    class FirstPageLoaded(Message):
+        query: CustomerQuery
+        generation: int
+        total: int
+        rows: list[CustomerRow]
+        next_key: PageKey | None
+
+    @dataclass
+    class MoreLoaded(Message):
+        generation: int
+        start: PageKey
+        rows: list[CustomerRow]
+        next_key: PageKey | None
+
+    @dataclass
+    class RollupWarmed(Message):
+        """Every buyer's activity level is up to date: the list is read again."""
+
+    @dataclass
+    class ProfileLoaded(Message):
+        buyer_id: int
+        profile: BuyerProfile | None
+
+    @dataclass
+    class Transferred(Message):
+        result: TransferResult
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
@@ -122,24 +149,20 @@ class CustomersScreen(Screen[None]):
         self.generation += 1
         self._first_page(self.query_state, self.generation)
 
-    @work(thread=True, exclusive=True, group="customers-query")
+    @work(thread=True, exclusive=True, group="customers-query", exit_on_error=False)
     def _first_page(self, query: CustomerQuery, generation: int) -> None:
-        try:
-            total = count_customers(self.ctx, query)
-            page = customer_page(self.ctx, query, None, PAGE)
-        except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            return
-        self.app.call_from_thread(self._show_first, query, generation, total, list(page.rows), page.next_key)
+        total = count_customers(self.ctx, query)
+        page = customer_page(self.ctx, query, None, PAGE)
+        self.post_message(self.FirstPageLoaded(query, generation, total, list(page.rows), page.next_key))
 
-    def _show_first(
-        self, query: CustomerQuery, generation: int, total: int, rows: list[CustomerRow], key: PageKey | None
-    ) -> None:
-        if generation != self.generation:
+    @on(FirstPageLoaded)
+    def _show_first(self, event: FirstPageLoaded) -> None:
+        if event.generation != self.generation:
             return  # a newer query is on its way
+        query, rows, key = event.query, event.rows, event.next_key
         self.next_key = key
         listing = self.query_one(CustomerList)
-        listing.reset(total)
+        listing.reset(event.total)
         listing.add_rows(rows, key is None)
         self.query_one("#customers-status", Static).update(describe(query, listing.total))
         if not rows:
@@ -151,31 +174,32 @@ class CustomersScreen(Screen[None]):
         if self.next_key is not None:
             self._more(self.query_state, self.generation, self.next_key, event.upto - len(listing.rows))
 
-    @work(thread=True, exclusive=True, group="customers-more")
+    @work(thread=True, exclusive=True, group="customers-more", exit_on_error=False)
     def _more(self, query: CustomerQuery, generation: int, key: PageKey, wanted: int) -> None:
         # One keyset query however far the jump: the limit grows instead of the query count.
-        try:
-            page = customer_page(self.ctx, query, key, max(PAGE, wanted))
-        except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            return
-        self.app.call_from_thread(self._show_more, generation, key, list(page.rows), page.next_key)
+        page = customer_page(self.ctx, query, key, max(PAGE, wanted))
+        self.post_message(self.MoreLoaded(generation, key, list(page.rows), page.next_key))
 
-    def _show_more(self, generation: int, start: PageKey, rows: list[CustomerRow], key: PageKey | None) -> None:
+    @on(MoreLoaded)
+    def _show_more(self, event: MoreLoaded) -> None:
         # A superseded worker may still finish (threads are not interrupted): only the page
         # that continues from where the list ends is taken.
-        if generation == self.generation and start == self.next_key:
-            self.next_key = key
-            self.query_one(CustomerList).add_rows(rows, key is None)
+        if event.generation == self.generation and event.start == self.next_key:
+            self.next_key = event.next_key
+            self.query_one(CustomerList).add_rows(event.rows, event.next_key is None)
 
-    @work(thread=True, exclusive=True, group="customers-rollup")
+    @work(thread=True, exclusive=True, group="customers-rollup", exit_on_error=False)
     def _warm_rollup(self) -> None:
         # Activity levels of every buyer: seconds on a big store, so in the background.
         try:
             warm(self.ctx)
         except InquiryError:
-            return
-        self.app.call_from_thread(self.run_query)
+            return  # the levels stay as they were; the list is already shown
+        self.post_message(self.RollupWarmed())
+
+    @on(RollupWarmed)
+    def _rollup_warmed(self) -> None:
+        self.run_query()
 
     # --- search, filters, sort ----------------------------------------------------------
 
@@ -223,18 +247,19 @@ class CustomersScreen(Screen[None]):
         if event.row is not None:
             self._load_profile(event.row.buyer_id)
 
-    @work(thread=True, exclusive=True, group="customers-profile")
+    @work(thread=True, exclusive=True, group="customers-profile", exit_on_error=False)
     def _load_profile(self, buyer_id: int) -> None:
         try:
             profile = buyer_profile(self.ctx, buyer_id)
         except InquiryError:
-            profile = None
-        self.app.call_from_thread(self._show_profile, buyer_id, profile)
+            profile = None  # gone meanwhile: the pane shows no buyer
+        self.post_message(self.ProfileLoaded(buyer_id, profile))
 
-    def _show_profile(self, buyer_id: int, profile: BuyerProfile | None) -> None:
+    @on(ProfileLoaded)
+    def _show_profile(self, event: ProfileLoaded) -> None:
         current = self.query_one(CustomerList).current
-        if current is not None and current.buyer_id == buyer_id:  # not a late answer for an old row
-            self.query_one(ProfilePane).profile = profile
+        if current is not None and current.buyer_id == event.buyer_id:  # not a late answer for an old row
+            self.query_one(ProfilePane).profile = event.profile
 
     @on(CustomerList.RowOpened)
     def _opened(self, event: CustomerList.RowOpened) -> None:
@@ -279,18 +304,17 @@ class CustomersScreen(Screen[None]):
 
         self.app.push_screen(TransferScreen(self.ctx, row), chosen)
 
-    @work(thread=True, exclusive=True, group="customers-transfer")
+    @work(thread=True, exclusive=True, group="customers-transfer", exit_on_error=False)
     def _transfer(self, row: CustomerRow, login: str) -> None:
-        try:
-            result = transfer_customer(self.ctx, row.buyer_id, login)
-        except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            return
-        message = Text(
-            f"Transferred {safe_line(result.email)} from {result.from_login or 'nobody'} to {result.to_login}"
+        self.post_message(self.Transferred(transfer_customer(self.ctx, row.buyer_id, login)))
+
+    @on(Transferred)
+    def _transferred(self, event: Transferred) -> None:
+        result = event.result
+        self.notify(
+            Text(f"Transferred {safe_line(result.email)} from {result.from_login or 'nobody'} to {result.to_login}")
         )
-        self.app.call_from_thread(self.notify, message)
-        self.app.call_from_thread(self.run_query)
+        self.run_query()
 
     def action_open_recommendations(self) -> None:
         self.app.push_screen(RecommendationsScreen(self.ctx))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -16,29 +19,31 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.input import FieldErrors, clean_tags
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import set_customer_tags
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 TAG_FIELDS = (("group", "Group"), ("type", "Type"), ("source", "Source"), ("stars", "Stars 0-5"), ("tags", "Free tags"))
 
 
-class TagEditScreen(ModalScreen[CustomerRow | None]):
+class TagEditScreen(ModalScreen[CustomerRow | None], WorkerErrors):
     """Tags of one customer; dismisses with the saved row or None."""
 
-    DEFAULT_CSS = """
-    TagEditScreen { align: center middle; }
-    TagEditScreen > #tags-box { width: 64; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
-    TagEditScreen #tags-title { text-style: bold; padding: 0 0 1 0; }
-    TagEditScreen .field { height: auto; }
-    TagEditScreen .field-label { width: 11; color: $text-muted; }
-    TagEditScreen .field-body { height: auto; width: 1fr; }
-    TagEditScreen .field-error { color: $error; height: auto; display: none; }
-    TagEditScreen .field-error.-shown { display: block; }
-    TagEditScreen #tags-help { color: $text-muted; padding: 1 0 0 0; }
-    TagEditScreen #tags-error { color: $error; height: auto; }
-    """
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("ctrl+s", "save_tags", "Save", id="tags-save"),
         Binding("escape", "cancel_tags", "Cancel", id="tags-cancel"),
     ]
+
+    @dataclass
+    class Saved(Message):
+        row: CustomerRow
+
+    @dataclass
+    class Refused(Message):
+        """The service refused: per-field ERRORS, or one MESSAGE."""
+
+        errors: dict[str, str]
+        message: str = ""
 
     def __init__(self, ctx: Ctx, row: CustomerRow) -> None:
         super().__init__()
@@ -86,7 +91,7 @@ class TagEditScreen(ModalScreen[CustomerRow | None]):
         self._show_errors({})
         self._save(v)
 
-    @work(thread=True, exclusive=True, group="customer-tags")
+    @work(thread=True, exclusive=True, group="customer-tags", exit_on_error=False)
     def _save(self, v: dict[str, str]) -> None:
         try:
             row = set_customer_tags(
@@ -100,12 +105,23 @@ class TagEditScreen(ModalScreen[CustomerRow | None]):
                 tags=v["tags"],
             )
         except FieldErrors as exc:
-            self.app.call_from_thread(self._show_errors, exc.errors)
+            self.post_message(self.Refused(exc.errors))
             return
         except InquiryError as exc:
-            self.app.call_from_thread(self.query_one("#tags-error", Static).update, Text(safe_line(str(exc))))
+            self.post_message(self.Refused({}, str(exc)))
             return
-        self.app.call_from_thread(self.dismiss, row)
+        self.post_message(self.Saved(row))
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.dismiss(event.row)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        if event.message:
+            self.query_one("#tags-error", Static).update(Text(safe_line(event.message)))
+        else:
+            self._show_errors(event.errors)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for name, _ in TAG_FIELDS:

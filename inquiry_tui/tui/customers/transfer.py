@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class TransferScreen(ModalScreen[str | None]):
+class TransferScreen(ModalScreen[str | None], WorkerErrors):
     """Dismisses with the chosen login, or None."""
 
-    DEFAULT_CSS = """
-    TransferScreen { align: center middle; }
-    TransferScreen > #transfer-box { width: 56; height: auto; max-height: 80%; border: thick $accent; background: $surface; padding: 0 1; }
-    TransferScreen #transfer-title { padding: 0 0 1 0; }
-    TransferScreen OptionList { height: auto; max-height: 20; }
-    TransferScreen #transfer-help { color: $text-muted; padding: 1 0 0 0; }
-    """
+    CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [Binding("escape", "cancel_transfer", "Cancel", id="transfer-cancel")]
+
+    @dataclass
+    class AccountsLoaded(Message):
+        accounts: list[AccountInfo]
 
     def __init__(self, ctx: Ctx, row: CustomerRow) -> None:
         super().__init__()
@@ -48,16 +50,13 @@ class TransferScreen(ModalScreen[str | None]):
         self.query_one(OptionList).loading = True
         self._load_accounts()
 
-    @work(thread=True, exclusive=True, group="customer-transfer")
+    @work(thread=True, exclusive=True, group="customer-transfer", exit_on_error=False)
     def _load_accounts(self) -> None:
-        try:
-            accounts = list_accounts(self.ctx)
-        except InquiryError as exc:
-            self.app.call_from_thread(self.notify, Text(safe_line(str(exc))), severity="error")
-            return
-        self.app.call_from_thread(self._show_accounts, accounts)
+        self.post_message(self.AccountsLoaded(list_accounts(self.ctx)))
 
-    def _show_accounts(self, accounts: list[AccountInfo]) -> None:
+    @on(AccountsLoaded)
+    def _show_accounts(self, event: AccountsLoaded) -> None:
+        accounts = event.accounts
         options = self.query_one(OptionList)
         options.loading = False
         for a in accounts:

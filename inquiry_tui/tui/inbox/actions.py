@@ -5,37 +5,104 @@ worker with the row's version, and applies the new state in place, or reloads ar
 next row when the inquiry left the folder. Actions run one at a time, in key order: a quick
 `t t` tags and untags, instead of the second press racing the first and meeting a version
 it has not seen. "Changed by someone else" and "not found" reload the list.
+
+The actions reach their screen through `TriageHost` (the screen imports this module, never
+the other way); worker results come back as messages the screen hands to `InboxActions`.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from textual import work
+from textual.app import App
+from textual.message import Message
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, StaleWrite
 from inquiry_tui.services.allocation.assignment import assign_inquiry
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox import triage
 from inquiry_tui.services.inbox.listing import AllocationRow, InquiryRow, ListItem
-from inquiry_tui.services.inbox.triage import InquiryState
+from inquiry_tui.services.inbox.triage import InquiryState, PurgeResult
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.export_dialog import ExportScreen
 from inquiry_tui.tui.inbox.assign import AssignScreen
+from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.reply import ReplyScreen
 
-if TYPE_CHECKING:
-    from inquiry_tui.tui.inbox.screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
-
 EXPORT_FOLDER = {"all": "inbox"}  # the others export under their own name
+
+
+class TriageHost(Protocol):
+    """What the triage keys need from their screen."""
+
+    ctx: Ctx
+    folder: str
+    search_terms: str | None
+
+    @property
+    def app(self) -> App[Any]: ...
+
+    @property
+    def inquiry_list(self) -> InquiryList: ...
+
+    def reload(self, anchor: ListItem | None = None, position: int | None = None) -> None: ...
+
+    def refresh_counts(self) -> None: ...
+
+    def refresh_panes(self) -> None:
+        """Re-read the thread and profile of the row under the cursor (the buyer changed)."""
+        ...
+
+    def notify(self, message: str, *, severity: Any = "information", markup: bool = True) -> None: ...
+
+    def run_worker(
+        self, work: Callable[[], Any], *, thread: bool, group: str, exclusive: bool, exit_on_error: bool
+    ) -> Any: ...
+
+    def post_message(self, message: Message) -> bool: ...
+
+
+class TriageMessage(Message):
+    """What the triage workers post; the screen hands them all to `InboxActions.handle`."""
+
+
+@dataclass
+class Triaged(TriageMessage):
+    """A triage call on ROW succeeded: its new STATE (None: it left the viewer's inquiries)."""
+
+    row: InquiryRow
+    state: InquiryState | None
+    message: str | None
+    in_place: bool
+
+
+@dataclass
+class TriageFailed(TriageMessage):
+    """A triage call on ROW was refused (ERROR; None when it raised a bug, which the app reports)."""
+
+    row: InquiryRow
+    error: InquiryError | None
+    reload: bool
+
+
+@dataclass
+class Exported(TriageMessage):
+    """COUNT records of WHAT were written to PATH."""
+
+    count: int
+    what: str
+    path: Path
+
+
+@dataclass
+class Purged(TriageMessage):
+    result: PurgeResult
 
 
 def with_state(item: ListItem, state: InquiryState) -> ListItem:
@@ -54,34 +121,66 @@ def with_state(item: ListItem, state: InquiryState) -> ListItem:
     return replace(item, inquiry=new) if isinstance(item, AllocationRow) else new
 
 
-class InboxActions(_Base):
-    """Mixed into InboxScreen."""
+class InboxActions:
+    """The triage keys, on behalf of HOST (the inbox screen)."""
 
-    _triage_queue: deque[Callable[[], bool]]
-    _triage_busy: bool = False
+    # What the screen's `triage(NAME)` keys may call.
+    KEYS = (
+        "reply",
+        "toggle_tag",
+        "toggle_junk",
+        "delete",
+        "restore",
+        "assign",
+        "add_customer",
+        "toggle_read",
+        "export",
+        "purge",
+    )
+
+    def __init__(self, host: TriageHost) -> None:
+        self.host = host
+        self.ctx = host.ctx
+        self._queue: deque[Callable[[], bool]] = deque()
+        self._busy = False
+
+    def run(self, name: str) -> None:
+        """Run the triage key NAME (one of KEYS)."""
+        if name not in self.KEYS:
+            raise ValueError(f"no triage key {name!r}")
+        getattr(self, name)()
+
+    def handle(self, event: TriageMessage) -> None:
+        """A triage worker's message, on the event loop."""
+        if isinstance(event, Triaged):
+            self.done(event)
+        elif isinstance(event, TriageFailed):
+            self.failed(event)
+        elif isinstance(event, Exported):
+            self.exported(event)
+        elif isinstance(event, Purged):
+            self.purged(event)
 
     # --- plumbing -----------------------------------------------------------------------------
 
     def _row(self) -> InquiryRow | None:
-        item = self.inquiry_list.current
+        item = self.host.inquiry_list.current
         if item is None:
-            self.notify("No inquiry selected.", severity="warning")
+            self.host.notify("No inquiry selected.", severity="warning")
             return None
         return item.inquiry
 
-    def _queue(self, start: Callable[[], bool]) -> None:
-        if not hasattr(self, "_triage_queue"):
-            self._triage_queue = deque()
-        if self._triage_busy:
-            self._triage_queue.append(start)
+    def _enqueue(self, start: Callable[[], bool]) -> None:
+        if self._busy:
+            self._queue.append(start)
             return
-        self._triage_busy = start()
+        self._busy = start()
 
-    def _triage_next(self) -> None:
-        self._triage_busy = False
-        while getattr(self, "_triage_queue", None):
-            if self._triage_queue.popleft()():
-                self._triage_busy = True
+    def _next(self) -> None:
+        self._busy = False
+        while self._queue:
+            if self._queue.popleft()():
+                self._busy = True
                 return
 
     def _change(
@@ -97,89 +196,86 @@ class InboxActions(_Base):
             row = self._row()
             if row is None:
                 return False
-            self._triage_worker(row, call, message(row), in_place)
+            work = partial(self._triage, row, call, message(row), in_place)
+            self.host.run_worker(work, thread=True, group="inbox-triage", exclusive=False, exit_on_error=False)
             return True
 
-        self._queue(start)
+        self._enqueue(start)
 
-    @work(thread=True, group="inbox-triage")
-    def _triage_worker(
+    def _triage(
         self, row: InquiryRow, call: Callable[[InquiryRow], InquiryState | None], message: str | None, in_place: bool
     ) -> None:
+        """(In a worker) CALL on ROW, its outcome posted to the host."""
         try:
             state = call(row)
         except (StaleWrite, NotFound) as error:
-            self._ui(self._triage_failed, row, error, True)
+            self.host.post_message(TriageFailed(row, error, True))
             return
         except InquiryError as error:
-            self._ui(self._triage_failed, row, error, False)
+            self.host.post_message(TriageFailed(row, error, False))
             return
         except BaseException:
-            self._ui(self._triage_next)
+            self.host.post_message(TriageFailed(row, None, False))
             raise
-        self._ui(self._triage_done, row, state, message, in_place)
+        self.host.post_message(Triaged(row, state, message, in_place))
 
-    def _triage_failed(self, row: InquiryRow, error: InquiryError, reload: bool) -> None:
-        self.notify(str(error), severity="warning", markup=False)
-        if reload:
-            self.reload(self.inquiry_list.current)
-            self._refresh_counts()
-        self._triage_next()
+    def failed(self, event: TriageFailed) -> None:
+        if event.error is not None:
+            self.host.notify(str(event.error), severity="warning", markup=False)
+        if event.reload:
+            self.host.reload(self.host.inquiry_list.current)
+            self.host.refresh_counts()
+        self._next()
 
-    def _triage_done(self, row: InquiryRow, state: InquiryState | None, message: str | None, in_place: bool) -> None:
-        if message:
-            self.notify(message, markup=False)
-        listing = self.inquiry_list
+    def done(self, event: Triaged) -> None:
+        row, state = event.row, event.state
+        if event.message:
+            self.host.notify(event.message, markup=False)
+        listing = self.host.inquiry_list
         if state is not None:
             listing.update_item(row.id, lambda item: with_state(item, state))
-        if not in_place and self._left_view(state):
+        if not event.in_place and self._left_view(state):
             position = listing.position_of(row.id)
             if position is None:
-                self.reload()
+                self.host.reload()
             else:
                 after, before = listing.item_at(position + 1), listing.item_at(position - 1)
                 if after is not None:
-                    self.reload(after, position)
+                    self.host.reload(after, position)
                 elif before is not None:
-                    self.reload(before, position - 1)
+                    self.host.reload(before, position - 1)
                 else:
-                    self.reload(None, None)
-        self._refresh_counts()
-        self._triage_next()
+                    self.host.reload(None, None)
+        self.host.refresh_counts()
+        self._next()
 
     def _left_view(self, state: InquiryState | None) -> bool:
         """Whether the inquiry no longer belongs in the list on screen."""
+        host = self.host
         if state is None:
-            return self.search_terms is None and self.folder != "allocation"
+            return host.search_terms is None and host.folder != "allocation"
         if not self.ctx.actor.is_admin and state.owner_id != self.ctx.actor.id:
             return True
-        if self.search_terms is not None or self.folder == "allocation":
-            return self.search_terms is not None and state.folder == "deleted"
+        if host.search_terms is not None or host.folder == "allocation":
+            return host.search_terms is not None and state.folder == "deleted"
         return not inbox.in_folder(
-            self.folder, folder_state=state.folder, unread=state.unread, tagged=state.tagged, replied=state.replied
+            host.folder, folder_state=state.folder, unread=state.unread, tagged=state.tagged, replied=state.replied
         )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "purge":
-            return self.ctx.actor.is_admin
-        return True
 
     # --- the keys -----------------------------------------------------------------------------
 
-    def on_inquiry_list_open_requested(self, message: Any) -> None:
-        """enter: read the thread (focus it) and mark the inquiry read, where it stays."""
-        message.stop()
-        self.query_one("#thread").focus()
-        if message.item.inquiry.unread:
+    def open_item(self, item: ListItem) -> None:
+        """enter on a row: its thread is read there (the screen moves the focus); mark it read, where it stays."""
+        if item.inquiry.unread:
             self._change(lambda r: triage.set_read(self.ctx, r.id, True, r.version), lambda r: None, in_place=True)
 
-    def action_toggle_read(self) -> None:
+    def toggle_read(self) -> None:
         self._change(
             lambda r: triage.set_read(self.ctx, r.id, r.unread, r.version),
             lambda r: f"#{r.id} marked {'read' if r.unread else 'unread'}.",
         )
 
-    def action_toggle_tag(self) -> None:
+    def toggle_tag(self) -> None:
         self._change(
             lambda r: triage.set_tagged(self.ctx, r.id, not r.tagged, r.version),
             lambda r: f"#{r.id} {'untagged' if r.tagged else 'tagged'}.",
@@ -189,47 +285,47 @@ class InboxActions(_Base):
     def _junk_target(r: InquiryRow) -> bool:
         return not r.is_junk if r.folder == "deleted" else r.folder != "junk"
 
-    def action_toggle_junk(self) -> None:
+    def toggle_junk(self) -> None:
         self._change(
             lambda r: triage.set_junk(self.ctx, r.id, self._junk_target(r), r.version),
             lambda r: f"#{r.id} marked {'junk' if self._junk_target(r) else 'not junk'}.",
         )
 
-    def action_delete(self) -> None:
-        item = self.inquiry_list.current
+    def delete(self) -> None:
+        item = self.host.inquiry_list.current
         if item is not None and item.inquiry.folder == "deleted":
-            self.notify(f"#{item.id} is already in Deleted; u restores it.", severity="warning")
+            self.host.notify(f"#{item.id} is already in Deleted; u restores it.", severity="warning")
             return
         self._change(
             lambda r: triage.delete_inquiry(self.ctx, r.id, r.version),
             lambda r: f"#{r.id} moved to Deleted (u restores it).",
         )
 
-    def action_restore(self) -> None:
-        item = self.inquiry_list.current
+    def restore(self) -> None:
+        item = self.host.inquiry_list.current
         if item is not None and item.inquiry.folder != "deleted":
-            self.notify("Only deleted inquiries can be restored; D shows the Deleted folder.", severity="warning")
+            self.host.notify("Only deleted inquiries can be restored; D shows the Deleted folder.", severity="warning")
             return
         self._change(
             lambda r: triage.restore_inquiry(self.ctx, r.id, r.version),
             lambda r: f"#{r.id} restored to {'Junk' if r.is_junk else 'the inbox'}.",
         )
 
-    def action_reply(self) -> None:
+    def reply(self) -> None:
         row = self._row()
         if row is None:
             return
         if row.folder == "deleted":
-            self.notify(f"#{row.id} is deleted; restore it (u) before replying.", severity="warning")
+            self.host.notify(f"#{row.id} is deleted; restore it (u) before replying.", severity="warning")
             return
 
         def sent(done: bool | None) -> None:
             if done:
                 self._change(lambda r: triage.get_state(self.ctx, r.id), lambda r: f"Reply to #{r.id} sent.")
 
-        self.app.push_screen(ReplyScreen(self.ctx, row), sent)
+        self.host.app.push_screen(ReplyScreen(self.ctx, row), sent)
 
-    def action_assign(self) -> None:
+    def assign(self) -> None:
         row = self._row()
         if row is None:
             return
@@ -245,61 +341,62 @@ class InboxActions(_Base):
             verb = "reassigned" if self.ctx.actor.is_admin else "handed over"
             self._change(call, lambda r: f"#{r.id} {verb} to {login}.")
 
-        self.app.push_screen(AssignScreen(self.ctx, row.id, row.subject, row.owner_login), chosen)
+        self.host.app.push_screen(AssignScreen(self.ctx, row.id, row.subject, row.owner_login), chosen)
 
-    def action_add_customer(self) -> None:
+    def add_customer(self) -> None:
         row = self._row()
         if row is None:
             return
-        try:
-            from inquiry_tui.tui.customers.form import CustomerFormScreen
-        except ImportError:
-            self.notify("The customer form is not available in this build.", severity="error")
-            return
+        # The customer form is the Customers feature's; imported when first needed.
+        from inquiry_tui.tui.customers.form import CustomerFormScreen
 
         def closed(result: object) -> None:
             if result is not None:
-                self._want_detail(self.inquiry_list.current, force_profile=True)
+                self.host.refresh_panes()
 
-        self.app.push_screen(CustomerFormScreen(self.ctx, inquiry_id=row.id), closed)
+        self.host.app.push_screen(CustomerFormScreen(self.ctx, inquiry_id=row.id), closed)
 
-    def action_export(self) -> None:
-        folder = self.folder
+    def export(self) -> None:
+        folder = self.host.folder
         today = self.ctx.now().date().isoformat()
         if folder == "allocation":
-            what, name, note = "the allocation record (past 30 days)", f"allocations-{today}.csv", ""
+            what, name = "the allocation record (past 30 days)", f"allocations-{today}.csv"
         else:
-            what, name, note = f"the {inbox.FOLDER_TITLES[folder]} folder", f"inquiries-{folder}-{today}.csv", ""
+            what, name = f"the {inbox.FOLDER_TITLES[folder]} folder", f"inquiries-{folder}-{today}.csv"
 
         def chosen(target: tuple[Path, str] | None) -> None:
             if target is not None:
-                self._export(folder, *target)
+                work = partial(self._export, folder, *target)
+                self.host.run_worker(work, thread=True, group="inbox-export", exclusive=True, exit_on_error=False)
 
-        self.app.push_screen(ExportScreen(what, name, note), chosen)
+        self.host.app.push_screen(ExportScreen(what, name), chosen)
 
-    @work(thread=True, exclusive=True, group="inbox-export")
     def _export(self, folder: str, path: Path, fmt: str) -> None:
+        """(In a worker.)"""
         if folder == "allocation":
             from inquiry_tui.services.allocation.record import export_allocations
 
             count = export_allocations(self.ctx, path, fmt=fmt)
-            self.app.notify(f"Exported {count:,} allocation records to {path}.", markup=False)
+            self.host.post_message(Exported(count, "allocation records", path))
             return
         from inquiry_tui.services.inbox.export import export_inquiries
 
         count = export_inquiries(self.ctx, path, EXPORT_FOLDER.get(folder, folder), fmt)
-        self.app.notify(f"Exported {count:,} inquiries to {path}.", markup=False)
+        self.host.post_message(Exported(count, "inquiries", path))
 
-    def action_purge(self) -> None:
+    def exported(self, event: Exported) -> None:
+        self.host.notify(f"Exported {event.count:,} {event.what} to {event.path}.", markup=False)
+
+    def purge(self) -> None:
         if not self.ctx.actor.is_admin:
-            self.notify("Only the admin (main account) can purge.", severity="warning")
+            self.host.notify("Only the admin (main account) can purge.", severity="warning")
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._purge()
+                self.host.run_worker(self._purge, thread=True, group="inbox-purge", exclusive=True, exit_on_error=False)
 
-        self.app.push_screen(
+        self.host.app.push_screen(
             ConfirmScreen(
                 "Purge deleted inquiries",
                 f"Remove every inquiry deleted more than {triage.PURGE_AFTER_DAYS} days ago, with its messages? "
@@ -310,9 +407,12 @@ class InboxActions(_Base):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="inbox-purge")
     def _purge(self) -> None:
-        result = triage.purge_deleted(self.ctx)
-        self.app.notify(f"Purged {result.purged:,} inquiries ({result.messages:,} messages).", markup=False)
-        self._ui(self.reload)
-        self._ui(self._refresh_counts)
+        """(In a worker.)"""
+        self.host.post_message(Purged(triage.purge_deleted(self.ctx)))
+
+    def purged(self, event: Purged) -> None:
+        result = event.result
+        self.host.notify(f"Purged {result.purged:,} inquiries ({result.messages:,} messages).", markup=False)
+        self.host.reload()
+        self.host.refresh_counts()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -15,7 +18,8 @@ from textual.widgets.option_list import Option
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
-from inquiry_tui.tui.common.threads import ui
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.inbox import INBOX_CSS
 
 
 def eligible(accounts: list[AccountInfo], ctx: Ctx, owner_login: str) -> list[AccountInfo]:
@@ -23,9 +27,10 @@ def eligible(accounts: list[AccountInfo], ctx: Ctx, owner_login: str) -> list[Ac
     return [a for a in accounts if a.active and a.login != owner_login and (ctx.actor.is_admin or a.role == "sales")]
 
 
-class AssignScreen(ModalScreen[str | None]):
+class AssignScreen(ModalScreen[str | None], WorkerErrors):
     """Dismisses with the chosen login, or None."""
 
+    CSS_PATH = INBOX_CSS
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="assign-cancel")]
 
     def __init__(self, ctx: Ctx, inquiry_id: int, subject: str, owner_login: str) -> None:
@@ -34,6 +39,10 @@ class AssignScreen(ModalScreen[str | None]):
         self.inquiry_id = inquiry_id
         self.subject = subject
         self.owner_login = owner_login
+
+    @dataclass
+    class AccountsLoaded(Message):
+        accounts: list[AccountInfo]
 
     def compose(self) -> ComposeResult:
         verb = "Reassign" if self.ctx.actor.is_admin else "Hand over"
@@ -47,12 +56,13 @@ class AssignScreen(ModalScreen[str | None]):
         self.query_one(OptionList).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="assign-accounts")
+    @work(thread=True, exclusive=True, group="assign-accounts", exit_on_error=False)
     def _load(self) -> None:
-        accounts = eligible(list_accounts(self.ctx), self.ctx, self.owner_login)
-        ui(self, self._show, accounts)
+        self.post_message(self.AccountsLoaded(eligible(list_accounts(self.ctx), self.ctx, self.owner_login)))
 
-    def _show(self, accounts: list[AccountInfo]) -> None:
+    @on(AccountsLoaded)
+    def _show(self, event: AccountsLoaded) -> None:
+        accounts = event.accounts
         options = self.query_one(OptionList)
         options.clear_options()
         for a in accounts:

@@ -7,12 +7,15 @@ if the inquiry changed meanwhile the text stays and the user sends again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -24,13 +27,15 @@ from inquiry_tui.services.inbox import templates, triage
 from inquiry_tui.services.inbox.listing import InquiryRow
 from inquiry_tui.services.inbox.templates import Template
 from inquiry_tui.tui.common.confirm import ConfirmScreen
-from inquiry_tui.tui.common.threads import ui
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.inbox import INBOX_CSS
 from inquiry_tui.tui.inbox.template_edit import PLACEHOLDER_HELP, TemplateEditScreen
 
 
-class ReplyScreen(ModalScreen[bool]):
+class ReplyScreen(ModalScreen[bool], WorkerErrors):
     """Dismisses with True once the reply is sent, False when closed without sending."""
 
+    CSS_PATH = INBOX_CSS
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="reply-send"),
         Binding("ctrl+t", "focus_templates", "Templates", id="reply-templates"),
@@ -48,6 +53,25 @@ class ReplyScreen(ModalScreen[bool]):
         self.values: dict[str, str] = {}
         self.templates: list[Template] = []
         self._sending = False
+
+    @dataclass
+    class TemplatesLoaded(Message):
+        values: dict[str, str]  # placeholder values for this inquiry ({} when unchanged)
+        templates: list[Template]
+        select_id: int | None = None
+
+    @dataclass
+    class TemplateDeleted(Message):
+        name: str
+
+    @dataclass
+    class Sent(Message):
+        pass
+
+    @dataclass
+    class SendRefused(Message):
+        message: str
+        version: int | None  # the inquiry's new version when it was changed by someone else
 
     def compose(self) -> ComposeResult:
         to = Text("To ", style="dim")
@@ -72,13 +96,14 @@ class ReplyScreen(ModalScreen[bool]):
         self.query_one(TextArea).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="reply-load")
+    @work(thread=True, exclusive=True, group="reply-load", exit_on_error=False)
     def _load(self) -> None:
         values = templates.placeholder_values(self.ctx, self.row.id)
-        found = templates.list_templates(self.ctx)
-        ui(self, self._loaded, values, found)
+        self.post_message(self.TemplatesLoaded(values, templates.list_templates(self.ctx)))
 
-    def _loaded(self, values: dict[str, str], found: list[Template], select_id: int | None = None) -> None:
+    @on(TemplatesLoaded)
+    def _loaded(self, event: TemplatesLoaded) -> None:
+        values, found, select_id = event.values, event.templates, event.select_id
         if values:
             self.values = values
         self.templates = found
@@ -92,13 +117,9 @@ class ReplyScreen(ModalScreen[bool]):
             index = next((i for i, t in enumerate(found) if t.id == select_id), 0)
             options.highlighted = index
 
+    @work(thread=True, exclusive=True, group="reply-load", exit_on_error=False)
     def _reload_templates(self, select_id: int | None = None) -> None:
-        self._reload(select_id)
-
-    @work(thread=True, exclusive=True, group="reply-load")
-    def _reload(self, select_id: int | None) -> None:
-        found = templates.list_templates(self.ctx)
-        ui(self, self._loaded, {}, found, select_id)
+        self.post_message(self.TemplatesLoaded({}, templates.list_templates(self.ctx), select_id))
 
     def _highlighted_template(self) -> Template | None:
         options = self.query_one("#reply-template-list", OptionList)
@@ -163,11 +184,15 @@ class ReplyScreen(ModalScreen[bool]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="reply-template-delete")
+    @work(thread=True, exclusive=True, group="reply-template-delete", exit_on_error=False)
     def _delete(self, template: Template) -> None:
         templates.delete_template(self.ctx, template.id, template.version)
-        self.app.notify(f"Template {template.name!r} deleted.", markup=False)
-        ui(self, self._reload_templates, None)
+        self.post_message(self.TemplateDeleted(template.name))
+
+    @on(TemplateDeleted)
+    def _template_deleted(self, event: TemplateDeleted) -> None:
+        self.notify(f"Template {event.name!r} deleted.", markup=False)
+        self._reload_templates(None)
 
     def action_send(self) -> None:
         if self._sending:
@@ -179,36 +204,41 @@ class ReplyScreen(ModalScreen[bool]):
         self._sending = True
         self._send(text)
 
-    @work(thread=True, exclusive=True, group="reply-send")
+    @work(thread=True, exclusive=True, group="reply-send", exit_on_error=False)
     def _send(self, text: str) -> None:
         try:
             triage.reply(self.ctx, self.row.id, text, self.version)
         except StaleWrite:
             state = triage.get_state(self.ctx, self.row.id)
-            ui(self, self._stale, state.version)
+            self.post_message(
+                self.SendRefused(
+                    f"Inquiry {self.row.id} was changed by someone else meanwhile (reloaded); your text is kept, "
+                    "check the thread and press ctrl+s again to send.",
+                    state.version,
+                )
+            )
             return
         except InquiryError as error:
-            ui(self, self._failed, str(error))
+            self.post_message(self.SendRefused(str(error), None))
             return
         except BaseException:
-            ui(self, setattr, self, "_sending", False)
+            self.post_message(self.SendRefused("", None))  # the app reports the error itself
             raise
-        ui(self, self.dismiss, True)
+        self.post_message(self.Sent())
 
-    def _stale(self, version: int) -> None:
-        self._sending = False
-        self.version = version
-        self.notify(
-            f"Inquiry {self.row.id} was changed by someone else meanwhile (reloaded); your text is kept, "
-            "check the thread and press ctrl+s again to send.",
-            severity="warning",
-            markup=False,
-            timeout=8,
-        )
+    @on(Sent)
+    def _sent(self) -> None:
+        self.dismiss(True)
 
-    def _failed(self, message: str) -> None:
+    @on(SendRefused)
+    def _send_refused(self, event: SendRefused) -> None:
         self._sending = False
-        self.notify(message, severity="warning", markup=False)
+        if event.version is not None:
+            self.version = event.version
+        if event.message:
+            self.notify(
+                event.message, severity="warning", markup=False, timeout=8 if event.version is not None else None
+            )
 
     def action_close(self) -> None:
         if not self.query_one(TextArea).text.strip():

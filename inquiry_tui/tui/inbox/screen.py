@@ -1,93 +1,54 @@
 """InboxScreen: folders, the virtual inquiry list, the thread and the buyer's profile, all by keyboard.
 
-Every store call runs in a thread worker and comes back with `call_from_thread`; the event
-loop only lays out data. The list asks for pages (`PagesRequested`); the cursor asks for the
-thread and the profile, loaded by one coalescing worker so that holding `j` never queues a
-backlog: when a load finishes and the cursor has moved on, the next load starts at once
-from the newest position. Triage actions live in `InboxActions`, search in `InboxSearch`.
+Every store call runs in a thread worker whose result comes back as a message; the event loop
+only lays out data. The list asks for pages (`PagesRequested`) and this screen reads them, for
+a folder or a search. The thread and profile panes are loaded by `ReadingPanes`, the triage
+keys run through `InboxActions`; both reach this screen through small protocols, and it hands
+their workers' messages back to them.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Footer, Header, OptionList
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.inbox import listing as inbox
-from inquiry_tui.services.inbox.listing import FolderCounts, ListItem, Window
-from inquiry_tui.services.inbox.thread import ThreadDetail, thread_detail
+from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
 from inquiry_tui.services.setup.settings import get_settings
-from inquiry_tui.tui.commands import InboxCommands
-from inquiry_tui.tui.common.threads import ui
+from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
+from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
-from inquiry_tui.tui.inbox.folder_bar import FOLDER_KEYS, FolderBar
+from inquiry_tui.tui.inbox.finder import InquiryFinder
+from inquiry_tui.tui.inbox.folder_bar import FolderBar
 from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList, PageRequest
-from inquiry_tui.tui.inbox.search import InboxSearch
+from inquiry_tui.tui.inbox.inquiry_row import BADGE_HELP
+from inquiry_tui.tui.inbox.keys import INBOX_KEYS
+from inquiry_tui.tui.inbox.panes import ReadingPanes
+from inquiry_tui.tui.inbox.search import SearchBox, searchable
 from inquiry_tui.tui.inbox.thread_view import ThreadView
 
 NARROW = 140  # below this many columns: list above thread, the profile folded away (p shows it)
-# After the cursor's inquiry is shown, its neighbours are loaded too, so that the next move
-# paints both panes from memory in the same frame as the cursor (then re-checks the store).
-PREFETCH = (1, -1, 2)
-REMEMBERED = 64  # thread details and profiles kept for that
 REFRESH_SECONDS = 30.0  # counts (and new arrivals from other sessions) are re-read this often
 
 
-class InboxScreen(InboxSearch, InboxActions, Screen[None]):
-    COMMANDS = {InboxCommands}
-    BINDINGS = [
-        # `?` is the app's; repeated here so that the footer shows it first
-        Binding("question_mark", "app.show_keys", "Keys", id="inbox-keys"),
-        Binding("slash", "search", "Search", id="inbox-search", tooltip="search subject, messages and buyer company"),
-        Binding("r", "reply", "Reply", id="inbox-reply", tooltip="reply, with templates"),
-        Binding("t", "toggle_tag", "Tag", id="inbox-tag", tooltip="tag / untag"),
-        Binding("s", "toggle_junk", "Junk", id="inbox-junk", tooltip="junk / not junk"),
-        Binding("d", "delete", "Delete", id="inbox-delete", tooltip="move to Deleted"),
-        Binding("u", "restore", "Restore", id="inbox-restore", tooltip="restore from Deleted (junk returns to Junk)"),
-        Binding("a", "assign", "Assign", id="inbox-assign", tooltip="reassign (admin) / hand over (salesperson)"),
-        Binding("c", "add_customer", "Customer", id="inbox-customer", tooltip="add the buyer as a customer"),
-        Binding("m", "toggle_read", "Read", id="inbox-read", tooltip="mark read / unread"),
-        Binding("e", "export", "Export", id="inbox-export", tooltip="export this folder to a file"),
-        Binding("p", "toggle_profile", "Profile", id="inbox-profile", tooltip="show / hide the buyer profile"),
-        Binding(
-            "tab",
-            "focus_next",
-            "Next pane",
-            show=False,
-            id="inbox-next-pane",
-            tooltip="next pane (folders, list, thread, profile)",
-        ),
-        Binding(
-            "escape",
-            "clear_search",
-            "Clear search",
-            show=False,
-            id="inbox-clear-search",
-            tooltip="clear the search / back to the list",
-        ),
-        *(
-            Binding(key, f"folder('{folder}')", inbox.FOLDER_TITLES[folder], show=False, id=f"folder-{folder}")
-            for folder, key in FOLDER_KEYS.items()
-        ),
-    ]
+class InboxScreen(Screen[None], WorkerErrors):
+    CSS_PATH = INBOX_CSS
+    COMMANDS = {InquiryFinder}
+    HELP = BADGE_HELP
+    BINDINGS = INBOX_KEYS
 
     @dataclass
     class PanesUpdated(Message):
@@ -109,15 +70,9 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         self.zone: tzinfo = UTC
         self.show_profile = True
         self._list_token = 0
-        self._detail_target: ListItem | None = None
-        self._detail_busy = False
-        self._profile_for: int | None = None
-        self._profile: BuyerProfile | None = None
-        self._details: OrderedDict[int, ThreadDetail] = OrderedDict()
-        self._profiles: OrderedDict[int, BuyerProfile | None] = OrderedDict()
-        self._shown: tuple[int, ThreadDetail | None] | None = None  # what the thread pane shows
         self._ready_sent = False
-        self._search_timer: Timer | None = None
+        self.actions = InboxActions(self)
+        self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -125,7 +80,7 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
             yield FolderBar(id="folders")
             with Container(id="panes"):
                 with Vertical(id="list-column"):
-                    yield Input(
+                    yield SearchBox(
                         placeholder="Search subject, messages, buyer company (enter; escape clears)", id="search"
                     )
                     yield InquiryList(id="inquiries")
@@ -133,21 +88,23 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
                 yield ProfilePane(id="profile")
         yield Footer()
 
-    def _ui(self, callback: Callable[..., Any], *args: Any) -> Any:
-        return ui(self, callback, *args)
-
     @property
     def inquiry_list(self) -> InquiryList:
         return self.query_one(InquiryList)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
 
     @property
     def profile_visible(self) -> bool:
         return self.show_profile and (self.size.width >= NARROW or self.has_class("-show-profile"))
 
     def on_mount(self) -> None:
+        self.panes = ReadingPanes(self, self.query_one(ThreadView), self.query_one(ProfilePane), self._panes_painted)
         listing = self.inquiry_list
         listing.now = self.ctx.now
-        listing.cursor_listener = self._cursor_moved
+        listing.cursor_listener = self.panes.cursor_moved
         listing.focus()
         self._apply_layout()
         self._start()
@@ -162,16 +119,24 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         self.set_class(narrow and self.show_profile and self.has_class("-profile-wanted"), "-show-profile")
         self.set_class(not narrow and not self.show_profile, "-hide-profile")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.ctx.actor.is_admin if (action, parameters) == ("triage", ("purge",)) else True
+
     # --- start, folders, reloads --------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="inbox-start")
+    @work(thread=True, exclusive=True, group="inbox-start", exit_on_error=False)
     def _start(self) -> None:
         """The company time zone, then the first page (the interactive inbox); counts follow it."""
         try:
-            self.zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+            zone: tzinfo = ZoneInfo(get_settings(self.ctx).reception.timezone)
         except (InquiryError, ValueError, KeyError):
-            self.zone = UTC
-        self._ui(self._open_folder, self.folder)
+            zone = UTC
+        self.post_message(loaded.Started(zone))
+
+    @on(loaded.Started)
+    def _started(self, event: loaded.Started) -> None:
+        self.zone = event.zone
+        self._open_folder(self.folder)
 
     def _title(self) -> Content:
         if self.search_terms is not None:
@@ -181,9 +146,7 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         title = inbox.FOLDER_TITLES[self.folder] + (" · past 30 days" if self.folder == "allocation" else "")
         return Content(title + (f" · {count:,}" if count is not None else ""))
 
-    def _open_folder(
-        self, folder: str, anchor: ListItem | None = None, anchor_key: tuple[str, int] | None = None
-    ) -> None:
+    def _open_folder(self, folder: str, anchor_key: tuple[str, int] | None = None) -> None:
         self.folder = folder
         self.search_terms = None
         self.ranked = False
@@ -192,8 +155,7 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         listing.zone = self.zone
         listing.border_title = self._title()
         listing.begin()
-        key = anchor.key if anchor is not None else anchor_key
-        self._load_window(self._next_token(), folder, key, None, None)
+        self._load_window(self._next_token(), folder, anchor_key, None, None)
 
     def _next_token(self) -> int:
         self._list_token += 1
@@ -210,18 +172,20 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
             self._next_token(), self.folder, anchor.key if anchor else None, position, self.inquiry_list.total
         )
 
-    @work(thread=True, exclusive=True, group="inbox-list")
+    @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _load_window(
         self, token: int, folder: str, key: tuple[str, int] | None, position: int | None, total: int | None
     ) -> None:
         window = inbox.window(self.ctx, folder, key, PAGE, anchor_position=position)
-        self._ui(self._show_window, token, folder, window, total)
+        self.post_message(loaded.WindowLoaded(token, folder, window, total))
 
-    def _show_window(self, token: int, folder: str, window: Window, total: int | None) -> None:
-        if token != self._list_token or folder != self.folder or self.search_terms is not None:
+    @on(loaded.WindowLoaded)
+    def _show_window(self, event: loaded.WindowLoaded) -> None:
+        folder, window = event.folder, event.window
+        if event.token != self._list_token or folder != self.folder or self.search_terms is not None:
             return
         known = self.counts.of(folder) if self.counts else None
-        size = window.total if window.total is not None else (known if known is not None else (total or 0))
+        size = window.total if window.total is not None else (known if known is not None else (event.total or 0))
         listing = self.inquiry_list
         listing.reset(
             size,
@@ -235,7 +199,7 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
             self._ready_sent = True
             self.call_after_refresh(self.post_message, self.Ready())
             # Counting a million rows takes a moment: after the first page is on screen.
-            self._refresh_counts()
+            self.refresh_counts()
 
     def action_folder(self, folder: str) -> None:
         self._hide_search()
@@ -256,13 +220,16 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
 
     # --- counts -------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="inbox-counts")
-    def _refresh_counts(self, follow_changes: bool = False) -> None:
-        counts = inbox.folder_counts(self.ctx)
-        self._ui(self._show_counts, counts, follow_changes)
+    def refresh_counts(self, follow_changes: bool = False) -> None:
+        self._count_folders(follow_changes)
 
-    def _show_counts(self, counts: FolderCounts, follow_changes: bool = False) -> None:
-        before = self.counts
+    @work(thread=True, exclusive=True, group="inbox-counts", exit_on_error=False)
+    def _count_folders(self, follow_changes: bool) -> None:
+        self.post_message(loaded.CountsLoaded(inbox.folder_counts(self.ctx), follow_changes))
+
+    @on(loaded.CountsLoaded)
+    def _show_counts(self, event: loaded.CountsLoaded) -> None:
+        before, counts = self.counts, event.counts
         self.counts = counts
         self.query_one(FolderBar).set_counts(counts)
         if self.search_terms is not None:
@@ -270,13 +237,13 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         listing = self.inquiry_list
         listing.set_total(listing.epoch, counts.of(self.folder))
         listing.border_title = self._title()
-        if follow_changes and before is not None and before.of(self.folder) != counts.of(self.folder):
+        if event.follow_changes and before is not None and before.of(self.folder) != counts.of(self.folder):
             # Another session changed this folder (new arrivals, a colleague's triage):
             # re-read around the cursor. Our own actions adjust the list themselves.
             self.reload()
 
     def _periodic_refresh(self) -> None:
-        self._refresh_counts(follow_changes=True)
+        self.refresh_counts(follow_changes=True)
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -284,11 +251,10 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
         message.stop()
         self._fetch_pages(message.requests, self.folder, self.search_terms, self.ranked, self.inquiry_list.total)
 
-    @work(thread=True, group="inbox-pages")
+    @work(thread=True, group="inbox-pages", exit_on_error=False)
     def _fetch_pages(
         self, requests: tuple[PageRequest, ...], folder: str, terms: str | None, ranked: bool, total: int
     ) -> None:
-        listing = self.inquiry_list
         for request in requests:
             more = False
             if terms is not None:
@@ -304,7 +270,11 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
                 rows = inbox.page_before(self.ctx, folder, request.bound.key, PAGE)
             else:
                 rows = inbox.page_at(self.ctx, folder, request.page * PAGE, PAGE, total, request.hint)
-            self._ui(listing.add_page, request.epoch, request, rows, more)
+            self.post_message(loaded.PageLoaded(request, rows, more))
+
+    @on(loaded.PageLoaded)
+    def _add_page(self, event: loaded.PageLoaded) -> None:
+        self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
 
     def on_inquiry_list_resync_requested(self, message: InquiryList.ResyncRequested) -> None:
         message.stop()
@@ -314,158 +284,20 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
 
     def on_inquiry_list_highlighted(self, message: InquiryList.Highlighted) -> None:
         message.stop()
-        self._want_detail(message.item)
+        if self.panes is not None:
+            self.panes.want(message.item)
 
-    def _want_detail(self, item: ListItem | None, *, force_profile: bool = False) -> None:
-        if force_profile:
-            self._profile_for = None
-            self._details.clear()
-            self._profiles.clear()
-        self._detail_target = item
-        if item is None:
-            self.query_one(ThreadView).show_message("No inquiry selected")
-            self._shown = None
-            self._set_profile(None)
-            self._profile_for = None
-            self.post_message(self.PanesUpdated(None))
-            return
-        self._paint_from_memory(item)
-        # Always (re)read the store too: another session may have changed the thread meanwhile.
-        # When the panes were painted from memory, that waits for the frame: a worker running
-        # Python beside the compositor would slow the frame down (they share the GIL).
-        if not self._detail_busy:
-            self._detail_busy = True
-            if self._shown is not None and self._shown[0] == item.id:
-                self.call_after_refresh(self._load_detail, item)
-            else:
-                self._load_detail(item)
+    def refresh_panes(self) -> None:
+        if self.panes is not None:
+            self.panes.want(self.inquiry_list.current, force_profile=True)
 
-    def _cursor_moved(self, item: ListItem | None) -> None:
-        """The list's cursor moved (Highlighted follows): a load in flight now serves ITEM."""
-        if item is not None:
-            self._detail_target = item
-            self._paint_from_memory(item)
+    def _panes_painted(self, inquiry_id: int | None) -> None:
+        self.post_message(self.PanesUpdated(inquiry_id))
 
-    def _paint_from_memory(self, item: ListItem | None) -> None:
-        """Show ITEM's thread and profile now if they were prefetched (and are not shown yet)."""
-        if item is None:
-            return
-        detail = self._details.get(item.id)
-        buyer_id = item.inquiry.buyer_id
-        if detail is None or (self.profile_visible and buyer_id not in self._profiles):
-            return
-        if self._shown != (item.id, detail) or (self.profile_visible and self._profile_for != buyer_id):
-            self._paint(item, detail, self._profiles.get(buyer_id))
-
-    @work(thread=True, group="inbox-detail")
-    def _load_detail(self, item: ListItem) -> None:
-        try:
-            following: ListItem | None = item
-            while following is not None:
-                item = following
-                detail, profile = self._fetch(item, always_profile=False)
-                following = self._ui(self._show_detail, item, detail, profile)
-        except BaseException:
-            self._ui(setattr, self, "_detail_busy", False)
-            raise
-        self._prefetch(item)
-
-    def _fetch(
-        self, item: ListItem, *, always_profile: bool
-    ) -> tuple[ThreadDetail | InquiryError, BuyerProfile | InquiryError | None]:
-        """(In a worker) the thread of ITEM and, when the pane needs it, its buyer's profile."""
-        detail: ThreadDetail | InquiryError
-        try:
-            detail = thread_detail(self.ctx, item.id)
-        except InquiryError as error:
-            detail = error
-        buyer_id = item.inquiry.buyer_id
-        profile: BuyerProfile | InquiryError | None = self._profile
-        if self.profile_visible and (always_profile or buyer_id != self._profile_for):
-            try:
-                profile = buyer_profile(self.ctx, buyer_id)
-            except InquiryError as error:
-                profile = error
-        return detail, profile
-
-    def _prefetch(self, item: ListItem) -> None:
-        """(In a worker) load the neighbours of ITEM while the cursor rests on it."""
-        for neighbour in self._ui(self._neighbours, item) or ():
-            if self._detail_target is not item:
-                return  # the cursor moved on: its own load prefetches around it
-            detail, profile = self._fetch(neighbour, always_profile=neighbour.inquiry.buyer_id not in self._profiles)
-            self._ui(self._remember, neighbour, detail, profile)
-
-    def _neighbours(self, item: ListItem) -> list[ListItem]:
-        listing = self.inquiry_list
-        position = listing.position_of(item.id)
-        if position is None:
-            return []
-        found = (listing.item_at(position + step) for step in PREFETCH if position + step >= 0)
-        return [n for n in found if n is not None and n.id not in self._details]
-
-    def _remember(
-        self, item: ListItem, detail: ThreadDetail | InquiryError, profile: BuyerProfile | InquiryError | None
-    ) -> None:
-        if isinstance(detail, InquiryError) or isinstance(profile, InquiryError):
-            return
-        self._details[item.id] = detail
-        self._details.move_to_end(item.id)
-        if self.profile_visible:
-            self._profiles[item.inquiry.buyer_id] = profile
-            self._profiles.move_to_end(item.inquiry.buyer_id)
-        for memory in (self._details, self._profiles):
-            while len(memory) > REMEMBERED:
-                memory.popitem(last=False)
-
-    def _show_detail(
-        self, item: ListItem, detail: ThreadDetail | InquiryError, profile: BuyerProfile | InquiryError | None
-    ) -> ListItem | None:
-        """Apply a load if it is still wanted; return the next item to load, if the cursor moved."""
-        target = self._detail_target
-        if target is not None and target != item:
-            return target
-        self._detail_busy = False  # on the event loop: a new highlight now starts a new load
-        if target is None:
-            return None
-        self._remember(item, detail, profile)
-        shown_profile = self._profile if not self.profile_visible or isinstance(profile, InquiryError) else profile
-        if isinstance(detail, InquiryError) or self._shown != (item.id, detail) or shown_profile != self._profile:
-            self._paint(item, detail, profile)
-        return None
-
-    def _paint(
-        self, item: ListItem, detail: ThreadDetail | InquiryError, profile: BuyerProfile | InquiryError | None
-    ) -> None:
-        """Show ITEM's thread (and its buyer's profile when the pane is visible)."""
-        view = self.query_one(ThreadView)
-        if isinstance(detail, InquiryError):
-            view.show_message(str(detail))
-            self._shown = None
-        else:
-            view.show(detail, self.ctx.now(), self.zone)
-            self._shown = (item.id, detail)
-        if self.profile_visible:
-            self._profile = None if isinstance(profile, InquiryError) else profile
-            self._profile_for = item.inquiry.buyer_id
-            self._set_profile(self._profile)
-        self.post_message(self.PanesUpdated(item.id))
-
-    def _set_profile(self, profile: BuyerProfile | None) -> None:
-        """Hand the pane its profile with a repaint of the pane only.
-
-        ProfilePane.profile is a layout reactive; assigning it would lay out and repaint the
-        whole screen on every cursor move (about 4 full frames), while the pane's size never
-        depends on the profile. So the value is set quietly and the pane repainted.
-        """
-        pane = self.query_one(ProfilePane)
-        if pane.profile is profile:
-            return
-        pane.set_reactive(ProfilePane.profile, profile)
-        watcher = getattr(pane, "watch_profile", None)
-        if watcher is not None:
-            watcher(profile)
-        pane.refresh()
+    @on(panes.PanesMessage)
+    def _panes_message(self, event: panes.PanesMessage) -> None:
+        if self.panes is not None:
+            self.panes.handle(event)
 
     def action_toggle_profile(self) -> None:
         if self.size.width < NARROW:
@@ -476,6 +308,105 @@ class InboxScreen(InboxSearch, InboxActions, Screen[None]):
             self.show_profile = not self.show_profile
         self._apply_layout()
         if self.profile_visible:
-            self._want_detail(self.inquiry_list.current, force_profile=True)
+            self.refresh_panes()
 
     # --- search -------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        self.search_box.focus()
+
+    def _hide_search(self) -> None:
+        self.remove_class("-searching")
+        self.search_box.set_quietly("")
+
+    def action_clear_search(self) -> None:
+        """escape: clear the search; otherwise back to the list from another pane."""
+        if self.search_terms is None and not self.has_class("-searching"):
+            self.inquiry_list.focus()
+            return
+        was_searching = self.search_terms is not None
+        self._hide_search()
+        self.inquiry_list.focus()
+        if was_searching:
+            self._open_folder(self.folder)
+
+    @on(SearchBox.Requested)
+    def _search_requested(self, event: SearchBox.Requested) -> None:
+        if event.submitted:
+            self.inquiry_list.focus()
+        if not event.terms:
+            if self.search_terms is not None:
+                self._open_folder(self.folder)
+            return
+        if event.terms != self.search_terms or self.ranked:
+            self.ranked = False
+            self._run_search(event.terms)
+
+    def run_search(self, terms: str, *, ranked: bool = False) -> None:
+        """Search from outside the search box (the palette, tests)."""
+        terms = searchable(terms)
+        self.add_class("-searching")
+        self.search_box.set_quietly(terms)
+        self.ranked = ranked
+        self._run_search(terms)
+
+    def _run_search(self, terms: str, keep_id: int | None = None) -> None:
+        self.search_terms = terms
+        listing = self.inquiry_list
+        listing.border_title = self._title()
+        if keep_id is None:
+            listing.begin("Searching…")
+        self._search(self._next_token(), terms, self.ranked, keep_id)
+
+    @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
+    def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
+        found = inbox.search(self.ctx, terms, limit=PAGE, ranked=ranked)
+        self.post_message(loaded.SearchLoaded(token, terms, found, keep_id))
+        self.post_message(loaded.SearchCounted(token, terms, inbox.count_search(self.ctx, terms)))
+
+    @on(loaded.SearchLoaded)
+    def _show_search(self, event: loaded.SearchLoaded) -> None:
+        if event.token != self._list_token or event.terms != self.search_terms:
+            return
+        listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
+        cursor = next((i for i, r in enumerate(found.rows) if r.id == keep_id), None)
+        if cursor is None and keep_id is not None:
+            cursor = min(listing.cursor, max(0, len(found.rows) - 1))
+        listing.reset(
+            len(found.rows),
+            0,
+            found.rows,
+            cursor=cursor,
+            grows=found.more,
+            show_folder=True,
+            empty_text="No inquiries match (deleted ones are not searched)",
+        )
+
+    @on(loaded.SearchCounted)
+    def _show_search_count(self, event: loaded.SearchCounted) -> None:
+        if event.token != self._list_token or event.terms != self.search_terms:
+            return
+        hits = event.hits
+        shown = f"{inbox.SEARCH_COUNT_CAP:,}+" if hits > inbox.SEARCH_COUNT_CAP else f"{hits:,}"
+        self.inquiry_list.border_title = self._title() + Content(f" · {shown} hit{'s' if hits != 1 else ''}")
+
+    def action_rank_search(self) -> None:
+        if self.search_terms is None:
+            self.notify("Search first (/), then rank the results.", severity="warning")
+            return
+        self.run_search(self.search_terms, ranked=True)
+
+    # --- the triage keys (InboxActions) -------------------------------------------------------
+
+    def on_inquiry_list_open_requested(self, message: InquiryList.OpenRequested) -> None:
+        message.stop()
+        self.query_one(ThreadView).focus()
+        self.actions.open_item(message.item)
+
+    def action_triage(self, name: str) -> None:
+        self.actions.run(name)
+
+    @on(actions.TriageMessage)
+    def _triage_message(self, event: actions.TriageMessage) -> None:
+        self.actions.handle(event)

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import templates
 from inquiry_tui.services.inbox.templates import Template
-from inquiry_tui.tui.common.threads import ui
+from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.inbox import INBOX_CSS
 
 PLACEHOLDER_HELP = "Placeholders: " + "  ".join("{" + name + "}" for name, _ in templates.PLACEHOLDERS)
 
 
-class TemplateEditScreen(ModalScreen[Template | None]):
+class TemplateEditScreen(ModalScreen[Template | None], WorkerErrors):
     """Dismisses with the saved template, or None."""
 
+    CSS_PATH = INBOX_CSS
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="template-save"),
         Binding("escape", "dismiss(None)", "Cancel", id="template-cancel"),
@@ -33,6 +37,10 @@ class TemplateEditScreen(ModalScreen[Template | None]):
         self.ctx = ctx
         self.template = template
         self.initial_body = template.body if template else body
+
+    @dataclass
+    class Saved(Message):
+        template: Template
 
     def compose(self) -> ComposeResult:
         if self.template is None:
@@ -58,14 +66,15 @@ class TemplateEditScreen(ModalScreen[Template | None]):
         body = self.query_one(TextArea).text
         self._save(name, body)
 
-    @work(thread=True, exclusive=True, group="template-save")
+    @work(thread=True, exclusive=True, group="template-save", exit_on_error=False)
     def _save(self, name: str, body: str) -> None:
-        try:
-            if self.template is None:
-                saved = templates.create_template(self.ctx, name, body)
-            else:
-                saved = templates.update_template(self.ctx, self.template.id, name, body, self.template.version)
-        except InquiryError as error:
-            self.app.notify(str(error), severity="warning", markup=False)
-            return
-        ui(self, self.dismiss, saved)
+        # A refusal (a bad name, changed by someone else) is an InquiryError: the app shows it.
+        if self.template is None:
+            saved = templates.create_template(self.ctx, name, body)
+        else:
+            saved = templates.update_template(self.ctx, self.template.id, name, body, self.template.version)
+        self.post_message(self.Saved(saved))
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.dismiss(event.template)

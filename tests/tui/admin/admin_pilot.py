@@ -12,23 +12,26 @@ from textual.widgets import OptionList, Select, TabbedContent
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import Account, Inquiry
 from inquiry_tui.tui.admin.panel import AccountPicker
+from inquiry_tui.tui.admin.rules import AllocationRulesPanel
 from inquiry_tui.tui.admin.screen import SECTIONS, AdminScreen
 from tests.conftest import FIXED_NOW
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 
 SOON = FIXED_NOW - timedelta(minutes=5)  # when the "next arrival" of a test arrives
 
-PREVIEW_WAIT = 0.35  # the rules preview starts 0.25 s after the last change
+
+async def preview_shown(pilot: Pilot[Any]) -> None:
+    """Until the rules preview shows the rules as edited (it starts a moment after the last change)."""
+    panel = pilot.app.screen.query_one(AllocationRulesPanel)
+    await until(pilot, lambda: panel.baseline is not None and panel.previewed == panel.edited(), "the rules preview")
 
 
 async def open_admin(pilot: Pilot[Any]) -> AdminScreen:
     await settle(pilot)
     await pilot.press("0")
-    await settle(pilot)
-    await pilot.pause(PREVIEW_WAIT)
-    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, AdminScreen)
+    await preview_shown(pilot)
     return screen
 
 

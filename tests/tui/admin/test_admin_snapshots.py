@@ -15,7 +15,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.admin.screen import SECTIONS, AdminScreen
 from inquiry_tui.tui.app import InquiryApp
 from tests.conftest import ctx_as
-from tests.tui.admin.admin_pilot import PREVIEW_WAIT, go_to, open_admin
+from tests.tui.admin.admin_pilot import go_to, open_admin
 from tests.tui.conftest import settle
 
 WIDE = (160, 48)
@@ -27,7 +27,6 @@ def shot_of(section: str):  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[Any]) -> None:
         await open_admin(pilot)
         await go_to(pilot, section)
-        await pilot.pause(PREVIEW_WAIT)
         await settle(pilot)
 
     return run_before

@@ -13,7 +13,7 @@ from inquiry_tui.tui.customers.customer_list import CustomerList
 from inquiry_tui.tui.customers.form import CustomerFormScreen
 from inquiry_tui.tui.customers.screen import CustomersScreen
 from tests.conftest import ctx_as
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 from tests.tui.customers.customer_host import ScreenHost
 
 SIZE = (160, 48)
@@ -122,13 +122,11 @@ async def test_search_and_filter(store_ctx: Ctx) -> None:
         listing = app.screen.query_one(CustomerList)
         assert listing.total > 100
         await pilot.press("slash", *"filterco")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: app.screen.query_state.search == "filterco", "the search runs once typing pauses")
         assert [r.email for r in listing.rows] == ["zed.unique@filter-test.example"]
         await pilot.press("escape")
         app.screen.query_one("#customer-search", Input).value = ""
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: app.screen.query_state.search == "", "the cleared search runs")
         assert listing.total > 100
         await pilot.press("f")
         await settle(pilot)

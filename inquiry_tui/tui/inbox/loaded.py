@@ -1,0 +1,64 @@
+"""The messages of the inbox's list workers: a folder's window, a page, the counts, a search and its hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from textual.message import Message
+
+from inquiry_tui.services.inbox.listing import FolderCounts, ListItem, SearchPage, Window
+from inquiry_tui.tui.inbox.inquiry_list import PageRequest
+
+
+@dataclass
+class Started(Message):
+    """The company time zone is known: the first folder opens."""
+
+    zone: tzinfo
+
+
+@dataclass
+class WindowLoaded(Message):
+    """A folder's rows around an anchor, for the list load numbered TOKEN."""
+
+    token: int
+    folder: str
+    window: Window
+    total: int | None
+
+
+@dataclass
+class PageLoaded(Message):
+    """One page the list asked for."""
+
+    request: PageRequest
+    rows: list[ListItem]
+    more: bool
+
+
+@dataclass
+class CountsLoaded(Message):
+    """Every folder's count; FOLLOW_CHANGES: re-read the list when its folder's count moved."""
+
+    counts: FolderCounts
+    follow_changes: bool
+
+
+@dataclass
+class SearchLoaded(Message):
+    """The first page of a search (the list load numbered TOKEN)."""
+
+    token: int
+    terms: str
+    found: SearchPage
+    keep_id: int | None
+
+
+@dataclass
+class SearchCounted(Message):
+    """How many inquiries the search matches (capped)."""
+
+    token: int
+    terms: str
+    hits: int

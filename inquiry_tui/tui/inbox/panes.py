@@ -1,0 +1,279 @@
+"""ReadingPanes: the thread and profile of the inquiry under the cursor, loaded by one coalescing worker.
+
+Holding `j` never queues a backlog: one load runs at a time, and when it comes back
+(`DetailLoaded`) with the cursor moved on, the next load starts at once from the newest
+position. Once the cursor rests, its neighbours are loaded too (`NeighbourLoaded`), so the next
+move paints both panes from memory in the same frame as the cursor (then re-reads the store).
+The panes reach their screen through `PanesHost`; the screen hands the two messages back here.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from functools import partial
+from typing import Any, Protocol
+
+from textual.message import Message
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
+from inquiry_tui.services.inbox.listing import ListItem
+from inquiry_tui.services.inbox.thread import ThreadDetail, thread_detail
+from inquiry_tui.tui.customers.profile_pane import ProfilePane
+from inquiry_tui.tui.inbox.inquiry_list import InquiryList
+from inquiry_tui.tui.inbox.thread_view import ThreadView
+
+# After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring).
+PREFETCH = (1, -1, 2)
+REMEMBERED = 64  # thread details and profiles kept for that
+
+Detail = ThreadDetail | InquiryError
+Profile = BuyerProfile | InquiryError | None
+
+
+class PanesHost(Protocol):
+    """What the panes need from their screen."""
+
+    ctx: Ctx
+    zone: tzinfo
+
+    @property
+    def profile_visible(self) -> bool: ...
+
+    @property
+    def inquiry_list(self) -> InquiryList: ...
+
+    def run_worker(self, work: Callable[[], Any], *, thread: bool, group: str, exit_on_error: bool) -> Any: ...
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
+
+
+class PanesMessage(Message):
+    """What the pane workers post; the screen hands them all to `ReadingPanes.handle`."""
+
+
+@dataclass
+class DetailLoaded(PanesMessage):
+    """The thread (and, when PROFILE_LOADED, the buyer's profile) of ITEM, read for the cursor."""
+
+    item: ListItem
+    detail: Detail
+    profile: Profile
+    profile_loaded: bool
+
+
+@dataclass
+class DetailFailed(PanesMessage):
+    """The load for ITEM raised (the app shows the error); the next cursor move loads again."""
+
+    item: ListItem
+
+
+@dataclass
+class NeighbourLoaded(PanesMessage):
+    """A neighbour of the resting cursor, read ahead."""
+
+    item: ListItem
+    detail: Detail
+    profile: Profile
+    profile_loaded: bool
+
+
+class ReadingPanes:
+    """Loads and paints THREAD and PROFILE for the host's cursor, remembering recent ones."""
+
+    def __init__(
+        self, host: PanesHost, thread: ThreadView, profile: ProfilePane, on_painted: Callable[[int | None], None]
+    ) -> None:
+        self.host = host
+        self.thread = thread
+        self.profile_pane = profile
+        self.on_painted = on_painted
+        self.target: ListItem | None = None
+        self.busy = False
+        self.profile_for: int | None = None
+        self.profile: BuyerProfile | None = None
+        self.details: OrderedDict[int, ThreadDetail] = OrderedDict()
+        self.profiles: OrderedDict[int, BuyerProfile | None] = OrderedDict()
+        self.shown: tuple[int, ThreadDetail | None] | None = None  # what the thread pane shows
+
+    # --- on the event loop --------------------------------------------------------------------
+
+    def handle(self, event: PanesMessage) -> None:
+        """A pane worker's message."""
+        if isinstance(event, DetailLoaded):
+            self.detail_loaded(event)
+        elif isinstance(event, NeighbourLoaded):
+            self.neighbour_loaded(event)
+        elif isinstance(event, DetailFailed):
+            self.detail_failed(event)
+
+    def want(self, item: ListItem | None, *, force_profile: bool = False) -> None:
+        """Show ITEM's thread and profile (from memory at once when prefetched), then re-read them."""
+        if force_profile:
+            self.profile_for = None
+            self.details.clear()
+            self.profiles.clear()
+        self.target = item
+        if item is None:
+            self.thread.show_message("No inquiry selected")
+            self.shown = None
+            self._set_profile(None)
+            self.profile_for = None
+            self.on_painted(None)
+            return
+        self.paint_from_memory(item)
+        # Always (re)read the store too: another session may have changed the thread meanwhile.
+        # When the panes were painted from memory, that waits for the frame: a worker running
+        # Python beside the compositor would slow the frame down (they share the GIL).
+        if not self.busy:
+            self.busy = True
+            if self.shown is not None and self.shown[0] == item.id:
+                self.host.call_after_refresh(self._start_load, item)
+            else:
+                self._start_load(item)
+
+    def cursor_moved(self, item: ListItem | None) -> None:
+        """The list's cursor moved (Highlighted follows): a load in flight now serves ITEM."""
+        if item is not None:
+            self.target = item
+            self.paint_from_memory(item)
+
+    def paint_from_memory(self, item: ListItem | None) -> None:
+        """Show ITEM's thread and profile now if they were prefetched (and are not shown yet)."""
+        if item is None:
+            return
+        detail = self.details.get(item.id)
+        buyer_id = item.inquiry.buyer_id
+        visible = self.host.profile_visible
+        if detail is None or (visible and buyer_id not in self.profiles):
+            return
+        if self.shown != (item.id, detail) or (visible and self.profile_for != buyer_id):
+            self._paint(item, detail, self.profiles.get(buyer_id))
+
+    def _start_load(self, item: ListItem) -> None:
+        want_profile = self.host.profile_visible and item.inquiry.buyer_id != self.profile_for
+        self.host.run_worker(
+            partial(self._load, item, want_profile), thread=True, group="inbox-detail", exit_on_error=False
+        )
+
+    def detail_loaded(self, message: DetailLoaded) -> None:
+        item, target = message.item, self.target
+        if target is not None and target != item:
+            self._start_load(target)  # the cursor moved on meanwhile: load where it is now
+            return
+        self.busy = False  # a new highlight now starts a new load
+        if target is None:
+            return
+        profile = message.profile if message.profile_loaded else self.profile
+        self._remember(item, message.detail, profile)
+        visible = self.host.profile_visible
+        shown_profile = self.profile if not visible or isinstance(profile, InquiryError) else profile
+        detail = message.detail
+        if isinstance(detail, InquiryError) or self.shown != (item.id, detail) or shown_profile != self.profile:
+            self._paint(item, detail, profile)
+        self._start_prefetch(item)
+
+    def detail_failed(self, _message: DetailFailed) -> None:
+        self.busy = False
+
+    def neighbour_loaded(self, message: NeighbourLoaded) -> None:
+        profile = message.profile if message.profile_loaded else self.profile
+        self._remember(message.item, message.detail, profile)
+
+    def _start_prefetch(self, item: ListItem) -> None:
+        listing = self.host.inquiry_list
+        position = listing.position_of(item.id)
+        if position is None:
+            return
+        visible = self.host.profile_visible
+        todo: list[tuple[ListItem, bool]] = []
+        for step in PREFETCH:
+            neighbour = listing.item_at(position + step) if position + step >= 0 else None
+            if neighbour is None or neighbour.id in self.details:
+                continue
+            buyer_id = neighbour.inquiry.buyer_id
+            todo.append((neighbour, visible and (buyer_id not in self.profiles or buyer_id != self.profile_for)))
+        if todo:
+            self.host.run_worker(
+                partial(self._prefetch, item, todo), thread=True, group="inbox-detail", exit_on_error=False
+            )
+
+    def _remember(self, item: ListItem, detail: Detail, profile: Profile) -> None:
+        if isinstance(detail, InquiryError) or isinstance(profile, InquiryError):
+            return
+        self.details[item.id] = detail
+        self.details.move_to_end(item.id)
+        if self.host.profile_visible:
+            self.profiles[item.inquiry.buyer_id] = profile
+            self.profiles.move_to_end(item.inquiry.buyer_id)
+        for memory in (self.details, self.profiles):
+            while len(memory) > REMEMBERED:
+                memory.popitem(last=False)
+
+    def _paint(self, item: ListItem, detail: Detail, profile: Profile) -> None:
+        """Show ITEM's thread (and its buyer's profile when the pane is visible)."""
+        if isinstance(detail, InquiryError):
+            self.thread.show_message(str(detail))
+            self.shown = None
+        else:
+            self.thread.show(detail, self.host.ctx.now(), self.host.zone)
+            self.shown = (item.id, detail)
+        if self.host.profile_visible:
+            self.profile = None if isinstance(profile, InquiryError) else profile
+            self.profile_for = item.inquiry.buyer_id
+            self._set_profile(self.profile)
+        self.on_painted(item.id)
+
+    def _set_profile(self, profile: BuyerProfile | None) -> None:
+        """Hand the pane its profile with a repaint of the pane only.
+
+        ProfilePane.profile is a layout reactive; assigning it would lay out and repaint the
+        whole screen on every cursor move (about 4 full frames), while the pane's size never
+        depends on the profile. So the value is set quietly and the pane repainted.
+        """
+        pane = self.profile_pane
+        if pane.profile is profile:
+            return
+        pane.set_reactive(ProfilePane.profile, profile)
+        watcher = getattr(pane, "watch_profile", None)
+        if watcher is not None:
+            watcher(profile)
+        pane.refresh()
+
+    # --- in thread workers --------------------------------------------------------------------
+
+    def _fetch(self, item: ListItem, want_profile: bool) -> tuple[Detail, Profile]:
+        detail: Detail
+        try:
+            detail = thread_detail(self.host.ctx, item.id)
+        except InquiryError as error:
+            detail = error
+        profile: Profile = None
+        if want_profile:
+            try:
+                profile = buyer_profile(self.host.ctx, item.inquiry.buyer_id)
+            except InquiryError as error:
+                profile = error
+        return detail, profile
+
+    def _load(self, item: ListItem, want_profile: bool) -> None:
+        try:
+            detail, profile = self._fetch(item, want_profile)
+        except BaseException:
+            self.host.post_message(DetailFailed(item))
+            raise
+        self.host.post_message(DetailLoaded(item, detail, profile, want_profile))
+
+    def _prefetch(self, item: ListItem, todo: list[tuple[ListItem, bool]]) -> None:
+        for neighbour, want_profile in todo:
+            if self.target is not item:
+                return  # the cursor moved on: its own load prefetches around it
+            detail, profile = self._fetch(neighbour, want_profile)
+            self.host.post_message(NeighbourLoaded(neighbour, detail, profile, want_profile))

@@ -1,0 +1,64 @@
+"""The top-level screens (modes), one row each: the app's keys, its modes, the palette's "Go:" entries,
+`?` help and the role check all read this table.
+
+A new top-level screen is one row here and its package (`tui/<feature>/`, the screen taking the
+service context). Screens are imported when first opened, so the inbox comes up fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from inquiry_tui.services.context import Ctx
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A top-level screen: the KEY that opens it anywhere, its mode NAME, its TITLE and where its screen lives."""
+
+    key: str
+    name: str
+    title: str
+    screen: str  # "module:Class"; the class is built with the service context
+    admin_only: bool = False
+
+    @property
+    def binding_id(self) -> str:
+        # "go-…": the palette and `?` help file the key under "Go".
+        return f"go-{self.name}"
+
+    def build(self, ctx: Ctx) -> Screen[None]:
+        module, _, name = self.screen.partition(":")
+        screen_class = getattr(import_module(module), name)
+        return screen_class(ctx)  # type: ignore[no-any-return]
+
+
+MODES: tuple[Mode, ...] = (
+    Mode("1", "inbox", "Inbox", "inquiry_tui.tui.inbox.screen:InboxScreen"),
+    Mode("2", "customers", "Customers", "inquiry_tui.tui.customers.screen:CustomersScreen"),
+    Mode("0", "admin", "Admin", "inquiry_tui.tui.admin.screen:AdminScreen", admin_only=True),
+)
+START = MODES[0]  # the screen the app opens on
+
+
+def mode_named(name: str) -> Mode:
+    return next(mode for mode in MODES if mode.name == name)
+
+
+def mode_bindings() -> list[Binding]:
+    """The keys of the modes, in table order.
+
+    An admin-only mode has a second, hidden binding on its key: the app disables one of the two
+    by role (`check_action`), so a salesperson neither sees the key nor presses it in vain (it
+    says why).
+    """
+    bindings = [Binding(m.key, f"open_mode('{m.name}')", m.title, id=m.binding_id) for m in MODES]
+    bindings += [Binding(m.key, f"refuse_mode('{m.name}')", show=False, id=m.binding_id) for m in MODES if m.admin_only]
+    return bindings
