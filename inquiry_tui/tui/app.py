@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import gc
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO, cast
 
 from rich.console import Console
 from textual import on
@@ -62,7 +63,7 @@ class InquiryApp(App[None]):
 
     def on_mount(self) -> None:
         for mode in MODES:
-            self.add_mode(mode.name, lambda mode=mode: self._build(mode))
+            self.add_mode(mode.name, partial(self._build, mode))
         self.switch_mode(START.name)
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
@@ -140,7 +141,8 @@ def run_logged(app: App[None], *, headless: bool = False) -> None:
     """Run APP; if an unexpected error stopped it, its report goes to the error log and one line to stderr."""
     log = _ErrorLog(error_log_path())
     # Textual prints what stopped the app (a traceback) on its error console: into the log instead.
-    app.error_console = Console(file=log, markup=False, highlight=False, color_system=None, width=120)
+    # Console only writes and flushes: the lazily opened log is file enough for it.
+    app.error_console = Console(file=cast(IO[str], log), markup=False, highlight=False, color_system=None, width=120)
     try:
         app.run(headless=headless)
     finally:

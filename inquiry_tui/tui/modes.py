@@ -7,6 +7,7 @@ service context). Screens are imported when first opened, so the inbox comes up 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
@@ -36,8 +37,8 @@ class Mode:
 
     def build(self, ctx: Ctx) -> Screen[None]:
         module, _, name = self.screen.partition(":")
-        screen_class = getattr(import_module(module), name)
-        return screen_class(ctx)  # type: ignore[no-any-return]
+        factory: Callable[[Ctx], Screen[None]] = getattr(import_module(module), name)
+        return factory(ctx)
 
 
 MODES: tuple[Mode, ...] = (

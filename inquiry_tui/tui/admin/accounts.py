@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation.ownership import Holdings, holdings
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, add_account, deactivate, list_accounts, set_away
 from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.common.confirm import ConfirmScreen
@@ -103,7 +104,7 @@ class AccountsPanel(AdminPanel):
         held: Holdings
         successor: str
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.accounts: list[AccountInfo] = []
 

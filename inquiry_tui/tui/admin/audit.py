@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Select, Static
 
 from inquiry_tui.domain.text import safe_line, safe_text, truncate
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.team.audit_log import AuditEntry, AuditFilter, AuditPage, audit_choices, audit_page
 from inquiry_tui.tui.admin.panel import AdminPanel
@@ -47,7 +48,7 @@ class AuditPanel(AdminPanel):
         filter: AuditFilter
         page: AuditPage
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.entries: list[AuditEntry] = []
         self.next_before: int | None = None

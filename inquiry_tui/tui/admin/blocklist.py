@@ -156,7 +156,7 @@ class BlockListPanel(AdminPanel):
     class UnblockRefused(Message):
         message: str
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.blocks: list[BlockInfo] = []
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation.ownership import CountryRow, country_owners, set_category_owner, set_country_owner
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.catalog import ProductInfo, list_products, set_product_owner
 from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.common.confirm import ConfirmScreen
@@ -41,7 +42,7 @@ class ProductOwnersPanel(AdminPanel):
     class Changed(Message):
         message: str
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.products: list[ProductInfo] = []
 
@@ -169,7 +170,7 @@ class CountryOwnersPanel(AdminPanel):
         rows: list[CountryRow]
         changed: CountryRow | None = None  # the country just given an owner (or none)
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.countries: list[CountryRow] = []
         self.shown: list[CountryRow] = []

@@ -29,11 +29,14 @@ from inquiry_tui.domain.settings import (
     CallSettings,
     ReceptionSettings,
     Settings,
+    TimeWindow,
+    parse_choice,
     parse_holidays,
     parse_timezone,
     parse_windows,
 )
 from inquiry_tui.domain.text import safe_text
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_reception
 from inquiry_tui.tui.admin.faq import FaqList
@@ -66,7 +69,7 @@ def checked_timezone(value: str) -> str:
     return value.strip()
 
 
-def windows_text(settings_windows: tuple) -> str:  # type: ignore[type-arg]
+def windows_text(settings_windows: tuple[TimeWindow, ...]) -> str:
     return ", ".join(str(w) for w in settings_windows)
 
 
@@ -91,7 +94,7 @@ class ReceptionPanel(AdminPanel):
         message: str
         stale: bool  # changed by someone else meanwhile: the form is read again
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.baseline: tuple[ReceptionSettings, CallSettings] | None = None
 
@@ -169,7 +172,9 @@ class ReceptionPanel(AdminPanel):
 
         questions = self.query_one("#reception-questions", TextArea).text.splitlines()
         reception = ReceptionSettings(
-            mode=self.query_one("#reception-mode", Select).value,  # type: ignore[arg-type]
+            mode=parse_choice(
+                "reception.mode", str(self.query_one("#reception-mode", Select).value), ("off", "all_day", "custom")
+            ),
             timezone=checked_timezone(value("#reception-timezone")),
             windows=parse_windows("reception.windows", value("#reception-windows")),
             holidays=parse_holidays("reception.holidays", value("#reception-holidays")),

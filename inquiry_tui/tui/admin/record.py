@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from inquiry_tui.services.allocation.record import (
     allocation_page,
     export_allocations,
 )
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.export_dialog import ExportScreen
@@ -57,9 +58,9 @@ class AllocationRecordPanel(AdminPanel):
         count: int
         path: Path
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
-        self.cursor: tuple | None = None  # type: ignore[type-arg]
+        self.cursor: tuple[datetime, int] | None = None
         self.filter = AllocationFilter()
         self.rows = 0
         self.fetching = False
@@ -127,7 +128,7 @@ class AllocationRecordPanel(AdminPanel):
         self._fetch(self.generation, self.filter, None)
 
     @work(thread=True, exclusive=True, group="admin-record-page", exit_on_error=False)
-    def _fetch(self, generation: int, flt: AllocationFilter, after: tuple | None) -> None:  # type: ignore[type-arg]
+    def _fetch(self, generation: int, flt: AllocationFilter, after: tuple[datetime, int] | None) -> None:
         self.post_message(self.PageLoaded(generation, flt, allocation_page(self.ctx, flt, after=after, limit=PAGE)))
 
     @on(PageLoaded)

@@ -20,9 +20,10 @@ from textual.widgets import Checkbox, DataTable, Label, OptionList, Select, Stat
 from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.errors import InquiryError, StaleWrite
-from inquiry_tui.domain.settings import AllocationSettings, Settings
+from inquiry_tui.domain.settings import AllocationSettings, Settings, parse_choice
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.allocation.preview import AllocationPreview, preview_allocation
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_allocation
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
@@ -127,7 +128,7 @@ class AllocationRulesPanel(AdminPanel):
         message: str
         stale: bool  # changed by someone else meanwhile: the form is read again
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.baseline: AllocationSettings | None = None
         self.previewed: AllocationSettings | None = None  # the rules the preview shows
@@ -209,7 +210,9 @@ class AllocationRulesPanel(AdminPanel):
     def edited(self) -> AllocationSettings:
         contact = self.query_one("#rules-contact", Select).value
         return AllocationSettings(
-            mode=self.query_one("#rules-mode", Select).value,  # type: ignore[arg-type]
+            mode=parse_choice(
+                "allocation.mode", str(self.query_one("#rules-mode", Select).value), ("product", "region")
+            ),
             sticky=self.query_one("#rules-sticky", Checkbox).value,
             company_contact=None if contact is Select.NULL else str(contact),
             rotation=self.query_one("#rules-rotation", Checkbox).value,

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Sparkline, Static
 
 from inquiry_tui.domain.text import safe_line
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.stats import Figures, TeamStats, format_duration, format_rate, sparkline, team_stats
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.table import Table
@@ -42,7 +43,7 @@ class DashboardPanel(AdminPanel):
     class Loaded(Message):
         stats: TeamStats
 
-    def __init__(self, ctx, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.stats: TeamStats | None = None
         self.rows: list[Figures] = []

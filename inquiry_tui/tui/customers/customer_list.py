@@ -14,6 +14,7 @@ from datetime import datetime
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -223,7 +224,7 @@ class CustomerList(ScrollView, can_focus=True):
         if self.current is not None:
             self.post_message(self.RowOpened(self.current))
 
-    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_offset.y) + event.y - 1
         if event.y >= 1 and 0 <= index < self.total:
             self.cursor = index

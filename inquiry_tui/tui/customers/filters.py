@@ -92,9 +92,13 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
     def _submitted(self) -> None:
         self.action_apply_filters()
 
-    def _value(self, name: str) -> object:
+    def _value(self, name: str) -> str | None:
         value = self.query_one(f"#filter-{name}", Select).value
-        return None if value is Select.NULL else value
+        return None if value is Select.NULL else str(value)
+
+    def _stars(self) -> int | None:
+        value = self._value("stars")
+        return None if value is None else int(value)
 
     def action_apply_filters(self) -> None:
         tags = tuple(
@@ -105,12 +109,12 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
             CustomerQuery(
                 search=q.search,
                 group=self._value("group"),
-                type=self._value("type"),  # type: ignore[arg-type]
+                type=self._value("type"),
                 source=self._value("source"),
-                stars=self._value("stars"),
+                stars=self._stars(),
                 tags=tags,
                 owner=q.owner,
-                sort=q.sort,  # type: ignore[arg-type]
+                sort=q.sort,
             )
         )
 

@@ -156,7 +156,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
         values = {name: self.query_one(f"#f-{name}", Input).value for name, _, _ in FIELDS}
         tags = tuple(values.pop("tags").split(","))
         notes = self.draft.data.notes if self.draft is not None else ""  # not edited here, kept
-        return CustomerInput(**values, tags=tags, notes=notes)  # type: ignore[arg-type]
+        return CustomerInput(**values, tags=tags, notes=notes)
 
     def action_save_customer(self) -> None:
         data = self._input()

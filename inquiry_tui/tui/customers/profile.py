@@ -8,6 +8,7 @@ messages, visitor details and the trading-company note. Dismisses with the edite
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.console import Group
 from rich.text import Text
@@ -47,8 +48,8 @@ from inquiry_tui.tui.customers.transfer import TransferScreen
 BAR = 20
 
 
-def _when(moment: object) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "—"  # type: ignore[attr-defined]
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
 
 
 def who_lines(p: BuyerProfile) -> list[Text]:
@@ -209,7 +210,7 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
 
     @on(NotFound)
     def _not_found(self, event: NotFound) -> None:
-        self.notify(Text(safe_line(event.message)), severity="error")
+        self.notify(safe_line(event.message), severity="error", markup=False)
         self.dismiss(None)
 
     @on(Loaded)
@@ -290,7 +291,12 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
             p.tier,
             p.version,
         )
-        self.app.push_screen(TransferScreen(self.ctx, row), lambda login: self._transfer(login) if login else None)
+
+        def transfer(login: str | None) -> None:
+            if login:
+                self._transfer(login)
+
+        self.app.push_screen(TransferScreen(self.ctx, row), transfer)
 
     @work(thread=True, exclusive=True, group="profile-transfer", exit_on_error=False)
     def _transfer(self, login: str) -> None:

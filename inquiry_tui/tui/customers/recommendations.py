@@ -100,7 +100,7 @@ class RecommendationsScreen(Screen[None], WorkerErrors):
 
     def _current(self) -> RecommendedBuyer | None:
         table = self.query_one(DataTable)
-        if not self.items or table.cursor_row is None or not 0 <= table.cursor_row < len(self.items):
+        if not self.items or not 0 <= table.cursor_row < len(self.items):
             return None
         return self.items[table.cursor_row]
 

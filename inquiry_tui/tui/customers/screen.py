@@ -278,7 +278,7 @@ class CustomersScreen(Screen[None], WorkerErrors):
     def action_add_customer(self) -> None:
         def done(row: CustomerRow | None) -> None:
             if row is not None:
-                self.notify(Text(f"Saved customer {safe_line(row.email)}"))
+                self.notify(f"Saved customer {safe_line(row.email)}", markup=False)
                 self.run_query()
 
         self.app.push_screen(CustomerFormScreen(self.ctx), done)
@@ -312,7 +312,8 @@ class CustomersScreen(Screen[None], WorkerErrors):
     def _transferred(self, event: Transferred) -> None:
         result = event.result
         self.notify(
-            Text(f"Transferred {safe_line(result.email)} from {result.from_login or 'nobody'} to {result.to_login}")
+            f"Transferred {safe_line(result.email)} from {result.from_login or 'nobody'} to {result.to_login}",
+            markup=False,
         )
         self.run_query()
 

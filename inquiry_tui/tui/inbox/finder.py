@@ -8,7 +8,7 @@ store, off the event loop. It reaches the inbox through `OpensInquiries`, not by
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import Protocol, cast
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
@@ -17,6 +17,9 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import STORE_ERRORS, Ctx
 from inquiry_tui.services.inbox import listing as inbox
+
+# A lookup that fails (busy store, bad query) finds nothing; the palette's other entries remain.
+_FIND_ERRORS: tuple[type[BaseException], ...] = (InquiryError, *STORE_ERRORS)
 
 
 class OpensInquiries(Protocol):
@@ -31,10 +34,10 @@ class InquiryFinder(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2 and not query.strip().lstrip("#").isdigit():
             return
-        screen: OpensInquiries = self.screen  # type: ignore[assignment]
+        screen = cast(OpensInquiries, self.screen)  # this provider is registered by the inbox screen only
         try:
             hits = await asyncio.to_thread(inbox.find_inquiries, screen.ctx, query)
-        except (InquiryError, *STORE_ERRORS):
+        except _FIND_ERRORS:
             return  # a busy store finds nothing this time; the keys are still listed
         for rank, hit in enumerate(hits):
             label = Content.assemble(
