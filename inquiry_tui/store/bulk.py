@@ -1,21 +1,25 @@
-"""Bulk writes with raw executemany (SQLite): the generator and large imports use these.
+"""Bulk writes with raw executemany (SQLite) or COPY (PostgreSQL): the generator and large imports use these.
 
-Callers hold one write transaction (`engine.begin()`, which is BEGIN IMMEDIATE) and pass its
-connection. Ids are allocated up front from max(id) under that lock, so rows can reference
-each other before they are written. `write_threads` pauses the per-row triggers for its own
+Callers hold one write transaction (`engine.begin()`, which is BEGIN IMMEDIATE on SQLite) and
+pass its connection. Ids are handed out up front by an `IdPool`, so rows can reference each
+other before they are written: on SQLite from max(id) under the write lock, on PostgreSQL from
+the table's own sequence (`nextval`), so a colleague's reply inserting a message at the same
+moment can never take the same id. `write_threads` pauses the per-row triggers for its own
 transaction, indexes the new threads in one statement (migration 0002) and drops the cached
-reply-rate days they fall in (migration 0003).
+reply-rate days they fall in (migration 0003). Driver SQL is in qmark style on both engines
+(store.dialect).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
 
 from inquiry_tui.domain.vocabulary import Direction
+from inquiry_tui.store import dialect
 
 INQUIRY_COLUMNS = (
     "id",
@@ -109,14 +113,22 @@ def indexes_deferred(
     Rebuilding 13 indexes over 300k inquiries and 900k messages takes ~2 s, against ~40 us
     per inquiry maintained row by row.
     """
-    if not enabled or conn.dialect.name != "sqlite":
+    if not enabled:
         yield
         return
     marks = ", ".join("?" * len(tables))
-    found = conn.exec_driver_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-        tuple(tables),
-    ).all()
+    if dialect.is_sqlite(conn):
+        found = conn.exec_driver_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            tuple(tables),
+        ).all()
+    else:  # every index but those behind a constraint (primary keys, unique columns)
+        found = conn.exec_driver_sql(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            f"AND i.tablename IN ({marks}) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conname = i.indexname AND c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = i.schemaname))",
+            tuple(tables),
+        ).all()
     indexes = [(name, sql) for name, sql in found if name not in keep]
     for name, _ in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -126,17 +138,84 @@ def indexes_deferred(
 
 
 def next_id(conn: Connection, table: str) -> int:
+    """max(id) + 1: the next free id on SQLite under the write lock (use an IdPool where rows are written)."""
     return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
+
+
+class IdPool:
+    """Ids for new rows of TABLE, handed out in ascending order within one write transaction.
+
+    SQLite: a counter from max(id) + 1 (the write lock keeps everyone else out, so the ids
+    are contiguous). PostgreSQL: blocks of `nextval` from the table's sequence, taken as
+    needed; ids another session takes meanwhile are simply skipped, and ids left unused
+    at the end are gaps, as a sequence leaves them.
+    """
+
+    def __init__(self, conn: Connection, table: str) -> None:
+        self.conn, self.table = conn, table
+        self.sqlite = dialect.is_sqlite(conn)
+        self._next = next_id(conn, table) if self.sqlite else 0
+        self._free: list[int] = []
+        self._sequence = ""
+
+    def reserve(self, n: int) -> None:
+        """Make sure N more ids are at hand (one round trip on PostgreSQL)."""
+        if self.sqlite or len(self._free) >= n:
+            return
+        if not self._sequence:
+            self._sequence = str(
+                self.conn.exec_driver_sql("SELECT pg_get_serial_sequence(?, 'id')", (self.table,)).scalar_one()
+            )
+        want = n - len(self._free)
+        found = self.conn.exec_driver_sql(
+            "SELECT nextval(?) FROM generate_series(1, ?)", (self._sequence, want)
+        ).scalars()
+        self._free.extend(sorted(int(v) for v in found))
+        self._free.reverse()  # pop() from the end gives the smallest first
+
+    def take(self) -> int:
+        if self.sqlite:
+            self._next += 1
+            return self._next - 1
+        if not self._free:
+            self.reserve(16)
+        return self._free.pop()
+
+    def take_many(self, n: int) -> list[int]:
+        self.reserve(n)
+        return [self.take() for _ in range(n)]
 
 
 def insert_rows(
     conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, upsert: str = ""
 ) -> None:
-    """executemany of positional rows; `upsert` is an optional ON CONFLICT clause."""
+    """executemany of positional rows (COPY on PostgreSQL); `upsert` is an optional ON CONFLICT clause."""
     if not rows:
+        return
+    if not upsert and dialect.is_postgres(conn):
+        copy_rows(conn, table, columns, rows)
         return
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) {upsert}"
     conn.exec_driver_sql(sql, list(rows))
+
+
+def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL's COPY FROM STDIN of positional rows, in the connection's transaction; how many.
+
+    Several times executemany's speed. Values go through psycopg's text dumpers (a time as
+    `db_text` or a datetime, a bool or 0/1 for a boolean column); NULs in text become U+2400
+    as through the engine's hook (store.dialect).
+    """
+    cursor: Any = conn.connection.cursor()
+    n = 0
+    try:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(dialect.clean_row(row))
+                n += 1
+    finally:
+        cursor.close()
+    return n
 
 
 def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages: Sequence[Sequence[Any]]) -> None:
@@ -148,17 +227,30 @@ def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages
         return
     new_ids = [row[0] for row in inquiries]
     touched = {row[1] for row in messages}.difference(new_ids)
-    conn.exec_driver_sql("INSERT INTO inquiry_fts_pause (id) VALUES (1)")
+    sqlite = dialect.is_sqlite(conn)
+    if sqlite:
+        conn.exec_driver_sql("INSERT INTO inquiry_fts_pause (id) VALUES (1)")
+    else:
+        conn.exec_driver_sql("SELECT set_config('inquiry_tui.fts_pause', 'on', true)")
     insert_rows(conn, "inquiry", INQUIRY_COLUMNS, inquiries)
     insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
     reindex(conn, [*new_ids, *touched], new=set(new_ids))
     if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days
         received = [row[_RECEIVED] for row in inquiries]
-        conn.exec_driver_sql(
-            "DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received))
-        )
-        conn.exec_driver_sql("UPDATE reply_day_epoch SET n = n + 1")
-    conn.exec_driver_sql("DELETE FROM inquiry_fts_pause")
+        if sqlite:
+            conn.exec_driver_sql(
+                "DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received))
+            )
+            conn.exec_driver_sql("UPDATE reply_day_epoch SET n = n + 1")
+        else:  # dropped at commit by the row's deferred trigger (migration 0003), like the per-row ones
+            conn.exec_driver_sql(
+                "INSERT INTO reply_day_dirty (lo, hi) VALUES (CAST(? AS timestamp), CAST(? AS timestamp))",
+                (str(min(received)), str(max(received))),
+            )
+    if sqlite:
+        conn.exec_driver_sql("DELETE FROM inquiry_fts_pause")
+    else:
+        conn.exec_driver_sql("SELECT set_config('inquiry_tui.fts_pause', 'off', true)")
 
 
 _FTS_DOC = (
@@ -168,8 +260,22 @@ _FTS_DOC = (
 )
 
 
+_PG_DOC = "to_tsvector('inquiry_search', inquiry_fts_text({}))"
+_PG_FTS_DOC = (
+    f"SELECT i.id, {_PG_DOC.format('i.subject')}, "
+    + _PG_DOC.format(
+        "COALESCE((SELECT string_agg(m.body, chr(10) ORDER BY m.id) FROM message m "
+        f"WHERE m.inquiry_id = i.id AND m.direction != '{Direction.AUTO}'), '')"
+    )
+    + f", {_PG_DOC.format('b.company')} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id"
+)
+
+
 def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | frozenset[int] = frozenset()) -> None:
     """(Re)build the FTS documents of these inquiries; ids in `new` have none yet."""
+    if not dialect.is_sqlite(conn):
+        _reindex_postgres(conn, inquiry_ids, new)
+        return
     old = [i for i in inquiry_ids if i not in new]
     if old:
         conn.exec_driver_sql("DELETE FROM inquiry_fts WHERE rowid = ?", [(i,) for i in old])
@@ -188,6 +294,20 @@ def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | fro
         )
 
 
+def _reindex_postgres(conn: Connection, inquiry_ids: Sequence[int], new: set[int] | frozenset[int]) -> None:
+    old = [i for i in inquiry_ids if i not in new]
+    if old:
+        conn.exec_driver_sql("DELETE FROM inquiry_fts WHERE id = ANY(?)", (old,))
+    ids = sorted(inquiry_ids)
+    if not ids:
+        return
+    insert = "INSERT INTO inquiry_fts (id, subject, body, company) "
+    if ids[-1] - ids[0] + 1 == len(ids):
+        conn.exec_driver_sql(f"{insert}{_PG_FTS_DOC} WHERE i.id BETWEEN ? AND ?", (ids[0], ids[-1]))
+    else:
+        conn.exec_driver_sql(f"{insert}{_PG_FTS_DOC} WHERE i.id = ANY(?)", (ids,))
+
+
 def add_daily(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Add to per-day activity counts (buyer, day, kind, count)."""
     insert_rows(
@@ -195,7 +315,7 @@ def add_daily(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
         "activity_daily",
         DAILY_COLUMNS,
         rows,
-        upsert="ON CONFLICT(buyer_id, day, kind) DO UPDATE SET count = count + excluded.count",
+        upsert="ON CONFLICT(buyer_id, day, kind) DO UPDATE SET count = activity_daily.count + excluded.count",
     )
 
 
@@ -206,5 +326,6 @@ def add_details(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
         "activity_detail",
         DETAIL_COLUMNS,
         rows,
-        upsert="ON CONFLICT(buyer_id, kind, detail) DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at)",
+        upsert="ON CONFLICT(buyer_id, kind, detail) DO UPDATE SET count = activity_detail.count + excluded.count, "
+        f"last_at = {dialect.greatest(conn, 'activity_detail.last_at', 'excluded.last_at')}",
     )

@@ -1,9 +1,15 @@
-"""Engine factory: per-connection SQLite pragmas and BEGIN IMMEDIATE for every transaction.
+"""Engine factory: SQLite pragmas and BEGIN IMMEDIATE, or PostgreSQL through psycopg 3.
 
-Several processes (SSH users) share one SQLite file, so every connection runs in WAL mode
-with a generous busy timeout, and every transaction takes the write lock up front
+SQLite: several processes (SSH users) share one file, so every connection runs in WAL mode
+with a generous busy timeout, and every write transaction takes the write lock up front
 (`BEGIN IMMEDIATE`, SQLAlchemy's documented pysqlite recipe): a read-then-write transaction
 can then never fail half-way with SQLITE_BUSY on lock upgrade.
+
+PostgreSQL: writers run at READ COMMITTED and meet each other on row locks and the version
+columns; the read engine runs read-only REPEATABLE READ transactions, so a screen's reads
+come from one snapshot as they do on SQLite. Driver-level SQL (`exec_driver_sql`) is written
+in sqlite3's qmark style everywhere; on PostgreSQL `store.dialect` rewrites it for psycopg,
+and text parameters lose NUL characters, which PostgreSQL text cannot hold (see docs/store.md).
 """
 
 from __future__ import annotations
@@ -11,10 +17,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.store import dialect
 
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
@@ -28,20 +37,42 @@ PRAGMAS = (
 # Browsing reads a few index and row pages per screen; the OS page cache holds the rest, and
 # each of the UI's worker threads has its own connection, so a small cache keeps the TUI lean.
 READ_CACHE_PRAGMA = "PRAGMA cache_size=-8000"
+POSTGRES_EXTRA = "inquiry-tui[postgres]"
+
+
+class DriverMissing(InquiryError):
+    """The URL names a database whose driver is not installed."""
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine whose every connection carries the store's pragmas.
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
 
-    Read-only engines (used by the UI for browsing) begin with a plain deferred BEGIN so that
-    scrolling never takes the write lock.
+
+def _postgres_url(url: str) -> str:
+    """URL with the psycopg 3 driver (a bare postgresql:// would ask SQLAlchemy for psycopg2)."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername == "postgresql+psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise DriverMissing(f"PostgreSQL needs the psycopg driver: pip install '{POSTGRES_EXTRA}'") from None
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine whose every connection carries the store's settings.
+
+    Read-only engines (used by the UI for browsing) begin with a plain deferred BEGIN (SQLite)
+    or a read-only REPEATABLE READ transaction (PostgreSQL), so scrolling never takes a write lock.
     """
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        return _make_server_engine(url, read_only=read_only)
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -67,30 +98,56 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def write_if_free(engine: Engine, work: Callable[[sqlite3.Cursor], bool], *, busy_ms: int = 100) -> bool:
-    """Run WORK in a write transaction if the write lock is free within BUSY_MS; whether it committed.
+def _make_server_engine(url: str, *, read_only: bool) -> Engine:
+    if is_postgres(url):
+        url = _postgres_url(url)
+    try:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            isolation_level="REPEATABLE READ" if read_only else "READ COMMITTED",
+        )
+    except ImportError as exc:  # another server's driver (mysql, ...): name what is missing
+        raise DriverMissing(f"no driver for {make_url(url).drivername}: {exc}") from None
+    if engine.dialect.name == "postgresql":
+        dialect.install_postgres_hooks(engine, read_only=read_only)
+    return engine
+
+
+def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms: int = 100) -> bool:
+    """Run WORK in a write transaction if the store lets it write within BUSY_MS; whether it committed.
 
     For caches kept in the store: a reader that computed something worth keeping writes it if
-    it can, and never waits behind a long import. WORK gets a DB-API cursor and returns False
-    to roll back. A busy or read-only store (any sqlite3 error) rolls back and returns False.
+    it can, and never waits behind a long import. WORK gets the connection (driver SQL in
+    qmark style) and returns False to roll back. On SQLite the wait is for the write lock; on
+    PostgreSQL for any row lock WORK needs (`lock_timeout`). A busy or read-only store rolls
+    back and returns False.
     """
-    raw = engine.raw_connection()
-    try:
-        cursor = cast(sqlite3.Cursor, raw.cursor())  # write_if_free is for SQLite stores (pysqlite)
-        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+    if engine.dialect.name != "sqlite":
+        return _write_if_free_server(engine, work, busy_ms)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection  # pragmas outside a transaction: no BEGIN IMMEDIATE for them
+        assert isinstance(raw, sqlite3.Connection)
+        raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
         try:
-            cursor.execute("BEGIN IMMEDIATE")
-            if not work(cursor):
-                cursor.execute("ROLLBACK")
-                return False
-            cursor.execute("COMMIT")
+            with conn.begin() as tx:
+                if not work(conn):
+                    tx.rollback()
+                    return False
             return True
-        except sqlite3.Error:
-            if raw.driver_connection is not None and raw.driver_connection.in_transaction:
-                cursor.execute("ROLLBACK")
+        except DBAPIError:
             return False
         finally:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.close()
-    finally:
-        raw.close()
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _write_if_free_server(engine: Engine, work: Callable[[Connection], bool], busy_ms: int) -> bool:
+    try:
+        with engine.connect() as conn, conn.begin() as tx:
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(busy_ms)}ms'")
+            if not work(conn):
+                tx.rollback()
+                return False
+        return True
+    except DBAPIError:
+        return False

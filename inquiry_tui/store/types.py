@@ -37,3 +37,12 @@ def db_text(value: datetime) -> str:
         value = value.astimezone(UTC)
     # isoformat with fixed microseconds is the same text as strftime, several times faster.
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A time read by raw SQL, as an aware UTC datetime: SQLite returns the stored text, PostgreSQL a naive datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -31,8 +31,8 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.inquiries import ChatLineRecord
 from inquiry_tui.services.records.reader import Record, iter_records
 from inquiry_tui.services.records.validate import check_record
-from inquiry_tui.store import bulk
-from inquiry_tui.store.types import db_text
+from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store.types import as_utc, db_text
 
 THREAD_GAP = timedelta(days=30)
 SUBJECT_CHARS = 80
@@ -145,11 +145,15 @@ def _latest_thread(conn: Any, buyer_id: int) -> _Open | None:
     if row is None:
         return None
 
-    def at(text: str | None) -> datetime | None:
-        return datetime.fromisoformat(text + "+00:00") if text else None
+    last = as_utc(row[1])
+    assert last is not None  # last_message_at is NOT NULL
+    return _Open(last=last, id=row[0], received=as_utc(row[2]), first_response=as_utc(row[3]))
 
-    last = datetime.fromisoformat(row[1] + "+00:00")  # last_message_at is NOT NULL
-    return _Open(last=last, id=row[0], received=at(row[2]), first_response=at(row[3]))
+
+def _utc(value: Any) -> datetime:
+    found = as_utc(value)
+    assert found is not None  # sent_at is NOT NULL
+    return found
 
 
 def _extend(
@@ -167,24 +171,26 @@ def _extend(
     by_id = {b.id: b for b in buyers.values()}
     messages, updates = [], []
     duplicates = 0
+    nul = "\x00" if dialect.is_sqlite(conn) else dialect.NUL_MARK  # how the store kept a NUL (store.dialect)
     for iid, (thread, all_lines) in extensions.items():
         # Lines already in the thread (same sender, time and text) are skipped: re-importing a file is harmless.
         known = {
-            (d, t, b)
+            (d, db_text(_utc(t)), b)
             for d, t, b in conn.exec_driver_sql(
                 "SELECT direction, sent_at, body FROM message WHERE inquiry_id = ?", (iid,)
             )
         }
-        lines = sorted((m for m in all_lines if (m[0], db_text(m[1]), m[2]) not in known), key=lambda m: m[1])
+        lines = sorted(
+            (m for m in all_lines if (m[0], db_text(m[1]), m[2].replace("\x00", nul)) not in known), key=lambda m: m[1]
+        )
         duplicates += len(all_lines) - len(lines)
         if not lines:
             continue
         first_response = thread.first_response
         for direction, at, text in lines:
             messages.append(
-                (p.next_message, iid, direction, owners[iid] if direction == _OUT else None, db_text(at), text)
+                (p.message_ids.take(), iid, direction, owners[iid] if direction == _OUT else None, db_text(at), text)
             )
-            p.next_message += 1
             if direction == _OUT and first_response is None and thread.received and at >= thread.received:
                 first_response = at
             p.touch(by_id[buyer_ids[iid]], at)
@@ -193,8 +199,8 @@ def _extend(
         updates.append(
             (
                 db_text(thread.last),
-                int(last_direction == _IN),
-                int(replied),
+                last_direction == _IN,
+                replied,
                 db_text(first_response) if first_response else None,
                 iid,
             )
@@ -203,9 +209,16 @@ def _extend(
     if not messages:
         return len(updates), duplicates
     bulk.write_threads(conn, [], messages)
-    conn.exec_driver_sql(
-        "UPDATE inquiry SET last_message_at = max(last_message_at, ?), unread = ?, replied = max(replied, ?), "
-        "first_response_at = COALESCE(first_response_at, ?), version = version + 1 WHERE id = ?",
-        updates,
-    )
+    if dialect.is_sqlite(conn):
+        update = (
+            "UPDATE inquiry SET last_message_at = max(last_message_at, ?), unread = ?, replied = max(replied, ?), "
+            "first_response_at = COALESCE(first_response_at, ?), version = version + 1 WHERE id = ?"
+        )
+    else:
+        update = (
+            "UPDATE inquiry SET last_message_at = GREATEST(last_message_at, CAST(? AS timestamp)), unread = ?, "
+            "replied = replied OR ?, first_response_at = COALESCE(first_response_at, CAST(? AS timestamp)), "
+            "version = version + 1 WHERE id = ?"
+        )
+    conn.exec_driver_sql(update, updates)
     return len(updates), duplicates

@@ -23,6 +23,7 @@ from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
 from inquiry_tui.services.records.reader import Record, iter_records
 from inquiry_tui.services.records.validate import check_record
+from inquiry_tui.store import dialect
 
 __all__ = [
     "Arrival",
@@ -115,14 +116,17 @@ def run_pipeline(
     """One write transaction: every chunk of items through the pipeline, then its state and audit row."""
     ctx.require_admin("import inquiries")
     with ctx.engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        sqlite = dialect.is_sqlite(conn)
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
         try:
             pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source)
             for chunk in _chunks(items):
                 pipeline.add(chunk)
             return pipeline.finish(action, source)
         finally:
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
 
 
 def receive(ctx: Ctx, arrivals: Sequence[Arrival]) -> ArrivalReport:
@@ -160,7 +164,9 @@ def allocate_waiting(ctx: Ctx) -> int:
         p = Pipeline(conn, ctx)
         main_id = p.id_of[p.main]
         owner_of_product = dict(p.products.values())
-        waiting = conn.exec_driver_sql(_WAITING, (main_id,)).all()
+        # PostgreSQL: the waiting rows stay locked until commit, so a reassignment meanwhile waits for this one.
+        lock = " FOR UPDATE OF i" if dialect.is_postgres(conn) else ""
+        waiting = conn.exec_driver_sql(_WAITING + lock, (main_id,)).all()
         p.load_buyers([row[3] for row in waiting])
         updates, records = [], []
         for iid, channel, product_id, email in waiting:

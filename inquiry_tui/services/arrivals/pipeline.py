@@ -5,7 +5,9 @@ country owners, block list, the rotation turn) into dicts; `add(items)` turns a 
 arrivals into row tuples and writes them with `store.bulk` (raw executemany, one FTS insert);
 `finish()` writes the buyers' final state, the rotation turn and one audit row. The caller
 owns the transaction (`ctx.engine.begin()`, BEGIN IMMEDIATE), so the turn read here and the
-turn written in `finish()` can never interleave with another importer's.
+turn written in `finish()` can never interleave with another importer's. On PostgreSQL the
+pipeline takes the arrivals advisory lock first (store.dialect.serialize) and reads the turn
+FOR UPDATE: arrivals on several hosts still take turns one at a time.
 
 Choices where the contract is silent (documented for users in README by the lead):
 - Arrivals are processed in the order given (file order), which is also the rotation order.
@@ -23,7 +25,6 @@ Choices where the contract is silent (documented for users in README by the lead
 from __future__ import annotations
 
 import json
-from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,8 +45,8 @@ from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind,
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
-from inquiry_tui.store import bulk
-from inquiry_tui.store.types import db_text
+from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store.types import as_utc, db_text
 
 SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
 JUNK_HISTORY = timedelta(days=90)
@@ -126,6 +127,7 @@ class Pipeline:
         self, conn: Connection, ctx: Ctx, *, path: Path | None = None, customer_source: str | None = None
     ) -> None:
         self.conn, self.path, self.customer_source = conn, path, customer_source
+        dialect.serialize(conn)  # PostgreSQL: one arrival pipeline at a time, on every host
         self.now = ctx.now()
         self.now_text = db_text(self.now)
         self.actor = ctx.actor.login
@@ -164,16 +166,21 @@ class Pipeline:
             frozenset(blocks[BlockKind.MEMBER_ID]),
             frozenset(blocks[BlockKind.COUNTRY]),
         )
-        turn = conn.exec_driver_sql("SELECT last_login FROM rotation_state WHERE id = 1").first()
+        turn = conn.exec_driver_sql(
+            f"SELECT last_login FROM rotation_state WHERE id = 1{dialect.for_update(conn)}"
+        ).first()
         if turn is None:
             conn.exec_driver_sql("INSERT INTO rotation_state (id, last_login, turns) VALUES (1, NULL, 0)")
         self.rotation_last: str | None = turn[0] if turn else None
         self.turns = 0
-        self.next_inquiry = self.first_id = bulk.next_id(conn, "inquiry")
-        self.next_message = bulk.next_id(conn, "message")
-        self.next_buyer = bulk.next_id(conn, "buyer")
+        self.inquiry_ids = bulk.IdPool(conn, "inquiry")
+        self.message_ids = bulk.IdPool(conn, "message")
+        self.buyer_ids = bulk.IdPool(conn, "buyer")
+        self.first_id: int | None = None
+        self.last_id: int | None = None
+        self.count = 0
         self.buyers: dict[str, BuyerState] = {}
-        self.lines = array("q")  # source line of each new inquiry, by id - first_id (duplicate errors)
+        self.lines: dict[int, int] = {}  # source line of each new inquiry, by id (duplicate errors)
         self.by_rule: Counter[str] = Counter()
         self.by_owner: Counter[str] = Counter()
         self.junk = self.deleted = self.auto = self.buyers_added = self.messages = 0
@@ -198,7 +205,7 @@ class Pipeline:
             for row in self.conn.exec_driver_sql(BUYER_LOOKUP.format(marks), tuple(part)):
                 b = BuyerState(row[0], row[1], new=False)
                 b.owner_id = row[2]
-                b.last_contact = datetime.fromisoformat(row[3] + "+00:00") if row[3] else None
+                b.last_contact = as_utc(row[3])
                 b.country, b.member_id, b.name, b.company = row[4], row[5], row[6] or "", row[7] or ""
                 b.verified, b.tier, b.is_customer = bool(row[8]), row[9], bool(row[10])
                 found[b.id] = self.buyers[b.email] = b
@@ -216,14 +223,14 @@ class Pipeline:
                         found[bid].blacklist += n
                 for bid, n in self.conn.exec_driver_sql(
                     f"SELECT buyer_id, COUNT(*) FROM inquiry WHERE buyer_id IN ({id_marks}) AND received_at >= ? "
-                    "AND is_junk = 1 GROUP BY buyer_id",
-                    (*ids, since),
+                    "AND is_junk = ? GROUP BY buyer_id",
+                    (*ids, since, True),
                 ):
                     found[bid].junk += n
+            self.buyer_ids.reserve(sum(1 for email in part if email not in self.buyers))
             for email in part:
                 if email not in self.buyers:
-                    self.buyers[email] = BuyerState(self.next_buyer, email, new=True)
-                    self.next_buyer += 1
+                    self.buyers[email] = BuyerState(self.buyer_ids.take(), email, new=True)
                     self.buyers_added += 1
 
     def decide(self, channel: str, buyer: BuyerState, product_owner: str | None, country: str | None) -> Decision:
@@ -263,7 +270,9 @@ class Pipeline:
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
         products, block, reception, id_of = self.products, self.block, self.reception, self.id_of
-        mid = self.next_message
+        self.inquiry_ids.reserve(len(items))
+        self.message_ids.reserve(sum(2 + len(it.later) for it in items))
+        take_message = self.message_ids.take
         for item in items:
             a = item.arrival
             b = self.buyers[a.buyer.email]
@@ -286,20 +295,22 @@ class Pipeline:
             received = a.received_at
             received_text = db_text(received)
             auto = () if verdict.is_junk else plan_auto_replies(reception, received, b.last_contact)
-            iid = self.next_inquiry
-            self.next_inquiry += 1
-            self.lines.append(item.line)
-            messages.append((mid, iid, _IN, None, received_text, a.body))
-            mid += 1
+            iid = self.inquiry_ids.take()
+            if self.first_id is None:
+                self.first_id = iid
+            self.last_id = iid
+            self.count += 1
+            self.lines[iid] = item.line
+            messages.append((take_message(), iid, _IN, None, received_text, a.body))
             last = received
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
-                messages.append((mid, iid, _AUTO, None, db_text(last), text))
-                mid += 1
+                messages.append((take_message(), iid, _AUTO, None, db_text(last), text))
             first_response, unread, replied = None, True, False
             for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
-                messages.append((mid, iid, direction, owner_id if direction == _OUT else None, db_text(at), text))
-                mid += 1
+                messages.append(
+                    (take_message(), iid, direction, owner_id if direction == _OUT else None, db_text(at), text)
+                )
                 if direction == _OUT:
                     replied = True
                     if first_response is None and at >= received:
@@ -326,12 +337,12 @@ class Pipeline:
                     owner_id,
                     rule,
                     folder,
-                    int(verdict.is_junk),
+                    bool(verdict.is_junk),
                     verdict.score,
                     "\n".join(verdict.reasons),
-                    int(unread),
-                    0,
-                    int(replied),
+                    unread,
+                    False,
+                    replied,
                     db_text(first_response) if first_response else None,
                     db_text(last),
                     None if verdict.is_junk else db_text(due_at(received)),
@@ -346,8 +357,7 @@ class Pipeline:
             self.junk += verdict.is_junk and not verdict.blocked
             self.deleted += verdict.blocked
             self.auto += len(auto)
-        self.messages += mid - self.next_message
-        self.next_message = mid
+        self.messages += len(messages)
         self._write(inquiries, messages, records, list(fresh.values()), company_fills)
 
     def _merge_buyer(self, b: BuyerState, f: Any, company_fills: list[tuple[str, int]]) -> None:
@@ -406,10 +416,10 @@ class Pipeline:
             "",
             "",
             None,
-            int(b.verified),
+            bool(b.verified),
             b.tier,
             b.owner_id,
-            int(b.is_customer),
+            bool(b.is_customer),
             self.now_text if customer else None,
             "",
             "",
@@ -428,12 +438,12 @@ class Pipeline:
             found = self.conn.exec_driver_sql("SELECT id FROM inquiry WHERE external_id = ?", (ext,)).first()
             if found is None or found[0] == iid:
                 continue
-            line = self.lines[iid - self.first_id]
-            if found[0] < self.first_id:
+            line = self.lines[iid]
+            if found[0] not in self.lines:
                 return self.fail(
                     line, "external_id", f"{ext!r} is already in the store (inquiry {found[0]}); nothing was imported"
                 )
-            earlier = self.lines[found[0] - self.first_id]
+            earlier = self.lines[found[0]]
             where = f"line {earlier}" if self.path is not None else f"arrival {earlier}"
             return self.fail(line, "external_id", f"{ext!r} appears twice (first on {where}); nothing was imported")
         return ValidationError("an external_id appears twice; nothing was imported")
@@ -448,8 +458,8 @@ class Pipeline:
             src = self.customer_source or ""
             conn.exec_driver_sql(
                 "UPDATE buyer SET owner_id = ?, last_contact_at = ?, name = ?, country = ?, member_id = ?, verified = ?, "
-                "tier = ?, is_customer = ?, customer_since = CASE WHEN is_customer = 0 AND ? = 1 THEN ? ELSE customer_since END, "
-                "source = CASE WHEN is_customer = 0 AND ? = 1 THEN ? ELSE source END, version = version + 1 WHERE id = ?",
+                "tier = ?, is_customer = ?, customer_since = CASE WHEN is_customer = ? AND ? THEN ? ELSE customer_since END, "
+                "source = CASE WHEN is_customer = ? AND ? THEN ? ELSE source END, version = version + 1 WHERE id = ?",
                 [
                     (
                         b.owner_id,
@@ -457,12 +467,14 @@ class Pipeline:
                         b.name,
                         b.country,
                         b.member_id,
-                        int(b.verified),
+                        bool(b.verified),
                         b.tier,
-                        int(b.is_customer),
-                        int(b.is_customer),
+                        bool(b.is_customer),
+                        False,
+                        bool(b.is_customer),
                         self.now_text,
-                        int(b.is_customer),
+                        False,
+                        bool(b.is_customer),
                         src,
                         b.id,
                     )
@@ -482,11 +494,11 @@ class Pipeline:
         """save_state() plus one audit row summarising the batch; returns the report."""
         self.save_state()
         conn = self.conn
-        count = self.next_inquiry - self.first_id
+        count = self.count
         report = ArrivalReport(
             count,
             self.first_id if count else None,
-            self.next_inquiry - 1 if count else None,
+            self.last_id if count else None,
             tuple(sorted(self.by_rule.items())),
             tuple(sorted(self.by_owner.items())),
             self.junk,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import threading
 import time as clock
 from collections import Counter
@@ -41,7 +40,8 @@ from inquiry_tui.domain.activity import (
 )
 from inquiry_tui.domain.vocabulary import ActivityKind
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.store.engine import is_sqlite, write_if_free
+from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store.engine import write_if_free
 from inquiry_tui.store.types import UTCDateTime
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "now" for scoring without a contact date
@@ -71,7 +71,8 @@ _Q_DAILY = {
 }
 _Q_INQUIRIES = {
     s: _q(
-        "SELECT buyer_id, count(*) FROM inquiry WHERE received_at >= :since AND is_junk = 0{scope} GROUP BY buyer_id", s
+        "SELECT buyer_id, count(*) FROM inquiry WHERE received_at >= :since AND is_junk = :no{scope} GROUP BY buyer_id",
+        s,
     )
     for s in (False, True)
 }
@@ -92,15 +93,23 @@ _Q_SEARCHES = {
     )
     for s in (False, True)
 }
-_Q_MARKS = text(
-    "SELECT (SELECT coalesce(max(rowid), 0) FROM activity_daily), (SELECT coalesce(max(id), 0) FROM activity_event), "
-    "(SELECT coalesce(max(id), 0) FROM inquiry)"
-)
-_Q_CHANGED = (
-    text("SELECT DISTINCT buyer_id FROM activity_daily WHERE rowid > :mark"),
-    text("SELECT DISTINCT buyer_id FROM activity_event WHERE id > :mark"),
-    text("SELECT DISTINCT buyer_id FROM inquiry WHERE id > :mark"),
-)
+ROLLUP_COLUMNS = ("day", "window_days", "buyer_id", "level", "intent_hits", "top_term", "score")
+# activity_daily's watermark: SQLite's rowid; on PostgreSQL the identity column `seq` (migration 0003).
+_Q_MARKS = {
+    name: text(
+        f"SELECT (SELECT coalesce(max({row}), 0) FROM activity_daily), (SELECT coalesce(max(id), 0) FROM activity_event), "
+        "(SELECT coalesce(max(id), 0) FROM inquiry)"
+    )
+    for name, row in (("sqlite", "rowid"), ("postgresql", "seq"))
+}
+_Q_CHANGED = {
+    name: (
+        text(f"SELECT DISTINCT buyer_id FROM activity_daily WHERE {row} > :mark"),
+        text("SELECT DISTINCT buyer_id FROM activity_event WHERE id > :mark"),
+        text("SELECT DISTINCT buyer_id FROM inquiry WHERE id > :mark"),
+    )
+    for name, row in (("sqlite", "rowid"), ("postgresql", "seq"))
+}
 _Q_CATALOGUE = text("SELECT sku, name, keywords FROM product")
 _Q_STORED_STATE = text("SELECT marks, catalogue FROM activity_rollup_state WHERE day = :day AND window_days = :window")
 _Q_STORED = text(
@@ -212,7 +221,7 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
         row[0]: row[1:]
         for row in conn.execute(_Q_DAILY[scoped], {"start": start.isoformat(), "today": today.isoformat(), **extra})
     }
-    inquiries: dict[int, int] = dict(conn.execute(_Q_INQUIRIES[scoped], {"since": since, **extra}).all())
+    inquiries: dict[int, int] = dict(conn.execute(_Q_INQUIRIES[scoped], {"since": since, "no": False, **extra}).all())
     intent: Counter[int] = Counter(dict(conn.execute(_Q_VIEWS[scoped], {"since": intent_since, **extra}).all()))
     words = catalogue_words(conn)
     ours: dict[str, bool] = {}  # the same few thousand terms recur across buyers
@@ -247,7 +256,7 @@ def _bring_up_to_date(
     conn: Connection, old: Rollup | None, today: date, window_days: int, *, use_stored: bool = True
 ) -> Rollup:
     started = clock.perf_counter()
-    marks = tuple(conn.execute(_Q_MARKS).one())
+    marks = tuple(conn.execute(_Q_MARKS[conn.dialect.name]).one())
     catalogue = catalogue_digest(conn)
     if old is not None and old.catalogue != catalogue:
         old = None  # intent was judged against another catalogue
@@ -262,7 +271,7 @@ def _bring_up_to_date(
         if marks == old.marks:
             return replace(old, seconds=clock.perf_counter() - started) if loaded else old
         changed: set[int] = set()
-        for query, mark in zip(_Q_CHANGED, old.marks):
+        for query, mark in zip(_Q_CHANGED[conn.dialect.name], old.marks):
             changed.update(conn.execute(query, {"mark": mark}).scalars())
         signals = dict(old.signals)
         ids = sorted(changed)
@@ -305,17 +314,20 @@ def _stored(conn: Connection, today: date, window_days: int, catalogue: str) -> 
 
 def _store(ctx: Ctx, made: Rollup) -> bool:
     """Write a full pass for other processes (skipped if the write lock is busy); whether it was."""
-    if not is_sqlite(ctx.url):
-        return False
     day = made.day.isoformat()
     rows = [(day, made.window_days, b, s.level, s.intent_hits, s.top_term, s.score) for b, s in made.signals.items()]
 
-    def work(cursor: sqlite3.Cursor) -> bool:
-        # One stored rollup per window: the newest full pass replaces any other day's.
-        cursor.execute("DELETE FROM activity_rollup WHERE window_days = ?", (made.window_days,))
-        cursor.execute("DELETE FROM activity_rollup_state WHERE window_days = ?", (made.window_days,))
-        cursor.executemany("INSERT INTO activity_rollup VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        cursor.execute(
+    def work(conn: Connection) -> bool:
+        # One stored rollup per window: the newest full pass replaces any other day's. On PostgreSQL the
+        # state row is locked first, so two processes storing at once take turns (the second waits or skips).
+        conn.exec_driver_sql(
+            f"SELECT day FROM activity_rollup_state WHERE window_days = ?{dialect.for_update(conn)}",
+            (made.window_days,),
+        )
+        conn.exec_driver_sql("DELETE FROM activity_rollup WHERE window_days = ?", (made.window_days,))
+        conn.exec_driver_sql("DELETE FROM activity_rollup_state WHERE window_days = ?", (made.window_days,))
+        bulk.insert_rows(conn, "activity_rollup", ROLLUP_COLUMNS, rows)
+        conn.exec_driver_sql(
             "INSERT INTO activity_rollup_state (day, window_days, marks, catalogue) VALUES (?, ?, ?, ?)",
             (day, made.window_days, json.dumps(list(made.marks)), made.catalogue),
         )

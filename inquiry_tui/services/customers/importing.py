@@ -36,7 +36,7 @@ from inquiry_tui.services.records.customers import ActivityRecord, CustomerRecor
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.records.reader import Record, read_records
 from inquiry_tui.services.records.validate import check_record
-from inquiry_tui.store import bulk
+from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Buyer
 from inquiry_tui.store.types import db_text
@@ -149,6 +149,7 @@ def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
 
 def _buyer_ids(session: Session, ctx: Ctx, emails: set[str]) -> tuple[dict[str, int], int]:
     """E-mail -> buyer id, creating visitors for unknown addresses."""
+    dialect.serialize(session)  # PostgreSQL: no other import adds the same addresses meanwhile
     ids: dict[str, int] = {}
     wanted = sorted(emails)
     for start in range(0, len(wanted), 500):
@@ -157,14 +158,14 @@ def _buyer_ids(session: Session, ctx: Ctx, emails: set[str]) -> tuple[dict[str, 
     missing = [e for e in wanted if e not in ids]
     if missing:
         conn = session.connection()
-        first = bulk.next_id(conn, "buyer")
+        new_ids = bulk.IdPool(conn, "buyer").take_many(len(missing))
         now = db_text(ctx.now())
         rows = []
-        for offset, email in enumerate(missing):
-            ids[email] = first + offset
+        for new_id, email in zip(new_ids, missing):
+            ids[email] = new_id
             row = dict.fromkeys(bulk.BUYER_COLUMNS)
             row.update(
-                id=first + offset,
+                id=new_id,
                 email=email,
                 name="",
                 company="",
@@ -173,8 +174,8 @@ def _buyer_ids(session: Session, ctx: Ctx, emails: set[str]) -> tuple[dict[str, 
                 address="",
                 business_type="",
                 employees="",
-                verified=0,
-                is_customer=0,
+                verified=False,
+                is_customer=False,
                 group_name="",
                 type="",
                 source="",

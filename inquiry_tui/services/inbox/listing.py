@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.vocabulary import View
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox.rows import (
@@ -33,6 +32,7 @@ from inquiry_tui.services.inbox.rows import (
     Window,
     alloc_row_from,
     check_folder,
+    key_text,
     on_sqlite,
     row_from,
     sql_params,
@@ -227,22 +227,36 @@ _TOKEN = re.compile(r"\w", re.UNICODE)
 _NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def search_words(terms: str) -> list[str]:
+    """The words of a search: split at white space and control characters; words without a letter or digit dropped."""
+    # Control characters and lone surrogates are not text a user means to find (and a NUL
+    # ends the query string inside SQLite): they separate words.
+    terms = _NOT_TEXT.sub(" ", terms)
+    return [w for w in terms.split() if _TOKEN.search(w)]
+
+
 def fts_query(terms: str) -> str | None:
     """The user's words as FTS5 strings (all must match; the last one as a prefix), or None.
 
     Each word is double-quoted with inner quotes doubled, so FTS5 operators, column filters
     and parentheses typed by a user are searched for as text, never parsed as query syntax.
-    Words without a letter or digit cannot match anything and are dropped.
+    Words without a letter or digit cannot match anything and are dropped. (On PostgreSQL the
+    same words become a tsquery: store.queries.inbox.pg_tsquery.)
     """
-    # Control characters and lone surrogates are not text a user means to find (and a NUL
-    # ends the query string inside SQLite): they separate words.
-    terms = _NOT_TEXT.sub(" ", terms)
-    words = [w for w in terms.split() if _TOKEN.search(w)]
+    words = search_words(terms)
     if not words:
         return None
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _query_for(session: Session, terms: str) -> str | None:
+    """TERMS as this engine's query: FTS5 strings on SQLite, a tsquery's text on PostgreSQL (same words, same rules)."""
+    if on_sqlite(session):
+        return fts_query(terms)
+    words = search_words(terms)
+    return q_inbox.pg_tsquery(session, words) if words else None
 
 
 def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50, ranked: bool = False) -> SearchPage:
@@ -251,13 +265,11 @@ def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50
     Paging is keyset on the inquiry id (`after_id` = the last id shown). RANKED orders the newest
     RANK_CANDIDATES hits by relevance instead (one page, no paging).
     """
-    query = fts_query(terms)
-    if query is None:
-        return SearchPage((), False)
     limit = max(1, min(limit, MAX_PAGE))
     with ctx.read() as session:
-        if not on_sqlite(session):
-            raise ValidationError("full-text search needs the SQLite store")
+        query = _query_for(session, terms)
+        if query is None:
+            return SearchPage((), False)
         params = sql_params(ctx, q=query, after=after_id, n=limit + 1, cand=RANK_CANDIDATES)
         own = not ctx.actor.is_admin
         found = q_inbox.search(session, params, own=own, after=after_id is not None and not ranked, ranked=ranked)
@@ -268,10 +280,10 @@ def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50
 
 def count_search(ctx: Ctx, terms: str) -> int:
     """Hits of TERMS the actor may see, counted up to SEARCH_COUNT_CAP + 1 (then "10,000+")."""
-    query = fts_query(terms)
-    if query is None:
-        return 0
     with ctx.read() as session:
+        query = _query_for(session, terms)
+        if query is None:
+            return 0
         params = sql_params(ctx, q=query, cap=SEARCH_COUNT_CAP + 1)
         return q_inbox.count_search(session, params, own=not ctx.actor.is_admin)
 
@@ -298,4 +310,4 @@ def find_inquiries(ctx: Ctx, query: str, limit: int = 8) -> list[InquiryHit]:
 
 
 def _hit(r: Any) -> InquiryHit:
-    return InquiryHit(r[0], (str(r[1]), r[0]), r[2] or "", r[3] or "", r[4] or "", r[5])
+    return InquiryHit(r[0], (key_text(r[1]), r[0]), r[2] or "", r[3] or "", r[4] or "", r[5])

@@ -113,6 +113,13 @@ def _ts(value: Any) -> datetime:
     return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
+def key_text(value: Any) -> str:
+    """A list key's time as SQLite stores it (fixed microseconds), whichever engine returned it."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return str(value)
+
+
 def on_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
@@ -124,7 +131,7 @@ def row_from(r: Any, offset: int = 0) -> InquiryRow:
     v = r[offset:]
     return InquiryRow(
         id=v[0],
-        key=(str(v[1]), v[0]),
+        key=(key_text(v[1]), v[0]),
         received_at=_ts(v[1]),
         subject=v[2] or "",
         buyer_id=v[3],
@@ -149,7 +156,7 @@ def row_from(r: Any, offset: int = 0) -> InquiryRow:
 def alloc_row_from(r: Any) -> AllocationRow:
     return AllocationRow(
         record_id=r[0],
-        key=(str(r[1]), r[0]),
+        key=(key_text(r[1]), r[0]),
         at=_ts(r[1]),
         from_login=r[2],
         to_login=r[3],

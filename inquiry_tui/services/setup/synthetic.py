@@ -22,7 +22,7 @@ from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Channel, Direction, Folder, Role, Rule
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
-from inquiry_tui.store import bulk
+from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.types import db_text
 
 # Plain strings for the rows: sqlite3 binds a str subclass (an enum member) by a slower path.
@@ -82,7 +82,7 @@ def _company(conn: Connection) -> _Company:
     sales = [
         tuple(r)
         for r in conn.exec_driver_sql(
-            "SELECT id, name FROM account WHERE role = ? AND active = 1 ORDER BY id", (Role.SALES.value,)
+            "SELECT id, name FROM account WHERE role = ? AND active = ? ORDER BY id", (Role.SALES.value, True)
         )
     ]
     products = [tuple(r) for r in conn.exec_driver_sql("SELECT id, sku, name, owner_id FROM product ORDER BY id")]
@@ -137,10 +137,10 @@ class _Generator:
             self.pick(v["business_types"]),
             self.pick(["1-10", "11-50", "51-200", "201-500", "500+"]) if complete else "",
             r.randint(1990, 2022) if complete else None,
-            int(verified),
+            verified,
             tier,
             None,
-            int(is_customer),
+            is_customer,
             db_text(first_seen) if is_customer else None,
             self.pick(v["groups"]) if is_customer else "",
             self.pick(v["business_types"]) if is_customer else "",
@@ -173,8 +173,8 @@ def generate(
         company = _company(conn)
         gen = _Generator(seed, now, company)
         n_buyers = buyers or max(300 if inquiries <= 5000 else 50, inquiries // 20)
-        first_buyer = bulk.next_id(conn, "buyer")
-        buyer_rows = [gen.buyer(first_buyer + i) for i in range(n_buyers)]
+        dialect.serialize(conn)
+        buyer_rows = [gen.buyer(i) for i in bulk.IdPool(conn, "buyer").take_many(n_buyers)]
     buyer_ids = [row[0] for row in buyer_rows]
     buyer_country = {row[0]: row[5] for row in buyer_rows}
     buyer_names = {row[0]: row[3].split()[0] for row in buyer_rows}
@@ -182,22 +182,28 @@ def generate(
     last_contact: dict[int, datetime] = {}
     messages_total = 0
     with ctx.engine.begin() as conn:
-        next_inquiry, next_message = bulk.next_id(conn, "inquiry"), bulk.next_id(conn, "message")
+        # SQLite: message ids count on from max(id) here (the generator is the only writer of a new
+        # store's threads). PostgreSQL: each chunk's messages are numbered from 0 and given ids from
+        # the sequence when written, so a reply elsewhere meanwhile cannot take one of them.
+        sqlite = dialect.is_sqlite(conn)
+        next_message = bulk.next_id(conn, "message") if sqlite else 0
     now_naive = gen.now_naive
     start = now_naive - timedelta(days=HISTORY_DAYS)
     span = (now_naive - start).total_seconds()
     # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
     times = sorted(gen.rng.random() * span for _ in range(inquiries))
 
-    def build(chunk_start: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        nonlocal next_inquiry, next_message
+    def build(
+        chunk_start: int, inquiry_ids: list[int]
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        nonlocal next_message
+        if not sqlite:
+            next_message = 0
         inq_rows: list[tuple[Any, ...]] = []
         msg_rows: list[tuple[Any, ...]] = []
         alloc_rows: list[tuple[Any, ...]] = []
-        for offset in times[chunk_start : chunk_start + CHUNK]:
+        for offset, inquiry_id in zip(times[chunk_start : chunk_start + CHUNK], inquiry_ids):
             received = start + timedelta(seconds=offset)
-            inquiry_id = next_inquiry
-            next_inquiry += 1
             buyer_id = buyer_ids[int(gen.rng.random() ** 2 * n_buyers)]  # a few buyers write a lot
             row, msgs = _thread(
                 gen,
@@ -221,15 +227,24 @@ def generate(
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
     with ThreadPoolExecutor(max_workers=1) as pool, ctx.engine.begin() as conn:
+        dialect.serialize(conn)
         existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
         big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
+        inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
+
+        def chunk_ids(chunk_start: int) -> list[int]:
+            return inquiry_ids.take_many(min(CHUNK, inquiries - chunk_start))
+
         with bulk.indexes_deferred(conn, enabled=big):
             bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
-            pending = pool.submit(build, 0)
+            pending = pool.submit(build, 0, chunk_ids(0))
             for chunk_start in range(0, inquiries, CHUNK):
                 inq_rows, msg_rows, alloc_rows = pending.result()
                 if chunk_start + CHUNK < inquiries:
-                    pending = pool.submit(build, chunk_start + CHUNK)
+                    pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
+                if not sqlite:
+                    ids = message_ids.take_many(len(msg_rows))
+                    msg_rows = [(ids[m[0]], *m[1:]) for m in msg_rows]
                 messages_total += len(msg_rows)
                 bulk.write_threads(conn, inq_rows, msg_rows)
                 bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
@@ -238,7 +253,7 @@ def generate(
             [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],
         )
         days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
-        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
     return SeedResult(inquiries, messages_total, n_buyers, days, time.perf_counter() - started)
 
 
@@ -355,12 +370,12 @@ def _thread(
         owner,
         rule,
         folder,
-        int(junk),
+        junk,
         60 if junk else 0,
         reasons,
-        int(unread),
-        int(r.random() < 0.08),
-        int(first_response is not None),
+        unread,
+        r.random() < 0.08,
+        first_response is not None,
         _ts(first_response) if first_response else None,
         _ts(last),
         _ts(due_at(received)),

@@ -1,4 +1,4 @@
-"""The reply rate on SQLite: closed days from the `reply_day` cache, the rest read by `stats_sql`.
+"""The reply rate: closed days from the `reply_day` cache, the rest read by `stats_sql`.
 
 A local day is closed once every inquiry received in it is past its response limit (24 h
 after the day's end): time can no longer change its tallies, only a change to its inquiries,
@@ -15,14 +15,14 @@ caller's are not used (tests and the reference path ask about the past).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from inquiry_tui.domain.metrics import RESPONSE_LIMIT
+from inquiry_tui.store import dialect
 from inquiry_tui.store.engine import write_if_free
 from inquiry_tui.store.queries.reply_rate import (
     COMPANY_ID,
@@ -150,15 +150,26 @@ def save(engine: Engine, write: CacheWrite) -> bool:
             )
     oldest = min(window.since, window.now - timedelta(days=KEEP_DAYS)) - timedelta(days=1)
 
-    def work(cursor: sqlite3.Cursor) -> bool:
-        if cursor.execute("SELECT n FROM reply_day_epoch WHERE id = 1").fetchone() != (write.epoch,):
+    def work(conn: Connection) -> bool:
+        # PostgreSQL: the epoch row is locked until commit (migration 0003's triggers bump it first), so a
+        # change committing meanwhile either shows here or deletes these rows after this commit.
+        epoch = conn.exec_driver_sql(f"SELECT n FROM reply_day_epoch WHERE id = 1{dialect.for_update(conn)}").first()
+        if epoch is None or epoch[0] != write.epoch:
             return False  # an inquiry changed since the tallies were read
-        cursor.executemany(
-            "INSERT OR REPLACE INTO reply_day (timezone, day, owner_id, day_start, day_end, answered, counted, delays, computed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+        insert = (
+            "INSERT INTO reply_day (timezone, day, owner_id, day_start, day_end, answered, counted, delays, computed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
-        cursor.execute("DELETE FROM reply_day WHERE day_end < ?", (db_text(oldest),))
+        if dialect.is_sqlite(conn):
+            conn.exec_driver_sql(insert.replace("INSERT", "INSERT OR REPLACE", 1), rows)
+        else:
+            conn.exec_driver_sql(
+                insert + " ON CONFLICT (timezone, day, owner_id) DO UPDATE SET day_start = excluded.day_start, "
+                "day_end = excluded.day_end, answered = excluded.answered, counted = excluded.counted, "
+                "delays = excluded.delays, computed_at = excluded.computed_at",
+                rows,
+            )
+        conn.exec_driver_sql("DELETE FROM reply_day WHERE day_end < ?", (db_text(oldest),))
         return True
 
     return write_if_free(engine, work, busy_ms=BUSY_MS)

@@ -87,7 +87,7 @@ def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats
             )
         ).all()
         window = Window.of(now, tz, window_days)
-        fast = fast_rates(session, window, only) if session.get_bind().dialect.name == "sqlite" else None
+        fast = fast_rates(session, window, only)
         rates, write = fast if fast is not None else (_reference_rates(session, now, tz, window_days, only), None)
         open_, overdue = open_and_overdue(session, now, only)
         load = arrivals_since(session, local_midnight(now, tz), now, only)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
@@ -12,6 +13,14 @@ from inquiry_tui.store.models.columns import timestamp_column, version_column
 from inquiry_tui.store.queries.folders import open_sql, predicate
 
 _inquiry_version = version_column()
+
+
+def _partial(view: View) -> dict[str, Any]:
+    """The WHERE of a view's partial index, in each engine's spelling of booleans."""
+    return {
+        "sqlite_where": text(predicate(view, alias="")),
+        "postgresql_where": text(predicate(view, alias="", dialect="postgresql")),
+    }
 
 
 class Inquiry(SQLModel, table=True):
@@ -54,30 +63,36 @@ class Inquiry(SQLModel, table=True):
             "owner_id",
             "received_at",
             "id",
-            sqlite_where=text(predicate(View.UNREAD, alias="")),
+            **_partial(View.UNREAD),
         ),
-        Index("ix_inquiry_unread", "received_at", "id", sqlite_where=text(predicate(View.UNREAD, alias=""))),
+        Index("ix_inquiry_unread", "received_at", "id", **_partial(View.UNREAD)),
         Index(
             "ix_inquiry_owner_tagged",
             "owner_id",
             "received_at",
             "id",
-            sqlite_where=text(predicate(View.TAGGED, alias="")),
+            **_partial(View.TAGGED),
         ),
-        Index("ix_inquiry_tagged", "received_at", "id", sqlite_where=text(predicate(View.TAGGED, alias=""))),
+        Index("ix_inquiry_tagged", "received_at", "id", **_partial(View.TAGGED)),
         Index(
             "ix_inquiry_owner_sent",
             "owner_id",
             "received_at",
             "id",
-            sqlite_where=text(predicate(View.SENT, alias="")),
+            **_partial(View.SENT),
         ),
-        Index("ix_inquiry_sent", "received_at", "id", sqlite_where=text(predicate(View.SENT, alias=""))),
+        Index("ix_inquiry_sent", "received_at", "id", **_partial(View.SENT)),
         # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only.
         Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk"),
         Index("ix_inquiry_recv", "received_at"),
         # The dashboard's open and overdue counts, index-only (the query names the same predicate).
-        Index("ix_inquiry_open", "owner_id", "due_at", sqlite_where=text(open_sql(alias=""))),
+        Index(
+            "ix_inquiry_open",
+            "owner_id",
+            "due_at",
+            sqlite_where=text(open_sql(alias="")),
+            postgresql_where=text(open_sql(alias="")),
+        ),
     )
 
 

@@ -7,7 +7,8 @@ is here in SQL too, built from the same words.
 
 A predicate is written over the inquiry table aliased `i`; `predicate(view, alias="")` gives
 the bare form a partial index is declared with (SQLite uses a partial index only for a query
-whose WHERE names the index's own predicate, so the two must be the same text).
+whose WHERE names the index's own predicate, so the two must be the same text). Booleans are
+written `= 1` on SQLite and `= true` on PostgreSQL (`dialect` names which; SQLite's is the default).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ class ViewSpec:
     index: str  # the admin's list: every owner
     owner_index: str  # a salesperson's list: owner_id leads
 
-    def sql(self, alias: str = "i") -> str:
-        return self.template.format(i=f"{alias}." if alias else "")
+    def sql(self, alias: str = "i", dialect: str = "sqlite") -> str:
+        return self.template.format(i=f"{alias}." if alias else "", yes="1" if dialect == "sqlite" else "true")
 
 
 _IN = f"{{i}}folder = '{Folder.INBOX}'"
@@ -37,9 +38,9 @@ _NOT_DELETED = f"{{i}}folder != '{Folder.DELETED}'"
 
 VIEWS: dict[View, ViewSpec] = {
     View.ALL: ViewSpec(_IN, "ix_inquiry_folder_recv", "ix_inquiry_owner_folder_recv"),
-    View.UNREAD: ViewSpec(f"{{i}}unread = 1 AND {_IN}", "ix_inquiry_unread", "ix_inquiry_owner_unread"),
-    View.SENT: ViewSpec(f"{{i}}replied = 1 AND {_NOT_DELETED}", "ix_inquiry_sent", "ix_inquiry_owner_sent"),
-    View.TAGGED: ViewSpec(f"{{i}}tagged = 1 AND {_NOT_DELETED}", "ix_inquiry_tagged", "ix_inquiry_owner_tagged"),
+    View.UNREAD: ViewSpec(f"{{i}}unread = {{yes}} AND {_IN}", "ix_inquiry_unread", "ix_inquiry_owner_unread"),
+    View.SENT: ViewSpec(f"{{i}}replied = {{yes}} AND {_NOT_DELETED}", "ix_inquiry_sent", "ix_inquiry_owner_sent"),
+    View.TAGGED: ViewSpec(f"{{i}}tagged = {{yes}} AND {_NOT_DELETED}", "ix_inquiry_tagged", "ix_inquiry_owner_tagged"),
     View.JUNK: ViewSpec(f"{{i}}folder = '{Folder.JUNK}'", "ix_inquiry_folder_recv", "ix_inquiry_owner_folder_recv"),
     View.DELETED: ViewSpec(
         f"{{i}}folder = '{Folder.DELETED}'", "ix_inquiry_folder_recv", "ix_inquiry_owner_folder_recv"
@@ -58,9 +59,9 @@ EXPORT_VIEWS: dict[str, View] = {
 }
 
 
-def predicate(view: View, alias: str = "i") -> str:
-    """The WHERE of VIEW over the inquiry table (no role filter)."""
-    return VIEWS[view].sql(alias)
+def predicate(view: View, alias: str = "i", dialect: str = "sqlite") -> str:
+    """The WHERE of VIEW over the inquiry table (no role filter), for DIALECT ('sqlite' or 'postgresql')."""
+    return VIEWS[view].sql(alias, dialect)
 
 
 def in_view(view: str, *, folder: str, unread: bool, tagged: bool, replied: bool) -> bool:

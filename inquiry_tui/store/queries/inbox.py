@@ -7,7 +7,13 @@ only, `key_at`, an index-only seek from a starting point the caller picks. On SQ
 pins each view to its partial index (store.queries.folders).
 
 Search is FTS5 newest first (rowid = inquiry id): the first hits come off the end of the
-rowid order and nothing is ranked. Ranked search ranks only the newest `cand` hits.
+rowid order and nothing is ranked. Ranked search ranks only the newest `cand` hits. On
+PostgreSQL the same documents are `inquiry_fts.doc` tsvectors under a GIN index (migration
+0002), matched by the tsquery `inquiry_fts_query()` builds from the same words, newest first
+by id; ranking there is `ts_rank_cd` over the same newest `cand` hits.
+
+Functions that build SQL take `sqlite` (whether the session is on SQLite): booleans, byte
+lengths and index hints differ (store.dialect).
 
 The SQL is built from constants here and in folders.py, never from user text; user values
 are bound parameters. Functions return raw rows; services turn them into their dataclasses
@@ -17,34 +23,44 @@ and decide `own` (a salesperson sees only their own inquiries: `owner_id = :me`)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from inquiry_tui.domain.vocabulary import Folder, View
+from inquiry_tui.store import dialect
 from inquiry_tui.store.queries.folders import VIEWS, overdue_sql
 
 SUBJECT_CHARS = 240  # a list row never needs more; a hostile 1 MB subject stays in the store
 
 
-def _short(column: str, chars: int) -> str:
+def _short(column: str, chars: int, sqlite: bool = True) -> str:
     """COLUMN, cut to CHARS characters only when it is long.
 
     SQLite's substr() and length() stop at a NUL character, so cutting every value would let
     a NUL hide the rest of a subject; the byte length (of the value as a blob) does not stop.
+    PostgreSQL text holds no NUL (store.dialect), so a plain substr() is exact there.
     """
+    if not sqlite:
+        return f"substr({column}, 1, {chars})"
     return (
         f"CASE WHEN length(CAST({column} AS BLOB)) <= {chars * 4} THEN {column} ELSE substr({column}, 1, {chars}) END"
     )
 
 
-ROW_COLUMNS = (
-    f"i.id, i.received_at, {_short('i.subject', SUBJECT_CHARS)}, i.buyer_id, {_short('b.name', 120)}, "
-    f"{_short('b.company', 120)}, b.country, b.verified, b.tier, a.login, i.channel, i.folder, i.is_junk, "
-    f"i.unread, i.tagged, i.replied, i.auto_replies, {overdue_sql('i')}, i.version"
-)
-"""One list row (services.inbox.rows.row_from reads these 19 columns in this order)."""
+def row_columns(sqlite: bool = True) -> str:
+    """One list row (services.inbox.rows.row_from reads these 19 columns in this order)."""
+    return (
+        f"i.id, i.received_at, {_short('i.subject', SUBJECT_CHARS, sqlite)}, i.buyer_id, "
+        f"{_short('b.name', 120, sqlite)}, {_short('b.company', 120, sqlite)}, b.country, b.verified, b.tier, "
+        f"a.login, i.channel, i.folder, i.is_junk, i.unread, i.tagged, i.replied, i.auto_replies, "
+        f"{overdue_sql('i')}, i.version"
+    )
+
+
+ROW_COLUMNS = row_columns()
 ROW_JOINS = "JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id"
 ALLOC_COLUMNS = f"ar.id, ar.at, fa.login, ta.login, ar.rule, ar.actor, {ROW_COLUMNS}"
 ALLOC_FROM = (
@@ -71,12 +87,13 @@ def list_query(view: View, *, own: bool, sqlite: bool) -> ListQuery:
     if view == View.ALLOCATION:
         # A salesperson's record: what was allocated to them and what they (or the admin) moved away.
         where = "ar.at >= :since" + (" AND (ar.to_id = :me OR ar.from_id = :me)" if own else "")
-        return ListQuery(ALLOC_COLUMNS, ALLOC_FROM, where, ("ar.at", "ar.id"), "allocation_record AS ar", True)
+        columns = f"ar.id, ar.at, fa.login, ta.login, ar.rule, ar.actor, {row_columns(sqlite)}"
+        return ListQuery(columns, ALLOC_FROM, where, ("ar.at", "ar.id"), "allocation_record AS ar", True)
     spec = VIEWS[view]
     hint = f" INDEXED BY {spec.owner_index if own else spec.index}" if sqlite else ""
     source = f"inquiry AS i{hint}"
-    where = spec.sql("i") + (" AND i.owner_id = :me" if own else "")
-    return ListQuery(ROW_COLUMNS, f"{source} {ROW_JOINS}", where, ("i.received_at", "i.id"), source, False)
+    where = spec.sql("i", "sqlite" if sqlite else "postgresql") + (" AND i.owner_id = :me" if own else "")
+    return ListQuery(row_columns(sqlite), f"{source} {ROW_JOINS}", where, ("i.received_at", "i.id"), source, False)
 
 
 def page(
@@ -113,7 +130,10 @@ def key_at(
         args.update(k0=bound[0], k1=bound[1])
     sql = f"SELECT {t}, {i} FROM {q.key_source} WHERE {where} ORDER BY {t} {order}, {i} {order} LIMIT 1 OFFSET :off"
     found = session.execute(text(sql), args).first()
-    return (str(found[0]), found[1]) if found else None
+    if found is None:
+        return None
+    t = found[0]
+    return (t.isoformat(" ", "microseconds") if isinstance(t, datetime) else str(t), found[1])
 
 
 def position(session: Session, q: ListQuery, params: dict[str, Any], key: tuple[str, int]) -> int:
@@ -144,18 +164,51 @@ def _search_sql(*, own: bool, after: bool, ranked: bool) -> str:
     )
 
 
+def _pg_search_sql(*, own: bool, after: bool, ranked: bool) -> str:
+    mine = " AND i.owner_id = :me" if own else ""
+    bound = " AND f.id < :after" if after else ""
+    if ranked:
+        bound += (
+            " AND f.id >= (SELECT min(rid) FROM (SELECT f2.id AS rid FROM inquiry_fts AS f2 "
+            f"JOIN inquiry i2 ON i2.id = f2.id WHERE f2.doc @@ CAST(:q AS tsquery) AND "
+            f"{_NOT_DELETED.replace('i.', 'i2.')}{mine.replace('i.', 'i2.')} ORDER BY f2.id DESC LIMIT :cand) AS newest)"
+        )
+    order = "ts_rank_cd(f.doc, CAST(:q AS tsquery)) DESC, f.id DESC" if ranked else "f.id DESC"
+    return (
+        f"SELECT {row_columns(sqlite=False)} FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.id {ROW_JOINS} "
+        f"WHERE f.doc @@ CAST(:q AS tsquery) AND {_NOT_DELETED}{mine}{bound} ORDER BY {order} LIMIT :n"
+    )
+
+
+def pg_tsquery(session: Session, words: list[str]) -> str | None:
+    """The tsquery (as text) of a search's words on PostgreSQL, or None when no word has a token."""
+    found = session.execute(text("SELECT CAST(inquiry_fts_query(:w) AS text)"), {"w": words}).scalar()
+    return found or None
+
+
 def search(session: Session, params: dict[str, Any], *, own: bool, after: bool, ranked: bool) -> list[Any]:
-    """List rows of inquiries (not deleted) matching the FTS5 query `:q`, newest first (or ranked), `:n` at most."""
-    return list(session.execute(text(_search_sql(own=own, after=after, ranked=ranked)), params))
+    """List rows of inquiries (not deleted) matching the query `:q`, newest first (or ranked), `:n` at most.
+
+    `:q` is an FTS5 query on SQLite and a tsquery's text (`pg_tsquery`) on PostgreSQL.
+    """
+    if dialect.is_sqlite(session):
+        return list(session.execute(text(_search_sql(own=own, after=after, ranked=ranked)), params))
+    return list(session.execute(text(_pg_search_sql(own=own, after=after, ranked=ranked)), params))
 
 
 def count_search(session: Session, params: dict[str, Any], *, own: bool) -> int:
     """Hits of `:q` (not deleted), counted up to `:cap`."""
     mine = " AND i.owner_id = :me" if own else ""
-    sql = (
-        "SELECT count(*) FROM (SELECT f.rowid FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.rowid "
-        f"WHERE inquiry_fts MATCH :q AND {_NOT_DELETED}{mine} LIMIT :cap)"
-    )
+    if dialect.is_sqlite(session):
+        sql = (
+            "SELECT count(*) FROM (SELECT f.rowid FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.rowid "
+            f"WHERE inquiry_fts MATCH :q AND {_NOT_DELETED}{mine} LIMIT :cap)"
+        )
+    else:
+        sql = (
+            "SELECT count(*) FROM (SELECT f.id FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.id "
+            f"WHERE f.doc @@ CAST(:q AS tsquery) AND {_NOT_DELETED}{mine} LIMIT :cap) AS hits"
+        )
     return int(session.execute(text(sql), params).scalar_one())
 
 
@@ -203,7 +256,7 @@ def export_page(session: Session, *, view: View | None, owner: int | None, after
     """Up to LIMIT inquiries with an id above AFTER, by id (keyset), in VIEW (None: every folder), OWNER's only."""
     where, args = "", [after]
     if view is not None:
-        where += f" AND {VIEWS[view].sql('i')}"
+        where += f" AND {VIEWS[view].sql('i', dialect.name(session))}"
     if owner is not None:
         where += " AND i.owner_id = ?"
         args.append(owner)

@@ -1,4 +1,4 @@
-"""The reply-rate pass over a run of days of arrivals in SQLite, fast enough for 1M-inquiry stores.
+"""The reply-rate pass over a run of days of arrivals, fast enough for 1M-inquiry stores (SQLite; PostgreSQL alike).
 
 `read_tallies` reads the days `stats_cache` has no closed tallies for. One SELECT walks them
 in (received_at, id) order on `ix_inquiry_recv` (the metric's
@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
 from sqlmodel import Session
 
 from inquiry_tui.domain.due import CHAT_RESPONSE_LIMIT, RESPONSE_LIMIT
@@ -246,6 +247,69 @@ def read_tallies(session: Session, window: Window, lo: datetime, hi: datetime, o
     """Tallies of the inquiries received in (LO, HI], a run of whole local days of the window
     (or its partial first day); outcomes as of the window's `now`. With ONLY, that owner's rows
     alone (the company tallies are then meaningless and left out)."""
+    if session.get_bind().dialect.name != "sqlite":
+        values = _postgres_values(session, window, lo, hi, ob, only)
+    else:
+        values = _sqlite_values(session, window, lo, hi, ob, only)
+    tallies = _count(values, ob)
+    if only is not None:
+        tallies = {key: t for key, t in tallies.items() if key[0] != COMPANY_ID}
+    return tallies
+
+
+def _postgres_values(
+    session: Session, window: Window, lo: datetime, hi: datetime, ob: int, only: int | None
+) -> list[int]:
+    """The packed values of `_sqlite_values`, on PostgreSQL: exact interval arithmetic instead of
+    whole seconds plus the stored microseconds, bigint shifts, the same order and first-row rule."""
+    now, tz = window.now, window.tz
+
+    def naive(t: datetime) -> datetime:
+        return t.astimezone(UTC).replace(tzinfo=None)
+
+    params: dict[str, object] = {
+        "lo": naive(lo),
+        "hi": naive(hi),
+        "now": naive(now),
+        "chat": int(CHAT_RESPONSE_LIMIT.total_seconds()),
+        "lim": int(RESPONSE_LIMIT.total_seconds()),
+        "base_day": window.days[0].toordinal() - _EPOCH_ORDINAL,
+    }
+    segments = offset_segments(tz, lo, hi)
+    if len(segments) == 1:
+        params["off0"] = segments[0][1]
+        local = "(rs + CAST(:off0 AS bigint))"
+    else:
+        cases = []
+        for n, (start, _off) in enumerate(segments[1:], 1):
+            params[f"seg{n}"], params[f"off{n - 1}"] = naive(start), segments[n - 1][1]
+            cases.append(f"WHEN received_at < :seg{n} THEN CAST(:off{n - 1} AS bigint)")
+        params[f"off{len(segments) - 1}"] = segments[-1][1]
+        local = f"(rs + CASE {' '.join(cases)} ELSE CAST(:off{len(segments) - 1} AS bigint) END)"
+    limit = "(CASE WHEN chat = 1 THEN CAST(:chat AS bigint) ELSE CAST(:lim AS bigint) END)"
+    outcome = f"""(CASE WHEN fr <= :now THEN (CASE WHEN extract(epoch FROM fr - received_at) <= {limit} THEN 0 ELSE 1 END)
+          ELSE (CASE WHEN extract(epoch FROM CAST(:now AS timestamp) - received_at) <= {limit} THEN 2 ELSE 1 END) END)"""
+    delay = f"(CASE WHEN fr <= :now THEN 1 + LEAST({_MAX_DELAY - 2}, GREATEST(0, fs - rs) / 60) ELSE 0 END)"
+    packed = f"""(((((buyer_id * 2 + chat) * {_DAYS} + {local} / 86400 - CAST(:base_day AS bigint)) << {ob} | owner_id) << 2
+                 | {outcome}) << {_DELAY_BITS}) | {delay}"""
+    sql = f"""SELECT {packed} FROM (
+                SELECT received_at, id, CAST(buyer_id AS bigint) AS buyer_id, CAST(owner_id AS bigint) AS owner_id,
+                       CASE WHEN channel = '{Channel.TM}' THEN 1 ELSE 0 END AS chat, first_response_at AS fr,
+                       CAST(floor(extract(epoch FROM received_at)) AS bigint) AS rs,
+                       CAST(floor(extract(epoch FROM first_response_at)) AS bigint) AS fs
+                FROM inquiry
+                WHERE received_at > :lo AND received_at <= :hi AND NOT (is_junk AND first_response_at IS NULL)
+                  {"AND owner_id = :only" if only is not None else ""}) AS t
+              ORDER BY received_at, id"""
+    if only is not None:
+        params["only"] = only
+    return [int(v) for v in session.execute(text(sql), params).scalars()]
+
+
+def _sqlite_values(
+    session: Session, window: Window, lo: datetime, hi: datetime, ob: int, only: int | None
+) -> list[int]:
+    """One packed integer per inquiry of (LO, HI], in (received_at, id) order (see `_count`)."""
     now, tz = window.now, window.tz
     params: dict[str, object] = {
         "lo": db_text(lo),
@@ -282,13 +346,9 @@ def read_tallies(session: Session, window: Window, lo: datetime, hi: datetime, o
     cursor = session.connection().connection.cursor()  # the DB-API cursor: plain tuples, no Row objects
     try:
         cursor.execute(sql, params)
-        values = [v for (v,) in cursor.fetchall()]
+        return [v for (v,) in cursor.fetchall()]
     finally:
         cursor.close()
-    tallies = _count(values, ob)
-    if only is not None:
-        tallies = {key: t for key, t in tallies.items() if key[0] != COMPANY_ID}
-    return tallies
 
 
 def _count(values: list[int], ob: int) -> Tallies:

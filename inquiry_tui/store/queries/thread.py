@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from inquiry_tui.store import dialect
+
 INQUIRY_OWNER = 16  # the column of the owner's id in `inquiry`'s row
 _INQUIRY = text(
     "SELECT i.id, i.subject, i.channel, i.received_at, i.folder, i.is_junk, i.junk_score, i.junk_reasons, i.unread, "
@@ -26,6 +28,12 @@ _MESSAGES = text(
     "SELECT m.id, m.direction, a.name, m.sent_at, "
     "CASE WHEN length(CAST(m.body AS BLOB)) <= :bytes THEN m.body ELSE substr(m.body, 1, :chars) END, "
     "length(CAST(m.body AS BLOB)) FROM message m LEFT JOIN account a ON a.id = m.author_id "
+    "WHERE m.inquiry_id = :id ORDER BY m.sent_at DESC, m.id DESC LIMIT :n"
+)
+_PG_MESSAGES = text(  # PostgreSQL text holds no NUL (store.dialect): octet_length and substr are exact
+    "SELECT m.id, m.direction, a.name, m.sent_at, "
+    "CASE WHEN octet_length(m.body) <= :bytes THEN m.body ELSE substr(m.body, 1, :chars) END, "
+    "octet_length(m.body) FROM message m LEFT JOIN account a ON a.id = m.author_id "
     "WHERE m.inquiry_id = :id ORDER BY m.sent_at DESC, m.id DESC LIMIT :n"
 )
 _MESSAGE_COUNT = text("SELECT count(*) FROM message WHERE inquiry_id = :id")
@@ -44,7 +52,7 @@ def inquiry(session: Session, inquiry_id: int) -> Any:
 def newest_messages(session: Session, inquiry_id: int, *, limit: int, max_chars: int) -> list[Any]:
     """(id, direction, author name, sent_at, body cut to MAX_CHARS when long, body bytes), newest first."""
     params = {"id": inquiry_id, "bytes": max_chars * 4, "chars": max_chars, "n": limit}
-    return list(session.execute(_MESSAGES, params))
+    return list(session.execute(_MESSAGES if dialect.is_sqlite(session) else _PG_MESSAGES, params))
 
 
 def message_count(session: Session, inquiry_id: int) -> int:

@@ -15,6 +15,18 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+# PostgreSQL: the same refusal as a trigger function; TRUNCATE is refused too (SQLite has none).
+POSTGRES_AUDIT = (
+    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit rows are append-only'; END $$",
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -264,6 +276,7 @@ def upgrade() -> None:
             ["owner_id", "due_at"],
             unique=False,
             sqlite_where=sa.text("first_response_at IS NULL"),
+            postgresql_where=sa.text("first_response_at IS NULL"),
         )
         batch_op.create_index("ix_inquiry_owner_folder_recv", ["owner_id", "folder", "received_at", "id"], unique=False)
         batch_op.create_index(
@@ -271,18 +284,21 @@ def upgrade() -> None:
             ["owner_id", "received_at", "id"],
             unique=False,
             sqlite_where=sa.text("replied = 1 AND folder != 'deleted'"),
+            postgresql_where=sa.text("replied = true AND folder != 'deleted'"),
         )
         batch_op.create_index(
             "ix_inquiry_owner_tagged",
             ["owner_id", "received_at", "id"],
             unique=False,
             sqlite_where=sa.text("tagged = 1 AND folder != 'deleted'"),
+            postgresql_where=sa.text("tagged = true AND folder != 'deleted'"),
         )
         batch_op.create_index(
             "ix_inquiry_owner_unread",
             ["owner_id", "received_at", "id"],
             unique=False,
             sqlite_where=sa.text("unread = 1 AND folder = 'inbox'"),
+            postgresql_where=sa.text("unread = true AND folder = 'inbox'"),
         )
         batch_op.create_index(batch_op.f("ix_inquiry_product_id"), ["product_id"], unique=False)
         batch_op.create_index("ix_inquiry_recv", ["received_at"], unique=False)
@@ -291,18 +307,21 @@ def upgrade() -> None:
             ["received_at", "id"],
             unique=False,
             sqlite_where=sa.text("replied = 1 AND folder != 'deleted'"),
+            postgresql_where=sa.text("replied = true AND folder != 'deleted'"),
         )
         batch_op.create_index(
             "ix_inquiry_tagged",
             ["received_at", "id"],
             unique=False,
             sqlite_where=sa.text("tagged = 1 AND folder != 'deleted'"),
+            postgresql_where=sa.text("tagged = true AND folder != 'deleted'"),
         )
         batch_op.create_index(
             "ix_inquiry_unread",
             ["received_at", "id"],
             unique=False,
             sqlite_where=sa.text("unread = 1 AND folder = 'inbox'"),
+            postgresql_where=sa.text("unread = true AND folder = 'inbox'"),
         )
 
     op.create_table(
@@ -377,6 +396,10 @@ def upgrade() -> None:
 
     # The audit log is append-only: refuse UPDATE and DELETE at the database itself, so that
     # no code path (nor a stray sqlite3 shell) can rewrite history.
+    if op.get_bind().dialect.name != "sqlite":
+        for statement in POSTGRES_AUDIT:
+            op.execute(statement)
+        return
     op.execute(
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END"
@@ -388,8 +411,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+    if op.get_bind().dialect.name != "sqlite":
+        for name in ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.drop_index("ix_message_inquiry_sent")
 
