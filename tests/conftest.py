@@ -1,6 +1,9 @@
 """Shared fixtures: a throwaway store on tmp_path, contexts for the admin and a salesperson.
 
 Every test gets its own SQLite file under tmp_path (never the user's store) and a fixed clock.
+The store, service and CLI tests (tests/unit) run on PostgreSQL too: tests/unit/conftest.py
+parametrizes `db_url` over both engines, with a database cloned from a migrated template on a
+server this session starts (`pg_cluster`, tests/pg_server.py). See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.services.team.accounts import add_account, init_company
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.models import Account
+from tests import pg_server
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday
 
@@ -34,6 +38,68 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: i
 @pytest.fixture
 def db_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
     return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A new SQLite store's URL, for tests about SQLite itself (pragmas, backups, FTS5)."""
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg_server.Cluster]:
+    """A PostgreSQL server for this session (skips the test when none can start, unless required)."""
+    try:
+        cluster = pg_server.start()
+    except pg_server.Unavailable as exc:
+        if pg_server.required():
+            pytest.fail(f"PostgreSQL is required here ({pg_server.REQUIRE_ENV}=1) but cannot start: {exc}")
+        pytest.skip(f"PostgreSQL half skipped: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_head_template(pg_cluster: pg_server.Cluster) -> str:
+    """A database migrated to the head revision, to clone per test."""
+    from inquiry_tui.store.migrate import open_store
+
+    name = pg_cluster.create(stem="head")
+    open_store(pg_cluster.url(name)).dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_sample_template(pg_cluster: pg_server.Cluster, pg_head_template: str) -> str:
+    """The sample company with 2,000 generated inquiries (fixed clock), to clone per test."""
+    name = pg_cluster.create(pg_head_template, stem="sample")
+    _build_sample(pg_cluster.url(name)).close()
+    return name
+
+
+def pg_database(request: pytest.FixtureRequest, *, sample: bool = False) -> Iterator[str]:
+    """A fresh database on the session's server (a clone of a template) for one test; dropped after it."""
+    cluster: pg_server.Cluster = request.getfixturevalue("pg_cluster")
+    template = request.getfixturevalue("pg_sample_template" if sample else "pg_head_template")
+    name = cluster.take(template)
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.give_back(name)
+
+
+def _build_sample(url: str) -> Ctx:
+    system = connect_system(url)
+    system.clock = fixed_clock
+    system.read_engine = make_engine(url, read_only=True)
+    init_company(system, "boss", "The Boss")
+    ctx = _ctx_for(system, "boss")
+    set_up_company(ctx, load_json("company.json"))
+    generate(ctx, 2000, 20261123)
+    return system
 
 
 def _ctx_for(ctx: Ctx, login: str) -> Ctx:
@@ -65,16 +131,21 @@ def sales_ctx(admin_ctx: Ctx) -> Ctx:
 
 
 @pytest.fixture
-def sample_ctx(db_url: str) -> Iterator[Ctx]:
+def sample_url(db_url: str) -> str:
+    """The store of `sample_ctx` (tests/unit/conftest.py gives PostgreSQL a ready clone instead)."""
+    return db_url
+
+
+@pytest.fixture
+def sample_ctx(sample_url: str) -> Iterator[Ctx]:
     """The sample company (main account `boss`, salespeople ana..gus) with 2,000 inquiries."""
-    system = connect_system(db_url)
-    system.clock = fixed_clock
-    system.read_engine = make_engine(db_url, read_only=True)
-    init_company(system, "boss", "The Boss")
-    ctx = _ctx_for(system, "boss")
-    set_up_company(ctx, load_json("company.json"))
-    generate(ctx, 2000, 20261123)
-    yield ctx
+    if sample_url.startswith("sqlite"):
+        system = _build_sample(sample_url)
+    else:
+        system = connect_system(sample_url)
+        system.clock = fixed_clock
+        system.read_engine = make_engine(sample_url, read_only=True)
+    yield _ctx_for(system, "boss")
     system.close()
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from inquiry_tui.domain.vocabulary import Direction
 from inquiry_tui.store import dialect
@@ -206,13 +207,18 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     `db_text` or a datetime, a bool or 0/1 for a boolean column); NULs in text become U+2400
     as through the engine's hook (store.dialect).
     """
+    import psycopg
+
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     cursor: Any = conn.connection.cursor()
     n = 0
     try:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(dialect.clean_row(row))
                 n += 1
+    except psycopg.Error as exc:  # as SQLAlchemy's own errors (IntegrityError, ...), like executemany's
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from None
     finally:
         cursor.close()
     return n

@@ -394,7 +394,11 @@ class Pipeline:
             # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
             conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
-            bulk.write_threads(conn, inquiries, messages)
+            if dialect.is_sqlite(conn):
+                bulk.write_threads(conn, inquiries, messages)
+            else:  # a failed statement ends a PostgreSQL transaction; the savepoint keeps it to name the line
+                with conn.begin_nested():
+                    bulk.write_threads(conn, inquiries, messages)
         except IntegrityError as exc:
             if "external_id" not in str(exc.orig):
                 raise

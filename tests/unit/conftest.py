@@ -1,0 +1,59 @@
+"""The store, service and CLI tests run on both engines: `db_url` is a new SQLite file or a fresh PostgreSQL database.
+
+A test about SQLite itself (pragmas, the backup API, FTS5's own tables) asks for `sqlite_url`
+instead, or carries `@pytest.mark.sqlite_only`, which keeps only its SQLite run. A test that
+asks for `pg_url` runs on PostgreSQL only. The PostgreSQL runs carry the `postgres` mark
+(`-m "not postgres"` runs the SQLite half alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import pg_database
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(engine_name: str, tmp_path, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        yield from pg_database(request)
+
+
+@pytest.fixture
+def sample_url(engine_name: str, tmp_path, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        yield from pg_database(request, sample=True)
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database at the head revision (PostgreSQL-only tests)."""
+    yield from pg_database(request)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep only the SQLite run of tests marked sqlite_only."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine_name") if callspec is not None else None
+        if engine == "postgresql" and item.get_closest_marker("sqlite_only") is not None:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
