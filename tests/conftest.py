@@ -8,8 +8,11 @@ server this session starts (`pg_cluster`, tests/pg_server.py). See docs/testing.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -147,6 +150,69 @@ def sample_ctx(sample_url: str) -> Iterator[Ctx]:
         system.read_engine = make_engine(sample_url, read_only=True)
     yield _ctx_for(system, "boss")
     system.close()
+
+
+@contextmanager
+def store_busy(url: str, table: str) -> Iterator[None]:
+    """Another session holding what a write needs: SQLite's write lock, or on PostgreSQL TABLE (EXCLUSIVE mode)."""
+    if url.startswith("sqlite"):
+        other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            yield
+    finally:
+        engine.dispose()
+
+
+def assert_usual_wait(ctx: Ctx) -> None:
+    """A pooled connection waits for a lock as long as usual again (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    with ctx.engine.connect() as conn:
+        if ctx.engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        else:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "10s"
+
+
+def cli_db(db_url: str) -> str:
+    """What a CLI test passes as `--db`: the SQLite file's path, or the PostgreSQL URL."""
+    return db_url.removeprefix("sqlite:///")
+
+
+def store_rows(db: str, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    """Rows of SQL (named :params) on the store at DB (a path or URL), for assertions on what a command wrote."""
+    from sqlalchemy import text
+
+    from inquiry_tui.config import db_url as url_of
+
+    engine = make_engine(url_of(db))
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def store_exec(db: str, sql: str, **params: object) -> None:
+    """Run one statement on the store at DB (a path or URL) in its own transaction."""
+    from sqlalchemy import text
+
+    from inquiry_tui.config import db_url as url_of
+
+    engine = make_engine(url_of(db))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql), params)
+    finally:
+        engine.dispose()
 
 
 def ctx_as(ctx: Ctx, login: str) -> Ctx:

@@ -22,6 +22,7 @@ from inquiry_tui.config import db_url, os_login
 from inquiry_tui.domain.errors import InquiryError, NotFound, PermissionDenied, StaleWrite
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
+from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
 from inquiry_tui.store.migrate import open_store, sqlite_path
 from inquiry_tui.store.models import Account
@@ -138,7 +139,7 @@ def connect(db: str | None = None, as_login: str | None = None, *, upgrade: bool
             raise PermissionDenied(f"account {login!r} is deactivated")
         else:
             ctx.actor = actor_from(me)
-    ctx.read_engine = make_engine(url, read_only=True) if url.startswith("sqlite") else None
+    ctx.read_engine = make_engine(url, read_only=True)
     return ctx
 
 
@@ -152,13 +153,33 @@ STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, DBAPIError, s
 """Errors of the store itself (locked, read-only, damaged): shown with `describe_store_error`."""
 
 
+# PostgreSQL errors a user can act on (SQLSTATE codes); the rest are shown as they come.
+_SERVER_STATES = {
+    "40001": "another session changed the same rows at the same moment; nothing was changed, try again",
+    "40P01": "another session changed the same rows at the same moment; nothing was changed, try again",
+    "25006": "the store cannot be written: the database server is read-only for this connection",
+    "57P03": "the store's server is starting up or shutting down; try again in a moment",
+    "28P01": "the store's server refused the login (password authentication failed); check the URL",
+    "28000": "the store's server refused the login; check the user in the URL",
+    "3D000": "the database in the URL does not exist on the server; create it (createdb NAME) first",
+    "42501": "the store cannot be used: the database user lacks a privilege it needs",
+}
+
+
 def describe_store_error(error: BaseException) -> str:
     """A database error as one line a user can act on (the CLI prints it, the TUI notifies it)."""
     orig = getattr(error, "orig", None) or error
     text = str(orig)
-    if "database is locked" in text or "database is busy" in text:
+    state = getattr(orig, "sqlstate", None)  # PostgreSQL's error code (psycopg)
+    if state in _SERVER_STATES:
+        return _SERVER_STATES[state]
+    if state is None and "connection" in text and ("failed" in text or "refused" in text):
+        first = text.strip().splitlines()[0] if text.strip() else text
+        return f"the store's server cannot be reached: {first}"
+    if "database is locked" in text or "database is busy" in text or state == "55P03":
+        wait = BUSY_TIMEOUT_MS if state is None else LOCK_TIMEOUT_MS
         return (
-            f"the store is busy: another session has been writing for over {BUSY_TIMEOUT_MS // 1000} s "
+            f"the store is busy: another session has been writing for over {max(1, wait // 1000)} s "
             "(an import?); nothing was changed, try again in a moment"
         )
     if "readonly database" in text or "read-only" in text:

@@ -24,7 +24,7 @@ class AssignResult:
 def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int | None = None) -> AssignResult:
     """Give an inquiry to LOGIN (active). `expected_version` guards against stale screens."""
     with ctx.write() as session:
-        inquiry = session.get(Inquiry, inquiry_id)
+        inquiry = session.get(Inquiry, inquiry_id, with_for_update=True)  # PostgreSQL: writers of one row take turns
         if inquiry is None or (not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id):
             # A salesperson cannot learn that someone else's inquiry exists.
             raise NotFound(f"no inquiry {inquiry_id}")

@@ -436,18 +436,29 @@ class Pipeline:
         )
 
     def _duplicate(self, inquiries: list[tuple[Any, ...]]) -> ValidationError:
-        """Name the first arrival whose external id is already taken (the store or earlier in the file)."""
+        """Name the first arrival whose external id is already taken (the store or earlier in the file).
+
+        The failed chunk's rows may be partly written (SQLite stops at the failing row) or not at
+        all (PostgreSQL's COPY, rolled back to its savepoint): earlier rows of the chunk count as
+        taken either way.
+        """
+        in_chunk: dict[str, int] = {}
         for row in inquiries:
             iid, ext = row[0], row[1]
-            found = self.conn.exec_driver_sql("SELECT id FROM inquiry WHERE external_id = ?", (ext,)).first()
-            if found is None or found[0] == iid:
+            stored = self.conn.exec_driver_sql("SELECT id FROM inquiry WHERE external_id = ?", (ext,)).first()
+            found: int | None = None if stored is None else int(stored[0])
+            if (found is None or found == iid) and ext in in_chunk:
+                found = in_chunk[ext]
+            if ext is not None:
+                in_chunk.setdefault(ext, iid)
+            if found is None or found == iid:
                 continue
             line = self.lines[iid]
-            if found[0] not in self.lines:
+            if found not in self.lines:
                 return self.fail(
-                    line, "external_id", f"{ext!r} is already in the store (inquiry {found[0]}); nothing was imported"
+                    line, "external_id", f"{ext!r} is already in the store (inquiry {found}); nothing was imported"
                 )
-            earlier = self.lines[found[0]]
+            earlier = self.lines[found]
             where = f"line {earlier}" if self.path is not None else f"arrival {earlier}"
             return self.fail(line, "external_id", f"{ext!r} appears twice (first on {where}); nothing was imported")
         return ValidationError("an external_id appears twice; nothing was imported")

@@ -53,8 +53,8 @@ class TransferResult:
     version: int
 
 
-def _visible_buyer(session: Session, ctx: Ctx, buyer_id: int) -> Buyer:
-    buyer = session.get(Buyer, buyer_id)
+def _visible_buyer(session: Session, ctx: Ctx, buyer_id: int, *, lock: bool = False) -> Buyer:
+    buyer = session.get(Buyer, buyer_id, with_for_update=lock)  # lock in writes: PostgreSQL writers take turns
     if buyer is None or not can_see_buyer(session, ctx, buyer_id, buyer.owner_id):
         raise NotFound(f"no buyer {buyer_id}")
     return buyer
@@ -122,7 +122,7 @@ def save_customer(
             buyer_id = _visible_inquiry(session, ctx, inquiry_id).buyer_id
         buyer: Buyer | None
         if buyer_id is not None:
-            buyer = _visible_buyer(session, ctx, buyer_id)
+            buyer = _visible_buyer(session, ctx, buyer_id, lock=True)
             if clean.email != buyer.email:
                 raise FieldErrors({"email": f"stays {buyer.email} for an existing buyer (it is who they are)"})
         else:
@@ -244,7 +244,7 @@ def set_customer_tags(
     """Edit the tags in place (group, type, source, stars, free tags); other fields stay."""
     group, type_, source, stars_n, free = clean_tags(group, type, source, stars, tags)
     with ctx.write() as session:
-        buyer = _visible_buyer(session, ctx, buyer_id)
+        buyer = _visible_buyer(session, ctx, buyer_id, lock=True)
         if buyer.version != expected_version:
             raise StaleWrite("This customer")
         current = _tags_of(session, buyer_id)
@@ -262,7 +262,7 @@ def transfer_customer(ctx: Ctx, buyer_id: int, login: str) -> TransferResult:
     """Give a buyer to another active account (admin only); recorded in the audit log."""
     ctx.require_admin("transfer customers")
     with ctx.write() as session:
-        buyer = session.get(Buyer, buyer_id)
+        buyer = session.get(Buyer, buyer_id, with_for_update=True)
         if buyer is None:
             raise NotFound(f"no buyer {buyer_id}")
         target = account_by_login(session, login, active_only=True)

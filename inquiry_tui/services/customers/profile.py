@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, column, text
+from sqlalchemy import Connection, Integer, String, bindparam, column, text
 from sqlmodel import Session
 
 from inquiry_tui.domain.activity import (
@@ -224,7 +224,7 @@ _Q_MESSAGES = (
     .columns(column("inquiry_id"), column("direction"), column("sent_at", UTCDateTime()), column("body"))
 )
 _Q_PRODUCTS = text("SELECT id, sku, name FROM product WHERE sku IN :skus OR id IN :ids").bindparams(
-    bindparam("skus", expanding=True), bindparam("ids", expanding=True)
+    bindparam("skus", expanding=True, type_=String()), bindparam("ids", expanding=True, type_=Integer())
 )
 
 

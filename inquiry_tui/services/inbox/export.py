@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,10 +49,11 @@ FORMATS = ("csv", "jsonl")
 PAGE = 5_000
 
 
-def _iso(text: str | None) -> str | None:
-    # The store's UTC text `YYYY-MM-DD HH:MM:SS.ffffff`; whole seconds drop the fraction.
-    if not text:
+def _iso(value: str | datetime | None) -> str | None:
+    # The store's UTC text `YYYY-MM-DD HH:MM:SS.ffffff` (PostgreSQL: a naive UTC datetime); whole seconds drop the fraction.
+    if not value:
         return None
+    text = value.isoformat(" ", "microseconds") if isinstance(value, datetime) else value
     fraction = text[19:]
     return f"{text[:10]}T{text[11:19]}{'' if fraction.strip('.0') == '' else fraction}Z"
 

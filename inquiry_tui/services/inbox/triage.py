@@ -64,8 +64,10 @@ def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
     )
 
 
-def _load(session: Session, ctx: Ctx, inquiry_id: int, expected_version: int | None) -> Inquiry:
-    inquiry = session.get(Inquiry, inquiry_id)
+def _load(session: Session, ctx: Ctx, inquiry_id: int, expected_version: int | None, *, lock: bool = True) -> Inquiry:
+    # lock: FOR UPDATE on PostgreSQL, so two writers of one row take turns as on SQLite (no StaleWrite
+    # between two people acting at once; a stale *screen* is still caught by expected_version).
+    inquiry = session.get(Inquiry, inquiry_id, with_for_update=lock)
     if inquiry is None or (not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id):
         raise NotFound(f"no inquiry {inquiry_id}")
     if expected_version is not None and inquiry.version != expected_version:
@@ -80,7 +82,7 @@ def _done(session: Session, ctx: Ctx, inquiry: Inquiry) -> InquiryState:
 
 def get_state(ctx: Ctx, inquiry_id: int) -> InquiryState:
     with ctx.read() as session:
-        return _state(ctx, _load(session, ctx, inquiry_id, None))
+        return _state(ctx, _load(session, ctx, inquiry_id, None, lock=False))
 
 
 def set_read(ctx: Ctx, inquiry_id: int, read: bool, expected_version: int | None = None) -> InquiryState:

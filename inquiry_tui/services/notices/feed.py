@@ -84,8 +84,8 @@ def notify(
     module = postgresql if dialect == "postgresql" else sqlite
     statement = module.insert(_t).on_conflict_do_nothing(index_elements=["account_id", "dedupe"])
     added = 0
-    for row in rows:  # rowcount per row: executemany reports no total for ON CONFLICT
-        added += run_dml(conn, statement, row).rowcount or 0
+    for row in rows:  # the ids returned tell what was added (rowcount is not told for ON CONFLICT on every driver)
+        added += len(run_dml(conn, statement.returning(_t.c.id), row).all())
     return added
 
 

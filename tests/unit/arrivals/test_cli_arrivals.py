@@ -11,13 +11,14 @@ from typer.testing import CliRunner
 from inquiry_tui.cli import app
 from inquiry_tui.services.context import connect
 from inquiry_tui.services.setup.company import load_json, set_up_company
+from tests.conftest import cli_db
 
 SAMPLE_DIR = Path(__file__).resolve().parents[3] / "sample_data"
 
 runner = CliRunner()
 
 
-def run(db: Path, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
+def run(db: Path | str, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["--db", str(db), *args], env={"INQUIRY_TUI_LOGIN": login} if login else {})
 
 
@@ -31,8 +32,8 @@ def assert_one_line_error(result, *fragments: str) -> None:  # type: ignore[no-u
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    db = tmp_path / "cli.db"
+def store(db_url: str) -> str:
+    db = cli_db(db_url)
     assert run(db, "init", "--name", "The Boss").exit_code == 0
     for login in ("ana", "ben"):
         assert run(db, "account", "add", login, "--name", login.title()).exit_code == 0
@@ -57,7 +58,7 @@ ROW = {
 }
 
 
-def test_import_and_export_inquiries(store: Path, tmp_path: Path) -> None:
+def test_import_and_export_inquiries(store: str, tmp_path: Path) -> None:
     result = run(store, "import", "inquiries", str(write(tmp_path, "in.jsonl", [ROW])))
     assert result.exit_code == 0, result.output
     assert "imported 1 inquiries (rules: product 1)" in result.output
@@ -70,7 +71,7 @@ def test_import_and_export_inquiries(store: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output.count("\n") == 1  # header only: ben owns nothing
 
 
-def test_import_errors_are_one_line(store: Path, tmp_path: Path) -> None:
+def test_import_errors_are_one_line(store: str, tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.jsonl", [ROW, {**ROW, "external_id": "x-2", "received_at": "yesterday"}])
     assert_one_line_error(
         run(store, "import", "inquiries", str(bad)), "bad.jsonl line 2, field received_at", "'yesterday'"
@@ -86,7 +87,7 @@ def test_import_errors_are_one_line(store: Path, tmp_path: Path) -> None:
     assert_one_line_error(run(store, "export", "inquiries", "--format", "xml"), "allowed: csv, jsonl")
 
 
-def test_sample_files_import(store: Path) -> None:
+def test_sample_files_import(store: str) -> None:
     set_up_company(connect(str(store)), load_json("company.json"))  # the sample company's SKUs and people
     for kind, name in (
         ("inquiries", "inquiries.jsonl"),
@@ -102,7 +103,7 @@ def test_sample_files_import(store: Path) -> None:
     assert again.exit_code == 0 and "0 new threads" in again.output and "7 lines were already imported" in again.output
 
 
-def test_import_chats(store: Path, tmp_path: Path) -> None:
+def test_import_chats(store: str, tmp_path: Path) -> None:
     line = {
         "buyer": {"email": "k@x.example"},
         "sent_at": "2026-11-20T10:00:00Z",
@@ -118,7 +119,7 @@ def test_import_chats(store: Path, tmp_path: Path) -> None:
     )
 
 
-def test_assign_allocate_and_export_allocations(store: Path, tmp_path: Path) -> None:
+def test_assign_allocate_and_export_allocations(store: str, tmp_path: Path) -> None:
     run(store, "import", "inquiries", str(write(tmp_path, "in.jsonl", [{**ROW, "product": None}])))
     result = run(store, "inquiry", "assign", "1", "ben")
     assert result.exit_code == 0 and "inquiry 1: boss -> ben (manual)" in result.output
@@ -131,7 +132,7 @@ def test_assign_allocate_and_export_allocations(store: Path, tmp_path: Path) -> 
     assert result.exit_code == 0 and "manual" in result.output and "company_contact" in result.output
 
 
-def test_allocate_moves_waiting_after_rotation(store: Path, tmp_path: Path) -> None:
+def test_allocate_moves_waiting_after_rotation(store: str, tmp_path: Path) -> None:
     run(store, "import", "inquiries", str(write(tmp_path, "in.jsonl", [{**ROW, "product": None}])))
     assert run(store, "settings", "set", "allocation.rotation_members", "ana,ben").exit_code == 0
     assert run(store, "settings", "set", "allocation.rotation", "true").exit_code == 0
@@ -139,7 +140,7 @@ def test_allocate_moves_waiting_after_rotation(store: Path, tmp_path: Path) -> N
     assert result.exit_code == 0 and "allocated 1 waiting inquiries" in result.output
 
 
-def test_deactivate_with_successor(store: Path, tmp_path: Path) -> None:
+def test_deactivate_with_successor(store: str, tmp_path: Path) -> None:
     run(store, "import", "inquiries", str(write(tmp_path, "in.jsonl", [ROW])))
     result = run(store, "account", "deactivate", "ana", "--successor", "ben")
     assert result.exit_code == 0 and "ben took over 1 open inquiries, 1 buyers, 1 products" in result.output

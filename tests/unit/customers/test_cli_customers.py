@@ -9,19 +9,20 @@ import pytest
 from typer.testing import CliRunner
 
 from inquiry_tui.cli import app
+from tests.conftest import cli_db
 
 runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 
 
-def run(db: Path, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
+def run(db: Path | str, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
     env = {"INQUIRY_TUI_LOGIN": login} if login else {}
     return runner.invoke(app, ["--db", str(db), *args], env=env)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    db = tmp_path / "cli.db"
+def store(db_url: str) -> str:
+    db = cli_db(db_url)
     assert run(db, "init", "--name", "The Boss").exit_code == 0
     for login, name in (("ana", "Ana Zhou"), ("ben", "Ben Wu")):
         assert run(db, "account", "add", login, "--name", name).exit_code == 0
@@ -36,7 +37,7 @@ def one_line_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-
         assert fragment in lines[0]
 
 
-def test_add_list_show_transfer(store: Path) -> None:
+def test_add_list_show_transfer(store: str) -> None:
     added = run(
         store,
         "customer",
@@ -107,7 +108,7 @@ def test_add_list_show_transfer(store: Path) -> None:
     assert moved.exit_code == 0 and "ana -> ben" in moved.output
 
 
-def test_bad_input_is_one_line(store: Path) -> None:
+def test_bad_input_is_one_line(store: str) -> None:
     one_line_error(run(store, "customer", "add", "nope", "--name", "X"), "email")
     one_line_error(run(store, "customer", "add", "a@b.com", "--name", "X", "--country", "XX"), "country")
     one_line_error(run(store, "customer", "add", "a@b.com", "--name", "X", "--stars", "8"), "stars")
@@ -120,7 +121,7 @@ def test_bad_input_is_one_line(store: Path) -> None:
     assert json.loads(run(store, "customer", "list", "--json").output)[0]["email"] == "mine@x.com"  # only one saved
 
 
-def test_imports(store: Path, tmp_path: Path) -> None:
+def test_imports(store: str, tmp_path: Path) -> None:
     ok = run(store, "import", "customers", str(SAMPLE / "customers.csv"))
     assert ok.exit_code == 0 and "imported 5 customers: 5 added" in ok.output
     again = run(store, "import", "customers", str(SAMPLE / "customers.csv"))

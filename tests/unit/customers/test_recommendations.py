@@ -14,7 +14,7 @@ from inquiry_tui.services.customers import activity as customer_activity
 from inquiry_tui.services.customers.profile import buyer_profile
 from inquiry_tui.services.customers.recommendations import recommended_buyers, start_outreach
 from inquiry_tui.store.models import AllocationRecord, AuditLog, Buyer, Inquiry, Message
-from tests.conftest import FIXED_NOW, ctx_as
+from tests.conftest import FIXED_NOW, ctx_as, store_busy
 from tests.customer_helpers import add_daily, add_detail, make_buyer, make_product
 
 TODAY = FIXED_NOW.date()
@@ -106,18 +106,11 @@ def test_a_changed_catalogue_makes_a_full_pass(admin_ctx: Ctx, store: dict[str, 
 
 
 def test_refresh_rebuilds_and_a_busy_store_skips_the_write(admin_ctx: Ctx, store: dict[str, int]) -> None:
-    import sqlite3
-
     customer_activity.rollup(admin_ctx)
     rebuilt = customer_activity.rollup(admin_ctx, refresh=True)
     assert rebuilt.full  # not loaded from the store
-    other = sqlite3.connect(admin_ctx.engine.url.database, isolation_level=None)  # type: ignore[arg-type]
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with store_busy(admin_ctx.url, "activity_rollup_state"):
         assert customer_activity._store(admin_ctx, rebuilt) is False  # skipped, not waited for
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert customer_activity._store(admin_ctx, rebuilt) is True
     assert stored_buyers(admin_ctx) == len(rebuilt.signals)
 

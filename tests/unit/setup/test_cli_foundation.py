@@ -9,18 +9,19 @@ import pytest
 from typer.testing import CliRunner
 
 from inquiry_tui.cli import app
+from tests.conftest import cli_db, store_busy, store_exec, store_rows
 
 runner = CliRunner()
 
 
-def run(db: Path, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
+def run(db: Path | str, *args: str, login: str | None = None):  # type: ignore[no-untyped-def]
     env = {"INQUIRY_TUI_LOGIN": login} if login else {}
     return runner.invoke(app, ["--db", str(db), *args], env=env)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    db = tmp_path / "cli.db"
+def store(db_url: str) -> str:
+    db = cli_db(db_url)
     result = run(db, "init", "--name", "The Boss")  # --admin defaults to the OS login (boss in tests)
     assert result.exit_code == 0, result.output
     for login, name in (("ana", "Ana Zhou"), ("ben", "Ben Wu")):
@@ -38,17 +39,17 @@ def assert_one_line_error(result, *fragments: str) -> None:  # type: ignore[no-u
     assert "Traceback" not in result.output
 
 
-def test_init_and_account_list(store: Path) -> None:
+def test_init_and_account_list(store: str) -> None:
     result = run(store, "account", "list")
     assert result.exit_code == 0
     assert "boss" in result.output and "ana" in result.output and "admin" in result.output
 
 
-def test_init_twice_is_refused(store: Path) -> None:
+def test_init_twice_is_refused(store: str) -> None:
     assert_one_line_error(run(store, "init"), "already initialised")
 
 
-def test_account_add_duplicate_and_bad_role(store: Path) -> None:
+def test_account_add_duplicate_and_bad_role(store: str) -> None:
     assert_one_line_error(run(store, "account", "add", "ana", "--name", "Again"), "already exists")
     assert_one_line_error(
         run(store, "account", "add", "zed", "--name", "Zed", "--role", "boss"), "role", "sales, admin"
@@ -56,20 +57,20 @@ def test_account_add_duplicate_and_bad_role(store: Path) -> None:
     assert_one_line_error(run(store, "account", "add", "Bad Login", "--name", "x"), "not valid")
 
 
-def test_salesperson_cannot_add_accounts(store: Path) -> None:
+def test_salesperson_cannot_add_accounts(store: str) -> None:
     assert_one_line_error(run(store, "account", "add", "zed", "--name", "Zed", login="ana"), "only the admin")
 
 
-def test_unknown_os_login_is_a_clear_error(store: Path) -> None:
+def test_unknown_os_login_is_a_clear_error(store: str) -> None:
     assert_one_line_error(run(store, "account", "list", login="stranger"), "no account for OS login 'stranger'")
 
 
-def test_as_is_admin_only(store: Path) -> None:
+def test_as_is_admin_only(store: str) -> None:
     assert run(store, "--as", "ana", "account", "list").exit_code == 0
     assert_one_line_error(run(store, "--as", "ben", "account", "list", login="ana"), "--as is only for the admin")
 
 
-def test_products(store: Path) -> None:
+def test_products(store: str) -> None:
     assert run(store, "product", "add", "FL-100W", "--name", "Flood light", "--owner", "ana").exit_code == 0
     assert_one_line_error(run(store, "product", "add", "FL-100W", "--name", "Again"), "already exists")
     assert_one_line_error(
@@ -80,7 +81,7 @@ def test_products(store: Path) -> None:
     assert "FL-100W" in listing.output and "ben" in listing.output
 
 
-def test_regions_move_and_are_audited(store: Path) -> None:
+def test_regions_move_and_are_audited(store: str) -> None:
     assert run(store, "region", "assign", "de", "ana").exit_code == 0
     moved = run(store, "region", "assign", "DE", "ben")
     assert moved.exit_code == 0 and "ben" in moved.output
@@ -90,14 +91,11 @@ def test_regions_move_and_are_audited(store: Path) -> None:
     assert_one_line_error(run(store, "region", "assign", "FR", "ghost"), "unknown account 'ghost'")
     assert run(store, "region", "unassign", "DE").exit_code == 0
     assert_one_line_error(run(store, "region", "unassign", "DE"), "no owner")
-    import sqlite3
-
-    conn = sqlite3.connect(str(store))
-    actions = [r[0] for r in conn.execute("SELECT action FROM audit_log WHERE entity = 'country' ORDER BY id")]
+    actions = [r[0] for r in store_rows(store, "SELECT action FROM audit_log WHERE entity = 'country' ORDER BY id")]
     assert actions == ["region_assign", "region_assign", "region_unassign"]
 
 
-def test_deactivate_with_successor(store: Path) -> None:
+def test_deactivate_with_successor(store: str) -> None:
     assert run(store, "product", "add", "P1", "--name", "P", "--owner", "ana").exit_code == 0
     assert run(store, "region", "assign", "BR", "ana").exit_code == 0
     result = run(store, "account", "deactivate", "ana", "--successor", "ben")
@@ -133,7 +131,7 @@ def test_deactivate_with_successor(store: Path) -> None:
         ("calls.windows", "workday 09:00-12:00", '["workday 09:00-12:00"]'),
     ],
 )
-def test_every_settings_key(store: Path, key: str, value: str, shown: str) -> None:
+def test_every_settings_key(store: str, key: str, value: str, shown: str) -> None:
     assert run(store, "settings", "set", key, value).exit_code == 0
     data = json.loads(run(store, "settings", "show", "--json").output)
     section, name = key.split(".")
@@ -159,22 +157,19 @@ def test_every_settings_key(store: Path, key: str, value: str, shown: str) -> No
         ("nonsense.key", "1", "allowed keys"),
     ],
 )
-def test_bad_settings_values(store: Path, key: str, value: str, fragment: str) -> None:
+def test_bad_settings_values(store: str, key: str, value: str, fragment: str) -> None:
     assert_one_line_error(run(store, "settings", "set", key, value), fragment)
 
 
-def test_settings_change_is_audited(store: Path) -> None:
+def test_settings_change_is_audited(store: str) -> None:
     run(store, "settings", "set", "allocation.mode", "region")
-    import sqlite3
-
-    conn = sqlite3.connect(str(store))
-    actor, before, after = conn.execute(
-        "SELECT actor, before, after FROM audit_log WHERE action = 'settings_change'"
-    ).fetchone()
+    ((actor, before, after),) = store_rows(
+        store, "SELECT actor, before, after FROM audit_log WHERE action = 'settings_change'"
+    )
     assert actor == "boss" and json.loads(before)["mode"] == "product" and json.loads(after)["mode"] == "region"
 
 
-def test_seed_sample_and_synthetic(store: Path) -> None:
+def test_seed_sample_and_synthetic(store: str) -> None:
     result = run(store, "seed", "--sample")
     assert result.exit_code == 0, result.output
     assert "seeded 2000 inquiries" in result.output
@@ -183,23 +178,22 @@ def test_seed_sample_and_synthetic(store: Path) -> None:
     assert_one_line_error(run(store, "seed", "--inquiries", "0"), "at least 1")
 
 
-def test_db_upgrade_and_backup(store: Path, tmp_path: Path) -> None:
+def test_db_upgrade_and_backup(store: str, tmp_path: Path) -> None:
     assert "already at schema" in run(store, "db", "upgrade").output
     target = tmp_path / "copy.db"
-    assert run(store, "db", "backup", str(target)).exit_code == 0
-    import sqlite3
+    result = run(store, "db", "backup", str(target))
+    assert result.exit_code == 0, result.output
+    if "://" in store:  # PostgreSQL: pg_dump's custom format
+        assert target.read_bytes()[:5] == b"PGDMP"
+    else:
+        import sqlite3
 
-    assert sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert_one_line_error(run(store, "db", "backup", str(target)), "already exists")
 
 
-def test_store_newer_than_app_is_a_clear_error(store: Path) -> None:
-    import sqlite3
-
-    conn = sqlite3.connect(str(store))
-    conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.commit()
-    conn.close()
+def test_store_newer_than_app_is_a_clear_error(store: str) -> None:
+    store_exec(store, "UPDATE alembic_version SET version_num = '9999'")
     assert_one_line_error(run(store, "account", "list"), "newer than this inquiry-tui")
 
 
@@ -216,25 +210,20 @@ def test_a_missing_store_is_a_clear_error_and_no_file_is_made(tmp_path: Path) ->
     assert not missing.exists()
 
 
-def test_a_store_busy_with_another_writer_is_a_clear_error(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sqlite3
-
-    from inquiry_tui.store import engine
+def test_a_store_busy_with_another_writer_is_a_clear_error(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from inquiry_tui.store import dialect, engine
 
     # A short wait instead of the 10 s a real session allows.
     monkeypatch.setattr(
         engine, "PRAGMAS", tuple(p.replace("busy_timeout=10000", "busy_timeout=200") for p in engine.PRAGMAS)
     )
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
-    other = sqlite3.connect(str(store), isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # e.g. a long import in another session
-    try:
+    monkeypatch.setattr(dialect, "LOCK_TIMEOUT_MS", 200)
+    url = store if "://" in store else f"sqlite:///{store}"
+    with store_busy(url, "account"):  # e.g. a long import in another session
         assert_one_line_error(
             run(store, "account", "add", "carl", "--name", "Carl"), "the store is busy", "nothing was changed"
         )
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert "carl" not in run(store, "account", "list").output
 
 

@@ -19,13 +19,13 @@ def _make_inquiry(ctx: Ctx) -> int:
         conn.exec_driver_sql(
             "INSERT INTO buyer (email, name, company, phone, website, address, business_type, employees, verified, "
             "is_customer, group_name, type, source, stars, notes, first_seen_at, version) VALUES "
-            "('x@y.example', 'X', 'Y', '', '', '', '', '', 0, 0, '', '', '', 0, '', '2026-11-01 00:00:00.000000', 1)"
+            "('x@y.example', 'X', 'Y', '', '', '', '', '', FALSE, FALSE, '', '', '', 0, '', '2026-11-01 00:00:00.000000', 1)"
         )
         owner = conn.exec_driver_sql("SELECT id FROM account WHERE login = 'ana'").scalar_one()
         conn.exec_driver_sql(
             "INSERT INTO inquiry (channel, buyer_id, subject, received_at, owner_id, rule, folder, is_junk, junk_score, "
             "junk_reasons, unread, tagged, replied, last_message_at, auto_replies, version) VALUES "
-            f"('inquiry', 1, 'Price', '2026-11-20 00:00:00.000000', {owner}, 'product', 'inbox', 0, 0, '', 1, 0, 0, "
+            f"('inquiry', 1, 'Price', '2026-11-20 00:00:00.000000', {owner}, 'product', 'inbox', FALSE, 0, '', TRUE, FALSE, FALSE, "
             "'2026-11-20 00:00:00.000000', 0, 1)"
         )
         return int(conn.exec_driver_sql("SELECT max(id) FROM inquiry").scalar_one())

@@ -11,24 +11,29 @@ from typer.testing import CliRunner
 from inquiry_tui.cli import app
 from inquiry_tui.services.context import connect
 from inquiry_tui.services.team.stats import stats_to_dict, team_stats
+from tests.unit.conftest import ENGINES
 
 runner = CliRunner()
 
 
-def run(db: Path, *args: str, login: str = "boss"):  # type: ignore[no-untyped-def]
+def run(db: Path | str, *args: str, login: str = "boss"):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["--db", str(db), *args], env={"INQUIRY_TUI_LOGIN": login})
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("cli-stats") / "s.db"
+@pytest.fixture(scope="module", params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("cli-stats") / "s.db")
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        db = cluster.url(cluster.take(request.getfixturevalue("pg_head_template")))
     assert run(db, "init", "--name", "The Boss").exit_code == 0
     result = run(db, "seed", "--inquiries", "600", "--seed", "7")
     assert result.exit_code == 0, result.output
     return db
 
 
-def test_json_is_the_same_figures_as_the_dashboard(store: Path) -> None:
+def test_json_is_the_same_figures_as_the_dashboard(store: str) -> None:
     result = run(store, "stats", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -49,7 +54,7 @@ def test_json_is_the_same_figures_as_the_dashboard(store: Path) -> None:
     )
 
 
-def test_table_shows_every_account_and_the_company(store: Path) -> None:
+def test_table_shows_every_account_and_the_company(store: str) -> None:
     result = run(store, "stats")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -59,7 +64,7 @@ def test_table_shows_every_account_and_the_company(store: Path) -> None:
     assert "%" in result.output and "company reply rate by day" in result.output
 
 
-def test_a_salesperson_gets_only_their_own_row(store: Path) -> None:
+def test_a_salesperson_gets_only_their_own_row(store: str) -> None:
     result = run(store, "stats", "--json", login="ana")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -69,7 +74,7 @@ def test_a_salesperson_gets_only_their_own_row(store: Path) -> None:
     assert "company" not in table.output.split() and "ben" not in table.output.split()
 
 
-def test_as_is_for_the_admin_only(store: Path) -> None:
+def test_as_is_for_the_admin_only(store: str) -> None:
     as_ana = run(store, "--as", "ana", "stats", "--json")
     assert as_ana.exit_code == 0, as_ana.output
     assert [a["login"] for a in json.loads(as_ana.output)["accounts"]] == ["ana"]

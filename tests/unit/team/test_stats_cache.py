@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -19,8 +18,9 @@ from inquiry_tui.services.setup.settings import load_settings, set_setting
 from inquiry_tui.services.team import reply_rate_cache as stats_cache
 from inquiry_tui.services.team.stats import TeamStats, reference_team_stats, team_stats
 from inquiry_tui.store.queries.reply_rate import Histogram, Window, median_of
+from inquiry_tui.store.types import db_text
 from tests.admin_helpers import arrive, at
-from tests.conftest import FIXED_NOW, ctx_as
+from tests.conftest import FIXED_NOW, assert_usual_wait, ctx_as, store_busy
 
 D = timedelta(days=1)
 
@@ -60,13 +60,14 @@ def window(ctx: Ctx) -> Window:
 
 def inquiry_received_on(ctx: Ctx, day: str) -> tuple[int, int]:
     """(id, owner id) of an answered inquiry received on local DAY (the sample's time zone is UTC+8)."""
+    start = datetime.combine(date.fromisoformat(day), datetime.min.time(), UTC) - timedelta(hours=8)
     with ctx.engine.connect() as conn:
         row = conn.execute(
             text(
-                "SELECT id, owner_id FROM inquiry WHERE date(received_at, '+8 hours') = :day AND is_junk = 0 "
+                "SELECT id, owner_id FROM inquiry WHERE received_at >= :lo AND received_at < :hi AND is_junk = :no "
                 "AND folder = 'inbox' ORDER BY id LIMIT 1"
             ),
-            {"day": day},
+            {"lo": db_text(start), "hi": db_text(start + D), "no": False},
         ).one()
     return row[0], row[1]
 
@@ -171,16 +172,10 @@ def test_a_busy_store_skips_the_write(sample_ctx: Ctx) -> None:
     with sample_ctx.read() as session:
         rates = stats_cache.fast_rates(session, w, None)
     assert rates is not None and rates[1] is not None
-    other = sqlite3.connect(sample_ctx.engine.url.database, isolation_level=None)  # type: ignore[arg-type]
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with store_busy(sample_ctx.url, "reply_day_epoch"):
         assert stats_cache.save(sample_ctx.engine, rates[1]) is False
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert stats_cache.save(sample_ctx.engine, rates[1]) is True
-    with sample_ctx.engine.connect() as conn:  # the connection went back to the pool with its usual timeout
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    assert_usual_wait(sample_ctx)  # the connection went back to the pool with its usual timeout
 
 
 def test_a_salesperson_reads_the_cache_but_never_writes_it(sample_ctx: Ctx) -> None:
