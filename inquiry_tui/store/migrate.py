@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 
 from inquiry_tui.domain.errors import InquiryError
@@ -53,7 +54,11 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    raw = engine.raw_connection()  # outside a transaction: a plain read, no write lock
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()  # outside a transaction: a plain read, no write lock
+    except dbapi_error as exc:  # a server that cannot be reached: SQLAlchemy's error, as from any other call
+        raise DBAPIError.instance(None, None, exc, dbapi_error) from None
     try:
         cursor = raw.cursor()
         try:

@@ -27,6 +27,7 @@ def db_url(engine_name: str, tmp_path, request: pytest.FixtureRequest) -> Iterat
     if engine_name == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
     else:
+        _server_files(request, tmp_path)
         yield from pg_database(request)
 
 
@@ -35,7 +36,13 @@ def sample_url(engine_name: str, tmp_path, request: pytest.FixtureRequest) -> It
     if engine_name == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
     else:
+        _server_files(request, tmp_path)
         yield from pg_database(request, sample=True)
+
+
+def _server_files(request: pytest.FixtureRequest, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A server store keeps its files in the folder INQUIRY_TUI_FILES names (shared by its users)."""
+    request.getfixturevalue("monkeypatch").setenv("INQUIRY_TUI_FILES", str(tmp_path / "store.files"))  # where SQLite keeps them
 
 
 @pytest.fixture

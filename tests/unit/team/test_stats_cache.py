@@ -124,7 +124,8 @@ def test_a_change_to_a_cached_day_is_seen(sample_ctx: Ctx, change: str) -> None:
     elif change == "junk":
         with sample_ctx.engine.begin() as conn:
             conn.execute(
-                text("UPDATE inquiry SET first_response_at = NULL, replied = 0 WHERE id = :id"), {"id": inquiry_id}
+                text("UPDATE inquiry SET first_response_at = NULL, replied = :no WHERE id = :id"),
+                {"id": inquiry_id, "no": False},
             )
         assert_agrees_with_reference(sample_ctx)
         set_junk(sample_ctx, inquiry_id, True)

@@ -12,10 +12,11 @@ FTS5 buffer at every row's statement savepoint).
 PostgreSQL gets the same documents as `tsvector`s with a GIN index (`POSTGRES` below): a
 table `inquiry_fts (id, subject, body, company, doc)` whose `doc` is generated from the three
 parts, the text search configuration `inquiry_search` (the `simple` dictionary after
-`unaccent`: lower case, no diacritics, no stemming, like FTS5's unicode61 with
-remove_diacritics), and `inquiry_fts_text()`, which turns punctuation and symbols into spaces
-before PostgreSQL's parser sees the text, so that words split where unicode61 splits them
-(an e-mail address or a host name is several words, not one token). The same triggers keep
+`simple` dictionary: lower case, no stemming), and `inquiry_fts_text()`, which removes
+diacritics as unicode61's remove_diacritics does (canonical decomposition, combining marks
+dropped) and turns punctuation and symbols into spaces before PostgreSQL's parser sees the
+text, so that words split where unicode61 splits them (an e-mail address or a host name is
+several words, not one token). No extension is needed. The same triggers keep
 it in sync; bulk loads pause them with the transaction-local setting `inquiry_tui.fts_pause`
 instead of a table row.
 
@@ -81,13 +82,11 @@ _PG_BODIES = (
 _PG_LIVE = "COALESCE(current_setting('inquiry_tui.fts_pause', true), '') != 'on'"
 
 POSTGRES = (
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE TEXT SEARCH CONFIGURATION inquiry_search (COPY = simple)",
-    "ALTER TEXT SEARCH CONFIGURATION inquiry_search ALTER MAPPING FOR "
-    "asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart "
-    "WITH unaccent, simple",
+    # Diacritics as unicode61 removes them: decompose (NFD), drop the combining marks; then separators.
     "CREATE FUNCTION inquiry_fts_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
-    f"$$ SELECT regexp_replace(COALESCE(t, ''), '{PG_SEPARATORS}', ' ', 'g') $$",
+    "$$ SELECT regexp_replace(regexp_replace(normalize(COALESCE(t, ''), NFD), '[\u0300-\u036F]', '', 'g'), "
+    f"'{PG_SEPARATORS}', ' ', 'g') $$",
     # A search's words (each a phrase of its tokens, the last one a prefix), all of which must match.
     "CREATE FUNCTION inquiry_fts_query(words text[]) RETURNS tsquery LANGUAGE plpgsql STABLE AS $$ "
     "DECLARE q tsquery; part tsquery; n integer := COALESCE(array_length(words, 1), 0); BEGIN "
