@@ -1,6 +1,9 @@
 """Arrivals benchmark: `import inquiries` throughput with the whole pipeline, and one arrival's latency.
 
-    python benchmarks/bench_arrivals.py [--sizes 100000 1000000] [--singles 300] [--out benchmarks/out]
+    python benchmarks/bench_arrivals.py [--sizes 100000 1000000] [--singles 300] [--out benchmarks/out] [--db URL]
+
+With --db, the stores are databases `<name>_arrivals_N` on that PostgreSQL server (benchmarks/stores.py),
+made afresh each run like the SQLite files.
 
 For each size: a fresh store with the sample company (7 salespeople, 40 SKUs, regions, rotation
 on, smart reception on), a JSONL file of N inquiries (about 3% junk, 1% blocked, ~N/20 buyers)
@@ -20,6 +23,8 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import stores
 
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, import_inquiries, receive
 from inquiry_tui.services.context import actor_from, connect_system
@@ -78,10 +83,9 @@ def write_input(path: Path, n: int, seed: int = 7) -> None:
             )
 
 
-def fresh_store(path: Path):  # type: ignore[no-untyped-def]
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    system = connect_system(f"sqlite:///{path}")
+def fresh_store(path: Path | str):  # type: ignore[no-untyped-def]
+    stores.fresh(str(path))
+    system = connect_system(str(path))
     system.clock = lambda: NOW
     init_company(system, "grace", "Grace")
     with system.read() as s:
@@ -93,18 +97,18 @@ def fresh_store(path: Path):  # type: ignore[no-untyped-def]
     return ctx
 
 
-def bench(n: int, out: Path, singles: int) -> None:
+def bench(n: int, out: Path, singles: int, base: str | None = None) -> None:
     data = out / f"arrivals-{n}.jsonl"
     if not data.exists():
         t = time.perf_counter()
         write_input(data, n)
         print(f"  wrote {data} in {time.perf_counter() - t:.1f} s")
-    ctx = fresh_store(out / f"arrivals-{n}.db")
+    ctx = fresh_store(stores.store_url(base, out, "arrivals", n))
     t = time.perf_counter()
     report = import_inquiries(ctx, data)
     seconds = time.perf_counter() - t
     print(
-        f"import {n:>9,}: {seconds:6.2f} s  {n / seconds:>9,.0f} inquiries/s  (rules {dict(report.by_rule)}, "
+        f"import {n:>9,} ({stores.engine_name(ctx.url)}): {seconds:6.2f} s  {n / seconds:>9,.0f} inquiries/s  (rules {dict(report.by_rule)}, "
         f"junk {report.junk}, deleted {report.deleted}, auto-replies {report.auto_replies}, buyers {report.buyers_added})"
     )
     rng = random.Random(1)
@@ -134,10 +138,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--singles", type=int, default=300)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--db", help="a PostgreSQL server URL: its databases <name>_arrivals_N (default: SQLite files)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        bench(n, args.out, args.singles)
+        bench(n, args.out, args.singles, args.db)
 
 
 if __name__ == "__main__":

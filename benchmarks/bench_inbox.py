@@ -1,9 +1,10 @@
 """Inbox figures at 1k / 100k / 1M inquiries (docs/performance.md), timed inside the app.
 
-Usage: python benchmarks/bench_inbox.py [--sizes 1000 100000] [--out DIR] [--moves N] [--terminal 160x48]
+Usage: python benchmarks/bench_inbox.py [--sizes 1000 100000] [--out DIR] [--moves N] [--terminal 160x48] [--db URL]
 
 Stores are made with `inquiry-tui init` + `inquiry-tui seed --inquiries N --seed 7` under
-DIR (default benchmarks/out/inbox-N.db) and reused when present. Each size runs in a fresh
+DIR (default benchmarks/out/inbox-N.db), or with --db on that PostgreSQL server as the
+database `<name>_inbox_N` (benchmarks/stores.py), and reused when present. Each size runs in a fresh
 child process with the real app, headless at 160x48 (or --terminal WxH), acting as the main account (it sees
 every inquiry, the heaviest case):
 
@@ -35,6 +36,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import stores
 
 OUT = Path(__file__).parent / "out"
 LOGIN = "bench"
@@ -175,32 +178,40 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
 # --- the parent: stores and the table ---------------------------------------------------------
 
 
-def ensure_store(out: Path, n: int) -> Path:
-    path = out / f"inbox-{n}.db"
-    if path.exists():
-        return path
+def ensure_store(out: Path, n: int, base: str | None = None) -> str:
+    db = stores.store_url(base, out, "inbox", n)
+    if stores.exists(db):
+        return db
     out.mkdir(parents=True, exist_ok=True)
+    stores.fresh(db)
     env = {**os.environ, "INQUIRY_TUI_LOGIN": LOGIN}
-    cli = [sys.executable, "-c", "from inquiry_tui.cli import main; main()", "--db", str(path)]
-    print(f"generating {path} ({n:,} inquiries) ...", flush=True)
+    cli = [sys.executable, "-c", "from inquiry_tui.cli import main; main()", "--db", db]
+    print(f"generating {db} ({n:,} inquiries) ...", flush=True)
     subprocess.run([*cli, "init", "--admin", LOGIN, "--name", "Bench"], check=True, env=env)
     subprocess.run([*cli, "seed", "--inquiries", str(n), "--seed", "7"], check=True, env=env)
-    return path
+    return db
 
 
-def admin_login(path: Path) -> str:
-    import sqlite3
+def admin_login(db: str) -> str:
+    from sqlalchemy import text
 
-    with sqlite3.connect(path) as conn:
-        return str(conn.execute("SELECT login FROM account WHERE role = 'admin'").fetchone()[0])
+    from inquiry_tui.config import db_url
+    from inquiry_tui.store.engine import make_engine
+
+    engine = make_engine(db_url(db))
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT login FROM account WHERE role = 'admin'")).scalar_one())
+    finally:
+        engine.dispose()
 
 
-def run(sizes: list[int], out: Path, moves: int, terminal: str) -> bool:
+def run(sizes: list[int], out: Path, moves: int, terminal: str, base: str | None = None) -> bool:
     """Measure each size in a child process; False if any child failed."""
     rows = []
     ok = True
     for n in sizes:
-        path = ensure_store(out, n)
+        path = ensure_store(out, n, base)
         env = {**os.environ, "INQUIRY_TUI_LOGIN": admin_login(path)}
         started = time.time()
         result = subprocess.run(
@@ -229,8 +240,9 @@ def run(sizes: list[int], out: Path, moves: int, terminal: str) -> bool:
         figures = json.loads(lines[-1])
         rows.append((n, figures))
         print(f"\n{n:,} inquiries: {json.dumps(figures, indent=1)}", flush=True)
+    print(f"\nengine: {'postgresql' if base else 'sqlite'}")
     print(
-        "\nsize       start   move p95  pgdn50 p95  pgdn90 p95  jump p95  search p95 (rare/common/prefix/two)  RSS   SQL on loop"
+        "size       start   move p95  pgdn50 p95  pgdn90 p95  jump p95  search p95 (rare/common/prefix/two)  RSS   SQL on loop"
     )
     for n, f in rows:
         s = f["search_ms"]
@@ -249,13 +261,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--terminal", default="160x48", help="WxH; at 80x24 the profile pane is folded away")
+    parser.add_argument("--db", help="a PostgreSQL server URL: its databases <name>_inbox_N (default: SQLite files)")
     parser.add_argument("--child")
     parser.add_argument("--started", type=float)
     args = parser.parse_args()
     if args.child:
         width, height = (int(v) for v in args.terminal.split("x"))
         child(args.child, args.started, args.moves, (width, height))
-    elif not run(args.sizes, args.out, args.moves, args.terminal):
+    elif not run(args.sizes, args.out, args.moves, args.terminal, args.db):
         sys.exit(1)
 
 

@@ -42,7 +42,9 @@ def sample_url(engine_name: str, tmp_path, request: pytest.FixtureRequest) -> It
 
 def _server_files(request: pytest.FixtureRequest, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A server store keeps its files in the folder INQUIRY_TUI_FILES names (shared by its users)."""
-    request.getfixturevalue("monkeypatch").setenv("INQUIRY_TUI_FILES", str(tmp_path / "store.files"))  # where SQLite keeps them
+    request.getfixturevalue("monkeypatch").setenv(
+        "INQUIRY_TUI_FILES", str(tmp_path / "store.files")
+    )  # where SQLite keeps them
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ POSTGRES = (
     "CREATE TEXT SEARCH CONFIGURATION inquiry_search (COPY = simple)",
     # Diacritics as unicode61 removes them: decompose (NFD), drop the combining marks; then separators.
     "CREATE FUNCTION inquiry_fts_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
-    "$$ SELECT regexp_replace(regexp_replace(normalize(COALESCE(t, ''), NFD), '[\u0300-\u036F]', '', 'g'), "
+    "$$ SELECT regexp_replace(regexp_replace(normalize(COALESCE(t, ''), NFD), '[\u0300-\u036f]', '', 'g'), "
     f"'{PG_SEPARATORS}', ' ', 'g') $$",
     # A search's words (each a phrase of its tokens, the last one a prefix), all of which must match.
     "CREATE FUNCTION inquiry_fts_query(words text[]) RETURNS tsquery LANGUAGE plpgsql STABLE AS $$ "
