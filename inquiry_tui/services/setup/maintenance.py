@@ -7,10 +7,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from inquiry_tui.config import db_url
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
+from inquiry_tui.services.files.blobs import blob_path, files_dir
 from inquiry_tui.store.copy import BATCH, Progress, TableCheck, copy_store, refuse_non_empty
 from inquiry_tui.store.engine import is_postgres, make_engine
 from inquiry_tui.store.migrate import UpgradeResult, backup_sqlite, open_store, sqlite_path, upgrade
@@ -85,15 +87,43 @@ def copy_store_to(db: str | None, to: str, progress: Progress, *, batch: int = B
     source = open_store(source_url, read_only=True)
     target = open_store(target_url)
     try:
+        files = _files_to_copy(source, source_url, target_url)
         checks = copy_store(source, target, progress, batch=batch)
     finally:
         source.dispose()
         target.dispose()
+    if files is not None:
+        _copy_files(*files, progress)
     bad = [c for c in checks if not c.ok]
     if bad:
         names = ", ".join(c.table for c in bad)
         raise InquiryError(f"the copy does not match the source in {names}; the target is not to be used")
     return CopyResult(source_url, target_url, tuple(checks))
+
+
+def _files_to_copy(source: Engine, source_url: str, target_url: str) -> tuple[list[str], Path, Path] | None:
+    """The attachments' files to bring along (sha256s, from folder, to folder), or None when there are none.
+
+    Checked before any row is written: a server store without INQUIRY_TUI_FILES has nowhere to keep them.
+    """
+    with source.connect() as conn:
+        shas = [str(s) for s in conn.execute(text("SELECT sha256 FROM stored_file ORDER BY sha256")).scalars()]
+        conn.rollback()
+    if not shas:
+        return None
+    src, dst = files_dir(source_url), files_dir(target_url)  # a target without a folder: one-line error
+    return (shas, src, dst) if src.resolve() != dst.resolve() else None
+
+
+def _copy_files(shas: list[str], src: Path, dst: Path, progress: Progress) -> None:
+    """Each stored file into the target's file store (content-addressed: an existing one is kept)."""
+    for n, sha in enumerate(shas, 1):
+        origin, target = blob_path(src, sha), blob_path(dst, sha)
+        if origin.is_file() and not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, target)
+        if n == len(shas) or n % 1000 == 0:
+            progress("files", n, len(shas))
 
 
 @dataclass(frozen=True)
