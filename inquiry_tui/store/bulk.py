@@ -143,6 +143,10 @@ def next_id(conn: Connection, table: str) -> int:
     return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
 
 
+_SEQUENCES: dict[str, str] = {}  # table -> its id sequence (the schema names them; asked once per process)
+COPY_FROM = 64  # rows: below this, executemany's one round trip beats COPY's protocol exchange
+
+
 class IdPool:
     """Ids for new rows of TABLE, handed out in ascending order within one write transaction.
 
@@ -164,9 +168,10 @@ class IdPool:
         if self.sqlite or len(self._free) >= n:
             return
         if not self._sequence:
-            self._sequence = str(
+            self._sequence = _SEQUENCES.get(self.table) or str(
                 self.conn.exec_driver_sql("SELECT pg_get_serial_sequence(?, 'id')", (self.table,)).scalar_one()
             )
+            _SEQUENCES[self.table] = self._sequence
         want = n - len(self._free)
         found = self.conn.exec_driver_sql(
             "SELECT nextval(?) FROM generate_series(1, ?)", (self._sequence, want)
@@ -193,7 +198,7 @@ def insert_rows(
     """executemany of positional rows (COPY on PostgreSQL); `upsert` is an optional ON CONFLICT clause."""
     if not rows:
         return
-    if not upsert and dialect.is_postgres(conn):
+    if not upsert and len(rows) >= COPY_FROM and dialect.is_postgres(conn):
         copy_rows(conn, table, columns, rows)
         return
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) {upsert}"
