@@ -21,24 +21,26 @@ an import fail on one engine and pass on the other.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, event, text
-from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+    from sqlalchemy.orm import Session
 
 NUL_MARK = "\u2400"
 LOCK_TIMEOUT_MS = 10_000  # a writer waits this long for another's row lock (SQLite's busy timeout)
 
-Bind = Session | Connection | Engine
+Bind: TypeAlias = "Session | Connection | Engine"
 _ADVISORY = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def name(bind: Bind) -> str:
     """The dialect's name: 'sqlite' or 'postgresql'."""
-    if isinstance(bind, Session):
-        return bind.get_bind().dialect.name
-    return bind.dialect.name
+    if isinstance(bind, Connection | Engine):
+        return bind.dialect.name
+    return bind.get_bind().dialect.name  # a Session
 
 
 def is_sqlite(bind: Bind) -> bool:
