@@ -1,4 +1,4 @@
-"""`db upgrade` and `db backup FILE`."""
+"""`db upgrade` and `db backup FILE` (admin only); `db verify` and `db share` are in `cli/identity.py`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Upgrade the store's schema (an older SQLite store is backed up first)."""
-    result = upgrade_store(state.db)
+    """Upgrade the store's schema (an older SQLite store is backed up first; admin only)."""
+    result = upgrade_store(state.ctx(upgrade=False))
     if result.before == result.after:
         typer.echo(f"store already at schema {result.after}")
     else:
@@ -26,6 +26,6 @@ def db_upgrade() -> None:
 
 @db_app.command("backup")
 def db_backup(file: Path) -> None:
-    """Copy the store online (consistent while others keep working)."""
-    path = backup_store(state.db, file)
+    """Copy the store online (consistent while others keep working; admin only)."""
+    path = backup_store(state.ctx(), file)
     typer.echo(f"backed up {path} to {file}")

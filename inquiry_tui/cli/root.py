@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from inquiry_tui.cli.common import fail, open_tui, state
+from inquiry_tui.config import db_url
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
 
@@ -23,7 +24,7 @@ class _Group(TyperGroup):
         except InquiryError as exc:
             fail(str(exc))
         except STORE_ERRORS as exc:
-            fail(describe_store_error(exc))
+            fail(describe_store_error(exc, db_url(state.db)))
 
 
 app = typer.Typer(
