@@ -103,17 +103,20 @@ def ssh_session(login: Annotated[str, typer.Argument(help="The account the SSH k
     if state.as_login:
         fail("--as has no place in an SSH session: the key names the account")
     check_session_store(state.db)
-    state.key_login = login
     line = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
     words = ssh_command(line) if line else []
-    if not words:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            fail("the app needs a terminal: connect with `ssh -t SERVER`, or give one of the commands")
-        open_tui(state.ctx())
-        return
-    from inquiry_tui.cli.root import app  # the same commands, run as the key's account
+    if not words and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("the app needs a terminal: connect with `ssh -t SERVER`, or give one of the commands")
+    state.key_login = login
+    try:
+        if not words:
+            open_tui(state.ctx())
+            return
+        from inquiry_tui.cli.root import app  # the same commands, run as the key's account
 
-    app(args=[*(["--db", state.db] if state.db else []), *words], prog_name="inquiry-tui")
+        app(args=[*(["--db", state.db] if state.db else []), *words], prog_name="inquiry-tui")
+    finally:
+        state.key_login = None
 
 
 # --- access ---------------------------------------------------------------------------------

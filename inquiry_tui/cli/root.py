@@ -43,6 +43,6 @@ def root(
     db: Annotated[str | None, typer.Option("--db", help="Store path or SQLAlchemy URL (env INQUIRY_TUI_DB).")] = None,
     as_login: Annotated[str | None, typer.Option("--as", help="Act as this account (admin only; recorded).")] = None,
 ) -> None:
-    state.db, state.as_login = db, as_login
+    state.db, state.as_login = db, as_login  # (an SSH session's key_login is set and cleared by ssh-session)
     if ctx.invoked_subcommand is None:
         open_tui(state.ctx())

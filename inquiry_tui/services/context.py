@@ -27,7 +27,7 @@ from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
 from inquiry_tui.store.migrate import upgrade as migrate
 from inquiry_tui.store.models import Account
-from inquiry_tui.store.sharing import describe_write_problem, keep_group_writable, store_access
+from inquiry_tui.store.sharing import describe_unreachable, describe_write_problem, keep_group_writable, store_access
 from inquiry_tui.store.types import utcnow
 
 
@@ -63,6 +63,9 @@ class Ctx:
     clock: Callable[[], datetime] = field(default=utcnow, repr=False)  # tests pin time with a fixed clock
     os_user: str = field(default_factory=real_os_user)  # recorded on every audit row
     confined: bool = False  # an SSH key session (service-account mode): this machine's files are off-limits
+    # Told when a transaction finds the acting account deactivated (from any thread), even where a
+    # caller catches the refusal as an ordinary one: the TUI uses it to stop acting at once.
+    on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -98,7 +101,10 @@ class Ctx:
         if self.actor.id is None:  # system
             return
         if not conn.execute(_ACTIVE, {"id": self.actor.id}).scalar_one_or_none():
-            raise deactivation(conn, self.actor.login)
+            error = deactivation(conn, self.actor.login)
+            if self.on_deactivated is not None:
+                self.on_deactivated(error)
+            raise error
 
     def require_admin(self, what: str) -> None:
         if not self.actor.is_admin:
@@ -113,7 +119,9 @@ class Ctx:
             )
 
     def as_actor(self, actor: Actor) -> Ctx:
-        return Ctx(self.url, self.engine, actor, self.read_engine, self.clock, self.os_user, self.confined)
+        return Ctx(
+            self.url, self.engine, actor, self.read_engine, self.clock, self.os_user, self.confined, self.on_deactivated
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -183,7 +191,12 @@ def connect(
     """
     url = db_url(db)
     path = sqlite_path(url)
-    if path is not None and not path.exists():
+    try:
+        missing = path is not None and not path.exists()
+    except PermissionError:
+        assert path is not None
+        raise PermissionDenied(describe_unreachable(path, real_os_user())) from None
+    if missing:
         raise NotFound(f"no store at {path}; create one with `inquiry-tui init` (or try `inquiry-tui demo`)")
     access = store_access(path)
     keep_group_writable(access)

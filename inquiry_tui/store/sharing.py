@@ -93,10 +93,10 @@ def store_access(path: Path | None) -> StoreAccess:
         return StoreAccess(path, False, f"{exc.strerror}: {exc.filename}", None)
     why = ""
     for p, st in file_stats:
-        if st.st_uid != euid:
-            why = f"{p} belongs to OS user {_user(st.st_uid)}"
-        elif reason := _others_can_write(st, euid):
+        if reason := _others_can_write(st, euid):
             why = f"{p} is {reason}"
+        elif st.st_uid != euid:
+            why = f"{p} belongs to OS user {_user(st.st_uid)}"
         if why:
             break
     if not why and not file_stats:
@@ -126,6 +126,19 @@ def describe_write_problem(path: Path, os_user: str) -> str:
         f"OS user {os_user} cannot write the store: {describe_mode(path)} in folder {describe_mode(folder)}. "
         f"Its owner (or root) can share it with a group of its users: "
         f'`inquiry-tui --db {path} db share GROUP` (README, "Running it for a team")'
+    )
+
+
+def describe_unreachable(path: Path, os_user: str) -> str:
+    """Why OS_USER cannot even look at the store at PATH (a folder it may not enter), and the way in."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        group = _group(folder.stat().st_gid)
+    except OSError:
+        group = "GROUP"
+    return (
+        f"OS user {os_user} cannot reach the store at {path}: its folder is {describe_mode(folder)}. If you should "
+        f"use it, root adds you to its group (`usermod -aG {group} {os_user}`, then log in again)"
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import IO, TextIO, cast
@@ -21,6 +22,8 @@ from rich.console import Console
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from inquiry_tui.domain.errors import AccountDeactivated
@@ -34,6 +37,13 @@ HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) 
 # An account deactivated while the app is open is refused at its next action; between actions,
 # the app looks this often, so an idle session stops too.
 ACCOUNT_CHECK_SECONDS = 30
+
+
+@dataclass
+class AccountGone(Message):
+    """A service call found the acting account deactivated."""
+
+    error: AccountDeactivated
 
 
 class InquiryApp(App[None], WorkerErrors):
@@ -66,6 +76,9 @@ class InquiryApp(App[None], WorkerErrors):
         self.sub_title = f"{ctx.actor.name} ({ctx.actor.role})"
         self.unexpected_errors: list[BaseException] = []
         self.deactivated: AccountDeactivated | None = None
+        # Any service call that finds the account deactivated tells the app, even where the
+        # screen that made it shows refusals itself (a worker thread: a message brings it here).
+        ctx.on_deactivated = self._tell_account_gone
 
     def on_mount(self) -> None:
         for mode in MODES:
@@ -110,6 +123,13 @@ class InquiryApp(App[None], WorkerErrors):
 
     # --- errors -------------------------------------------------------------------------------
 
+    def _tell_account_gone(self, error: AccountDeactivated) -> None:
+        self.post_message(AccountGone(error))  # thread-safe: called from workers
+
+    @on(AccountGone)
+    def _account_gone(self, event: AccountGone) -> None:
+        self.stop_acting(event.error)
+
     @on(WorkFailed)
     def _work_failed(self, event: WorkFailed) -> None:
         self.report_error(event.error)
@@ -144,8 +164,22 @@ class InquiryApp(App[None], WorkerErrors):
 
         self.deactivated = error
         self.workers.cancel_all()
+        self.clear_notifications()
         self.push_screen(DeactivatedScreen(error))
         self.refresh_bindings()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        if self.deactivated is not None:
+            return  # the deactivated screen says all there is; late refusals of the old screens would only repeat it
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 class _ErrorLog:

@@ -99,9 +99,11 @@ def check_service_store(ctx: Ctx) -> str:
 
 
 def _read(path: Path) -> list[str]:
+    """The file's lines as sshd sees them (split at LF only), each with its own ending, exactly as stored."""
     if not path.exists():
         return []
-    return path.read_text(encoding="utf-8", errors="surrogateescape").splitlines(keepends=True)
+    parts = path.read_bytes().decode("utf-8", errors="surrogateescape").split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 @contextmanager

@@ -23,8 +23,8 @@ _ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
 class AuditVerdict:
     """What `db verify` found: the chain walked, its first problem (if any), guards that are gone."""
 
-    rows: int
-    last_id: int
+    rows: int  # rows walked
+    last_id: int  # the last row that checks out (the chain's end when ok)
     last_hash: str
     problem: str | None  # domain.audit_chain.Tamper: changed | inserted | removed
     row_id: int | None  # the first row changed, inserted or removed
@@ -53,7 +53,7 @@ class AuditVerdict:
         return {
             "ok": self.ok,
             "rows": self.rows,
-            "head": {"id": self.last_id, "hash": self.last_hash},
+            "intact_to": {"id": self.last_id, "hash": self.last_hash},
             "problem": None
             if self.problem is None
             else {"kind": self.problem, "row": self.row_id, "message": self.message},
