@@ -1,16 +1,19 @@
-"""Where the store lives: `--db`, env INQUIRY_TUI_DB, or the platformdirs user data dir."""
+"""Where the store lives (`--db`, env INQUIRY_TUI_DB, or the platformdirs user data dir) and who the OS user is."""
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
+from functools import cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 APP_NAME = "inquiry-tui"
 ENV_DB = "INQUIRY_TUI_DB"
-ENV_LOGIN = "INQUIRY_TUI_LOGIN"  # overrides the OS login (tests, containers without a passwd entry)
+# Names the account only where that cannot make anyone someone else: a store file no other OS
+# user can write (a container, a private store). `services.context.connect` decides.
+ENV_LOGIN = "INQUIRY_TUI_LOGIN"
 
 
 def default_db_path() -> Path:
@@ -26,12 +29,28 @@ def db_url(db: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def os_login() -> str:
-    """The OS login the app acts as unless `--as` is given (admins only)."""
-    override = os.environ.get(ENV_LOGIN)
-    if override:
-        return override
+@cache
+def real_os_user() -> str:
+    """The OS account this process runs as, from its effective uid (never from USER or LOGNAME, which anyone can set).
+
+    A uid without a passwd entry (some containers) is named `uid<N>`.
+    """
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "admin"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid{uid}"
+
+
+def env_login() -> str | None:
+    """The account INQUIRY_TUI_LOGIN names, if set (whether it is honoured is the store's question)."""
+    return os.environ.get(ENV_LOGIN) or None
+
+
+def os_login() -> str:
+    """The login this process claims: INQUIRY_TUI_LOGIN, else the real OS user.
+
+    Only a default (e.g. `init`'s main account); opening a store decides whether the claim
+    stands (see `services.context.connect`).
+    """
+    return env_login() or real_os_user()

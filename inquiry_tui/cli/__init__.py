@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from inquiry_tui.cli import accounts, arrivals, blocklist, catalog, customers, db, demo, seed, settings, stats
+from inquiry_tui.cli import accounts, arrivals, blocklist, catalog, customers, db, demo, identity, seed, settings, stats
 from inquiry_tui.cli.root import app
 
 import_app = typer.Typer(
@@ -34,7 +34,9 @@ app.add_typer(arrivals.inquiry_app, name="inquiry")
 app.add_typer(arrivals.top_level)  # allocate
 app.add_typer(customers.customer_app, name="customer")
 app.add_typer(stats.top_level)
-app.add_typer(db.db_app, name="db")
+app.add_typer(db.db_app, name="db")  # verify and share come from cli/identity.py
+app.add_typer(identity.access_app, name="access")
+app.add_typer(identity.top_level)  # ssh-session
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import typer
 from inquiry_tui.cli.common import echo_rows, state
 from inquiry_tui.config import os_login
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Role
+from inquiry_tui.services.identity.sharing import init_store
 from inquiry_tui.services.team import accounts
 
 top_level = typer.Typer()
@@ -19,11 +20,25 @@ account_app = typer.Typer(help="Accounts: the main account (admin) and salespeop
 def init(
     admin: Annotated[str | None, typer.Option(help="Login of the main account (default: your OS login).")] = None,
     name: Annotated[str, typer.Option(help="Display name of the main account.")] = "Main account",
+    shared_group: Annotated[
+        str | None,
+        typer.Option(
+            "--shared-group", help="Group mode: the store's folder and files shared with this OS group (see README)."
+        ),
+    ] = None,
 ) -> None:
     """Create a store with its main account (admin)."""
     login = admin or os_login()
-    info = accounts.init_company(state.system(), login, name)
-    typer.echo(f"initialised; main account {info.login} ({info.name})")
+    result = init_store(state.db, login, name, shared_group)
+    typer.echo(f"initialised; main account {result.admin.login} ({result.admin.name})")
+    if result.shared is not None:
+        members = ", ".join(result.shared.members) or "nobody yet"
+        typer.echo(
+            f"shared with group {result.shared.group}: {result.shared.folder} is setgid and group-writable "
+            f"(members: {members}); each member needs an account (`account add LOGIN --name ...`)"
+        )
+    if result.note:
+        typer.echo(result.note, err=True)
 
 
 @account_app.command("add")

@@ -18,13 +18,18 @@ def fail(message: str) -> None:
 
 @dataclass
 class State:
-    """The root options (`--db`, `--as`), set by the root callback before any command runs."""
+    """The root options (`--db`, `--as`), set by the root callback before any command runs.
+
+    `key_login` is set by `ssh-session` alone: the account of the SSH key the session came in
+    with (service-account mode), which neither INQUIRY_TUI_LOGIN nor `--as` can change.
+    """
 
     db: str | None = None
     as_login: str | None = None
+    key_login: str | None = None
 
-    def ctx(self) -> Ctx:
-        return connect(self.db, self.as_login)
+    def ctx(self, *, upgrade: bool = True) -> Ctx:
+        return connect(self.db, self.as_login, upgrade=upgrade, key_login=self.key_login)
 
     def system(self) -> Ctx:
         return connect_system(self.db)

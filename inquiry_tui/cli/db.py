@@ -1,4 +1,4 @@
-"""`db upgrade`, `db backup FILE` and `db copy --to URL`."""
+"""`db upgrade`, `db backup FILE` and `db copy --to URL` (admin only); `db verify` and `db share` are in `cli/identity.py`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Upgrade the store's schema (an older SQLite store is backed up first)."""
-    result = upgrade_store(state.db)
+    """Upgrade the store's schema (an older SQLite store is backed up first; admin only)."""
+    result = upgrade_store(state.ctx(upgrade=False))
     if result.before == result.after:
         typer.echo(f"store already at schema {result.after}")
     else:
@@ -29,8 +29,8 @@ def db_upgrade() -> None:
 
 @db_app.command("backup")
 def db_backup(file: Path) -> None:
-    """Copy the store online (consistent while others keep working); PostgreSQL through pg_dump."""
-    what = backup_store(state.db, file)
+    """Copy the store online (consistent while others keep working; PostgreSQL through pg_dump; admin only)."""
+    what = backup_store(state.ctx(), file)
     typer.echo(f"backed up {what} to {file}")
 
 
@@ -39,7 +39,7 @@ def db_copy(
     to: Annotated[str, typer.Option("--to", help="The empty target: a new SQLite file or a PostgreSQL URL.")],
     batch: Annotated[int, typer.Option("--batch", min=100, help="Rows per batch.")] = 20_000,
 ) -> None:
-    """Copy the whole store into an empty store (SQLite <-> PostgreSQL), then verify counts and checksums."""
+    """Copy the whole store into an empty store (SQLite <-> PostgreSQL), then verify counts and checksums; admin only."""
     last = [0.0]
 
     def progress(table: str, done: int, total: int) -> None:
@@ -48,7 +48,7 @@ def db_copy(
             last[0] = now
             print(f"{table}: {done:,}/{total:,} rows", file=sys.stderr, flush=True)
 
-    result = copy_store_to(state.db, to, progress, batch=batch)
+    result = copy_store_to(state.ctx(), to, progress, batch=batch)
     for check in result.checks:
         typer.echo(f"{check.table}  {check.target_rows:,} rows  sha256 {check.target_sum[:16]}  ok")
     typer.echo(f"copied {result.rows:,} rows in {len(result.checks)} tables; counts and checksums match")

@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from inquiry_tui.cli.common import fail, open_tui, state
+from inquiry_tui.config import db_url
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
 
@@ -23,7 +24,7 @@ class _Group(TyperGroup):
         except InquiryError as exc:
             fail(str(exc))
         except STORE_ERRORS as exc:
-            fail(describe_store_error(exc))
+            fail(describe_store_error(exc, db_url(state.db)))
 
 
 app = typer.Typer(
@@ -42,6 +43,6 @@ def root(
     db: Annotated[str | None, typer.Option("--db", help="Store path or SQLAlchemy URL (env INQUIRY_TUI_DB).")] = None,
     as_login: Annotated[str | None, typer.Option("--as", help="Act as this account (admin only; recorded).")] = None,
 ) -> None:
-    state.db, state.as_login = db, as_login
+    state.db, state.as_login = db, as_login  # (an SSH session's key_login is set and cleared by ssh-session)
     if ctx.invoked_subcommand is None:
         open_tui(state.ctx())

@@ -22,3 +22,13 @@ class StaleWrite(InquiryError):
 
     def __init__(self, what: str = "This item") -> None:
         super().__init__(f"{what} was changed by someone else; reloaded, please try again.")
+
+
+class AccountDeactivated(PermissionDenied):
+    """The acting account was deactivated (perhaps while this session was open); nothing more is done as it."""
+
+    def __init__(self, login: str, by: str | None = None, at: str | None = None) -> None:
+        self.login, self.by, self.at = login, by, at
+        who = f" by {by}" if by else ""
+        when = f" on {at}" if at else ""
+        super().__init__(f"your account ({login}) was deactivated{who}{when}; nothing was changed")

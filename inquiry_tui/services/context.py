@@ -13,19 +13,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from inquiry_tui.config import db_url, os_login
-from inquiry_tui.domain.errors import InquiryError, NotFound, PermissionDenied, StaleWrite
+from inquiry_tui.config import db_url, env_login, real_os_user
+from inquiry_tui.domain.errors import AccountDeactivated, InquiryError, NotFound, PermissionDenied, StaleWrite
+from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
-from inquiry_tui.store.migrate import open_store, sqlite_path
+from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
+from inquiry_tui.store.migrate import upgrade as migrate
 from inquiry_tui.store.models import Account
+from inquiry_tui.store.sharing import describe_unreachable, describe_write_problem, keep_group_writable, store_access
 from inquiry_tui.store.types import utcnow
 
 
@@ -48,13 +51,22 @@ SYSTEM = Actor(id=None, login=SYSTEM_LOGIN, name="System", role=Role.SYSTEM)
 
 @dataclass
 class Ctx:
-    """An engine on an up-to-date store plus the acting account."""
+    """An engine on an up-to-date store plus the acting account.
+
+    Every transaction first checks that the acting account is still active (one primary-key
+    read): an account deactivated while a session is open is refused at its next action.
+    """
 
     url: str
     engine: Engine
     actor: Actor
     read_engine: Engine | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = field(default=utcnow, repr=False)  # tests pin time with a fixed clock
+    os_user: str = field(default_factory=real_os_user)  # recorded on every audit row
+    confined: bool = False  # an SSH key session (service-account mode): this machine's files are off-limits
+    # Told when a transaction finds the acting account deactivated (from any thread), even where a
+    # caller catches the refusal as an ordinary one: the TUI uses it to stop acting at once.
+    on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -65,6 +77,7 @@ class Ctx:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 with session.begin():
+                    self.check_active(session.connection())
                     yield session
             except StaleDataError:
                 raise StaleWrite() from None
@@ -74,19 +87,62 @@ class Ctx:
         """A read transaction that never takes the write lock."""
         engine = self.read_engine or self.engine
         with Session(engine, expire_on_commit=False) as session, session.begin():
+            self.check_active(session.connection())
             yield session
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One write transaction on a Core connection (the bulk paths: imports, generator, re-allocation)."""
+        with self.engine.begin() as conn:
+            self.check_active(conn)
+            yield conn
+
+    def check_active(self, conn: Connection) -> None:
+        """Refuse (AccountDeactivated) if the acting account is no longer active; run first in every transaction."""
+        if self.actor.id is None:  # system
+            return
+        if not conn.execute(_ACTIVE, {"id": self.actor.id}).scalar_one_or_none():
+            error = deactivation(conn, self.actor.login)
+            if self.on_deactivated is not None:
+                self.on_deactivated(error)
+            raise error
 
     def require_admin(self, what: str) -> None:
         if not self.actor.is_admin:
             raise PermissionDenied(f"only the admin (main account) can {what}")
 
+    def require_local_files(self, what: str) -> None:
+        """Refuse reading or writing a file on this machine in an SSH key session (the files are the service account's)."""
+        if self.confined:
+            raise PermissionDenied(
+                f"{what} is not possible over SSH: the files on the server belong to the store's service account; "
+                "export to your own machine instead, e.g. `ssh SERVER export inquiries > inquiries.csv`"
+            )
+
     def as_actor(self, actor: Actor) -> Ctx:
-        return Ctx(self.url, self.engine, actor, self.read_engine, self.clock)
+        return Ctx(
+            self.url, self.engine, actor, self.read_engine, self.clock, self.os_user, self.confined, self.on_deactivated
+        )
 
     def close(self) -> None:
         self.engine.dispose()
         if self.read_engine is not None:
             self.read_engine.dispose()
+
+
+_ACTIVE = text("SELECT active FROM account WHERE id = :id")
+_DEACTIVATED_BY = text(
+    "SELECT actor, at FROM audit_log WHERE action = 'account_deactivate' AND entity_id = :login ORDER BY id DESC LIMIT 1"
+)
+
+
+def deactivation(conn: Connection, login: str) -> AccountDeactivated:
+    """The error for LOGIN's deactivated (or vanished) account, naming who deactivated it and when."""
+    row = conn.execute(_DEACTIVATED_BY, {"login": login}).first()
+    if row is None:
+        return AccountDeactivated(login)
+    at = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(str(row[1]))
+    return AccountDeactivated(login, row[0], at.strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def actor_from(account: Account) -> Actor:
@@ -109,38 +165,103 @@ def main_account(session: Session) -> Account:
     return account
 
 
-def connect(db: str | None = None, as_login: str | None = None, *, upgrade: bool = True) -> Ctx:
-    """Open the store and resolve the acting account (the OS login, or `--as` for admins).
+# Read with plain SQL over columns every schema revision has, so that the acting account is
+# known before deciding whether this caller may upgrade an older store.
+_ACCOUNT = text("SELECT id, login, name, role, active FROM account WHERE login = :login")
+_MAIN = text("SELECT login FROM account WHERE role = 'admin'")
+
+
+def _account(conn: Connection, login: str) -> tuple[Actor, bool] | None:
+    """LOGIN's account and whether it is active."""
+    row = conn.execute(_ACCOUNT, {"login": login}).first()
+    return (Actor(row.id, row.login, row.name, row.role), bool(row.active)) if row is not None else None
+
+
+def connect(
+    db: str | None = None, as_login: str | None = None, *, upgrade: bool = True, key_login: str | None = None
+) -> Ctx:
+    """Open the store as the account this process may act as (docs/domain.md, "Who is who").
+
+    The account is the real OS user's, or INQUIRY_TUI_LOGIN's on a store no other OS user can
+    write, or KEY_LOGIN's in an SSH key session (then INQUIRY_TUI_LOGIN is ignored and this
+    machine's files are off-limits); `--as` (AS_LOGIN) is for the admin. An older store is
+    upgraded (after an online backup) only when the admin opens it.
 
     A store file that does not exist is an error, not a new empty store: a mistyped path must
     not leave a stray file behind nor look like a store that lost its accounts.
     """
     url = db_url(db)
     path = sqlite_path(url)
-    if path is not None and not path.exists():
+    try:
+        missing = path is not None and not path.exists()
+    except PermissionError:
+        assert path is not None
+        raise PermissionDenied(describe_unreachable(path, real_os_user())) from None
+    if missing:
         raise NotFound(f"no store at {path}; create one with `inquiry-tui init` (or try `inquiry-tui demo`)")
-    engine = open_store(url) if upgrade else make_engine(url)
-    ctx = Ctx(url, engine, SYSTEM)
-    login = os_login()
-    with ctx.write() as session:
-        me = session.exec(select(Account).where(Account.login == login)).one_or_none()
-        if as_login and as_login != login:
-            if me is None or me.role != Role.ADMIN or not me.active:
-                raise PermissionDenied("--as is only for the admin (main account)")
-            target = account_by_login(session, as_login, active_only=True)
-            audit(session, ctx.as_actor(actor_from(me)), "act_as", "account", target.login)
-            ctx.actor = actor_from(target)
-        elif me is None:
-            raise NotFound(
-                f"no account for OS login {login!r} in this store; the admin adds it with "
-                f"`inquiry-tui account add {login} --name ...`"
-            )
-        elif not me.active:
-            raise PermissionDenied(f"account {login!r} is deactivated")
-        else:
-            ctx.actor = actor_from(me)
+    access = store_access(path)
+    keep_group_writable(access)
+    os_user = real_os_user()
+    claimed = claim(
+        os_user=os_user,
+        env_login=None if key_login is not None else env_login(),
+        private=access.private,
+        why_shared=access.why_shared,
+        key_login=key_login,
+    )
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+        if revision is None:
+            raise NotFound(f"{path or url} holds no inquiry-tui store yet; create one with `inquiry-tui init`")
+        with engine.connect() as conn:
+            found = _account(conn, claimed.login)
+            admin = conn.execute(_MAIN).scalar_one_or_none()
+            if found is not None and not found[1]:
+                raise deactivation(conn, claimed.login)
+            me = found[0] if found is not None else None
+            target = None
+            if as_login and as_login != claimed.login:
+                if me is None or me.role != Role.ADMIN:
+                    raise PermissionDenied(AS_REFUSED)
+                other = _account(conn, as_login)
+                if other is None:
+                    raise NotFound(f"unknown account {as_login!r}; see `inquiry-tui account list`")
+                if not other[1]:
+                    raise InquiryError(f"account {as_login!r} is deactivated")
+                target = other[0]
+            conn.rollback()
+        if me is None:
+            raise no_account(claimed, os_user=os_user, admin_login=admin, private=access.private)
+        if revision != HEAD and upgrade:
+            if me.role != Role.ADMIN:
+                raise _not_upgraded(url, revision, admin)
+            migrate(url, engine)
+        ctx = Ctx(url, engine, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY)
+        if target is not None:
+            with ctx.write() as session:
+                audit(session, ctx, "act_as", "account", target.login)
+            ctx.actor = target
+    except BaseException:
+        engine.dispose()
+        raise
     ctx.read_engine = make_engine(url, read_only=True)
     return ctx
+
+
+def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
+    """A salesperson opening a store at another schema: newer than the app, or waiting for the admin's upgrade."""
+    from alembic.script import ScriptDirectory
+
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+    if revision not in known:
+        return StoreTooNew(
+            f"this store is at schema {revision}, newer than this inquiry-tui knows; upgrade inquiry-tui"
+        )
+    return PermissionDenied(
+        f"this store is at schema {revision} and this inquiry-tui needs {HEAD}; the admin ({admin or 'main account'}) "
+        "upgrades it with `inquiry-tui db upgrade` (a backup is taken first)"
+    )
 
 
 def connect_system(db: str | None = None) -> Ctx:
@@ -166,22 +287,30 @@ _SERVER_STATES = {
 }
 
 
-def describe_store_error(error: BaseException) -> str:
-    """A database error as one line a user can act on (the CLI prints it, the TUI notifies it)."""
+def describe_store_error(error: BaseException, url: str | None = None) -> str:
+    """A database error as one line a user can act on (the CLI prints it, the TUI notifies it).
+
+    Given the store's URL, a store this OS user cannot write is described by its owner, group
+    and mode, with the command that shares it.
+    """
     orig = getattr(error, "orig", None) or error
-    text = str(orig)
+    message = str(orig)
     state = getattr(orig, "sqlstate", None)  # PostgreSQL's error code (psycopg)
     if state in _SERVER_STATES:
         return _SERVER_STATES[state]
-    if state is None and "connection" in text and ("failed" in text or "refused" in text):
-        first = text.strip().splitlines()[0] if text.strip() else text
+    if state is None and "connection" in message and ("failed" in message or "refused" in message):
+        first = message.strip().splitlines()[0] if message.strip() else message
         return f"the store's server cannot be reached: {first}"
-    if "database is locked" in text or "database is busy" in text or state == "55P03":
+    if "database is locked" in message or "database is busy" in message or state == "55P03":
         wait = BUSY_TIMEOUT_MS if state is None else LOCK_TIMEOUT_MS
         return (
             f"the store is busy: another session has been writing for over {max(1, wait // 1000)} s "
             "(an import?); nothing was changed, try again in a moment"
         )
-    if "readonly database" in text or "read-only" in text:
-        return "the store cannot be written: its file (or its folder) is read-only for you; ask whoever set it up"
-    return f"the store could not be used: {text}"
+    path = sqlite_path(url) if url else None
+    unwritable = "readonly database" in message or "read-only" in message
+    if path is not None and (unwritable or "unable to open database file" in message):
+        return describe_write_problem(path, real_os_user())
+    if unwritable:
+        return "the store cannot be written: its file (or its folder) is read-only for you"
+    return f"the store could not be used: {message}"

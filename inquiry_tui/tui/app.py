@@ -13,25 +13,40 @@ from __future__ import annotations
 
 import gc
 import sys
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import IO, TextIO, cast
 
 from rich.console import Console
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.team.accounts import require_active
 from inquiry_tui.tui.commands import KeyCommands
-from inquiry_tui.tui.common.errors import WorkFailed, error_log_path, notice_for
+from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 
 HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) live elsewhere
+# An account deactivated while the app is open is refused at its next action; between actions,
+# the app looks this often, so an idle session stops too.
+ACCOUNT_CHECK_SECONDS = 30
 
 
-class InquiryApp(App[None]):
+@dataclass
+class AccountGone(Message):
+    """A service call found the acting account deactivated."""
+
+    error: AccountDeactivated
+
+
+class InquiryApp(App[None], WorkerErrors):
     """The seller back office. Receives its service context; never opens a session itself."""
 
     CSS_PATH = HERE / "common" / "common.tcss"  # each screen brings its own feature's stylesheet
@@ -60,11 +75,16 @@ class InquiryApp(App[None]):
         self.ctx = ctx
         self.sub_title = f"{ctx.actor.name} ({ctx.actor.role})"
         self.unexpected_errors: list[BaseException] = []
+        self.deactivated: AccountDeactivated | None = None
+        # Any service call that finds the account deactivated tells the app, even where the
+        # screen that made it shows refusals itself (a worker thread: a message brings it here).
+        ctx.on_deactivated = self._tell_account_gone
 
     def on_mount(self) -> None:
         for mode in MODES:
             self.add_mode(mode.name, partial(self._build, mode))
         self.switch_mode(START.name)
+        self.set_interval(ACCOUNT_CHECK_SECONDS, self.check_account)
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
@@ -79,6 +99,8 @@ class InquiryApp(App[None]):
         return not mode.admin_only or self.ctx.actor.is_admin
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.deactivated is not None:
+            return action == "quit"  # the account is gone: nothing but quitting
         # A mode the actor may not open is neither shown nor offered; its key says why instead.
         if action in ("open_mode", "refuse_mode"):
             allowed = self.may_open(mode_named(str(parameters[0])))
@@ -101,16 +123,63 @@ class InquiryApp(App[None]):
 
     # --- errors -------------------------------------------------------------------------------
 
+    def _tell_account_gone(self, error: AccountDeactivated) -> None:
+        self.post_message(AccountGone(error))  # thread-safe: called from workers
+
+    @on(AccountGone)
+    def _account_gone(self, event: AccountGone) -> None:
+        self.stop_acting(event.error)
+
     @on(WorkFailed)
     def _work_failed(self, event: WorkFailed) -> None:
         self.report_error(event.error)
 
     def report_error(self, error: BaseException) -> None:
         """Show ERROR as a notification (a bug's traceback goes to the error log, never to the screen)."""
+        if isinstance(error, AccountDeactivated):
+            self.stop_acting(error)
+            return
         notice = notice_for(error)
         if notice.bug:
             self.unexpected_errors.append(error)
         self.notify(notice.message, title=notice.title, severity=notice.severity, markup=False, timeout=notice.timeout)
+
+    # --- the acting account ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="account-check", exit_on_error=False)
+    def check_account(self) -> None:
+        """Between actions: is the acting account still active? A deactivation comes back through WorkFailed."""
+        try:
+            require_active(self.ctx)
+        except AccountDeactivated:
+            raise
+        except Exception:  # a busy or unreadable store: the user's next action reports it
+            return
+
+    def stop_acting(self, error: AccountDeactivated) -> None:
+        """The account was deactivated: say by whom, and take no further action (only quit)."""
+        if self.deactivated is not None:
+            return
+        from inquiry_tui.tui.common.deactivated import DeactivatedScreen
+
+        self.deactivated = error
+        self.workers.cancel_all()
+        self.clear_notifications()
+        self.push_screen(DeactivatedScreen(error))
+        self.refresh_bindings()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        if self.deactivated is not None:
+            return  # the deactivated screen says all there is; late refusals of the old screens would only repeat it
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 class _ErrorLog:

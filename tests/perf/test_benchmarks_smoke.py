@@ -196,3 +196,12 @@ def test_bench_inbox(tmp_path: Path) -> None:
         rf" +{NUM} MB +\d+$",
     )
     assert (out / f"inbox-{N}.db").is_file()
+
+
+def test_bench_identity(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run([str(BENCH / "bench_identity.py"), "--rows", str(N), "--ops", "50", "--out", str(out)])
+    _expect(stdout, rf"^write with its audit row \(set_away, one transaction\): p50 {NUM} us +p95 {NUM} us +\(n=50\)$")
+    _expect(stdout, rf"^empty read transaction: as a salesperson \(active check\) p50 {NUM} us .* check ~{NUM} us$")
+    _expect(stdout, rf"^ *{N:,} +{NUM} rows/s +{NUM} s +{NUM} rows/s +{NUM} MB$")
+    assert (out / f"identity-{N}.db").is_file()

@@ -24,6 +24,7 @@ from inquiry_tui.store.models import Buyer, Inquiry, Message
 from inquiry_tui.tui.app import InquiryApp
 from tests.conftest import FIXED_NOW, ctx_as, fixed_clock
 
+FIXED_OS_USER = "tester"  # audit rows name the OS user; snapshots must not depend on who runs them
 HOSTILE = [
     "[@click=app.quit]x[/]",
     "[link='https://evil.example']Pay[/link]",
@@ -54,6 +55,7 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     url = f"sqlite:///{path}"
     system = connect_system(url)
     system.clock = fixed_clock
+    system.os_user = FIXED_OS_USER
     init_company(system, "boss", "The Boss")
     boss = ctx_as(system, "boss")
     set_up_company(boss, load_json("company.json"))
@@ -72,6 +74,7 @@ def store_ctx(sample_template: Path, tmp_path: Path) -> Iterator[Ctx]:
     url = f"sqlite:///{path}"
     system = connect_system(url)
     system.clock = fixed_clock
+    system.os_user = FIXED_OS_USER
     system.read_engine = make_engine(url, read_only=True)
     yield ctx_as(system, "boss")
     system.close()

@@ -185,6 +185,8 @@ def export_allocations(
     """
     if fmt not in FORMATS:
         raise ValidationError(f"format {fmt!r} is not allowed; allowed: {', '.join(FORMATS)}")
+    if isinstance(dest, (str, os.PathLike)):
+        ctx.require_local_files("exporting to a file")  # over SSH the server's files are the service account's
     flt = AllocationFilter(flt.account, flt.rule, flt.actor, days) if flt else AllocationFilter(days=days)
     count = 0
     with _open_target(dest) as fh:

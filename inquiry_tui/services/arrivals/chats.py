@@ -87,7 +87,7 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
     for line in lines:
         per_buyer[line.buyer.email].append(line)
         buyer_of.setdefault(line.buyer.email, line.buyer)
-    with ctx.engine.begin() as conn:
+    with ctx.begin() as conn:
         p = Pipeline(conn, ctx, path=path, customer_source="chat")
         p.load_buyers(list(per_buyer))
         new_threads: list[tuple[Arrival, int, list[tuple[str, datetime, str]]]] = []

@@ -115,7 +115,7 @@ def run_pipeline(
 ) -> ArrivalReport:
     """One write transaction: every chunk of items through the pipeline, then its state and audit row."""
     ctx.require_admin("import inquiries")
-    with ctx.engine.begin() as conn:
+    with ctx.begin() as conn:
         sqlite = dialect.is_sqlite(conn)
         if sqlite:
             conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
@@ -160,7 +160,7 @@ def allocate_waiting(ctx: Ctx) -> int:
     """
     ctx.require_admin("allocate waiting inquiries")
     moved = 0
-    with ctx.engine.begin() as conn:
+    with ctx.begin() as conn:
         p = Pipeline(conn, ctx)
         main_id = p.id_of[p.main]
         owner_of_product = dict(p.products.values())
@@ -198,6 +198,7 @@ def allocate_waiting(ctx: Ctx) -> int:
             conn,
             at=ctx.now(),
             actor=ctx.actor.login,
+            os_user=ctx.os_user,
             action="allocate",
             entity="inquiry",
             after={"moved": moved, "waiting": len(waiting)},

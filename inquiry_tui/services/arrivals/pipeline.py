@@ -4,7 +4,7 @@
 country owners, block list, the rotation turn) into dicts; `add(items)` turns a chunk of
 arrivals into row tuples and writes them with `store.bulk` (raw executemany, one FTS insert);
 `finish()` writes the buyers' final state, the rotation turn and one audit row. The caller
-owns the transaction (`ctx.engine.begin()`, BEGIN IMMEDIATE), so the turn read here and the
+owns the transaction (`ctx.begin()`, BEGIN IMMEDIATE), so the turn read here and the
 turn written in `finish()` can never interleave with another importer's. On PostgreSQL the
 pipeline takes the arrivals advisory lock first (store.dialect.serialize) and reads the turn
 FOR UPDATE: arrivals on several hosts still take turns one at a time.
@@ -130,7 +130,7 @@ class Pipeline:
         dialect.serialize(conn)  # PostgreSQL: one arrival pipeline at a time, on every host
         self.now = ctx.now()
         self.now_text = db_text(self.now)
-        self.actor = ctx.actor.login
+        self.actor, self.os_user = ctx.actor.login, ctx.os_user
         accounts = conn.exec_driver_sql("SELECT id, login, role, active FROM account").all()
         self.login_of: dict[int, str] = {a[0]: a[1] for a in accounts}
         self.id_of: dict[str, int] = {a[1]: a[0] for a in accounts}
@@ -538,6 +538,7 @@ class Pipeline:
             conn,
             at=self.now,
             actor=self.actor,
+            os_user=self.os_user,
             action=action,
             entity="inquiry",
             entity_id=f"{report.first_id}-{report.last_id}" if count else "",

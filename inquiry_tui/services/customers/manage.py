@@ -307,11 +307,11 @@ def add_customers_from_chats(
     if isinstance(session_or_ctx, Ctx):
         ctx = session_or_ctx
         with ctx.write() as session:
-            return _chats(session, ids, now or ctx.now(), ctx.actor.login)
+            return _chats(session, ids, now or ctx.now(), ctx.actor.login, ctx.os_user)
     return _chats(session_or_ctx, ids, now or utcnow(), actor)
 
 
-def _chats(session: Session, ids: list[int], now: datetime, actor: str) -> int:
+def _chats(session: Session, ids: list[int], now: datetime, actor: str, os_user: str | None = None) -> int:
     if not ids:
         return 0
     added = 0
@@ -327,6 +327,7 @@ def _chats(session: Session, ids: list[int], now: datetime, actor: str) -> int:
         session.connection(),
         at=now,
         actor=actor,
+        os_user=os_user,
         action="customers_from_chats",
         entity="buyer",
         entity_id=f"{len(ids)} buyers",

@@ -25,6 +25,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.migrate import sqlite_path
 from inquiry_tui.store.models import StoredFile
+from inquiry_tui.store.sharing import current_umask
 
 ENV_FILES = "INQUIRY_TUI_FILES"  # where the files of a server store (PostgreSQL) live
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
@@ -124,6 +125,7 @@ def _write_atomically(root: Path, target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; in group mode every member reads it
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

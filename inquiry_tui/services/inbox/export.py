@@ -121,6 +121,7 @@ def _csv_value(value: Any) -> Any:
 def export_inquiries(ctx: Ctx, path: Path, folder: str | None = None, fmt: str = "csv") -> int:
     """Export to PATH (replaced only when complete); folder None means every folder."""
     _check(folder, fmt)
+    ctx.require_local_files("exporting to a file")  # over SSH the server's files are the service account's
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
     try:

@@ -1,4 +1,4 @@
-"""Store maintenance behind `db upgrade`, `db backup FILE` and `db copy --to URL`."""
+"""Store maintenance behind `db upgrade`, `db backup FILE` and `db copy --to URL`: the admin's alone."""
 
 from __future__ import annotations
 
@@ -12,24 +12,28 @@ from sqlalchemy.engine import make_url
 
 from inquiry_tui.config import db_url
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.blobs import blob_path, files_dir
 from inquiry_tui.store.copy import BATCH, Progress, TableCheck, copy_store, refuse_non_empty
 from inquiry_tui.store.engine import is_postgres, make_engine
 from inquiry_tui.store.migrate import UpgradeResult, backup_sqlite, open_store, sqlite_path, upgrade
 
 
-def upgrade_store(db: str | None) -> UpgradeResult:
-    """Bring the store to this version's schema (an older SQLite store is backed up first)."""
-    return upgrade(db_url(db))
+def upgrade_store(ctx: Ctx) -> UpgradeResult:
+    """Bring the store to this version's schema (an older SQLite store is backed up first); admin only."""
+    ctx.require_admin("upgrade the store")
+    return upgrade(ctx.url, ctx.engine)
 
 
-def backup_store(db: str | None, file: Path) -> str:
-    """Copy the store online to FILE (a new file); returns what was backed up.
+def backup_store(ctx: Ctx, file: Path) -> str:
+    """Copy the store online to FILE (a new file); returns what was backed up. Admin only: it holds everyone's buyers.
 
     SQLite: the online backup API. PostgreSQL: `pg_dump --format=custom` (a consistent snapshot
     while others keep working; restore with pg_restore), which must be on the PATH.
     """
-    url = db_url(db)
+    ctx.require_admin("back up the store (it holds every salesperson's buyers)")
+    ctx.require_local_files("writing a backup")
+    url = ctx.url
     path = sqlite_path(url)
     if path is None:
         if not is_postgres(url):
@@ -67,13 +71,15 @@ def _pg_dump(url: str, file: Path) -> str:
     return str(parsed.render_as_string(hide_password=True))
 
 
-def copy_store_to(db: str | None, to: str, progress: Progress, *, batch: int = BATCH) -> CopyResult:
-    """Copy the store (`--db`) into the empty store at TO (a path or URL), then verify every table.
+def copy_store_to(ctx: Ctx, to: str, progress: Progress, *, batch: int = BATCH) -> CopyResult:
+    """Copy the store into the empty store at TO (a path or URL), then verify every table. Admin only.
 
     The target's schema is made by the migrations first (a new SQLite file, or an empty
     PostgreSQL database); a target that already holds rows is refused before anything is written.
     """
-    source_url, target_url = db_url(db), db_url(to)
+    ctx.require_admin("copy the store (it holds every salesperson's buyers)")
+    ctx.require_local_files("writing a copy")
+    source_url, target_url = ctx.url, db_url(to)
     if source_url == target_url:
         raise ValidationError("--to names the store being copied; give another database or file")
     path = sqlite_path(source_url)

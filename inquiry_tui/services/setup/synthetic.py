@@ -169,7 +169,7 @@ def generate(
     """Write N inquiries with threads, their buyers and activity into an initialised store."""
     started = time.perf_counter()
     now = ctx.now()
-    with ctx.engine.begin() as conn:
+    with ctx.begin() as conn:
         company = _company(conn)
         gen = _Generator(seed, now, company)
         n_buyers = buyers or max(300 if inquiries <= 5000 else 50, inquiries // 20)
@@ -181,7 +181,7 @@ def generate(
     buyer_owner: dict[int, int] = {}
     last_contact: dict[int, datetime] = {}
     messages_total = 0
-    with ctx.engine.begin() as conn:
+    with ctx.begin() as conn:
         # SQLite: message ids count on from max(id) here (the generator is the only writer of a new
         # store's threads). PostgreSQL: each chunk's messages are numbered from 0 and given ids from
         # the sequence when written, so a reply elsewhere meanwhile cannot take one of them.
@@ -226,7 +226,7 @@ def generate(
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
-    with ThreadPoolExecutor(max_workers=1) as pool, ctx.engine.begin() as conn:
+    with ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
         dialect.serialize(conn)
         existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
         big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing

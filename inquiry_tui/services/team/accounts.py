@@ -106,6 +106,12 @@ def add_account(ctx: Ctx, login: str, name: str, role: str = Role.SALES) -> Acco
         return _info(account)
 
 
+def require_active(ctx: Ctx) -> None:
+    """Nothing, or AccountDeactivated if the acting account was deactivated (an open TUI asks now and then)."""
+    with ctx.read():
+        pass  # every transaction checks the acting account first
+
+
 def list_accounts(ctx: Ctx) -> list[AccountInfo]:
     """Every account with its open (inbox, unanswered) inquiry count; salespeople see names only."""
     with ctx.read() as session:

@@ -39,6 +39,7 @@ class AuditEntry:
     entity_id: str
     before: str  # JSON as stored ("" when there was no before)
     after: str
+    os_user: str = ""  # the OS account of the process that wrote it ("" for rows older than the column)
 
     def changes(self) -> tuple[FieldChange, ...]:
         return diff_fields(self.before, self.after)
@@ -105,7 +106,7 @@ def audit_page(
     with ctx.read() as session:
         rows = session.exec(query).all()
         entries = tuple(
-            AuditEntry(id_of(r), r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after)
+            AuditEntry(id_of(r), r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after, r.os_user)
             for r in rows[:limit]
         )
     more = len(rows) > limit

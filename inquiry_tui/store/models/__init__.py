@@ -23,7 +23,7 @@ from inquiry_tui.store.models.activity import (
     ActivityRollupState,
     VisitorSession,
 )
-from inquiry_tui.store.models.audit import AuditLog
+from inquiry_tui.store.models.audit import AuditChain, AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
 from inquiry_tui.store.models.files import Attachment, StoredFile
@@ -40,6 +40,7 @@ __all__ = [
     "ActivityRollupState",
     "AllocationRecord",
     "Attachment",
+    "AuditChain",
     "AuditLog",
     "BlockEntry",
     "Buyer",

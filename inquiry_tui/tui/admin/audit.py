@@ -1,4 +1,5 @@
-"""Admin › Audit: the audit log, newest first (who, what, before, after, when), keyset-paged, filterable."""
+"""Admin › Audit: the audit log, newest first (who, from which OS user, what, before, after, when), keyset-paged,
+filterable; `v` walks the hash chain (`db verify`) and shows the verdict above the list."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Select, Static
 
 from inquiry_tui.domain.text import safe_line, safe_text, truncate
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.identity.verify import AuditVerdict, verify_audit
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.team.audit_log import AuditEntry, AuditFilter, AuditPage, audit_choices, audit_page
 from inquiry_tui.tui.admin.panel import AdminPanel
@@ -34,13 +36,22 @@ def _summary(entry: AuditEntry) -> str:
 
 class AuditPanel(AdminPanel):
     FOCUS = "#audit-table"
-    BINDINGS = [Binding("r", "refresh_audit", "Refresh", id="audit-refresh")]
+    BINDINGS = [
+        Binding("r", "refresh_audit", "Refresh", id="audit-refresh"),
+        Binding(
+            "v", "verify_audit", "Verify", id="audit-verify", tooltip="walk the hash chain: was a row tampered with?"
+        ),
+    ]
 
     @dataclass
     class ChoicesLoaded(Message):
         zone: tzinfo
         actions: tuple[str, ...]
         actors: tuple[str, ...]
+
+    @dataclass
+    class Verified(Message):
+        verdict: AuditVerdict
 
     @dataclass
     class PageLoaded(Message):
@@ -59,10 +70,12 @@ class AuditPanel(AdminPanel):
     def compose(self) -> ComposeResult:
         yield Static(
             Text(
-                "Every change to settings, accounts, ownership and inquiries; rows are never changed or removed.",
+                "Every change to settings, accounts, ownership and inquiries; rows are never changed or removed. "
+                "v: verify the chain.",
                 style="dim",
             ),
             classes="section-help",
+            id="audit-help",
         )
         with Horizontal(id="audit-filters"):
             yield Select([], prompt="any action", id="audit-action", type_to_search=False, compact=True)
@@ -79,6 +92,25 @@ class AuditPanel(AdminPanel):
 
     def action_refresh_audit(self) -> None:
         self._load_choices()
+
+    def action_verify_audit(self) -> None:
+        self.query_one("#audit-help", Static).update(Text("Verifying the chain…", style="dim"))
+        self._verify()
+
+    @work(thread=True, exclusive=True, group="admin-audit-verify", exit_on_error=False)
+    def _verify(self) -> None:
+        self.post_message(self.Verified(verify_audit(self.ctx)))
+
+    @on(Verified)
+    def _show_verdict(self, event: Verified) -> None:
+        verdict = event.verdict
+        line = Text("✓ " if verdict.ok else "✗ ", style="bold green" if verdict.ok else "bold red")
+        line.append(verdict.summary(), style="green" if verdict.ok else "red")
+        if verdict.ok:
+            line.append(
+                f"  (anchor {verdict.last_id}:{verdict.last_hash[:16]}…; full: inquiry-tui db verify)", style="dim"
+            )
+        self.query_one("#audit-help", Static).update(line)
 
     @work(thread=True, exclusive=True, group="admin-audit-choices", exit_on_error=False)
     def _load_choices(self) -> None:
@@ -159,6 +191,7 @@ class AuditPanel(AdminPanel):
         text = Text()
         text.append(f"{self.when(e.at)}  {e.actor}  {e.action}  ", style="bold")
         text.append(safe_line(f"{e.entity} {e.entity_id}"))
+        text.append(f"  (OS user {safe_line(e.os_user)})" if e.os_user else "", style="dim")
         text.append("\n")
         changes = e.changes()
         if not changes:

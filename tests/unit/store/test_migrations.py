@@ -64,7 +64,7 @@ def _raw_sql_object(d: tuple[object, ...]) -> bool:
     return False
 
 
-@pytest.mark.parametrize("previous", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("previous", ["0001", "0002", "0003", "0004"])
 def test_previous_revision_is_backed_up_then_upgraded(sqlite_url: str, tmp_path: Path, previous: str) -> None:
     db_url = sqlite_url
     result = upgrade(db_url, revision=previous)
@@ -111,3 +111,33 @@ def test_store_newer_than_the_app_is_refused(empty_url: str) -> None:
 
 def test_head_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD
+
+
+def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(db_url: str, tmp_path: Path) -> None:
+    """0005_identity: the rows already in the log get their hashes (in id order); the triggers stay; verify passes."""
+    from inquiry_tui.services.context import connect_system
+    from inquiry_tui.services.identity.verify import verify_audit
+
+    upgrade(db_url, revision="0004")
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        for i in range(1, 4):
+            conn.exec_driver_sql(
+                "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) "
+                f"VALUES ('2026-11-0{i} 08:00:00.000000', 'boss', 'settings_change', 'settings', 'allocation', '', '{{\"n\": {i}}}')"
+            )
+    engine.dispose()
+    result = upgrade(db_url)
+    assert (result.before, result.after) == ("0004", HEAD)
+    store = sqlite3.connect(str(tmp_path / "store.db"))
+    rows = store.execute("SELECT id, actor, after, os_user, prev_hash, hash FROM audit_log ORDER BY id").fetchall()
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [(i, "boss", f'{{"n": {i}}}', "") for i in range(1, 4)]
+    assert rows[1][4] == rows[0][5] and rows[2][4] == rows[1][5]
+    assert store.execute("SELECT last_id, last_hash FROM audit_chain").fetchone() == (3, rows[2][5])
+    triggers = {r[0] for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"audit_log_no_update", "audit_log_no_delete"} <= triggers
+    store.close()
+    ctx = connect_system(db_url)
+    verdict = verify_audit(ctx)
+    ctx.close()
+    assert verdict.ok and verdict.rows == 3

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import select
 
 import inquiry_tui
+from inquiry_tui.config import real_os_user
 from inquiry_tui.services.audit import audit, audit_conn, audit_row
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import AuditLog
@@ -18,7 +19,9 @@ PACKAGE = Path(inquiry_tui.__file__).parent
 
 
 def test_no_other_module_writes_audit_rows() -> None:
-    writers = re.compile(r"(?<!class )AuditLog\(|INSERT INTO audit_log|insert\(AuditLog")
+    writers = re.compile(
+        r"(?<!class )AuditLog\(|INSERT INTO audit_log|insert\((?:table_of\()?AuditLog|UPDATE audit_chain"
+    )
     found = sorted(
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
@@ -58,4 +61,5 @@ def test_the_row_shape() -> None:
         "entity_id": "",
         "before": "",
         "after": '{"a": 2, "b": 1}',
+        "os_user": real_os_user(),  # the real OS user of the process, beside the account
     }
