@@ -86,9 +86,7 @@ def order_move(status: str, to: str) -> OrderStatus:
     try:
         target = OrderStatus(to.strip().lower())
     except ValueError:
-        raise ValidationError(
-            f"status: {to!r} is not an order status; allowed: {', '.join(OrderStatus)}"
-        ) from None
+        raise ValidationError(f"status: {to!r} is not an order status; allowed: {', '.join(OrderStatus)}") from None
     current = OrderStatus(status)
     if current in ORDER_FINAL:
         raise ValidationError(f"status: the order is {current}; it cannot change any more")
