@@ -86,7 +86,7 @@ def decimal(value: object, *, field: str) -> Decimal:
     return number
 
 
-def positive(value: object, *, field: str, places: int | None = None, what: str = "number") -> Decimal:
+def positive(value: object, *, field: str, places: int | None = None, why: str = "") -> Decimal:
     """A number above zero with at most PLACES decimals (None: any), below MAX_AMOUNT."""
     number = decimal(value, field=field)
     if number <= 0:
@@ -95,18 +95,19 @@ def positive(value: object, *, field: str, places: int | None = None, what: str 
         raise ValidationError(f"{field}: {_plain(number)} is too large")
     if places is not None and _places(number) > places:
         unit = "decimal" if places == 1 else "decimals"
-        raise ValidationError(f"{field}: {_plain(number)} has more than {places} {unit} for a {what}")
+        raise ValidationError(f"{field}: {_plain(number)} has more than {places} {unit}{why}")
     return number
 
 
 def price(value: object, code: str, *, field: str = "unit_price") -> Decimal:
     """A unit price in CODE: above zero, with no more decimals than the currency has."""
-    return positive(value, field=field, places=minor_units(code), what=f"{code} amount")
+    places = minor_units(code)
+    return positive(value, field=field, places=places, why=f" ({code} has {places})")
 
 
 def quantity(value: object, *, field: str = "quantity") -> Decimal:
     """A quantity above zero with at most 3 decimals (1.5 t, 2.25 m)."""
-    return positive(value, field=field, places=3, what="quantity")
+    return positive(value, field=field, places=3)
 
 
 def percent(value: object, *, field: str) -> Decimal:

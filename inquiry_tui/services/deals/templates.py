@@ -24,6 +24,7 @@ from inquiry_tui.services.deals.access import login_of
 from inquiry_tui.services.deals.views import TemplateInfo
 from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.deals import deal_patch
+from inquiry_tui.services.records.errors import RecordError
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import ContractTemplate, Loi
@@ -71,7 +72,11 @@ def _may_change(ctx: Ctx, t: ContractTemplate) -> None:
 def _doc(session: Session, data: Mapping[str, Any], path: Path | None, base: DealDoc | None = None) -> DealDoc:
     start = base or DealDoc(currency=load_settings(session).deals.currency)
     doc = merged(start, deal_patch(data, start, path=path, template=True))
-    check_doc(doc)
+    try:
+        check_doc(doc)
+    except ValidationError as exc:
+        field, _, message = str(exc).partition(": ")
+        raise RecordError({field: message}, path=path) from None
     return doc
 
 
