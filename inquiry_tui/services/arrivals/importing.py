@@ -75,7 +75,9 @@ class Arrival:
     body: str
     quantity: float | None = None
     unit: str | None = None
-    terms: Terms = field(default_factory=Terms)  # what the buyer stated besides quantity and unit (target price, incoterm, ...)
+    terms: Terms = field(
+        default_factory=Terms
+    )  # what the buyer stated besides quantity and unit (target price, incoterm, ...)
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:

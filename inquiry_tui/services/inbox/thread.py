@@ -75,7 +75,9 @@ class ThreadDetail:
     messages: tuple[ThreadMessage, ...]
     earlier_messages: int  # older messages not included
     allocations: tuple[AllocationEvent, ...]
-    terms: Terms = field(default_factory=Terms)  # what the buyer stated (target price, incoterm, ...); values are untrusted
+    terms: Terms = field(
+        default_factory=Terms
+    )  # what the buyer stated (target price, incoterm, ...); values are untrusted
 
 
 def _ts(value: Any) -> datetime | None:
