@@ -166,7 +166,7 @@ def set_order_status(
 
 
 def order_document(view: OrderView, seller: str) -> Document:
-    return Document("Order", f"Order {view.number}", view.status, view.placed_at, seller, view.buyer, view.doc)
+    return Document("Order", view.number, view.status, view.placed_at, seller, view.buyer, view.doc)
 
 
 def order_pdf(ctx: Ctx, ref: int | str) -> bytes:
