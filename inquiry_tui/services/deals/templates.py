@@ -45,10 +45,13 @@ def _name(value: str) -> str:
 
 
 def _find(session: Session, ref: str | int) -> ContractTemplate:
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and not _by_name(session, ref)):
-        found = session.get(ContractTemplate, int(ref))
+    """A template by id, or by name (a name that is all digits is looked up as a name first)."""
+    if isinstance(ref, int):
+        found = session.get(ContractTemplate, ref)
     else:
-        found = _by_name(session, str(ref))
+        found = _by_name(session, ref)
+        if found is None and ref.strip().isdigit():
+            found = session.get(ContractTemplate, int(ref))
     if found is None:
         raise NotFound(f"template: no contract template {str(ref)!r}; see `inquiry-tui template list`")
     return found

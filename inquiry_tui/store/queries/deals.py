@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi
@@ -71,7 +71,7 @@ def order_page(conn: Connection, f: OrderFilter, after: tuple[datetime, int] | N
             _o.c.buyer_id,
             _o.c.owner_id,
         )
-        .where(and_(*where))
+        .where(*where)
         .order_by(_o.c.placed_at.desc(), _o.c.id.desc())
         .limit(limit)
     )
@@ -82,7 +82,7 @@ def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int]]
     """(currency, orders, sum of total_minor) for every order the filter matches."""
     query = (
         select(_o.c.currency, func.count(), func.coalesce(func.sum(_o.c.total_minor), 0))
-        .where(and_(*_where(f)))
+        .where(*_where(f))
         .group_by(_o.c.currency)
         .order_by(_o.c.currency)
     )
@@ -125,7 +125,7 @@ def loi_page(
             _l.c.updated_at,
             _l.c.version,
         )
-        .where(and_(*where))
+        .where(*where)
         .order_by(_l.c.id.desc())
         .limit(limit)
     )
