@@ -245,14 +245,15 @@ def order_page(ctx: Ctx, query: OrderQuery, after: OrderKey | None = None, limit
 
 
 def order_totals(ctx: Ctx, query: OrderQuery) -> OrderTotals:
-    """How many orders the filters match, and their totals per currency."""
+    """How many orders the filters match, and their totals per currency (cancelled ones left out of the
+    totals unless the status filter asks for cancelled orders)."""
     with ctx.read() as session:
         f = _filter(session, ctx, query)
         if f is None:
             return OrderTotals(0, ())
         sums = q.order_totals(session.connection(), f)
-    by = tuple(CurrencyTotal(c, n, money.from_minor(s, c)) for c, n, s in sums)
-    return OrderTotals(sum(t.orders for t in by), by)
+    by = tuple(CurrencyTotal(c, k, money.from_minor(s, c)) for c, _, k, s in sums if k)
+    return OrderTotals(sum(n for _, n, _, _ in sums), by)
 
 
 def period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:

@@ -136,7 +136,7 @@ class OrderPage:
 @dataclass(frozen=True)
 class CurrencyTotal:
     currency: str
-    orders: int
+    orders: int  # the orders summed (cancelled ones only when asked for)
     total: Decimal
 
 

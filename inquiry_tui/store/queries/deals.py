@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select, tuple_
+from sqlalchemy import ColumnElement, Connection, case, func, select, tuple_
 
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi
@@ -78,15 +78,24 @@ def order_page(conn: Connection, f: OrderFilter, after: tuple[datetime, int] | N
     return list(conn.execute(query))
 
 
-def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int]]:
-    """(currency, orders, sum of total_minor) for every order the filter matches."""
+def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, int]]:
+    """(currency, orders, orders counted, sum of their total_minor) for every order the filter matches.
+
+    Cancelled orders are counted in the sums only when the filter asks for them (status cancelled).
+    """
+    counted = _o.c.status != "cancelled" if f.status != "cancelled" else _o.c.id.is_not(None)
     query = (
-        select(_o.c.currency, func.count(), func.coalesce(func.sum(_o.c.total_minor), 0))
+        select(
+            _o.c.currency,
+            func.count(),
+            func.coalesce(func.sum(case((counted, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((counted, _o.c.total_minor), else_=0)), 0),
+        )
         .where(*_where(f))
         .group_by(_o.c.currency)
         .order_by(_o.c.currency)
     )
-    return [(c, int(n), int(s)) for c, n, s in conn.execute(query)]
+    return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(query)]
 
 
 def buyers(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:

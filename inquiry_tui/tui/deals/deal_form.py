@@ -84,16 +84,16 @@ class DealForm(VerticalScroll, can_focus=False):
             yield Input(id="f-currency", compact=True, placeholder="USD", max_length=3)
             yield Static("", id="f-total")
         yield Static(
-            Text("Lines: SKU · description · quantity · unit · unit price   (ctrl+n add, ctrl+r remove)"),
+            Text("Lines: SKU, description, qty, unit, unit price (ctrl+n add, ctrl+r remove)"),
             classes="form-hint",
         )
         yield Vertical(id="f-lines")
         with Horizontal(classes="form-row"):
             yield Label("Shipping", classes="form-label")
-            yield Input(id="f-incoterm", compact=True, placeholder="incoterm (FOB)", classes="short")
+            yield Input(id="f-incoterm", compact=True, placeholder="incoterm", classes="short")
             yield Input(id="f-port", compact=True, placeholder="port of loading")
             yield Input(id="f-destination", compact=True, placeholder="destination")
-            yield Input(id="f-ship-by", compact=True, placeholder="ship by YYYY-MM-DD", classes="short")
+            yield Input(id="f-ship-by", compact=True, placeholder="ship by (date)", classes="short")
         with Horizontal(classes="form-row"):
             yield Label("Payment", classes="form-label")
             yield Input(id="f-method", compact=True, placeholder="method (T/T, L/C)")
