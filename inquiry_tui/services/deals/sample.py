@@ -8,16 +8,20 @@ of Deals has something to show. Sending needs a PDF font; without one the LOIs s
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import text
+from sqlmodel import col, select
 
-from inquiry_tui.domain.deals import OrderKind, OrderStatus
+from inquiry_tui.domain import money
+from inquiry_tui.domain.deals import DealDoc, Line, OrderKind, OrderStatus, doc_to_json
 from inquiry_tui.services.context import Ctx, actor_from
 from inquiry_tui.services.deals import lois, orders, templates
 from inquiry_tui.services.deals.documents import FontMissing
 from inquiry_tui.services.deals.trade import record_trade, refresh_stages
-from inquiry_tui.store.models import Account, Buyer, DealOrder, Inquiry, OrderEvent
+from inquiry_tui.store.core import id_of
+from inquiry_tui.store.models import Account, Buyer, DealOrder, OrderEvent
 
 TEMPLATES: list[tuple[str, dict[str, Any]]] = [
     (
@@ -56,26 +60,22 @@ def _as(ctx: Ctx, login: str) -> Ctx:
 def _inquiries(ctx: Ctx, login: str, n: int) -> list[int]:
     """The newest inquiries of LOGIN about a product, from buyers LOGIN owns (one per buyer)."""
     with ctx.read() as session:
-        me = session.exec(select(Account).where(Account.login == login)).one().id
-        rows = session.exec(
-            select(Inquiry.id, Inquiry.buyer_id)
-            .join(Buyer, Buyer.id == Inquiry.buyer_id)  # type: ignore[arg-type]  # SQLModel's join typing
-            .where(
-                Inquiry.owner_id == me,
-                Buyer.owner_id == me,
-                Inquiry.product_id.is_not(None),
-                Inquiry.is_junk.is_(False),
-            )  # type: ignore[union-attr,attr-defined]  # columns
-            .order_by(Inquiry.id.desc())  # type: ignore[union-attr]  # a column
-        ).all()
-    seen: set[int] = set()
-    out = []
-    for inquiry_id, buyer_id in rows:
-        if buyer_id not in seen:
-            seen.add(buyer_id)
-            out.append(inquiry_id)
-        if len(out) == n:
-            break
+        rows = session.connection().execute(
+            text(
+                "SELECT i.id, i.buyer_id FROM inquiry i JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id "
+                "WHERE a.login = :login AND b.owner_id = i.owner_id AND i.product_id IS NOT NULL AND i.is_junk = :no "
+                "ORDER BY i.id DESC"
+            ),
+            {"login": login, "no": False},
+        )
+        seen: set[int] = set()
+        out: list[int] = []
+        for inquiry_id, buyer_id in rows:
+            if buyer_id not in seen:
+                seen.add(buyer_id)
+                out.append(int(inquiry_id))
+            if len(out) == n:
+                break
     return out
 
 
@@ -122,16 +122,12 @@ def seed_deals(ctx: Ctx) -> int:
 
 def _marketplace_orders(ctx: Ctx) -> None:
     """Two orders placed on the marketplace by customers of ana: one a sample order, the other completed."""
-    from decimal import Decimal
-
-    from inquiry_tui.domain import money
-    from inquiry_tui.domain.deals import DealDoc, Line, doc_to_json
 
     with ctx.write() as session:
-        me = session.exec(select(Account).where(Account.login == "ana")).one().id
+        me = id_of(session.exec(select(Account).where(Account.login == "ana")).one())
         buyers = session.exec(
-            select(Buyer).where(Buyer.owner_id == me, Buyer.is_customer.is_(True)).order_by(Buyer.id).limit(2)
-        ).all()  # type: ignore[union-attr,attr-defined]  # columns
+            select(Buyer).where(Buyer.owner_id == me, col(Buyer.is_customer).is_(True)).order_by(col(Buyer.id)).limit(2)
+        ).all()
         placed = ctx.now() - timedelta(days=20)
         made = []
         for n, buyer in enumerate(buyers):
@@ -149,7 +145,7 @@ def _marketplace_orders(ctx: Ctx) -> None:
                 number=f"AL-2026{1100 + n}",
                 source="marketplace",
                 kind=kind.value,
-                buyer_id=buyer.id,  # type: ignore[arg-type]  # a stored row has its id
+                buyer_id=id_of(buyer),
                 owner_id=me,
                 status=status.value,
                 currency="USD",
@@ -162,9 +158,13 @@ def _marketplace_orders(ctx: Ctx) -> None:
             session.flush()
             session.add(
                 OrderEvent(
-                    order_id=order.id, at=order.placed_at, actor="system", to_status=status.value, note="sample data"
+                    order_id=id_of(order),
+                    at=order.placed_at,
+                    actor="system",
+                    to_status=status.value,
+                    note="sample data",
                 )
-            )  # type: ignore[arg-type]  # flushed
+            )
             made.append((order.buyer_id, order.placed_at, money.text(doc.total(), "USD")))
         record_trade(session, made)
         refresh_stages(session, [b for b, _, _ in made])
