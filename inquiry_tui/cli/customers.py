@@ -59,13 +59,16 @@ def customer_list(
     ] = None,
     sort: Annotated[str, typer.Option("--sort", help=f"One of {', '.join(SORTS)}.")] = "last_contact",
     owner: Annotated[str | None, typer.Option("--owner", help="Admin: one salesperson's customers.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="inquiry, sample, first_order or repeat (from their orders).")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 10_000,
     as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for scripts.")] = False,
 ) -> None:
     """List your customers (the admin: everyone's), newest contact first."""
     if sort not in SORTS:
         fail(f"--sort {sort!r} is not allowed; allowed: {', '.join(SORTS)}")
-    query = CustomerQuery(search=search, owner=owner, sort=sort)
+    query = CustomerQuery(search=search, owner=owner, sort=sort, stage=stage)
     for spec in tag or []:
         query = query.with_tag_filter(spec)
     ctx = state.ctx()

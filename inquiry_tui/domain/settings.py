@@ -73,10 +73,20 @@ class CallSettings:
 
 
 @dataclass(frozen=True)
+class DealSettings:
+    """Letters of intent and orders: our company's name on documents, the default currency, a PDF font."""
+
+    company: str = ""  # {seller.company}; empty: the main account's name
+    currency: str = "USD"  # ISO 4217, for a new LOI that names none
+    font: str = ""  # a .ttf for PDF documents; empty: found on the system (INQUIRY_TUI_FONT overrides)
+
+
+@dataclass(frozen=True)
 class Settings:
     allocation: AllocationSettings = field(default_factory=AllocationSettings)
     reception: ReceptionSettings = field(default_factory=ReceptionSettings)
     calls: CallSettings = field(default_factory=CallSettings)
+    deals: DealSettings = field(default_factory=DealSettings)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -223,6 +233,9 @@ SETTING_KEYS: dict[str, str] = {
     "calls.voice": "true|false",
     "calls.video": "true|false",
     "calls.windows": '"workday 09:00-18:00, ..."',
+    "deals.company": "TEXT (our company on LOIs and orders)",
+    "deals.currency": "ISO 4217 code, e.g. USD",
+    "deals.font": "PATH of a .ttf font for PDF documents (empty: found on the system)",
 }
 
 
@@ -232,6 +245,8 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         allowed = ", ".join(SETTING_KEYS)
         raise ValidationError(f"unknown setting {key!r}; allowed keys: {allowed}")
     section, name = key.split(".", 1)
+    if section == "deals":
+        return replace(settings, deals=_apply_deals(settings.deals, key, name, value))
     a, r, c = settings.allocation, settings.reception, settings.calls
     if section == "allocation":
         if name == "mode":
@@ -276,7 +291,22 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             c = replace(c, voice=parse_bool(key, value))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return Settings(a, r, c)
+    return replace(settings, allocation=a, reception=r, calls=c)
+
+
+def _apply_deals(d: DealSettings, key: str, name: str, value: str) -> DealSettings:
+    from inquiry_tui.domain.money import currency  # pycountry's tables: only when a deal setting changes
+
+    v = value.strip()
+    if name == "company":
+        if "\n" in v or len(v) > 200:
+            raise ValidationError(f"{key}: one line of at most 200 characters")
+        return replace(d, company=v)
+    if name == "currency":
+        return replace(d, currency=currency(v, field=key))
+    if v and not v.lower().endswith((".ttf", ".otf")):
+        raise ValidationError(f"{key}: {value!r} is not a .ttf or .otf font file")
+    return replace(d, font=v)
 
 
 # --- (de)serialisation for the store and `settings show --json` ---------------------------
@@ -307,6 +337,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             "video": settings.calls.video,
             "windows": windows(settings.calls.windows),
         },
+        "deals": asdict(settings.deals),
     }
 
 
@@ -335,4 +366,6 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         video=bool(c.get("video", False)),
         windows=tuple(parse_window("calls.windows", w) for w in c.get("windows", [])),
     )
-    return Settings(alloc, rec, calls)
+    d = data.get("deals", {})
+    deals = replace(defaults.deals, **{k: str(v) for k, v in d.items() if hasattr(defaults.deals, k)})
+    return Settings(alloc, rec, calls, deals)

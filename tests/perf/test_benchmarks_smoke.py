@@ -11,7 +11,7 @@ would only be flaky. The real figures come from running the scripts by hand (see
 docstrings).
 
 Nothing is written under benchmarks/out/: bench_arrivals and bench_inbox take --out;
-bench_generator, bench_admin and bench_customers have no such option, so they are run
+bench_generator, bench_admin, bench_customers and bench_deals have no such option, so they are run
 through a small `python -c` wrapper that imports the script and points its module-level
 OUT at the temp dir before calling its main(). An autouse fixture checks that no
 `*-500.*` file appeared in benchmarks/out/.
@@ -205,3 +205,17 @@ def test_bench_identity(tmp_path: Path) -> None:
     _expect(stdout, rf"^empty read transaction: as a salesperson \(active check\) p50 {NUM} us .* check ~{NUM} us$")
     _expect(stdout, rf"^ *{N:,} +{NUM} rows/s +{NUM} s +{NUM} rows/s +{NUM} MB$")
     assert (out / f"identity-{N}.db").is_file()
+
+
+def test_bench_deals(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run_with_out("bench_deals", out, "--inquiries", str(N), "--orders", "1000", "--runs", "1")
+    _expect(stdout, rf"^store ready in {NUM} s: {re.escape(str(out / f'deals-{N}-1000.db'))} \(1,000 orders\)$")
+    _expect(stdout, rf"^store: {N:,} inquiries, 1,000 orders$")
+    for who in ("admin", "sales"):
+        _expect(
+            stdout,
+            rf"^orders list \({who}, \d+ filters x 1\): first {NUM} ms +open\+filter p50 {NUM} ms +p95 {NUM} ms"
+            rf" +next page p95 {NUM} ms +target 50 ms +(ok|OVER)$",
+        )
+    _expect(stdout, rf"^  status shipped +p95 +{NUM} ms$")

@@ -10,11 +10,12 @@ waiting with the main account (e.g. after rotation is switched on).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.vocabulary import Channel, Folder, Rule, allowed
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.audit import audit_conn
@@ -75,6 +76,9 @@ class Arrival:
     body: str
     quantity: float | None = None
     unit: str | None = None
+    terms: Terms = field(
+        default_factory=Terms
+    )  # what the buyer stated besides quantity and unit (target price, incoterm, ...)
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:
@@ -94,8 +98,25 @@ def buyer_from(b: BuyerRecord) -> BuyerFields:
 def arrival_from_record(path: Path, record: Record) -> Arrival:
     """Check one inquiry record (docs/cli.md, File formats); errors name file, line and field."""
     r = check_record(InquiryRecord, path, record)
+    terms = Terms(
+        target_price=r.target_price,
+        currency=r.currency,
+        payment_terms=r.payment_terms,
+        incoterm=r.incoterm,
+        destination=r.destination,
+        sample_requested=r.sample_requested,
+    )
     return Arrival(
-        r.external_id, r.channel, r.received_at, buyer_from(r.buyer), r.product, r.subject, r.body, r.quantity, r.unit
+        r.external_id,
+        r.channel,
+        r.received_at,
+        buyer_from(r.buyer),
+        r.product,
+        r.subject,
+        r.body,
+        r.quantity,
+        r.unit,
+        terms,
     )
 
 

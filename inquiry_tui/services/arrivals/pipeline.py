@@ -41,6 +41,7 @@ from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.junk import BlockList, JunkInput, judge
 from inquiry_tui.domain.reception import plan_auto_replies
 from inquiry_tui.domain.settings import settings_from_dict
+from inquiry_tui.domain.terms import terms_to_json
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
@@ -269,6 +270,7 @@ class Pipeline:
         records: list[tuple[Any, ...]] = []
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
+        terms: list[tuple[str, int]] = []  # (JSON, inquiry id) of arrivals stating deal terms
         products, block, reception, id_of = self.products, self.block, self.reception, self.id_of
         self.inquiry_ids.reserve(len(items))
         self.message_ids.reserve(sum(2 + len(it.later) for it in items))
@@ -300,6 +302,9 @@ class Pipeline:
                 self.first_id = iid
             self.last_id = iid
             self.count += 1
+            stated = getattr(a, "terms", None)
+            if stated is not None and not stated.is_empty():
+                terms.append((terms_to_json(stated), iid))
             self.lines[iid] = item.line
             messages.append((take_message(), iid, _IN, None, received_text, a.body))
             last = received
@@ -359,6 +364,8 @@ class Pipeline:
             self.auto += len(auto)
         self.messages += len(messages)
         self._write(inquiries, messages, records, list(fresh.values()), company_fills)
+        if terms:  # few arrivals state terms: a column of their own rows, not of every bulk row
+            self.conn.exec_driver_sql("UPDATE inquiry SET terms = ? WHERE id = ?", terms)
 
     def _merge_buyer(self, b: BuyerState, f: Any, company_fills: list[tuple[str, int]]) -> None:
         if f.name and not b.name:

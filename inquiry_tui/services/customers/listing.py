@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import Select, SQLColumnExpression, and_, exists, func, or_, select
 from sqlmodel import Session, col
 
+from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.customers.activity import activity_levels, cached_levels
-from inquiry_tui.store.models import Account, Buyer, BuyerTag
+from inquiry_tui.store.models import Account, Buyer, BuyerTag, BuyerTrade
 
 SORTS = ("last_contact", "activity", "stars", "name")
 TAG_KEYS = ("group", "type", "source", "stars", "tag")
@@ -59,6 +60,7 @@ class CustomerQuery:
     tags: tuple[str, ...] = field(default_factory=tuple)  # free tags; a row must carry all of them
     owner: str | None = None  # admin only: one salesperson's customers
     sort: str = "last_contact"
+    stage: str | None = None  # CustomerStage: inquiry, sample, first_order, repeat
 
     def with_tag_filter(self, spec: str) -> CustomerQuery:
         """Add a KEY=VALUE filter (group, type, source, stars, tag); a bare word is a free tag."""
@@ -150,6 +152,17 @@ def _where(session: Session, ctx: Ctx, q: CustomerQuery, stmt: Select[*tuple[Any
         stmt = stmt.where(col(Buyer.stars) == q.stars)
     for tag in q.tags:
         stmt = stmt.where(exists().where(col(BuyerTag.buyer_id) == Buyer.id, col(BuyerTag.tag) == tag))
+    if q.stage:
+        if q.stage not in tuple(CustomerStage):
+            raise ValidationError(f"stage: {q.stage!r} is not allowed; allowed: {', '.join(CustomerStage)}")
+        # A buyer without orders has no buyer_trade row: the inquiry stage.
+        traded = exists().where(
+            col(BuyerTrade.buyer_id) == Buyer.id, col(BuyerTrade.stage) != CustomerStage.INQUIRY.value
+        )
+        if q.stage == CustomerStage.INQUIRY:
+            stmt = stmt.where(~traded)
+        else:
+            stmt = stmt.where(exists().where(col(BuyerTrade.buyer_id) == Buyer.id, col(BuyerTrade.stage) == q.stage))
     return stmt
 
 

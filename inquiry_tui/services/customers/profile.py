@@ -132,6 +132,8 @@ class BuyerProfile:
     latest_messages: tuple[LatestMessage, ...]
     visitor: VisitorDetails
     trading_company_note: str | None
+    stage: str = "inquiry"  # CustomerStage, from the buyer's orders (services.deals.trade)
+    orders: int = 0  # orders not cancelled, regular and sample
 
 
 def buyer_profile(ctx: Ctx, buyer_id: int, *, window_days: int = DEFAULT_WINDOW_DAYS) -> BuyerProfile:
@@ -316,7 +318,16 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         latest_messages=_latest_messages(conn, ctx, b.id),
         visitor=visitor,
         trading_company_note=note,
+        **_trade(conn, b.id),
     )
+
+
+_Q_TRADE = text("SELECT stage, orders + sample_orders FROM buyer_trade WHERE buyer_id = :b")
+
+
+def _trade(conn: Connection, buyer_id: int) -> dict[str, Any]:
+    row = conn.execute(_Q_TRADE, {"b": buyer_id}).first()
+    return {"stage": row[0], "orders": int(row[1])} if row else {}
 
 
 def _top_details(conn: Connection, buyer_id: int, kind: str, since: datetime, limit: int) -> list[TermCount]:

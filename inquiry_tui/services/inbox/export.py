@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.terms import Terms, terms_from_json
 from inquiry_tui.domain.text import neutralize_cell
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.queries.folders import EXPORT_VIEWS
@@ -26,6 +27,7 @@ from inquiry_tui.store.queries.inbox import export_page
 
 __all__ = ["COLUMNS", "EXPORT_FOLDERS", "FORMATS", "export_inquiries", "write_inquiries"]
 
+TERM_COLUMNS = ("target_price", "currency", "payment_terms", "incoterm", "destination", "sample_requested")
 COLUMNS = (
     "id",
     "external_id",
@@ -43,6 +45,8 @@ COLUMNS = (
     "replied",
     "auto_replies",
     "due_at",
+    # the buyer's structured terms (docs/domain.md, Deals), empty when not stated
+    *TERM_COLUMNS,
 )
 EXPORT_FOLDERS = tuple(str(name) for name in EXPORT_VIEWS)
 FORMATS = ("csv", "jsonl")
@@ -84,10 +88,22 @@ def _rows(ctx: Ctx, folder: str | None) -> Iterator[dict[str, Any]]:
                 "replied": bool(r[13]),
                 "auto_replies": r[14],
                 "due_at": _iso(r[15]),
+                **_terms(terms_from_json(r[16])),
             }
         if len(page) < PAGE:
             return
         last = page[-1][0]
+
+
+def _terms(t: Terms) -> dict[str, Any]:
+    return {
+        "target_price": format(t.target_price.normalize(), "f") if t.target_price is not None else None,
+        "currency": t.currency,
+        "payment_terms": t.payment_terms,
+        "incoterm": t.incoterm,
+        "destination": t.destination,
+        "sample_requested": t.sample_requested,
+    }
 
 
 def _check(folder: str | None, fmt: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
+from inquiry_tui.domain.terms import Terms, terms_from_json
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.queries import thread as q_thread
 
@@ -74,6 +75,9 @@ class ThreadDetail:
     messages: tuple[ThreadMessage, ...]
     earlier_messages: int  # older messages not included
     allocations: tuple[AllocationEvent, ...]
+    terms: Terms = field(
+        default_factory=Terms
+    )  # what the buyer stated (target price, incoterm, ...); values are untrusted
 
 
 def _ts(value: Any) -> datetime | None:
@@ -167,4 +171,5 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             messages=messages,
             earlier_messages=max(0, total - len(messages)),
             allocations=_history(session, inquiry_id),
+            terms=terms_from_json(r[32]),
         )

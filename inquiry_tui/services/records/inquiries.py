@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: pydantic reads these annotations as objects.
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field
@@ -43,6 +44,13 @@ class InquiryRecord(RecordModel):
     body: Annotated[str, rule(rules.text, MAX_BODY, default="")] = ""
     quantity: Annotated[float | None, rule(rules.quantity, default=None)] = None
     unit: Annotated[str | None, rule(_trimmed, 40, default=None)] = None
+    # Structured terms the buyer stated (docs/cli.md): they pre-fill a letter of intent.
+    target_price: Annotated[Decimal | None, rule(rules.price, default=None)] = None
+    currency: Annotated[str | None, rule(rules.currency, default=None)] = None
+    payment_terms: Annotated[str | None, rule(_trimmed, 60, default=None)] = None
+    incoterm: Annotated[str | None, rule(rules.incoterm, default=None)] = None
+    destination: Annotated[str | None, rule(_trimmed, 100, default=None)] = None
+    sample_requested: Annotated[bool | None, rule(rules.boolean, default=None)] = None
 
 
 class ChatLineRecord(RecordModel):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -205,6 +206,34 @@ def boolean(value: Any) -> bool:
     if word in _FALSE:
         return False
     raise RuleError(f"{shown(value)!r} is not true or false")
+
+
+def price(value: Any) -> Decimal:
+    """A price above zero (text or a JSON number, kept exact as a Decimal)."""
+    from inquiry_tui.domain import money  # pycountry's tables: only when a price is read
+
+    try:
+        return money.positive(value, field="value")
+    except ValidationError as exc:
+        raise RuleError(str(exc).removeprefix("value: ")) from None
+
+
+def currency(value: Any) -> str:
+    """An ISO 4217 currency code, upper-cased."""
+    from inquiry_tui.domain import money
+
+    try:
+        return money.currency(str(value), field="value")
+    except ValidationError:
+        raise RuleError(f"{shown(value)!r} is not an ISO 4217 currency code (e.g. USD, EUR, CNY)") from None
+
+
+def incoterm(value: Any) -> str:
+    """An Incoterm as written on a deal (FOB, CIF, EXW, ...), upper-cased."""
+    word = line(value, 20).upper()
+    if not re.fullmatch(r"[A-Z]{3}( [A-Z .-]{1,15})?", word):
+        raise RuleError(f"{shown(value)!r} is not an Incoterm (e.g. FOB, CIF, EXW, DDP)")
+    return word
 
 
 def whole_number(value: Any, low: int, high: int) -> int:

@@ -26,6 +26,7 @@ from inquiry_tui.store.models.activity import (
 from inquiry_tui.store.models.audit import AuditChain, AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
+from inquiry_tui.store.models.deals import BuyerTrade, ContractTemplate, DealOrder, Loi, LoiVersion, OrderEvent
 from inquiry_tui.store.models.files import Attachment, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.notices import Notice
@@ -45,10 +46,16 @@ __all__ = [
     "BlockEntry",
     "Buyer",
     "BuyerTag",
+    "BuyerTrade",
+    "ContractTemplate",
     "CountryOwner",
+    "DealOrder",
     "Inquiry",
+    "Loi",
+    "LoiVersion",
     "Message",
     "Notice",
+    "OrderEvent",
     "Product",
     "ReplyDay",
     "ReplyDayEpoch",

@@ -248,7 +248,7 @@ def latest_of_buyer(session: Session, params: dict[str, Any], *, own: bool) -> l
 
 EXPORT_COLUMNS = (
     "i.id, i.external_id, i.channel, i.received_at, b.email, b.country, p.sku, i.subject, a.login, i.rule, "
-    "i.folder, i.tagged, i.unread, i.replied, i.auto_replies, i.due_at"
+    "i.folder, i.tagged, i.unread, i.replied, i.auto_replies, i.due_at, i.terms"
 )
 
 

@@ -1,4 +1,4 @@
-"""FilterScreen: filter customers by group, type, source, stars and free tags (`f`)."""
+"""FilterScreen: filter customers by group, type, source, stars, stage and free tags (`f`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
@@ -56,6 +57,14 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
                     id="filter-stars",
                     prompt="any",
                     value=q.stars if q.stars is not None else Select.NULL,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Stage", classes="field-label")
+                yield Select(
+                    [(s.title, s.value) for s in CustomerStage],
+                    id="filter-stage",
+                    prompt="any",
+                    value=q.stage or Select.NULL,
                 )
             with Horizontal(classes="field"):
                 yield Label("Tags", classes="field-label")
@@ -115,6 +124,7 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
                 tags=tags,
                 owner=q.owner,
                 sort=q.sort,
+                stage=self._value("stage"),
             )
         )
 

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
@@ -68,6 +69,7 @@ def who_lines(p: BuyerProfile) -> list[Text]:
     ]
     if p.is_customer:
         out.append(line("Customer since", _when(p.customer_since)[:10]))
+        out.append(line("Stage", f"{CustomerStage(p.stage).title} ({p.orders} order{'s' if p.orders != 1 else ''})"))
         tags = [
             f"group {p.tags.group}" if p.tags.group else "",
             f"type {p.tags.type}" if p.tags.type else "",

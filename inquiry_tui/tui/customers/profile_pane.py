@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.customers.profile import BuyerProfile
 from inquiry_tui.tui.customers.profile_text import (
@@ -90,6 +91,8 @@ def pane_lines(p: BuyerProfile, width: int) -> list[Text]:
     if p.is_customer:
         owner.append("  customer ", style="italic")
         owner.append(stars(p.tags.stars), style="yellow")
+    if p.orders:  # past the inquiry stage: sample, first order or repeat
+        owner.append(f"  {CustomerStage(p.stage).title.lower()}", style="bold green")
     out.append(owner)
 
     box = p.behaviour

@@ -54,6 +54,8 @@ def describe(query: CustomerQuery, total: int) -> Text:
     parts = [f"{k}={v}" for k, v in (("group", query.group), ("type", query.type), ("source", query.source)) if v]
     if query.stars is not None:
         parts.append(f"stars={query.stars}")
+    if query.stage:
+        parts.append(f"stage={query.stage}")
     parts += [f"tag={t}" for t in query.tags]
     if parts:
         text.append(" · filters: ")

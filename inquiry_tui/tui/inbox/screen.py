@@ -404,6 +404,22 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.query_one(ThreadView).focus()
         self.actions.open_item(message.item)
 
+    def action_draft_loi(self) -> None:
+        """L: a letter of intent pre-filled from the inquiry under the cursor (Deals: `3`)."""
+        from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
+        from inquiry_tui.tui.deals.loi_screen import LoiScreen
+
+        item = self.inquiry_list.current
+        if item is None:
+            self.notify("No inquiry selected.", severity="warning")
+            return
+
+        def saved(loi_id: int | None) -> None:
+            if loi_id is not None:
+                self.app.push_screen(LoiScreen(self.ctx, loi_id))
+
+        self.app.push_screen(LoiEditorScreen(self.ctx, inquiry_id=item.inquiry.id), saved)
+
     def action_triage(self, name: str) -> None:
         self.actions.run(name)
 

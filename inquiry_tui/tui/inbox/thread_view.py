@@ -97,6 +97,8 @@ def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -
         t.append(" · customer", style="italic")
     t.append("\n")
     t.append(f"Owner {d.owner_login} ({safe_line(d.owner_name)}) · rule {d.rule or '—'}\n", style="dim")
+    if not d.terms.is_empty():  # the buyer's stated terms, on one line (values are buyer text)
+        t.append("Terms " + " · ".join(f"{k} {safe_line(v)}" for k, v in d.terms.stated()) + "\n", style="cyan")
     t.append_text(_status(d, now, zone))
     t.append("\n")
     if d.folder == "deleted":
