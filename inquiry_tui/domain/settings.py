@@ -73,10 +73,18 @@ class CallSettings:
 
 
 @dataclass(frozen=True)
+class RfqSettings:
+    """The RFQ market: how many quotes the company may send per month (months of reception.timezone)."""
+
+    monthly_quota: int = 20
+
+
+@dataclass(frozen=True)
 class Settings:
     allocation: AllocationSettings = field(default_factory=AllocationSettings)
     reception: ReceptionSettings = field(default_factory=ReceptionSettings)
     calls: CallSettings = field(default_factory=CallSettings)
+    rfq: RfqSettings = field(default_factory=RfqSettings)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -135,6 +143,13 @@ def _parse_clock(key: str, hh: str, mm: str, *, allow_24: bool) -> time:
     if not (0 <= h <= 23 and 0 <= m <= 59):
         raise ValidationError(f"{key}: {hh}:{mm} is not a time of day (00:00-23:59)")
     return time(h, m)
+
+
+def parse_count(key: str, value: str, low: int, high: int) -> int:
+    v = value.strip()
+    if not v.isdigit() or not low <= int(v) <= high:
+        raise ValidationError(f"{key}: {value!r} is not a whole number from {low} to {high}")
+    return int(v)
 
 
 def parse_window(key: str, text: str) -> TimeWindow:
@@ -223,7 +238,9 @@ SETTING_KEYS: dict[str, str] = {
     "calls.voice": "true|false",
     "calls.video": "true|false",
     "calls.windows": '"workday 09:00-18:00, ..."',
+    "rfq.monthly_quota": "0-100000 (quotes per month, company-wide)",
 }
+MAX_MONTHLY_QUOTA = 100_000
 
 
 def apply_setting(settings: Settings, key: str, value: str) -> Settings:
@@ -232,7 +249,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         allowed = ", ".join(SETTING_KEYS)
         raise ValidationError(f"unknown setting {key!r}; allowed keys: {allowed}")
     section, name = key.split(".", 1)
-    a, r, c = settings.allocation, settings.reception, settings.calls
+    a, r, c, q = settings.allocation, settings.reception, settings.calls, settings.rfq
     if section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
@@ -269,6 +286,8 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             r = replace(r, faq=parse_faq(key, value))
         else:
             r = replace(r, smart_questions=parse_text_list(key, value))
+    elif section == "rfq":
+        q = replace(q, monthly_quota=parse_count(key, value, 0, MAX_MONTHLY_QUOTA))
     else:
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
@@ -276,7 +295,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             c = replace(c, voice=parse_bool(key, value))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return Settings(a, r, c)
+    return Settings(a, r, c, q)
 
 
 # --- (de)serialisation for the store and `settings show --json` ---------------------------
@@ -307,6 +326,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             "video": settings.calls.video,
             "windows": windows(settings.calls.windows),
         },
+        "rfq": {"monthly_quota": settings.rfq.monthly_quota},
     }
 
 
@@ -315,6 +335,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     a = data.get("allocation", {})
     r = data.get("reception", {})
     c = data.get("calls", {})
+    q = data.get("rfq", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -335,4 +356,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         video=bool(c.get("video", False)),
         windows=tuple(parse_window("calls.windows", w) for w in c.get("windows", [])),
     )
-    return Settings(alloc, rec, calls)
+    rfq = RfqSettings(monthly_quota=int(q.get("monthly_quota", defaults.rfq.monthly_quota)))
+    return Settings(alloc, rec, calls, rfq)

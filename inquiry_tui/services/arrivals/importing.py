@@ -74,6 +74,9 @@ class Arrival:
     body: str
     quantity: float | None = None
     unit: str | None = None
+    rfq: str | None = (
+        None  # the external id of the RFQ this answers: joins our quote's thread (services/rfq/answers.py)
+    )
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:
@@ -94,7 +97,16 @@ def arrival_from_record(path: Path, record: Record) -> Arrival:
     """Check one inquiry record (docs/cli.md, File formats); errors name file, line and field."""
     r = check_record(InquiryRecord, path, record)
     return Arrival(
-        r.external_id, r.channel, r.received_at, buyer_from(r.buyer), r.product, r.subject, r.body, r.quantity, r.unit
+        r.external_id,
+        r.channel,
+        r.received_at,
+        buyer_from(r.buyer),
+        r.product,
+        r.subject,
+        r.body,
+        r.quantity,
+        r.unit,
+        r.rfq,
     )
 
 

@@ -43,6 +43,7 @@ class InquiryRecord(RecordModel):
     body: Annotated[str, rule(rules.text, MAX_BODY, default="")] = ""
     quantity: Annotated[float | None, rule(rules.quantity, default=None)] = None
     unit: Annotated[str | None, rule(_trimmed, 40, default=None)] = None
+    rfq: Annotated[str | None, rule(_trimmed, 200, default=None)] = None  # an RFQ's external id: the buyer's answer
 
 
 class ChatLineRecord(RecordModel):
