@@ -9,14 +9,29 @@ from __future__ import annotations
 
 import typer
 
-from inquiry_tui.cli import accounts, arrivals, blocklist, catalog, customers, db, demo, seed, settings, stats
+from inquiry_tui.cli import (
+    accounts,
+    arrivals,
+    blocklist,
+    catalog,
+    customers,
+    db,
+    demo,
+    rfq,
+    seed,
+    settings,
+    stats,
+    visitors,
+)
 from inquiry_tui.cli.root import app
 
 import_app = typer.Typer(
-    help="Import inquiries, chats, customers or activity from .jsonl or .csv (all or nothing).", no_args_is_help=True
+    help="Import inquiries, chats, customers, activity or RFQs from .jsonl or .csv (all or nothing).",
+    no_args_is_help=True,
 )
 import_app.add_typer(arrivals.imports)
 import_app.add_typer(customers.imports)
+import_app.add_typer(rfq.imports)
 export_app = typer.Typer(help="Export inquiries or the allocation record.", no_args_is_help=True)
 export_app.add_typer(arrivals.exports)
 
@@ -33,6 +48,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(arrivals.inquiry_app, name="inquiry")
 app.add_typer(arrivals.top_level)  # allocate
 app.add_typer(customers.customer_app, name="customer")
+app.add_typer(rfq.rfq_app, name="rfq")
+app.add_typer(visitors.visitor_app, name="visitor")
 app.add_typer(stats.top_level)
 app.add_typer(db.db_app, name="db")
 
