@@ -27,6 +27,7 @@ class RfqRow:
     currency: str | None
     status: RfqStatus
     time_left: str  # "12d", "5h", "expired"
+    junk_reasons: tuple[str, ...]  # why it is junk (empty when it is not)
     fit: int
     fit_terms: tuple[str, ...]
     fit_category: str
@@ -51,13 +52,16 @@ class RfqRow:
 
 @dataclass(frozen=True)
 class RfqDetail:
-    """An RFQ in full: the row, its description, and why it is junk when it is."""
+    """An RFQ in full: the row, its description, the buyer's e-mail, the junk score."""
 
     row: RfqRow
     description: str
     buyer_email: str
     junk_score: int
-    junk_reasons: tuple[str, ...]
+
+    @property
+    def junk_reasons(self) -> tuple[str, ...]:
+        return self.row.junk_reasons
 
 
 def _lines(value: Any) -> tuple[str, ...]:
@@ -81,6 +85,7 @@ def row_from(r: Any, now: datetime, *, reason: str = "", score: int = 0) -> RfqR
         currency=m["currency"],
         status=status_of(m["expires_at"], bool(m["is_junk"]), now),
         time_left=time_left(m["expires_at"], now),
+        junk_reasons=_lines(m["junk_reasons"]),
         fit=m["fit"],
         fit_terms=_lines(m["fit_terms"]),
         fit_category=m["fit_category"] or "",
@@ -103,5 +108,4 @@ def detail_from(r: Any, now: datetime, *, reason: str = "") -> RfqDetail:
         description=m["description"] or "",
         buyer_email=m["buyer_email"],
         junk_score=m["junk_score"],
-        junk_reasons=_lines(m["junk_reasons"]),
     )

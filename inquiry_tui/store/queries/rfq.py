@@ -30,7 +30,8 @@ _PREFIX_FROM = 3  # FTS5 keeps a prefix index of 3 characters: shorter words mat
 
 ROW_COLUMNS = (
     "r.id, r.external_id, r.posted_at, r.expires_at, substr(r.title, 1, 200) AS title, r.category, r.quantity, "
-    "r.unit, r.destination, r.target_price, r.currency, r.is_junk, r.fit, r.fit_terms, r.fit_category, "
+    "r.unit, r.destination, r.target_price, r.currency, r.is_junk, substr(r.junk_reasons, 1, 500) AS junk_reasons, "
+    "r.fit, r.fit_terms, r.fit_category, "
     "b.id AS buyer_id, substr(b.name, 1, 120) AS buyer_name, substr(b.company, 1, 120) AS buyer_company, "
     "b.country AS buyer_country, b.verified, b.tier, q.account_id AS quoted_by_id, qa.login AS quoted_by"
 )
@@ -184,8 +185,7 @@ def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: 
 
 
 _ONE = _statement(
-    f"SELECT {ROW_COLUMNS}, r.description, r.junk_reasons, r.junk_score, b.email AS buyer_email "
-    f"FROM {ROW_FROM} WHERE r.id = :id"
+    f"SELECT {ROW_COLUMNS}, r.description, r.junk_score, b.email AS buyer_email FROM {ROW_FROM} WHERE r.id = :id"
 )
 
 
