@@ -57,7 +57,7 @@ _Q_DAILY_HISTORY = text(
     f"AND kind IN ('{ActivityKind.JUNK}', '{ActivityKind.BLACKLIST}') AND day >= :day GROUP BY buyer_id, kind"
 ).bindparams(bindparam("ids", expanding=True))
 _Q_JUNK_THREADS = text(
-    "SELECT buyer_id, count(*) FROM inquiry WHERE buyer_id IN :ids AND received_at >= :since AND is_junk = 1 "
+    "SELECT buyer_id, count(*) FROM inquiry WHERE buyer_id IN :ids AND received_at >= :since AND is_junk "
     "GROUP BY buyer_id"
 ).bindparams(bindparam("ids", expanding=True), bindparam("since", type_=UTCDateTime()))
 _Q_SUBSCRIPTIONS = text(

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from inquiry_tui.store.models.columns import timestamp_column, version_column
 
 # Open, fitting RFQs: the recommendation reads only these (a range of expires_at above now).
-_RECOMMENDABLE = text("is_junk = 0 AND fit > 0")
+_RECOMMENDABLE = text("NOT is_junk AND fit > 0")  # portable: a boolean is not an integer on PostgreSQL
 
 
 class Rfq(SQLModel, table=True):

@@ -93,8 +93,9 @@ def keyword_condition(dialect: str, words: Sequence[str]) -> tuple[str, dict[str
 
 
 def _where(dialect: str, f: MarketFilter, min_fit: int) -> tuple[list[str], dict[str, Any]] | None:
-    where = [f"r.is_junk = {1 if f.junk else 0}"]
-    params: dict[str, Any] = {}
+    # A bound boolean: an equality SQLite can walk ix_rfq_junk_posted by, and a boolean on PostgreSQL.
+    where = ["r.is_junk = :junk"]
+    params: dict[str, Any] = {"junk": f.junk}
     if f.words:
         found = keyword_condition(dialect, f.words)
         if found is None:
@@ -116,8 +117,8 @@ def _where(dialect: str, f: MarketFilter, min_fit: int) -> tuple[list[str], dict
     if f.open_only or f.recommendable:
         where.append("r.expires_at > :now")
     if f.recommendable:
-        # The partial index's own predicate first, so SQLite can use ix_rfq_recommendable.
-        where.insert(0, "r.is_junk = 0 AND r.fit > 0")
+        # The partial index's own predicate, as written there, so SQLite can use ix_rfq_recommendable.
+        where.insert(0, "NOT r.is_junk AND r.fit > 0")
         where.append(f"r.fit >= {int(min_fit)}")
         where.append("NOT EXISTS (SELECT 1 FROM rfq_quote q2 WHERE q2.rfq_id = r.id)")
     return where, params

@@ -25,7 +25,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-_RECOMMENDABLE = sa.text("is_junk = 0 AND fit > 0")
+_RECOMMENDABLE = sa.text("NOT is_junk AND fit > 0")
 TOP_TERMS = 5
 TERM_CHARS = 40
 
