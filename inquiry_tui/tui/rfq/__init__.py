@@ -1,4 +1,4 @@
-"""RFQ market (`5`): the market list with filters, recommendation, junk and my quotes; the quote form;
+"""RFQ market (`4`): the market list with filters, recommendation, junk and my quotes; the quote form;
 keyword subscriptions."""
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""RfqScreen (`5`): the RFQ market, newest first, with keywords, filters, recommendation, junk and my quotes.
+"""RfqScreen (`4`): the RFQ market, newest first, with keywords, filters, recommendation, junk and my quotes.
 
 Four views of one virtual list (`common.paged_list`): the market (open only by default,
 expired RFQs dimmed when shown), the recommended RFQs with their reasons, the junk RFQs with

@@ -1,4 +1,4 @@
-"""Visitors (`6`): every visitor of the store, customer or not, with what they looked at."""
+"""Visitors (`9`): every visitor of the store, customer or not, with what they looked at."""
 
 from pathlib import Path
 

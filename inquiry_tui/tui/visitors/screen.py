@@ -1,4 +1,4 @@
-"""VisitorsScreen (`6`): every visitor of the store, customer or not, most page views (or the latest visit) first.
+"""VisitorsScreen (`9`): every visitor of the store, customer or not, most page views (or the latest visit) first.
 
 The marketplace's "Visitor details": page views, region, common search terms, store pages,
 products and sellers viewed across the site, the last visit. Filters: a search term (`/`), the

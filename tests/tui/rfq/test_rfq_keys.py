@@ -116,7 +116,7 @@ async def test_every_key_of_the_market_is_in_the_help_and_the_palette(store_ctx:
     app = InquiryApp(ctx_as(store_ctx, "ana"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("5")
+        await pilot.press("4")
         await settle(pilot)
         assert isinstance(app.screen, RfqScreen)
         await check_here(pilot, admin=False, where="rfq market")
