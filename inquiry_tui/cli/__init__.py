@@ -19,19 +19,22 @@ from inquiry_tui.cli import (
     deals,
     demo,
     identity,
+    rfq,
     seed,
     settings,
     stats,
+    visitors,
 )
 from inquiry_tui.cli.root import app
 
 import_app = typer.Typer(
-    help="Import inquiries, chats, customers, activity or orders from .jsonl or .csv (all or nothing).",
+    help="Import inquiries, chats, customers, activity, orders or RFQs from .jsonl or .csv (all or nothing).",
     no_args_is_help=True,
 )
 import_app.add_typer(arrivals.imports)
 import_app.add_typer(customers.imports)
 import_app.add_typer(deals.imports)
+import_app.add_typer(rfq.imports)
 export_app = typer.Typer(help="Export inquiries or the allocation record.", no_args_is_help=True)
 export_app.add_typer(arrivals.exports)
 
@@ -51,6 +54,8 @@ app.add_typer(customers.customer_app, name="customer")
 app.add_typer(deals.template_app, name="template")
 app.add_typer(deals.loi_app, name="loi")
 app.add_typer(deals.order_app, name="order")
+app.add_typer(rfq.rfq_app, name="rfq")
+app.add_typer(visitors.visitor_app, name="visitor")
 app.add_typer(stats.top_level)
 app.add_typer(db.db_app, name="db")  # verify and share come from cli/identity.py
 app.add_typer(identity.access_app, name="access")

@@ -29,9 +29,10 @@ OutOpt = Annotated[
 
 def _summary(r: ArrivalReport) -> str:
     rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule) or "none"
+    answers = f", {r.rfq_answers} answers to our RFQ quotes" if r.rfq_answers else ""
     return (
         f"{r.received} inquiries (rules: {rules}); {r.junk} to Junk, {r.deleted} blocked to Deleted, "
-        f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers"
+        f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers{answers}"
     )
 
 

@@ -17,6 +17,13 @@ def seed(
     sample: Annotated[bool, typer.Option("--sample", help="Load the sample LED-lighting exporter.")] = False,
     inquiries: Annotated[int | None, typer.Option("--inquiries", help="Generate N synthetic inquiries.")] = None,
     seed_value: Annotated[int, typer.Option("--seed", help="Random seed of the generator.")] = 1,
+    rfqs: Annotated[
+        int | None,
+        typer.Option("--rfqs", min=0, help="With --inquiries: this many RFQs (default a tenth, at most 2,000)."),
+    ] = None,
+    visitors: Annotated[
+        int, typer.Option("--visitors", min=0, help="With --inquiries: this many buyers known only from visits.")
+    ] = 0,
 ) -> None:
     """Fill an initialised store with the sample company or synthetic data."""
     if sample == (inquiries is not None):
@@ -27,8 +34,9 @@ def seed(
     if sample:
         _, result = seed_service.seed_sample(ctx)
     else:
-        _, result = seed_service.seed_synthetic(ctx, inquiries or 0, seed_value)
+        _, result = seed_service.seed_synthetic(ctx, inquiries or 0, seed_value, rfqs=rfqs, visitors=visitors)
+    extra = f", {result.visitors} more visitors" if result.visitors else ""
     typer.echo(
-        f"seeded {result.inquiries} inquiries, {result.messages} messages, {result.buyers} buyers "
-        f"in {result.seconds:.1f} s"
+        f"seeded {result.inquiries} inquiries, {result.messages} messages, {result.buyers} buyers, "
+        f"{result.rfqs} RFQs{extra} in {result.seconds:.1f} s"
     )

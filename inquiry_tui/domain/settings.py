@@ -82,11 +82,19 @@ class DealSettings:
 
 
 @dataclass(frozen=True)
+class RfqSettings:
+    """The RFQ market: how many quotes the company may send per month (months of reception.timezone)."""
+
+    monthly_quota: int = 20
+
+
+@dataclass(frozen=True)
 class Settings:
     allocation: AllocationSettings = field(default_factory=AllocationSettings)
     reception: ReceptionSettings = field(default_factory=ReceptionSettings)
     calls: CallSettings = field(default_factory=CallSettings)
     deals: DealSettings = field(default_factory=DealSettings)
+    rfq: RfqSettings = field(default_factory=RfqSettings)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -145,6 +153,13 @@ def _parse_clock(key: str, hh: str, mm: str, *, allow_24: bool) -> time:
     if not (0 <= h <= 23 and 0 <= m <= 59):
         raise ValidationError(f"{key}: {hh}:{mm} is not a time of day (00:00-23:59)")
     return time(h, m)
+
+
+def parse_count(key: str, value: str, low: int, high: int) -> int:
+    v = value.strip()
+    if not v.isdigit() or not low <= int(v) <= high:
+        raise ValidationError(f"{key}: {value!r} is not a whole number from {low} to {high}")
+    return int(v)
 
 
 def parse_window(key: str, text: str) -> TimeWindow:
@@ -236,7 +251,9 @@ SETTING_KEYS: dict[str, str] = {
     "deals.company": "TEXT (our company on LOIs and orders)",
     "deals.currency": "ISO 4217 code, e.g. USD",
     "deals.font": "PATH of a .ttf font for PDF documents (empty: found on the system)",
+    "rfq.monthly_quota": "0-100000 (quotes per month, company-wide)",
 }
+MAX_MONTHLY_QUOTA = 100_000
 
 
 def apply_setting(settings: Settings, key: str, value: str) -> Settings:
@@ -247,7 +264,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
     section, name = key.split(".", 1)
     if section == "deals":
         return replace(settings, deals=_apply_deals(settings.deals, key, name, value))
-    a, r, c = settings.allocation, settings.reception, settings.calls
+    a, r, c, q = settings.allocation, settings.reception, settings.calls, settings.rfq
     if section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
@@ -284,6 +301,8 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             r = replace(r, faq=parse_faq(key, value))
         else:
             r = replace(r, smart_questions=parse_text_list(key, value))
+    elif section == "rfq":
+        q = replace(q, monthly_quota=parse_count(key, value, 0, MAX_MONTHLY_QUOTA))
     else:
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
@@ -291,7 +310,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             c = replace(c, voice=parse_bool(key, value))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return replace(settings, allocation=a, reception=r, calls=c)
+    return replace(settings, allocation=a, reception=r, calls=c, rfq=q)
 
 
 def _apply_deals(d: DealSettings, key: str, name: str, value: str) -> DealSettings:
@@ -338,6 +357,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             "windows": windows(settings.calls.windows),
         },
         "deals": asdict(settings.deals),
+        "rfq": {"monthly_quota": settings.rfq.monthly_quota},
     }
 
 
@@ -346,6 +366,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     a = data.get("allocation", {})
     r = data.get("reception", {})
     c = data.get("calls", {})
+    q = data.get("rfq", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -368,4 +389,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     )
     d = data.get("deals", {})
     deals = replace(defaults.deals, **{k: str(v) for k, v in d.items() if hasattr(defaults.deals, k)})
-    return Settings(alloc, rec, calls, deals)
+    rfq = RfqSettings(monthly_quota=int(q.get("monthly_quota", defaults.rfq.monthly_quota)))
+    return Settings(alloc, rec, calls, deals, rfq)

@@ -98,6 +98,7 @@ class Rule(StrEnum):
     HANDOVER = "handover"  # a salesperson handed over their own
     SUCCESSOR = "successor"  # its owner was deactivated
     OUTREACH = "outreach"  # a thread a salesperson started to a buyer nobody owned
+    RFQ_QUOTE = "rfq_quote"  # a quote on an RFQ: the quoting salesperson owns its thread
 
 
 ARRIVAL_RULES = (Rule.STICKY, Rule.PRODUCT, Rule.REGION, Rule.COMPANY_CONTACT, Rule.ROTATION, Rule.MAIN_ACCOUNT)
@@ -140,6 +141,39 @@ class BlockKind(StrEnum):
     EMAIL = "email"
     MEMBER_ID = "member_id"
     COUNTRY = "country"
+
+
+class RfqStatus(StrEnum):
+    """Where an RFQ of the market stands: open for quotes, past its expiry, or judged junk."""
+
+    OPEN = "open"
+    EXPIRED = "expired"
+    JUNK = "junk"
+
+
+class QuoteStatus(StrEnum):
+    """A quote of ours on an RFQ: sent, answered by the buyer, won by an order, or its RFQ expired unanswered."""
+
+    SENT = "sent"
+    ANSWERED = "answered"
+    WON = "won"
+    EXPIRED = "expired"
+
+
+class Incoterm(StrEnum):
+    """Incoterms 2020: who pays and bears the risk for which part of the shipment."""
+
+    EXW = "EXW"
+    FCA = "FCA"
+    FAS = "FAS"
+    FOB = "FOB"
+    CFR = "CFR"
+    CIF = "CIF"
+    CPT = "CPT"
+    CIP = "CIP"
+    DAP = "DAP"
+    DPU = "DPU"
+    DDP = "DDP"
 
 
 def allowed(values: Iterable[object]) -> str:

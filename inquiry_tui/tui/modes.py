@@ -45,6 +45,8 @@ MODES: tuple[Mode, ...] = (
     Mode("1", "inbox", "Inbox", "inquiry_tui.tui.inbox.screen:InboxScreen"),
     Mode("2", "customers", "Customers", "inquiry_tui.tui.customers.screen:CustomersScreen"),
     Mode("3", "deals", "Deals", "inquiry_tui.tui.deals.screen:DealsScreen"),
+    Mode("4", "rfq", "RFQ market", "inquiry_tui.tui.rfq.screen:RfqScreen"),
+    Mode("9", "visitors", "Visitors", "inquiry_tui.tui.visitors.screen:VisitorsScreen"),
     Mode("0", "admin", "Admin", "inquiry_tui.tui.admin.screen:AdminScreen", admin_only=True),
 )
 START = MODES[0]  # the screen the app opens on

@@ -219,3 +219,20 @@ def test_bench_deals(tmp_path: Path) -> None:
             rf" +next page p95 {NUM} ms +target 50 ms +(ok|OVER)$",
         )
     _expect(stdout, rf"^  status shipped +p95 +{NUM} ms$")
+
+
+def test_bench_opportunities(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    argv = ("--rfqs", "600", "--visitors", "300", "--inquiries", str(N), "--runs", "2")
+    stdout = _run_with_out("bench_opportunities", out, *argv)
+    _expect(stdout, rf"^built opp-600\.db: {N:,} inquiries, 600 RFQs, 300 more visitors in {NUM} s$")
+    _expect(stdout, rf"^store: 600 RFQs \({NUM} open today\), {NUM} visitors$")
+    figure = rf": p50 {NUM} ms  p95 {NUM} ms  \(n=\d+, target \d+ ms\) (ok|OVER)$"
+    for name in (
+        r"keyword filter, first 50 \(10 queries x open/all\)",
+        r"recommendation list, 200 with reasons \(admin, warm rollup\)",
+        r"visitors by views, first 100",
+        r"visitors by recent, a page 5,000 rows down",
+    ):
+        _expect(stdout, f"^{name}{figure}")
+    assert (out / "opp-600.db").is_file()

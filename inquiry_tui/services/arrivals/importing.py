@@ -79,6 +79,9 @@ class Arrival:
     terms: Terms = field(
         default_factory=Terms
     )  # what the buyer stated besides quantity and unit (target price, incoterm, ...)
+    rfq: str | None = (
+        None  # the external id of the RFQ this answers: joins our quote's thread (services/rfq/answers.py)
+    )
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:
@@ -117,6 +120,7 @@ def arrival_from_record(path: Path, record: Record) -> Arrival:
         r.quantity,
         r.unit,
         terms,
+        r.rfq,
     )
 
 

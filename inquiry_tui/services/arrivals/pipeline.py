@@ -46,6 +46,7 @@ from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind,
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
+from inquiry_tui.services.rfq.answers import Answer, join_answers
 from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.types import as_utc, db_text
 
@@ -121,6 +122,7 @@ class ArrivalReport:
     auto_replies: int
     buyers_added: int
     messages: int
+    rfq_answers: int = 0  # buyers' answers that joined our quote threads instead of opening threads
 
 
 class Pipeline:
@@ -184,7 +186,7 @@ class Pipeline:
         self.lines: dict[int, int] = {}  # source line of each new inquiry, by id (duplicate errors)
         self.by_rule: Counter[str] = Counter()
         self.by_owner: Counter[str] = Counter()
-        self.junk = self.deleted = self.auto = self.buyers_added = self.messages = 0
+        self.junk = self.deleted = self.auto = self.buyers_added = self.messages = self.rfq_answers = 0
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -263,8 +265,12 @@ class Pipeline:
     # --- one chunk -----------------------------------------------------------------------
 
     def add(self, items: Sequence[Item]) -> None:
-        """Decide and write a chunk of new threads (each arrival becomes one inquiry)."""
+        """Decide and write a chunk of new threads (each arrival becomes one inquiry; an answer to our quote
+        on an RFQ joins that thread instead)."""
         self.load_buyers([it.arrival.buyer.email for it in items])
+        if any(getattr(it.arrival, "rfq", None) for it in items):
+            self._answers([it for it in items if getattr(it.arrival, "rfq", None)])
+            items = [it for it in items if not getattr(it.arrival, "rfq", None)]
         inquiries: list[tuple[Any, ...]] = []
         messages: list[tuple[Any, ...]] = []
         records: list[tuple[Any, ...]] = []
@@ -366,6 +372,19 @@ class Pipeline:
         self._write(inquiries, messages, records, list(fresh.values()), company_fills)
         if terms:  # few arrivals state terms: a column of their own rows, not of every bulk row
             self.conn.exec_driver_sql("UPDATE inquiry SET terms = ? WHERE id = ?", terms)
+
+    def _answers(self, items: Sequence[Item]) -> None:
+        answers = [
+            Answer(it.line, it.arrival.rfq, it.arrival.buyer.email, it.arrival.received_at, it.arrival.body)
+            for it in items
+        ]
+        written = join_answers(
+            self.conn, answers, self.message_ids.take, lambda line, field, message: self.fail(line, field, message)
+        )
+        self.messages += len(written)
+        self.rfq_answers += len(written)
+        for it in items:
+            self.touch(self.buyers[it.arrival.buyer.email], it.arrival.received_at)
 
     def _merge_buyer(self, b: BuyerState, f: Any, company_fills: list[tuple[str, int]]) -> None:
         if f.name and not b.name:
@@ -528,6 +547,7 @@ class Pipeline:
             self.auto,
             self.buyers_added,
             self.messages,
+            self.rfq_answers,
         )
         summary = {
             "source": source,
@@ -540,6 +560,7 @@ class Pipeline:
             "deleted": self.deleted,
             "auto_replies": self.auto,
             "buyers_added": self.buyers_added,
+            "rfq_answers": self.rfq_answers,
         }
         audit_conn(
             conn,

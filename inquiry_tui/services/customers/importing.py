@@ -9,9 +9,11 @@ in one transaction. Same e-mail (lower-cased) is the same buyer: rows merge into
 customers: email, name, company, country, phone, group, type, source, stars, tags
            (JSON: a list; CSV: separated by ";" or ",").
 activity:  email, at (ISO 8601 with zone), kind (visit|product_view|search|rfq|trade|login|junk|blacklist),
-           optional detail (search term, SKU, amount, page count). Each event is stored raw and
-           added to the per-day and per-detail aggregates the profile reads; a visit also
-           becomes a visitor-details session (detail = pages viewed). Unknown e-mails become
+           optional detail (search term, SKU, amount, page count); a visit may add region,
+           site_products and site_sellers. Each event is stored raw and added to the per-day and
+           per-detail aggregates the profile reads; a visit also becomes a visitor-details session
+           (detail = pages of the store viewed; region "" and site counts 0 when not given) and the
+           visitors' summaries are rebuilt (services/visitors/summary.py). Unknown e-mails become
            new buyers (visitors, not customers, no owner).
 """
 
@@ -36,6 +38,7 @@ from inquiry_tui.services.records.customers import ActivityRecord, CustomerRecor
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.records.reader import Record, read_records
 from inquiry_tui.services.records.validate import check_record
+from inquiry_tui.services.visitors import summary as visitor_summary
 from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Buyer
@@ -95,13 +98,16 @@ class _Event:
     at: datetime
     kind: str
     detail: str
+    region: str = ""
+    site_products: int = 0
+    site_sellers: int = 0
 
 
 def _events(path: Path, rows: Iterable[Record]) -> list[_Event]:
     out = []
     for row in rows:
         r = check_record(ActivityRecord, path, row)
-        out.append(_Event(r.email, r.at, r.kind, r.detail))
+        out.append(_Event(r.email, r.at, r.kind, r.detail, r.region, r.site_products, r.site_sellers))
     return out
 
 
@@ -112,11 +118,6 @@ def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
     events = _events(path, read_records(path))
     with ctx.write() as session:
         ids, created = _buyer_ids(session, ctx, {e.email for e in events})
-        countries = dict(
-            session.execute(
-                select(col(Buyer.id), col(Buyer.country)).where(col(Buyer.id).in_(list(ids.values())))
-            ).all()
-        )
         daily: dict[tuple[int, str, str], int] = {}
         details: dict[tuple[int, str, str], list[Any]] = {}
         visits = []
@@ -129,8 +130,8 @@ def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
                 d[0] += 1
                 d[1] = max(d[1], e.at)
             if e.kind == ActivityKind.VISIT:
-                pages = int(e.detail) if e.detail else 1
-                visits.append((buyer_id, db_text(e.at), countries.get(buyer_id) or "", pages, pages, 0, 0, ""))
+                pages = int(e.detail) if e.detail else 1  # pages of our store: its page views and store pages
+                visits.append((buyer_id, db_text(e.at), e.region, pages, pages, e.site_products, e.site_sellers, ""))
         conn = session.connection()
         bulk.insert_rows(
             conn,
@@ -141,6 +142,9 @@ def import_activity(ctx: Ctx, path: str | Path) -> ActivityImport:
         bulk.add_daily(conn, [(b, d, k, n) for (b, d, k), n in daily.items()])
         bulk.add_details(conn, [(b, k, d, n, db_text(at)) for (b, k, d), (n, at) in details.items()])
         bulk.insert_rows(conn, "visitor_session", bulk.VISITOR_COLUMNS, visits)
+        visitor_summary.refresh(
+            conn, {ids[e.email] for e in events if e.kind in (ActivityKind.VISIT, ActivityKind.SEARCH)}
+        )
         audit(
             session, ctx, "activity_import", "file", path.name, after={"events": len(events), "buyers_created": created}
         )

@@ -62,10 +62,32 @@ def _detail(value: Any, record: dict[str, Any]) -> str:
     return detail
 
 
+MAX_SITE_VIEWS = 1_000_000
+
+
+def _of_a_visit(record: dict[str, Any]) -> None:
+    if record.get("kind") != ActivityKind.VISIT:
+        raise rules.RuleError("is given only with a visit (kind visit)")
+
+
+def _region(value: Any, record: dict[str, Any]) -> str:
+    _of_a_visit(record)
+    return rules.country(value)
+
+
+def _site_views(value: Any, record: dict[str, Any]) -> int:
+    _of_a_visit(record)
+    return rules.whole_number(value, 0, MAX_SITE_VIEWS)
+
+
 class ActivityRecord(RecordModel):
-    """One on-site event of a buyer (a visitor until added as a customer)."""
+    """One on-site event of a buyer (a visitor until added as a customer). A visit may say where the visitor was
+    (region) and how many products and sellers of the whole site they viewed around it."""
 
     email: Annotated[str, rule(rules.email)]
     at: Annotated[datetime, rule(rules.time_with_zone)]
     kind: Annotated[str, rule(rules.one_of, IMPORTED_ACTIVITY_KINDS)]
     detail: Annotated[str, rule(_detail, default="", with_record=True)] = ""  # search term, SKU, amount, pages
+    region: Annotated[str, rule(_region, default="", with_record=True)] = ""  # ISO alpha-2; "" unknown
+    site_products: Annotated[int, rule(_site_views, default=0, with_record=True)] = 0
+    site_sellers: Annotated[int, rule(_site_views, default=0, with_record=True)] = 0

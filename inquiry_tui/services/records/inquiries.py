@@ -51,6 +51,7 @@ class InquiryRecord(RecordModel):
     incoterm: Annotated[str | None, rule(rules.incoterm, default=None)] = None
     destination: Annotated[str | None, rule(_trimmed, 100, default=None)] = None
     sample_requested: Annotated[bool | None, rule(rules.boolean, default=None)] = None
+    rfq: Annotated[str | None, rule(_trimmed, 200, default=None)] = None  # an RFQ's external id: the buyer's answer
 
 
 class ChatLineRecord(RecordModel):

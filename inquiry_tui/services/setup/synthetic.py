@@ -1,7 +1,8 @@
-"""A deterministic synthetic store: N inquiries (~3 messages each), buyers and their activity.
+"""A deterministic synthetic store: N inquiries (~3 messages each), buyers and their activity, RFQs and visitors.
 
 Used by `seed --sample` (2,000 inquiries) and `seed --inquiries N --seed S` (benchmarks up to
-1M). Rows are built as tuples and written with raw executemany in chunks, one transaction per
+1M). RFQs and visitor-only buyers come from synthetic_market.py, drawn from a random stream of
+their own, so adding them changes nothing else of a store made with the same seed. Rows are built as tuples and written with raw executemany in chunks, one transaction per
 chunk; the same seed and the same `now` give the same store.
 """
 
@@ -22,6 +23,8 @@ from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Channel, Direction, Folder, Role, Rule
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
+from inquiry_tui.services.setup.synthetic_market import generate_rfqs, generate_visitors
+from inquiry_tui.services.visitors import summary as visitor_summary
 from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.types import db_text
 
@@ -67,6 +70,16 @@ class SeedResult:
     buyers: int
     activity_days: int
     seconds: float
+    rfqs: int = 0
+    visitors: int = 0  # buyers known only from visits
+
+
+def default_rfqs(inquiries: int) -> int:
+    """RFQs a store of INQUIRIES gets unless told: a tenth, at most MAX_DEFAULT_RFQS."""
+    return min(MAX_DEFAULT_RFQS, max(20, inquiries // 10))
+
+
+MAX_DEFAULT_RFQS = 2_000
 
 
 @dataclass
@@ -164,9 +177,17 @@ class _Generator:
 
 
 def generate(
-    ctx: Ctx, inquiries: int, seed: int = 1, *, buyers: int | None = None, activity_per_buyer: int = 20
+    ctx: Ctx,
+    inquiries: int,
+    seed: int = 1,
+    *,
+    buyers: int | None = None,
+    activity_per_buyer: int = 20,
+    rfqs: int | None = None,
+    visitors: int = 0,
 ) -> SeedResult:
-    """Write N inquiries with threads, their buyers and activity into an initialised store."""
+    """Write N inquiries with threads, their buyers and activity, RFQS RFQs (default_rfqs) and VISITORS
+    visitor-only buyers into an initialised store."""
     started = time.perf_counter()
     now = ctx.now()
     with ctx.begin() as conn:
@@ -253,8 +274,15 @@ def generate(
             [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],
         )
         days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
+        visitor_summary.refresh(conn, buyer_ids)
+        market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
+        n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
+        generate_rfqs(conn, market, now, n_rfqs, [(b, buyer_country[b]) for b in buyer_ids], gen.v)
+        generate_visitors(conn, market, now, visitors, gen.v, gen.country)
         conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
-    return SeedResult(inquiries, messages_total, n_buyers, days, time.perf_counter() - started)
+    return SeedResult(
+        inquiries, messages_total, n_buyers, days, time.perf_counter() - started, rfqs=n_rfqs, visitors=visitors
+    )
 
 
 def _thread(

@@ -31,6 +31,8 @@ from inquiry_tui.store.models.files import Attachment, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
+from inquiry_tui.store.models.rfq import Rfq, RfqFitState, RfqQuota, RfqQuote, RfqSubscription
+from inquiry_tui.store.models.visitors import VisitorSummary
 
 __all__ = [
     "Account",
@@ -60,9 +62,15 @@ __all__ = [
     "ReplyDay",
     "ReplyDayEpoch",
     "ReplyTemplate",
+    "Rfq",
+    "RfqFitState",
+    "RfqQuota",
+    "RfqQuote",
+    "RfqSubscription",
     "RotationState",
     "SQLModel",
     "Setting",
     "StoredFile",
     "VisitorSession",
+    "VisitorSummary",
 ]

@@ -56,7 +56,7 @@ def test_models_and_migrations_agree(db_url: str) -> None:
 def _raw_sql_object(d: tuple[object, ...]) -> bool:
     kind, item = d[0], d[1]
     if kind == "remove_table":
-        return str(item.name).startswith("inquiry_fts") or item.name == "reply_day_dirty"  # type: ignore[attr-defined]
+        return str(item.name).startswith(("inquiry_fts", "rfq_fts")) or item.name == "reply_day_dirty"  # type: ignore[attr-defined]
     if kind == "remove_index":
         return item.name in ("ix_inquiry_fts_doc", "ix_activity_daily_seq")  # type: ignore[attr-defined]
     if kind == "remove_column":

@@ -1,0 +1,166 @@
+"""RFQ market and visitor figures: the keyword filter, the recommendation list, visitors by views (docs/performance.md).
+
+Usage: python benchmarks/bench_opportunities.py [--rfqs R] [--visitors V] [--inquiries N] [--runs K] [--rebuild]
+Defaults: 200,000 RFQs, 100,000 visitors (beside the buyers of 20,000 inquiries). The store is
+kept under benchmarks/out/opp-R.db and made by the synthetic generator (services/setup), so its
+RFQs are judged and fitted as an import would.
+
+Targets at 200k RFQs and 100k visitors: keyword filter p95 <= 50 ms, recommendation list
+<= 200 ms, visitors sorted by views p95 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlmodel import select
+
+from inquiry_tui.services.context import Ctx, actor_from, connect_system
+from inquiry_tui.services.customers import activity as customer_activity
+from inquiry_tui.services.rfq.market import RfqQuery, count_rfqs, rfq_page
+from inquiry_tui.services.rfq.recommend import recommended_rfqs
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.synthetic import generate
+from inquiry_tui.services.team.accounts import init_company
+from inquiry_tui.services.visitors.listing import VisitorQuery, count_visitors, visitor_page
+from inquiry_tui.store.engine import make_engine
+from inquiry_tui.store.models import Account
+
+OUT = Path(__file__).parent / "out"
+# Rare and common words, a prefix, two and three words, a word nobody wrote.
+KEYWORDS: tuple[tuple[str, ...], ...] = (
+    ("flood",),
+    ("light",),
+    ("downlight",),
+    ("dali",),
+    ("street", "light"),
+    ("solar", "street", "light"),
+    ("grow",),
+    ("cookware",),
+    ("warehouse",),
+    ("nonexistentxyz",),
+)
+
+
+def _as(ctx: Ctx, login: str) -> Ctx:
+    with ctx.read() as session:
+        return ctx.as_actor(actor_from(session.exec(select(Account).where(Account.login == login)).one()))
+
+
+def build(path: Path, inquiries: int, rfqs: int, visitors: int) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    system = connect_system(str(path))
+    init_company(system, "admin", "Main account")
+    ctx = _as(system, "admin")
+    set_up_company(ctx, load_json("company.json"))
+    result = generate(ctx, inquiries, 1, rfqs=rfqs, visitors=visitors)
+    print(
+        f"built {path.name}: {result.inquiries:,} inquiries, {result.rfqs:,} RFQs, {result.visitors:,} more visitors "
+        f"in {result.seconds:.1f} s",
+        flush=True,
+    )
+    system.close()
+
+
+def _timed(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _p95(xs: list[float]) -> float:
+    return sorted(xs)[max(0, int(len(xs) * 0.95) - 1)]
+
+
+def _line(name: str, xs: list[float], target: float) -> str:
+    verdict = "ok" if _p95(xs) <= target else "OVER"
+    return f"{name}: p50 {statistics.median(xs):.1f} ms  p95 {_p95(xs):.1f} ms  (n={len(xs)}, target {target:g} ms) {verdict}"
+
+
+def measure(path: Path, runs: int) -> None:
+    url = f"sqlite:///{path}"
+    system = connect_system(url)
+    system.read_engine = make_engine(url, read_only=True)
+    admin, sales = _as(system, "admin"), _as(system, "ana")
+    with system.engine.connect() as conn:
+        n_rfqs = conn.exec_driver_sql("SELECT count(*) FROM rfq").scalar_one()
+        n_open = conn.exec_driver_sql("SELECT count(*) FROM rfq WHERE expires_at > datetime('now')").scalar_one()
+        n_visitors = conn.exec_driver_sql("SELECT count(*) FROM visitor_summary").scalar_one()
+    print(f"store: {n_rfqs:,} RFQs ({n_open:,} open today), {n_visitors:,} visitors")
+    pages: list[float] = []
+    counted: list[float] = []
+    for words in KEYWORDS:
+        for open_only in (False, True):
+            q = RfqQuery(words=words, open_only=open_only)
+            rfq_page(admin, q, limit=50)  # the first touch of each query's pages is not the figure
+            pages += _timed(lambda q=q: rfq_page(admin, q, limit=50), runs)
+            counted += _timed(lambda q=q: (rfq_page(admin, q, limit=50), count_rfqs(admin, q)), runs)
+    print(_line(f"keyword filter, first 50 ({len(KEYWORDS)} queries x open/all)", pages, 50))
+    print(_line("keyword filter with its count (as the screen asks)", counted, 50))
+    filters = [
+        RfqQuery(open_only=True),
+        RfqQuery(category="Flood lights", open_only=True),
+        RfqQuery(destination="DE"),
+        RfqQuery(min_quantity=500, max_quantity=2000, open_only=True),
+    ]
+    ts = [t for q in filters for t in _timed(lambda q=q: rfq_page(admin, q, limit=50), runs)]
+    print(_line("market list with filters, first 50", ts, 50))
+    customer_activity.rollup(admin)  # the activity levels: built once a day per process (the screen warms it)
+    rec = _timed(lambda: recommended_rfqs(admin), runs)
+    rec_sales = _timed(lambda: recommended_rfqs(sales), runs)
+    rec_kw = _timed(lambda: recommended_rfqs(admin, RfqQuery(words=("light",))), runs)
+    print(_line("recommendation list, 200 with reasons (admin, warm rollup)", rec, 200))
+    print(_line("recommendation list (sales)", rec_sales, 200))
+    print(_line("recommendation list with a keyword", rec_kw, 200))
+    for sort in ("views", "recent"):
+        q = VisitorQuery(sort=sort)
+        first = _timed(lambda q=q: visitor_page(admin, q, limit=100), runs)
+        deep_key = None
+        key = None
+        for _ in range(5):  # walk to page 5 by keyset, then time the next page from there
+            page = visitor_page(admin, q, key, 1000)
+            key = page.next_key
+            if key is None:
+                break
+            deep_key = key
+        deep = _timed(lambda q=q, k=deep_key: visitor_page(admin, q, k, 100), runs)
+        with_count = _timed(lambda q=q: (visitor_page(admin, q, limit=100), count_visitors(admin, q)), runs)
+        print(_line(f"visitors by {sort}, first 100", first, 50))
+        print(_line(f"visitors by {sort}, a page 5,000 rows down", deep, 50))
+        print(_line(f"visitors by {sort} with the count", with_count, 50))
+    filtered = [
+        t
+        for q in (VisitorQuery(country="DE"), VisitorQuery(term="grow"), VisitorQuery(customer=True))
+        for t in _timed(lambda q=q: visitor_page(admin, q, limit=100), runs)
+    ]
+    print(_line("visitors filtered (region, term, customers), first 100", filtered, 50))
+    sales_v = _timed(lambda: visitor_page(sales, VisitorQuery(), limit=100), runs)
+    print(_line("visitors by views (sales: their own and unowned)", sales_v, 50))
+    system.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rfqs", type=int, default=200_000)
+    parser.add_argument("--visitors", type=int, default=100_000)
+    parser.add_argument("--inquiries", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args(argv)
+    path = OUT / f"opp-{args.rfqs}.db"
+    if args.rebuild or not path.exists():
+        build(path, args.inquiries, args.rfqs, args.visitors)
+    measure(path, args.runs)
+
+
+if __name__ == "__main__":
+    main()
