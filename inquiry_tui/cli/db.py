@@ -1,4 +1,4 @@
-"""`db upgrade` and `db backup FILE`."""
+"""`db upgrade`, `db backup FILE` and `db restore FILE`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from inquiry_tui.cli.common import state
-from inquiry_tui.services.setup.maintenance import backup_store, upgrade_store
+from inquiry_tui.domain.files import size_text
+from inquiry_tui.services.setup.maintenance import backup_store, restore_store, upgrade_store
 
 db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
 
@@ -26,6 +27,13 @@ def db_upgrade() -> None:
 
 @db_app.command("backup")
 def db_backup(file: Path) -> None:
-    """Copy the store online (consistent while others keep working)."""
-    path = backup_store(state.db, file)
-    typer.echo(f"backed up {path} to {file}")
+    """Copy the store and its files online into one archive (consistent while others keep working), verified."""
+    r = backup_store(state.db, file)
+    typer.echo(f"backed up {r.store} and {r.files} files ({size_text(r.bytes)}) to {r.file} (verified)")
+
+
+@db_app.command("restore")
+def db_restore(file: Path) -> None:
+    """Unpack a backup archive into a new store (--db names it; it must not exist yet), checked first."""
+    r = restore_store(state.db, file)
+    typer.echo(f"restored {r.store} and {r.files} files ({size_text(r.bytes)}) from {r.file}")

@@ -15,6 +15,8 @@ AllocationMode = Literal["product", "region"]
 ReceptionMode = Literal["off", "all_day", "custom"]
 WindowKind = Literal["workday", "holiday"]
 MAX_FAQ = 5
+MAX_FILE_MB = 2048
+MAX_QUOTA_MB = 16 * 1024 * 1024  # 16 TB
 END_OF_DAY = time(23, 59, 59, 999999)  # a window written as ending at 24:00
 
 
@@ -73,10 +75,19 @@ class CallSettings:
 
 
 @dataclass(frozen=True)
+class FileSettings:
+    """The file store and the cloud disk: the size limit of one file and the disk's quota, in MB."""
+
+    max_mb: int = 25
+    disk_quota_mb: int = 1024
+
+
+@dataclass(frozen=True)
 class Settings:
     allocation: AllocationSettings = field(default_factory=AllocationSettings)
     reception: ReceptionSettings = field(default_factory=ReceptionSettings)
     calls: CallSettings = field(default_factory=CallSettings)
+    files: FileSettings = field(default_factory=FileSettings)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -193,6 +204,16 @@ def parse_faq(key: str, value: str) -> tuple[FaqEntry, ...]:
     return tuple(FaqEntry(e["q"], e["a"]) for e in parsed)
 
 
+def parse_whole(key: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValidationError(f"{key}: {value!r} is not a whole number; allowed: {low} to {high}") from None
+    if not low <= number <= high:
+        raise ValidationError(f"{key}: {number} is outside {low} to {high}")
+    return number
+
+
 def parse_text_list(key: str, value: str) -> tuple[str, ...]:
     v = value.strip()
     if v.startswith("["):
@@ -223,6 +244,8 @@ SETTING_KEYS: dict[str, str] = {
     "calls.voice": "true|false",
     "calls.video": "true|false",
     "calls.windows": '"workday 09:00-18:00, ..."',
+    "files.max_mb": f"MB per file, 1-{MAX_FILE_MB}",
+    "files.disk_quota_mb": f"MB for the cloud disk, 1-{MAX_QUOTA_MB}",
 }
 
 
@@ -232,7 +255,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         allowed = ", ".join(SETTING_KEYS)
         raise ValidationError(f"unknown setting {key!r}; allowed keys: {allowed}")
     section, name = key.split(".", 1)
-    a, r, c = settings.allocation, settings.reception, settings.calls
+    a, r, c, f = settings.allocation, settings.reception, settings.calls, settings.files
     if section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
@@ -269,6 +292,11 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             r = replace(r, faq=parse_faq(key, value))
         else:
             r = replace(r, smart_questions=parse_text_list(key, value))
+    elif section == "files":
+        if name == "max_mb":
+            f = replace(f, max_mb=parse_whole(key, value, 1, MAX_FILE_MB))
+        else:
+            f = replace(f, disk_quota_mb=parse_whole(key, value, 1, MAX_QUOTA_MB))
     else:
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
@@ -276,7 +304,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             c = replace(c, voice=parse_bool(key, value))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return Settings(a, r, c)
+    return Settings(a, r, c, f)
 
 
 # --- (de)serialisation for the store and `settings show --json` ---------------------------
@@ -307,6 +335,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             "video": settings.calls.video,
             "windows": windows(settings.calls.windows),
         },
+        "files": asdict(settings.files),
     }
 
 
@@ -315,6 +344,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     a = data.get("allocation", {})
     r = data.get("reception", {})
     c = data.get("calls", {})
+    f = data.get("files", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -335,4 +365,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         video=bool(c.get("video", False)),
         windows=tuple(parse_window("calls.windows", w) for w in c.get("windows", [])),
     )
-    return Settings(alloc, rec, calls)
+    files = replace(defaults.files, **{k: int(v) for k, v in f.items() if hasattr(defaults.files, k)})
+    return Settings(alloc, rec, calls, files)

@@ -123,9 +123,15 @@ class ArrivalReport:
 
 class Pipeline:
     def __init__(
-        self, conn: Connection, ctx: Ctx, *, path: Path | None = None, customer_source: str | None = None
+        self,
+        conn: Connection,
+        ctx: Ctx,
+        *,
+        path: Path | None = None,
+        customer_source: str | None = None,
+        stager: Any = None,  # services.files.importing.Stager: commits the arrivals' staged attachments
     ) -> None:
-        self.conn, self.path, self.customer_source = conn, path, customer_source
+        self.conn, self.path, self.customer_source, self.stager = conn, path, customer_source, stager
         self.now = ctx.now()
         self.now_text = db_text(self.now)
         self.actor = ctx.actor.login
@@ -260,6 +266,7 @@ class Pipeline:
         inquiries: list[tuple[Any, ...]] = []
         messages: list[tuple[Any, ...]] = []
         records: list[tuple[Any, ...]] = []
+        files: list[tuple[int, Any]] = []  # (message id, staged attachment)
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
         products, block, reception, id_of = self.products, self.block, self.reception, self.id_of
@@ -290,6 +297,7 @@ class Pipeline:
             self.next_inquiry += 1
             self.lines.append(item.line)
             messages.append((mid, iid, _IN, None, received_text, a.body))
+            files.extend((mid, f) for f in a.attachments)
             mid += 1
             last = received
             for k, text in enumerate(auto, 1):
@@ -349,6 +357,10 @@ class Pipeline:
         self.messages += mid - self.next_message
         self.next_message = mid
         self._write(inquiries, messages, records, list(fresh.values()), company_fills)
+        if files:
+            if self.stager is None:
+                raise ValueError("arrivals with attachments need the stager that staged them")
+            self.stager.attach(self.conn, files, at=self.now)
 
     def _merge_buyer(self, b: BuyerState, f: Any, company_fills: list[tuple[str, int]]) -> None:
         if f.name and not b.name:

@@ -26,7 +26,7 @@ from inquiry_tui.store.models.activity import (
 from inquiry_tui.store.models.audit import AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
-from inquiry_tui.store.models.files import Attachment, StoredFile
+from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
@@ -45,6 +45,8 @@ __all__ = [
     "Buyer",
     "BuyerTag",
     "CountryOwner",
+    "DiskFile",
+    "DiskFolder",
     "Inquiry",
     "Message",
     "Notice",

@@ -185,11 +185,16 @@ def test_seed_sample_and_synthetic(store: Path) -> None:
 
 def test_db_upgrade_and_backup(store: Path, tmp_path: Path) -> None:
     assert "already at schema" in run(store, "db", "upgrade").output
-    target = tmp_path / "copy.db"
+    target = tmp_path / "copy.tar"
     assert run(store, "db", "backup", str(target)).exit_code == 0
     import sqlite3
+    import tarfile
 
-    assert sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with tarfile.open(target) as tar:  # one archive: the store and its files (docs/cli.md)
+        tar.extract("store.db", tmp_path / "unpacked", filter="data")
+    copy = sqlite3.connect(str(tmp_path / "unpacked" / "store.db"))
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
     assert_one_line_error(run(store, "db", "backup", str(target)), "already exists")
 
 
