@@ -128,13 +128,16 @@ def _manifest(tar: tarfile.TarFile, file: Path) -> dict[str, object]:
     return manifest
 
 
-def verify_backup(file: Path) -> tuple[dict[str, object], list[str]]:
-    """Check an archive: its store is whole, its files match their hashes, every file the store names is in it."""
+def _open_archive(file: Path) -> tarfile.TarFile:
     try:
-        tar = tarfile.open(file, "r")
+        return tarfile.open(file, "r")
     except (tarfile.TarError, OSError) as exc:
         raise ValidationError(f"{file} is not a readable backup archive ({exc})") from None
-    with tar, tempfile.TemporaryDirectory() as work:
+
+
+def verify_backup(file: Path) -> tuple[dict[str, object], list[str]]:
+    """Check an archive: its store is whole, its files match their hashes, every file the store names is in it."""
+    with _open_archive(file) as tar, tempfile.TemporaryDirectory() as work:
         manifest = _manifest(tar, file)
         hashes: list[str] = []
         store_member = None

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import BindParameter, Connection, bindparam, text
 
 FILES_LOCK_KEY = 0x1F11E5  # the advisory lock of the file store (PostgreSQL)
 _IN_BATCH = 500
 
-_HASHES = bindparam("hashes", expanding=True)
+_HASHES: BindParameter[list[str]] = bindparam("hashes", expanding=True)
 _DELETE = text("DELETE FROM stored_file WHERE sha256 IN :hashes").bindparams(_HASHES)
 _KNOWN = text("SELECT sha256 FROM stored_file WHERE sha256 IN :hashes").bindparams(_HASHES)
 _UNUSED = text(
