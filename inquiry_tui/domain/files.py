@@ -10,6 +10,10 @@ from inquiry_tui.domain.filenames import safe_filename
 MB = 1024 * 1024
 PRIVATE = "~"  # a folder path starting with `~` is a private folder: `~` your own, `~ana` ana's
 MAX_FOLDER_DEPTH = 8
+# What the file store's sniffing calls a program: shown with a warning whatever the file's name says.
+EXECUTABLE_TYPES = frozenset(
+    {"application/x-executable", "application/x-msdownload", "application/x-mach-binary", "application/x-sharedlib"}
+)
 
 
 def is_plain_name(name: str) -> bool:

@@ -33,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
-from inquiry_tui.domain.files import MB, check_file_size
+from inquiry_tui.domain.files import EXECUTABLE_TYPES, MB, check_file_size
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.migrate import sqlite_path
@@ -119,10 +119,6 @@ _OFFICE = (
     (b"word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (b"xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (b"ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-)
-
-EXECUTABLE_TYPES = frozenset(
-    {"application/x-executable", "application/x-msdownload", "application/x-mach-binary", "application/x-sharedlib"}
 )
 
 
