@@ -44,6 +44,8 @@ class Mode:
 MODES: tuple[Mode, ...] = (
     Mode("1", "inbox", "Inbox", "inquiry_tui.tui.inbox.screen:InboxScreen"),
     Mode("2", "customers", "Customers", "inquiry_tui.tui.customers.screen:CustomersScreen"),
+    Mode("5", "chats", "Chats", "inquiry_tui.tui.chats.screen:ChatsScreen"),
+    Mode("6", "disk", "Disk", "inquiry_tui.tui.files.disk_screen:DiskScreen"),
     Mode("0", "admin", "Admin", "inquiry_tui.tui.admin.screen:AdminScreen", admin_only=True),
 )
 START = MODES[0]  # the screen the app opens on

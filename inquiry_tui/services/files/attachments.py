@@ -32,6 +32,10 @@ _i = table_of(Inquiry)
 _d = table_of(DiskFile)
 
 
+class FileExists(ValidationError):
+    """Saving would overwrite a file and `force` was not given."""
+
+
 @dataclass(frozen=True)
 class AttachmentInfo:
     id: int
@@ -234,7 +238,7 @@ def save_stored(ctx: Ctx, sha256: str, name: str, path: Path, *, force: bool) ->
     if target.is_dir():
         target = target / safe_filename(name)
     if target.exists() and not force:
-        raise ValidationError(f"{target} exists; choose another name or overwrite it with --force")
+        raise FileExists(f"{target} exists; choose another name or overwrite it with --force")
     if target.exists() and not target.is_file():
         raise ValidationError(f"{target} is not a regular file; it cannot be overwritten")
     if not target.parent.is_dir():
@@ -270,7 +274,7 @@ def save_stored(ctx: Ctx, sha256: str, name: str, path: Path, *, force: bool) ->
             try:
                 os.link(tmp, target)  # fails if a file appeared there meanwhile: never overwritten
             except FileExistsError:
-                raise ValidationError(f"{target} exists; choose another name or overwrite it with --force") from None
+                raise FileExists(f"{target} exists; choose another name or overwrite it with --force") from None
             tmp.unlink()
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import NotFound, PermissionDenied, ValidationError
@@ -180,8 +180,6 @@ def folder_page(
 
 
 def count_in_folder(ctx: Ctx, owner_id: int | None, folder_id: int | None) -> int:
-    from sqlalchemy import func
-
     with ctx.read() as session:
         return int(
             session.execute(
@@ -530,3 +528,22 @@ def save_file(ctx: Ctx, entry_id: int, path: Path, *, force: bool = False) -> Sa
     """Write a disk file to PATH (a file, or a folder to put it in); never over a file without FORCE."""
     e = entry(ctx, entry_id)
     return save_stored(ctx, e.sha256, e.name, path, force=force)
+
+
+def find_files(ctx: Ctx, words: str = "", limit: int = 100) -> list[DiskEntry]:
+    """Files the actor may use whose name holds WORDS (any case), newest first, LIMIT at most (the attach picker)."""
+    with ctx.read() as session:
+        query = select(*_COLUMNS).join(_sf, _sf.c.sha256 == _fi.c.sha256).where(_fi.c.deleted_at.is_(None))
+        if not ctx.actor.is_admin:
+            query = query.where(_fi.c.owner_id.is_(None) | (_fi.c.owner_id == ctx.actor.id))
+        phrase = " ".join(words.split()).lower()
+        if phrase:
+            like = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(func.lower(_fi.c.name).like(f"%{like}%", escape="\\"))
+        paths = folder_paths(session, ctx)
+        rows = [
+            r
+            for r in session.execute(query.order_by(_fi.c.added_at.desc(), _fi.c.id.desc()).limit(limit * 2))
+            if r.folder_id is None or r.folder_id in paths  # not inside a folder in the trash
+        ]
+        return _entries(session, ctx, rows[:limit])
