@@ -29,7 +29,7 @@ def plain_name(name: str, what: str = "name") -> str:
     if not is_plain_name(text):
         shown = text.encode("unicode_escape").decode("ascii")[:80]
         raise ValidationError(
-            f"the {what} {shown!r} is not a plain file name (no folders, '..', control or invisible characters)"
+            f"the {what} '{shown}' is not a plain file name (no folders, '..', control or invisible characters)"
         )
     return text
 

@@ -116,7 +116,7 @@ _COLUMNS = (
 
 def _entries(session: Session, ctx: Ctx, rows: list[Any]) -> list[DiskEntry]:
     paths = folder_paths(session, ctx, include_deleted=True)
-    logins = dict(session.execute(select(_acc.c.id, _acc.c.login)).tuples().all())
+    logins = dict(session.execute(select(_acc.c.id, _acc.c.login)).all())
     out = []
     for r in rows:
         owner = logins.get(r.owner_id) if r.owner_id is not None else None

@@ -134,7 +134,7 @@ def resolve(session: Session, ctx: Ctx, text: str | None, *, create: bool = Fals
 
 def folder_paths(session: Session, ctx: Ctx, *, include_deleted: bool = False) -> dict[int, tuple[str, int | None]]:
     """Every folder the actor may see: id -> (path, owner id)."""
-    logins = dict(session.execute(select(_acc.c.id, _acc.c.login)).tuples().all())
+    logins = dict(session.execute(select(_acc.c.id, _acc.c.login)).all())
     rows = session.execute(select(_fo.c.id, _fo.c.name, _fo.c.parent_id, _fo.c.owner_id, _fo.c.deleted_at)).all()
     by_id = {r.id: r for r in rows}
     out: dict[int, tuple[str, int | None]] = {}
@@ -177,7 +177,7 @@ def _in_trash(by_id: dict[int, Any], fid: int) -> bool:
 def folder_tree(ctx: Ctx) -> list[FolderNode]:
     """The spaces the actor may see with their folders, depth first, names in order (the disk screen's tree)."""
     with ctx.read() as session:
-        logins = dict(session.execute(select(_acc.c.id, _acc.c.login)).tuples().all())
+        logins = dict(session.execute(select(_acc.c.id, _acc.c.login)).all())
         rows = [
             r
             for r in session.execute(
@@ -191,7 +191,7 @@ def folder_tree(ctx: Ctx) -> list[FolderNode]:
                 select(_fi.c.owner_id, _fi.c.folder_id, func.count())
                 .where(_fi.c.deleted_at.is_(None))
                 .group_by(_fi.c.owner_id, _fi.c.folder_id)
-            ).tuples()
+            )
         }
     children: dict[tuple[int | None, int | None], list[Any]] = defaultdict(list)
     for r in rows:

@@ -8,7 +8,8 @@ from pydantic import Field
 
 from inquiry_tui.domain.vocabulary import Channel, Tier
 from inquiry_tui.services.records import rules
-from inquiry_tui.services.records.files import AttachmentSpec, attachments
+from inquiry_tui.services.records.files import AttachmentSpec
+from inquiry_tui.services.records.files import attachments as attachments_rule
 from inquiry_tui.services.records.validate import RecordModel, rule
 
 MAX_SUBJECT = 1_000
@@ -44,7 +45,7 @@ class InquiryRecord(RecordModel):
     body: Annotated[str, rule(rules.text, MAX_BODY, default="")] = ""
     quantity: Annotated[float | None, rule(rules.quantity, default=None)] = None
     unit: Annotated[str | None, rule(_trimmed, 40, default=None)] = None
-    attachments: Annotated[tuple[AttachmentSpec, ...], rule(attachments, default=())] = ()
+    attachments: Annotated[tuple[AttachmentSpec, ...], rule(attachments_rule, default=())] = ()
 
 
 class ChatLineRecord(RecordModel):
@@ -54,4 +55,4 @@ class ChatLineRecord(RecordModel):
     sent_at: Annotated[datetime, rule(rules.time_with_zone)]
     sender: Annotated[str, rule(rules.one_of, SENDERS), Field(alias="from")]
     text: Annotated[str, rule(rules.text, MAX_BODY)]
-    attachments: Annotated[tuple[AttachmentSpec, ...], rule(attachments, default=())] = ()
+    attachments: Annotated[tuple[AttachmentSpec, ...], rule(attachments_rule, default=())] = ()

@@ -45,12 +45,12 @@ from inquiry_tui.tui.files.attach import AttachScreen, Chosen, chosen_text
 NARROW = 110  # below this many columns the conversation list is narrower
 
 
-def row_text(row: ConversationRow, width: int) -> Text:
+def row_text(row: ConversationRow, width: int, zone: tzinfo = UTC) -> Text:
     """One conversation in the list: unread count, buyer, when, the last line (all buyer text literal)."""
     text = Text(" ")
     text.append(f"{row.unread:>3} " if row.unread else "    ", style="bold yellow")
     name = safe_line(row.name) or safe_line(row.email)
-    when = row.last_at.strftime("%m-%d %H:%M")
+    when = row.last_at.astimezone(zone).strftime("%m-%d %H:%M")
     room = max(8, width - len(when) - 7)
     text.append(truncate(name, room).ljust(room), style="bold" if row.unread else "")
     text.append(" " + when, style="dim")
@@ -129,7 +129,7 @@ class ChatsScreen(Screen[None], WorkerErrors):
                     placeholder="/ search all chats (enter; escape clears)", id="chats-search-box", compact=True
                 )
                 yield Static("", id="chats-status")
-                yield PagedList(row_text, empty="No chats", id="chats-list")
+                yield PagedList(lambda row, width: row_text(row, width, self.zone), empty="No chats", id="chats-list")
             with Vertical(id="chats-main"):
                 yield Static("", id="chat-head")
                 yield Input(placeholder="find in this chat (enter; n / N step)", id="chat-find", compact=True)
@@ -194,7 +194,8 @@ class ChatsScreen(Screen[None], WorkerErrors):
         if event.counts is not None:
             self.counts = event.counts
         total = event.counts.conversations if event.counts else len(event.rows)
-        keep = self.listing.cursor if event.search is None and self.open_buyer is not None else 0
+        # The open conversation keeps the cursor when it is on the first page (it moves up when a line is sent).
+        keep = next((i for i, r in enumerate(event.rows) if r.buyer_id == self.open_buyer), 0)
         self.listing.reset(total, event.rows, complete=event.next_key is None, cursor=keep)
         self._status()
 

@@ -155,12 +155,13 @@ class DiskScreen(Screen[None], WorkerErrors):
         parents: dict[tuple[int | None, int | None], Any] = {}
         wanted = self._place_key(self.place)
         select = None
+        has_kids = {(n.owner_id, n.parent_id) for n in event.nodes if n.id is not None}
         for node in event.nodes:
             label = Text(("📁 " if node.id is not None else "🗄 ") + safe_line(node.name))
             if node.files:
                 label.append(f" {node.files}", style="dim")
             parent = tree.root if node.id is None else parents.get((node.owner_id, node.parent_id), tree.root)
-            item = parent.add(label, data=node, expand=True)
+            item = parent.add(label, data=node, expand=True, allow_expand=(node.owner_id, node.id) in has_kids)
             parents[(node.owner_id, node.id)] = item
             if self._place_key(node) == wanted or (wanted is None and select is None):
                 select = item
