@@ -80,7 +80,9 @@ class ChatView(ScrollView, can_focus=True):
             self.find = ""
         self._wrap()
         # The newest line at the bottom, once the new length is laid out.
-        self.call_after_refresh(self.scroll_to, y=max(0, len(self._strips) - self.scrollable_content_region.height), animate=False)
+        self.call_after_refresh(
+            self.scroll_to, y=max(0, len(self._strips) - self.scrollable_content_region.height), animate=False
+        )
 
     def show_message(self, message: str) -> None:
         self.conversation = None

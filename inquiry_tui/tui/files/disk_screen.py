@@ -107,9 +107,14 @@ class DiskScreen(Screen[None], WorkerErrors):
 
     @dataclass
     class Changed(Message):
-        """A change went through: MESSAGE says what; the tree and the list are read again."""
+        """A change went through: MESSAGE says what; the list (and the folder tree when FOLDERS) are read again."""
 
         message: str
+        folders: bool
+
+    @dataclass
+    class UsageLoaded(Message):
+        usage: DiskUsage
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
@@ -117,6 +122,7 @@ class DiskScreen(Screen[None], WorkerErrors):
         self.place: FolderNode | str | None = None  # a folder (or space top), or TRASH
         self.generation = 0
         self.next_key: tuple[str, int] | None = None
+        self._restoring = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -172,8 +178,20 @@ class DiskScreen(Screen[None], WorkerErrors):
         self.query_one("#disk-status", Static).update(usage_text(event.usage))
         self.usage = event.usage
         if select is not None:
-            tree.move_cursor(select)
+            # The new nodes have their lines once the tree has laid them out; until the cursor is
+            # back on the open folder, the tree's own highlight messages are not the user's.
+            self._restoring = True
+            chosen = select
+
+            def restore() -> None:
+                tree.move_cursor(chosen)
+                self.call_after_refresh(self._restored)
+
+            self.call_after_refresh(restore)
             self._open(select.data)
+
+    def _restored(self) -> None:
+        self._restoring = False
 
     @staticmethod
     def _place_key(place: FolderNode | str | None) -> Any:
@@ -183,6 +201,8 @@ class DiskScreen(Screen[None], WorkerErrors):
 
     @on(Tree.NodeHighlighted)
     def _node_highlighted(self, event: Tree.NodeHighlighted[FolderNode | str]) -> None:
+        if self._restoring or event.node is not self.query_one(Tree).cursor_node:
+            return  # the tree is being read again: not the user's move
         if event.node.data is not None and self._place_key(event.node.data) != self._place_key(self.place):
             self._open(event.node.data)
 
@@ -268,18 +288,30 @@ class DiskScreen(Screen[None], WorkerErrors):
             return None
         return row
 
-    def _run(self, call: Any, message: str) -> None:
-        self._change(call, message)
+    def _run(self, call: Any, message: str, *, folders: bool = False) -> None:
+        self._change(call, message, folders)
 
     @work(thread=True, exclusive=False, group="disk-change", exit_on_error=False)
-    def _change(self, call: Any, message: str) -> None:
+    def _change(self, call: Any, message: str, folders: bool) -> None:
         call()
-        self.post_message(self.Changed(message))
+        self.post_message(self.Changed(message, folders))
 
     @on(Changed)
     def _changed(self, event: Changed) -> None:
         self.notify(event.message, markup=False)
-        self._load_tree()
+        if event.folders:
+            self._load_tree()
+            return
+        self._open(self.place)
+        self._load_usage()
+
+    @work(thread=True, exclusive=True, group="disk-usage", exit_on_error=False)
+    def _load_usage(self) -> None:
+        self.post_message(self.UsageLoaded(disk.disk_usage(self.ctx)))
+
+    @on(UsageLoaded)
+    def _usage_loaded(self, event: UsageLoaded) -> None:
+        self.query_one("#disk-status", Static).update(usage_text(event.usage))
 
     def action_add(self) -> None:
         folder = self._folder_path()
@@ -303,7 +335,7 @@ class DiskScreen(Screen[None], WorkerErrors):
         def given(name: str | None) -> None:
             if name:
                 path = name if base == "/" else f"{base}/{name}"
-                self._run(lambda: disk.make_folder(self.ctx, path), f"Made {path}")
+                self._run(lambda: disk.make_folder(self.ctx, path), f"Made {path}", folders=True)
 
         self.app.push_screen(PromptScreen(f"New folder in {base}", "a plain name"), given)
 
@@ -314,7 +346,9 @@ class DiskScreen(Screen[None], WorkerErrors):
             def given_folder(name: str | None) -> None:
                 if name and folder.id is not None:
                     fid = folder.id
-                    self._run(lambda: disk.rename_folder(self.ctx, fid, name), f"Renamed the folder to {name}")
+                    self._run(
+                        lambda: disk.rename_folder(self.ctx, fid, name), f"Renamed the folder to {name}", folders=True
+                    )
 
             self.app.push_screen(PromptScreen("Rename folder", "a plain name", folder.name), given_folder)
             return
@@ -333,7 +367,7 @@ class DiskScreen(Screen[None], WorkerErrors):
 
         def given(folder: str | None) -> None:
             if folder:
-                self._run(lambda: disk.move_file(self.ctx, row.id, folder), f"Moved to {folder}")
+                self._run(lambda: disk.move_file(self.ctx, row.id, folder), f"Moved to {folder}", folders=True)
 
         self.app.push_screen(
             PromptScreen("Move to folder", "e.g. Catalogues/2026, ~ (your folder), ~/Drafts", row.folder), given
@@ -346,7 +380,7 @@ class DiskScreen(Screen[None], WorkerErrors):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._run(lambda: disk.delete_folder(self.ctx, fid), "Folder moved to the trash")
+                    self._run(lambda: disk.delete_folder(self.ctx, fid), "Folder moved to the trash", folders=True)
 
             self.app.push_screen(
                 ConfirmScreen("Delete folder", Text(f"Move {folder.path} and its files to the trash?"), yes="Delete"),
@@ -362,7 +396,7 @@ class DiskScreen(Screen[None], WorkerErrors):
             self.notify("Open the trash and choose what to restore.", severity="warning")
             return
         if row.kind == "folder":
-            self._run(lambda: disk.restore_folder(self.ctx, row.id), "Folder restored")
+            self._run(lambda: disk.restore_folder(self.ctx, row.id), "Folder restored", folders=True)
         else:
             self._run(lambda: disk.restore_file(self.ctx, row.id), "File restored")
 
@@ -385,7 +419,7 @@ class DiskScreen(Screen[None], WorkerErrors):
     def action_empty_trash(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run(lambda: disk.empty_trash(self.ctx), "The trash was emptied")
+                self._run(lambda: disk.empty_trash(self.ctx), "The trash was emptied", folders=True)
 
         self.app.push_screen(
             ConfirmScreen("Empty trash", Text("Remove what is in the trash for good?"), yes="Empty", danger=True),

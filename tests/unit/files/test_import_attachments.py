@@ -58,7 +58,9 @@ def test_paths_and_base64_are_stored_once_and_typed_by_content(shop: Ctx, tmp_pa
     assert len(stored(blobs.files_dir(shop.url))) == 2
     assert not any((blobs.files_dir(shop.url) / "tmp").iterdir())  # nothing left in staging
     first = list_attachments(shop, report.first_id or 0)
-    assert [(a.name, a.mime, a.size, a.direction) for a in first] == [("drawing.pdf", "application/pdf", len(PDF), "in")]
+    assert [(a.name, a.mime, a.size, a.direction) for a in first] == [
+        ("drawing.pdf", "application/pdf", len(PDF), "in")
+    ]
     third = list_attachments(shop, (report.first_id or 0) + 2)
     assert third[0].mime == "application/x-executable"
 
@@ -78,8 +80,14 @@ def test_csv_carries_attachments_as_json_in_one_cell(shop: Ctx, tmp_path: Path) 
 @pytest.mark.parametrize(
     ("attachment", "message"),
     [
-        ({"name": "../../etc/passwd", "base64": "aGk="}, "field attachments: item 1: the name '../../etc/passwd' is not a plain file name"),
-        ({"name": "two\nlines.pdf", "base64": "aGk="}, "field attachments: item 1: the name 'two\\nlines.pdf' is not a plain"),
+        (
+            {"name": "../../etc/passwd", "base64": "aGk="},
+            "field attachments: item 1: the name '../../etc/passwd' is not a plain file name",
+        ),
+        (
+            {"name": "two\nlines.pdf", "base64": "aGk="},
+            "field attachments: item 1: the name 'two\\nlines.pdf' is not a plain",
+        ),
         ({"name": "x.pdf", "base64": "not base64!"}, "field attachments: item 1 (x.pdf): is not base64"),
         ({"name": "x.pdf", "path": "missing.pdf"}, "field attachments: item 1 (x.pdf):"),
         ({"name": "x.pdf", "path": "."}, "is a folder, not a file"),
@@ -113,7 +121,10 @@ def test_chat_lines_carry_their_attachments(shop: Ctx, tmp_path: Path) -> None:
     photo = {"name": "photo.png", "base64": base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 30).decode()}
     path = jsonl(
         tmp_path / "chats.jsonl",
-        [{**line, "attachments": [photo]}, {**line, "from": "seller", "text": "thanks", "sent_at": "2026-11-20T10:05:00Z"}],
+        [
+            {**line, "attachments": [photo]},
+            {**line, "from": "seller", "text": "thanks", "sent_at": "2026-11-20T10:05:00Z"},
+        ],
     )
     report = import_chats(shop, path)
     assert (report.attachments, report.customers, report.buyers) == (1, 0, 1)
