@@ -46,7 +46,7 @@ def test_quota_and_size_limit_are_one_clear_line(admin_ctx: Ctx, tmp_path: Path)
     with pytest.raises(ValidationError, match=r"over the limit of 1\.0 MB per file \(files\.max_mb\)"):
         disk.add_file(admin_ctx, local(tmp_path, "c.bin", b"c" * (1024 * 1024 + 1)))
     assert rows(admin_ctx) == {"StoredFile": 1, "Attachment": 0, "DiskFile": 1}
-    with pytest.raises(ValidationError, match="files.max_mb: 0 is outside 1 to 2048"):
+    with pytest.raises(ValidationError, match=r"files\.max_mb: 0 is outside 1 to 2048"):
         set_setting(admin_ctx, "files.max_mb", "0")
 
 
@@ -80,7 +80,7 @@ def test_who_may_change_what(admin_ctx: Ctx, sales_ctx: Ctx, tmp_path: Path) -> 
     with pytest.raises(PermissionDenied, match="~ana is ana's private folder"):
         disk.add_file(ben, local(tmp_path, "x.pdf"), "~ana")
     assert disk.move_file(admin_ctx, by_ana.id, "~ben").owner_login == "ben"  # the admin manages every space
-    with pytest.raises(ValidationError, match="already has a file named 'spec v2.pdf'"):
+    with pytest.raises(ValidationError, match=r"already has a file named 'spec v2\.pdf'"):
         disk.add_file(ben, local(tmp_path, "spec v2.pdf"), "~")
 
 
