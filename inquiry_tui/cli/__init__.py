@@ -14,10 +14,12 @@ from inquiry_tui.cli import (
     arrivals,
     blocklist,
     catalog,
+    chats,
     customers,
     db,
     deals,
     demo,
+    files,
     identity,
     rfq,
     seed,
@@ -56,6 +58,9 @@ app.add_typer(deals.loi_app, name="loi")
 app.add_typer(deals.order_app, name="order")
 app.add_typer(rfq.rfq_app, name="rfq")
 app.add_typer(visitors.visitor_app, name="visitor")
+app.add_typer(chats.chat_app, name="chat")
+app.add_typer(files.attachment_app, name="attachment")
+app.add_typer(files.disk_app, name="disk")
 app.add_typer(stats.top_level)
 app.add_typer(db.db_app, name="db")  # verify and share come from cli/identity.py
 app.add_typer(identity.access_app, name="access")

@@ -45,15 +45,28 @@ def import_inquiries(file: FileArg) -> None:
 
 
 @imports.command("chats")
-def import_chats(file: FileArg) -> None:
-    """Import chat (TM) lines as tm threads; their buyers become customers (source chat)."""
+def import_chats(
+    file: FileArg,
+    customers: Annotated[
+        bool,
+        typer.Option(
+            "--customers",
+            help="Make every chat buyer a customer (default: choose in the chat manager or `chat customers`).",
+        ),
+    ] = False,
+) -> None:
+    """Import chat (TM) lines as tm threads, with their attachments; `--customers` makes every chat buyer a customer."""
     require_file(file)
-    r = chats.import_chats(state.ctx(), file)
+    r = chats.import_chats(state.ctx(), file, make_customers=customers)
     extra = f"; {r.skipped_seller_lines} seller lines without a buyer line skipped" if r.skipped_seller_lines else ""
     extra += f"; {r.already_imported} lines were already imported" if r.already_imported else ""
+    extra += f"; {r.attachments} attachments" if r.attachments else ""
+    who = (
+        f"{r.customers} customers" if customers else f"{r.buyers} chat buyers (choose customers with `chat customers`)"
+    )
     typer.echo(
         f"imported {r.lines} chat lines: {r.threads.received} new threads, {r.extended} threads continued, "
-        f"{r.customers} customers{extra}; new threads: {_summary(r.threads)}"
+        f"{who}{extra}; new threads: {_summary(r.threads)}"
     )
 
 

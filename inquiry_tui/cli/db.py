@@ -1,4 +1,4 @@
-"""`db upgrade`, `db backup FILE` and `db copy --to URL` (admin only); `db verify` and `db share` are in `cli/identity.py`."""
+"""`db upgrade`, `db backup FILE`, `db restore FILE` and `db copy --to URL`; `db verify` and `db share` are in `cli/identity.py`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from inquiry_tui.cli.common import state
-from inquiry_tui.services.setup.maintenance import backup_store, copy_store_to, upgrade_store
+from inquiry_tui.domain.files import size_text
+from inquiry_tui.services.setup.maintenance import backup_store, copy_store_to, restore_store, upgrade_store
 
 db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
 
@@ -29,9 +30,19 @@ def db_upgrade() -> None:
 
 @db_app.command("backup")
 def db_backup(file: Path) -> None:
-    """Copy the store online (consistent while others keep working; PostgreSQL through pg_dump; admin only)."""
-    what = backup_store(state.ctx(), file)
-    typer.echo(f"backed up {what} to {file}")
+    """Copy the store online into a new FILE, verified (admin only): SQLite with its files in one archive, PostgreSQL through pg_dump."""
+    r = backup_store(state.ctx(), file)
+    if r.archive:
+        typer.echo(f"backed up {r.store} and {r.files} files ({size_text(r.bytes)}) to {r.file} (verified)")
+    else:
+        typer.echo(f"backed up {r.store} to {r.file} (pg_dump custom format; restore with pg_restore)")
+
+
+@db_app.command("restore")
+def db_restore(file: Path) -> None:
+    """Unpack a backup archive into a new store (--db names it; it must not exist yet), checked first."""
+    r = restore_store(state.db, file)
+    typer.echo(f"restored {r.store} and {r.files} files ({size_text(r.bytes)}) from {r.file}")
 
 
 @db_app.command("copy")

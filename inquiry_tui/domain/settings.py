@@ -15,6 +15,8 @@ AllocationMode = Literal["product", "region"]
 ReceptionMode = Literal["off", "all_day", "custom"]
 WindowKind = Literal["workday", "holiday"]
 MAX_FAQ = 5
+MAX_FILE_MB = 2048
+MAX_QUOTA_MB = 16 * 1024 * 1024  # 16 TB
 END_OF_DAY = time(23, 59, 59, 999999)  # a window written as ending at 24:00
 
 
@@ -89,12 +91,21 @@ class RfqSettings:
 
 
 @dataclass(frozen=True)
+class FileSettings:
+    """The file store and the cloud disk: the size limit of one file and the disk's quota, in MB."""
+
+    max_mb: int = 25
+    disk_quota_mb: int = 1024
+
+
+@dataclass(frozen=True)
 class Settings:
     allocation: AllocationSettings = field(default_factory=AllocationSettings)
     reception: ReceptionSettings = field(default_factory=ReceptionSettings)
     calls: CallSettings = field(default_factory=CallSettings)
     deals: DealSettings = field(default_factory=DealSettings)
     rfq: RfqSettings = field(default_factory=RfqSettings)
+    files: FileSettings = field(default_factory=FileSettings)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -218,6 +229,16 @@ def parse_faq(key: str, value: str) -> tuple[FaqEntry, ...]:
     return tuple(FaqEntry(e["q"], e["a"]) for e in parsed)
 
 
+def parse_whole(key: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValidationError(f"{key}: {value!r} is not a whole number; allowed: {low} to {high}") from None
+    if not low <= number <= high:
+        raise ValidationError(f"{key}: {number} is outside {low} to {high}")
+    return number
+
+
 def parse_text_list(key: str, value: str) -> tuple[str, ...]:
     v = value.strip()
     if v.startswith("["):
@@ -252,6 +273,8 @@ SETTING_KEYS: dict[str, str] = {
     "deals.currency": "ISO 4217 code, e.g. USD",
     "deals.font": "PATH of a .ttf font for PDF documents (empty: found on the system)",
     "rfq.monthly_quota": "0-100000 (quotes per month, company-wide)",
+    "files.max_mb": f"MB per file, 1-{MAX_FILE_MB}",
+    "files.disk_quota_mb": f"MB for the cloud disk, 1-{MAX_QUOTA_MB}",
 }
 MAX_MONTHLY_QUOTA = 100_000
 
@@ -264,7 +287,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
     section, name = key.split(".", 1)
     if section == "deals":
         return replace(settings, deals=_apply_deals(settings.deals, key, name, value))
-    a, r, c, q = settings.allocation, settings.reception, settings.calls, settings.rfq
+    a, r, c, q, f = settings.allocation, settings.reception, settings.calls, settings.rfq, settings.files
     if section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
@@ -303,6 +326,11 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             r = replace(r, smart_questions=parse_text_list(key, value))
     elif section == "rfq":
         q = replace(q, monthly_quota=parse_count(key, value, 0, MAX_MONTHLY_QUOTA))
+    elif section == "files":
+        if name == "max_mb":
+            f = replace(f, max_mb=parse_whole(key, value, 1, MAX_FILE_MB))
+        else:
+            f = replace(f, disk_quota_mb=parse_whole(key, value, 1, MAX_QUOTA_MB))
     else:
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
@@ -310,7 +338,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             c = replace(c, voice=parse_bool(key, value))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return replace(settings, allocation=a, reception=r, calls=c, rfq=q)
+    return replace(settings, allocation=a, reception=r, calls=c, rfq=q, files=f)
 
 
 def _apply_deals(d: DealSettings, key: str, name: str, value: str) -> DealSettings:
@@ -358,6 +386,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         },
         "deals": asdict(settings.deals),
         "rfq": {"monthly_quota": settings.rfq.monthly_quota},
+        "files": asdict(settings.files),
     }
 
 
@@ -367,6 +396,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     r = data.get("reception", {})
     c = data.get("calls", {})
     q = data.get("rfq", {})
+    f = data.get("files", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -390,4 +420,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     d = data.get("deals", {})
     deals = replace(defaults.deals, **{k: str(v) for k, v in d.items() if hasattr(defaults.deals, k)})
     rfq = RfqSettings(monthly_quota=int(q.get("monthly_quota", defaults.rfq.monthly_quota)))
-    return Settings(alloc, rec, calls, deals, rfq)
+    files = replace(defaults.files, **{k: int(v) for k, v in f.items() if hasattr(defaults.files, k)})
+    return Settings(alloc, rec, calls, deals, rfq, files)

@@ -236,3 +236,17 @@ def test_bench_opportunities(tmp_path: Path) -> None:
     ):
         _expect(stdout, f"^{name}{figure}")
     assert (out / "opp-600.db").is_file()
+
+
+def test_bench_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run(
+        [str(BENCH / "bench_files.py"), "--inquiries", str(N), "--size", "2048", "--runs", "20", "--out", str(out)]
+    )
+    _expect(
+        stdout,
+        rf"^import {N:,} inquiries with one {NUM} MB attachment each: {NUM} s +{NUM} inquiries/s +store growth {NUM} MB "
+        rf"\(database {NUM} MB, files {NUM} MB\)$",
+    )
+    _expect(stdout, rf"^thread open with 20 attachments: p50 {NUM} ms +p95 {NUM} ms +\(n=20, target 16 ms\)$")
+    assert not (out / f"files-{N}-source").exists()  # the source files are removed

@@ -11,8 +11,11 @@ ordered by time. Threads (choices where the contract is silent):
 - A line already in its thread (same sender, time and text) is skipped, so importing a file
   twice adds nothing.
 - Seller lines are `out` messages authored by the thread's owner; the thread is unread when its
-  last line is the buyer's. Every chat buyer becomes a customer with source `chat` ("Import
-  from TM", seed 000) unless already a customer.
+  last line is the buyer's.
+- Chat buyers stay buyers: which of them become customers is chosen afterwards in the chat
+  manager ("Import from TM", services.chats.customers), or all of them at once with
+  `make_customers` (`import chats --customers`).
+- A line's attachments are staged as the file is read and put on its message once written.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, buyer_from
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.files.importing import StagedAttachment, Stager
 from inquiry_tui.services.records.inquiries import ChatLineRecord
 from inquiry_tui.services.records.reader import Record, iter_records
 from inquiry_tui.services.records.validate import check_record
+from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.types import as_utc, db_text
 
@@ -46,6 +51,7 @@ class ChatLine:
     sender: str  # buyer | seller
     text: str
     line: int = 0
+    attachments: tuple[StagedAttachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,16 @@ class ChatImportReport:
     extended: int  # existing threads that got new lines
     skipped_seller_lines: int
     already_imported: int  # lines found in their thread already (same sender, time and text)
-    customers: int  # chat buyers in the file (now customers)
+    customers: int  # chat buyers made customers by this import (with make_customers)
+    buyers: int = 0  # chat buyers in the file with a thread
+    attachments: int = 0
 
 
-def chat_line_from_record(path: Path, record: Record) -> ChatLine:
+def chat_line_from_record(path: Path, record: Record, stager: Stager | None = None) -> ChatLine:
     """Check one chat record (docs/cli.md, File formats); errors name file, line and field."""
     r = check_record(ChatLineRecord, path, record)
-    return ChatLine(buyer_from(r.buyer), r.sent_at, r.sender, r.text, record.line)
+    files = stager.stage(r.attachments, source=path, line=record.line) if r.attachments and stager else ()
+    return ChatLine(buyer_from(r.buyer), r.sent_at, r.sender, r.text, record.line, files)
 
 
 @dataclass
@@ -75,12 +84,28 @@ class _Open:
     lines: list[tuple[str, datetime, str]] | None = None
 
 
-def import_chats(ctx: Ctx, path: Path) -> ChatImportReport:
+def import_chats(ctx: Ctx, path: Path, *, make_customers: bool = False) -> ChatImportReport:
     """Read, group and import a chat file in one transaction (all or nothing)."""
-    return receive_chats(ctx, [chat_line_from_record(path, r) for r in iter_records(path)], path=path)
+    ctx.require_admin("import chats")
+    stager = Stager(ctx, max_mb=get_settings(ctx).files.max_mb)
+    failed = True
+    try:
+        lines = [chat_line_from_record(path, r, stager) for r in iter_records(path)]
+        report = receive_chats(ctx, lines, path=path, make_customers=make_customers, stager=stager)
+        failed = False
+        return report
+    finally:
+        stager.close(failed=failed)
 
 
-def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) -> ChatImportReport:
+def receive_chats(
+    ctx: Ctx,
+    lines: list[ChatLine],
+    *,
+    path: Path | None = None,
+    make_customers: bool = False,
+    stager: Stager | None = None,
+) -> ChatImportReport:
     ctx.require_admin("import chats")
     per_buyer: dict[str, list[ChatLine]] = defaultdict(list)
     buyer_of: dict[str, BuyerFields] = {}
@@ -88,7 +113,7 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
         per_buyer[line.buyer.email].append(line)
         buyer_of.setdefault(line.buyer.email, line.buyer)
     with ctx.begin() as conn:
-        p = Pipeline(conn, ctx, path=path, customer_source="chat")
+        p = Pipeline(conn, ctx, path=path, customer_source="chat" if make_customers else None)
         p.load_buyers(list(per_buyer))
         new_threads: list[tuple[Arrival, int, list[tuple[str, datetime, str]]]] = []
         extensions: dict[int, tuple[_Open, list[tuple[str, datetime, str]]]] = {}
@@ -132,8 +157,33 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
         new_threads.sort(key=lambda t: t[0].received_at)  # rotation turns follow time across buyers
         p.add([Item(a, line, tuple(sorted(later, key=lambda m: m[1]))) for a, line, later in new_threads])
         extended, duplicates = _extend(conn, p, extensions, {email: p.buyers[email] for email in per_buyer})
+        attached = _attach(conn, p, lines, stager)
         report = p.finish("chats_import", path.name if path else "chats")
-    return ChatImportReport(report, len(lines), extended, skipped, duplicates, len(per_buyer) - len(unused))
+    buyers = len(per_buyer) - len(unused)
+    return ChatImportReport(
+        report, len(lines), extended, skipped, duplicates, buyers if make_customers else 0, buyers, attached
+    )
+
+
+def _attach(conn: Any, p: Pipeline, lines: list[ChatLine], stager: Stager | None) -> int:
+    """Put each line's staged files on the message the line became (found by thread buyer, sender, time and text)."""
+    rows: list[tuple[int, StagedAttachment]] = []
+    for c in lines:
+        if not c.attachments:
+            continue
+        if stager is None:
+            raise ValueError("chat lines with attachments need the stager that staged them")
+        found = conn.exec_driver_sql(
+            "SELECT m.id FROM message m JOIN inquiry i ON i.id = m.inquiry_id WHERE i.buyer_id = ? "
+            f"AND i.channel = '{Channel.TM}' AND m.direction = ? AND m.sent_at = ? AND m.body = ? "
+            "AND NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id) ORDER BY m.id DESC LIMIT 1",
+            (p.buyers[c.buyer.email].id, _IN if c.sender == "buyer" else _OUT, db_text(c.sent_at), c.text),
+        ).first()
+        if found is not None:  # None: a seller line skipped (no buyer line) or a line imported before
+            rows.extend((found[0], f) for f in c.attachments)
+    if stager is not None and rows:
+        stager.attach(conn, rows, at=p.now)
+    return len(rows)
 
 
 def _latest_thread(conn: Any, buyer_id: int) -> _Open | None:

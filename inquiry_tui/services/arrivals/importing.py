@@ -20,10 +20,12 @@ from inquiry_tui.domain.vocabulary import Channel, Folder, Rule, allowed
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.files.importing import StagedAttachment, Stager
 from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
 from inquiry_tui.services.records.reader import Record, iter_records
 from inquiry_tui.services.records.validate import check_record
+from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.store import dialect
 
 __all__ = [
@@ -82,6 +84,7 @@ class Arrival:
     rfq: str | None = (
         None  # the external id of the RFQ this answers: joins our quote's thread (services/rfq/answers.py)
     )
+    attachments: tuple[StagedAttachment, ...] = ()  # files on the buyer's message, staged (services.files.importing)
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:
@@ -98,7 +101,7 @@ def buyer_from(b: BuyerRecord) -> BuyerFields:
     return BuyerFields(b.email, b.name, b.company, b.country, b.member_id, b.verified, b.tier)
 
 
-def arrival_from_record(path: Path, record: Record) -> Arrival:
+def arrival_from_record(path: Path, record: Record, stager: Stager | None = None) -> Arrival:
     """Check one inquiry record (docs/cli.md, File formats); errors name file, line and field."""
     r = check_record(InquiryRecord, path, record)
     terms = Terms(
@@ -109,6 +112,7 @@ def arrival_from_record(path: Path, record: Record) -> Arrival:
         destination=r.destination,
         sample_requested=r.sample_requested,
     )
+    files = stager.stage(r.attachments, source=path, line=record.line) if r.attachments and stager else ()
     return Arrival(
         r.external_id,
         r.channel,
@@ -121,6 +125,7 @@ def arrival_from_record(path: Path, record: Record) -> Arrival:
         r.unit,
         terms,
         r.rfq,
+        files,
     )
 
 
@@ -136,35 +141,57 @@ def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
 
 
 def run_pipeline(
-    ctx: Ctx, items: Iterable[Item], *, path: Path | None, action: str, source: str, customer_source: str | None = None
+    ctx: Ctx,
+    items: Iterable[Item],
+    *,
+    path: Path | None,
+    action: str,
+    source: str,
+    customer_source: str | None = None,
+    stager: Stager | None = None,
 ) -> ArrivalReport:
     """One write transaction: every chunk of items through the pipeline, then its state and audit row."""
     ctx.require_admin("import inquiries")
-    with ctx.begin() as conn:
-        sqlite = dialect.is_sqlite(conn)
-        if sqlite:
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-        try:
-            pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source)
-            for chunk in _chunks(items):
-                pipeline.add(chunk)
-            return pipeline.finish(action, source)
-        finally:
+    failed = True
+    try:
+        with ctx.begin() as conn:
+            sqlite = dialect.is_sqlite(conn)
             if sqlite:
-                conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+            try:
+                pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
+                for chunk in _chunks(items):
+                    pipeline.add(chunk)
+                report = pipeline.finish(action, source)
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
+        failed = False
+        return report
+    finally:
+        if stager is not None:
+            stager.close(failed=failed)
 
 
-def receive(ctx: Ctx, arrivals: Sequence[Arrival]) -> ArrivalReport:
-    """Run the pipeline for a batch in one transaction (all or nothing); errors name `arrival N` (1-based)."""
+def receive(ctx: Ctx, arrivals: Sequence[Arrival], *, stager: Stager | None = None) -> ArrivalReport:
+    """Run the pipeline for a batch in one transaction (all or nothing); errors name `arrival N` (1-based).
+
+    Arrivals carrying attachments were staged by STAGER, which the pipeline commits."""
     return run_pipeline(
-        ctx, (Item(a, n) for n, a in enumerate(arrivals, 1)), path=None, action="inquiries_receive", source="batch"
+        ctx,
+        (Item(a, n) for n, a in enumerate(arrivals, 1)),
+        path=None,
+        action="inquiries_receive",
+        source="batch",
+        stager=stager,
     )
 
 
 def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
     """`import inquiries FILE`: every record validated and received in one transaction (all or nothing)."""
-    items = (Item(arrival_from_record(path, r), r.line) for r in iter_records(path))
-    return run_pipeline(ctx, items, path=path, action="inquiries_import", source=path.name)
+    stager = Stager(ctx, max_mb=get_settings(ctx).files.max_mb)
+    items = (Item(arrival_from_record(path, r, stager), r.line) for r in iter_records(path))
+    return run_pipeline(ctx, items, path=path, action="inquiries_import", source=path.name, stager=stager)
 
 
 # Waiting with the main account by a rule (never by a person's choice: `manual` stays).

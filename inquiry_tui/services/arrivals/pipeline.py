@@ -127,9 +127,15 @@ class ArrivalReport:
 
 class Pipeline:
     def __init__(
-        self, conn: Connection, ctx: Ctx, *, path: Path | None = None, customer_source: str | None = None
+        self,
+        conn: Connection,
+        ctx: Ctx,
+        *,
+        path: Path | None = None,
+        customer_source: str | None = None,
+        stager: Any = None,  # services.files.importing.Stager: commits the arrivals' staged attachments
     ) -> None:
-        self.conn, self.path, self.customer_source = conn, path, customer_source
+        self.conn, self.path, self.customer_source, self.stager = conn, path, customer_source, stager
         dialect.serialize(conn)  # PostgreSQL: one arrival pipeline at a time, on every host
         self.now = ctx.now()
         self.now_text = db_text(self.now)
@@ -274,6 +280,7 @@ class Pipeline:
         inquiries: list[tuple[Any, ...]] = []
         messages: list[tuple[Any, ...]] = []
         records: list[tuple[Any, ...]] = []
+        files: list[tuple[int, Any]] = []  # (message id, staged attachment)
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
         terms: list[tuple[str, int]] = []  # (JSON, inquiry id) of arrivals stating deal terms
@@ -312,7 +319,9 @@ class Pipeline:
             if stated is not None and not stated.is_empty():
                 terms.append((terms_to_json(stated), iid))
             self.lines[iid] = item.line
-            messages.append((take_message(), iid, _IN, None, received_text, a.body))
+            mid = take_message()
+            messages.append((mid, iid, _IN, None, received_text, a.body))
+            files.extend((mid, f) for f in a.attachments)
             last = received
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
@@ -372,6 +381,11 @@ class Pipeline:
         self._write(inquiries, messages, records, list(fresh.values()), company_fills)
         if terms:  # few arrivals state terms: a column of their own rows, not of every bulk row
             self.conn.exec_driver_sql("UPDATE inquiry SET terms = ? WHERE id = ?", terms)
+
+        if files:
+            if self.stager is None:
+                raise ValueError("arrivals with attachments need the stager that staged them")
+            self.stager.attach(self.conn, files, at=self.now)
 
     def _answers(self, items: Sequence[Item]) -> None:
         answers = [

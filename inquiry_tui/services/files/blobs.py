@@ -1,34 +1,52 @@
 """The file store: bytes kept by their sha256 beside the store, written atomically, one copy per content.
 
 Layout: for a store `/srv/team/inquiries.db` the files live in `/srv/team/inquiries.files/`,
-each at `ab/abcdef...` (the first two hex digits of its sha256 as a folder). A file is
-written to a temporary name in `tmp/`, flushed to disk, then renamed into place, and only
-then is its `stored_file` row written in the caller's transaction: a crash can leave an
-unreferenced file (a purge removes it) but never a row without its file or a half file
-under a hash. The type is sniffed from the content, never taken from the name.
+each at `ab/abcdef...` (the first two hex digits of its sha256 as a folder). A PostgreSQL
+store has no file beside it: its files live in the folder named by `INQUIRY_TUI_FILES`, which
+every host running the app mounts (a path is per host, so it is not a store setting).
+
+Writing is in two steps. `stage` copies the bytes (from memory, a base64 field or a local
+file, never more than one file in memory) to a temporary name in `tmp/`, hashing and sniffing
+them on the way, and flushes it to disk. `commit`, inside the caller's write transaction,
+first inserts the `stored_file` row (which takes the store's write lock, see
+store.queries.files), then renames the staged file into place under its hash (or drops it
+when that content is already there). The row is visible only once the transaction commits,
+after the rename: a crash (even kill -9) can leave an unreferenced file or a staged one (a
+purge removes both) but never a row without its file or a half file under a hash. The type
+is sniffed from the content, never taken from the name.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
+from inquiry_tui.domain.files import EXECUTABLE_TYPES, MB, check_file_size
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.migrate import sqlite_path
 from inquiry_tui.store.models import StoredFile
+from inquiry_tui.store.queries.files import lock_files
 from inquiry_tui.store.sharing import current_umask
 
 ENV_FILES = "INQUIRY_TUI_FILES"  # where the files of a server store (PostgreSQL) live
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+DEFAULT_MAX_MB = 25
+DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * MB
+STAGING = "tmp"
+_CHUNK = 1024 * 1024
+_SNIFF = 65536
 
 _t = table_of(StoredFile)
 
@@ -38,6 +56,14 @@ class FileInfo:
     sha256: str
     size: int
     mime: str
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Bytes written to a temporary file of the file store, not yet under their hash (see `commit`)."""
+
+    path: Path
+    info: FileInfo
 
 
 def files_dir(url: str) -> Path:
@@ -58,47 +84,167 @@ def blob_path(root: Path, sha256: str) -> Path:
 
 
 def sniff(data: bytes) -> str:
-    """The media type of DATA from its content (magic numbers), never from a name."""
+    """The media type of DATA (the first bytes of a file) from its content (magic numbers), never from a name."""
+    head = data[:_SNIFF]
+    if head.startswith(b"\x7fELF"):
+        return "application/x-executable"
+    if head.startswith(b"MZ"):
+        return "application/x-msdownload"  # a Windows program (PE), whatever its name says
+    if head[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe"):
+        return "application/x-mach-binary"
+    if head.startswith(b"PK\x03\x04"):
+        for marker, mime in _OFFICE:
+            if marker in head:
+                return mime
+        return "application/zip"
     import puremagic  # imported here: only file work needs it
 
     try:
-        matches = puremagic.magic_string(data[:8192]) if data else []
+        matches = puremagic.magic_string(head) if head else []
     except puremagic.PureError:
         matches = []
     for match in matches:
         if match.mime_type:
             return str(match.mime_type)
-        if "ELF" in match.name:
-            return "application/x-executable"
-    if data and b"\0" not in data[:8192]:
+    if head and b"\0" not in head:
         try:
-            data[:8192].decode("utf-8")
+            head.decode("utf-8")
             return "text/plain"
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3:  # a character cut by the sniffing window
+                return "text/plain"
     return "application/octet-stream"
+
+
+_OFFICE = (
+    (b"word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (b"xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (b"ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+)
+
+
+# --- staging ------------------------------------------------------------------------------------
+
+
+def _staged_from(root: Path, chunks: Iterator[bytes], max_bytes: int, what: str) -> Staged:
+    tmp_dir = root / STAGING
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
+    tmp = Path(name)
+    os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; in group mode every member reads it
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > max_bytes:
+                    check_file_size(size, max_bytes, what)
+                if len(head) < _SNIFF:
+                    head += chunk[: _SNIFF - len(head)]
+                digest.update(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Staged(tmp, FileInfo(digest.hexdigest(), size, sniff(head)))
+
+
+def stage_bytes(root: Path, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "the file") -> Staged:
+    """DATA into the file store's staging folder."""
+    check_file_size(len(data), max_bytes, what)
+    return _staged_from(root, iter((data,)), max_bytes, what)
+
+
+def stage_base64(root: Path, text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "the file") -> Staged:
+    """A base64 field decoded into the staging folder; not base64 (or padded wrong) is a ValidationError."""
+    compact = "".join(text.split())
+    check_file_size(len(compact) * 3 // 4 - compact.count("="), max_bytes, what)  # before decoding a huge field
+    try:
+        data = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError("is not base64 (letters, digits, + and /, padded with =)") from None
+    return stage_bytes(root, data, max_bytes=max_bytes, what=what)
+
+
+def check_local_file(path: Path) -> int:
+    """The size of the regular file at PATH; a missing path, a folder or an unreadable file is a ValidationError."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder, not a file")
+    if not path.is_file():
+        raise ValidationError(f"{path} is not a regular file")
+    return st.st_size
+
+
+def stage_path(root: Path, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Staged:
+    """The local file at PATH copied into the staging folder, streamed (never all in memory)."""
+    size = check_local_file(path)
+    check_file_size(size, max_bytes, str(path))
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with handle:
+        return _staged_from(root, _read_chunks(handle), max_bytes, str(path))
+
+
+def _read_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    while chunk := handle.read(_CHUNK):
+        yield chunk
+
+
+def discard(staged: Staged) -> None:
+    """Drop a staged file that will not be committed (the import failed)."""
+    staged.path.unlink(missing_ok=True)
+
+
+# --- committing ----------------------------------------------------------------------------------
+
+
+def _conn(conn: Session | Connection) -> Connection:
+    return conn.connection() if isinstance(conn, Session) else conn
+
+
+def commit(conn: Session | Connection, root: Path, staged: Staged, *, at: object) -> FileInfo:
+    """Record STAGED in the caller's transaction and move it into place under its hash (module docstring)."""
+    c = _conn(conn)
+    lock_files(c, exclusive=False)
+    info = staged.info
+    module = postgresql if c.dialect.name == "postgresql" else sqlite
+    c.execute(
+        module.insert(_t)
+        .values(sha256=info.sha256, size=info.size, mime=info.mime, created_at=at)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
+    target = blob_path(root, info.sha256)
+    if target.is_file() and target.stat().st_size == info.size:
+        staged.path.unlink(missing_ok=True)  # this content is kept already
+        return info
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged.path, target)
+    fsync_dir(target.parent)
+    return info
 
 
 def put(
     conn: Session | Connection, url: str, data: bytes, *, at: object, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> FileInfo:
     """Keep DATA in the file store (once per content) and record it in the caller's transaction."""
-    if len(data) > max_bytes:
-        raise ValidationError(f"the file is {_mb(len(data))}, over the limit of {_mb(max_bytes)}")
-    sha = hashlib.sha256(data).hexdigest()
     root = files_dir(url)
-    target = blob_path(root, sha)
-    if not (target.is_file() and target.stat().st_size == len(data)):
-        _write_atomically(root, target, data)
-    info = FileInfo(sha, len(data), sniff(data))
-    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    conn.execute(
-        module.insert(_t)
-        .values(sha256=sha, size=info.size, mime=info.mime, created_at=at)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
-    return info
+    staged = stage_bytes(root, data, max_bytes=max_bytes)
+    try:
+        return commit(conn, root, staged, at=at)
+    finally:
+        discard(staged)  # a no-op once committed (renamed or dropped)
 
 
 def read(ctx: Ctx, sha256: str) -> bytes:
@@ -119,25 +265,7 @@ def read(ctx: Ctx, sha256: str) -> bytes:
     return data
 
 
-def _write_atomically(root: Path, target: Path, data: bytes) -> None:
-    tmp_dir = root / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; in group mode every member reads it
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     # The rename is durable only once the folder's entry is on disk too.
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -149,5 +277,22 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ENV_FILES",
+    "EXECUTABLE_TYPES",
+    "FileInfo",
+    "Staged",
+    "blob_path",
+    "check_local_file",
+    "commit",
+    "discard",
+    "files_dir",
+    "fsync_dir",
+    "put",
+    "read",
+    "sniff",
+    "stage_base64",
+    "stage_bytes",
+    "stage_path",
+]

@@ -12,6 +12,7 @@ from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.domain.terms import Terms, terms_from_json
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.files.attachments import AttachmentInfo, attachments_of
 from inquiry_tui.store.queries import thread as q_thread
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
@@ -26,6 +27,7 @@ class ThreadMessage:
     sent_at: datetime
     body: str  # untrusted for `in`
     cut_bytes: int  # of the body not shown (UTF-8 bytes)
+    attachments: tuple[AttachmentInfo, ...] = ()  # names untrusted
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,16 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
         total = len(rows)
         if total == MAX_MESSAGES:
             total = q_thread.message_count(session, inquiry_id)
+        files = attachments_of(session, [row[0] for row in rows])
         messages = tuple(
             ThreadMessage(
-                mid, direction, author, _at(sent_at), body or "", max(0, (size or 0) - len((body or "").encode()))
+                mid,
+                direction,
+                author,
+                _at(sent_at),
+                body or "",
+                max(0, (size or 0) - len((body or "").encode())),
+                tuple(files.get(mid, ())),
             )
             for mid, direction, author, sent_at, body, size in reversed(rows)
         )

@@ -8,6 +8,7 @@ A salesperson acts only on inquiries they own; any other id is NotFound.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,9 +17,13 @@ from sqlmodel import Session, col
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
+from inquiry_tui.domain.files import MB
 from inquiry_tui.domain.vocabulary import Direction, Folder
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.files.attachments import AttachmentSource, attach_source
+from inquiry_tui.services.setup.settings import load_settings
+from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
 
 PURGE_AFTER_DAYS = 30
@@ -173,10 +178,17 @@ def restore_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = No
         return _done(session, ctx, inquiry)
 
 
-def reply(ctx: Ctx, inquiry_id: int, body: str, expected_version: int | None = None) -> InquiryState:
-    """An outgoing message by the acting person: answered, read, no longer overdue."""
+def reply(
+    ctx: Ctx,
+    inquiry_id: int,
+    body: str,
+    expected_version: int | None = None,
+    attachments: Sequence[AttachmentSource] = (),
+) -> InquiryState:
+    """An outgoing message by the acting person, with files from the cloud disk or local paths: answered, read,
+    no longer overdue."""
     text = body.replace("\r\n", "\n").strip("\n")
-    if not text.strip():
+    if not text.strip() and not attachments:
         raise ValidationError("the reply is empty")
     if len(text) > MAX_REPLY_CHARS:
         raise ValidationError(f"the reply is too long ({len(text):,} characters; at most {MAX_REPLY_CHARS:,})")
@@ -185,9 +197,15 @@ def reply(ctx: Ctx, inquiry_id: int, body: str, expected_version: int | None = N
         inquiry = _load(session, ctx, inquiry_id, expected_version)
         if inquiry.folder == Folder.DELETED:
             raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
-        session.add(
-            Message(inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text)
+        message = Message(
+            inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text
         )
+        session.add(message)
+        if attachments:
+            session.flush()
+            max_bytes = load_settings(session).files.max_mb * MB
+            for source in attachments:
+                attach_source(session, ctx, id_of(message), source, max_bytes=max_bytes)
         inquiry.replied = True
         inquiry.unread = False
         inquiry.last_message_at = now

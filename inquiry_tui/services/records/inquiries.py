@@ -9,6 +9,8 @@ from pydantic import Field
 
 from inquiry_tui.domain.vocabulary import Channel, Tier
 from inquiry_tui.services.records import rules
+from inquiry_tui.services.records.files import AttachmentSpec
+from inquiry_tui.services.records.files import attachments as attachments_rule
 from inquiry_tui.services.records.validate import RecordModel, rule
 
 MAX_SUBJECT = 1_000
@@ -52,6 +54,7 @@ class InquiryRecord(RecordModel):
     destination: Annotated[str | None, rule(_trimmed, 100, default=None)] = None
     sample_requested: Annotated[bool | None, rule(rules.boolean, default=None)] = None
     rfq: Annotated[str | None, rule(_trimmed, 200, default=None)] = None  # an RFQ's external id: the buyer's answer
+    attachments: Annotated[tuple[AttachmentSpec, ...], rule(attachments_rule, default=())] = ()
 
 
 class ChatLineRecord(RecordModel):
@@ -61,3 +64,4 @@ class ChatLineRecord(RecordModel):
     sent_at: Annotated[datetime, rule(rules.time_with_zone)]
     sender: Annotated[str, rule(rules.one_of, SENDERS), Field(alias="from")]
     text: Annotated[str, rule(rules.text, MAX_BODY)]
+    attachments: Annotated[tuple[AttachmentSpec, ...], rule(attachments_rule, default=())] = ()

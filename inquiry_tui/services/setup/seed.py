@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from inquiry_tui.services.context import Ctx, actor_from
 from inquiry_tui.services.deals.sample import seed_deals
+from inquiry_tui.services.files.sample import seed_files
 from inquiry_tui.services.setup.company import CompanySetup, load_json, set_up_company
 from inquiry_tui.services.setup.synthetic import SeedResult, generate
 from inquiry_tui.store.models import Account
@@ -24,6 +25,7 @@ def seed_sample(ctx: Ctx) -> tuple[CompanySetup, SeedResult]:
     result = generate(ctx, SAMPLE_INQUIRIES, SAMPLE_SEED, visitors=SAMPLE_VISITORS)
     _sample_market(ctx)
     seed_deals(ctx)  # a few templates, letters of intent and orders (Deals, `3`)
+    seed_files(ctx)  # a small cloud disk library and a few attachments
     return setup, result
 
 

@@ -27,7 +27,7 @@ from inquiry_tui.store.models.audit import AuditChain, AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
 from inquiry_tui.store.models.deals import BuyerTrade, ContractTemplate, DealOrder, Loi, LoiVersion, OrderEvent
-from inquiry_tui.store.models.files import Attachment, StoredFile
+from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
@@ -52,6 +52,8 @@ __all__ = [
     "ContractTemplate",
     "CountryOwner",
     "DealOrder",
+    "DiskFile",
+    "DiskFolder",
     "Inquiry",
     "Loi",
     "LoiVersion",

@@ -26,6 +26,7 @@ INBOX_KEYS: list[BindingType] = [
     Binding("m", "triage('toggle_read')", "Read", id="inbox-read", tooltip="mark read / unread"),
     Binding("e", "triage('export')", "Export", id="inbox-export", tooltip="export this folder to a file"),
     Binding("L", "draft_loi", "LOI", id="inbox-loi", tooltip="draft a letter of intent from this inquiry"),
+    Binding("w", "save_attachment", "Save file", id="inbox-save-file", tooltip="save an attachment of this inquiry"),
     Binding("p", "toggle_profile", "Profile", id="inbox-profile", tooltip="show / hide the buyer profile"),
     Binding(
         "tab",

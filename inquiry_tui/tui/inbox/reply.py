@@ -28,6 +28,7 @@ from inquiry_tui.services.inbox.listing import InquiryRow
 from inquiry_tui.services.inbox.templates import Template
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.files.attach import AttachScreen, Chosen, chosen_text
 from inquiry_tui.tui.inbox import INBOX_CSS
 from inquiry_tui.tui.inbox.template_edit import PLACEHOLDER_HELP, TemplateEditScreen
 
@@ -39,6 +40,7 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="reply-send"),
         Binding("ctrl+t", "focus_templates", "Templates", id="reply-templates"),
+        Binding("ctrl+o", "attach", "Attach", id="reply-attach", tooltip="files from the cloud disk or a local path"),
         Binding("n", "new_template", "New template", id="reply-template-new"),
         Binding("e", "edit_template", "Edit template", id="reply-template-edit"),
         Binding("x,delete", "delete_template", "Delete template", id="reply-template-delete"),
@@ -52,6 +54,7 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
         self.version = row.version
         self.values: dict[str, str] = {}
         self.templates: list[Template] = []
+        self.attached: tuple[Chosen, ...] = ()
         self._sending = False
 
     @dataclass
@@ -89,8 +92,9 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
                     yield Label("Templates (ctrl+t)", classes="pane-title")
                     yield OptionList(id="reply-template-list")
                     yield Static(Text("enter insert · n new · e edit · x delete", style="dim"))
+            yield Static(chosen_text(()), id="reply-attached")
             yield Static(Text(PLACEHOLDER_HELP, style="dim"))
-            yield Static(Text("ctrl+s sends · escape closes", style="dim"), id="reply-keys")
+            yield Static(Text("ctrl+s sends · ctrl+o attaches · escape closes", style="dim"), id="reply-keys")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -194,20 +198,29 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
         self.notify(f"Template {event.name!r} deleted.", markup=False)
         self._reload_templates(None)
 
+    def action_attach(self) -> None:
+        def chosen(files: tuple[Chosen, ...] | None) -> None:
+            if files is not None:
+                self.attached = files
+                self.query_one("#reply-attached", Static).update(chosen_text(files))
+            self.query_one(TextArea).focus()
+
+        self.app.push_screen(AttachScreen(self.ctx, self.attached), chosen)
+
     def action_send(self) -> None:
         if self._sending:
             return
         text = self.query_one(TextArea).text
-        if not text.strip():
+        if not text.strip() and not self.attached:
             self.notify("Write something first (or insert a template: ctrl+t).", severity="warning")
             return
         self._sending = True
-        self._send(text)
+        self._send(text, self.attached)
 
     @work(thread=True, exclusive=True, group="reply-send", exit_on_error=False)
-    def _send(self, text: str) -> None:
+    def _send(self, text: str, files: tuple[Chosen, ...] = ()) -> None:
         try:
-            triage.reply(self.ctx, self.row.id, text, self.version)
+            triage.reply(self.ctx, self.row.id, text, self.version, [f.source for f in files])
         except StaleWrite:
             state = triage.get_state(self.ctx, self.row.id)
             self.post_message(

@@ -299,6 +299,15 @@ class InboxScreen(Screen[None], WorkerErrors):
         if self.panes is not None:
             self.panes.handle(event)
 
+    def action_save_attachment(self) -> None:
+        """`w`: save one of the attachments of the inquiry under the cursor (tui.files.save)."""
+        from inquiry_tui.tui.files.save import SaveAttachmentScreen
+
+        if (item := self.inquiry_list.current) is None:
+            self.notify("No inquiry selected.", severity="warning")
+            return
+        self.app.push_screen(SaveAttachmentScreen(self.ctx, item.inquiry.id))
+
     def action_toggle_profile(self) -> None:
         if self.size.width < NARROW:
             wanted = not self.has_class("-profile-wanted")

@@ -17,6 +17,7 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
+from inquiry_tui.tui.files.labels import attachment_line
 
 DIRECTION = {
     "in": ("▶ Buyer", "bold cyan"),
@@ -67,6 +68,8 @@ def _message(m: ThreadMessage, zone: tzinfo, width: int) -> Text:
     if m.cut_bytes:
         out.append(f"\n… {m.cut_bytes:,} more bytes not shown", style="italic dim")
     out.append("\n")
+    for a in m.attachments:  # names come from outside: literal, after safe_line
+        out.append_text(attachment_line(a.name, a.size, a.mime))
     return out
 
 

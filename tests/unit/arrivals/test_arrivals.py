@@ -353,7 +353,7 @@ def test_chats_group_into_threads_and_make_customers(shop: Ctx) -> None:
         ChatLine(kim, t + timedelta(minutes=3), "seller", "USD 5"),
         ChatLine(kim, t + timedelta(days=40), "buyer", "Back again: price of B?"),  # > 30 days: a new thread
     ]
-    report = receive_chats(shop, lines)
+    report = receive_chats(shop, lines, make_customers=True)  # `import chats --customers`
     assert report.threads.received == 2 and report.customers == 1
     with shop.read() as s:
         threads = s.exec(select(Inquiry).order_by(Inquiry.id)).all()
@@ -383,6 +383,7 @@ def test_a_buyer_with_only_seller_lines_is_skipped_and_not_counted(shop: Ctx) ->
             ChatLine(kim, t, "buyer", "Price of A?"),
             ChatLine(lee, t, "seller", "Hello Lee, new catalogue attached."),
         ],
+        make_customers=True,
     )
     assert (report.customers, report.skipped_seller_lines, report.threads.buyers_added) == (1, 1, 1)
     with shop.read() as s:

@@ -110,10 +110,13 @@ def test_import_chats(store: str, tmp_path: Path) -> None:
         "from": "buyer",
         "text": "hello, price?",
     }
-    result = run(
-        store, "import", "chats", str(write(tmp_path, "c.jsonl", [line, {**line, "from": "seller", "text": "USD 5"}]))
-    )
+    chats = write(tmp_path, "c.jsonl", [line, {**line, "from": "seller", "text": "USD 5"}])
+    result = run(store, "import", "chats", str(chats), "--customers")
     assert result.exit_code == 0 and "1 new threads" in result.output and "1 customers" in result.output
+    # Without --customers, chat buyers stay buyers until someone chooses them (`chat customers`).
+    other = write(tmp_path, "e.jsonl", [{**line, "buyer": {"email": "m@x.example"}}])
+    result = run(store, "import", "chats", str(other))
+    assert result.exit_code == 0 and "1 chat buyers" in result.output
     assert_one_line_error(
         run(store, "import", "chats", str(write(tmp_path, "d.jsonl", [{**line, "from": "robot"}]))), "field from"
     )

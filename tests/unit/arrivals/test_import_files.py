@@ -84,7 +84,7 @@ BAD = [
     (
         "misspelt-column",
         lambda: good(3, quantitiy=500),
-        "line 3, field quantitiy: unknown column; allowed: body, buyer.company",
+        "line 3, field quantitiy: unknown column; allowed: attachments, body, buyer.company",
     ),
     (
         "misspelt-buyer-key",
@@ -239,6 +239,8 @@ def test_chat_file_with_an_unknown_column_changes_nothing(shop: Ctx, tmp_path: P
         "buyer.email,sent_at,from,text,attachment\nd@x.example,2026-11-20T11:00:00Z,buyer,Hello,x.pdf\n",
         encoding="utf-8",
     )
-    with pytest.raises(ValidationError, match=r"line 2, field attachment: unknown column; allowed: buyer\.company"):
+    with pytest.raises(
+        ValidationError, match=r"line 2, field attachment: unknown column; allowed: attachments, buyer\.company"
+    ):
         import_chats(shop, path)
     assert counts(shop) == before

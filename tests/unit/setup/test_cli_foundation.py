@@ -184,16 +184,21 @@ def test_seed_sample_and_synthetic(store: str) -> None:
 
 def test_db_upgrade_and_backup(store: str, tmp_path: Path) -> None:
     assert "already at schema" in run(store, "db", "upgrade").output
-    target = tmp_path / "copy.db"
+    target = tmp_path / "copy.tar"
     result = run(store, "db", "backup", str(target))
     assert result.exit_code == 0, result.output
+    assert_one_line_error(run(store, "db", "backup", str(target)), "already exists")
     if "://" in store:  # PostgreSQL: pg_dump's custom format
         assert target.read_bytes()[:5] == b"PGDMP"
-    else:
-        import sqlite3
+        return
+    import sqlite3
+    import tarfile
 
-        assert sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert_one_line_error(run(store, "db", "backup", str(target)), "already exists")
+    with tarfile.open(target) as tar:  # one archive: the store and its files (docs/cli.md)
+        tar.extract("store.db", tmp_path / "unpacked", filter="data")
+    copy = sqlite3.connect(str(tmp_path / "unpacked" / "store.db"))
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
 
 
 def test_store_newer_than_app_is_a_clear_error(store: str) -> None:
