@@ -8,6 +8,7 @@ server this session starts (`pg_cluster`, tests/pg_server.py). See docs/testing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,11 +88,25 @@ def pg_database(request: pytest.FixtureRequest, *, sample: bool = False) -> Iter
     """A fresh database on the session's server (a clone of a template) for one test; dropped after it."""
     cluster: pg_server.Cluster = request.getfixturevalue("pg_cluster")
     template = request.getfixturevalue("pg_sample_template" if sample else "pg_head_template")
+    _on_own_host(request.getfixturevalue("monkeypatch"))
     name = cluster.take(template)
     try:
         yield cluster.url(name)
     finally:
         cluster.give_back(name)
+
+
+def _on_own_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each account as its own OS user, as when each salesperson runs the app on their own host.
+
+    A server store never lets INQUIRY_TUI_LOGIN choose the account (docs/domain.md, "Who is
+    who"): the OS user is the account. This process has one OS user, so the PostgreSQL half
+    names the OS user after the account the test acts as (INQUIRY_TUI_LOGIN, read at each call).
+    """
+    import inquiry_tui.services.context as context
+
+    real = context.real_os_user
+    monkeypatch.setattr(context, "real_os_user", lambda: os.environ.get("INQUIRY_TUI_LOGIN") or real())
 
 
 def _build_sample(url: str) -> Ctx:

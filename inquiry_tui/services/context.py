@@ -202,15 +202,15 @@ def connect(
     access = store_access(path)
     keep_group_writable(access)
     os_user = real_os_user()
-    claimed = claim(
-        os_user=os_user,
-        env_login=None if key_login is not None else env_login(),
-        private=access.private,
-        why_shared=access.why_shared,
-        key_login=key_login,
-    )
-    engine = make_engine(url)
+    engine = make_engine(url)  # first: a missing database driver is the error to name
     try:
+        claimed = claim(
+            os_user=os_user,
+            env_login=None if key_login is not None else env_login(),
+            private=access.private,
+            why_shared=access.why_shared,
+            key_login=key_login,
+        )
         revision = current_revision(engine)
         if revision is None:
             raise NotFound(f"{path or url} holds no inquiry-tui store yet; create one with `inquiry-tui init`")

@@ -113,13 +113,13 @@ def test_head_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD
 
 
-def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(db_url: str, tmp_path: Path) -> None:
+def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(empty_url: str, tmp_path: Path) -> None:
     """0005_identity: the rows already in the log get their hashes (in id order); the triggers stay; verify passes."""
     from inquiry_tui.services.context import connect_system
     from inquiry_tui.services.identity.verify import verify_audit
 
-    upgrade(db_url, revision="0004")
-    engine = make_engine(db_url)
+    upgrade(empty_url, revision="0004")
+    engine = make_engine(empty_url)
     with engine.begin() as conn:
         for i in range(1, 4):
             conn.exec_driver_sql(
@@ -127,7 +127,7 @@ def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(db_url: str, tmp_pat
                 f"VALUES ('2026-11-0{i} 08:00:00.000000', 'boss', 'settings_change', 'settings', 'allocation', '', '{{\"n\": {i}}}')"
             )
     engine.dispose()
-    result = upgrade(db_url)
+    result = upgrade(empty_url)
     assert (result.before, result.after) == ("0004", HEAD)
     store = sqlite3.connect(str(tmp_path / "store.db"))
     rows = store.execute("SELECT id, actor, after, os_user, prev_hash, hash FROM audit_log ORDER BY id").fetchall()
@@ -137,7 +137,7 @@ def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(db_url: str, tmp_pat
     triggers = {r[0] for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"audit_log_no_update", "audit_log_no_delete"} <= triggers
     store.close()
-    ctx = connect_system(db_url)
+    ctx = connect_system(empty_url)
     verdict = verify_audit(ctx)
     ctx.close()
     assert verdict.ok and verdict.rows == 3
