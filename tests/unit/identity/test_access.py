@@ -16,6 +16,9 @@ from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.identity.access import add_access
 
+# Service-account mode serves a store file only its OS user can write: a SQLite question.
+pytestmark = pytest.mark.sqlite_only
+
 runner = CliRunner()
 PROGRAM = str(Path(sys.executable).parent / "inquiry-tui")
 # Two real ed25519 public keys (ssh-keygen), and what `ssh-keygen -lf` says of them.

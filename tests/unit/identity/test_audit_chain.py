@@ -20,6 +20,9 @@ from inquiry_tui.services.context import Ctx, connect
 from inquiry_tui.services.identity.verify import parse_anchor, verify_audit
 from inquiry_tui.services.team.accounts import add_account, set_away
 
+# Tampering is done with sqlite3 on the store file; the chain itself is the same code on both engines.
+pytestmark = pytest.mark.sqlite_only
+
 runner = CliRunner()
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 

@@ -13,6 +13,9 @@ from inquiry_tui.cli.identity import SSH_COMMANDS, ssh_command
 from inquiry_tui.domain.errors import PermissionDenied
 from inquiry_tui.services.context import Ctx
 
+# ssh-session serves a store file only its OS user can write: a SQLite question.
+pytestmark = pytest.mark.sqlite_only
+
 runner = CliRunner()
 
 

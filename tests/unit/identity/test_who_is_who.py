@@ -21,6 +21,9 @@ from inquiry_tui.services.context import Ctx, connect
 from inquiry_tui.store.migrate import upgrade
 from inquiry_tui.store.sharing import store_access
 
+# Who may write the store file decides who is who (a server store is always shared, as claim() is told here).
+pytestmark = pytest.mark.sqlite_only
+
 runner = CliRunner()
 logins = st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True)
 
