@@ -9,14 +9,33 @@ from __future__ import annotations
 
 import typer
 
-from inquiry_tui.cli import accounts, arrivals, blocklist, catalog, customers, db, demo, seed, settings, stats
+from inquiry_tui.cli import (
+    accounts,
+    arrivals,
+    blocklist,
+    calls,
+    catalog,
+    customers,
+    db,
+    demo,
+    mail,
+    notices,
+    seed,
+    settings,
+    stats,
+)
 from inquiry_tui.cli.root import app
 
 import_app = typer.Typer(
-    help="Import inquiries, chats, customers or activity from .jsonl or .csv (all or nothing).", no_args_is_help=True
+    help="Import inquiries, chats, customers, activity, calls or notices from .jsonl or .csv (all or nothing), "
+    "or e-mail from a Maildir.",
+    no_args_is_help=True,
 )
 import_app.add_typer(arrivals.imports)
 import_app.add_typer(customers.imports)
+import_app.add_typer(mail.imports)
+import_app.add_typer(calls.imports)
+import_app.add_typer(notices.imports)
 export_app = typer.Typer(help="Export inquiries or the allocation record.", no_args_is_help=True)
 export_app.add_typer(arrivals.exports)
 
@@ -31,9 +50,13 @@ app.add_typer(blocklist.block_app, name="block")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(arrivals.inquiry_app, name="inquiry")
+arrivals.inquiry_app.add_typer(mail.inquiry_cmds)  # inquiry reply
 app.add_typer(arrivals.top_level)  # allocate
 app.add_typer(customers.customer_app, name="customer")
 app.add_typer(stats.top_level)
+app.add_typer(mail.mail_app, name="mail")
+app.add_typer(calls.call_app, name="call")
+app.add_typer(notices.notice_app, name="notice")
 app.add_typer(db.db_app, name="db")
 
 

@@ -44,6 +44,8 @@ class Mode:
 MODES: tuple[Mode, ...] = (
     Mode("1", "inbox", "Inbox", "inquiry_tui.tui.inbox.screen:InboxScreen"),
     Mode("2", "customers", "Customers", "inquiry_tui.tui.customers.screen:CustomersScreen"),
+    Mode("7", "calls", "Calls", "inquiry_tui.tui.calls.screen:CallsScreen"),
+    Mode("8", "notices", "Notices", "inquiry_tui.tui.notices.screen:NoticesScreen"),
     Mode("0", "admin", "Admin", "inquiry_tui.tui.admin.screen:AdminScreen", admin_only=True),
 )
 START = MODES[0]  # the screen the app opens on

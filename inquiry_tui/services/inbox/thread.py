@@ -11,6 +11,7 @@ from sqlmodel import Session
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.mail.outbox import delivery_of
 from inquiry_tui.store.queries import thread as q_thread
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
@@ -25,6 +26,7 @@ class ThreadMessage:
     sent_at: datetime
     body: str  # untrusted for `in`
     cut_bytes: int  # of the body not shown (UTF-8 bytes)
+    delivery: str = ""  # an e-mail's status in the outbox ("sent", "queued: ..."); "" when it went no other way
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,16 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
         total = len(rows)
         if total == MAX_MESSAGES:
             total = q_thread.message_count(session, inquiry_id)
+        sent = delivery_of(session, [r[0] for r in rows if r[1] != "in"]) if r[2] == "email" else {}
         messages = tuple(
             ThreadMessage(
-                mid, direction, author, _at(sent_at), body or "", max(0, (size or 0) - len((body or "").encode()))
+                mid,
+                direction,
+                author,
+                _at(sent_at),
+                body or "",
+                max(0, (size or 0) - len((body or "").encode())),
+                sent[mid].why if mid in sent else "",
             )
             for mid, direction, author, sent_at, body, size in reversed(rows)
         )

@@ -16,9 +16,10 @@ from sqlmodel import Session, col
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
-from inquiry_tui.domain.vocabulary import Direction, Folder
+from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.mail import outbox
 from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
 
 PURGE_AFTER_DAYS = 30
@@ -172,29 +173,49 @@ def restore_inquiry(ctx: Ctx, inquiry_id: int, expected_version: int | None = No
 
 
 def reply(ctx: Ctx, inquiry_id: int, body: str, expected_version: int | None = None) -> InquiryState:
-    """An outgoing message by the acting person: answered, read, no longer overdue."""
+    """An outgoing message by the acting person: answered, read, no longer overdue.
+
+    On an `email` thread the reply is also saved to the outbox, in the same transaction; it is
+    sent after the commit (services/mail/sending.py).
+    """
+    text = reply_text(body)
+    with ctx.write() as session:
+        inquiry, _ = add_reply(session, ctx, inquiry_id, text, expected_version)
+        return _done(session, ctx, inquiry)
+
+
+def reply_text(body: str) -> str:
+    """BODY as a reply's text (line ends made plain, blank lines at the ends dropped); refused when empty or huge."""
     text = body.replace("\r\n", "\n").strip("\n")
     if not text.strip():
         raise ValidationError("the reply is empty")
     if len(text) > MAX_REPLY_CHARS:
         raise ValidationError(f"the reply is too long ({len(text):,} characters; at most {MAX_REPLY_CHARS:,})")
+    return text
+
+
+def add_reply(
+    session: Session, ctx: Ctx, inquiry_id: int, text: str, expected_version: int | None = None
+) -> tuple[Inquiry, Message]:
+    """The reply's writes in the caller's transaction (text from reply_text); the message is flushed (it has its id)."""
     now = ctx.now()
-    with ctx.write() as session:
-        inquiry = _load(session, ctx, inquiry_id, expected_version)
-        if inquiry.folder == Folder.DELETED:
-            raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
-        session.add(
-            Message(inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text)
-        )
-        inquiry.replied = True
-        inquiry.unread = False
-        inquiry.last_message_at = now
-        if inquiry.first_response_at is None:
-            inquiry.first_response_at = now
-        # A Core update: the buyer's row version is for people editing the customer, and a
-        # reply must not make their open form stale.
-        session.execute(update(Buyer).where(col(Buyer.id) == inquiry.buyer_id).values(last_contact_at=now))
-        return _done(session, ctx, inquiry)
+    inquiry = _load(session, ctx, inquiry_id, expected_version)
+    if inquiry.folder == Folder.DELETED:
+        raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
+    message = Message(inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text)
+    session.add(message)
+    inquiry.replied = True
+    inquiry.unread = False
+    inquiry.last_message_at = now
+    if inquiry.first_response_at is None:
+        inquiry.first_response_at = now
+    # A Core update: the buyer's row version is for people editing the customer, and a
+    # reply must not make their open form stale.
+    session.execute(update(Buyer).where(col(Buyer.id) == inquiry.buyer_id).values(last_contact_at=now))
+    session.flush()
+    if inquiry.channel == Channel.EMAIL:
+        outbox.queue(session, inquiry_id=inquiry_id, message_id=message.id, author_id=ctx.actor.id, body=text, at=now)
+    return inquiry, message
 
 
 def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeResult:

@@ -25,9 +25,11 @@ from inquiry_tui.store.models.activity import (
 )
 from inquiry_tui.store.models.audit import AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
+from inquiry_tui.store.models.calls import CallLog
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
 from inquiry_tui.store.models.files import Attachment, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
+from inquiry_tui.store.models.mail import MaildirSeen, MailLink, OutboxMail
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
 
@@ -44,10 +46,14 @@ __all__ = [
     "BlockEntry",
     "Buyer",
     "BuyerTag",
+    "CallLog",
     "CountryOwner",
     "Inquiry",
+    "MailLink",
+    "MaildirSeen",
     "Message",
     "Notice",
+    "OutboxMail",
     "Product",
     "ReplyDay",
     "ReplyDayEpoch",
