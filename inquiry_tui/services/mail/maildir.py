@@ -20,24 +20,26 @@ The Maildir itself is only read: flags and files stay as the mail tools left the
 from __future__ import annotations
 
 import mailbox
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from inquiry_tui.domain.errors import InquiryError, ValidationError
-from inquiry_tui.domain.mail import country_of_address, thread_subject
+from inquiry_tui.domain.mail import country_of_address, references, reply_subject, thread_subject
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields
 from inquiry_tui.services.arrivals.pipeline import Item, Pipeline
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import attach
-from inquiry_tui.services.mail.outbox import queue
+from inquiry_tui.services.mail.outbox import Outgoing, queue_many
 from inquiry_tui.services.mail.parse import MAX_MESSAGE_BYTES, MailError, ParsedMail, parse_mail
 from inquiry_tui.store import bulk
 from inquiry_tui.store.core import table_of
@@ -45,6 +47,8 @@ from inquiry_tui.store.models import Buyer, Inquiry, MaildirSeen, MailLink, Mess
 from inquiry_tui.store.types import db_text
 
 CHUNK = 1_000  # messages per write transaction
+PARALLEL_FROM = 2_000  # messages from which a run parses in worker processes
+PARSE_BATCH = 50  # messages handed to a worker at a time
 SQL_IN = 500  # ids per IN (...) look-up
 SUBJECT_THREAD_DAYS = 30  # a `Re:` joins a thread by subject only if it was active this recently
 SHOWN_SKIPS = 20  # skipped messages named in the report (all are counted)
@@ -116,13 +120,18 @@ def delivered_at(key: str, fallback: datetime) -> datetime:
         return fallback
 
 
-def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False) -> MailReport:
-    """Import what is new in the Maildir at PATH (RESCAN: read every message again; known ids still add nothing)."""
+def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int | None = None) -> MailReport:
+    """Import what is new in the Maildir at PATH (RESCAN: read every message again; known ids still add nothing).
+
+    Messages are read and parsed by WORKERS processes (default: one per core for a large run,
+    none for a small one) while this process writes the chunk before: parsing is most of the
+    work, and it needs no store.
+    """
     ctx.require_admin("import e-mail")
     folder = _check_maildir(path)
     box = mailbox.Maildir(str(folder), factory=None, create=False)
     try:
-        keys = box.keys()
+        keys = [k for k in box.iterkeys() if not k.startswith(".")]  # dot files are not messages (Maildir rule)
     except OSError as exc:
         raise MaildirError(f"{folder} cannot be listed ({exc.strerror or exc})") from None
     seen: set[str] = set()
@@ -132,72 +141,99 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False) -> MailReport:
     now = ctx.now()
     todo = sorted((delivered_at(k, now), k) for k in keys if k not in seen)
     report = MailReport(already_seen=len(keys) - len(todo))
+    tasks = [(str(folder), key, when.timestamp()) for when, key in todo]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(tasks) >= PARALLEL_FROM else 0
+    chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    if workers <= 1 or len(chunks) == 0:
+        parsed = ([_read_and_parse(t) for t in chunk] for chunk in chunks)
+        _run(ctx, parsed, report, folder=str(folder), source=folder.name or str(folder))
+        return report
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
 
-    def incoming() -> Iterator[Incoming | tuple[str, str]]:
-        for when, key in todo:
-            try:
-                with box.get_file(key) as handle:
-                    handle.seek(0, os.SEEK_END)  # the size first: a huge file is never read
-                    size = handle.tell()
-                    if size > MAX_MESSAGE_BYTES:
-                        mb, limit = size / 1048576, MAX_MESSAGE_BYTES // 1048576
-                        yield key, f"the message is {mb:.1f} MB, over the {limit} MB a message may have"
-                        continue
-                    handle.seek(0)
-                    raw = handle.read()
-                yield Incoming(key, raw, when)
-            except (KeyError, FileNotFoundError):
-                continue  # moved or deleted by a mail tool since the listing: the next run sees it where it went
-            except OSError as exc:
-                yield key, f"cannot be read ({exc.strerror or exc})"
+        def ahead() -> Iterator[list[tuple[str, ParsedMail | str | None]]]:
+            # The next chunk is parsed while this one is written; at most two chunks are in memory.
+            pending = pool.map(_read_and_parse, chunks[0], chunksize=PARSE_BATCH)
+            for chunk in chunks[1:]:
+                following = pool.map(_read_and_parse, chunk, chunksize=PARSE_BATCH)
+                yield list(pending)
+                pending = following
+            yield list(pending)
 
-    _run(ctx, incoming(), report, folder=str(folder), source=folder.name or str(folder))
+        _run(ctx, ahead(), report, folder=str(folder), source=folder.name or str(folder))
     return report
+
+
+_BOXES: dict[str, mailbox.Maildir] = {}
+
+
+def _read_and_parse(task: tuple[str, str, float]) -> tuple[str, ParsedMail | str | None]:
+    """(key, the parsed message | why it is skipped | None when it went away meanwhile): in a worker or inline."""
+    folder, key, delivered = task
+    box = _BOXES.get(folder)
+    if box is None:
+        box = _BOXES[folder] = mailbox.Maildir(folder, factory=None, create=False)
+    try:
+        with box.get_file(key) as handle:
+            handle.seek(0, os.SEEK_END)  # the size first: a huge file is never read
+            size = handle.tell()
+            if size > MAX_MESSAGE_BYTES:
+                mb, limit = size / 1048576, MAX_MESSAGE_BYTES // 1048576
+                return key, f"the message is {mb:.1f} MB, over the {limit} MB a message may have"
+            handle.seek(0)
+            raw = handle.read()
+    except (KeyError, FileNotFoundError):
+        return key, None  # moved or deleted by a mail tool since the listing: the next run sees it where it went
+    except OSError as exc:
+        return key, f"cannot be read ({exc.strerror or exc})"
+    try:
+        return key, parse_mail(raw, delivered=datetime.fromtimestamp(delivered, UTC))
+    except MailError as exc:
+        return key, str(exc)
 
 
 def receive_mail(ctx: Ctx, messages: Sequence[Incoming], *, source: str = "mail") -> MailReport:
     """Import messages given in code (the sample company, tests), as a Maildir run would."""
     ctx.require_admin("import e-mail")
     report = MailReport()
-    _run(ctx, iter(messages), report, folder=None, source=source)
+
+    def parsed(m: Incoming) -> tuple[str, ParsedMail | str | None]:
+        try:
+            return m.key, parse_mail(m.raw, delivered=m.delivered)
+        except MailError as exc:
+            return m.key, str(exc)
+
+    chunks = ([parsed(m) for m in messages[i : i + CHUNK]] for i in range(0, len(messages), CHUNK))
+    _run(ctx, chunks, report, folder=None, source=source)
     return report
 
 
-def _chunks(items: Iterable[Incoming | tuple[str, str]]) -> Iterator[list[Incoming | tuple[str, str]]]:
-    chunk: list[Incoming | tuple[str, str]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _run(
-    ctx: Ctx, items: Iterable[Incoming | tuple[str, str]], report: MailReport, *, folder: str | None, source: str
+    ctx: Ctx,
+    chunks: Iterable[list[tuple[str, ParsedMail | str | None]]],
+    report: MailReport,
+    *,
+    folder: str | None,
+    source: str,
 ) -> None:
-    for chunk in _chunks(items):
+    for chunk in chunks:
         parsed: list[tuple[str, ParsedMail]] = []
         outcome: dict[str, tuple[str, str]] = {}
-        for item in chunk:  # parsed before the write transaction: the lock is held for the writes only
-            report.read += 1
-            if isinstance(item, tuple):
-                key, reason = item
-                outcome[key] = (SEEN_SKIPPED, reason)
+        for key, result in chunk:
+            if result is None:
                 continue
-            try:
-                parsed.append((item.key, parse_mail(item.raw, delivered=item.delivered)))
-            except MailError as exc:
-                outcome[item.key] = (SEEN_SKIPPED, str(exc))
-        _write_chunk(ctx, parsed, outcome, report, source)
-        for key, (status, reason) in outcome.items():
-            if status == SEEN_SKIPPED:
+            report.read += 1
+            if isinstance(result, str):
+                outcome[key] = (SEEN_SKIPPED, result)
                 report.skipped += 1
                 if len(report.skipped_reasons) < SHOWN_SKIPS:
-                    report.skipped_reasons.append((key, reason))
-        if folder is not None:
-            with ctx.engine.begin() as conn:
+                    report.skipped_reasons.append((key, result))
+            else:
+                parsed.append((key, result))
+        with ctx.engine.begin() as conn:  # the chunk's threads and the keys read, together
+            _write_chunk(conn, ctx, parsed, outcome, report, source)
+            if folder is not None:
                 _remember(conn, folder, outcome, ctx.now())
 
 
@@ -267,6 +303,7 @@ def _external_id(rfc_id: str) -> str:
 
 
 def _write_chunk(
+    conn: Connection,
     ctx: Ctx,
     parsed: list[tuple[str, ParsedMail]],
     outcome: dict[str, tuple[str, str]],
@@ -275,76 +312,76 @@ def _write_chunk(
 ) -> None:
     if not parsed:
         return
-    with ctx.engine.begin() as conn:
-        p = Pipeline(conn, ctx)
-        now = p.now
-        # The chunk's own ids (duplicates) and the ids they answer (threads), in one look-up.
-        known = _known(conn, [i for _, m in parsed for i in (m.rfc_id, *m.in_reply_to, *m.references)])
-        taken = _taken_external_ids(conn, [_external_id(m.rfc_id) for _, m in parsed])
-        sku_of = {sku.upper(): sku for sku in p.products}
-        new_items: list[tuple[str, ParsedMail]] = []
-        new_ids: dict[str, int] = {}  # Message-ID -> predicted inquiry id of a thread new in this chunk
-        new_by_subject: dict[tuple[str, str], int] = {}
-        answers: list[tuple[str, ParsedMail, int]] = []
-        since = now - timedelta(days=SUBJECT_THREAD_DAYS)
-        for key, m in parsed:
-            if m.rfc_id in known or m.rfc_id in new_ids or _external_id(m.rfc_id) in taken:
-                outcome[key] = (SEEN_DUPLICATE, "")
-                report.duplicates += 1
-                continue
-            thread = next(
-                (
-                    known.get(pid, new_ids.get(pid))
-                    for pid in (*m.in_reply_to, *reversed(m.references))
-                    if pid in known or pid in new_ids
-                ),
-                None,
+    p = Pipeline(conn, ctx)
+    now = p.now
+    # The chunk's own ids (duplicates) and the ids they answer (threads), in one look-up.
+    known = _known(conn, [i for _, m in parsed for i in (m.rfc_id, *m.in_reply_to, *m.references)])
+    taken = _taken_external_ids(conn, [_external_id(m.rfc_id) for _, m in parsed])
+    sku_of = {sku.upper(): sku for sku in p.products}
+    new_items: list[tuple[str, ParsedMail]] = []
+    new_ids: dict[str, int] = {}  # Message-ID -> predicted inquiry id of a thread new in this chunk
+    new_by_subject: dict[tuple[str, str], int] = {}
+    answers: list[tuple[str, ParsedMail, int]] = []
+    since = now - timedelta(days=SUBJECT_THREAD_DAYS)
+    for key, m in parsed:
+        if m.rfc_id in known or m.rfc_id in new_ids or _external_id(m.rfc_id) in taken:
+            outcome[key] = (SEEN_DUPLICATE, "")
+            report.duplicates += 1
+            continue
+        thread = next(
+            (
+                known.get(pid, new_ids.get(pid))
+                for pid in (*m.in_reply_to, *reversed(m.references))
+                if pid in known or pid in new_ids
+            ),
+            None,
+        )
+        if thread is None and m.subject and thread_subject(m.subject) != m.subject.strip().casefold():
+            thread = new_by_subject.get((m.sender, thread_subject(m.subject))) or _by_subject(
+                conn, m.sender, m.subject, since
             )
-            if thread is None and m.subject and thread_subject(m.subject) != m.subject.strip().casefold():
-                thread = new_by_subject.get((m.sender, thread_subject(m.subject))) or _by_subject(
-                    conn, m.sender, m.subject, since
-                )
-            if thread is not None:
-                answers.append((key, m, thread))
-                known[m.rfc_id] = thread
-                outcome[key] = (SEEN_JOINED, "")
-                continue
-            iid = p.next_inquiry + len(new_items)
-            new_items.append((key, m))
-            new_ids[m.rfc_id] = iid
-            new_by_subject.setdefault((m.sender, thread_subject(m.subject)), iid)
-            outcome[key] = (SEEN_IMPORTED, "")
-        first_new = p.next_inquiry
-        junk_before = p.junk + p.deleted
-        if new_items:
-            p.add([Item(_arrival(m, sku_of), n) for n, (_, m) in enumerate(new_items, 1)])
-        report.junk += p.junk + p.deleted - junk_before
-        report.new_threads += len(new_items)
-        first_message = _first_messages(conn, first_new, first_new + len(new_items) - 1) if new_items else {}
-        links: list[dict[str, Any]] = []
-        files: list[tuple[int, ParsedMail]] = []
-        for _, m in new_items:
-            iid = new_ids[m.rfc_id]
-            links.append(_link(m, iid, first_message.get(iid), now))
-            files.append((first_message[iid], m))
-        joined = _join_answers(conn, p, answers)
-        report.joined += len(answers)
-        for (_, m, iid), mid in zip(answers, joined):
-            links.append(_link(m, iid, mid, now))
-            files.append((mid, m))
-        if links:
-            conn.execute(insert(_l), links)
-        for mid, m in files:
-            for name, data in m.attachments:
-                try:
-                    attach(conn, ctx.url, mid, name, data, at=now)
-                    report.attachments += 1
-                except ValidationError:
-                    report.attachments_not_kept += 1  # over a limit the file store sets
-            report.attachments_not_kept += sum(1 for note in m.notes if note.startswith("attachment "))
-        if new_items:
-            report.auto_replies_queued += _queue_auto_replies(conn, first_new, first_new + len(new_items) - 1, now)
-        p.finish("maildir_import", source)
+        if thread is not None:
+            answers.append((key, m, thread))
+            known[m.rfc_id] = thread
+            outcome[key] = (SEEN_JOINED, "")
+            continue
+        iid = p.next_inquiry + len(new_items)
+        new_items.append((key, m))
+        new_ids[m.rfc_id] = iid
+        new_by_subject.setdefault((m.sender, thread_subject(m.subject)), iid)
+        outcome[key] = (SEEN_IMPORTED, "")
+    first_new = p.next_inquiry
+    junk_before = p.junk + p.deleted
+    if new_items:
+        p.add([Item(_arrival(m, sku_of), n) for n, (_, m) in enumerate(new_items, 1)])
+    report.junk += p.junk + p.deleted - junk_before
+    report.new_threads += len(new_items)
+    first_message = _first_messages(conn, first_new, first_new + len(new_items) - 1) if new_items else {}
+    links: list[dict[str, Any]] = []
+    files: list[tuple[int, ParsedMail]] = []
+    for _, m in new_items:
+        iid = new_ids[m.rfc_id]
+        links.append(_link(m, iid, first_message.get(iid), now))
+        files.append((first_message[iid], m))
+    joined = _join_answers(conn, p, answers)
+    report.joined += len(answers)
+    for (_, m, iid), mid in zip(answers, joined):
+        links.append(_link(m, iid, mid, now))
+        files.append((mid, m))
+    if links:
+        conn.execute(insert(_l), links)
+    for mid, m in files:
+        for name, data in m.attachments:
+            try:
+                attach(conn, ctx.url, mid, name, data, at=now)
+                report.attachments += 1
+            except ValidationError:
+                report.attachments_not_kept += 1  # over a limit the file store sets
+        report.attachments_not_kept += sum(1 for note in m.notes if note.startswith("attachment "))
+    if new_items:
+        threads = {new_ids[m.rfc_id]: m for _, m in new_items}
+        report.auto_replies_queued += _queue_auto_replies(conn, threads, first_new, first_new + len(new_items) - 1, now)
+    p.finish("maildir_import", source)
 
 
 def _arrival(m: ParsedMail, sku_of: dict[str, str]) -> Arrival:
@@ -406,17 +443,17 @@ def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[str, Parsed
         p.touch(p.buyers[email], m.sent_at)
     p.messages += len(messages)
     bulk.write_threads(conn, [], messages)
-    for iid in sorted({iid for _, _, iid in answers}):
-        conn.execute(
-            update(_i)
-            .where(_i.c.id == iid)
-            .values(last_message_at=state[iid][0], unread=True, version=_i.c.version + 1)
-        )
+    conn.execute(
+        update(_i)
+        .where(_i.c.id == bindparam("thread"))
+        .values(last_message_at=bindparam("last"), unread=True, version=_i.c.version + 1),
+        [{"thread": iid, "last": state[iid][0]} for iid in sorted({iid for _, _, iid in answers})],
+    )
     return message_ids
 
 
-def _queue_auto_replies(conn: Connection, first: int, last: int, now: datetime) -> int:
-    """One e-mail per new thread with smart reception's auto-replies (welcome, FAQ, questions together)."""
+def _queue_auto_replies(conn: Connection, new: dict[int, ParsedMail], first: int, last: int, now: datetime) -> int:
+    """One e-mail per new thread with smart reception's auto-replies (welcome, FAQ, questions together), in bulk."""
     rows = conn.execute(
         select(_m.c.inquiry_id, _m.c.id, _m.c.body)
         .where(_m.c.inquiry_id.between(first, last), _m.c.direction == Direction.AUTO.value)
@@ -425,8 +462,19 @@ def _queue_auto_replies(conn: Connection, first: int, last: int, now: datetime) 
     by_thread: dict[int, list[tuple[int, str]]] = {}
     for iid, mid, body in rows:
         by_thread.setdefault(iid, []).append((mid, body))
+    mails = []
     for iid, parts in by_thread.items():
-        queue(
-            conn, inquiry_id=iid, message_id=parts[0][0], author_id=None, body="\n\n".join(b for _, b in parts), at=now
+        m = new[iid]
+        mails.append(
+            Outgoing(
+                inquiry_id=iid,
+                message_id=parts[0][0],
+                author_id=None,
+                to=m.reply_to,
+                subject=reply_subject(m.subject),
+                in_reply_to=m.rfc_id,
+                refs=tuple(references(list(m.references or m.in_reply_to), m.rfc_id)),
+                body="\n\n".join(b for _, b in parts),
+            )
         )
-    return len(by_thread)
+    return queue_many(conn, mails, at=now)

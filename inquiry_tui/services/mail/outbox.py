@@ -10,7 +10,7 @@ Sending is services/mail/sending.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
@@ -98,6 +98,20 @@ def _thread_headers(conn: Session | Connection, inquiry_id: int) -> tuple[str, s
     return subject, last.reply_to or row.email, last.rfc_id, references(last.refs.split(), last.rfc_id)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """An e-mail to save to the outbox: its thread, message, writer (None: smart reception) and headers."""
+
+    inquiry_id: int
+    message_id: int | None
+    author_id: int | None
+    to: str
+    subject: str
+    in_reply_to: str  # "" when it answers no e-mail
+    refs: tuple[str, ...]
+    body: str
+
+
 def queue(
     conn: Session | Connection,
     *,
@@ -109,41 +123,55 @@ def queue(
 ) -> int:
     """Save an e-mail of the thread INQUIRY_ID to its buyer in the caller's transaction; returns the outbox id."""
     subject, to, parent, refs = _thread_headers(conn, inquiry_id)
-    rfc_id = make_msgid(domain=_domain(mail_settings(conn)))[1:-1]
-    new_id = run_dml(
-        conn,
-        insert(_o).values(
-            inquiry_id=inquiry_id,
-            message_id=message_id,
-            author_id=author_id,
-            rfc_id=rfc_id,
-            to_address=to,
-            subject=subject,
-            in_reply_to=parent,
-            refs=" ".join(refs),
-            body=body,
-            status=OutboxStatus.QUEUED.value,
-            attempts=0,
-            next_attempt_at=at,
-            last_error="",
-            created_at=at,
-            claim="",
-        ),
-    ).inserted_primary_key
+    mail = Outgoing(inquiry_id, message_id, author_id, to, subject, parent, tuple(refs), body)
+    row, link = _rows(mail, make_msgid(domain=_domain(mail_settings(conn)))[1:-1], at)
+    new_id = run_dml(conn, insert(_o).values(**row)).inserted_primary_key
     assert new_id is not None
-    run_dml(
-        conn,
-        insert(_l).values(
-            rfc_id=rfc_id,
-            inquiry_id=inquiry_id,
-            message_id=message_id,
-            direction=Direction.OUT.value,
-            reply_to="",
-            refs=" ".join(refs),
-            at=at,
-        ),
-    )
+    conn.execute(insert(_l), [link])
     return int(new_id[0])
+
+
+def queue_many(conn: Session | Connection, mails: Sequence[Outgoing], *, at: datetime) -> int:
+    """Save MAILS to the outbox in the caller's transaction (two executemany); returns how many."""
+    if not mails:
+        return 0
+    domain = _domain(mail_settings(conn))
+    rows, links = zip(*(_rows(m, make_msgid(domain=domain)[1:-1], at) for m in mails))
+    conn.execute(insert(_o), list(rows))
+    conn.execute(insert(_l), list(links))
+    return len(mails)
+
+
+def _rows(m: Outgoing, rfc_id: str, at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The outbox row of M under RFC_ID, and its `mail_link` (an answer to it joins the thread)."""
+    refs = " ".join(m.refs)
+    row = {
+        "inquiry_id": m.inquiry_id,
+        "message_id": m.message_id,
+        "author_id": m.author_id,
+        "rfc_id": rfc_id,
+        "to_address": m.to,
+        "subject": m.subject,
+        "in_reply_to": m.in_reply_to,
+        "refs": refs,
+        "body": m.body,
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "last_error": "",
+        "created_at": at,
+        "claim": "",
+    }
+    link = {
+        "rfc_id": rfc_id,
+        "inquiry_id": m.inquiry_id,
+        "message_id": m.message_id,
+        "direction": Direction.OUT.value,
+        "reply_to": "",
+        "refs": refs,
+        "at": at,
+    }
+    return row, link
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -39,6 +40,9 @@ CLOCK_SKEW = timedelta(minutes=15)  # a Date later than the delivery by more tha
 SYNTHETIC_DOMAIN = "inquiry-tui.invalid"  # ids made for messages that carry none
 
 _PARSER = BytesParser(policy=policy.compat32)
+_PLAIN_ADDRESS = re.compile(
+    r'\s*(?:"?([^"<>,;:@\\]*?)"?\s*<([^<>\s@,;:"]+@[^<>\s@,;:"]+)>|([^<>\s@,;:"]+@[^<>\s@,;:"]+))\s*'
+)
 # Charset names seen in mail that Python does not know, or knows as a smaller set than senders mean.
 _CHARSET_ALIASES = {
     "gb2312": "gb18030",
@@ -204,6 +208,12 @@ def _address(msg: Message, name: str) -> tuple[str, str]:
     text = header_text(msg, name)
     if not text:
         return "", ""
+    plain = _PLAIN_ADDRESS.fullmatch(text)  # `Name <a@b>` or `a@b`: most mail; the stdlib parser for the rest
+    if plain is not None:
+        try:
+            return " ".join((plain[1] or "").split())[:200], rules.email(plain[2] or plain[3])
+        except rules.RuleError:
+            pass
     try:
         pairs = getaddresses([text])
     except Exception:  # the stdlib's address parser on hostile input

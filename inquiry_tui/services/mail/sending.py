@@ -151,7 +151,8 @@ def build(mail: MailSettings, c: _Claimed, files: Sequence[tuple[str, str, bytes
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = _from_header(mail, c.author_name)
     msg["To"] = c.to_address
-    msg["Subject"] = " ".join(c.subject.split())  # never a line break into a header
+    # Never a line break or another control character into a header (the subject is the buyer's).
+    msg["Subject"] = " ".join("".join(ch if ch.isprintable() else " " for ch in c.subject).split())
     msg["Date"] = format_datetime(c.created_at)
     msg["Message-ID"] = f"<{c.rfc_id}>"
     if c.in_reply_to:

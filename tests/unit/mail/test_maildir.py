@@ -164,3 +164,16 @@ def test_junk_email_goes_to_junk_and_gets_no_auto_reply(admin_ctx: Ctx, tmp_path
     )
     r = import_maildir(admin_ctx, maildir(tmp_path / "Mail", spam))
     assert r.junk == 1 and r.auto_replies_queued == 0 and outbox(admin_ctx) == []
+
+
+def test_worker_processes_parse_the_same_as_inline(admin_ctx: Ctx, tmp_path: Path) -> None:
+    messages = [message(f"Question {i}", message_id=f"<w{i}@x.example>") for i in range(5)]
+    box = maildir(
+        tmp_path / "Mail",
+        *messages,
+        message("Re: Question 1", message_id="<w9@x.example>", in_reply_to="<w1@x.example>"),
+    )
+    maildir(box, b"Subject: no sender\r\n\r\nx")
+    (box / "cur" / ".hidden").write_text("not a message")
+    r = import_maildir(admin_ctx, box, workers=2)
+    assert (r.read, r.new_threads, r.joined, r.skipped) == (7, 5, 1, 1)
