@@ -104,7 +104,7 @@ def test_platform_notices_go_to_everyone_or_one_account_once(admin_ctx: Ctx, tmp
     assert unread_count(ctx_as(admin_ctx, "ben")) == 1
     assert import_notices(admin_ctx, path).delivered == 0
     path.write_text(json.dumps({**rows[1], "external_id": "p3", "to": "nobody"}) + "\n")
-    with pytest.raises(RecordError, match="notices.jsonl line 1, field to: 'nobody' is not an active account"):
+    with pytest.raises(RecordError, match=r"notices\.jsonl line 1, field to: 'nobody' is not an active account"):
         import_notices(admin_ctx, path)
 
 
