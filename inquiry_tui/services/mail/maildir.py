@@ -312,6 +312,7 @@ def _write_chunk(
 ) -> None:
     if not parsed:
         return
+    parsed = _parents_first(parsed)
     p = Pipeline(conn, ctx)
     now = p.now
     # The chunk's own ids (duplicates) and the ids they answer (threads), in one look-up.
@@ -382,6 +383,40 @@ def _write_chunk(
         threads = {new_ids[m.rfc_id]: m for _, m in new_items}
         report.auto_replies_queued += _queue_auto_replies(conn, threads, first_new, first_new + len(new_items) - 1, now)
     p.finish("maildir_import", source)
+
+
+def _parents_first(parsed: list[tuple[str, ParsedMail]]) -> list[tuple[str, ParsedMail]]:
+    """The chunk in delivery order, except that a message comes before the answers to it.
+
+    Mail delivered in the same second has no reliable order in a Maildir (its keys sort by
+    name), so an answer may be listed before the message it answers.
+    """
+    index: dict[str, int] = {}
+    for n, (_, m) in enumerate(parsed):
+        index.setdefault(m.rfc_id, n)
+
+    def parents(n: int) -> Iterator[int]:
+        m = parsed[n][1]
+        return (index[i] for i in (*m.in_reply_to, *m.references) if index.get(i, n) != n)
+
+    state = [0] * len(parsed)  # 0 not reached, 1 on the current path (a cycle stops there), 2 placed
+    out: list[tuple[str, ParsedMail]] = []
+    for start in range(len(parsed)):
+        if state[start]:
+            continue
+        state[start] = 1
+        stack = [(start, parents(start))]  # depth first without recursion: a long chain is fine
+        while stack:
+            n, waiting = stack[-1]
+            parent = next((q for q in waiting if state[q] == 0), None)
+            if parent is None:
+                stack.pop()
+                state[n] = 2
+                out.append(parsed[n])
+            else:
+                state[parent] = 1
+                stack.append((parent, parents(parent)))
+    return out
 
 
 def _arrival(m: ParsedMail, sku_of: dict[str, str]) -> Arrival:

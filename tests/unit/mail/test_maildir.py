@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.thread import thread_detail
-from inquiry_tui.services.mail.maildir import MaildirError, import_maildir
+from inquiry_tui.services.mail.maildir import Incoming, MaildirError, import_maildir, receive_mail
 from inquiry_tui.services.mail.outbox import outbox
 from inquiry_tui.services.notices.feed import notices
 from inquiry_tui.services.setup.settings import set_setting
@@ -177,3 +178,20 @@ def test_worker_processes_parse_the_same_as_inline(admin_ctx: Ctx, tmp_path: Pat
     (box / "cur" / ".hidden").write_text("not a message")
     r = import_maildir(admin_ctx, box, workers=2)
     assert (r.read, r.new_threads, r.joined, r.skipped) == (7, 5, 1, 1)
+
+
+def test_an_answer_listed_before_what_it_answers_still_joins_its_thread(admin_ctx: Ctx) -> None:
+    # Mail delivered in the same second has no order in a Maildir: answers may come first.
+    at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    chain = [
+        message("Re: Re: Lamps", message_id="<c3@x.example>", references="<c1@x.example> <c2@x.example>", text="3"),
+        message("Re: Lamps", message_id="<c2@x.example>", in_reply_to="<c1@x.example>", text="2"),
+        message("Lamps", message_id="<c1@x.example>", text="1"),
+        # two messages that answer each other (a broken client): one thread, and the sort ends
+        message("Loop A", message_id="<l1@x.example>", in_reply_to="<l2@x.example>"),
+        message("Loop B", message_id="<l2@x.example>", in_reply_to="<l1@x.example>"),
+    ]
+    r = receive_mail(admin_ctx, [Incoming(f"k{n}", m.as_bytes(), at) for n, m in enumerate(chain)])
+    assert (r.read, r.new_threads, r.joined) == (5, 2, 3)
+    d = thread_detail(admin_ctx, _thread_by_id(admin_ctx, "c1@x.example"))
+    assert [m.body for m in d.messages if m.direction == "in"] == ["1", "2", "3"]
