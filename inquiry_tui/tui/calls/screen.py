@@ -50,10 +50,25 @@ class CallList(PagedList[CallRow]):
         ("Window", 7),
     )
     EMPTY = "No calls here"
+    NARROW = 100  # below this width the dates drop their year, so the buyer and the window mark still show
     zone: tzinfo = UTC
 
+    @property
+    def _narrow(self) -> bool:
+        return self.scrollable_content_region.width < self.NARROW
+
+    def widths(self, total: int) -> list[int]:
+        wide = super().widths(total)
+        if total >= self.NARROW:
+            return wide
+        short = [11 if title in ("Requested", "Slot asked") else w for (title, _), w in zip(self.COLUMNS, wide)]
+        fixed = sum(w for _, w in self.COLUMNS) + len(self.COLUMNS) - 10  # the two dates are 5 cells shorter
+        return [w if width else max(8, total - fixed) for w, (_, width) in zip(short, self.COLUMNS)]
+
     def _when(self, moment: datetime | None) -> str:
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        if moment is None:
+            return ""
+        return moment.astimezone(self.zone).strftime("%m-%d %H:%M" if self._narrow else "%Y-%m-%d %H:%M")
 
     def cells(self, row: CallRow) -> list[str]:
         buyer = row.buyer_name or row.buyer_email
