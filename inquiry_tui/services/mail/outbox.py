@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -234,5 +234,11 @@ def delivery_of(conn: Session | Connection, message_ids: Iterable[int]) -> dict[
     ids = sorted(set(message_ids))
     if not ids:
         return {}
-    rows = conn.execute(_columns().where(_o.c.message_id.in_(ids)).order_by(_o.c.id))
-    return {r.message_id: _item(r) for r in rows}
+    items = {r.message_id: _item(r) for r in conn.execute(_columns().where(_o.c.message_id.in_(ids)).order_by(_o.c.id))}
+    waiting = [k for k, i in items.items() if i.status is OutboxStatus.QUEUED and not i.attempts]
+    if waiting:
+        mail = mail_settings(conn)
+        if not (mail.smtp_host and mail.from_address):  # say why it was never tried rather than "not tried yet"
+            why = "e-mail is not set up (settings mail.smtp_host and mail.from); it goes once it is"
+            items.update((k, replace(items[k], last_error=why)) for k in waiting)
+    return items

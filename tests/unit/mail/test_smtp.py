@@ -249,3 +249,13 @@ def test_the_password_comes_from_the_environment_or_a_private_file(admin_ctx: Ct
         ]
     dump = "\n".join(str(r) for r in rows)
     assert "from-file" not in dump and "s3cret" not in dump
+
+
+def test_a_reply_waiting_because_email_is_not_set_up_says_so_on_the_message(admin_ctx: Ctx) -> None:
+    thread = email_thread(admin_ctx)
+    assert reply_with_files(admin_ctx, thread, "Our price is 12 USD.").queued
+    (out,) = [m for m in thread_detail(admin_ctx, thread).messages if m.direction == "out"]
+    assert out.delivery == "queued: e-mail is not set up (settings mail.smtp_host and mail.from); it goes once it is"
+    set_up(admin_ctx, free_port())  # set up, not tried yet
+    (out,) = [m for m in thread_detail(admin_ctx, thread).messages if m.direction == "out"]
+    assert out.delivery == "queued: not tried yet"
