@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.thread import thread_detail
+from inquiry_tui.services.mail import maildir as maildir_module
 from inquiry_tui.services.mail.maildir import Incoming, MaildirError, import_maildir, receive_mail
 from inquiry_tui.services.mail.outbox import outbox
 from inquiry_tui.services.notices.feed import notices
@@ -195,3 +197,20 @@ def test_an_answer_listed_before_what_it_answers_still_joins_its_thread(admin_ct
     assert (r.read, r.new_threads, r.joined) == (5, 2, 3)
     d = thread_detail(admin_ctx, _thread_by_id(admin_ctx, "c1@x.example"))
     assert [m.body for m in d.messages if m.direction == "in"] == ["1", "2", "3"]
+
+
+@pytest.mark.slow
+def test_a_30_mb_message_is_imported_and_one_over_the_limit_is_skipped_unread(
+    admin_ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawings = os.urandom(22 * 1048576)  # about 29.5 MB once in base64
+    big = message("Drawings", message_id="<big@x.example>", attachments=(("drawings.pdf", drawings),)).as_bytes()
+    box = maildir(tmp_path / "Mail", big)
+    assert sum(f.stat().st_size for f in (box / "new").iterdir()) > 29 * 1048576
+    r = import_maildir(admin_ctx, box)
+    assert (r.new_threads, r.attachments, r.skipped) == (1, 1, 0)
+    monkeypatch.setattr(maildir_module, "MAX_MESSAGE_BYTES", 1048576)  # the size is read before the file
+    maildir(box, message("Small", message_id="<s@x.example>"), big.replace(b"<big@", b"<big2@"))
+    r2 = import_maildir(admin_ctx, box)
+    assert (r2.new_threads, r2.skipped) == (1, 1)
+    assert r2.skipped_reasons[0][1].startswith("the message is 29.") and "over the 1 MB" in r2.skipped_reasons[0][1]
