@@ -13,6 +13,7 @@ from inquiry_tui.cli import (
     accounts,
     arrivals,
     blocklist,
+    calls,
     catalog,
     chats,
     customers,
@@ -21,6 +22,8 @@ from inquiry_tui.cli import (
     demo,
     files,
     identity,
+    mail,
+    notices,
     rfq,
     seed,
     settings,
@@ -30,13 +33,17 @@ from inquiry_tui.cli import (
 from inquiry_tui.cli.root import app
 
 import_app = typer.Typer(
-    help="Import inquiries, chats, customers, activity, orders or RFQs from .jsonl or .csv (all or nothing).",
+    help="Import inquiries, chats, customers, activity, orders, RFQs, calls or notices from .jsonl or .csv "
+    "(all or nothing), or e-mail from a Maildir.",
     no_args_is_help=True,
 )
 import_app.add_typer(arrivals.imports)
 import_app.add_typer(customers.imports)
 import_app.add_typer(deals.imports)
 import_app.add_typer(rfq.imports)
+import_app.add_typer(mail.imports)
+import_app.add_typer(calls.imports)
+import_app.add_typer(notices.imports)
 export_app = typer.Typer(help="Export inquiries or the allocation record.", no_args_is_help=True)
 export_app.add_typer(arrivals.exports)
 
@@ -51,6 +58,7 @@ app.add_typer(blocklist.block_app, name="block")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(arrivals.inquiry_app, name="inquiry")
+arrivals.inquiry_app.add_typer(mail.inquiry_cmds)  # inquiry reply
 app.add_typer(arrivals.top_level)  # allocate
 app.add_typer(customers.customer_app, name="customer")
 app.add_typer(deals.template_app, name="template")
@@ -62,6 +70,9 @@ app.add_typer(chats.chat_app, name="chat")
 app.add_typer(files.attachment_app, name="attachment")
 app.add_typer(files.disk_app, name="disk")
 app.add_typer(stats.top_level)
+app.add_typer(mail.mail_app, name="mail")
+app.add_typer(calls.call_app, name="call")
+app.add_typer(notices.notice_app, name="notice")
 app.add_typer(db.db_app, name="db")  # verify and share come from cli/identity.py
 app.add_typer(identity.access_app, name="access")
 app.add_typer(identity.top_level)  # ssh-session

@@ -75,7 +75,8 @@ def export_inquiries(
     folder: Annotated[
         str | None,
         typer.Option(
-            "--folder", help="inbox | junk | deleted, or the views unread | sent | tagged (default: every folder)"
+            "--folder",
+            help="inbox | junk | deleted, or the views unread | sent | tagged | email (default: every folder)",
         ),
     ] = None,
     fmt: FormatOpt = "csv",

@@ -11,7 +11,7 @@ from inquiry_tui.cli.common import state
 from inquiry_tui.domain.settings import SETTING_KEYS, settings_to_dict
 from inquiry_tui.services.setup import settings as settings_service
 
-settings_app = typer.Typer(help="Allocation, reception and call settings.", no_args_is_help=True)
+settings_app = typer.Typer(help="Allocation, reception, call and e-mail settings.", no_args_is_help=True)
 
 
 @settings_app.command("show")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from inquiry_tui.cli.common import echo_rows, state
+from inquiry_tui.services.calls.log import answer_rates, rates_to_dict
 from inquiry_tui.services.team.stats import Figures, format_duration, format_rate, sparkline, stats_to_dict, team_stats
 
 
@@ -30,13 +31,16 @@ top_level = typer.Typer()
 
 @top_level.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for scripts.")] = False) -> None:
-    """Reply rate (24 h; chats 1 h), open and overdue inquiries, median first response, load today.
+    """Reply rate (24 h; chats 1 h), open and overdue inquiries, median first response, load today; call answer rate.
 
     The admin sees every account and the company; a salesperson sees their own figures.
     """
-    figures = team_stats(state.ctx())
+    ctx = state.ctx()
+    figures = team_stats(ctx)
+    calls = answer_rates(ctx)
     if as_json:
-        typer.echo(json.dumps(stats_to_dict(figures), indent=2, sort_keys=True, ensure_ascii=False))
+        data = stats_to_dict(figures) | {"calls": rates_to_dict(calls)}
+        typer.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
         return
     rows = [_row(f) for f in figures.accounts]
     if figures.company is not None:
@@ -49,3 +53,14 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for 
             f"{trend_of.login} reply rate by day, {figures.days[0].isoformat()} .. {figures.days[-1].isoformat()} "
             f"({figures.timezone}): {sparkline(trend_of.trend)}"
         )
+    answered = [
+        r for r in (calls.company, *calls.accounts) if r is not None and (r.figures.counted or r.figures.pending)
+    ]
+    if answered:
+        typer.echo("")
+        typer.echo(f"call answer rate, past {calls.window_days} days (minimum {calls.min_answer_rate}%):")
+        for r in answered:
+            rate = "—" if r.figures.rate is None else f"{r.figures.rate:.0%} ({r.figures.answered}/{r.figures.counted})"
+            typer.echo(f"  {r.login:<10} {rate}" + ("  BELOW THE MINIMUM" if r.below_minimum else ""))
+    if calls.warning:
+        typer.echo(f"warning: {calls.warning}", err=True)

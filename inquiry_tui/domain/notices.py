@@ -14,6 +14,7 @@ class NoticeKind(StrEnum):
     ADMIN_NOTE = "admin_note"  # the admin left a note on an inquiry or customer of yours
     PLATFORM = "platform"  # a notice from the marketplace (imported)
     ACCOUNT = "account"  # something about your account (deactivated, role changed, ...)
+    MAIL = "mail"  # an e-mail reply of yours was refused by the mail server and waits in the outbox
 
     @property
     def title(self) -> str:  # type: ignore[override]  # a label shadowing str.title(), on purpose
@@ -29,4 +30,5 @@ _TITLES = {
     NoticeKind.ADMIN_NOTE: "Admin note",
     NoticeKind.PLATFORM: "Platform notice",
     NoticeKind.ACCOUNT: "Account",
+    NoticeKind.MAIL: "E-mail not sent",
 }

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time
+from email.utils import parseaddr
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -67,11 +68,26 @@ class ReceptionSettings:
 
 @dataclass(frozen=True)
 class CallSettings:
-    """Voice and video call reception: on/off and availability windows."""
+    """Voice and video call reception: on/off, availability windows, the answer rate the marketplace expects."""
 
     voice: bool = False
     video: bool = False
     windows: tuple[TimeWindow, ...] = ()
+    min_answer_rate: int = 80  # percent; below it the marketplace suspends calls (a warning, docs/domain.md)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Sending e-mail by SMTP. The password is never a setting: it comes from the environment or a
+    file only its owner can read (docs/cli.md, E-mail)."""
+
+    smtp_host: str = ""  # "" : e-mail replies wait in the outbox until a server is set
+    smtp_port: int = 587
+    starttls: bool = True
+    from_address: str = ""  # `Name <address>` or `address`; the setting `mail.from`
+    smtp_user: str = ""  # "" : no login
+    password_file: str = ""
+    timeout: int = 30  # seconds for each step of a conversation with the server
 
 
 @dataclass(frozen=True)
@@ -106,11 +122,15 @@ class Settings:
     deals: DealSettings = field(default_factory=DealSettings)
     rfq: RfqSettings = field(default_factory=RfqSettings)
     files: FileSettings = field(default_factory=FileSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 # --- parsing helpers -------------------------------------------------------------------
 
 _BOOL = {"true": True, "false": False, "on": True, "off": False, "yes": True, "no": False, "1": True, "0": False}
+_HOST_RE = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]+\]?$"
+)
 _WINDOW_RE = re.compile(r"^\s*(workday|holiday)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -239,6 +259,37 @@ def parse_whole(key: str, value: str, low: int, high: int) -> int:
     return number
 
 
+def parse_int(key: str, value: str, low: int, high: int) -> int:
+    v = value.strip().removesuffix("%").strip()
+    try:
+        number = int(v)
+    except ValueError:
+        raise ValidationError(f"{key}: {value!r} is not a whole number from {low} to {high}") from None
+    if not low <= number <= high:
+        raise ValidationError(f"{key}: {number} is outside {low} to {high}")
+    return number
+
+
+def parse_address(key: str, value: str, *, display_name: bool) -> str:
+    """An e-mail address (`name@example.com`), or with DISPLAY_NAME also `Name <name@example.com>`; "" clears it."""
+    v = value.strip()
+    if not v:
+        return ""
+    name, address = parseaddr(v)
+    local, at, domain = address.rpartition("@")
+    if not (at and local and "." in domain and " " not in address) or (name and not display_name):
+        form = "Name <sales@example.com> or sales@example.com" if display_name else "sales@example.com"
+        raise ValidationError(f"{key}: {value!r} is not an e-mail address; expected e.g. {form}")
+    return v
+
+
+def parse_host(key: str, value: str) -> str:
+    v = value.strip()
+    if v and not _HOST_RE.match(v):
+        raise ValidationError(f"{key}: {value!r} is not a host name or address (e.g. smtp.example.com)")
+    return v
+
+
 def parse_text_list(key: str, value: str) -> tuple[str, ...]:
     v = value.strip()
     if v.startswith("["):
@@ -275,6 +326,14 @@ SETTING_KEYS: dict[str, str] = {
     "rfq.monthly_quota": "0-100000 (quotes per month, company-wide)",
     "files.max_mb": f"MB per file, 1-{MAX_FILE_MB}",
     "files.disk_quota_mb": f"MB for the cloud disk, 1-{MAX_QUOTA_MB}",
+    "calls.min_answer_rate": "PERCENT (0-100; below it a warning that calls will be suspended)",
+    "mail.smtp_host": "HOST (empty: e-mail replies wait in the outbox)",
+    "mail.smtp_port": "PORT (587; 465 means TLS from the start)",
+    "mail.starttls": "true|false",
+    "mail.from": "Name <address> | address",
+    "mail.smtp_user": "LOGIN (empty: no login)",
+    "mail.password_file": "PATH (a file only its owner can read; or env INQUIRY_TUI_SMTP_PASSWORD)",
+    "mail.timeout": "SECONDS (1-300)",
 }
 MAX_MONTHLY_QUOTA = 100_000
 
@@ -287,7 +346,14 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
     section, name = key.split(".", 1)
     if section == "deals":
         return replace(settings, deals=_apply_deals(settings.deals, key, name, value))
-    a, r, c, q, f = settings.allocation, settings.reception, settings.calls, settings.rfq, settings.files
+    a, r, c, q, f, m = (
+        settings.allocation,
+        settings.reception,
+        settings.calls,
+        settings.rfq,
+        settings.files,
+        settings.mail,
+    )
     if section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
@@ -331,14 +397,31 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             f = replace(f, max_mb=parse_whole(key, value, 1, MAX_FILE_MB))
         else:
             f = replace(f, disk_quota_mb=parse_whole(key, value, 1, MAX_QUOTA_MB))
-    else:
+    elif section == "calls":
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
         elif name == "voice":
             c = replace(c, voice=parse_bool(key, value))
+        elif name == "min_answer_rate":
+            c = replace(c, min_answer_rate=parse_int(key, value, 0, 100))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return replace(settings, allocation=a, reception=r, calls=c, rfq=q, files=f)
+    else:
+        if name == "smtp_host":
+            m = replace(m, smtp_host=parse_host(key, value))
+        elif name == "smtp_port":
+            m = replace(m, smtp_port=parse_int(key, value, 1, 65535))
+        elif name == "starttls":
+            m = replace(m, starttls=parse_bool(key, value))
+        elif name == "from":
+            m = replace(m, from_address=parse_address(key, value, display_name=True))
+        elif name == "smtp_user":
+            m = replace(m, smtp_user=value.strip())
+        elif name == "password_file":
+            m = replace(m, password_file=value.strip())
+        else:
+            m = replace(m, timeout=parse_int(key, value, 1, 300))
+    return replace(settings, allocation=a, reception=r, calls=c, rfq=q, files=f, mail=m)
 
 
 def _apply_deals(d: DealSettings, key: str, name: str, value: str) -> DealSettings:
@@ -383,6 +466,16 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             "voice": settings.calls.voice,
             "video": settings.calls.video,
             "windows": windows(settings.calls.windows),
+            "min_answer_rate": settings.calls.min_answer_rate,
+        },
+        "mail": {
+            "smtp_host": settings.mail.smtp_host,
+            "smtp_port": settings.mail.smtp_port,
+            "starttls": settings.mail.starttls,
+            "from": settings.mail.from_address,
+            "smtp_user": settings.mail.smtp_user,
+            "password_file": settings.mail.password_file,
+            "timeout": settings.mail.timeout,
         },
         "deals": asdict(settings.deals),
         "rfq": {"monthly_quota": settings.rfq.monthly_quota},
@@ -397,6 +490,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     c = data.get("calls", {})
     q = data.get("rfq", {})
     f = data.get("files", {})
+    m = data.get("mail", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -416,9 +510,20 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         voice=bool(c.get("voice", False)),
         video=bool(c.get("video", False)),
         windows=tuple(parse_window("calls.windows", w) for w in c.get("windows", [])),
+        min_answer_rate=int(c.get("min_answer_rate", defaults.calls.min_answer_rate)),
     )
     d = data.get("deals", {})
     deals = replace(defaults.deals, **{k: str(v) for k, v in d.items() if hasattr(defaults.deals, k)})
     rfq = RfqSettings(monthly_quota=int(q.get("monthly_quota", defaults.rfq.monthly_quota)))
     files = replace(defaults.files, **{k: int(v) for k, v in f.items() if hasattr(defaults.files, k)})
-    return Settings(alloc, rec, calls, deals, rfq, files)
+    md = defaults.mail
+    mail = MailSettings(
+        smtp_host=str(m.get("smtp_host", md.smtp_host)),
+        smtp_port=int(m.get("smtp_port", md.smtp_port)),
+        starttls=bool(m.get("starttls", md.starttls)),
+        from_address=str(m.get("from", md.from_address)),
+        smtp_user=str(m.get("smtp_user", md.smtp_user)),
+        password_file=str(m.get("password_file", md.password_file)),
+        timeout=int(m.get("timeout", md.timeout)),
+    )
+    return Settings(alloc, rec, calls, deals, rfq, files, mail)

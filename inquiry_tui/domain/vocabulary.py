@@ -37,12 +37,13 @@ class Folder(StrEnum):
 
 
 class View(StrEnum):
-    """The inbox's folders as a person sees them (keys A U S T J D R), in the folder bar's order."""
+    """The inbox's folders as a person sees them (keys A U S T E J D R), in the folder bar's order."""
 
     ALL = "all"
     UNREAD = "unread"
     SENT = "sent"
     TAGGED = "tagged"
+    EMAIL = "email"  # e-mail threads in the inbox (the `email` channel)
     JUNK = "junk"
     DELETED = "deleted"
     ALLOCATION = "allocation"  # the allocation record of the past 30 days: records, not inquiries
@@ -57,6 +58,7 @@ _VIEW_TITLES = {
     View.UNREAD: "Unread",
     View.SENT: "Sent",
     View.TAGGED: "Tagged",
+    View.EMAIL: "E-mail",
     View.JUNK: "Junk",
     View.DELETED: "Deleted",
     View.ALLOCATION: "Allocation record",

@@ -191,6 +191,13 @@ class IdPool:
         self.reserve(n)
         return [self.take() for _ in range(n)]
 
+    def upcoming(self, n: int) -> list[int]:
+        """The next N ids `take` will hand out, in order, without taking them (for writers that name rows ahead)."""
+        if self.sqlite:
+            return list(range(self._next, self._next + n))
+        self.reserve(n)
+        return self._free[::-1][:n]
+
 
 def insert_rows(
     conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, upsert: str = ""

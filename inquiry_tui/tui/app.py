@@ -1,4 +1,5 @@
-"""InquiryApp: the top-level screens of `tui.modes` (Inbox `1`, Customers `2`, Admin `0`) over one service context.
+"""InquiryApp: the top-level screens of `tui.modes` (Inbox `1`, Customers `2`, Calls `7`, Notices `8`, Admin `0`) over one
+service context, and its background work (the header's unread count, the outbox: tui/notices/background.py).
 
 No traceback ever reaches the user. Service calls run in thread workers started with
 `exit_on_error=False`; a worker's error comes up as `WorkFailed` (see `common.errors`) and
@@ -32,6 +33,7 @@ from inquiry_tui.services.team.accounts import require_active
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
+from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxQueued
 
 HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) live elsewhere
 # An account deactivated while the app is open is refused at its next action; between actions,
@@ -85,6 +87,9 @@ class InquiryApp(App[None], WorkerErrors):
             self.add_mode(mode.name, partial(self._build, mode))
         self.switch_mode(START.name)
         self.set_interval(ACCOUNT_CHECK_SECONDS, self.check_account)
+        # The header's unread count, overdue warnings and the outbox, in workers (tui/notices/background.py).
+        self.background = Background(self, self.ctx)
+        self.background.start()
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
@@ -120,6 +125,14 @@ class InquiryApp(App[None], WorkerErrors):
             self.pop_screen()
             return
         self.push_screen(KeysHelpScreen(self.screen))
+
+    @on(NoticesChanged)
+    def _notices_changed(self) -> None:
+        self.background.refresh_count()
+
+    @on(OutboxQueued)
+    def _outbox_queued(self) -> None:
+        self.background.flush_outbox()
 
     # --- errors -------------------------------------------------------------------------------
 

@@ -49,6 +49,8 @@ MODES: tuple[Mode, ...] = (
     Mode("9", "visitors", "Visitors", "inquiry_tui.tui.visitors.screen:VisitorsScreen"),
     Mode("5", "chats", "Chats", "inquiry_tui.tui.chats.screen:ChatsScreen"),
     Mode("6", "disk", "Disk", "inquiry_tui.tui.files.disk_screen:DiskScreen"),
+    Mode("7", "calls", "Calls", "inquiry_tui.tui.calls.screen:CallsScreen"),
+    Mode("8", "notices", "Notices", "inquiry_tui.tui.notices.screen:NoticesScreen"),
     Mode("0", "admin", "Admin", "inquiry_tui.tui.admin.screen:AdminScreen", admin_only=True),
 )
 START = MODES[0]  # the screen the app opens on

@@ -12,6 +12,10 @@ docstrings).
 
 Nothing is written under benchmarks/out/: bench_arrivals and bench_inbox take --out;
 bench_generator, bench_admin, bench_customers and bench_deals have no such option, so they are run
+
+
+Nothing is written under benchmarks/out/: bench_arrivals, bench_inbox and bench_mail take --out;
+bench_generator, bench_admin and bench_customers have no such option, so they are run
 through a small `python -c` wrapper that imports the script and points its module-level
 OUT at the temp dir before calling its main(). An autouse fixture checks that no
 `*-500.*` file appeared in benchmarks/out/.
@@ -250,3 +254,18 @@ def test_bench_files(tmp_path: Path) -> None:
     )
     _expect(stdout, rf"^thread open with 20 attachments: p50 {NUM} ms +p95 {NUM} ms +\(n=20, target 16 ms\)$")
     assert not (out / f"files-{N}-source").exists()  # the source files are removed
+
+
+def test_bench_mail(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout = _run([str(BENCH / "bench_mail.py"), "--sizes", str(N), "--out", str(out)])
+    _expect(stdout, rf"^  wrote {re.escape(str(out / f'maildir-{N}'))} in {NUM} s$")
+    _expect(
+        stdout,
+        rf"^import maildir +{N:,}: +{NUM} s +{NUM} messages/s +\(new threads \d+, answers joined \d+, "
+        r"skipped \d+, attachments \d+\)$",
+    )
+    _expect(stdout, rf"^  CPU {NUM} s in all: {NUM} messages per CPU-second; load average {NUM}$")
+    _expect(stdout, rf"^peak RSS of the importing process: {NUM} MB; of its largest parsing worker: {NUM} MB$")
+    _expect(stdout, rf"^second run \(nothing new\), +{N:,} messages: {NUM} s, read 0$")
+    assert len(list((out / f"maildir-{N}" / "new").iterdir())) == N

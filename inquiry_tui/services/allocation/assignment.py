@@ -8,6 +8,7 @@ from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, Va
 from inquiry_tui.domain.vocabulary import Role, Rule
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.services.notices.producers import Assigned, notify_assignments
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, AllocationRecord, Inquiry
 
@@ -59,6 +60,12 @@ def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int 
             inquiry_id,
             before={"owner": current.login},
             after={"owner": login, "rule": rule},
+        )
+        # The new owner hears of it at once (docs/domain.md, Notices); the reason names who moved it.
+        notify_assignments(
+            session,
+            {id_of(target): Assigned(1, inquiry_id, inquiry.subject, f"{rule} by {ctx.actor.login}")},
+            at=ctx.now(),
         )
         session.flush()  # the version check (version_id_col) happens here
         return AssignResult(inquiry_id, current.login, login, rule, inquiry.version)

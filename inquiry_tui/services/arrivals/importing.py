@@ -21,6 +21,7 @@ from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.importing import StagedAttachment, Stager
+from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments
 from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
 from inquiry_tui.services.records.reader import Record, iter_records
@@ -196,7 +197,7 @@ def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
 
 # Waiting with the main account by a rule (never by a person's choice: `manual` stays).
 _WAITING = (
-    "SELECT i.id, i.channel, i.product_id, b.email FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
+    "SELECT i.id, i.channel, i.product_id, b.email, substr(i.subject, 1, 120) FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
     f"WHERE i.owner_id = ? AND i.rule IN ('{Rule.COMPANY_CONTACT}', '{Rule.MAIN_ACCOUNT}', '{Rule.STICKY}') "
     f"AND i.first_response_at IS NULL AND i.folder != '{Folder.DELETED}' ORDER BY i.received_at, i.id"
 )
@@ -221,7 +222,8 @@ def allocate_waiting(ctx: Ctx) -> int:
         waiting = conn.exec_driver_sql(_WAITING + lock, (main_id,)).all()
         p.load_buyers([row[3] for row in waiting])
         updates, records = [], []
-        for iid, channel, product_id, email in waiting:
+        tally: dict[int, Assigned] = {}
+        for iid, channel, product_id, email, subject in waiting:
             b = p.buyers[email]
             kept = b.owner_id
             unowned = kept is None or kept == main_id or p.login_of[kept] not in p.active
@@ -235,6 +237,7 @@ def allocate_waiting(ctx: Ctx) -> int:
             if unowned:
                 b.owner_id, b.dirty = new_id, True
             updates.append((new_id, decision.rule, iid))
+            note_assignment(tally, new_id, iid, subject or "", decision.rule)
             records.append((p.now_text, iid, main_id, new_id, decision.rule, ctx.actor.login, decision.reason))
             moved += 1
         if updates:
@@ -246,6 +249,7 @@ def allocate_waiting(ctx: Ctx) -> int:
                 records,
             )
         p.save_state()
+        notify_assignments(conn, tally, at=p.now, source="allocate")
         audit_conn(
             conn,
             at=ctx.now(),

@@ -45,6 +45,7 @@ from inquiry_tui.domain.terms import terms_to_json
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments, warn_overdue
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.rfq.answers import Answer, join_answers
 from inquiry_tui.store import bulk, dialect
@@ -193,6 +194,7 @@ class Pipeline:
         self.by_rule: Counter[str] = Counter()
         self.by_owner: Counter[str] = Counter()
         self.junk = self.deleted = self.auto = self.buyers_added = self.messages = self.rfq_answers = 0
+        self.assigned: dict[int, Assigned] = {}  # owner id -> this batch's inquiries for them (notices)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -372,6 +374,8 @@ class Pipeline:
                 )
             )
             records.append((received_text, iid, None, owner_id, rule, _SYSTEM, decision.reason))
+            if not verdict.is_junk:
+                note_assignment(self.assigned, owner_id, iid, a.subject, rule)
             self.by_rule[rule] += 1
             self.by_owner[decision.owner] += 1
             self.junk += verdict.is_junk and not verdict.blocked
@@ -546,9 +550,12 @@ class Pipeline:
             b.dirty = False
 
     def finish(self, action: str, source: str) -> ArrivalReport:
-        """save_state() plus one audit row summarising the batch; returns the report."""
+        """save_state(), the batch's notices (assignments, overdue warnings) and one audit row; returns the report."""
         self.save_state()
         conn = self.conn
+        notify_assignments(conn, self.assigned, at=self.now, source=source)
+        self.assigned = {}
+        warn_overdue(conn, self.now)
         count = self.count
         report = ArrivalReport(
             count,

@@ -216,9 +216,11 @@ def page_at(
         return _select(session, ctx, q, bound=key, op="<=", limit=page_size)
 
 
-def in_folder(folder: str, *, folder_state: str, unread: bool, tagged: bool, replied: bool) -> bool:
+def in_folder(
+    folder: str, *, folder_state: str, unread: bool, tagged: bool, replied: bool, channel: str | None = None
+) -> bool:
     """Whether an inquiry in this state belongs to FOLDER (store.queries.folders.in_view)."""
-    return in_view(folder, folder=folder_state, unread=unread, tagged=tagged, replied=replied)
+    return in_view(folder, folder=folder_state, unread=unread, tagged=tagged, replied=replied, channel=channel)
 
 
 # --- search ----------------------------------------------------------------------------------

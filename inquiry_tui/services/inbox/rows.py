@@ -81,6 +81,7 @@ class FolderCounts:
     unread: int
     sent: int
     tagged: int
+    email: int
     junk: int
     deleted: int
     allocation: int

@@ -13,6 +13,7 @@ from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.domain.terms import Terms, terms_from_json
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import AttachmentInfo, attachments_of
+from inquiry_tui.services.mail.outbox import delivery_of
 from inquiry_tui.store.queries import thread as q_thread
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
@@ -28,6 +29,7 @@ class ThreadMessage:
     body: str  # untrusted for `in`
     cut_bytes: int  # of the body not shown (UTF-8 bytes)
     attachments: tuple[AttachmentInfo, ...] = ()  # names untrusted
+    delivery: str = ""  # an e-mail's status in the outbox ("sent", "queued: ..."); "" when it went no other way
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
         if total == MAX_MESSAGES:
             total = q_thread.message_count(session, inquiry_id)
         files = attachments_of(session, [row[0] for row in rows])
+        sent = delivery_of(session, [r[0] for r in rows if r[1] != "in"]) if r[2] == "email" else {}
         messages = tuple(
             ThreadMessage(
                 mid,
@@ -139,6 +142,7 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
                 body or "",
                 max(0, (size or 0) - len((body or "").encode())),
                 tuple(files.get(mid, ())),
+                sent[mid].why if mid in sent else "",
             )
             for mid, direction, author, sent_at, body, size in reversed(rows)
         )

@@ -18,10 +18,11 @@ from sqlmodel import Session, col
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
 from inquiry_tui.domain.files import MB
-from inquiry_tui.domain.vocabulary import Direction, Folder
+from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import AttachmentSource, attach_source
+from inquiry_tui.services.mail import outbox
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
@@ -186,35 +187,60 @@ def reply(
     attachments: Sequence[AttachmentSource] = (),
 ) -> InquiryState:
     """An outgoing message by the acting person, with files from the cloud disk or local paths: answered, read,
-    no longer overdue."""
+    no longer overdue.
+
+    On an `email` thread the reply is also saved to the outbox, in the same transaction; it is
+    sent after the commit (services/mail/sending.py).
+    """
+    text = reply_text(body, with_files=bool(attachments))
+    with ctx.write() as session:
+        inquiry, _ = add_reply(session, ctx, inquiry_id, text, expected_version, attachments)
+        return _done(session, ctx, inquiry)
+
+
+def reply_text(body: str, *, with_files: bool = False) -> str:
+    """BODY as a reply's text (line ends made plain, blank lines at the ends dropped); refused when empty or huge.
+
+    A reply that carries files may have no text."""
     text = body.replace("\r\n", "\n").strip("\n")
-    if not text.strip() and not attachments:
+    if not text.strip() and not with_files:
         raise ValidationError("the reply is empty")
     if len(text) > MAX_REPLY_CHARS:
         raise ValidationError(f"the reply is too long ({len(text):,} characters; at most {MAX_REPLY_CHARS:,})")
+    return text
+
+
+def add_reply(
+    session: Session,
+    ctx: Ctx,
+    inquiry_id: int,
+    text: str,
+    expected_version: int | None = None,
+    attachments: Sequence[AttachmentSource] = (),
+) -> tuple[Inquiry, Message]:
+    """The reply's writes in the caller's transaction (text from reply_text); the message is flushed (it has its id)."""
     now = ctx.now()
-    with ctx.write() as session:
-        inquiry = _load(session, ctx, inquiry_id, expected_version)
-        if inquiry.folder == Folder.DELETED:
-            raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
-        message = Message(
-            inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text
-        )
-        session.add(message)
-        if attachments:
-            session.flush()
-            max_bytes = load_settings(session).files.max_mb * MB
-            for source in attachments:
-                attach_source(session, ctx, id_of(message), source, max_bytes=max_bytes)
-        inquiry.replied = True
-        inquiry.unread = False
-        inquiry.last_message_at = now
-        if inquiry.first_response_at is None:
-            inquiry.first_response_at = now
-        # A Core update: the buyer's row version is for people editing the customer, and a
-        # reply must not make their open form stale.
-        session.execute(update(Buyer).where(col(Buyer.id) == inquiry.buyer_id).values(last_contact_at=now))
-        return _done(session, ctx, inquiry)
+    inquiry = _load(session, ctx, inquiry_id, expected_version)
+    if inquiry.folder == Folder.DELETED:
+        raise ValidationError(f"inquiry {inquiry_id} is deleted; restore it (u) before replying")
+    message = Message(inquiry_id=inquiry_id, direction=Direction.OUT, author_id=ctx.actor.id, sent_at=now, body=text)
+    session.add(message)
+    inquiry.replied = True
+    inquiry.unread = False
+    inquiry.last_message_at = now
+    if inquiry.first_response_at is None:
+        inquiry.first_response_at = now
+    # A Core update: the buyer's row version is for people editing the customer, and a
+    # reply must not make their open form stale.
+    session.execute(update(Buyer).where(col(Buyer.id) == inquiry.buyer_id).values(last_contact_at=now))
+    session.flush()
+    if attachments:
+        max_bytes = load_settings(session).files.max_mb * MB
+        for source in attachments:
+            attach_source(session, ctx, id_of(message), source, max_bytes=max_bytes)
+    if inquiry.channel == Channel.EMAIL:
+        outbox.queue(session, inquiry_id=inquiry_id, message_id=message.id, author_id=ctx.actor.id, body=text, at=now)
+    return inquiry, message
 
 
 def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeResult:

@@ -7,6 +7,7 @@ from sqlmodel import select
 from inquiry_tui.services.context import Ctx, actor_from
 from inquiry_tui.services.deals.sample import seed_deals
 from inquiry_tui.services.files.sample import seed_files
+from inquiry_tui.services.setup.channels import seed_channels
 from inquiry_tui.services.setup.company import CompanySetup, load_json, set_up_company
 from inquiry_tui.services.setup.synthetic import SeedResult, generate
 from inquiry_tui.store.models import Account
@@ -19,13 +20,15 @@ SAMPLE_MARKET = (("ana", "flood light"), ("ben", "street light"))
 
 
 def seed_sample(ctx: Ctx) -> tuple[CompanySetup, SeedResult]:
-    """The sample company with ~2,000 inquiries over 120 days (deterministic but relative to now)."""
+    """The sample company with ~2,000 inquiries over 120 days (deterministic but relative to now), and a
+    little e-mail, a call log with appointment requests, and platform notices (setup/channels.py)."""
     ctx.require_admin("seed the store")
     setup = set_up_company(ctx, load_json("company.json"))
     result = generate(ctx, SAMPLE_INQUIRIES, SAMPLE_SEED, visitors=SAMPLE_VISITORS)
     _sample_market(ctx)
     seed_deals(ctx)  # a few templates, letters of intent and orders (Deals, `3`)
     seed_files(ctx)  # a small cloud disk library and a few attachments
+    seed_channels(ctx)  # e-mail threads, calls and notices
     return setup, result
 
 

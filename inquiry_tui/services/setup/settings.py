@@ -12,7 +12,7 @@ from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import Account, Setting
 
-SECTIONS = ("allocation", "reception", "calls", "deals", "rfq", "files")
+SECTIONS = ("allocation", "reception", "calls", "deals", "rfq", "files", "mail")
 
 
 def load_settings(session: Session) -> Settings:

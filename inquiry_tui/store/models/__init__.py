@@ -25,10 +25,12 @@ from inquiry_tui.store.models.activity import (
 )
 from inquiry_tui.store.models.audit import AuditChain, AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
+from inquiry_tui.store.models.calls import CallLog
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
 from inquiry_tui.store.models.deals import BuyerTrade, ContractTemplate, DealOrder, Loi, LoiVersion, OrderEvent
 from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
+from inquiry_tui.store.models.mail import MaildirSeen, MailLink, OutboxMail
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
 from inquiry_tui.store.models.rfq import Rfq, RfqFitState, RfqQuota, RfqQuote, RfqSubscription
@@ -49,6 +51,7 @@ __all__ = [
     "Buyer",
     "BuyerTag",
     "BuyerTrade",
+    "CallLog",
     "ContractTemplate",
     "CountryOwner",
     "DealOrder",
@@ -57,9 +60,12 @@ __all__ = [
     "Inquiry",
     "Loi",
     "LoiVersion",
+    "MailLink",
+    "MaildirSeen",
     "Message",
     "Notice",
     "OrderEvent",
+    "OutboxMail",
     "Product",
     "ReplyDay",
     "ReplyDayEpoch",

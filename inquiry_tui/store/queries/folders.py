@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inquiry_tui.domain.due import OPEN_FOLDER
-from inquiry_tui.domain.vocabulary import Folder, View
+from inquiry_tui.domain.vocabulary import Channel, Folder, View
 
 ALLOCATION_DAYS = 30  # the Allocation record view shows the past 30 days
 
@@ -41,6 +41,8 @@ VIEWS: dict[View, ViewSpec] = {
     View.UNREAD: ViewSpec(f"{{i}}unread = {{yes}} AND {_IN}", "ix_inquiry_unread", "ix_inquiry_owner_unread"),
     View.SENT: ViewSpec(f"{{i}}replied = {{yes}} AND {_NOT_DELETED}", "ix_inquiry_sent", "ix_inquiry_owner_sent"),
     View.TAGGED: ViewSpec(f"{{i}}tagged = {{yes}} AND {_NOT_DELETED}", "ix_inquiry_tagged", "ix_inquiry_owner_tagged"),
+    # The indexes are declared with the e-mail tables (store/models/mail.py).
+    View.EMAIL: ViewSpec(f"{{i}}channel = '{Channel.EMAIL}' AND {_IN}", "ix_inquiry_email", "ix_inquiry_owner_email"),
     View.JUNK: ViewSpec(f"{{i}}folder = '{Folder.JUNK}'", "ix_inquiry_folder_recv", "ix_inquiry_owner_folder_recv"),
     View.DELETED: ViewSpec(
         f"{{i}}folder = '{Folder.DELETED}'", "ix_inquiry_folder_recv", "ix_inquiry_owner_folder_recv"
@@ -56,6 +58,7 @@ EXPORT_VIEWS: dict[str, View] = {
     View.UNREAD: View.UNREAD,
     View.SENT: View.SENT,
     View.TAGGED: View.TAGGED,
+    View.EMAIL: View.EMAIL,
 }
 
 
@@ -64,8 +67,14 @@ def predicate(view: View, alias: str = "i", dialect: str = "sqlite") -> str:
     return VIEWS[view].sql(alias, dialect)
 
 
-def in_view(view: str, *, folder: str, unread: bool, tagged: bool, replied: bool) -> bool:
-    """Whether an inquiry in this state belongs to VIEW, as its predicate says (the allocation record: always)."""
+def in_view(view: str, *, folder: str, unread: bool, tagged: bool, replied: bool, channel: str | None = None) -> bool:
+    """Whether an inquiry in this state belongs to VIEW, as its predicate says (the allocation record: always).
+
+    CHANNEL None means "as listed": no action changes an inquiry's channel, so a row that was in
+    a channel's view still is as far as its channel goes.
+    """
+    if view == View.EMAIL:
+        return channel in (None, Channel.EMAIL) and folder == Folder.INBOX
     if view == View.ALL:
         return folder == Folder.INBOX
     if view == View.UNREAD:

@@ -186,6 +186,8 @@ class ReceptionPanel(AdminPanel):
             voice=self.query_one("#calls-voice", Checkbox).value,
             video=self.query_one("#calls-video", Checkbox).value,
             windows=parse_windows("calls.windows", value("#calls-windows")),
+            # Not on this form (`settings set calls.min_answer_rate`): kept as stored.
+            min_answer_rate=(self.baseline[1] if self.baseline else CallSettings()).min_answer_rate,
         )
         return reception, calls
 

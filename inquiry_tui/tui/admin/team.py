@@ -1,5 +1,6 @@
 """Admin › Team: per account and for the company, open, overdue, the 24-hour reply rate, median first
-response, load today, and the 30-day trend (a sparkline per row and a large one for the highlighted row).
+response, load today, the call answer rate (with the marketplace's warning below `calls.min_answer_rate`),
+and the 30-day trend (a sparkline per row and a large one for the highlighted row).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Sparkline, Static
 
 from inquiry_tui.domain.text import safe_line
+from inquiry_tui.services.calls.log import AnswerRates, AnswerRow, answer_rates
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.stats import Figures, TeamStats, format_duration, format_rate, sparkline, team_stats
 from inquiry_tui.tui.admin.panel import AdminPanel
@@ -35,6 +37,14 @@ def _rate(f: Figures) -> Text:
     return Text(format_rate(f.reply), style=style)
 
 
+def _calls(row: AnswerRow | None) -> Text:
+    """The 30-day call answer rate: red below `calls.min_answer_rate`."""
+    if row is None or row.figures.rate is None:
+        return Text("—", style="dim")
+    f = row.figures
+    return Text(f"{f.rate:.0%} ({f.answered}/{f.counted})", style="bold red" if row.below_minimum else "")
+
+
 class DashboardPanel(AdminPanel):
     FOCUS = "#team-table"
     BINDINGS = [Binding("r", "refresh_stats", "Refresh", id="team-refresh")]
@@ -42,6 +52,7 @@ class DashboardPanel(AdminPanel):
     @dataclass
     class Loaded(Message):
         stats: TeamStats
+        calls: AnswerRates
 
     def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
@@ -58,6 +69,7 @@ class DashboardPanel(AdminPanel):
             ),
             classes="section-help",
         )
+        yield Static("", id="team-calls-warning")
         yield Table(cursor_type="row", id="team-table")
         yield Static("", id="team-trend-title")
         yield Sparkline([], id="team-trend")
@@ -72,6 +84,7 @@ class DashboardPanel(AdminPanel):
             "Pending",
             "Median 1st response",
             "Load today",
+            "Calls answered",
             "30 days",
         )
 
@@ -83,7 +96,7 @@ class DashboardPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-team", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(team_stats(self.ctx)))
+        self.post_message(self.Loaded(team_stats(self.ctx), answer_rates(self.ctx)))
 
     @on(Loaded)
     def _fill(self, event: Loaded) -> None:
@@ -97,6 +110,10 @@ class DashboardPanel(AdminPanel):
         row = table.cursor_row
         table.clear()
         self.rows = [*stats.accounts, *([stats.company] if stats.company else [])]
+        calls = {r.login: r for r in (*event.calls.accounts, event.calls.company) if r is not None}
+        warning = self.query_one("#team-calls-warning", Static)
+        warning.update(Text(f"⚠ {event.calls.warning}", style="bold red") if event.calls.warning else "")
+        warning.display = bool(event.calls.warning)
         for f in self.rows:
             company = f is stats.company
             name = Text(safe_line(f.name), style="bold" if company else "" if f.active else "dim")
@@ -109,6 +126,7 @@ class DashboardPanel(AdminPanel):
                 str(f.reply.pending),
                 format_duration(f.median_first_response),
                 str(f.load_today),
+                _calls(calls.get(f.login)),
                 Text(sparkline(f.trend), style="cyan"),
                 key=f.login,
             )

@@ -1,4 +1,4 @@
-"""FolderBar: the folder sidebar (All, Unread, Sent, Tagged, Junk, Deleted, Allocation record) with counts."""
+"""FolderBar: the folder sidebar (All, Unread, Sent, Tagged, E-mail, Junk, Deleted, Allocation record) with counts."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ from textual.widgets.option_list import Option
 
 from inquiry_tui.services.inbox.listing import FOLDER_NAMES, FolderCounts
 
-FOLDER_KEYS = {"all": "A", "unread": "U", "sent": "S", "tagged": "T", "junk": "J", "deleted": "D", "allocation": "R"}
+FOLDER_KEYS = {
+    "all": "A",
+    "unread": "U",
+    "sent": "S",
+    "tagged": "T",
+    "email": "E",
+    "junk": "J",
+    "deleted": "D",
+    "allocation": "R",
+}
 TITLES = {  # longest first; the widest that fits beside the count is shown
     "all": ("All",),
     "unread": ("Unread",),
     "sent": ("Sent",),
     "tagged": ("Tagged",),
+    "email": ("E-mail",),
     "junk": ("Junk",),
     "deleted": ("Deleted",),
     "allocation": ("Allocation", "Alloc."),

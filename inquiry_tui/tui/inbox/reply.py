@@ -31,6 +31,7 @@ from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.files.attach import AttachScreen, Chosen, chosen_text
 from inquiry_tui.tui.inbox import INBOX_CSS
 from inquiry_tui.tui.inbox.template_edit import PLACEHOLDER_HELP, TemplateEditScreen
+from inquiry_tui.tui.notices.background import OutboxQueued
 
 
 class ReplyScreen(ModalScreen[bool], WorkerErrors):
@@ -241,6 +242,8 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
 
     @on(Sent)
     def _sent(self) -> None:
+        if self.row.channel == "email":
+            self.app.post_message(OutboxQueued())  # saved with the reply: send it now (tui/notices/background.py)
         self.dismiss(True)
 
     @on(SendRefused)

@@ -63,7 +63,10 @@ def _message(m: ThreadMessage, zone: tzinfo, width: int) -> Text:
     out = Text()
     out.append("─" * 2 + " ", style=style.replace("bold ", ""))
     out.append(label, style=style)
-    out.append(f"  {_when(m.sent_at, zone)}\n", style="dim")
+    out.append(f"  {_when(m.sent_at, zone)}", style="dim")
+    if m.delivery:  # an e-mail: where it is in the outbox (sent, or why it waits)
+        out.append(f"  ✉ {safe_line(m.delivery)}", style="green" if m.delivery == "sent" else "bold yellow")
+    out.append("\n")
     out.append(safe_text(m.body) or "(empty message)", style="dim" if m.direction == "auto" else "")
     if m.cut_bytes:
         out.append(f"\n… {m.cut_bytes:,} more bytes not shown", style="italic dim")

@@ -57,44 +57,54 @@ def test_the_words_are_the_stored_text() -> None:
 
 
 def test_the_inbox_names_its_views_from_the_enum() -> None:
-    assert inbox.FOLDER_NAMES == ("all", "unread", "sent", "tagged", "junk", "deleted", "allocation")
+    assert inbox.FOLDER_NAMES == ("all", "unread", "sent", "tagged", "email", "junk", "deleted", "allocation")
     assert inbox.FOLDER_TITLES["allocation"] == "Allocation record" == View.ALLOCATION.title
     assert set(VIEWS) == set(View) - {View.ALLOCATION}
-    assert set(EXPORT_VIEWS) == {"inbox", "junk", "deleted", "unread", "sent", "tagged"}
+    assert set(EXPORT_VIEWS) == {"inbox", "junk", "deleted", "unread", "sent", "tagged", "email"}
 
 
 def test_partial_indexes_carry_their_views_predicates() -> None:
     """SQLite uses a partial index only for a query that names its predicate: both come from one table."""
     where = {ix.name: str(ix.dialect_options["sqlite"]["where"]) for ix in Inquiry.__table__.indexes}  # type: ignore[attr-defined]
-    for view in (View.UNREAD, View.SENT, View.TAGGED):
+    for view in (View.UNREAD, View.SENT, View.TAGGED, View.EMAIL):
         assert where[VIEWS[view].index] == where[VIEWS[view].owner_index] == predicate(view, alias="")
     assert where["ix_inquiry_open"] == open_sql(alias="")
 
 
 # --- the view predicates and their Python membership rule agree ----------------------------------
 
-_STATES = st.tuples(st.sampled_from(list(Folder)), st.booleans(), st.booleans(), st.booleans())
+_STATES = st.tuples(
+    st.sampled_from(list(Folder)), st.booleans(), st.booleans(), st.booleans(), st.sampled_from(list(Channel))
+)
 
 
 @pytest.fixture(scope="module")
 def db() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     conn.execute(
-        "CREATE TABLE inquiry (folder TEXT, unread INT, tagged INT, replied INT, first_response_at TEXT, due_at TEXT)"
+        "CREATE TABLE inquiry (folder TEXT, unread INT, tagged INT, replied INT, first_response_at TEXT, due_at TEXT, "
+        "channel TEXT)"
     )
     return conn
 
 
 @given(state=_STATES)
-def test_every_views_sql_and_python_agree(db: sqlite3.Connection, state: tuple[Folder, bool, bool, bool]) -> None:
-    folder, unread, tagged, replied = state
+def test_every_views_sql_and_python_agree(
+    db: sqlite3.Connection, state: tuple[Folder, bool, bool, bool, Channel]
+) -> None:
+    folder, unread, tagged, replied, channel = state
     db.execute("DELETE FROM inquiry")
-    db.execute("INSERT INTO inquiry VALUES (?, ?, ?, ?, NULL, NULL)", (folder.value, unread, tagged, replied))
+    db.execute(
+        "INSERT INTO inquiry VALUES (?, ?, ?, ?, NULL, NULL, ?)", (folder.value, unread, tagged, replied, channel.value)
+    )
     for view in VIEWS:
         in_sql = db.execute(f"SELECT count(*) FROM inquiry AS i WHERE {predicate(view)}").fetchone()[0] == 1
-        in_python = in_view(view, folder=folder, unread=unread, tagged=tagged, replied=replied)
+        in_python = in_view(view, folder=folder, unread=unread, tagged=tagged, replied=replied, channel=channel)
         assert in_sql == in_python, (view, state)
-        assert inbox.in_folder(view, folder_state=folder, unread=unread, tagged=tagged, replied=replied) == in_python
+        assert (
+            inbox.in_folder(view, folder_state=folder, unread=unread, tagged=tagged, replied=replied, channel=channel)
+            == in_python
+        )
 
 
 # --- one due / overdue rule -------------------------------------------------------------------------
@@ -108,7 +118,7 @@ def test_overdue_in_sql_is_the_domain_rule(
 ) -> None:
     db.execute("DELETE FROM inquiry")
     db.execute(
-        "INSERT INTO inquiry VALUES (?, 0, 0, 0, ?, ?)",
+        "INSERT INTO inquiry VALUES (?, 0, 0, 0, ?, ?, 'inquiry')",
         (folder.value, first and db_text(first), due_time and db_text(due_time)),
     )
     sql = f"SELECT {overdue_sql('i')}, {open_sql('i')} FROM inquiry AS i"

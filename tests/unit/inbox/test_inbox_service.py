@@ -26,6 +26,7 @@ WHERE = {
     "unread": "unread = 1 AND folder = 'inbox'",
     "sent": "replied = 1 AND folder != 'deleted'",
     "tagged": "tagged = 1 AND folder != 'deleted'",
+    "email": "channel = 'email' AND folder = 'inbox'",
     "junk": "folder = 'junk'",
     "deleted": "folder = 'deleted'",
 }

@@ -37,7 +37,7 @@ def test_json_is_the_same_figures_as_the_dashboard(store: str) -> None:
     result = run(store, "stats", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"now", "window_days", "timezone", "days", "company", "accounts"}
+    assert set(data) == {"now", "window_days", "timezone", "days", "company", "accounts", "calls"}
     assert data["window_days"] == 30 and len(data["days"]) == len(data["company"]["trend"])
     ctx = connect(str(store), None)
     try:

@@ -1,0 +1,117 @@
+"""The notices other features produce through `feed.notify`: new assignments and overdue warnings.
+
+Choices (docs/domain.md, Notices):
+- Assignments: one notice per account per batch of arrivals (an import, a Maildir run, a
+  re-allocation). A batch that gives an account one inquiry names it (subject, rule); more
+  give one summary with the count and the newest inquiry. Junk and blocked arrivals make
+  none: they are not work to answer. A reassignment or hand-over tells the new owner at once.
+- Overdue warnings: one per inquiry and owner, made when an open inquiry is within
+  OVERDUE_WARNING of its 24-hour limit, or at most a day past it (older ones show as overdue
+  in the inbox; a store opened after weeks is not flooded). No daemon: the check runs at the
+  end of every batch of arrivals, when the notices screen or `notice` commands read the feed,
+  and once a minute in a running app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection
+from sqlmodel import Session
+
+from inquiry_tui.domain.notices import NoticeKind
+from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.notices.feed import notify
+from inquiry_tui.store.queries.notices import OVERDUE_KEY, due_soon
+
+OVERDUE_WARNING = timedelta(hours=4)  # warn this long before the 24-hour limit
+OVERDUE_FLOOR = timedelta(hours=24)  # no warnings for inquiries overdue longer than this
+SUBJECT_CHARS = 100
+
+
+@dataclass
+class Assigned:
+    """What one batch gave one account: how many inquiries, and the newest one."""
+
+    count: int
+    newest_id: int
+    newest_subject: str
+    rule: str
+
+
+def note_assignment(tally: dict[int, Assigned], owner_id: int, inquiry_id: int, subject: str, rule: str) -> None:
+    """Count one inquiry for OWNER_ID in a batch's tally (notify_assignments writes it at the end)."""
+    seen = tally.get(owner_id)
+    if seen is None:
+        tally[owner_id] = Assigned(1, inquiry_id, subject, rule)
+    else:
+        seen.count += 1
+        if inquiry_id > seen.newest_id:
+            seen.newest_id, seen.newest_subject, seen.rule = inquiry_id, subject, rule
+
+
+def _subject(subject: str) -> str:
+    return truncate(safe_line(subject).strip(), SUBJECT_CHARS) or "(no subject)"
+
+
+def assignment_text(count: int, inquiry_id: int, subject: str, rule: str, source: str = "") -> str:
+    if count == 1:
+        return f"#{inquiry_id} is yours ({rule}): {_subject(subject)}"
+    where = f" from {source}" if source else ""
+    return f"{count} new inquiries are yours{where}; the newest is #{inquiry_id}: {_subject(subject)}"
+
+
+def notify_assignments(
+    conn: Session | Connection, tally: Mapping[int, Assigned], *, at: datetime, source: str = ""
+) -> int:
+    """One notice per account of TALLY, in the caller's transaction; returns how many were written."""
+    written = 0
+    for owner_id, a in sorted(tally.items()):
+        text = assignment_text(a.count, a.newest_id, a.newest_subject, a.rule, source)
+        written += notify(conn, owner_id, NoticeKind.ASSIGNMENT, text, at=at, ref_kind="inquiry", ref_id=a.newest_id)
+    return written
+
+
+def _in(delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def warn_overdue(conn: Session | Connection, now: datetime, owner: int | None = None) -> int:
+    """Warn the owners of open inquiries near or just past their limit (once each); OWNER: only theirs."""
+    written = 0
+    for inquiry_id, owner_id, due, subject in due_soon(
+        conn, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner
+    ):
+        due_at = due if isinstance(due, datetime) else datetime.fromisoformat(str(due))
+        due_at = due_at.replace(tzinfo=UTC) if due_at.tzinfo is None else due_at
+        if due_at > now:
+            text = f"#{inquiry_id} will be overdue in {_in(due_at - now)}: {_subject(subject or '')}"
+        else:
+            text = f"#{inquiry_id} is overdue (since {_in(now - due_at)}): {_subject(subject or '')}"
+        written += notify(
+            conn,
+            owner_id,
+            NoticeKind.OVERDUE,
+            text,
+            at=now,
+            ref_kind="inquiry",
+            ref_id=inquiry_id,
+            dedupe=f"{OVERDUE_KEY}{inquiry_id}",
+        )
+    return written
+
+
+def check_overdue(ctx: Ctx) -> int:
+    """The acting account's overdue check (every owner's for the admin), in its own transaction."""
+    if ctx.actor.id is None and not ctx.actor.is_admin:
+        return 0
+    now, owner = ctx.now(), None if ctx.actor.is_admin else ctx.actor.id
+    with ctx.read() as session:  # most checks find nothing: no write lock for them
+        if not due_soon(session, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner):
+            return 0
+    with ctx.write() as session:
+        return warn_overdue(session, now, owner)

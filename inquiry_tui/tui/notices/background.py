@@ -1,0 +1,125 @@
+"""Background: the app's periodic work, off the event loop: the header's unread count, overdue warnings, the outbox.
+
+At start and then every TICK seconds a thread worker reads the unread count (and, on the
+ticks, runs the overdue check: docs/domain.md, Notices) and the app shows it in the header's
+subtitle; another sends the outbox's e-mail whose next try has come, when sending is set up
+in this session. Screens post `NoticesChanged` after marking notices read and `OutboxQueued`
+after saving an e-mail reply, and the app runs the matching worker at once.
+Background failures are quiet (a busy store is tried again on the next tick); a bug is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Literal
+
+from textual.app import App
+from textual.message import Message
+
+from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.services.context import STORE_ERRORS, Ctx
+
+TICK = 60.0  # seconds between background rounds
+_QUIET: tuple[type[BaseException], ...] = (InquiryError, *STORE_ERRORS)
+
+
+@dataclass
+class NoticesChanged(Message):
+    """The acting account's feed changed here: the header's count is read again."""
+
+
+@dataclass
+class OutboxQueued(Message):
+    """An e-mail was saved to the outbox: try to send it now."""
+
+
+class Background:
+    """Owns the app's background workers; the app creates one on mount and calls `start`."""
+
+    def __init__(self, app: App[None], ctx: Ctx) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.base_sub_title = app.sub_title
+        self.unread: int | None = None
+
+    def start(self) -> None:
+        self.refresh_count()
+        self.flush_outbox()
+        self.app.set_interval(TICK, self._tick)
+
+    def _tick(self) -> None:
+        self.refresh_count(check_overdue=True)
+        self.flush_outbox()
+
+    # --- the unread count ----------------------------------------------------------------------
+
+    def refresh_count(self, *, check_overdue: bool = False) -> None:
+        self.app.run_worker(
+            partial(self._count, check_overdue),
+            thread=True,
+            group="background-notices",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _count(self, check_overdue: bool) -> None:
+        from inquiry_tui.services.notices.feed import unread_count
+        from inquiry_tui.services.notices.producers import check_overdue as check
+
+        try:
+            if check_overdue:
+                check(self.ctx)
+            count = unread_count(self.ctx)
+        except _QUIET:
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, count)
+
+    def _show(self, count: int) -> None:
+        self.unread = count
+        suffix = f" · {count:,} unread notice{'s' if count != 1 else ''}" if count else ""
+        self.app.sub_title = self.base_sub_title + suffix
+
+    # --- the outbox ----------------------------------------------------------------------------
+
+    def flush_outbox(self) -> None:
+        self.app.run_worker(self._flush, thread=True, group="background-outbox", exclusive=False, exit_on_error=False)
+
+    def _flush(self) -> None:
+        from inquiry_tui.services.mail import sending
+        from inquiry_tui.services.mail.outbox import mail_settings
+
+        try:
+            with self.ctx.read() as session:
+                if sending.ready(mail_settings(session)) is not None:
+                    return  # not set up in this session: e-mail waits for `mail flush` or another session
+            report = sending.flush(self.ctx, due_only=True)
+        except _QUIET:
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        if report.sent or report.retrying or report.held:
+            self.app.call_from_thread(self._flushed, report)
+
+    def _flushed(self, report: object) -> None:
+        from inquiry_tui.services.mail.sending import FlushReport
+
+        assert isinstance(report, FlushReport)
+        parts = [f"{report.sent} e-mail sent"] if report.sent else []
+        if report.retrying:
+            parts.append(f"{report.retrying} waiting to retry ({report.reasons[0][1]})" if report.reasons else "")
+        if report.held:
+            parts.append(f"{report.held} held: see `inquiry-tui mail outbox`")
+        severity: Literal["information", "warning"] = "warning" if report.retrying or report.held else "information"
+        self.app.notify("; ".join(p for p in parts if p), title="Outbox", severity=severity, markup=False)
+        if report.held:
+            self.refresh_count()
+
+    def _failed(self, error: BaseException) -> None:
+        report = getattr(self.app, "report_error", None)
+        if callable(report):
+            report(error)
