@@ -10,11 +10,13 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.questions import declared, parse_question
 
 AllocationMode = Literal["product", "region"]
 ReceptionMode = Literal["off", "all_day", "custom"]
 WindowKind = Literal["workday", "holiday"]
 MAX_FAQ = 5
+MAX_REASSIGN_HOURS = 720  # 30 days, the escalation window (domain.escalation.WINDOW)
 END_OF_DAY = time(23, 59, 59, 999999)  # a window written as ending at 24:00
 
 
@@ -48,6 +50,17 @@ class AllocationSettings:
     rotation_members: tuple[str, ...] = ()
     chats_follow_rules: bool = False
     rotation_includes_chats: bool = False
+    reassign_after_hours: int | None = None  # escalation (domain.escalation); None: off
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """The company contact's card, as the marketplace shows it on the company page (validated by
+    services.records.contact: one-line name, phone characters, an e-mail address)."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class Settings:
     allocation: AllocationSettings = field(default_factory=AllocationSettings)
     reception: ReceptionSettings = field(default_factory=ReceptionSettings)
     calls: CallSettings = field(default_factory=CallSettings)
+    contact: ContactCard = field(default_factory=ContactCard)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -203,6 +217,44 @@ def parse_text_list(key: str, value: str) -> tuple[str, ...]:
     return tuple(i for i in parse_list(key, v) if str(i).strip())
 
 
+def parse_hours(key: str, value: str) -> int | None:
+    """A whole number of hours 1..MAX_REASSIGN_HOURS, or off (also empty, 0, none, false)."""
+    v = value.strip().lower()
+    if v in ("", "off", "none", "false", "0", "null"):
+        return None
+    try:
+        hours = int(v)
+    except ValueError:
+        raise ValidationError(
+            f"{key}: {value!r} is not a whole number of hours; allowed: 1-{MAX_REASSIGN_HOURS}, or off"
+        ) from None
+    if not 1 <= hours <= MAX_REASSIGN_HOURS:
+        raise ValidationError(f"{key}: {hours} is outside 1-{MAX_REASSIGN_HOURS} hours; or off")
+    return hours
+
+
+def parse_questions(key: str, value: str) -> tuple[str, ...]:
+    """Smart questions: a JSON list of TEXT or of {"text", "asks"} objects, or comma-separated TEXT.
+
+    Each is kept as text, with its declaration as a prefix (`[quantity, product] Which ...?`,
+    domain.questions); a declaration naming an unknown field is refused with the allowed ones.
+    """
+    items = parse_list(key, value)
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            text, asks = item.get("text"), item.get("asks", [])
+            if not isinstance(text, str) or not isinstance(asks, list) or not all(isinstance(x, str) for x in asks):
+                raise ValidationError(f'{key}: expected a JSON list of TEXT or {{"text": TEXT, "asks": [FIELD, ...]}}')
+            item = declared(text, asks, key=key)
+        elif not isinstance(item, str):
+            raise ValidationError(f"{key}: expected a JSON list of strings")
+        if item.strip():
+            parse_question(item, key=key)  # refuses an unknown field in a declaration
+            out.append(item.strip())
+    return tuple(out)
+
+
 # --- the keys of `settings set` ----------------------------------------------------------
 
 SETTING_KEYS: dict[str, str] = {
@@ -213,6 +265,7 @@ SETTING_KEYS: dict[str, str] = {
     "allocation.rotation_members": "LOGIN,... (JSON array or comma-separated)",
     "allocation.chats_follow_rules": "true|false",
     "allocation.rotation_includes_chats": "true|false",
+    "allocation.reassign_after_hours": f"HOURS (1-{MAX_REASSIGN_HOURS}) or off",
     "reception.mode": "off|all_day|custom",
     "reception.timezone": "Area/City",
     "reception.windows": '"workday 09:00-18:00, holiday 10:00-14:00"',
@@ -223,6 +276,9 @@ SETTING_KEYS: dict[str, str] = {
     "calls.voice": "true|false",
     "calls.video": "true|false",
     "calls.windows": '"workday 09:00-18:00, ..."',
+    "contact.name": "TEXT (one line)",
+    "contact.phone": "PHONE (digits, spaces and + ( ) . / -)",
+    "contact.email": "E-MAIL",
 }
 
 
@@ -232,8 +288,11 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         allowed = ", ".join(SETTING_KEYS)
         raise ValidationError(f"unknown setting {key!r}; allowed keys: {allowed}")
     section, name = key.split(".", 1)
-    a, r, c = settings.allocation, settings.reception, settings.calls
-    if section == "allocation":
+    a, r, c, card = settings.allocation, settings.reception, settings.calls, settings.contact
+    if section == "contact":
+        # Trimmed here; the values are checked as a whole card by services.records.contact.
+        card = replace(card, **{name: value.strip()})
+    elif section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
         elif name == "company_contact":
@@ -252,6 +311,8 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             a = replace(a, rotation=parse_bool(key, value))
         elif name == "chats_follow_rules":
             a = replace(a, chats_follow_rules=parse_bool(key, value))
+        elif name == "reassign_after_hours":
+            a = replace(a, reassign_after_hours=parse_hours(key, value))
         else:
             a = replace(a, rotation_includes_chats=parse_bool(key, value))
     elif section == "reception":
@@ -268,7 +329,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         elif name == "faq":
             r = replace(r, faq=parse_faq(key, value))
         else:
-            r = replace(r, smart_questions=parse_text_list(key, value))
+            r = replace(r, smart_questions=parse_questions(key, value))
     else:
         if name == "windows":
             c = replace(c, windows=parse_windows(key, value))
@@ -276,7 +337,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             c = replace(c, voice=parse_bool(key, value))
         else:
             c = replace(c, video=parse_bool(key, value))
-    return Settings(a, r, c)
+    return Settings(a, r, c, card)
 
 
 # --- (de)serialisation for the store and `settings show --json` ---------------------------
@@ -307,6 +368,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             "video": settings.calls.video,
             "windows": windows(settings.calls.windows),
         },
+        "contact": asdict(settings.contact),
     }
 
 
@@ -315,6 +377,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     a = data.get("allocation", {})
     r = data.get("reception", {})
     c = data.get("calls", {})
+    card = data.get("contact", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -335,4 +398,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         video=bool(c.get("video", False)),
         windows=tuple(parse_window("calls.windows", w) for w in c.get("windows", [])),
     )
-    return Settings(alloc, rec, calls)
+    contact = ContactCard(**{k: str(v) for k, v in card.items() if k in ("name", "phone", "email") and v is not None})
+    return Settings(alloc, rec, calls, contact)

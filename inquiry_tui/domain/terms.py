@@ -1,7 +1,7 @@
 """An inquiry's structured terms: what the buyer stated (or answered) about the deal.
 
 Terms come from optional import fields, from the buyer's answers to smart questions and from
-rules over the message text; they show in the thread header, go out in exports and pre-fill
+rules over the message text (domain.terms_text); they show in the thread header, go out in exports and pre-fill
 a letter of intent. Stored as JSON text on the inquiry; unknown keys are ignored on reading,
 so an older app can open a store written by a newer one.
 """
@@ -28,6 +28,7 @@ class Terms:
     payment_terms: str | None = None  # T/T, L/C, ...
     delivery_date: date | None = None
     sample_requested: bool | None = None
+    product: str | None = None  # a SKU of the catalogue, or the product as the buyer wrote it
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
@@ -63,6 +64,7 @@ LABELS = {
     "payment_terms": "Payment",
     "delivery_date": "Delivery by",
     "sample_requested": "Sample requested",
+    "product": "Product",
 }
 
 

@@ -44,6 +44,8 @@ INQUIRY_COLUMNS = (
     "version",
 )
 _RECEIVED = INQUIRY_COLUMNS.index("received_at")
+# The arrival pipeline also writes what the buyer stated and what reception asked (domain.terms, domain.questions).
+ARRIVAL_INQUIRY_COLUMNS = (*INQUIRY_COLUMNS, "terms", "asked")
 MESSAGE_COLUMNS = ("id", "inquiry_id", "direction", "author_id", "sent_at", "body")
 BUYER_COLUMNS = (
     "id",
@@ -139,8 +141,15 @@ def insert_rows(
     conn.exec_driver_sql(sql, list(rows))
 
 
-def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages: Sequence[Sequence[Any]]) -> None:
-    """New inquiries (ids given, ascending) with their messages, indexed for search in one go.
+def write_threads(
+    conn: Connection,
+    inquiries: Sequence[Sequence[Any]],
+    messages: Sequence[Sequence[Any]],
+    *,
+    columns: Sequence[str] = INQUIRY_COLUMNS,
+) -> None:
+    """New inquiries (ids given, ascending; COLUMNS, which start with INQUIRY_COLUMNS) with their messages,
+    indexed for search in one go.
 
     Messages of inquiries that already exist may be included: their FTS documents are rebuilt.
     """
@@ -149,7 +158,7 @@ def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages
     new_ids = [row[0] for row in inquiries]
     touched = {row[1] for row in messages}.difference(new_ids)
     conn.exec_driver_sql("INSERT INTO inquiry_fts_pause (id) VALUES (1)")
-    insert_rows(conn, "inquiry", INQUIRY_COLUMNS, inquiries)
+    insert_rows(conn, "inquiry", columns, inquiries)
     insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
     reindex(conn, [*new_ids, *touched], new=set(new_ids))
     if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
+from inquiry_tui.services.allocation.supervision import sweep
+from inquiry_tui.services.arrivals.answers import absorb_answers
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, buyer_from
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
@@ -89,6 +91,7 @@ def receive_chats(ctx: Ctx, lines: list[ChatLine], *, path: Path | None = None) 
         buyer_of.setdefault(line.buyer.email, line.buyer)
     with ctx.engine.begin() as conn:
         p = Pipeline(conn, ctx, path=path, customer_source="chat")
+        sweep(p)  # escalation and returns from away run on every arrival
         p.load_buyers(list(per_buyer))
         new_threads: list[tuple[Arrival, int, list[tuple[str, datetime, str]]]] = []
         extensions: dict[int, tuple[_Open, list[tuple[str, datetime, str]]]] = {}
@@ -202,6 +205,11 @@ def _extend(
     p.messages += len(messages)
     if not messages:
         return len(updates), duplicates
+    answers: dict[int, list[tuple[datetime, str]]] = {row[1]: [] for row in messages if row[2] == _IN}
+    for row in messages:
+        if row[2] == _IN:
+            answers[row[1]].append((datetime.fromisoformat(row[4]).replace(tzinfo=UTC), row[5]))
+    absorb_answers(conn, answers, p.catalogue)  # the buyer's answers to smart questions, as terms
     bulk.write_threads(conn, [], messages)
     conn.exec_driver_sql(
         "UPDATE inquiry SET last_message_at = max(last_message_at, ?), unread = ?, replied = max(replied, ?), "

@@ -18,6 +18,13 @@ Choices where the contract is silent (documented for users in README by the lead
   import time (`deleted_at` = now), so the 30-day purge counts from the import.
 - The buyer's junk history is the 90 days before now: the marketplace's `junk`/`blacklist`
   activity plus our own threads judged junk, including earlier ones of the same import.
+- Away and capacity are read once per batch (domain.availability): who is away today (company
+  time zone) and, for accounts with a limit, their open inquiries counted up to the limit; the
+  batch keeps the counts in memory, so an account that fills up during a batch is passed over
+  for the rest of it.
+- What an arrival states (domain.terms_text) is read from its subject and body (junk is not
+  read), with the file's `quantity`, `unit` and `product` on top; smart reception then asks only
+  what is missing, and a chat's later buyer lines are read as answers.
 """
 
 from __future__ import annotations
@@ -27,27 +34,36 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
+from inquiry_tui.domain.availability import Presence, back_due, full_note, unavailable
 from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.junk import BlockList, JunkInput, judge
-from inquiry_tui.domain.reception import plan_auto_replies
+from inquiry_tui.domain.questions import asked_to_text, stated_asks
+from inquiry_tui.domain.reception import NOTHING, plan_reception
 from inquiry_tui.domain.settings import settings_from_dict
+from inquiry_tui.domain.terms import Terms, terms_to_json
+from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_answer, read_terms
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.store import bulk
+from inquiry_tui.store.queries import routing as q_routing
 from inquiry_tui.store.types import db_text
 
 SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
+_NO_TERMS = Terms()
 JUNK_HISTORY = timedelta(days=90)
 AUTO_REPLY_GAP = timedelta(seconds=1)
 # Plain strings for the bulk rows: sqlite3 binds a str subclass (an enum member) by a slower path.
@@ -59,6 +75,11 @@ BUYER_LOOKUP = (
     "SELECT id, email, owner_id, last_contact_at, country, member_id, name, company, verified, tier, is_customer "
     "FROM buyer WHERE email IN ({})"
 )
+
+
+@lru_cache(maxsize=4)
+def _catalogue(products: tuple[tuple[str, str], ...]) -> Catalogue:
+    return catalogue(products)
 
 
 class BuyerState:
@@ -119,6 +140,17 @@ class ArrivalReport:
     auto_replies: int
     buyers_added: int
     messages: int
+    escalated: int = 0  # by the sweep that ran with the batch (services.allocation.supervision)
+    returned: int = 0
+
+
+def _utc(value: Any) -> datetime | None:
+    """A timestamp column read raw: a datetime (PostgreSQL) or its stored UTC text (SQLite)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 class Pipeline:
@@ -129,7 +161,7 @@ class Pipeline:
         self.now = ctx.now()
         self.now_text = db_text(self.now)
         self.actor = ctx.actor.login
-        accounts = conn.exec_driver_sql("SELECT id, login, role, active FROM account").all()
+        accounts = q_routing.accounts(conn)
         self.login_of: dict[int, str] = {a[0]: a[1] for a in accounts}
         self.id_of: dict[str, int] = {a[1]: a[0] for a in accounts}
         mains = [a[1] for a in accounts if a[2] == Role.ADMIN]
@@ -140,12 +172,27 @@ class Pipeline:
         settings = settings_from_dict(
             {k: json.loads(v or "{}") for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")}
         )
+        self.settings = settings
         self.alloc, self.reception = settings.allocation, settings.reception
         self.contact = self.alloc.company_contact or self.main
+        products = conn.exec_driver_sql("SELECT id, sku, owner_id, name FROM product").all()
         self.products: dict[str, tuple[int, str | None]] = {
-            sku: (pid, self.login_of.get(owner) if owner is not None else None)
-            for pid, sku, owner in conn.exec_driver_sql("SELECT id, sku, owner_id FROM product")
+            sku: (pid, self.login_of.get(owner) if owner is not None else None) for pid, sku, owner, _ in products
         }
+        self.product_names = tuple(sorted((sku, name or "") for _, sku, _, name in products))
+        self._catalogue: Catalogue | None = None
+        # Away and capacity (domain.availability), as of today in the company's time zone.
+        self.today = self.now.astimezone(ZoneInfo(self.reception.timezone)).date()
+        self.presences = {a[1]: Presence(a[1], bool(a[3]), bool(a[4]), q_routing.as_date(a[5]), a[7]) for a in accounts}
+        self.away_since: dict[str, datetime | None] = {a[1]: _utc(a[6]) for a in accounts if a[4]}
+        self.limits = {p.login: p.limit for p in self.presences.values() if p.active and p.limit is not None}
+        self.open_counts = {
+            login: q_routing.open_up_to(conn, self.id_of[login], limit) for login, limit in self.limits.items()
+        }
+        self.unavailable: dict[str, str] = unavailable(self.presences.values(), self.today, self.open_counts)
+        self.back = [
+            p.login for p in self.presences.values() if p.active and back_due(p.away, p.away_until, self.today)
+        ]
         self.country_owner: dict[str, str] = {
             cc: self.login_of[aid] for cc, aid in conn.exec_driver_sql("SELECT country, account_id FROM country_owner")
         }
@@ -226,26 +273,53 @@ class Pipeline:
                     self.next_buyer += 1
                     self.buyers_added += 1
 
+    def facts(
+        self, channel: str, buyer_owner_id: int | None, product_owner: str | None, country: str | None
+    ) -> RoutingFacts:
+        """What routing knows about one inquiry now (its buyer's owner, product's or country's owner, the turn)."""
+        return RoutingFacts(
+            channel,
+            self.main,
+            self.contact,
+            self.active,
+            self.login_of.get(buyer_owner_id) if buyer_owner_id is not None else None,
+            product_owner,
+            self.country_owner.get(country) if country else None,
+            self.rotation_last,
+            self.unavailable,
+        )
+
     def decide(self, channel: str, buyer: BuyerState, product_owner: str | None, country: str | None) -> Decision:
         """Route one arrival and advance the rotation turn (persisted by finish())."""
-        owner = self.login_of.get(buyer.owner_id) if buyer.owner_id is not None else None
-        decision = route(
-            self.alloc,
-            RoutingFacts(
-                channel,
-                self.main,
-                self.contact,
-                self.active,
-                owner,
-                product_owner,
-                self.country_owner.get(country) if country else None,
-                self.rotation_last,
-            ),
-        )
+        decision = route(self.alloc, self.facts(channel, buyer.owner_id, product_owner, country))
+        self.took_turn(decision)
+        return decision
+
+    def took_turn(self, decision: Decision) -> None:
         if decision.rotation_last != self.rotation_last:
             self.rotation_last = decision.rotation_last
             self.turns += 1
-        return decision
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = _catalogue(self.product_names)
+        return self._catalogue
+
+    # --- capacity: open counts kept through the batch ---------------------------------------
+
+    def opened(self, login: str, n: int = 1) -> None:
+        """LOGIN got N more open inquiries (an arrival, a move); at its limit it is full for the rest of the batch."""
+        limit = self.limits.get(login)
+        if limit is None:
+            return
+        count = self.open_counts[login] = self.open_counts.get(login, 0) + n
+        if login in self.unavailable and not self.unavailable[login].startswith("is full"):
+            return  # away: says so, whatever the count
+        if count >= limit:
+            self.unavailable[login] = full_note(count, limit)
+        else:
+            self.unavailable.pop(login, None)
 
     def touch(self, buyer: BuyerState, at: datetime) -> None:
         if buyer.last_contact is None or at > buyer.last_contact:
@@ -279,13 +353,22 @@ class Pipeline:
                 product_id, product_owner = found
             verdict = judge(JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), block)
             decision = self.decide(a.channel, b, product_owner, b.country)
+            received = a.received_at
+            if verdict.is_junk:
+                terms, plan = _NO_TERMS, NOTHING
+            else:
+                terms = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue)
+                if a.quantity is not None or a.unit or a.product:
+                    quantity = Decimal(str(a.quantity)) if a.quantity is not None else None
+                    terms = terms.merged(Terms(quantity=quantity, unit=a.unit or None, product=a.product))
+                stated = stated_asks(terms, has_product=a.product is not None)
+                plan = plan_reception(reception, received, b.last_contact, stated)
             owner_id = id_of[decision.owner]
             if b.owner_id is None or self.login_of[b.owner_id] not in self.active:
                 b.owner_id = owner_id
                 b.dirty = True
-            received = a.received_at
             received_text = db_text(received)
-            auto = () if verdict.is_junk else plan_auto_replies(reception, received, b.last_contact)
+            auto = plan.messages
             iid = self.next_inquiry
             self.next_inquiry += 1
             self.lines.append(item.line)
@@ -300,6 +383,8 @@ class Pipeline:
             for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
                 messages.append((mid, iid, direction, owner_id if direction == _OUT else None, db_text(at), text))
                 mid += 1
+                if direction == _IN and not verdict.is_junk:  # the buyer's answers (domain.terms_text)
+                    terms = terms.merged(read_answer(text, plan.asked, today=at.date(), products=self.catalogue))
                 if direction == _OUT:
                     replied = True
                     if first_response is None and at >= received:
@@ -338,8 +423,12 @@ class Pipeline:
                     len(auto),
                     self.now_text if verdict.blocked else None,
                     1,
+                    terms_to_json(terms),
+                    asked_to_text(plan.asked),
                 )
             )
+            if folder == _INBOX and first_response is None:
+                self.opened(decision.owner)
             records.append((received_text, iid, None, owner_id, rule, _SYSTEM, decision.reason))
             self.by_rule[rule] += 1
             self.by_owner[decision.owner] += 1
@@ -384,7 +473,7 @@ class Pipeline:
             # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
             conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
-            bulk.write_threads(conn, inquiries, messages)
+            bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
         except IntegrityError as exc:
             if "external_id" not in str(exc.orig):
                 raise

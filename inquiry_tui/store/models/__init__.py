@@ -28,6 +28,7 @@ from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
 from inquiry_tui.store.models.files import Attachment, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
+from inquiry_tui.store.models.notes import AdminNote
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
 
@@ -38,6 +39,7 @@ __all__ = [
     "ActivityEvent",
     "ActivityRollup",
     "ActivityRollupState",
+    "AdminNote",
     "AllocationRecord",
     "Attachment",
     "AuditLog",
