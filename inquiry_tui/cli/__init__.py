@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from inquiry_tui.cli import accounts, arrivals, blocklist, catalog, customers, db, demo, seed, settings, stats
+from inquiry_tui.cli import accounts, arrivals, blocklist, catalog, customers, db, demo, notes, seed, settings, stats
 from inquiry_tui.cli.root import app
 
 import_app = typer.Typer(
@@ -33,6 +33,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(arrivals.inquiry_app, name="inquiry")
 app.add_typer(arrivals.top_level)  # allocate
 app.add_typer(customers.customer_app, name="customer")
+app.add_typer(notes.note_app, name="note")
 app.add_typer(stats.top_level)
 app.add_typer(db.db_app, name="db")
 

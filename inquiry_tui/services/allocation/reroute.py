@@ -122,3 +122,22 @@ def _reroute(p: Pipeline, actor: str) -> tuple[list[Move], int]:
             records,
         )
     return moves, len(waiting)
+
+
+def report_to_dict(report: AllocateReport) -> dict[str, Any]:
+    """`allocate --json`: {"dry_run", "waiting", "moved", "escalated", "returned"}, the last three lists of moves
+    ({"inquiry_id", "from", "to", "rule", "reason"})."""
+
+    def moves(items: tuple[Move, ...]) -> list[dict[str, Any]]:
+        return [
+            {"inquiry_id": m.inquiry_id, "from": m.from_login, "to": m.to_login, "rule": m.rule, "reason": m.reason}
+            for m in items
+        ]
+
+    return {
+        "dry_run": report.dry_run,
+        "waiting": report.waiting,
+        "moved": moves(report.moves),
+        "escalated": moves(report.escalated),
+        "returned": moves(report.returned),
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +10,11 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
+from inquiry_tui.domain.questions import asked_from_text
+from inquiry_tui.domain.terms import Terms, terms_from_json
+from inquiry_tui.domain.vocabulary import Ask
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.notes.notes import NoteRow, notes_on_inquiry_in
 from inquiry_tui.store.queries import thread as q_thread
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
@@ -74,6 +78,9 @@ class ThreadDetail:
     messages: tuple[ThreadMessage, ...]
     earlier_messages: int  # older messages not included
     allocations: tuple[AllocationEvent, ...]
+    terms: Terms = field(default_factory=Terms)  # what the buyer stated or answered (domain.terms_text)
+    asked: frozenset[Ask] = frozenset()  # what smart reception asked
+    notes: tuple[NoteRow, ...] = ()  # the admin's notes on it (services.notes), oldest first
 
 
 def _ts(value: Any) -> datetime | None:
@@ -167,4 +174,7 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             messages=messages,
             earlier_messages=max(0, total - len(messages)),
             allocations=_history(session, inquiry_id),
+            terms=terms_from_json(r[32]),
+            asked=asked_from_text(r[33]),
+            notes=notes_on_inquiry_in(session, ctx, inquiry_id),
         )

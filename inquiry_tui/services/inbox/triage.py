@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, col
 
 from inquiry_tui.domain.due import is_overdue
@@ -19,7 +20,7 @@ from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
 from inquiry_tui.domain.vocabulary import Direction, Folder
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
+from inquiry_tui.store.models import AdminNote, AllocationRecord, Buyer, Inquiry, Message
 
 PURGE_AFTER_DAYS = 30
 MAX_REPLY_CHARS = 50_000
@@ -39,6 +40,7 @@ class InquiryState:
     owner_id: int
     first_response_at: datetime | None
     overdue: bool
+    note: bool = False  # an admin note on it not seen yet (services.notes)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ class PurgeResult:
 def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
     assert inquiry.id is not None
     overdue = is_overdue(inquiry.folder, inquiry.first_response_at, inquiry.due_at, ctx.now())
+    session = object_session(inquiry)
+    note = session is not None and bool(
+        session.execute(
+            select(exists().where(col(AdminNote.inquiry_id) == inquiry.id, col(AdminNote.seen_at).is_(None)))
+        ).scalar()
+    )
     return InquiryState(
         inquiry.id,
         inquiry.version,
@@ -61,6 +69,7 @@ def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
         inquiry.owner_id,
         inquiry.first_response_at,
         overdue,
+        note,
     )
 
 
@@ -216,6 +225,7 @@ def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeRes
             chunk = ids[start : start + 500]
             messages += session.exec(delete(Message).where(col(Message.inquiry_id).in_(chunk))).rowcount
             session.execute(delete(AllocationRecord).where(col(AllocationRecord.inquiry_id).in_(chunk)))
+            session.execute(delete(AdminNote).where(col(AdminNote.inquiry_id).in_(chunk)))
             session.execute(delete(Inquiry).where(col(Inquiry.id).in_(chunk)))
         audit(
             session,

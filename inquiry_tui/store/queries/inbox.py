@@ -42,9 +42,11 @@ def _short(column: str, chars: int) -> str:
 ROW_COLUMNS = (
     f"i.id, i.received_at, {_short('i.subject', SUBJECT_CHARS)}, i.buyer_id, {_short('b.name', 120)}, "
     f"{_short('b.company', 120)}, b.country, b.verified, b.tier, a.login, i.channel, i.folder, i.is_junk, "
-    f"i.unread, i.tagged, i.replied, i.auto_replies, {overdue_sql('i')}, i.version"
+    f"i.unread, i.tagged, i.replied, i.auto_replies, {overdue_sql('i')}, i.version, "
+    "EXISTS (SELECT 1 FROM admin_note n WHERE n.inquiry_id = i.id AND n.seen_at IS NULL)"
 )
-"""One list row (services.inbox.rows.row_from reads these 19 columns in this order)."""
+"""One list row (services.inbox.rows.row_from reads these 20 columns in this order); the last is an index
+probe per row: an admin note on it not seen yet (services.notes)."""
 ROW_JOINS = "JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id"
 ALLOC_COLUMNS = f"ar.id, ar.at, fa.login, ta.login, ar.rule, ar.actor, {ROW_COLUMNS}"
 ALLOC_FROM = (

@@ -17,6 +17,7 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
+from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
 
 DIRECTION = {
     "in": ("▶ Buyer", "bold cyan"),
@@ -97,6 +98,9 @@ def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -
         t.append(" · customer", style="italic")
     t.append("\n")
     t.append(f"Owner {d.owner_login} ({safe_line(d.owner_name)}) · rule {d.rule or '—'}\n", style="dim")
+    for extra in (terms_line(d), notes_lines(d, zone)):  # the buyer's stated terms; the admin's notes
+        if extra is not None:
+            t.append_text(extra)
     t.append_text(_status(d, now, zone))
     t.append("\n")
     if d.folder == "deleted":
