@@ -54,7 +54,9 @@ def add_routing_sample(ctx: Ctx) -> None:
             select(col(Inquiry.id))
             .join(Account, col(Account.id) == col(Inquiry.owner_id))
             .where(
-                Account.login == "ana", col(Inquiry.folder) == Folder.INBOX, col(Inquiry.first_response_at).is_(None)
+                col(Account.login) == "ana",
+                col(Inquiry.folder) == Folder.INBOX,
+                col(Inquiry.first_response_at).is_(None),
             )
             .order_by(col(Inquiry.received_at).desc())
             .limit(1)
