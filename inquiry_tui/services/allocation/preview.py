@@ -16,7 +16,8 @@ current owner and rule when the record has aged out.
 Away and capacity are today's (who is away, who is full now: domain.availability), as if these
 arrivals came now; the rows say whom the rules passed over. With `reassign_after_hours` in the
 edited settings, each arrival that no person answered within that many hours (or not at all)
-shows where escalation would move it (domain.escalation), its new owner passed over.
+shows where escalation would move it (domain.escalation), its new owner passed over; one still
+inside its hours shows nothing yet.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def _preview(session: Session, settings: AllocationSettings, limit: int, now: da
             buyer_owner[r.buyer_id] = decision.owner
         was_owner, was_rule = was.get(r.id, (login(r.owner_id) or "?", r.rule))
         escalation = None
-        if hours is not None and not r.is_junk and _unanswered(r.received_at, r.first_response_at, hours):
+        if hours is not None and not r.is_junk and _unanswered(r.received_at, r.first_response_at, hours, now):
             escalation = escalate(
                 settings,
                 RoutingFacts(
@@ -226,9 +227,10 @@ def _preview(session: Session, settings: AllocationSettings, limit: int, now: da
     )
 
 
-def _unanswered(received: datetime, first_response: datetime | None, hours: int) -> bool:
-    """No person answered within HOURS of arrival (or at all)."""
-    return first_response is None or first_response - received > timedelta(hours=hours)
+def _unanswered(received: datetime, first_response: datetime | None, hours: int, now: datetime) -> bool:
+    """HOURS have passed since arrival (by NOW) and no person answered within them."""
+    limit = received + timedelta(hours=hours)
+    return limit <= now and (first_response is None or first_response > limit)
 
 
 def _arrival_records(

@@ -20,7 +20,14 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.allocation.preview import AllocationPreview
 from inquiry_tui.tui.common.table import Table
 
-COLUMNS = ("#", "Received", "Ch", "Buyer", "Cty", "SKU", "Was (rule)", "Would be (rule)", "Escalates to")
+COLUMNS = ("#", "Received", "Ch", "Cty Buyer", "SKU", "Was (rule)", "Would be (rule)", "Escalation")
+# Short names: the table fits beside the form at 160 columns (the reason line below says it all).
+CHANNELS = {"inquiry": "inq", "email": "mail"}
+RULES = {"company_contact": "contact", "main_account": "main"}
+
+
+def _who(owner: str, rule: str) -> str:
+    return f"{owner} ({RULES.get(rule, rule)})"
 
 
 class RulesPreview(Vertical):
@@ -45,17 +52,16 @@ class RulesPreview(Vertical):
         row = table.cursor_row
         table.clear()
         for r in preview.rows:
-            would = Text(f"{r.owner} ({r.rule})", style="bold yellow" if r.changed else "")
+            would = Text(_who(r.owner, r.rule), style="bold yellow" if r.changed else "")
             if r.passed:
                 would.append(" ⤼", style="magenta")  # someone away or full was passed over
             table.add_row(
                 str(r.inquiry_id),
                 r.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
-                r.channel,
-                Text(truncate(safe_line(r.buyer), 18)),
-                r.country or "",
-                r.product or "—",
-                f"{r.was_owner} ({r.was_rule})",
+                CHANNELS.get(r.channel, r.channel),
+                Text(f"{r.country or '··'} {truncate(safe_line(r.buyer), 12)}"),
+                truncate(r.product or "—", 9),
+                _who(r.was_owner, r.was_rule),
                 would,
                 Text(f"→ {r.escalate_to}", style="red")
                 if r.escalate_to
@@ -84,6 +90,7 @@ class RulesPreview(Vertical):
 
 
 def _summary(preview: AllocationPreview, escalation: bool) -> Text:
+    """Two lines: what changes and for whom; who is away or full now and what escalation would do."""
     summary = Text()
     summary.append(f"{preview.changed} of {len(preview.rows)} would go to someone else.", style="bold")
     was, now = dict(preview.was_counts), dict(preview.counts)
@@ -92,10 +99,10 @@ def _summary(preview: AllocationPreview, escalation: bool) -> Text:
         summary.append("  " + ", ".join(parts), style="dim")
     summary.append("\n")
     if preview.unavailable:
-        summary.append("Now: " + "; ".join(f"{login} {why}" for login, why in preview.unavailable), style="magenta")
-        summary.append(f"  ⤼ passed over: away {preview.away_skips}, full {preview.full_skips}", style="dim")
+        summary.append("⤼ " + "; ".join(f"{login} {why}" for login, why in preview.unavailable), style="magenta")
+        summary.append(f" (passed over: away {preview.away_skips}, full {preview.full_skips})", style="dim")
     else:
         summary.append("Nobody is away or full now.", style="dim")
     if escalation:
-        summary.append(f"\nEscalation would move {preview.escalations} of them (not answered in time).", style="red")
+        summary.append(f" · escalation would move {preview.escalations}", style="red")
     return summary
