@@ -116,11 +116,15 @@ class _Notes:
         self._named: set[str] = set()
 
     def skip(self, login: str, step: str, to: str) -> None:
+        self.notes.append(self.inline(login, step, to))
+
+    def inline(self, login: str, step: str, to: str) -> str:
+        """The note for LOGIN passed over at STEP, recorded as passed but not added (the caller places it)."""
         why = "" if login in self._named else f" {self.unavailable[login]}"
         if login not in self._named:
             self.passed.append(login)
             self._named.add(login)
-        self.notes.append(f"{login}{why}: {step} -> {to}")
+        return f"{login}{why}: {step} -> {to}"
 
     def reason(self, tail: str) -> str:
         return "; ".join([*self.notes, tail])
@@ -238,6 +242,6 @@ def _rules(settings: AllocationSettings, facts: RoutingFacts, notes: _Notes) -> 
     if _is_active(contact, facts):
         if contact not in unavailable or contact == main:
             return contact, Rule.COMPANY_CONTACT, f"{lead}to company contact {contact} (company_contact)"
-        notes.skip(contact, "company contact", "main account")
-        return main, Rule.COMPANY_CONTACT, f"{lead}to {main} (company_contact)"
+        skipped = notes.inline(contact, "company contact", "main account")
+        return main, Rule.COMPANY_CONTACT, f"{lead}{skipped}; to {main} (company_contact)"
     return main, Rule.COMPANY_CONTACT, f"{lead}company contact {contact} is inactive, to {main} (company_contact)"

@@ -22,7 +22,7 @@ as the answer to what was asked. The phrases understood are listed in docs/domai
 - payment: `T/T`, `TT`, wire or bank transfer, `L/C`, `LC`, letter of credit, `D/P`, `D/A`,
   PayPal, Western Union, Trade Assurance, escrow, credit card;
 - sample: the word `sample(s)` (a request), unless `no sample(s)` / `don't need samples`;
-- product: a SKU of the catalogue, or a product's name from it.
+- product: a SKU of the catalogue (3 characters or more), or a product's name from it (6 or more).
 
 Only the first MAX_CHARS characters are read (terms sit at the start; a 100 KB body must not
 slow an import). Pure and stdlib only, like the rest of the domain.
@@ -120,7 +120,7 @@ _MONEY = re.compile(
     rf"(?:(?<![A-Za-z])({_CUR_BEFORE})\s?({_AMT})|(?<![\w.,])({_AMT})\s?({_CUR_AFTER})(?![A-Za-z]))", re.IGNORECASE
 )
 _PRICE_BEFORE = re.compile(r"\b(?:target|price[sd]?|budget|pay|offer|cost|at|around|about|below|under)\b[^.\n]{0,20}$")
-_PRICE_AFTER = re.compile(r"^\s*(?:/\s*[a-z]+|per\b|each\b|a (?:piece|unit|set|pc)\b)", re.IGNORECASE)
+_PRICE_AFTER = re.compile(r"\s*(?:/\s*[a-z]+|per\b|each\b|a (?:piece|unit|set|pc)\b)", re.IGNORECASE)  # matched at the end
 
 _PLACE = r"([^\W\d_][\w'.\-]*(?:[ \-][^\W\d_][\w'.\-]*){0,3})"
 _TERM_PLACE = re.compile(
@@ -302,16 +302,19 @@ class Catalogue:
 
 
 def catalogue(products: Iterable[tuple[str, str]]) -> Catalogue:
-    """A Catalogue of (SKU, name) pairs; names shorter than 6 characters are not matched (too common)."""
+    """A Catalogue of (SKU, name) pairs; SKUs shorter than 3 characters and names shorter than 6 are not matched
+    (they would match ordinary words)."""
     pairs = sorted(set(products))
     names = sorted(
         ((n.lower(), _words(n.lower()), s) for s, n in pairs if len(n.strip()) >= 6), key=lambda p: -len(p[0])
     )
     skus = tuple(s for s, _ in pairs)
+    shortest = 3  # "A" or "B2" would match ordinary words
     by_word: dict[str, list[tuple[str, frozenset[str], str]]] = {}
     for entry in names:
         by_word.setdefault(max(entry[1], key=len), []).append(entry)
-    return Catalogue(skus, tuple(names), frozenset(s.lower() for s in skus), {k: tuple(v) for k, v in by_word.items()})
+    words = frozenset(s.lower() for s in skus if len(s) >= shortest)
+    return Catalogue(skus, tuple(names), words, {k: tuple(v) for k, v in by_word.items()})
 
 
 # --- the rules, one per field -----------------------------------------------------------------
