@@ -71,6 +71,13 @@ def unavailable(presences: Iterable[Presence], today: date, open_counts: Mapping
     return out
 
 
+def away_reason_patterns(login: str) -> tuple[str, ...]:
+    """SQL LIKE patterns (escape character backslash) of an allocation reason that passed LOGIN over because it
+    was away, in the words domain.allocation writes: "ana is away...: region -> ...", "passed over ana (is away...)"."""
+    name = login.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (f"{name} is away%", f"%; {name} is away%", f"%over {name} (is away%", f"%, {name} (is away%")
+
+
 def presence_label(p: Presence, today: date, open_count: int | None = None) -> str:
     """A short label for pickers and dashboards: "away until 12-10", "full 20/20", "" when available."""
     if is_away(p.away, p.away_until, today):

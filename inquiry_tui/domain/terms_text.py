@@ -120,7 +120,9 @@ _MONEY = re.compile(
     rf"(?:(?<![A-Za-z])({_CUR_BEFORE})\s?({_AMT})|(?<![\w.,])({_AMT})\s?({_CUR_AFTER})(?![A-Za-z]))", re.IGNORECASE
 )
 _PRICE_BEFORE = re.compile(r"\b(?:target|price[sd]?|budget|pay|offer|cost|at|around|about|below|under)\b[^.\n]{0,20}$")
-_PRICE_AFTER = re.compile(r"\s*(?:/\s*[a-z]+|per\b|each\b|a (?:piece|unit|set|pc)\b)", re.IGNORECASE)  # matched at the end
+_PRICE_AFTER = re.compile(
+    r"\s*(?:/\s*[a-z]+|per\b|each\b|a (?:piece|unit|set|pc)\b)", re.IGNORECASE
+)  # matched at the end
 
 _PLACE = r"([^\W\d_][\w'.\-]*(?:[ \-][^\W\d_][\w'.\-]*){0,3})"
 _TERM_PLACE = re.compile(

@@ -7,7 +7,7 @@ brings both up to date (docs/domain.md, Escalation).
 
 - **Back from away**: an account whose return date has come is marked back (audited, actor
   `system`); `return_backlog` then gives it back the open inquiries of the buyers it owns that
-  the rules sent to someone else since it went away (rule `sticky`, recorded), and tells it.
+  the rules sent to someone else because it was away (rule `sticky`, recorded), and tells it.
   `account away LOGIN --off` does the same at once.
 - **Escalation** (domain.escalation): each open inquiry that nobody answered within
   `allocation.reassign_after_hours` moves once to the next owner by the rules, its owner
@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from inquiry_tui.domain.availability import away_reason_patterns
 from inquiry_tui.domain.escalation import cutoffs, escalate
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule
@@ -91,11 +92,10 @@ def _come_back(p: Pipeline, login: str, report: SweepReport, actor: str) -> None
         after={"away": False},
     )
     report.back.append(login)
-    since = p.away_since.get(login)
     if p.unavailable.get(login, "").startswith("is away"):
         del p.unavailable[login]
     p.opened(login, 0)  # back, but maybe full
-    if since is not None and p.alloc.sticky:
+    if p.alloc.sticky:
 
         def moved(from_login: str, to_login: str) -> None:
             p.opened(from_login, -1)
@@ -107,7 +107,6 @@ def _come_back(p: Pipeline, login: str, report: SweepReport, actor: str) -> None
                 account_id=account_id,
                 login=login,
                 logins=p.login_of,
-                since=since,
                 now=p.now,
                 actor=actor,
                 moved=moved,
@@ -121,19 +120,18 @@ def return_backlog(
     account_id: int,
     login: str,
     logins: Mapping[int, str],
-    since: datetime,
     now: datetime,
     actor: str,
     moved: Callable[[str, str], None] | None = None,
 ) -> list[Move]:
-    """Give LOGIN back the open inquiries of its buyers that others got by a rule since SINCE.
+    """Give LOGIN back the open inquiries of its buyers that others got on arrival because LOGIN was away.
 
     For the caller to decide: only with sticky on (a buyer's inquiries go to their owner).
     MOVED(from, to) is told of each move (the batch's open counts follow it).
     """
     moves: list[Move] = []
     records: list[tuple[Any, ...]] = []
-    for inquiry_id, owner_id in q_routing.backlog(conn, account_id, since):
+    for inquiry_id, owner_id in q_routing.backlog(conn, account_id, away_reason_patterns(login)):
         if not q_routing.move_open(conn, inquiry_id, owner_id, account_id, Rule.STICKY.value):
             continue
         reason = f"{login} is back: their buyer's waiting inquiry returns from {logins[owner_id]} (sticky)"

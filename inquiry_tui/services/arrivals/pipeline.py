@@ -34,7 +34,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -144,15 +144,6 @@ class ArrivalReport:
     returned: int = 0
 
 
-def _utc(value: Any) -> datetime | None:
-    """A timestamp column read raw: a datetime (PostgreSQL) or its stored UTC text (SQLite)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
-
-
 class Pipeline:
     def __init__(
         self, conn: Connection, ctx: Ctx, *, path: Path | None = None, customer_source: str | None = None
@@ -184,7 +175,6 @@ class Pipeline:
         # Away and capacity (domain.availability), as of today in the company's time zone.
         self.today = self.now.astimezone(ZoneInfo(self.reception.timezone)).date()
         self.presences = {a[1]: Presence(a[1], bool(a[3]), bool(a[4]), q_routing.as_date(a[5]), a[7]) for a in accounts}
-        self.away_since: dict[str, datetime | None] = {a[1]: _utc(a[6]) for a in accounts if a[4]}
         self.limits = {p.login: p.limit for p in self.presences.values() if p.active and p.limit is not None}
         self.open_counts = {
             login: q_routing.open_up_to(conn, self.id_of[login], limit) for login, limit in self.limits.items()

@@ -175,7 +175,6 @@ def set_away(ctx: Ctx, login: str, away: bool, until: date | None = None) -> Acc
         if away and until is not None and until <= today:
             raise ValidationError(f"the return date {until.isoformat()} is not after today ({today.isoformat()})")
         before = {"away": account.away, "away_until": account.away_until, "away_since": account.away_since}
-        since = account.away_since
         was_away = account.away
         account.away = away
         account.away_until = until if away else None
@@ -194,7 +193,7 @@ def set_away(ctx: Ctx, login: str, away: bool, until: date | None = None) -> Acc
             after={"away": away, "away_until": account.away_until},
         )
         session.flush()
-        if not away and was_away and since is not None and load_settings(session).allocation.sticky:
+        if not away and was_away and load_settings(session).allocation.sticky:
             from inquiry_tui.services.allocation.supervision import return_backlog  # allocation builds on team
 
             logins = dict(session.exec(select(Account.id, Account.login)).all())
@@ -203,7 +202,6 @@ def set_away(ctx: Ctx, login: str, away: bool, until: date | None = None) -> Acc
                 account_id=id_of(account),
                 login=login,
                 logins={k: v for k, v in logins.items() if k is not None},
-                since=since,
                 now=now,
                 actor=ctx.actor.login,
             )

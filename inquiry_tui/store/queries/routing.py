@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, Rule
+from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, SYSTEM_LOGIN, Rule
 from inquiry_tui.store.queries.folders import escalation_sql, open_sql
 from inquiry_tui.store.types import db_text
 
@@ -33,7 +33,10 @@ _RETURNABLE = tuple(r.value for r in ARRIVAL_RULES)  # not what a person chose (
 _BACKLOG = text(
     "SELECT i.id, i.owner_id FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
     f"WHERE b.owner_id = :account AND i.owner_id != :account AND {open_sql('i')} "
-    f"AND i.rule IN ({', '.join(repr(r) for r in _RETURNABLE)}) AND i.received_at >= :since ORDER BY i.received_at, i.id"
+    f"AND i.rule IN ({', '.join(repr(r) for r in _RETURNABLE)}) "
+    "AND EXISTS (SELECT 1 FROM allocation_record ar WHERE ar.inquiry_id = i.id AND ar.actor = :system AND ("
+    "ar.reason LIKE :p0 ESCAPE '\\' OR ar.reason LIKE :p1 ESCAPE '\\' OR ar.reason LIKE :p2 ESCAPE '\\' "
+    "OR ar.reason LIKE :p3 ESCAPE '\\')) ORDER BY i.received_at, i.id"
 )
 
 _ESCALATE = text(
@@ -75,9 +78,11 @@ def stay(conn: Connection, inquiry_id: int, owner_id: int, now: datetime) -> boo
     return (conn.execute(_STAY, {"id": inquiry_id, "owner": owner_id, "now": db_text(now)}).rowcount or 0) == 1
 
 
-def backlog(conn: Connection, account_id: int, since: datetime) -> list[Any]:
-    """(id, owner id) of the open inquiries of ACCOUNT's buyers that others got by a rule since SINCE, oldest first."""
-    return list(conn.execute(_BACKLOG, {"account": account_id, "since": db_text(since)}))
+def backlog(conn: Connection, account_id: int, patterns: tuple[str, ...]) -> list[Any]:
+    """(id, owner id) of the open inquiries of ACCOUNT's buyers that others got on arrival because ACCOUNT was
+    away (their allocation reason matches one of the four LIKE PATTERNS, domain.availability), oldest first."""
+    params = {"account": account_id, "system": SYSTEM_LOGIN, **{f"p{n}": p for n, p in enumerate(patterns)}}
+    return list(conn.execute(_BACKLOG, params))
 
 
 def move_open(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, rule: str) -> bool:

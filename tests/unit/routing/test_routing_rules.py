@@ -283,7 +283,9 @@ def test_no_arrival_goes_to_an_away_full_or_inactive_account_while_anyone_else_i
     start=maybe_login,
     n=st.integers(min_value=0, max_value=50),
 )
-def test_rotation_is_fair_among_eligible_members(members: list[str], away: frozenset[str], start: str | None, n: int) -> None:
+def test_rotation_is_fair_among_eligible_members(
+    members: list[str], away: frozenset[str], start: str | None, n: int
+) -> None:
     settings = AllocationSettings(rotation=True, rotation_members=tuple(members))
     unavailable_now = dict.fromkeys(away, "is away")
     counts: Counter[str] = Counter()

@@ -23,7 +23,7 @@ from inquiry_tui.domain.questions import (
     stated_asks,
 )
 from inquiry_tui.domain.reception import plan_reception
-from inquiry_tui.domain.settings import ReceptionSettings, apply_setting, Settings
+from inquiry_tui.domain.settings import ReceptionSettings, Settings, apply_setting
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import catalogue, read_answer, read_terms
 from inquiry_tui.domain.vocabulary import Ask
@@ -118,9 +118,17 @@ def test_a_whole_inquiry() -> None:
         ("Mombasa port", {Ask.DESTINATION}, {"Destination": "Mombasa port"}),
         ("around 15 March", {Ask.DELIVERY_DATE}, {"Delivery by": "2027-03-15"}),
         ("USD 3.2", {Ask.TARGET_PRICE, Ask.QUANTITY}, {"Target price": "3.2", "Currency": "USD"}),
-        ("1200 pieces to Kenya", {Ask.QUANTITY, Ask.DESTINATION}, {"Quantity": "1200", "Unit": "pcs", "Destination": "KE"}),
+        (
+            "1200 pieces to Kenya",
+            {Ask.QUANTITY, Ask.DESTINATION},
+            {"Quantity": "1200", "Unit": "pcs", "Destination": "KE"},
+        ),
         ("yes please", {Ask.SAMPLE}, {"Sample requested": "yes"}),
-        ("the 100W floodlights, 800 pcs", {Ask.PRODUCT, Ask.QUANTITY}, {"Quantity": "800", "Unit": "pcs", "Product": "the 100W floodlights"}),
+        (
+            "the 100W floodlights, 800 pcs",
+            {Ask.PRODUCT, Ask.QUANTITY},
+            {"Quantity": "800", "Unit": "pcs", "Product": "the 100W floodlights"},
+        ),
         ("500", set(), {}),  # nothing asked: a bare number means nothing
         ("Germany " * 60, {Ask.DESTINATION}, {}),  # a long message is not a short answer
     ],
@@ -182,7 +190,9 @@ def test_reception_asks_only_what_the_inquiry_does_not_say() -> None:
 
 
 def test_settings_take_questions_as_text_or_declared_objects() -> None:
-    s = apply_setting(Settings(), "reception.smart_questions", '[{"text": "How many?", "asks": ["quantity"]}, "Where?"]')
+    s = apply_setting(
+        Settings(), "reception.smart_questions", '[{"text": "How many?", "asks": ["quantity"]}, "Where?"]'
+    )
     assert s.reception.smart_questions == ("[quantity] How many?", "Where?")
-    with pytest.raises(ValidationError, match="reception.smart_questions: .*'hue', which is not a field"):
+    with pytest.raises(ValidationError, match=r"reception\.smart_questions: .*'hue', which is not a field"):
         apply_setting(Settings(), "reception.smart_questions", '["[hue] Colour?"]')
