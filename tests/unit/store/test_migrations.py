@@ -35,7 +35,7 @@ def test_models_and_migrations_agree(db_url: str) -> None:
     assert [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("inquiry_fts"))] == []
 
 
-@pytest.mark.parametrize("previous", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("previous", ["0001", "0002", "0003", "0004"])
 def test_previous_revision_is_backed_up_then_upgraded(db_url: str, tmp_path: Path, previous: str) -> None:
     result = upgrade(db_url, revision=previous)
     assert result.after == previous
