@@ -19,9 +19,14 @@ from inquiry_tui.store.types import db_text
 ACCOUNTS = text("SELECT id, login, role, active, away, away_until, away_since, capacity FROM account ORDER BY id")
 """Every account with what routing needs (id, login, role, active, away, away_until, away_since, capacity)."""
 
-_OPEN_UP_TO = text(
-    f"SELECT count(*) FROM (SELECT 1 FROM inquiry WHERE owner_id = :owner AND {open_sql(alias='')} LIMIT :n) AS o"
+_OPEN_UP_TO = (
+    "SELECT count(*) FROM (SELECT 1 FROM inquiry{hint} WHERE owner_id = :owner AND "
+    + open_sql(alias="")
+    + " LIMIT :n) AS o"
 )
+# SQLite would walk (owner, folder) through every answered inquiry too; the open partial index holds only open ones.
+_OPEN_UP_TO_SQLITE = text(_OPEN_UP_TO.format(hint=" INDEXED BY ix_inquiry_open"))
+_OPEN_UP_TO_ANY = text(_OPEN_UP_TO.format(hint=""))
 
 _CANDIDATES = (
     "SELECT i.id, i.channel, i.owner_id, i.buyer_id, i.product_id, b.owner_id, b.country, i.received_at "
