@@ -33,7 +33,9 @@ def test_a_store_at_0004_upgrades_to_routing_with_data_kept(db_url: str, tmp_pat
     result = upgrade(db_url)
     assert (result.before, result.after) == ("0004", "0010_routing")
     store = sqlite3.connect(str(tmp_path / "store.db"))
-    assert store.execute("SELECT login, away, away_until, away_since, capacity FROM account ORDER BY id").fetchall() == [
+    assert store.execute(
+        "SELECT login, away, away_until, away_since, capacity FROM account ORDER BY id"
+    ).fetchall() == [
         ("boss", 0, None, None, None),
         ("ana", 1, None, None, None),
     ]
