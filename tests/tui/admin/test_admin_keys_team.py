@@ -105,7 +105,9 @@ async def test_accounts_add_away_and_deactivate_with_a_confirmed_successor(store
         await settle(pilot)
         logins = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert "hana" in logins and logins[table.cursor_row] == "hana"
-        await pilot.press("w")
+        await pilot.press("w")  # away: the dialog asks for an optional return date; enter leaves it open-ended
+        await pilot.pause()
+        await pilot.press("enter")
         await settle(pilot)
         table.move_cursor(row=logins.index("ana"))
         await pilot.press("x")
