@@ -130,10 +130,15 @@ def stated_asks(terms: Terms, *, has_product: bool = False) -> frozenset[Ask]:
     return frozenset(out)
 
 
+_ORDER = tuple((a, a.value) for a in Ask)  # iterating the enum per arrival is slow; an import calls this for each
+
+
 def asked_to_text(asks: Iterable[Ask]) -> str:
     """The `inquiry.asked` column: the asks in declaration order, comma-separated ("" for none)."""
     chosen = set(asks)
-    return ",".join(a.value for a in Ask if a in chosen)
+    if not chosen:
+        return ""
+    return ",".join(value for a, value in _ORDER if a in chosen)
 
 
 def asked_from_text(text: str | None) -> frozenset[Ask]:
