@@ -42,3 +42,21 @@ class TestRulesPreview:
 
     def test_small(self, snap_compare, routed: Ctx) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(InquiryApp(routed), terminal_size=(80, 24), run_before=_rules)
+
+
+async def _note_dialog(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("N")
+    await settle(pilot)
+    await pilot.press(*"Call them today.")
+    await settle(pilot)
+
+
+class TestNoteDialog:
+    """Inbox `N` (admin): the note dialog over the inbox, a line typed."""
+
+    def test_wide(self, snap_compare, store_ctx: Ctx) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(InquiryApp(store_ctx), terminal_size=(160, 48), run_before=_note_dialog)
+
+    def test_small(self, snap_compare, store_ctx: Ctx) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(InquiryApp(store_ctx), terminal_size=(80, 24), run_before=_note_dialog)
