@@ -23,6 +23,7 @@ from inquiry_tui.cli import (
     files,
     identity,
     mail,
+    notes,
     notices,
     rfq,
     seed,
@@ -69,6 +70,7 @@ app.add_typer(visitors.visitor_app, name="visitor")
 app.add_typer(chats.chat_app, name="chat")
 app.add_typer(files.attachment_app, name="attachment")
 app.add_typer(files.disk_app, name="disk")
+app.add_typer(notes.note_app, name="note")
 app.add_typer(stats.top_level)
 app.add_typer(mail.mail_app, name="mail")
 app.add_typer(calls.call_app, name="call")

@@ -1,12 +1,14 @@
-"""`init` and `account add|list|deactivate|away`."""
+"""`init` and `account add|list|deactivate|away|limit`."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.common import echo_rows, state
+from inquiry_tui.cli.common import echo_rows, fail, state
 from inquiry_tui.config import os_login
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Role
 from inquiry_tui.services.identity.sharing import init_store
@@ -53,9 +55,26 @@ def add(
 
 
 @account_app.command("list")
-def list_() -> None:
-    """List accounts with their open inquiries."""
+def list_(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for scripts.")] = False) -> None:
+    """List accounts with their open inquiries, away state and capacity limit."""
     rows = accounts.list_accounts(state.ctx())
+    if as_json:
+        data = [
+            {
+                "login": a.login,
+                "name": a.name,
+                "role": a.role,
+                "active": a.active,
+                "away": a.away,
+                "away_until": a.away_until.isoformat() if a.away_until else None,
+                "limit": a.limit,
+                "open": a.open_inquiries,
+                "full": a.full,
+            }
+            for a in rows
+        ]
+        typer.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
     echo_rows(
         [
             [
@@ -63,12 +82,13 @@ def list_() -> None:
                 a.name,
                 a.role,
                 "active" if a.active else "inactive",
-                "away" if a.away else "",
-                str(a.open_inquiries),
+                (f"until {a.away_until.isoformat()}" if a.away_until else "away") if a.away else "",
+                str(a.limit) if a.limit is not None else "",
+                str(a.open_inquiries) + (" (full)" if a.full else ""),
             ]
             for a in rows
         ],
-        ["LOGIN", "NAME", "ROLE", "STATE", "AWAY", "OPEN"],
+        ["LOGIN", "NAME", "ROLE", "STATE", "AWAY", "LIMIT", "OPEN"],
     )
 
 
@@ -88,7 +108,39 @@ def deactivate(
 
 
 @account_app.command("away")
-def away(login: str, off: Annotated[bool, typer.Option("--off", help="Back from away.")] = False) -> None:
-    """Mark an account away (or back with --off)."""
-    info = accounts.set_away(state.ctx(), login, not off)
-    typer.echo(f"{info.login} is {'away' if info.away else 'back'}")
+def away(
+    login: str,
+    off: Annotated[
+        bool, typer.Option("--off", help="Back from away: their buyers' waiting inquiries come back.")
+    ] = False,
+    until: Annotated[
+        str | None, typer.Option("--until", help="The first day back, YYYY-MM-DD (company time zone).")
+    ] = None,
+) -> None:
+    """Mark an account away: it gets nothing new until back (--off, or the --until date)."""
+    if off and until:
+        fail("--until is for going away; --off is for coming back")
+    back_on = None
+    if until is not None:
+        try:
+            back_on = date.fromisoformat(until.strip())
+        except ValueError:
+            fail(f"--until: {until!r} is not a date; expected YYYY-MM-DD")
+    info = accounts.set_away(state.ctx(), login, not off, back_on)
+    if not off:
+        typer.echo(f"{info.login} is away" + (f" until {back_on.isoformat()}" if back_on else ""))
+    else:
+        typer.echo(f"{info.login} is back")
+
+
+@account_app.command("limit")
+def limit(
+    login: str,
+    n: Annotated[int | None, typer.Argument(help="Open inquiries at most (0 or more).", min=0)] = None,
+    off: Annotated[bool, typer.Option("--off", help="No limit.")] = False,
+) -> None:
+    """Set a capacity limit of open inquiries (admin only); at the limit, arrivals go on by the next rule."""
+    if (n is None) == (not off):
+        fail("give a limit N, or --off for none")
+    info = accounts.set_limit(state.ctx(), login, None if off else n)
+    typer.echo(f"{info.login}: " + (f"at most {info.limit} open inquiries" if info.limit is not None else "no limit"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,8 @@ from typing import Annotated
 import typer
 
 from inquiry_tui.cli.common import FileArg, require_file, state
-from inquiry_tui.services.allocation import assignment
+from inquiry_tui.domain.text import safe_line
+from inquiry_tui.services.allocation import assignment, reroute
 from inquiry_tui.services.allocation import record as allocation_record
 from inquiry_tui.services.arrivals import chats
 from inquiry_tui.services.arrivals import importing as arrivals
@@ -30,9 +32,11 @@ OutOpt = Annotated[
 def _summary(r: ArrivalReport) -> str:
     rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule) or "none"
     answers = f", {r.rfq_answers} answers to our RFQ quotes" if r.rfq_answers else ""
+    swept = f"; {r.escalated} unanswered escalated" if r.escalated else ""
+    swept += f"; {r.returned} returned from away" if r.returned else ""
     return (
         f"{r.received} inquiries (rules: {rules}); {r.junk} to Junk, {r.deleted} blocked to Deleted, "
-        f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers{answers}"
+        f"{r.auto_replies} auto-replies, {r.buyers_added} new buyers{answers}{swept}"
     )
 
 
@@ -114,7 +118,22 @@ def assign(inquiry_id: int, login: str) -> None:
 
 
 @top_level.command("allocate")
-def allocate() -> None:
-    """Re-route inquiries still waiting with the main account (e.g. after switching rotation on)."""
-    moved = arrivals.allocate_waiting(state.ctx())
-    typer.echo(f"allocated {moved} waiting inquiries")
+def allocate(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would move and why; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for scripts.")] = False,
+) -> None:
+    """Do now what the rules would do: escalate what nobody answered in time, return away accounts' buyers,
+    and re-route what the main account holds (admin only). Safe to run from cron."""
+    report = reroute.allocate(state.ctx(), dry_run=dry_run)
+    if as_json:
+        typer.echo(json.dumps(reroute.report_to_dict(report), indent=2, sort_keys=True))
+        return
+    verb = "would move" if dry_run else "moved"
+    for kind, moves in (("escalated", report.escalated), ("returned", report.returned), ("allocated", report.moves)):
+        for m in moves:
+            typer.echo(f"{kind} #{m.inquiry_id}: {m.from_login} -> {m.to_login} ({m.rule}): {safe_line(m.reason)}")
+    head = "dry run: " if dry_run else ""
+    typer.echo(
+        f"{head}allocated {report.moved} waiting inquiries; {len(report.escalated)} escalated, "
+        f"{len(report.returned)} returned from away ({verb} {report.moved + len(report.escalated) + len(report.returned)})"
+    )

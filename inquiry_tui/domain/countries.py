@@ -26,3 +26,51 @@ def normalize_country(code: str, *, field: str = "country") -> str:
 def all_countries() -> list[tuple[str, str]]:
     """(code, name) for every country, by name."""
     return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+
+
+# Names people write that are not pycountry's name, common name or official name.
+_ALIASES = {
+    "usa": "US",
+    "u.s.a.": "US",
+    "u.s.": "US",
+    "america": "US",
+    "united states": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "uae": "AE",
+    "u.a.e.": "AE",
+    "emirates": "AE",
+    "russia": "RU",
+    "turkey": "TR",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "czech republic": "CZ",
+    "korea": "KR",
+    "vietnam": "VN",
+    "ivory coast": "CI",
+    "saudi": "SA",
+    "ksa": "SA",
+}
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Lower-cased country name -> alpha-2: pycountry's names, common and official names, and aliases."""
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                out.setdefault(value.lower(), c.alpha_2)
+    out.update(_ALIASES)
+    return out
+
+
+def country_by_name(text: str) -> str | None:
+    """The alpha-2 code of a country written by name ("Germany", "Viet Nam", "USA"), or None."""
+    return country_names().get(" ".join(text.split()).strip(" .,;").lower())

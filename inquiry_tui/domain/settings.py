@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.questions import declared, parse_question
 
 AllocationMode = Literal["product", "region"]
 ReceptionMode = Literal["off", "all_day", "custom"]
@@ -18,6 +19,7 @@ WindowKind = Literal["workday", "holiday"]
 MAX_FAQ = 5
 MAX_FILE_MB = 2048
 MAX_QUOTA_MB = 16 * 1024 * 1024  # 16 TB
+MAX_REASSIGN_HOURS = 720  # 30 days, the escalation window (domain.escalation.WINDOW)
 END_OF_DAY = time(23, 59, 59, 999999)  # a window written as ending at 24:00
 
 
@@ -51,6 +53,17 @@ class AllocationSettings:
     rotation_members: tuple[str, ...] = ()
     chats_follow_rules: bool = False
     rotation_includes_chats: bool = False
+    reassign_after_hours: int | None = None  # escalation (domain.escalation); None: off
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """The company contact's card, as the marketplace shows it on the company page (validated by
+    services.records.contact: one-line name, phone characters, an e-mail address)."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,7 @@ class Settings:
     rfq: RfqSettings = field(default_factory=RfqSettings)
     files: FileSettings = field(default_factory=FileSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    contact: ContactCard = field(default_factory=ContactCard)
 
 
 # --- parsing helpers -------------------------------------------------------------------
@@ -300,6 +314,44 @@ def parse_text_list(key: str, value: str) -> tuple[str, ...]:
     return tuple(i for i in parse_list(key, v) if str(i).strip())
 
 
+def parse_hours(key: str, value: str) -> int | None:
+    """A whole number of hours 1..MAX_REASSIGN_HOURS, or off (also empty, 0, none, false)."""
+    v = value.strip().lower()
+    if v in ("", "off", "none", "false", "0", "null"):
+        return None
+    try:
+        hours = int(v)
+    except ValueError:
+        raise ValidationError(
+            f"{key}: {value!r} is not a whole number of hours; allowed: 1-{MAX_REASSIGN_HOURS}, or off"
+        ) from None
+    if not 1 <= hours <= MAX_REASSIGN_HOURS:
+        raise ValidationError(f"{key}: {hours} is outside 1-{MAX_REASSIGN_HOURS} hours; or off")
+    return hours
+
+
+def parse_questions(key: str, value: str) -> tuple[str, ...]:
+    """Smart questions: a JSON list of TEXT or of {"text", "asks"} objects, or comma-separated TEXT.
+
+    Each is kept as text, with its declaration as a prefix (`[quantity, product] Which ...?`,
+    domain.questions); a declaration naming an unknown field is refused with the allowed ones.
+    """
+    items = parse_list(key, value)
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            text, asks = item.get("text"), item.get("asks", [])
+            if not isinstance(text, str) or not isinstance(asks, list) or not all(isinstance(x, str) for x in asks):
+                raise ValidationError(f'{key}: expected a JSON list of TEXT or {{"text": TEXT, "asks": [FIELD, ...]}}')
+            item = declared(text, asks, key=key)
+        elif not isinstance(item, str):
+            raise ValidationError(f"{key}: expected a JSON list of strings")
+        if item.strip():
+            parse_question(item, key=key)  # refuses an unknown field in a declaration
+            out.append(item.strip())
+    return tuple(out)
+
+
 # --- the keys of `settings set` ----------------------------------------------------------
 
 SETTING_KEYS: dict[str, str] = {
@@ -310,6 +362,7 @@ SETTING_KEYS: dict[str, str] = {
     "allocation.rotation_members": "LOGIN,... (JSON array or comma-separated)",
     "allocation.chats_follow_rules": "true|false",
     "allocation.rotation_includes_chats": "true|false",
+    "allocation.reassign_after_hours": f"HOURS (1-{MAX_REASSIGN_HOURS}) or off",
     "reception.mode": "off|all_day|custom",
     "reception.timezone": "Area/City",
     "reception.windows": '"workday 09:00-18:00, holiday 10:00-14:00"',
@@ -334,6 +387,9 @@ SETTING_KEYS: dict[str, str] = {
     "mail.smtp_user": "LOGIN (empty: no login)",
     "mail.password_file": "PATH (a file only its owner can read; or env INQUIRY_TUI_SMTP_PASSWORD)",
     "mail.timeout": "SECONDS (1-300)",
+    "contact.name": "TEXT (one line)",
+    "contact.phone": "PHONE (digits, spaces and + ( ) . / -)",
+    "contact.email": "E-MAIL",
 }
 MAX_MONTHLY_QUOTA = 100_000
 
@@ -354,7 +410,11 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         settings.files,
         settings.mail,
     )
-    if section == "allocation":
+    card = settings.contact
+    if section == "contact":
+        # Trimmed here; the values are checked as a whole card by services.records.contact.
+        card = replace(card, **{name: value.strip()})
+    elif section == "allocation":
         if name == "mode":
             a = replace(a, mode=parse_choice(key, value, ("product", "region")))
         elif name == "company_contact":
@@ -373,6 +433,8 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             a = replace(a, rotation=parse_bool(key, value))
         elif name == "chats_follow_rules":
             a = replace(a, chats_follow_rules=parse_bool(key, value))
+        elif name == "reassign_after_hours":
+            a = replace(a, reassign_after_hours=parse_hours(key, value))
         else:
             a = replace(a, rotation_includes_chats=parse_bool(key, value))
     elif section == "reception":
@@ -389,7 +451,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
         elif name == "faq":
             r = replace(r, faq=parse_faq(key, value))
         else:
-            r = replace(r, smart_questions=parse_text_list(key, value))
+            r = replace(r, smart_questions=parse_questions(key, value))
     elif section == "rfq":
         q = replace(q, monthly_quota=parse_count(key, value, 0, MAX_MONTHLY_QUOTA))
     elif section == "files":
@@ -421,7 +483,7 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
             m = replace(m, password_file=value.strip())
         else:
             m = replace(m, timeout=parse_int(key, value, 1, 300))
-    return replace(settings, allocation=a, reception=r, calls=c, rfq=q, files=f, mail=m)
+    return replace(settings, allocation=a, reception=r, calls=c, rfq=q, files=f, mail=m, contact=card)
 
 
 def _apply_deals(d: DealSettings, key: str, name: str, value: str) -> DealSettings:
@@ -480,6 +542,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "deals": asdict(settings.deals),
         "rfq": {"monthly_quota": settings.rfq.monthly_quota},
         "files": asdict(settings.files),
+        "contact": asdict(settings.contact),
     }
 
 
@@ -491,6 +554,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     q = data.get("rfq", {})
     f = data.get("files", {})
     m = data.get("mail", {})
+    card = data.get("contact", {})
     defaults = Settings()
     # Stored JSON: each value is whatever the store holds under a known field name.
     stored: dict[str, Any] = {
@@ -526,4 +590,5 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         password_file=str(m.get("password_file", md.password_file)),
         timeout=int(m.get("timeout", md.timeout)),
     )
-    return Settings(alloc, rec, calls, deals, rfq, files, mail)
+    contact = ContactCard(**{k: str(v) for k, v in card.items() if k in ("name", "phone", "email") and v is not None})
+    return Settings(alloc, rec, calls, deals, rfq, files, mail, contact)

@@ -1,7 +1,7 @@
 """An inquiry's structured terms: what the buyer stated (or answered) about the deal.
 
 Terms come from optional import fields, from the buyer's answers to smart questions and from
-rules over the message text; they show in the thread header, go out in exports and pre-fill
+rules over the message text (domain.terms_text); they show in the thread header, go out in exports and pre-fill
 a letter of intent. Stored as JSON text on the inquiry; unknown keys are ignored on reading,
 so an older app can open a store written by a newer one.
 """
@@ -9,7 +9,7 @@ so an older app can open a store written by a newer one.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,13 +28,18 @@ class Terms:
     payment_terms: str | None = None  # T/T, L/C, ...
     delivery_date: date | None = None
     sample_requested: bool | None = None
+    product: str | None = None  # a SKU of the catalogue, or the product as the buyer wrote it
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
+        return all(getattr(self, name) is None for name in _NAMES)
 
     def merged(self, newer: Terms) -> Terms:
         """These terms with every field NEWER states replacing ours."""
-        return replace(self, **{f.name: v for f in fields(newer) if (v := getattr(newer, f.name)) is not None})
+        # Field names precomputed: this runs for every arrival of an import (dataclasses.fields is slow).
+        changes = {name: v for name in _NAMES if (v := getattr(newer, name)) is not None}
+        if not changes:
+            return self
+        return Terms(**{name: changes.get(name, getattr(self, name)) for name in _NAMES})
 
     def stated(self) -> list[tuple[str, str]]:
         """(label, value) for each stated field, in a fixed order, for headers and exports."""
@@ -53,6 +58,8 @@ class Terms:
         return out
 
 
+_NAMES = tuple(f.name for f in fields(Terms))
+
 LABELS = {
     "quantity": "Quantity",
     "unit": "Unit",
@@ -63,14 +70,16 @@ LABELS = {
     "payment_terms": "Payment",
     "delivery_date": "Delivery by",
     "sample_requested": "Sample requested",
+    "product": "Product",
 }
 
 
 def terms_to_json(terms: Terms) -> str:
     """Compact JSON of the stated fields ("" when nothing is stated, as the column's default)."""
-    if terms.is_empty():
+    # Not dataclasses.asdict: it deep-copies every value, and this runs for every arrival of an import.
+    data = {name: _plain(v) for name in _NAMES if (v := getattr(terms, name)) is not None}
+    if not data:
         return ""
-    data = {k: _plain(v) for k, v in asdict(terms).items() if v is not None}
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -101,6 +101,7 @@ class Rule(StrEnum):
     SUCCESSOR = "successor"  # its owner was deactivated
     OUTREACH = "outreach"  # a thread a salesperson started to a buyer nobody owned
     RFQ_QUOTE = "rfq_quote"  # a quote on an RFQ: the quoting salesperson owns its thread
+    ESCALATION = "escalation"  # nobody answered it in time: it moved on by the rules (domain.escalation)
 
 
 ARRIVAL_RULES = (Rule.STICKY, Rule.PRODUCT, Rule.REGION, Rule.COMPANY_CONTACT, Rule.ROTATION, Rule.MAIN_ACCOUNT)
@@ -135,6 +136,26 @@ class ActivityKind(StrEnum):
 
 
 IMPORTED_ACTIVITY_KINDS = tuple(k for k in ActivityKind if k is not ActivityKind.INQUIRY)
+
+
+class Ask(StrEnum):
+    """What a smart question asks (domain.questions); each names a field of domain.terms.Terms."""
+
+    PRODUCT = "product"
+    QUANTITY = "quantity"
+    DESTINATION = "destination"
+    TARGET_PRICE = "target_price"
+    DELIVERY_DATE = "delivery_date"
+    INCOTERM = "incoterm"
+    PAYMENT = "payment"
+    SAMPLE = "sample"
+
+
+class NoteTarget(StrEnum):
+    """What an admin note is left on (services.notes)."""
+
+    INQUIRY = "inquiry"
+    CUSTOMER = "customer"
 
 
 class BlockKind(StrEnum):

@@ -49,6 +49,8 @@ INQUIRY_COLUMNS = (
     "version",
 )
 _RECEIVED = INQUIRY_COLUMNS.index("received_at")
+# The arrival pipeline also writes what the buyer stated and what reception asked (domain.terms, domain.questions).
+ARRIVAL_INQUIRY_COLUMNS = (*INQUIRY_COLUMNS, "terms", "asked")
 MESSAGE_COLUMNS = ("id", "inquiry_id", "direction", "author_id", "sent_at", "body")
 BUYER_COLUMNS = (
     "id",
@@ -236,8 +238,15 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     return n
 
 
-def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages: Sequence[Sequence[Any]]) -> None:
-    """New inquiries (ids given, ascending) with their messages, indexed for search in one go.
+def write_threads(
+    conn: Connection,
+    inquiries: Sequence[Sequence[Any]],
+    messages: Sequence[Sequence[Any]],
+    *,
+    columns: Sequence[str] = INQUIRY_COLUMNS,
+) -> None:
+    """New inquiries (ids given, ascending; COLUMNS, which start with INQUIRY_COLUMNS) with their messages,
+    indexed for search in one go.
 
     Messages of inquiries that already exist may be included: their FTS documents are rebuilt.
     """
@@ -250,7 +259,7 @@ def write_threads(conn: Connection, inquiries: Sequence[Sequence[Any]], messages
         conn.exec_driver_sql("INSERT INTO inquiry_fts_pause (id) VALUES (1)")
     else:
         conn.exec_driver_sql("SELECT set_config('inquiry_tui.fts_pause', 'on', true)")
-    insert_rows(conn, "inquiry", INQUIRY_COLUMNS, inquiries)
+    insert_rows(conn, "inquiry", columns, inquiries)
     insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
     reindex(conn, [*new_ids, *touched], new=set(new_ids))
     if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days

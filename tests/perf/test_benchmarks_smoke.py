@@ -125,6 +125,10 @@ def test_bench_arrivals(tmp_path: Path) -> None:
         r"auto-replies \d+, buyers \d+\)$",
     )
     _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$")
+    _expect(stdout, rf"^  first arrival with escalation on \(sweeps the backlog due\): {NUM} ms$")
+    _expect(
+        stdout, rf"^one arrival, away \+ capacity \+ escalation on, at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$"
+    )
     with (out / f"arrivals-{N}.jsonl").open(encoding="utf-8") as fh:
         assert sum(1 for _ in fh) == N
     assert (out / f"arrivals-{N}.db").is_file()

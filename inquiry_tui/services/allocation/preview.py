@@ -12,23 +12,33 @@ and a buyer owner and rotation turn that evolve through the replay:
 
 "How it was" is the arrival's own allocation-record row (actor `system`), or the inquiry's
 current owner and rule when the record has aged out.
+
+Away and capacity are today's (who is away, who is full now: domain.availability), as if these
+arrivals came now; the rows say whom the rules passed over. With `reassign_after_hours` in the
+edited settings, each arrival that no person answered within that many hours (or not at all)
+shows where escalation would move it (domain.escalation), its new owner passed over; one still
+inside its hours shows nothing yet.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from inquiry_tui.domain.allocation import RoutingFacts, route
+from inquiry_tui.domain.availability import Presence, unavailable
+from inquiry_tui.domain.escalation import escalate
 from inquiry_tui.domain.settings import AllocationSettings
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule
 from inquiry_tui.services.context import Ctx, main_account
+from inquiry_tui.services.team.accounts import company_today
 from inquiry_tui.store.core import table_of
-from inquiry_tui.store.models import Account, AllocationRecord, Buyer, CountryOwner, Inquiry, Product
+from inquiry_tui.store.models import AllocationRecord, Buyer, CountryOwner, Inquiry, Product
+from inquiry_tui.store.queries import routing as q_routing
 
 PREVIEW_ARRIVALS = 100
 TURN_LOOKBACK = 2_000  # allocation records searched, newest first, for the turn before the replay
@@ -47,6 +57,9 @@ class PreviewRow:
     owner: str  # under the edited settings
     rule: str
     reason: str
+    passed: tuple[str, ...] = ()  # away or full accounts the rules passed over
+    escalate_to: str | None = None  # where escalation would move it (not answered in time), if anywhere
+    escalate_reason: str = ""
 
     @property
     def changed(self) -> bool:
@@ -58,6 +71,10 @@ class AllocationPreview:
     rows: tuple[PreviewRow, ...]  # newest first, like the inbox
     was_counts: tuple[tuple[str, int], ...]  # per owner, by login
     counts: tuple[tuple[str, int], ...]
+    unavailable: tuple[tuple[str, str], ...] = ()  # today's away and full accounts, with why
+    away_skips: int = 0  # arrivals whose rules passed over an away account
+    full_skips: int = 0  # ... a full account
+    escalations: int = 0  # arrivals escalation would move
 
     @property
     def changed(self) -> int:
@@ -68,16 +85,20 @@ def preview_allocation(ctx: Ctx, settings: AllocationSettings, limit: int = PREV
     """Re-route the last LIMIT arrivals under SETTINGS (admin only; nothing is written)."""
     ctx.require_admin("preview allocation settings")
     with ctx.read() as session:
-        return _preview(session, settings, limit)
+        return _preview(session, settings, limit, ctx.now())
 
 
-def _preview(session: Session, settings: AllocationSettings, limit: int) -> AllocationPreview:
-    logins = {
-        i: (login, active)
-        for i, login, active in session.execute(select(col(Account.id), col(Account.login), col(Account.active)))
-    }
+def _preview(session: Session, settings: AllocationSettings, limit: int, now: datetime) -> AllocationPreview:
+    accounts = q_routing.accounts(session.connection())
+    logins = {a[0]: (a[1], bool(a[3])) for a in accounts}
     main = main_account(session).login
     active = frozenset(login for login, is_active in logins.values() if is_active)
+    today = company_today(session, now)
+    presences = [Presence(a[1], bool(a[3]), bool(a[4]), q_routing.as_date(a[5]), a[7]) for a in accounts]
+    counts_now = {
+        a[1]: q_routing.open_up_to(session.connection(), a[0], a[7]) for a in accounts if a[3] and a[7] is not None
+    }
+    passed_over = unavailable(presences, today, counts_now)
     ti, tb, tp, tco = (table_of(m) for m in (Inquiry, Buyer, Product, CountryOwner))
     i, b, p, co = ti.c, tb.c, tp.c, tco.c
     rows = session.execute(
@@ -88,6 +109,8 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
             i.owner_id,
             i.rule,
             i.buyer_id,
+            i.first_response_at,
+            i.is_junk,
             b.email,
             b.company,
             b.country,
@@ -104,7 +127,7 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
         .limit(limit)
     ).all()
     if not rows:
-        return AllocationPreview((), (), ())
+        return AllocationPreview((), (), (), tuple(sorted(passed_over.items())))
     rows = rows[::-1]  # replay oldest first
     first_at = rows[0].received_at
     buyer_ids = {r.buyer_id for r in rows}
@@ -128,6 +151,8 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
 
     contact = settings.company_contact or main
     buyer_owner = {r.buyer_id: login(r.buyer_owner) for r in rows if r.buyer_id in known}
+    hours = settings.reassign_after_hours
+    away_skips = full_skips = 0
     out: list[PreviewRow] = []
     for r in rows:
         decision = route(
@@ -141,12 +166,35 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
                 product_owner=login(r.product_owner),
                 country_owner=login(r.country_owner),
                 rotation_last=rotation_last,
+                unavailable=passed_over,
             ),
         )
         rotation_last = decision.rotation_last
         if buyer_owner.get(r.buyer_id) is None:
             buyer_owner[r.buyer_id] = decision.owner
         was_owner, was_rule = was.get(r.id, (login(r.owner_id) or "?", r.rule))
+        escalation = None
+        if hours is not None and not r.is_junk and _unanswered(r.received_at, r.first_response_at, hours, now):
+            escalation = escalate(
+                settings,
+                RoutingFacts(
+                    r.channel,
+                    main,
+                    contact,
+                    active,
+                    buyer_owner.get(r.buyer_id),
+                    login(r.product_owner),
+                    login(r.country_owner),
+                    rotation_last,
+                    passed_over,
+                ),
+                decision.owner,
+                hours,
+            )
+        for who in decision.passed:
+            why = passed_over.get(who, "")
+            away_skips += why.startswith("is away")
+            full_skips += why.startswith("is full")
         out.append(
             PreviewRow(
                 r.id,
@@ -160,12 +208,29 @@ def _preview(session: Session, settings: AllocationSettings, limit: int) -> Allo
                 decision.owner,
                 decision.rule,
                 decision.reason,
+                decision.passed,
+                escalation.owner if escalation else None,
+                escalation.reason if escalation else "",
             )
         )
     out.reverse()
     was_counts = Counter(row.was_owner for row in out)
     counts = Counter(row.owner for row in out)
-    return AllocationPreview(tuple(out), tuple(sorted(was_counts.items())), tuple(sorted(counts.items())))
+    return AllocationPreview(
+        tuple(out),
+        tuple(sorted(was_counts.items())),
+        tuple(sorted(counts.items())),
+        tuple(sorted(passed_over.items())),
+        away_skips,
+        full_skips,
+        sum(row.escalate_to is not None for row in out),
+    )
+
+
+def _unanswered(received: datetime, first_response: datetime | None, hours: int, now: datetime) -> bool:
+    """HOURS have passed since arrival (by NOW) and no person answered within them."""
+    limit = received + timedelta(hours=hours)
+    return limit <= now and (first_response is None or first_response > limit)
 
 
 def _arrival_records(

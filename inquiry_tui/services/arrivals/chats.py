@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
+from inquiry_tui.services.allocation.supervision import sweep
+from inquiry_tui.services.arrivals.answers import absorb_answers
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, buyer_from
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
@@ -114,6 +116,7 @@ def receive_chats(
         buyer_of.setdefault(line.buyer.email, line.buyer)
     with ctx.begin() as conn:
         p = Pipeline(conn, ctx, path=path, customer_source="chat" if make_customers else None)
+        sweep(p)  # escalation and returns from away run on every arrival
         p.load_buyers(list(per_buyer))
         new_threads: list[tuple[Arrival, int, list[tuple[str, datetime, str]]]] = []
         extensions: dict[int, tuple[_Open, list[tuple[str, datetime, str]]]] = {}
@@ -258,6 +261,11 @@ def _extend(
     p.messages += len(messages)
     if not messages:
         return len(updates), duplicates
+    answers: dict[int, list[tuple[datetime, str]]] = {row[1]: [] for row in messages if row[2] == _IN}
+    for row in messages:
+        if row[2] == _IN:
+            answers[row[1]].append((datetime.fromisoformat(row[4]).replace(tzinfo=UTC), row[5]))
+    absorb_answers(conn, answers, p.catalogue)  # the buyer's answers to smart questions, as terms
     bulk.write_threads(conn, [], messages)
     if dialect.is_sqlite(conn):
         update = (

@@ -3,25 +3,25 @@
 `receive(ctx, arrivals)` runs the whole pipeline (arrivals/pipeline.py) for a batch in
 one BEGIN IMMEDIATE transaction; `import_inquiries(ctx, path)` streams a .jsonl/.csv file
 through it in chunks inside ONE transaction, so a bad line anywhere leaves the store unchanged
-(all or nothing) while memory stays bounded. `allocate_waiting(ctx)` re-routes inquiries still
-waiting with the main account (e.g. after rotation is switched on).
+(all or nothing) while memory stays bounded. Each transaction first runs the routing sweeps
+(services.allocation.supervision: escalation, returns from away). `allocate_waiting(ctx)`
+re-routes what the main account holds (services.allocation.reroute).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.terms import Terms
-from inquiry_tui.domain.vocabulary import Channel, Folder, Rule, allowed
+from inquiry_tui.domain.vocabulary import Channel, allowed
+from inquiry_tui.services.allocation.supervision import sweep
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
-from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.importing import StagedAttachment, Stager
-from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments
 from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
 from inquiry_tui.services.records.reader import Record, iter_records
@@ -161,9 +161,12 @@ def run_pipeline(
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
             try:
                 pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
+                swept = sweep(pipeline)  # escalation and returns from away run on every arrival: no daemon needed
                 for chunk in _chunks(items):
                     pipeline.add(chunk)
-                report = pipeline.finish(action, source)
+                report = replace(
+                    pipeline.finish(action, source), escalated=len(swept.escalated), returned=len(swept.returned)
+                )
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
@@ -195,68 +198,8 @@ def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
     return run_pipeline(ctx, items, path=path, action="inquiries_import", source=path.name, stager=stager)
 
 
-# Waiting with the main account by a rule (never by a person's choice: `manual` stays).
-_WAITING = (
-    "SELECT i.id, i.channel, i.product_id, b.email, substr(i.subject, 1, 120) FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
-    f"WHERE i.owner_id = ? AND i.rule IN ('{Rule.COMPANY_CONTACT}', '{Rule.MAIN_ACCOUNT}', '{Rule.STICKY}') "
-    f"AND i.first_response_at IS NULL AND i.folder != '{Folder.DELETED}' ORDER BY i.received_at, i.id"
-)
-
-
 def allocate_waiting(ctx: Ctx) -> int:
-    """Re-route unanswered, undeleted inquiries the rules left with the main account (rule company_contact,
-    main_account, or sticky to a buyer the main account owns) with today's settings; returns how many moved.
-    Manual assignments to the main account (rule manual) stay.
+    """`allocate`: re-route what the main account holds (services.allocation.reroute); returns how many moved."""
+    from inquiry_tui.services.allocation.reroute import allocate  # allocation builds on this package
 
-    Oldest first. A buyer owned by the main account counts as unowned here and follows their
-    first re-routed inquiry, so sticky keeps a buyer's waiting inquiries together.
-    """
-    ctx.require_admin("allocate waiting inquiries")
-    moved = 0
-    with ctx.begin() as conn:
-        p = Pipeline(conn, ctx)
-        main_id = p.id_of[p.main]
-        owner_of_product = dict(p.products.values())
-        # PostgreSQL: the waiting rows stay locked until commit, so a reassignment meanwhile waits for this one.
-        lock = " FOR UPDATE OF i" if dialect.is_postgres(conn) else ""
-        waiting = conn.exec_driver_sql(_WAITING + lock, (main_id,)).all()
-        p.load_buyers([row[3] for row in waiting])
-        updates, records = [], []
-        tally: dict[int, Assigned] = {}
-        for iid, channel, product_id, email, subject in waiting:
-            b = p.buyers[email]
-            kept = b.owner_id
-            unowned = kept is None or kept == main_id or p.login_of[kept] not in p.active
-            if unowned:
-                b.owner_id = None
-            decision = p.decide(channel, b, owner_of_product.get(product_id), b.country)
-            new_id = p.id_of[decision.owner]
-            if new_id == main_id:
-                b.owner_id = kept
-                continue
-            if unowned:
-                b.owner_id, b.dirty = new_id, True
-            updates.append((new_id, decision.rule, iid))
-            note_assignment(tally, new_id, iid, subject or "", decision.rule)
-            records.append((p.now_text, iid, main_id, new_id, decision.rule, ctx.actor.login, decision.reason))
-            moved += 1
-        if updates:
-            conn.exec_driver_sql(
-                "UPDATE inquiry SET owner_id = ?, rule = ?, version = version + 1 WHERE id = ?", updates
-            )
-            conn.exec_driver_sql(
-                "INSERT INTO allocation_record (at, inquiry_id, from_id, to_id, rule, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                records,
-            )
-        p.save_state()
-        notify_assignments(conn, tally, at=p.now, source="allocate")
-        audit_conn(
-            conn,
-            at=ctx.now(),
-            actor=ctx.actor.login,
-            os_user=ctx.os_user,
-            action="allocate",
-            entity="inquiry",
-            after={"moved": moved, "waiting": len(waiting)},
-        )
-    return moved
+    return allocate(ctx).moved

@@ -20,6 +20,13 @@ Choices where the contract is silent (documented for users in README by the lead
   import time (`deleted_at` = now), so the 30-day purge counts from the import.
 - The buyer's junk history is the 90 days before now: the marketplace's `junk`/`blacklist`
   activity plus our own threads judged junk, including earlier ones of the same import.
+- Away and capacity are read once per batch (domain.availability): who is away today (company
+  time zone) and, for accounts with a limit, their open inquiries counted up to the limit; the
+  batch keeps the counts in memory, so an account that fills up during a batch is passed over
+  for the rest of it.
+- What an arrival states (domain.terms_text) is read from its subject and body (junk is not
+  read), with the file's `quantity`, `unit` and `product` on top; smart reception then asks only
+  what is missing, and a chat's later buyer lines are read as answers.
 """
 
 from __future__ import annotations
@@ -29,19 +36,25 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
+from inquiry_tui.domain.availability import Presence, back_due, full_note, unavailable
 from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.junk import BlockList, JunkInput, judge
-from inquiry_tui.domain.reception import plan_auto_replies
+from inquiry_tui.domain.questions import asked_to_text, stated_asks
+from inquiry_tui.domain.reception import NOTHING, plan_reception
 from inquiry_tui.domain.settings import settings_from_dict
-from inquiry_tui.domain.terms import terms_to_json
+from inquiry_tui.domain.terms import Terms, terms_to_json
+from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_answer, read_terms
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
@@ -49,9 +62,11 @@ from inquiry_tui.services.notices.producers import Assigned, note_assignment, no
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.rfq.answers import Answer, join_answers
 from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store.queries import routing as q_routing
 from inquiry_tui.store.types import as_utc, db_text
 
 SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
+_NO_TERMS = Terms()
 JUNK_HISTORY = timedelta(days=90)
 AUTO_REPLY_GAP = timedelta(seconds=1)
 # Plain strings for the bulk rows: sqlite3 binds a str subclass (an enum member) by a slower path.
@@ -63,6 +78,11 @@ BUYER_LOOKUP = (
     "SELECT id, email, owner_id, last_contact_at, country, member_id, name, company, verified, tier, is_customer "
     "FROM buyer WHERE email IN ({})"
 )
+
+
+@lru_cache(maxsize=4)
+def _catalogue(products: tuple[tuple[str, str], ...]) -> Catalogue:
+    return catalogue(products)
 
 
 class BuyerState:
@@ -124,6 +144,8 @@ class ArrivalReport:
     buyers_added: int
     messages: int
     rfq_answers: int = 0  # buyers' answers that joined our quote threads instead of opening threads
+    escalated: int = 0  # by the sweep that ran with the batch (services.allocation.supervision)
+    returned: int = 0
 
 
 class Pipeline:
@@ -141,7 +163,7 @@ class Pipeline:
         self.now = ctx.now()
         self.now_text = db_text(self.now)
         self.actor, self.os_user = ctx.actor.login, ctx.os_user
-        accounts = conn.exec_driver_sql("SELECT id, login, role, active FROM account").all()
+        accounts = q_routing.accounts(conn)
         self.login_of: dict[int, str] = {a[0]: a[1] for a in accounts}
         self.id_of: dict[str, int] = {a[1]: a[0] for a in accounts}
         mains = [a[1] for a in accounts if a[2] == Role.ADMIN]
@@ -152,12 +174,26 @@ class Pipeline:
         settings = settings_from_dict(
             {k: json.loads(v or "{}") for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")}
         )
+        self.settings = settings
         self.alloc, self.reception = settings.allocation, settings.reception
         self.contact = self.alloc.company_contact or self.main
+        products = conn.exec_driver_sql("SELECT id, sku, owner_id, name FROM product").all()
         self.products: dict[str, tuple[int, str | None]] = {
-            sku: (pid, self.login_of.get(owner) if owner is not None else None)
-            for pid, sku, owner in conn.exec_driver_sql("SELECT id, sku, owner_id FROM product")
+            sku: (pid, self.login_of.get(owner) if owner is not None else None) for pid, sku, owner, _ in products
         }
+        self.product_names = tuple(sorted((sku, name or "") for _, sku, _, name in products))
+        self._catalogue: Catalogue | None = None
+        # Away and capacity (domain.availability), as of today in the company's time zone.
+        self.today = self.now.astimezone(ZoneInfo(self.reception.timezone)).date()
+        self.presences = {a[1]: Presence(a[1], bool(a[3]), bool(a[4]), q_routing.as_date(a[5]), a[7]) for a in accounts}
+        self.limits = {p.login: p.limit for p in self.presences.values() if p.active and p.limit is not None}
+        self.open_counts = {
+            login: q_routing.open_up_to(conn, self.id_of[login], limit) for login, limit in self.limits.items()
+        }
+        self.unavailable: dict[str, str] = unavailable(self.presences.values(), self.today, self.open_counts)
+        self.back = [
+            p.login for p in self.presences.values() if p.active and back_due(p.away, p.away_until, self.today)
+        ]
         self.country_owner: dict[str, str] = {
             cc: self.login_of[aid] for cc, aid in conn.exec_driver_sql("SELECT country, account_id FROM country_owner")
         }
@@ -244,26 +280,53 @@ class Pipeline:
                     self.buyers[email] = BuyerState(self.buyer_ids.take(), email, new=True)
                     self.buyers_added += 1
 
+    def facts(
+        self, channel: str, buyer_owner_id: int | None, product_owner: str | None, country: str | None
+    ) -> RoutingFacts:
+        """What routing knows about one inquiry now (its buyer's owner, product's or country's owner, the turn)."""
+        return RoutingFacts(
+            channel,
+            self.main,
+            self.contact,
+            self.active,
+            self.login_of.get(buyer_owner_id) if buyer_owner_id is not None else None,
+            product_owner,
+            self.country_owner.get(country) if country else None,
+            self.rotation_last,
+            self.unavailable,
+        )
+
     def decide(self, channel: str, buyer: BuyerState, product_owner: str | None, country: str | None) -> Decision:
         """Route one arrival and advance the rotation turn (persisted by finish())."""
-        owner = self.login_of.get(buyer.owner_id) if buyer.owner_id is not None else None
-        decision = route(
-            self.alloc,
-            RoutingFacts(
-                channel,
-                self.main,
-                self.contact,
-                self.active,
-                owner,
-                product_owner,
-                self.country_owner.get(country) if country else None,
-                self.rotation_last,
-            ),
-        )
+        decision = route(self.alloc, self.facts(channel, buyer.owner_id, product_owner, country))
+        self.took_turn(decision)
+        return decision
+
+    def took_turn(self, decision: Decision) -> None:
         if decision.rotation_last != self.rotation_last:
             self.rotation_last = decision.rotation_last
             self.turns += 1
-        return decision
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = _catalogue(self.product_names)
+        return self._catalogue
+
+    # --- capacity: open counts kept through the batch ---------------------------------------
+
+    def opened(self, login: str, n: int = 1) -> None:
+        """LOGIN got N more open inquiries (an arrival, a move); at its limit it is full for the rest of the batch."""
+        limit = self.limits.get(login)
+        if limit is None:
+            return
+        count = self.open_counts[login] = self.open_counts.get(login, 0) + n
+        if login in self.unavailable and not self.unavailable[login].startswith("is full"):
+            return  # away: says so, whatever the count
+        if count >= limit:
+            self.unavailable[login] = full_note(count, limit)
+        else:
+            self.unavailable.pop(login, None)
 
     def touch(self, buyer: BuyerState, at: datetime) -> None:
         if buyer.last_contact is None or at > buyer.last_contact:
@@ -285,7 +348,6 @@ class Pipeline:
         files: list[tuple[int, Any]] = []  # (message id, staged attachment)
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
-        terms: list[tuple[str, int]] = []  # (JSON, inquiry id) of arrivals stating deal terms
         products, block, reception, id_of = self.products, self.block, self.reception, self.id_of
         self.inquiry_ids.reserve(len(items))
         self.message_ids.reserve(sum(2 + len(it.later) for it in items))
@@ -305,21 +367,30 @@ class Pipeline:
                 product_id, product_owner = found
             verdict = judge(JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), block)
             decision = self.decide(a.channel, b, product_owner, b.country)
+            received = a.received_at
+            if verdict.is_junk:
+                terms, plan = _NO_TERMS, NOTHING
+            else:
+                terms = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue)
+                if a.quantity is not None or a.unit or a.product:
+                    quantity = Decimal(str(a.quantity)) if a.quantity is not None else None
+                    terms = terms.merged(Terms(quantity=quantity, unit=a.unit or None, product=a.product))
+                stated_terms = getattr(a, "terms", None)  # the import's own fields (target price, incoterm, ...)
+                if stated_terms is not None:
+                    terms = terms.merged(stated_terms)
+                stated = stated_asks(terms, has_product=a.product is not None)
+                plan = plan_reception(reception, received, b.last_contact, stated)
             owner_id = id_of[decision.owner]
             if b.owner_id is None or self.login_of[b.owner_id] not in self.active:
                 b.owner_id = owner_id
                 b.dirty = True
-            received = a.received_at
             received_text = db_text(received)
-            auto = () if verdict.is_junk else plan_auto_replies(reception, received, b.last_contact)
+            auto = plan.messages
             iid = self.inquiry_ids.take()
             if self.first_id is None:
                 self.first_id = iid
             self.last_id = iid
             self.count += 1
-            stated = getattr(a, "terms", None)
-            if stated is not None and not stated.is_empty():
-                terms.append((terms_to_json(stated), iid))
             self.lines[iid] = item.line
             mid = take_message()
             messages.append((mid, iid, _IN, None, received_text, a.body))
@@ -333,6 +404,8 @@ class Pipeline:
                 messages.append(
                     (take_message(), iid, direction, owner_id if direction == _OUT else None, db_text(at), text)
                 )
+                if direction == _IN and not verdict.is_junk:  # the buyer's answers (domain.terms_text)
+                    terms = terms.merged(read_answer(text, plan.asked, today=at.date(), products=self.catalogue))
                 if direction == _OUT:
                     replied = True
                     if first_response is None and at >= received:
@@ -371,8 +444,12 @@ class Pipeline:
                     len(auto),
                     self.now_text if verdict.blocked else None,
                     1,
+                    terms_to_json(terms),
+                    asked_to_text(plan.asked),
                 )
             )
+            if folder == _INBOX and first_response is None:
+                self.opened(decision.owner)
             records.append((received_text, iid, None, owner_id, rule, _SYSTEM, decision.reason))
             if not verdict.is_junk:
                 note_assignment(self.assigned, owner_id, iid, a.subject, rule)
@@ -383,9 +460,6 @@ class Pipeline:
             self.auto += len(auto)
         self.messages += len(messages)
         self._write(inquiries, messages, records, list(fresh.values()), company_fills)
-        if terms:  # few arrivals state terms: a column of their own rows, not of every bulk row
-            self.conn.exec_driver_sql("UPDATE inquiry SET terms = ? WHERE id = ?", terms)
-
         if files:
             if self.stager is None:
                 raise ValueError("arrivals with attachments need the stager that staged them")
@@ -439,10 +513,10 @@ class Pipeline:
             conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
             if dialect.is_sqlite(conn):
-                bulk.write_threads(conn, inquiries, messages)
+                bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
             else:  # a failed statement ends a PostgreSQL transaction; the savepoint keeps it to name the line
                 with conn.begin_nested():
-                    bulk.write_threads(conn, inquiries, messages)
+                    bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
         except IntegrityError as exc:
             if "external_id" not in str(exc.orig):
                 raise

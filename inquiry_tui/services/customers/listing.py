@@ -21,7 +21,7 @@ from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.customers.activity import activity_levels, cached_levels
-from inquiry_tui.store.models import Account, Buyer, BuyerTag, BuyerTrade
+from inquiry_tui.store.models import Account, AdminNote, Buyer, BuyerTag, BuyerTrade
 
 SORTS = ("last_contact", "activity", "stars", "name")
 TAG_KEYS = ("group", "type", "source", "stars", "tag")
@@ -48,6 +48,7 @@ class CustomerRow:
     tier: str | None
     version: int
     activity: int | None = None  # 0..100 when known (the rollup is warm or the sort asked for it)
+    note: bool = False  # an admin note on the customer that its owner has not seen yet (services.notes)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,17 @@ def _rows(session: Session, ctx: Ctx, raw: Sequence[Any], levels: dict[int, int]
             .order_by(BuyerTag.tag)
         ):
             tags.setdefault(buyer_id, []).append(tag)
+    noted = (
+        set(
+            session.execute(
+                select(col(AdminNote.buyer_id)).where(
+                    col(AdminNote.buyer_id).in_(ids), col(AdminNote.seen_at).is_(None)
+                )
+            ).scalars()
+        )
+        if ids
+        else set()
+    )
     levels = levels if levels is not None else cached_levels(ctx)
     logins = _logins(session) if raw else {}
     return [
@@ -257,6 +269,7 @@ def _rows(session: Session, ctx: Ctx, raw: Sequence[Any], levels: dict[int, int]
             r[12],
             r[13],
             levels.get(r[0], 0) if levels is not None else None,
+            r[0] in noted,
         )
         for r in raw
     ]

@@ -48,6 +48,7 @@ class InquiryRow:
     auto_replies: int
     overdue: bool  # domain.due.is_overdue, computed in the query
     version: int
+    note: bool = False  # an admin note on it that its owner has not seen yet (services.notes)
 
     @property
     def inquiry(self) -> InquiryRow:
@@ -151,6 +152,7 @@ def row_from(r: Any, offset: int = 0) -> InquiryRow:
         auto_replies=v[16] or 0,
         overdue=bool(v[17]),
         version=v[18],
+        note=bool(v[19]) if len(v) > 19 else False,
     )
 
 

@@ -10,10 +10,13 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
+from inquiry_tui.domain.questions import asked_from_text
 from inquiry_tui.domain.terms import Terms, terms_from_json
+from inquiry_tui.domain.vocabulary import Ask
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import AttachmentInfo, attachments_of
 from inquiry_tui.services.mail.outbox import delivery_of
+from inquiry_tui.services.notes.notes import NoteRow, notes_on_inquiry_in
 from inquiry_tui.store.queries import thread as q_thread
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
@@ -79,9 +82,9 @@ class ThreadDetail:
     messages: tuple[ThreadMessage, ...]
     earlier_messages: int  # older messages not included
     allocations: tuple[AllocationEvent, ...]
-    terms: Terms = field(
-        default_factory=Terms
-    )  # what the buyer stated (target price, incoterm, ...); values are untrusted
+    terms: Terms = field(default_factory=Terms)  # what the buyer stated or answered (domain.terms_text)
+    asked: frozenset[Ask] = frozenset()  # what smart reception asked
+    notes: tuple[NoteRow, ...] = ()  # the admin's notes on it (services.notes), oldest first
 
 
 def _ts(value: Any) -> datetime | None:
@@ -185,4 +188,6 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             earlier_messages=max(0, total - len(messages)),
             allocations=_history(session, inquiry_id),
             terms=terms_from_json(r[32]),
+            asked=asked_from_text(r[33]),
+            notes=notes_on_inquiry_in(session, ctx, inquiry_id),
         )

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, col
 
 from inquiry_tui.domain.due import is_overdue
@@ -25,7 +26,7 @@ from inquiry_tui.services.files.attachments import AttachmentSource, attach_sour
 from inquiry_tui.services.mail import outbox
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of
-from inquiry_tui.store.models import AllocationRecord, Buyer, Inquiry, Message
+from inquiry_tui.store.models import AdminNote, AllocationRecord, Buyer, Inquiry, Message
 
 PURGE_AFTER_DAYS = 30
 MAX_REPLY_CHARS = 50_000
@@ -45,6 +46,7 @@ class InquiryState:
     owner_id: int
     first_response_at: datetime | None
     overdue: bool
+    note: bool = False  # an admin note on it not seen yet (services.notes)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,12 @@ class PurgeResult:
 def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
     assert inquiry.id is not None
     overdue = is_overdue(inquiry.folder, inquiry.first_response_at, inquiry.due_at, ctx.now())
+    session = object_session(inquiry)
+    note = session is not None and bool(
+        session.execute(
+            select(exists().where(col(AdminNote.inquiry_id) == inquiry.id, col(AdminNote.seen_at).is_(None)))
+        ).scalar()
+    )
     return InquiryState(
         inquiry.id,
         inquiry.version,
@@ -67,6 +75,7 @@ def _state(ctx: Ctx, inquiry: Inquiry) -> InquiryState:
         inquiry.owner_id,
         inquiry.first_response_at,
         overdue,
+        note,
     )
 
 
@@ -262,6 +271,7 @@ def purge_deleted(ctx: Ctx, older_than_days: int = PURGE_AFTER_DAYS) -> PurgeRes
             chunk = ids[start : start + 500]
             messages += session.exec(delete(Message).where(col(Message.inquiry_id).in_(chunk))).rowcount
             session.execute(delete(AllocationRecord).where(col(AllocationRecord.inquiry_id).in_(chunk)))
+            session.execute(delete(AdminNote).where(col(AdminNote.inquiry_id).in_(chunk)))
             session.execute(delete(Inquiry).where(col(Inquiry.id).in_(chunk)))
         audit(
             session,

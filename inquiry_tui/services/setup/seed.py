@@ -9,6 +9,7 @@ from inquiry_tui.services.deals.sample import seed_deals
 from inquiry_tui.services.files.sample import seed_files
 from inquiry_tui.services.setup.channels import seed_channels
 from inquiry_tui.services.setup.company import CompanySetup, load_json, set_up_company
+from inquiry_tui.services.setup.routing_sample import add_routing_sample
 from inquiry_tui.services.setup.synthetic import SeedResult, generate
 from inquiry_tui.store.models import Account
 
@@ -29,6 +30,7 @@ def seed_sample(ctx: Ctx) -> tuple[CompanySetup, SeedResult]:
     seed_deals(ctx)  # a few templates, letters of intent and orders (Deals, `3`)
     seed_files(ctx)  # a small cloud disk library and a few attachments
     seed_channels(ctx)  # e-mail threads, calls and notices
+    add_routing_sample(ctx)  # away, capacity, escalation, notes: after the inquiries they act on
     return setup, result
 
 

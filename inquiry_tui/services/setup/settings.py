@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from sqlmodel import Session, select
 
@@ -12,7 +13,7 @@ from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.models import Account, Setting
 
-SECTIONS = ("allocation", "reception", "calls", "deals", "rfq", "files", "mail")
+SECTIONS = ("allocation", "reception", "calls", "deals", "rfq", "files", "mail", "contact")
 
 
 def load_settings(session: Session) -> Settings:
@@ -52,6 +53,10 @@ def set_setting(ctx: Ctx, key: str, value: str) -> Settings:
 
 def _store(session: Session, ctx: Ctx, old: Settings, new: Settings) -> Settings:
     _check_logins(session, new)
+    if new.contact != old.contact:
+        from inquiry_tui.services.records.notes import contact_card  # pydantic only when the card changes
+
+        new = replace(new, contact=contact_card(new.contact))
     old_d, new_d = settings_to_dict(old), settings_to_dict(new)
     for section in SECTIONS:
         if old_d[section] == new_d[section]:

@@ -15,10 +15,13 @@ from inquiry_tui.domain.errors import StaleWrite, ValidationError
 from inquiry_tui.domain.settings import (
     AllocationSettings,
     CallSettings,
+    ContactCard,
     ReceptionSettings,
     Settings,
     parse_faq,
     parse_holidays,
+    parse_hours,
+    parse_questions,
     parse_timezone,
     parse_windows,
 )
@@ -36,7 +39,7 @@ def validate_reception(r: ReceptionSettings) -> ReceptionSettings:
         windows=parse_windows("reception.windows", json.dumps([str(w) for w in r.windows])),
         holidays=parse_holidays("reception.holidays", json.dumps([d.isoformat() for d in r.holidays])),
         faq=parse_faq("reception.faq", json.dumps([{"q": e.q, "a": e.a} for e in r.faq])),
-        smart_questions=tuple(q for q in r.smart_questions if q.strip()),
+        smart_questions=parse_questions("reception.smart_questions", json.dumps(list(r.smart_questions))),
     )
 
 
@@ -49,7 +52,10 @@ def validate_allocation(a: AllocationSettings) -> AllocationSettings:
         raise ValidationError(f"allocation.mode: {a.mode!r} is not allowed; allowed: product, region")
     if len(set(a.rotation_members)) != len(a.rotation_members):
         raise ValidationError("allocation.rotation_members: a member is listed twice")
-    return a
+    hours = a.reassign_after_hours
+    return replace(
+        a, reassign_after_hours=parse_hours("allocation.reassign_after_hours", "" if hours is None else str(hours))
+    )
 
 
 def save_allocation(ctx: Ctx, expected: AllocationSettings, new: AllocationSettings) -> Settings:
@@ -61,6 +67,19 @@ def save_allocation(ctx: Ctx, expected: AllocationSettings, new: AllocationSetti
         if current.allocation != expected:
             raise StaleWrite("The allocation settings")
         return _store(session, ctx, current, replace(current, allocation=new))
+
+
+def save_rules(
+    ctx: Ctx, expected: tuple[AllocationSettings, ContactCard], new: AllocationSettings, card: ContactCard
+) -> Settings:
+    """Admin › Rules: the allocation settings and the company contact's card, if both are still EXPECTED."""
+    ctx.require_admin("change settings")
+    new = validate_allocation(new)
+    with ctx.write() as session:
+        current = load_settings(session)
+        if (current.allocation, current.contact) != expected:
+            raise StaleWrite("The allocation settings")
+        return _store(session, ctx, current, replace(current, allocation=new, contact=card))
 
 
 def save_reception(

@@ -1,18 +1,23 @@
-"""Accounts: create the company, add salespeople, list, set away, deactivate with a successor."""
+"""Accounts: create the company, add salespeople, list, set away (with a return date) and a capacity limit,
+deactivate with a successor."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from inquiry_tui.domain.availability import MAX_LIMIT, is_away, is_full
 from inquiry_tui.domain.errors import InquiryError, PermissionDenied, ValidationError
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Folder, Role, Rule, allowed
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import (
     Account,
@@ -35,8 +40,21 @@ class AccountInfo:
     name: str
     role: str
     active: bool
-    away: bool
+    away: bool  # away now (domain.availability.is_away: the state is set and the return date has not come)
     open_inquiries: int = 0
+    away_until: date | None = None  # the first day back, if given
+    limit: int | None = None  # open inquiries at most (capacity); None: no limit
+
+    @property
+    def full(self) -> bool:
+        return is_full(self.open_inquiries, self.limit)
+
+    @property
+    def presence(self) -> str:
+        """ "away", "away until 12-10", "full 20/20" or "" (pickers, the dashboard)."""
+        if self.away:
+            return f"away until {self.away_until:%m-%d}" if self.away_until else "away"
+        return f"full {self.open_inquiries}/{self.limit}" if self.full and self.limit is not None else ""
 
 
 @dataclass(frozen=True)
@@ -49,9 +67,26 @@ class DeactivationResult:
     countries: int
 
 
-def _info(account: Account, open_count: int = 0) -> AccountInfo:
+def _info(account: Account, open_count: int = 0, today: date | None = None) -> AccountInfo:
     assert account.id is not None
-    return AccountInfo(account.id, account.login, account.name, account.role, account.active, account.away, open_count)
+    until = account.away_until
+    away = is_away(account.away, until, today) if today is not None else account.away
+    return AccountInfo(
+        account.id,
+        account.login,
+        account.name,
+        account.role,
+        account.active,
+        away,
+        open_count,
+        until if away else None,
+        account.capacity,
+    )
+
+
+def company_today(session: Session, now: datetime) -> date:
+    """Today in the company's time zone (reception.timezone): away return dates are local days."""
+    return now.astimezone(ZoneInfo(load_settings(session).reception.timezone)).date()
 
 
 def validate_login(login: str) -> str:
@@ -123,19 +158,74 @@ def list_accounts(ctx: Ctx) -> list[AccountInfo]:
             ).all()
         )
         accounts = session.exec(select(Account).order_by(Account.role, Account.login)).all()
+        today = company_today(session, ctx.now())
         show_counts = ctx.actor.is_admin
-        return [_info(a, counts.get(id_of(a), 0) if show_counts else 0) for a in accounts]
+        # Capacity needs the counts: a salesperson sees "full" on a picker, not the numbers.
+        return [
+            _info(a, counts.get(id_of(a), 0) if show_counts or a.capacity is not None else 0, today) for a in accounts
+        ]
 
 
-def set_away(ctx: Ctx, login: str, away: bool) -> AccountInfo:
+def set_away(ctx: Ctx, login: str, away: bool, until: date | None = None) -> AccountInfo:
+    """Mark LOGIN away (optionally until UNTIL, the first day back) or back.
+
+    Away, it gets nothing new (domain.availability). Back, the open inquiries of its buyers that
+    the rules gave to others while it was away come back to it (sticky on; recorded).
+    """
     if not ctx.actor.is_admin and ctx.actor.login != login:
         raise PermissionDenied("a salesperson can set only their own away status")
     with ctx.write() as session:
-        account = account_by_login(session, login)
-        before = account.away
+        account = account_by_login(session, login, active_only=True)
+        now = ctx.now()
+        today = company_today(session, now)
+        if away and until is not None and until <= today:
+            raise ValidationError(f"the return date {until.isoformat()} is not after today ({today.isoformat()})")
+        before = {"away": account.away, "away_until": account.away_until, "away_since": account.away_since}
+        was_away = account.away
         account.away = away
-        audit(session, ctx, "account_away", "account", login, before={"away": before}, after={"away": away})
-        return _info(account)
+        account.away_until = until if away else None
+        if away and not was_away:
+            account.away_since = now
+        elif not away:
+            account.away_since = None
+        session.add(account)
+        audit(
+            session,
+            ctx,
+            "account_away",
+            "account",
+            login,
+            before=before,
+            after={"away": away, "away_until": account.away_until},
+        )
+        session.flush()
+        if not away and was_away and load_settings(session).allocation.sticky:
+            from inquiry_tui.services.allocation.supervision import return_backlog  # allocation builds on team
+
+            logins = dict(session.exec(select(Account.id, Account.login)).all())
+            return_backlog(
+                session.connection(),
+                account_id=id_of(account),
+                login=login,
+                logins={k: v for k, v in logins.items() if k is not None},
+                now=now,
+                actor=ctx.actor.login,
+            )
+        return _info(account, 0, today)
+
+
+def set_limit(ctx: Ctx, login: str, limit: int | None) -> AccountInfo:
+    """LOGIN takes at most LIMIT open inquiries (None: no limit); at the limit, arrivals go on by the next rule."""
+    ctx.require_admin("set capacity limits")
+    if limit is not None and not 0 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit {limit} is outside 0-{MAX_LIMIT:,}; or --off")
+    with ctx.write() as session:
+        account = account_by_login(session, login, active_only=True)
+        before = account.capacity
+        account.capacity = limit
+        session.add(account)
+        audit(session, ctx, "account_limit", "account", login, before={"limit": before}, after={"limit": limit})
+        return _info(account, 0, company_today(session, ctx.now()))
 
 
 def deactivate(ctx: Ctx, login: str, successor_login: str) -> DeactivationResult:

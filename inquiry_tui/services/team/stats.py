@@ -23,7 +23,7 @@ company time zone (`reception.timezone`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from inquiry_tui.domain.availability import Presence, presence_label
 from inquiry_tui.domain.metrics import (
     DEFAULT_WINDOW_DAYS,
     RateFigures,
@@ -63,6 +64,8 @@ class Figures:
     load_today: int  # arrivals since local midnight, junk not counted
     trend: tuple[float | None, ...]  # reply rate per local day, oldest first (None: nothing counted)
     active: bool = True
+    presence: str = ""  # "away", "away until 12-10", "full 20/20" (domain.availability); "" when available
+    limit: int | None = None  # capacity: open inquiries at most
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,15 @@ def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats
         now = ctx.now()
         only = None if ctx.actor.is_admin else ctx.actor.id
         accounts = session.execute(
-            select(col(Account.id), col(Account.login), col(Account.name), col(Account.active)).order_by(
-                col(Account.login)
-            )
+            select(
+                col(Account.id),
+                col(Account.login),
+                col(Account.name),
+                col(Account.active),
+                col(Account.away),
+                col(Account.away_until),
+                col(Account.capacity),
+            ).order_by(col(Account.login))
         ).all()
         window = Window.of(now, tz, window_days)
         fast = fast_rates(session, window, only)
@@ -95,24 +104,25 @@ def team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> TeamStats
         save(ctx.engine, write)
     days = window.days
     rows = []
-    for account_id, login, name, active in accounts:
+    today = now.astimezone(ZoneInfo(tz)).date()
+    for account_id, login, name, active, away, away_until, limit in accounts:
         if only is not None and account_id != only:
             continue
         counts = rates.owners.get(account_id)
         if not active and counts is None and not open_.get(account_id):
             continue
-        rows.append(
-            _figures(
-                login,
-                name,
-                active,
-                counts,
-                open_.get(account_id, 0),
-                overdue.get(account_id, 0),
-                load.get(account_id, 0),
-                days,
-            )
+        figures = _figures(
+            login,
+            name,
+            active,
+            counts,
+            open_.get(account_id, 0),
+            overdue.get(account_id, 0),
+            load.get(account_id, 0),
+            days,
         )
+        presence = presence_label(Presence(login, active, away, away_until, limit), today, figures.open)
+        rows.append(replace(figures, presence=presence if active else "", limit=limit))
     company = None
     if only is None:
         company = _figures(
@@ -209,6 +219,8 @@ def figures_to_dict(f: Figures) -> dict[str, Any]:
         "median_first_response_seconds": None if median is None else int(median.total_seconds()),
         "load_today": f.load_today,
         "trend": list(f.trend),
+        "presence": f.presence,
+        "limit": f.limit,
     }
 
 

@@ -31,6 +31,7 @@ from inquiry_tui.store.models.deals import BuyerTrade, ContractTemplate, DealOrd
 from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.mail import MaildirSeen, MailLink, OutboxMail
+from inquiry_tui.store.models.notes import AdminNote
 from inquiry_tui.store.models.notices import Notice
 from inquiry_tui.store.models.reply_rate import ReplyDay, ReplyDayEpoch
 from inquiry_tui.store.models.rfq import Rfq, RfqFitState, RfqQuota, RfqQuote, RfqSubscription
@@ -43,6 +44,7 @@ __all__ = [
     "ActivityEvent",
     "ActivityRollup",
     "ActivityRollupState",
+    "AdminNote",
     "AllocationRecord",
     "Attachment",
     "AuditChain",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -19,6 +19,12 @@ class Account(SQLModel, table=True):
     away: bool = False
     successor_id: int | None = Field(default=None, foreign_key="account.id")
     created_at: datetime = Field(sa_column=timestamp_column())
+    # Routing (domain.availability): the first day back (company time zone) while away, when the
+    # away state was set (its buyers' arrivals since then come back on return), and a limit of
+    # open inquiries (None: no limit).
+    away_until: date | None = None
+    away_since: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    capacity: int | None = None
 
 
 _setting_version = version_column()

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder, View
 from inquiry_tui.store.models.columns import timestamp_column, version_column
-from inquiry_tui.store.queries.folders import open_sql, predicate
+from inquiry_tui.store.queries.folders import escalation_sql, open_sql, predicate
 
 _inquiry_version = version_column()
 
@@ -50,6 +50,8 @@ class Inquiry(SQLModel, table=True):
     auto_replies: int = 0
     deleted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     terms: str = ""  # JSON of domain.terms.Terms: what the buyer stated (quantity, price, incoterm, ...)
+    asked: str = ""  # what smart reception's questions asked (domain.questions.asked_to_text), for reading answers
+    escalated_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # moved once
     version: int = Field(default=1, sa_column=_inquiry_version)
 
     __mapper_args__ = {"version_id_col": _inquiry_version}
@@ -92,6 +94,13 @@ class Inquiry(SQLModel, table=True):
             "due_at",
             sqlite_where=text(open_sql(alias="")),
             postgresql_where=text(open_sql(alias="")),
+        ),
+        # Escalation's sweep: open inquiries not yet escalated, by arrival (store.queries.routing).
+        Index(
+            "ix_inquiry_escalation",
+            "received_at",
+            sqlite_where=text(escalation_sql(alias="")),
+            postgresql_where=text(escalation_sql(alias="")),
         ),
     )
 

@@ -98,6 +98,12 @@ def open_sql(alias: str = "i") -> str:
     return OPEN_TEMPLATE.format(i=f"{alias}." if alias else "")
 
 
+def escalation_sql(alias: str = "i") -> str:
+    """Open and not escalated yet: the predicate of the partial index ix_inquiry_escalation (domain.escalation)."""
+    i = f"{alias}." if alias else ""
+    return f"{open_sql(alias)} AND {i}escalated_at IS NULL"
+
+
 def due_passed_sql(alias: str = "i", now: str = ":now") -> str:
     """The rest of domain.due.is_overdue: a due time, and NOW (a bound parameter) at or past it."""
     i = f"{alias}." if alias else ""

@@ -51,12 +51,14 @@ def _short(column: str, chars: int, sqlite: bool = True) -> str:
 
 
 def row_columns(sqlite: bool = True) -> str:
-    """One list row (services.inbox.rows.row_from reads these 19 columns in this order)."""
+    """One list row (services.inbox.rows.row_from reads these 20 columns in this order); the last is an index
+    probe per row: an admin note on it not seen yet (services.notes)."""
     return (
         f"i.id, i.received_at, {_short('i.subject', SUBJECT_CHARS, sqlite)}, i.buyer_id, "
         f"{_short('b.name', 120, sqlite)}, {_short('b.company', 120, sqlite)}, b.country, b.verified, b.tier, "
         f"a.login, i.channel, i.folder, i.is_junk, i.unread, i.tagged, i.replied, i.auto_replies, "
-        f"{overdue_sql('i')}, i.version"
+        f"{overdue_sql('i')}, i.version, "
+        "EXISTS (SELECT 1 FROM admin_note n WHERE n.inquiry_id = i.id AND n.seen_at IS NULL)"
     )
 
 

@@ -18,7 +18,7 @@ _INQUIRY = text(
     "SELECT i.id, i.subject, i.channel, i.received_at, i.folder, i.is_junk, i.junk_score, i.junk_reasons, i.unread, "
     "i.tagged, i.replied, i.first_response_at, i.due_at, i.auto_replies, i.deleted_at, i.version, i.owner_id, "
     "i.buyer_id, b.name, b.email, b.company, b.country, b.verified, b.tier, b.is_customer, p.sku, p.name, "
-    "i.quantity, i.unit, a.login, a.name, i.rule, i.terms "
+    "i.quantity, i.unit, a.login, a.name, i.rule, i.terms, i.asked "
     "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id "
     "LEFT JOIN product p ON p.id = i.product_id WHERE i.id = :id"
 )
@@ -45,7 +45,7 @@ _HISTORY = text(
 
 
 def inquiry(session: Session, inquiry_id: int) -> Any:
-    """The inquiry's row (33 columns, see _INQUIRY), or None."""
+    """The inquiry's row (34 columns, see _INQUIRY), or None."""
     return session.execute(_INQUIRY, {"id": inquiry_id}).first()
 
 

@@ -1,8 +1,10 @@
-"""Admin › Accounts: list, add, away, and deactivate with a successor (what moves is shown and confirmed first)."""
+"""Admin › Accounts: list, add, away (with a return date) and back, a capacity limit, and deactivate with a
+successor (what moves is shown and confirmed first)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +20,15 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation.ownership import Holdings, holdings
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.team.accounts import AccountInfo, add_account, deactivate, list_accounts, set_away
+from inquiry_tui.services.team.accounts import (
+    AccountInfo,
+    add_account,
+    deactivate,
+    list_accounts,
+    set_away,
+    set_limit,
+)
+from inquiry_tui.tui.admin.ask import AskDialog
 from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.table import Table
@@ -77,6 +87,7 @@ class AccountsPanel(AdminPanel):
     BINDINGS = [
         Binding("n", "add_account", "Add", id="accounts-add"),
         Binding("w", "toggle_away", "Away / back", id="accounts-away"),
+        Binding("l", "set_limit", "Limit", id="accounts-limit"),
         Binding("x", "deactivate", "Deactivate", id="accounts-deactivate"),
         Binding("r", "refresh_accounts", "Refresh", id="accounts-refresh"),
     ]
@@ -112,7 +123,7 @@ class AccountsPanel(AdminPanel):
         yield Static(
             Text(
                 "One main account (admin); salespeople are sub-accounts. "
-                "n: add   w: away / back   x: deactivate (a successor takes over)",
+                "n: add   w: away / back   l: capacity limit   x: deactivate (a successor takes over)",
                 style="dim",
             ),
             classes="section-help",
@@ -121,7 +132,7 @@ class AccountsPanel(AdminPanel):
         yield Static("", classes="status", id="accounts-status")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Login", "Name", "Role", "State", "Away", "Open inquiries")
+        self.query_one(DataTable).add_columns("Login", "Name", "Role", "State", "Away", "Limit", "Open inquiries")
 
     def reload(self) -> None:
         self._load()
@@ -146,8 +157,9 @@ class AccountsPanel(AdminPanel):
                 Text(safe_line(a.name)),
                 "main account" if a.role == "admin" else "salesperson",
                 Text("active", style="green") if a.active else Text("deactivated", style="dim"),
-                Text("away", style="yellow") if a.away else "",
-                str(a.open_inquiries),
+                Text(f"until {a.away_until:%Y-%m-%d}" if a.away_until else "away", style="yellow") if a.away else "",
+                str(a.limit) if a.limit is not None else "",
+                Text(f"{a.open_inquiries} (full)", style="red") if a.full else str(a.open_inquiries),
                 key=a.login,
             )
         if keep is not None:
@@ -191,17 +203,77 @@ class AccountsPanel(AdminPanel):
             return
         self.post_message(self.Changed(f"Added {info.login} ({info.name}).", info.login))
 
-    # --- away -----------------------------------------------------------------------------
+    # --- away and capacity ----------------------------------------------------------------
 
     def action_toggle_away(self) -> None:
         account = self._current()
-        if account is not None:
-            self._away(account.login, not account.away)
+        if account is None:
+            return
+        if account.away:
+            self._away(account.login, False, None)
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                until = date.fromisoformat(answer) if answer else None
+            except ValueError:
+                self._failed(f"{answer!r} is not a date; expected YYYY-MM-DD, or nothing")
+                return
+            self._away(account.login, True, until)
+
+        self.app.push_screen(
+            AskDialog(
+                f"{account.login} is away",
+                "The first day back (YYYY-MM-DD), or nothing: back when marked back (w). "
+                "Away accounts get nothing new; their buyers' waiting inquiries come back to them on return.",
+                placeholder="YYYY-MM-DD (optional)",
+                restrict=r"[0-9-]*",
+            ),
+            chosen,
+        )
 
     @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
-    def _away(self, login: str, away: bool) -> None:
-        info = set_away(self.ctx, login, away)
-        self.post_message(self.Changed(f"{info.login} is {'away' if info.away else 'back'}.", login))
+    def _away(self, login: str, away: bool, until: date | None) -> None:
+        try:
+            info = set_away(self.ctx, login, away, until)
+        except InquiryError as exc:
+            self.post_message(self.Refused(f"Not changed: {exc}"))
+            return
+        back = f" until {until.isoformat()}" if until else ""
+        self.post_message(self.Changed(f"{info.login} is {'away' + back if away else 'back'}.", login))
+
+    def action_set_limit(self) -> None:
+        account = self._current()
+        if account is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._limit(account.login, int(answer) if answer else None)
+
+        self.app.push_screen(
+            AskDialog(
+                f"Capacity of {account.login}",
+                f"Open inquiries at most (now {account.open_inquiries}); nothing: no limit. "
+                "At the limit, new arrivals go on by the next rule.",
+                value=str(account.limit) if account.limit is not None else "",
+                placeholder="no limit",
+                restrict=r"[0-9]{0,5}",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
+    def _limit(self, login: str, limit: int | None) -> None:
+        try:
+            info = set_limit(self.ctx, login, limit)
+        except InquiryError as exc:
+            self.post_message(self.Refused(f"Not changed: {exc}"))
+            return
+        what = f"at most {info.limit} open inquiries" if info.limit is not None else "no limit"
+        self.post_message(self.Changed(f"{info.login}: {what}.", login))
 
     # --- deactivate -----------------------------------------------------------------------
 

@@ -119,8 +119,8 @@ class AccountPicker(ModalScreen[Picked | None], WorkerErrors):
             label = Text(f"{a.login:<12} {safe_line(a.name)}")
             if a.role == "admin":
                 label.append("  main account", style="dim")
-            if a.away:
-                label.append("  away", style="yellow")
+            if a.presence:  # away (until ...), or full: routing passes them over
+                label.append(f"  {a.presence}", style="yellow")
             options.add_option(Option(label, id=f"@{a.login}"))
         options.highlighted = 0 if options.option_count else None
 

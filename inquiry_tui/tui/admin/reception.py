@@ -23,6 +23,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from inquiry_tui.domain.errors import InquiryError, StaleWrite, ValidationError
+from inquiry_tui.domain.questions import parse_question
 from inquiry_tui.domain.reception import auto_reply_messages, is_holiday, plan_auto_replies, reception_active
 from inquiry_tui.domain.settings import (
     MAX_FAQ,
@@ -36,6 +37,7 @@ from inquiry_tui.domain.settings import (
     parse_windows,
 )
 from inquiry_tui.domain.text import safe_text
+from inquiry_tui.domain.vocabulary import Ask
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_reception
@@ -121,7 +123,9 @@ class ReceptionPanel(AdminPanel):
                     classes="section-help",
                 )
                 yield FaqList(id="reception-faq")
-                yield Label("Smart questions (one per line)", classes="field-label")
+                yield Label(
+                    "Smart questions (one per line; [quantity, product] first says what it asks)", classes="field-label"
+                )
                 yield TextArea(id="reception-questions")
                 yield Label("Voice and video call reception", classes="field-label")
                 yield Checkbox("Voice calls", id="calls-voice", compact=True)
@@ -282,6 +286,10 @@ def preview_text(reception: ReceptionSettings, calls: CallSettings, now: datetim
         if planned_later and reception.mode != "off":
             out.append("\nInside a window they would get:\n\n", style="dim")
             _messages(out, planned_later)
+    asks = questions_text(reception.smart_questions)
+    if asks:
+        out.append("\nSmart questions are sent only when the inquiry does not say:\n", style="bold")
+        out.append(asks, style="dim")
     out.append("\nAuto-replies never count as a reply: answer within 24 hours.\n", style="dim")
     out.append("\nCalls  ", style="bold")
     kinds = [name for name, on_ in (("voice", calls.voice), ("video", calls.video)) if on_]
@@ -294,6 +302,22 @@ def preview_text(reception: ReceptionSettings, calls: CallSettings, now: datetim
         out.append("available now" if open_now else "not available now", style="green" if open_now else "yellow")
         out.append(f" ({windows_text(calls.windows) or 'no windows set'})\n", style="dim")
     return out
+
+
+def questions_text(questions: tuple[str, ...]) -> str:
+    """One line per question: what it asks (declared with `[quantity, product] ...` or read from its words)."""
+    lines = []
+    for n, raw in enumerate(questions, 1):
+        try:
+            question = parse_question(raw)
+        except InquiryError as exc:
+            lines.append(f"{n}. {exc}")
+            continue
+        what = (
+            ", ".join(a.value.replace("_", " ") for a in Ask if a in question.asks) or "nothing readable: always sent"
+        )
+        lines.append(f"{n}. asks {what}")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _messages(out: Text, messages: tuple[str, ...]) -> None:

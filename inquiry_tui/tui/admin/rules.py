@@ -2,7 +2,9 @@
 
 The form edits a copy; ctrl+s saves it (validated, audited, compare-and-save) and the next
 arrival follows it. Every change re-runs the preview in a worker: how the last 100 arrivals
-would have gone under the edited rules, beside how they went.
+would have gone under the edited rules, beside how they went (tui/admin/rules_preview.py).
+The form also holds escalation (hours without an answer, empty: off) and the company
+contact's card (name, phone, e-mail), saved with the rules.
 """
 
 from __future__ import annotations
@@ -13,22 +15,22 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Label, OptionList, Select, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from inquiry_tui.domain.errors import InquiryError, StaleWrite
-from inquiry_tui.domain.settings import AllocationSettings, Settings, parse_choice
-from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.domain.errors import InquiryError, StaleWrite, ValidationError
+from inquiry_tui.domain.settings import AllocationSettings, ContactCard, Settings, parse_choice, parse_hours
+from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation.preview import AllocationPreview, preview_allocation
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import get_settings
-from inquiry_tui.services.setup.settings_edit import save_allocation
+from inquiry_tui.services.setup.settings_edit import save_rules
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
 from inquiry_tui.tui.admin.panel import AdminPanel, show
-from inquiry_tui.tui.common.table import Table
+from inquiry_tui.tui.admin.rules_preview import RulesPreview
 
 PREVIEW_DELAY = 0.25
 
@@ -50,9 +52,18 @@ class RotationMembers(OptionList):
         super().__init__(id=id)
         self.members: list[str] = []
         self.accounts: dict[str, str] = {}  # login -> name, the active accounts
+        self.presence: dict[str, str] = {}  # login -> "away until 12-10", "full 20/20"
 
-    def set_members(self, members: tuple[str, ...], accounts: dict[str, str], *, keep: str | None = None) -> None:
+    def set_members(
+        self,
+        members: tuple[str, ...],
+        accounts: dict[str, str],
+        *,
+        keep: str | None = None,
+        presence: dict[str, str] | None = None,
+    ) -> None:
         self.accounts = accounts
+        self.presence = presence or {}
         self.members = list(members)
         self._render_options(keep)
 
@@ -64,6 +75,8 @@ class RotationMembers(OptionList):
             label.append(
                 safe_line(self.accounts.get(login, "(inactive)")), style="" if login in self.accounts else "red"
             )
+            if self.presence.get(login):
+                label.append(f"  {self.presence[login]}", style="yellow")
             self.add_option(Option(label, id=login))
         for login in others:
             label = Text(f"    · {login:<10} ", style="dim")
@@ -122,6 +135,7 @@ class AllocationRulesPanel(AdminPanel):
     @dataclass
     class Saved(Message):
         allocation: AllocationSettings
+        contact: ContactCard
 
     @dataclass
     class Refused(Message):
@@ -131,6 +145,7 @@ class AllocationRulesPanel(AdminPanel):
     def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.baseline: AllocationSettings | None = None
+        self.baseline_card = ContactCard()
         self.previewed: AllocationSettings | None = None  # the rules the preview shows
         self._preview_timer: Timer | None = None
 
@@ -160,15 +175,21 @@ class AllocationRulesPanel(AdminPanel):
                 yield RotationMembers(id="rotation-members")
                 yield Checkbox("Chats (TM) follow the allocation rules", id="rules-chats-follow", compact=True)
                 yield Checkbox("Main-account chats follow the rotation", id="rules-chats-rotation", compact=True)
+                yield Label("Escalate what nobody answered after (hours; empty: off)", classes="field-label")
+                yield Input(placeholder="off", id="rules-reassign", compact=True, restrict=r"\d{0,3}")
+                yield Static(
+                    Text(
+                        "Once, to the next owner by these rules; both are told. Away and full accounts are passed over.",
+                        style="dim",
+                    ),
+                    classes="section-help",
+                )
+                yield Label("Company contact's card (the marketplace's company page)", classes="field-label")
+                yield Input(placeholder="name", id="rules-card-name", compact=True)
+                yield Input(placeholder="phone, e.g. +86 755 8888 1234", id="rules-card-phone", compact=True)
+                yield Input(placeholder="e-mail", id="rules-card-email", compact=True)
                 yield Static("", classes="status", id="rules-status")
-            with Vertical(id="rules-preview"):
-                yield Static(Text("Preview: the last 100 arrivals under these rules", style="bold"), id="preview-title")
-                yield Static("", id="preview-summary")
-                yield Table(cursor_type="row", zebra_stripes=True, id="preview-table")
-
-    def on_mount(self) -> None:
-        table = self.query_one("#preview-table", DataTable)
-        table.add_columns("#", "Received", "Ch", "Buyer", "Cty", "SKU", "Was (rule)", "Would be (rule)")
+            yield RulesPreview(id="rules-preview")
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -201,7 +222,13 @@ class AllocationRulesPanel(AdminPanel):
         self.query_one("#rules-chats-follow", Checkbox).value = a.chats_follow_rules
         self.query_one("#rules-chats-rotation", Checkbox).value = a.rotation_includes_chats
         names = {x.login: x.name for x in accounts}
-        self.query_one(RotationMembers).set_members(a.rotation_members, names)
+        presence = {x.login: x.presence for x in accounts if x.presence}
+        self.query_one(RotationMembers).set_members(a.rotation_members, names, presence=presence)
+        self.query_one("#rules-reassign", Input).value = str(a.reassign_after_hours or "")
+        card = self.baseline_card = settings.contact
+        self.query_one("#rules-card-name", Input).value = card.name
+        self.query_one("#rules-card-phone", Input).value = card.phone
+        self.query_one("#rules-card-email", Input).value = card.email
         self.set_status("")
         self._schedule_preview()
 
@@ -219,17 +246,30 @@ class AllocationRulesPanel(AdminPanel):
             rotation_members=tuple(self.query_one(RotationMembers).members),
             chats_follow_rules=self.query_one("#rules-chats-follow", Checkbox).value,
             rotation_includes_chats=self.query_one("#rules-chats-rotation", Checkbox).value,
+            reassign_after_hours=parse_hours("escalation hours", self.query_one("#rules-reassign", Input).value),
+        )
+
+    def edited_card(self) -> ContactCard:
+        return ContactCard(
+            self.query_one("#rules-card-name", Input).value.strip(),
+            self.query_one("#rules-card-phone", Input).value.strip(),
+            self.query_one("#rules-card-email", Input).value.strip(),
         )
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(RotationMembers.Changed)
+    @on(Input.Changed)
     def _edited(self, event: Message) -> None:
         event.stop()
         if self.baseline is None:
             return
-        edited = self.edited()
-        if edited != self.baseline:
+        try:
+            edited = self.edited()
+        except ValidationError as exc:
+            self.set_status(str(exc), error=True)
+            return
+        if edited != self.baseline or self.edited_card() != self.baseline_card:
             show(
                 self.query_one("#rules-status", Static),
                 Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
@@ -244,7 +284,12 @@ class AllocationRulesPanel(AdminPanel):
         self._preview_timer = self.set_timer(PREVIEW_DELAY, self._start_preview)
 
     def _start_preview(self) -> None:
-        self._preview(self.edited())
+        try:
+            settings = self.edited()
+        except ValidationError:
+            return  # the status says what is wrong; the preview keeps the last good rules
+        if settings != self.previewed:
+            self._preview(settings)
 
     @work(thread=True, exclusive=True, group="admin-rules-preview", exit_on_error=False)
     def _preview(self, settings: AllocationSettings) -> None:
@@ -252,52 +297,42 @@ class AllocationRulesPanel(AdminPanel):
 
     @on(PreviewLoaded)
     def _show_preview(self, event: PreviewLoaded) -> None:
-        preview = event.preview
         self.previewed = event.settings
-        table = self.query_one("#preview-table", DataTable)
-        table.clear()
-        for r in preview.rows:
-            would = Text(f"{r.owner} ({r.rule})", style="bold yellow" if r.changed else "")
-            table.add_row(
-                str(r.inquiry_id),
-                r.received_at.astimezone(self.zone).strftime("%m-%d %H:%M"),
-                r.channel,
-                Text(truncate(safe_line(r.buyer), 18)),
-                r.country or "",
-                r.product or "—",
-                f"{r.was_owner} ({r.was_rule})",
-                would,
-            )
-        summary = Text()
-        summary.append(f"{preview.changed} of {len(preview.rows)} would go to someone else.", style="bold")
-        was, now = dict(preview.was_counts), dict(preview.counts)
-        parts = [f"{login} {was.get(login, 0)}→{now.get(login, 0)}" for login in sorted(set(was) | set(now))]
-        if parts:
-            summary.append("  " + ", ".join(parts), style="dim")
-        self.query_one("#preview-summary", Static).update(summary)
+        escalation = event.settings.reassign_after_hours is not None
+        self.query_one(RulesPreview).show(event.preview, self.zone, escalation)
 
     # --- saving ---------------------------------------------------------------------------
 
     def action_save(self) -> None:
         if self.baseline is None:
             return
-        self._save(self.baseline, self.edited())
+        try:
+            edited = self.edited()
+        except ValidationError as exc:
+            self.set_status(f"Not saved: {exc}", error=True)
+            return
+        self._save((self.baseline, self.baseline_card), edited, self.edited_card())
 
     @work(thread=True, exclusive=True, group="admin-rules-save", exit_on_error=False)
-    def _save(self, expected: AllocationSettings, new: AllocationSettings) -> None:
+    def _save(
+        self, expected: tuple[AllocationSettings, ContactCard], new: AllocationSettings, card: ContactCard
+    ) -> None:
         try:
-            saved = save_allocation(self.ctx, expected, new)
+            saved = save_rules(self.ctx, expected, new, card)
         except StaleWrite as exc:
             self.post_message(self.Refused(str(exc), stale=True))
             return
         except InquiryError as exc:
             self.post_message(self.Refused(f"Not saved: {exc}", stale=False))
             return
-        self.post_message(self.Saved(saved.allocation))
+        self.post_message(self.Saved(saved.allocation, saved.contact))
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:
         self.baseline = event.allocation
+        self.baseline_card = event.contact
+        card = event.contact  # as stored: trimmed, the e-mail lower-cased
+        self.query_one("#rules-card-email", Input).value = card.email
         self.set_status("Saved; the next arrival follows these rules.")
         self.notify("Allocation rules saved.")
 

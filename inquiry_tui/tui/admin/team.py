@@ -117,10 +117,12 @@ class DashboardPanel(AdminPanel):
         for f in self.rows:
             company = f is stats.company
             name = Text(safe_line(f.name), style="bold" if company else "" if f.active else "dim")
+            if f.presence:  # away or full: routing passes them over
+                name.append(f" · {f.presence}", style="yellow")
             table.add_row(
                 Text(f.login, style="bold" if company else ""),
                 name,
-                str(f.open),
+                f"{f.open}/{f.limit}" if f.limit is not None else str(f.open),
                 Text(str(f.overdue), style="red" if f.overdue else ""),
                 _rate(f),
                 str(f.reply.pending),

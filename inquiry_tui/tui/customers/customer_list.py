@@ -65,7 +65,7 @@ def header_text(total: int) -> str:
 def row_cells(row: CustomerRow) -> list[str]:
     return [
         "★" * row.stars + "·" * (5 - row.stars),
-        row.name or row.email,
+        ("✎ " if row.note else "") + (row.name or row.email),  # ✎: an admin note not seen yet
         row.company,
         row.country or "",
         row.group,

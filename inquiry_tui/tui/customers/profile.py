@@ -28,6 +28,8 @@ from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import TransferResult, transfer_customer
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.customers.recommendations import OutreachStarted
+from inquiry_tui.services.notes import notes
+from inquiry_tui.services.notes.notes import NoteRow
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.form import CustomerFormScreen
@@ -45,6 +47,7 @@ from inquiry_tui.tui.customers.profile_text import (
 )
 from inquiry_tui.tui.customers.tags import TagEditScreen
 from inquiry_tui.tui.customers.transfer import TransferScreen
+from inquiry_tui.tui.notes.note_dialog import NoteDialog
 
 BAR = 20
 
@@ -153,6 +156,18 @@ def visitor_lines(p: BuyerProfile) -> list[Text]:
     return out
 
 
+def note_lines(admin_notes: tuple[NoteRow, ...]) -> list[Text]:
+    """The admin's notes, oldest first; the text is the admin's, shown literally."""
+    out = []
+    for n in admin_notes:
+        line = Text()
+        line.append("✎ ", style="bold yellow")
+        line.append(f"{n.author} → {n.to} {n.created_at:%Y-%m-%d}: ", style="dim")
+        line.append(safe_line(n.text))
+        out.append(line)
+    return out
+
+
 def _section(title: str, lines: list[Text]) -> Group:
     return Group(heading(title), *lines, Text(""))
 
@@ -165,11 +180,13 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
         Binding("t", "edit_tags", "Tags", id="profile-tags"),
         Binding("x", "transfer_customer", "Transfer", id="profile-transfer"),
         Binding("o", "start_outreach", "Outreach", id="profile-outreach"),
+        Binding("N", "leave_note", "Note", show=False, id="profile-note", tooltip="leave a note for its owner (admin)"),
     ]
 
     @dataclass
     class Loaded(Message):
         profile: BuyerProfile
+        notes: tuple[NoteRow, ...] = ()  # the admin's notes on the customer (services.notes)
 
     @dataclass
     class NotFound(Message):
@@ -205,10 +222,13 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
     def _load(self) -> None:
         try:
             profile = buyer_profile(self.ctx, self.buyer_id)
+            admin_notes = notes.notes_on_customer(self.ctx, self.buyer_id)
+            if any(not n.seen for n in admin_notes) and profile.owner_login == self.ctx.actor.login:
+                notes.mark_seen(self.ctx, buyer_id=self.buyer_id)  # its owner has read them now
         except InquiryError as exc:
             self.post_message(self.NotFound(str(exc)))
             return
-        self.post_message(self.Loaded(profile))
+        self.post_message(self.Loaded(profile, admin_notes))
 
     @on(NotFound)
     def _not_found(self, event: NotFound) -> None:
@@ -223,6 +243,7 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
         # Half the screen less padding; the columns may not be laid out yet while loading.
         width = max(30, self.size.width // 2 - 4)
         left = [
+            *([_section("Admin notes", note_lines(event.notes))] if event.notes else []),
             _section("Buyer", who_lines(p)),
             _section("Company", company_lines(p)),
             _section(f"On-site behaviour, last {p.window_days} days", behaviour_lines(p.behaviour)),
@@ -320,6 +341,27 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
                 self._load()
 
         self.app.push_screen(OutreachScreen(self.ctx, p.buyer_id, p.name or p.email), sent)
+
+    def action_leave_note(self) -> None:
+        """N: the admin leaves a note on this customer for its owner."""
+        p = self.profile
+        if not self.ctx.actor.is_admin:
+            self.notify("Only the admin (main account) leaves notes.", severity="warning")
+            return
+        if p is None:
+            return
+        if p.owner_login is None:
+            self.notify("This customer has no owner yet: transfer it first (x).", severity="warning")
+            return
+
+        def left(note: NoteRow | None) -> None:
+            if note is not None:
+                self.notify(f"Note left for {note.to}.", markup=False)
+                self._load()
+
+        self.app.push_screen(
+            NoteDialog(self.ctx, owner=p.owner_login, about=p.company or p.email, buyer_email=p.email), left
+        )
 
     def action_close_profile(self) -> None:
         self.dismiss(self.edited)

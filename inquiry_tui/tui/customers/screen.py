@@ -32,6 +32,7 @@ from inquiry_tui.services.customers.listing import (
 )
 from inquiry_tui.services.customers.manage import TransferResult, transfer_customer
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
+from inquiry_tui.services.notes.notes import NoteRow
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.customer_list import CustomerList
@@ -42,6 +43,7 @@ from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.customers.recommendations import RecommendationsScreen
 from inquiry_tui.tui.customers.tags import TagEditScreen
 from inquiry_tui.tui.customers.transfer import TransferScreen
+from inquiry_tui.tui.notes.note_dialog import NoteDialog
 
 PAGE = 100
 SORT_NAMES = {"last_contact": "last contact", "activity": "activity", "stars": "stars", "name": "name"}
@@ -76,6 +78,9 @@ class CustomersScreen(Screen[None], WorkerErrors):
         Binding("e", "edit_customer", "Edit", id="customers-edit"),
         Binding("t", "edit_tags", "Tags", id="customers-tags"),
         Binding("x", "transfer_customer", "Transfer", id="customers-transfer"),
+        Binding(
+            "N", "leave_note", "Note", show=False, id="customers-note", tooltip="leave a note for its owner (admin)"
+        ),
         Binding("r", "open_recommendations", "Recommended", id="customers-recommended"),
         Binding("p", "toggle_profile", "Profile", id="customers-profile", tooltip="show / hide the buyer profile"),
         Binding("escape", "leave_search", "List", show=False, id="customers-leave-search"),
@@ -305,6 +310,26 @@ class CustomersScreen(Screen[None], WorkerErrors):
                 self._transfer(row, login)
 
         self.app.push_screen(TransferScreen(self.ctx, row), chosen)
+
+    def action_leave_note(self) -> None:
+        """N: the admin leaves a note on the customer for its owner; ✎ marks it until they open it."""
+        if not self.ctx.actor.is_admin:
+            self.notify("Only the admin (main account) leaves notes.", severity="warning")
+            return
+        if (row := self._current()) is None:
+            return
+        if row.owner_login is None:
+            self.notify("This customer has no owner yet: transfer it first (x).", severity="warning")
+            return
+
+        def left(note: NoteRow | None) -> None:
+            if note is not None:
+                self.notify(f"Note left for {note.to}.", markup=False)
+                self.run_query()
+
+        self.app.push_screen(
+            NoteDialog(self.ctx, owner=row.owner_login, about=row.company or row.email, buyer_email=row.email), left
+        )
 
     @work(thread=True, exclusive=True, group="customers-transfer", exit_on_error=False)
     def _transfer(self, row: CustomerRow, login: str) -> None:

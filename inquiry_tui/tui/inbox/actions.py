@@ -29,11 +29,14 @@ from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox import triage
 from inquiry_tui.services.inbox.listing import AllocationRow, InquiryRow, ListItem
 from inquiry_tui.services.inbox.triage import InquiryState, PurgeResult
+from inquiry_tui.services.notes import notes
+from inquiry_tui.services.notes.notes import NoteRow
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.export_dialog import ExportScreen
 from inquiry_tui.tui.inbox.assign import AssignScreen
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.reply import ReplyScreen
+from inquiry_tui.tui.notes.note_dialog import NoteDialog
 
 EXPORT_FOLDER = {"all": "inbox"}  # the others export under their own name
 
@@ -105,6 +108,12 @@ class Purged(TriageMessage):
     result: PurgeResult
 
 
+def with_note(item: ListItem, note: bool) -> ListItem:
+    """ITEM with its "unseen admin note" mark set or cleared."""
+    row = replace(item.inquiry, note=note)
+    return replace(item, inquiry=row) if isinstance(item, AllocationRow) else row
+
+
 def with_state(item: ListItem, state: InquiryState) -> ListItem:
     """ITEM showing the inquiry's new STATE."""
     row = item.inquiry
@@ -117,6 +126,7 @@ def with_state(item: ListItem, state: InquiryState) -> ListItem:
         tagged=state.tagged,
         replied=state.replied,
         overdue=state.overdue,
+        note=state.note,
     )
     return replace(item, inquiry=new) if isinstance(item, AllocationRow) else new
 
@@ -136,6 +146,7 @@ class InboxActions:
         "toggle_read",
         "export",
         "purge",
+        "note",
     )
 
     def __init__(self, host: TriageHost) -> None:
@@ -265,9 +276,36 @@ class InboxActions:
     # --- the keys -----------------------------------------------------------------------------
 
     def open_item(self, item: ListItem) -> None:
-        """enter on a row: its thread is read there (the screen moves the focus); mark it read, where it stays."""
+        """enter on a row: its thread is read there (the screen moves the focus); mark it read, where it stays,
+        and its admin notes seen (when the reader is its owner)."""
         if item.inquiry.unread:
             self._change(lambda r: triage.set_read(self.ctx, r.id, True, r.version), lambda r: None, in_place=True)
+        if item.inquiry.note and item.inquiry.owner_login == self.ctx.actor.login:
+            self._change(self._notes_seen, lambda r: None, in_place=True)
+
+    def _notes_seen(self, row: InquiryRow) -> InquiryState | None:
+        """(In a worker.) Mark the notes on ROW seen; the row loses its mark."""
+        notes.mark_seen(self.ctx, inquiry_id=row.id)
+        return triage.get_state(self.ctx, row.id)
+
+    def note(self) -> None:
+        """N: the admin leaves a note on the inquiry for its owner."""
+        if not self.ctx.actor.is_admin:
+            self.host.notify("Only the admin (main account) leaves notes.", severity="warning")
+            return
+        row = self._row()
+        if row is None:
+            return
+
+        def left(note: NoteRow | None) -> None:
+            if note is not None:
+                self.host.notify(f"Note left on #{row.id} for {note.to}.", markup=False)
+                self.host.inquiry_list.update_item(row.id, lambda item: with_note(item, not note.seen))
+                self.host.refresh_panes()
+
+        self.host.app.push_screen(
+            NoteDialog(self.ctx, owner=row.owner_login, about=row.subject, inquiry_id=row.id), left
+        )
 
     def toggle_read(self) -> None:
         self._change(

@@ -71,8 +71,8 @@ class AssignScreen(ModalScreen[str | None], WorkerErrors):
                 label.append("  main account", style="dim")
             if self.ctx.actor.is_admin:
                 label.append(f"  {a.open_inquiries} open", style="dim")
-            if a.away:
-                label.append("  away", style="yellow")
+            if a.presence:  # away (until ...), or full: routing passes them over
+                label.append(f"  {a.presence}", style="yellow")
             options.add_option(Option(label, id=a.login))
         if not accounts:
             options.add_option(Option(Text("No one to hand over to", style="dim"), disabled=True))

@@ -17,8 +17,9 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.inbox.listing import AllocationRow, InquiryRow, ListItem
 
 UNREAD_MARK = "●"
+NOTE_MARK = "✎"  # in the cell after the unread mark: an admin note not seen yet
 BADGES = (("verified", "✓"), ("auto", "↺"), ("overdue", "!"), ("tagged", "⚑"))
-BADGE_HELP = "● unread  ✓ verified buyer  ↺ auto-replied  ! overdue  ⚑ tagged"
+BADGE_HELP = "● unread  ✎ admin note  ✓ verified buyer  ↺ auto-replied  ! overdue  ⚑ tagged"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ def inquiry_segments(
     subject = safe_line(row.subject) or "(no subject)"
     if show_folder and row.folder != "inbox":
         subject = f"[{row.folder}] {subject}"
-    segments = [Segment(UNREAD_MARK if row.unread else " ", b + s.unread), Segment(" ", b)]
+    segments = [
+        Segment(UNREAD_MARK if row.unread else " ", b + s.unread),
+        Segment(NOTE_MARK if row.note else " ", b + s.tagged),
+    ]
     segments += _badges(row, s)
     segments.append(Segment(" ", b))
     segments.append(

@@ -53,6 +53,14 @@ INBOX_KEYS: list[BindingType] = [
         tooltip="rank the newest 500 hits of the current search",
     ),
     Binding(
+        "N",
+        "triage('note')",
+        "Note",
+        show=False,
+        id="inbox-note",
+        tooltip="leave a note on it for its owner (admin); ✎ marks it until they read it",
+    ),
+    Binding(
         "P",
         "triage('purge')",
         "Purge deleted",

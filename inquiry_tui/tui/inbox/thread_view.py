@@ -18,6 +18,7 @@ from textual.strip import Strip
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
 from inquiry_tui.tui.files.labels import attachment_line
+from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
 
 DIRECTION = {
     "in": ("▶ Buyer", "bold cyan"),
@@ -103,8 +104,9 @@ def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -
         t.append(" · customer", style="italic")
     t.append("\n")
     t.append(f"Owner {d.owner_login} ({safe_line(d.owner_name)}) · rule {d.rule or '—'}\n", style="dim")
-    if not d.terms.is_empty():  # the buyer's stated terms, on one line (values are buyer text)
-        t.append("Terms " + " · ".join(f"{k} {safe_line(v)}" for k, v in d.terms.stated()) + "\n", style="cyan")
+    for extra in (terms_line(d), notes_lines(d, zone)):  # the buyer's stated terms; the admin's notes
+        if extra is not None:
+            t.append_text(extra)
     t.append_text(_status(d, now, zone))
     t.append("\n")
     if d.folder == "deleted":

@@ -43,7 +43,14 @@ async def go_to(pilot: Pilot[Any], section: str) -> None:
     key, count = (
         ("right_square_bracket", forward) if forward <= len(ids) // 2 else ("left_square_bracket", len(ids) - forward)
     )
-    await pilot.press(*[key] * count)
+    step = 1 if key == "right_square_bracket" else -1
+    at = ids.index(tabs.active.removeprefix("tab-"))
+    for _ in range(count):
+        # One section at a time, each seen active before the next key: on a loaded machine a burst
+        # of keys can meet TabbedContent's own late TabActivated and land one section short.
+        at = (at + step) % len(ids)
+        await pilot.press(key)
+        await until(pilot, lambda at=at: tabs.active == f"tab-{ids[at]}", f"section {ids[at]}")
     assert tabs.active == f"tab-{section}"
     await settle(pilot)
 

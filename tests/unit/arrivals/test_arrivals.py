@@ -225,7 +225,9 @@ def test_auto_replies_in_order_only_when_active_and_no_recent_contact(shop: Ctx)
         reception__mode="all_day",
         reception__welcome="Welcome!",
         reception__faq=json.dumps([{"q": "MOQ?", "a": "100 pcs"}]),
-        reception__smart_questions='["Which quantity?"]',
+        # The body states the quantity (500 pcs) but no destination: only a question about what is missing is
+        # sent (smart questions as needed; tests/unit/routing covers the rest).
+        reception__smart_questions='["Which quantity?", "Which destination port?"]',
     )
     at = FIXED_NOW - timedelta(days=40)
     receive(shop, [arrival("auto@x.example", "A", at=at)])
@@ -243,7 +245,7 @@ def test_auto_replies_in_order_only_when_active_and_no_recent_contact(shop: Ctx)
             ("in", "Please quote 500 pcs FOB Shenzhen, thank you."),
             ("auto", "Welcome!"),
             ("auto", "Q: MOQ?\nA: 100 pcs"),
-            ("auto", "Which quantity?"),
+            ("auto", "Which destination port?"),
         ]
     settings(shop, reception__mode="off")
     receive(shop, [arrival("quiet@x.example", "A")])

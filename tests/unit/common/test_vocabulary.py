@@ -48,7 +48,14 @@ def test_the_words_are_the_stored_text() -> None:
     assert [t.value for t in Tier] == ["L0", "L1", "L2", "L3", "L4"] and Tier.L3.rank == 3
     assert ACCOUNT_ROLES == ("sales", "admin") and Role.SYSTEM not in ACCOUNT_ROLES
     assert ARRIVAL_RULES == ("sticky", "product", "region", "company_contact", "rotation", "main_account")
-    assert {r.value for r in Rule} - set(ARRIVAL_RULES) == {"manual", "handover", "successor", "outreach", "rfq_quote"}
+    assert {r.value for r in Rule} - set(ARRIVAL_RULES) == {
+        "manual",
+        "handover",
+        "successor",
+        "outreach",
+        "rfq_quote",
+        "escalation",
+    }
     assert IMPORTED_ACTIVITY_KINDS == ("visit", "product_view", "search", "rfq", "trade", "login", "junk", "blacklist")
     assert ActivityKind.INQUIRY not in IMPORTED_ACTIVITY_KINDS
     # A member is its text: equal, hashed and formatted as the plain string the store holds.

@@ -1,0 +1,109 @@
+"""The routing sweeps' SQL: accounts' availability, open counts up to a limit, escalation candidates, a backlog.
+
+Portable SQL (bound parameters, no SQLite-only syntax); the open rule is store.queries.folders'
+(`open_sql`), and the escalation sweep names the predicate of its partial index
+(`escalation_sql`, ix_inquiry_escalation), so SQLite walks that index alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, SYSTEM_LOGIN, Rule
+from inquiry_tui.store.queries.folders import escalation_sql, open_sql
+from inquiry_tui.store.types import db_text
+
+ACCOUNTS = text("SELECT id, login, role, active, away, away_until, away_since, capacity FROM account ORDER BY id")
+"""Every account with what routing needs (id, login, role, active, away, away_until, away_since, capacity)."""
+
+_OPEN_UP_TO = (
+    "SELECT count(*) FROM (SELECT 1 FROM inquiry{hint} WHERE owner_id = :owner AND "
+    + open_sql(alias="")
+    + " LIMIT :n) AS o"
+)
+# SQLite would walk (owner, folder) through every answered inquiry too; the open partial index holds only open ones.
+_OPEN_UP_TO_SQLITE = text(_OPEN_UP_TO.format(hint=" INDEXED BY ix_inquiry_open"))
+_OPEN_UP_TO_ANY = text(_OPEN_UP_TO.format(hint=""))
+
+_CANDIDATES = (
+    "SELECT i.id, i.channel, i.owner_id, i.buyer_id, i.product_id, b.owner_id, b.country, i.received_at "
+    "FROM inquiry i{hint} JOIN buyer b ON b.id = i.buyer_id WHERE " + escalation_sql("i") + " "
+    "AND i.received_at >= :oldest AND i.received_at <= :newest ORDER BY i.received_at, i.id"
+)
+# SQLite would rather walk (folder, received_at) over the whole window; the partial index holds only what
+# is still open and unescalated, so the sweep on every arrival reads next to nothing.
+_CANDIDATES_SQLITE = text(_CANDIDATES.format(hint=" INDEXED BY ix_inquiry_escalation"))
+_CANDIDATES_ANY = text(_CANDIDATES.format(hint=""))
+
+_RETURNABLE = tuple(r.value for r in ARRIVAL_RULES)  # not what a person chose (manual, handover) nor escalated
+_BACKLOG = text(
+    "SELECT i.id, i.owner_id FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
+    f"WHERE b.owner_id = :account AND i.owner_id != :account AND {open_sql('i')} "
+    f"AND i.rule IN ({', '.join(repr(r) for r in _RETURNABLE)}) "
+    "AND EXISTS (SELECT 1 FROM allocation_record ar WHERE ar.inquiry_id = i.id AND ar.actor = :system AND ("
+    "ar.reason LIKE :p0 ESCAPE '\\' OR ar.reason LIKE :p1 ESCAPE '\\' OR ar.reason LIKE :p2 ESCAPE '\\' "
+    "OR ar.reason LIKE :p3 ESCAPE '\\')) ORDER BY i.received_at, i.id"
+)
+
+_ESCALATE = text(
+    "UPDATE inquiry SET owner_id = :to, rule = :rule, escalated_at = :now, version = version + 1 "
+    f"WHERE id = :id AND owner_id = :owner AND {escalation_sql(alias='')}"
+)
+_STAY = text(
+    f"UPDATE inquiry SET escalated_at = :now WHERE id = :id AND owner_id = :owner AND {escalation_sql(alias='')}"
+)
+_MOVE_OPEN = text(
+    "UPDATE inquiry SET owner_id = :to, rule = :rule, version = version + 1 "
+    f"WHERE id = :id AND owner_id = :owner AND {open_sql(alias='')}"
+)
+
+
+def accounts(conn: Connection) -> list[Any]:
+    return list(conn.execute(ACCOUNTS))
+
+
+def open_up_to(conn: Connection, owner_id: int, limit: int) -> int:
+    """OWNER's open inquiries, counted up to LIMIT (a capacity check never needs more): index-only."""
+    query = _OPEN_UP_TO_SQLITE if conn.dialect.name == "sqlite" else _OPEN_UP_TO_ANY
+    return int(conn.execute(query, {"owner": owner_id, "n": max(0, limit)}).scalar_one())
+
+
+def escalation_candidates(conn: Connection, oldest: datetime, newest: datetime) -> list[Any]:
+    """Open, not yet escalated inquiries received in [OLDEST, NEWEST], oldest first:
+    (id, channel, owner id, buyer id, product id, buyer's owner id, buyer's country, received_at)."""
+    query = _CANDIDATES_SQLITE if conn.dialect.name == "sqlite" else _CANDIDATES_ANY
+    return list(conn.execute(query, {"oldest": db_text(oldest), "newest": db_text(newest)}))
+
+
+def escalate(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, now: datetime) -> bool:
+    """Move an inquiry OWNER still holds, open and not escalated, to TO; False if someone was quicker."""
+    params = {"id": inquiry_id, "owner": owner_id, "to": to_id, "rule": Rule.ESCALATION.value, "now": db_text(now)}
+    return (conn.execute(_ESCALATE, params).rowcount or 0) == 1
+
+
+def stay(conn: Connection, inquiry_id: int, owner_id: int, now: datetime) -> bool:
+    """Mark an inquiry escalated where it is (the rules found no one else); False if someone was quicker."""
+    return (conn.execute(_STAY, {"id": inquiry_id, "owner": owner_id, "now": db_text(now)}).rowcount or 0) == 1
+
+
+def backlog(conn: Connection, account_id: int, patterns: tuple[str, ...]) -> list[Any]:
+    """(id, owner id) of the open inquiries of ACCOUNT's buyers that others got on arrival because ACCOUNT was
+    away (their allocation reason matches one of the four LIKE PATTERNS, domain.availability), oldest first."""
+    params = {"account": account_id, "system": SYSTEM_LOGIN, **{f"p{n}": p for n, p in enumerate(patterns)}}
+    return list(conn.execute(_BACKLOG, params))
+
+
+def move_open(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, rule: str) -> bool:
+    """Move an inquiry OWNER still holds and nobody answered to TO by RULE; False if it changed meanwhile."""
+    params = {"id": inquiry_id, "owner": owner_id, "to": to_id, "rule": rule}
+    return (conn.execute(_MOVE_OPEN, params).rowcount or 0) == 1
+
+
+def as_date(value: Any) -> date | None:
+    """A DATE column's value: a date (PostgreSQL) or its ISO text (SQLite)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
