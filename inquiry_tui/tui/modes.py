@@ -46,11 +46,11 @@ MODES: tuple[Mode, ...] = (
     Mode("2", "customers", "Customers", "inquiry_tui.tui.customers.screen:CustomersScreen"),
     Mode("3", "deals", "Deals", "inquiry_tui.tui.deals.screen:DealsScreen"),
     Mode("4", "rfq", "RFQ market", "inquiry_tui.tui.rfq.screen:RfqScreen"),
-    Mode("9", "visitors", "Visitors", "inquiry_tui.tui.visitors.screen:VisitorsScreen"),
     Mode("5", "chats", "Chats", "inquiry_tui.tui.chats.screen:ChatsScreen"),
     Mode("6", "disk", "Disk", "inquiry_tui.tui.files.disk_screen:DiskScreen"),
     Mode("7", "calls", "Calls", "inquiry_tui.tui.calls.screen:CallsScreen"),
     Mode("8", "notices", "Notices", "inquiry_tui.tui.notices.screen:NoticesScreen"),
+    Mode("9", "visitors", "Visitors", "inquiry_tui.tui.visitors.screen:VisitorsScreen"),
     Mode("0", "admin", "Admin", "inquiry_tui.tui.admin.screen:AdminScreen", admin_only=True),
 )
 START = MODES[0]  # the screen the app opens on
