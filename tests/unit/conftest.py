@@ -1,8 +1,9 @@
 """The store, service and CLI tests run on both engines: `db_url` is a new SQLite file or a fresh PostgreSQL database.
 
-A test about SQLite itself (pragmas, the backup API, FTS5's own tables) asks for `sqlite_url`
-instead, or carries `@pytest.mark.sqlite_only`, which keeps only its SQLite run. A test that
-asks for `pg_url` runs on PostgreSQL only. The PostgreSQL runs carry the `postgres` mark
+A migration test starts from `empty_url` (an empty store on either engine: on PostgreSQL
+`db_url` is a clone already at head). A test about SQLite itself (pragmas, the backup API,
+FTS5's own tables) asks for `sqlite_url` instead, or carries `@pytest.mark.sqlite_only`,
+which keeps only its SQLite run. A test that asks for `pg_url` runs on PostgreSQL only. The PostgreSQL runs carry the `postgres` mark
 (`-m "not postgres"` runs the SQLite half alone).
 """
 
@@ -45,6 +46,23 @@ def _server_files(request: pytest.FixtureRequest, tmp_path) -> None:  # type: ig
     request.getfixturevalue("monkeypatch").setenv(
         "INQUIRY_TUI_FILES", str(tmp_path / "store.files")
     )  # where SQLite keeps them
+
+
+@pytest.fixture
+def empty_url(engine_name: str, sqlite_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty store on either engine: a new SQLite file, or a PostgreSQL database with no schema at all.
+
+    For migration tests (`upgrade(empty_url, revision=...)`): `db_url` on PostgreSQL is already at head.
+    """
+    if engine_name == "sqlite":
+        yield sqlite_url
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.create()
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop(name)
 
 
 @pytest.fixture
