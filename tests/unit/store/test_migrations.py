@@ -140,3 +140,16 @@ def test_store_newer_than_the_app_is_refused(empty_url: str) -> None:
 
 def test_head_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD
+
+
+def test_a_new_store_counts_as_empty_for_db_copy(db_url: str) -> None:
+    """The rows migrations seed (the reply-rate epoch, ...) are found by themselves and do not make a store non-empty."""
+    from inquiry_tui.store.copy import baseline_tables, non_empty
+
+    assert "reply_day_epoch" in baseline_tables()
+    engine = open_store(db_url)
+    with engine.connect() as conn:
+        assert non_empty(conn) == []
+        for name in baseline_tables():
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one() > 0, name
+    engine.dispose()
