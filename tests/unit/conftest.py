@@ -72,15 +72,29 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep only the SQLite run of tests marked sqlite_only."""
+    """Keep only the SQLite run of tests marked sqlite_only, and of `db_url` tests in migration test modules."""
     keep, drop = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("engine_name") if callspec is not None else None
-        if engine == "postgresql" and item.get_closest_marker("sqlite_only") is not None:
+        if engine == "postgresql" and (
+            item.get_closest_marker("sqlite_only") is not None or _sqlite_migration_test(item)
+        ):
             drop.append(item)
         else:
             keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _sqlite_migration_test(item: pytest.Item) -> bool:
+    """A test in a migration test module (`*migration*.py`) that takes `db_url` rather than `empty_url`.
+
+    Such a test moves a store between revisions (`upgrade(db_url, revision=...)`) and reads it back
+    with SQLite's own tools; on PostgreSQL `db_url` is already at head, so only its SQLite run
+    means anything. Every migration still runs on PostgreSQL, with data, in
+    tests/unit/store/test_migrations.py; a migration test meant for both engines takes `empty_url`.
+    """
+    fixtures = getattr(item, "fixturenames", ())
+    return "migration" in item.path.name and "db_url" in fixtures and "empty_url" not in fixtures

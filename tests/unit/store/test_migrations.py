@@ -23,12 +23,12 @@ def test_empty_file_upgrades_to_head_with_every_table(empty_url: str) -> None:
     engine.dispose()
 
 
-def test_models_and_migrations_agree(db_url: str) -> None:
+def test_models_and_migrations_agree(empty_url: str) -> None:
     """Autogenerate finds nothing to do: the shipped migrations build exactly the models' schema."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    engine = open_store(db_url)
+    engine = open_store(empty_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     engine.dispose()
@@ -142,12 +142,12 @@ def test_head_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD
 
 
-def test_a_new_store_counts_as_empty_for_db_copy(db_url: str) -> None:
+def test_a_new_store_counts_as_empty_for_db_copy(empty_url: str) -> None:
     """The rows migrations seed (the reply-rate epoch, ...) are found by themselves and do not make a store non-empty."""
     from inquiry_tui.store.copy import baseline_tables, non_empty
 
     assert "reply_day_epoch" in baseline_tables()
-    engine = open_store(db_url)
+    engine = open_store(empty_url)
     with engine.connect() as conn:
         assert non_empty(conn) == []
         for name in baseline_tables():
