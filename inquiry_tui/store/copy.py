@@ -15,10 +15,13 @@ is the one the engines impose: a NUL in SQLite text is U+2400 on PostgreSQL (sto
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select
@@ -29,8 +32,6 @@ from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.store import bulk, dialect
 
 BATCH = 20_000
-# Rows every store has from its migrations (not data): a store holding only these is empty.
-BASELINE_TABLES = frozenset({"reply_day_epoch"})
 
 Progress = Callable[[str, int, int], None]  # (table, rows copied so far, rows in the table)
 
@@ -53,12 +54,31 @@ def tables() -> list[Table]:
     return list(SQLModel.metadata.sorted_tables)
 
 
+@functools.cache
+def baseline_tables() -> frozenset[str]:
+    """Tables a new store already holds rows in (rows its migrations seed: counters, a chain's head, ...).
+
+    Found by migrating a scratch SQLite store to head, so a migration that seeds a row joins by itself:
+    a store holding only such rows is empty, and the source's rows take their place in a copy.
+    """
+    from inquiry_tui.store.migrate import open_store
+
+    with tempfile.TemporaryDirectory(prefix="inquiry-tui-baseline-") as folder:
+        engine = open_store(f"sqlite:///{Path(folder) / 'baseline.db'}")
+        try:
+            with engine.connect() as conn:
+                return frozenset(t.name for t in tables() if count(conn, t) > 0)
+        finally:
+            engine.dispose()
+
+
 def non_empty(conn: Connection) -> list[str]:
     """The tables of the models that hold rows in this store (the baseline rows of migrations aside)."""
     names = set(dialect_tables(conn))
+    baseline = baseline_tables()
     found = []
     for table in tables():
-        present = table.name in names and table.name not in BASELINE_TABLES
+        present = table.name in names and table.name not in baseline
         if present and conn.execute(select(*table.primary_key.columns).limit(1)).first() is not None:
             found.append(table.name)
     return found
@@ -214,7 +234,7 @@ def copy_store(source: Engine, target: Engine, progress: Progress, *, batch: int
     with source.connect() as src, target.begin() as dst:
         dialect.serialize(dst)
         _pause(dst)
-        for name in BASELINE_TABLES:  # the source's own baseline rows take their place
+        for name in sorted(baseline_tables()):  # the source's own baseline rows take their place
             dst.exec_driver_sql(f"DELETE FROM {name}")
         for table in tables():
             copy_table(src, dst, table, progress, batch)

@@ -1,10 +1,9 @@
-"""Migrations: from an empty store (SQLite file or PostgreSQL database), from the previous revision (SQLite, with an
-online backup), newer refused; the models and the migrations agree on both engines."""
+"""Migrations on both engines: from an empty store, from every earlier revision with its data (SQLite: after an
+online backup), newer refused; the models and the migrations agree."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,6 @@ from sqlalchemy import inspect
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, current_revision, head_revision, open_store, upgrade
 from inquiry_tui.store.models import SQLModel
-
-
-@pytest.fixture
-def empty_url(engine_name: str, sqlite_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
-    """An empty store: a new SQLite file, or an empty PostgreSQL database (no schema at all)."""
-    if engine_name == "sqlite":
-        yield sqlite_url
-        return
-    cluster = request.getfixturevalue("pg_cluster")
-    name = cluster.create()
-    try:
-        yield cluster.url(name)
-    finally:
-        cluster.drop(name)
 
 
 def test_empty_file_upgrades_to_head_with_every_table(empty_url: str) -> None:
@@ -38,12 +23,12 @@ def test_empty_file_upgrades_to_head_with_every_table(empty_url: str) -> None:
     engine.dispose()
 
 
-def test_models_and_migrations_agree(db_url: str) -> None:
+def test_models_and_migrations_agree(empty_url: str) -> None:
     """Autogenerate finds nothing to do: the shipped migrations build exactly the models' schema."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    engine = open_store(db_url)
+    engine = open_store(empty_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     engine.dispose()
@@ -64,38 +49,82 @@ def _raw_sql_object(d: tuple[object, ...]) -> bool:
     return False
 
 
-@pytest.mark.parametrize("previous", ["0001", "0002", "0003", "0004"])
-def test_previous_revision_is_backed_up_then_upgraded(sqlite_url: str, tmp_path: Path, previous: str) -> None:
-    db_url = sqlite_url
+def _revisions() -> list[str]:
+    """Every shipped revision, oldest first (read from the scripts, so a new migration joins the tests below)."""
+    from alembic.script import ScriptDirectory
+
+    from inquiry_tui.store.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+# A row in the three tables every revision has, written with bound parameters (booleans as bool,
+# times as the stored text) so the same statements run on both engines.
+OLD_ROWS = (
+    ("INSERT INTO account (login, name, role, active, away, created_at) VALUES ('boss', 'B', 'admin', :yes, :no, :t)"),
+    (
+        "INSERT INTO buyer (email, name, company, phone, website, address, business_type, employees, verified, "
+        "is_customer, group_name, type, source, stars, notes, first_seen_at, version) VALUES ('a@b.example', 'A', "
+        "'Lumen Trading', '', '', '', '', '', :no, :no, '', '', '', 0, '', :t, 1)"
+    ),
+    (
+        "INSERT INTO inquiry (channel, buyer_id, subject, received_at, owner_id, rule, folder, is_junk, junk_score, "
+        "junk_reasons, unread, tagged, replied, last_message_at, auto_replies, version) VALUES ('inquiry', 1, "
+        "'Floodlight price', :t, 1, 'product', 'inbox', :no, 0, '', :yes, :no, :no, :t, 0, 1)"
+    ),
+)
+
+
+@pytest.mark.parametrize("previous", _revisions()[:-1])
+def test_a_store_at_every_earlier_revision_upgrades_with_its_data(
+    engine_name: str, empty_url: str, tmp_path: Path, previous: str
+) -> None:
+    """Each earlier revision (on SQLite with its online backup first) upgrades to head keeping its rows, searchable."""
+    from sqlalchemy import text
+
+    from inquiry_tui.services.context import connect_system
+    from inquiry_tui.services.inbox import listing as inbox
+    from tests.conftest import _ctx_for
+
+    db_url = empty_url
     result = upgrade(db_url, revision=previous)
     assert result.after == previous
     engine = make_engine(db_url)
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO account (login, name, role, active, away, created_at) VALUES ('boss', 'B', 'admin', 1, 0, '2026-01-01 00:00:00.000000')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO buyer (email, name, company, phone, website, address, business_type, employees, verified, is_customer, group_name, type, source, stars, notes, first_seen_at, version) VALUES ('a@b.example', 'A', 'Lumen Trading', '', '', '', '', '', 0, 0, '', '', '', 0, '', '2026-01-01 00:00:00.000000', 1)"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO inquiry (channel, buyer_id, subject, received_at, owner_id, rule, folder, is_junk, junk_score, junk_reasons, unread, tagged, replied, last_message_at, auto_replies, version) VALUES ('inquiry', 1, 'Floodlight price', '2026-01-01 00:00:00.000000', 1, 'product', 'inbox', 0, 0, '', 1, 0, 0, '2026-01-01 00:00:00.000000', 0, 1)"
-        )
+        for statement in OLD_ROWS:
+            conn.execute(text(statement), {"yes": True, "no": False, "t": "2026-01-01 00:00:00.000000"})
     engine.dispose()
 
     result = upgrade(db_url)
     assert (result.before, result.after) == (previous, head_revision())
-    assert result.backup is not None and result.backup.exists()
-    backup = sqlite3.connect(str(result.backup))
-    assert backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert backup.execute("SELECT subject FROM inquiry").fetchone()[0] == "Floodlight price"
-    backup.close()
-    # The FTS revision indexed the existing row; the reply-rate cache starts empty with its epoch.
-    store = sqlite3.connect(str(tmp_path / "store.db"))
-    assert store.execute("SELECT rowid FROM inquiry_fts WHERE inquiry_fts MATCH 'lumen'").fetchall() == [(1,)]
-    assert store.execute("SELECT count(*) FROM reply_day").fetchone() == (0,)
-    # From 0003 on, the insert above already went through the cache's triggers (one bump).
-    assert store.execute("SELECT id, n FROM reply_day_epoch").fetchall() == [(1, 1 if previous >= "0003" else 0)]
-    store.close()
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, subject FROM inquiry")).all() == [(1, "Floodlight price")]
+        # From 0003 on, the insert above already went through the reply-rate cache's triggers (one bump; a
+        # later migration that rewrites inquiry rows bumps it again, which is what the cache needs).
+        ((epoch, bumps),) = conn.execute(text("SELECT id, n FROM reply_day_epoch")).all()
+        assert epoch == 1 and bumps >= (1 if previous >= "0003" else 0)
+        assert conn.execute(text("SELECT count(*) FROM reply_day")).scalar_one() == 0
+    engine.dispose()
+    # The search revision indexed the existing row; the services read the upgraded store.
+    ctx = _ctx_for(connect_system(db_url), "boss")
+    try:
+        assert inbox.count_search(ctx, "lumen") == 1
+        assert [r.id for r in inbox.search(ctx, "floodlight").rows] == [1]
+    finally:
+        ctx.close()
+    if engine_name == "sqlite":
+        assert result.backup is not None and result.backup.exists()
+        backup = sqlite3.connect(str(result.backup))
+        assert backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert backup.execute("SELECT subject FROM inquiry").fetchone()[0] == "Floodlight price"
+        backup.close()
+        store = sqlite3.connect(str(tmp_path / "store.db"))
+        assert store.execute("SELECT rowid FROM inquiry_fts WHERE inquiry_fts MATCH 'lumen'").fetchall() == [(1,)]
+        store.close()
+    else:
+        assert result.backup is None  # PostgreSQL upgrades in one transaction; docs/store.md: pg_dump first
 
 
 def test_store_newer_than_the_app_is_refused(empty_url: str) -> None:
@@ -113,13 +142,13 @@ def test_head_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD
 
 
-def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(empty_url: str, tmp_path: Path) -> None:
+def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(sqlite_url: str, tmp_path: Path) -> None:
     """0005_identity: the rows already in the log get their hashes (in id order); the triggers stay; verify passes."""
     from inquiry_tui.services.context import connect_system
     from inquiry_tui.services.identity.verify import verify_audit
 
-    upgrade(empty_url, revision="0004")
-    engine = make_engine(empty_url)
+    upgrade(sqlite_url, revision="0004")
+    engine = make_engine(sqlite_url)
     with engine.begin() as conn:
         for i in range(1, 4):
             conn.exec_driver_sql(
@@ -127,7 +156,7 @@ def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(empty_url: str, tmp_
                 f"VALUES ('2026-11-0{i} 08:00:00.000000', 'boss', 'settings_change', 'settings', 'allocation', '', '{{\"n\": {i}}}')"
             )
     engine.dispose()
-    result = upgrade(empty_url)
+    result = upgrade(sqlite_url)
     assert (result.before, result.after) == ("0004", HEAD)
     store = sqlite3.connect(str(tmp_path / "store.db"))
     rows = store.execute("SELECT id, actor, after, os_user, prev_hash, hash FROM audit_log ORDER BY id").fetchall()
@@ -137,7 +166,20 @@ def test_audit_rows_of_0004_are_chained_on_upgrade_and_kept(empty_url: str, tmp_
     triggers = {r[0] for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"audit_log_no_update", "audit_log_no_delete"} <= triggers
     store.close()
-    ctx = connect_system(empty_url)
+    ctx = connect_system(sqlite_url)
     verdict = verify_audit(ctx)
     ctx.close()
     assert verdict.ok and verdict.rows == 3
+
+
+def test_a_new_store_counts_as_empty_for_db_copy(empty_url: str) -> None:
+    """The rows migrations seed (the reply-rate epoch, ...) are found by themselves and do not make a store non-empty."""
+    from inquiry_tui.store.copy import baseline_tables, non_empty
+
+    assert "reply_day_epoch" in baseline_tables()
+    engine = open_store(empty_url)
+    with engine.connect() as conn:
+        assert non_empty(conn) == []
+        for name in baseline_tables():
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one() > 0, name
+    engine.dispose()
