@@ -42,6 +42,15 @@ def real_os_user() -> str:
         return f"uid{uid}"
 
 
+def os_user_exists(name: str) -> bool:
+    """Whether this machine has an OS account called NAME."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def env_login() -> str | None:
     """The account INQUIRY_TUI_LOGIN names, if set (whether it is honoured is the store's question)."""
     return os.environ.get(ENV_LOGIN) or None

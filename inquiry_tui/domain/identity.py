@@ -57,8 +57,21 @@ def claim(*, os_user: str, env_login: str | None, private: bool, why_shared: str
     )
 
 
-def no_account(claimed: Claim, *, os_user: str, admin_login: str | None, private: bool) -> NotFound:
-    """The error for a claimed login that is not an account, naming a way out that works for this caller."""
+def no_account(
+    claimed: Claim,
+    *,
+    os_user: str,
+    admin_login: str | None,
+    private: bool,
+    why_shared: str = "",
+    admin_is_os_user: bool = True,
+) -> NotFound:
+    """The error for a claimed login that is not an account, naming a way out that works for this caller.
+
+    On a shared store only the OS user named like the main account can act as it; when this
+    machine has no such OS user (`init --admin boss` run by root, say), that way is named with
+    what it takes, beside the other one that works: making the store this OS user's alone.
+    """
     login = claimed.login
     if admin_login is None:
         return NotFound("this store has no main account yet; create it with `inquiry-tui init --admin LOGIN`")
@@ -78,10 +91,17 @@ def no_account(claimed: Claim, *, os_user: str, admin_login: str | None, private
             f"`INQUIRY_TUI_LOGIN={admin_login} inquiry-tui ...` (and add yourself with "
             f"`INQUIRY_TUI_LOGIN={admin_login} inquiry-tui account add {login} --name ...`)"
         )
-    else:
+    elif admin_is_os_user:
         way = (
             f"the admin adds you: OS user {admin_login} runs `inquiry-tui account add {login} --name ...` "
             f"({TEAM_README})"
+        )
+    else:
+        way = (
+            f"only OS user {admin_login} may act as it on this shared store ({why_shared}), and this machine has "
+            f"no OS user {admin_login}: create it (`useradd {admin_login}`) and have it run "
+            f"`inquiry-tui account add {login} --name ...`, or make the store only yours to write, after which "
+            f"`INQUIRY_TUI_LOGIN={admin_login} inquiry-tui ...` works ({TEAM_README})"
         )
     return NotFound(
         f"no account for your OS login {login!r} in this store (its main account is {admin_login!r}); {way}"

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from inquiry_tui.config import db_url, env_login, real_os_user
+from inquiry_tui.config import db_url, env_login, os_user_exists, real_os_user
 from inquiry_tui.domain.errors import AccountDeactivated, InquiryError, NotFound, PermissionDenied, StaleWrite
 from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
@@ -232,7 +232,14 @@ def connect(
                 target = other[0]
             conn.rollback()
         if me is None:
-            raise no_account(claimed, os_user=os_user, admin_login=admin, private=access.private)
+            raise no_account(
+                claimed,
+                os_user=os_user,
+                admin_login=admin,
+                private=access.private,
+                why_shared=access.why_shared,
+                admin_is_os_user=admin is None or os_user_exists(admin),
+            )
         if revision != HEAD and upgrade:
             if me.role != Role.ADMIN:
                 raise _not_upgraded(url, revision, admin)

@@ -10,10 +10,9 @@ edits the file directly (README, "Running it for a team").
 from __future__ import annotations
 
 import os
-import pwd
 from dataclasses import dataclass
 
-from inquiry_tui.config import db_url
+from inquiry_tui.config import db_url, os_user_exists
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.identity import TEAM_README
 from inquiry_tui.services.audit import audit
@@ -30,18 +29,10 @@ class InitResult:
     note: str | None  # a warning worth reading (a store root made for someone else)
 
 
-def _os_user_exists(login: str) -> bool:
-    try:
-        pwd.getpwnam(login)
-    except KeyError:
-        return False
-    return True
-
-
 def _root_note(db: str | None, admin: str) -> str | None:
     """Root made a private store for another OS user: say plainly that only root can use it, and the ways out."""
     path = sqlite_path(db_url(db))
-    if os.geteuid() != 0 or path is None or admin == "root" or not _os_user_exists(admin):
+    if os.geteuid() != 0 or path is None or admin == "root" or not os_user_exists(admin):
         return None
     return (
         f"note: only root can write {path}, so OS user {admin} cannot use it yet. Share it with a group "

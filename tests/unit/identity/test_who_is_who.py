@@ -17,6 +17,7 @@ from inquiry_tui.cli import app
 from inquiry_tui.config import real_os_user
 from inquiry_tui.domain.errors import PermissionDenied
 from inquiry_tui.domain.identity import LoginRefused, Source, claim
+from inquiry_tui.services import context
 from inquiry_tui.services.context import Ctx, connect
 from inquiry_tui.store.migrate import upgrade
 from inquiry_tui.store.sharing import store_access
@@ -98,13 +99,30 @@ def test_the_env_login_works_on_a_private_store_and_is_refused_on_a_shared_one(a
     assert "writable by every OS user" in line and "--as LOGIN" in line and "access add" in line
 
 
-def test_on_a_shared_store_you_are_your_os_user_and_the_error_names_who_adds_you(admin_ctx: Ctx) -> None:
+def test_on_a_shared_store_you_are_your_os_user_and_the_error_names_who_adds_you(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(context, "os_user_exists", lambda name: name == "boss")  # a machine with OS user boss
     db = admin_ctx.url.removeprefix("sqlite:///")
     share_with_everyone(db)
     line = one_line_error(cli(db, "account", "list", login=None))
     me = real_os_user()
     assert f"no account for your OS login {me!r}" in line and "main account is 'boss'" in line
     assert f"OS user boss runs `inquiry-tui account add {me} --name ...`" in line
+
+
+def test_on_a_shared_store_whose_admin_is_no_os_user_the_error_names_ways_that_work(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`init --admin boss` by root in a shared folder, on a machine without OS user boss: no hint that cannot work."""
+    monkeypatch.setattr(context, "os_user_exists", lambda name: False)
+    db = admin_ctx.url.removeprefix("sqlite:///")
+    share_with_everyone(db)
+    line = one_line_error(cli(db, "account", "list", login=None))
+    assert "this machine has no OS user boss" in line and "writable by every OS user" in line
+    assert "`useradd boss`" in line and "`INQUIRY_TUI_LOGIN=boss inquiry-tui ...` works" in line
+    Path(db).chmod(0o600)  # the store made only yours to write, as the error says ...
+    assert cli(db, "account", "list", login="boss").exit_code == 0  # ... and then that works
 
 
 def test_on_a_private_store_the_error_names_the_way_that_works(admin_ctx: Ctx) -> None:
