@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import TextClause, TextualSelect, bindparam, text
+from sqlalchemy import BindParameter, TextClause, TextualSelect, bindparam, text
 from sqlalchemy.orm import Session
 
 from inquiry_tui.store.types import UTCDateTime
@@ -194,18 +194,41 @@ STANDING_SQL = f"(r.fit + CASE WHEN b.verified THEN 10 ELSE 0 END + {_TIER_POINT
 """The recommendation's score as far as SQL knows it (domain.rfq.fit.rank_score without the activity level)."""
 
 
+_RANK_COLUMNS = "r.id, r.buyer_id, r.fit, r.posted_at, b.verified, b.tier"
+
+
 def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: int) -> Iterator[Any]:
-    """Open, fitting RFQs nobody quoted yet, best standing first (a cursor: read as far as needed)."""
+    """Open, fitting RFQs nobody quoted yet, best standing first (a cursor: read as far as needed).
+
+    Tuples of what ranking needs: (id, buyer_id, fit, posted_at, verified, tier, standing), with
+    posted_at as the store gives it (text on SQLite: it sorts as the time does, and converting
+    thousands of them costs more than the query). Tens of thousands of candidates are sorted, so
+    their rows stay narrow; `rows_by_id` reads the few kept in full.
+    """
     dialect = session.get_bind().dialect.name
     built = _where(dialect, MarketFilter(**{**f.__dict__, "recommendable": True}), min_fit)
     if built is None:
         return iter(())
     where, params = built
     sql = (
-        f"SELECT {ROW_COLUMNS}, {STANDING_SQL} AS standing FROM {ROW_FROM} WHERE {' AND '.join(where)} "
-        "ORDER BY standing DESC, r.posted_at DESC, r.id DESC"
+        f"SELECT {_RANK_COLUMNS}, {STANDING_SQL} AS standing FROM rfq r JOIN buyer b ON b.id = r.buyer_id "
+        f"WHERE {' AND '.join(where)} ORDER BY standing DESC, r.posted_at DESC, r.id DESC"
     )
-    return iter(session.execute(_statement(sql, now=True), {**params, "now": now}))
+    return iter(session.execute(_statement(sql, times=False, now=True), {**params, "now": now}))
+
+
+_BY_ID: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_ROWS_BY_ID = _statement(f"SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE r.id IN :ids")
+
+
+def rows_by_id(session: Session, ids: Sequence[int]) -> dict[int, Any]:
+    """The market rows (ROW_COLUMNS) of IDS, by id."""
+    out: dict[int, Any] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for r in session.execute(_ROWS_BY_ID.bindparams(_BY_ID), {"ids": chunk}):
+            out[r._mapping["id"]] = r
+    return out
 
 
 _ONE = _statement(
