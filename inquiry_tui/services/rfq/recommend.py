@@ -10,8 +10,7 @@ open RFQ. Each row carries its reason (domain/rfq/fit.py).
 from __future__ import annotations
 
 import heapq
-
-from sqlalchemy import Row
+from typing import Any
 
 from inquiry_tui.domain.rfq.fit import MIN_FIT, BuyerStanding, Fit, rank_score, reason
 from inquiry_tui.services.context import Ctx
@@ -40,23 +39,30 @@ def recommended_rfqs(
     ensure_fitted(ctx)
     levels = activity_levels(ctx, wait=wait_for_activity)
     now = ctx.now()
-    scored: list[tuple[int, Row[object]]] = []
+    scored: list[tuple[int, Any, int]] = []  # (score, posted_at as stored, id): sorted descending
     best: list[int] = []  # a min-heap of the LIMIT best scores so far
+    scores: dict[tuple[int, bool, str | None, int], int] = {}  # few distinct inputs: thousands of rows
     with ctx.read() as session:
-        for r in q_rfq.recommendable(session, query.to_filter(), now=now, min_fit=MIN_FIT):
-            m = r._mapping
-            if len(best) >= limit and m["standing"] + ACTIVITY_POINTS < best[0]:
+        for rfq_id, buyer_id, fit, posted_at, verified, tier, standing in q_rfq.recommendable(
+            session, query.to_filter(), now=now, min_fit=MIN_FIT
+        ):
+            if len(best) >= limit and standing + ACTIVITY_POINTS < best[0]:
                 break  # rows come by standing: nothing further down can overtake the LIMIT-th
-            standing = BuyerStanding(bool(m["verified"]), m["tier"], levels.get(m["buyer_id"], 0))
-            score = rank_score(Fit(m["fit"], (), ""), standing)
-            scored.append((score, r))
+            inputs = (fit, bool(verified), tier, levels.get(buyer_id, 0))
+            score = scores.get(inputs)
+            if score is None:
+                score = scores[inputs] = rank_score(Fit(fit, (), ""), BuyerStanding(*inputs[1:]))
+            scored.append((score, posted_at, rfq_id))
             if len(best) < limit:
                 heapq.heappush(best, score)
             elif score > best[0]:
                 heapq.heapreplace(best, score)
-    scored.sort(key=lambda s: (-s[0], -s[1]._mapping["posted_at"].timestamp(), -s[1]._mapping["id"]))
+        scored.sort(reverse=True)  # best score, then newest posted, then highest id
+        kept = scored[:limit]
+        full = q_rfq.rows_by_id(session, [rfq_id for _, _, rfq_id in kept])
     out = []
-    for score, r in scored[:limit]:
+    for score, _, rfq_id in kept:
+        r = full[rfq_id]
         m = r._mapping
         standing = BuyerStanding(bool(m["verified"]), m["tier"], levels.get(m["buyer_id"], 0))
         terms = tuple(t for t in str(m["fit_terms"] or "").split("\n") if t)

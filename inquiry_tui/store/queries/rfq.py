@@ -4,7 +4,8 @@ the quota count.
 Pages are keyset on (posted_at, id) newest first: `ix_rfq_junk_posted` (and the category and
 destination indexes) walk one range, so a deep page costs what the first one costs. The keyword
 filter is one function, `keyword_condition`: FTS5 on SQLite (migration 0007_rfq), a plain LIKE
-per word elsewhere (the place to port to a tsvector index). SQL is built from constants here;
+per word elsewhere (the place to port to a tsvector index); a common word's page walks the
+newest-first index instead of sorting every hit (`_walk_newest`, SQLite only). SQL is built from constants here;
 user values are bound parameters, and FTS5 strings are quoted so nothing a user types is
 parsed as query syntax.
 """
@@ -17,13 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import TextClause, TextualSelect, bindparam, text
+from sqlalchemy import BindParameter, TextClause, TextualSelect, bindparam, text
 from sqlalchemy.orm import Session
 
 from inquiry_tui.store.types import UTCDateTime
 
 TITLE_CHARS = 200  # a list row never needs more; a hostile long title stays in the store
 COUNT_CAP = 10_000  # counts stop here ("10,000+"): counting every hit of a common word costs too much
+# Keyword hits from which a page walks the newest-first index and keeps the rows among the hits,
+# rather than reading and sorting every hit: a common word fills a page within a few rows.
+WALK_FROM = 2_000
 _NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _TOKEN = re.compile(r"[^\W_]", re.UNICODE)
 _PREFIX_FROM = 3  # FTS5 keeps a prefix index of 3 characters: shorter words match whole
@@ -146,12 +150,31 @@ def page(
     if after is not None:
         where.append("(r.posted_at < :k0 OR (r.posted_at = :k0 AND r.id < :k1))")
         params.update(k0=after[0], k1=after[1])
+    source = ROW_FROM
+    if _walk_newest(session, dialect, f, params):
+        source = ROW_FROM.replace("rfq r ", "rfq r INDEXED BY ix_rfq_junk_posted ", 1)
     sql = (
-        f"SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE {' AND '.join(where)} "
-        "ORDER BY r.posted_at DESC, r.id DESC LIMIT :n"
+        f"SELECT {ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY r.posted_at DESC, r.id DESC LIMIT :n"
     )
     stmt = _statement(sql, now=":now" in sql, key=after is not None)
     return list(session.execute(stmt, {**params, "now": now, "n": limit}))
+
+
+_HITS = text("SELECT count(*) FROM (SELECT rowid FROM rfq_fts WHERE rfq_fts MATCH :kw LIMIT :cap) AS hits")
+
+
+def _walk_newest(session: Session, dialect: str, f: MarketFilter, params: dict[str, Any]) -> bool:
+    """Whether a keyword page on SQLite should walk `ix_rfq_junk_posted` newest first (a common word).
+
+    Left to itself SQLite reads every hit and sorts them, which costs in proportion to the hits:
+    fine for a rare word, slow for one in half the RFQs. Walking the index costs in proportion to
+    the rows passed over before the page is full: slow for a rare word. The FTS5 hits, counted up
+    to WALK_FROM, choose. A category or destination has its own index, left to the planner.
+    """
+    if dialect != "sqlite" or "kw" not in params or f.category or f.destination:
+        return False
+    hits = session.execute(_HITS, {"kw": params["kw"], "cap": WALK_FROM}).scalar_one()
+    return int(hits) >= WALK_FROM
 
 
 def count(session: Session, f: MarketFilter, *, now: datetime, cap: int = COUNT_CAP) -> int:
@@ -171,18 +194,41 @@ STANDING_SQL = f"(r.fit + CASE WHEN b.verified THEN 10 ELSE 0 END + {_TIER_POINT
 """The recommendation's score as far as SQL knows it (domain.rfq.fit.rank_score without the activity level)."""
 
 
+_RANK_COLUMNS = "r.id, r.buyer_id, r.fit, r.posted_at, b.verified, b.tier"
+
+
 def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: int) -> Iterator[Any]:
-    """Open, fitting RFQs nobody quoted yet, best standing first (a cursor: read as far as needed)."""
+    """Open, fitting RFQs nobody quoted yet, best standing first (a cursor: read as far as needed).
+
+    Tuples of what ranking needs: (id, buyer_id, fit, posted_at, verified, tier, standing), with
+    posted_at as the store gives it (text on SQLite: it sorts as the time does, and converting
+    thousands of them costs more than the query). Tens of thousands of candidates are sorted, so
+    their rows stay narrow; `rows_by_id` reads the few kept in full.
+    """
     dialect = session.get_bind().dialect.name
     built = _where(dialect, MarketFilter(**{**f.__dict__, "recommendable": True}), min_fit)
     if built is None:
         return iter(())
     where, params = built
     sql = (
-        f"SELECT {ROW_COLUMNS}, {STANDING_SQL} AS standing FROM {ROW_FROM} WHERE {' AND '.join(where)} "
-        "ORDER BY standing DESC, r.posted_at DESC, r.id DESC"
+        f"SELECT {_RANK_COLUMNS}, {STANDING_SQL} AS standing FROM rfq r JOIN buyer b ON b.id = r.buyer_id "
+        f"WHERE {' AND '.join(where)} ORDER BY standing DESC, r.posted_at DESC, r.id DESC"
     )
-    return iter(session.execute(_statement(sql, now=True), {**params, "now": now}))
+    return iter(session.execute(_statement(sql, times=False, now=True), {**params, "now": now}))
+
+
+_BY_ID: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_ROWS_BY_ID = _statement(f"SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE r.id IN :ids")
+
+
+def rows_by_id(session: Session, ids: Sequence[int]) -> dict[int, Any]:
+    """The market rows (ROW_COLUMNS) of IDS, by id."""
+    out: dict[int, Any] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for r in session.execute(_ROWS_BY_ID.bindparams(_BY_ID), {"ids": chunk}):
+            out[r._mapping["id"]] = r
+    return out
 
 
 _ONE = _statement(
