@@ -73,6 +73,14 @@ def usage_text(u: DiskUsage) -> Text:
     return text
 
 
+def _label(node: FolderNode, files: int) -> Text:
+    """A folder in the tree: its (cleaned) name and how many files it holds."""
+    label = Text(("📁 " if node.id is not None else "🗄 ") + safe_line(node.name))
+    if files:
+        label.append(f" {files}", style="dim")
+    return label
+
+
 class DiskScreen(Screen[None], WorkerErrors):
     CSS_PATH = FILES_CSS
     BINDINGS = [
@@ -163,9 +171,7 @@ class DiskScreen(Screen[None], WorkerErrors):
         select = None
         has_kids = {(n.owner_id, n.parent_id) for n in event.nodes if n.id is not None}
         for node in event.nodes:
-            label = Text(("📁 " if node.id is not None else "🗄 ") + safe_line(node.name))
-            if node.files:
-                label.append(f" {node.files}", style="dim")
+            label = _label(node, node.files)
             parent = tree.root if node.id is None else parents.get((node.owner_id, node.parent_id), tree.root)
             item = parent.add(label, data=node, expand=True, allow_expand=(node.owner_id, node.id) in has_kids)
             parents[(node.owner_id, node.id)] = item
@@ -230,6 +236,10 @@ class DiskScreen(Screen[None], WorkerErrors):
         if event.generation != self.generation:
             return
         self.next_key = event.next_key
+        if isinstance(self.place, FolderNode):  # a file added, deleted or restored here: its count in the tree
+            node = self.query_one(Tree).cursor_node
+            if node is not None and self._place_key(node.data) == self._place_key(self.place):
+                node.set_label(_label(self.place, event.total))
         self.files.empty = "The trash is empty" if self.place == TRASH else "No files here (a adds one)"
         self.files.reset(event.total, event.rows, complete=event.next_key is None)
 
@@ -398,7 +408,7 @@ class DiskScreen(Screen[None], WorkerErrors):
         if row.kind == "folder":
             self._run(lambda: disk.restore_folder(self.ctx, row.id), "Folder restored", folders=True)
         else:
-            self._run(lambda: disk.restore_file(self.ctx, row.id), "File restored")
+            self._run(lambda: disk.restore_file(self.ctx, row.id), "File restored", folders=True)  # its folder's count
 
     def action_save(self) -> None:
         if (row := self._file()) is None:

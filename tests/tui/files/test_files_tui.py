@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, TextArea, Tree
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import list_attachments
@@ -147,14 +147,21 @@ async def test_the_disk_adds_deletes_and_restores(store_ctx: Ctx, tmp_path: Path
 
         await settle(pilot)
         await until(pilot, lambda: len(files.rows) == 3, "the file was added")
+        tree = app.screen.query_one("#disk-tree", Tree)
+        assert tree.cursor_node is not None
+        assert str(tree.cursor_node.label) == "📁 Catalogues 3"  # the folder's count follows
         files.focus()
         await pilot.press("end", "d")
         await settle(pilot)
         await until(pilot, lambda: len(files.rows) == 2, "the file went to the trash")
-        tree = app.screen.query_one("#disk-tree")
         tree.focus()
         await pilot.press("end")  # the trash
         await until(pilot, lambda: [r.name for r in files.rows] == ["price list.csv"], "the trash is shown")
         files.focus()
         await pilot.press("u")
         await until(pilot, lambda: files.rows == [], "restored")
+        await until(
+            pilot,
+            lambda: "📁 Catalogues 3" in [str(n.label) for n in tree.root.children[0].children],
+            "the tree counts it again",
+        )

@@ -94,9 +94,12 @@ def test_sample_files_import(store: str) -> None:
         ("inquiries", "inquiries.csv"),
         ("chats", "chats.jsonl"),
         ("chats", "chats.csv"),
+        ("inquiries", "inquiries-with-files.jsonl"),
+        ("chats", "chats-with-files.jsonl"),
     ):
         result = run(store, "import", kind, str(SAMPLE_DIR / name))
         assert result.exit_code == 0, result.output
+    assert "; 2 attachments" in result.output  # the chat file's photo and drawing
     exported = run(store, "export", "inquiries", "--folder", "junk", "--format", "jsonl").output
     assert "seo-rankers" in exported
     again = run(store, "import", "chats", str(SAMPLE_DIR / "chats.jsonl"))
