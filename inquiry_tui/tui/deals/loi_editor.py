@@ -108,6 +108,8 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
         self.query_one("#loi-party", Static).update(party_text(v.buyer, f"{v.status} · version {v.version}"))
         self.query_one(DealForm).load(v.doc)
         self.ready = True
+        # a field has the focus at once: typed digits must not reach the app's mode keys
+        self.call_after_refresh(self._focus_first_price)
 
     @work(thread=True, exclusive=True, group="loi-load", exit_on_error=False)
     def _prefill(self, template: str | None) -> None:
@@ -132,6 +134,8 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
         prices = self.query(".line-price")
         if prices:
             prices.first().focus()
+        else:
+            self.query_one("#f-subject").focus()
 
     @on(Select.Changed, "#loi-template")
     def _template_chosen(self, event: Select.Changed) -> None:

@@ -12,7 +12,7 @@ from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.deals.deal_form import DealForm
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
-from inquiry_tui.tui.deals.loi_screen import LoiScreen
+from inquiry_tui.tui.deals.loi_screen import LoiScreen, VersionsScreen
 from inquiry_tui.tui.deals.order_screen import OrderScreen
 from inquiry_tui.tui.deals.screen import DealsScreen
 from inquiry_tui.tui.deals.template_editor import TemplateEditorScreen
@@ -40,9 +40,23 @@ async def test_draft_send_confirm_order_and_ship_by_keyboard(store_ctx: Ctx) -> 
         await until(pilot, lambda: isinstance(app.screen, LoiScreen), "the LOI saved and shown")
         loi_id = app.screen.loi_id  # type: ignore[attr-defined]
         await settle(pilot)
-        for key, status in (("s", "sent"), ("c", "confirmed")):
-            await pilot.press(key)
-            await until(pilot, lambda s=status: lois.loi_detail(ana, loi_id).status == s, f"LOI {status}")
+        await pilot.press("s")
+        await until(pilot, lambda: lois.loi_detail(ana, loi_id).status == "sent", "LOI sent")
+        await settle(pilot)
+        # a sent LOI is still editable: the editor opens with the first price focused, the edit is a new version
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, LoiEditorScreen) and app.screen.ready, "the LOI edited")
+        await settle(pilot)
+        assert app.focused is not None and "line-price" in app.focused.classes
+        await pilot.press(*["backspace"] * 5, "1", "1", ".", "9", "0", "ctrl+s")
+        await until(pilot, lambda: lois.loi_detail(ana, loi_id).version == 3, "the edit saved")
+        await until(pilot, lambda: isinstance(app.screen, LoiScreen), "back on the LOI")
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, VersionsScreen) and len(app.screen.versions) == 3, "versions")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: lois.loi_detail(ana, loi_id).status == "confirmed", "LOI confirmed")
         await settle(pilot)
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, OrderScreen), "the order screen")
@@ -54,7 +68,7 @@ async def test_draft_send_confirm_order_and_ship_by_keyboard(store_ctx: Ctx) -> 
         await until(pilot, lambda: orders.order_detail(ana, app.screen.order_id).status == "shipped", "shipped")  # type: ignore[attr-defined]
         await settle(pilot)
     view = lois.loi_detail(ana, loi_id)
-    assert (view.status, view.inquiry_id, str(view.total)) == ("confirmed", inquiry, "6250.00")
+    assert (view.status, view.inquiry_id, str(view.total)) == ("confirmed", inquiry, "5950.00")
     order = orders.order_detail(ana, view.order_number or "")
     assert [e.to_status for e in order.events] == ["confirmed", "paid", "shipped"]
 
