@@ -26,7 +26,15 @@ from inquiry_tui.store.models.activity import (
 from inquiry_tui.store.models.audit import AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
-from inquiry_tui.store.models.deals import BuyerTrade, ContractTemplate, DealOrder, Loi, LoiVersion, OrderEvent
+from inquiry_tui.store.models.deals import (
+    BuyerTrade,
+    ContractTemplate,
+    DealOrder,
+    Loi,
+    LoiVersion,
+    OrderEvent,
+    OrderSum,
+)
 from inquiry_tui.store.models.files import Attachment, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.notices import Notice
@@ -55,6 +63,7 @@ __all__ = [
     "Message",
     "Notice",
     "OrderEvent",
+    "OrderSum",
     "Product",
     "ReplyDay",
     "ReplyDayEpoch",
