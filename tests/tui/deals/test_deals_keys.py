@@ -11,6 +11,7 @@ from inquiry_tui.services.deals import lois, orders, templates
 from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.deals.deal_form import DealForm
+from inquiry_tui.tui.deals.dialogs import CustomerPickerScreen
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
 from inquiry_tui.tui.deals.loi_screen import LoiScreen, VersionsScreen
 from inquiry_tui.tui.deals.order_screen import OrderScreen
@@ -145,3 +146,33 @@ async def test_filter_the_orders_by_status(store_ctx: Ctx, tmp_path: Path) -> No
         )
         assert {r.status for r in listing.rows} == {"shipped"}  # type: ignore[attr-defined]
     assert orders.order_totals(store_ctx, OrderQuery(status="shipped")).orders == 2
+
+
+async def test_an_loi_for_a_customer_picked_by_search_typed_line_by_line(store_ctx: Ctx) -> None:
+    fresh_inquiry(store_ctx)  # Hans Müller, a customer of ana
+    ana = ctx_as(store_ctx, "ana")
+    app = InquiryApp(ana)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, CustomerPickerScreen), "the customer picker")
+        await pilot.press(*"mueller.example")
+        await until(pilot, lambda: [r.email for r in app.screen.rows] == ["hans@mueller.example"], "Hans found")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LoiEditorScreen) and app.screen.ready, "the LOI editor")
+        await settle(pilot)
+        assert app.focused is not None and "line-sku" in app.focused.classes  # a blank line starts at its SKU
+        await pilot.press(*"FL-100W", "tab", *"Flood", "tab", "1", "0", "tab", "tab", *"12.50", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, LoiScreen), "the LOI saved and shown")
+    (row,) = lois.list_lois(ana)
+    view = lois.loi_detail(ana, row.id)
+    assert (view.buyer.email, view.inquiry_id, view.status, str(view.total)) == (
+        "hans@mueller.example",
+        None,
+        "draft",
+        "125.00",
+    )
