@@ -15,6 +15,7 @@ from inquiry_tui.services.customers.manage import transfer_customer
 from inquiry_tui.services.customers.profile import buyer_profile
 from inquiry_tui.services.deals import lois, orders
 from inquiry_tui.services.deals.views import OrderQuery
+from inquiry_tui.tui.customers.profile_pane import pane_lines
 from tests.conftest import ctx_as
 from tests.deal_helpers import LINE, confirmed_loi, customer_with_inquiry, order_of
 
@@ -130,6 +131,7 @@ def test_orders_feed_trade_activity_and_the_customer_stage(admin_ctx: Ctx) -> No
     first = order_of(ana, inquiry)
     after = buyer_profile(ana, buyer)
     assert (after.stage, after.orders, after.activity.dimension("trade").count) == ("first_order", 1, 1)
+    assert "Stage first order (1 order)" in [line.plain for line in pane_lines(after, 40)]  # the profile pane
     assert after.activity.level > before.activity.level
     order_of(ana, inquiry)
     assert buyer_profile(ana, buyer).stage == "repeat"
