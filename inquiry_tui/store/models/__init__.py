@@ -27,7 +27,15 @@ from inquiry_tui.store.models.audit import AuditChain, AuditLog
 from inquiry_tui.store.models.buyers import Buyer, BuyerTag
 from inquiry_tui.store.models.calls import CallLog
 from inquiry_tui.store.models.catalog import BlockEntry, CountryOwner, Product
-from inquiry_tui.store.models.deals import BuyerTrade, ContractTemplate, DealOrder, Loi, LoiVersion, OrderEvent
+from inquiry_tui.store.models.deals import (
+    BuyerTrade,
+    ContractTemplate,
+    DealOrder,
+    Loi,
+    LoiVersion,
+    OrderEvent,
+    OrderSum,
+)
 from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.mail import MaildirSeen, MailLink, OutboxMail
@@ -67,6 +75,7 @@ __all__ = [
     "Message",
     "Notice",
     "OrderEvent",
+    "OrderSum",
     "OutboxMail",
     "Product",
     "ReplyDay",

@@ -106,10 +106,26 @@ class DealOrder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_order_placed", "placed_at", "id", "status", "currency", "total_minor"),
         Index("ix_order_owner_placed", "owner_id", "placed_at", "id", "status", "currency", "total_minor"),
-        Index("ix_order_status_placed", "status", "placed_at", "id"),
-        Index("ix_order_owner_status_placed", "owner_id", "status", "placed_at", "id"),
+        Index("ix_order_status_placed", "status", "placed_at", "id", "currency", "total_minor"),
+        Index("ix_order_owner_status_placed", "owner_id", "status", "placed_at", "id", "currency", "total_minor"),
         Index("ix_order_buyer_placed", "buyer_id", "placed_at", "id"),
     )
+
+
+class OrderSum(SQLModel, table=True):
+    """The orders' count and total per owner, status and currency, kept by triggers on `deal_order`.
+
+    The orders list's totals without a period or customer filter read these few rows instead of
+    every order (200k orders: a full index scan of about a second on a shared machine). OWNER_KEY
+    is the owner's account id, 0 for orders of a buyer nobody owns (a key column is never NULL).
+    """
+
+    __tablename__ = "order_sum"
+    owner_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(primary_key=True)
+    currency: str = Field(primary_key=True)
+    orders: int = 0
+    total_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
 class OrderEvent(SQLModel, table=True):

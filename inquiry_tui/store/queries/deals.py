@@ -2,9 +2,12 @@
 
 Every filter combination reads one index range of `deal_order` (migration 0006): the owner's
 (owner, placed_at, id, status, currency, total) or everyone's (placed_at, id, status, currency,
-total), narrowed by status (an index of its own with the owner or alone) and by period. The
-totals ride in the same indexes, so summing a million orders reads no table row. The buyer and
+total), narrowed by status (an index of its own with the owner or alone) and by period. The buyer and
 owner columns are looked up for the page's rows only, after the page is cut.
+
+The totals without a period or customer filter read `order_sum` (a few rows per owner, status
+and currency, kept by the triggers of migration 0006); with a period or a customer they sum the
+matching index range, where status, currency and total ride along (no table row is read).
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, select, tuple_
 
 from inquiry_tui.store.core import table_of
-from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi
+from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi, OrderSum
 
 _o = table_of(DealOrder)
 _b = table_of(Buyer)
 _a = table_of(Account)
 _l = table_of(Loi)
+_s = table_of(OrderSum)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, 
 
     Cancelled orders are counted in the sums only when the filter asks for them (status cancelled).
     """
+    if f.buyer_id is None and f.since is None and f.until is None:
+        return _summed_totals(conn, f)
     counted = _o.c.status != "cancelled" if f.status != "cancelled" else _o.c.id.is_not(None)
     query = (
         select(
@@ -94,6 +100,29 @@ def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, 
         .where(*_where(f))
         .group_by(_o.c.currency)
         .order_by(_o.c.currency)
+    )
+    return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(query)]
+
+
+def _summed_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, int]]:
+    """order_totals from `order_sum`: the same figures, from rows per owner, status and currency."""
+    where: list[ColumnElement[bool]] = []
+    if f.owner_id is not None:
+        where.append(_s.c.owner_key == f.owner_id)
+    if f.status is not None:
+        where.append(_s.c.status == f.status)
+    counted = _s.c.status != "cancelled" if f.status != "cancelled" else _s.c.owner_key.is_not(None)
+    query = (
+        select(
+            _s.c.currency,
+            func.coalesce(func.sum(_s.c.orders), 0),
+            func.coalesce(func.sum(case((counted, _s.c.orders), else_=0)), 0),
+            func.coalesce(func.sum(case((counted, _s.c.total_minor), else_=0)), 0),
+        )
+        .where(*where)
+        .group_by(_s.c.currency)
+        .having(func.sum(_s.c.orders) > 0)
+        .order_by(_s.c.currency)
     )
     return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(query)]
 

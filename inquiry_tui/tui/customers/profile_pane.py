@@ -91,9 +91,12 @@ def pane_lines(p: BuyerProfile, width: int) -> list[Text]:
     if p.is_customer:
         owner.append("  customer ", style="italic")
         owner.append(stars(p.tags.stars), style="yellow")
-    if p.orders:  # past the inquiry stage: sample, first order or repeat
-        owner.append(f"  {CustomerStage(p.stage).title.lower()}", style="bold green")
     out.append(owner)
+    if p.orders:  # past the inquiry stage: sample, first order or repeat (a line of its own: never cut off)
+        stage = Text("Stage ", style="dim")
+        stage.append(CustomerStage(p.stage).title.lower(), style="bold green")
+        stage.append(f" ({p.orders} order{'s' if p.orders != 1 else ''})", style="dim")
+        out.append(stage)
 
     box = p.behaviour
     out.append(Text(""))

@@ -27,7 +27,7 @@ from inquiry_tui.services.deals.lois import LoiDraft
 from inquiry_tui.services.deals.views import LoiView, Party, TemplateInfo
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.deals import DEALS_CSS
-from inquiry_tui.tui.deals.deal_form import DealForm
+from inquiry_tui.tui.deals.deal_form import DealForm, LineRow
 
 
 def party_text(buyer: Party, extra: str = "") -> Text:
@@ -108,6 +108,8 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
         self.query_one("#loi-party", Static).update(party_text(v.buyer, f"{v.status} · version {v.version}"))
         self.query_one(DealForm).load(v.doc)
         self.ready = True
+        # a field has the focus at once: typed digits must not reach the app's mode keys
+        self.call_after_refresh(self._focus_first_price)
 
     @work(thread=True, exclusive=True, group="loi-load", exit_on_error=False)
     def _prefill(self, template: str | None) -> None:
@@ -129,9 +131,14 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
         self.call_after_refresh(self._focus_first_price)
 
     def _focus_first_price(self) -> None:
-        prices = self.query(".line-price")
-        if prices:
-            prices.first().focus()
+        """The first line's price (what is left to fill in), its SKU when the line is blank, else the subject."""
+        rows = self.query(LineRow)
+        if not rows:
+            self.query_one("#f-subject").focus()
+            return
+        first = rows.first()
+        blank = not any(first.values()[name] for name in ("sku", "description"))
+        first.query_one(".line-sku" if blank else ".line-price").focus()
 
     @on(Select.Changed, "#loi-template")
     def _template_chosen(self, event: Select.Changed) -> None:

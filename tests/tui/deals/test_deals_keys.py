@@ -11,8 +11,9 @@ from inquiry_tui.services.deals import lois, orders, templates
 from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.deals.deal_form import DealForm
+from inquiry_tui.tui.deals.dialogs import CustomerPickerScreen
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
-from inquiry_tui.tui.deals.loi_screen import LoiScreen
+from inquiry_tui.tui.deals.loi_screen import LoiScreen, VersionsScreen
 from inquiry_tui.tui.deals.order_screen import OrderScreen
 from inquiry_tui.tui.deals.screen import DealsScreen
 from inquiry_tui.tui.deals.template_editor import TemplateEditorScreen
@@ -40,9 +41,23 @@ async def test_draft_send_confirm_order_and_ship_by_keyboard(store_ctx: Ctx) -> 
         await until(pilot, lambda: isinstance(app.screen, LoiScreen), "the LOI saved and shown")
         loi_id = app.screen.loi_id  # type: ignore[attr-defined]
         await settle(pilot)
-        for key, status in (("s", "sent"), ("c", "confirmed")):
-            await pilot.press(key)
-            await until(pilot, lambda s=status: lois.loi_detail(ana, loi_id).status == s, f"LOI {status}")
+        await pilot.press("s")
+        await until(pilot, lambda: lois.loi_detail(ana, loi_id).status == "sent", "LOI sent")
+        await settle(pilot)
+        # a sent LOI is still editable: the editor opens with the first price focused, the edit is a new version
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, LoiEditorScreen) and app.screen.ready, "the LOI edited")
+        await settle(pilot)
+        assert app.focused is not None and "line-price" in app.focused.classes
+        await pilot.press(*["backspace"] * 5, "1", "1", ".", "9", "0", "ctrl+s")
+        await until(pilot, lambda: lois.loi_detail(ana, loi_id).version == 3, "the edit saved")
+        await until(pilot, lambda: isinstance(app.screen, LoiScreen), "back on the LOI")
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, VersionsScreen) and len(app.screen.versions) == 3, "versions")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: lois.loi_detail(ana, loi_id).status == "confirmed", "LOI confirmed")
         await settle(pilot)
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, OrderScreen), "the order screen")
@@ -54,7 +69,7 @@ async def test_draft_send_confirm_order_and_ship_by_keyboard(store_ctx: Ctx) -> 
         await until(pilot, lambda: orders.order_detail(ana, app.screen.order_id).status == "shipped", "shipped")  # type: ignore[attr-defined]
         await settle(pilot)
     view = lois.loi_detail(ana, loi_id)
-    assert (view.status, view.inquiry_id, str(view.total)) == ("confirmed", inquiry, "6250.00")
+    assert (view.status, view.inquiry_id, str(view.total)) == ("confirmed", inquiry, "5950.00")
     order = orders.order_detail(ana, view.order_number or "")
     assert [e.to_status for e in order.events] == ["confirmed", "paid", "shipped"]
 
@@ -131,3 +146,33 @@ async def test_filter_the_orders_by_status(store_ctx: Ctx, tmp_path: Path) -> No
         )
         assert {r.status for r in listing.rows} == {"shipped"}  # type: ignore[attr-defined]
     assert orders.order_totals(store_ctx, OrderQuery(status="shipped")).orders == 2
+
+
+async def test_an_loi_for_a_customer_picked_by_search_typed_line_by_line(store_ctx: Ctx) -> None:
+    fresh_inquiry(store_ctx)  # Hans Müller, a customer of ana
+    ana = ctx_as(store_ctx, "ana")
+    app = InquiryApp(ana)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, CustomerPickerScreen), "the customer picker")
+        await pilot.press(*"mueller.example")
+        await until(pilot, lambda: [r.email for r in app.screen.rows] == ["hans@mueller.example"], "Hans found")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LoiEditorScreen) and app.screen.ready, "the LOI editor")
+        await settle(pilot)
+        assert app.focused is not None and "line-sku" in app.focused.classes  # a blank line starts at its SKU
+        await pilot.press(*"FL-100W", "tab", *"Flood", "tab", "1", "0", "tab", "tab", *"12.50", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, LoiScreen), "the LOI saved and shown")
+    (row,) = lois.list_lois(ana)
+    view = lois.loi_detail(ana, row.id)
+    assert (view.buyer.email, view.inquiry_id, view.status, str(view.total)) == (
+        "hans@mueller.example",
+        None,
+        "draft",
+        "125.00",
+    )

@@ -1,4 +1,5 @@
-"""Migration 0006_deals: a store at 0004 upgrades with its data kept; the owner trigger moves deals with their buyer."""
+"""Migration 0006_deals: a store at 0004 upgrades with its data kept; the owner trigger moves deals with their buyer,
+and the order_sum triggers keep the totals."""
 
 from __future__ import annotations
 
@@ -30,7 +31,15 @@ def test_a_store_at_0004_upgrades_to_deals_with_data_kept(db_url: str) -> None:
             "Floodlight price",
             '{"incoterm":"FOB"}',
         )
-        for table in ("contract_template", "loi", "loi_version", "deal_order", "order_event", "buyer_trade"):
+        for table in (
+            "contract_template",
+            "loi",
+            "loi_version",
+            "deal_order",
+            "order_event",
+            "buyer_trade",
+            "order_sum",
+        ):
             assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
         conn.exec_driver_sql(
             "INSERT INTO loi (buyer_id, owner_id, status, currency, total_minor, doc, created_at, updated_at, version) VALUES (1, 2, 'draft', 'USD', 100, '{}', '2026-01-02 00:00:00', '2026-01-02 00:00:00', 1)"
@@ -41,4 +50,11 @@ def test_a_store_at_0004_upgrades_to_deals_with_data_kept(db_url: str) -> None:
         conn.exec_driver_sql("UPDATE buyer SET owner_id = 3 WHERE id = 1")  # the customer moves to ben
         assert conn.exec_driver_sql("SELECT owner_id FROM loi").scalar_one() == 3
         assert conn.exec_driver_sql("SELECT owner_id FROM deal_order").scalar_one() == 3
+        # order_sum follows every order change: the insert, the owner's move, a status change, a delete
+        sums = "SELECT owner_key, status, currency, orders, total_minor FROM order_sum WHERE orders > 0"
+        assert conn.exec_driver_sql(sums).all() == [(3, "confirmed", "USD", 1, 100)]
+        conn.exec_driver_sql("UPDATE deal_order SET status = 'paid', total_minor = 250")
+        assert conn.exec_driver_sql(sums).all() == [(3, "paid", "USD", 1, 250)]
+        conn.exec_driver_sql("DELETE FROM deal_order")
+        assert conn.exec_driver_sql(sums).all() == []
     engine.dispose()

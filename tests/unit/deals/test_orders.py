@@ -15,6 +15,7 @@ from inquiry_tui.services.customers.manage import transfer_customer
 from inquiry_tui.services.customers.profile import buyer_profile
 from inquiry_tui.services.deals import lois, orders
 from inquiry_tui.services.deals.views import OrderQuery
+from inquiry_tui.tui.customers.profile_pane import pane_lines
 from tests.conftest import ctx_as
 from tests.deal_helpers import LINE, confirmed_loi, customer_with_inquiry, order_of
 
@@ -130,6 +131,7 @@ def test_orders_feed_trade_activity_and_the_customer_stage(admin_ctx: Ctx) -> No
     first = order_of(ana, inquiry)
     after = buyer_profile(ana, buyer)
     assert (after.stage, after.orders, after.activity.dimension("trade").count) == ("first_order", 1, 1)
+    assert "Stage first order (1 order)" in [line.plain for line in pane_lines(after, 40)]  # the profile pane
     assert after.activity.level > before.activity.level
     order_of(ana, inquiry)
     assert buyer_profile(ana, buyer).stage == "repeat"
@@ -138,3 +140,30 @@ def test_orders_feed_trade_activity_and_the_customer_stage(admin_ctx: Ctx) -> No
     assert buyer_profile(ana, buyer).stage == "first_order"
     assert customer_page(ana, CustomerQuery(stage="repeat")).rows == ()
     assert [r.email for r in customer_page(ana, CustomerQuery(stage="first_order")).rows] == ["hans@mueller.example"]
+
+
+def test_the_kept_totals_agree_with_the_orders_themselves(admin_ctx: Ctx) -> None:
+    """Without a period the totals come from `order_sum` (triggers); with one, from the orders: the same figures."""
+    ana = ctx_as(admin_ctx, "ana")
+    made = []
+    for n in range(6):
+        buyer, inquiry = customer_with_inquiry(admin_ctx, f"k{n}@buyers.example")
+        made.append((buyer, orders.order_from_loi(ana, confirmed_loi(ana, inquiry, currency=("USD", "EUR")[n % 2]).id)))
+    orders.set_order_status(ana, made[0][1].id, "paid")
+    orders.set_order_status(ana, made[1][1].id, "cancelled")
+    orders.set_order_status(ana, made[2][1].id, "paid")
+    orders.set_order_status(ana, made[2][1].id, "shipped")
+    transfer_customer(admin_ctx, made[3][0], "cara")  # the trigger moves the order, and its sums, to cara
+    since = datetime(2000, 1, 1, tzinfo=UTC)  # a period: the orders themselves are summed
+    for ctx in (admin_ctx, ana, ctx_as(admin_ctx, "cara")):
+        for status in (None, "confirmed", "paid", "shipped", "cancelled", "completed"):
+            for owner in (None, "ana", "cara") if ctx is admin_ctx else (None,):
+                kept = orders.order_totals(ctx, OrderQuery(status=status, owner=owner))
+                summed = orders.order_totals(ctx, OrderQuery(status=status, owner=owner, since=since))
+                assert kept == summed, (ctx.actor.login, status, owner)
+    assert orders.order_totals(admin_ctx, OrderQuery()).orders == 6
+    assert [(t.currency, t.orders) for t in orders.order_totals(admin_ctx, OrderQuery()).by_currency] == [
+        ("EUR", 2),  # the cancelled EUR order is counted, not summed
+        ("USD", 3),
+    ]
+    assert orders.order_totals(ctx_as(admin_ctx, "cara"), OrderQuery()).orders == 1

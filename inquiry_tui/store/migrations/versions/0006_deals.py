@@ -5,6 +5,9 @@
 - `deal_order` and `order_event`: orders (from a confirmed LOI or the marketplace) and each
   dated status change.
 - `buyer_trade`: a buyer's order counts and customer stage.
+- `order_sum`: orders counted and summed per owner, status and currency, kept by triggers on
+  `deal_order` (SQLite triggers; a PL/pgSQL trigger function on PostgreSQL), so the orders
+  list's totals need not read every order.
 - Triggers copy a buyer's new owner onto their LOIs and orders (`owner_id`), so a salesperson's
   deals follow the customer on a transfer or to a successor: SQLite triggers, and a PL/pgSQL
   trigger function on PostgreSQL.
@@ -34,6 +37,41 @@ _PG_FUNCTION = (
     "UPDATE loi SET owner_id = NEW.owner_id WHERE buyer_id = NEW.id; "
     "UPDATE deal_order SET owner_id = NEW.owner_id WHERE buyer_id = NEW.id; "
     "RETURN NEW; END $$ LANGUAGE plpgsql"
+)
+# order_sum: take the old row out, put the new row in (an UPDATE does both). owner_key 0: nobody's.
+_SUM_OUT = (
+    "UPDATE order_sum SET orders = orders - 1, total_minor = total_minor - old.total_minor "
+    "WHERE owner_key = coalesce(old.owner_id, 0) AND status = old.status AND currency = old.currency; "
+)
+_SUM_IN = (
+    "INSERT OR IGNORE INTO order_sum (owner_key, status, currency, orders, total_minor) "
+    "VALUES (coalesce(new.owner_id, 0), new.status, new.currency, 0, 0); "
+    "UPDATE order_sum SET orders = orders + 1, total_minor = total_minor + new.total_minor "
+    "WHERE owner_key = coalesce(new.owner_id, 0) AND status = new.status AND currency = new.currency; "
+)
+_SQLITE_SUM_TRIGGERS = (
+    f"CREATE TRIGGER deal_order_sum_insert AFTER INSERT ON deal_order BEGIN {_SUM_IN}END",
+    f"CREATE TRIGGER deal_order_sum_delete AFTER DELETE ON deal_order BEGIN {_SUM_OUT}END",
+    "CREATE TRIGGER deal_order_sum_update AFTER UPDATE OF owner_id, status, currency, total_minor ON deal_order "
+    f"BEGIN {_SUM_OUT}{_SUM_IN}END",
+)
+_PG_SUM_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION deal_order_sum() RETURNS trigger AS $$ BEGIN "
+    "IF TG_OP IN ('UPDATE', 'DELETE') THEN "
+    "UPDATE order_sum SET orders = orders - 1, total_minor = total_minor - OLD.total_minor "
+    "WHERE owner_key = coalesce(OLD.owner_id, 0) AND status = OLD.status AND currency = OLD.currency; "
+    "END IF; "
+    "IF TG_OP IN ('INSERT', 'UPDATE') THEN "
+    "INSERT INTO order_sum (owner_key, status, currency, orders, total_minor) "
+    "VALUES (coalesce(NEW.owner_id, 0), NEW.status, NEW.currency, 1, NEW.total_minor) "
+    "ON CONFLICT (owner_key, status, currency) DO UPDATE SET orders = order_sum.orders + 1, "
+    "total_minor = order_sum.total_minor + EXCLUDED.total_minor; "
+    "END IF; "
+    "RETURN NULL; END $$ LANGUAGE plpgsql"
+)
+_PG_SUM_TRIGGER = (
+    "CREATE TRIGGER deal_order_sum AFTER INSERT OR DELETE OR UPDATE OF owner_id, status, currency, total_minor "
+    "ON deal_order FOR EACH ROW EXECUTE FUNCTION deal_order_sum()"
 )
 _PG_TRIGGER = (
     "CREATE TRIGGER buyer_owner_deals AFTER UPDATE OF owner_id ON buyer FOR EACH ROW "
@@ -123,8 +161,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_order_owner_placed", "deal_order", ["owner_id", "placed_at", "id", "status", "currency", "total_minor"]
     )
-    op.create_index("ix_order_status_placed", "deal_order", ["status", "placed_at", "id"])
-    op.create_index("ix_order_owner_status_placed", "deal_order", ["owner_id", "status", "placed_at", "id"])
+    op.create_index("ix_order_status_placed", "deal_order", ["status", "placed_at", "id", "currency", "total_minor"])
+    op.create_index(
+        "ix_order_owner_status_placed",
+        "deal_order",
+        ["owner_id", "status", "placed_at", "id", "currency", "total_minor"],
+    )
     op.create_index("ix_order_buyer_placed", "deal_order", ["buyer_id", "placed_at", "id"])
     op.create_table(
         "order_event",
@@ -151,21 +193,39 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("buyer_id"),
     )
     op.create_index("ix_buyer_trade_stage", "buyer_trade", ["stage", "buyer_id"])
+    op.create_table(
+        "order_sum",
+        sa.Column("owner_key", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("currency", sa.String(), nullable=False),
+        sa.Column("orders", sa.Integer(), nullable=False),
+        sa.Column("total_minor", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("owner_key", "status", "currency"),
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         op.execute(_SQLITE_TRIGGER)
+        for trigger in _SQLITE_SUM_TRIGGERS:
+            op.execute(trigger)
     elif dialect == "postgresql":
         op.execute(_PG_FUNCTION)
         op.execute(_PG_TRIGGER)
+        op.execute(_PG_SUM_FUNCTION)
+        op.execute(_PG_SUM_TRIGGER)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS buyer_owner_deals")
+        for name in ("deal_order_sum_insert", "deal_order_sum_delete", "deal_order_sum_update"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
     elif dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS buyer_owner_deals ON buyer")
         op.execute("DROP FUNCTION IF EXISTS buyer_owner_deals()")
+        op.execute("DROP TRIGGER IF EXISTS deal_order_sum ON deal_order")
+        op.execute("DROP FUNCTION IF EXISTS deal_order_sum()")
+    op.drop_table("order_sum")
     op.drop_index("ix_buyer_trade_stage", table_name="buyer_trade")
     op.drop_table("buyer_trade")
     op.drop_index("ix_order_event_order", table_name="order_event")
