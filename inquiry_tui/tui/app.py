@@ -33,7 +33,7 @@ from inquiry_tui.services.team.accounts import require_active
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
-from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxQueued
+from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
 
 HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) live elsewhere
 # An account deactivated while the app is open is refused at its next action; between actions,
@@ -133,6 +133,14 @@ class InquiryApp(App[None], WorkerErrors):
     @on(OutboxQueued)
     def _outbox_queued(self) -> None:
         self.background.flush_outbox()
+
+    @on(UnreadCounted)
+    def _unread_counted(self, event: UnreadCounted) -> None:
+        self.background.show(event.count)
+
+    @on(OutboxFlushed)
+    def _outbox_flushed(self, event: OutboxFlushed) -> None:
+        self.background.flushed(event.report)
 
     # --- errors -------------------------------------------------------------------------------
 

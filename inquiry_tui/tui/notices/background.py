@@ -4,7 +4,8 @@ At start and then every TICK seconds a thread worker reads the unread count (and
 ticks, runs the overdue check: docs/domain.md, Notices) and the app shows it in the header's
 subtitle; another sends the outbox's e-mail whose next try has come, when sending is set up
 in this session. Screens post `NoticesChanged` after marking notices read and `OutboxQueued`
-after saving an e-mail reply, and the app runs the matching worker at once.
+after saving an e-mail reply, and the app runs the matching worker at once. The workers post
+their results to the app as messages (`UnreadCounted`, `OutboxFlushed`, a bug as `WorkFailed`).
 Background failures are quiet (a busy store is tried again on the next tick); a bug is reported.
 """
 
@@ -19,6 +20,7 @@ from textual.message import Message
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import STORE_ERRORS, Ctx
+from inquiry_tui.tui.common.errors import WorkFailed
 
 TICK = 60.0  # seconds between background rounds
 _QUIET: tuple[type[BaseException], ...] = (InquiryError, *STORE_ERRORS)
@@ -32,6 +34,20 @@ class NoticesChanged(Message):
 @dataclass
 class OutboxQueued(Message):
     """An e-mail was saved to the outbox: try to send it now."""
+
+
+@dataclass
+class UnreadCounted(Message):
+    """The acting account's unread notices were counted (in a worker)."""
+
+    count: int
+
+
+@dataclass
+class OutboxFlushed(Message):
+    """A background flush sent or deferred e-mail (a `sending.FlushReport`)."""
+
+    report: object
 
 
 class Background:
@@ -74,11 +90,11 @@ class Background:
         except _QUIET:
             return
         except Exception as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.app.post_message(WorkFailed(exc))
             return
-        self.app.call_from_thread(self._show, count)
+        self.app.post_message(UnreadCounted(count))
 
-    def _show(self, count: int) -> None:
+    def show(self, count: int) -> None:
         self.unread = count
         suffix = f" · {count:,} unread notice{'s' if count != 1 else ''}" if count else ""
         self.app.sub_title = self.base_sub_title + suffix
@@ -100,12 +116,12 @@ class Background:
         except _QUIET:
             return
         except Exception as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.app.post_message(WorkFailed(exc))
             return
         if report.sent or report.retrying or report.held:
-            self.app.call_from_thread(self._flushed, report)
+            self.app.post_message(OutboxFlushed(report))
 
-    def _flushed(self, report: object) -> None:
+    def flushed(self, report: object) -> None:
         from inquiry_tui.services.mail.sending import FlushReport
 
         assert isinstance(report, FlushReport)
@@ -118,8 +134,3 @@ class Background:
         self.app.notify("; ".join(p for p in parts if p), title="Outbox", severity=severity, markup=False)
         if report.held:
             self.refresh_count()
-
-    def _failed(self, error: BaseException) -> None:
-        report = getattr(self.app, "report_error", None)
-        if callable(report):
-            report(error)

@@ -76,6 +76,10 @@ class NoticesScreen(Screen[None], WorkerErrors):
         open_after: NoticeRow | None
 
     @dataclass
+    class InquiryGone(Message):
+        inquiry_id: int
+
+    @dataclass
     class InquiryFound(Message):
         inquiry_id: int
         key: tuple[str, int]
@@ -222,11 +226,13 @@ class NoticesScreen(Screen[None], WorkerErrors):
 
         hits = [h for h in find_inquiries(self.ctx, f"#{inquiry_id}") if h.id == inquiry_id]
         if not hits:
-            self.app.call_from_thread(
-                self.notify, f"Inquiry #{inquiry_id} is not yours any more (or was purged).", severity="warning"
-            )
+            self.post_message(self.InquiryGone(inquiry_id))
             return
         self.post_message(self.InquiryFound(hits[0].id, hits[0].key, hits[0].folder))
+
+    @on(InquiryGone)
+    def _inquiry_gone(self, event: InquiryGone) -> None:
+        self.notify(f"Inquiry #{event.inquiry_id} is not yours any more (or was purged).", severity="warning")
 
     @on(InquiryFound)
     async def _inquiry_found(self, event: InquiryFound) -> None:
