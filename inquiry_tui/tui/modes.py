@@ -65,8 +65,9 @@ def mode_bindings() -> list[Binding]:
 
     An admin-only mode has a second, hidden binding on its key: the app disables one of the two
     by role (`check_action`), so a salesperson neither sees the key nor presses it in vain (it
-    says why).
+    says why). Ten screens do not fit a footer beside a screen's own keys, so the mode keys are
+    listed by `?` and the palette (ctrl+p), not in the footer.
     """
-    bindings = [Binding(m.key, f"open_mode('{m.name}')", m.title, id=m.binding_id) for m in MODES]
+    bindings = [Binding(m.key, f"open_mode('{m.name}')", m.title, show=False, id=m.binding_id) for m in MODES]
     bindings += [Binding(m.key, f"refuse_mode('{m.name}')", show=False, id=m.binding_id) for m in MODES if m.admin_only]
     return bindings
