@@ -1,7 +1,8 @@
-"""`db upgrade`, `db backup FILE`, `db restore FILE` and `db copy --to URL`; `db verify` and `db share` are in `cli/identity.py`."""
+"""`db upgrade`, `db backup FILE`, `db restore FILE`, `db copy --to URL` and `db check`; `db verify` and `db share` are in `cli/identity.py`."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import typer
 
 from inquiry_tui.cli.common import state
 from inquiry_tui.domain.files import size_text
+from inquiry_tui.services.setup.check import check_store
 from inquiry_tui.services.setup.maintenance import backup_store, copy_store_to, restore_store, upgrade_store
 
 db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
@@ -63,3 +65,16 @@ def db_copy(
     for check in result.checks:
         typer.echo(f"{check.table}  {check.target_rows:,} rows  sha256 {check.target_sum[:16]}  ok")
     typer.echo(f"copied {result.rows:,} rows in {len(result.checks)} tables; counts and checksums match")
+
+
+@db_app.command("check")
+def db_check(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for scripts.")] = False) -> None:
+    """Is the store whole? The database's own check, the audit log's hash chain, the file store (admin; exit 1 if not)."""
+    report = check_store(state.ctx())
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), sort_keys=True, indent=2))
+    else:
+        for line in report.lines():
+            typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
