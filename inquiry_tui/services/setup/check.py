@@ -43,7 +43,7 @@ class CheckReport:
         """The report as the command prints it: one line per question, then the problems named."""
         out = ["database: ok" if not self.database else f"database: {len(self.database)} problems"]
         out += [f"  {finding}" for finding in self.database]
-        out.append(f"audit log: {self.audit.summary()}")
+        out.append(self.audit.summary())  # "audit log intact: ..." or "audit log tampered with: ..."
         if self.files_note:
             out.append(f"files: not checked ({self.files_note})")
         elif self.files_bad == 0:
