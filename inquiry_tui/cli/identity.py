@@ -53,6 +53,55 @@ SSH_COMMANDS: dict[tuple[str, ...], tuple[dict[str, bool], int]] = {
     ("export", "inquiries"): ({"--folder": True, "--format": True}, 0),
     ("export", "allocations"): ({"--days": True, "--format": True}, 0),
     ("stats",): ({"--json": False}, 0),
+    # The second wave's lists and shows (none writes a file; each shows only what its account may see).
+    ("order", "list"): (
+        {
+            "--status": True,
+            "--customer": True,
+            "--owner": True,
+            "--since": True,
+            "--until": True,
+            "--limit": True,
+            "--json": False,
+        },
+        0,
+    ),
+    ("loi", "list"): ({"--status": True, "--json": False}, 0),
+    ("template", "list"): ({"--json": False}, 0),
+    ("rfq", "list"): (
+        {
+            "--keyword": True,
+            "--category": True,
+            "--country": True,
+            "--min-qty": True,
+            "--max-qty": True,
+            "--open": False,
+            "--recommended": False,
+            "--junk": False,
+            "--limit": True,
+            "--json": False,
+        },
+        0,
+    ),
+    ("visitor", "list"): (
+        {
+            "--sort": True,
+            "--country": True,
+            "--term": True,
+            "--customers": False,
+            "--not-customers": False,
+            "--limit": True,
+            "--json": False,
+        },
+        0,
+    ),
+    ("chat", "list"): ({"--search": True, "--unread": False, "--limit": True, "--json": False}, 0),
+    ("chat", "show"): ({"--json": False}, 1),
+    ("attachment", "list"): ({"--json": False}, 1),
+    ("disk", "list"): ({"--folder": True, "--trash": False, "--json": False}, 0),
+    ("call", "list"): ({"--pending": False, "--appointments": False, "--limit": True, "--json": False}, 0),
+    ("notice", "list"): ({"--unread": False, "--limit": True, "--json": False}, 0),
+    ("note", "list"): ({"--unseen": False, "--json": False}, 0),
 }
 HELP = ("-h", "--help")
 

@@ -76,6 +76,9 @@ def test_every_allowed_command_exists_and_lists_shows_or_exports() -> None:
         result = runner.invoke(app, [*words, "--help"])
         assert result.exit_code == 0, words
         assert words[-1] in ("list", "show", "inquiries", "allocations", "stats")
+        options, _ = SSH_COMMANDS[words]
+        for option in options:  # every option the allow-list lets through is one the command has
+            assert option in result.output, (words, option)
 
 
 def test_the_key_decides_the_account_not_the_client(admin_ctx: Ctx) -> None:
