@@ -121,7 +121,7 @@ def test_bench_arrivals(tmp_path: Path) -> None:
     _expect(stdout, rf"^  wrote {re.escape(str(out / f'arrivals-{N}.jsonl'))} in {NUM} s$")
     _expect(
         stdout,
-        rf"^import +{N:,}: +{NUM} s +{NUM} inquiries/s +\(rules \{{.*\}}, junk \d+, deleted \d+, "
+        rf"^import +{N:,} \(sqlite\): +{NUM} s +{NUM} inquiries/s +\(rules \{{.*\}}, junk \d+, deleted \d+, "
         r"auto-replies \d+, buyers \d+\)$",
     )
     _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$")

@@ -92,7 +92,7 @@ def generate_rfqs(
     catalogue, _ = load_catalogue(conn)
     products = list(catalogue.products)
     block = BlockList()
-    first = bulk.next_id(conn, "rfq")
+    ids = bulk.IdPool(conn, "rfq").take_many(n)  # PostgreSQL: from the sequence, so later inserts never collide
     times = sorted(rng.random() * RFQ_DAYS * 86400 for _ in range(n))
     start = now - timedelta(days=RFQ_DAYS)
     now_text = db_text(now)
@@ -128,8 +128,8 @@ def generate_rfqs(
         price = f"{rng.uniform(1.5, 90):.2f}" if rng.random() < 0.4 else None
         rows.append(
             (
-                first + offset,
-                f"syn-rfq-{first + offset}",
+                ids[offset],
+                f"syn-rfq-{ids[offset]}",
                 buyer_id,
                 db_text(posted),
                 db_text(posted + LIFETIME),
@@ -141,7 +141,7 @@ def generate_rfqs(
                 country,
                 price,
                 "USD" if price else None,
-                int(verdict.is_junk),
+                bool(verdict.is_junk),
                 verdict.score,
                 "\n".join(verdict.reasons),
                 fitted.score if fitted else 0,
@@ -171,13 +171,13 @@ def generate_visitors(
     """N buyers known only from visits (no inquiries, not customers), with 1-8 visits each; returns N."""
     if n <= 0:
         return 0
-    first = bulk.next_id(conn, "buyer")
+    ids = bulk.IdPool(conn, "buyer").take_many(n)
     now_text = db_text(now)
     related, unrelated = vocab["search_terms_related"], vocab["search_terms_unrelated"]
     buyers: list[tuple[Any, ...]] = []
     visits: list[tuple[Any, ...]] = []
     for offset in range(n):
-        buyer_id = first + offset
+        buyer_id = ids[offset]
         home = country()
         row: dict[str, Any] = dict.fromkeys(bulk.BUYER_COLUMNS, "")
         row.update(
@@ -186,10 +186,10 @@ def generate_visitors(
             member_id=None,
             country=home,
             year_established=None,
-            verified=0,
+            verified=False,
             tier=None,
             owner_id=None,
-            is_customer=0,
+            is_customer=False,
             customer_since=None,
             stars=0,
             first_seen_at=now_text,

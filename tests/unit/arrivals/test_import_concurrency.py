@@ -15,6 +15,7 @@ from sqlmodel import select
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import set_setting
 from inquiry_tui.store.models import Account, Inquiry, RotationState
+from tests.conftest import ON_OWN_HOST_CODE
 
 PER_FILE = 300
 RUN_CLI = "import sys; from inquiry_tui.cli import app; app(sys.argv[1:], prog_name='inquiry-tui')"
@@ -46,10 +47,11 @@ def test_two_importers_share_the_rotation(admin_ctx: Ctx, db_url: str, tmp_path:
     set_setting(admin_ctx, "allocation.rotation", "true")
     db = db_url.removeprefix("sqlite:///")
     env = {**os.environ, "INQUIRY_TUI_LOGIN": "boss"}
+    code = (ON_OWN_HOST_CODE if db.startswith("postgresql") else "") + RUN_CLI
     files = [write_file(tmp_path / f"{p}.jsonl", p) for p in ("left", "right")]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", RUN_CLI, "--db", db, "import", "inquiries", str(f)],
+            [sys.executable, "-c", code, "--db", db, "import", "inquiries", str(f)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -148,7 +148,8 @@ def test_auto_replies_to_new_email_threads_go_to_the_outbox_as_one_email(admin_c
     set_setting(admin_ctx, "reception.mode", "all_day")
     set_setting(admin_ctx, "reception.welcome", "Thanks, we answer within 24 h.")
     set_setting(admin_ctx, "reception.smart_questions", '["Which quantity?"]')
-    r = import_maildir(admin_ctx, maildir(tmp_path / "Mail", message("Hello")))
+    # No quantity in the mail, so the question is asked (a stated one is not asked again: domain.questions).
+    r = import_maildir(admin_ctx, maildir(tmp_path / "Mail", message("Hello", text="Please send your price list.")))
     assert r.auto_replies_queued == 1
     (item,) = outbox(admin_ctx)
     assert item.author is None and item.to_address == "hans@lichtbau.de" and item.subject == "Re: Hello"

@@ -61,6 +61,7 @@ def test_salesperson_cannot_add_accounts(store: str) -> None:
     assert_one_line_error(run(store, "account", "add", "zed", "--name", "Zed", login="ana"), "only the admin")
 
 
+@pytest.mark.sqlite_only  # INQUIRY_TUI_LOGIN names the account only on a store private to this OS user
 def test_unknown_os_login_is_a_clear_error(store: str) -> None:
     # The store is private to this OS user, so INQUIRY_TUI_LOGIN may name the account; the error
     # names it and the main account that works (docs/domain.md, "Who is who").

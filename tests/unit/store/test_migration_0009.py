@@ -27,7 +27,7 @@ def test_a_store_at_0004_upgrades_with_its_data(db_url: str, tmp_path: Path) -> 
         )
     engine.dispose()
     result = upgrade(db_url)
-    assert (result.before, result.after) == ("0004", head_revision() == "0009_mail" and "0009_mail")
+    assert (result.before, result.after) == ("0004", head_revision())
     store = sqlite3.connect(str(tmp_path / "store.db"))
     assert store.execute("SELECT subject FROM inquiry").fetchall() == [("Mail thread",)]
     assert store.execute("SELECT text FROM notice").fetchall() == [("kept",)]

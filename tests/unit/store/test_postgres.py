@@ -26,7 +26,7 @@ from inquiry_tui.store import dialect
 from inquiry_tui.store.copy import tables
 from inquiry_tui.store.engine import DriverMissing, make_engine
 from inquiry_tui.store.migrate import open_store
-from tests.conftest import _ctx_for, fixed_clock, pg_database
+from tests.conftest import _ctx_for, _on_own_host, fixed_clock, pg_database
 
 pytestmark = pytest.mark.postgres
 
@@ -211,11 +211,15 @@ def _rows(url: str) -> dict[str, list[tuple[object, ...]]]:
         engine.dispose()
 
 
-def test_db_copy_round_trip_keeps_every_row(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_db_copy_round_trip_keeps_every_row(
+    tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLite -> PostgreSQL -> SQLite: every table the same, row by row; the copy works like the original."""
+    _on_own_host(monkeypatch)  # the copy on the server is opened as boss (a server store never takes INQUIRY_TUI_LOGIN)
     source = tmp_path / "source.db"
     runner = CliRunner()
-    env = {"INQUIRY_TUI_LOGIN": "boss"}
+    # The sample's attachments go along: a server store keeps them where INQUIRY_TUI_FILES says.
+    env = {"INQUIRY_TUI_LOGIN": "boss", "INQUIRY_TUI_FILES": str(tmp_path / "server-files")}
     assert runner.invoke(app, ["--db", str(source), "init", "--name", "The Boss"], env=env).exit_code == 0
     seeded = runner.invoke(app, ["--db", str(source), "seed", "--sample"], env=env)
     assert seeded.exit_code == 0, seeded.output

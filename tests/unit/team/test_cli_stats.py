@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 from inquiry_tui.cli import app
 from inquiry_tui.services.context import connect
 from inquiry_tui.services.team.stats import stats_to_dict, team_stats
+from tests.conftest import _on_own_host
 from tests.unit.conftest import ENGINES
 
 runner = CliRunner()
@@ -21,16 +23,18 @@ def run(db: Path | str, *args: str, login: str = "boss"):  # type: ignore[no-unt
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        db = str(tmp_path_factory.mktemp("cli-stats") / "s.db")
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        db = cluster.url(cluster.take(request.getfixturevalue("pg_head_template")))
-    assert run(db, "init", "--name", "The Boss").exit_code == 0
-    result = run(db, "seed", "--inquiries", "600", "--seed", "7")
-    assert result.exit_code == 0, result.output
-    return db
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "sqlite":
+            db = str(tmp_path_factory.mktemp("cli-stats") / "s.db")
+        else:
+            cluster = request.getfixturevalue("pg_cluster")
+            db = cluster.url(cluster.take(request.getfixturevalue("pg_head_template")))
+            _on_own_host(patch)  # a server store: the OS user is the account (tests/conftest.py)
+        assert run(db, "init", "--name", "The Boss").exit_code == 0
+        result = run(db, "seed", "--inquiries", "600", "--seed", "7")
+        assert result.exit_code == 0, result.output
+        yield db
 
 
 def test_json_is_the_same_figures_as_the_dashboard(store: str) -> None:
