@@ -26,7 +26,7 @@ from inquiry_tui.store import dialect
 from inquiry_tui.store.copy import tables
 from inquiry_tui.store.engine import DriverMissing, make_engine
 from inquiry_tui.store.migrate import open_store
-from tests.conftest import _ctx_for, fixed_clock, pg_database
+from tests.conftest import _ctx_for, _on_own_host, fixed_clock, pg_database
 
 pytestmark = pytest.mark.postgres
 
@@ -215,13 +215,15 @@ def test_db_copy_round_trip_keeps_every_row(tmp_path: Path, request: pytest.Fixt
     """SQLite -> PostgreSQL -> SQLite: every table the same, row by row; the copy works like the original."""
     source = tmp_path / "source.db"
     runner = CliRunner()
-    env = {"INQUIRY_TUI_LOGIN": "boss"}
+    # The sample's attachments go along: the server store keeps them in INQUIRY_TUI_FILES (a SQLite store beside it).
+    env = {"INQUIRY_TUI_LOGIN": "boss", "INQUIRY_TUI_FILES": str(tmp_path / "server.files")}
     assert runner.invoke(app, ["--db", str(source), "init", "--name", "The Boss"], env=env).exit_code == 0
     seeded = runner.invoke(app, ["--db", str(source), "seed", "--sample"], env=env)
     assert seeded.exit_code == 0, seeded.output
     cluster = request.getfixturevalue("pg_cluster")
     name = cluster.create()  # an empty database: db copy makes the schema
     pg = cluster.url(name)
+    _on_own_host(request.getfixturevalue("monkeypatch"))  # `--db PG` acts as the OS user: named boss
     try:
         there = runner.invoke(app, ["--db", str(source), "db", "copy", "--to", pg, "--batch", "700"], env=env)
         assert there.exit_code == 0, there.output
