@@ -109,22 +109,6 @@ def _on_own_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(context, "real_os_user", lambda: os.environ.get("INQUIRY_TUI_LOGIN") or real())
 
 
-# The same for a child process (no monkeypatch there): code to run first in `python -c`, and a
-# function for a spawned target. Only on a server store: a SQLite store keeps its real OS user.
-ON_OWN_HOST_CODE = (
-    "import os, inquiry_tui.services.context as _context; _real = _context.real_os_user; "
-    "_context.real_os_user = lambda: os.environ.get('INQUIRY_TUI_LOGIN') or _real(); "
-)
-
-
-def on_own_host_in_this_process(url: str) -> None:
-    if url.startswith("postgresql"):
-        import inquiry_tui.services.context as context
-
-        real = context.real_os_user
-        context.real_os_user = lambda: os.environ.get("INQUIRY_TUI_LOGIN") or real()
-
-
 def _build_sample(url: str) -> Ctx:
     system = connect_system(url)
     system.clock = fixed_clock

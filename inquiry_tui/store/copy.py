@@ -4,8 +4,9 @@ The target must be empty (no rows in any table of the models; a fresh database o
 file). Its schema is made by the same migrations, at the same revision as the source. Rows are
 read in one consistent read transaction of the source, in primary-key order, and written in
 ONE transaction of the target (all or nothing): COPY on PostgreSQL, executemany on SQLite. The
-per-row triggers are paused as bulk loads pause them (store.bulk), the search index is rebuilt
-in one statement at the end, and PostgreSQL's sequences are moved past the copied ids.
+per-row triggers are paused as bulk loads pause them (store.bulk), a table a trigger keeps from
+other rows (`TRIGGER_KEPT`) is copied last over what its trigger wrote, the search index is
+rebuilt in one statement at the end, and PostgreSQL's sequences are moved past the copied ids.
 
 Verification reads both stores again and compares, per table, the row count and a SHA-256
 over the rows in primary-key order, each value in one canonical text form (times as naive UTC
@@ -197,6 +198,10 @@ def _rebuild_search(target: Connection) -> None:
         bulk.reindex(target, run, new=set(run))
 
 
+# Tables a trigger keeps from another table's rows (order_sum, from deal_order: migration 0006). Copied
+# after every other table, over what their triggers wrote meanwhile: the target holds the source's rows.
+TRIGGER_KEPT: frozenset[str] = frozenset({"order_sum"})
+
 # Work after the rows are in, in the target's transaction: the search index, and any index a
 # feature keeps beside its rows (a feature with its own search table appends its rebuild here).
 AFTER_COPY: list[Callable[[Connection], None]] = [_rebuild_search]
@@ -236,7 +241,9 @@ def copy_store(source: Engine, target: Engine, progress: Progress, *, batch: int
         _pause(dst)
         for name in sorted(baseline_tables()):  # the source's own baseline rows take their place
             dst.exec_driver_sql(f"DELETE FROM {name}")
-        for table in tables():
+        for table in sorted(tables(), key=lambda t: t.name in TRIGGER_KEPT):  # stable: parents still first
+            if table.name in TRIGGER_KEPT:
+                dst.exec_driver_sql(f"DELETE FROM {table.name}")
             copy_table(src, dst, table, progress, batch)
         _resume(dst)
         for step in AFTER_COPY:

@@ -5,10 +5,11 @@
 ROLE is `arrive PREFIX N` (the admin receives N arrivals, one transaction each), `reply IDS`
 (a salesperson answers each inquiry of a comma-separated list once) or `reassign IDS` (the admin
 gives each inquiry to someone other than its current owner). The login comes from
-INQUIRY_TUI_LOGIN, as for the app. A StaleWrite (another user changed the row since this one
-read it) is what a user is told to retry after; the worker retries then and counts it. Any
-other error ends the worker with its traceback on stderr and exit code 1. It prints one JSON
-line: what it did, per inquiry.
+INQUIRY_TUI_LOGIN, as for the app (on PostgreSQL, where the OS user is the account, the
+worker's OS user is named after it: tests/own_host.py). A StaleWrite (another user changed the
+row since this one read it) is what a user is told to retry after; the worker retries then and
+counts it. Any other error ends the worker with its traceback on stderr and exit code 1. It
+prints one JSON line: what it did, per inquiry.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, receiv
 from inquiry_tui.services.context import connect
 from inquiry_tui.services.inbox.triage import get_state, reply
 from inquiry_tui.store.models import Account
+from tests.own_host import on_own_host
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LOGINS = ("ana", "ben", "cara")
@@ -34,6 +36,7 @@ LOGINS = ("ana", "ben", "cara")
 
 def main(argv: list[str]) -> int:
     role, url, *args = argv
+    on_own_host(url)
     ctx = connect(url)
     done: Counter[str] = Counter()
     retries = 0

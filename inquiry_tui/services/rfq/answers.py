@@ -18,8 +18,8 @@ from sqlalchemy import Connection, bindparam, text
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.vocabulary import Direction
-from inquiry_tui.store import bulk
-from inquiry_tui.store.types import db_text
+from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store.types import as_utc, db_text
 
 _Q_THREADS = text(
     "SELECT r.external_id, q.inquiry_id, b.email FROM rfq r JOIN buyer b ON b.id = r.buyer_id "
@@ -69,7 +69,9 @@ def join_answers(
             raise fail(a.line, "buyer.email", f"RFQ {a.rfq!r} was posted by another buyer ({email})")
         seen = known.get(inquiry_id)
         if seen is None:
-            seen = known[inquiry_id] = {(str(t), str(b)) for t, b in conn.execute(_Q_KNOWN, {"i": inquiry_id})}
+            # a time as the stored text on both engines (PostgreSQL returns a datetime, SQLite the text)
+            rows_in = conn.execute(_Q_KNOWN, {"i": inquiry_id})
+            seen = known[inquiry_id] = {(db_text(when), str(b)) for t, b in rows_in if (when := as_utc(t)) is not None}
         key = (db_text(a.at), a.body)
         if key in seen:
             continue
@@ -81,8 +83,10 @@ def join_answers(
         latest: dict[int, datetime] = {}
         for inquiry_id, at in written:
             latest[inquiry_id] = max(at, latest.get(inquiry_id, at))
+        last = dialect.greatest(conn, "last_message_at", "?")
         conn.exec_driver_sql(
-            "UPDATE inquiry SET last_message_at = max(last_message_at, ?), unread = 1, version = version + 1 WHERE id = ?",
+            f"UPDATE inquiry SET last_message_at = {last}, unread = {dialect.true(conn)}, version = version + 1 "
+            "WHERE id = ?",
             [(db_text(at), iid) for iid, at in latest.items()],
         )
     return written

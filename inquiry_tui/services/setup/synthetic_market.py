@@ -141,7 +141,7 @@ def generate_rfqs(
                 country,
                 price,
                 "USD" if price else None,
-                bool(verdict.is_junk),
+                bool(verdict.is_junk),  # a bool, not 0/1: psycopg binds no integer to a boolean column
                 verdict.score,
                 "\n".join(verdict.reasons),
                 fitted.score if fitted else 0,

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
+from inquiry_tui.store import dialect
 
 _TM, _DELETED = Channel.TM.value, Folder.DELETED.value
 _IN, _OUT = Direction.IN.value, Direction.OUT.value
@@ -115,10 +116,11 @@ def messages_of(session: Session, thread_ids: Sequence[int], limit: int, max_cha
     """The newest LIMIT messages of these threads (id, thread, direction, author name, sent_at, body cut, bytes), newest first."""
     if not thread_ids:
         return []
+    size = dialect.byte_length(session, "m.body")  # a NUL does not hide the rest of a line (store.dialect)
     sql = (
         "SELECT m.id, m.inquiry_id, m.direction, a.name, m.sent_at, "
-        "CASE WHEN length(CAST(m.body AS BLOB)) <= :bytes THEN m.body ELSE substr(m.body, 1, :chars) END, "
-        "length(CAST(m.body AS BLOB)) FROM message m LEFT JOIN account a ON a.id = m.author_id "
+        f"CASE WHEN {size} <= :bytes THEN m.body ELSE substr(m.body, 1, :chars) END, "
+        f"{size} FROM message m LEFT JOIN account a ON a.id = m.author_id "
         "WHERE m.inquiry_id IN :threads ORDER BY m.sent_at DESC, m.id DESC LIMIT :n"
     )
     query = text(sql).bindparams(bindparam("threads", expanding=True))

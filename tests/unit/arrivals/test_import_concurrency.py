@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -15,10 +14,14 @@ from sqlmodel import select
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.settings import set_setting
 from inquiry_tui.store.models import Account, Inquiry, RotationState
-from tests.conftest import ON_OWN_HOST_CODE
+from tests.own_host import ROOT, child_env
 
 PER_FILE = 300
-RUN_CLI = "import sys; from inquiry_tui.cli import app; app(sys.argv[1:], prog_name='inquiry-tui')"
+# On PostgreSQL the OS user is the account: the child names its own after INQUIRY_TUI_LOGIN (tests/own_host.py).
+RUN_CLI = (
+    "import sys; from tests.own_host import on_own_host; on_own_host(sys.argv[sys.argv.index('--db') + 1]); "
+    "from inquiry_tui.cli import app; app(sys.argv[1:], prog_name='inquiry-tui')"
+)
 
 
 def write_file(path: Path, prefix: str) -> Path:
@@ -46,12 +49,12 @@ def test_two_importers_share_the_rotation(admin_ctx: Ctx, db_url: str, tmp_path:
     set_setting(admin_ctx, "allocation.rotation_members", "ana,ben,cara")
     set_setting(admin_ctx, "allocation.rotation", "true")
     db = db_url.removeprefix("sqlite:///")
-    env = {**os.environ, "INQUIRY_TUI_LOGIN": "boss"}
-    code = (ON_OWN_HOST_CODE if db.startswith("postgresql") else "") + RUN_CLI
+    env = child_env("boss")
     files = [write_file(tmp_path / f"{p}.jsonl", p) for p in ("left", "right")]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", code, "--db", db, "import", "inquiries", str(f)],
+            [sys.executable, "-c", RUN_CLI, "--db", db, "import", "inquiries", str(f)],
+            cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

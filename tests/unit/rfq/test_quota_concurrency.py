@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.rfq.importing import import_rfqs
 from inquiry_tui.services.setup.company import load_json, set_up_company
 from inquiry_tui.services.setup.settings import set_setting
+from tests.own_host import ROOT, child_env
 from tests.unit.rfq.conftest import rfq_record, write_rfqs
 
 pytestmark = pytest.mark.slow
@@ -21,14 +21,17 @@ QUOTA = 5
 PER_PROCESS = 6
 
 # Each process waits for the go file, then quotes its RFQs one by one as LOGIN, and prints
-# "sent N refused M"; every refusal must be the quota's.
+# "sent N refused M"; every refusal must be the quota's. The admin acts as LOGIN with --as
+# (on PostgreSQL the OS user is the account: tests/own_host.py).
 QUOTER = """
 import sys, time
 from pathlib import Path
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import connect
 from inquiry_tui.services.rfq.quotes import send_quote
+from tests.own_host import on_own_host
 db, login, go, *ids = sys.argv[1:]
+on_own_host(db)
 ctx = connect(db, login)
 while not Path(go).exists():
     time.sleep(0.01)
@@ -51,10 +54,11 @@ def test_concurrent_quotes_never_exceed_the_monthly_quota(admin_ctx: Ctx, tmp_pa
     with admin_ctx.read() as session:
         ids = [str(i) for i in session.execute(text("SELECT id FROM rfq ORDER BY id")).scalars()]
     go = tmp_path / "go"
-    env = {**os.environ, "INQUIRY_TUI_LOGIN": "boss"}
+    env = child_env("boss")
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", QUOTER, db_url, login, str(go), *chunk],
+            cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

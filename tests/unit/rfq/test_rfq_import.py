@@ -18,9 +18,9 @@ from tests.conftest import ctx_as
 from tests.unit.rfq.conftest import SAMPLE_RFQS, rfq_record, write_rfqs
 
 
-def _count(ctx: Ctx, sql: str) -> int:
+def _count(ctx: Ctx, sql: str, **params: object) -> int:
     with ctx.read() as session:
-        return int(session.execute(text(sql)).scalar_one())
+        return int(session.execute(text(sql), params).scalar_one())
 
 
 def test_the_sample_file_imports_with_junk_expired_and_fits(market: Ctx) -> None:
@@ -40,7 +40,7 @@ def test_the_sample_file_imports_with_junk_expired_and_fits(market: Ctx) -> None
     # The RFQ's buyer: added as a visitor of the market (no owner, not a customer).
     detail = rfq_detail(market, street.id)
     assert detail.buyer_email == "k.schmidt@lichtwerk.example"
-    assert _count(market, "SELECT count(*) FROM buyer WHERE owner_id IS NULL AND is_customer = 0") >= 11
+    assert _count(market, "SELECT count(*) FROM buyer WHERE owner_id IS NULL AND is_customer = :no", no=False) >= 11
 
 
 def test_a_bad_line_saves_nothing_and_names_file_line_and_field(admin_ctx: Ctx, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ record and one notice per owner, and never returns the inquiry to the account th
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ import pytest
 
 from inquiry_tui.services.context import Ctx
 from tests.admin_helpers import at
+from tests.own_host import ROOT, child_env
 from tests.unit.routing.conftest import arrival, arrive, rows, settings
 
 ROUNDS = 25
@@ -24,6 +24,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, receive
 from inquiry_tui.services.context import connect
+from tests.own_host import on_own_host
+on_own_host(sys.argv[1])
 ctx = connect(sys.argv[1])
 for n in range(int(sys.argv[2])):
     when = datetime.now(UTC) - timedelta(hours=2)
@@ -34,6 +36,8 @@ SWEEPS = """
 import sys
 from inquiry_tui.services.allocation.reroute import allocate
 from inquiry_tui.services.context import connect
+from tests.own_host import on_own_host
+on_own_host(sys.argv[1])
 ctx = connect(sys.argv[1])
 moved = sum(len(allocate(ctx).escalated) for _ in range(int(sys.argv[2])))
 print("sweeps done", moved)
@@ -52,10 +56,11 @@ def test_escalation_and_arrivals_racing(shop: Ctx, db_url: str, tmp_path: Path) 
     waiting = [arrival(f"w{n}@x.example", "FL-1", when=now - timedelta(hours=3)) for n in range(20)]
     arrive(at(shop, now - timedelta(hours=3)), *waiting, now=now - timedelta(hours=3))
     db = db_url.removeprefix("sqlite:///")
-    env = {**os.environ, "INQUIRY_TUI_LOGIN": "boss"}
+    env = child_env("boss")  # on PostgreSQL the OS user is the account: tests/own_host.py
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, db, str(ROUNDS)],
+            cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

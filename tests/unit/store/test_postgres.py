@@ -218,14 +218,15 @@ def test_db_copy_round_trip_keeps_every_row(
     _on_own_host(monkeypatch)  # the copy on the server is opened as boss (a server store never takes INQUIRY_TUI_LOGIN)
     source = tmp_path / "source.db"
     runner = CliRunner()
-    # The sample's attachments go along: a server store keeps them where INQUIRY_TUI_FILES says.
-    env = {"INQUIRY_TUI_LOGIN": "boss", "INQUIRY_TUI_FILES": str(tmp_path / "server-files")}
+    # The sample's attachments go along: the server store keeps them in INQUIRY_TUI_FILES (a SQLite store beside it).
+    env = {"INQUIRY_TUI_LOGIN": "boss", "INQUIRY_TUI_FILES": str(tmp_path / "server.files")}
     assert runner.invoke(app, ["--db", str(source), "init", "--name", "The Boss"], env=env).exit_code == 0
     seeded = runner.invoke(app, ["--db", str(source), "seed", "--sample"], env=env)
     assert seeded.exit_code == 0, seeded.output
     cluster = request.getfixturevalue("pg_cluster")
     name = cluster.create()  # an empty database: db copy makes the schema
     pg = cluster.url(name)
+    _on_own_host(request.getfixturevalue("monkeypatch"))  # `--db PG` acts as the OS user: named boss
     try:
         there = runner.invoke(app, ["--db", str(source), "db", "copy", "--to", pg, "--batch", "700"], env=env)
         assert there.exit_code == 0, there.output

@@ -33,9 +33,9 @@ def _make_inquiry(ctx: Ctx) -> int:
 
 def _reassign(url: str, inquiry_id: int, target: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
     from inquiry_tui.services.context import connect
-    from tests.conftest import on_own_host_in_this_process
+    from tests.own_host import on_own_host
 
-    on_own_host_in_this_process(url)  # a server store: the OS user is the account (tests/conftest.py)
+    on_own_host(url)  # on PostgreSQL the OS user is the account (tests/own_host.py)
     ctx = connect(url)  # acts as the OS login: INQUIRY_TUI_LOGIN=boss (the admin)
     with ctx.read() as session:
         version = session.get(Inquiry, inquiry_id).version  # type: ignore[union-attr]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from inquiry_tui.cli import app
@@ -16,6 +17,8 @@ from inquiry_tui.services.customers.importing import import_activity
 from inquiry_tui.services.customers.input import CustomerInput
 from inquiry_tui.services.customers.manage import add_customer, buyer_id_by_email
 from inquiry_tui.services.customers.profile import buyer_profile
+from inquiry_tui.services.setup.company import load_json, set_up_company
+from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.services.visitors.listing import VisitorQuery, VisitorRow, count_visitors, visitor_page
 from tests.conftest import ctx_as
 
@@ -158,3 +161,13 @@ def test_visitor_list_on_the_command_line(tmp_path: Path) -> None:
     assert text.exit_code == 0 and "visitors" in text.output.splitlines()[-1]
     bad = runner.invoke(app, ["--db", str(db), "visitor", "list", "--sort", "name"])
     assert bad.exit_code == 1 and bad.output.startswith("error: sort: 'name' is not allowed")
+
+
+def test_a_small_seed_writes_its_rfqs_and_visitors(admin_ctx: Ctx) -> None:
+    # Fewer rows than store.bulk.COPY_FROM: a plain INSERT, where PostgreSQL takes no 0/1 for a boolean.
+    set_up_company(admin_ctx, load_json("company.json"))
+    generate(admin_ctx, 30, 7, rfqs=5, visitors=3)
+    with admin_ctx.read() as session:
+        assert session.execute(text("SELECT count(*) FROM rfq")).scalar_one() == 5
+        visitors = text("SELECT count(*) FROM buyer WHERE email LIKE 'visitor%' AND is_customer = :no AND NOT verified")
+        assert session.execute(visitors, {"no": False}).scalar_one() == 3
