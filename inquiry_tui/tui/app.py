@@ -1,5 +1,5 @@
-"""InquiryApp: the top-level screens of `tui.modes` (Inbox `1`, Customers `2`, Calls `7`, Notices `8`, Admin `0`) over one
-service context, and its background work (the header's unread count, the outbox: tui/notices/background.py).
+"""InquiryApp: the top-level screens of `tui.modes` (keys `1`-`9`, Admin `0`) over one service context, and
+its background work (the header's unread count, the outbox: tui/notices/background.py).
 
 No traceback ever reaches the user. Service calls run in thread workers started with
 `exit_on_error=False`; a worker's error comes up as `WorkFailed` (see `common.errors`) and
