@@ -32,13 +32,6 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: one worker more than the cores. Many tests wait on a child process (the
-    PostgreSQL server, sshd, a CLI run, a benchmark) and the spare worker fills that time:
-    on 2 cores the suite used 1.55 of them with 2 workers."""
-    return (os.cpu_count() or 1) + 1
-
-
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Never touch the developer's real store or depend on the OS login."""
