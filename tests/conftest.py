@@ -9,10 +9,12 @@ server this session starts (`pg_cluster`, tests/pg_server.py). See docs/testing.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from inquiry_tui.services.setup.company import load_json, set_up_company
 from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.services.team.accounts import add_account, init_company
 from inquiry_tui.store.engine import make_engine
+from inquiry_tui.store.migrate import open_store
 from inquiry_tui.store.models import Account
 from tests import pg_server
 
@@ -129,8 +132,12 @@ def _ctx_for(ctx: Ctx, login: str) -> Ctx:
 
 
 @pytest.fixture
-def admin_ctx(db_url: str) -> Iterator[Ctx]:
+def admin_ctx(db_url: str, request: pytest.FixtureRequest) -> Iterator[Ctx]:
     """An initialised store with the main account `boss` and salespeople `ana`, `ben`, `cara`."""
+    if db_url.startswith("sqlite"):
+        path = Path(db_url.removeprefix("sqlite:///"))
+        if not path.exists():  # a copy of a store at head instead of running every migration again
+            shutil.copy(request.getfixturevalue("sqlite_head_template"), path)
     system = connect_system(db_url)
     system.clock = fixed_clock
     system.read_engine = make_engine(db_url, read_only=True)
@@ -154,15 +161,45 @@ def sample_url(db_url: str) -> str:
     return db_url
 
 
+@pytest.fixture(scope="session")
+def sqlite_head_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty store at the head revision, made once per test worker (migrating a new file takes 0.3 s)."""
+    path = tmp_path_factory.mktemp("head-template") / "store.db"
+    open_store(f"sqlite:///{path}").dispose()
+    _fold_wal(path)
+    return path
+
+
+def _fold_wal(path: Path) -> None:
+    """Fold the WAL into the store file, so that a copy of the file alone is whole."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample company built once per test worker; each SQLite `sample_ctx` gets a copy (a build takes seconds)."""
+    path = tmp_path_factory.mktemp("sample-template") / "store.db"
+    _build_sample(f"sqlite:///{path}").close()
+    _fold_wal(path)
+    return path
+
+
 @pytest.fixture
-def sample_ctx(sample_url: str) -> Iterator[Ctx]:
-    """The sample company (main account `boss`, salespeople ana..gus) with 2,000 inquiries."""
+def sample_ctx(sample_url: str, request: pytest.FixtureRequest) -> Iterator[Ctx]:
+    """The sample company (main account `boss`, salespeople ana..gus) with 2,000 inquiries.
+
+    On SQLite a copy of one store built per worker, on PostgreSQL a clone of a template database:
+    the same rows as building it here, in milliseconds.
+    """
     if sample_url.startswith("sqlite"):
-        system = _build_sample(sample_url)
-    else:
-        system = connect_system(sample_url)
-        system.clock = fixed_clock
-        system.read_engine = make_engine(sample_url, read_only=True)
+        shutil.copy(request.getfixturevalue("sqlite_sample_template"), sample_url.removeprefix("sqlite:///"))
+    system = connect_system(sample_url)
+    system.clock = fixed_clock
+    system.read_engine = make_engine(sample_url, read_only=True)
     yield _ctx_for(system, "boss")
     system.close()
 
