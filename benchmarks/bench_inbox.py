@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import resource
 import statistics
@@ -184,10 +183,11 @@ def ensure_store(out: Path, n: int, base: str | None = None) -> str:
         return db
     out.mkdir(parents=True, exist_ok=True)
     stores.fresh(db)
-    env = {**os.environ, "INQUIRY_TUI_LOGIN": LOGIN}
+    login = stores.admin_login_for(db, LOGIN)
+    env = stores.acting_env(db, login)
     cli = [sys.executable, "-c", "from inquiry_tui.cli import main; main()", "--db", db]
     print(f"generating {db} ({n:,} inquiries) ...", flush=True)
-    subprocess.run([*cli, "init", "--admin", LOGIN, "--name", "Bench"], check=True, env=env)
+    subprocess.run([*cli, "init", "--admin", login, "--name", "Bench"], check=True, env=env)
     subprocess.run([*cli, "seed", "--inquiries", str(n), "--seed", "7"], check=True, env=env)
     return db
 
@@ -212,7 +212,7 @@ def run(sizes: list[int], out: Path, moves: int, terminal: str, base: str | None
     ok = True
     for n in sizes:
         path = ensure_store(out, n, base)
-        env = {**os.environ, "INQUIRY_TUI_LOGIN": admin_login(path)}
+        env = stores.acting_env(path, admin_login(path))
         started = time.time()
         result = subprocess.run(
             [

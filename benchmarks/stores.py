@@ -8,6 +8,8 @@ needs CREATEDB) and reused when it already holds inquiries, as the SQLite files 
 
 from __future__ import annotations
 
+import getpass
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -20,6 +22,23 @@ def store_url(base: str | None, out: Path, stem: str, n: int) -> str:
         return str(out / f"{stem}-{n}.db")
     url = make_url(base)
     return url.set(database=f"{url.database or 'bench'}_{stem}_{n}").render_as_string(hide_password=False)
+
+
+def admin_login_for(db: str, login: str) -> str:
+    """The main account's login for a new store: LOGIN on SQLite; on a server the OS user running the benchmark.
+
+    A server store is always shared, so the account is the OS user and INQUIRY_TUI_LOGIN is
+    refused there (docs/domain.md, "Who is who").
+    """
+    return login if "://" not in db else getpass.getuser()
+
+
+def acting_env(db: str, login: str) -> dict[str, str]:
+    """The environment of a child process acting as LOGIN on the store (INQUIRY_TUI_LOGIN on SQLite only)."""
+    env = {k: v for k, v in os.environ.items() if k != "INQUIRY_TUI_LOGIN"}
+    if "://" not in db:
+        env["INQUIRY_TUI_LOGIN"] = login
+    return env
 
 
 def engine_name(db: str) -> str:
