@@ -5,28 +5,33 @@ Every filter combination reads one index range of `deal_order` (migration 0006):
 total), narrowed by status (an index of its own with the owner or alone) and by period. The buyer and
 owner columns are looked up for the page's rows only, after the page is cut.
 
-The totals without a period or customer filter read `order_sum` (a few rows per owner, status
-and currency, kept by the triggers of migration 0006); with a period or a customer they sum the
-matching index range, where status, currency and total ride along (no table row is read).
+The totals never sum the orders of a period: without a period or customer filter they read
+`order_sum` (a few rows per owner, status and currency, kept by the triggers of migration 0006);
+with a period, `order_month_sum` for the whole months inside it and `order_day_sum` for the
+whole days at its ends (migration 0011), and only a part-day at an edge (a period not cut at UTC
+midnight, which the screen and CLI never give) from the orders. A customer's totals sum that
+buyer's index range, where status, currency and total ride along (no table row is read).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, Table, case, func, select, tuple_, union_all
 
 from inquiry_tui.store.core import table_of
-from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi, OrderSum
+from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi, OrderDaySum, OrderMonthSum, OrderSum
 
 _o = table_of(DealOrder)
 _b = table_of(Buyer)
 _a = table_of(Account)
 _l = table_of(Loi)
 _s = table_of(OrderSum)
+_d = table_of(OrderDaySum)
+_m = table_of(OrderMonthSum)
 
 
 @dataclass(frozen=True)
@@ -86,45 +91,102 @@ def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, 
     """(currency, orders, orders counted, sum of their total_minor) for every order the filter matches.
 
     Cancelled orders are counted in the sums only when the filter asks for them (status cancelled).
+    One statement: the kept sums of the whole months, whole days and (all time) owners the filter
+    covers, plus the orders of any part-day at the period's edges or of one customer, added up.
     """
-    if f.buyer_id is None and f.since is None and f.until is None:
-        return _summed_totals(conn, f)
-    counted = _o.c.status != "cancelled" if f.status != "cancelled" else _o.c.id.is_not(None)
+    parts: list[Select[Any]]
+    if f.buyer_id is not None:  # a customer's few orders: the buyer index range (status, currency, total ride along)
+        parts = [_orders_part(f, f.since, f.until)]
+    elif f.since is None and f.until is None:
+        parts = [_sum_part(_s, None, f, None, None)]
+    else:
+        parts = _period_parts(f)
+    union = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
+    n, k, s = union.c.n, union.c.k, union.c.s
     query = (
-        select(
-            _o.c.currency,
-            func.count(),
-            func.coalesce(func.sum(case((counted, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((counted, _o.c.total_minor), else_=0)), 0),
-        )
-        .where(*_where(f))
-        .group_by(_o.c.currency)
-        .order_by(_o.c.currency)
+        select(union.c.currency, func.sum(n), func.sum(k), func.sum(s))
+        .group_by(union.c.currency)
+        .having(func.sum(n) > 0)
+        .order_by(union.c.currency)
     )
     return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(query)]
 
 
-def _summed_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, int]]:
-    """order_totals from `order_sum`: the same figures, from rows per owner, status and currency."""
-    where: list[ColumnElement[bool]] = []
-    if f.owner_id is not None:
-        where.append(_s.c.owner_key == f.owner_id)
-    if f.status is not None:
-        where.append(_s.c.status == f.status)
-    counted = _s.c.status != "cancelled" if f.status != "cancelled" else _s.c.owner_key.is_not(None)
-    query = (
+def _period_parts(f: OrderFilter) -> list[Select[Any]]:
+    """The period [since, until) cut into whole months (order_month_sum), whole days (order_day_sum) and
+    part-days at its edges (the orders themselves): every instant in exactly one part."""
+    since = f.since.astimezone(UTC) if f.since is not None else None
+    until = f.until.astimezone(UTC) if f.until is not None else None
+    first_day = None if since is None else since.date() + timedelta(days=0 if since == _midnight(since.date()) else 1)
+    end_day = None if until is None else until.date()  # exclusive
+    if first_day is not None and end_day is not None and first_day >= end_day:
+        return [_orders_part(f, since, until)]  # within a day or two part-days: a few hundred orders at most
+    parts: list[Select[Any]] = []
+    if since is not None and first_day is not None and since < _midnight(first_day):
+        parts.append(_orders_part(f, since, _midnight(first_day)))
+    if until is not None and end_day is not None and _midnight(end_day) < until:
+        parts.append(_orders_part(f, _midnight(end_day), until))
+    first_month = None if first_day is None else _month_on_or_after(first_day)
+    end_month = None if end_day is None else end_day.replace(day=1)
+    if first_month is None or end_month is None or first_month < end_month:
+        parts.append(_sum_part(_m, _m.c.month, f, first_month, end_month))
+        if first_day is not None and first_month is not None and first_day < first_month:
+            parts.append(_sum_part(_d, _d.c.day, f, first_day, first_month))
+        if end_day is not None and end_month is not None and end_month < end_day:
+            parts.append(_sum_part(_d, _d.c.day, f, end_month, end_day))
+    else:  # no whole month inside: the days
+        parts.append(_sum_part(_d, _d.c.day, f, first_day, end_day))
+    return parts
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _month_on_or_after(day: date) -> date:
+    if day.day == 1:
+        return day
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _orders_part(f: OrderFilter, since: datetime | None, until: datetime | None) -> Select[Any]:
+    """(currency, n, k, s) of the orders themselves placed in [since, until)."""
+    counted = _o.c.status != "cancelled" if f.status != "cancelled" else _o.c.id.is_not(None)
+    where = _where(OrderFilter(f.status, f.buyer_id, f.owner_id, since, until))
+    return (
         select(
-            _s.c.currency,
-            func.coalesce(func.sum(_s.c.orders), 0),
-            func.coalesce(func.sum(case((counted, _s.c.orders), else_=0)), 0),
-            func.coalesce(func.sum(case((counted, _s.c.total_minor), else_=0)), 0),
+            _o.c.currency.label("currency"),
+            func.count().label("n"),
+            func.coalesce(func.sum(case((counted, 1), else_=0)), 0).label("k"),
+            func.coalesce(func.sum(case((counted, _o.c.total_minor), else_=0)), 0).label("s"),
         )
         .where(*where)
-        .group_by(_s.c.currency)
-        .having(func.sum(_s.c.orders) > 0)
-        .order_by(_s.c.currency)
+        .group_by(_o.c.currency)
     )
-    return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(query)]
+
+
+def _sum_part(table: Table, key: Any, f: OrderFilter, start: date | None, end: date | None) -> Select[Any]:
+    """(currency, n, k, s) from a kept table (order_sum, or order_day_sum / order_month_sum for KEY in [start, end))."""
+    where: list[ColumnElement[bool]] = []
+    if f.owner_id is not None:
+        where.append(table.c.owner_key == f.owner_id)
+    if f.status is not None:
+        where.append(table.c.status == f.status)
+    if key is not None and start is not None:
+        where.append(key >= start)
+    if key is not None and end is not None:
+        where.append(key < end)
+    counted = table.c.status != "cancelled" if f.status != "cancelled" else table.c.owner_key.is_not(None)
+    return (
+        select(
+            table.c.currency.label("currency"),
+            func.coalesce(func.sum(table.c.orders), 0).label("n"),
+            func.coalesce(func.sum(case((counted, table.c.orders), else_=0)), 0).label("k"),
+            func.coalesce(func.sum(case((counted, table.c.total_minor), else_=0)), 0).label("s"),
+        )
+        .where(*where)
+        .group_by(table.c.currency)
+    )
 
 
 def buyers(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
