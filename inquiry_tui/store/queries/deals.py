@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, case, func, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select, tuple_, union_all
 
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Account, Buyer, DealOrder, Loi, OrderDaySum, OrderMonthSum, OrderSum
@@ -87,55 +88,60 @@ def order_page(conn: Connection, f: OrderFilter, after: tuple[datetime, int] | N
     return list(conn.execute(query))
 
 
+# A part of the totals: where its rows come from ("orders", "all": order_sum, "day", "month") and its
+# [start, end) (None: open; datetimes for the orders, dates for the day and month sums).
+_Part = tuple[str, datetime | date | None, datetime | date | None]
+
+
 def order_totals(conn: Connection, f: OrderFilter) -> list[tuple[str, int, int, int]]:
     """(currency, orders, orders counted, sum of their total_minor) for every order the filter matches.
 
     Cancelled orders are counted in the sums only when the filter asks for them (status cancelled).
     One statement: the kept sums of the whole months, whole days and (all time) owners the filter
     covers, plus the orders of any part-day at the period's edges or of one customer, added up.
+    The statement of each shape (which parts, which filters) is built once and reused with new
+    values: building it took more time than running it.
     """
-    parts: list[Select[Any]]
+    parts: list[_Part]
     if f.buyer_id is not None:  # a customer's few orders: the buyer index range (status, currency, total ride along)
-        parts = [_orders_part(f, f.since, f.until)]
+        parts = [("orders", f.since, f.until)]
     elif f.since is None and f.until is None:
-        parts = [_sum_part(_s, None, f, None, None)]
+        parts = [("all", None, None)]
     else:
-        parts = _period_parts(f)
-    union = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
-    n, k, s = union.c.n, union.c.k, union.c.s
-    query = (
-        select(union.c.currency, func.sum(n), func.sum(k), func.sum(s))
-        .group_by(union.c.currency)
-        .having(func.sum(n) > 0)
-        .order_by(union.c.currency)
-    )
-    return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(query)]
+        parts = _period_parts(f.since, f.until)
+    status = None if f.status is None else ("cancelled" if f.status == "cancelled" else "other")
+    shape = tuple((source, start is not None, end is not None) for source, start, end in parts)
+    statement = _totals_statement(shape, f.owner_id is not None, status, f.buyer_id is not None)
+    values: dict[str, Any] = {"owner": f.owner_id, "status": f.status, "buyer": f.buyer_id}
+    for i, (_, start, end) in enumerate(parts):
+        values[f"start{i}"], values[f"end{i}"] = start, end
+    return [(c, int(n), int(k), int(s)) for c, n, k, s in conn.execute(statement, values)]
 
 
-def _period_parts(f: OrderFilter) -> list[Select[Any]]:
+def _period_parts(since: datetime | None, until: datetime | None) -> list[_Part]:
     """The period [since, until) cut into whole months (order_month_sum), whole days (order_day_sum) and
     part-days at its edges (the orders themselves): every instant in exactly one part."""
-    since = f.since.astimezone(UTC) if f.since is not None else None
-    until = f.until.astimezone(UTC) if f.until is not None else None
+    since = since.astimezone(UTC) if since is not None else None
+    until = until.astimezone(UTC) if until is not None else None
     first_day = None if since is None else since.date() + timedelta(days=0 if since == _midnight(since.date()) else 1)
     end_day = None if until is None else until.date()  # exclusive
     if first_day is not None and end_day is not None and first_day >= end_day:
-        return [_orders_part(f, since, until)]  # within a day or two part-days: a few hundred orders at most
-    parts: list[Select[Any]] = []
+        return [("orders", since, until)]  # within a day or two part-days: a few hundred orders at most
+    parts: list[_Part] = []
     if since is not None and first_day is not None and since < _midnight(first_day):
-        parts.append(_orders_part(f, since, _midnight(first_day)))
+        parts.append(("orders", since, _midnight(first_day)))
     if until is not None and end_day is not None and _midnight(end_day) < until:
-        parts.append(_orders_part(f, _midnight(end_day), until))
+        parts.append(("orders", _midnight(end_day), until))
     first_month = None if first_day is None else _month_on_or_after(first_day)
     end_month = None if end_day is None else end_day.replace(day=1)
     if first_month is None or end_month is None or first_month < end_month:
-        parts.append(_sum_part(_m, _m.c.month, f, first_month, end_month))
+        parts.append(("month", first_month, end_month))
         if first_day is not None and first_month is not None and first_day < first_month:
-            parts.append(_sum_part(_d, _d.c.day, f, first_day, first_month))
+            parts.append(("day", first_day, first_month))
         if end_day is not None and end_month is not None and end_month < end_day:
-            parts.append(_sum_part(_d, _d.c.day, f, end_month, end_day))
+            parts.append(("day", end_month, end_day))
     else:  # no whole month inside: the days
-        parts.append(_sum_part(_d, _d.c.day, f, first_day, end_day))
+        parts.append(("day", first_day, end_day))
     return parts
 
 
@@ -149,39 +155,55 @@ def _month_on_or_after(day: date) -> date:
     return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
-def _orders_part(f: OrderFilter, since: datetime | None, until: datetime | None) -> Select[Any]:
-    """(currency, n, k, s) of the orders themselves placed in [since, until)."""
-    counted = _o.c.status != "cancelled" if f.status != "cancelled" else _o.c.id.is_not(None)
-    where = _where(OrderFilter(f.status, f.buyer_id, f.owner_id, since, until))
+@lru_cache(maxsize=128)
+def _totals_statement(
+    shape: tuple[tuple[str, bool, bool], ...], owner: bool, status: str | None, buyer: bool
+) -> Select[Any]:
+    """The totals statement of one shape, with bound parameters :owner, :status, :buyer, :startI and :endI."""
+    selects = [
+        _part(source, i, has_start, has_end, owner, status, buyer)
+        for i, (source, has_start, has_end) in enumerate(shape)
+    ]
+    union = selects[0].subquery() if len(selects) == 1 else union_all(*selects).subquery()
+    n, k, s = union.c.n, union.c.k, union.c.s
     return (
-        select(
-            _o.c.currency.label("currency"),
-            func.count().label("n"),
-            func.coalesce(func.sum(case((counted, 1), else_=0)), 0).label("k"),
-            func.coalesce(func.sum(case((counted, _o.c.total_minor), else_=0)), 0).label("s"),
-        )
-        .where(*where)
-        .group_by(_o.c.currency)
+        select(union.c.currency, func.sum(n), func.sum(k), func.sum(s))
+        .group_by(union.c.currency)
+        .having(func.sum(n) > 0)
+        .order_by(union.c.currency)
     )
 
 
-def _sum_part(table: Table, key: Any, f: OrderFilter, start: date | None, end: date | None) -> Select[Any]:
-    """(currency, n, k, s) from a kept table (order_sum, or order_day_sum / order_month_sum for KEY in [start, end))."""
+def _part(
+    source: str, i: int, has_start: bool, has_end: bool, owner: bool, status: str | None, buyer: bool
+) -> Select[Any]:
+    """(currency, n, k, s) of one part: the orders themselves, or a kept table's rows."""
     where: list[ColumnElement[bool]] = []
-    if f.owner_id is not None:
-        where.append(table.c.owner_key == f.owner_id)
-    if f.status is not None:
-        where.append(table.c.status == f.status)
-    if key is not None and start is not None:
-        where.append(key >= start)
-    if key is not None and end is not None:
-        where.append(key < end)
-    counted = table.c.status != "cancelled" if f.status != "cancelled" else table.c.owner_key.is_not(None)
+    key: Any
+    n: Any
+    if source == "orders":
+        table, owner_col, key, n = _o, _o.c.owner_id, _o.c.placed_at, func.count()
+        if buyer:
+            where.append(_o.c.buyer_id == bindparam("buyer"))
+        one: Any = 1
+    else:
+        table = {"all": _s, "day": _d, "month": _m}[source]
+        owner_col, key, n = table.c.owner_key, table.c.get("day", table.c.get("month")), func.sum(table.c.orders)
+        one = table.c.orders
+    if owner:
+        where.append(owner_col == bindparam("owner"))
+    if status is not None:
+        where.append(table.c.status == bindparam("status"))
+    if has_start:
+        where.append(key >= bindparam(f"start{i}"))
+    if has_end:
+        where.append(key < bindparam(f"end{i}"))
+    counted = table.c.status != "cancelled" if status != "cancelled" else table.c.currency.is_not(None)
     return (
         select(
             table.c.currency.label("currency"),
-            func.coalesce(func.sum(table.c.orders), 0).label("n"),
-            func.coalesce(func.sum(case((counted, table.c.orders), else_=0)), 0).label("k"),
+            func.coalesce(n, 0).label("n"),
+            func.coalesce(func.sum(case((counted, one), else_=0)), 0).label("k"),
             func.coalesce(func.sum(case((counted, table.c.total_minor), else_=0)), 0).label("s"),
         )
         .where(*where)
