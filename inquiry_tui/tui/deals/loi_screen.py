@@ -255,7 +255,8 @@ class VersionsScreen(Screen[None], WorkerErrors):
 def version_text(v: LoiVersionInfo) -> Text:
     """One version as the document read then, after what changed since the version before (the lines come from
     render_text, already made safe; they are appended as plain text, never as markup)."""
-    out = Text(f"Version {v.version} · {v.change} by {v.actor} · {v.at:%Y-%m-%d %H:%M} UTC\n", style="bold")
+    out = Text()
+    out.append(f"Version {v.version} · {v.change} by {v.actor} · {v.at:%Y-%m-%d %H:%M} UTC\n", style="bold")
     if v.version > 1:
         if v.changed:
             out.append(f"Changed since version {v.version - 1}:\n", style="bold")

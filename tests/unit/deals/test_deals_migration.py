@@ -60,8 +60,10 @@ def test_a_store_at_0004_upgrades_to_deals_with_data_kept(db_url: str) -> None:
     engine.dispose()
 
 
-def test_migration_0011_sums_the_orders_already_placed_per_day_and_month(db_url: str) -> None:
-    """0011: orders placed before it are summed into order_day_sum / order_month_sum; its triggers follow a move in time."""
+def test_migration_0011_sums_the_orders_already_placed_per_day_and_month(empty_url: str) -> None:
+    """0011 on both engines: orders placed before it are summed into order_day_sum / order_month_sum; its triggers
+    follow a move in time, a new owner and a delete."""
+    db_url = empty_url
     upgrade(db_url, revision="0010_routing")
     engine = make_engine(db_url)
     with engine.begin() as conn:
