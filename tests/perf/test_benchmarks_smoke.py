@@ -219,14 +219,16 @@ def test_bench_deals(tmp_path: Path) -> None:
     out = tmp_path / "out"
     stdout = _run_with_out("bench_deals", out, "--inquiries", str(N), "--orders", "1000", "--runs", "1")
     _expect(stdout, rf"^store ready in {NUM} s: {re.escape(str(out / f'deals-{N}-1000.db'))} \(1,000 orders\)$")
-    _expect(stdout, rf"^store: {N:,} inquiries, 1,000 orders$")
+    _expect(stdout, rf"^store: {N:,} inquiries, 1,000 orders  \(load average {NUM} {NUM} {NUM}\)$")
     for who in ("admin", "sales"):
         _expect(
             stdout,
-            rf"^orders list \({who}, \d+ filters x 1\): first {NUM} ms +open\+filter p50 {NUM} ms +p95 {NUM} ms"
-            rf" +next page p95 {NUM} ms +target 50 ms +(ok|OVER)$",
+            rf"^orders list \({who}, \d+ filters x 1\): first {NUM} ms \(cpu {NUM}\) +open\+filter p50 {NUM} ms +p95 {NUM} ms"
+            rf" +cpu p50 {NUM} ms +p95 {NUM} ms +next page p95 {NUM} ms +target 50 ms +wall (ok|OVER) +cpu (ok|OVER)"
+            rf" +\(load average {NUM} {NUM} {NUM}, {NUM} s\)$",
         )
-    _expect(stdout, rf"^  status shipped +p95 +{NUM} ms$")
+    for name in ("open", "status shipped", "customer", "period March", "owner + status + period"):
+        _expect(stdout, rf"^  {re.escape(name)} +p50 +{NUM} ms +p95 +{NUM} ms +cpu p50 +{NUM} ms +p95 +{NUM} ms$")
 
 
 def test_bench_opportunities(tmp_path: Path) -> None:

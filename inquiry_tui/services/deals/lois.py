@@ -13,6 +13,7 @@ without an owner); else a new outgoing thread, as outreach starts one.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -126,13 +127,40 @@ def loi_detail(ctx: Ctx, loi_id: int) -> LoiView:
 
 
 def loi_versions(ctx: Ctx, loi_id: int) -> list[LoiVersionInfo]:
-    """Every saved state of the LOI, oldest first."""
+    """Every saved state of the LOI, oldest first, each with its text as the document read then and the lines
+    that changed since the version before."""
     with ctx.read() as session:
-        _load(session, ctx, loi_id)
+        loi = _load(session, ctx, loi_id)
         rows = session.exec(
             select(LoiVersion).where(LoiVersion.loi_id == loi_id).order_by(col(LoiVersion.version))
         ).all()
-        return [LoiVersionInfo(v.version, v.at, v.actor, v.status, v.change, doc_from_json(v.doc)) for v in rows]
+        buyer = session.get(Buyer, loi.buyer_id)
+        assert buyer is not None
+        seller, who = seller_company(session), party(buyer)
+    out: list[LoiVersionInfo] = []
+    before: list[str] = []
+    for v in rows:
+        doc = doc_from_json(v.doc)
+        text = render_text(
+            Document("Letter of intent", f"LOI {loi_id}, version {v.version}", v.status, v.at, seller, who, doc)
+        )
+        lines = text.splitlines()
+        changed = _changed(before, lines) if before else ()
+        out.append(LoiVersionInfo(v.version, v.at, v.actor, v.status, v.change, doc, text, changed))
+        before = lines
+    return out
+
+
+def _changed(before: list[str], after: list[str]) -> tuple[str, ...]:
+    """The lines removed ("- ") and added ("+ ") from BEFORE to AFTER, in document order; the reference and
+    date lines, which every version changes, left out."""
+    skip = ("LETTER OF INTENT — ", "Date: ")
+    out = []
+    for line in difflib.unified_diff(before, after, n=0, lineterm=""):
+        if line.startswith(("---", "+++", "@@")) or line[1:].startswith(skip):
+            continue
+        out.append(f"{line[0]} {line[1:]}")
+    return tuple(out)
 
 
 def list_lois(ctx: Ctx, *, status: str | None = None, before_id: int | None = None, limit: int = PAGE) -> list[LoiRow]:

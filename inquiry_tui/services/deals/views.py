@@ -38,6 +38,8 @@ class LoiVersionInfo:
     status: str
     change: str  # created | edited | sent | confirmed | withdrawn
     doc: DealDoc
+    text: str = ""  # the document as it read at this version (render_text: made safe)
+    changed: tuple[str, ...] = ()  # its lines removed ("- ...") and added ("+ ...") since the version before
 
 
 @dataclass(frozen=True)

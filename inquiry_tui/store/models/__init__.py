@@ -33,7 +33,9 @@ from inquiry_tui.store.models.deals import (
     DealOrder,
     Loi,
     LoiVersion,
+    OrderDaySum,
     OrderEvent,
+    OrderMonthSum,
     OrderSum,
 )
 from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
@@ -74,7 +76,9 @@ __all__ = [
     "MaildirSeen",
     "Message",
     "Notice",
+    "OrderDaySum",
     "OrderEvent",
+    "OrderMonthSum",
     "OrderSum",
     "OutboxMail",
     "Product",

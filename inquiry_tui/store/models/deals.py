@@ -10,7 +10,7 @@ buyer changes hands (a transfer, a successor).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
@@ -108,7 +108,7 @@ class DealOrder(SQLModel, table=True):
         Index("ix_order_owner_placed", "owner_id", "placed_at", "id", "status", "currency", "total_minor"),
         Index("ix_order_status_placed", "status", "placed_at", "id", "currency", "total_minor"),
         Index("ix_order_owner_status_placed", "owner_id", "status", "placed_at", "id", "currency", "total_minor"),
-        Index("ix_order_buyer_placed", "buyer_id", "placed_at", "id"),
+        Index("ix_order_buyer_placed", "buyer_id", "placed_at", "id", "status", "currency", "total_minor"),
     )
 
 
@@ -126,6 +126,44 @@ class OrderSum(SQLModel, table=True):
     currency: str = Field(primary_key=True)
     orders: int = 0
     total_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class OrderDaySum(SQLModel, table=True):
+    """The orders placed on one UTC day, counted and summed per owner, status and currency (migration 0011).
+
+    Kept by triggers on `deal_order` like `order_sum`; the totals of a period filter read these rows
+    for the days at the edges of the period and `order_month_sum` for the whole months inside it.
+    """
+
+    __tablename__ = "order_day_sum"
+    day: date = Field(primary_key=True)
+    owner_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(primary_key=True)
+    currency: str = Field(primary_key=True)
+    orders: int = 0
+    total_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (
+        Index("ix_order_day_sum_owner", "owner_key", "day", "status", "currency", "orders", "total_minor"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class OrderMonthSum(SQLModel, table=True):
+    """The orders placed in one UTC month (MONTH is its first day), as `order_day_sum` per day (migration 0011)."""
+
+    __tablename__ = "order_month_sum"
+    month: date = Field(primary_key=True)
+    owner_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(primary_key=True)
+    currency: str = Field(primary_key=True)
+    orders: int = 0
+    total_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (
+        Index("ix_order_month_sum_owner", "owner_key", "month", "status", "currency", "orders", "total_minor"),
+        {"sqlite_with_rowid": False},
+    )
 
 
 class OrderEvent(SQLModel, table=True):

@@ -91,13 +91,16 @@ class DealForm(VerticalScroll, can_focus=False):
         with Horizontal(classes="form-row"):
             yield Label("Shipping", classes="form-label")
             yield Input(id="f-incoterm", compact=True, placeholder="incoterm", classes="short")
-            yield Input(id="f-port", compact=True, placeholder="port of loading")
+            yield Input(id="f-port", compact=True, placeholder="loading port")
             yield Input(id="f-destination", compact=True, placeholder="destination")
-            yield Input(id="f-ship-by", compact=True, placeholder="ship by (date)", classes="short")
+            # A filled-in date or number says nothing by itself (the placeholder is gone): these two carry a label.
+            yield Label("ship by", classes="inline-label")
+            yield Input(id="f-ship-by", compact=True, placeholder="YYYY-MM-DD", classes="short")
         with Horizontal(classes="form-row"):
             yield Label("Payment", classes="form-label")
             yield Input(id="f-method", compact=True, placeholder="method (T/T, L/C)")
-            yield Input(id="f-deposit", compact=True, placeholder="deposit %", classes="short")
+            yield Label("deposit %", classes="inline-label")
+            yield Input(id="f-deposit", compact=True, placeholder="0-100", classes="short")
         with Horizontal(classes="form-row"):
             yield Label("Contacts", classes="form-label")
             yield Input(id="f-seller", compact=True, placeholder="seller contact")

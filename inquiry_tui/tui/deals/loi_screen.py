@@ -249,11 +249,21 @@ class VersionsScreen(Screen[None], WorkerErrors):
 
     @on(OptionList.OptionHighlighted, "#versions-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        import json
+        self.query_one("#versions-text", Static).update(version_text(self.versions[event.option_index]))
 
-        from inquiry_tui.domain.deals import doc_to_dict
 
-        v = self.versions[event.option_index]
-        self.query_one("#versions-text", Static).update(
-            Text(json.dumps(doc_to_dict(v.doc, amounts=True), indent=2, ensure_ascii=False))
-        )
+def version_text(v: LoiVersionInfo) -> Text:
+    """One version as the document read then, after what changed since the version before (the lines come from
+    render_text, already made safe; they are appended as plain text, never as markup)."""
+    out = Text()
+    out.append(f"Version {v.version} · {v.change} by {v.actor} · {v.at:%Y-%m-%d %H:%M} UTC\n", style="bold")
+    if v.version > 1:
+        if v.changed:
+            out.append(f"Changed since version {v.version - 1}:\n", style="bold")
+            for line in v.changed:
+                out.append(line + "\n", style="red" if line.startswith("-") else "green")
+        else:
+            out.append(f"The document is as in version {v.version - 1} (only its status changed).\n", style="dim")
+    out.append("\n")
+    out.append(v.text)
+    return out

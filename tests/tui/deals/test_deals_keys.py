@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.deals import lois, orders, templates
@@ -54,6 +54,10 @@ async def test_draft_send_confirm_order_and_ship_by_keyboard(store_ctx: Ctx) -> 
         await until(pilot, lambda: isinstance(app.screen, LoiScreen), "back on the LOI")
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, VersionsScreen) and len(app.screen.versions) == 3, "versions")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#versions-text", Static).content)  # the newest version, as the document reads
+        assert "Changed since version 2:\n- 1  FL-100W" in shown and "+ 1  FL-100W" in shown and "11.90" in shown
+        assert f"LETTER OF INTENT — LOI {loi_id}, version 3" in shown and '"lines"' not in shown
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("c")

@@ -130,6 +130,11 @@ def test_every_edit_is_a_version_and_a_stale_edit_is_refused(admin_ctx: Ctx) -> 
         lois.edit_loi(admin_ctx, first.id, {"terms": "mine"}, expected_version=first.version)
     versions = lois.loi_versions(ana, first.id)
     assert [(v.version, v.change, v.doc.payment.method) for v in versions] == [(1, "created", ""), (2, "edited", "L/C")]
+    # each version reads as the document did then, with the lines that changed since the one before
+    assert versions[1].text.startswith(f"LETTER OF INTENT — LOI {first.id}, version 2\n")
+    assert "Payment: L/C" in versions[1].text and "L/C" not in versions[0].text
+    assert versions[0].changed == () and [line[:2] for line in versions[1].changed] == ["- ", "+ "]
+    assert versions[1].changed[1].startswith("+ Payment: L/C")
     edits = _audit(admin_ctx, "loi_edit")
     assert len(edits) == 1 and json.loads(edits[0].after)["payment"]["method"] == "L/C" and edits[0].actor == "ana"
 
