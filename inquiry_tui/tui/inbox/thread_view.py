@@ -18,7 +18,7 @@ from textual.strip import Strip
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
 from inquiry_tui.tui.common.text_strips import text_strips
-from inquiry_tui.tui.files.labels import attachment_line
+from inquiry_tui.tui.files.labels import append_attachment_line
 from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
 
 DIRECTION = {
@@ -74,7 +74,7 @@ def _message(m: ThreadMessage, zone: tzinfo, width: int) -> Text:
         out.append(f"\n… {m.cut_bytes:,} more bytes not shown", style="italic dim")
     out.append("\n")
     for a in m.attachments:  # names come from outside: literal, after safe_line
-        out.append_text(attachment_line(a.name, a.size, a.mime))
+        append_attachment_line(out, a.name, a.size, a.mime)
     return out
 
 

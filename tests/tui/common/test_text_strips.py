@@ -1,4 +1,4 @@
-"""text_strips lays a Text out exactly as Console.render_lines does (the thread pane's fast path)."""
+"""The thread pane's fast paths draw what the plain ones drew: text_strips as Console.render_lines, attachment lines."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from textual.strip import Strip
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox.thread import thread_detail
 from inquiry_tui.tui.common.text_strips import text_strips
+from inquiry_tui.tui.files.labels import append_attachment_line, attachment_line
 from inquiry_tui.tui.inbox.thread_view import thread_text
 from tests.conftest import FIXED_NOW
 from tests.tui.conftest import add_hostile_inquiry
@@ -62,3 +63,13 @@ def test_the_same_strips_as_rich_for_a_thread(store_ctx: Ctx) -> None:
         assert _fast(text, width) == _rich(text, width)
     tabs = Text("a\tb\n" + "word " * 30, style="dim")  # tabs go through Rich itself
     assert _fast(tabs, 40) == _rich(tabs, 40)
+
+
+def test_attachment_lines_appended_in_place_are_the_ones_appended_as_texts() -> None:
+    for name, size, mime in (("a\nb ../x.pdf", 1000, "application/pdf"), ("中文" * 40, 5, "application/x-executable")):
+        before = Text("prefix ")
+        before.append("z", style="red")
+        after = before.copy()
+        before.append_text(attachment_line(name, size, mime))
+        append_attachment_line(after, name, size, mime)
+        assert (after.plain, after.spans) == (before.plain, before.spans)
