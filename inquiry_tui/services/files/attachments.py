@@ -24,6 +24,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import blobs
 from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Attachment, DiskFile, Inquiry, Message, StoredFile
+from inquiry_tui.store.queries import files as q_files
 
 _a = table_of(Attachment)
 _f = table_of(StoredFile)
@@ -118,19 +119,12 @@ def _row(
 def attach_staged(
     conn: Connection, root: Path, rows: Sequence[tuple[int, str, blobs.Staged]], *, at: datetime, by: str | None
 ) -> int:
-    """Commit staged files and put each on its message: (message id, name, staged) rows of an import."""
-    values = []
-    for message_id, name, staged in rows:
-        info = blobs.commit(conn, root, staged, at=at)
-        values.append(
-            {
-                "message_id": message_id,
-                "sha256": info.sha256,
-                "name": safe_filename(name),
-                "added_at": at,
-                "added_by": by,
-            }
-        )
+    """Commit staged files (blobs.commit_many) and put each on its message: (message id, name, staged) rows of an import."""
+    infos = blobs.commit_many(conn, root, [staged for _, _, staged in rows], at=at)
+    values = [
+        {"message_id": message_id, "sha256": info.sha256, "name": safe_filename(name), "added_at": at, "added_by": by}
+        for (message_id, name, _), info in zip(rows, infos, strict=True)
+    ]
     if values:
         conn.execute(insert(_a), values)
     return len(values)
@@ -164,19 +158,14 @@ def _may_use(ctx: Ctx, owner_id: int | None) -> bool:
 
 
 def attachments_of(conn: Session | Connection, message_ids: Iterable[int]) -> dict[int, list[AttachmentInfo]]:
-    """The attachments of each message, in the order they were added."""
+    """The attachments of each message, in the order they were added (one query, no file read)."""
     ids = sorted(set(message_ids))
     out: dict[int, list[AttachmentInfo]] = {}
     if not ids:
         return out
-    query = (
-        select(_a.c.id, _a.c.message_id, _a.c.name, _a.c.sha256, _f.c.size, _f.c.mime)
-        .join(_f, _f.c.sha256 == _a.c.sha256)
-        .where(_a.c.message_id.in_(ids))
-        .order_by(_a.c.id)
-    )
-    for r in conn.execute(query):
-        out.setdefault(r.message_id, []).append(AttachmentInfo(r.id, r.message_id, r.name, r.sha256, r.size, r.mime))
+    c = conn.connection() if isinstance(conn, Session) else conn
+    for r in q_files.attachments_of(c, ids):
+        out.setdefault(r[1], []).append(AttachmentInfo(*r))
     return out
 
 

@@ -2,8 +2,10 @@
 
 `Stager` reads each record's `attachments` (a path, relative to the import file's folder, or
 base64) into the file store's staging folder at once, so an import holds at most one file in
-memory whatever its size; errors name the import file, its line and the field. The arrival
-pipeline then commits the staged files and their attachment rows in the import's transaction.
+memory whatever its size; errors name the import file, its line and the field. Staged files
+are not fsynced one by one: the arrival pipeline commits them with their attachment rows in
+the import's transaction through blobs.commit_many, which fsyncs them in a batch before they
+get their names and each folder once before the transaction commits.
 If the import fails, `close` drops what was staged and removes the files this import moved
 into place that no row names (nothing is half-stored).
 """
@@ -59,10 +61,12 @@ class Stager:
                     path = Path(spec.path).expanduser()
                     if not path.is_absolute() and source is not None:
                         path = source.parent / path
-                    staged = blobs.stage_path(self.root, path, max_bytes=self.max_bytes)
+                    staged = blobs.stage_path(self.root, path, max_bytes=self.max_bytes, sync=False)
                 else:
                     assert spec.base64 is not None  # the record's rule: exactly one of path and base64
-                    staged = blobs.stage_base64(self.root, spec.base64, max_bytes=self.max_bytes, what=spec.name)
+                    staged = blobs.stage_base64(
+                        self.root, spec.base64, max_bytes=self.max_bytes, what=spec.name, sync=False
+                    )
             except ValidationError as exc:
                 message = f"item {n} ({spec.name}): {exc}"
                 if source is not None:

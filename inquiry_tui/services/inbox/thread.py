@@ -104,7 +104,7 @@ def _at(value: Any) -> datetime:
 
 
 def _inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> Any:
-    row = q_thread.inquiry(session, inquiry_id)
+    row = q_thread.inquiry(session.connection(), inquiry_id)
     if row is None or (not ctx.actor.is_admin and row[q_thread.INQUIRY_OWNER] != ctx.actor.id):
         # A salesperson cannot learn that someone else's inquiry exists.
         raise NotFound(f"no inquiry {inquiry_id}")
@@ -119,23 +119,28 @@ def allocation_history(ctx: Ctx, inquiry_id: int) -> tuple[AllocationEvent, ...]
 
 
 def _history(session: Session, inquiry_id: int) -> tuple[AllocationEvent, ...]:
+    rows = q_thread.allocation_history(session.connection(), inquiry_id)
     return tuple(
         AllocationEvent(_at(at), from_login, to_login or "?", rule, actor, reason or "")
-        for at, from_login, to_login, rule, actor, reason in q_thread.allocation_history(session, inquiry_id)
+        for at, from_login, to_login, rule, actor, reason in rows
     )
 
 
 def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
-    """The inquiry with its newest MAX_MESSAGES messages, oldest first (a few indexed queries)."""
+    """The inquiry with its newest MAX_MESSAGES messages, oldest first (a few indexed queries).
+
+    The attachments of all its messages come in one query (names, sizes, types from their rows:
+    no file is read or hashed to show a thread)."""
     now = ctx.now()
     with ctx.read() as session:
         r = _inquiry(session, ctx, inquiry_id)
-        rows = q_thread.newest_messages(session, inquiry_id, limit=MAX_MESSAGES, max_chars=MAX_BODY_CHARS)
+        conn = session.connection()
+        rows = q_thread.newest_messages(conn, inquiry_id, limit=MAX_MESSAGES, max_chars=MAX_BODY_CHARS)
         total = len(rows)
         if total == MAX_MESSAGES:
-            total = q_thread.message_count(session, inquiry_id)
-        files = attachments_of(session, [row[0] for row in rows])
-        sent = delivery_of(session, [r[0] for r in rows if r[1] != "in"]) if r[2] == "email" else {}
+            total = q_thread.message_count(conn, inquiry_id)
+        files = attachments_of(conn, [row[0] for row in rows])
+        sent = delivery_of(conn, [r[0] for r in rows if r[1] != "in"]) if r[2] == "email" else {}
         messages = tuple(
             ThreadMessage(
                 mid,
@@ -189,5 +194,5 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             allocations=_history(session, inquiry_id),
             terms=terms_from_json(r[32]),
             asked=asked_from_text(r[33]),
-            notes=notes_on_inquiry_in(session, ctx, inquiry_id),
+            notes=notes_on_inquiry_in(session, ctx, inquiry_id, checked=True),  # _inquiry checked who may see it
         )

@@ -9,12 +9,13 @@ too. Adding is audited (`note_add`, with the text); seeing is not a change of th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -123,6 +124,7 @@ def add_note(ctx: Ctx, *, text: str, inquiry_id: int | None = None, buyer_email:
         return _row(session.execute(_query().where(_n.c.id == note_id)).one())
 
 
+@functools.cache
 def _query() -> Select[Any]:
     """The notes with what they are on and who wrote them for whom (labelled columns, read by _row)."""
     author, to = aliased(_a), aliased(_a)
@@ -178,11 +180,18 @@ def notes_on_inquiry(ctx: Ctx, inquiry_id: int) -> tuple[NoteRow, ...]:
         return notes_on_inquiry_in(session, ctx, inquiry_id)
 
 
-def notes_on_inquiry_in(session: Session, ctx: Ctx, inquiry_id: int) -> tuple[NoteRow, ...]:
-    """notes_on_inquiry in the caller's read (the thread view reads them with the thread)."""
-    _may_see_inquiry(session, ctx, inquiry_id)
-    rows = session.execute(_query().where(_n.c.inquiry_id == inquiry_id).order_by(_n.c.created_at, _n.c.id))
+def notes_on_inquiry_in(session: Session, ctx: Ctx, inquiry_id: int, *, checked: bool = False) -> tuple[NoteRow, ...]:
+    """notes_on_inquiry in the caller's read (the thread view reads them with the thread, CHECKED: it saw the inquiry)."""
+    if not checked:
+        _may_see_inquiry(session, ctx, inquiry_id)
+    rows = session.connection().execute(_on_inquiry(), {"inquiry_id": inquiry_id})
     return tuple(_row(r) for r in rows)
+
+
+@functools.cache
+def _on_inquiry() -> Select[Any]:
+    # Built once: the thread pane reads an inquiry's notes on every cursor move.
+    return _query().where(_n.c.inquiry_id == bindparam("inquiry_id")).order_by(_n.c.created_at, _n.c.id)
 
 
 def notes_on_customer(ctx: Ctx, buyer_id: int) -> tuple[NoteRow, ...]:

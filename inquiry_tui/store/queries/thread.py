@@ -1,15 +1,15 @@
 """The detail pane's SQL: one inquiry with its buyer, owner and product, its newest messages, its allocation history.
 
-A few indexed lookups per cursor move. Functions return raw rows; services.inbox.thread
-turns them into ThreadDetail and checks who may see the inquiry.
+A few indexed lookups per cursor move, on the read's Core connection (no ORM layer in the
+way). Functions return raw rows; services.inbox.thread turns them into ThreadDetail and
+checks who may see the inquiry.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import Connection, text
 
 from inquiry_tui.store import dialect
 
@@ -44,21 +44,21 @@ _HISTORY = text(
 )
 
 
-def inquiry(session: Session, inquiry_id: int) -> Any:
+def inquiry(session: Connection, inquiry_id: int) -> Any:
     """The inquiry's row (34 columns, see _INQUIRY), or None."""
     return session.execute(_INQUIRY, {"id": inquiry_id}).first()
 
 
-def newest_messages(session: Session, inquiry_id: int, *, limit: int, max_chars: int) -> list[Any]:
+def newest_messages(session: Connection, inquiry_id: int, *, limit: int, max_chars: int) -> list[Any]:
     """(id, direction, author name, sent_at, body cut to MAX_CHARS when long, body bytes), newest first."""
     params = {"id": inquiry_id, "bytes": max_chars * 4, "chars": max_chars, "n": limit}
     return list(session.execute(_MESSAGES if dialect.is_sqlite(session) else _PG_MESSAGES, params))
 
 
-def message_count(session: Session, inquiry_id: int) -> int:
+def message_count(session: Connection, inquiry_id: int) -> int:
     return int(session.execute(_MESSAGE_COUNT, {"id": inquiry_id}).scalar_one())
 
 
-def allocation_history(session: Session, inquiry_id: int) -> list[Any]:
+def allocation_history(session: Connection, inquiry_id: int) -> list[Any]:
     """(at, from login, to login, rule, actor, reason) of every routing decision, oldest first."""
     return list(session.execute(_HISTORY, {"id": inquiry_id}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.text import Span, Text
 
 from inquiry_tui.domain.files import EXECUTABLE_TYPES, size_text
 from inquiry_tui.domain.text import safe_line, truncate
@@ -42,3 +42,18 @@ def attachment_line(name: str, size: int, mime: str, *, width: int = 60) -> Text
         line.append(kind_of(mime), style="dim")
     line.append("\n")
     return line
+
+
+def append_attachment_line(out: Text, name: str, size: int, mime: str, *, width: int = 60) -> None:
+    """`out.append_text(attachment_line(...))` without the Text in between (a thread may list many)."""
+    shown = truncate(safe_line(name), width)
+    middle = f" · {size_text(size)} · "
+    kind, kind_style = ("⚠ " + kind_of(mime), "bold red") if mime in EXECUTABLE_TYPES else (kind_of(mime), "dim")
+    start = len(out)
+    # attachment_line's base style, under its other styles as append_text puts it
+    out.spans.append(Span(start, start + 4 + len(shown) + len(middle) + len(kind) + 1, "cyan"))
+    out.append("  📎 ")
+    out.append(shown, style="bold")
+    out.append(middle, style="dim")
+    out.append(kind, style=kind_style)
+    out.append("\n")

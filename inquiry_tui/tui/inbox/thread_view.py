@@ -17,7 +17,8 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
-from inquiry_tui.tui.files.labels import attachment_line
+from inquiry_tui.tui.common.text_strips import text_strips
+from inquiry_tui.tui.files.labels import append_attachment_line
 from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
 
 DIRECTION = {
@@ -73,7 +74,7 @@ def _message(m: ThreadMessage, zone: tzinfo, width: int) -> Text:
         out.append(f"\n… {m.cut_bytes:,} more bytes not shown", style="italic dim")
     out.append("\n")
     for a in m.attachments:  # names come from outside: literal, after safe_line
-        out.append_text(attachment_line(a.name, a.size, a.mime))
+        append_attachment_line(out, a.name, a.size, a.mime)
     return out
 
 
@@ -144,7 +145,8 @@ class ThreadView(ScrollView, can_focus=True):
 
     A Static in a scroll container would change height with every thread and make the whole
     screen lay out and repaint again; here the text is wrapped once per thread (and width)
-    into strips, and scrolling draws from them.
+    into strips (text_strips: only the lines wider than the pane are word-wrapped), and
+    scrolling draws from them.
     """
 
     DEFAULT_CSS = """
@@ -194,10 +196,7 @@ class ThreadView(ScrollView, can_focus=True):
             self._strips = []
             return
         self._width = width
-        console = self.app.console
-        options = console.options.update_width(width)
-        lines = console.render_lines(self._text, options, style=self.rich_style, pad=True)
-        self._strips = [Strip(line, width) for line in lines]
+        self._strips = text_strips(self._text, self.app.console, width, self.rich_style)
         size = Size(width, len(self._strips))
         if size != self.virtual_size:
             # `virtual_size` is a layout reactive: assigning it lays out and repaints the whole
@@ -217,7 +216,7 @@ class ThreadView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         if 0 <= index < len(self._strips):
             return self._strips[index]
-        return Strip.blank(width, self.rich_style)
+        # The width of the last wrap (scrollable_content_region costs more than the line itself).
+        return Strip.blank(self._width or self.scrollable_content_region.width, self.rich_style)

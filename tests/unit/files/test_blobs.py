@@ -92,3 +92,41 @@ def test_a_damaged_or_missing_file_is_told_not_returned(admin_ctx: Ctx, tmp_path
     path.unlink()
     with pytest.raises(InquiryError, match="missing"):
         blobs.read(admin_ctx, info.sha256)
+
+
+def test_a_thread_opens_from_rows_alone_whatever_its_attachments(admin_ctx: Ctx) -> None:
+    """Opening a thread reads no file and asks for all its attachments at once, however many there are."""
+    import shutil
+
+    from sqlalchemy import event
+
+    from inquiry_tui.services.inbox.thread import thread_detail
+    from tests.unit.files.helpers import inquiry_with_message
+
+    def statements(inquiry_id: int) -> tuple[int, int]:
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(admin_ctx.engine, "before_cursor_execute", count)
+        try:
+            detail = thread_detail(admin_ctx, inquiry_id)
+        finally:
+            event.remove(admin_ctx.engine, "before_cursor_execute", count)
+        return len(seen), sum(len(m.attachments) for m in detail.messages)
+
+    one, one_message = inquiry_with_message(admin_ctx)
+    many, many_message = inquiry_with_message(admin_ctx, owner=admin_ctx.actor.id)  # (another buyer)
+    with admin_ctx.write() as session:
+        attach(session, admin_ctx.url, one_message, "a.pdf", PDF, at=admin_ctx.now())
+        for k in range(20):
+            attach(session, admin_ctx.url, many_message, f"p{k}.pdf", PDF + bytes([k]), at=admin_ctx.now())
+    shutil.rmtree(blobs.files_dir(admin_ctx.url))  # no file is needed to show them
+    (few, n_one), (more, n_many) = statements(one), statements(many)
+    assert (n_one, n_many) == (1, 20)
+    assert more == few  # no statement per attachment
+    detail = thread_detail(admin_ctx, many)
+    [first] = [m for m in detail.messages if m.attachments]
+    assert [a.name for a in first.attachments] == [f"p{k}.pdf" for k in range(20)]
+    assert {a.mime for a in first.attachments} == {"application/pdf"} and first.attachments[0].size == len(PDF) + 1

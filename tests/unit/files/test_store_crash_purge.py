@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import blobs, disk
@@ -35,6 +38,22 @@ def slow_replace(src, dst):
     return real_replace(src, dst)
 
 os.replace = slow_replace
+if pause_at == "batch":  # an import's path: staged without fsync, committed together; killed at the 2nd rename
+    calls = []
+
+    def replace_then_pause(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            print("READY", flush=True)
+            import time
+            time.sleep(60)
+        return real_replace(src, dst)
+
+    os.replace = replace_then_pause
+    with ctx.engine.begin() as conn:
+        staged = [blobs.stage_bytes(root, b"%PDF-1.4 " + os.urandom(500_000), sync=False) for _ in range(3)]
+        blobs.commit_many(conn, root, staged, at=datetime.now(UTC))
+    raise SystemExit(1)
 with ctx.engine.begin() as conn:
     staged = blobs.stage_bytes(root, b"%PDF-1.4 " + os.urandom(2_000_000))
     if pause_at == "commit":
@@ -76,6 +95,48 @@ def test_kill_9_after_the_rename_before_commit_leaves_no_row_and_purge_cleans(ad
     report = purge_files(admin_ctx)
     assert (report.rows, report.files) == (0, 1)
     assert stored(root) == []
+
+
+@pytest.mark.sqlite_only  # a child process costs seconds; the engine only takes the lock, tested on both above
+def test_kill_9_in_a_batch_commit_leaves_no_row_and_only_whole_files(admin_ctx: Ctx) -> None:
+    _kill_child_at(admin_ctx.url, "batch")
+    root = blobs.files_dir(admin_ctx.url)
+    assert rows(admin_ctx)["StoredFile"] == 0  # the transaction never committed
+    [placed] = stored(root)  # the first file is whole under its hash; the others are still staged
+    assert hashlib.sha256(placed.read_bytes()).hexdigest() == placed.name
+    assert len(list((root / "tmp").iterdir())) == 2
+    assert purge_files(admin_ctx).files == 1
+    assert stored(root) == []
+
+
+def test_a_batch_commit_syncs_content_before_names_and_names_before_the_commit(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = blobs.files_dir(admin_ctx.url)
+    staged = [blobs.stage_bytes(root, b"%PDF-1.4 " + bytes([n]) * 1000, sync=False) for n in range(3)]
+    again = blobs.stage_bytes(root, b"%PDF-1.4 " + bytes([0]) * 1000, sync=False)  # the same content twice
+    events: list[tuple[str, str]] = []
+    monkeypatch.setattr(blobs, "fsync_path", lambda path: events.append(("sync", path.name)))
+    monkeypatch.setattr(blobs, "fsync_dir", lambda folder: events.append(("sync folder", folder.name)))
+    real_replace = os.replace
+    monkeypatch.setattr(
+        blobs.os, "replace", lambda src, dst: (events.append(("rename", Path(src).name)), real_replace(src, dst))
+    )
+    with admin_ctx.engine.begin() as conn:
+        infos = blobs.commit_many(conn, root, [*staged, again], at=admin_ctx.now())
+        assert rows(admin_ctx)["StoredFile"] == 0  # not visible before the commit
+    assert [i.sha256 for i in infos] == [s.info.sha256 for s in [*staged, again]]
+    assert rows(admin_ctx)["StoredFile"] == 3 and len(stored(root)) == 3 and not again.path.exists()
+    kinds = [kind for kind, _ in events]
+    renamed = [name for kind, name in events if kind == "rename"]
+    assert sorted(renamed) == sorted(s.path.name for s in staged)
+    for name in renamed:  # each file's content is synced before its name appears under the hash
+        assert events.index(("sync", name)) < events.index(("rename", name))
+    last_rename = max(i for i, kind in enumerate(kinds) if kind == "rename")
+    folders = {blobs.blob_path(root, s.info.sha256).parent.name for s in staged}
+    synced = {name for kind, name in events[last_rename:] if kind == "sync folder"}
+    assert folders <= synced  # every folder that got a name, once, after the renames, before the commit
+    assert kinds.count("sync folder") == len(folders) + 1  # and the store's folder for the new fan-out folders
 
 
 def test_purge_keeps_what_messages_and_the_disk_use(admin_ctx: Ctx, tmp_path: Path) -> None:

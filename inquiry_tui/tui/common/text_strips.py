@@ -1,0 +1,68 @@
+"""text_strips: a Rich Text laid out as padded strips, the same as Console.render_lines, without wrapping lines that fit.
+
+`console.render_lines(text, options, style=..., pad=True)` word-wraps every line of a text,
+then joins and renders it again: for a thread pane of 60 lines (a message with 20 attachment
+lines) that is most of the cost of showing it, though nearly every line fits the width.
+Here the text is rendered to segments once, cut at its newlines, and only a line wider than
+the pane goes through Rich's wrapping (alone: Rich wraps each line on its own, so the result
+is the same). tests/tui/common/test_text_strips.py holds the two equal.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+
+def text_strips(text: Text, console: Console, width: int, style: Style) -> list[Strip]:
+    """TEXT at WIDTH cells, each line padded to WIDTH, every segment on STYLE (see the module docstring)."""
+    if width <= 0:
+        return []
+    plain = text.plain
+    if "\t" in plain or text.justify or text.overflow or text.no_wrap is not None:
+        return _rich(text, console, width, style)  # what only Rich's layout does (tabs, justify, cropping)
+    options = console.options.update_width(width)
+    pad = Segment(" " * width, style)
+    if text.spans or not text.style:
+        segments = list(text.render(console))
+    else:  # Text.render drops the base style of a text without spans; Rich's layout keeps it
+        segments = [Segment(plain, console.get_style(text.style))]
+    strips: list[Strip] = []
+    line: list[Segment] = []
+    for segment in [*segments, Segment("\n")]:
+        piece, piece_style = segment.text, segment.style
+        while True:
+            cut = piece.find("\n")
+            part = piece if cut < 0 else piece[:cut]
+            if part:
+                line.append(Segment(part, piece_style))
+            if cut < 0:
+                break
+            strips.extend(_line(line, console, options, width, style, pad))
+            line, piece = [], piece[cut + 1 :]
+    return strips
+
+
+def _line(
+    line: list[Segment], console: Console, options: ConsoleOptions, width: int, style: Style, pad: Segment
+) -> list[Strip]:
+    if not line:
+        return [Strip([pad], width)]
+    used = sum(cell_len(s.text) for s in line)
+    if used > width:  # wrapped as Rich wraps it: this line alone, with the styles it was rendered with
+        alone = Text.assemble(*((s.text, s.style or Style.null()) for s in line))
+        return [Strip(segments, width) for segments in console.render_lines(alone, options, style=style, pad=True)]
+    add = style.__add__
+    out = [Segment(s.text, add(s.style)) for s in line]
+    if used < width:
+        out.append(Segment(" " * (width - used), style))
+    return [Strip(out, width)]
+
+
+def _rich(text: Text, console: Console, width: int, style: Style) -> list[Strip]:
+    lines = console.render_lines(text, console.options.update_width(width), style=style, pad=True)
+    return [Strip(segments, width) for segments in lines]
