@@ -10,6 +10,7 @@ from inquiry_tui.domain.countries import country_name, normalize_country
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.services.records import rules
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, CountryOwner, Product
 
@@ -30,11 +31,26 @@ class RegionInfo:
     owner: str
 
 
+MAX_SKU = 64
+
+
+def _line(field: str, value: str, max_len: int) -> str:
+    try:
+        return rules.line(value, max_len)
+    except rules.RuleError as exc:
+        raise ValidationError(f"{field}: {exc.message}") from None
+
+
 def add_product(
     ctx: Ctx, sku: str, name: str, owner: str | None = None, category: str = "", keywords: str = ""
 ) -> ProductInfo:
     ctx.require_admin("add products")
-    sku = sku.strip()
+    # One line each, by the rules every way in uses (services.records.rules); a SKU is what files name.
+    sku, name, category = (
+        _line("SKU", sku, MAX_SKU),
+        _line("--name", name, rules.MAX_LINE),
+        _line("--category", category, 100),
+    )
     if not sku:
         raise ValidationError("SKU must not be empty")
     with ctx.write() as session:
