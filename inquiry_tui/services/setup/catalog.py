@@ -10,7 +10,6 @@ from inquiry_tui.domain.countries import country_name, normalize_country
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
-from inquiry_tui.services.records import rules
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, CountryOwner, Product
 
@@ -32,9 +31,12 @@ class RegionInfo:
 
 
 MAX_SKU = 64
+MAX_NAME = 200  # rules.MAX_LINE: a one-line name anywhere
 
 
 def _line(field: str, value: str, max_len: int) -> str:
+    from inquiry_tui.services.records import rules  # off the TUI's start-up path (test_import_hygiene)
+
     try:
         return rules.line(value, max_len)
     except rules.RuleError as exc:
@@ -48,7 +50,7 @@ def add_product(
     # One line each, by the rules every way in uses (services.records.rules); a SKU is what files name.
     sku, name, category = (
         _line("SKU", sku, MAX_SKU),
-        _line("--name", name, rules.MAX_LINE),
+        _line("--name", name, MAX_NAME),
         _line("--category", category, 100),
     )
     if not sku:

@@ -17,7 +17,6 @@ from inquiry_tui.domain.errors import InquiryError, PermissionDenied, Validation
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Folder, Role, Rule, allowed
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
-from inquiry_tui.services.records import rules
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import (
@@ -101,6 +100,8 @@ def validate_login(login: str) -> str:
 def account_name(value: str) -> str:
     """An account's name: one line of at most 200 characters, as every one-line name from outside
     (services.records.rules.line: the same rule as a customer's name in a form or a file)."""
+    from inquiry_tui.services.records import rules  # off the TUI's start-up path (test_import_hygiene)
+
     try:
         name = rules.line(value)
     except rules.RuleError as exc:
