@@ -192,7 +192,7 @@ def test_every_importer_fails_in_one_line_or_succeeds(
     engine = make_engine(db_url)
     outcomes: dict[str, int] = {"ok": 0, "error": 0}
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(import_files())
     def one(case: tuple[str, str, bytes]) -> None:
         kind, fmt, data = case
