@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import pwd
+import traceback
 from functools import cache
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_log_dir
 
 APP_NAME = "inquiry-tui"
 ENV_DB = "INQUIRY_TUI_DB"
@@ -63,3 +64,20 @@ def os_login() -> str:
     stands (see `services.context.connect`).
     """
     return env_login() or real_os_user()
+
+
+def error_log_path() -> Path:
+    """Where the tracebacks of unexpected errors go (the user sees one line naming this file)."""
+    return Path(user_log_dir(APP_NAME, appauthor=False)) / "errors.log"
+
+
+def log_error(error: BaseException) -> str:
+    """Append ERROR's traceback to the error log; return where it went."""
+    path = error_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(error)) + "\n")
+        return str(path)
+    except OSError:
+        return "(the log could not be written)"

@@ -29,6 +29,7 @@ from inquiry_tui.cli import (
     seed,
     settings,
     stats,
+    terminal,
     visitors,
 )
 from inquiry_tui.cli.root import app
@@ -81,6 +82,8 @@ app.add_typer(identity.top_level)  # ssh-session
 
 
 def main() -> None:
+    # Before typer parses anything: its own messages can quote an argument ("No such command ...").
+    terminal.guard_terminal()
     app(prog_name="inquiry-tui")
 
 

@@ -55,7 +55,10 @@ def echo_rows(rows: list[list[str]], headers: list[str]) -> None:
 
 
 def open_tui(service_ctx: Ctx) -> None:
-    """Run the TUI on a connected context (imports textual only now)."""
+    """Run the TUI on a connected context (imports textual only now), on the real terminal streams."""
+    from inquiry_tui.cli.terminal import release
     from inquiry_tui.tui.app import run_tui
+
+    release()
 
     run_tui(service_ctx)

@@ -18,6 +18,7 @@ import typer
 
 from inquiry_tui.cli.common import echo_rows, fail, open_tui, state
 from inquiry_tui.cli.db import db_app
+from inquiry_tui.cli.terminal import on_terminal
 from inquiry_tui.config import ENV_LOGIN
 from inquiry_tui.domain.errors import PermissionDenied
 from inquiry_tui.services.identity import access
@@ -154,7 +155,7 @@ def ssh_session(login: Annotated[str, typer.Argument(help="The account the SSH k
     check_session_store(state.db)
     line = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
     words = ssh_command(line) if line else []
-    if not words and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not words and not (sys.stdin.isatty() and on_terminal(sys.stdout)):
         fail("the app needs a terminal: connect with `ssh -t SERVER`, or give one of the commands")
     state.key_login = login
     try:

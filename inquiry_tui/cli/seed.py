@@ -16,7 +16,7 @@ top_level = typer.Typer()
 def seed(
     sample: Annotated[bool, typer.Option("--sample", help="Load the sample LED-lighting exporter.")] = False,
     inquiries: Annotated[int | None, typer.Option("--inquiries", help="Generate N synthetic inquiries.")] = None,
-    seed_value: Annotated[int, typer.Option("--seed", help="Random seed of the generator.")] = 1,
+    seed_value: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed of the generator.")] = 1,
     rfqs: Annotated[
         int | None,
         typer.Option("--rfqs", min=0, help="With --inquiries: this many RFQs (default a tenth, at most 2,000)."),
@@ -28,8 +28,8 @@ def seed(
     """Fill an initialised store with the sample company or synthetic data."""
     if sample == (inquiries is not None):
         fail("give exactly one of --sample or --inquiries N")
-    if inquiries is not None and inquiries < 1:
-        fail("--inquiries must be at least 1")
+    if inquiries is not None:
+        seed_service.check_bounds(inquiries, rfqs, visitors)  # before the store is opened
     ctx = state.ctx()
     if sample:
         _, result = seed_service.seed_sample(ctx)

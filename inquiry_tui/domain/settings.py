@@ -10,6 +10,7 @@ from email.utils import parseaddr
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from inquiry_tui.domain import json_input
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.questions import declared, parse_question
 
@@ -172,7 +173,7 @@ def parse_list(key: str, value: str) -> list[Any]:
     v = value.strip()
     if v.startswith("["):
         try:
-            parsed = json.loads(v)
+            parsed = json_input.loads(v)
         except json.JSONDecodeError as exc:
             raise ValidationError(f"{key}: not a valid JSON array ({exc.msg})") from None
         if not isinstance(parsed, list):
@@ -180,7 +181,7 @@ def parse_list(key: str, value: str) -> list[Any]:
         return parsed
     if v[:1] in ('"', "{"):
         try:
-            parsed = json.loads(v)
+            parsed = json_input.loads(v)
         except json.JSONDecodeError:
             pass  # not JSON: text that starts with a quote, taken as comma-separated values
         else:
@@ -250,7 +251,7 @@ def parse_holidays(key: str, value: str) -> tuple[date, ...]:
 
 def parse_faq(key: str, value: str) -> tuple[FaqEntry, ...]:
     try:
-        parsed = json.loads(value)
+        parsed = json_input.loads(value)
     except json.JSONDecodeError as exc:
         raise ValidationError(f'{key}: expected a JSON list of {{"q": ..., "a": ...}} ({exc.msg})') from None
     if not isinstance(parsed, list) or not all(
@@ -399,6 +400,8 @@ def apply_setting(settings: Settings, key: str, value: str) -> Settings:
     if key not in SETTING_KEYS:
         allowed = ", ".join(SETTING_KEYS)
         raise ValidationError(f"unknown setting {key!r}; allowed keys: {allowed}")
+    if json_input.lone_surrogate(value) is not None:  # undecodable bytes in the argument: no store can hold them
+        raise ValidationError(f"{key}: {value!r} is not UTF-8 text")
     section, name = key.split(".", 1)
     if section == "deals":
         return replace(settings, deals=_apply_deals(settings.deals, key, name, value))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-__all__ = ["ELLIPSIS", "neutralize_cell", "safe_line", "safe_text", "truncate"]
+__all__ = ["ELLIPSIS", "csv_text", "neutralize_cell", "safe_line", "safe_text", "truncate"]
 
 ELLIPSIS = "…"
 NEWLINE_MARK = "⏎"
@@ -119,14 +119,41 @@ def safe_line(value: str | None) -> str:
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula (or, for
 # tab/CR, can shift into one) by Excel, LibreOffice and Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets trim leading spaces and line breaks before they look for a formula, so ` =1+1` and
+# "\n@SUM(A1)" are formulas too: the check looks through them.
+_FORMULA_AFTER_SPACE = ("=", "+", "-", "@")
+
+# What a CSV file never holds raw: C0 controls but tab and newline, DEL, C1 controls and lone
+# surrogates (which cannot even be encoded). They become safe_text's placeholders; bidi and
+# zero-width characters are text (a Persian name needs its zero-width non-joiner) and stay.
+_CELL_TABLE: dict[int, str] = {c: v for c, v in _SAFE_TABLE.items() if c < 0xA0 or 0xD800 <= c < 0xE000}
+_CELL_UNSAFE = re.compile(_char_class(list(_CELL_TABLE)))
+_CELL_UNSAFE_RUN = re.compile(_char_class(list(_CELL_TABLE)) + "+")
+
+
+def _translate_cell(m: re.Match[str]) -> str:
+    return m[0].translate(_CELL_TABLE)
+
+
+def csv_text(value: str) -> str:
+    """VALUE with no raw control character: CRLF becomes a newline; every other control but tab and
+    newline (ESC, BEL, NUL, a lone CR, DEL, the C1 range) and a lone surrogate becomes its visible
+    placeholder, as safe_text shows it. Bidi and zero-width characters are kept."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n")
+    found = _CELL_UNSAFE.search(value)
+    if found is None:
+        return value
+    i = found.start()
+    return value[:i] + _CELL_UNSAFE_RUN.sub(_translate_cell, value[i:])
 
 
 def neutralize_cell(value: object) -> str:
-    """Return VALUE as a spreadsheet-safe cell string (OWASP CSV injection rule).
+    """Return VALUE as a spreadsheet-safe cell string (OWASP CSV injection rule) with no raw controls.
 
-    Text starting with = + - @ TAB or CR gets a leading single quote, which spreadsheets
-    show as text. Only the first character is checked, as the OWASP rule specifies (leading
-    whitespace is not looked through). Numbers (int, float, Decimal; not bool) are our own
+    Text starting with = + - @ TAB or CR, or with = + - @ after leading white space (spaces, line
+    breaks), gets a leading single quote, which spreadsheets show as text. Controls become
+    visible placeholders (`csv_text`). Numbers (int, float, Decimal; not bool) are our own
     values, so -1 stays "-1". Every other object is str()'d and treated as text. None -> "".
     CSV quoting itself is left to the csv module.
     """
@@ -135,9 +162,9 @@ def neutralize_cell(value: object) -> str:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return str(value)
     text = value if isinstance(value, str) else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_AFTER_SPACE):
+        text = "'" + text
+    return csv_text(text)
 
 
 def truncate(value: str | None, width: int) -> str:

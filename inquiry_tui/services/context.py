@@ -291,6 +291,8 @@ _SERVER_STATES = {
     "28000": "the store's server refused the login; check the user in the URL",
     "3D000": "the database in the URL does not exist on the server; create it (createdb NAME) first",
     "42501": "the store cannot be used: the database user lacks a privilege it needs",
+    # A whole number past bigint (SQLite's own overflow is an OverflowError: cli/root.py words it alike).
+    "22003": f"a number given is too large (at most {2**63 - 1:,}); nothing was changed",
 }
 
 

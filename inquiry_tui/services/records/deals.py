@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from inquiry_tui.domain import money
+from inquiry_tui.domain import json_input, money
 from inquiry_tui.domain.deals import (
     Contacts,
     DealDoc,
@@ -127,9 +127,9 @@ def _ship_by(value: Any) -> date | None:
     if rules.is_blank(value):
         return None
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise _Bad("shipping.ship_by", f"{rules.shown(value)!r} is not a date (YYYY-MM-DD)") from None
+        return rules.day(value)
+    except rules.RuleError as exc:
+        raise _Bad("shipping.ship_by", exc.message) from None
 
 
 def _patch(data: Mapping[str, Any], base: DealDoc, *, template: bool) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def read_deal_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise RecordError({"": f"cannot be read ({exc.strerror or exc})"}, path=path) from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json_input.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise RecordError({"": "is not UTF-8 text; save the file as UTF-8"}, path=path) from None
     except json.JSONDecodeError as exc:
@@ -210,6 +210,9 @@ def read_deal_file(path: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise RecordError({"": "expected a JSON object with the document's sections"}, path=path)
+    bad = json_input.lone_surrogate(data)
+    if bad is not None:
+        raise RecordError({bad: "holds a lone surrogate (a \\uD800-style escape), not text"}, path=path)
     return data
 
 

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_tui.domain import json_input
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.files import plain_name
 from inquiry_tui.services.records.rules import RuleError
@@ -32,7 +33,7 @@ def attachments(value: Any) -> tuple[AttachmentSpec, ...]:
     """The rule of the `attachments` field."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json_input.loads(value)
         except json.JSONDecodeError as exc:
             raise RuleError(f"is not a JSON array of {{name, path}} or {{name, base64}} ({exc.msg})") from None
     if not isinstance(value, list):

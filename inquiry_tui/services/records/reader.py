@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from inquiry_tui.domain import json_input
 from inquiry_tui.services.records.errors import FileFormatError
 
 __all__ = ["FORMATS", "FileFormatError", "Record", "file_format", "iter_records", "read_records"]
@@ -83,11 +84,16 @@ def _jsonl(path: Path, handle: BinaryIO) -> Iterator[Record]:
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
+            data = json_input.loads(text)
         except json.JSONDecodeError as exc:
             raise FileFormatError(path, number, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(data, dict):
             raise FileFormatError(path, number, None, f"is not a JSON object (got {type(data).__name__})")
+        bad = json_input.lone_surrogate(data)
+        if bad is not None:  # "\ud800" is valid JSON but not text: no file or store could hold it
+            raise FileFormatError(
+                path, number, bad or None, "holds a lone surrogate (a \\uD800-style escape), not text"
+            )
         yield Record(number, data)
 
 

@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from inquiry_tui.domain.countries import normalize_country
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.json_input import lone_surrogate
 
 MAX_EMAIL = 254  # RFC 5321's path limit, as email-validator counts it
 MAX_LINE = 200  # a one-line field of a form or a customer file
 MAX_TAG = 40
 MAX_TAGS = 20
+# Times and dates from outside: wide enough for any real record, far enough from datetime's
+# limits (years 1 and 9999) that a due time or a zone shift never overflows.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
 _TRUE = frozenset({"true", "1", "yes", "y", "on"})
 _FALSE = frozenset({"false", "0", "no", "n", "off"})
 _PHONE = re.compile(r"[0-9+()./ -]{3,40}")
@@ -109,6 +114,8 @@ def text(value: Any, max_len: int = 100_000) -> str:
     out = str(value)
     if len(out) > max_len:
         raise RuleError(f"is too long ({len(out):,} characters; at most {max_len:,})")
+    if lone_surrogate(out) is not None:  # undecodable bytes (a form's argv): no store can hold them
+        raise RuleError(f"{shown(out)!r} is not text (it holds a lone surrogate)")
     return out
 
 
@@ -187,14 +194,29 @@ def one_of(value: Any, allowed: Sequence[str]) -> str:
 
 
 def time_with_zone(value: Any) -> datetime:
-    """An ISO 8601 time with a zone (`2026-11-23T09:30:00Z`, `...+08:00`), returned in UTC."""
+    """An ISO 8601 time with a zone (`2026-11-23T09:30:00Z`, `...+08:00`), returned in UTC, in the
+    years FIRST_YEAR to LAST_YEAR (year 1 with a positive offset is before year 1 in UTC, and a
+    due time a day after 9999-12-31 cannot be reckoned)."""
     try:
         parsed = datetime.fromisoformat(str(value).strip())
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None or parsed.utcoffset() is None:
         raise RuleError(f"{shown(value, 60)!r} is not an ISO 8601 time with a zone (e.g. 2026-11-23T09:30:00Z)")
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise RuleError(f"{shown(value, 60)!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     return parsed.astimezone(UTC)
+
+
+def day(value: Any) -> date:
+    """A date `YYYY-MM-DD` in the years FIRST_YEAR to LAST_YEAR."""
+    try:
+        parsed = date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise RuleError(f"{shown(value)!r} is not a date (YYYY-MM-DD)") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise RuleError(f"{shown(value)!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return parsed
 
 
 def boolean(value: Any) -> bool:

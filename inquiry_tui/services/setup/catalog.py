@@ -30,11 +30,29 @@ class RegionInfo:
     owner: str
 
 
+MAX_SKU = 64
+MAX_NAME = 200  # rules.MAX_LINE: a one-line name anywhere
+
+
+def _line(field: str, value: str, max_len: int) -> str:
+    from inquiry_tui.services.records import rules  # off the TUI's start-up path (test_import_hygiene)
+
+    try:
+        return rules.line(value, max_len)
+    except rules.RuleError as exc:
+        raise ValidationError(f"{field}: {exc.message}") from None
+
+
 def add_product(
     ctx: Ctx, sku: str, name: str, owner: str | None = None, category: str = "", keywords: str = ""
 ) -> ProductInfo:
     ctx.require_admin("add products")
-    sku = sku.strip()
+    # One line each, by the rules every way in uses (services.records.rules); a SKU is what files name.
+    sku, name, category = (
+        _line("SKU", sku, MAX_SKU),
+        _line("--name", name, MAX_NAME),
+        _line("--category", category, 100),
+    )
     if not sku:
         raise ValidationError("SKU must not be empty")
     with ctx.write() as session:

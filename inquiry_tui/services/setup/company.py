@@ -36,6 +36,11 @@ def set_up_company(ctx: Ctx, description: dict[str, Any]) -> CompanySetup:
         return _set_up(session, ctx, description)
 
 
+def set_up_in(session: Session, ctx: Ctx, d: dict[str, Any]) -> CompanySetup:
+    """`set_up_company` inside the caller's session (the seed's one transaction)."""
+    return _set_up(session, ctx, d)
+
+
 def _set_up(session: Session, ctx: Ctx, d: dict[str, Any]) -> CompanySetup:
     admin = main_account(session)
     now = ctx.now()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from typing import Any
 
+from sqlalchemy import Connection
+from sqlmodel import Session, select
+
+from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import Ctx, actor_from
 from inquiry_tui.services.deals.sample import seed_deals
 from inquiry_tui.services.files.sample import seed_files
 from inquiry_tui.services.setup.channels import seed_channels
-from inquiry_tui.services.setup.company import CompanySetup, load_json, set_up_company
+from inquiry_tui.services.setup.company import CompanySetup, load_json, set_up_in
 from inquiry_tui.services.setup.routing_sample import add_routing_sample
 from inquiry_tui.services.setup.synthetic import SeedResult, generate
 from inquiry_tui.store.models import Account
@@ -18,14 +22,56 @@ SAMPLE_SEED = 20261123
 SAMPLE_VISITORS = 40  # visitors known only from their visits, beside the buyers of the inquiries
 # The sample's salespeople follow a keyword each and have quoted one recommended RFQ each.
 SAMPLE_MARKET = (("ana", "flood light"), ("ben", "street light"))
+# Bounds of `seed --inquiries N [--rfqs R] [--visitors V]`: far past any benchmark (1M), short of
+# a run that would fill a disk or never end.
+MAX_INQUIRIES = 10_000_000
+MAX_RFQS = 1_000_000
+MAX_VISITORS = 1_000_000
+
+
+def check_bounds(inquiries: int, rfqs: int | None, visitors: int) -> None:
+    """Refuse a count out of bounds before anything is opened or written."""
+    for name, value, high in (
+        ("--inquiries", inquiries, MAX_INQUIRIES),
+        ("--rfqs", rfqs, MAX_RFQS),
+        ("--visitors", visitors, MAX_VISITORS),
+    ):
+        if value is not None and not 0 <= value <= high:
+            raise ValidationError(f"{name}: {value:,} is outside 0 to {high:,}")
+    if inquiries < 1:
+        raise ValidationError("--inquiries must be at least 1")
+
+
+def _refuse_populated(conn: Connection) -> None:
+    """Seed is for an empty store: one that holds inquiries is refused (inside the seed's transaction)."""
+    count = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
+    if count:
+        raise ValidationError(
+            f"this store already holds {count:,} inquiries; seed is for a new, empty store (it would add to them "
+            "and reset the company's settings). Make one with `inquiry-tui --db NEW.db init` and seed that; "
+            "nothing was changed"
+        )
+
+
+def _company_set_up(ctx: Ctx, done: list[CompanySetup]) -> Any:
+    """The first step of the seed's one transaction: the store is empty of inquiries, then the company is set up."""
+
+    def run(conn: Connection) -> None:
+        _refuse_populated(conn)
+        with Session(bind=conn, expire_on_commit=False) as session:  # joins conn's transaction
+            done.append(set_up_in(session, ctx, load_json("company.json")))
+            session.flush()
+
+    return run
 
 
 def seed_sample(ctx: Ctx) -> tuple[CompanySetup, SeedResult]:
     """The sample company with ~2,000 inquiries over 120 days (deterministic but relative to now), and a
     little e-mail, a call log with appointment requests, and platform notices (setup/channels.py)."""
     ctx.require_admin("seed the store")
-    setup = set_up_company(ctx, load_json("company.json"))
-    result = generate(ctx, SAMPLE_INQUIRIES, SAMPLE_SEED, visitors=SAMPLE_VISITORS)
+    done: list[CompanySetup] = []
+    result = generate(ctx, SAMPLE_INQUIRIES, SAMPLE_SEED, visitors=SAMPLE_VISITORS, set_up=_company_set_up(ctx, done))
+    setup = done[0]
     _sample_market(ctx)
     seed_deals(ctx)  # a few templates, letters of intent and orders (Deals, `3`)
     seed_files(ctx)  # a small cloud disk library and a few attachments
@@ -61,6 +107,9 @@ def _sample_market(ctx: Ctx) -> None:
 def seed_synthetic(
     ctx: Ctx, inquiries: int, seed: int, *, rfqs: int | None = None, visitors: int = 0
 ) -> tuple[CompanySetup, SeedResult]:
+    """N synthetic inquiries and the sample company's set-up, in one transaction (a killed seed changes nothing)."""
+    check_bounds(inquiries, rfqs, visitors)
     ctx.require_admin("seed the store")
-    setup = set_up_company(ctx, load_json("company.json"))
-    return setup, generate(ctx, inquiries, seed, rfqs=rfqs, visitors=visitors)
+    done: list[CompanySetup] = []
+    result = generate(ctx, inquiries, seed, rfqs=rfqs, visitors=visitors, set_up=_company_set_up(ctx, done))
+    return done[0], result

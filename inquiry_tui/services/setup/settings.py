@@ -53,6 +53,17 @@ def set_setting(ctx: Ctx, key: str, value: str) -> Settings:
 
 def _store(session: Session, ctx: Ctx, old: Settings, new: Settings) -> Settings:
     _check_logins(session, new)
+    if new.mail.from_address != old.mail.from_address and new.mail.from_address:
+        # The sender's address by the rule every e-mail address from outside passes (rules.email),
+        # as contact.email below: the shape (`Name <address>`) was checked by the domain.
+        from email.utils import parseaddr
+
+        from inquiry_tui.services.records import rules
+
+        try:
+            rules.email(parseaddr(new.mail.from_address)[1])
+        except rules.RuleError as exc:
+            raise ValidationError(f"mail.from: {exc.message}") from None
     if new.contact != old.contact:
         from inquiry_tui.services.records.notes import contact_card  # pydantic only when the card changes
 

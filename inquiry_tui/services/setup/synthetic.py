@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from bisect import bisect
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -185,29 +186,61 @@ def generate(
     activity_per_buyer: int = 20,
     rfqs: int | None = None,
     visitors: int = 0,
+    set_up: Callable[[Connection], object] | None = None,
 ) -> SeedResult:
     """Write N inquiries with threads, their buyers and activity, RFQS RFQs (default_rfqs) and VISITORS
-    visitor-only buyers into an initialised store."""
+    visitor-only buyers into an initialised store, in one transaction: all or nothing.
+
+    SET_UP, when given, runs first in that same transaction (the seed's company set-up and its
+    check that the store holds no inquiries), so a seed killed at any point leaves the store as it was.
+    """
     started = time.perf_counter()
     now = ctx.now()
-    with ctx.begin() as conn:
+    # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
+    # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
+    # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
+    with ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
+        dialect.serialize(conn)
+        if set_up is not None:
+            set_up(conn)
         company = _company(conn)
         gen = _Generator(seed, now, company)
         n_buyers = buyers or max(300 if inquiries <= 5000 else 50, inquiries // 20)
-        dialect.serialize(conn)
         buyer_rows = [gen.buyer(i) for i in bulk.IdPool(conn, "buyer").take_many(n_buyers)]
+        # SQLite: message ids count on from max(id) here (the generator is the only writer of a new
+        # store's threads). PostgreSQL: each chunk's messages are numbered from 0 and given ids from
+        # the sequence when written, so a reply elsewhere meanwhile cannot take one of them.
+        sqlite = dialect.is_sqlite(conn)
+        next_message = bulk.next_id(conn, "message") if sqlite else 0
+        result = _load(conn, pool, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors)
+    messages_total, days, n_rfqs = result
+    return SeedResult(
+        inquiries, messages_total, n_buyers, days, time.perf_counter() - started, rfqs=n_rfqs, visitors=visitors
+    )
+
+
+def _load(
+    conn: Connection,
+    pool: ThreadPoolExecutor,
+    gen: _Generator,
+    inquiries: int,
+    seed: int,
+    buyer_rows: list[tuple[Any, ...]],
+    next_message: int,
+    activity_per_buyer: int,
+    rfqs: int | None,
+    visitors: int,
+) -> tuple[int, int, int]:
+    """The body of `generate`'s transaction: (messages written, activity days, RFQs)."""
+    now = gen.now
+    sqlite = dialect.is_sqlite(conn)
+    n_buyers = len(buyer_rows)
     buyer_ids = [row[0] for row in buyer_rows]
     buyer_country = {row[0]: row[5] for row in buyer_rows}
     buyer_names = {row[0]: row[3].split()[0] for row in buyer_rows}
     buyer_owner: dict[int, int] = {}
     last_contact: dict[int, datetime] = {}
     messages_total = 0
-    with ctx.begin() as conn:
-        # SQLite: message ids count on from max(id) here (the generator is the only writer of a new
-        # store's threads). PostgreSQL: each chunk's messages are numbered from 0 and given ids from
-        # the sequence when written, so a reply elsewhere meanwhile cannot take one of them.
-        sqlite = dialect.is_sqlite(conn)
-        next_message = bulk.next_id(conn, "message") if sqlite else 0
     now_naive = gen.now_naive
     start = now_naive - timedelta(days=HISTORY_DAYS)
     span = (now_naive - start).total_seconds()
@@ -244,45 +277,38 @@ def generate(
                 alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
         return inq_rows, msg_rows, alloc_rows
 
-    # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
-    # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
-    # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
-    with ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
-        dialect.serialize(conn)
-        existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
-        big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
-        inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
+    existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
+    big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
+    inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
 
-        def chunk_ids(chunk_start: int) -> list[int]:
-            return inquiry_ids.take_many(min(CHUNK, inquiries - chunk_start))
+    def chunk_ids(chunk_start: int) -> list[int]:
+        return inquiry_ids.take_many(min(CHUNK, inquiries - chunk_start))
 
-        with bulk.indexes_deferred(conn, enabled=big):
-            bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
-            pending = pool.submit(build, 0, chunk_ids(0))
-            for chunk_start in range(0, inquiries, CHUNK):
-                inq_rows, msg_rows, alloc_rows = pending.result()
-                if chunk_start + CHUNK < inquiries:
-                    pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
-                if not sqlite:
-                    ids = message_ids.take_many(len(msg_rows))
-                    msg_rows = [(ids[m[0]], *m[1:]) for m in msg_rows]
-                messages_total += len(msg_rows)
-                bulk.write_threads(conn, inq_rows, msg_rows)
-                bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
-        conn.exec_driver_sql(
-            "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
-            [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],
-        )
-        days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
-        visitor_summary.refresh(conn, buyer_ids)
-        market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
-        n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
-        generate_rfqs(conn, market, now, n_rfqs, [(b, buyer_country[b]) for b in buyer_ids], gen.v)
-        generate_visitors(conn, market, now, visitors, gen.v, gen.country)
-        conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
-    return SeedResult(
-        inquiries, messages_total, n_buyers, days, time.perf_counter() - started, rfqs=n_rfqs, visitors=visitors
+    with bulk.indexes_deferred(conn, enabled=big):
+        bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
+        pending = pool.submit(build, 0, chunk_ids(0))
+        for chunk_start in range(0, inquiries, CHUNK):
+            inq_rows, msg_rows, alloc_rows = pending.result()
+            if chunk_start + CHUNK < inquiries:
+                pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
+            if not sqlite:
+                ids = message_ids.take_many(len(msg_rows))
+                msg_rows = [(ids[m[0]], *m[1:]) for m in msg_rows]
+            messages_total += len(msg_rows)
+            bulk.write_threads(conn, inq_rows, msg_rows)
+            bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
+    conn.exec_driver_sql(
+        "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
+        [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],
     )
+    days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
+    visitor_summary.refresh(conn, buyer_ids)
+    market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
+    n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
+    generate_rfqs(conn, market, now, n_rfqs, [(b, buyer_country[b]) for b in buyer_ids], gen.v)
+    generate_visitors(conn, market, now, visitors, gen.v, gen.country)
+    conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
+    return messages_total, days, n_rfqs
 
 
 def _thread(

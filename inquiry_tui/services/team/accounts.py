@@ -97,9 +97,24 @@ def validate_login(login: str) -> str:
     return login
 
 
+def account_name(value: str) -> str:
+    """An account's name: one line of at most 200 characters, as every one-line name from outside
+    (services.records.rules.line: the same rule as a customer's name in a form or a file)."""
+    from inquiry_tui.services.records import rules  # off the TUI's start-up path (test_import_hygiene)
+
+    try:
+        name = rules.line(value)
+    except rules.RuleError as exc:
+        raise ValidationError(f"--name: {exc.message}") from None
+    if not name:
+        raise ValidationError("--name must not be empty")
+    return name
+
+
 def init_company(ctx: Ctx, admin_login: str, name: str) -> AccountInfo:
     """Create the main account (role admin) of an empty store, with default settings."""
     validate_login(admin_login)
+    name = account_name(name)
     with ctx.write() as session:
         if session.exec(select(func.count()).select_from(Account)).one():
             raise InquiryError("this store is already initialised; see `inquiry-tui account list`")
@@ -127,14 +142,13 @@ def add_account(ctx: Ctx, login: str, name: str, role: str = Role.SALES) -> Acco
     if role not in ACCOUNT_ROLES:
         raise ValidationError(f"role {role!r} is not allowed; allowed: {allowed(ACCOUNT_ROLES)}")
     role = Role(role).value
-    if not name.strip():
-        raise ValidationError("--name must not be empty")
+    name = account_name(name)
     with ctx.write() as session:
         if session.exec(select(Account).where(Account.login == login)).one_or_none():
             raise ValidationError(f"account {login!r} already exists")
         if role == Role.ADMIN and session.exec(select(Account).where(Account.role == Role.ADMIN)).first():
             raise ValidationError("there is exactly one main account (admin); add salespeople with --role sales")
-        account = Account(login=login, name=name.strip(), role=role, created_at=ctx.now())
+        account = Account(login=login, name=name, role=role, created_at=ctx.now())
         session.add(account)
         session.flush()
         audit(session, ctx, "account_add", "account", login, after={"login": login, "name": name, "role": role})

@@ -7,18 +7,16 @@ does not bubble), and the mixin sends its error up as `WorkFailed` to the app, w
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_log_dir
 from textual import on
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from inquiry_tui.config import APP_NAME
+from inquiry_tui.config import error_log_path as error_log_path  # re-exported: the TUI's error log
+from inquiry_tui.config import log_error
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
@@ -43,23 +41,6 @@ class WorkerErrors(DOMNode):
         error = event.worker.error
         if event.state is WorkerState.ERROR and error is not None:
             self.post_message(WorkFailed(error))
-
-
-def error_log_path() -> Path:
-    """Where the tracebacks of unexpected errors go (the user sees one line naming this file)."""
-    return Path(user_log_dir(APP_NAME, appauthor=False)) / "errors.log"
-
-
-def log_error(error: BaseException) -> str:
-    """Append ERROR's traceback to the error log; return where it went."""
-    path = error_log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write("".join(traceback.format_exception(error)) + "\n")
-        return str(path)
-    except OSError:
-        return "(the log could not be written)"
 
 
 Severity = Literal["information", "warning", "error"]

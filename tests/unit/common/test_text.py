@@ -134,9 +134,18 @@ def test_safe_line_one_row() -> None:
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\r=1", "'␍=1"),  # the CR itself is a control: shown, never written raw
         ("ACME Ltd", "ACME Ltd"),
-        (" =1", " =1"),  # OWASP checks the first character only
+        (" =1", "' =1"),  # spreadsheets trim leading spaces before they look for a formula
+        ("  +1", "'  +1"),
+        ("\n@SUM(A1)", "'\n@SUM(A1)"),
+        (" \r\n-2", "' \n-2"),
+        (" a=1", " a=1"),
+        ("Re: \x1b]0;pwned\x07 price", "Re: ␛]0;pwned␇ price"),  # no raw control in a CSV file
+        ("\x9b31m\x7f", "⟨U+009B⟩31m␡"),
+        ("a\r\nb\tc", "a\nb\tc"),  # CRLF is a newline; tab and newline stay
+        ("\u202eexe.txt \u200bx \u200c", "\u202eexe.txt \u200bx \u200c"),  # bidi and zero-width are text
+        ("\ud800", "⟨U+D800⟩"),  # a lone surrogate cannot be encoded
         ("'=1", "'=1"),  # already neutralised: stable
         ("", ""),
     ],
@@ -222,9 +231,14 @@ def test_property_output_is_encodable(value: str) -> None:
     safe_line(value).encode("utf-8")
 
 
-@given(st.one_of(ANY_TEXT, st.text(alphabet="=+-@\t\r x1", max_size=10)))
+@given(st.one_of(ANY_TEXT, st.text(alphabet="=+-@\t\r\n x1", max_size=10)))
 def test_property_neutralize_never_starts_a_formula(value: str) -> None:
-    assert not neutralize_cell(value).startswith(("=", "+", "-", "@", "\t", "\r"))
+    cell = neutralize_cell(value)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not cell.lstrip().startswith(("=", "+", "-", "@"))
+    assert not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in cell if ch not in "\t\n")
+    cell.encode("utf-8")
+    assert neutralize_cell(cell) == cell
 
 
 @given(ANY_TEXT, st.integers(min_value=0, max_value=50))

@@ -178,7 +178,12 @@ def test_seed_sample_and_synthetic(store: str) -> None:
     result = run(store, "seed", "--sample")
     assert result.exit_code == 0, result.output
     assert "seeded 2000 inquiries" in result.output
-    assert run(store, "seed", "--inquiries", "50", "--seed", "3").exit_code == 0
+    # seed is for an empty store: a second one is refused and changes nothing (tests/unit/setup/test_seed_guard.py)
+    assert_one_line_error(
+        run(store, "seed", "--inquiries", "50", "--seed", "3"),
+        "already holds",
+        "inquiries; seed is for a new, empty store",
+    )
     assert_one_line_error(run(store, "seed"), "exactly one of")
     assert_one_line_error(run(store, "seed", "--inquiries", "0"), "at least 1")
 
