@@ -143,12 +143,14 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
         template = self._highlighted_template()
         if template is None:
             return
-        filled = templates.fill(template.body, self.values)
+        text, at = templates.reply_point(templates.fill(template.body, self.values))
         editor = self.query_one(TextArea)
-        if editor.text.strip():
-            editor.insert(filled)
-        else:
-            editor.text = filled
+        if not editor.text.strip():
+            editor.text = ""
+        start = editor.document.get_index_from_location(editor.cursor_location)
+        editor.insert(text)
+        # Typing goes on at the template's reply point ({cursor}, else its end), not before its greeting.
+        editor.move_cursor(editor.document.get_location_from_index(start + at))
         editor.focus()
 
     def action_focus_templates(self) -> None:
