@@ -43,6 +43,7 @@ from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_reception
 from inquiry_tui.tui.admin.faq import FaqList
 from inquiry_tui.tui.admin.panel import AdminPanel, show
+from inquiry_tui.tui.common.check import Check
 
 MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time windows", "custom")]
 # A refused value is named under its own field (a long form at 80x24 would hide a message at its
@@ -147,8 +148,8 @@ class ReceptionPanel(AdminPanel):
                 )
                 yield TextArea(id="reception-questions")
                 yield Label("Voice and video call reception", classes="field-label")
-                yield Checkbox("Voice calls", id="calls-voice", compact=True)
-                yield Checkbox("Video calls", id="calls-video", compact=True)
+                yield Check("Voice calls", id="calls-voice", compact=True)
+                yield Check("Video calls", id="calls-video", compact=True)
                 yield Label("Call availability windows", classes="field-label")
                 yield Input(placeholder="workday 09:00-18:00", id="calls-windows", compact=True)
                 yield Static("", classes="field-error", id="calls-windows-error")

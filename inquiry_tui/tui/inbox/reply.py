@@ -147,10 +147,13 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
         editor = self.query_one(TextArea)
         if not editor.text.strip():
             editor.text = ""
-        start = editor.document.get_index_from_location(editor.cursor_location)
+        row, column = editor.cursor_location
         editor.insert(text)
         # Typing goes on at the template's reply point ({cursor}, else its end), not before its greeting.
-        editor.move_cursor(editor.document.get_location_from_index(start + at))
+        before = text[:at]
+        lines = before.count("\n")
+        last = len(before) - (before.rfind("\n") + 1)
+        editor.move_cursor((row + lines, column + last if lines == 0 else last))
         editor.focus()
 
     def action_focus_templates(self) -> None:
