@@ -116,9 +116,14 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def _apply_layout(self) -> None:
         narrow = self.size.width < NARROW
+        # (profile_visible reads the new width already: the old one is told by the classes)
+        was_visible = self.show_profile and (not self.has_class("-narrow") or self.has_class("-show-profile"))
         self.set_class(narrow, "-narrow")
         self.set_class(narrow and self.show_profile and self.has_class("-profile-wanted"), "-show-profile")
         self.set_class(not narrow and not self.show_profile, "-hide-profile")
+        if self.profile_visible and not was_visible and self.panes is not None:
+            # Widened past NARROW: the profile pane, folded away until now, shows the buyer at once.
+            self.refresh_panes()
 
     # --- start, folders, reloads --------------------------------------------------------------
 
