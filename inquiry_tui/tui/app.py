@@ -136,7 +136,7 @@ class InquiryApp(App[None], WorkerErrors):
 
     @on(UnreadCounted)
     def _unread_counted(self, event: UnreadCounted) -> None:
-        self.background.show(event.count)
+        self.background.show(event.count, event.zone)
 
     @on(OutboxFlushed)
     def _outbox_flushed(self, event: OutboxFlushed) -> None:

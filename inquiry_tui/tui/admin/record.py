@@ -193,7 +193,8 @@ class AllocationRecordPanel(AdminPanel):
                 self._export(target[0], target[1], flt)
 
         note = "Exports what the filters show." if flt != AllocationFilter() else ""
-        self.app.push_screen(ExportScreen("the allocation record (30 days)", "allocations.csv", note), chosen)
+        name = f"allocations-{self.ctx.now().astimezone(self.zone):%Y-%m-%d}.csv"  # the date the screen shows
+        self.app.push_screen(ExportScreen("the allocation record (30 days)", name, note), chosen)
 
     @work(thread=True, exclusive=True, group="admin-record-export", exit_on_error=False)
     def _export(self, path: Path, fmt: str, flt: AllocationFilter) -> None:

@@ -17,3 +17,14 @@ def test_the_title_names_the_admin_acting_as_another_account(store_ctx: Ctx) -> 
         own.close()
     finally:
         acting.close()
+
+
+async def test_the_header_names_the_zone_every_time_on_screen_is_in(store_ctx: Ctx) -> None:
+    from inquiry_tui.services.setup.settings import get_settings
+    from tests.tui.conftest import settle, until
+
+    zone = get_settings(store_ctx).reception.timezone
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: f"times in {zone}" in app.sub_title, "the zone in the header")
