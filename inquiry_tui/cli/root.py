@@ -49,12 +49,25 @@ class _Group(TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # the base names typer's private click Context
+        words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command line below the root (invoke clears it)
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # ctrl+c: one line saying what was kept, exit 130 (the shell's code for it), no traceback.
+            typer.echo(f"error: stopped (ctrl+c); {kept_after_interrupt(words)}", err=True)
+            raise typer.Exit(130) from None
         except InquiryError as exc:
             fail(str(exc))
         except STORE_ERRORS as exc:
             fail(describe_store_error(exc, db_url(state.db)))
+
+
+def kept_after_interrupt(argv: list[str]) -> str:
+    """What an interrupted command kept: a file import is one transaction, rolled back whole."""
+    words = [a for a in argv if not a.startswith("-")]
+    if "import" in words and "maildir" not in words:
+        return "nothing was imported (an import is all or nothing)"
+    return "the step in progress was rolled back; what finished before it is kept"
 
 
 def usage_line(exc: typer.TyperException) -> str:

@@ -337,8 +337,12 @@ class AccountsPanel(AdminPanel):
         held, successor = event.held, event.successor
         message = Text()
         message.append(f"Deactivate {held.login}? ", style="bold")
+        # "Open" as in the accounts table and everywhere else (in the inbox, not answered yet).
+        elsewhere = (
+            f" (and {held.unanswered_elsewhere} unanswered in Junk or Deleted)" if held.unanswered_elsewhere else ""
+        )
         message.append(
-            f"{successor} takes over {held.open_inquiries} open inquiries, {held.buyers} buyers, "
+            f"{successor} takes over {held.open_inquiries} open inquiries{elsewhere}, {held.buyers} buyers, "
             f"{held.products} products and {held.countries} countries. {held.login} will no longer "
             "receive inquiries or sign in. This is recorded."
         )

@@ -74,7 +74,7 @@ class RotationMembers(OptionList):
         for n, login in enumerate(self.members, 1):
             label = Text(f"{n:>2}. ✓ {login:<10} ", style="bold")
             label.append(
-                safe_line(self.accounts.get(login, "(inactive)")), style="" if login in self.accounts else "red"
+                safe_line(self.accounts.get(login, "(deactivated)")), style="" if login in self.accounts else "red"
             )
             if self.presence.get(login):
                 label.append(f"  {self.presence[login]}", style="yellow")
