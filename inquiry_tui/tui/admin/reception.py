@@ -243,7 +243,8 @@ class ReceptionPanel(AdminPanel):
         if (reception, calls) != self.baseline:
             show(
                 self.query_one("#reception-status", Static),
-                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
+                # In the welcome and questions boxes ctrl+z is the box's own undo: the note says so.
+                Text("Unsaved changes (ctrl+s saves; ctrl+z reverts, in a text box undoes a step).", style="yellow"),
             )
         else:
             self.set_status("", selector="#reception-status")
