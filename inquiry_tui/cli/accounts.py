@@ -81,7 +81,7 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON for 
                 a.login,
                 a.name,
                 a.role,
-                "active" if a.active else "inactive",
+                "active" if a.active else "deactivated",
                 (f"until {a.away_until.isoformat()}" if a.away_until else "away") if a.away else "",
                 str(a.limit) if a.limit is not None else "",
                 str(a.open_inquiries) + (" (full)" if a.full else ""),
@@ -101,9 +101,11 @@ def deactivate(
 ) -> None:
     """Deactivate an account; its successor takes over its open work (admin only)."""
     r = accounts.deactivate(state.ctx(), login, successor)
+    elsewhere = r.inquiries - r.open_inquiries
     typer.echo(
-        f"deactivated {r.login}; {r.successor} took over {r.inquiries} open inquiries, {r.buyers} buyers, "
-        f"{r.products} products, {r.countries} countries"
+        f"deactivated {r.login}; {r.successor} took over {r.open_inquiries} open inquiries"
+        + (f" (and {elsewhere} unanswered in Junk or Deleted)" if elsewhere else "")
+        + f", {r.buyers} buyers, {r.products} products, {r.countries} countries"
     )
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from inquiry_tui.cli.common import state
+from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.domain.files import size_text
 from inquiry_tui.services.setup.check import check_store
 from inquiry_tui.services.setup.maintenance import backup_store, copy_store_to, restore_store, upgrade_store
@@ -51,17 +50,13 @@ def db_restore(file: Path) -> None:
 def db_copy(
     to: Annotated[str, typer.Option("--to", help="The empty target: a new SQLite file or a PostgreSQL URL.")],
     batch: Annotated[int, typer.Option("--batch", min=100, help="Rows per batch.")] = 20_000,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar (none is drawn outside a terminal).")
+    ] = False,
 ) -> None:
     """Copy the whole store into an empty store (SQLite <-> PostgreSQL), then verify counts and checksums; admin only."""
-    last = [0.0]
-
-    def progress(table: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done == total or now - last[0] >= 1.0:  # a line a second at most, and each table's end
-            last[0] = now
-            print(f"{table}: {done:,}/{total:,} rows", file=sys.stderr, flush=True)
-
-    result = copy_store_to(state.ctx(), to, progress, batch=batch)
+    with progress_bar(quiet=quiet) as report:  # a bar per table on a terminal, rows per second and time left
+        result = copy_store_to(state.ctx(), to, report, batch=batch)
     for check in result.checks:
         typer.echo(f"{check.table}  {check.target_rows:,} rows  sha256 {check.target_sum[:16]}  ok")
     typer.echo(f"copied {result.rows:,} rows in {len(result.checks)} tables; counts and checksums match")

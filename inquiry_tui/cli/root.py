@@ -4,10 +4,12 @@ Command groups are mounted on it in `inquiry_tui.cli` (one place lists them all)
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from inquiry_tui.cli.common import fail, open_tui, state
 from inquiry_tui.cli.terminal import guard_terminal
@@ -20,15 +22,46 @@ MAX_STORE_INT = 2**63 - 1
 
 
 class _Group(TyperGroup):
-    """Turns every user-facing error into one line on stderr and exit code 1 (never a traceback).
+    """Turns every user-facing error into one line on stderr (never a traceback, never a boxed panel).
 
-    The last `except` is the last resort: an error nobody foresaw (a bug) is written with its
-    traceback to the error log and the user gets one line that says where it went.
+    A failing command exits 1; a command line that cannot be parsed (unknown command or option,
+    a bad or missing value) exits 2, as click's own usage errors do, with one `error:` line that
+    names the command and its `-h`. The last `except` of `invoke` is the last resort: an error
+    nobody foresaw (a bug) is written with its traceback to the error log and the user gets one
+    line that says where it went.
     """
 
+    def main(  # type: ignore[override]  # click's overloads; every call passes keywords
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            # Not standalone: typer would print a usage error as a boxed panel; it comes here instead.
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as exc:  # typer's (vendored click's) usage and parameter errors
+            if type(exc).__name__ != "NoArgsIsHelpError":  # a group given no command: its help is printed already
+                typer.echo(f"error: {usage_line(exc)}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("error: stopped; nothing more was done", err=True)
+            sys.exit(1)
+        # Not standalone, typer returns an explicit exit's code (typer.Exit), else the command's value.
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # the base names typer's private click Context
+        words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command line below the root (invoke clears it)
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # ctrl+c: one line saying what was kept, exit 130 (the shell's code for it), no traceback.
+            typer.echo(f"error: stopped (ctrl+c); {kept_after_interrupt(words)}", err=True)
+            raise typer.Exit(130) from None
         except InquiryError as exc:
             fail(str(exc))
         except STORE_ERRORS as exc:
@@ -45,6 +78,35 @@ class _Group(TyperGroup):
             where = log_error(exc)
             fail(f"unexpected {type(exc).__name__}: {exc!r:.200}; nothing more was done. Details: {where}")
 
+
+def kept_after_interrupt(argv: list[str]) -> str:
+    """What an interrupted command kept: a file import is one transaction, rolled back whole."""
+    words = [a for a in argv if not a.startswith("-")]
+    if "import" in words and "maildir" not in words:
+        return "nothing was imported (an import is all or nothing)"
+    return "the step in progress was rolled back; what finished before it is kept"
+
+
+def usage_line(exc: typer.TyperException) -> str:
+    """One line for a command line that cannot be parsed: the command, what is wrong, where help is."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)  # a usage error knows the command it was parsing
+    if ctx is None:
+        return message
+    return f"{ctx.command_path}: {message} (see `{ctx.command_path} -h`)"
+
+
+_typer_display_type = TyperOption.display_type_rich
+
+
+def _flag_display_type(self: TyperOption, ctx: Any) -> str | None:
+    # typer labels every option's value in --help, a flag's too (`--sample <bool>`), as if the
+    # flag took a value; a flag takes none, so it shows none.
+    return None if self.is_flag else _typer_display_type(self, ctx)
+
+
+TyperOption.display_type_rich = _flag_display_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     cls=_Group,

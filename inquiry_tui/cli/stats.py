@@ -13,7 +13,7 @@ from inquiry_tui.services.team.stats import Figures, format_duration, format_rat
 
 
 def _row(f: Figures) -> list[str]:
-    name = f.name if f.active else f"{f.name} (inactive)"
+    name = f.name if f.active else f"{f.name} (deactivated)"
     return [
         f.login,
         name,

@@ -9,7 +9,7 @@ Rule names (`vocabulary.Rule`, the `rule` column of the allocation record):
 - ``product``         mode product; the inquired product has an active owner.
 - ``region``          mode region; the buyer's country has an active owner.
 - ``company_contact`` no active product/country owner (or a company-level inquiry): the
-                      company contact, or the main account when the contact is inactive.
+                      company contact, or the main account when the contact is deactivated.
 - ``rotation``        steps 1-2 gave the main account and master rotation moved the
                       arrival to the next active rotation member.
 - ``main_account``    a chat (``tm``) while "chats follow rules" is off: it lands with the
@@ -226,7 +226,7 @@ def _rules(settings: AllocationSettings, facts: RoutingFacts, notes: _Notes) -> 
                 return owner, Rule.PRODUCT, f"product owned by {owner} (product)"
             notes.skip(owner, "product", "company contact")
         else:
-            why = "company-level or unowned product" if owner is None else f"product owner {owner} is inactive"
+            why = "company-level or unowned product" if owner is None else f"product owner {owner} is deactivated"
     else:
         owner = facts.country_owner
         if _is_active(owner, facts):
@@ -234,7 +234,7 @@ def _rules(settings: AllocationSettings, facts: RoutingFacts, notes: _Notes) -> 
                 return owner, Rule.REGION, f"buyer's country owned by {owner} (region)"
             notes.skip(owner, "region", "company contact")
         else:
-            why = "buyer's country has no owner" if owner is None else f"country owner {owner} is inactive"
+            why = "buyer's country has no owner" if owner is None else f"country owner {owner} is deactivated"
     lead = f"{why}; " if why else ""
 
     contact = facts.company_contact
@@ -244,4 +244,4 @@ def _rules(settings: AllocationSettings, facts: RoutingFacts, notes: _Notes) -> 
             return contact, Rule.COMPANY_CONTACT, f"{lead}to company contact {contact} (company_contact)"
         skipped = notes.inline(contact, "company contact", "main account")
         return main, Rule.COMPANY_CONTACT, f"{lead}{skipped}; to {main} (company_contact)"
-    return main, Rule.COMPANY_CONTACT, f"{lead}company contact {contact} is inactive, to {main} (company_contact)"
+    return main, Rule.COMPANY_CONTACT, f"{lead}company contact {contact} is deactivated, to {main} (company_contact)"

@@ -67,6 +67,7 @@ class Ctx:
     # Told when a transaction finds the acting account deactivated (from any thread), even where a
     # caller catches the refusal as an ordinary one: the TUI uses it to stop acting at once.
     on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
+    acted_by: str | None = None  # with `--as`: the admin's own login (the actor is the account acted as)
 
     def now(self) -> datetime:
         return self.clock()
@@ -249,6 +250,7 @@ def connect(
             with ctx.write() as session:
                 audit(session, ctx, "act_as", "account", target.login)
             ctx.actor = target
+            ctx.acted_by = me.login
     except BaseException:
         engine.dispose()
         raise

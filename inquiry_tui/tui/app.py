@@ -75,7 +75,7 @@ class InquiryApp(App[None], WorkerErrors):
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
         self.ctx = ctx
-        self.sub_title = f"{ctx.actor.name} ({ctx.actor.role})"
+        self.sub_title = who_is_acting(ctx)
         self.unexpected_errors: list[BaseException] = []
         self.deactivated: AccountDeactivated | None = None
         # Any service call that finds the account deactivated tells the app, even where the
@@ -136,7 +136,7 @@ class InquiryApp(App[None], WorkerErrors):
 
     @on(UnreadCounted)
     def _unread_counted(self, event: UnreadCounted) -> None:
-        self.background.show(event.count)
+        self.background.show(event.count, event.zone)
 
     @on(OutboxFlushed)
     def _outbox_flushed(self, event: OutboxFlushed) -> None:
@@ -201,6 +201,14 @@ class InquiryApp(App[None], WorkerErrors):
         if self.deactivated is not None:
             return  # the deactivated screen says all there is; late refusals of the old screens would only repeat it
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def who_is_acting(ctx: Ctx) -> str:
+    """The header's subtitle: the account, and with `--as` who acts as it ("boss as ana (Ana Zhou, sales)")."""
+    actor = ctx.actor
+    if ctx.acted_by is not None:
+        return f"{ctx.acted_by} as {actor.login} ({actor.name}, {actor.role})"
+    return f"{actor.name} ({actor.role})"
 
 
 class _ErrorLog:

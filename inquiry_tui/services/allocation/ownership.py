@@ -11,6 +11,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from inquiry_tui.domain.countries import all_countries, normalize_country
+from inquiry_tui.domain.due import OPEN_FOLDER
 from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
@@ -30,10 +31,11 @@ class Holdings:
     """What LOGIN holds and a successor would take over on deactivation."""
 
     login: str
-    open_inquiries: int
+    open_inquiries: int  # open as everywhere else: in the inbox, not answered yet (domain.due.is_open)
     buyers: int
     products: int
     countries: int
+    unanswered_elsewhere: int = 0  # not answered, in Junk or Deleted: they move too (a restore finds the successor)
 
 
 def country_owners(ctx: Ctx) -> list[CountryRow]:
@@ -97,17 +99,17 @@ def holdings(ctx: Ctx, login: str) -> Holdings:
     ctx.require_admin("see what an account holds")
     with ctx.read() as session:
         account = account_by_login(session, login)
-        open_inquiries = session.exec(
-            select(func.count())
-            .select_from(Inquiry)
-            .where(
-                Inquiry.owner_id == account.id,
-                col(Inquiry.first_response_at).is_(None),
-            )
-        ).one()
+        unanswered = dict(
+            session.exec(
+                select(Inquiry.folder, func.count())
+                .where(Inquiry.owner_id == account.id, col(Inquiry.first_response_at).is_(None))
+                .group_by(Inquiry.folder)
+            ).all()
+        )
+        open_inquiries = unanswered.pop(OPEN_FOLDER.value, 0)
         buyers = session.exec(select(func.count()).select_from(Buyer).where(Buyer.owner_id == account.id)).one()
         products = session.exec(select(func.count()).select_from(Product).where(Product.owner_id == account.id)).one()
         countries = session.exec(
             select(func.count()).select_from(CountryOwner).where(CountryOwner.account_id == account.id)
         ).one()
-    return Holdings(login, open_inquiries, buyers, products, countries)
+    return Holdings(login, open_inquiries, buyers, products, countries, sum(unanswered.values()))

@@ -134,7 +134,7 @@ def allocation_choices(ctx: Ctx) -> tuple[tuple[str, ...], tuple[str, ...], tupl
 
 def _record(row: AllocationRow) -> dict[str, Any]:
     return {
-        "at": row.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "at": row.at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),  # whole seconds
         "inquiry_id": row.inquiry_id,
         "from": row.from_login,
         "to": row.to_login,

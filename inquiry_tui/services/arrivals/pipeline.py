@@ -13,7 +13,7 @@ Choices where the contract is silent (documented for users in README by the lead
 - Arrivals are processed in the order given (file order), which is also the rotation order.
 - Existing buyers: blank name, company, country and member id are filled from the arrival;
   `verified` and `tier` take the arrival's value when it has one (the marketplace knows best).
-  A buyer whose owner is inactive counts as having no owner and gets the allocated account.
+  A buyer whose owner is deactivated counts as having no owner and gets the allocated account.
 - Junk and blocked arrivals get no auto-reply (a welcome to spam confirms the address) and no
   due time (they are not human-answerable); they are still allocated (docs/domain.md, Junk).
 - Auto-replies are sent 1 s apart right after the arrival; blocked arrivals are deleted at

@@ -147,7 +147,7 @@ def _states(ctx: Ctx) -> dict[str, bool]:
 
 def _entry(parsed: KeyLine, number: int, states: dict[str, bool]) -> AccessEntry:
     assert parsed.key is not None and parsed.login is not None  # only our lines become entries
-    state = "missing" if parsed.login not in states else "active" if states[parsed.login] else "inactive"
+    state = "missing" if parsed.login not in states else "active" if states[parsed.login] else "deactivated"
     return AccessEntry(parsed.login, parsed.key.fingerprint, parsed.key.type, parsed.key.comment, state, number)
 
 

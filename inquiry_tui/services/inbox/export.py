@@ -54,12 +54,12 @@ PAGE = 5_000
 
 
 def _iso(value: str | datetime | None) -> str | None:
-    # The store's UTC text `YYYY-MM-DD HH:MM:SS.ffffff` (PostgreSQL: a naive UTC datetime); whole seconds drop the fraction.
+    # The store's UTC text `YYYY-MM-DD HH:MM:SS.ffffff` (PostgreSQL: a naive UTC datetime), to whole
+    # seconds: `2026-11-23T09:30:00Z`, as every time the app shows or prints (docs/cli.md).
     if not value:
         return None
-    text = value.isoformat(" ", "microseconds") if isinstance(value, datetime) else value
-    fraction = text[19:]
-    return f"{text[:10]}T{text[11:19]}{'' if fraction.strip('.0') == '' else fraction}Z"
+    text = value.isoformat(" ", "seconds") if isinstance(value, datetime) else value
+    return f"{text[:10]}T{text[11:19]}Z"
 
 
 def _rows(ctx: Ctx, folder: str | None) -> Iterator[dict[str, Any]]:

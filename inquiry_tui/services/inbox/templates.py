@@ -164,3 +164,13 @@ def placeholder_values(ctx: Ctx, inquiry_id: int) -> dict[str, str]:
 def fill(body: str, values: Mapping[str, str]) -> str:
     """BODY with every known {placeholder} replaced; unknown ones are left as typed."""
     return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), body)
+
+
+CURSOR = "{cursor}"  # in a template: where typing goes on once it is inserted (else its end)
+
+
+def reply_point(filled: str) -> tuple[str, int]:
+    """FILLED without its `{cursor}` marks, and the offset of the first (the end when there is none)."""
+    at = filled.find(CURSOR)
+    text = filled.replace(CURSOR, "")
+    return text, len(text) if at < 0 else at

@@ -61,10 +61,11 @@ class AccountInfo:
 class DeactivationResult:
     login: str
     successor: str
-    inquiries: int
+    inquiries: int  # every unanswered one moved, in any folder
     buyers: int
     products: int
     countries: int
+    open_inquiries: int = 0  # of those, the open ones (in the inbox: domain.due.is_open)
 
 
 def _info(account: Account, open_count: int = 0, today: date | None = None) -> AccountInfo:
@@ -260,9 +261,13 @@ def deactivate(ctx: Ctx, login: str, successor_login: str) -> DeactivationResult
 def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Account) -> DeactivationResult:
     now = ctx.now()
     # Open = not answered yet, in any folder: a restore from Deleted must never land with an inactive account.
-    open_ids = session.exec(
-        select(Inquiry.id).where(Inquiry.owner_id == account.id, col(Inquiry.first_response_at).is_(None))
+    unanswered = session.exec(
+        select(Inquiry.id, Inquiry.folder).where(
+            Inquiry.owner_id == account.id, col(Inquiry.first_response_at).is_(None)
+        )
     ).all()
+    open_ids = [i for i, _folder in unanswered]
+    in_inbox = sum(1 for _i, folder in unanswered if folder == Folder.INBOX)
     if open_ids:
         session.execute(
             update(Inquiry)
@@ -294,7 +299,7 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
     _drop_from_settings(session, ctx, account.login, successor.login)
     account.active = False
     account.successor_id = successor.id
-    result = DeactivationResult(account.login, successor.login, len(open_ids), buyers, products, countries)
+    result = DeactivationResult(account.login, successor.login, len(open_ids), buyers, products, countries, in_inbox)
     audit(
         session,
         ctx,

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.domain.text import safe_line
+from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.allocation.ownership import Holdings, holdings
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import (
@@ -82,6 +82,11 @@ class AddAccountDialog(ModalScreen[NewAccount | None]):
         )
 
 
+NARROW = 100  # columns
+COLUMNS = ("Login", "Name", "Role", "State", "Away", "Limit", "Open inquiries")
+NARROW_COLUMNS = ("Login", "Name", "Role", "State", "Away to", "Limit", "Open")
+
+
 class AccountsPanel(AdminPanel):
     FOCUS = "#accounts-table"
     BINDINGS = [
@@ -118,6 +123,8 @@ class AccountsPanel(AdminPanel):
     def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(ctx, id=id)
         self.accounts: list[AccountInfo] = []
+        self.narrow = False
+        self.loaded_event: AccountsPanel.Loaded | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -132,7 +139,19 @@ class AccountsPanel(AdminPanel):
         yield Static("", classes="status", id="accounts-status")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Login", "Name", "Role", "State", "Away", "Limit", "Open inquiries")
+        self.query_one(DataTable).add_columns(*COLUMNS)
+
+    def on_resize(self) -> None:
+        # Below NARROW columns the table abbreviates (short roles and dates, names cut) rather than
+        # losing its right-hand columns (the open inquiries the deactivate dialog counts).
+        narrow = self.size.width < NARROW
+        if narrow != self.narrow:
+            self.narrow = narrow
+            table = self.query_one(DataTable)
+            table.clear(columns=True)
+            table.add_columns(*(NARROW_COLUMNS if narrow else COLUMNS))
+            if self.loaded_event is not None:
+                self._fill(self.loaded_event)
 
     def reload(self) -> None:
         self._load()
@@ -147,17 +166,24 @@ class AccountsPanel(AdminPanel):
     @on(Loaded)
     def _fill(self, event: Loaded) -> None:
         accounts, keep = event.accounts, event.keep
+        self.loaded_event = event
+        narrow = self.narrow
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         self.accounts = accounts
         for a in accounts:
+            until = (
+                "" if a.away_until is None else f"{a.away_until:%m-%d}" if narrow else f"until {a.away_until:%Y-%m-%d}"
+            )
             table.add_row(
                 a.login,
-                Text(safe_line(a.name)),
-                "main account" if a.role == "admin" else "salesperson",
+                Text(truncate(safe_line(a.name), 18) if narrow else safe_line(a.name)),
+                ("admin" if narrow else "main account")
+                if a.role == "admin"
+                else ("sales" if narrow else "salesperson"),
                 Text("active", style="green") if a.active else Text("deactivated", style="dim"),
-                Text(f"until {a.away_until:%Y-%m-%d}" if a.away_until else "away", style="yellow") if a.away else "",
+                Text(until if a.away_until else "away", style="yellow") if a.away else "",
                 str(a.limit) if a.limit is not None else "",
                 Text(f"{a.open_inquiries} (full)", style="red") if a.full else str(a.open_inquiries),
                 key=a.login,
@@ -311,8 +337,12 @@ class AccountsPanel(AdminPanel):
         held, successor = event.held, event.successor
         message = Text()
         message.append(f"Deactivate {held.login}? ", style="bold")
+        # "Open" as in the accounts table and everywhere else (in the inbox, not answered yet).
+        elsewhere = (
+            f" (and {held.unanswered_elsewhere} unanswered in Junk or Deleted)" if held.unanswered_elsewhere else ""
+        )
         message.append(
-            f"{successor} takes over {held.open_inquiries} open inquiries, {held.buyers} buyers, "
+            f"{successor} takes over {held.open_inquiries} open inquiries{elsewhere}, {held.buyers} buyers, "
             f"{held.products} products and {held.countries} countries. {held.login} will no longer "
             "receive inquiries or sign in. This is recorded."
         )

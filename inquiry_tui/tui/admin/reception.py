@@ -43,8 +43,24 @@ from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.setup.settings_edit import save_reception
 from inquiry_tui.tui.admin.faq import FaqList
 from inquiry_tui.tui.admin.panel import AdminPanel, show
+from inquiry_tui.tui.common.check import Check
 
 MODES = [("Off (not enabled)", "off"), ("All day", "all_day"), ("Custom time windows", "custom")]
+# A refused value is named under its own field (a long form at 80x24 would hide a message at its
+# foot), and saving with one focuses that field (scrolling to it). The parsers name the settings key.
+FIELDS = {
+    "reception.mode": "reception-mode",
+    "reception.timezone": "reception-timezone",
+    "reception.windows": "reception-windows",
+    "reception.holidays": "reception-holidays",
+    "calls.windows": "calls-windows",
+}
+
+
+def field_of(error: InquiryError) -> str | None:
+    """The id of the form field ERROR names (its message starts with the settings key), if any."""
+    message = str(error)
+    return next((widget for key, widget in FIELDS.items() if message.startswith(key)), None)
 
 
 @cache
@@ -107,14 +123,18 @@ class ReceptionPanel(AdminPanel):
                 yield Select(
                     MODES, allow_blank=False, value="off", id="reception-mode", compact=True, type_to_search=False
                 )
+                yield Static("", classes="field-error", id="reception-mode-error")
                 yield Label("Company time zone", classes="field-label")
                 yield Input(placeholder="Area/City", id="reception-timezone", compact=True)
+                yield Static("", classes="field-error", id="reception-timezone-error")
                 yield Label("Custom windows (workday / holiday, HH:MM-HH:MM)", classes="field-label")
                 yield Input(
                     placeholder="workday 18:00-24:00, holiday 00:00-24:00", id="reception-windows", compact=True
                 )
+                yield Static("", classes="field-error", id="reception-windows-error")
                 yield Label("Holidays besides weekends (YYYY-MM-DD, ...)", classes="field-label")
                 yield Input(placeholder="2026-10-01, 2026-10-02", id="reception-holidays", compact=True)
+                yield Static("", classes="field-error", id="reception-holidays-error")
                 yield Label("Welcome message", classes="field-label")
                 yield TextArea(id="reception-welcome")
                 yield Label(f"FAQ (at most {MAX_FAQ})", classes="field-label", id="reception-faq-label")
@@ -128,10 +148,11 @@ class ReceptionPanel(AdminPanel):
                 )
                 yield TextArea(id="reception-questions")
                 yield Label("Voice and video call reception", classes="field-label")
-                yield Checkbox("Voice calls", id="calls-voice", compact=True)
-                yield Checkbox("Video calls", id="calls-video", compact=True)
+                yield Check("Voice calls", id="calls-voice", compact=True)
+                yield Check("Video calls", id="calls-video", compact=True)
                 yield Label("Call availability windows", classes="field-label")
                 yield Input(placeholder="workday 09:00-18:00", id="calls-windows", compact=True)
+                yield Static("", classes="field-error", id="calls-windows-error")
                 yield Static("", classes="status", id="reception-status")
             with VerticalScroll(id="reception-preview"):
                 yield Static("", id="reception-preview-text")
@@ -210,15 +231,20 @@ class ReceptionPanel(AdminPanel):
         try:
             reception, calls = self.edited()
         except InquiryError as exc:
+            self.show_field_error(exc)
             self.set_status(str(exc), error=True, selector="#reception-status")
-            show(preview, Text("Fix the form to see the preview.", style="dim"))
+            fix = Text("Fix the form to see the preview: ", style="dim")
+            fix.append(str(exc), style="bold red")
+            show(preview, fix)
             return
+        self.show_field_error(None)
         faq_label = self.query_one("#reception-faq-label", Label)
         show(faq_label, f"FAQ ({len(reception.faq)} of {MAX_FAQ})")
         if (reception, calls) != self.baseline:
             show(
                 self.query_one("#reception-status", Static),
-                Text("Unsaved changes (ctrl+s saves, ctrl+z reverts).", style="yellow"),
+                # In the welcome and questions boxes ctrl+z is the box's own undo: the note says so.
+                Text("Unsaved changes (ctrl+s saves; ctrl+z reverts, in a text box undoes a step).", style="yellow"),
             )
         else:
             self.set_status("", selector="#reception-status")
@@ -233,8 +259,22 @@ class ReceptionPanel(AdminPanel):
             reception, calls = self.edited()
         except InquiryError as exc:
             self.set_status(f"Not saved: {exc}", error=True, selector="#reception-status")
+            field = self.show_field_error(exc)
+            if field is not None:
+                self.query_one(f"#{field}").focus()  # focusing scrolls the form to it
+                self.query_one(f"#{field}-error").scroll_visible(animate=False)
             return
         self._save(self.baseline, reception, calls)
+
+    def show_field_error(self, error: InquiryError | None) -> str | None:
+        """ERROR under the field it names (and no other); returns that field's id."""
+        field = field_of(error) if error is not None else None
+        for widget in FIELDS.values():
+            message = str(error) if widget == field else ""
+            note = self.query_one(f"#{widget}-error", Static)
+            show(note, Text(message, style="bold red"))
+            note.display = bool(message)
+        return field
 
     @work(thread=True, exclusive=True, group="admin-reception-save", exit_on_error=False)
     def _save(

@@ -31,6 +31,7 @@ from inquiry_tui.tui.common.table import Table
 
 PAGE = 100
 NEAR_END = 10  # rows from the bottom at which the next page is fetched
+NARROW = 120  # columns; below, the highlighted row's reason is shown whole under the table
 
 
 class AllocationRecordPanel(AdminPanel):
@@ -65,6 +66,7 @@ class AllocationRecordPanel(AdminPanel):
         self.rows = 0
         self.fetching = False
         self.generation = 0
+        self.reasons: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -80,7 +82,12 @@ class AllocationRecordPanel(AdminPanel):
             yield Select([], prompt="any rule", id="record-rule", type_to_search=False, compact=True)
             yield Select([], prompt="any actor", id="record-actor", type_to_search=False, compact=True)
         yield Table(cursor_type="row", zebra_stripes=True, id="record-table")
+        # Narrow, the Why column is cut at the right: the highlighted row's reason, whole, under the table.
+        yield Static("", id="record-why")
         yield Static("", classes="status", id="record-status")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("When", "Inquiry", "From", "To", "Rule", "Actor", "Why")
@@ -121,6 +128,7 @@ class AllocationRecordPanel(AdminPanel):
     def _restart(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        self.reasons = []
         self.rows = 0
         self.cursor = None
         self.fetching = True
@@ -148,6 +156,9 @@ class AllocationRecordPanel(AdminPanel):
                 r.actor,
                 Text(truncate(safe_line(r.reason), 80), style="dim"),
             )
+            self.reasons.append(safe_line(r.reason))
+        if self.rows == 0 and page.rows:
+            self._show_why(0)
         self.rows += len(page.rows)
         self.cursor = page.next_cursor
         more = " (scroll for more)" if self.cursor else ""
@@ -160,9 +171,17 @@ class AllocationRecordPanel(AdminPanel):
     @on(DataTable.RowHighlighted, "#record-table")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        self._show_why(event.cursor_row)
         if self.cursor is not None and not self.fetching and event.cursor_row >= self.rows - NEAR_END:
             self.fetching = True
             self._fetch(self.generation, self.filter, self.cursor)
+
+    def _show_why(self, index: int) -> None:
+        why = Text()
+        if 0 <= index < len(self.reasons):
+            why.append("Why: ", style="bold")
+            why.append(self.reasons[index], style="dim")
+        self.query_one("#record-why", Static).update(why)
 
     # --- export ---------------------------------------------------------------------------
 
@@ -174,7 +193,8 @@ class AllocationRecordPanel(AdminPanel):
                 self._export(target[0], target[1], flt)
 
         note = "Exports what the filters show." if flt != AllocationFilter() else ""
-        self.app.push_screen(ExportScreen("the allocation record (30 days)", "allocations.csv", note), chosen)
+        name = f"allocations-{self.ctx.now().astimezone(self.zone):%Y-%m-%d}.csv"  # the date the screen shows
+        self.app.push_screen(ExportScreen("the allocation record (30 days)", name, note), chosen)
 
     @work(thread=True, exclusive=True, group="admin-record-export", exit_on_error=False)
     def _export(self, path: Path, fmt: str, flt: AllocationFilter) -> None:

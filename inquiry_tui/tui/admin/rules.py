@@ -31,6 +31,7 @@ from inquiry_tui.services.setup.settings_edit import save_rules
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
 from inquiry_tui.tui.admin.panel import AdminPanel, show
 from inquiry_tui.tui.admin.rules_preview import RulesPreview
+from inquiry_tui.tui.common.check import Check
 
 PREVIEW_DELAY = 0.25
 
@@ -73,7 +74,7 @@ class RotationMembers(OptionList):
         for n, login in enumerate(self.members, 1):
             label = Text(f"{n:>2}. ✓ {login:<10} ", style="bold")
             label.append(
-                safe_line(self.accounts.get(login, "(inactive)")), style="" if login in self.accounts else "red"
+                safe_line(self.accounts.get(login, "(deactivated)")), style="" if login in self.accounts else "red"
             )
             if self.presence.get(login):
                 label.append(f"  {self.presence[login]}", style="yellow")
@@ -166,15 +167,13 @@ class AllocationRulesPanel(AdminPanel):
                     compact=True,
                     type_to_search=False,
                 )
-                yield Checkbox("Sticky: a buyer's new inquiries go to their owner", id="rules-sticky", compact=True)
-                yield Checkbox(
-                    "Main-account rotation: hand its inquiries out in turn", id="rules-rotation", compact=True
-                )
+                yield Check("Sticky: a buyer's new inquiries go to their owner", id="rules-sticky", compact=True)
+                yield Check("Main-account rotation: hand its inquiries out in turn", id="rules-rotation", compact=True)
                 yield Label("Rotation members, in turn order", classes="field-label")
                 yield Static(Text("space: in / out   shift+↑ / shift+↓: move", style="dim"), classes="section-help")
                 yield RotationMembers(id="rotation-members")
-                yield Checkbox("Chats (TM) follow the allocation rules", id="rules-chats-follow", compact=True)
-                yield Checkbox("Main-account chats follow the rotation", id="rules-chats-rotation", compact=True)
+                yield Check("Chats (TM) follow the allocation rules", id="rules-chats-follow", compact=True)
+                yield Check("Main-account chats follow the rotation", id="rules-chats-rotation", compact=True)
                 yield Label("Escalate what nobody answered after (hours; empty: off)", classes="field-label")
                 yield Input(placeholder="off", id="rules-reassign", compact=True, restrict=r"\d{0,3}")
                 yield Static(

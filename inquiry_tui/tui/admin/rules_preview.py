@@ -21,6 +21,14 @@ from inquiry_tui.services.allocation.preview import AllocationPreview
 from inquiry_tui.tui.common.table import Table
 
 COLUMNS = ("#", "Received", "Ch", "Cty Buyer", "SKU", "Was (rule)", "Would be (rule)", "Escalation")
+# Narrower, the table keeps what the preview is for (was, would be, escalation) and leaves out
+# the rest, rather than losing its right-hand columns (the reason line below names the arrival).
+FULL_WIDTH, BUYER_WIDTH = 100, 70  # the preview's own columns
+SHOWN = {
+    "full": COLUMNS,
+    "buyer": ("#", "Cty Buyer", "Was (rule)", "Would be (rule)", "Escalation"),
+    "least": ("#", "Was (rule)", "Would be (rule)", "Esc."),
+}
 # Short names: the table fits beside the form at 160 columns (the reason line below says it all).
 CHANNELS = {"inquiry": "inq", "email": "mail"}
 RULES = {"company_contact": "contact", "main_account": "main"}
@@ -36,6 +44,8 @@ class RulesPreview(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.preview: AllocationPreview | None = None
+        self.shown: tuple[AllocationPreview, tzinfo, bool] | None = None
+        self.layout_name = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Preview: the last 100 arrivals under these rules", style="bold"), id="preview-title")
@@ -43,30 +53,48 @@ class RulesPreview(Vertical):
         yield Table(cursor_type="row", zebra_stripes=True, id="preview-table")
         yield Static("", id="preview-reason")
 
-    def on_mount(self) -> None:
-        self.query_one("#preview-table", DataTable).add_columns(*COLUMNS)
+    def on_resize(self) -> None:
+        if self._set_columns() and self.shown is not None:
+            self.show(*self.shown)
+
+    def _set_columns(self) -> bool:
+        """The columns for the preview's width; True when they changed."""
+        width = self.size.width
+        name = "full" if width >= FULL_WIDTH else "buyer" if width >= BUYER_WIDTH else "least"
+        table = self.query_one("#preview-table", DataTable)
+        if name == self.layout_name and table.columns:
+            return False
+        self.layout_name = name
+        table.clear(columns=True)
+        table.add_columns(*SHOWN[name])
+        return True
 
     def show(self, preview: AllocationPreview, zone: tzinfo, escalation: bool) -> None:
         self.preview = preview
+        self.shown = (preview, zone, escalation)
+        self._set_columns()
         table = self.query_one("#preview-table", DataTable)
         row = table.cursor_row
         table.clear()
+        wanted = SHOWN[self.layout_name]
         for r in preview.rows:
             would = Text(_who(r.owner, r.rule), style="bold yellow" if r.changed else "")
             if r.passed:
                 would.append(" ⤼", style="magenta")  # someone away or full was passed over
-            table.add_row(
-                str(r.inquiry_id),
-                r.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
-                CHANNELS.get(r.channel, r.channel),
-                Text(f"{r.country or '··'} {truncate(safe_line(r.buyer), 12)}"),
-                truncate(r.product or "—", 9),
-                _who(r.was_owner, r.was_rule),
-                would,
-                Text(f"→ {r.escalate_to}", style="red")
+            cells = {
+                "#": str(r.inquiry_id),
+                "Received": r.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                "Ch": CHANNELS.get(r.channel, r.channel),
+                "Cty Buyer": Text(f"{r.country or '··'} {truncate(safe_line(r.buyer), 12)}"),
+                "SKU": truncate(r.product or "—", 9),
+                "Was (rule)": _who(r.was_owner, r.was_rule),
+                "Would be (rule)": would,
+                "Escalation": Text(f"→ {r.escalate_to}", style="red")
                 if r.escalate_to
                 else Text("—" if escalation else "", style="dim"),
-            )
+            }
+            cells["Esc."] = cells["Escalation"]
+            table.add_row(*(cells[column] for column in wanted))
         if preview.rows:
             table.move_cursor(row=min(row, len(preview.rows) - 1))
         self.query_one("#preview-summary", Static).update(_summary(preview, escalation))

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.admin import ADMIN_CSS
@@ -29,6 +29,7 @@ from inquiry_tui.tui.admin.reception import ReceptionPanel
 from inquiry_tui.tui.admin.record import AllocationRecordPanel
 from inquiry_tui.tui.admin.rules import AllocationRulesPanel
 from inquiry_tui.tui.admin.team import DashboardPanel
+from inquiry_tui.tui.common.footer import KeysFooter
 
 # (tab id, title, panel class): the order of the tabs and of `[` / `]`.
 SECTIONS: tuple[tuple[str, str, type[AdminPanel]], ...] = (
@@ -68,7 +69,7 @@ class AdminScreen(Screen[None]):
             with TabbedContent(id="admin-tabs"):
                 for tab_id, title, _ in SECTIONS:
                     yield TabPane(title, id=f"tab-{tab_id}")  # its section is built when first shown
-        yield Footer()
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in ("next_section", "focus_section") and not self.ctx.actor.is_admin)

@@ -22,9 +22,23 @@ from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.table import Table
 
 RATE_GOOD, RATE_POOR = 0.9, 0.7  # colours only: the marketplace rewards high reply rates
+NARROW = 120  # columns; below, the table abbreviates (80x24 shows every figure)
+COLUMNS = (
+    "Account",
+    "Name",
+    "Open",
+    "Overdue",
+    "Reply rate (24 h)",
+    "Pending",
+    "Median 1st response",
+    "Load today",
+    "Calls answered",
+    "30 days",
+)
+NARROW_COLUMNS = ("Account", "Open", "Overdue", "Reply", "Pending", "Median 1st", "Load", "Calls")
 
 
-def _rate(f: Figures) -> Text:
+def _rate(f: Figures, *, short: bool = False) -> Text:
     style = (
         ""
         if f.reply.rate is None
@@ -34,15 +48,18 @@ def _rate(f: Figures) -> Text:
         if f.reply.rate >= RATE_POOR
         else "red"
     )
+    if short:
+        return Text("—" if f.reply.rate is None else f"{f.reply.rate:.0%}", style=style)
     return Text(format_rate(f.reply), style=style)
 
 
-def _calls(row: AnswerRow | None) -> Text:
+def _calls(row: AnswerRow | None, *, short: bool = False) -> Text:
     """The 30-day call answer rate: red below `calls.min_answer_rate`."""
     if row is None or row.figures.rate is None:
         return Text("—", style="dim")
     f = row.figures
-    return Text(f"{f.rate:.0%} ({f.answered}/{f.counted})", style="bold red" if row.below_minimum else "")
+    counts = "" if short else f" ({f.answered}/{f.counted})"
+    return Text(f"{f.rate:.0%}{counts}", style="bold red" if row.below_minimum else "")
 
 
 class DashboardPanel(AdminPanel):
@@ -58,6 +75,8 @@ class DashboardPanel(AdminPanel):
         super().__init__(ctx, id=id)
         self.stats: TeamStats | None = None
         self.rows: list[Figures] = []
+        self.narrow = False
+        self.loaded_event: DashboardPanel.Loaded | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -74,19 +93,23 @@ class DashboardPanel(AdminPanel):
         yield Static("", id="team-trend-title")
         yield Sparkline([], id="team-trend")
 
-    def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(
-            "Account",
-            "Name",
-            "Open",
-            "Overdue",
-            "Reply rate (24 h)",
-            "Pending",
-            "Median 1st response",
-            "Load today",
-            "Calls answered",
-            "30 days",
-        )
+    def on_resize(self) -> None:
+        # Below NARROW columns the table abbreviates instead of losing its right-hand columns:
+        # short headings, the rate without its counts, no name (the trend's title names the
+        # highlighted row) and no 30-day sparkline (the chart below draws it).
+        if self._set_columns() and self.loaded_event is not None:
+            self._fill(self.loaded_event)
+
+    def _set_columns(self) -> bool:
+        """The columns for the panel's width; True when they changed."""
+        narrow = self.size.width < NARROW
+        table = self.query_one(DataTable)
+        if narrow == self.narrow and table.columns:
+            return False
+        self.narrow = narrow
+        table.clear(columns=True)
+        table.add_columns(*(NARROW_COLUMNS if narrow else COLUMNS))
+        return True
 
     def reload(self) -> None:
         self._load()
@@ -103,7 +126,8 @@ class DashboardPanel(AdminPanel):
         from zoneinfo import ZoneInfo
 
         stats = event.stats
-
+        self.loaded_event = event
+        self._set_columns()
         self.zone = ZoneInfo(stats.timezone)
         self.stats = stats
         table = self.query_one(DataTable)
@@ -116,17 +140,36 @@ class DashboardPanel(AdminPanel):
         warning.display = bool(event.calls.warning)
         for f in self.rows:
             company = f is stats.company
+            open_ = f"{f.open}/{f.limit}" if f.limit is not None else str(f.open)
+            overdue = Text(str(f.overdue), style="red" if f.overdue else "")
+            median = format_duration(f.median_first_response)
+            if self.narrow:
+                login = Text(f.login, style="bold" if company else "" if f.active else "dim")
+                if f.presence:
+                    login.append(f" {f.presence.split()[0]}", style="yellow")  # "away" / "full"
+                table.add_row(
+                    login,
+                    open_,
+                    overdue,
+                    _rate(f, short=True),
+                    str(f.reply.pending),
+                    median,
+                    str(f.load_today),
+                    _calls(calls.get(f.login), short=True),
+                    key=f.login,
+                )
+                continue
             name = Text(safe_line(f.name), style="bold" if company else "" if f.active else "dim")
             if f.presence:  # away or full: routing passes them over
                 name.append(f" · {f.presence}", style="yellow")
             table.add_row(
                 Text(f.login, style="bold" if company else ""),
                 name,
-                f"{f.open}/{f.limit}" if f.limit is not None else str(f.open),
-                Text(str(f.overdue), style="red" if f.overdue else ""),
+                open_,
+                overdue,
                 _rate(f),
                 str(f.reply.pending),
-                format_duration(f.median_first_response),
+                median,
                 str(f.load_today),
                 _calls(calls.get(f.login)),
                 Text(sparkline(f.trend), style="cyan"),

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from inquiry_tui.domain.calls import Outcome
 from inquiry_tui.domain.text import safe_line, safe_text
@@ -27,6 +27,7 @@ from inquiry_tui.services.calls.log import PAGE, AnswerRates, CallRow, answer_ra
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.calls import CALLS_CSS
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.keyset_list import KeysetList
 
 VIEWS = ("appointments", "pending", "all")
@@ -154,7 +155,7 @@ class CallsScreen(Screen[None], WorkerErrors):
         yield Static("", id="calls-status")
         yield CallList(id="call-list")
         yield Static("", id="call-detail")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def listing(self) -> CallList:

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, StaleWrite
 from inquiry_tui.domain.text import safe_line, truncate
@@ -39,6 +39,7 @@ from inquiry_tui.tui.chats import CHATS_CSS
 from inquiry_tui.tui.chats.chat_view import ChatView
 from inquiry_tui.tui.chats.customers import CustomersFromChatsScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_rows import PagedRows
 from inquiry_tui.tui.files.attach import AttachScreen, Chosen, chosen_text
 
@@ -138,7 +139,7 @@ class ChatsScreen(Screen[None], WorkerErrors):
                 yield Input(
                     placeholder="i: write a line · enter sends · ctrl+o attaches", id="chat-input", compact=True
                 )
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def listing(self) -> PagedRows:

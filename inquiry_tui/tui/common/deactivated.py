@@ -8,9 +8,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from inquiry_tui.domain.errors import AccountDeactivated
+from inquiry_tui.tui.common.footer import KeysFooter
 
 
 class DeactivatedScreen(Screen[None]):
@@ -35,4 +36,4 @@ class DeactivatedScreen(Screen[None]):
         with Vertical(classes="dialog", id="deactivated-dialog"):
             yield Label(Content("Account deactivated"), classes="dialog-title")
             yield Static(message, id="deactivated-message")
-        yield Footer()
+        yield KeysFooter()

@@ -3,7 +3,8 @@
 A key is listed when its binding has an id and a description (every binding of this app has
 both; Textual's own ones, such as focus moves, have no id). Its category is the first word of
 its id ("inbox-reply" is "Inbox: Reply"), so palette names and help sections come from the
-bindings themselves. Keys the screen's role check hides (`check_action`) are not listed.
+bindings themselves. Keys the screen's role check hides (`check_action`) are not listed, nor the
+admin's keys to a salesperson (`common.roles`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+from inquiry_tui.tui.common.roles import shown_to
 
 
 def category_of(binding_id: str) -> str:
@@ -65,9 +68,10 @@ def key_entries(screen: Screen[object]) -> list[KeyEntry]:
     # then the focused widget's, each in the order of its BINDINGS.
     found: dict[str, tuple[tuple[int, int], DOMNode, Binding, list[str]]] = {}
     declared: dict[DOMNode, dict[str, int]] = {}
+    actor = getattr(getattr(app, "ctx", None), "actor", None)
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.id or not binding.description:
+        if not binding.id or not binding.description or not shown_to(actor, binding.id):
             continue
         order = declared.setdefault(active.node, _declared(active.node))
         place = (_rank(active.node, app), order.get(binding.id, len(order)))

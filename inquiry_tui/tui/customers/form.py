@@ -24,6 +24,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.input import CustomerInput, FieldErrors
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import CustomerDraft, customer_draft, save_customer
+from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
@@ -74,6 +75,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
         self.inquiry_id = inquiry_id
         self.buyer_id = buyer_id
         self.draft: CustomerDraft | None = None
+        self.baseline: dict[str, str] = {}  # the fields as opened (or as the draft filled them)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
@@ -82,7 +84,14 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-body"):
-                        yield Input(placeholder=placeholder, id=f"f-{name}", compact=True, max_length=200)
+                        # A pre-filled value is edited, not replaced by the first key typed.
+                        yield Input(
+                            placeholder=placeholder,
+                            id=f"f-{name}",
+                            compact=True,
+                            max_length=200,
+                            select_on_focus=False,
+                        )
                         if name == "country":
                             yield Static("", id="country-hint", classes="field-hint")
                         yield Static("", id=f"e-{name}", classes="field-error")
@@ -96,7 +105,11 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
             return "Add the buyer of this inquiry as a customer"
         return "Edit customer" if self.buyer_id is not None else "Add a customer by hand"
 
+    def values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#f-{name}", Input).value for name, _, _ in FIELDS}
+
     def on_mount(self) -> None:
+        self.baseline = self.values()
         self.query_one("#f-email", Input).focus()
         if self.inquiry_id is not None or self.buyer_id is not None:
             self.query_one("#form-box").loading = True
@@ -125,6 +138,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
                 text = str(value) if value is not None else ""
             # Buyer text goes into an Input as plain characters; made safe for display first.
             self.query_one(f"#f-{name}", Input).value = safe_line(text)
+        self.baseline = self.values()
         email = self.query_one("#f-email", Input)
         if draft.buyer_id is not None:
             email.disabled = True  # an existing buyer's address is who they are
@@ -219,4 +233,15 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
         self.query_one("#form-error", Static).update(Text(safe_line(message)))
 
     def action_cancel_form(self) -> None:
-        self.dismiss(None)
+        """escape: close; with changes, only once the user says to discard them (as the reply editor does)."""
+        if self.values() == self.baseline:
+            self.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard changes", "Close without saving? Your changes are lost.", yes="Discard"), answered
+        )

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.errors import InquiryError
@@ -31,6 +31,7 @@ from inquiry_tui.services.customers.recommendations import OutreachStarted
 from inquiry_tui.services.notes import notes
 from inquiry_tui.services.notes.notes import NoteRow
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.form import CustomerFormScreen
 from inquiry_tui.tui.customers.outreach import OutreachScreen
@@ -212,7 +213,7 @@ class ProfileScreen(Screen[CustomerRow | None], WorkerErrors):
                 yield Static("", id="profile-left-body")
             with VerticalScroll(classes="profile-column", id="profile-right"):
                 yield Static("", id="profile-right-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#profile-columns").loading = True

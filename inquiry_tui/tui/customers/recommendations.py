@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.recommendations import OutreachStarted, RecommendedBuyer, recommended_buyers
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.table import Table
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.outreach import OutreachScreen
@@ -55,7 +56,7 @@ class RecommendationsScreen(Screen[None], WorkerErrors):
         )
         table: DataTable[Text | str] = Table(id="recommend-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
@@ -34,6 +34,7 @@ from inquiry_tui.services.customers.manage import TransferResult, transfer_custo
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.notes.notes import NoteRow
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 from inquiry_tui.tui.customers.customer_list import CustomerList
 from inquiry_tui.tui.customers.filters import FilterScreen
@@ -131,7 +132,7 @@ class CustomersScreen(Screen[None], WorkerErrors):
                 yield Static("", id="customers-status")
                 yield CustomerList(id="customer-list")
             yield ProfilePane(id="customer-profile")
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self) -> None:
         self._fold_profile()

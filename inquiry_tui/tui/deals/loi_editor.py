@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Header, Label, Select, Static
 
 from inquiry_tui.domain.errors import InquiryError, StaleWrite
 from inquiry_tui.domain.text import safe_line
@@ -26,6 +26,7 @@ from inquiry_tui.services.deals import lois, templates
 from inquiry_tui.services.deals.lois import LoiDraft
 from inquiry_tui.services.deals.views import LoiView, Party, TemplateInfo
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.deal_form import DealForm, LineRow
 
@@ -87,7 +88,7 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
             yield Label("Template", classes="form-label")
             yield Select[str]([], prompt="none", id="loi-template", compact=True)
         yield DealForm(id="loi-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"LOI {self.loi_id}" if self.loi_id else "New letter of intent"

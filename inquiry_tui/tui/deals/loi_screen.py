@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inquiry_tui.domain import money
@@ -29,6 +29,7 @@ from inquiry_tui.services.deals import lois, orders
 from inquiry_tui.services.deals.views import LoiVersionInfo, LoiView, OrderView
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.dialogs import SavePdfScreen
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen, party_text
@@ -80,7 +81,7 @@ class LoiScreen(Screen[None], WorkerErrors):
         yield Static("Loading…", id="loi-head")
         with VerticalScroll(id="loi-body"):
             yield Static("", id="loi-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Letter of intent {self.loi_id}"
@@ -220,7 +221,7 @@ class VersionsScreen(Screen[None], WorkerErrors):
         yield OptionList(id="versions-list")
         with VerticalScroll(id="versions-body"):
             yield Static("", id="versions-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Versions of LOI {self.loi_id}"

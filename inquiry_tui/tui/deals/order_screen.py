@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from inquiry_tui.domain import money
 from inquiry_tui.domain.deals import OrderStatus, next_status
@@ -27,6 +27,7 @@ from inquiry_tui.services.deals import orders
 from inquiry_tui.services.deals.views import OrderView
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.dialogs import SavePdfScreen
 
@@ -74,7 +75,7 @@ class OrderScreen(Screen[None], WorkerErrors):
         with VerticalScroll(id="order-body"):
             yield Static("", id="order-text")
             yield Static("", id="order-history")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Order"

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from inquiry_tui.domain import money
 from inquiry_tui.domain.text import safe_line, truncate
@@ -26,6 +26,7 @@ from inquiry_tui.services.deals import lois, orders, templates
 from inquiry_tui.services.deals.views import LoiRow, OrderKey, OrderQuery, OrderRow, OrderTotals, TemplateInfo
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.deal_list import DealList
 from inquiry_tui.tui.deals.dialogs import CustomerPickerScreen, OrderFilterScreen
@@ -173,7 +174,7 @@ class DealsScreen(Screen[None], WorkerErrors):
                 yield DealList(LOI_COLUMNS, loi_cells, narrow_hide=("Owner", "Updated"), id="loi-list")
             with Vertical(id="templates"):
                 yield DealList(TEMPLATE_COLUMNS, template_cells, narrow_hide=("By", "Updated"), id="template-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Deals"

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from inquiry_tui.domain.deals import DealDoc
 from inquiry_tui.domain.errors import InquiryError
@@ -24,6 +24,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.deals import templates
 from inquiry_tui.services.deals.views import TemplateInfo
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.deal_form import DealForm
 
@@ -65,7 +66,7 @@ class TemplateEditorScreen(Screen[bool], WorkerErrors):
             id="template-help",
         )
         yield DealForm(template=True, id="template-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Contract template" if self.template_id else "New contract template"

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from inquiry_tui.domain.files import size_text
 from inquiry_tui.domain.text import safe_line, truncate
@@ -28,6 +28,7 @@ from inquiry_tui.services.files.disk import PAGE, DiskEntry, TrashItem
 from inquiry_tui.services.files.places import DiskUsage, FolderNode, folder_tree
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_rows import PagedRows
 from inquiry_tui.tui.files import FILES_CSS
 from inquiry_tui.tui.files.labels import kind_of
@@ -140,7 +141,7 @@ class DiskScreen(Screen[None], WorkerErrors):
                 yield Static("", id="disk-status")
                 yield PagedRows(file_text, empty="No files here (a adds one)", id="disk-files")
                 yield Static("", id="disk-detail")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def files(self) -> PagedRows:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,6 +48,7 @@ class TriageHost(Protocol):
     ctx: Ctx
     folder: str
     search_terms: str | None
+    zone: tzinfo  # the company's, which the screen shows times in
 
     @property
     def app(self) -> App[Any]: ...
@@ -396,7 +398,7 @@ class InboxActions:
 
     def export(self) -> None:
         folder = self.host.folder
-        today = self.ctx.now().date().isoformat()
+        today = self.ctx.now().astimezone(self.host.zone).date().isoformat()  # the date the screen shows
         if folder == "allocation":
             what, name = "the allocation record (past 30 days)", f"allocations-{today}.csv"
         else:

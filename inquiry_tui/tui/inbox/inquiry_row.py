@@ -50,13 +50,13 @@ def fit(value: str, width: int) -> str:
 
 
 def short_time(moment: datetime, now: datetime, zone: tzinfo) -> str:
-    """Six cells: the time today, the day this year, else the month."""
+    """Six cells: the time today, the day this year, else the month and year ("Jan'30": %Y-%m needs seven)."""
     local, today = moment.astimezone(zone), now.astimezone(zone)
     if local.date() == today.date():
         return local.strftime("%H:%M").rjust(6)
     if local.year == today.year:
         return local.strftime("%b %d").rjust(6)
-    return local.strftime("%Y-%m").rjust(6)[-6:]
+    return local.strftime("%b'%y")
 
 
 def _badges(row: InquiryRow, s: RowStyles) -> list[Segment]:

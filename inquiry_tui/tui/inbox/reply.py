@@ -143,12 +143,17 @@ class ReplyScreen(ModalScreen[bool], WorkerErrors):
         template = self._highlighted_template()
         if template is None:
             return
-        filled = templates.fill(template.body, self.values)
+        text, at = templates.reply_point(templates.fill(template.body, self.values))
         editor = self.query_one(TextArea)
-        if editor.text.strip():
-            editor.insert(filled)
-        else:
-            editor.text = filled
+        if not editor.text.strip():
+            editor.text = ""
+        row, column = editor.cursor_location
+        editor.insert(text)
+        # Typing goes on at the template's reply point ({cursor}, else its end), not before its greeting.
+        before = text[:at]
+        lines = before.count("\n")
+        last = len(before) - (before.rfind("\n") + 1)
+        editor.move_cursor((row + lines, column + last if lines == 0 else last))
         editor.focus()
 
     def action_focus_templates(self) -> None:

@@ -19,7 +19,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Header, OptionList
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
@@ -28,6 +28,7 @@ from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
@@ -86,7 +87,7 @@ class InboxScreen(Screen[None], WorkerErrors):
                     yield InquiryList(id="inquiries")
                 yield ThreadView(id="thread")
                 yield ProfilePane(id="profile")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def inquiry_list(self) -> InquiryList:
@@ -115,12 +116,14 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def _apply_layout(self) -> None:
         narrow = self.size.width < NARROW
+        # (profile_visible reads the new width already: the old one is told by the classes)
+        was_visible = self.show_profile and (not self.has_class("-narrow") or self.has_class("-show-profile"))
         self.set_class(narrow, "-narrow")
         self.set_class(narrow and self.show_profile and self.has_class("-profile-wanted"), "-show-profile")
         self.set_class(not narrow and not self.show_profile, "-hide-profile")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.ctx.actor.is_admin if (action, parameters) == ("triage", ("purge",)) else True
+        if self.profile_visible and not was_visible and self.panes is not None:
+            # Widened past NARROW: the profile pane, folded away until now, shows the buyer at once.
+            self.refresh_panes()
 
     # --- start, folders, reloads --------------------------------------------------------------
 

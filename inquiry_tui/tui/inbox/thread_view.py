@@ -167,16 +167,19 @@ class ThreadView(ScrollView, can_focus=True):
         self._text = Text("No inquiry selected", style="dim")
         self._strips: list[Strip] = []
         self._width = 0
+        self._built: tuple[ThreadDetail, datetime, tzinfo, int] | None = None  # what the text was built from
 
     def show(self, detail: ThreadDetail, now: datetime, zone: tzinfo) -> None:
         if detail.id != self.shown_id:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.shown_id = detail.id
+        self._built = (detail, now, zone, self.size.width)
         self._set(thread_text(detail, now, zone, self.size.width))
 
     def show_message(self, message: str) -> None:
         """An empty or unavailable pane (our own text, shown literally)."""
         self.shown_id = None
+        self._built = None
         self.scroll_to(y=0, animate=False, immediate=True)
         self._set(Text(message, style="dim"))
 
@@ -206,7 +209,12 @@ class ThreadView(ScrollView, can_focus=True):
             self._scroll_update(size)
 
     def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self._width:
+        if self._built is not None and self._built[3] != self.size.width:
+            # The thread's text is laid out for a width (its header lines): built again for the new one.
+            detail, now, zone, _ = self._built
+            self._built = (detail, now, zone, self.size.width)
+            self._set(thread_text(detail, now, zone, self.size.width))
+        elif self.scrollable_content_region.width != self._width:
             self._wrap()
 
     def notify_style_update(self) -> None:

@@ -38,9 +38,10 @@ class OutboxQueued(Message):
 
 @dataclass
 class UnreadCounted(Message):
-    """The acting account's unread notices were counted (in a worker)."""
+    """The acting account's unread notices were counted (in a worker), and the company's time zone read."""
 
     count: int
+    zone: str = ""
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Background:
         self.ctx = ctx
         self.base_sub_title = app.sub_title
         self.unread: int | None = None
+        self.zone = ""  # the company's time zone, which every screen shows times in (read with the count)
 
     def start(self) -> None:
         self.refresh_count()
@@ -82,22 +84,27 @@ class Background:
     def _count(self, check_overdue: bool) -> None:
         from inquiry_tui.services.notices.feed import unread_count
         from inquiry_tui.services.notices.producers import check_overdue as check
+        from inquiry_tui.services.setup.settings import get_settings
 
         try:
             if check_overdue:
                 check(self.ctx)
             count = unread_count(self.ctx)
+            zone = get_settings(self.ctx).reception.timezone
         except _QUIET:
             return
         except Exception as exc:
             self.app.post_message(WorkFailed(exc))
             return
-        self.app.post_message(UnreadCounted(count))
+        self.app.post_message(UnreadCounted(count, zone))
 
-    def show(self, count: int) -> None:
+    def show(self, count: int, zone: str = "") -> None:
         self.unread = count
+        self.zone = zone or self.zone
+        # One rule for every time on screen: the company's zone, named here (docs/keys.md).
+        times = f" · times in {self.zone}" if self.zone else ""
         suffix = f" · {count:,} unread notice{'s' if count != 1 else ''}" if count else ""
-        self.app.sub_title = self.base_sub_title + suffix
+        self.app.sub_title = self.base_sub_title + times + suffix
 
     # --- the outbox ----------------------------------------------------------------------------
 

@@ -19,13 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from inquiry_tui.domain.text import safe_text
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notices.feed import PAGE, NoticeRow, mark_read, notices, unread_count
 from inquiry_tui.services.notices.producers import check_overdue
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.keyset_list import KeysetList
 from inquiry_tui.tui.notices import NOTICES_CSS
 from inquiry_tui.tui.notices.background import NoticesChanged
@@ -97,7 +98,7 @@ class NoticesScreen(Screen[None], WorkerErrors):
         yield Static("", id="notices-status")
         yield NoticeList(id="notice-list")
         yield Static("", id="notice-text")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def listing(self) -> NoticeList:

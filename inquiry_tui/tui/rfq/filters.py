@@ -17,6 +17,7 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.rfq.market import RfqQuery, categories
+from inquiry_tui.tui.common.check import Check
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.rfq import RFQ_CSS
 
@@ -62,7 +63,7 @@ class RfqFilterScreen(ModalScreen[RfqQuery | None], WorkerErrors):
                 yield Label("Quantity", classes="field-label")
                 yield Input(_shown(q.min_quantity), placeholder="at least", id="rf-min", classes="half")
                 yield Input(_shown(q.max_quantity), placeholder="at most", id="rf-max", classes="half")
-            yield Checkbox("Open RFQs only", q.open_only, id="rf-open")
+            yield Check("Open RFQs only", q.open_only, id="rf-open")
             yield Static("", id="rf-error")
             yield Static("ctrl+s apply · ctrl+r clear all · escape cancel", id="rfq-filter-help")
 

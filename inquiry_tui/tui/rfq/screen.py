@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.rfq.market import Quota
@@ -37,6 +37,7 @@ from inquiry_tui.services.rfq.quotes import QuoteResult, QuoteRow, mark_won, my_
 from inquiry_tui.services.rfq.recommend import recommended_rfqs
 from inquiry_tui.services.rfq.rows import RfqRow
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_list import Columns, PagedList
 from inquiry_tui.tui.rfq import RFQ_CSS
 from inquiry_tui.tui.rfq import columns as cols
@@ -201,7 +202,7 @@ class RfqScreen(Screen[None], WorkerErrors):
                 columns, cells, style = _SHAPES[self.view]
                 yield PagedList(columns, cells, row_style=style, empty=_EMPTY[self.view], id="market-list")
             yield RfqDetailPane(id="market-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fold_detail()

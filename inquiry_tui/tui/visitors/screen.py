@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
@@ -30,6 +30,7 @@ from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.customers.recommendations import OutreachStarted
 from inquiry_tui.services.visitors.listing import COUNT_CAP, VisitorQuery, VisitorRow, count_visitors, visitor_page
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_list import PagedList
 from inquiry_tui.tui.customers.form import CustomerFormScreen
 from inquiry_tui.tui.customers.outreach import OutreachScreen
@@ -116,7 +117,7 @@ class VisitorsScreen(Screen[None], WorkerErrors):
                 yield Static("", id="visitors-status")
                 yield PagedList(WIDE, wide_cells, empty="No visitor matches", id="visitors-list")
             yield ProfilePane(id="visitors-profile")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fit()

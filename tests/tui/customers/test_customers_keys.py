@@ -202,3 +202,26 @@ async def test_profile_pane_folds_when_narrow_and_p_toggles_it(store_ctx: Ctx) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query_one(ProfilePane).display
+
+
+async def test_escape_on_a_changed_form_asks_before_discarding(store_ctx: Ctx) -> None:
+    from inquiry_tui.tui.common.confirm import ConfirmScreen
+
+    app = customers_app(ctx_as(store_ctx, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_into(pilot, "#f-email", "half.typed@example.com")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # asks; `n` keeps the form and what was typed
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormScreen)
+        assert app.screen.query_one("#f-email", Input).value == "half.typed@example.com"

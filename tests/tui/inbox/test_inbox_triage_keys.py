@@ -143,8 +143,11 @@ async def test_r_replies_with_a_template(ctx: Ctx) -> None:
         await pilot.press("ctrl+t")
         await pilot.press("enter")  # the first template, filled in
         await settle(pilot)
+        filled = app.screen.query_one(TextArea).text
+        assert row.buyer_name.split()[0] in filled and "{buyer_name}" not in filled
+        await pilot.press(*"PS")  # typing goes on at the template's end, not before its greeting
         body = app.screen.query_one(TextArea).text
-        assert row.buyer_name.split()[0] in body and "{buyer_name}" not in body
+        assert body == filled + "PS"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)

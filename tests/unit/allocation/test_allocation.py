@@ -309,7 +309,7 @@ def test_reasons_name_owner_and_rule():
     assert route(alloc(), facts(buyer_owner="ana")).reason == "buyer already owned by ana (sticky)"
     assert "bob" in route(alloc(), facts(product_owner="bob")).reason
     r = route(alloc(), facts(product_owner="zed", company_contact="cy")).reason
-    assert "zed is inactive" in r and "cy" in r
+    assert "zed is deactivated" in r and "cy" in r
     r = route(alloc(**ROT), facts(rotation_last="ana")).reason
     assert "rotated to bob" in r
     r = route(alloc(rotation=True, rotation_members=("zed",)), facts()).reason

@@ -28,7 +28,7 @@ def shop(admin_ctx: Ctx) -> Ctx:
         Arrival(
             f"h-{i}",
             "inquiry",
-            FIXED_NOW - timedelta(hours=10 - i),
+            FIXED_NOW - timedelta(hours=10 - i) + timedelta(microseconds=250_000),  # exported to whole seconds
             BuyerFields(f"b{i}@x.example", country="DE"),
             "A" if i % 2 == 0 else "B",
             subject,

@@ -89,3 +89,9 @@ def test_fill_never_raises_and_keeps_unknown_braces(body: str, values: dict[str,
     filled = templates.fill(body, values)
     if not values:
         assert filled == body
+
+
+def test_the_reply_point_is_the_cursor_mark_or_the_end() -> None:
+    assert templates.reply_point("Dear Ana,\n\n{cursor}\n\nBest regards") == ("Dear Ana,\n\n\n\nBest regards", 11)
+    assert templates.reply_point("Dear Ana,\n") == ("Dear Ana,\n", 10)
+    assert templates.reply_point("{cursor}a{cursor}b") == ("ab", 0)  # the first mark; the others vanish

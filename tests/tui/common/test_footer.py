@@ -1,0 +1,63 @@
+"""The footer at 80x24: the keys that fit and `? more`, never a key cut in half; the admin's keys are not offered to a salesperson."""
+
+from __future__ import annotations
+
+from textual.notifications import Notify
+from textual.widgets._footer import FooterKey
+
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.tui.app import InquiryApp
+from inquiry_tui.tui.common.keys import key_entries
+from tests.conftest import ctx_as
+from tests.tui.conftest import settle
+
+
+def footer_keys(app: InquiryApp) -> list[FooterKey]:
+    return list(app.screen.query(FooterKey))
+
+
+async def test_at_80_columns_the_footer_ends_with_more_and_cuts_no_key(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("1", "5", "6"):  # inbox, chats, disk: their keys do not all fit in 80 columns
+            await pilot.press(key)
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert keys[-1].description == "more" and keys[-1].action == "app.show_keys"
+            assert all(k.region.right <= 80 and k.region.width > 0 for k in keys), [
+                (k.description, k.region) for k in keys
+            ]
+            assert len(keys) >= 6  # the screen's first keys are shown, not only `? more`
+            shown = [k.action for k in keys[:-1]]
+            assert "app.show_keys" not in shown
+
+
+async def test_a_wide_footer_shows_every_key_and_the_palette(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(200, 48)) as pilot:
+        await settle(pilot)
+        descriptions = [k.description for k in footer_keys(app)]
+        assert "more" not in descriptions
+        assert descriptions[0] == "Keys" and "Profile" in descriptions and descriptions[-1] == "palette"
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Transfer" in [k.description for k in footer_keys(app)]  # the admin's key, offered to the admin
+
+
+async def test_a_salesperson_is_not_offered_the_admins_keys_and_they_say_why(store_ctx: Ctx) -> None:
+    notes: list[str] = []
+    hook = lambda m: notes.append(str(m.notification.message)) if isinstance(m, Notify) else None  # noqa: E731
+    app = InquiryApp(ctx_as(store_ctx, "ana"))
+    async with app.run_test(size=(160, 48), message_hook=hook) as pilot:
+        await settle(pilot)
+        assert not {"inbox-note", "inbox-purge"} & {e.id for e in key_entries(app.screen)}
+        await pilot.press("P")
+        await settle(pilot)
+        assert "Only the admin (main account) can purge." in notes
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Transfer" not in [k.description for k in footer_keys(app)]
+        assert "customers-transfer" not in {e.id for e in key_entries(app.screen)}
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Only the admin (main account) can transfer customers." in notes
