@@ -2,12 +2,20 @@
 the quota count.
 
 Pages are keyset on (posted_at, id) newest first: `ix_rfq_junk_posted` (and the category and
-destination indexes) walk one range, so a deep page costs what the first one costs. The keyword
-filter is one function, `keyword_condition`: FTS5 on SQLite (migration 0007_rfq), a plain LIKE
-per word elsewhere (the place to port to a tsvector index); a common word's page walks the
-newest-first index instead of sorting every hit (`_walk_newest`, SQLite only). SQL is built from constants here;
-user values are bound parameters, and FTS5 strings are quoted so nothing a user types is
-parsed as query syntax.
+destination indexes) walk one range, so a deep page costs what the first one costs.
+
+The keyword filter has the same rules on both engines (every word required, words of 3 or more
+characters as prefixes; `fts_match`): FTS5's `rfq_fts` on SQLite (migration 0007_rfq), the
+generated `rfq.search` tsvector under a GIN index on PostgreSQL (`rfq_fts_query`, migration
+0011_rfq_standing). On SQLite a rare word's hits are read and sorted; a common word's page
+walks the list's own index and probes each row (`_common` chooses), and a count is driven by
+the hits, read lazily, so it stops at its cap whatever the word.
+
+The recommendation walks `ix_rfq_standing` (fit plus the buyer's points, kept on each row by
+triggers) best first, so its reader stops after the head of the index.
+
+SQL is built from constants here; user values are bound parameters, and FTS5 strings are
+quoted so nothing a user types is parsed as query syntax.
 """
 
 from __future__ import annotations
@@ -176,14 +184,18 @@ def page(
     kw = keyword_query(session, f.words) if f.words else None
     if f.words and kw is None:
         return []
-    # A common word walks ix_rfq_junk_posted; a category or destination has its own index, left to the planner.
-    walk = _common(session, kw) and not (f.category or f.destination)
+    # A common word walks the list's order: the destination's index when there is one (its rows only),
+    # else ix_rfq_junk_posted, the other filters checked on the way.
+    walk = _common(session, kw)
     where = _where(session, f, 0, kw, probe=walk)
     params = _params(f, kw, now)
     if after is not None:
         where.append("(r.posted_at < :k0 OR (r.posted_at = :k0 AND r.id < :k1))")
         params.update(k0=after[0], k1=after[1])
-    source = ROW_FROM.replace("rfq r ", "rfq r INDEXED BY ix_rfq_junk_posted ", 1) if walk else ROW_FROM
+    source = ROW_FROM
+    if walk:
+        index = "ix_rfq_destination_posted" if f.destination else "ix_rfq_junk_posted"
+        source = ROW_FROM.replace("rfq r ", f"rfq r INDEXED BY {index} ", 1)
     sql = (
         f"SELECT {ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY r.posted_at DESC, r.id DESC LIMIT :n"
     )
