@@ -7,9 +7,9 @@ destination indexes) walk one range, so a deep page costs what the first one cos
 The keyword filter has the same rules on both engines (every word required, words of 3 or more
 characters as prefixes; `fts_match`): FTS5's `rfq_fts` on SQLite (migration 0007_rfq), the
 generated `rfq.search` tsvector under a GIN index on PostgreSQL (`rfq_fts_query`, migration
-0011_rfq_standing). On SQLite a rare word's hits are read and sorted; a common word's page
-walks the list's own index and probes each row (`_common` chooses), and a count is driven by
-the hits, read lazily, so it stops at its cap whatever the word.
+0011_rfq_standing). On SQLite a rare word's hits are sorted; a common word's page walks the
+list's own index and keeps the rows among the hits (`_common` chooses), and a count is driven
+by the hits, read lazily, so it stops at its cap whatever the word.
 
 The recommendation walks `ix_rfq_standing` (fit plus the buyer's points, kept on each row by
 triggers) best first, so its reader stops after the head of the index.
@@ -106,18 +106,18 @@ def keyword_query(session: Session, words: Sequence[str]) -> str | None:
     return pg_tsquery(session, words)
 
 
-# The condition that every word occurs in the title or description. On SQLite either as a set (FTS5
-# hits, read once: a rare word) or as a probe of one row (a walk along an index that stops early: a
-# common word); on PostgreSQL the GIN-indexed `rfq.search` (the planner chooses).
+# The condition that every word occurs in the title or description: on SQLite the FTS5 hits as a set
+# (read once per statement), on PostgreSQL the GIN-indexed `rfq.search` (the planner chooses). A probe
+# of one row (`MATCH :kw AND rowid = r.id`) was tried for walks and dropped: FTS5 merges a prefix
+# word's doclists again at every probe (0.8 s CPU for a page of "light" at 200k RFQs).
 _KW_SET = "r.id IN (SELECT rowid FROM rfq_fts WHERE rfq_fts MATCH :kw)"
-_KW_PROBE = "EXISTS (SELECT 1 FROM rfq_fts WHERE rfq_fts MATCH :kw AND rfq_fts.rowid = r.id)"
 _KW_PG = "r.search @@ CAST(:kw AS tsquery)"
 
 
-def _where(session: Session, f: MarketFilter, min_fit: int, kw: str | None, *, probe: bool) -> list[str]:
+def _where(session: Session, f: MarketFilter, min_fit: int, kw: str | None) -> list[str]:
     where = ["r.is_junk = :junk"]  # a bound boolean: SQLite walks ix_rfq_junk_posted by it
     if kw is not None:
-        where.append(_KW_PG if not dialect.is_sqlite(session) else _KW_PROBE if probe else _KW_SET)
+        where.append(_KW_SET if dialect.is_sqlite(session) else _KW_PG)
     if f.category:
         where.append("lower(r.category) = lower(:category)")
     if f.destination:
@@ -166,7 +166,7 @@ _HITS = text("SELECT count(*) FROM (SELECT rowid FROM rfq_fts WHERE rfq_fts MATC
 
 def _common(session: Session, kw: str | None) -> bool:
     """Whether the FTS5 query KW is common enough (WALK_FROM hits or more) that walking an index in the list's
-    order and probing each row finds a page sooner than reading and sorting every hit. SQLite only.
+    order, keeping the rows among the hits, finds a page sooner than sorting every hit. SQLite only.
 
     Reading the hits costs in proportion to the hits: fine for a rare word, slow for one in half
     the RFQs. A walk costs in proportion to the rows passed over before the page is full: slow
@@ -187,7 +187,7 @@ def page(
     # A common word walks the list's order: the destination's index when there is one (its rows only),
     # else ix_rfq_junk_posted, the other filters checked on the way.
     walk = _common(session, kw)
-    where = _where(session, f, 0, kw, probe=walk)
+    where = _where(session, f, 0, kw)
     params = _params(f, kw, now)
     if after is not None:
         where.append("(r.posted_at < :k0 OR (r.posted_at = :k0 AND r.id < :k1))")
@@ -212,7 +212,7 @@ def count(session: Session, f: MarketFilter, *, now: datetime, cap: int = COUNT_
     kw = keyword_query(session, f.words) if f.words else None
     if f.words and kw is None:
         return 0
-    where = _where(session, f, 0, kw, probe=False)
+    where = _where(session, f, 0, kw)
     source = "rfq r"
     if kw is not None and dialect.is_sqlite(session):
         where.remove(_KW_SET)
@@ -236,7 +236,7 @@ def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: 
     if f.words and kw is None:
         return iter(())
     walk = kw is None or _common(session, kw)
-    where = _where(session, replace(f, recommendable=True), min_fit, kw, probe=walk)
+    where = _where(session, replace(f, recommendable=True), min_fit, kw)
     source = "rfq r INDEXED BY ix_rfq_standing" if walk and dialect.is_sqlite(session) else "rfq r"
     sql = (
         f"SELECT r.id, r.buyer_id, r.standing, r.posted_at FROM {source} WHERE {' AND '.join(where)} "
