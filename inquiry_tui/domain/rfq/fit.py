@@ -227,9 +227,16 @@ class BuyerStanding:
     level: int  # activity level 0..100 (0 when unknown)
 
 
+def activity_points(level: int) -> int:
+    """What a buyer's activity level (0..100) adds to the rank: at most 10."""
+    return max(0, min(100, level)) // 10
+
+
 def buyer_points(b: BuyerStanding) -> int:
+    """The buyer's part of the rank. Without the activity level it is what the store keeps on each RFQ
+    (`rfq.buyer_points`, migration 0012_rfq_standing), so SQL can order RFQs by fit plus this."""
     tier = int(b.tier[1]) if b.tier and len(b.tier) == 2 and b.tier[1].isdigit() else 0
-    return (10 if b.verified else 0) + 5 * tier + max(0, min(100, b.level)) // 10
+    return (10 if b.verified else 0) + 5 * tier + activity_points(b.level)
 
 
 def rank_score(f: Fit, b: BuyerStanding) -> int:

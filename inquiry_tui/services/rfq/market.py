@@ -22,6 +22,7 @@ from inquiry_tui.store.queries import rfq as q_rfq
 PAGE = 100
 MAX_PAGE = 5_000
 COUNT_CAP = q_rfq.COUNT_CAP
+QUICK_COUNT_CAP = 1_000  # the count shown with a first page ("1,000+"); the exact one (to COUNT_CAP) follows
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,11 @@ def rfq_page(ctx: Ctx, query: RfqQuery, after: tuple[datetime, int] | None = Non
     return RfqPage(rows, rows[-1].key if len(found) > limit and rows else None)
 
 
-def count_rfqs(ctx: Ctx, query: RfqQuery) -> int:
-    """RFQs of the list, counted up to COUNT_CAP + 1 (then shown as "10,000+")."""
+def count_rfqs(ctx: Ctx, query: RfqQuery, *, cap: int = COUNT_CAP) -> int:
+    """RFQs of the list, counted up to CAP + 1 (then shown as "10,000+", or "1,000+" for QUICK_COUNT_CAP)."""
     query = query.checked()
     with ctx.read() as session:
-        return q_rfq.count(session, query.to_filter(), now=ctx.now())
+        return q_rfq.count(session, query.to_filter(), now=ctx.now(), cap=cap)
 
 
 def rfq_detail(ctx: Ctx, rfq_id: int) -> RfqDetail:

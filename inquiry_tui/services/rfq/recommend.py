@@ -1,18 +1,20 @@
 """RFQ recommendation: open RFQs nobody here quoted yet, ranked by fit to the catalogue and the buyer's standing.
 
-The fit is stored with each RFQ (catalogue.py keeps it current), so SQL orders the candidates
-by fit plus verification and tier; the buyer's activity level (the activity rollup, at most
-+10) is added here. Candidates are read best first until the next one could no longer reach
-the LIMIT-th score even with the most activity, so the order is exact without scoring every
-open RFQ. Each row carries its reason (domain/rfq/fit.py).
+Each RFQ's standing (its fit plus the buyer's verification and tier) is kept on its row and
+indexed (migration 0012_rfq_standing), so candidates come best standing first off an index;
+the buyer's activity level (the activity rollup, at most +10) is added here. Candidates are
+read until the next one could no longer reach the LIMIT-th score even with the most activity,
+so the order is exact and only the head of the index is read. Each row carries its reason
+(domain/rfq/fit.py).
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from typing import Any
 
-from inquiry_tui.domain.rfq.fit import MIN_FIT, BuyerStanding, Fit, rank_score, reason
+from inquiry_tui.domain.rfq.fit import MIN_FIT, BuyerStanding, Fit, activity_points, reason
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.activity import cached_levels, rollup
 from inquiry_tui.services.rfq.catalogue import ensure_fitted
@@ -21,14 +23,17 @@ from inquiry_tui.services.rfq.rows import RfqRow, row_from
 from inquiry_tui.store.queries import rfq as q_rfq
 
 LIMIT = 200
-ACTIVITY_POINTS = 10  # the most an activity level adds (level // 10)
+ACTIVITY_POINTS = activity_points(100)  # the most an activity level adds
 
 
-def activity_levels(ctx: Ctx, *, wait: bool) -> dict[int, int]:
-    """Every buyer's activity level: the rollup (built if WAIT, else only what this process already has)."""
+def activity_levels(ctx: Ctx, *, wait: bool) -> Mapping[int, int]:
+    """Every buyer's activity level: the rollup (built if WAIT, else only what this process already has).
+
+    The rollup's own mapping, read only (copying a hundred thousand buyers' levels costs more than
+    the list)."""
     if wait:
-        return dict(rollup(ctx).levels)
-    return dict(cached_levels(ctx) or {})
+        return rollup(ctx).levels
+    return cached_levels(ctx) or {}
 
 
 def recommended_rfqs(
@@ -41,17 +46,14 @@ def recommended_rfqs(
     now = ctx.now()
     scored: list[tuple[int, Any, int]] = []  # (score, posted_at as stored, id): sorted descending
     best: list[int] = []  # a min-heap of the LIMIT best scores so far
-    scores: dict[tuple[int, bool, str | None, int], int] = {}  # few distinct inputs: thousands of rows
     with ctx.read() as session:
-        for rfq_id, buyer_id, fit, posted_at, verified, tier, standing in q_rfq.recommendable(
+        for rfq_id, buyer_id, standing, posted_at in q_rfq.recommendable(
             session, query.to_filter(), now=now, min_fit=MIN_FIT
         ):
             if len(best) >= limit and standing + ACTIVITY_POINTS < best[0]:
                 break  # rows come by standing: nothing further down can overtake the LIMIT-th
-            inputs = (fit, bool(verified), tier, levels.get(buyer_id, 0))
-            score = scores.get(inputs)
-            if score is None:
-                score = scores[inputs] = rank_score(Fit(fit, (), ""), BuyerStanding(*inputs[1:]))
+            # rank_score: fit + buyer_points, the stored standing plus the activity level's points
+            score = standing + activity_points(levels.get(buyer_id, 0))
             scored.append((score, posted_at, rfq_id))
             if len(best) < limit:
                 heapq.heappush(best, score)

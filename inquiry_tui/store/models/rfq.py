@@ -9,8 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from inquiry_tui.store.models.columns import timestamp_column, version_column
 
-# Open, fitting RFQs: the recommendation reads only these (a range of expires_at above now).
-_RECOMMENDABLE = text("NOT is_junk AND fit > 0")  # portable: a boolean is not an integer on PostgreSQL
+# Fitting, non-junk RFQs: the recommendation walks only these, best standing first.
+_FITTING = text("NOT is_junk AND fit > 0")  # portable: a boolean is not an integer on PostgreSQL
 
 
 class Rfq(SQLModel, table=True):
@@ -18,6 +18,9 @@ class Rfq(SQLModel, table=True):
 
     `fit` (0..100), `fit_terms` (one per line) and `fit_category` are the RFQ's fit to the
     catalogue, computed when it arrives and again when the catalogue changes (rfq_fit_state).
+    `buyer_points` (the buyer's verification and tier) and `standing` (fit + buyer_points) are
+    kept by triggers of migration 0012_rfq_standing when the RFQ is written or its buyer's
+    verification or tier changes: writers never set them.
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,6 +42,8 @@ class Rfq(SQLModel, table=True):
     fit: int = 0
     fit_terms: str = ""  # catalogue terms matched, one per line
     fit_category: str = ""
+    buyer_points: int = 0
+    standing: int = 0
     imported_at: datetime = Field(sa_column=timestamp_column())
 
     __table_args__ = (
@@ -46,7 +51,18 @@ class Rfq(SQLModel, table=True):
         Index("ix_rfq_junk_posted", "is_junk", "posted_at", "id"),
         Index("ix_rfq_category_posted", "category", "posted_at", "id"),
         Index("ix_rfq_destination_posted", "destination", "posted_at", "id"),
-        Index("ix_rfq_recommendable", "expires_at", sqlite_where=_RECOMMENDABLE, postgresql_where=_RECOMMENDABLE),
+        # The recommendation: best standing first, newest among equals; fit and expiry ride along so
+        # rows too weak or expired are passed over in the index.
+        Index(
+            "ix_rfq_standing",
+            "standing",
+            "posted_at",
+            "id",
+            "fit",
+            "expires_at",
+            sqlite_where=_FITTING,
+            postgresql_where=_FITTING,
+        ),
     )
 
 

@@ -2,25 +2,34 @@
 the quota count.
 
 Pages are keyset on (posted_at, id) newest first: `ix_rfq_junk_posted` (and the category and
-destination indexes) walk one range, so a deep page costs what the first one costs. The keyword
-filter is one function, `keyword_condition`: FTS5 on SQLite (migration 0007_rfq), a plain LIKE
-per word elsewhere (the place to port to a tsvector index); a common word's page walks the
-newest-first index instead of sorting every hit (`_walk_newest`, SQLite only). SQL is built from constants here;
-user values are bound parameters, and FTS5 strings are quoted so nothing a user types is
-parsed as query syntax.
+destination indexes) walk one range, so a deep page costs what the first one costs.
+
+The keyword filter has the same rules on both engines (every word required, words of 3 or more
+characters as prefixes; `fts_match`): FTS5's `rfq_fts` on SQLite (migration 0007_rfq), the
+generated `rfq.search` tsvector under a GIN index on PostgreSQL (`rfq_fts_query`, migration
+0012_rfq_standing). On SQLite a rare word's hits are sorted; a common word's page walks the
+list's own index and keeps the rows among the hits (`_common` chooses), and a count is driven
+by the hits, read lazily, so it stops at its cap whatever the word.
+
+The recommendation walks `ix_rfq_standing` (fit plus the buyer's points, kept on each row by
+triggers) best first, so its reader stops after the head of the index.
+
+SQL is built from constants here; user values are bound parameters, and FTS5 strings are
+quoted so nothing a user types is parsed as query syntax.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, TextClause, TextualSelect, bindparam, text
 from sqlalchemy.orm import Session
 
+from inquiry_tui.store import dialect
 from inquiry_tui.store.types import UTCDateTime
 
 TITLE_CHARS = 200  # a list row never needs more; a hostile long title stays in the store
@@ -62,70 +71,84 @@ class MarketFilter:
     recommendable: bool = False  # open, not junk, fitting the catalogue from MIN_FIT (the recommendation)
 
 
+def keyword_words(words: Sequence[str]) -> list[str]:
+    """The words of a keyword filter: split at white space and control characters, words without a letter or
+    digit dropped (they cannot match anything). Both engines' queries are made from these."""
+    return [w for w in _NOT_TEXT.sub(" ", " ".join(words)).split() if _TOKEN.search(w)]
+
+
 def fts_match(words: Sequence[str]) -> str | None:
     """WORDS as an FTS5 query: each one quoted (inner quotes doubled), all required, those of 3+ characters
     as prefixes; None when no word can match anything."""
-    found = [w for w in _NOT_TEXT.sub(" ", " ".join(words)).split() if _TOKEN.search(w)]
+    found = keyword_words(words)
     if not found:
         return None
     return " ".join('"' + w.replace('"', '""') + '"' + ("*" if len(w) >= _PREFIX_FROM else "") for w in found)
 
 
-def _like(word: str) -> str:
-    return "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+_PG_QUERY = text("SELECT CAST(rfq_fts_query(CAST(:w AS text[])) AS text)")
 
 
-def keyword_condition(dialect: str, words: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
-    """The condition on `r` that every word occurs in its title or description, with its parameters.
-
-    None: no word can match anything (the list is empty). On SQLite it is the FTS5 index; on
-    other stores a LIKE per word (full scans; the PostgreSQL port replaces this with a tsvector).
-    """
-    if dialect == "sqlite":
-        query = fts_match(words)
-        if query is None:
-            return None
-        return "r.id IN (SELECT rowid FROM rfq_fts WHERE rfq_fts MATCH :kw)", {"kw": query}
-    found = [w for w in _NOT_TEXT.sub(" ", " ".join(words)).split() if _TOKEN.search(w)]
+def pg_tsquery(session: Session, words: Sequence[str]) -> str | None:
+    """WORDS as a tsquery's text on PostgreSQL with fts_match's rules (`rfq_fts_query`, migration
+    0012_rfq_standing); None when no word can match anything."""
+    found = keyword_words(words)
     if not found:
         return None
-    parts, params = [], {}
-    for n, word in enumerate(found):
-        parts.append(f"(lower(r.title) LIKE :kw{n} ESCAPE '\\' OR lower(r.description) LIKE :kw{n} ESCAPE '\\')")
-        params[f"kw{n}"] = _like(word)
-    return " AND ".join(parts), params
+    return session.execute(_PG_QUERY, {"w": found}).scalar() or None
 
 
-def _where(dialect: str, f: MarketFilter, min_fit: int) -> tuple[list[str], dict[str, Any]] | None:
-    # A bound boolean: an equality SQLite can walk ix_rfq_junk_posted by, and a boolean on PostgreSQL.
-    where = ["r.is_junk = :junk"]
-    params: dict[str, Any] = {"junk": f.junk}
-    if f.words:
-        found = keyword_condition(dialect, f.words)
-        if found is None:
-            return None
-        where.append(found[0])
-        params.update(found[1])
+def keyword_query(session: Session, words: Sequence[str]) -> str | None:
+    """WORDS as this engine's query (`:kw` below): FTS5 on SQLite, a tsquery's text on PostgreSQL; None when
+    no word can match anything (the list is empty)."""
+    if dialect.is_sqlite(session):
+        return fts_match(words)
+    return pg_tsquery(session, words)
+
+
+# The condition that every word occurs in the title or description: on SQLite the FTS5 hits as a set
+# (read once per statement), on PostgreSQL the GIN-indexed `rfq.search` (the planner chooses). A probe
+# of one row (`MATCH :kw AND rowid = r.id`) was tried for walks and dropped: FTS5 merges a prefix
+# word's doclists again at every probe (0.8 s CPU for a page of "light" at 200k RFQs).
+_KW_SET = "r.id IN (SELECT rowid FROM rfq_fts WHERE rfq_fts MATCH :kw)"
+_KW_PG = "r.search @@ CAST(:kw AS tsquery)"
+
+
+def _where(session: Session, f: MarketFilter, min_fit: int, kw: str | None) -> list[str]:
+    where = ["r.is_junk = :junk"]  # a bound boolean: SQLite walks ix_rfq_junk_posted by it
+    if kw is not None:
+        where.append(_KW_SET if dialect.is_sqlite(session) else _KW_PG)
     if f.category:
         where.append("lower(r.category) = lower(:category)")
-        params["category"] = f.category
     if f.destination:
         where.append("r.destination = :destination")
-        params["destination"] = f.destination
     if f.min_quantity is not None:
         where.append("r.quantity >= :qmin")
-        params["qmin"] = f.min_quantity
     if f.max_quantity is not None:
         where.append("r.quantity <= :qmax")
-        params["qmax"] = f.max_quantity
     if f.open_only or f.recommendable:
         where.append("r.expires_at > :now")
     if f.recommendable:
-        # The partial index's own predicate, as written there, so SQLite can use ix_rfq_recommendable.
+        # The partial index's own predicate, as written there, so SQLite can use ix_rfq_standing.
         where.insert(0, "NOT r.is_junk AND r.fit > 0")
         where.append(f"r.fit >= {int(min_fit)}")
         where.append("NOT EXISTS (SELECT 1 FROM rfq_quote q2 WHERE q2.rfq_id = r.id)")
-    return where, params
+    return where
+
+
+def _params(f: MarketFilter, kw: str | None, now: datetime) -> dict[str, Any]:
+    params: dict[str, Any] = {"junk": f.junk, "now": now}
+    if kw is not None:
+        params["kw"] = kw
+    for name, value in (
+        ("category", f.category),
+        ("destination", f.destination),
+        ("qmin", f.min_quantity),
+        ("qmax", f.max_quantity),
+    ):
+        if value is not None:
+            params[name] = value
+    return params
 
 
 def _statement(sql: str, *, times: bool = True, now: bool = False, key: bool = False) -> TextClause | TextualSelect:
@@ -138,83 +161,88 @@ def _statement(sql: str, *, times: bool = True, now: bool = False, key: bool = F
     return clause.columns(**_TIMES) if times else clause
 
 
+_HITS = text("SELECT count(*) FROM (SELECT rowid FROM rfq_fts WHERE rfq_fts MATCH :kw LIMIT :cap) AS hits")
+
+
+def _common(session: Session, kw: str | None) -> bool:
+    """Whether the FTS5 query KW is common enough (WALK_FROM hits or more) that walking an index in the list's
+    order, keeping the rows among the hits, finds a page sooner than sorting every hit. SQLite only.
+
+    Reading the hits costs in proportion to the hits: fine for a rare word, slow for one in half
+    the RFQs. A walk costs in proportion to the rows passed over before the page is full: slow
+    for a rare word. The hits, counted up to WALK_FROM, choose.
+    """
+    if kw is None or not dialect.is_sqlite(session):
+        return False
+    return int(session.execute(_HITS, {"kw": kw, "cap": WALK_FROM}).scalar_one()) >= WALK_FROM
+
+
 def page(
     session: Session, f: MarketFilter, *, now: datetime, after: tuple[datetime, int] | None, limit: int
 ) -> list[Any]:
     """Up to LIMIT market rows past AFTER, newest posted first."""
-    dialect = session.get_bind().dialect.name
-    built = _where(dialect, f, 0)
-    if built is None:
+    kw = keyword_query(session, f.words) if f.words else None
+    if f.words and kw is None:
         return []
-    where, params = built
+    # A common word walks the list's order: the destination's index when there is one (its rows only),
+    # else ix_rfq_junk_posted, the other filters checked on the way.
+    walk = _common(session, kw)
+    where = _where(session, f, 0, kw)
+    params = _params(f, kw, now)
     if after is not None:
         where.append("(r.posted_at < :k0 OR (r.posted_at = :k0 AND r.id < :k1))")
         params.update(k0=after[0], k1=after[1])
     source = ROW_FROM
-    if _walk_newest(session, dialect, f, params):
-        source = ROW_FROM.replace("rfq r ", "rfq r INDEXED BY ix_rfq_junk_posted ", 1)
+    if walk:
+        index = "ix_rfq_destination_posted" if f.destination else "ix_rfq_junk_posted"
+        source = ROW_FROM.replace("rfq r ", f"rfq r INDEXED BY {index} ", 1)
     sql = (
         f"SELECT {ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY r.posted_at DESC, r.id DESC LIMIT :n"
     )
     stmt = _statement(sql, now=":now" in sql, key=after is not None)
-    return list(session.execute(stmt, {**params, "now": now, "n": limit}))
-
-
-_HITS = text("SELECT count(*) FROM (SELECT rowid FROM rfq_fts WHERE rfq_fts MATCH :kw LIMIT :cap) AS hits")
-
-
-def _walk_newest(session: Session, dialect: str, f: MarketFilter, params: dict[str, Any]) -> bool:
-    """Whether a keyword page on SQLite should walk `ix_rfq_junk_posted` newest first (a common word).
-
-    Left to itself SQLite reads every hit and sorts them, which costs in proportion to the hits:
-    fine for a rare word, slow for one in half the RFQs. Walking the index costs in proportion to
-    the rows passed over before the page is full: slow for a rare word. The FTS5 hits, counted up
-    to WALK_FROM, choose. A category or destination has its own index, left to the planner.
-    """
-    if dialect != "sqlite" or "kw" not in params or f.category or f.destination:
-        return False
-    hits = session.execute(_HITS, {"kw": params["kw"], "cap": WALK_FROM}).scalar_one()
-    return int(hits) >= WALK_FROM
+    return list(session.execute(stmt, {**params, "n": limit}))
 
 
 def count(session: Session, f: MarketFilter, *, now: datetime, cap: int = COUNT_CAP) -> int:
-    """Rows of the list, counted up to CAP + 1."""
-    dialect = session.get_bind().dialect.name
-    built = _where(dialect, f, 0)
-    if built is None:
+    """Rows of the list, counted up to CAP + 1.
+
+    On SQLite a keyword's FTS5 hits drive the count (read lazily, each checked against the other
+    filters by its row), so it stops at CAP + 1 whatever the word.
+    """
+    kw = keyword_query(session, f.words) if f.words else None
+    if f.words and kw is None:
         return 0
-    where, params = built
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM rfq r WHERE {' AND '.join(where)} LIMIT :cap) AS hits"
+    where = _where(session, f, 0, kw)
+    source = "rfq r"
+    if kw is not None and dialect.is_sqlite(session):
+        where.remove(_KW_SET)
+        where.insert(0, "rfq_fts MATCH :kw")
+        source = "rfq_fts CROSS JOIN rfq r ON r.id = rfq_fts.rowid"  # CROSS JOIN: the hits are the outer loop
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} LIMIT :cap) AS hits"
     stmt = _statement(sql, times=False, now=":now" in sql)
-    return int(session.execute(stmt, {**params, "now": now, "cap": cap + 1}).scalar_one())
-
-
-_TIER_POINTS = "CASE b.tier WHEN 'L1' THEN 5 WHEN 'L2' THEN 10 WHEN 'L3' THEN 15 WHEN 'L4' THEN 20 ELSE 0 END"
-STANDING_SQL = f"(r.fit + CASE WHEN b.verified THEN 10 ELSE 0 END + {_TIER_POINTS})"
-"""The recommendation's score as far as SQL knows it (domain.rfq.fit.rank_score without the activity level)."""
-
-
-_RANK_COLUMNS = "r.id, r.buyer_id, r.fit, r.posted_at, b.verified, b.tier"
+    return int(session.execute(stmt, {**_params(f, kw, now), "cap": cap + 1}).scalar_one())
 
 
 def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: int) -> Iterator[Any]:
     """Open, fitting RFQs nobody quoted yet, best standing first (a cursor: read as far as needed).
 
-    Tuples of what ranking needs: (id, buyer_id, fit, posted_at, verified, tier, standing), with
-    posted_at as the store gives it (text on SQLite: it sorts as the time does, and converting
-    thousands of them costs more than the query). Tens of thousands of candidates are sorted, so
-    their rows stay narrow; `rows_by_id` reads the few kept in full.
+    Tuples of (id, buyer_id, standing, posted_at), posted_at as the store gives it (text on
+    SQLite: it sorts as the time does, and converting thousands of them costs more than the
+    query). The rows come off `ix_rfq_standing` in its order (standing, then newest), so the
+    caller stops reading as soon as nothing further down can make its list; a rare keyword's
+    few hits are read and sorted instead.
     """
-    dialect = session.get_bind().dialect.name
-    built = _where(dialect, MarketFilter(**{**f.__dict__, "recommendable": True}), min_fit)
-    if built is None:
+    kw = keyword_query(session, f.words) if f.words else None
+    if f.words and kw is None:
         return iter(())
-    where, params = built
+    walk = kw is None or _common(session, kw)
+    where = _where(session, replace(f, recommendable=True), min_fit, kw)
+    source = "rfq r INDEXED BY ix_rfq_standing" if walk and dialect.is_sqlite(session) else "rfq r"
     sql = (
-        f"SELECT {_RANK_COLUMNS}, {STANDING_SQL} AS standing FROM rfq r JOIN buyer b ON b.id = r.buyer_id "
-        f"WHERE {' AND '.join(where)} ORDER BY standing DESC, r.posted_at DESC, r.id DESC"
+        f"SELECT r.id, r.buyer_id, r.standing, r.posted_at FROM {source} WHERE {' AND '.join(where)} "
+        "ORDER BY r.standing DESC, r.posted_at DESC, r.id DESC"
     )
-    return iter(session.execute(_statement(sql, times=False, now=True), {**params, "now": now}))
+    return iter(session.execute(_statement(sql, times=False, now=True), _params(f, kw, now)))
 
 
 _BY_ID: BindParameter[list[int]] = bindparam("ids", expanding=True)

@@ -130,6 +130,14 @@ class PagedList(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self.rows[self.cursor]))
         self.cursor = min(self.cursor, max(0, self.total - 1))
 
+    def set_total(self, total: int) -> None:
+        """The length of a list still loading, learnt after its first page (a count that came later)."""
+        if self.complete:
+            return
+        self.total = max(total, len(self.rows))
+        self.virtual_size = Size(self.size.width, self.total + 1)
+        self.refresh()
+
     def replace_row(self, match: Callable[[Any], bool], row: Any) -> None:
         """Show a changed row where it is (the order refreshes with the next query)."""
         for i, old in enumerate(self.rows):

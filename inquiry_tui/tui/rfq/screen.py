@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.rfq.market import Quota
@@ -32,7 +33,7 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import QuoteStatus, RfqStatus
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.profile import buyer_profile
-from inquiry_tui.services.rfq.market import COUNT_CAP, RfqQuery, count_rfqs, rfq_detail, rfq_page
+from inquiry_tui.services.rfq.market import COUNT_CAP, QUICK_COUNT_CAP, RfqQuery, count_rfqs, rfq_detail, rfq_page
 from inquiry_tui.services.rfq.quotes import QuoteResult, QuoteRow, mark_won, my_quotes, quota, quote_of
 from inquiry_tui.services.rfq.recommend import recommended_rfqs
 from inquiry_tui.services.rfq.rows import RfqRow
@@ -94,9 +95,10 @@ def view_bar(current: RfqView) -> Content:
     return Content.assemble(*parts)
 
 
-def describe(view: RfqView, query: RfqQuery, total: int, quota_now: Quota | None) -> Text:
-    """The status line: count, order, filters (literal: the filter values were typed), quota."""
-    shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+def describe(view: RfqView, query: RfqQuery, total: int, quota_now: Quota | None, counted_to: int = COUNT_CAP) -> Text:
+    """The status line: count (COUNTED_TO+ when it went past: the count stopped there), order, filters
+    (literal: the filter values were typed), quota."""
+    shown = f"{counted_to:,}+" if total > counted_to else f"{total:,}"
     noun = "quote" if view is RfqView.QUOTES else "RFQ"
     text = Text(f"{shown} {noun}{'s' if total != 1 else ''}", style="bold")
     order = {
@@ -160,6 +162,13 @@ class RfqScreen(Screen[None], WorkerErrors):
         next_key: tuple[datetime, int] | None
 
     @dataclass
+    class Counted(Message):
+        """The exact count (up to COUNT_CAP) of a list first shown with a quick one."""
+
+        generation: int
+        total: int
+
+    @dataclass
     class MoreLoaded(Message):
         generation: int
         start: tuple[datetime, int]
@@ -186,6 +195,7 @@ class RfqScreen(Screen[None], WorkerErrors):
         self.query_state = RfqQuery(open_only=True)
         self.generation = 0
         self.total = 0
+        self.counted_to = COUNT_CAP  # the count stopped here (QUICK_COUNT_CAP until the exact one comes)
         self.next_key: tuple[datetime, int] | None = None
         self.quota_now: Quota | None = None
         self.pane_data: RfqPaneData | None = None
@@ -238,9 +248,13 @@ class RfqScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="market-query", exit_on_error=False)
     def _first_page(self, query: RfqQuery, generation: int) -> None:
-        total = count_rfqs(self.ctx, query)
+        # The page first, with a count that stops early (a page not full is its own count); the exact
+        # count of a long list follows: counting a common word's ten thousand hits takes longer than the page.
         page = rfq_page(self.ctx, query, None, PAGE)
+        total = count_rfqs(self.ctx, query, cap=QUICK_COUNT_CAP) if page.next_key else len(page.rows)
         self.post_message(self.FirstLoaded(generation, total, list(page.rows), page.next_key))
+        if total > QUICK_COUNT_CAP and not get_current_worker().is_cancelled:  # not when a newer query came
+            self.post_message(self.Counted(generation, count_rfqs(self.ctx, query)))
 
     @work(thread=True, exclusive=True, group="market-query", exit_on_error=False)
     def _load_recommended(self, query: RfqQuery, generation: int) -> None:
@@ -258,6 +272,7 @@ class RfqScreen(Screen[None], WorkerErrors):
             return  # a newer query is on its way
         self.next_key = event.next_key
         self.total = event.total
+        self.counted_to = QUICK_COUNT_CAP if self.view in (RfqView.MARKET, RfqView.JUNK) else COUNT_CAP
         listing = self.query_one(PagedList)
         columns, cells, style = _SHAPES[self.view]
         listing.row_style = style
@@ -266,8 +281,16 @@ class RfqScreen(Screen[None], WorkerErrors):
         listing.add_rows(event.rows, event.next_key is None)
         self._describe()
 
+    @on(Counted)
+    def _show_count(self, event: Counted) -> None:
+        if event.generation != self.generation:
+            return
+        self.total, self.counted_to = event.total, COUNT_CAP
+        self.query_one(PagedList).set_total(min(event.total, COUNT_CAP))
+        self._describe()
+
     def _describe(self) -> None:
-        status = describe(self.view, self.query_state, self.total, self.quota_now)
+        status = describe(self.view, self.query_state, self.total, self.quota_now, self.counted_to)
         self.query_one("#market-status", Static).update(status)
 
     @on(PagedList.RowsWanted)

@@ -20,6 +20,7 @@ QUERIES = [
     RfqQuery(words=("nobody-wrote-this",)),
     RfqQuery(words=("flood",), category="Flood lights"),
     RfqQuery(words=("flood",), min_quantity=105, max_quantity=118),
+    RfqQuery(words=("flood", "stadium"), destination="DE", open_only=True),
 ]
 
 

@@ -33,8 +33,8 @@ def test_models_and_migrations_agree(empty_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     engine.dispose()
     # Made by raw SQL, not by the models: the FTS5 virtual table and its shadow tables (SQLite); the
-    # tsvector table and its index, the bulk loads' reply-day marker table and activity_daily's
-    # watermark column (PostgreSQL).
+    # tsvector table and its index, the bulk loads' reply-day marker table, activity_daily's
+    # watermark column and the RFQs' generated search column and its index (PostgreSQL).
     assert [d for d in diff if not _raw_sql_object(d)] == []
 
 
@@ -43,9 +43,9 @@ def _raw_sql_object(d: tuple[object, ...]) -> bool:
     if kind == "remove_table":
         return str(item.name).startswith(("inquiry_fts", "rfq_fts")) or item.name == "reply_day_dirty"  # type: ignore[attr-defined]
     if kind == "remove_index":
-        return item.name in ("ix_inquiry_fts_doc", "ix_activity_daily_seq")  # type: ignore[attr-defined]
+        return item.name in ("ix_inquiry_fts_doc", "ix_activity_daily_seq", "ix_rfq_search")  # type: ignore[attr-defined]
     if kind == "remove_column":
-        return d[2] == "activity_daily" and d[3].name == "seq"  # type: ignore[attr-defined]
+        return (d[2], d[3].name) in (("activity_daily", "seq"), ("rfq", "search"))  # type: ignore[attr-defined]
     return False
 
 
