@@ -212,7 +212,7 @@ def bench(
     if worker is not None:
         st = worker.stats
         print(
-            f"  background checkpoints during the single arrivals: {st.runs} runs, "
+            f"  background checkpoints since the single arrivals began (the drain included): {st.runs} runs, "
             f"{st.wall_seconds * 1000:,.0f} ms wall, {st.cpu_seconds * 1000:,.0f} ms cpu (off the arrivals' thread)"
         )
     ctx.close()

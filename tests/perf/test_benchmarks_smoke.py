@@ -139,7 +139,11 @@ def test_bench_arrivals(tmp_path: Path) -> None:
         stdout,
         rf"^one arrival, away \+ capacity \+ escalation on, at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\) +{cpu}$",
     )
-    _expect(stdout, rf"^  background checkpoints during the single arrivals: \d+ runs, {NUM} ms wall, {NUM} ms cpu")
+    _expect(
+        stdout,
+        rf"^  background checkpoints since the single arrivals began \(the drain included\): \d+ runs, {NUM} ms wall, "
+        rf"{NUM} ms cpu",
+    )
     with (out / f"arrivals-{N}.jsonl").open(encoding="utf-8") as fh:
         assert sum(1 for _ in fh) == N
     assert (out / f"arrivals-{N}.db").is_file() and (out / f"arrivals-{N}.imported.db").is_file()
