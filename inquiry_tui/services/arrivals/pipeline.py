@@ -177,7 +177,7 @@ class Pipeline:
             raise NotFound("this store has no main account yet; run `inquiry-tui init`")
         self.main = mains[0]
         self.active = frozenset(a[1] for a in accounts if a[3])
-        settings = _settings(tuple(conn.exec_driver_sql("SELECT key, value FROM setting").tuples()))
+        settings = _settings(tuple((k, v) for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")))
         self.settings = settings
         self.alloc, self.reception = settings.allocation, settings.reception
         self.contact = self.alloc.company_contact or self.main
