@@ -1,6 +1,7 @@
 """Arrivals benchmark: `import inquiries` throughput with the whole pipeline, and one arrival's latency.
 
     python benchmarks/bench_arrivals.py [--sizes 100000 1000000] [--singles 300] [--out benchmarks/out] [--db URL]
+                                        [--reuse] [--baseline REF]
 
 With --db, the stores are databases `<name>_arrivals_N` on that PostgreSQL server (benchmarks/stores.py),
 made afresh each run like the SQLite files.
@@ -8,12 +9,21 @@ made afresh each run like the SQLite files.
 For each size: a fresh store with the sample company (7 salespeople, 40 SKUs, regions, rotation
 on, smart reception on), a JSONL file of N inquiries (about 3% junk, 1% blocked, ~N/20 buyers)
 written under --out (gitignored), then `import_inquiries` timed end to end (read, validate,
-junk, routing, auto-replies, rows, FTS, allocation record, commit). Then single arrivals, each
-in its own transaction through `receive`, into the imported store: p50 / p95. Then the same
-again with away, capacity and escalation on (docs/domain.md, Away and capacity, Escalation): one
-salesperson away for a week, two at a limit of 20 open inquiries (they hold more), escalation after
-48 h. The first arrival after escalation is switched on sweeps every inquiry already due (the
-30-day window of the imported history); it is timed and printed on its own, outside the p95.
+junk, routing, terms, auto-replies, rows, FTS, allocation record, commit), wall and CPU. The
+imported SQLite store is kept as `arrivals-N.imported.db`; `--reuse` starts from it instead of
+importing again. Single arrivals then run on a copy of it (`arrivals-N.db`), each in its own
+transaction through `receive`: p50 / p95 of the wall time and of the CPU time of the arriving
+thread (SQLite's checkpoints run on a thread of their own, store/checkpoint.py; their runs and
+CPU are printed apart). Then the same with away, capacity and escalation on (docs/domain.md,
+Away and capacity, Escalation): one salesperson away for a week, two at a limit of 20 open
+inquiries (they hold more), escalation after 48 h. The first arrival after escalation is
+switched on escalates the oldest batch of the backlog already due (supervision.ARRIVAL_BATCH);
+it is timed apart, then `allocate` escalates the rest in batches (timed, with its longest
+transaction), and only then the p95 is measured.
+
+`--baseline REF` also imports the same file with the code of git REF (e.g. the commit before
+the routing work) in a child process, just before this code's import, so both rates are
+printed by one run on the same machine. Each figure is printed with the load average.
 Targets (docs/performance.md): the import at least 0.8 of a raw SQLite load of the same schema
 (this script prints inquiries/s; it does not load the raw baseline beside it yet); one arrival <= 5 ms.
 """
@@ -22,20 +32,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import statistics
+import shutil
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import stores
 
+from inquiry_tui.services.allocation.reroute import allocate
+from inquiry_tui.services.allocation.supervision import ARRIVAL_BATCH
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields, import_inquiries, receive
 from inquiry_tui.services.context import actor_from, connect_system
 from inquiry_tui.services.setup.company import load_json, set_up_company
 from inquiry_tui.services.setup.settings import set_setting
 from inquiry_tui.services.team.accounts import init_company, set_away, set_limit
+from inquiry_tui.store.engine import checkpointer
 from inquiry_tui.store.models import Account
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -92,38 +110,111 @@ def fresh_store(path: Path | str):  # type: ignore[no-untyped-def]
     system = connect_system(str(path))
     system.clock = lambda: NOW
     init_company(system, "grace", "Grace")
-    with system.read() as s:
-        from sqlmodel import select
-
-        ctx = system.as_actor(actor_from(s.exec(select(Account).where(Account.login == "grace")).one()))
+    ctx = as_grace(system)
     set_up_company(ctx, load_json("company.json"))
     set_setting(ctx, "reception.mode", "all_day")
     return ctx
 
 
-def bench(n: int, out: Path, singles: int, base: str | None = None) -> None:
+def as_grace(system):  # type: ignore[no-untyped-def]
+    with system.read() as s:
+        from sqlmodel import select
+
+        return system.as_actor(actor_from(s.exec(select(Account).where(Account.login == "grace")).one()))
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
+
+
+def baseline_import(ref: str, data: Path, out: Path, n: int) -> None:
+    """Import DATA with the code of git REF in a child process (its own fresh store); print its rate."""
+    sha = subprocess.run(["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    code = out / f"code-{sha[:12]}"
+    if not (code / "inquiry_tui").is_dir():
+        code.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    script = (
+        "import sys, time; sys.path.insert(0, 'benchmarks'); import bench_arrivals as b; "
+        "from pathlib import Path; "
+        f"ctx = b.fresh_store({str(out / f'arrivals-{n}.base.db')!r}); "
+        "t, c = time.perf_counter(), time.process_time(); "
+        f"b.import_inquiries(ctx, Path({str(data)!r})); "
+        "print(time.perf_counter() - t, time.process_time() - c)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=code, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"import {n:>9,} at {ref}: failed: {done.stderr.strip().splitlines()[-1:]}")
+        return
+    wall, cpu = (float(x) for x in done.stdout.split()[-2:])
+    print(
+        f"import {n:>9,} at {ref} ({sha[:9]}): {wall:6.2f} s  {n / wall:>9,.0f} inquiries/s  "
+        f"cpu {cpu:.2f} s  ({n / cpu:,.0f} inquiries per CPU-second)  {load()}"
+    )
+
+
+def bench(
+    n: int, out: Path, singles: int, base: str | None = None, reuse: bool = False, ref: str | None = None
+) -> None:
     data = out / f"arrivals-{n}.jsonl"
     if not data.exists():
         t = time.perf_counter()
         write_input(data, n)
         print(f"  wrote {data} in {time.perf_counter() - t:.1f} s")
-    ctx = fresh_store(stores.store_url(base, out, "arrivals", n))
-    t = time.perf_counter()
-    report = import_inquiries(ctx, data)
-    seconds = time.perf_counter() - t
-    print(
-        f"import {n:>9,} ({stores.engine_name(ctx.url)}): {seconds:6.2f} s  {n / seconds:>9,.0f} inquiries/s  (rules {dict(report.by_rule)}, "
-        f"junk {report.junk}, deleted {report.deleted}, auto-replies {report.auto_replies}, buyers {report.buyers_added})"
-    )
+    url = stores.store_url(base, out, "arrivals", n)
+    sqlite = "://" not in url
+    kept = out / f"arrivals-{n}.imported.db"
+    if ref:
+        baseline_import(ref, data, out, n)
+    if not (reuse and sqlite and kept.exists()):
+        ctx = fresh_store(url)
+        t, cpu = time.perf_counter(), time.process_time()
+        report = import_inquiries(ctx, data)
+        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+        print(
+            f"import {n:>9,} ({stores.engine_name(ctx.url)}): {seconds:6.2f} s  {n / seconds:>9,.0f} inquiries/s  "
+            f"cpu {cpu:.2f} s  ({n / cpu:,.0f} inquiries per CPU-second)  (rules {dict(report.by_rule)}, "
+            f"junk {report.junk}, deleted {report.deleted}, auto-replies {report.auto_replies}, "
+            f"buyers {report.buyers_added})  {load()}"
+        )
+        ctx.close()
+        if sqlite:
+            shutil.copyfile(url, kept)
+    if sqlite:  # the single arrivals run on a copy, so every run starts from the same imported store
+        stores.fresh(url)
+        shutil.copyfile(kept, url)
+    system = connect_system(url)
+    system.clock = lambda: NOW
+    ctx = as_grace(system)
     singles_p95(ctx, n, singles, "one arrival", start=0)
     set_away(ctx, "ana", True, (NOW + timedelta(days=7)).date())
     for login in ("ben", "chen"):
         set_limit(ctx, login, 20)  # a team's kind of limit; both hold more already, so they are full from the start
     set_setting(ctx, "allocation.reassign_after_hours", "48")
-    t = time.perf_counter()
-    receive(ctx, [single(n, singles, random.Random(2))])
-    print(f"  first arrival with escalation on (sweeps the backlog due): {(time.perf_counter() - t) * 1000:,.0f} ms")
+    t, cpu = time.perf_counter(), time.thread_time()
+    first = receive(ctx, [single(n, singles, random.Random(2))])
+    print(
+        f"  first arrival with escalation on (escalates at most {ARRIVAL_BATCH} of the backlog due): "
+        f"{(time.perf_counter() - t) * 1000:,.0f} ms  cpu {(time.thread_time() - cpu) * 1000:,.0f} ms  "
+        f"({first.escalated} escalated)"
+    )
+    t, cpu = time.perf_counter(), time.thread_time()
+    drained = allocate(ctx)
+    print(
+        f"  allocate, the rest of the backlog in batches: {len(drained.escalated):,} escalated in "
+        f"{time.perf_counter() - t:,.2f} s  cpu {time.thread_time() - cpu:,.2f} s  {load()}"
+    )
     singles_p95(ctx, n, singles, "one arrival, away + capacity + escalation on,", start=singles + 1)
+    worker = checkpointer(ctx.engine)
+    if worker is not None:
+        st = worker.stats
+        print(
+            f"  background checkpoints since the single arrivals began (the drain included): {st.runs} runs, "
+            f"{st.wall_seconds * 1000:,.0f} ms wall, {st.cpu_seconds * 1000:,.0f} ms cpu (off the arrivals' thread)"
+        )
     ctx.close()
 
 
@@ -141,15 +232,19 @@ def single(n: int, i: int, rng: random.Random) -> Arrival:
 
 def singles_p95(ctx, n: int, singles: int, label: str, start: int) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(1 + start)
-    times = []
+    walls, cpus = [], []
     for i in range(start, start + singles):
         a = single(n, i, rng)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.thread_time()
         receive(ctx, [a])
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
+        walls.append((time.perf_counter() - t) * 1000)
+        cpus.append((time.thread_time() - cpu) * 1000)
+    walls.sort()
+    cpus.sort()
+    p95 = int(len(walls) * 0.95)
     print(
-        f"{label} at {n:>9,}: p50 {statistics.median(times):.2f} ms  p95 {times[int(len(times) * 0.95)]:.2f} ms  (n={singles})"
+        f"{label} at {n:>9,}: p50 {walls[len(walls) // 2]:.2f} ms  p95 {walls[p95]:.2f} ms  (n={singles})  "
+        f"cpu p50 {cpus[len(cpus) // 2]:.2f} ms  p95 {cpus[p95]:.2f} ms  {load()}"
     )
 
 
@@ -159,10 +254,12 @@ def main() -> None:
     parser.add_argument("--singles", type=int, default=300)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--db", help="a PostgreSQL server URL: its databases <name>_arrivals_N (default: SQLite files)")
+    parser.add_argument("--reuse", action="store_true", help="start from the kept imported store (SQLite) if there")
+    parser.add_argument("--baseline", metavar="REF", help="also import with the code of this git commit, first")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        bench(n, args.out, args.singles, args.db)
+        bench(n, args.out, args.singles, args.db, args.reuse, args.baseline)
 
 
 if __name__ == "__main__":

@@ -77,10 +77,15 @@ LABELS = {
 def terms_to_json(terms: Terms) -> str:
     """Compact JSON of the stated fields ("" when nothing is stated, as the column's default)."""
     # Not dataclasses.asdict: it deep-copies every value, and this runs for every arrival of an import.
-    data = {name: _plain(v) for name in _NAMES if (v := getattr(terms, name)) is not None}
+    data = {name: _plain(v) for name in _SORTED_NAMES if (v := getattr(terms, name)) is not None}
     if not data:
         return ""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(data)
+
+
+# One encoder made once: json.dumps with any option builds a new JSONEncoder per call. Keys go in sorted order.
+_SORTED_NAMES = tuple(sorted(_NAMES))
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def terms_from_json(text: str | None) -> Terms:

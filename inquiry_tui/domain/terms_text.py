@@ -216,6 +216,8 @@ _NO = re.compile(r"^\s*(?:no|nope|not needed|no need)\b", re.IGNORECASE)
 
 # Quick looks: a rule runs only when the text has one of its words (split on spaces and punctuation).
 _SPLIT = re.compile(r"[\s,;:!?()\"'.]+")
+_MONTH_HINT = re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # before splitting into words
+_WITHIN_WORD = re.compile(r"(?<![^\s,;:!?()\"'.])(?:within|in)(?![^\s,;:!?()\"'.])")  # one of the words
 _DIGIT = re.compile(r"\d")
 _CURRENCY_HINT = re.compile(r"usd|eur|gbp|cny|rmb|jpy|aud|cad|inr|aed|dollar|[$€£¥]")
 _INCOTERM_WORDS = frozenset(
@@ -470,10 +472,11 @@ def _last_day(year: int, month: int) -> date:
 
 def _first_date(text: str, today: date) -> date | None:
     """The first date written in TEXT, in any of the forms above (each tried only when its words are there)."""
-    words = _words(text.lower())
-    months = not _MONTH_NAMES.isdisjoint(words)
+    low = text.lower()
+    # The same looks as among the words, without splitting the text unless a month's name may be there.
+    months = _MONTH_HINT.search(low) is not None and not _MONTH_NAMES.isdisjoint(_words(low))
     year = _YEAR.search(text) is not None
-    within = ("within" in words or "in" in words) and _DIGIT.search(text) is not None
+    within = _DIGIT.search(text) is not None and _WITHIN_WORD.search(low) is not None
     best: tuple[int, int, date] | None = None
     for rank, (kind, pattern) in enumerate(_DATE_FORMS):
         if (
@@ -584,11 +587,14 @@ def _glued_units(words: frozenset[str]) -> list[str]:
     return out
 
 
-def read_terms(text: str, *, today: date, products: Catalogue | None = None) -> Terms:
+def read_terms(text: str, *, today: date, products: Catalogue | None = None, known: Terms | None = None) -> Terms:
     """What TEXT (an inquiry's subject and body) states, by the rules above; TODAY resolves dates without a year.
 
     Each rule's pattern runs only when the text holds one of its words (a quick look among the
     text's words first): most inquiries state two or three things, and the others cost nothing.
+    KNOWN: what the caller already knows and will put over the result (an import's own fields,
+    `Terms.merged`); the rules for fields it states in full are not run, and those fields stay
+    unread (None) here. The merged answer is the same as reading everything first.
     """
     text = text[:MAX_CHARS]
     if not text.strip():
@@ -596,21 +602,27 @@ def read_terms(text: str, *, today: date, products: Catalogue | None = None) -> 
     low = text.lower()
     words = _words(low)
     digits = _DIGIT.search(text) is not None
-    quantity = _quantity(text, low, words) if digits else None
-    money = digits and _CURRENCY_HINT.search(low) is not None
+    k = known or _NOTHING_KNOWN
+    quantity = _quantity(text, low, words) if digits and (k.quantity is None or k.unit is None) else None
+    money = digits and (k.target_price is None or k.currency is None) and _CURRENCY_HINT.search(low) is not None
     price = _price(text) if money else None
+    # A date needs a digit or a month's name (months: a substring look, looser than the words).
+    dates = k.delivery_date is None and (digits or _MONTH_HINT.search(low) is not None)
     return Terms(
         quantity=quantity[0] if quantity else None,
         unit=quantity[1] if quantity else None,
-        destination=_destination(text, low, words),
+        destination=_destination(text, low, words) if k.destination is None else None,
         target_price=price[0] if price else None,
         currency=price[1] if price else None,
-        incoterm=_incoterm(low, words),
-        payment_terms=_payment(text, low, words),
-        delivery_date=_delivery_date(text, low, words, today),
-        sample_requested=_sample(text, words),
-        product=products.find(text, low, words) if products is not None else None,
+        incoterm=_incoterm(low, words) if k.incoterm is None else None,
+        payment_terms=_payment(text, low, words) if k.payment_terms is None else None,
+        delivery_date=_delivery_date(text, low, words, today) if dates else None,
+        sample_requested=_sample(text, words) if k.sample_requested is None else None,
+        product=products.find(text, low, words) if products is not None and k.product is None else None,
     )
+
+
+_NOTHING_KNOWN = Terms()
 
 
 def read_answer(text: str, asked: frozenset[Ask], *, today: date, products: Catalogue | None = None) -> Terms:

@@ -161,7 +161,7 @@ class IdPool:
     def __init__(self, conn: Connection, table: str) -> None:
         self.conn, self.table = conn, table
         self.sqlite = dialect.is_sqlite(conn)
-        self._next = next_id(conn, table) if self.sqlite else 0
+        self._next = 0  # SQLite: read at the first id wanted (a single arrival by a known buyer wants no buyer id)
         self._free: list[int] = []
         self._sequence = ""
 
@@ -183,6 +183,8 @@ class IdPool:
 
     def take(self) -> int:
         if self.sqlite:
+            if not self._next:
+                self._next = next_id(self.conn, self.table)
             self._next += 1
             return self._next - 1
         if not self._free:
@@ -196,6 +198,8 @@ class IdPool:
     def upcoming(self, n: int) -> list[int]:
         """The next N ids `take` will hand out, in order, without taking them (for writers that name rows ahead)."""
         if self.sqlite:
+            if not self._next:
+                self._next = next_id(self.conn, self.table)
             return list(range(self._next, self._next + n))
         self.reserve(n)
         return self._free[::-1][:n]

@@ -3,7 +3,9 @@
 SQLite: several processes (SSH users) share one file, so every connection runs in WAL mode
 with a generous busy timeout, and every write transaction takes the write lock up front
 (`BEGIN IMMEDIATE`, SQLAlchemy's documented pysqlite recipe): a read-then-write transaction
-can then never fail half-way with SQLITE_BUSY on lock upgrade.
+can then never fail half-way with SQLITE_BUSY on lock upgrade. SQLite's automatic checkpoint is
+off on every connection: a write engine's `Checkpointer` (store/checkpoint.py) moves the WAL
+into the database file from a background thread, so no write waits for a checkpoint.
 
 PostgreSQL: writers run at READ COMMITTED and meet each other on row locks and the version
 columns; the read engine runs read-only REPEATABLE READ transactions, so a screen's reads
@@ -15,8 +17,10 @@ and text parameters lose NUL characters, which PostgreSQL text cannot hold (see 
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -24,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import dialect
+from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
@@ -33,6 +38,10 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA cache_size=-32000",  # 32 MB page cache per connection
     "PRAGMA temp_store=MEMORY",
+    # Checkpoints run off the writers' path (store/checkpoint.py); the WAL file shrinks back to
+    # 64 MiB when it restarts, so one big import does not leave it at its size on disk.
+    "PRAGMA wal_autocheckpoint=0",
+    f"PRAGMA journal_size_limit={64 * 1024 * 1024}",
 )
 # Browsing reads a few index and row pages per screen; the OS page cache holds the rest, and
 # each of the UI's worker threads has its own connection, so a small cache keeps the TUI lean.
@@ -65,11 +74,22 @@ def _postgres_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
+_WROTE = "inquiry_tui_wrote"  # connection-record flag: a transaction committed since the last check-in
+
+
+def checkpointer(engine: Engine) -> Checkpointer | None:
+    """The background checkpointer of a SQLite write engine (None for other engines)."""
+    return _CHECKPOINTERS.get(engine)
+
+
+def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DEFAULT_THRESHOLD) -> Engine:
     """An engine whose every connection carries the store's settings.
 
     Read-only engines (used by the UI for browsing) begin with a plain deferred BEGIN (SQLite)
     or a read-only REPEATABLE READ transaction (PostgreSQL), so scrolling never takes a write lock.
+    A SQLite write engine checkpoints its WAL from a background thread once it passes
+    CHECKPOINT_BYTES (store/checkpoint.py), and once more when it is disposed.
     """
     if not is_sqlite(url):
         return _make_server_engine(url, read_only=read_only)
@@ -95,7 +115,27 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(begin)
 
+    if not read_only and parsed.database and parsed.database != ":memory:":
+        _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)
     return engine
+
+
+def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:
+    worker = _CHECKPOINTERS[engine] = Checkpointer(path, threshold=threshold, busy_timeout_ms=BUSY_TIMEOUT_MS)
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Connection) -> None:
+        conn.connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi: object, record: Any) -> None:
+        # After the commit, outside every transaction: only a stat here; the checkpoint runs on the thread.
+        if record is not None and record.info.pop(_WROTE, False):
+            worker.after_commit()
+
+    @event.listens_for(engine, "engine_disposed")
+    def _on_dispose(_engine: Engine) -> None:
+        worker.close()  # the engine stays usable after dispose(); so does its checkpointer
 
 
 def _make_server_engine(url: str, *, read_only: bool) -> Engine:

@@ -119,19 +119,34 @@ def test_bench_arrivals(tmp_path: Path) -> None:
     out = tmp_path / "out"
     stdout = _run([str(BENCH / "bench_arrivals.py"), "--sizes", str(N), "--singles", "40", "--out", str(out)])
     _expect(stdout, rf"^  wrote {re.escape(str(out / f'arrivals-{N}.jsonl'))} in {NUM} s$")
+    load = r"load [\d.]+ [\d.]+ [\d.]+"
+    cpu = rf"cpu p50 {NUM} ms +p95 {NUM} ms +{load}"
     _expect(
         stdout,
-        rf"^import +{N:,} \(sqlite\): +{NUM} s +{NUM} inquiries/s +\(rules \{{.*\}}, junk \d+, deleted \d+, "
-        r"auto-replies \d+, buyers \d+\)$",
+        rf"^import +{N:,} \(sqlite\): +{NUM} s +{NUM} inquiries/s +cpu {NUM} s +\({NUM} inquiries per CPU-second\) +"
+        rf"\(rules \{{.*\}}, junk \d+, deleted \d+, auto-replies \d+, buyers \d+\) +{load}$",
     )
-    _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$")
-    _expect(stdout, rf"^  first arrival with escalation on \(sweeps the backlog due\): {NUM} ms$")
+    _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\) +{cpu}$")
     _expect(
-        stdout, rf"^one arrival, away \+ capacity \+ escalation on, at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\)$"
+        stdout,
+        rf"^  first arrival with escalation on \(escalates at most \d+ of the backlog due\): {NUM} ms +cpu {NUM} ms +"
+        r"\(\d+ escalated\)$",
+    )
+    _expect(
+        stdout, rf"^  allocate, the rest of the backlog in batches: {NUM} escalated in {NUM} s +cpu {NUM} s +{load}$"
+    )
+    _expect(
+        stdout,
+        rf"^one arrival, away \+ capacity \+ escalation on, at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\) +{cpu}$",
+    )
+    _expect(
+        stdout,
+        rf"^  background checkpoints since the single arrivals began \(the drain included\): \d+ runs, {NUM} ms wall, "
+        rf"{NUM} ms cpu",
     )
     with (out / f"arrivals-{N}.jsonl").open(encoding="utf-8") as fh:
         assert sum(1 for _ in fh) == N
-    assert (out / f"arrivals-{N}.db").is_file()
+    assert (out / f"arrivals-{N}.db").is_file() and (out / f"arrivals-{N}.imported.db").is_file()
 
 
 def test_bench_admin(tmp_path: Path) -> None:

@@ -12,8 +12,11 @@ own rotation turns (rule `rotation`) stay.
 A buyer owned by the main account counts as unowned here and follows their first re-routed
 inquiry, so sticky keeps a buyer's waiting inquiries together.
 
-`--dry-run` runs the very same transaction and rolls it back: what it prints is what a real
-run would have done at that moment.
+Escalation's backlog (the first run after `allocation.reassign_after_hours` is switched on)
+goes in batches of supervision.ALLOCATE_BATCH, each in its own transaction, so arrivals and other writers
+get the store between them; the last batch runs with the re-routing. `--dry-run` runs all of it
+in one transaction and rolls it back: what it prints is what a real run would have done at
+that moment.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from inquiry_tui.domain.vocabulary import Folder, Rule
-from inquiry_tui.services.allocation.supervision import Move, sweep
+from inquiry_tui.services.allocation import supervision
+from inquiry_tui.services.allocation.supervision import Move, SweepReport, sweep
 from inquiry_tui.services.arrivals.pipeline import Pipeline
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
@@ -37,6 +41,7 @@ _WAITING = (
     f"WHERE i.owner_id = ? AND i.rule NOT IN ({', '.join(repr(r) for r in _KEPT)}) "
     f"AND i.first_response_at IS NULL AND i.folder != '{Folder.DELETED}' ORDER BY i.received_at, i.id"
 )
+_ALL = 2**31 - 1  # a dry run sweeps the whole backlog in its one (rolled back) transaction
 _MOVE = "UPDATE inquiry SET owner_id = ?, rule = ?, version = version + 1 WHERE id = ? AND owner_id = ?"
 
 
@@ -63,12 +68,29 @@ class _DryRun(Exception):
 def allocate(ctx: Ctx, *, dry_run: bool = False) -> AllocateReport:
     """Re-route what the main account holds, after the sweeps; DRY_RUN: the same, rolled back."""
     ctx.require_admin("allocate waiting inquiries")
+    escalated: list[Move] = []
+    returned: list[Move] = []
+    more = not dry_run
+    while more:  # escalation's backlog, a batch per transaction; the last one runs with the re-routing below
+        with ctx.begin() as conn:
+            batch_pipeline = Pipeline(conn, ctx)
+            batch = sweep(batch_pipeline, actor=ctx.actor.login, limit=supervision.ALLOCATE_BATCH)
+            batch_pipeline.save_state()  # the rotation turns the moves took
+        escalated += batch.escalated
+        returned += batch.returned
+        more = batch.more
     try:
         with ctx.begin() as conn:
             p = Pipeline(conn, ctx)
-            swept = sweep(p, actor=ctx.actor.login)
+            swept: SweepReport = sweep(p, actor=ctx.actor.login, limit=_ALL if dry_run else supervision.ALLOCATE_BATCH)
             moves = _reroute(p, ctx.actor.login)
-            report = AllocateReport(tuple(moves[0]), tuple(swept.escalated), tuple(swept.returned), moves[1], dry_run)
+            report = AllocateReport(
+                tuple(moves[0]),
+                (*escalated, *swept.escalated),
+                (*returned, *swept.returned),
+                moves[1],
+                dry_run,
+            )
             p.save_state()
             if dry_run:
                 raise _DryRun(report)

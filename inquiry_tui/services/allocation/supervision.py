@@ -15,6 +15,13 @@ brings both up to date (docs/domain.md, Escalation).
   no one else (the main account holds it and nobody is eligible) it is marked as escalated
   where it is, so no sweep looks at it again.
 
+Escalation works in batches: one sweep handles at most `limit` due inquiries, oldest first
+(ARRIVAL_BATCH inside an arrival's transaction, so switching the setting on over a big backlog
+never holds one arrival's write lock for the whole of it; the next arrivals take the next
+batches). `allocate` takes ALLOCATE_BATCH at a time, each in its own transaction, until none
+is left (services.allocation.reroute). Each batch marks what it handled (moved or stayed), so
+the next one starts where it stopped.
+
 Every move is a guarded UPDATE (still that owner's, still open, not escalated): under
 concurrent sessions on any engine an inquiry moves at most once, and a notice is written only
 for a move that happened (with a dedupe key besides).
@@ -58,20 +65,25 @@ class SweepReport:
     escalated: list[Move] = field(default_factory=list)
     stayed: int = 0  # due for escalation, but the rules found no one else
     back: list[str] = field(default_factory=list)  # accounts whose return date came
+    more: bool = False  # the escalation batch was full: more may be due (the next sweep takes them)
 
+
+ARRIVAL_BATCH = 100  # due inquiries escalated inside one arrival batch's transaction
+ALLOCATE_BATCH = 500  # per transaction of `allocate`
 
 _BACK = text("UPDATE account SET away = :no, away_until = NULL, away_since = NULL WHERE id = :id AND away = :yes")
 
 
-def sweep(p: Pipeline, *, actor: str = SYSTEM_LOGIN) -> SweepReport:
-    """Returns from away, then escalation, in the pipeline's transaction; the pipeline's counts and turn follow."""
+def sweep(p: Pipeline, *, actor: str = SYSTEM_LOGIN, limit: int | None = None) -> SweepReport:
+    """Returns from away, then at most LIMIT (default ARRIVAL_BATCH) due escalations, oldest first, in the
+    pipeline's transaction; the pipeline's counts and turn follow."""
     report = SweepReport()
     for login in p.back:
         _come_back(p, login, report, actor)
     p.back = []
     hours = p.alloc.reassign_after_hours
     if hours is not None:
-        _escalate(p, hours, report, actor)
+        _escalate(p, hours, report, actor, ARRIVAL_BATCH if limit is None else limit)
     return report
 
 
@@ -155,12 +167,13 @@ def return_backlog(
     return moves
 
 
-def _escalate(p: Pipeline, hours: int, report: SweepReport, actor: str) -> None:
+def _escalate(p: Pipeline, hours: int, report: SweepReport, actor: str, limit: int) -> None:
     conn = p.conn
     oldest, newest = cutoffs(p.now, hours)
-    candidates = q_routing.escalation_candidates(conn, oldest, newest)
+    candidates = q_routing.escalation_candidates(conn, oldest, newest, limit)
     if not candidates:
         return
+    report.more = len(candidates) >= limit
     product_owner = dict(p.products.values())
     records: list[tuple[Any, ...]] = []
     for inquiry_id, channel, owner_id, _buyer_id, product_id, buyer_owner_id, country, _received in candidates:

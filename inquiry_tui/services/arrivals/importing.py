@@ -22,6 +22,7 @@ from inquiry_tui.services.allocation.supervision import sweep
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.importing import StagedAttachment, Stager
+from inquiry_tui.services.notices.producers import arrivals_warned
 from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
 from inquiry_tui.services.records.reader import Record, iter_records
@@ -42,6 +43,7 @@ __all__ = [
 CHUNK = 10_000  # arrivals per executemany round: bounded memory, same transaction
 IMPORT_CACHE_KIB = 262_144  # a big page cache while importing: index inserts stay in memory
 DEFAULT_CACHE_KIB = 32_000  # store/engine.py's per-connection default, restored afterwards
+BULK_BATCH = 1_000  # arrivals given to `receive` at once from which the big cache pays
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +152,16 @@ def run_pipeline(
     source: str,
     customer_source: str | None = None,
     stager: Stager | None = None,
+    bulk: bool = True,
 ) -> ArrivalReport:
-    """One write transaction: every chunk of items through the pipeline, then its state and audit row."""
+    """One write transaction: every chunk of items through the pipeline, then its state and audit row.
+
+    BULK: a big page cache for the transaction (SQLite); a small batch does without its two pragmas."""
     ctx.require_admin("import inquiries")
     failed = True
     try:
         with ctx.begin() as conn:
-            sqlite = dialect.is_sqlite(conn)
+            sqlite = bulk and dialect.is_sqlite(conn)
             if sqlite:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
             try:
@@ -170,6 +175,8 @@ def run_pipeline(
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
+        if pipeline.warned_until is not None:  # committed: the next batch's overdue check starts there
+            arrivals_warned(ctx.engine, pipeline.warned_until)
         failed = False
         return report
     finally:
@@ -188,6 +195,7 @@ def receive(ctx: Ctx, arrivals: Sequence[Arrival], *, stager: Stager | None = No
         action="inquiries_receive",
         source="batch",
         stager=stager,
+        bulk=len(arrivals) >= BULK_BATCH,
     )
 
 

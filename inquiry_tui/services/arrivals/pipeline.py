@@ -52,13 +52,13 @@ from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.junk import BlockList, JunkInput, judge
 from inquiry_tui.domain.questions import asked_to_text, stated_asks
 from inquiry_tui.domain.reception import NOTHING, plan_reception
-from inquiry_tui.domain.settings import settings_from_dict
+from inquiry_tui.domain.settings import Settings, settings_from_dict
 from inquiry_tui.domain.terms import Terms, terms_to_json
 from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_answer, read_terms
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments, warn_overdue
+from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments, warn_arrivals
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.rfq.answers import Answer, join_answers
 from inquiry_tui.store import bulk, dialect
@@ -78,6 +78,12 @@ BUYER_LOOKUP = (
     "SELECT id, email, owner_id, last_contact_at, country, member_id, name, company, verified, tier, is_customer "
     "FROM buyer WHERE email IN ({})"
 )
+
+
+@lru_cache(maxsize=8)
+def _settings(rows: tuple[tuple[str, str | None], ...]) -> Settings:
+    """The settings of these (key, JSON) rows, parsed once per process for the same rows (every arrival reads them)."""
+    return settings_from_dict({k: json.loads(v or "{}") for k, v in rows})
 
 
 @lru_cache(maxsize=4)
@@ -171,9 +177,7 @@ class Pipeline:
             raise NotFound("this store has no main account yet; run `inquiry-tui init`")
         self.main = mains[0]
         self.active = frozenset(a[1] for a in accounts if a[3])
-        settings = settings_from_dict(
-            {k: json.loads(v or "{}") for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")}
-        )
+        settings = _settings(tuple((k, v) for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")))
         self.settings = settings
         self.alloc, self.reception = settings.allocation, settings.reception
         self.contact = self.alloc.company_contact or self.main
@@ -231,6 +235,7 @@ class Pipeline:
         self.by_owner: Counter[str] = Counter()
         self.junk = self.deleted = self.auto = self.buyers_added = self.messages = self.rfq_answers = 0
         self.assigned: dict[int, Assigned] = {}  # owner id -> this batch's inquiries for them (notices)
+        self.warned_until: datetime | None = None  # finish(): the overdue check covered due times up to this
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -371,13 +376,16 @@ class Pipeline:
             if verdict.is_junk:
                 terms, plan = _NO_TERMS, NOTHING
             else:
-                terms = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue)
+                # The arrival's own fields go over what its text says; the text's rules for them are not run.
+                known = _NO_TERMS
                 if a.quantity is not None or a.unit or a.product:
                     quantity = Decimal(str(a.quantity)) if a.quantity is not None else None
-                    terms = terms.merged(Terms(quantity=quantity, unit=a.unit or None, product=a.product))
+                    known = Terms(quantity=quantity, unit=a.unit or None, product=a.product)
                 stated_terms = getattr(a, "terms", None)  # the import's own fields (target price, incoterm, ...)
                 if stated_terms is not None:
-                    terms = terms.merged(stated_terms)
+                    known = known.merged(stated_terms)
+                text = f"{a.subject}\n{a.body}"
+                terms = read_terms(text, today=received.date(), products=self.catalogue, known=known).merged(known)
                 stated = stated_asks(terms, has_product=a.product is not None)
                 plan = plan_reception(reception, received, b.last_contact, stated)
             owner_id = id_of[decision.owner]
@@ -629,8 +637,9 @@ class Pipeline:
         conn = self.conn
         notify_assignments(conn, self.assigned, at=self.now, source=source)
         self.assigned = {}
-        warn_overdue(conn, self.now)
         count = self.count
+        new = (self.first_id, self.last_id) if self.first_id is not None and self.last_id is not None else None
+        _, self.warned_until = warn_arrivals(conn, self.now, new)
         report = ArrivalReport(
             count,
             self.first_id if count else None,

@@ -10,13 +10,21 @@ Choices (docs/domain.md, Notices):
   in the inbox; a store opened after weeks is not flooded). No daemon: the check runs at the
   end of every batch of arrivals, when the notices screen or `notice` commands read the feed,
   and once a minute in a running app.
+- At the end of a batch of arrivals the check is incremental (`warn_arrivals`): the first batch
+  of a process looks at the whole window, later ones only at what became due since the last
+  batch that committed in this process, and at the batch's own new inquiries. So a stream of
+  single arrivals does not read every open inquiry of the last day each time. What a person
+  put back into the inbox or gave to someone else meanwhile is warned about by the full check
+  (once a minute in a running app, the notices screen, `notice` commands, the next process).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlmodel import Session
@@ -82,10 +90,36 @@ def _in(delta: timedelta) -> str:
 
 def warn_overdue(conn: Session | Connection, now: datetime, owner: int | None = None) -> int:
     """Warn the owners of open inquiries near or just past their limit (once each); OWNER: only theirs."""
+    return _warn(conn, now, due_soon(conn, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner))
+
+
+# Per store (engine) in this process: the due time up to which the arrival path has warned about every
+# open inquiry, as of the last arrival batch that committed.
+_ARRIVALS_WARNED: weakref.WeakKeyDictionary[Any, datetime] = weakref.WeakKeyDictionary()
+
+
+def warn_arrivals(conn: Connection, now: datetime, new: tuple[int, int] | None) -> tuple[int, datetime]:
+    """The overdue check at the end of an arrival batch (module docstring): returns (warnings written, the due
+    time it covered up to), the second for `arrivals_warned` once the batch has committed."""
+    until, since = now + OVERDUE_WARNING, now - OVERDUE_FLOOR
+    mark = _ARRIVALS_WARNED.get(conn.engine)
+    if mark is None or not since <= mark <= until:  # the first batch, or the clock went back or far ahead
+        return warn_overdue(conn, now), until
+    rows = due_soon(conn, until=until, since=mark, owner=None) if mark < until else []
+    if new is not None:
+        seen = {row[0] for row in rows}
+        rows += [row for row in due_soon(conn, until=until, since=since, owner=None, ids=new) if row[0] not in seen]
+    return _warn(conn, now, rows), until
+
+
+def arrivals_warned(engine: Any, until: datetime) -> None:
+    """The arrival batch that checked up to UNTIL (warn_arrivals) committed on ENGINE."""
+    _ARRIVALS_WARNED[engine] = until
+
+
+def _warn(conn: Session | Connection, now: datetime, rows: list[Any]) -> int:
     written = 0
-    for inquiry_id, owner_id, due, subject in due_soon(
-        conn, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner
-    ):
+    for inquiry_id, owner_id, due, subject in rows:
         due_at = due if isinstance(due, datetime) else datetime.fromisoformat(str(due))
         due_at = due_at.replace(tzinfo=UTC) if due_at.tzinfo is None else due_at
         if due_at > now:

@@ -1,4 +1,10 @@
-"""The notices' SQL: inquiries that need an overdue warning (open, due soon or lately, not yet warned)."""
+"""The notices' SQL: inquiries that need an overdue warning (open, due soon or lately, not yet warned).
+
+An inquiry is due exactly RESPONSE_LIMIT after it arrived (domain.due; every writer of
+`due_at` uses that rule), so a window of due times is also a window of arrival times: the
+query bounds `received_at` too and SQLite walks (folder, received_at) over that window only,
+instead of every open inquiry in the inbox.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 from sqlmodel import Session
 
+from inquiry_tui.domain.due import RESPONSE_LIMIT
 from inquiry_tui.store.queries.folders import open_sql
 from inquiry_tui.store.types import UTCDateTime
 
@@ -16,24 +23,47 @@ OVERDUE_KEY = "overdue:"  # a warning's dedupe key is this and the inquiry id
 _SUBJECT_CHARS = 120
 
 
-def _due_soon(*, own: bool) -> Any:
+def _due_soon(*, own: bool = False, ids: bool = False, hint: str = "") -> Any:
     mine = " AND i.owner_id = :me" if own else ""
+    among = " AND i.id BETWEEN :first AND :last" if ids else ""
     sql = (
-        f"SELECT i.id, i.owner_id, i.due_at, substr(i.subject, 1, {_SUBJECT_CHARS}) FROM inquiry AS i "
-        f"WHERE {open_sql('i')} AND i.due_at IS NOT NULL AND i.due_at <= :until AND i.due_at > :since{mine} "
+        f"SELECT i.id, i.owner_id, i.due_at, substr(i.subject, 1, {_SUBJECT_CHARS}) FROM inquiry AS i{hint} "
+        f"WHERE {open_sql('i')} AND i.due_at IS NOT NULL AND i.due_at <= :until AND i.due_at > :since{mine}{among} "
+        "AND i.received_at <= :received_until AND i.received_at > :received_since "
         "AND NOT EXISTS (SELECT 1 FROM notice AS n WHERE n.account_id = i.owner_id "
         f"AND n.dedupe = '{OVERDUE_KEY}' || CAST(i.id AS VARCHAR(20))) ORDER BY i.due_at, i.id"
     )
-    return text(sql).bindparams(bindparam("until", type_=UTCDateTime()), bindparam("since", type_=UTCDateTime()))
+    times = ("until", "since", "received_until", "received_since")
+    return text(sql).bindparams(*(bindparam(name, type_=UTCDateTime()) for name in times))
 
 
-_DUE_SOON_ALL = _due_soon(own=False)
+_DUE_SOON_ALL = _due_soon()
 _DUE_SOON_OWN = _due_soon(own=True)
+_DUE_SOON_IDS = _due_soon(ids=True)
+# A batch's own new inquiries: SQLite would walk the arrival-time window; the id range is a few rows.
+_DUE_SOON_IDS_SQLITE = _due_soon(ids=True, hint=" NOT INDEXED")
 
 
-def due_soon(conn: Session | Connection, *, until: datetime, since: datetime, owner: int | None) -> list[Any]:
+def due_soon(
+    conn: Session | Connection,
+    *,
+    until: datetime,
+    since: datetime,
+    owner: int | None,
+    ids: tuple[int, int] | None = None,
+) -> list[Any]:
     """(id, owner id, due_at, subject) of open inquiries due in (SINCE, UNTIL] with no warning to their owner yet;
-    OWNER: one owner's."""
+    OWNER: one owner's; IDS: only ids in that (first, last) range."""
+    params: dict[str, Any] = {
+        "until": until,
+        "since": since,
+        "received_until": until - RESPONSE_LIMIT,
+        "received_since": since - RESPONSE_LIMIT,
+    }
+    if ids is not None:
+        sqlite = (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name == "sqlite"
+        query = _DUE_SOON_IDS_SQLITE if sqlite else _DUE_SOON_IDS
+        return list(conn.execute(query, {**params, "first": ids[0], "last": ids[1]}))
     if owner is None:
-        return list(conn.execute(_DUE_SOON_ALL, {"until": until, "since": since}))
-    return list(conn.execute(_DUE_SOON_OWN, {"until": until, "since": since, "me": owner}))
+        return list(conn.execute(_DUE_SOON_ALL, params))
+    return list(conn.execute(_DUE_SOON_OWN, {**params, "me": owner}))

@@ -31,7 +31,7 @@ _OPEN_UP_TO_ANY = text(_OPEN_UP_TO.format(hint=""))
 _CANDIDATES = (
     "SELECT i.id, i.channel, i.owner_id, i.buyer_id, i.product_id, b.owner_id, b.country, i.received_at "
     "FROM inquiry i{hint} JOIN buyer b ON b.id = i.buyer_id WHERE " + escalation_sql("i") + " "
-    "AND i.received_at >= :oldest AND i.received_at <= :newest ORDER BY i.received_at, i.id"
+    "AND i.received_at >= :oldest AND i.received_at <= :newest ORDER BY i.received_at, i.id LIMIT :n"
 )
 # SQLite would rather walk (folder, received_at) over the whole window; the partial index holds only what
 # is still open and unescalated, so the sweep on every arrival reads next to nothing.
@@ -71,11 +71,11 @@ def open_up_to(conn: Connection, owner_id: int, limit: int) -> int:
     return int(conn.execute(query, {"owner": owner_id, "n": max(0, limit)}).scalar_one())
 
 
-def escalation_candidates(conn: Connection, oldest: datetime, newest: datetime) -> list[Any]:
-    """Open, not yet escalated inquiries received in [OLDEST, NEWEST], oldest first:
+def escalation_candidates(conn: Connection, oldest: datetime, newest: datetime, limit: int) -> list[Any]:
+    """The oldest LIMIT open, not yet escalated inquiries received in [OLDEST, NEWEST]:
     (id, channel, owner id, buyer id, product id, buyer's owner id, buyer's country, received_at)."""
     query = _CANDIDATES_SQLITE if conn.dialect.name == "sqlite" else _CANDIDATES_ANY
-    return list(conn.execute(query, {"oldest": db_text(oldest), "newest": db_text(newest)}))
+    return list(conn.execute(query, {"oldest": db_text(oldest), "newest": db_text(newest), "n": limit}))
 
 
 def escalate(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, now: datetime) -> bool:

@@ -91,6 +91,21 @@ def test_overdue_warnings_come_once_near_the_limit_and_not_for_old_ones(admin_ct
     assert check_overdue(ctx_as(admin_ctx, "ben")) == 0
 
 
+def test_a_later_batch_warns_about_what_came_due_since_and_about_its_own(admin_ctx: Ctx) -> None:
+    """The arrival path's check is incremental after a process's first batch (services/notices/producers.py)."""
+    from tests.admin_helpers import at
+
+    with_product(admin_ctx)
+    ana = ctx_as(admin_ctx, "ana")
+    receive(admin_ctx, [arrival(1, hours_ago=19)])  # due in 5 h: no warning yet
+    assert [n.ref_id for n in notices(ana) if n.kind is NoticeKind.OVERDUE] == []
+    # two hours on: #1 came within 4 h of its limit; #2 arrives already due (before the last check's horizon)
+    receive(at(admin_ctx, FIXED_NOW + timedelta(hours=2)), [arrival(2, hours_ago=22)])
+    assert sorted(n.ref_id for n in notices(ana) if n.kind is NoticeKind.OVERDUE) == ["1", "2"]
+    receive(at(admin_ctx, FIXED_NOW - timedelta(hours=1)), [arrival(3, hours_ago=30)])  # the clock went back: all
+    assert sorted(n.ref_id for n in notices(ana) if n.kind is NoticeKind.OVERDUE) == ["1", "2", "3"]
+
+
 def test_platform_notices_go_to_everyone_or_one_account_once(admin_ctx: Ctx, tmp_path: Path) -> None:
     path = tmp_path / "notices.jsonl"
     rows = [

@@ -179,3 +179,22 @@ def test_escalation_moves_an_inquiry_at_most_once(tmp_path_factory: object, step
             assert all(f != t for f, t in moves)
     finally:
         system.close()
+
+
+def test_escalation_runs_in_bounded_batches(shop: Ctx, monkeypatch: object) -> None:
+    """A backlog due at once: each arrival escalates at most a batch (oldest first); `allocate` takes the rest
+    a batch per transaction; each inquiry still moves once."""
+    from inquiry_tui.services.allocation import supervision
+
+    monkeypatch.setattr(supervision, "ARRIVAL_BATCH", 2)  # type: ignore[attr-defined]
+    monkeypatch.setattr(supervision, "ALLOCATE_BATCH", 2)  # type: ignore[attr-defined]
+    due = arrive(shop, *(arrival(f"d{n}@x.example", "FL-1", when=old(11 - n)) for n in range(7)), now=old(11))
+    settings(shop, allocation__reassign_after_hours=str(HOURS))
+    arrive(shop, arrival("n1@x.example", when=FIXED_NOW))
+    assert [owner_rule(shop, i)[1] for i in due] == ["escalation"] * 2 + ["product"] * 5
+    report = allocate(shop)
+    assert [m.inquiry_id for m in report.escalated] == due[2:]
+    assert {owner_rule(shop, i) for i in due} == {("boss", "escalation")}
+    # 5 left: batches of 2, 2 and 1 (the last with the re-routing), one audit row each
+    assert len(rows(shop, "SELECT id FROM audit_log WHERE action = 'escalate'")) == 4
+    assert rows(shop, "SELECT count(*) FROM allocation_record WHERE rule = 'escalation'") == [(7,)]

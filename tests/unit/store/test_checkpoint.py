@@ -1,0 +1,77 @@
+"""SQLite checkpoints off the writers' path: no automatic checkpoint in a commit; a background thread past the
+threshold; one more on dispose; readers and the backup API see every commit (store/checkpoint.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+
+from inquiry_tui.store.engine import checkpointer, make_engine
+from inquiry_tui.store.migrate import backup_sqlite
+
+WAIT_S = 60  # an upper bound for a loaded machine, never a timing assertion
+
+
+def _write(engine, n: int) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)"))
+        conn.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "x" * 2000} for _ in range(n)])
+
+
+def test_no_connection_checkpoints_in_its_commit(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        _write(engine, 50)  # far below the default threshold: no thread, the frames stay in the WAL
+        worker = checkpointer(engine)
+        assert worker is not None and worker.stats.runs == 0 and worker.wal_size() > 0
+    finally:
+        engine.dispose()
+    assert make_engine(sqlite_url, read_only=True).connect().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+
+
+def test_past_the_threshold_a_background_thread_checkpoints_and_readers_and_backups_see_every_commit(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(sqlite_url, checkpoint_bytes=64 * 1024)
+    reader = make_engine(sqlite_url, read_only=True)
+    worker = checkpointer(engine)
+    assert worker is not None and checkpointer(reader) is None
+    try:
+        for _ in range(5):
+            _write(engine, 40)  # about 80 KiB per commit: each one wakes the thread
+            assert worker.idle.wait(WAIT_S)
+            with reader.connect() as conn:
+                seen = conn.exec_driver_sql("SELECT count(*) FROM t").scalar()
+        assert worker.stats.runs >= 1 and seen == 200
+        raw = sqlite3.connect(str(tmp_path / "store.db"))
+        busy, frames, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        raw.close()
+        assert busy == 0 and copied == frames  # nothing was left behind
+        copy = backup_sqlite(tmp_path / "store.db", tmp_path / "copy.db")
+        assert sqlite3.connect(str(copy)).execute("SELECT count(*) FROM t").fetchone()[0] == 200
+    finally:
+        reader.dispose()
+        engine.dispose()
+
+
+def test_dispose_checkpoints_what_is_left(sqlite_url: str, tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url)
+    other = sqlite3.connect(str(tmp_path / "store.db"))
+    try:
+        _write(engine, 30)
+        other.execute("SELECT count(*) FROM t").fetchone()  # an open reader: closing the pool leaves the WAL
+        worker = checkpointer(engine)
+        assert worker is not None and worker.stats.runs == 0
+        engine.dispose()
+        assert worker.stats.runs == 1
+        busy, frames, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and copied == frames
+        _write(engine, 1)  # a disposed engine still works
+        assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 31
+    finally:
+        other.close()
+        engine.dispose()
