@@ -7,6 +7,7 @@ ever leaves them.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -245,6 +246,8 @@ def connect(
                 raise _not_upgraded(url, revision, admin)
             migrate(url, engine)
         ctx = Ctx(url, engine, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY)
+        if revision == HEAD or upgrade:
+            _recover_imports(engine, os_user)
         if target is not None:
             with ctx.write() as session:
                 audit(session, ctx, "act_as", "account", target.login)
@@ -254,6 +257,15 @@ def connect(
         raise
     ctx.read_engine = make_engine(url, read_only=True)
     return ctx
+
+
+def _recover_imports(engine: Engine, os_user: str) -> None:
+    """Undo a big import whose process died half-way (services/arrivals/recovery.py); one read when there is none."""
+    from inquiry_tui.services.arrivals.recovery import recover
+
+    # A store this user cannot write (or a busy one): the next process that can undoes it.
+    with contextlib.suppress(*STORE_ERRORS):
+        recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
 
 
 def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
