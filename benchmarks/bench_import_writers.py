@@ -31,7 +31,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 TARGETS = 3_000  # inquiries in the base store, acted on by the writers
 PAUSE = 0.25  # seconds between one writer's writes
-LOGINS = ("ana", "ben", "chen", "dara", "emil", "fay", "gus")
+LOGINS = ("ana", "ben", "chen", "dora", "eric", "fay", "gus")  # the sample company's salespeople
 
 
 def build(n: int, out: Path) -> None:
@@ -66,9 +66,11 @@ def writer(url: str, index: int, stop: Path) -> None:
     from inquiry_tui.services.customers.manage import add_customer
     from inquiry_tui.services.inbox.triage import reply
     from inquiry_tui.services.setup.settings import set_setting
+    from inquiry_tui.store.engine import make_engine
     from inquiry_tui.store.models import Account
 
     system = connect_system(url)
+    system.read_engine = make_engine(url, read_only=True)  # reads never wait on the write lock, as in the app
     with system.read() as s:
         admin = s.exec(select(Account).where(Account.login == "grace")).one()
     ctx = system.as_actor(actor_from(admin))

@@ -20,10 +20,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from inquiry_tui.config import db_url, env_login, os_user_exists, real_os_user
-from inquiry_tui.domain.errors import AccountDeactivated, InquiryError, NotFound, PermissionDenied, StaleWrite
+from inquiry_tui.domain.errors import (
+    AccountDeactivated,
+    InquiryError,
+    NotFound,
+    PermissionDenied,
+    StaleWrite,
+    ValidationError,
+)
 from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
+from inquiry_tui.store import health
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
@@ -179,7 +187,12 @@ def _account(conn: Connection, login: str) -> tuple[Actor, bool] | None:
 
 
 def connect(
-    db: str | None = None, as_login: str | None = None, *, upgrade: bool = True, key_login: str | None = None
+    db: str | None = None,
+    as_login: str | None = None,
+    *,
+    upgrade: bool = True,
+    key_login: str | None = None,
+    check: bool = True,
 ) -> Ctx:
     """Open the store as the account this process may act as (docs/domain.md, "Who is who").
 
@@ -189,7 +202,9 @@ def connect(
     upgraded (after an online backup) only when the admin opens it.
 
     A store file that does not exist is an error, not a new empty store: a mistyped path must
-    not leave a stray file behind nor look like a store that lost its accounts.
+    not leave a stray file behind nor look like a store that lost its accounts. Nor is an empty
+    file or one that is not a database made into a store; a damaged store is refused
+    (store/health.py; CHECK=False lets `db check` look at one).
     """
     url = db_url(db)
     path = sqlite_path(url)
@@ -200,10 +215,18 @@ def connect(
         raise PermissionDenied(describe_unreachable(path, real_os_user())) from None
     if missing:
         raise NotFound(f"no store at {path}; create one with `inquiry-tui init` (or try `inquiry-tui demo`)")
+    if path is not None:
+        problem = health.not_a_store(path)
+        if problem:
+            raise ValidationError(problem)
+        if check:
+            health.check_on_open(path)  # a damaged small store is refused before anything reads or writes it
     access = store_access(path)
     keep_group_writable(access)
     os_user = real_os_user()
     engine = make_engine(url)  # first: a missing database driver is the error to name
+    if not check:
+        health.allow_damaged(engine)
     try:
         claimed = claim(
             os_user=os_user,
@@ -284,8 +307,13 @@ def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
 
 
 def connect_system(db: str | None = None) -> Ctx:
-    """A context acting as `system` (for `init`, `db upgrade` and tests)."""
+    """A context acting as `system` (for `init`, `db upgrade` and tests): an empty file may become a store, another kind of file not."""
     url = db_url(db)
+    path = sqlite_path(url)
+    if path is not None and path.is_file() and path.stat().st_size > 0:
+        problem = health.not_a_store(path)
+        if problem:
+            raise ValidationError(problem)
     return Ctx(url, open_store(url), SYSTEM)
 
 
@@ -314,6 +342,9 @@ def describe_store_error(error: BaseException, url: str | None = None) -> str:
     """
     orig = getattr(error, "orig", None) or error
     message = str(orig)
+    if health.is_corruption(error):
+        path = sqlite_path(url) if url else None
+        return str(health.StoreDamaged(path or "file", message.splitlines()[0][:200] if message else ""))
     state = getattr(orig, "sqlstate", None)  # PostgreSQL's error code (psycopg)
     if state in _SERVER_STATES:
         return _SERVER_STATES[state]

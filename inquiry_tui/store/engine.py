@@ -19,11 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.store import dialect
+from inquiry_tui.store import dialect, health
 
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
@@ -74,8 +74,10 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if not is_sqlite(url):
         return _make_server_engine(url, read_only=read_only)
     parsed = make_url(url)
+    path: Path | None = None
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -93,7 +95,19 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if path is not None and not read_only:
+            health.may_write(conn.engine, path)  # a store found damaged (by any process) is never written again
         conn.exec_driver_sql(begin)
+
+    if path is not None:
+        damaged_path = path
+
+        @event.listens_for(engine, "handle_error")
+        def _on_error(context: ExceptionContext) -> None:
+            if health.is_corruption(context.original_exception):
+                detail = str(context.original_exception).splitlines()[0][:200]
+                health.mark_damaged(damaged_path, detail)
+                raise health.StoreDamaged(damaged_path, detail) from context.original_exception
 
     return engine
 
