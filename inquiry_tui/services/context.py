@@ -8,11 +8,14 @@ ever leaves them.
 from __future__ import annotations
 
 import contextlib
+import errno
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -334,6 +337,31 @@ _SERVER_STATES = {
 }
 
 
+def _disk_full(error: BaseException, message: str, path: Path | None) -> str:
+    """ "the disk is full (N MB free)" when it is: SQLite says "database or disk is full", or, when the WAL cannot
+    grow, only "disk I/O error"; an OSError says ENOSPC. "" otherwise."""
+    orig = getattr(error, "orig", None) or error
+    said_full = "database or disk is full" in message or getattr(orig, "errno", None) == errno.ENOSPC
+    if not said_full and not (path is not None and "disk I/O error" in message):
+        return ""
+    free: int | None = None
+    if path is not None:
+        with contextlib.suppress(OSError):
+            free = shutil.disk_usage(path.parent).free
+    if free is None:
+        return "the disk is full; nothing was changed: free some space and try again" if said_full else ""
+    if not said_full and free > FULL_BELOW_BYTES:
+        return ""  # an I/O error with room to spare: a failing disk, not a full one
+    return (
+        f"the disk is full ({free / 1024 / 1024:.0f} MB free at {path.parent}); nothing was changed: free some space and try again"
+        if path
+        else ""
+    )
+
+
+FULL_BELOW_BYTES = 16 * 1024 * 1024  # "disk I/O error" with less free than this is a full disk (the WAL could not grow)
+
+
 def describe_store_error(error: BaseException, url: str | None = None) -> str:
     """A database error as one line a user can act on (the CLI prints it, the TUI notifies it).
 
@@ -358,6 +386,9 @@ def describe_store_error(error: BaseException, url: str | None = None) -> str:
             "(an import?); nothing was changed, try again in a moment"
         )
     path = sqlite_path(url) if url else None
+    full = _disk_full(error, message, path)
+    if full:
+        return full
     unwritable = "readonly database" in message or "read-only" in message
     if path is not None and (unwritable or "unable to open database file" in message):
         return describe_write_problem(path, real_os_user())
