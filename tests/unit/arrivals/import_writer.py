@@ -53,8 +53,10 @@ def main(url: str, index: int, ids: list[int], stop: Path) -> None:
                     assign_inquiry(ctx, inquiry, next(login for login in LOGINS if login != current))
                 case 1:
                     reply(ctx, inquiry, f"Quote from writer {index}: USD 4.20 FOB")
-                case 2:
+                case 2 if index == 0:  # one writer of settings: two at once on PostgreSQL are told StaleWrite, rightly
                     set_setting(ctx, "reception.welcome", f"Welcome (writer {index}, {k})")
+                case 2:
+                    reply(ctx, inquiry, f"Second quote from writer {index}")
                 case _:
                     add_customer(ctx, CustomerInput(email=f"w{index}-{k}@customers.example", name=f"Writer {index}"))
             writes += 1
