@@ -28,8 +28,8 @@ class State:
     as_login: str | None = None
     key_login: str | None = None
 
-    def ctx(self, *, upgrade: bool = True) -> Ctx:
-        return connect(self.db, self.as_login, upgrade=upgrade, key_login=self.key_login)
+    def ctx(self, *, upgrade: bool = True, check: bool = True) -> Ctx:
+        return connect(self.db, self.as_login, upgrade=upgrade, key_login=self.key_login, check=check)
 
     def system(self) -> Ctx:
         return connect_system(self.db)

@@ -20,8 +20,9 @@ class PermissionDenied(InquiryError):
 class StaleWrite(InquiryError):
     """Someone else changed the row since it was read; the caller reloads."""
 
-    def __init__(self, what: str = "This item") -> None:
-        super().__init__(f"{what} was changed by someone else; reloaded, please try again.")
+    def __init__(self, what: str = "This item", by: str = "") -> None:
+        who = by or "someone else"  # e.g. "ben at 10:42 (reassigned to cara)"
+        super().__init__(f"{what} was changed by {who}; reloaded, please try again.")
 
 
 class AccountDeactivated(PermissionDenied):

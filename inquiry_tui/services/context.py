@@ -7,11 +7,15 @@ ever leaves them.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -19,10 +23,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from inquiry_tui.config import db_url, env_login, os_user_exists, real_os_user
-from inquiry_tui.domain.errors import AccountDeactivated, InquiryError, NotFound, PermissionDenied, StaleWrite
+from inquiry_tui.domain.errors import (
+    AccountDeactivated,
+    InquiryError,
+    NotFound,
+    PermissionDenied,
+    StaleWrite,
+    ValidationError,
+)
 from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
+from inquiry_tui.store import health
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
@@ -179,7 +191,12 @@ def _account(conn: Connection, login: str) -> tuple[Actor, bool] | None:
 
 
 def connect(
-    db: str | None = None, as_login: str | None = None, *, upgrade: bool = True, key_login: str | None = None
+    db: str | None = None,
+    as_login: str | None = None,
+    *,
+    upgrade: bool = True,
+    key_login: str | None = None,
+    check: bool = True,
 ) -> Ctx:
     """Open the store as the account this process may act as (docs/domain.md, "Who is who").
 
@@ -189,7 +206,9 @@ def connect(
     upgraded (after an online backup) only when the admin opens it.
 
     A store file that does not exist is an error, not a new empty store: a mistyped path must
-    not leave a stray file behind nor look like a store that lost its accounts.
+    not leave a stray file behind nor look like a store that lost its accounts. Nor is an empty
+    file or one that is not a database made into a store; a damaged store is refused
+    (store/health.py; CHECK=False lets `db check` look at one).
     """
     url = db_url(db)
     path = sqlite_path(url)
@@ -200,10 +219,18 @@ def connect(
         raise PermissionDenied(describe_unreachable(path, real_os_user())) from None
     if missing:
         raise NotFound(f"no store at {path}; create one with `inquiry-tui init` (or try `inquiry-tui demo`)")
+    if path is not None:
+        problem = health.not_a_store(path)
+        if problem:
+            raise ValidationError(problem)
+        if check:
+            health.check_on_open(path)  # a damaged small store is refused before anything reads or writes it
     access = store_access(path)
     keep_group_writable(access)
     os_user = real_os_user()
     engine = make_engine(url)  # first: a missing database driver is the error to name
+    if not check:
+        health.allow_damaged(engine)
     try:
         claimed = claim(
             os_user=os_user,
@@ -246,6 +273,8 @@ def connect(
                 raise _not_upgraded(url, revision, admin)
             migrate(url, engine)
         ctx = Ctx(url, engine, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY)
+        if revision == HEAD or upgrade:
+            _recover_imports(engine, os_user)
         if target is not None:
             with ctx.write() as session:
                 audit(session, ctx, "act_as", "account", target.login)
@@ -256,6 +285,15 @@ def connect(
         raise
     ctx.read_engine = make_engine(url, read_only=True)
     return ctx
+
+
+def _recover_imports(engine: Engine, os_user: str) -> None:
+    """Undo a big import whose process died half-way (services/arrivals/recovery.py); one read when there is none."""
+    from inquiry_tui.services.arrivals.recovery import recover
+
+    # A store this user cannot write (or a busy one): the next process that can undoes it.
+    with contextlib.suppress(*STORE_ERRORS):
+        recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
 
 
 def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
@@ -274,8 +312,13 @@ def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
 
 
 def connect_system(db: str | None = None) -> Ctx:
-    """A context acting as `system` (for `init`, `db upgrade` and tests)."""
+    """A context acting as `system` (for `init`, `db upgrade` and tests): an empty file may become a store, another kind of file not."""
     url = db_url(db)
+    path = sqlite_path(url)
+    if path is not None and path.is_file() and path.stat().st_size > 0:
+        problem = health.not_a_store(path)
+        if problem:
+            raise ValidationError(problem)
     return Ctx(url, open_store(url), SYSTEM)
 
 
@@ -298,6 +341,31 @@ _SERVER_STATES = {
 }
 
 
+def _disk_full(error: BaseException, message: str, path: Path | None) -> str:
+    """ "the disk is full (N MB free)" when it is: SQLite says "database or disk is full", or, when the WAL cannot
+    grow, only "disk I/O error"; an OSError says ENOSPC. "" otherwise."""
+    orig = getattr(error, "orig", None) or error
+    said_full = "database or disk is full" in message or getattr(orig, "errno", None) == errno.ENOSPC
+    if not said_full and not (path is not None and "disk I/O error" in message):
+        return ""
+    free: int | None = None
+    if path is not None:
+        with contextlib.suppress(OSError):
+            free = shutil.disk_usage(path.parent).free
+    if free is None:
+        return "the disk is full; nothing was changed: free some space and try again" if said_full else ""
+    if not said_full and free > FULL_BELOW_BYTES:
+        return ""  # an I/O error with room to spare: a failing disk, not a full one
+    return (
+        f"the disk is full ({free / 1024 / 1024:.0f} MB free at {path.parent}); nothing was changed: free some space and try again"
+        if path
+        else ""
+    )
+
+
+FULL_BELOW_BYTES = 16 * 1024 * 1024  # "disk I/O error" with less free than this is a full disk (the WAL could not grow)
+
+
 def describe_store_error(error: BaseException, url: str | None = None) -> str:
     """A database error as one line a user can act on (the CLI prints it, the TUI notifies it).
 
@@ -306,6 +374,9 @@ def describe_store_error(error: BaseException, url: str | None = None) -> str:
     """
     orig = getattr(error, "orig", None) or error
     message = str(orig)
+    if health.is_corruption(error):
+        path = sqlite_path(url) if url else None
+        return str(health.StoreDamaged(path or "file", message.splitlines()[0][:200] if message else ""))
     state = getattr(orig, "sqlstate", None)  # PostgreSQL's error code (psycopg)
     if state in _SERVER_STATES:
         return _SERVER_STATES[state]
@@ -319,6 +390,9 @@ def describe_store_error(error: BaseException, url: str | None = None) -> str:
             "(an import?); nothing was changed, try again in a moment"
         )
     path = sqlite_path(url) if url else None
+    full = _disk_full(error, message, path)
+    if full:
+        return full
     unwritable = "readonly database" in message or "read-only" in message
     if path is not None and (unwritable or "unable to open database file" in message):
         return describe_write_problem(path, real_os_user())

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.store import dialect
+from inquiry_tui.store import dialect, health
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
@@ -94,8 +94,10 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     if not is_sqlite(url):
         return _make_server_engine(url, read_only=read_only)
     parsed = make_url(url)
+    path: Path | None = None
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -113,7 +115,19 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if path is not None and not read_only:
+            health.may_write(conn.engine, path)  # a store found damaged (by any process) is never written again
         conn.exec_driver_sql(begin)
+
+    if path is not None:
+        damaged_path = path
+
+        @event.listens_for(engine, "handle_error")
+        def _on_error(context: ExceptionContext) -> None:
+            if health.is_corruption(context.original_exception):
+                detail = str(context.original_exception).splitlines()[0][:200]
+                health.mark_damaged(damaged_path, detail)
+                raise health.StoreDamaged(damaged_path, detail) from context.original_exception
 
     if not read_only and parsed.database and parsed.database != ":memory:":
         _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.store import health
 from inquiry_tui.store.engine import is_sqlite, make_engine
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision shipped (a test checks it against the scripts). Opening an up-to-date
 # store compares against this constant, so Alembic is imported only when there is work to do.
-HEAD = "0012_rfq_standing"
+HEAD = "0013_import_journal"
 
 
 class StoreTooNew(InquiryError):
@@ -115,6 +116,7 @@ def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -
         backup = None
         path = sqlite_path(url)
         if before is not None and before != target and path is not None:
+            health.require_whole(path)  # never upgrade (nor copy) a damaged store
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             backup = backup_sqlite(path, path.with_name(f"{path.stem}.before-{target}-{stamp}{path.suffix or '.db'}"))
         if before != target:

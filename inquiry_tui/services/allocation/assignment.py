@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inquiry_tui.domain.errors import NotFound, PermissionDenied, StaleWrite, ValidationError
+from inquiry_tui.domain.errors import NotFound, PermissionDenied, ValidationError
 from inquiry_tui.domain.vocabulary import Role, Rule
+from inquiry_tui.services.allocation.races import gone_from, stale_inquiry
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.notices.producers import Assigned, notify_assignments
@@ -26,11 +27,12 @@ def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int 
     """Give an inquiry to LOGIN (active). `expected_version` guards against stale screens."""
     with ctx.write() as session:
         inquiry = session.get(Inquiry, inquiry_id, with_for_update=True)  # PostgreSQL: writers of one row take turns
-        if inquiry is None or (not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id):
-            # A salesperson cannot learn that someone else's inquiry exists.
+        if inquiry is None:
             raise NotFound(f"no inquiry {inquiry_id}")
+        if not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id:
+            raise gone_from(session, inquiry_id, ctx.actor.id)  # "#12 was reassigned to ben at 10:42", if it was theirs
         if expected_version is not None and inquiry.version != expected_version:
-            raise StaleWrite(f"Inquiry {inquiry_id}")
+            raise stale_inquiry(session, inquiry_id)  # names who changed it
         target = account_by_login(session, login, active_only=True)
         current = session.get(Account, inquiry.owner_id)
         assert current is not None

@@ -19,6 +19,7 @@ from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.vocabulary import Channel, allowed
 from inquiry_tui.services.allocation.supervision import sweep
+from inquiry_tui.services.arrivals import publishing
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.importing import StagedAttachment, Stager
@@ -200,10 +201,27 @@ def receive(ctx: Ctx, arrivals: Sequence[Arrival], *, stager: Stager | None = No
 
 
 def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
-    """`import inquiries FILE`: every record validated and received in one transaction (all or nothing)."""
+    """`import inquiries FILE`: every record checked first, then received (all or nothing).
+
+    A file that fits in one transaction is received in one; a bigger one is published in short
+    transactions under the import journal, so other sessions keep working (services/arrivals/publishing.py).
+    """
+    ctx.require_admin("import inquiries")
     stager = Stager(ctx, max_mb=get_settings(ctx).files.max_mb)
     items = (Item(arrival_from_record(path, r, stager), r.line) for r in iter_records(path))
-    return run_pipeline(ctx, items, path=path, action="inquiries_import", source=path.name, stager=stager)
+    try:
+        head, spool = publishing.check(ctx, items, path=path, first=publishing.first_chunk())
+    except BaseException:
+        stager.close(failed=True)
+        raise
+    if spool is None:
+        return run_pipeline(ctx, head, path=path, action="inquiries_import", source=path.name, stager=stager)
+    try:
+        return publishing.publish(
+            ctx, head, spool, path=path, action="inquiries_import", source=path.name, stager=stager
+        )
+    finally:
+        spool.close()
 
 
 def allocate_waiting(ctx: Ctx) -> int:

@@ -17,9 +17,10 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session, col
 
 from inquiry_tui.domain.due import is_overdue
-from inquiry_tui.domain.errors import NotFound, StaleWrite, ValidationError
+from inquiry_tui.domain.errors import NotFound, ValidationError
 from inquiry_tui.domain.files import MB
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
+from inquiry_tui.services.allocation.races import gone_from, stale_inquiry
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import AttachmentSource, attach_source
@@ -83,10 +84,12 @@ def _load(session: Session, ctx: Ctx, inquiry_id: int, expected_version: int | N
     # lock: FOR UPDATE on PostgreSQL, so two writers of one row take turns as on SQLite (no StaleWrite
     # between two people acting at once; a stale *screen* is still caught by expected_version).
     inquiry = session.get(Inquiry, inquiry_id, with_for_update=lock)
-    if inquiry is None or (not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id):
+    if inquiry is None:
         raise NotFound(f"no inquiry {inquiry_id}")
+    if not ctx.actor.is_admin and inquiry.owner_id != ctx.actor.id:
+        raise gone_from(session, inquiry_id, ctx.actor.id)  # "#1997 was reassigned to ben at 10:42", if it was theirs
     if expected_version is not None and inquiry.version != expected_version:
-        raise StaleWrite(f"Inquiry {inquiry_id}")
+        raise stale_inquiry(session, inquiry_id)
     return inquiry
 
 

@@ -83,8 +83,9 @@ def _database(ctx: Ctx) -> tuple[str, ...]:
     findings: list[str] = []
     with ctx.engine.connect() as conn:
         quick = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check").all()]
-        if quick != ["ok"]:
-            findings += quick[:MAX_LISTED]
+        if quick != ["ok"]:  # damaged pages: the references cannot be read through them
+            conn.rollback()
+            return tuple(quick[:MAX_LISTED])
         for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check").all()[:MAX_LISTED]:
             findings.append(f"{table} row {rowid} names a {parent} row that does not exist")
         conn.rollback()

@@ -32,6 +32,7 @@ from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.blobs import blob_path, files_dir, fsync_dir
 from inquiry_tui.services.files.purge import backup_lock
+from inquiry_tui.store import health
 from inquiry_tui.store.copy import BATCH, Progress, TableCheck, copy_store, refuse_non_empty
 from inquiry_tui.store.engine import is_postgres, make_engine
 from inquiry_tui.store.migrate import UpgradeResult, backup_sqlite, open_store, sqlite_path, upgrade
@@ -75,6 +76,8 @@ def backup_store(ctx: Ctx, file: Path) -> BackupReport:
             raise ValidationError("backup works on SQLite and PostgreSQL stores")
         if file.exists():
             raise ValidationError(f"{file} already exists; choose a new file name")
+        if not file.parent.is_dir():
+            raise ValidationError(f"{file.parent}: no such folder")
         return _pg_dump(url, file)
     if not path.exists():
         raise NotFound(f"no store at {path}")
@@ -82,6 +85,7 @@ def backup_store(ctx: Ctx, file: Path) -> BackupReport:
         raise ValidationError(f"{file} already exists; choose a new file name")
     if not file.parent.is_dir():
         raise ValidationError(f"{file.parent}: no such folder")
+    health.require_whole(path)  # a backup of a damaged store would be refused by its own check, later and less clearly
     return write_backup(path, files_dir(url), file)
 
 
@@ -253,16 +257,26 @@ def _pg_dump(url: str, file: Path) -> BackupReport:
         )
     parsed = make_url(url)
     dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    done = subprocess.run(
-        [tool, "--format=custom", "--no-owner", f"--file={file}", f"--dbname={dsn}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        file.unlink(missing_ok=True)
-        lines = done.stderr.strip().splitlines()
-        raise InquiryError(f"pg_dump failed: {lines[-1] if lines else done.returncode}")
+    # Under a temporary name in FILE's folder, renamed at the end: a killed dump leaves nothing at FILE.
+    fd, name = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".partial", dir=file.parent)
+    os.close(fd)
+    partial = Path(name)
+    try:
+        done = subprocess.run(
+            [tool, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={dsn}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines()
+            raise InquiryError(f"pg_dump failed: {lines[-1] if lines else done.returncode}")
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, file)
+        fsync_dir(file.parent)
+    finally:
+        partial.unlink(missing_ok=True)
     shown = parsed.render_as_string(hide_password=True)
     return BackupReport(shown, file, 0, file.stat().st_size, None, archive=False)
 
@@ -281,6 +295,8 @@ def copy_store_to(ctx: Ctx, to: str, progress: Progress, *, batch: int = BATCH) 
     path = sqlite_path(source_url)
     if path is not None and not path.exists():
         raise NotFound(f"no store at {path}")
+    if path is not None:
+        health.require_whole(path)
     probe = make_engine(target_url)  # refuse a full target before its schema is touched
     try:
         refuse_non_empty(probe)

@@ -39,6 +39,7 @@ from inquiry_tui.store.models.deals import (
     OrderSum,
 )
 from inquiry_tui.store.models.files import Attachment, DiskFile, DiskFolder, StoredFile
+from inquiry_tui.store.models.imports import ImportChunk, ImportRun
 from inquiry_tui.store.models.inquiries import AllocationRecord, Inquiry, Message, ReplyTemplate
 from inquiry_tui.store.models.mail import MaildirSeen, MailLink, OutboxMail
 from inquiry_tui.store.models.notes import AdminNote
@@ -69,6 +70,8 @@ __all__ = [
     "DealOrder",
     "DiskFile",
     "DiskFolder",
+    "ImportChunk",
+    "ImportRun",
     "Inquiry",
     "Loi",
     "LoiVersion",

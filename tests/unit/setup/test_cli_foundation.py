@@ -215,7 +215,7 @@ def test_store_newer_than_app_is_a_clear_error(store: str) -> None:
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    assert_one_line_error(run(bad, "account", "list"), "could not be used")
+    assert_one_line_error(run(bad, "account", "list"), "not an inquiry-tui store")  # and nothing is written to it
 
 
 def test_a_missing_store_is_a_clear_error_and_no_file_is_made(tmp_path: Path) -> None:

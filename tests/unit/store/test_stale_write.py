@@ -64,8 +64,9 @@ def test_two_processes_one_wins_one_is_told_it_is_stale(admin_ctx: Ctx, db_url: 
         assert p.exitcode == 0
     outcomes = sorted(results.get(timeout=5) for _ in procs)
     assert [o[0] for o in outcomes] == ["ok", "stale"]
-    assert "changed by someone else" in outcomes[1][1]
     winner = outcomes[0][1]
+    # The loser is told who changed it, when and how (issue: a lost race is told).
+    assert "was changed by boss at " in outcomes[1][1] and f"(reassigned to {winner})" in outcomes[1][1]
     with admin_ctx.engine.connect() as conn:
         row = conn.execute(
             text("SELECT a.login, i.version FROM inquiry i JOIN account a ON a.id = i.owner_id WHERE i.id = :i"),

@@ -1,0 +1,138 @@
+"""Is this file a store, and is it whole? The checks made before a store is used, and what a damaged one says.
+
+- A path given as a store must be an SQLite database: an empty file or another kind of file is
+  refused, never turned into a new store (`init` alone makes stores).
+- SQLite's `PRAGMA quick_check` (every page and index, without comparing index contents) runs
+  on opening a small store, where it costs a few milliseconds, and always before a backup, an
+  upgrade and a copy; `db check` runs the full set.
+- "database disk image is malformed" (SQLITE_CORRUPT) or "file is not a database"
+  (SQLITE_NOTADB), met at any time, becomes one error saying what to do, and a marker beside the
+  store (`STORE.damaged`) makes every process refuse to write to it from then on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import weakref
+from pathlib import Path
+from typing import Any
+
+from inquiry_tui.domain.errors import InquiryError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Up to this size a quick_check on open is cheap (it reads every page: ~30 ms for 32 MB from the page cache).
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
+RESTORE_HINT = (
+    "stop using it and restore the last backup (`inquiry-tui --db NEW.db db restore BACKUP.tar`); "
+    "`inquiry-tui db check` lists what is wrong"
+)
+_CORRUPT = ("database disk image is malformed", "file is not a database", "malformed database schema")
+
+
+class StoreDamaged(InquiryError):
+    """The store's file is damaged; nothing more is written to it."""
+
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        what = f" ({first_finding(detail)})" if detail else ""
+        super().__init__(f"the store {path} is damaged{what}; {RESTORE_HINT}")
+
+
+def first_finding(text: str) -> str:
+    """The first thing SQLite's report names, on one line (its reports start with a header line)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("***")]
+    return (lines[0] if lines else text.strip())[:160]
+
+
+def not_a_store(path: Path) -> str | None:
+    """Why the existing file PATH cannot be a store (empty, or not an SQLite database), or None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except IsADirectoryError:
+        return f"{path} is a folder, not a store file"
+    except OSError:
+        return None  # unreadable: the open that follows names the problem (permissions)
+    if not head:
+        return f"{path} is an empty file, not an inquiry-tui store; create a store with `inquiry-tui init`"
+    if head != SQLITE_HEADER:
+        return f"{path} is not an inquiry-tui store (not an SQLite database); check --db"
+    return None
+
+
+def is_corruption(error: BaseException) -> bool:
+    """Whether a database error says the file is damaged."""
+    orig = getattr(error, "orig", None) or error
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return True
+    return any(text in str(orig) for text in _CORRUPT)
+
+
+# Engines that may still open a store marked damaged: `db check`'s, which is there to look at it.
+_LOOKING: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def allow_damaged(engine: Any) -> None:
+    _LOOKING.add(engine)
+
+
+def may_write(engine: Any, path: Path) -> None:
+    """Refuse a write transaction on a store marked damaged (by this process or another), except to look at it."""
+    if engine not in _LOOKING:
+        refuse_if_marked(path)
+
+
+def marker(path: Path) -> Path:
+    return path.with_name(path.name + ".damaged")
+
+
+def mark_damaged(path: Path, detail: str) -> None:
+    """Leave the marker that stops every process writing to the store (best effort: a read-only folder keeps none)."""
+    with contextlib.suppress(OSError):
+        marker(path).write_text(detail[:500] + "\n", encoding="utf-8")
+
+
+def refuse_if_marked(path: Path) -> None:
+    try:
+        found = marker(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        return
+    raise StoreDamaged(path, found)
+
+
+def quick_check(path: Path) -> list[str]:
+    """SQLite's quick_check of the file (read-only, no lock that writers wait on): [] when whole, else its findings."""
+    conn = None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(20)")]
+    except sqlite3.Error as exc:
+        # Damage is a finding; anything else (a folder this user cannot write, a busy file) is for the
+        # open that follows to name.
+        return [str(exc)] if is_corruption(exc) else []
+    finally:
+        if conn is not None:
+            conn.close()
+    return [] if found == ["ok"] else found
+
+
+def require_whole(path: Path) -> None:
+    """Refuse a damaged store (quick_check), marking it so that no process writes to it any more."""
+    refuse_if_marked(path)
+    problems = quick_check(path)
+    if problems:
+        detail = first_finding("\n".join(problems))
+        mark_damaged(path, detail)
+        raise StoreDamaged(path, detail)
+
+
+def check_on_open(path: Path) -> None:
+    """What opening a store checks: the marker always; quick_check when the store is small enough for it to be cheap."""
+    refuse_if_marked(path)
+    try:
+        small = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+    except OSError:
+        return
+    if small:
+        require_whole(path)
