@@ -371,7 +371,10 @@ class Pipeline:
             if verdict.is_junk:
                 terms, plan = _NO_TERMS, NOTHING
             else:
-                terms = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue)
+                read = getattr(a, "text_terms", None)  # read by the caller already (import maildir's workers)
+                if read is None:
+                    read = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue)
+                terms = read
                 if a.quantity is not None or a.unit or a.product:
                     quantity = Decimal(str(a.quantity)) if a.quantity is not None else None
                     terms = terms.merged(Terms(quantity=quantity, unit=a.unit or None, product=a.product))

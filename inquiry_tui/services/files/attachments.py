@@ -119,18 +119,17 @@ def attach_staged(
     conn: Connection, root: Path, rows: Sequence[tuple[int, str, blobs.Staged]], *, at: datetime, by: str | None
 ) -> int:
     """Commit staged files and put each on its message: (message id, name, staged) rows of an import."""
-    values = []
-    for message_id, name, staged in rows:
-        info = blobs.commit(conn, root, staged, at=at)
-        values.append(
-            {
-                "message_id": message_id,
-                "sha256": info.sha256,
-                "name": safe_filename(name),
-                "added_at": at,
-                "added_by": by,
-            }
-        )
+    blobs.commit_many(conn, root, [staged for _, _, staged in rows], at=at)
+    values = [
+        {
+            "message_id": message_id,
+            "sha256": staged.info.sha256,
+            "name": safe_filename(name),
+            "added_at": at,
+            "added_by": by,
+        }
+        for message_id, name, staged in rows
+    ]
     if values:
         conn.execute(insert(_a), values)
     return len(values)
