@@ -1,9 +1,14 @@
 """`import maildir DIR`: e-mail as mbsync, getmail or fetchmail deliver it, into threads (incremental, idempotent).
 
-A run reads the Maildir's `new/` and `cur/` (the standard library's `mailbox.Maildir`), skips
-the messages an earlier run read (by folder and key, `maildir_seen`), and imports the rest
-oldest first, in chunks of CHUNK messages, one write transaction each (a crash keeps the
-chunks done; the next run goes on from there):
+A run lists the Maildir's `new/` and `cur/` (keys as the standard library's `mailbox.Maildir`
+names them), skips the messages an earlier run read (by folder and key, `maildir_seen`), and
+imports the rest oldest first, in chunks of CHUNK messages, one write transaction each (a crash
+keeps the chunks done; the next run goes on from there). A large run reads, parses, stages the
+attachments of and reads the terms of the next chunk in worker processes while this process
+writes the one before (docs/performance.md has the figures). Within a chunk a message comes
+before the answers to it, and an answer whose thread is not known yet that was delivered in
+the second the next chunk starts in waits for that chunk (mail delivered in the same second
+has no order in a Maildir):
 - a message whose Message-ID the store knows is a duplicate, and adds nothing;
 - a message that answers a known one (In-Reply-To, else References, newest first) joins its
   thread as a buyer message (unread); with neither, a `Re:` subject from the same buyer joins
@@ -24,11 +29,11 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy import Connection, select
 
@@ -52,6 +57,7 @@ from inquiry_tui.store.types import db_text
 CHUNK = 1_000  # messages per write transaction
 PARALLEL_FROM = 2_000  # messages from which a run parses in worker processes
 PARSE_BATCH = 50  # messages handed to a worker at a time
+READ_THREADS = 8  # files of a batch read at once (each waits on the disk when it is not in the page cache)
 SQL_IN = 500  # ids per IN (...) look-up
 SUBJECT_THREAD_DAYS = 30  # a `Re:` joins a thread by subject only if it was active this recently
 SHOWN_SKIPS = 20  # skipped messages named in the report (all are counted)
@@ -138,11 +144,11 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
     """
     ctx.require_admin("import e-mail")
     folder = _check_maildir(path)
-    box = mailbox.Maildir(str(folder), factory=None, create=False)
     try:
-        keys = [k for k in box.iterkeys() if not k.startswith(".")]  # dot files are not messages (Maildir rule)
+        files = _listing(folder)
     except OSError as exc:
         raise MaildirError(f"{folder} cannot be listed ({exc.strerror or exc})") from None
+    keys = list(files)
     seen: set[str] = set()
     if not rescan:
         with ctx.read() as session:
@@ -156,14 +162,14 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
     report = MailReport(already_seen=len(keys) - len(todo))
     root = _files_root(ctx)
     products = _product_names(ctx)
-    tasks = [(str(folder), key, when.timestamp(), root) for when, key in todo]
+    tasks = [(str(folder), files[key], when.timestamp(), root) for when, key in todo]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(tasks) >= PARALLEL_FROM else 0
     chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
     following = [int(chunk[0][2]) for chunk in chunks[1:]] + [None]  # the second each next chunk starts in
     if workers <= 1 or len(chunks) == 0:
         known = catalogue(products)
-        parsed = ([_read(t, known) for t in chunk] for chunk in chunks)
+        parsed = (_read_many(chunk, known) for chunk in chunks)
         _run(
             ctx,
             zip(parsed, following),
@@ -180,12 +186,12 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
 
         def ahead() -> Iterator[list[_Read]]:
             # The next chunk is parsed while this one is written; at most two chunks are in memory.
-            pending = pool.map(_read_and_parse, chunks[0], chunksize=PARSE_BATCH)
+            pending = pool.map(_read_and_parse, _batches(chunks[0]))
             for chunk in chunks[1:]:
-                after = pool.map(_read_and_parse, chunk, chunksize=PARSE_BATCH)
-                yield list(pending)
+                after = pool.map(_read_and_parse, _batches(chunk))
+                yield [read for batch in pending for read in batch]
                 pending = after
-            yield list(pending)
+            yield [read for batch in pending for read in batch]
 
         _run(
             ctx,
@@ -196,6 +202,24 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
             products=products,
         )
     return report
+
+
+def _batches(chunk: list[tuple[str, str, float, str]]) -> list[list[tuple[str, str, float, str]]]:
+    return [chunk[i : i + PARSE_BATCH] for i in range(0, len(chunk), PARSE_BATCH)]
+
+
+def _listing(folder: Path) -> dict[str, str]:
+    """Key -> its file (`new/...` or `cur/...`) as mailbox.Maildir lists them: the key is the name up to the
+    flags (`:2,S`); dot files are not messages (Maildir rule). Workers open the file by this name, without
+    the look-ups mailbox.Maildir makes per message."""
+    found: dict[str, str] = {}
+    for sub in ("new", "cur"):
+        with os.scandir(folder / sub) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.is_dir():
+                    continue
+                found[entry.name.split(mailbox.Maildir.colon)[0]] = f"{sub}/{entry.name}"
+    return found
 
 
 def _product_names(ctx: Ctx) -> tuple[tuple[str, str], ...]:
@@ -236,33 +260,69 @@ class _Read:
 _BOXES: dict[str, mailbox.Maildir] = {}
 
 
-def _read_and_parse(task: tuple[str, str, float, str]) -> _Read:
-    """`_read` in a worker process."""
-    return _read(task, _WORKER["catalogue"])
+def _read_and_parse(batch: list[tuple[str, str, float, str]]) -> list[_Read]:
+    """`_read_many` in a worker process."""
+    return _read_many(batch, _WORKER["catalogue"])
 
 
-def _read(task: tuple[str, str, float, str], products: Catalogue) -> _Read:
-    """Read, parse and stage one Maildir message, and read what it states: in a worker or inline."""
-    folder, key, delivered, root = task
-    box = _BOXES.get(folder)
-    if box is None:
-        box = _BOXES[folder] = mailbox.Maildir(folder, factory=None, create=False)
+def _read_many(batch: Sequence[tuple[str, str, float, str]], products: Catalogue) -> list[_Read]:
+    """Read, parse and stage Maildir messages, and read what each states: in a worker or inline.
+
+    The files are read by threads first (a file not in the page cache waits on the disk, not
+    the CPU, and several reads wait together), then parsed one by one.
+    """
+    loaded = list(_readers().map(_load, batch)) if len(batch) > 1 else [_load(t) for t in batch]
+    out = []
+    for (_, name, delivered, root), raw in zip(batch, loaded):
+        key = _key(name)
+        if isinstance(raw, bytes):
+            out.append(_parse_and_stage(key, raw, datetime.fromtimestamp(delivered, UTC), root, products))
+        else:
+            out.append(_Read(key, int(delivered), raw))  # why it is skipped, or None: gone meanwhile
+    return out
+
+
+def _key(name: str) -> str:
+    return name[4:].split(mailbox.Maildir.colon)[0]  # `new/KEY` or `cur/KEY:2,FLAGS`
+
+
+_READERS: dict[int, ThreadPoolExecutor] = {}  # by process id: a forked worker makes its own
+
+
+def _readers() -> ThreadPoolExecutor:
+    pool = _READERS.get(os.getpid())
+    if pool is None:
+        pool = _READERS[os.getpid()] = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="maildir-read")
+    return pool
+
+
+def _load(task: tuple[str, str, float, str]) -> bytes | str | None:
+    """The bytes of one message; or why it is skipped; or None when it went away since the listing."""
+    folder, name, _, _ = task
     try:
-        with box.get_file(key) as handle:
+        with _open(folder, name, _key(name)) as handle:
             handle.seek(0, os.SEEK_END)  # the size first: a huge file is never read
             size = handle.tell()
             if size > MAX_MESSAGE_BYTES:
                 mb, limit = size / 1048576, MAX_MESSAGE_BYTES // 1048576
-                return _Read(key, int(delivered), f"the message is {mb:.1f} MB, over the {limit} MB a message may have")
+                return f"the message is {mb:.1f} MB, over the {limit} MB a message may have"
             handle.seek(0)
-            raw = handle.read()
+            return handle.read()
     except (KeyError, FileNotFoundError):
-        return _Read(
-            key, int(delivered), None
-        )  # moved or deleted by a mail tool since the listing: the next run sees it
+        return None  # moved or deleted by a mail tool since the listing: the next run sees it where it went
     except OSError as exc:
-        return _Read(key, int(delivered), f"cannot be read ({exc.strerror or exc})")
-    return _parse_and_stage(key, raw, datetime.fromtimestamp(delivered, UTC), root, products)
+        return f"cannot be read ({exc.strerror or exc})"
+
+
+def _open(folder: str, name: str, key: str) -> BinaryIO:
+    try:
+        return open(os.path.join(folder, name), "rb")
+    except FileNotFoundError:
+        # A mail reader moved it from new/ to cur/ or changed its flags since the listing: find it by key.
+        box = _BOXES.get(folder)
+        if box is None:
+            box = _BOXES[folder] = mailbox.Maildir(folder, factory=None, create=False)
+        return cast(BinaryIO, box.get_file(key))  # a file-like proxy: seek, tell, read, close
 
 
 def _parse_and_stage(key: str, raw: bytes, delivered: datetime, root: str, products: Catalogue) -> _Read:
