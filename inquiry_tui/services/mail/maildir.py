@@ -24,23 +24,22 @@ The Maildir itself is only read: flags and files stay as the mail tools left the
 
 from __future__ import annotations
 
-import mailbox
 import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from inquiry_tui.domain.errors import InquiryError, ValidationError
 from inquiry_tui.domain.mail import country_of_address, references, reply_subject, thread_subject
 from inquiry_tui.domain.terms import Terms
-from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_terms
+from inquiry_tui.domain.terms_text import catalogue
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields
 from inquiry_tui.services.arrivals.pipeline import Item, Pipeline
@@ -48,7 +47,16 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import blobs
 from inquiry_tui.services.files.attachments import attach_staged
 from inquiry_tui.services.mail.outbox import Outgoing, queue_many
-from inquiry_tui.services.mail.parse import MAX_MESSAGE_BYTES, MailError, ParsedMail, parse_mail
+from inquiry_tui.services.mail.parse import ParsedMail
+from inquiry_tui.services.mail.reading import (
+    Read,
+    batches,
+    listing,
+    parse_and_stage,
+    read_and_parse,
+    read_many,
+    start_worker,
+)
 from inquiry_tui.store import bulk
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import Buyer, Inquiry, MailLink, Message
@@ -56,8 +64,6 @@ from inquiry_tui.store.types import db_text
 
 CHUNK = 1_000  # messages per write transaction
 PARALLEL_FROM = 2_000  # messages from which a run parses in worker processes
-PARSE_BATCH = 50  # messages handed to a worker at a time
-READ_THREADS = 8  # files of a batch read at once (each waits on the disk when it is not in the page cache)
 SQL_IN = 500  # ids per IN (...) look-up
 SUBJECT_THREAD_DAYS = 30  # a `Re:` joins a thread by subject only if it was active this recently
 SHOWN_SKIPS = 20  # skipped messages named in the report (all are counted)
@@ -145,7 +151,7 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
     ctx.require_admin("import e-mail")
     folder = _check_maildir(path)
     try:
-        files = _listing(folder)
+        files = listing(folder)
     except OSError as exc:
         raise MaildirError(f"{folder} cannot be listed ({exc.strerror or exc})") from None
     keys = list(files)
@@ -169,7 +175,7 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
     following = [int(chunk[0][2]) for chunk in chunks[1:]] + [None]  # the second each next chunk starts in
     if workers <= 1 or len(chunks) == 0:
         known = catalogue(products)
-        parsed = (_read_many(chunk, known) for chunk in chunks)
+        parsed = (read_many(chunk, known) for chunk in chunks)
         _run(
             ctx,
             zip(parsed, following),
@@ -181,14 +187,14 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
         return report
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products,)
+        max_workers=workers, mp_context=context, initializer=start_worker, initargs=(products,)
     ) as pool:
 
-        def ahead() -> Iterator[list[_Read]]:
+        def ahead() -> Iterator[list[Read]]:
             # The next chunk is parsed while this one is written; at most two chunks are in memory.
-            pending = pool.map(_read_and_parse, _batches(chunks[0]))
+            pending = pool.map(read_and_parse, batches(chunks[0]))
             for chunk in chunks[1:]:
-                after = pool.map(_read_and_parse, _batches(chunk))
+                after = pool.map(read_and_parse, batches(chunk))
                 yield [read for batch in pending for read in batch]
                 pending = after
             yield [read for batch in pending for read in batch]
@@ -204,36 +210,11 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
     return report
 
 
-def _batches(chunk: list[tuple[str, str, float, str]]) -> list[list[tuple[str, str, float, str]]]:
-    return [chunk[i : i + PARSE_BATCH] for i in range(0, len(chunk), PARSE_BATCH)]
-
-
-def _listing(folder: Path) -> dict[str, str]:
-    """Key -> its file (`new/...` or `cur/...`) as mailbox.Maildir lists them: the key is the name up to the
-    flags (`:2,S`); dot files are not messages (Maildir rule). Workers open the file by this name, without
-    the look-ups mailbox.Maildir makes per message."""
-    found: dict[str, str] = {}
-    for sub in ("new", "cur"):
-        with os.scandir(folder / sub) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or entry.is_dir():
-                    continue
-                found[entry.name.split(mailbox.Maildir.colon)[0]] = f"{sub}/{entry.name}"
-    return found
-
-
 def _product_names(ctx: Ctx) -> tuple[tuple[str, str], ...]:
     """(SKU, name) of every product, as the arrival pipeline builds its catalogue from them (Pipeline.product_names)."""
     with ctx.read() as session:
         rows = session.connection().exec_driver_sql("SELECT sku, name FROM product").all()
     return tuple(sorted((sku, name or "") for sku, name in rows))
-
-
-_WORKER: dict[str, Catalogue] = {}
-
-
-def _start_worker(products: tuple[tuple[str, str], ...]) -> None:
-    _WORKER["catalogue"] = catalogue(products)
 
 
 def _files_root(ctx: Ctx) -> str:
@@ -242,108 +223,6 @@ def _files_root(ctx: Ctx) -> str:
         return str(blobs.files_dir(ctx.url))
     except InquiryError:
         return ""  # attachments stay in memory; keeping one then fails with files_dir's one line
-
-
-@dataclass(frozen=True)
-class _Read:
-    """One message as a worker hands it back: the parsed mail (or why it is skipped; None: it went away
-    meanwhile), with its attachments staged in the file store when there is one (then `mail.attachments` is empty)."""
-
-    key: str
-    delivered: int  # the second it was delivered (Maildir key), for chunk boundaries
-    mail: ParsedMail | str | None
-    staged: tuple[tuple[str, blobs.Staged], ...] = ()
-    not_kept: int = 0  # attachments the file store refused (over its limit)
-    terms: Terms | None = None  # what its subject and body state (read here, in parallel, for the pipeline)
-
-
-_BOXES: dict[str, mailbox.Maildir] = {}
-
-
-def _read_and_parse(batch: list[tuple[str, str, float, str]]) -> list[_Read]:
-    """`_read_many` in a worker process."""
-    return _read_many(batch, _WORKER["catalogue"])
-
-
-def _read_many(batch: Sequence[tuple[str, str, float, str]], products: Catalogue) -> list[_Read]:
-    """Read, parse and stage Maildir messages, and read what each states: in a worker or inline.
-
-    The files are read by threads first (a file not in the page cache waits on the disk, not
-    the CPU, and several reads wait together), then parsed one by one.
-    """
-    loaded = list(_readers().map(_load, batch)) if len(batch) > 1 else [_load(t) for t in batch]
-    out = []
-    for (_, name, delivered, root), raw in zip(batch, loaded):
-        key = _key(name)
-        if isinstance(raw, bytes):
-            out.append(_parse_and_stage(key, raw, datetime.fromtimestamp(delivered, UTC), root, products))
-        else:
-            out.append(_Read(key, int(delivered), raw))  # why it is skipped, or None: gone meanwhile
-    return out
-
-
-def _key(name: str) -> str:
-    return name[4:].split(mailbox.Maildir.colon)[0]  # `new/KEY` or `cur/KEY:2,FLAGS`
-
-
-_READERS: dict[int, ThreadPoolExecutor] = {}  # by process id: a forked worker makes its own
-
-
-def _readers() -> ThreadPoolExecutor:
-    pool = _READERS.get(os.getpid())
-    if pool is None:
-        pool = _READERS[os.getpid()] = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="maildir-read")
-    return pool
-
-
-def _load(task: tuple[str, str, float, str]) -> bytes | str | None:
-    """The bytes of one message; or why it is skipped; or None when it went away since the listing."""
-    folder, name, _, _ = task
-    try:
-        with _open(folder, name, _key(name)) as handle:
-            handle.seek(0, os.SEEK_END)  # the size first: a huge file is never read
-            size = handle.tell()
-            if size > MAX_MESSAGE_BYTES:
-                mb, limit = size / 1048576, MAX_MESSAGE_BYTES // 1048576
-                return f"the message is {mb:.1f} MB, over the {limit} MB a message may have"
-            handle.seek(0)
-            return handle.read()
-    except (KeyError, FileNotFoundError):
-        return None  # moved or deleted by a mail tool since the listing: the next run sees it where it went
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-
-
-def _open(folder: str, name: str, key: str) -> BinaryIO:
-    try:
-        return open(os.path.join(folder, name), "rb")
-    except FileNotFoundError:
-        # A mail reader moved it from new/ to cur/ or changed its flags since the listing: find it by key.
-        box = _BOXES.get(folder)
-        if box is None:
-            box = _BOXES[folder] = mailbox.Maildir(folder, factory=None, create=False)
-        return cast(BinaryIO, box.get_file(key))  # a file-like proxy: seek, tell, read, close
-
-
-def _parse_and_stage(key: str, raw: bytes, delivered: datetime, root: str, products: Catalogue) -> _Read:
-    try:
-        m = parse_mail(raw, delivered=delivered)
-    except MailError as exc:
-        return _Read(key, int(delivered.timestamp()), str(exc))
-    # As the pipeline would read it for a new thread (services/arrivals/pipeline.py); unused for an answer.
-    terms = read_terms(f"{m.subject}\n{m.body}", today=m.sent_at.date(), products=products)
-    if not m.attachments or not root:
-        return _Read(key, int(delivered.timestamp()), m, terms=terms)
-    # Written and flushed to the file store's staging folder here, in parallel, out of the write
-    # transaction; the writer only renames them into place (blobs.commit_many).
-    staged: list[tuple[str, blobs.Staged]] = []
-    not_kept = 0
-    for name, data in m.attachments:
-        try:
-            staged.append((name, blobs.stage_bytes(Path(root), data)))
-        except ValidationError:
-            not_kept += 1  # over the file store's limit
-    return _Read(key, int(delivered.timestamp()), replace(m, attachments=()), tuple(staged), not_kept, terms)
 
 
 def receive_mail(ctx: Ctx, messages: Sequence[Incoming], *, source: str = "mail") -> MailReport:
@@ -355,14 +234,14 @@ def receive_mail(ctx: Ctx, messages: Sequence[Incoming], *, source: str = "mail"
     known = catalogue(products)
     starts = [messages[i : i + CHUNK] for i in range(0, len(messages), CHUNK)]
     following = [int(part[0].delivered.timestamp()) for part in starts[1:]] + [None]
-    chunks = ([_parse_and_stage(m.key, m.raw, m.delivered, root, known) for m in part] for part in starts)
+    chunks = ([parse_and_stage(m.key, m.raw, m.delivered, root, known) for m in part] for part in starts)
     _run(ctx, zip(chunks, following), report, folder=None, source=source, products=products)
     return report
 
 
 def _run(
     ctx: Ctx,
-    chunks: Iterable[tuple[list[_Read], int | None]],
+    chunks: Iterable[tuple[list[Read], int | None]],
     report: MailReport,
     *,
     folder: str | None,
@@ -372,9 +251,9 @@ def _run(
     """Write each chunk in its own transaction. An answer whose thread is not found yet and that was
     delivered in the second the next chunk starts in waits for that chunk: its parent may be there
     (mail delivered in the same second has no order in a Maildir)."""
-    waiting: list[_Read] = []
+    waiting: list[Read] = []
     for chunk, next_second in chunks:
-        parsed: list[_Read] = list(waiting)
+        parsed: list[Read] = list(waiting)
         outcome: dict[str, tuple[str, str]] = {}
         for item in chunk:
             if item.mail is None:
@@ -400,7 +279,7 @@ def _run(
             raise
 
 
-def _discard(item: _Read) -> None:
+def _discard(item: Read) -> None:
     for _, staged in item.staged:
         blobs.discard(staged)
 
@@ -461,14 +340,14 @@ def _external_id(rfc_id: str) -> str:
 def _write_chunk(
     conn: Connection,
     ctx: Ctx,
-    chunk: list[_Read],
+    chunk: list[Read],
     outcome: dict[str, tuple[str, str]],
     report: MailReport,
     source: str,
     *,
     hold_from: int | None = None,
     products: tuple[tuple[str, str], ...] = (),
-) -> list[_Read]:
+) -> list[Read]:
     """Write one chunk; returns the answers held for the next chunk (see `_run`)."""
     if not chunk:
         return []
@@ -479,11 +358,11 @@ def _write_chunk(
     known = _known(conn, [i for _, m in parsed for i in (m.rfc_id, *m.in_reply_to, *m.references)])
     taken = _taken_external_ids(conn, [_external_id(m.rfc_id) for _, m in parsed])
     sku_of = {sku.upper(): sku for sku in p.products}
-    new_items: list[tuple[_Read, ParsedMail]] = []
+    new_items: list[tuple[Read, ParsedMail]] = []
     new_ids: dict[str, int] = {}  # Message-ID -> predicted inquiry id of a thread new in this chunk
     new_by_subject: dict[tuple[str, str], int] = {}
-    answers: list[tuple[_Read, ParsedMail, int]] = []
-    held: list[_Read] = []
+    answers: list[tuple[Read, ParsedMail, int]] = []
+    held: list[Read] = []
     since = now - timedelta(days=SUBJECT_THREAD_DAYS)
     ahead = p.inquiry_ids.upcoming(len(parsed))  # the ids p.add gives the new threads, in order
     for item, m in parsed:
@@ -527,7 +406,7 @@ def _write_chunk(
     report.new_threads += len(new_items)
     first_message = _first_messages(conn, *new_range) if new_items else {}
     links: list[tuple[Any, ...]] = []
-    files: list[tuple[int, _Read, ParsedMail]] = []
+    files: list[tuple[int, Read, ParsedMail]] = []
     for item, m in new_items:
         iid = new_ids[m.rfc_id]
         links.append(_link(m, iid, first_message.get(iid)))
@@ -547,7 +426,7 @@ def _write_chunk(
 
 
 def _attach(
-    conn: Connection, ctx: Ctx, files: list[tuple[int, _Read, ParsedMail]], report: MailReport, now: datetime
+    conn: Connection, ctx: Ctx, files: list[tuple[int, Read, ParsedMail]], report: MailReport, now: datetime
 ) -> None:
     """The messages' staged attachments into the file store, in one batch (blobs.commit_many)."""
     staged: list[tuple[int, str, blobs.Staged]] = []
@@ -567,7 +446,7 @@ def _attach(
     report.attachments += attach_staged(conn, root, staged, at=now, by=None)
 
 
-def _parents_first(chunk: list[_Read]) -> list[_Read]:
+def _parents_first(chunk: list[Read]) -> list[Read]:
     """The chunk in delivery order, except that a message comes before the answers to it.
 
     Mail delivered in the same second has no reliable order in a Maildir (its keys sort by
@@ -586,7 +465,7 @@ def _parents_first(chunk: list[_Read]) -> list[_Read]:
         return (index[i] for i in (*m.in_reply_to, *m.references) if index.get(i, n) != n)
 
     state = [0] * len(chunk)  # 0 not reached, 1 on the current path (a cycle stops there), 2 placed
-    out: list[_Read] = []
+    out: list[Read] = []
     for start in range(len(chunk)):
         if state[start]:
             continue
@@ -632,7 +511,7 @@ def _first_messages(conn: Connection, first: int, last: int) -> dict[int, int]:
     return out
 
 
-def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[_Read, ParsedMail, int]]) -> list[int]:
+def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[Read, ParsedMail, int]]) -> list[int]:
     """Add each answer to its thread as an unread buyer message; returns their message ids, in order."""
     if not answers:
         return []

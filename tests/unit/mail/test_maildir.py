@@ -13,6 +13,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.thread import thread_detail
 from inquiry_tui.services.mail import maildir as maildir_module
+from inquiry_tui.services.mail import reading as reading_module
 from inquiry_tui.services.mail.maildir import Incoming, MaildirError, import_maildir, receive_mail
 from inquiry_tui.services.mail.outbox import outbox
 from inquiry_tui.services.notices.feed import notices
@@ -210,7 +211,7 @@ def test_a_30_mb_message_is_imported_and_one_over_the_limit_is_skipped_unread(
     assert sum(f.stat().st_size for f in (box / "new").iterdir()) > 29 * 1048576
     r = import_maildir(admin_ctx, box)
     assert (r.new_threads, r.attachments, r.skipped) == (1, 1, 0)
-    monkeypatch.setattr(maildir_module, "MAX_MESSAGE_BYTES", 1048576)  # the size is read before the file
+    monkeypatch.setattr(reading_module, "MAX_MESSAGE_BYTES", 1048576)  # the size is read before the file
     maildir(box, message("Small", message_id="<s@x.example>"), big.replace(b"<big@", b"<big2@"))
     r2 = import_maildir(admin_ctx, box)
     assert (r2.new_threads, r2.skipped) == (1, 1)
