@@ -286,7 +286,11 @@ def test_bench_mail(tmp_path: Path) -> None:
         rf"^import maildir +{N:,}: +{NUM} s +{NUM} messages/s +\(new threads \d+, answers joined \d+, "
         r"skipped \d+, attachments \d+\)$",
     )
-    _expect(stdout, rf"^  CPU {NUM} s in all: {NUM} messages per CPU-second; load average {NUM}$")
+    _expect(
+        stdout,
+        rf"^  CPU {NUM} s in all \(importing process {NUM} s, parsing workers {NUM} s\): {NUM} messages per CPU-second; "
+        rf"load average {NUM} before, {NUM} after$",
+    )
     _expect(stdout, rf"^peak RSS of the importing process: {NUM} MB; of its largest parsing worker: {NUM} MB$")
     _expect(stdout, rf"^second run \(nothing new\), +{N:,} messages: {NUM} s, read 0$")
     assert len(list((out / f"maildir-{N}" / "new").iterdir())) == N

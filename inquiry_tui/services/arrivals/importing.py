@@ -89,6 +89,9 @@ class Arrival:
         None  # the external id of the RFQ this answers: joins our quote's thread (services/rfq/answers.py)
     )
     attachments: tuple[StagedAttachment, ...] = ()  # files on the buyer's message, staged (services.files.importing)
+    # What the subject and body state, when the caller read it already (domain.terms_text.read_terms with
+    # the same products; `import maildir` reads it in its parsing workers); None: the pipeline reads it.
+    text_terms: Terms | None = None
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:

@@ -384,8 +384,11 @@ class Pipeline:
                 stated_terms = getattr(a, "terms", None)  # the import's own fields (target price, incoterm, ...)
                 if stated_terms is not None:
                     known = known.merged(stated_terms)
-                text = f"{a.subject}\n{a.body}"
-                terms = read_terms(text, today=received.date(), products=self.catalogue, known=known).merged(known)
+                read = getattr(a, "text_terms", None)  # read by the caller already (import maildir's workers)
+                if read is None:
+                    text = f"{a.subject}\n{a.body}"
+                    read = read_terms(text, today=received.date(), products=self.catalogue, known=known)
+                terms = read.merged(known)
                 stated = stated_asks(terms, has_product=a.product is not None)
                 plan = plan_reception(reception, received, b.last_contact, stated)
             owner_id = id_of[decision.owner]

@@ -1,9 +1,14 @@
 """`import maildir DIR`: e-mail as mbsync, getmail or fetchmail deliver it, into threads (incremental, idempotent).
 
-A run reads the Maildir's `new/` and `cur/` (the standard library's `mailbox.Maildir`), skips
-the messages an earlier run read (by folder and key, `maildir_seen`), and imports the rest
-oldest first, in chunks of CHUNK messages, one write transaction each (a crash keeps the
-chunks done; the next run goes on from there):
+A run lists the Maildir's `new/` and `cur/` (keys as the standard library's `mailbox.Maildir`
+names them), skips the messages an earlier run read (by folder and key, `maildir_seen`), and
+imports the rest oldest first, in chunks of CHUNK messages, one write transaction each (a crash
+keeps the chunks done; the next run goes on from there). A large run reads, parses, stages the
+attachments of and reads the terms of the next chunk in worker processes while this process
+writes the one before (docs/performance.md has the figures). Within a chunk a message comes
+before the answers to it, and an answer whose thread is not known yet that was delivered in
+the second the next chunk starts in waits for that chunk (mail delivered in the same second
+has no order in a Maildir):
 - a message whose Message-ID the store knows is a duplicate, and adds nothing;
 - a message that answers a known one (In-Reply-To, else References, newest first) joins its
   thread as a buyer message (unread); with neither, a `Re:` subject from the same buyer joins
@@ -19,7 +24,6 @@ The Maildir itself is only read: flags and files stay as the mail tools left the
 
 from __future__ import annotations
 
-import mailbox
 import multiprocessing
 import os
 import re
@@ -30,35 +34,52 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, select
 
 from inquiry_tui.domain.errors import InquiryError, ValidationError
 from inquiry_tui.domain.mail import country_of_address, references, reply_subject, thread_subject
+from inquiry_tui.domain.terms import Terms
+from inquiry_tui.domain.terms_text import catalogue
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields
 from inquiry_tui.services.arrivals.pipeline import Item, Pipeline
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.files.attachments import attach
+from inquiry_tui.services.files import blobs
+from inquiry_tui.services.files.attachments import attach_staged
 from inquiry_tui.services.mail.outbox import Outgoing, queue_many
-from inquiry_tui.services.mail.parse import MAX_MESSAGE_BYTES, MailError, ParsedMail, parse_mail
+from inquiry_tui.services.mail.parse import ParsedMail
+from inquiry_tui.services.mail.reading import (
+    Read,
+    batches,
+    listing,
+    parse_and_stage,
+    read_and_parse,
+    read_many,
+    start_worker,
+)
 from inquiry_tui.store import bulk
 from inquiry_tui.store.core import table_of
-from inquiry_tui.store.models import Buyer, Inquiry, MaildirSeen, MailLink, Message
+from inquiry_tui.store.models import Buyer, Inquiry, MailLink, Message
 from inquiry_tui.store.types import db_text
 
 CHUNK = 1_000  # messages per write transaction
 PARALLEL_FROM = 2_000  # messages from which a run parses in worker processes
-PARSE_BATCH = 50  # messages handed to a worker at a time
 SQL_IN = 500  # ids per IN (...) look-up
 SUBJECT_THREAD_DAYS = 30  # a `Re:` joins a thread by subject only if it was active this recently
 SHOWN_SKIPS = 20  # skipped messages named in the report (all are counted)
 SEEN_IMPORTED, SEEN_JOINED, SEEN_DUPLICATE, SEEN_SKIPPED = "imported", "joined", "duplicate", "skipped"
+LINK_COLUMNS = ("rfc_id", "inquiry_id", "message_id", "direction", "reply_to", "refs", "at")
+SEEN_COLUMNS = ("folder", "key", "status", "reason", "at")
+# A rescan (or two runs at once) reads keys already remembered: the newest outcome wins.
+SEEN_UPSERT = (
+    "ON CONFLICT (folder, key) DO UPDATE SET status = excluded.status, reason = excluded.reason, at = excluded.at"
+)
 
 _l = table_of(MailLink)
-_seen = table_of(MaildirSeen)
 _i = table_of(Inquiry)
 _b = table_of(Buyer)
 _m = table_of(Message)
+_IN = Direction.IN.value  # a plain str: sqlite3 binds an enum member by a slower path
 _SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")
 _KEY_TIME = re.compile(r"^(\d{9,11})(?:\.|_|$)")
 
@@ -123,139 +144,153 @@ def delivered_at(key: str, fallback: datetime) -> datetime:
 def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int | None = None) -> MailReport:
     """Import what is new in the Maildir at PATH (RESCAN: read every message again; known ids still add nothing).
 
-    Messages are read and parsed by WORKERS processes (default: one per core for a large run,
-    none for a small one) while this process writes the chunk before: parsing is most of the
-    work, and it needs no store.
+    Messages are read, parsed and their attachments staged by WORKERS processes (default: one
+    per core for a large run, none for a small one) while this process writes the chunk
+    before: that is most of the work, and it needs no store.
     """
     ctx.require_admin("import e-mail")
     folder = _check_maildir(path)
-    box = mailbox.Maildir(str(folder), factory=None, create=False)
     try:
-        keys = [k for k in box.iterkeys() if not k.startswith(".")]  # dot files are not messages (Maildir rule)
+        files = listing(folder)
     except OSError as exc:
         raise MaildirError(f"{folder} cannot be listed ({exc.strerror or exc})") from None
+    keys = list(files)
     seen: set[str] = set()
     if not rescan:
         with ctx.read() as session:
-            seen = set(session.execute(select(_seen.c.key).where(_seen.c.folder == str(folder))).scalars())
+            seen = set(
+                session.connection()
+                .exec_driver_sql("SELECT key FROM maildir_seen WHERE folder = ?", (str(folder),))
+                .scalars()
+            )
     now = ctx.now()
     todo = sorted((delivered_at(k, now), k) for k in keys if k not in seen)
     report = MailReport(already_seen=len(keys) - len(todo))
-    tasks = [(str(folder), key, when.timestamp()) for when, key in todo]
+    root = _files_root(ctx)
+    products = _product_names(ctx)
+    tasks = [(str(folder), files[key], when.timestamp(), root) for when, key in todo]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(tasks) >= PARALLEL_FROM else 0
     chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    following = [int(chunk[0][2]) for chunk in chunks[1:]] + [None]  # the second each next chunk starts in
     if workers <= 1 or len(chunks) == 0:
-        parsed = ([_read_and_parse(t) for t in chunk] for chunk in chunks)
-        _run(ctx, parsed, report, folder=str(folder), source=folder.name or str(folder))
+        known = catalogue(products)
+        parsed = (read_many(chunk, known) for chunk in chunks)
+        _run(
+            ctx,
+            zip(parsed, following),
+            report,
+            folder=str(folder),
+            source=folder.name or str(folder),
+            products=products,
+        )
         return report
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=start_worker, initargs=(products,)
+    ) as pool:
 
-        def ahead() -> Iterator[list[tuple[str, ParsedMail | str | None]]]:
+        def ahead() -> Iterator[list[Read]]:
             # The next chunk is parsed while this one is written; at most two chunks are in memory.
-            pending = pool.map(_read_and_parse, chunks[0], chunksize=PARSE_BATCH)
+            pending = pool.map(read_and_parse, batches(chunks[0]))
             for chunk in chunks[1:]:
-                following = pool.map(_read_and_parse, chunk, chunksize=PARSE_BATCH)
-                yield list(pending)
-                pending = following
-            yield list(pending)
+                after = pool.map(read_and_parse, batches(chunk))
+                yield [read for batch in pending for read in batch]
+                pending = after
+            yield [read for batch in pending for read in batch]
 
-        _run(ctx, ahead(), report, folder=str(folder), source=folder.name or str(folder))
+        _run(
+            ctx,
+            zip(ahead(), following),
+            report,
+            folder=str(folder),
+            source=folder.name or str(folder),
+            products=products,
+        )
     return report
 
 
-_BOXES: dict[str, mailbox.Maildir] = {}
+def _product_names(ctx: Ctx) -> tuple[tuple[str, str], ...]:
+    """(SKU, name) of every product, as the arrival pipeline builds its catalogue from them (Pipeline.product_names)."""
+    with ctx.read() as session:
+        rows = session.connection().exec_driver_sql("SELECT sku, name FROM product").all()
+    return tuple(sorted((sku, name or "") for sku, name in rows))
 
 
-def _read_and_parse(task: tuple[str, str, float]) -> tuple[str, ParsedMail | str | None]:
-    """(key, the parsed message | why it is skipped | None when it went away meanwhile): in a worker or inline."""
-    folder, key, delivered = task
-    box = _BOXES.get(folder)
-    if box is None:
-        box = _BOXES[folder] = mailbox.Maildir(folder, factory=None, create=False)
+def _files_root(ctx: Ctx) -> str:
+    """The file store's folder, where workers stage attachments; "" when this store has none (see blobs.files_dir)."""
     try:
-        with box.get_file(key) as handle:
-            handle.seek(0, os.SEEK_END)  # the size first: a huge file is never read
-            size = handle.tell()
-            if size > MAX_MESSAGE_BYTES:
-                mb, limit = size / 1048576, MAX_MESSAGE_BYTES // 1048576
-                return key, f"the message is {mb:.1f} MB, over the {limit} MB a message may have"
-            handle.seek(0)
-            raw = handle.read()
-    except (KeyError, FileNotFoundError):
-        return key, None  # moved or deleted by a mail tool since the listing: the next run sees it where it went
-    except OSError as exc:
-        return key, f"cannot be read ({exc.strerror or exc})"
-    try:
-        return key, parse_mail(raw, delivered=datetime.fromtimestamp(delivered, UTC))
-    except MailError as exc:
-        return key, str(exc)
+        return str(blobs.files_dir(ctx.url))
+    except InquiryError:
+        return ""  # attachments stay in memory; keeping one then fails with files_dir's one line
 
 
 def receive_mail(ctx: Ctx, messages: Sequence[Incoming], *, source: str = "mail") -> MailReport:
     """Import messages given in code (the sample company, tests), as a Maildir run would."""
     ctx.require_admin("import e-mail")
     report = MailReport()
-
-    def parsed(m: Incoming) -> tuple[str, ParsedMail | str | None]:
-        try:
-            return m.key, parse_mail(m.raw, delivered=m.delivered)
-        except MailError as exc:
-            return m.key, str(exc)
-
-    chunks = ([parsed(m) for m in messages[i : i + CHUNK]] for i in range(0, len(messages), CHUNK))
-    _run(ctx, chunks, report, folder=None, source=source)
+    root = _files_root(ctx)
+    products = _product_names(ctx)
+    known = catalogue(products)
+    starts = [messages[i : i + CHUNK] for i in range(0, len(messages), CHUNK)]
+    following = [int(part[0].delivered.timestamp()) for part in starts[1:]] + [None]
+    chunks = ([parse_and_stage(m.key, m.raw, m.delivered, root, known) for m in part] for part in starts)
+    _run(ctx, zip(chunks, following), report, folder=None, source=source, products=products)
     return report
 
 
 def _run(
     ctx: Ctx,
-    chunks: Iterable[list[tuple[str, ParsedMail | str | None]]],
+    chunks: Iterable[tuple[list[Read], int | None]],
     report: MailReport,
     *,
     folder: str | None,
     source: str,
+    products: tuple[tuple[str, str], ...],
 ) -> None:
-    for chunk in chunks:
-        parsed: list[tuple[str, ParsedMail]] = []
+    """Write each chunk in its own transaction. An answer whose thread is not found yet and that was
+    delivered in the second the next chunk starts in waits for that chunk: its parent may be there
+    (mail delivered in the same second has no order in a Maildir)."""
+    waiting: list[Read] = []
+    for chunk, next_second in chunks:
+        parsed: list[Read] = list(waiting)
         outcome: dict[str, tuple[str, str]] = {}
-        for key, result in chunk:
-            if result is None:
+        for item in chunk:
+            if item.mail is None:
                 continue
             report.read += 1
-            if isinstance(result, str):
-                outcome[key] = (SEEN_SKIPPED, result)
+            if isinstance(item.mail, str):
+                outcome[item.key] = (SEEN_SKIPPED, item.mail)
                 report.skipped += 1
                 if len(report.skipped_reasons) < SHOWN_SKIPS:
-                    report.skipped_reasons.append((key, result))
+                    report.skipped_reasons.append((item.key, item.mail))
             else:
-                parsed.append((key, result))
-        with ctx.engine.begin() as conn:  # the chunk's threads and the keys read, together
-            _write_chunk(conn, ctx, parsed, outcome, report, source)
-            if folder is not None:
-                _remember(conn, folder, outcome, ctx.now())
+                parsed.append(item)
+        try:
+            with ctx.engine.begin() as conn:  # the chunk's threads and the keys read, together
+                waiting = _write_chunk(
+                    conn, ctx, parsed, outcome, report, source, hold_from=next_second, products=products
+                )
+                if folder is not None:
+                    _remember(conn, folder, outcome, ctx.now())
+        except BaseException:
+            for item in parsed:
+                _discard(item)
+            raise
+
+
+def _discard(item: Read) -> None:
+    for _, staged in item.staged:
+        blobs.discard(staged)
 
 
 def _remember(conn: Connection, folder: str, outcome: dict[str, tuple[str, str]], at: datetime) -> None:
-    rows = [{"folder": folder, "key": k, "status": s, "reason": r[:500], "at": at} for k, (s, r) in outcome.items()]
-    if not rows:
-        return
-    keys = [r["key"] for r in rows]
-    for start in range(0, len(keys), SQL_IN):  # a --rescan reads known keys again
-        conn.execute(_seen.delete().where(_seen.c.folder == folder, _seen.c.key.in_(keys[start : start + SQL_IN])))
-    conn.execute(insert(_seen), rows)
+    when = db_text(at)
+    rows = [(folder, k, s, r[:500], when) for k, (s, r) in outcome.items()]
+    bulk.insert_rows(conn, "maildir_seen", SEEN_COLUMNS, rows, upsert=SEEN_UPSERT)
 
 
 # --- one chunk, one transaction -------------------------------------------------------------------
-
-
-@dataclass
-class _Thread:
-    """A thread an answer can join: in the store, or new in this chunk (an index into the new items)."""
-
-    inquiry_id: int
-    buyer_email: str
 
 
 def _known(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
@@ -305,30 +340,37 @@ def _external_id(rfc_id: str) -> str:
 def _write_chunk(
     conn: Connection,
     ctx: Ctx,
-    parsed: list[tuple[str, ParsedMail]],
+    chunk: list[Read],
     outcome: dict[str, tuple[str, str]],
     report: MailReport,
     source: str,
-) -> None:
-    if not parsed:
-        return
-    parsed = _parents_first(parsed)
+    *,
+    hold_from: int | None = None,
+    products: tuple[tuple[str, str], ...] = (),
+) -> list[Read]:
+    """Write one chunk; returns the answers held for the next chunk (see `_run`)."""
+    if not chunk:
+        return []
+    parsed = [(item, item.mail) for item in _parents_first(chunk) if isinstance(item.mail, ParsedMail)]
     p = Pipeline(conn, ctx)
     now = p.now
     # The chunk's own ids (duplicates) and the ids they answer (threads), in one look-up.
     known = _known(conn, [i for _, m in parsed for i in (m.rfc_id, *m.in_reply_to, *m.references)])
     taken = _taken_external_ids(conn, [_external_id(m.rfc_id) for _, m in parsed])
     sku_of = {sku.upper(): sku for sku in p.products}
-    new_items: list[tuple[str, ParsedMail]] = []
+    new_items: list[tuple[Read, ParsedMail]] = []
     new_ids: dict[str, int] = {}  # Message-ID -> predicted inquiry id of a thread new in this chunk
     new_by_subject: dict[tuple[str, str], int] = {}
-    answers: list[tuple[str, ParsedMail, int]] = []
+    answers: list[tuple[Read, ParsedMail, int]] = []
+    held: list[Read] = []
     since = now - timedelta(days=SUBJECT_THREAD_DAYS)
     ahead = p.inquiry_ids.upcoming(len(parsed))  # the ids p.add gives the new threads, in order
-    for key, m in parsed:
+    for item, m in parsed:
+        key = item.key
         if m.rfc_id in known or m.rfc_id in new_ids or _external_id(m.rfc_id) in taken:
             outcome[key] = (SEEN_DUPLICATE, "")
             report.duplicates += 1
+            _discard(item)
             continue
         thread = next(
             (
@@ -338,71 +380,93 @@ def _write_chunk(
             ),
             None,
         )
+        if thread is None and hold_from is not None and item.delivered >= hold_from and (m.in_reply_to or m.references):
+            held.append(item)  # what it answers may be in the next chunk, delivered in the same second
+            continue
         if thread is None and m.subject and thread_subject(m.subject) != m.subject.strip().casefold():
             thread = new_by_subject.get((m.sender, thread_subject(m.subject))) or _by_subject(
                 conn, m.sender, m.subject, since
             )
         if thread is not None:
-            answers.append((key, m, thread))
+            answers.append((item, m, thread))
             known[m.rfc_id] = thread
             outcome[key] = (SEEN_JOINED, "")
             continue
         iid = ahead[len(new_items)]
-        new_items.append((key, m))
+        new_items.append((item, m))
         new_ids[m.rfc_id] = iid
         new_by_subject.setdefault((m.sender, thread_subject(m.subject)), iid)
         outcome[key] = (SEEN_IMPORTED, "")
     new_range = (ahead[0], ahead[len(new_items) - 1]) if new_items else (0, -1)
     junk_before = p.junk + p.deleted
     if new_items:
-        p.add([Item(_arrival(m, sku_of), n) for n, (_, m) in enumerate(new_items, 1)])
+        same = p.product_names == products  # else a product changed meanwhile: the pipeline reads the terms itself
+        p.add([Item(_arrival(m, sku_of, item.terms if same else None), n) for n, (item, m) in enumerate(new_items, 1)])
     report.junk += p.junk + p.deleted - junk_before
     report.new_threads += len(new_items)
     first_message = _first_messages(conn, *new_range) if new_items else {}
-    links: list[dict[str, Any]] = []
-    files: list[tuple[int, ParsedMail]] = []
-    for _, m in new_items:
+    links: list[tuple[Any, ...]] = []
+    files: list[tuple[int, Read, ParsedMail]] = []
+    for item, m in new_items:
         iid = new_ids[m.rfc_id]
-        links.append(_link(m, iid, first_message.get(iid), now))
-        files.append((first_message[iid], m))
+        links.append(_link(m, iid, first_message.get(iid)))
+        files.append((first_message[iid], item, m))
     joined = _join_answers(conn, p, answers)
     report.joined += len(answers)
-    for (_, m, iid), mid in zip(answers, joined):
-        links.append(_link(m, iid, mid, now))
-        files.append((mid, m))
-    if links:
-        conn.execute(insert(_l), links)
-    for mid, m in files:
-        for name, data in m.attachments:
-            try:
-                attach(conn, ctx.url, mid, name, data, at=now)
-                report.attachments += 1
-            except ValidationError:
-                report.attachments_not_kept += 1  # over a limit the file store sets
-        report.attachments_not_kept += sum(1 for note in m.notes if note.startswith("attachment "))
+    for (item, m, iid), mid in zip(answers, joined):
+        links.append(_link(m, iid, mid))
+        files.append((mid, item, m))
+    bulk.insert_rows(conn, "mail_link", LINK_COLUMNS, links)
+    _attach(conn, ctx, files, report, now)
     if new_items:
         threads = {new_ids[m.rfc_id]: m for _, m in new_items}
         report.auto_replies_queued += _queue_auto_replies(conn, threads, *new_range, now)
     p.finish("maildir_import", source)
+    return held
 
 
-def _parents_first(parsed: list[tuple[str, ParsedMail]]) -> list[tuple[str, ParsedMail]]:
+def _attach(
+    conn: Connection, ctx: Ctx, files: list[tuple[int, Read, ParsedMail]], report: MailReport, now: datetime
+) -> None:
+    """The messages' staged attachments into the file store, in one batch (blobs.commit_many)."""
+    staged: list[tuple[int, str, blobs.Staged]] = []
+    for mid, item, m in files:
+        staged.extend((mid, name, file) for name, file in item.staged)
+        report.attachments_not_kept += item.not_kept + sum(1 for note in m.notes if note.startswith("attachment "))
+    kept_in_memory = [(mid, m) for mid, _, m in files if m.attachments]
+    if not staged and not kept_in_memory:
+        return
+    root = blobs.files_dir(ctx.url)  # a store with no file store: its one line (nothing of the chunk is kept)
+    for mid, m in kept_in_memory:
+        for name, data in m.attachments:
+            try:
+                staged.append((mid, name, blobs.stage_bytes(root, data)))
+            except ValidationError:
+                report.attachments_not_kept += 1  # over the file store's limit
+    report.attachments += attach_staged(conn, root, staged, at=now, by=None)
+
+
+def _parents_first(chunk: list[Read]) -> list[Read]:
     """The chunk in delivery order, except that a message comes before the answers to it.
 
     Mail delivered in the same second has no reliable order in a Maildir (its keys sort by
     name), so an answer may be listed before the message it answers.
     """
+    mails = [item.mail if isinstance(item.mail, ParsedMail) else None for item in chunk]
     index: dict[str, int] = {}
-    for n, (_, m) in enumerate(parsed):
-        index.setdefault(m.rfc_id, n)
+    for n, m in enumerate(mails):
+        if m is not None:
+            index.setdefault(m.rfc_id, n)
 
     def parents(n: int) -> Iterator[int]:
-        m = parsed[n][1]
+        m = mails[n]
+        if m is None:
+            return iter(())
         return (index[i] for i in (*m.in_reply_to, *m.references) if index.get(i, n) != n)
 
-    state = [0] * len(parsed)  # 0 not reached, 1 on the current path (a cycle stops there), 2 placed
-    out: list[tuple[str, ParsedMail]] = []
-    for start in range(len(parsed)):
+    state = [0] * len(chunk)  # 0 not reached, 1 on the current path (a cycle stops there), 2 placed
+    out: list[Read] = []
+    for start in range(len(chunk)):
         if state[start]:
             continue
         state[start] = 1
@@ -413,30 +477,25 @@ def _parents_first(parsed: list[tuple[str, ParsedMail]]) -> list[tuple[str, Pars
             if parent is None:
                 stack.pop()
                 state[n] = 2
-                out.append(parsed[n])
+                out.append(chunk[n])
             else:
                 state[parent] = 1
                 stack.append((parent, parents(parent)))
     return out
 
 
-def _arrival(m: ParsedMail, sku_of: dict[str, str]) -> Arrival:
+def _arrival(m: ParsedMail, sku_of: dict[str, str], terms: Terms | None) -> Arrival:
     sku = next((sku_of[t.upper()] for t in _SKU.findall(m.subject) if t.upper() in sku_of), None)
     buyer = BuyerFields(m.sender, m.sender_name, "", country_of_address(m.sender))
-    return Arrival(_external_id(m.rfc_id), Channel.EMAIL.value, m.sent_at, buyer, sku, m.subject, m.body)
+    return Arrival(
+        _external_id(m.rfc_id), Channel.EMAIL.value, m.sent_at, buyer, sku, m.subject, m.body, text_terms=terms
+    )
 
 
-def _link(m: ParsedMail, inquiry_id: int, message_id: int | None, now: datetime) -> dict[str, Any]:
-    return {
-        "rfc_id": m.rfc_id,
-        "inquiry_id": inquiry_id,
-        "message_id": message_id,
-        "direction": Direction.IN.value,
-        "reply_to": m.reply_to,
-        # A message without References answers its In-Reply-To: that is its chain (RFC 5322, 3.6.4).
-        "refs": " ".join((m.references or m.in_reply_to)[-20:]),
-        "at": m.sent_at,
-    }
+def _link(m: ParsedMail, inquiry_id: int, message_id: int | None) -> tuple[Any, ...]:
+    # A message without References answers its In-Reply-To: that is its chain (RFC 5322, 3.6.4).
+    refs = " ".join((m.references or m.in_reply_to)[-20:])
+    return (m.rfc_id, inquiry_id, message_id, _IN, m.reply_to, refs, db_text(m.sent_at))
 
 
 def _first_messages(conn: Connection, first: int, last: int) -> dict[int, int]:
@@ -452,7 +511,7 @@ def _first_messages(conn: Connection, first: int, last: int) -> dict[int, int]:
     return out
 
 
-def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[str, ParsedMail, int]]) -> list[int]:
+def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[Read, ParsedMail, int]]) -> list[int]:
     """Add each answer to its thread as an unread buyer message; returns their message ids, in order."""
     if not answers:
         return []
@@ -478,11 +537,9 @@ def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[str, Parsed
         p.touch(p.buyers[email], m.sent_at)
     p.messages += len(messages)
     bulk.write_threads(conn, [], messages)
-    conn.execute(
-        update(_i)
-        .where(_i.c.id == bindparam("thread"))
-        .values(last_message_at=bindparam("last"), unread=True, version=_i.c.version + 1),
-        [{"thread": iid, "last": state[iid][0]} for iid in sorted({iid for _, _, iid in answers})],
+    conn.exec_driver_sql(
+        "UPDATE inquiry SET last_message_at = ?, unread = ?, version = version + 1 WHERE id = ?",
+        [(db_text(state[iid][0]), True, iid) for iid in sorted({iid for _, _, iid in answers})],
     )
     return message_ids
 

@@ -24,8 +24,10 @@ from inquiry_tui.domain.mail import OutboxStatus, references, reply_subject
 from inquiry_tui.domain.settings import MailSettings, settings_from_dict
 from inquiry_tui.domain.vocabulary import Direction
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store import bulk
 from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Account, Buyer, Inquiry, MailLink, OutboxMail, Setting
+from inquiry_tui.store.types import db_text
 
 _o = table_of(OutboxMail)
 _l = table_of(MailLink)
@@ -136,10 +138,41 @@ def queue_many(conn: Session | Connection, mails: Sequence[Outgoing], *, at: dat
     if not mails:
         return 0
     domain = _domain(mail_settings(conn))
-    rows, links = zip(*(_rows(m, make_msgid(domain=domain)[1:-1], at) for m in mails))
-    conn.execute(insert(_o), list(rows))
-    conn.execute(insert(_l), list(links))
+    pairs = [_rows(m, make_msgid(domain=domain)[1:-1], at) for m in mails]
+    # Raw executemany of tuples (COPY on PostgreSQL): an import queues one per new thread.
+    raw = conn.connection() if isinstance(conn, Session) else conn
+    when = db_text(at)
+    bulk.insert_rows(
+        raw,
+        "outbox",
+        _OUTBOX_COLUMNS,
+        [tuple(when if c in _TIMES else r[c] for c in _OUTBOX_COLUMNS) for r, _ in pairs],
+    )
+    bulk.insert_rows(
+        raw, "mail_link", _LINK_COLUMNS, [tuple(when if c == "at" else k[c] for c in _LINK_COLUMNS) for _, k in pairs]
+    )
     return len(mails)
+
+
+_OUTBOX_COLUMNS = (
+    "inquiry_id",
+    "message_id",
+    "author_id",
+    "rfc_id",
+    "to_address",
+    "subject",
+    "in_reply_to",
+    "refs",
+    "body",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+    "claim",
+)
+_TIMES = ("next_attempt_at", "created_at")
+_LINK_COLUMNS = ("rfc_id", "inquiry_id", "message_id", "direction", "reply_to", "refs", "at")
 
 
 def _rows(m: Outgoing, rfc_id: str, at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:

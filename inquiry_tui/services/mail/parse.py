@@ -40,6 +40,7 @@ CLOCK_SKEW = timedelta(minutes=15)  # a Date later than the delivery by more tha
 SYNTHETIC_DOMAIN = "inquiry-tui.invalid"  # ids made for messages that carry none
 
 _PARSER = BytesParser(policy=policy.compat32)
+_SURROGATE = re.compile("[\udc80-\udcff]")  # 8-bit header bytes, as the parser keeps them (surrogateescape)
 _PLAIN_ADDRESS = re.compile(
     r'\s*(?:"?([^"<>,;:@\\]*?)"?\s*<([^<>\s@,;:"]+@[^<>\s@,;:"]+)>|([^<>\s@,;:"]+@[^<>\s@,;:"]+))\s*'
 )
@@ -82,14 +83,15 @@ def parse_mail(raw: bytes, *, delivered: datetime, max_attachment: int = DEFAULT
     if len(raw) > MAX_MESSAGE_BYTES:
         raise MailError(f"the message is {_mb(len(raw))}, over the {_mb(MAX_MESSAGE_BYTES)} a message may have")
     msg = _PARSER.parsebytes(raw)
+    head = _headers(msg)
     notes: list[str] = []
-    sender_name, sender = _address(msg, "From")
+    sender_name, sender = _address(head, "from")
     if not sender:
-        found = header_text(msg, "From").strip()
+        found = header_text(head, "from").strip()
         raise MailError(f"no sender address in From ({found[:60]!r})" if found else "no From header")
-    _, reply_to = _address(msg, "Reply-To")
-    rfc_id = clean_id(header_text(msg, "Message-ID")) or f"{hashlib.sha256(raw).hexdigest()[:40]}@{SYNTHETIC_DOMAIN}"
-    subject = " ".join(header_text(msg, "Subject").split())
+    _, reply_to = _address(head, "reply-to")
+    rfc_id = clean_id(header_text(head, "message-id")) or f"{hashlib.sha256(raw).hexdigest()[:40]}@{SYNTHETIC_DOMAIN}"
+    subject = " ".join(header_text(head, "subject").split())
     if len(subject) > MAX_SUBJECT:
         subject = subject[: MAX_SUBJECT - 1] + "…"
     plain: list[str] = []
@@ -98,13 +100,13 @@ def parse_mail(raw: bytes, *, delivered: datetime, max_attachment: int = DEFAULT
     for part in msg.walk():
         if part.is_multipart():
             continue
-        kind = part.get_content_type()
+        kind = part.get_content_type()  # each of these parses Content-Type again: asked once, and only when needed
         name = _filename(part)
-        disposition = part.get_content_disposition()
+        disposition = part.get_content_disposition() if "content-disposition" in part else None
         if disposition != "attachment" and not name and kind in ("text/plain", "text/html"):
             (plain if kind == "text/plain" else html).append(_text(part, notes))
             continue
-        if kind == "message/delivery-status" or part.get_content_maintype() == "multipart":
+        if kind == "message/delivery-status" or kind.startswith("multipart/"):
             continue
         data = _payload(part)
         if not data:
@@ -129,9 +131,9 @@ def parse_mail(raw: bytes, *, delivered: datetime, max_attachment: int = DEFAULT
         reply_to=reply_to or sender,
         subject=subject,
         body=body,
-        sent_at=_sent_at(msg, delivered),
-        in_reply_to=tuple(message_ids(header_text(msg, "In-Reply-To"))),
-        references=tuple(message_ids(header_text(msg, "References"))),
+        sent_at=_sent_at(head, delivered),
+        in_reply_to=tuple(message_ids(header_text(head, "in-reply-to"))),
+        references=tuple(message_ids(header_text(head, "references"))),
         attachments=tuple(attachments),
         notes=tuple(notes),
     )
@@ -140,9 +142,17 @@ def parse_mail(raw: bytes, *, delivered: datetime, max_attachment: int = DEFAULT
 # --- headers ---------------------------------------------------------------------------------
 
 
-def header_text(msg: Message, name: str) -> str:
-    """A header's value with RFC 2047 words decoded; raw 8-bit bytes read as UTF-8, else Windows-1252."""
-    value: object = msg.get(name)  # a str, or a Header when the raw header has 8-bit bytes
+def _headers(msg: Message) -> dict[str, object]:
+    """The message's headers by lower-case name, the first of each (as Message.get finds it, without a scan per name)."""
+    found: dict[str, object] = {}
+    for name, value in msg.items():  # a str, or a Header when the raw header has 8-bit bytes
+        found.setdefault(name.lower(), value)
+    return found
+
+
+def header_text(head: dict[str, object], name: str) -> str:
+    """A header's value (NAME in lower case) with RFC 2047 words decoded; raw 8-bit bytes read as UTF-8, else Windows-1252."""
+    value = head.get(name)
     if value is None:
         return ""
     if isinstance(value, str) and "=?" not in value and not _has_surrogates(value):
@@ -171,7 +181,7 @@ def _join(chunks: list[tuple[bytes | str, str | None]], texts: list[str]) -> str
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def _unescape(text: str) -> str:
@@ -203,9 +213,9 @@ def _codec(name: str) -> str | None:
         return None
 
 
-def _address(msg: Message, name: str) -> tuple[str, str]:
+def _address(head: dict[str, object], name: str) -> tuple[str, str]:
     """(display name, checked lower-case address) of a From-like header; ("", "") when it has no usable one."""
-    text = header_text(msg, name)
+    text = header_text(head, name)
     if not text:
         return "", ""
     plain = _PLAIN_ADDRESS.fullmatch(text)  # `Name <a@b>` or `a@b`: most mail; the stdlib parser for the rest
@@ -228,9 +238,9 @@ def _address(msg: Message, name: str) -> tuple[str, str]:
     return "", ""
 
 
-def _sent_at(msg: Message, delivered: datetime) -> datetime:
+def _sent_at(head: dict[str, object], delivered: datetime) -> datetime:
     delivered = delivered.astimezone(UTC)
-    value = header_text(msg, "Date")
+    value = header_text(head, "date")
     try:
         sent = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -245,6 +255,8 @@ def _sent_at(msg: Message, delivered: datetime) -> datetime:
 
 
 def _filename(part: Message) -> str:
+    if "content-disposition" not in part and "name" not in str(part.get("content-type", "")).lower():
+        return ""  # neither header can name a file (the common text part): no parameter parsing
     try:
         name = part.get_filename()
     except Exception:  # a malformed RFC 2231 parameter

@@ -13,6 +13,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.thread import thread_detail
 from inquiry_tui.services.mail import maildir as maildir_module
+from inquiry_tui.services.mail import reading as reading_module
 from inquiry_tui.services.mail.maildir import Incoming, MaildirError, import_maildir, receive_mail
 from inquiry_tui.services.mail.outbox import outbox
 from inquiry_tui.services.notices.feed import notices
@@ -210,8 +211,31 @@ def test_a_30_mb_message_is_imported_and_one_over_the_limit_is_skipped_unread(
     assert sum(f.stat().st_size for f in (box / "new").iterdir()) > 29 * 1048576
     r = import_maildir(admin_ctx, box)
     assert (r.new_threads, r.attachments, r.skipped) == (1, 1, 0)
-    monkeypatch.setattr(maildir_module, "MAX_MESSAGE_BYTES", 1048576)  # the size is read before the file
+    monkeypatch.setattr(reading_module, "MAX_MESSAGE_BYTES", 1048576)  # the size is read before the file
     maildir(box, message("Small", message_id="<s@x.example>"), big.replace(b"<big@", b"<big2@"))
     r2 = import_maildir(admin_ctx, box)
     assert (r2.new_threads, r2.skipped) == (1, 1)
     assert r2.skipped_reasons[0][1].startswith("the message is 29.") and "over the 1 MB" in r2.skipped_reasons[0][1]
+
+
+def test_an_answer_at_the_end_of_a_chunk_waits_for_its_parent_delivered_the_same_second(
+    admin_ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keys name their delivery second; within it they sort by name, so the answer (…001.a) is listed before
+    # the message it answers (…001.b), and with two messages a chunk they fall in different chunks.
+    monkeypatch.setattr(maildir_module, "CHUNK", 2)
+    box = maildir(tmp_path / "Mail")
+    files = {
+        "1795000000.a": message("Other", sender="Li <li@x.example>", message_id="<o@x.example>"),
+        "1795000001.a": message("Re: Lamps", message_id="<a@x.example>", in_reply_to="<p@x.example>", text="2"),
+        "1795000001.b": message("Lamps", message_id="<p@x.example>", text="1"),
+        # an answer to a message nowhere in the Maildir waits too, and is still imported at the end
+        "1795000001.c": message("Re: Gone", message_id="<g@x.example>", in_reply_to="<nowhere@x.example>"),
+    }
+    for key, m in files.items():
+        (box / "new" / key).write_bytes(m.as_bytes())
+    r = import_maildir(admin_ctx, box, workers=0)
+    assert (r.read, r.new_threads, r.joined) == (4, 3, 1)
+    d = thread_detail(admin_ctx, _thread_by_id(admin_ctx, "p@x.example"))
+    assert [m.body for m in d.messages if m.direction == "in"] == ["1", "2"]
+    assert import_maildir(admin_ctx, box, workers=0).read == 0
