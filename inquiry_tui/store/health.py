@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import stat
 import weakref
 from pathlib import Path
 from typing import Any
 
 from inquiry_tui.domain.errors import InquiryError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # Up to this size a quick_check on open is cheap (it reads every page: ~30 ms for 32 MB from the page cache).
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 RESTORE_HINT = (
@@ -44,19 +44,35 @@ def first_finding(text: str) -> str:
     return (lines[0] if lines else text.strip())[:160]
 
 
+SQLITE_NOTADB = 26  # "file is not a database"
+
+
 def not_a_store(path: Path) -> str | None:
-    """Why the existing file PATH cannot be a store (empty, or not an SQLite database), or None."""
+    """Why the existing file PATH cannot be a store (empty, or not an SQLite database), or None.
+
+    The header is read by SQLite, never by opening the file here: closing any descriptor of a
+    database file drops every POSIX lock this process holds on it, its SQLite connections' too,
+    and another process may then delete the WAL under them ("disk I/O error").
+    """
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except IsADirectoryError:
-        return f"{path} is a folder, not a store file"
+        st = path.stat()
     except OSError:
         return None  # unreadable: the open that follows names the problem (permissions)
-    if not head:
+    if stat.S_ISDIR(st.st_mode):
+        return f"{path} is a folder, not a store file"
+    if st.st_size == 0:
         return f"{path} is an empty file, not an inquiry-tui store; create a store with `inquiry-tui init`"
-    if head != SQLITE_HEADER:
-        return f"{path} is not an inquiry-tui store (not an SQLite database); check --db"
+    conn = None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == SQLITE_NOTADB or "not a database" in str(exc):
+            return f"{path} is not an inquiry-tui store (not an SQLite database); check --db"
+        return None  # busy, unreadable: the open that follows names it
+    finally:
+        if conn is not None:
+            conn.close()
     return None
 
 
