@@ -1,90 +1,60 @@
 """The `inquiry-tui` command line: thin, parse -> service -> print (docs/cli.md).
 
-Every command group is mounted here, in the order `--help` lists them; a feature adds its
-module and one line below. Non-TUI commands never import textual: the TUI is imported only
-when it is opened.
+The command groups are mounted in `cli/commands.py` (a feature adds its module and one line
+there). Non-TUI commands never import textual: the TUI is imported only when it is opened. And
+opening the TUI (no command: `inquiry-tui [--db X] [--as L]`) imports none of the command
+modules nor the services behind them: `main` runs the root alone then, so the inbox comes up
+without loading what only the commands use (docs/performance.md, "Start").
 """
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import Any
 
-from inquiry_tui.cli import (
-    accounts,
-    arrivals,
-    blocklist,
-    calls,
-    catalog,
-    chats,
-    customers,
-    db,
-    deals,
-    demo,
-    files,
-    identity,
-    mail,
-    notes,
-    notices,
-    rfq,
-    seed,
-    settings,
-    stats,
-    terminal,
-    visitors,
-)
-from inquiry_tui.cli.root import app
+from inquiry_tui.cli.terminal import guard_terminal
 
-import_app = typer.Typer(
-    help="Import inquiries, chats, customers, activity, orders, RFQs, calls or notices from .jsonl or .csv "
-    "(all or nothing), or e-mail from a Maildir.",
-    no_args_is_help=True,
-)
-import_app.add_typer(arrivals.imports)
-import_app.add_typer(customers.imports)
-import_app.add_typer(deals.imports)
-import_app.add_typer(rfq.imports)
-import_app.add_typer(mail.imports)
-import_app.add_typer(calls.imports)
-import_app.add_typer(notices.imports)
-export_app = typer.Typer(help="Export inquiries or the allocation record.", no_args_is_help=True)
-export_app.add_typer(arrivals.exports)
+ROOT_OPTIONS = ("--db", "--as")  # the root callback's options that take a value (cli/root.py)
 
-app.add_typer(demo.top_level)
-app.add_typer(accounts.top_level)  # init
-app.add_typer(seed.top_level)
-app.add_typer(accounts.account_app, name="account")
-app.add_typer(catalog.product_app, name="product")
-app.add_typer(catalog.region_app, name="region")
-app.add_typer(settings.settings_app, name="settings")
-app.add_typer(blocklist.block_app, name="block")
-app.add_typer(import_app, name="import")
-app.add_typer(export_app, name="export")
-app.add_typer(arrivals.inquiry_app, name="inquiry")
-arrivals.inquiry_app.add_typer(mail.inquiry_cmds)  # inquiry reply
-app.add_typer(arrivals.top_level)  # allocate
-app.add_typer(customers.customer_app, name="customer")
-app.add_typer(deals.template_app, name="template")
-app.add_typer(deals.loi_app, name="loi")
-app.add_typer(deals.order_app, name="order")
-app.add_typer(rfq.rfq_app, name="rfq")
-app.add_typer(visitors.visitor_app, name="visitor")
-app.add_typer(chats.chat_app, name="chat")
-app.add_typer(files.attachment_app, name="attachment")
-app.add_typer(files.disk_app, name="disk")
-app.add_typer(notes.note_app, name="note")
-app.add_typer(stats.top_level)
-app.add_typer(mail.mail_app, name="mail")
-app.add_typer(calls.call_app, name="call")
-app.add_typer(notices.notice_app, name="notice")
-app.add_typer(db.db_app, name="db")  # verify and share come from cli/identity.py
-app.add_typer(identity.access_app, name="access")
-app.add_typer(identity.top_level)  # ssh-session
+
+def opens_tui(argv: list[str]) -> bool:
+    """True if ARGV (below the program name) is only root options: the TUI is opened, no command runs.
+
+    Conservative: anything else (a command, -h, an unknown option, a value that looks like an
+    option) goes through the whole command line, which parses it exactly as before.
+    """
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ROOT_OPTIONS and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            i += 2
+        elif any(word.startswith(f"{name}=") for name in ROOT_OPTIONS):
+            i += 1
+        else:
+            return False
+    return True
 
 
 def main() -> None:
     # Before typer parses anything: its own messages can quote an argument ("No such command ...").
-    terminal.guard_terminal()
+    guard_terminal()
+    if opens_tui(sys.argv[1:]):
+        from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
+
+        root_only(prog_name="inquiry-tui")
+        return
+    from inquiry_tui.cli.commands import app
+
     app(prog_name="inquiry-tui")
+
+
+def __getattr__(name: str) -> Any:
+    # `from inquiry_tui.cli import app` (tests, scripts): the root with every command mounted.
+    if name == "app":
+        from inquiry_tui.cli.commands import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["app", "main"]

@@ -63,3 +63,39 @@ def test_record_validation_stays_off_the_tuis_start_up_path() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+# What opening the TUI must not load: the command modules and the services only they use, the
+# migration machinery, record validation, HTML and PDF libraries, progress bars
+# (docs/performance.md, "Start").
+NOT_AT_START = (
+    "inquiry_tui.cli.commands",
+    "inquiry_tui.cli.arrivals",
+    "inquiry_tui.cli.seed",
+    "inquiry_tui.services.arrivals.pipeline",
+    "inquiry_tui.services.setup.synthetic",
+    "inquiry_tui.services.mail.maildir",
+    "inquiry_tui.services.records",
+    "alembic",
+    "email_validator",
+    "bs4",
+    "fpdf",
+    "rich.progress",
+)
+
+
+def test_opening_the_tui_imports_only_its_start_path() -> None:
+    """The entry point with no command runs the root alone: the inbox's imports, none of the commands'."""
+    script = (
+        "import sys\n"
+        "import inquiry_tui.cli as cli\n"
+        "assert cli.opens_tui(['--db', 'x.db', '--as', 'ana']) and cli.opens_tui(['--db=x.db'])\n"
+        "assert not cli.opens_tui(['-h']) and not cli.opens_tui(['--db', 'x.db', 'stats'])\n"
+        "assert not cli.opens_tui(['--db']) and not cli.opens_tui(['--db', '--as'])\n"
+        "import inquiry_tui.cli.root, inquiry_tui.tui.app, inquiry_tui.tui.inbox.screen\n"
+        f"bad = {NOT_AT_START!r}\n"
+        "print(sorted(m for m in sys.modules if m.startswith(bad)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
