@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -294,3 +295,15 @@ def test_bench_mail(tmp_path: Path) -> None:
     _expect(stdout, rf"^peak RSS of the importing process: {NUM} MB; of its largest parsing worker: {NUM} MB$")
     _expect(stdout, rf"^second run \(nothing new\), +{N:,} messages: {NUM} s, read 0$")
     assert len(list((out / f"maildir-{N}" / "new").iterdir())) == N
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="bench_start and bench_session drive the app in tmux")
+def test_bench_start_and_session(tmp_path: Path) -> None:
+    out = tmp_path / "start"
+    stdout = _run(
+        [str(BENCH / "bench_start.py"), "--sizes", str(N), "--runs", "1", "--terminal", "80x24", "--out", str(out)]
+    )
+    assert re.search(r"500\s+80x24\s+this tree\s+start p50 +[\d.]+ s wall .* [\d.]+ s CPU\s+load ", stdout), stdout
+    assert re.search(r"this tree\s+[\d.]+ s wall, +[\d.]+ s CPU\s+\(\d+% of start's wall", stdout), stdout
+    stdout = _run([str(BENCH / "bench_session.py"), "--size", str(N), "--seconds", "3", "--out", str(out)])
+    assert re.search(r"session: start RSS \d+ MB, .* peak \d+ MB; second half growth [+-]\d+ MB", stdout), stdout
