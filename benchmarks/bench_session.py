@@ -1,7 +1,7 @@
 """Memory over a scripted session: the real app in tmux, driven by keys for N minutes, RSS sampled (docs/performance.md).
 
 Usage: python benchmarks/bench_session.py [--size 1000000] [--minutes 10] [--seconds S] [--terminal 160x48]
-                                          [--out DIR] [--every 30]
+                                          [--out DIR] [--every 30] [--inbox-only]
 
 The app (`inquiry-tui --db STORE`, as the main account) runs in a tmux pane; the script plays
 rounds of what a salesperson does until the time is up: 30 cursor moves, 5 page downs and 5
@@ -21,6 +21,7 @@ import argparse
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,7 +49,9 @@ class Session:
         env = tree.env(db, login)
         exports = " ".join(f"{k}={bench_start._quote(v)}" for k, v in env.items() if k in bench_start._PASSED)
         command = f"exec env {exports} {bench_start._quote(sys.executable)} -c {bench_start._quote(bench_start.ENTRY)} --db {bench_start._quote(db)}"
-        bench_start._tmux("new-session", "-d", "-s", self.name, "-x", width, "-y", height, command)
+        # A temp working directory: a key that lands where it was not meant (an export's file name) writes there.
+        self.cwd = tempfile.mkdtemp(prefix="bench-session-")
+        bench_start._tmux("new-session", "-d", "-s", self.name, "-x", width, "-y", height, "-c", self.cwd, command)
         self.pid = int(bench_start._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
         end = time.time() + bench_start.TIMEOUT_S
         while not bench_start.ROW.search(bench_start._tmux("capture-pane", "-p", "-t", self.name)):
@@ -58,6 +61,7 @@ class Session:
         self.samples: list[tuple[float, int, int]] = []
         self.started = time.time()
         self.last_sample = 0.0
+        self.inbox_only = False
 
     def alive(self) -> bool:
         return Path(f"/proc/{self.pid}").exists()
@@ -80,15 +84,16 @@ class Session:
         time.sleep(0.05)
 
     def round(self, n: int) -> None:
+        self.keys("Escape", "1", "Escape", pause=0.3)  # on the inbox's list, whatever the last round left open
         self.keys(*["j"] * 30)
         self.keys(*["PageDown"] * 5, pause=0.1)
         self.keys(*["PageUp"] * 5, pause=0.1)
-        self.keys("/")
+        self.keys("/", pause=0.3)
         self.type_text(WORDS[n % len(WORDS)])
         self.keys("Enter", pause=0.3)
         self.keys(*["j"] * 5)
         self.keys("Escape", pause=0.3)
-        for screen in "234567890":
+        for screen in "" if self.inbox_only else "234567890":
             self.keys(screen, pause=0.3)
             self.keys(*["j"] * 5)
         self.keys("1", pause=0.3)
@@ -101,13 +106,18 @@ class Session:
         import subprocess
 
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+        stray = sorted(p.name for p in Path(self.cwd).iterdir())
+        if stray:  # the script's keys did something besides browsing: its figures include that work
+            print(f"warning: the session wrote files (a key went astray): {stray}")
+        shutil.rmtree(self.cwd, ignore_errors=True)
 
 
-def run(size: int, seconds: float, terminal: str, out: Path, every: float) -> None:
+def run(size: int, seconds: float, terminal: str, out: Path, every: float, inbox_only: bool = False) -> None:
     db = bench_inbox.ensure_store(out, size)
     login = bench_inbox.admin_login(db)
     print(f"{size:,} inquiries, {terminal}, {seconds:.0f} s; load {bench_start.loadavg()}", flush=True)
     session = Session(db, login, terminal)
+    session.inbox_only = inbox_only
     rounds = 0
     first_round_rss = None
     printed = 0.0
@@ -149,10 +159,20 @@ def main() -> None:
     parser.add_argument("--terminal", default="160x48")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--every", type=float, default=30.0)
+    parser.add_argument(
+        "--inbox-only", action="store_true", help="no other screen: what browsing the inbox alone keeps"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("error: bench_session.py needs tmux")
-    run(args.size, args.seconds if args.seconds else args.minutes * 60, args.terminal, args.out, args.every)
+    run(
+        args.size,
+        args.seconds if args.seconds else args.minutes * 60,
+        args.terminal,
+        args.out,
+        args.every,
+        args.inbox_only,
+    )
 
 
 if __name__ == "__main__":
