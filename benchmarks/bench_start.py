@@ -94,7 +94,10 @@ def start_once(tree: Tree, db: str, login: str, terminal: str) -> tuple[float, f
     env = tree.env(db, login)
     exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in _PASSED)
     command = f"exec env {exports} {_quote(sys.executable)} -c {_quote(ENTRY)} --db {_quote(db)}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", width, "-y", height, "cat"], check=True)
+    # The pane starts in the tree's own directory: `python -c` puts the working directory first on sys.path.
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", width, "-y", height, "-c", str(tree.path), "cat"], check=True
+    )
     try:
         t0 = time.perf_counter()
         subprocess.run(["tmux", "respawn-pane", "-k", "-t", session, command], check=True)
@@ -130,7 +133,12 @@ def _tmux(*args: str) -> str:
 
 def imports_once(tree: Tree, db: str, login: str) -> tuple[float, float]:
     out = subprocess.run(
-        [sys.executable, "-c", IMPORTS], env=tree.env(db, login), capture_output=True, text=True, check=True
+        [sys.executable, "-c", IMPORTS],
+        env=tree.env(db, login),
+        cwd=tree.path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     wall, cpu = out.stdout.split()
     return float(wall), float(cpu)
