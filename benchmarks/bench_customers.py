@@ -1,6 +1,6 @@
 """Customer figures: opening a profile, customer search, the recommendation list (docs/performance.md).
 
-Usage: python benchmarks/bench_customers.py [--inquiries N] [--buyers B] [--events E] [--rebuild] [--from STORE]
+Usage: python benchmarks/bench_customers.py [--inquiries N] [--buyers B] [--events E] [--rebuild] [--from STORE] [--out DIR]
 Defaults: 100,000 inquiries, 50,000 buyers, 5,000,000 activity events. The store is kept under
 benchmarks/out/cust-N.db; the generator writes ~20 events per buyer and this script adds
 events with store.bulk (raw activity_event rows and the daily / detail aggregates, as an
@@ -205,8 +205,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--from", dest="source", type=Path, help="Start from a store bench_generator made (copied).")
+    parser.add_argument("--out", type=Path, default=OUT, help="the folder of the kept store (default benchmarks/out)")
     args = parser.parse_args()
-    path = OUT / f"cust-{args.inquiries}.db"
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"cust-{args.inquiries}.db"
     if args.rebuild or not path.exists():
         if args.source:
             build_from(path, args.source, args.events)
