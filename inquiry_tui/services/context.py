@@ -273,6 +273,8 @@ def connect(
                 raise _not_upgraded(url, revision, admin)
             migrate(url, engine)
         ctx = Ctx(url, engine, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY)
+        if revision != HEAD and upgrade and revision is not None:
+            _warm_after_upgrade(ctx)
         if revision == HEAD or upgrade:
             _recover_imports(engine, os_user)
         if target is not None:
@@ -285,6 +287,13 @@ def connect(
         raise
     ctx.read_engine = make_engine(url, read_only=True)
     return ctx
+
+
+def _warm_after_upgrade(ctx: Ctx) -> None:
+    """Fill the dashboard's and recommendations' caches once the schema is new (services/team/warming.py)."""
+    from inquiry_tui.services.team.warming import warm_caches
+
+    warm_caches(ctx)
 
 
 def _recover_imports(engine: Engine, os_user: str) -> None:

@@ -201,7 +201,7 @@ def _rebuild_search(target: Connection) -> None:
 # Tables a trigger keeps from another table's rows (order_sum, order_day_sum and order_month_sum, from
 # deal_order: migrations 0006 and 0011). Copied after every other table, over what their triggers wrote
 # meanwhile: the target holds the source's rows.
-TRIGGER_KEPT: frozenset[str] = frozenset({"order_sum", "order_day_sum", "order_month_sum"})
+TRIGGER_KEPT: frozenset[str] = frozenset({"order_sum", "order_day_sum", "order_month_sum", "config_stamp"})
 
 # Work after the rows are in, in the target's transaction: the search index, and any index a
 # feature keeps beside its rows (a feature with its own search table appends its rebuild here).

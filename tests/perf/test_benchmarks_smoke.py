@@ -155,6 +155,9 @@ def test_bench_admin(tmp_path: Path) -> None:
     stdout = _run_with_out("bench_admin", out, "--sizes", str(N), "--runs", "2")
     _expect(stdout, rf"^  built admin-{N}\.db: {N:,} inquiries in {NUM} s$")
     _expect(stdout, rf"^admin-{N}\.db: {N:,} inquiries$")
+    _expect(
+        stdout, rf"^  warming after an upgrade or bulk load: {NUM} closed days in {NUM} ms .*first dashboard {NUM} ms"
+    )
     for name in ("dashboard (team_stats)", "`stats --json` in-process", "preview, 100 arrivals"):
         _expect(
             stdout,
@@ -180,6 +183,7 @@ def test_bench_customers(tmp_path: Path) -> None:
         )
     _expect(stdout, rf"^recommendations \(admin\): first in a process {NUM} ms .*then p95 {NUM} ms; sales p95 {NUM} ms")
     _expect(stdout, rf"^customer list sorted by activity \(warm rollup\): p95 {NUM} ms$")
+    _expect(stdout, rf"^recommendations, the next day's first call in a new process: {NUM} ms \(cpu {NUM} ms\)")
 
 
 def test_bench_inbox(tmp_path: Path) -> None:

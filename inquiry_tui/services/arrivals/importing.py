@@ -220,11 +220,20 @@ def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
     if spool is None:
         return run_pipeline(ctx, head, path=path, action="inquiries_import", source=path.name, stager=stager)
     try:
-        return publishing.publish(
+        report = publishing.publish(
             ctx, head, spool, path=path, action="inquiries_import", source=path.name, stager=stager
         )
     finally:
         spool.close()
+    _warm_after_bulk_load(ctx)
+    return report
+
+
+def _warm_after_bulk_load(ctx: Ctx) -> None:
+    """A big import dropped the reply-rate cache of the days it wrote: refill it now (services/team/warming.py)."""
+    from inquiry_tui.services.team.warming import warm_caches  # the team's caches build on arrivals
+
+    warm_caches(ctx)
 
 
 def allocate_waiting(ctx: Ctx) -> int:

@@ -1,9 +1,9 @@
 """The arrival pipeline inside one write transaction: buyer upsert, junk, routing, auto-replies, rows.
 
-`Pipeline(conn, ctx)` loads what every decision needs once (accounts, settings, products,
-country owners, block list, the rotation turn) into dicts; `add(items)` turns a chunk of
-arrivals into row tuples and writes them with `store.bulk` (raw executemany, one FTS insert);
-`finish()` writes the buyers' final state, the rotation turn and one audit row. The caller
+`Pipeline(conn, ctx)` gathers what every decision needs (accounts, settings, products, country
+owners and block list, kept per process by services.arrivals.lookups; the rotation turn) into
+dicts; `add(items)` turns a chunk of arrivals into row tuples and writes them with `store.bulk`
+(raw executemany, one FTS insert); `finish()` writes the buyers' final state, the rotation turn and one audit row. The caller
 owns the transaction (`ctx.begin()`, BEGIN IMMEDIATE), so the turn read here and the
 turn written in `finish()` can never interleave with another importer's. On PostgreSQL the
 pipeline takes the arrivals advisory lock first (store.dialect.serialize) and reads the turn
@@ -31,7 +31,6 @@ Choices where the contract is silent (documented for users in README by the lead
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,13 +48,13 @@ from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
 from inquiry_tui.domain.availability import Presence, back_due, full_note, unavailable
 from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.errors import NotFound, ValidationError
-from inquiry_tui.domain.junk import BlockList, JunkInput, judge
+from inquiry_tui.domain.junk import JunkInput, judge
 from inquiry_tui.domain.questions import asked_to_text, stated_asks
 from inquiry_tui.domain.reception import NOTHING, plan_reception
-from inquiry_tui.domain.settings import Settings, settings_from_dict
 from inquiry_tui.domain.terms import Terms, terms_to_json
 from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_answer, read_terms
-from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, BlockKind, Direction, Folder, Role
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Direction, Folder, Role
+from inquiry_tui.services.arrivals.lookups import lookups
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments, warn_arrivals
@@ -78,12 +77,6 @@ BUYER_LOOKUP = (
     "SELECT id, email, owner_id, last_contact_at, country, member_id, name, company, verified, tier, is_customer "
     "FROM buyer WHERE email IN ({})"
 )
-
-
-@lru_cache(maxsize=8)
-def _settings(rows: tuple[tuple[str, str | None], ...]) -> Settings:
-    """The settings of these (key, JSON) rows, parsed once per process for the same rows (every arrival reads them)."""
-    return settings_from_dict({k: json.loads(v or "{}") for k, v in rows})
 
 
 @lru_cache(maxsize=4)
@@ -169,7 +162,8 @@ class Pipeline:
         self.now = ctx.now()
         self.now_text = db_text(self.now)
         self.actor, self.os_user = ctx.actor.login, ctx.os_user
-        accounts = q_routing.accounts(conn)
+        found = lookups(conn, ctx.url)  # kept per process while the store's config stamp stays
+        accounts = found.accounts
         self.login_of: dict[int, str] = {a[0]: a[1] for a in accounts}
         self.id_of: dict[str, int] = {a[1]: a[0] for a in accounts}
         mains = [a[1] for a in accounts if a[2] == Role.ADMIN]
@@ -177,11 +171,11 @@ class Pipeline:
             raise NotFound("this store has no main account yet; run `inquiry-tui init`")
         self.main = mains[0]
         self.active = frozenset(a[1] for a in accounts if a[3])
-        settings = _settings(tuple((k, v) for k, v in conn.exec_driver_sql("SELECT key, value FROM setting")))
+        settings = found.settings
         self.settings = settings
         self.alloc, self.reception = settings.allocation, settings.reception
         self.contact = self.alloc.company_contact or self.main
-        products = conn.exec_driver_sql("SELECT id, sku, owner_id, name FROM product").all()
+        products = found.products
         self.products: dict[str, tuple[int, str | None]] = {
             sku: (pid, self.login_of.get(owner) if owner is not None else None) for pid, sku, owner, _ in products
         }
@@ -198,24 +192,8 @@ class Pipeline:
         self.back = [
             p.login for p in self.presences.values() if p.active and back_due(p.away, p.away_until, self.today)
         ]
-        self.country_owner: dict[str, str] = {
-            cc: self.login_of[aid] for cc, aid in conn.exec_driver_sql("SELECT country, account_id FROM country_owner")
-        }
-        blocks: dict[str, set[str]] = {kind: set() for kind in BlockKind}
-        for kind, value in conn.exec_driver_sql("SELECT kind, value FROM block_entry"):
-            if kind in blocks:
-                blocks[kind].add(
-                    value.strip().lower()
-                    if kind == BlockKind.EMAIL
-                    else value.strip().upper()
-                    if kind == BlockKind.COUNTRY
-                    else value.strip()
-                )
-        self.block = BlockList(
-            frozenset(blocks[BlockKind.EMAIL]),
-            frozenset(blocks[BlockKind.MEMBER_ID]),
-            frozenset(blocks[BlockKind.COUNTRY]),
-        )
+        self.country_owner: dict[str, str] = {cc: self.login_of[aid] for cc, aid in found.country_owners}
+        self.block = found.block
         turn = conn.exec_driver_sql(
             f"SELECT last_login FROM rotation_state WHERE id = 1{dialect.for_update(conn)}"
         ).first()

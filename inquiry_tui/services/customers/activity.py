@@ -10,6 +10,11 @@ The day's full pass is also written to the store (`activity_rollup`, when the wr
 free), so another process (another SSH session) loads it and catches up from its watermarks
 instead of reading every buyer's activity again. A changed catalogue (products, names,
 keywords: what intent is judged against) makes the next call a full pass.
+No cold first call of the day: `warm` (the Customers screen's worker, an upgrade, a bulk load)
+also builds *tomorrow's* rollup ahead (`prepare`): a pass as of now for tomorrow's window, stored
+beside today's. Tomorrow's first call loads it and recomputes only the buyers named by rows
+added since its watermarks, exactly as a later call of the same day does, so it equals a full
+pass made then (a property test holds this).
 The pass reads activity_daily, activity_detail and inquiry counts, never raw events; levels
 agree with the profile's. Known gap: a thread re-judged junk later is seen the next day.
 """
@@ -112,8 +117,8 @@ _Q_CHANGED = {
 }
 _Q_CATALOGUE = text("SELECT sku, name, keywords FROM product")
 _Q_STORED_STATE = text("SELECT marks, catalogue FROM activity_rollup_state WHERE day = :day AND window_days = :window")
-_Q_STORED = text(
-    "SELECT buyer_id, level, intent_hits, top_term, score FROM activity_rollup WHERE day = :day AND window_days = :window"
+_STORED_ROWS = (
+    "SELECT buyer_id, level, intent_hits, top_term, score FROM activity_rollup WHERE day = ? AND window_days = ?"
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Words that name no product: a search sharing only these with our catalogue is not intent.
@@ -248,8 +253,8 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
     return out
 
 
-def _key(ctx: Ctx, window_days: int) -> tuple[str, date, int]:
-    return (ctx.url, ctx.now().astimezone(UTC).date(), window_days)
+def _key(ctx: Ctx, window_days: int, ahead: int = 0) -> tuple[str, date, int]:
+    return (ctx.url, ctx.now().astimezone(UTC).date() + timedelta(days=ahead), window_days)
 
 
 def _bring_up_to_date(
@@ -307,7 +312,13 @@ def _stored(conn: Connection, today: date, window_days: int, catalogue: str) -> 
     state = conn.execute(_Q_STORED_STATE, key).one_or_none()
     if state is None or state.catalogue != catalogue:
         return None
-    signals = {row[0]: BuyerSignals(row[1], row[2], row[3], row[4]) for row in conn.execute(_Q_STORED, key)}
+    # Tens of thousands of rows: fetched from the driver's cursor as plain tuples (SQLAlchemy's rows cost 3x).
+    result = conn.exec_driver_sql(_STORED_ROWS, (key["day"], window_days))
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    signals = {row[0]: BuyerSignals(row[1], row[2], row[3], row[4]) for row in rows}
     marks = tuple(json.loads(state.marks))
     return _made(today, window_days, signals, marks, 0.0, False, catalogue)
 
@@ -318,14 +329,16 @@ def _store(ctx: Ctx, made: Rollup) -> bool:
     rows = [(day, made.window_days, b, s.level, s.intent_hits, s.top_term, s.score) for b, s in made.signals.items()]
 
     def work(conn: Connection) -> bool:
-        # One stored rollup per window: the newest full pass replaces any other day's. On PostgreSQL the
-        # state row is locked first, so two processes storing at once take turns (the second waits or skips).
+        # A pass replaces its own day's rollup and any older than the day before (so today's and the one
+        # prepared for tomorrow live side by side). On PostgreSQL the state rows are locked first, so two
+        # processes storing at once take turns (the second waits or skips).
         conn.exec_driver_sql(
             f"SELECT day FROM activity_rollup_state WHERE window_days = ?{dialect.for_update(conn)}",
             (made.window_days,),
         )
-        conn.exec_driver_sql("DELETE FROM activity_rollup WHERE window_days = ?", (made.window_days,))
-        conn.exec_driver_sql("DELETE FROM activity_rollup_state WHERE window_days = ?", (made.window_days,))
+        gone = (made.window_days, day, (made.day - timedelta(days=1)).isoformat())
+        conn.exec_driver_sql("DELETE FROM activity_rollup WHERE window_days = ? AND (day = ? OR day < ?)", gone)
+        conn.exec_driver_sql("DELETE FROM activity_rollup_state WHERE window_days = ? AND (day = ? OR day < ?)", gone)
         bulk.insert_rows(conn, "activity_rollup", ROLLUP_COLUMNS, rows)
         conn.exec_driver_sql(
             "INSERT INTO activity_rollup_state (day, window_days, marks, catalogue) VALUES (?, ?, ?, ?)",
@@ -337,10 +350,17 @@ def _store(ctx: Ctx, made: Rollup) -> bool:
 
 
 def rollup(
-    ctx: Ctx, session: Session | None = None, *, refresh: bool = False, window_days: int = DEFAULT_WINDOW_DAYS
+    ctx: Ctx,
+    session: Session | None = None,
+    *,
+    refresh: bool = False,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    ahead: int = 0,
 ) -> Rollup:
-    """The signals of every buyer, as of now (REFRESH: rebuild from scratch)."""
-    key = _key(ctx, window_days)
+    """The signals of every buyer, as of now (REFRESH: rebuild from scratch).
+
+    AHEAD = 1: tomorrow's rollup from what the store holds now (see `prepare`)."""
+    key = _key(ctx, window_days, ahead)
     # A second caller waits for the builder and then only checks the watermarks.
     with _building:
         with _lock:
@@ -352,8 +372,8 @@ def rollup(
             made = _bring_up_to_date(session.connection(), old, key[1], window_days, use_stored=not refresh)
         with _lock:
             _cache[key] = made
-            for stale in [k for k in _cache if k[0] == key[0] and k != key]:
-                del _cache[stale]  # yesterday's rollup
+            for stale in [k for k in _cache if k[0] == key[0] and k[2] == window_days and k[1] < key[1]]:
+                del _cache[stale]  # yesterday's rollup (tomorrow's, prepared ahead, stays)
         if made.full:
             _store(ctx, made)
         return made
@@ -384,6 +404,17 @@ def invalidate(ctx: Ctx) -> None:
             del _cache[key]
 
 
+def prepare(ctx: Ctx, window_days: int = DEFAULT_WINDOW_DAYS) -> Rollup:
+    """Tomorrow's rollup, built now and stored, so that tomorrow's first call only catches up.
+
+    A full pass unless it was prepared already (then only the rows added since). The rows
+    written between now and tomorrow name their buyers through the watermarks, as on any day."""
+    return rollup(ctx, window_days=window_days, ahead=1)
+
+
 def warm(ctx: Ctx) -> float:
-    """Build the rollup now (the Customers screen calls this in a worker); returns seconds."""
-    return rollup(ctx).seconds
+    """Build today's rollup now and prepare tomorrow's (the Customers screen calls this in a worker,
+    and so do an upgrade and a bulk load); returns the seconds of today's."""
+    seconds = rollup(ctx).seconds
+    prepare(ctx)
+    return seconds

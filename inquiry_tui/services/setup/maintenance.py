@@ -57,7 +57,12 @@ class BackupReport:
 def upgrade_store(ctx: Ctx) -> UpgradeResult:
     """Bring the store to this version's schema (an older SQLite store is backed up first); admin only."""
     ctx.require_admin("upgrade the store")
-    return upgrade(ctx.url, ctx.engine)
+    result = upgrade(ctx.url, ctx.engine)
+    if result.before != result.after:
+        from inquiry_tui.services.team.warming import warm_caches  # the team's caches build on setup
+
+        warm_caches(ctx)  # the first dashboard and recommendations after an upgrade find their caches full
+    return result
 
 
 def backup_store(ctx: Ctx, file: Path) -> BackupReport:

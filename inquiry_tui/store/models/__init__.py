@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from inquiry_tui.store.models.accounts import Account, RotationState, Setting
+from inquiry_tui.store.models.accounts import Account, ConfigStamp, RotationState, Setting
 from inquiry_tui.store.models.activity import (
     ActivityDaily,
     ActivityDetail,
@@ -65,6 +65,7 @@ __all__ = [
     "BuyerTag",
     "BuyerTrade",
     "CallLog",
+    "ConfigStamp",
     "ContractTemplate",
     "CountryOwner",
     "DealOrder",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from inquiry_tui.domain.vocabulary import Role
@@ -47,3 +48,15 @@ class RotationState(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     last_login: str | None = None
     turns: int = 0
+
+
+class ConfigStamp(SQLModel, table=True):
+    """One value triggers of migration 0014 change on any change of routing's configuration.
+
+    Accounts, settings, products, country owners and the block list: a process keeps them while
+    this value stays what it read with them (`services.arrivals.lookups`).
+    """
+
+    __tablename__ = "config_stamp"
+    id: int = Field(default=1, primary_key=True)
+    n: int = Field(default=1, sa_type=BigInteger)

@@ -107,3 +107,12 @@ def as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+_STAMP = text("SELECT n FROM config_stamp WHERE id = 1")
+
+
+def config_stamp(conn: Connection) -> int:
+    """The configuration's change stamp (migration 0014): a new value after any change of accounts,
+    settings, products, country owners or the block list."""
+    return int(conn.execute(_STAMP).scalar_one())
