@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ __all__ = ["FORMATS", "FileFormatError", "Record", "file_format", "iter_records"
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _BOM = b"\xef\xbb\xbf"
+# A lone surrogate in parsed JSON can only come from a `\uD800`-`\uDFFF` escape (UTF-8 text cannot hold
+# one): lines without such an escape skip the walk over every value (json_input.lone_surrogate).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,14 @@ def _decode(path: Path, number: int, raw: bytes) -> str:
         ) from None
 
 
-def _jsonl(path: Path, handle: BinaryIO) -> Iterator[Record]:
-    for number, raw in enumerate(handle, 1):
+def jsonl_records(path: Path, handle: BinaryIO, first_line: int = 1) -> Iterator[Record]:
+    """The records of JSON Lines read from HANDLE, whose first line is line FIRST_LINE of PATH
+    (a part of a big file read in a worker process: services/arrivals/checking.py)."""
+    return _jsonl(path, handle, first_line)
+
+
+def _jsonl(path: Path, handle: BinaryIO, first_line: int = 1) -> Iterator[Record]:
+    for number, raw in enumerate(handle, first_line):
         text = _decode(path, number, raw)
         if not text.strip():
             continue
@@ -89,7 +99,7 @@ def _jsonl(path: Path, handle: BinaryIO) -> Iterator[Record]:
             raise FileFormatError(path, number, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(data, dict):
             raise FileFormatError(path, number, None, f"is not a JSON object (got {type(data).__name__})")
-        bad = json_input.lone_surrogate(data)
+        bad = json_input.lone_surrogate(data) if _SURROGATE_ESCAPE.search(text) else None
         if bad is not None:  # "\ud800" is valid JSON but not text: no file or store could hold it
             raise FileFormatError(
                 path, number, bad or None, "holds a lone surrogate (a \\uD800-style escape), not text"
