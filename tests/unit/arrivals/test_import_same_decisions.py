@@ -149,3 +149,42 @@ def test_the_batched_import_decides_as_one_by_one_arrivals(
     assert batched[0] == single[0]  # every inquiry's owner, rule, reason, junk, auto-replies, terms, messages
     assert batched[1] == single[1]  # the buyers' owners, last contact and filled fields
     assert batched[2][0][0] == single[2][0][0]  # the rotation turn ends on the same salesperson
+
+
+@pytest.mark.sqlite_only
+def test_an_import_reports_its_progress_checking_then_importing(
+    sqlite_sample_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INQUIRY_TUI_IMPORT_CHUNK", "4")
+    monkeypatch.setattr("inquiry_tui.services.arrivals.importing.PROGRESS_EVERY", 5)
+    data = tmp_path / "in.jsonl"
+    rows = [
+        _line(
+            i,
+            {
+                **dict.fromkeys(("country", "product", "quantity", "incoterm")),
+                "buyer": EMAILS[i % 3],
+                "channel": "inquiry",
+                "hours_ago": i,
+                "text": TEXTS[0],
+            },
+        )
+        for i in range(11)
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    shutil.copy(sqlite_sample_template, tmp_path / "s.db")
+    system = connect_system(f"sqlite:///{tmp_path / 's.db'}")
+    system.clock = fixed_clock
+    heard: list[tuple[str, int, int]] = []
+    try:
+        import_inquiries(_ctx_for(system, "boss"), data, progress=lambda *told: heard.append(told))
+    finally:
+        system.close()
+    assert heard == [
+        ("checking", 5, 11),
+        ("checking", 10, 11),
+        ("checking", 11, 11),
+        ("importing", 4, 11),
+        ("importing", 8, 11),
+        ("importing", 11, 11),
+    ]
