@@ -1,7 +1,7 @@
 """Arrivals benchmark: `import inquiries` throughput with the whole pipeline, and one arrival's latency.
 
     python benchmarks/bench_arrivals.py [--sizes 100000 1000000] [--singles 300] [--out benchmarks/out] [--db URL]
-                                        [--reuse] [--baseline REF]
+                                        [--reuse] [--baseline REF] [--no-raw] [--import-only]
 
 With --db, the stores are databases `<name>_arrivals_N` on that PostgreSQL server (benchmarks/stores.py),
 made afresh each run like the SQLite files.
@@ -225,6 +225,7 @@ def bench(
     reuse: bool = False,
     ref: str | None = None,
     raw: bool = True,
+    import_only: bool = False,
 ) -> None:
     data = out / f"arrivals-{n}.jsonl"
     if not data.exists():
@@ -256,6 +257,8 @@ def bench(
                     f"  raw sqlite3 load of the same rows and schema: {rate:>9,.0f} inquiries/s;  "
                     f"the import is {n / seconds / rate:.2f} of it  {load()}"
                 )
+    if import_only:
+        return
     if sqlite:  # the single arrivals run on a copy, so every run starts from the same imported store
         stores.fresh(url)
         shutil.copyfile(kept, url)
@@ -330,10 +333,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="start from the kept imported store (SQLite) if there")
     parser.add_argument("--baseline", metavar="REF", help="also import with the code of this git commit, first")
     parser.add_argument("--no-raw", action="store_true", help="skip the raw sqlite3 load beside the import")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import (no single arrivals)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        bench(n, args.out, args.singles, args.db, args.reuse, args.baseline, not args.no_raw)
+        bench(n, args.out, args.singles, args.db, args.reuse, args.baseline, not args.no_raw, args.import_only)
 
 
 if __name__ == "__main__":
