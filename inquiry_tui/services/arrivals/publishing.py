@@ -46,6 +46,11 @@ TARGET_SECONDS = 0.25  # each transaction holds the write lock about this long
 # Between two transactions the importer waits this long, so that writers waiting on the lock get it:
 # SQLite's busy handler polls every 100 ms at most, so a pause as long as that gives each a turn.
 PAUSE_SECONDS = 0.1
+# When the importer itself had to wait for the lock (others are writing: many colleagues at once),
+# it doubles its pause, up to MAX_PAUSE, and halves it back once the lock comes free at once:
+# a waiter polls only every 100 ms, so a fixed short pause lets one or two in and starves the rest.
+MAX_PAUSE_SECONDS = 1.0
+CONTENDED_SECONDS = 0.005  # waiting longer than this for BEGIN IMMEDIATE: someone else held the lock
 IMPORT_CACHE_KIB = 262_144
 DEFAULT_CACHE_KIB = 32_000
 
@@ -287,9 +292,11 @@ def _publish(
     report: ArrivalReport | None = None
     chunks = _Chunks(items)
     chunk, last = chunks.take(size)
+    pause = PAUSE_SECONDS
     while True:
-        started = time.perf_counter()
+        entered = time.perf_counter()
         with ctx.begin() as conn:
+            started = time.perf_counter()
             sqlite = dialect.is_sqlite(conn)
             if sqlite:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
@@ -320,14 +327,18 @@ def _publish(
             return replace(report, escalated=len(swept.escalated), returned=len(swept.returned))
         if fixed is None:
             took = time.perf_counter() - started
-            size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * TARGET_SECONDS / max(took, 1e-3))))
+            # At most twice as many as the last: one quick transaction (a cache warm, nothing else running)
+            # must not size the next to seconds.
+            size = max(MIN_CHUNK, min(MAX_CHUNK, 2 * size, int(size * TARGET_SECONDS / max(took, 1e-3))))
         # The lock is free from here: the next chunk is read and its text read for terms meanwhile,
         # and the pause is what is left of PAUSE_SECONDS, so waiting writers get their turn at no cost.
         paused = time.perf_counter()
         chunk, last = chunks.take(size)
         chunk = pre_read_terms(chunk, pipeline.catalogue)
         if sqlite:  # PostgreSQL's writers do not queue on one lock: no pause needed
-            time.sleep(max(0.0, PAUSE_SECONDS - (time.perf_counter() - paused)))
+            contended = started - entered > CONTENDED_SECONDS
+            pause = min(MAX_PAUSE_SECONDS, pause * 2) if contended else max(PAUSE_SECONDS, pause / 2)
+            time.sleep(max(0.0, pause - (time.perf_counter() - paused)))
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:
