@@ -13,11 +13,14 @@ ahead (bounded memory). What comes back is exactly what the serial path makes
 - a record with attachments is sent back as it was read and checked here, where the import's
   stager lives (staging writes files).
 
-CSV files, small files and one-core machines take the serial path.
+CSV files, small files and one-core machines take the serial path. Workers run at a lower
+priority (WORKER_NICENESS), so that on a shared machine the sessions of colleagues who are
+replying meanwhile get a busy core first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -43,8 +46,13 @@ AHEAD = 3  # parts in flight per worker
 _WORKER: dict[str, Catalogue] = {}
 
 
+WORKER_NICENESS = 5  # below colleagues' sessions: a busy core goes to someone's reply first
+
+
 def _start_worker(products: tuple[tuple[str, str], ...]) -> None:
     _WORKER["catalogue"] = catalogue(products)
+    with contextlib.suppress(OSError):  # not allowed here: run at the usual priority
+        os.nice(WORKER_NICENESS)
 
 
 def _parts(path: Path) -> Iterator[tuple[bytes, int]]:
