@@ -144,8 +144,8 @@ def load() -> str:
     return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
 
 
-def baseline_import(ref: str, data: Path, out: Path, n: int) -> None:
-    """Import DATA with the code of git REF in a child process (its own fresh store); print its rate."""
+def baseline_import(ref: str, data: Path, out: Path, n: int, base: str | None = None) -> None:
+    """Import DATA with the code of git REF in a child process (its own fresh store, on the same engine); print its rate."""
     sha = subprocess.run(["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     code = out / f"code-{sha[:12]}"
     if not (code / "inquiry_tui").is_dir():
@@ -155,7 +155,7 @@ def baseline_import(ref: str, data: Path, out: Path, n: int) -> None:
     script = (
         "import sys, time; sys.path.insert(0, 'benchmarks'); import bench_arrivals as b; "
         "from pathlib import Path; "
-        f"ctx = b.fresh_store({str(out / f'arrivals-{n}.base.db')!r}); "
+        f"ctx = b.fresh_store({stores.store_url(base, out, 'arrivals_base', n)!r}); "
         "import resource; kids = lambda: sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]); "
         "t, c = time.perf_counter(), time.process_time() + kids(); "
         f"b.import_inquiries(ctx, Path({str(data)!r})); "
@@ -168,7 +168,7 @@ def baseline_import(ref: str, data: Path, out: Path, n: int) -> None:
         return
     wall, cpu = (float(x) for x in done.stdout.split()[-2:])
     print(
-        f"import {n:>9,} at {ref} ({sha[:9]}): {wall:6.2f} s  {n / wall:>9,.0f} inquiries/s  "
+        f"import {n:>9,} at {ref} ({sha[:9]}, {stores.engine_name(stores.store_url(base, out, 'a', n))}): {wall:6.2f} s  {n / wall:>9,.0f} inquiries/s  "
         f"cpu {cpu:.2f} s  ({n / cpu:,.0f} inquiries per CPU-second)  {load()}"
     )
 
@@ -236,7 +236,7 @@ def bench(
     sqlite = "://" not in url
     kept = out / f"arrivals-{n}.imported.db"
     if ref:
-        baseline_import(ref, data, out, n)
+        baseline_import(ref, data, out, n, base)
     if not (reuse and sqlite and kept.exists()):
         ctx = fresh_store(url)
         t, cpu = time.perf_counter(), time.process_time() + children_cpu()
