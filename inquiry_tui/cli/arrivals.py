@@ -48,7 +48,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (
 def import_inquiries(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import inquiries; each one runs junk filter, allocation and auto-reply (all or nothing)."""
     require_file(file)
-    with progress_bar(quiet=quiet) as report:  # checking, then importing: a bar each on a terminal
+    with progress_bar(quiet=quiet) as report:  # checking, then importing: a bar each, on a terminal
         result = arrivals.import_inquiries(state.ctx(), file, progress=report)
     typer.echo(f"imported {_summary(result)}")
 

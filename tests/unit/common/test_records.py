@@ -224,3 +224,23 @@ def test_the_compiled_check_accepts_what_pydantic_accepts_and_gives_the_same_rec
     assert fast is None or fast == slow
     if data is _GOOD:
         assert fast == slow  # a good record takes the fast path
+
+
+def test_reading_progress_reports_the_bytes_read_of_every_file_the_reader_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inquiry_tui.services.records import reader
+
+    monkeypatch.setattr(reader, "READ_EVERY", 2)
+    path = tmp_path / "f.jsonl"
+    path.write_text("".join(json.dumps({"n": i}) + "\n" for i in range(5)), encoding="utf-8")
+    heard: list[tuple[str, int, int]] = []
+    with reader.reading_progress(lambda *told: heard.append(told)):
+        assert [r.data["n"] for r in reader.iter_records(path)] == [0, 1, 2, 3, 4]
+    size = path.stat().st_size
+    assert [h[0] for h in heard] == ["reading f.jsonl"] * 3
+    assert [h[2] for h in heard] == [size] * 3
+    assert 0 < heard[0][1] <= heard[1][1] <= heard[2][1] == size
+    heard.clear()
+    list(reader.iter_records(path))  # outside: nothing reported
+    assert heard == []
