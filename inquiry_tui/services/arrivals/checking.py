@@ -28,6 +28,7 @@ import pickle
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -187,10 +188,14 @@ def checked_items(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products,)
     ) as pool:
-        pending: deque[tuple[Future[Packed | list[Any] | None], bytes, int]] = deque()
+        pending: deque[tuple[Future[Packed | list[Any] | None] | None, bytes, int]] = deque()
         parts = _parts(path)
         for part, line in parts:
-            pending.append((pool.submit(_check_part, str(path), part, line), part, line))
+            try:
+                future: Future[Packed | list[Any] | None] | None = pool.submit(_check_part, str(path), part, line)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): this process reads the rest
+                future = None
+            pending.append((future, part, line))
             if len(pending) < workers * AHEAD:
                 continue
             yield from _done(path, pending.popleft(), stager)
@@ -199,11 +204,14 @@ def checked_items(
 
 
 def _done(
-    path: Path, job: tuple[Future[Packed | list[Any] | None], bytes, int], stager: Stager | None
+    path: Path, job: tuple[Future[Packed | list[Any] | None] | None, bytes, int], stager: Stager | None
 ) -> Iterator[Item | Packed]:
     future, part, line = job
-    got = future.result()
-    if got is None:  # a bad record in this part: the serial path names it
+    try:
+        got = None if future is None else future.result()
+    except BrokenProcessPool:  # its worker died: the part is read here
+        got = None
+    if got is None:  # a bad record in this part (the serial path names it), or no worker to read it
         yield from _serial(path, jsonl_records(path, io.BytesIO(part), line), stager)
         return
     if isinstance(got, Packed):

@@ -10,6 +10,7 @@ store copy per example is a file copy).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -188,3 +189,45 @@ def test_an_import_reports_its_progress_checking_then_importing(
         ("importing", 8, 11),
         ("importing", 11, 11),
     ]
+
+
+_REAL_CHECK_PART = checking._check_part
+
+
+def _dying_after_the_first_part(path: str, part: bytes, first_line: int) -> object:
+    if first_line > 1:
+        os._exit(3)  # a worker killed mid-import (out of memory, kill -9)
+    return _REAL_CHECK_PART(path, part, first_line)
+
+
+@pytest.mark.sqlite_only
+def test_a_worker_that_dies_leaves_its_parts_to_the_importing_process(
+    sqlite_sample_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checking, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(checking, "PART_BYTES", 700)
+    monkeypatch.setattr(checking, "_check_part", _dying_after_the_first_part)
+    data = tmp_path / "in.jsonl"
+    rows = [
+        _line(
+            i,
+            {
+                **dict.fromkeys(("country", "product", "quantity", "incoterm")),
+                "buyer": EMAILS[i % 4],
+                "channel": "tm",
+                "hours_ago": i,
+                "text": TEXTS[i % 2],
+            },
+        )
+        for i in range(9)
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    shutil.copy(sqlite_sample_template, tmp_path / "s.db")
+    system = connect_system(f"sqlite:///{tmp_path / 's.db'}")
+    system.clock = fixed_clock
+    try:
+        report = import_inquiries(_ctx_for(system, "boss"), data)
+    finally:
+        system.close()
+    assert report.received == 9
+    assert len(_state(f"sqlite:///{tmp_path / 's.db'}")[0]) == 9
