@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from inquiry_tui.cli.common import FileArg, require_file, state
+from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation import assignment, reroute
 from inquiry_tui.services.allocation import record as allocation_record
@@ -40,12 +41,16 @@ def _summary(r: ArrivalReport) -> str:
     )
 
 
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none is drawn outside a terminal).")]
+
+
 @imports.command("inquiries")
-def import_inquiries(file: FileArg) -> None:
+def import_inquiries(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import inquiries; each one runs junk filter, allocation and auto-reply (all or nothing)."""
     require_file(file)
-    report = arrivals.import_inquiries(state.ctx(), file)
-    typer.echo(f"imported {_summary(report)}")
+    with progress_bar(quiet=quiet) as report:  # checking, then importing: a bar each, on a terminal
+        result = arrivals.import_inquiries(state.ctx(), file, progress=report)
+    typer.echo(f"imported {_summary(result)}")
 
 
 @imports.command("chats")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -24,6 +25,9 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from inquiry_tui.cli.terminal import TerminalGuard, on_terminal
+from inquiry_tui.domain.text import safe_line
+
 Report = Callable[[str, int, int], None]  # (part, done, total)
 
 
@@ -36,29 +40,48 @@ class RateColumn(ProgressColumn):
 
 
 def shown(quiet: bool) -> bool:
-    return not quiet and sys.stderr.isatty()
+    return not quiet and on_terminal(sys.stderr)
+
+
+def _screen() -> Any:
+    """The terminal underneath stderr: the bar is our own drawing (its labels pass safe_line), so it goes past
+    the guard that makes buyer text inert (cli/terminal.py), which would show its cursor moves as `␛`."""
+    stream = sys.stderr
+    return stream.raw if isinstance(stream, TerminalGuard) else stream
+
+
+_ACTIVE: list[Report] = []  # the bar being drawn: a nested progress_bar adds its parts to it (one live display)
 
 
 @contextmanager
 def progress_bar(*, quiet: bool = False) -> Iterator[Report]:
-    """A report callback drawing one bar per part on a terminal (nothing when QUIET or not a terminal)."""
+    """A report callback drawing one bar per part on a terminal (nothing when QUIET or not a terminal).
+
+    Inside another progress_bar the parts go to that one: a terminal shows one live display at a time."""
+    if _ACTIVE and not quiet:  # first: inside a bar, stderr is rich's proxy, which says it is no terminal
+        yield _ACTIVE[-1]
+        return
     if not shown(quiet):
         yield lambda _part, _done, _total: None
         return
     columns = (
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         RateColumn(),
         TimeRemainingColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Console(file=_screen()), transient=True) as bar:
         tasks: dict[str, object] = {}
 
         def report(part: str, done: int, total: int) -> None:
             if part not in tasks:
-                tasks[part] = bar.add_task(part, total=total)
+                tasks[part] = bar.add_task(safe_line(part), total=total)
             bar.update(tasks[part], completed=done, total=total)  # type: ignore[arg-type]
 
-        yield report
+        _ACTIVE.append(report)
+        try:
+            yield report
+        finally:
+            _ACTIVE.pop()

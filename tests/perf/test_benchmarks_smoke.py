@@ -127,6 +127,10 @@ def test_bench_arrivals(tmp_path: Path) -> None:
         rf"^import +{N:,} \(sqlite\): +{NUM} s +{NUM} inquiries/s +cpu {NUM} s +\({NUM} inquiries per CPU-second\) +"
         rf"\(rules \{{.*\}}, junk \d+, deleted \d+, auto-replies \d+, buyers \d+\) +{load}$",
     )
+    _expect(
+        stdout,
+        rf"^  raw sqlite3 load of the same rows and schema: +{NUM} inquiries/s;  the import is {NUM} of it +{load}$",
+    )
     _expect(stdout, rf"^one arrival at +{N:,}: p50 {NUM} ms +p95 {NUM} ms +\(n=40\) +{cpu}$")
     _expect(
         stdout,

@@ -10,7 +10,7 @@ re-routes what the main account holds (services.allocation.reroute).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -19,14 +19,14 @@ from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.vocabulary import Channel, allowed
 from inquiry_tui.services.allocation.supervision import sweep
-from inquiry_tui.services.arrivals import publishing
+from inquiry_tui.services.arrivals import checking, publishing
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.importing import StagedAttachment, Stager
 from inquiry_tui.services.notices.producers import arrivals_warned
 from inquiry_tui.services.records import rules
 from inquiry_tui.services.records.inquiries import BuyerRecord, InquiryRecord
-from inquiry_tui.services.records.reader import Record, iter_records
+from inquiry_tui.services.records.reader import Record
 from inquiry_tui.services.records.validate import check_record
 from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.store import dialect
@@ -203,25 +203,49 @@ def receive(ctx: Ctx, arrivals: Sequence[Arrival], *, stager: Stager | None = No
     )
 
 
-def import_inquiries(ctx: Ctx, path: Path) -> ArrivalReport:
+Progress = Callable[[str, int, int], None]  # (part, done, total): what a long import reports (cli/progress.py)
+PROGRESS_EVERY = 1_000  # records between two progress reports while checking
+
+
+def import_inquiries(ctx: Ctx, path: Path, *, progress: Progress | None = None) -> ArrivalReport:
     """`import inquiries FILE`: every record checked first, then received (all or nothing).
 
     A file that fits in one transaction is received in one; a bigger one is published in short
     transactions under the import journal, so other sessions keep working (services/arrivals/publishing.py).
+    A big JSON Lines file is read and checked by worker processes (services/arrivals/checking.py).
+    PROGRESS, if given, hears ("checking", records, lines in the file) and then ("importing", done, total).
     """
     ctx.require_admin("import inquiries")
     stager = Stager(ctx, max_mb=get_settings(ctx).files.max_mb)
-    items = (Item(arrival_from_record(path, r, stager), r.line) for r in iter_records(path))
+    products = product_names(ctx)
+    items: Iterator[Item | checking.Packed] = checking.checked_items(path, stager, products)
+    if progress is not None:
+        items = _counted(items, progress, _lines(path))
     try:
         head, spool = publishing.check(ctx, items, path=path, first=publishing.first_chunk())
     except BaseException:
         stager.close(failed=True)
         raise
     if spool is None:
-        return run_pipeline(ctx, head, path=path, action="inquiries_import", source=path.name, stager=stager)
+        # One transaction that reads its catalogue itself: terms read ahead with another would not do.
+        head = [
+            replace(it, arrival=replace(it.arrival, text_terms=None)) if it.arrival.text_terms else it for it in head
+        ]
+        report = run_pipeline(ctx, head, path=path, action="inquiries_import", source=path.name, stager=stager)
+        if progress is not None:
+            progress("importing", len(head), len(head))
+        return report
     try:
         report = publishing.publish(
-            ctx, head, spool, path=path, action="inquiries_import", source=path.name, stager=stager
+            ctx,
+            head,
+            spool,
+            path=path,
+            action="inquiries_import",
+            source=path.name,
+            stager=stager,
+            products=products,
+            progress=progress,
         )
     finally:
         spool.close()
@@ -234,6 +258,38 @@ def _warm_after_bulk_load(ctx: Ctx) -> None:
     from inquiry_tui.services.team.warming import warm_caches  # the team's caches build on arrivals
 
     warm_caches(ctx)
+
+
+def product_names(ctx: Ctx) -> tuple[tuple[str, str], ...]:
+    """(SKU, name) of every product, as the pipeline builds its catalogue from them (Pipeline.product_names)."""
+    with ctx.read() as session:
+        rows = session.connection().exec_driver_sql("SELECT sku, name FROM product").all()
+    return tuple(sorted((sku, name or "") for sku, name in rows))
+
+
+def _lines(path: Path) -> int:
+    """Lines in the file (a JSON Lines file's records; a CSV file's, less its header): the progress total."""
+    n = 0
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                n += block.count(b"\n")
+    except OSError:
+        return 0  # the reader names the problem
+    return n
+
+
+def _counted(
+    items: Iterator[Item | checking.Packed], progress: Progress, total: int
+) -> Iterator[Item | checking.Packed]:
+    n = 0
+    for item in items:
+        before = n
+        n += len(item.keys) if isinstance(item, checking.Packed) else 1
+        if n // PROGRESS_EVERY != before // PROGRESS_EVERY:
+            progress("checking", n, max(n, total))
+        yield item
+    progress("checking", n, n)
 
 
 def allocate_waiting(ctx: Ctx) -> int:

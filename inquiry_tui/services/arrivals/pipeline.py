@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -355,13 +355,7 @@ class Pipeline:
                 terms, plan = _NO_TERMS, NOTHING
             else:
                 # The arrival's own fields go over what its text says; the text's rules for them are not run.
-                known = _NO_TERMS
-                if a.quantity is not None or a.unit or a.product:
-                    quantity = Decimal(str(a.quantity)) if a.quantity is not None else None
-                    known = Terms(quantity=quantity, unit=a.unit or None, product=a.product)
-                stated_terms = getattr(a, "terms", None)  # the import's own fields (target price, incoterm, ...)
-                if stated_terms is not None:
-                    known = known.merged(stated_terms)
+                known = known_terms(a)
                 read = getattr(a, "text_terms", None)  # read by the caller already (import maildir's workers)
                 if read is None:
                     text = f"{a.subject}\n{a.body}"
@@ -658,3 +652,34 @@ class Pipeline:
             after=summary,
         )
         return report
+
+
+# --- the bulk import's helpers (services/arrivals/publishing.py) -------------------------------
+
+
+def known_terms(a: Any) -> Terms:
+    """What an arrival's own fields state (quantity, unit, product, the import's terms): they go over its text."""
+    known = _NO_TERMS
+    if a.quantity is not None or a.unit or a.product:
+        quantity = Decimal(str(a.quantity)) if a.quantity is not None else None
+        known = Terms(quantity=quantity, unit=a.unit or None, product=a.product)
+    stated_terms = getattr(a, "terms", None)  # the import's own fields (target price, incoterm, ...)
+    if stated_terms is not None:
+        known = known.merged(stated_terms)
+    return known
+
+
+def pre_read_terms(items: Sequence[Item], products: Catalogue) -> list[Item]:
+    """ITEMS with what each arrival's text states read already (`text_terms`), as `add` would read it.
+
+    A big import does this between its transactions, outside the write lock (publishing.py);
+    `add` then only merges. Arrivals that turn out junk never use theirs (as in `add`)."""
+    out = []
+    for item in items:
+        a = item.arrival
+        if getattr(a, "text_terms", None) is not None:
+            out.append(item)
+            continue
+        read = read_terms(f"{a.subject}\n{a.body}", today=a.received_at.date(), products=products, known=known_terms(a))
+        out.append(replace(item, arrival=replace(a, text_terms=read)))
+    return out

@@ -33,7 +33,8 @@ from sqlalchemy import Connection
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.allocation.supervision import sweep
-from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline
+from inquiry_tui.services.arrivals.checking import Packed, flat, unflat
+from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline, pre_read_terms
 from inquiry_tui.services.arrivals.recovery import undo
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
@@ -45,6 +46,11 @@ TARGET_SECONDS = 0.25  # each transaction holds the write lock about this long
 # Between two transactions the importer waits this long, so that writers waiting on the lock get it:
 # SQLite's busy handler polls every 100 ms at most, so a pause as long as that gives each a turn.
 PAUSE_SECONDS = 0.1
+# When the importer itself had to wait for the lock (others are writing: many colleagues at once),
+# it doubles its pause, up to MAX_PAUSE, and halves it back once the lock comes free at once:
+# a waiter polls only every 100 ms, so a fixed short pause lets one or two in and starves the rest.
+MAX_PAUSE_SECONDS = 1.0
+CONTENDED_SECONDS = 0.005  # waiting longer than this for BEGIN IMMEDIATE: someone else held the lock
 IMPORT_CACHE_KIB = 262_144
 DEFAULT_CACHE_KIB = 32_000
 
@@ -70,35 +76,46 @@ class _Recording(bulk.IdPool):
 
 
 class Spool:
-    """Checked items kept in a temporary file in chunks (pickle), read back in order."""
+    """Checked items kept in a temporary file in chunks (pickle of plain tuples), read back in order.
+
+    Items go in as tuples of their fields (`checking.flat`): pickling the slotted dataclasses themselves
+    costs a `dataclasses.fields()` call per object each way, a third of the spool's time."""
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="inquiry-tui-import-")  # noqa: SIM115 - closed by close()
         self.count = 0
 
     def add(self, items: list[Item]) -> None:
-        pickle.dump(items, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump([flat(it) for it in items], self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self.count += len(items)
+
+    def add_packed(self, part: Packed) -> None:
+        """A worker's part as it came: already the pickle of its flat items."""
+        self._file.write(part.blob)
+        self.count += len(part.keys)
 
     def items(self) -> Iterator[Item]:
         self._file.seek(0)
         while True:
             try:
-                chunk: list[Item] = pickle.load(self._file)
+                chunk: list[tuple[Any, ...]] = pickle.load(self._file)
             except EOFError:
                 return
-            yield from chunk
+            yield from map(unflat, chunk)
 
     def close(self) -> None:
         self._file.close()
 
 
-def check(ctx: Ctx, items: Iterable[Item], *, path: Path | None, first: int) -> tuple[list[Item], Spool | None]:
+def check(
+    ctx: Ctx, items: Iterable[Item | Packed], *, path: Path | None, first: int
+) -> tuple[list[Item], Spool | None]:
     """Read and check every item (no lock held). The first FIRST come back in a list; the rest, if any, in a spool.
 
     Every record is validated first (a bad line is the error to report, wherever it is); then an
     unknown SKU, then an external id already in the store or earlier in the file, with the
-    pipeline's own messages, so that publishing rarely fails half-way."""
+    pipeline's own messages, so that publishing rarely fails half-way. A `Packed` part (checked
+    by a worker process, services/arrivals/checking.py) goes into the spool as it came."""
     head: list[Item] = []
     spool: Spool | None = None
     buffer: list[Item] = []
@@ -109,40 +126,53 @@ def check(ctx: Ctx, items: Iterable[Item], *, path: Path | None, first: int) -> 
             conn = session.connection()
             skus = {str(s) for (s,) in conn.exec_driver_sql("SELECT sku FROM product")}
             seen: dict[str, int] = {}
-            pending: list[Item] = []
-            for item in items:
-                a = item.arrival
-                if sku_error is None and a.product is not None and a.product not in skus:
-                    sku_error = _fail(
-                        path, item.line, "product", f"unknown SKU {a.product!r}; see `inquiry-tui product list`"
-                    )
-                if a.external_id is not None and not problems:
-                    earlier = seen.get(a.external_id)
+            pending: list[tuple[int, str]] = []
+
+            def see(line: int, external_id: str | None, product: str | None) -> None:
+                nonlocal sku_error, pending
+                if sku_error is None and product is not None and product not in skus:
+                    sku_error = _fail(path, line, "product", f"unknown SKU {product!r}; see `inquiry-tui product list`")
+                if external_id is not None and not problems:
+                    earlier = seen.get(external_id)
                     if earlier is not None:
                         where = f"line {earlier}" if path is not None else f"arrival {earlier}"
                         problems.append(
                             _fail(
                                 path,
-                                item.line,
+                                line,
                                 "external_id",
-                                f"{a.external_id!r} appears twice (first on {where}); nothing was imported",
+                                f"{external_id!r} appears twice (first on {where}); nothing was imported",
                             )
                         )
-                    seen[a.external_id] = item.line
-                    pending.append(item)
+                    seen[external_id] = line
+                    pending.append((line, external_id))
                     if len(pending) >= journal.IN_BATCH:
-                        problems += _in_store(conn, pending, path)
+                        problems.extend(_in_store(conn, pending, path))
                         pending = []
-                if len(head) < first:
-                    head.append(item)
-                    continue
-                buffer.append(item)
-                if len(buffer) >= FIRST_CHUNK:
+
+            for entry in items:
+                if isinstance(entry, Packed) and len(head) >= first:
+                    for line, external_id, product in entry.keys:
+                        see(line, external_id, product)
                     spool = spool or Spool()
-                    spool.add(buffer)
-                    buffer = []
+                    if buffer:
+                        spool.add(buffer)
+                        buffer = []
+                    spool.add_packed(entry)
+                    continue
+                for item in entry.items() if isinstance(entry, Packed) else (entry,):
+                    a = item.arrival
+                    see(item.line, a.external_id, a.product)
+                    if len(head) < first:
+                        head.append(item)
+                        continue
+                    buffer.append(item)
+                    if len(buffer) >= FIRST_CHUNK:
+                        spool = spool or Spool()
+                        spool.add(buffer)
+                        buffer = []
             if not problems:
-                problems += _in_store(conn, pending, path)
+                problems.extend(_in_store(conn, pending, path))
         if sku_error is not None:
             raise sku_error
         if problems:
@@ -157,24 +187,23 @@ def check(ctx: Ctx, items: Iterable[Item], *, path: Path | None, first: int) -> 
     return head, spool
 
 
-def _in_store(conn: Connection, items: list[Item], path: Path | None) -> list[Exception]:
-    """The first of ITEMS whose external id is already in the store, as an error (or none)."""
-    ids = [it.arrival.external_id for it in items]
+def _in_store(conn: Connection, keys: list[tuple[int, str]], path: Path | None) -> list[Exception]:
+    """The first of KEYS (line, external id) already in the store, as an error (or none)."""
+    ids = [ext for _, ext in keys]
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
     found: dict[str, int] = dict(
         conn.exec_driver_sql(f"SELECT external_id, id FROM inquiry WHERE external_id IN ({marks})", tuple(ids)).all()
     )
-    for it in items:
-        if it.arrival.external_id in found:
+    for line, ext in keys:
+        if ext in found:
             return [
                 _fail(
                     path,
-                    it.line,
+                    line,
                     "external_id",
-                    f"{it.arrival.external_id!r} is already in the store (inquiry {found[it.arrival.external_id]}); "
-                    "nothing was imported",
+                    f"{ext!r} is already in the store (inquiry {found[ext]}); nothing was imported",
                 )
             ]
     return []
@@ -196,8 +225,13 @@ def publish(
     source: str,
     customer_source: str | None = None,
     stager: Any = None,
+    products: tuple[tuple[str, str], ...] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ArrivalReport:
-    """Publish checked items in short transactions under one journal run (see the module docstring)."""
+    """Publish checked items in short transactions under one journal run (see the module docstring).
+
+    PRODUCTS: the (SKU, name) catalogue the items' `text_terms` were read with; if the store's
+    differs by the first transaction, they are read again. PROGRESS hears ("importing", done, total)."""
     engine = ctx.engine
     with ctx.begin() as conn:
         run_id = journal.start_run(conn, source=source, actor=ctx.actor.login, os_user=ctx.os_user, at=ctx.now())
@@ -206,7 +240,18 @@ def publish(
     try:
         journal.hold(keeper, run_id)
         keeper.commit()
-        report = _publish(ctx, run_id, _items(head, spool), path, action, source, customer_source, stager)
+        report = _publish(
+            ctx,
+            run_id,
+            _items(head, spool),
+            path,
+            action,
+            source,
+            customer_source,
+            stager,
+            products,
+            _Told(progress, len(head) + spool.count),
+        )
         published = True
         return report
     except BaseException:
@@ -236,6 +281,8 @@ def _publish(
     source: str,
     customer_source: str | None,
     stager: Any,
+    products: tuple[tuple[str, str], ...] | None,
+    told: _Told,
 ) -> ArrivalReport:
     fixed = chunk_size_from_env()
     size = fixed or FIRST_CHUNK
@@ -243,10 +290,13 @@ def _publish(
     pipeline: Pipeline | None = None
     swept = None
     report: ArrivalReport | None = None
-    chunk = _take(items, size)
+    chunks = _Chunks(items)
+    chunk, last = chunks.take(size)
+    pause = PAUSE_SECONDS
     while True:
-        started = time.perf_counter()
+        entered = time.perf_counter()
         with ctx.begin() as conn:
+            started = time.perf_counter()
             sqlite = dialect.is_sqlite(conn)
             if sqlite:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
@@ -254,6 +304,8 @@ def _publish(
                 if pipeline is None:
                     pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
                     swept = sweep(pipeline)
+                    if products != pipeline.product_names:  # the catalogue changed since the terms were read
+                        chunk, chunks = _unread(chunk), _Chunks(map(_unread_one, chunks.rest()))
                 else:
                     _rebind(pipeline, conn)
                 pools = _pools(pipeline, conn)
@@ -262,22 +314,31 @@ def _publish(
                 _save_turn(pipeline, conn)
                 seq += 1
                 journal.note_chunk(conn, run_id, seq, {table: pool.taken for table, pool in pools.items()})
-                chunk = _take(items, size)
-                if not chunk:  # the last transaction: notices, the audit row, and the run ends
+                if last:  # the last transaction: notices, the audit row, and the run ends
                     report = pipeline.finish(action, source)
                     journal.end_run(conn, run_id)
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
         on_published(seq)
-        if not chunk:
+        told.add(len(chunk))
+        if last:
             assert swept is not None and report is not None
             return replace(report, escalated=len(swept.escalated), returned=len(swept.returned))
         if fixed is None:
             took = time.perf_counter() - started
-            size = max(MIN_CHUNK, min(MAX_CHUNK, int(size * TARGET_SECONDS / max(took, 1e-3))))
+            # At most twice as many as the last: one quick transaction (a cache warm, nothing else running)
+            # must not size the next to seconds.
+            size = max(MIN_CHUNK, min(MAX_CHUNK, 2 * size, int(size * TARGET_SECONDS / max(took, 1e-3))))
+        # The lock is free from here: the next chunk is read and its text read for terms meanwhile,
+        # and the pause is what is left of PAUSE_SECONDS, so waiting writers get their turn at no cost.
+        paused = time.perf_counter()
+        chunk, last = chunks.take(size)
+        chunk = pre_read_terms(chunk, pipeline.catalogue)
         if sqlite:  # PostgreSQL's writers do not queue on one lock: no pause needed
-            time.sleep(PAUSE_SECONDS)
+            contended = started - entered > CONTENDED_SECONDS
+            pause = min(MAX_PAUSE_SECONDS, pause * 2) if contended else max(PAUSE_SECONDS, pause / 2)
+            time.sleep(max(0.0, pause - (time.perf_counter() - paused)))
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:
@@ -292,13 +353,48 @@ def _save_turn(pipeline: Pipeline, conn: Connection) -> None:
     pipeline.turns = 0
 
 
-def _take(items: Iterator[Item], n: int) -> list[Item]:
-    out: list[Item] = []
-    for item in items:
-        out.append(item)
-        if len(out) >= n:
-            break
-    return out
+class _Told:
+    """Progress of the publishing: ("importing", done, total) after each transaction."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None:
+            self.progress("importing", self.done, self.total)
+
+
+def _unread_one(item: Item) -> Item:
+    if getattr(item.arrival, "text_terms", None) is None:
+        return item
+    return replace(item, arrival=replace(item.arrival, text_terms=None))
+
+
+def _unread(items: list[Item]) -> list[Item]:
+    return [_unread_one(it) for it in items]
+
+
+class _Chunks:
+    """Items taken N at a time, knowing whether a chunk is the last (one item read ahead)."""
+
+    def __init__(self, items: Iterator[Item]) -> None:
+        self._items = items
+        self._ahead: list[Item] = []
+
+    def rest(self) -> Iterator[Item]:
+        yield from self._ahead
+        yield from self._items
+
+    def take(self, n: int) -> tuple[list[Item], bool]:
+        out = self._ahead
+        self._ahead = []
+        for item in self._items:
+            if len(out) >= n:
+                self._ahead = [item]
+                return out, False
+            out.append(item)
+        return out, True
 
 
 def _rebind(pipeline: Pipeline, conn: Connection) -> None:

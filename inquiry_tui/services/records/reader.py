@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,10 +30,13 @@ from typing import Any, BinaryIO
 from inquiry_tui.domain import json_input
 from inquiry_tui.services.records.errors import FileFormatError
 
-__all__ = ["FORMATS", "FileFormatError", "Record", "file_format", "iter_records", "read_records"]
+__all__ = ["FORMATS", "FileFormatError", "Record", "file_format", "iter_records", "read_records", "reading_progress"]
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _BOM = b"\xef\xbb\xbf"
+# A lone surrogate in parsed JSON can only come from a `\uD800`-`\uDFFF` escape (UTF-8 text cannot hold
+# one): lines without such an escape skip the walk over every value (json_input.lone_surrogate).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,24 @@ def read_records(path: Path) -> list[Record]:
     return list(iter_records(path))
 
 
+Progress = Callable[[str, int, int], None]  # (part, done, total), as cli/progress.py draws it
+_READING: ContextVar[Progress | None] = ContextVar("inquiry_tui_reading_progress", default=None)
+READ_EVERY = 1_000  # records between two reports of the bytes read
+
+
+@contextmanager
+def reading_progress(report: Progress | None) -> Iterator[None]:
+    """While inside, every file read by `iter_records` reports ("reading NAME", bytes read, file size) to REPORT.
+
+    For import commands that report nothing themselves (`import inquiries` reports checking and
+    importing): a command's CLI can wrap its service call in it with `cli/progress.progress_bar`'s callback."""
+    token = _READING.set(report)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
 def iter_records(path: Path) -> Iterator[Record]:
     """Records one by one, so a million-line file never sits in memory at once."""
     fmt = file_format(path)
@@ -60,8 +85,18 @@ def iter_records(path: Path) -> Iterator[Record]:
         handle = path.open("rb")
     except OSError as exc:
         raise FileFormatError(path, None, None, f"cannot be read ({exc.strerror or exc})") from None
+    report = _READING.get()
     with handle:
-        yield from (_jsonl(path, handle) if fmt == "jsonl" else _csv(path, handle))
+        records = _jsonl(path, handle) if fmt == "jsonl" else _csv(path, handle)
+        if report is None:
+            yield from records
+            return
+        label, size = f"reading {path.name}", os.fstat(handle.fileno()).st_size
+        for n, record in enumerate(records, 1):
+            if n % READ_EVERY == 0:
+                report(label, handle.tell(), size)
+            yield record
+        report(label, size, size)
 
 
 def _decode(path: Path, number: int, raw: bytes) -> str:
@@ -78,8 +113,14 @@ def _decode(path: Path, number: int, raw: bytes) -> str:
         ) from None
 
 
-def _jsonl(path: Path, handle: BinaryIO) -> Iterator[Record]:
-    for number, raw in enumerate(handle, 1):
+def jsonl_records(path: Path, handle: BinaryIO, first_line: int = 1) -> Iterator[Record]:
+    """The records of JSON Lines read from HANDLE, whose first line is line FIRST_LINE of PATH
+    (a part of a big file read in a worker process: services/arrivals/checking.py)."""
+    return _jsonl(path, handle, first_line)
+
+
+def _jsonl(path: Path, handle: BinaryIO, first_line: int = 1) -> Iterator[Record]:
+    for number, raw in enumerate(handle, first_line):
         text = _decode(path, number, raw)
         if not text.strip():
             continue
@@ -89,7 +130,7 @@ def _jsonl(path: Path, handle: BinaryIO) -> Iterator[Record]:
             raise FileFormatError(path, number, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(data, dict):
             raise FileFormatError(path, number, None, f"is not a JSON object (got {type(data).__name__})")
-        bad = json_input.lone_surrogate(data)
+        bad = json_input.lone_surrogate(data) if _SURROGATE_ESCAPE.search(text) else None
         if bad is not None:  # "\ud800" is valid JSON but not text: no file or store could hold it
             raise FileFormatError(
                 path, number, bad or None, "holds a lone surrogate (a \\uD800-style escape), not text"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import email_validator
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from inquiry_tui.domain.errors import ValidationError
@@ -155,3 +155,92 @@ def test_arrivals_given_in_code_follow_the_same_rule(bad: str) -> None:
     with pytest.raises(ValidationError, match="lower-case"):
         BuyerFields("Ana@Example.com")
     assert BuyerFields("ana@example.com").email == "ana@example.com"
+
+
+# --- the compiled fast path (records.validate._compiled) gives pydantic's answer --------------------
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "  ", "DE", "Germany", "inquiry", "tm", "chat", AT, "2026-11-20 10:00", "L2", "FOB", "yes"]),
+    st.sampled_from(["b@x.example", "B@X.Example ", "@", "pcs", "12.5", "-3", "USD", "x" * 300]),
+    st.lists(st.just("a"), max_size=2),
+)
+_BUYER = st.dictionaries(st.sampled_from(["email", "name", "company", "country", "tier", "verified", "zz"]), _VALUES)
+_INQUIRY = st.dictionaries(
+    st.sampled_from(
+        [
+            "external_id",
+            "channel",
+            "received_at",
+            "product",
+            "subject",
+            "body",
+            "quantity",
+            "unit",
+            "target_price",
+            "currency",
+            "incoterm",
+            "sample_requested",
+            "extra",
+        ]
+    ),
+    _VALUES,
+)
+
+
+_GOOD = {
+    "external_id": " e-1 ",
+    "channel": "tm",
+    "received_at": AT,
+    "buyer": {"email": "B@X.Example ", "country": "de", "verified": "yes", "tier": None},
+    "quantity": "12.5",
+    "incoterm": "fob",
+    "subject": "",
+}
+
+
+@example(data=_GOOD)
+@example(data={**_GOOD, "sample_requested": "no", "target_price": "3.20", "currency": "usd"})
+@given(
+    data=st.builds(
+        lambda d, b: {**d, "buyer": b} if b is not None else d, _INQUIRY, st.one_of(st.none(), _BUYER, _VALUES)
+    )
+)
+def test_the_compiled_check_accepts_what_pydantic_accepts_and_gives_the_same_record(data: dict[str, object]) -> None:
+    from inquiry_tui.services.records import validate
+    from inquiry_tui.services.records.inquiries import InquiryRecord
+
+    plan = validate._plan(InquiryRecord)
+    assert plan is not None  # every field of an inquiry is a rule: the fast path applies
+    fast = validate._compiled(InquiryRecord, plan, data)
+    try:
+        slow = InquiryRecord.model_validate(data)
+    except Exception:
+        assert fast is None  # refused: pydantic names the error (check_record falls back to it)
+        return
+    assert fast is None or fast == slow
+    if data is _GOOD:
+        assert fast == slow  # a good record takes the fast path
+
+
+def test_reading_progress_reports_the_bytes_read_of_every_file_the_reader_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inquiry_tui.services.records import reader
+
+    monkeypatch.setattr(reader, "READ_EVERY", 2)
+    path = tmp_path / "f.jsonl"
+    path.write_text("".join(json.dumps({"n": i}) + "\n" for i in range(5)), encoding="utf-8")
+    heard: list[tuple[str, int, int]] = []
+    with reader.reading_progress(lambda *told: heard.append(told)):
+        assert [r.data["n"] for r in reader.iter_records(path)] == [0, 1, 2, 3, 4]
+    size = path.stat().st_size
+    assert [h[0] for h in heard] == ["reading f.jsonl"] * 3
+    assert [h[2] for h in heard] == [size] * 3
+    assert 0 < heard[0][1] <= heard[1][1] <= heard[2][1] == size
+    heard.clear()
+    list(reader.iter_records(path))  # outside: nothing reported
+    assert heard == []

@@ -1,0 +1,224 @@
+"""A big JSON Lines import file read and checked by worker processes, in file order.
+
+`import inquiries` spends most of its CPU per record before any decision: JSON, the field
+rules, and reading what the text states (domain.terms_text), none of which needs the store.
+From PARALLEL_FROM_BYTES on, the file is cut at line ends into parts of PART_BYTES; one worker
+process per core (at most MAX_WORKERS) turns each part into checked arrivals with their
+`text_terms` read, and the importing process takes the parts back in file order, at most a few
+ahead (bounded memory). What comes back is exactly what the serial path makes
+(`arrival_from_record`, `pipeline.known_terms`, `read_terms` with the same catalogue):
+
+- a part with a bad record is read again in this process, which raises the very error the
+  serial path raises, at the first bad line of the file (the parts before it were good);
+- a record with attachments is sent back as it was read and checked here, where the import's
+  stager lives (staging writes files).
+
+CSV files, small files and one-core machines take the serial path. Workers run at a lower
+priority (WORKER_NICENESS), so that on a shared machine the sessions of colleagues who are
+replying meanwhile get a busy core first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import os
+import pickle
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from inquiry_tui.domain.terms import Terms
+from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_terms
+from inquiry_tui.services.arrivals.pipeline import Item, known_terms
+from inquiry_tui.services.files.importing import Stager
+from inquiry_tui.services.records.reader import Record, file_format, iter_records, jsonl_records
+
+PARALLEL_FROM_BYTES = 2_000_000  # ~5,000 inquiries: below, starting workers costs more than it saves
+PART_BYTES = 1_000_000  # ~2,500 inquiries a part
+MAX_WORKERS = 4
+AHEAD = 3  # parts in flight per worker
+
+_WORKER: dict[str, Catalogue] = {}
+
+
+WORKER_NICENESS = 5  # below colleagues' sessions: a busy core goes to someone's reply first
+
+
+def _start_worker(products: tuple[tuple[str, str], ...]) -> None:
+    _WORKER["catalogue"] = catalogue(products)
+    with contextlib.suppress(OSError):  # not allowed here: run at the usual priority
+        os.nice(WORKER_NICENESS)
+
+
+def _parts(path: Path) -> Iterator[tuple[bytes, int]]:
+    """The file as parts of whole lines: (bytes, the number of its first line)."""
+    line = 1
+    rest = b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(PART_BYTES)
+            if not block:
+                break
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                rest = block
+                continue
+            part, rest = block[:cut], block[cut:]
+            yield part, line
+            line += part.count(b"\n")
+    if rest:
+        yield rest, line
+
+
+def _arrival(path: Path, record: Record, products: Catalogue | None, stager: Stager | None) -> Any:
+    from inquiry_tui.services.arrivals.importing import arrival_from_record  # importing builds on this module
+
+    a: Any = arrival_from_record(path, record, stager)
+    if products is None:
+        return a
+    read = read_terms(f"{a.subject}\n{a.body}", today=a.received_at.date(), products=products, known=known_terms(a))
+    return type(a)(*(getattr(a, f) for f in ARRIVAL_FIELDS[:-1]), read)
+
+
+ARRIVAL_FIELDS = (
+    "external_id",
+    "channel",
+    "received_at",
+    "buyer",
+    "product",
+    "subject",
+    "body",
+    "quantity",
+    "unit",
+    "terms",
+    "rfq",
+    "attachments",
+    "text_terms",
+)
+BUYER_FIELDS = ("email", "name", "company", "country", "member_id", "verified", "tier")
+
+
+_TERMS_AT = (ARRIVAL_FIELDS.index("terms"), ARRIVAL_FIELDS.index("text_terms"))
+_TERMS_FIELDS = tuple(f.name for f in fields(Terms))
+
+
+def flat(item: Item) -> tuple[Any, ...]:
+    """ITEM as plain tuples: pickled several times faster than its dataclasses (spool, workers)."""
+    a = item.arrival
+    b = a.buyer
+    values = [getattr(a, f) for f in ARRIVAL_FIELDS]
+    for at in _TERMS_AT:
+        t = values[at]
+        values[at] = None if t is None else tuple(getattr(t, f) for f in _TERMS_FIELDS)
+    values[3] = tuple(getattr(b, f) for f in BUYER_FIELDS)
+    return (item.line, item.later, type(a), type(b), tuple(values))
+
+
+def unflat(row: tuple[Any, ...]) -> Item:
+    line, later, arrival_type, buyer_type, flat_values = row
+    values = list(flat_values)
+    values[3] = buyer_type(*values[3])
+    for at in _TERMS_AT:
+        if values[at] is not None:
+            values[at] = Terms(*values[at])
+    return Item(arrival_type(*values), line, later)
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A part checked by a worker: the pickle of its items (`flat`), and (line, external id, SKU) of each.
+
+    The importing process checks the keys against the store and the rest of the file and
+    writes the pickle to its spool as it is (services/arrivals/publishing.py): no item is
+    unpickled there until it is published."""
+
+    blob: bytes
+    keys: list[tuple[int, str | None, str | None]]
+
+    def items(self) -> list[Item]:
+        return [unflat(row) for row in pickle.loads(self.blob)]
+
+
+def _check_part(path: str, part: bytes, first_line: int) -> Packed | list[Any] | None:
+    """In a worker: the part packed, or its entries (flat items, and records with attachments to check where
+    the stager is), or None if a record is bad."""
+    products = _WORKER["catalogue"]
+    out: list[Any] = []
+    keys: list[tuple[int, str | None, str | None]] = []
+    attached = False
+    try:
+        for record in jsonl_records(Path(path), io.BytesIO(part), first_line):
+            if record.data.get("attachments"):
+                out.append(record)
+                attached = True
+                continue
+            a = _arrival(Path(path), record, products, None)
+            out.append(flat(Item(a, record.line)))
+            keys.append((record.line, a.external_id, a.product))
+    except Exception:  # the importing process reads this part again and raises the error itself
+        return None
+    if attached:
+        return out
+    return Packed(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL), keys)
+
+
+def _serial(path: Path, records: Iterator[Record], stager: Stager | None) -> Iterator[Item]:
+    for r in records:
+        yield Item(_arrival(path, r, None, stager), r.line)
+
+
+def checked_items(
+    path: Path, stager: Stager | None, products: tuple[tuple[str, str], ...], *, workers: int | None = None
+) -> Iterator[Item | Packed]:
+    """The file's arrivals, checked, in file order (see the module docstring); errors as the serial path's."""
+    if workers is None:
+        big = file_format(path) == "jsonl" and path.stat().st_size >= PARALLEL_FROM_BYTES
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if big else 0
+    if workers <= 1:
+        yield from _serial(path, iter_records(path), stager)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products,)
+    ) as pool:
+        pending: deque[tuple[Future[Packed | list[Any] | None] | None, bytes, int]] = deque()
+        parts = _parts(path)
+        for part, line in parts:
+            try:
+                future: Future[Packed | list[Any] | None] | None = pool.submit(_check_part, str(path), part, line)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): this process reads the rest
+                future = None
+            pending.append((future, part, line))
+            if len(pending) < workers * AHEAD:
+                continue
+            yield from _done(path, pending.popleft(), stager)
+        while pending:
+            yield from _done(path, pending.popleft(), stager)
+
+
+def _done(
+    path: Path, job: tuple[Future[Packed | list[Any] | None] | None, bytes, int], stager: Stager | None
+) -> Iterator[Item | Packed]:
+    future, part, line = job
+    try:
+        got = None if future is None else future.result()
+    except BrokenProcessPool:  # its worker died: the part is read here
+        got = None
+    if got is None:  # a bad record in this part (the serial path names it), or no worker to read it
+        yield from _serial(path, jsonl_records(path, io.BytesIO(part), line), stager)
+        return
+    if isinstance(got, Packed):
+        yield got
+        return
+    for entry in got:
+        if isinstance(entry, Record):
+            yield Item(_arrival(path, entry, None, stager), entry.line)
+        else:
+            yield unflat(entry)
