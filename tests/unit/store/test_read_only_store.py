@@ -8,6 +8,7 @@ to root. Checked by hand as the OS user nobody on a root-owned folder (docs/stor
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -37,8 +38,13 @@ def test_a_read_only_store_can_be_looked_at_and_refuses_writes_in_one_line(
     assert added.exit_code == 0, added.output
     owner = sqlite3.connect(store) if other_open else None  # the owner's session: its WAL and index exist
     try:
+        flush = sqlite3.connect(store)  # the WAL into the file now, not by a checkpointer while we look
+        flush.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        flush.close()
+        gc.collect()  # the commands' pooled connections close: alone, the store has no WAL left
         if owner is not None:
             owner.execute("SELECT count(*) FROM account").fetchone()
+        assert health.read_only_uri(store).endswith("&immutable=1") != other_open  # each of SQLite's two ways
         before = _sha(store)
         writable = health.unwritable_reason
         monkeypatch.setattr(health, "unwritable_reason", lambda path: WHY)
