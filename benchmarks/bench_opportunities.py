@@ -1,13 +1,14 @@
 """RFQ market and visitor figures: the keyword filter, the recommendation list, visitors by views (docs/performance.md).
 
 Usage: python benchmarks/bench_opportunities.py [--rfqs R] [--visitors V] [--inquiries N] [--runs K] [--out DIR]
-       [--rebuild]
+       [--rebuild] [--url URL]
 Defaults: 200,000 RFQs, 100,000 visitors (beside the buyers of 20,000 inquiries). The store is
 kept as DIR/opp-R.db (DIR: benchmarks/out) and made once by the synthetic generator
 (services/setup), so its RFQs are judged and fitted as an import would; a store made by an
 older inquiry-tui is upgraded when opened. Each figure is wall time and this process's CPU time
 (p50 and p95), with the load average beside: on a shared machine the wall time is inflated by
-the load, the CPU time is not.
+the load, the CPU time is not. `--url` measures another store as it is, e.g. a PostgreSQL copy of the
+SQLite one (`inquiry-tui --db DIR/opp-R.db db copy --to URL`); it never builds one.
 
 Targets at 200k RFQs and 100k visitors: keyword filter p95 <= 50 ms, recommendation list
 <= 200 ms, visitors sorted by views p95 <= 50 ms.
@@ -26,7 +27,7 @@ from sqlmodel import select
 
 from inquiry_tui.services.context import Ctx, actor_from, connect_system
 from inquiry_tui.services.customers import activity as customer_activity
-from inquiry_tui.services.rfq.market import QUICK_COUNT_CAP, RfqQuery, count_rfqs, rfq_page
+from inquiry_tui.services.rfq.market import QUICK_COUNT_CAP, RfqQuery, count_rfqs, first_rfq_page, rfq_page
 from inquiry_tui.services.rfq.recommend import recommended_rfqs
 from inquiry_tui.services.setup.company import load_json, set_up_company
 from inquiry_tui.services.setup.synthetic import generate
@@ -112,22 +113,21 @@ def _load() -> str:
 
 
 def _first_paint(ctx: Ctx, q: RfqQuery) -> None:
-    """What the market screen does before it shows a list: the first page, then a count that stops at
-    QUICK_COUNT_CAP (none when the page is not full)."""
-    page = rfq_page(ctx, q, limit=50)
-    if page.next_key is not None:
-        count_rfqs(ctx, q, cap=QUICK_COUNT_CAP)
+    """What the market screen does before it shows a list: the first page with a count that stops at
+    QUICK_COUNT_CAP (the rows when the page is not full), from one read of the keyword's hits."""
+    first_rfq_page(ctx, q, limit=50, cap=QUICK_COUNT_CAP)
 
 
-def measure(path: Path, runs: int) -> None:
-    url = f"sqlite:///{path}"
+def measure(url: str, runs: int) -> None:
     system = connect_system(url)
     system.read_engine = make_engine(url, read_only=True)
     admin, sales = _as(system, "admin"), _as(system, "ana")
+    n_open = count_rfqs(admin, RfqQuery(open_only=True), cap=10**9)
     with system.engine.connect() as conn:
         n_rfqs = conn.exec_driver_sql("SELECT count(*) FROM rfq").scalar_one()
-        n_open = conn.exec_driver_sql("SELECT count(*) FROM rfq WHERE expires_at > datetime('now')").scalar_one()
         n_visitors = conn.exec_driver_sql("SELECT count(*) FROM visitor_summary").scalar_one()
+    if not url.startswith("sqlite"):
+        print(f"engine: {system.engine.dialect.name} ({url.split('?')[0]})")
     print(f"store: {n_rfqs:,} RFQs ({n_open:,} open today), {n_visitors:,} visitors")
     print(_load())
     pages: list[tuple[float, float]] = []
@@ -199,11 +199,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--out", type=Path, default=None, help="where the store is kept (default benchmarks/out)")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--url", default=None, help="measure this store as it is (e.g. PostgreSQL); never built")
     args = parser.parse_args(argv)
+    if args.url:
+        measure(args.url, args.runs)
+        return
     path = (args.out or OUT) / f"opp-{args.rfqs}.db"
     if args.rebuild or not path.exists():
         build(path, args.inquiries, args.rfqs, args.visitors)
-    measure(path, args.runs)
+    measure(f"sqlite:///{path}", args.runs)
 
 
 if __name__ == "__main__":

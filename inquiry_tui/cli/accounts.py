@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.common import echo_rows, fail, state
+from inquiry_tui.cli.common import date_option, echo_rows, fail, state
 from inquiry_tui.config import os_login
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Role
 from inquiry_tui.services.identity.sharing import init_store
@@ -122,12 +121,7 @@ def away(
     """Mark an account away: it gets nothing new until back (--off, or the --until date)."""
     if off and until:
         fail("--until is for going away; --off is for coming back")
-    back_on = None
-    if until is not None:
-        try:
-            back_on = date.fromisoformat(until.strip())
-        except ValueError:
-            fail(f"--until: {until!r} is not a date; expected YYYY-MM-DD")
+    back_on = date_option(until, "--until")
     info = accounts.set_away(state.ctx(), login, not off, back_on)
     if not off:
         typer.echo(f"{info.login} is away" + (f" until {back_on.isoformat()}" if back_on else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,20 @@ class State:
 state = State()
 
 FileArg = Annotated[Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", dir_okay=False)]
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A date option's value (YYYY-MM-DD, in the years every date of the store may have: `rules.day`), or one
+    `error:` line naming the option; None when not given. Every command's date options go through here."""
+    if value is None:
+        return None
+    from inquiry_tui.services.records.rules import RuleError, day
+
+    try:
+        return day(value)
+    except RuleError as exc:
+        fail(f"{option}: {exc}")
+        raise AssertionError("unreachable") from None
 
 
 def require_file(path: Path) -> None:

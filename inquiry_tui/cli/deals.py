@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, echo_rows, require_file, state
+from inquiry_tui.cli.common import FileArg, date_option, echo_rows, require_file, state
 from inquiry_tui.domain import money
 from inquiry_tui.domain.deals import LoiStatus, OrderStatus, doc_to_dict
 from inquiry_tui.domain.text import safe_line, safe_text, truncate
@@ -355,6 +355,8 @@ def order_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Orders newest first, with the totals per currency of everything the filters match."""
+    date_option(since, "--since")
+    date_option(until, "--until")
     start, end = orders.period(since, until)
     query = OrderQuery(status=status, customer=customer, owner=owner, since=start, until=end)
     ctx = state.ctx()

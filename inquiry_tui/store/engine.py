@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import dialect, health
@@ -100,7 +101,21 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+    # A store this OS user may only read: opened read-only, each connection anew (whether SQLite can share
+    # the WAL or must read the file as it is depends on whether another process has it open; read_only_uri).
+    unwritable = health.unwritable_reason(path) if path is not None and path.exists() else None
+    if unwritable is not None:
+        assert path is not None
+        store = path
+
+        def _open() -> sqlite3.Connection:
+            uri = health.read_only_uri(store)
+            return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+        engine = create_engine(url, creator=_open, poolclass=NullPool)
+        health.opened_read_only(engine)
+    else:
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -113,7 +128,9 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
             cursor.execute(READ_CACHE_PRAGMA)
         cursor.close()
 
-    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    # A read-only store's writes fail at their first write statement (refused below), not at BEGIN: a
+    # service may read in its write transaction before it decides there is anything to write.
+    begin = "BEGIN" if read_only or unwritable is not None else "BEGIN IMMEDIATE"
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -126,12 +143,14 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
 
         @event.listens_for(engine, "handle_error")
         def _on_error(context: ExceptionContext) -> None:
+            if unwritable is not None and health.is_read_only_error(context.original_exception):
+                raise health.StoreReadOnly(damaged_path, unwritable) from context.original_exception
             if health.is_corruption(context.original_exception):
                 detail = str(context.original_exception).splitlines()[0][:200]
                 health.mark_damaged(damaged_path, detail)
                 raise health.StoreDamaged(damaged_path, detail) from context.original_exception
 
-    if not read_only and parsed.database and parsed.database != ":memory:":
+    if not read_only and unwritable is None and parsed.database and parsed.database != ":memory:":
         _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)
     return engine
 
@@ -181,6 +200,8 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
     """
     if engine.dialect.name != "sqlite":
         return _write_if_free_server(engine, work, busy_ms)
+    if health.is_read_only_store(engine):
+        return False
     with engine.connect() as conn:
         raw = conn.connection.driver_connection  # pragmas outside a transaction: no BEGIN IMMEDIATE for them
         assert isinstance(raw, sqlite3.Connection)

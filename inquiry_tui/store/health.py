@@ -8,11 +8,16 @@
 - "database disk image is malformed" (SQLITE_CORRUPT) or "file is not a database"
   (SQLITE_NOTADB), met at any time, becomes one error saying what to do, and a marker beside the
   store (`STORE.damaged`) makes every process refuse to write to it from then on.
+- A store this OS user may only read (its file or its folder not writable) is opened read-only
+  (SQLite's `mode=ro`, or `immutable=1` when no other process has it open: SQLite cannot share
+  the WAL's index without writing it) and every write is refused with one line
+  (`StoreReadOnly`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import stat
 import weakref
@@ -45,6 +50,73 @@ def first_finding(text: str) -> str:
 
 
 SQLITE_NOTADB = 26  # "file is not a database"
+READ_ONLY = "the store is read-only for you"
+
+
+class StoreReadOnly(InquiryError):
+    """A write to a store this OS user may only read: refused, nothing changed."""
+
+    def __init__(self, path: Path | str, why: str) -> None:
+        super().__init__(
+            f"{READ_ONLY}: {why}; nothing was changed (you can look; its owner can share it with "
+            f'`inquiry-tui --db {path} db share GROUP`, README "Running it for a team")'
+        )
+
+
+def unwritable_reason(path: Path) -> str | None:
+    """Why this process may not write the store file PATH (the file or its folder not writable), or None.
+
+    The folder counts: SQLite writes the WAL and its index beside the file. (Root may write anything.)"""
+    folder = path.parent if str(path.parent) else Path(".")
+    for what, p in (("its file", path), ("its folder", folder)):
+        if p.exists() and not os.access(p, os.W_OK):
+            return f"{what} {_mode(p)} is not writable by OS user {_me()}"
+    return None
+
+
+def _mode(p: Path) -> str:
+    try:
+        st = p.stat()
+    except OSError:
+        return str(p)
+    return f"{p} (mode {stat.S_IMODE(st.st_mode):o})"
+
+
+def _me() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI opening PATH read-only. `mode=ro` needs the WAL and its index (`-shm`) to exist, as they do while
+    another process has the store open; without them SQLite would have to create them (it cannot, in a folder
+    this user may not write), so the file is read as it is (`immutable=1`: no other process is writing it)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    return uri if wal.exists() and shm.exists() else uri + "&immutable=1"
+
+
+def is_read_only_error(error: BaseException) -> bool:
+    """Whether a database error says the store cannot be written (SQLITE_READONLY and its kinds)."""
+    orig = getattr(error, "orig", None) or error
+    code = getattr(orig, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == sqlite3.SQLITE_READONLY) or "readonly database" in str(orig)
+
+
+# Engines over a store this OS user may only read (make_engine): caches kept in the store are not written.
+_READ_ONLY_STORES: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def opened_read_only(engine: Any) -> None:
+    _READ_ONLY_STORES.add(engine)
+
+
+def is_read_only_store(engine: Any) -> bool:
+    return engine in _READ_ONLY_STORES
 
 
 def not_a_store(path: Path) -> str | None:
@@ -121,7 +193,8 @@ def quick_check(path: Path) -> list[str]:
     """SQLite's quick_check of the file (read-only, no lock that writers wait on): [] when whole, else its findings."""
     conn = None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        uri = read_only_uri(path) if unwritable_reason(path) else f"file:{path}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=10)
         found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(20)")]
     except sqlite3.Error as exc:
         # Damage is a finding; anything else (a folder this user cannot write, a busy file) is for the

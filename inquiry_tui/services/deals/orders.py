@@ -258,15 +258,17 @@ def order_totals(ctx: Ctx, query: OrderQuery) -> OrderTotals:
 
 def period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
     """`--since` / `--until` dates (YYYY-MM-DD, UTC; until inclusive) as the query's bounds."""
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from inquiry_tui.services.records import rules
 
     def day(value: str | None, field: str) -> datetime | None:
         if not value:
             return None
         try:
-            d = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+            d = rules.day(value)  # the years every date of the store may have (one rule for every date)
+        except rules.RuleError as exc:
+            raise ValidationError(f"{field}: {exc}") from None
         return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
     start, end = day(since, "since"), day(until, "until")

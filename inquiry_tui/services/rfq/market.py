@@ -79,6 +79,19 @@ def rfq_page(ctx: Ctx, query: RfqQuery, after: tuple[datetime, int] | None = Non
     return RfqPage(rows, rows[-1].key if len(found) > limit and rows else None)
 
 
+def first_rfq_page(ctx: Ctx, query: RfqQuery, limit: int = PAGE, *, cap: int = QUICK_COUNT_CAP) -> tuple[RfqPage, int]:
+    """The list's first page with its count up to CAP + 1 (the number of rows when the page is not full), as
+    rfq_page and count_rfqs give them but from one read of a keyword's hits (what the screen shows first)."""
+    query = query.checked()
+    limit = max(1, min(limit, MAX_PAGE))
+    now = ctx.now()
+    with ctx.read() as session:
+        found = q_rfq.first_page(session, query.to_filter(), now=now, limit=limit, cap=cap)
+    rows = tuple(row_from(r, now) for r in found.rows[:limit])
+    more = len(found.rows) > limit and rows
+    return RfqPage(rows, rows[-1].key if more else None), found.count if more else len(rows)
+
+
 def count_rfqs(ctx: Ctx, query: RfqQuery, *, cap: int = COUNT_CAP) -> int:
     """RFQs of the list, counted up to CAP + 1 (then shown as "10,000+", or "1,000+" for QUICK_COUNT_CAP)."""
     query = query.checked()

@@ -11,6 +11,12 @@ generated `rfq.search` tsvector under a GIN index on PostgreSQL (`rfq_fts_query`
 list's own index and keeps the rows among the hits (`_common` chooses), and a count is driven
 by the hits, read lazily, so it stops at its cap whatever the word.
 
+The screen's first paint (`first_page`) reads a keyword's hits once, newest id first and lazily,
+up to the quick count's cap: those rows are the count, and their newest are the page whenever
+one index probe shows no row left unread could come before the page's last (ids follow posting
+order in practice; when they do not, the page is read the usual way). A category matches its
+stored spellings (found case-blind among the few distinct categories), so its index serves it.
+
 The recommendation walks `ix_rfq_standing` (fit plus the buyer's points, kept on each row by
 triggers) best first, so its reader stops after the head of the index.
 
@@ -69,6 +75,21 @@ class MarketFilter:
     open_only: bool = False
     junk: bool = False  # the junk RFQs instead of the others
     recommendable: bool = False  # open, not junk, fitting the catalogue from MIN_FIT (the recommendation)
+    category_spellings: tuple[str, ...] = ()  # the stored spellings of `category` (`with_spellings`)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_CATEGORIES = text("SELECT DISTINCT category FROM rfq WHERE category != ''")  # a skip along ix_rfq_category_posted
+
+
+def with_spellings(session: Session, f: MarketFilter) -> MarketFilter | None:
+    """F with the stored spellings of its category (every one equal to it ignoring ASCII case, as SQL's lower()
+    compared them); None when no RFQ has that category (the list is empty). A filter without a category as is."""
+    if not f.category:
+        return f
+    wanted = f.category.translate(_ASCII_LOWER)
+    found = tuple(sorted(c for c in session.execute(_CATEGORIES).scalars() if c.translate(_ASCII_LOWER) == wanted))
+    return replace(f, category_spellings=found) if found else None
 
 
 def keyword_words(words: Sequence[str]) -> list[str]:
@@ -119,7 +140,8 @@ def _where(session: Session, f: MarketFilter, min_fit: int, kw: str | None) -> l
     if kw is not None:
         where.append(_KW_SET if dialect.is_sqlite(session) else _KW_PG)
     if f.category:
-        where.append("lower(r.category) = lower(:category)")
+        # The stored spellings (`spellings`), equal not lower(): ix_rfq_category_posted serves it.
+        where.append("r.category IN (" + ", ".join(f":cat{i}" for i in range(len(f.category_spellings))) + ")")
     if f.destination:
         where.append("r.destination = :destination")
     if f.min_quantity is not None:
@@ -140,8 +162,9 @@ def _params(f: MarketFilter, kw: str | None, now: datetime) -> dict[str, Any]:
     params: dict[str, Any] = {"junk": f.junk, "now": now}
     if kw is not None:
         params["kw"] = kw
+    for i, spelling in enumerate(f.category_spellings if f.category else ()):
+        params[f"cat{i}"] = spelling
     for name, value in (
-        ("category", f.category),
         ("destination", f.destination),
         ("qmin", f.min_quantity),
         ("qmax", f.max_quantity),
@@ -177,15 +200,34 @@ def _common(session: Session, kw: str | None) -> bool:
     return int(session.execute(_HITS, {"kw": kw, "cap": WALK_FROM}).scalar_one()) >= WALK_FROM
 
 
+def _walk_index(f: MarketFilter) -> str:
+    if f.category and len(f.category_spellings) == 1:
+        return "ix_rfq_category_posted"
+    return "ix_rfq_destination_posted" if f.destination else "ix_rfq_junk_posted"
+
+
 def page(
     session: Session, f: MarketFilter, *, now: datetime, after: tuple[datetime, int] | None, limit: int
 ) -> list[Any]:
-    """Up to LIMIT market rows past AFTER, newest posted first."""
+    """Up to LIMIT market rows past AFTER, newest posted first.
+
+    A keyword's first page on SQLite is first_page's (its hits read once, only until the page is
+    full); later pages walk or sort as below, whose cost does not grow with the depth."""
+    if after is None and f.words and limit >= 2 and dialect.is_sqlite(session):
+        return first_page(session, f, now=now, limit=limit - 1, cap=limit - 1).rows
+    return _page(session, f, now=now, after=after, limit=limit)
+
+
+def _page(
+    session: Session, f: MarketFilter, *, now: datetime, after: tuple[datetime, int] | None, limit: int
+) -> list[Any]:
     kw = keyword_query(session, f.words) if f.words else None
-    if f.words and kw is None:
+    found = with_spellings(session, f)
+    if (f.words and kw is None) or found is None:
         return []
-    # A common word walks the list's order: the destination's index when there is one (its rows only),
-    # else ix_rfq_junk_posted, the other filters checked on the way.
+    f = found
+    # A common word walks the list's order: the category's or destination's index when there is one
+    # (its rows only), else ix_rfq_junk_posted, the other filters checked on the way.
     walk = _common(session, kw)
     where = _where(session, f, 0, kw)
     params = _params(f, kw, now)
@@ -194,7 +236,7 @@ def page(
         params.update(k0=after[0], k1=after[1])
     source = ROW_FROM
     if walk:
-        index = "ix_rfq_destination_posted" if f.destination else "ix_rfq_junk_posted"
+        index = _walk_index(f)
         source = ROW_FROM.replace("rfq r ", f"rfq r INDEXED BY {index} ", 1)
     sql = (
         f"SELECT {ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY r.posted_at DESC, r.id DESC LIMIT :n"
@@ -207,20 +249,94 @@ def count(session: Session, f: MarketFilter, *, now: datetime, cap: int = COUNT_
     """Rows of the list, counted up to CAP + 1.
 
     On SQLite a keyword's FTS5 hits drive the count (read lazily, each checked against the other
-    filters by its row), so it stops at CAP + 1 whatever the word.
+    filters by its row), so it stops at CAP + 1 whatever the word. The hits come newest id first: the
+    newest RFQs are the likeliest to pass an open-only filter, so an open list's count stops sooner.
     """
     kw = keyword_query(session, f.words) if f.words else None
-    if f.words and kw is None:
+    found = with_spellings(session, f)
+    if (f.words and kw is None) or found is None:
         return 0
+    f = found
     where = _where(session, f, 0, kw)
     source = "rfq r"
+    order = ""
     if kw is not None and dialect.is_sqlite(session):
         where.remove(_KW_SET)
         where.insert(0, "rfq_fts MATCH :kw")
         source = "rfq_fts CROSS JOIN rfq r ON r.id = rfq_fts.rowid"  # CROSS JOIN: the hits are the outer loop
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} LIMIT :cap) AS hits"
+        order = " ORDER BY rfq_fts.rowid DESC"  # FTS5 reads its doclist backwards; no sort
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)}{order} LIMIT :cap) AS hits"
     stmt = _statement(sql, times=False, now=":now" in sql)
     return int(session.execute(stmt, {**_params(f, kw, now), "cap": cap + 1}).scalar_one())
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """A first page and the list's count up to a cap (CAP + 1: "CAP+"), from one read of the keyword's hits."""
+
+    rows: list[Any]  # up to LIMIT + 1 market rows, newest posted first (the extra one: there is a next page)
+    count: int  # up to CAP + 1; the number of rows when they are LIMIT or fewer
+
+
+def first_page(session: Session, f: MarketFilter, *, now: datetime, limit: int, cap: int) -> FirstPage:
+    """The first LIMIT + 1 rows of the list and its count up to CAP + 1, as page() and count() give them.
+
+    On SQLite, with a category or a destination, that value's index is walked newest first keeping
+    the rows among the hits (read as a set) up to CAP + 1: page and count in the list's order.
+    Otherwise a keyword's hits are read once, newest id first and lazily, each checked against the
+    other filters by its row, until CAP + 1 rows pass (the count). When every hit was read, the
+    newest of the passing rows are the page. Otherwise they are whenever no row older by id than
+    the last hit read is newer by posting than the page's last row: one probe along
+    ix_rfq_junk_posted over the rows newer than the page's extra row (a handful when ids follow posting order, as
+    imports make them). If the probe finds one, the page is read as later pages are (the count stands:
+    it does not depend on the order). Without a keyword, or on PostgreSQL, the page then count().
+    """
+    kw = keyword_query(session, f.words) if f.words else None
+    found = with_spellings(session, f)
+    if (f.words and kw is None) or found is None:
+        return FirstPage([], 0)
+    f = found
+    if kw is None or not dialect.is_sqlite(session):
+        rows = _page(session, f, now=now, after=None, limit=limit + 1)
+        return FirstPage(rows, count(session, f, now=now, cap=cap) if len(rows) > limit else len(rows))
+    read_to = max(cap, limit) + 1  # at least the page and its extra row
+    where = _where(session, f, 0, kw)
+    index = _walk_index(f)
+    if index != "ix_rfq_junk_posted":
+        # A category's or destination's rows, newest first, kept when among the hits (read as a set):
+        # bounded by that one value's rows, however few hits pass it (reading every hit of a common
+        # word to find a rare category's few would cost more). In the list's order: no probe needed.
+        sql = (
+            f"SELECT r.id FROM rfq r INDEXED BY {index} WHERE {' AND '.join(where)} "
+            "ORDER BY r.posted_at DESC, r.id DESC LIMIT :cap"
+        )
+        stmt = _statement(sql, times=False, now=":now" in sql)
+        ids = list(session.execute(stmt, {**_params(f, kw, now), "cap": read_to}).scalars())
+        full = rows_by_id(session, ids[: limit + 1])
+        return FirstPage([full[i] for i in ids[: limit + 1]], min(len(ids), cap + 1))
+    where.remove(_KW_SET)
+    sql = (
+        "SELECT r.id, r.posted_at FROM rfq_fts CROSS JOIN rfq r ON r.id = rfq_fts.rowid "
+        f"WHERE rfq_fts MATCH :kw AND {' AND '.join(where)} ORDER BY rfq_fts.rowid DESC LIMIT :cap"
+    )
+    # posted_at as stored (text on SQLite: it sorts as the time does; converting a thousand costs more than
+    # the query), compared as stored by the probe below.
+    stmt = _statement(sql, times=False, now=":now" in sql)
+    hits = [(posted, i) for i, posted in session.execute(stmt, {**_params(f, kw, now), "cap": read_to}).tuples()]
+    newest = sorted(hits, reverse=True)[: limit + 1]
+    if len(hits) == read_to:  # hits were left unread: is any of them newer than the page's extra row?
+        last_posted, last_id = newest[limit]
+        probe = _statement(
+            "SELECT 1 FROM rfq r INDEXED BY ix_rfq_junk_posted WHERE r.is_junk = :junk "
+            "AND (r.posted_at > :k0 OR (r.posted_at = :k0 AND r.id > :k1)) AND r.id < :below LIMIT 1",
+            times=False,
+        )
+        below = min(i for _, i in hits)  # every hit from this id up was read
+        args = {"junk": f.junk, "k0": last_posted, "k1": last_id, "below": below}
+        if session.execute(probe, args).first() is not None:
+            return FirstPage(_page(session, f, now=now, after=None, limit=limit + 1), min(len(hits), cap + 1))
+    full = rows_by_id(session, [i for _, i in newest])
+    return FirstPage([full[i] for _, i in newest], min(len(hits), cap + 1))
 
 
 def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: int) -> Iterator[Any]:
@@ -233,8 +349,10 @@ def recommendable(session: Session, f: MarketFilter, *, now: datetime, min_fit: 
     few hits are read and sorted instead.
     """
     kw = keyword_query(session, f.words) if f.words else None
-    if f.words and kw is None:
+    found = with_spellings(session, f)
+    if (f.words and kw is None) or found is None:
         return iter(())
+    f = found
     walk = kw is None or _common(session, kw)
     where = _where(session, replace(f, recommendable=True), min_fit, kw)
     source = "rfq r INDEXED BY ix_rfq_standing" if walk and dialect.is_sqlite(session) else "rfq r"

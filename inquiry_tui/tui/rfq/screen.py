@@ -33,7 +33,15 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import QuoteStatus, RfqStatus
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.profile import buyer_profile
-from inquiry_tui.services.rfq.market import COUNT_CAP, QUICK_COUNT_CAP, RfqQuery, count_rfqs, rfq_detail, rfq_page
+from inquiry_tui.services.rfq.market import (
+    COUNT_CAP,
+    QUICK_COUNT_CAP,
+    RfqQuery,
+    count_rfqs,
+    first_rfq_page,
+    rfq_detail,
+    rfq_page,
+)
 from inquiry_tui.services.rfq.quotes import QuoteResult, QuoteRow, mark_won, my_quotes, quota, quote_of
 from inquiry_tui.services.rfq.recommend import recommended_rfqs
 from inquiry_tui.services.rfq.rows import RfqRow
@@ -248,10 +256,10 @@ class RfqScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="market-query", exit_on_error=False)
     def _first_page(self, query: RfqQuery, generation: int) -> None:
-        # The page first, with a count that stops early (a page not full is its own count); the exact
-        # count of a long list follows: counting a common word's ten thousand hits takes longer than the page.
-        page = rfq_page(self.ctx, query, None, PAGE)
-        total = count_rfqs(self.ctx, query, cap=QUICK_COUNT_CAP) if page.next_key else len(page.rows)
+        # The page first, with a count that stops early (a page not full is its own count), from one read
+        # of a keyword's hits; the exact count of a long list follows: counting a common word's ten
+        # thousand hits takes longer than the page.
+        page, total = first_rfq_page(self.ctx, query, PAGE, cap=QUICK_COUNT_CAP)
         self.post_message(self.FirstLoaded(generation, total, list(page.rows), page.next_key))
         if total > QUICK_COUNT_CAP and not get_current_worker().is_cancelled:  # not when a newer query came
             self.post_message(self.Counted(generation, count_rfqs(self.ctx, query)))

@@ -20,6 +20,7 @@ from inquiry_tui.services.customers.profile import buyer_profile
 from inquiry_tui.services.setup.company import load_json, set_up_company
 from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.services.visitors.listing import VisitorQuery, VisitorRow, count_visitors, visitor_page
+from inquiry_tui.store.queries import visitors as q_visitors
 from tests.conftest import ctx_as
 
 VISITOR_KEYS = {
@@ -171,3 +172,22 @@ def test_a_small_seed_writes_its_rfqs_and_visitors(admin_ctx: Ctx) -> None:
         assert session.execute(text("SELECT count(*) FROM rfq")).scalar_one() == 5
         visitors = text("SELECT count(*) FROM buyer WHERE email LIKE 'visitor%' AND is_customer = :no AND NOT verified")
         assert session.execute(visitors, {"no": False}).scalar_one() == 3
+
+
+def test_customers_read_from_the_customer_index_or_walked_give_the_same_pages(
+    visited: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in (1, 3, 5, 8):
+        add_customer(visited, CustomerInput(email=f"v{n}@visitor.example", name=f"V{n}", source="manual"))
+    ana = ctx_as(visited, "ana")
+    seen = {}
+    for walk_from in (10**6, 1):  # few customers: sorted from the index; many: the sort's index walked
+        monkeypatch.setattr(q_visitors, "WALK_CUSTOMERS_FROM", walk_from)
+        seen[walk_from] = [
+            [r.buyer_id for r in _all(ctx, VisitorQuery(sort=sort, customer=True, country=country), limit=2)]
+            for ctx in (visited, ana)
+            for sort in ("views", "recent")
+            for country in (None, "DE")
+        ]
+    assert seen[1] == seen[10**6]
+    assert sorted(seen[1][0]) == sorted(buyer_id_by_email(visited, f"v{n}@visitor.example") for n in (1, 3, 5, 8))
