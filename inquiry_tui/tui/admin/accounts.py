@@ -31,6 +31,7 @@ from inquiry_tui.services.team.accounts import (
 from inquiry_tui.tui.admin.ask import AskDialog
 from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.common.table import Table
 
 ROLES = [("Salesperson (sub-account)", "sales"), ("Main account (admin)", "admin")]
@@ -43,24 +44,24 @@ class NewAccount:
     role: str
 
 
-class AddAccountDialog(ModalScreen[NewAccount | None]):
+class AddAccountDialog(DiscardGuard, ModalScreen[NewAccount | None]):
     """Login (the person's OS login), display name and role; the service checks them."""
 
     BINDINGS = [
         Binding("ctrl+s", "add", "Add", id="account-add-ok"),
-        Binding("escape", "dismiss(None)", "Cancel", id="account-add-cancel"),
+        Binding("escape", "close_form", "Cancel", id="account-add-cancel"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="account-dialog"):
             yield Label(Content("Add an account"), classes="dialog-title")
             yield Label("Login (the person's OS login on this server)")
-            yield Input(placeholder="e.g. hana", id="account-login")
+            yield Input(placeholder="e.g. hana", id="account-login", select_on_focus=False)
             yield Label("Name")
-            yield Input(placeholder="e.g. Hana Xu", id="account-name")
+            yield Input(placeholder="e.g. Hana Xu", id="account-name", select_on_focus=False)
             yield Label("Role")
             yield Select(ROLES, allow_blank=False, value="sales", id="account-role")
-            yield Static(Text("enter in the name or ctrl+s adds; escape cancels", style="dim"))
+            yield KeyLine("enter in the name or ctrl+s adds · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one("#account-login", Input).focus()
