@@ -94,6 +94,7 @@ class AccountsPanel(AdminPanel):
         Binding("n", "add_account", "Add", id="accounts-add"),
         Binding("w", "toggle_away", "Away / back", id="accounts-away"),
         Binding("l", "set_limit", "Limit", id="accounts-limit"),
+        Binding("z", "set_zone", "Time zone", id="accounts-zone", tooltip="the zone this person reads times in"),
         Binding("x", "deactivate", "Deactivate", id="accounts-deactivate"),
         Binding("r", "refresh_accounts", "Refresh", id="accounts-refresh"),
     ]
@@ -301,6 +302,42 @@ class AccountsPanel(AdminPanel):
             return
         what = f"at most {info.limit} open inquiries" if info.limit is not None else "no limit"
         self.post_message(self.Changed(f"{info.login}: {what}.", login))
+
+    # --- time zone ----------------------------------------------------------------------------
+
+    def action_set_zone(self) -> None:
+        account = self._current()
+        if account is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._zone(account.login, answer)
+
+        self.app.push_screen(
+            AskDialog(
+                f"Time zone of {account.login}",
+                "The zone this person reads times in (Area/City, e.g. Europe/Berlin); "
+                "`company` or nothing: the company's. Reception hours and reports keep the company's.",
+                placeholder="company",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
+    def _zone(self, login: str, name: str) -> None:
+        from inquiry_tui.services.team.zone import set_zone
+
+        try:
+            now = set_zone(self.ctx, login, name)
+        except InquiryError as exc:
+            self.post_message(self.Refused(f"Not changed: {exc}"))
+            return
+        self.post_message(self.Changed(f"{login} reads times in {now}.", login))
+        if login == self.ctx.actor.login:
+            from inquiry_tui.tui.notices.background import NoticesChanged
+
+            self.app.post_message(NoticesChanged())  # the header names the new zone
 
     # --- deactivate -----------------------------------------------------------------------
 

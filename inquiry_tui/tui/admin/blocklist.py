@@ -26,7 +26,7 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.blocklist import KINDS, BlockInfo, add_block, list_blocks, remove_block
-from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
@@ -184,7 +184,7 @@ class BlockListPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-blocks", exit_on_error=False)
     def _load(self, keep: str | None = None) -> None:
-        zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+        zone = ZoneInfo(shown_zone(self.ctx))
         self.post_message(self.Loaded(zone, list_blocks(self.ctx), keep))
 
     @on(Loaded)
