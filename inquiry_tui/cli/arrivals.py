@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from inquiry_tui.cli.common import FileArg, require_file, state
+from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation import assignment, reroute
 from inquiry_tui.services.allocation import record as allocation_record
@@ -85,13 +86,15 @@ def export_inquiries(
     ] = None,
     fmt: FormatOpt = "csv",
     output: OutOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none outside a terminal).")] = False,
 ) -> None:
     """Export inquiries (yours, or all for the admin); CSV cells are safe to open in a spreadsheet."""
     ctx = state.ctx()
     if output is None:
         export.write_inquiries(ctx, sys.stdout, folder, fmt)
         return
-    count = export.export_inquiries(ctx, output, folder, fmt)
+    with progress_bar(quiet=quiet) as report:  # on a terminal: rows written and rows per second
+        count = export.export_inquiries(ctx, output, folder, fmt, report)
     typer.echo(f"exported {count} inquiries to {output}", err=True)
 
 
