@@ -1,4 +1,4 @@
-"""`init` and `account add|list|deactivate|away|limit`."""
+"""`init` and `account add|list|deactivate|away|limit|zone`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from inquiry_tui.cli.common import date_option, echo_rows, fail, state
 from inquiry_tui.config import os_login
 from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Role
 from inquiry_tui.services.identity.sharing import init_store
-from inquiry_tui.services.team import accounts
+from inquiry_tui.services.team import accounts, zone
 
 top_level = typer.Typer()
 account_app = typer.Typer(help="Accounts: the main account (admin) and salespeople.", no_args_is_help=True)
@@ -140,3 +140,21 @@ def limit(
         fail("give a limit N, or --off for none")
     info = accounts.set_limit(state.ctx(), login, None if off else n)
     typer.echo(f"{info.login}: " + (f"at most {info.limit} open inquiries" if info.limit is not None else "no limit"))
+
+
+@account_app.command("zone")
+def zone_(
+    login: str,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="An IANA time zone (e.g. Europe/Berlin), or `company`; none: show the zone in force."),
+    ] = None,
+) -> None:
+    """The time zone LOGIN reads times in, in the TUI (their own; the admin sets anyone's). The CLI prints UTC."""
+    ctx = state.ctx()
+    if name is None:
+        own, company = zone.account_zone(ctx, login)
+        typer.echo(f"{login}: {own}" if own else f"{login}: {company} (the company's)")
+        return
+    now = zone.set_zone(ctx, login, name)
+    typer.echo(f"{login}: times in {now}" + (" (the company's)" if name.strip().lower() == zone.COMPANY else ""))

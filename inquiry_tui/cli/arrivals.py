@@ -90,13 +90,15 @@ def export_inquiries(
     ] = None,
     fmt: FormatOpt = "csv",
     output: OutOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none outside a terminal).")] = False,
 ) -> None:
     """Export inquiries (yours, or all for the admin); CSV cells are safe to open in a spreadsheet."""
     ctx = state.ctx()
     if output is None:
         export.write_inquiries(ctx, sys.stdout, folder, fmt)
         return
-    count = export.export_inquiries(ctx, output, folder, fmt)
+    with progress_bar(quiet=quiet) as report:  # on a terminal: rows written and rows per second
+        count = export.export_inquiries(ctx, output, folder, fmt, report)
     typer.echo(f"exported {count} inquiries to {output}", err=True)
 
 

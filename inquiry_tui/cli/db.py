@@ -30,9 +30,13 @@ def db_upgrade() -> None:
 
 
 @db_app.command("backup")
-def db_backup(file: Path) -> None:
+def db_backup(
+    file: Path,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none outside a terminal).")] = False,
+) -> None:
     """Copy the store online into a new FILE, verified (admin only): SQLite with its files in one archive, PostgreSQL through pg_dump."""
-    r = backup_store(state.ctx(), file)
+    with progress_bar(quiet=quiet) as report:  # on a terminal: the files going into the archive
+        r = backup_store(state.ctx(), file, report)
     if r.archive:
         typer.echo(f"backed up {r.store} and {r.files} files ({size_text(r.bytes)}) to {r.file} (verified)")
     else:

@@ -76,9 +76,10 @@ def progress_bar(*, quiet: bool = False) -> Iterator[Report]:
         tasks: dict[str, object] = {}
 
         def report(part: str, done: int, total: int) -> None:
+            # total 0: not known beforehand (an export): count and rate, no time left
             if part not in tasks:
-                tasks[part] = bar.add_task(safe_line(part), total=total)
-            bar.update(tasks[part], completed=done, total=total)  # type: ignore[arg-type]
+                tasks[part] = bar.add_task(safe_line(part), total=total or None)
+            bar.update(tasks[part], completed=done, total=total or None)  # type: ignore[arg-type]
 
         _ACTIVE.append(report)
         try:

@@ -1,4 +1,9 @@
-"""ISO 3166-1 alpha-2 country codes, validated with pycountry (a data package, no I/O)."""
+"""Countries: ISO 3166-1 alpha-2 codes, validated with pycountry (a data package, no I/O), and their names.
+
+One rule for every country field, typed in a form or read from an import: a code in any case
+("de") or a name in English ("Germany", "united states", "UAE": pycountry's names and the common
+ones in `_ALIASES`) gives the upper-case code; anything else is refused naming the field.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,23 @@ def country_name(code: str) -> str | None:
     return country.name if country else None
 
 
+NOT_A_COUNTRY = "is not an ISO 3166-1 alpha-2 country code or a country's name (e.g. DE, US, Germany)"
+
+
+def to_country_code(text: str) -> str | None:
+    """The upper-case alpha-2 code of a code in any case or a country's English name, else None."""
+    value = (text or "").strip()
+    if len(value) == 2 and country_name(value) is not None:
+        return value.upper()
+    return country_by_name(value) if value else None
+
+
 def normalize_country(code: str, *, field: str = "country") -> str:
-    """Upper-case alpha-2 code, or a ValidationError naming the field."""
-    value = (code or "").strip().upper()
-    if len(value) != 2 or country_name(value) is None:
-        raise ValidationError(f"{field}: {code!r} is not an ISO 3166-1 alpha-2 country code (e.g. DE, US, DZ)")
-    return value
+    """Upper-case alpha-2 code (from a code or a name), or a ValidationError naming the field."""
+    found = to_country_code(code)
+    if found is None:
+        raise ValidationError(f"{field}: {code!r} {NOT_A_COUNTRY}")
+    return found
 
 
 def all_countries() -> list[tuple[str, str]]:

@@ -285,6 +285,10 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         window_days=window_days,
     )
     tags = tuple(conn.execute(_Q_TAGS, {"b": b.id}).scalars())
+    latest = _latest_messages(conn, ctx, b.id)
+    # "Last contact" is never older than a message shown on the same page: the buyer's stored
+    # time may lag what was sent or received since (issue 13, item 9).
+    last_contact = max([t for t in (b.last_contact_at, *(m.sent_at for m in latest)) if t is not None], default=None)
     return BuyerProfile(
         buyer_id=b.id,
         email=b.email,
@@ -306,7 +310,7 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         is_customer=bool(b.is_customer),
         customer_since=b.customer_since,
         first_seen_at=b.first_seen_at,
-        last_contact_at=b.last_contact_at,
+        last_contact_at=last_contact,
         notes=b.notes,
         tags=BuyerTags(b.group_name, b.type, b.source, b.stars, tags),
         version=b.version,
@@ -315,7 +319,7 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         activity=level,
         authenticity=authenticity(facts),
         intended_products=products,
-        latest_messages=_latest_messages(conn, ctx, b.id),
+        latest_messages=latest,
         visitor=visitor,
         trading_company_note=note,
         **_trade(conn, b.id),

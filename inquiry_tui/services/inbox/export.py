@@ -13,7 +13,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -51,6 +51,8 @@ COLUMNS = (
 EXPORT_FOLDERS = tuple(str(name) for name in EXPORT_VIEWS)
 FORMATS = ("csv", "jsonl")
 PAGE = 5_000
+REPORT_EVERY = 500  # rows between progress reports
+Progress = Callable[[str, int, int], None]  # (part, done, total; 0: not known)
 
 
 def _iso(value: str | datetime | None) -> str | None:
@@ -113,20 +115,29 @@ def _check(folder: str | None, fmt: str) -> None:
         raise ValidationError(f"format {fmt!r} is not allowed; allowed: {', '.join(FORMATS)}")
 
 
-def write_inquiries(ctx: Ctx, stream: IO[str], folder: str | None = None, fmt: str = "csv") -> int:
-    """Write the export to an open text stream (e.g. stdout); returns the number of inquiries."""
+def write_inquiries(
+    ctx: Ctx, stream: IO[str], folder: str | None = None, fmt: str = "csv", progress: Progress | None = None
+) -> int:
+    """Write the export to an open text stream (e.g. stdout); returns the number of inquiries.
+
+    PROGRESS, if given, hears `("inquiries", written, 0)` every REPORT_EVERY rows and at the end
+    (0: the total is not counted first, which would read the store twice).
+    """
     _check(folder, fmt)
     count = 0
-    if fmt == "csv":
-        writer = csv.writer(stream)
+    writer = csv.writer(stream) if fmt == "csv" else None
+    if writer is not None:
         writer.writerow(COLUMNS)
-        for row in _rows(ctx, folder):
+    for row in _rows(ctx, folder):
+        if writer is not None:
             writer.writerow([neutralize_cell(_csv_value(v)) for v in row.values()])
-            count += 1
-    else:
-        for row in _rows(ctx, folder):
+        else:
             stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
+        count += 1
+        if progress is not None and count % REPORT_EVERY == 0:
+            progress("inquiries", count, 0)
+    if progress is not None:
+        progress("inquiries", count, 0)
     return count
 
 
@@ -134,7 +145,9 @@ def _csv_value(value: Any) -> Any:
     return "true" if value is True else "false" if value is False else value
 
 
-def export_inquiries(ctx: Ctx, path: Path, folder: str | None = None, fmt: str = "csv") -> int:
+def export_inquiries(
+    ctx: Ctx, path: Path, folder: str | None = None, fmt: str = "csv", progress: Progress | None = None
+) -> int:
     """Export to PATH (replaced only when complete); folder None means every folder."""
     _check(folder, fmt)
     ctx.require_local_files("exporting to a file")  # over SSH the server's files are the service account's
@@ -142,7 +155,7 @@ def export_inquiries(ctx: Ctx, path: Path, folder: str | None = None, fmt: str =
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            count = write_inquiries(ctx, fh, folder, fmt)
+            count = write_inquiries(ctx, fh, folder, fmt, progress)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from inquiry_tui.domain.countries import normalize_country
+from inquiry_tui.domain.countries import NOT_A_COUNTRY, normalize_country
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.json_input import lone_surrogate
 
@@ -39,7 +39,7 @@ _PHONE = re.compile(r"[0-9+()./ -]{3,40}")
 
 
 class RuleError(ValueError):
-    """A value broke a rule; `message` says how (`'Germany' is not an ISO 3166-1 alpha-2 ...`)."""
+    """A value broke a rule; `message` says how (`'Atlantis' is not an ISO 3166-1 alpha-2 ...`)."""
 
     def __init__(self, message: str) -> None:
         self.message = message
@@ -174,11 +174,11 @@ def tags(value: Any) -> tuple[str, ...]:
 
 
 def country(value: Any) -> str:
-    """An ISO 3166-1 alpha-2 code, upper-cased."""
+    """An ISO 3166-1 alpha-2 code, upper-cased; a country's English name gives its code (domain.countries)."""
     try:
         return normalize_country(str(value))
     except ValidationError:
-        raise RuleError(f"{shown(value)!r} is not an ISO 3166-1 alpha-2 country code (e.g. DE, US, DZ)") from None
+        raise RuleError(f"{shown(value)!r} {NOT_A_COUNTRY}") from None
 
 
 def one_of(value: Any, allowed: Sequence[str]) -> str:

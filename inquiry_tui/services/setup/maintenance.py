@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +66,7 @@ def upgrade_store(ctx: Ctx) -> UpgradeResult:
     return result
 
 
-def backup_store(ctx: Ctx, file: Path) -> BackupReport:
+def backup_store(ctx: Ctx, file: Path, progress: Callable[[str, int, int], None] | None = None) -> BackupReport:
     """`db backup FILE` (a new file), admin only: it holds everyone's buyers.
 
     SQLite: the store and its files in one verified archive. PostgreSQL: `pg_dump --format=custom`
@@ -91,11 +92,16 @@ def backup_store(ctx: Ctx, file: Path) -> BackupReport:
     if not file.parent.is_dir():
         raise ValidationError(f"{file.parent}: no such folder")
     health.require_whole(path)  # a backup of a damaged store would be refused by its own check, later and less clearly
-    return write_backup(path, files_dir(url), file)
+    return write_backup(path, files_dir(url), file, progress)
 
 
-def write_backup(store: Path, root: Path, file: Path) -> BackupReport:
-    """Snapshot STORE, add the files of ROOT it names, verify, then move the archive to FILE (one function to wrap)."""
+def write_backup(
+    store: Path, root: Path, file: Path, progress: Callable[[str, int, int], None] | None = None
+) -> BackupReport:
+    """Snapshot STORE, add the files of ROOT it names, verify, then move the archive to FILE (one function to wrap).
+
+    PROGRESS, if given, hears `("files", added, of)` as the attachments go into the archive.
+    """
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=file.parent) as work:
         snapshot = backup_sqlite(store, Path(work) / STORE)
         with sqlite3.connect(snapshot) as conn:
@@ -118,7 +124,9 @@ def write_backup(store: Path, root: Path, file: Path) -> BackupReport:
         with backup_lock(root, exclusive=False), tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
             _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
             tar.add(snapshot, STORE)
-            for sha, _size in hashes:
+            for n, (sha, _size) in enumerate(hashes, 1):
+                if progress is not None:
+                    progress("files", n, len(hashes))
                 source = blob_path(root, sha)
                 if not source.is_file():
                     raise InquiryError(

@@ -26,6 +26,8 @@ class Account(SQLModel, table=True):
     away_until: date | None = None
     away_since: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     capacity: int | None = None
+    # The zone this person reads times in (an IANA name); None: the company's (reception.timezone).
+    timezone: str | None = None
 
 
 _setting_version = version_column()

@@ -31,6 +31,7 @@ from inquiry_tui.services.team.accounts import (
 from inquiry_tui.tui.admin.ask import AskDialog
 from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.common.table import Table
 
 ROLES = [("Salesperson (sub-account)", "sales"), ("Main account (admin)", "admin")]
@@ -43,24 +44,24 @@ class NewAccount:
     role: str
 
 
-class AddAccountDialog(ModalScreen[NewAccount | None]):
+class AddAccountDialog(DiscardGuard, ModalScreen[NewAccount | None]):
     """Login (the person's OS login), display name and role; the service checks them."""
 
     BINDINGS = [
         Binding("ctrl+s", "add", "Add", id="account-add-ok"),
-        Binding("escape", "dismiss(None)", "Cancel", id="account-add-cancel"),
+        Binding("escape", "close_form", "Cancel", id="account-add-cancel"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="account-dialog"):
             yield Label(Content("Add an account"), classes="dialog-title")
             yield Label("Login (the person's OS login on this server)")
-            yield Input(placeholder="e.g. hana", id="account-login")
+            yield Input(placeholder="e.g. hana", id="account-login", select_on_focus=False)
             yield Label("Name")
-            yield Input(placeholder="e.g. Hana Xu", id="account-name")
+            yield Input(placeholder="e.g. Hana Xu", id="account-name", select_on_focus=False)
             yield Label("Role")
             yield Select(ROLES, allow_blank=False, value="sales", id="account-role")
-            yield Static(Text("enter in the name or ctrl+s adds; escape cancels", style="dim"))
+            yield KeyLine("enter in the name or ctrl+s adds · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one("#account-login", Input).focus()
@@ -93,6 +94,7 @@ class AccountsPanel(AdminPanel):
         Binding("n", "add_account", "Add", id="accounts-add"),
         Binding("w", "toggle_away", "Away / back", id="accounts-away"),
         Binding("l", "set_limit", "Limit", id="accounts-limit"),
+        Binding("z", "set_zone", "Time zone", id="accounts-zone", tooltip="the zone this person reads times in"),
         Binding("x", "deactivate", "Deactivate", id="accounts-deactivate"),
         Binding("r", "refresh_accounts", "Refresh", id="accounts-refresh"),
     ]
@@ -300,6 +302,42 @@ class AccountsPanel(AdminPanel):
             return
         what = f"at most {info.limit} open inquiries" if info.limit is not None else "no limit"
         self.post_message(self.Changed(f"{info.login}: {what}.", login))
+
+    # --- time zone ----------------------------------------------------------------------------
+
+    def action_set_zone(self) -> None:
+        account = self._current()
+        if account is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._zone(account.login, answer)
+
+        self.app.push_screen(
+            AskDialog(
+                f"Time zone of {account.login}",
+                "The zone this person reads times in (Area/City, e.g. Europe/Berlin); "
+                "`company` or nothing: the company's. Reception hours and reports keep the company's.",
+                placeholder="company",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="admin-accounts-write", exit_on_error=False)
+    def _zone(self, login: str, name: str) -> None:
+        from inquiry_tui.services.team.zone import set_zone
+
+        try:
+            now = set_zone(self.ctx, login, name)
+        except InquiryError as exc:
+            self.post_message(self.Refused(f"Not changed: {exc}"))
+            return
+        self.post_message(self.Changed(f"{login} reads times in {now}.", login))
+        if login == self.ctx.actor.login:
+            from inquiry_tui.tui.notices.background import NoticesChanged
+
+            self.app.post_message(NoticesChanged())  # the header names the new zone
 
     # --- deactivate -----------------------------------------------------------------------
 

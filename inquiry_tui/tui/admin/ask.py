@@ -10,11 +10,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 
-class AskDialog(ModalScreen[str | None]):
+
+class AskDialog(DiscardGuard, ModalScreen[str | None]):
     """Dismisses with the text typed (enter; it may be empty), or None (escape). The caller checks it."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="ask-cancel")]
+    BINDINGS = [Binding("escape", "close_form", "Cancel", id="ask-cancel")]
 
     def __init__(
         self, title: str, note: str, *, value: str = "", placeholder: str = "", restrict: str | None = None
@@ -30,8 +32,10 @@ class AskDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="ask-dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
             yield Static(Text(self.note, style="dim"))
-            yield Input(self.value, placeholder=self.placeholder, restrict=self.restrict, id="ask-input")
-            yield Static(Text("enter: OK · escape: cancel", style="dim"))
+            yield Input(
+                self.value, placeholder=self.placeholder, restrict=self.restrict, id="ask-input", select_on_focus=False
+            )
+            yield KeyLine("enter OK · escape cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Select, Static
 from inquiry_tui.domain.text import safe_line, safe_text, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.identity.verify import AuditVerdict, verify_audit
-from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.services.team.audit_log import AuditEntry, AuditFilter, AuditPage, audit_choices, audit_page
+from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.table import Table
 
@@ -114,7 +114,7 @@ class AuditPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-audit-choices", exit_on_error=False)
     def _load_choices(self) -> None:
-        zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+        zone = ZoneInfo(shown_zone(self.ctx))
         actions, actors = audit_choices(self.ctx)
         self.post_message(self.ChoicesLoaded(zone, actions, actors))
 

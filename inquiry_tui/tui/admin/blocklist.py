@@ -26,17 +26,18 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.blocklist import KINDS, BlockInfo, add_block, list_blocks, remove_block
-from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.common.table import Table
 
 KIND_LABELS = {"email": "e-mail", "member_id": "member id", "country": "country"}
 PLACEHOLDERS = {
     "email": "e.g. promo@spam.example (any case)",
     "member_id": "e.g. sp-0000666 (exactly as the platform sends it)",
-    "country": "ISO code, e.g. CN",
+    "country": "code or name, e.g. CN or China",
 }
 CELL = 60  # characters of a value or note shown in the table (the whole value is at most 200)
 
@@ -52,7 +53,7 @@ def _shown(kind: str, value: str) -> Text:
     return text
 
 
-class AddBlockDialog(ModalScreen[BlockInfo | None], WorkerErrors):
+class AddBlockDialog(DiscardGuard, ModalScreen[BlockInfo | None], WorkerErrors):
     """Kind, value and note; ctrl+s asks the service, which may refuse (shown here, nothing saved).
 
     Dismisses with the stored entry, or None on escape.
@@ -60,7 +61,7 @@ class AddBlockDialog(ModalScreen[BlockInfo | None], WorkerErrors):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Block", id="block-add-ok"),
-        Binding("escape", "dismiss(None)", "Cancel", id="block-add-cancel"),
+        Binding("escape", "close_form", "Cancel", id="block-add-cancel"),
     ]
 
     @dataclass
@@ -82,11 +83,11 @@ class AddBlockDialog(ModalScreen[BlockInfo | None], WorkerErrors):
             yield Label("Kind")
             yield Select([(KIND_LABELS[k], k) for k in KINDS], allow_blank=False, value="email", id="block-kind")
             yield Label("Value")
-            yield Input(placeholder=PLACEHOLDERS["email"], id="block-value")
+            yield Input(placeholder=PLACEHOLDERS["email"], id="block-value", select_on_focus=False)
             yield Label("Note (why; shown in the list)")
-            yield Input(placeholder="e.g. SEO spam", id="block-note")
+            yield Input(placeholder="e.g. SEO spam", id="block-note", select_on_focus=False)
             yield Static("", id="block-error")
-            yield Static(Text("ctrl+s (or enter in the note) blocks · escape cancels", style="dim"))
+            yield KeyLine("ctrl+s (or enter in the note) blocks · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one("#block-kind", Select).focus()
@@ -183,7 +184,7 @@ class BlockListPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-blocks", exit_on_error=False)
     def _load(self, keep: str | None = None) -> None:
-        zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+        zone = ZoneInfo(shown_zone(self.ctx))
         self.post_message(self.Loaded(zone, list_blocks(self.ctx), keep))
 
     @on(Loaded)

@@ -16,14 +16,15 @@ from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.settings import MAX_FAQ, FaqEntry
 from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 
 
-class FaqDialog(ModalScreen[FaqEntry | None]):
+class FaqDialog(DiscardGuard, ModalScreen[FaqEntry | None]):
     """Question and answer; enter in the answer (or ctrl+s) keeps it, escape cancels."""
 
     BINDINGS = [
         Binding("ctrl+s", "keep", "Keep", id="reception-faq-keep"),
-        Binding("escape", "dismiss(None)", "Cancel", id="reception-faq-cancel"),
+        Binding("escape", "close_form", "Cancel", id="reception-faq-cancel"),
     ]
 
     def __init__(self, entry: FaqEntry | None) -> None:
@@ -34,10 +35,11 @@ class FaqDialog(ModalScreen[FaqEntry | None]):
         with Vertical(classes="dialog", id="faq-dialog"):
             yield Label(Content("Edit FAQ entry" if self.entry else "New FAQ entry"), classes="dialog-title")
             yield Label("Question")
-            yield Input(self.entry.q if self.entry else "", id="faq-question")
+            yield Input(self.entry.q if self.entry else "", id="faq-question", select_on_focus=False)
             yield Label("Answer")
-            yield Input(self.entry.a if self.entry else "", id="faq-answer")
+            yield Input(self.entry.a if self.entry else "", id="faq-answer", select_on_focus=False)
             yield Static("", id="faq-problem")
+            yield KeyLine("enter in the answer or ctrl+s keeps · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one("#faq-question", Input).focus()

@@ -20,6 +20,7 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import KeyLine
 
 
 class AdminPanel(Vertical, WorkerErrors):
@@ -98,6 +99,7 @@ class AccountPicker(ModalScreen[Picked | None], WorkerErrors):
             if self.note:
                 yield Static(Text(self.note, style="dim"))
             yield OptionList(id="picker-accounts")
+            yield KeyLine("enter picks · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

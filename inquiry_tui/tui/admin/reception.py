@@ -125,15 +125,20 @@ class ReceptionPanel(AdminPanel):
                 )
                 yield Static("", classes="field-error", id="reception-mode-error")
                 yield Label("Company time zone", classes="field-label")
-                yield Input(placeholder="Area/City", id="reception-timezone", compact=True)
+                yield Input(placeholder="Area/City", id="reception-timezone", compact=True, select_on_focus=False)
                 yield Static("", classes="field-error", id="reception-timezone-error")
                 yield Label("Custom windows (workday / holiday, HH:MM-HH:MM)", classes="field-label")
                 yield Input(
-                    placeholder="workday 18:00-24:00, holiday 00:00-24:00", id="reception-windows", compact=True
+                    placeholder="workday 18:00-24:00, holiday 00:00-24:00",
+                    id="reception-windows",
+                    compact=True,
+                    select_on_focus=False,
                 )
                 yield Static("", classes="field-error", id="reception-windows-error")
                 yield Label("Holidays besides weekends (YYYY-MM-DD, ...)", classes="field-label")
-                yield Input(placeholder="2026-10-01, 2026-10-02", id="reception-holidays", compact=True)
+                yield Input(
+                    placeholder="2026-10-01, 2026-10-02", id="reception-holidays", compact=True, select_on_focus=False
+                )
                 yield Static("", classes="field-error", id="reception-holidays-error")
                 yield Label("Welcome message", classes="field-label")
                 yield TextArea(id="reception-welcome")
@@ -151,7 +156,7 @@ class ReceptionPanel(AdminPanel):
                 yield Check("Voice calls", id="calls-voice", compact=True)
                 yield Check("Video calls", id="calls-video", compact=True)
                 yield Label("Call availability windows", classes="field-label")
-                yield Input(placeholder="workday 09:00-18:00", id="calls-windows", compact=True)
+                yield Input(placeholder="workday 09:00-18:00", id="calls-windows", compact=True, select_on_focus=False)
                 yield Static("", classes="field-error", id="calls-windows-error")
                 yield Static("", classes="status", id="reception-status")
             with VerticalScroll(id="reception-preview"):

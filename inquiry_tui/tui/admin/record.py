@@ -24,7 +24,7 @@ from inquiry_tui.services.allocation.record import (
     export_allocations,
 )
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common.export_dialog import ExportScreen
 from inquiry_tui.tui.common.table import Table
@@ -97,7 +97,7 @@ class AllocationRecordPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-record-choices", exit_on_error=False)
     def _load_choices(self) -> None:
-        zone = ZoneInfo(get_settings(self.ctx).reception.timezone)
+        zone = ZoneInfo(shown_zone(self.ctx))
         accounts, rules, actors = allocation_choices(self.ctx)
         self.post_message(self.ChoicesLoaded(zone, tuple(accounts), tuple(rules), tuple(actors)))
 

@@ -175,7 +175,9 @@ class AllocationRulesPanel(AdminPanel):
                 yield Check("Chats (TM) follow the allocation rules", id="rules-chats-follow", compact=True)
                 yield Check("Main-account chats follow the rotation", id="rules-chats-rotation", compact=True)
                 yield Label("Escalate what nobody answered after (hours; empty: off)", classes="field-label")
-                yield Input(placeholder="off", id="rules-reassign", compact=True, restrict=r"\d{0,3}")
+                yield Input(
+                    placeholder="off", id="rules-reassign", compact=True, select_on_focus=False, restrict=r"\d{0,3}"
+                )
                 yield Static(
                     Text(
                         "Once, to the next owner by these rules; both are told. Away and full accounts are passed over.",
@@ -184,9 +186,14 @@ class AllocationRulesPanel(AdminPanel):
                     classes="section-help",
                 )
                 yield Label("Company contact's card (the marketplace's company page)", classes="field-label")
-                yield Input(placeholder="name", id="rules-card-name", compact=True)
-                yield Input(placeholder="phone, e.g. +86 755 8888 1234", id="rules-card-phone", compact=True)
-                yield Input(placeholder="e-mail", id="rules-card-email", compact=True)
+                yield Input(placeholder="name", id="rules-card-name", compact=True, select_on_focus=False)
+                yield Input(
+                    placeholder="phone, e.g. +86 755 8888 1234",
+                    id="rules-card-phone",
+                    compact=True,
+                    select_on_focus=False,
+                )
+                yield Input(placeholder="e-mail", id="rules-card-email", compact=True, select_on_focus=False)
                 yield Static("", classes="status", id="rules-status")
             yield RulesPreview(id="rules-preview")
 

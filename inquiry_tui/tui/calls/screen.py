@@ -180,12 +180,12 @@ class CallsScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="calls-load", exit_on_error=False)
     def _load(self, generation: int, view: str) -> None:
-        from inquiry_tui.services.setup.settings import get_settings
+        from inquiry_tui.services.team.zone import shown_zone
 
         appointments, pending = view == "appointments", view == "pending"
         rows = call_page(self.ctx, appointments_only=appointments, pending_only=pending)
         total = count_calls(self.ctx, appointments_only=appointments, pending_only=pending)
-        zone = get_settings(self.ctx).reception.timezone
+        zone = shown_zone(self.ctx)
         self.post_message(self.Loaded(generation, rows, total, answer_rates(self.ctx), zone))
 
     @on(Loaded)

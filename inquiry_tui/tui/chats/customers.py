@@ -24,6 +24,7 @@ from inquiry_tui.services.chats.customers import ChatBuyer, chat_buyers, make_cu
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.chats import CHATS_CSS
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import KeyLine
 
 SHOWN = 500
 
@@ -67,9 +68,7 @@ class CustomersFromChatsScreen(ModalScreen[int | None], WorkerErrors):
             yield Input(placeholder="Filter by name, e-mail or company", id="tm-customers-filter", compact=True)
             yield SelectionList[int](id="tm-customers-list")
             yield Static("", id="tm-customers-count")
-            yield Static(
-                Text("space ticks · ctrl+a ticks all shown · ctrl+s makes them customers · escape", style="dim")
-            )
+            yield KeyLine("space ticks · ctrl+a ticks all shown · ctrl+s makes them customers · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

@@ -34,7 +34,7 @@ from inquiry_tui.services.chats.conversations import (
     search_conversations,
 )
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.chats import CHATS_CSS
 from inquiry_tui.tui.chats.chat_view import ChatView
 from inquiry_tui.tui.chats.customers import CustomersFromChatsScreen
@@ -161,7 +161,7 @@ class ChatsScreen(Screen[None], WorkerErrors):
     @work(thread=True, exclusive=True, group="chats-start", exit_on_error=False)
     def _start(self) -> None:
         try:
-            zone: tzinfo = ZoneInfo(get_settings(self.ctx).reception.timezone)
+            zone: tzinfo = ZoneInfo(shown_zone(self.ctx))
         except (InquiryError, ValueError, KeyError):
             zone = UTC
         self.post_message(self.Started(zone))

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from inquiry_tui.tui.common.forms import KeyLine
+
 
 def export_format(path: Path) -> str:
     return "jsonl" if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else "csv"
@@ -32,7 +34,7 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
             yield Label(Content(f"Export {self.what}"), classes="dialog-title")
-            yield Static(Text("File name (.csv, or .jsonl for JSON Lines). Enter exports, escape cancels."))
+            yield KeyLine("File name (.csv, or .jsonl for JSON Lines) · enter exports · escape cancels")
             if self.note:
                 yield Static(Text(self.note, style="dim"))
             yield Input(self.default_name, id="export-path")

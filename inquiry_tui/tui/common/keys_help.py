@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.common.keys import KeyEntry, key_entries
 
 
@@ -46,4 +47,4 @@ class KeysHelpScreen(ModalScreen[None]):
                 yield Static(_table(category, entries))
             if self.origin.HELP:
                 yield Static(Text(self.origin.HELP, style="dim"))
-            yield Static(Text("escape or ? closes this", style="dim"))
+            yield KeyLine("escape or ? closes this")

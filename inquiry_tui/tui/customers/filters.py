@@ -18,17 +18,18 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerQuery, Facets, customer_facets
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
+class FilterScreen(DiscardGuard, ModalScreen[CustomerQuery | None], WorkerErrors):
     """Dismisses with the query carrying the chosen filters (search and sort kept), or None."""
 
     CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("ctrl+s", "apply_filters", "Apply", id="filters-apply"),
         Binding("ctrl+r", "clear_filters", "Clear", id="filters-clear"),
-        Binding("escape", "cancel_filters", "Cancel", id="filters-cancel"),
+        Binding("escape", "close_form", "Cancel", id="filters-cancel"),
     ]
 
     @dataclass
@@ -73,7 +74,7 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
                     placeholder="all of these free tags, comma-separated",
                     id="filter-tags",
                 )
-            yield Static("ctrl+s apply · ctrl+r clear all · escape cancel", id="filter-help")
+            yield KeyLine("ctrl+s apply · ctrl+r clear all · escape cancel", id="filter-help")
 
     def on_mount(self) -> None:
         self.query_one("#filter-group", Select).focus()
@@ -90,12 +91,15 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
     @on(FacetsLoaded)
     def _show_facets(self, event: FacetsLoaded) -> None:
         facets = event.facets
+        changed = self.form_changed()  # by the user, before the pickers' choices came
         for name, values in (("group", facets.groups), ("type", facets.types), ("source", facets.sources)):
             select = self.query_one(f"#filter-{name}", Select)
             current = select.value
             select.set_options([(safe_line(v), v) for v in values])
             if current is not Select.NULL and current in values:
                 select.value = current
+        if not changed:
+            self.mark_unchanged()
 
     @on(Input.Submitted, "#filter-tags")
     def _submitted(self) -> None:
@@ -131,6 +135,3 @@ class FilterScreen(ModalScreen[CustomerQuery | None], WorkerErrors):
     def action_clear_filters(self) -> None:
         q = self.query_in
         self.dismiss(CustomerQuery(search=q.search, owner=q.owner, sort=q.sort))
-
-    def action_cancel_filters(self) -> None:
-        self.dismiss(None)

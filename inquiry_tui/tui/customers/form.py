@@ -17,15 +17,15 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from inquiry_tui.domain.countries import country_name
+from inquiry_tui.domain.countries import country_name, to_country_code
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.input import CustomerInput, FieldErrors
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import CustomerDraft, customer_draft, save_customer
-from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 # (field, label, placeholder)
@@ -33,7 +33,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("email", "E-mail", "name@company.com"),
     ("name", "Name", "contact person"),
     ("company", "Company", ""),
-    ("country", "Country", "ISO code, e.g. DE, US, DZ"),
+    ("country", "Country", "code or name, e.g. DE or Germany"),
     ("phone", "Phone", "+49 30 1234567"),
     ("website", "Website", "https://…"),
     ("group", "Group", "e.g. Key accounts"),
@@ -44,14 +44,14 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
+class CustomerFormScreen(DiscardGuard, ModalScreen[CustomerRow | None], WorkerErrors):
     """Add or edit one customer; the e-mail of an existing buyer stays fixed."""
 
     CSS_PATH = CUSTOMERS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save_customer", "Save", id="customer-form-save"),
-        Binding("escape", "cancel_form", "Cancel", id="customer-form-cancel"),
+        Binding("escape", "close_form", "Cancel", id="customer-form-cancel"),
     ]
 
     @dataclass
@@ -75,7 +75,6 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
         self.inquiry_id = inquiry_id
         self.buyer_id = buyer_id
         self.draft: CustomerDraft | None = None
-        self.baseline: dict[str, str] = {}  # the fields as opened (or as the draft filled them)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
@@ -99,6 +98,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel", id="form-cancel")
                 yield Button("Save  ctrl+s", id="form-save", variant="primary")
+            yield KeyLine("ctrl+s or enter save · tab next field · escape cancel (asks if changed)")
 
     def _title(self) -> str:
         if self.inquiry_id is not None:
@@ -109,7 +109,6 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
         return {name: self.query_one(f"#f-{name}", Input).value for name, _, _ in FIELDS}
 
     def on_mount(self) -> None:
-        self.baseline = self.values()
         self.query_one("#f-email", Input).focus()
         if self.inquiry_id is not None or self.buyer_id is not None:
             self.query_one("#form-box").loading = True
@@ -138,7 +137,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
                 text = str(value) if value is not None else ""
             # Buyer text goes into an Input as plain characters; made safe for display first.
             self.query_one(f"#f-{name}", Input).value = safe_line(text)
-        self.baseline = self.values()
+        self.mark_unchanged()
         email = self.query_one("#f-email", Input)
         if draft.buyer_id is not None:
             email.disabled = True  # an existing buyer's address is who they are
@@ -148,8 +147,9 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
 
     @on(Input.Changed, "#f-country")
     def _country_changed(self, event: Input.Changed) -> None:
-        code = event.value.strip().upper()
-        name = country_name(code) if len(code) == 2 else None
+        # A code or a name (the rule imports use too); the hint names the country it means.
+        code = to_country_code(event.value)
+        name = country_name(code) if code is not None else None
         hint = self.query_one("#country-hint", Static)
         hint.update(Text(name or ""))
         hint.set_class(bool(name), "-shown")
@@ -160,7 +160,7 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
 
     @on(Button.Pressed, "#form-cancel")
     def _cancel_pressed(self) -> None:
-        self.action_cancel_form()
+        self.close_form()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -231,17 +231,3 @@ class CustomerFormScreen(ModalScreen[CustomerRow | None], WorkerErrors):
     def _show_form_error(self, message: str) -> None:
         self.query_one("#form-box").loading = False
         self.query_one("#form-error", Static).update(Text(safe_line(message)))
-
-    def action_cancel_form(self) -> None:
-        """escape: close; with changes, only once the user says to discard them (as the reply editor does)."""
-        if self.values() == self.baseline:
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard changes", "Close without saving? Your changes are lost.", yes="Discard"), answered
-        )

@@ -18,16 +18,17 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.recommendations import OutreachStarted, start_outreach
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class OutreachScreen(ModalScreen[OutreachStarted | None], WorkerErrors):
+class OutreachScreen(DiscardGuard, ModalScreen[OutreachStarted | None], WorkerErrors):
     """Dismisses with the started thread, or None."""
 
     CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("ctrl+s", "send_outreach", "Send", id="outreach-send"),
-        Binding("escape", "cancel_outreach", "Cancel", id="outreach-cancel"),
+        Binding("escape", "close_form", "Cancel", id="outreach-cancel"),
     ]
 
     @dataclass
@@ -55,7 +56,7 @@ class OutreachScreen(ModalScreen[OutreachStarted | None], WorkerErrors):
             yield Input(placeholder="Subject (optional)", id="outreach-subject", compact=True, max_length=200)
             yield TextArea(id="outreach-body")
             yield Static("", id="outreach-error")
-            yield Static("ctrl+s send · escape cancel · starts a new thread in Sent", id="outreach-help")
+            yield KeyLine("ctrl+s send · escape cancel · starts a new thread in Sent", id="outreach-help")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -84,6 +85,3 @@ class OutreachScreen(ModalScreen[OutreachStarted | None], WorkerErrors):
     @on(Refused)
     def _refused(self, event: Refused) -> None:
         self.query_one("#outreach-error", Static).update(Text(safe_line(event.message)))
-
-    def action_cancel_outreach(self) -> None:
-        self.dismiss(None)

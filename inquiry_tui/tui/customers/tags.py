@@ -20,18 +20,19 @@ from inquiry_tui.services.customers.input import FieldErrors, clean_tags
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import set_customer_tags
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 TAG_FIELDS = (("group", "Group"), ("type", "Type"), ("source", "Source"), ("stars", "Stars 0-5"), ("tags", "Free tags"))
 
 
-class TagEditScreen(ModalScreen[CustomerRow | None], WorkerErrors):
+class TagEditScreen(DiscardGuard, ModalScreen[CustomerRow | None], WorkerErrors):
     """Tags of one customer; dismisses with the saved row or None."""
 
     CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("ctrl+s", "save_tags", "Save", id="tags-save"),
-        Binding("escape", "cancel_tags", "Cancel", id="tags-cancel"),
+        Binding("escape", "close_form", "Cancel", id="tags-cancel"),
     ]
 
     @dataclass
@@ -66,10 +67,12 @@ class TagEditScreen(ModalScreen[CustomerRow | None], WorkerErrors):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-body"):
-                        yield Input(safe_line(values[name]), id=f"t-{name}", compact=True, max_length=200)
+                        yield Input(
+                            safe_line(values[name]), id=f"t-{name}", compact=True, max_length=200, select_on_focus=False
+                        )
                         yield Static("", id=f"te-{name}", classes="field-error")
             yield Static("", id="tags-error")
-            yield Static("enter or ctrl+s save · escape cancel", id="tags-help")
+            yield KeyLine("enter or ctrl+s save · escape cancel", id="tags-help")
 
     def on_mount(self) -> None:
         self.query_one("#t-group", Input).focus()
@@ -129,6 +132,3 @@ class TagEditScreen(ModalScreen[CustomerRow | None], WorkerErrors):
             label.update(Text(safe_line(errors.get(name, ""))))
             label.set_class(name in errors, "-shown")
         self.query_one("#tags-error", Static).update(Text("Nothing was saved." if errors else ""))
-
-    def action_cancel_tags(self) -> None:
-        self.dismiss(None)

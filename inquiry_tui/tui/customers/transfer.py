@@ -19,6 +19,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
@@ -44,7 +45,7 @@ class TransferScreen(ModalScreen[str | None], WorkerErrors):
             title.append(f" (now {safe_line(self.row.owner_login or 'nobody')}) to:", style="bold")
             yield Static(title, id="transfer-title")
             yield OptionList(id="transfer-options")
-            yield Static("enter transfer · escape cancel (recorded in the audit log)", id="transfer-help")
+            yield KeyLine("enter transfer · escape cancel (recorded in the audit log)", id="transfer-help")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).loading = True

@@ -26,6 +26,7 @@ from inquiry_tui.services.deals import orders
 from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.services.team.accounts import list_accounts
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.deals import DEALS_CSS
 
 
@@ -44,7 +45,7 @@ class SavePdfScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pdf-dialog"):
             yield Label(Content(f"Save {self.what} as PDF"), classes="dialog-title")
-            yield Static(Text("File name. Enter saves, escape cancels."))
+            yield KeyLine("File name · enter saves · escape cancels")
             yield Input(self.default_name, id="pdf-path")
             yield Static("", id="pdf-problem")
 
@@ -96,7 +97,7 @@ class CustomerPickerScreen(ModalScreen[int | None], WorkerErrors):
             yield Label(Content("Select customer"), classes="dialog-title")
             yield Input(placeholder="name, company or e-mail", id="picker-search")
             yield OptionList(id="picker-results")
-            yield Static(Text("enter picks · down to the list · escape cancels", style="dim"))
+            yield KeyLine("enter picks · down to the list · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -152,14 +153,14 @@ class CustomerPickerScreen(ModalScreen[int | None], WorkerErrors):
         self.query_one(OptionList).focus()
 
 
-class OrderFilterScreen(ModalScreen[OrderQuery | None], WorkerErrors):
+class OrderFilterScreen(DiscardGuard, ModalScreen[OrderQuery | None], WorkerErrors):
     """Filter the orders list: status, customer, owner (admin), period. Dismisses with the new query."""
 
     CSS_PATH = DEALS_CSS
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", id="order-filter-apply"),
         Binding("ctrl+r", "clear", "Clear", id="order-filter-clear"),
-        Binding("escape", "dismiss(None)", "Cancel", id="order-filter-cancel"),
+        Binding("escape", "close_form", "Cancel", id="order-filter-cancel"),
     ]
 
     @dataclass
@@ -203,7 +204,7 @@ class OrderFilterScreen(ModalScreen[OrderQuery | None], WorkerErrors):
                 )
                 yield Input(_until_text(q), placeholder="to YYYY-MM-DD", id="of-until", compact=True)
             yield Static("", id="of-problem")
-            yield Static(Text("ctrl+s apply · ctrl+r clear all · escape cancel", style="dim"))
+            yield KeyLine("ctrl+s apply · ctrl+r clear all · escape cancel")
 
     def on_mount(self) -> None:
         self.query_one("#of-status", Select).focus()
@@ -217,10 +218,13 @@ class OrderFilterScreen(ModalScreen[OrderQuery | None], WorkerErrors):
     @on(OwnersLoaded)
     def _show_owners(self, event: OwnersLoaded) -> None:
         select = self.query_one("#of-owner", Select)
+        changed = self.form_changed()  # by the user, before the owners came
         current = select.value
         select.set_options([(login, login) for login in event.logins])
         if current is not Select.NULL and current in event.logins:
             select.value = current
+        if not changed:
+            self.mark_unchanged()
 
     def action_apply(self) -> None:
         status = self.query_one("#of-status", Select).value

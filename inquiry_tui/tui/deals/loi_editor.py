@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Label, Select, Static
@@ -27,6 +28,7 @@ from inquiry_tui.services.deals.lois import LoiDraft
 from inquiry_tui.services.deals.views import LoiView, Party, TemplateInfo
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
+from inquiry_tui.tui.common.forms import DiscardGuard
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.deal_form import DealForm, LineRow
 
@@ -42,13 +44,13 @@ def party_text(buyer: Party, extra: str = "") -> Text:
     return text
 
 
-class LoiEditorScreen(Screen[int | None], WorkerErrors):
+class LoiEditorScreen(DiscardGuard, Screen[int | None], WorkerErrors):
     """Dismisses with the saved LOI's id, or None when left without saving."""
 
     CSS_PATH = DEALS_CSS
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="loi-save", tooltip="save the draft (an edit: a new version)"),
-        Binding("escape", "leave", "Close", id="loi-close", tooltip="close without saving"),
+        Binding("escape", "leave", "Close", id="loi-close", tooltip="close (asks first when something changed)"),
     ]
 
     @dataclass
@@ -109,6 +111,7 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
         self.query_one("#loi-party", Static).update(party_text(v.buyer, f"{v.status} · version {v.version}"))
         self.query_one(DealForm).load(v.doc)
         self.ready = True
+        self.call_after_refresh(self.mark_unchanged)
         # a field has the focus at once: typed digits must not reach the app's mode keys
         self.call_after_refresh(self._focus_first_price)
 
@@ -129,6 +132,7 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
                 select.value = draft.template_name
         self.query_one(DealForm).load(draft.doc)
         self.ready = True
+        self.call_after_refresh(self.mark_unchanged)
         self.call_after_refresh(self._focus_first_price)
 
     def _focus_first_price(self) -> None:
@@ -182,4 +186,11 @@ class LoiEditorScreen(Screen[int | None], WorkerErrors):
             self._load(self.loi_id)  # reloaded: the newer version is shown
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        self.close_form(None)
+
+    def form_state(self) -> tuple[tuple[str, object], ...]:
+        # The document the fields make (its line rows are mounted, and composed, after the screen).
+        try:
+            return (("doc", repr(self.query_one(DealForm).data())),)
+        except (NoMatches, KeyError):
+            return ()

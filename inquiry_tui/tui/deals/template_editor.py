@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
@@ -25,17 +26,18 @@ from inquiry_tui.services.deals import templates
 from inquiry_tui.services.deals.views import TemplateInfo
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
+from inquiry_tui.tui.common.forms import DiscardGuard
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.deal_form import DealForm
 
 
-class TemplateEditorScreen(Screen[bool], WorkerErrors):
+class TemplateEditorScreen(DiscardGuard, Screen[bool], WorkerErrors):
     """Dismisses with True when saved."""
 
     CSS_PATH = DEALS_CSS
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="template-save"),
-        Binding("escape", "leave", "Close", id="template-close", tooltip="close without saving"),
+        Binding("escape", "leave", "Close", id="template-close", tooltip="close (asks first when something changed)"),
     ]
 
     @dataclass
@@ -75,6 +77,7 @@ class TemplateEditorScreen(Screen[bool], WorkerErrors):
         else:
             self.query_one(DealForm).load(DealDoc())
             self.query_one("#template-name", Input).focus()
+            self.call_after_refresh(self.mark_unchanged)
 
     @work(thread=True, exclusive=True, group="template-load", exit_on_error=False)
     def _load(self, template_id: int) -> None:
@@ -86,6 +89,7 @@ class TemplateEditorScreen(Screen[bool], WorkerErrors):
         self.query_one("#template-name", Input).value = event.info.name
         self.query_one(DealForm).load(event.info.doc)
         self.query_one("#template-name", Input).focus()
+        self.call_after_refresh(self.mark_unchanged)
 
     def action_save(self) -> None:
         self._save(self.query_one("#template-name", Input).value, self.query_one(DealForm).data())
@@ -113,4 +117,12 @@ class TemplateEditorScreen(Screen[bool], WorkerErrors):
         self.notify(event.message, severity="warning", markup=False)
 
     def action_leave(self) -> None:
-        self.dismiss(False)
+        self.close_form(False)
+
+    def form_state(self) -> tuple[tuple[str, object], ...]:
+        # The document the fields make (its line rows are mounted, and composed, after the screen).
+        try:
+            name = self.query_one("#template-name", Input).value
+            return (("name", name), ("doc", repr(self.query_one(DealForm).data())))
+        except (NoMatches, KeyError):
+            return ()

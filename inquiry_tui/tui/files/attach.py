@@ -28,6 +28,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import AttachmentSource, FromDisk, FromPath
 from inquiry_tui.services.files.disk import DiskEntry, find_files
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.files import FILES_CSS
 from inquiry_tui.tui.files.labels import kind_of
 
@@ -75,10 +76,7 @@ class AttachScreen(ModalScreen[tuple[Chosen, ...] | None], WorkerErrors):
             yield OptionList(id="attach-disk")
             yield Input(placeholder="…or a local file: type its path and press enter", id="attach-path", compact=True)
             yield Static(chosen_text(self.chosen), id="attach-chosen")
-            yield Static(
-                Text("enter adds · ctrl+x removes the last · ctrl+s done · escape cancels", style="dim"),
-                id="attach-keys",
-            )
+            yield KeyLine("enter adds · ctrl+x removes the last · ctrl+s done · escape cancels", id="attach-keys")
 
     def on_mount(self) -> None:
         self.query_one("#attach-find", Input).focus()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label
+
+from inquiry_tui.tui.common.forms import KeyLine
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -24,7 +25,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="prompt-dialog"):
             yield Label(Content(self.prompt_title), classes="dialog-title")
             yield Input(self.value, id="prompt-input")
-            yield Static(Text(self.hint + " · enter confirms · escape cancels", style="dim"))
+            yield KeyLine(self.hint + " · enter confirms · escape cancels")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

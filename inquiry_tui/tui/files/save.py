@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.filenames import safe_filename
@@ -28,6 +28,7 @@ from inquiry_tui.services.files.attachments import (
 )
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.files import FILES_CSS
 from inquiry_tui.tui.files.labels import attachment_line
 
@@ -68,7 +69,7 @@ class SaveAttachmentScreen(ModalScreen[SavedFile | None], WorkerErrors):
             yield Label(Content(f"Save an attachment of inquiry #{self.inquiry_id}"), classes="dialog-title")
             yield OptionList(id="save-list")
             yield Input(id="save-path", compact=True, placeholder="Save to this path")
-            yield Static(Text("enter saves · tab between list and path · escape closes", style="dim"))
+            yield KeyLine("enter saves · tab between list and path · escape closes")
 
     def on_mount(self) -> None:
         self._list()

@@ -19,16 +19,17 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notes.notes import NoteRow, add_note
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.notes import NOTES_CSS
 
 
-class NoteDialog(ModalScreen[NoteRow | None], WorkerErrors):
+class NoteDialog(DiscardGuard, ModalScreen[NoteRow | None], WorkerErrors):
     """Dismisses with the note left, or None (escape). The service checks the text and the role."""
 
     CSS_PATH = NOTES_CSS
     BINDINGS = [
         Binding("ctrl+s", "leave_note", "Leave note", id="note-save"),
-        Binding("escape", "dismiss(None)", "Cancel", id="note-cancel"),
+        Binding("escape", "close_form", "Cancel", id="note-cancel"),
     ]
 
     @dataclass
@@ -56,11 +57,8 @@ class NoteDialog(ModalScreen[NoteRow | None], WorkerErrors):
             yield Static(Text(truncate(safe_line(self.about), 70), style="dim"))
             yield TextArea("", soft_wrap=True, tab_behavior="focus", id="note-text")
             yield Static("", id="note-status")
-            yield Static(
-                Text(
-                    f"{self.owner} gets a notice and sees it marked ✎ until read · ctrl+s leaves it · escape cancels",
-                    style="dim",
-                )
+            yield KeyLine(
+                f"{self.owner} gets a notice and sees it marked ✎ until read · ctrl+s leaves it · escape cancels"
             )
 
     def on_mount(self) -> None:

@@ -11,6 +11,7 @@ Background failures are quiet (a busy store is tried again on the next tick); a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -23,6 +24,7 @@ from inquiry_tui.services.context import STORE_ERRORS, Ctx
 from inquiry_tui.tui.common.errors import WorkFailed
 
 TICK = 60.0  # seconds between background rounds
+NARROW = 120  # columns: below this the header's subtitle is the short one (`short_who`)
 _QUIET: tuple[type[BaseException], ...] = (InquiryError, *STORE_ERRORS)
 
 
@@ -38,7 +40,7 @@ class OutboxQueued(Message):
 
 @dataclass
 class UnreadCounted(Message):
-    """The acting account's unread notices were counted (in a worker), and the company's time zone read."""
+    """The acting account's unread notices were counted (in a worker), and the zone it reads times in."""
 
     count: int
     zone: str = ""
@@ -51,6 +53,14 @@ class OutboxFlushed(Message):
     report: object
 
 
+def short_who(ctx: Ctx) -> str:
+    """The acting account for a narrow header: "Grace Lin (admin)", "boss as ana (sales)"."""
+    actor = ctx.actor
+    name = re.sub(r"\s*\([^)]*\)", "", actor.name).strip() or actor.name
+    who = f"{ctx.acted_by} as {actor.login}" if ctx.acted_by is not None else name
+    return f"{who} ({actor.role})"
+
+
 class Background:
     """Owns the app's background workers; the app creates one on mount and calls `start`."""
 
@@ -59,7 +69,7 @@ class Background:
         self.ctx = ctx
         self.base_sub_title = app.sub_title
         self.unread: int | None = None
-        self.zone = ""  # the company's time zone, which every screen shows times in (read with the count)
+        self.zone = ""  # the acting account's time zone, which every screen shows times in (read with the count)
 
     def start(self) -> None:
         self.refresh_count()
@@ -84,13 +94,13 @@ class Background:
     def _count(self, check_overdue: bool) -> None:
         from inquiry_tui.services.notices.feed import unread_count
         from inquiry_tui.services.notices.producers import check_overdue as check
-        from inquiry_tui.services.setup.settings import get_settings
+        from inquiry_tui.services.team.zone import shown_zone
 
         try:
             if check_overdue:
                 check(self.ctx)
             count = unread_count(self.ctx)
-            zone = get_settings(self.ctx).reception.timezone
+            zone = shown_zone(self.ctx)  # the acting account's own, else the company's
         except _QUIET:
             return
         except Exception as exc:
@@ -101,10 +111,16 @@ class Background:
     def show(self, count: int, zone: str = "") -> None:
         self.unread = count
         self.zone = zone or self.zone
-        # One rule for every time on screen: the company's zone, named here (docs/keys.md).
+        # One rule for every time on screen: the acting account's zone, named here (docs/keys.md).
         times = f" · times in {self.zone}" if self.zone else ""
         suffix = f" · {count:,} unread notice{'s' if count != 1 else ''}" if count else ""
-        self.app.sub_title = self.base_sub_title + times + suffix
+        who = self.base_sub_title
+        if self.app.size.width < NARROW:
+            # Below NARROW columns a long name must not push the zone off the header: the name
+            # without its parenthesised part, the role as is ("Grace Lin (admin)"), "N unread".
+            who = short_who(self.ctx)
+            suffix = f" · {count:,} unread" if count else ""
+        self.app.sub_title = who + times + suffix
 
     # --- the outbox ----------------------------------------------------------------------------
 

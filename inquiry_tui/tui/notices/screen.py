@@ -121,11 +121,11 @@ class NoticesScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="notices-load", exit_on_error=False)
     def _load(self, generation: int, unread_only: bool) -> None:
-        from inquiry_tui.services.setup.settings import get_settings
+        from inquiry_tui.services.team.zone import shown_zone
 
         check_overdue(self.ctx)
         rows = notices(self.ctx, unread_only=unread_only)
-        zone = get_settings(self.ctx).reception.timezone
+        zone = shown_zone(self.ctx)
         self.post_message(self.Loaded(generation, rows, unread_count(self.ctx), zone))
 
     @on(Loaded)

@@ -19,6 +19,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.rfq.market import RfqQuery, categories
 from inquiry_tui.tui.common.check import Check
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
 
 
@@ -29,14 +30,14 @@ def _number(text: str) -> float | None:
     return float(text)  # ValueError: the caller names the field
 
 
-class RfqFilterScreen(ModalScreen[RfqQuery | None], WorkerErrors):
+class RfqFilterScreen(DiscardGuard, ModalScreen[RfqQuery | None], WorkerErrors):
     """Dismisses with the query carrying the chosen filters (keywords kept), or None."""
 
     CSS_PATH = RFQ_CSS
     BINDINGS = [
         Binding("ctrl+s", "apply_filters", "Apply", id="rfq-filters-apply"),
         Binding("ctrl+r", "clear_filters", "Clear", id="rfq-filters-clear"),
-        Binding("escape", "cancel_filters", "Cancel", id="rfq-filters-cancel"),
+        Binding("escape", "close_form", "Cancel", id="rfq-filters-cancel"),
     ]
 
     @dataclass
@@ -58,14 +59,14 @@ class RfqFilterScreen(ModalScreen[RfqQuery | None], WorkerErrors):
                 yield Select(options, id="rf-category", prompt="any", value=q.category or Select.NULL, compact=True)
             with Horizontal(classes="field"):
                 yield Label("To", classes="field-label")
-                yield Input(q.destination or "", placeholder="destination, ISO code e.g. DE", id="rf-destination")
+                yield Input(q.destination or "", placeholder="destination: code or name, e.g. DE", id="rf-destination")
             with Horizontal(classes="field"):
                 yield Label("Quantity", classes="field-label")
                 yield Input(_shown(q.min_quantity), placeholder="at least", id="rf-min", classes="half")
                 yield Input(_shown(q.max_quantity), placeholder="at most", id="rf-max", classes="half")
             yield Check("Open RFQs only", q.open_only, id="rf-open")
             yield Static("", id="rf-error")
-            yield Static("ctrl+s apply · ctrl+r clear all · escape cancel", id="rfq-filter-help")
+            yield KeyLine("ctrl+s apply · ctrl+r clear all · escape cancel", id="rfq-filter-help")
 
     def on_mount(self) -> None:
         self.query_one("#rf-category", Select).focus()
@@ -120,9 +121,6 @@ class RfqFilterScreen(ModalScreen[RfqQuery | None], WorkerErrors):
 
     def action_clear_filters(self) -> None:
         self.dismiss(RfqQuery(words=self.query_in.words, junk=self.query_in.junk))
-
-    def action_cancel_filters(self) -> None:
-        self.dismiss(None)
 
 
 def _shown(value: float | None) -> str:

@@ -29,6 +29,7 @@ from inquiry_tui.services.records.errors import RecordError
 from inquiry_tui.services.rfq.quotes import QuoteResult, QuoteRow, edit_quote, quota, send_quote
 from inquiry_tui.services.rfq.rows import RfqRow
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
 from inquiry_tui.tui.rfq.columns import quantity
 
@@ -42,13 +43,13 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 ERROR_FIELDS = (*(f for f, _, _ in FIELDS), "incoterm", "message")
 
 
-class QuoteFormScreen(ModalScreen[QuoteResult | None], WorkerErrors):
+class QuoteFormScreen(DiscardGuard, ModalScreen[QuoteResult | None], WorkerErrors):
     """A new quote on ROW, or the one edit of QUOTE."""
 
     CSS_PATH = RFQ_CSS
     BINDINGS = [
         Binding("ctrl+s", "send_quote", "Send", id="quote-send"),
-        Binding("escape", "cancel_quote", "Cancel", id="quote-cancel"),
+        Binding("escape", "close_form", "Cancel", id="quote-cancel"),
     ]
 
     @dataclass
@@ -85,7 +86,9 @@ class QuoteFormScreen(ModalScreen[QuoteResult | None], WorkerErrors):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-body"):
-                        yield Input(placeholder=placeholder, id=f"q-{name}", compact=True, max_length=40)
+                        yield Input(
+                            placeholder=placeholder, id=f"q-{name}", compact=True, max_length=40, select_on_focus=False
+                        )
                         yield Static("", id=f"qe-{name}", classes="field-error")
             with Horizontal(classes="field"):
                 yield Label("Incoterm", classes="field-label")
@@ -101,6 +104,7 @@ class QuoteFormScreen(ModalScreen[QuoteResult | None], WorkerErrors):
             with Horizontal(id="quote-buttons"):
                 yield Button("Cancel", id="quote-cancel-button")
                 yield Button("Send  ctrl+s", id="quote-send-button", variant="primary")
+            yield KeyLine("ctrl+s send · tab next field · escape cancel (asks if changed)")
 
     def on_mount(self) -> None:
         q = self.quote
@@ -117,6 +121,7 @@ class QuoteFormScreen(ModalScreen[QuoteResult | None], WorkerErrors):
                 self.query_one("#q-incoterm", Select).value = q.incoterm
             self.query_one("#q-message", TextArea).text = q.message
         self.query_one("#q-price", Input).focus()
+        self.mark_unchanged()  # the quote as it was (or the defaults) is not a change
         self._load_quota()
 
     @work(thread=True, exclusive=True, group="quote-quota", exit_on_error=False)
@@ -158,7 +163,7 @@ class QuoteFormScreen(ModalScreen[QuoteResult | None], WorkerErrors):
 
     @on(Button.Pressed, "#quote-cancel-button")
     def _cancel_pressed(self) -> None:
-        self.action_cancel_quote()
+        self.close_form()
 
     def action_send_quote(self) -> None:
         self._send(self._values())
@@ -194,6 +199,3 @@ class QuoteFormScreen(ModalScreen[QuoteResult | None], WorkerErrors):
         first = next((n for n in ERROR_FIELDS if n in event.errors), None)
         if first is not None:
             self.query_one(f"#q-{first}").focus()
-
-    def action_cancel_quote(self) -> None:
-        self.dismiss(None)

@@ -19,6 +19,7 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.rfq.subscriptions import Subscription, subscribe, subscriptions, unsubscribe
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
 
 
@@ -53,7 +54,7 @@ class SubscriptionsScreen(ModalScreen[None], WorkerErrors):
             yield OptionList(id="keywords-list")
             yield Input(placeholder="add a keyword and press enter", id="keywords-new", max_length=100)
             yield Static("", id="keywords-note")
-            yield Static("enter add · delete unfollow the highlighted one · escape close", id="keywords-help")
+            yield KeyLine("enter add · delete unfollow the highlighted one · escape close", id="keywords-help")
 
     def on_mount(self) -> None:
         self.query_one("#keywords-new", Input).focus()

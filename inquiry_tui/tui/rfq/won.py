@@ -11,14 +11,15 @@ from textual.widgets import Input, Static
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.rfq.quotes import QuoteRow
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
 
 
-class WonScreen(ModalScreen[str | None]):
+class WonScreen(DiscardGuard, ModalScreen[str | None]):
     """Dismisses with the order reference typed, or None."""
 
     CSS_PATH = RFQ_CSS
-    BINDINGS = [Binding("escape", "cancel_won", "Cancel", id="won-cancel")]
+    BINDINGS = [Binding("escape", "close_form", "Cancel", id="won-cancel")]
 
     def __init__(self, quote: QuoteRow) -> None:
         super().__init__()
@@ -31,7 +32,7 @@ class WonScreen(ModalScreen[str | None]):
             yield Static(title)
             yield Input(placeholder="the order's number or reference", id="won-order", max_length=100)
             yield Static("", id="won-error")
-            yield Static(Text("enter save · escape cancel", style="dim"))
+            yield KeyLine("enter save · escape cancel")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -39,6 +40,3 @@ class WonScreen(ModalScreen[str | None]):
             self.query_one("#won-error", Static).update(Text("Give the order's number.", style="bold red"))
             return
         self.dismiss(event.value.strip())
-
-    def action_cancel_won(self) -> None:
-        self.dismiss(None)

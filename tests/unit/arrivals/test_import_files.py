@@ -69,8 +69,8 @@ BAD = [
     ("missing-field", lambda: good(3, subject="ok", received_at=None), "line 3, field received_at: is missing"),
     (
         "bad-country",
-        lambda: good(3, buyer={"email": "z@x.example", "country": "Germany"}),
-        "line 3, field buyer.country: 'Germany' is not an ISO 3166-1",
+        lambda: good(3, buyer={"email": "z@x.example", "country": "Atlantis"}),
+        "line 3, field buyer.country: 'Atlantis' is not an ISO 3166-1",
     ),
     (
         "bad-date",

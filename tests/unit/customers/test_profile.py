@@ -66,6 +66,9 @@ def test_profile_from_aggregates_with_window_edges(admin_ctx: Ctx) -> None:
         True,
         "L3",
     )
+    # Issue 13, item 9: "Last contact" is never older than a message the page shows.
+    assert p.latest_messages and p.last_contact_at is not None
+    assert p.last_contact_at >= max(m.sent_at for m in p.latest_messages)
     box = p.behaviour
     assert box.product_views == 6
     assert box.valid_inquiries == 2 and box.replies == 1

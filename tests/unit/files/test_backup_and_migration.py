@@ -26,8 +26,10 @@ def test_backup_restore_round_trip_with_files(admin_ctx: Ctx, tmp_path: Path) ->
     source.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\1" * 64)
     disk.add_file(admin_ctx, source, "Photos")
     archive = tmp_path / "backup.tar"
-    report = backup_store(admin_ctx, archive)
+    heard: list[tuple[str, int, int]] = []
+    report = backup_store(admin_ctx, archive, lambda *step: heard.append(step))
     assert (report.files, report.bytes, report.schema) == (2, len(PDF) + 72, HEAD)
+    assert heard == [("files", 1, 2), ("files", 2, 2)]  # the progress bar's reports (issue 13, item 11)
     with tarfile.open(archive) as tar:
         names = sorted(tar.getnames())
     assert names[:1] == ["MANIFEST.json"] and "store.db" in names and len(names) == 4

@@ -46,7 +46,9 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 def test_csv_cells_are_neutralised(shop: Ctx, tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
-    assert export_inquiries(shop, path) == len(HOSTILE)
+    heard: list[tuple[str, int, int]] = []
+    assert export_inquiries(shop, path, progress=lambda *step: heard.append(step)) == len(HOSTILE)
+    assert heard[-1] == ("inquiries", len(HOSTILE), 0)  # the progress bar's last report (issue 13, item 11)
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == list(COLUMNS)

@@ -1,0 +1,54 @@
+"""Whose clock: the time zone each person reads times in (their own, else the company's).
+
+The TUI shows every time in the acting account's zone and names it in the header; the CLI
+prints UTC (docs/keys.md, Times). `account.timezone` is only how times are shown: reception
+hours, routing and the reports' days keep the company's zone (`reception.timezone`).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from sqlmodel import select
+
+from inquiry_tui.domain.errors import PermissionDenied
+from inquiry_tui.domain.settings import parse_timezone
+from inquiry_tui.services.audit import audit
+from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.services.setup.settings import load_settings
+from inquiry_tui.store.models import Account
+
+COMPANY = "company"  # the word that gives an account back the company's zone
+
+
+def shown_zone(ctx: Ctx) -> str:
+    """The IANA zone the acting account reads times in: its own if set, else the company's."""
+    with ctx.read() as session:
+        own = session.exec(select(Account.timezone).where(Account.id == ctx.actor.id)).one_or_none()
+        return own or load_settings(session).reception.timezone
+
+
+def account_zone(ctx: Ctx, login: str) -> tuple[str | None, str]:
+    """(LOGIN's own zone or None, the company's zone)."""
+    with ctx.read() as session:
+        return account_by_login(session, login).timezone, load_settings(session).reception.timezone
+
+
+def set_zone(ctx: Ctx, login: str, zone: str) -> str:
+    """LOGIN reads times in ZONE (an IANA name such as Europe/Berlin, or "company"); returns the zone now in force.
+
+    A salesperson sets only their own; the admin sets anyone's. Recorded in the audit log.
+    """
+    if not ctx.actor.is_admin and ctx.actor.login != login:
+        raise PermissionDenied("a salesperson can set only their own time zone")
+    wanted = zone.strip()
+    # Any case: "europe/berlin" is Europe/Berlin (the names differ by more than case nowhere).
+    wanted = next((name for name in available_timezones() if name.lower() == wanted.lower()), wanted)
+    value = None if wanted.lower() in ("", COMPANY) else parse_timezone("zone", wanted)
+    with ctx.write() as session:
+        account = account_by_login(session, login, active_only=True)
+        before = account.timezone
+        account.timezone = value
+        session.add(account)
+        audit(session, ctx, "account_zone", "account", login, before={"timezone": before}, after={"timezone": value})
+        return value or load_settings(session).reception.timezone
