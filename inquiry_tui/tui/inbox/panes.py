@@ -232,20 +232,8 @@ class ReadingPanes:
         self.on_painted(item.id)
 
     def _set_profile(self, profile: BuyerProfile | None) -> None:
-        """Hand the pane its profile with a repaint of the pane only.
-
-        ProfilePane.profile is a layout reactive; assigning it would lay out and repaint the
-        whole screen on every cursor move (about 4 full frames), while the pane's size never
-        depends on the profile. So the value is set quietly and the pane repainted.
-        """
-        pane = self.profile_pane
-        if pane.profile is profile:
-            return
-        pane.set_reactive(ProfilePane.profile, profile)
-        watcher = getattr(pane, "watch_profile", None)
-        if watcher is not None:
-            watcher(profile)
-        pane.refresh()
+        """Hand the pane its profile: it repaints itself only (ProfilePane draws from cached strips)."""
+        self.profile_pane.profile = profile
 
     # --- in thread workers --------------------------------------------------------------------
 
