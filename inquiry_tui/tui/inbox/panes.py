@@ -27,7 +27,8 @@ from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.thread_view import ThreadView
 
-# After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring).
+# After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring),
+# and the rows a page down and a page up land on (so that a page key paints from memory).
 PREFETCH = (1, -1, 2)
 REMEMBERED = 64  # thread details and profiles kept for that
 
@@ -186,6 +187,9 @@ class ReadingPanes:
     def neighbour_loaded(self, message: NeighbourLoaded) -> None:
         profile = message.profile if message.profile_loaded else self.profile
         self._remember(message.item, message.detail, profile)
+        if message.profile_loaded and isinstance(profile, BuyerProfile) and self.host.profile_visible:
+            # Laid out now, between frames: showing it later draws from the pane's memory.
+            self.profile_pane.prepare(profile)
 
     def _start_prefetch(self, item: ListItem) -> None:
         listing = self.host.inquiry_list
@@ -194,7 +198,8 @@ class ReadingPanes:
             return
         visible = self.host.profile_visible
         todo: list[tuple[ListItem, bool]] = []
-        for step in PREFETCH:
+        page = max(1, listing.scrollable_content_region.height - 1)  # what page down / up moves
+        for step in (*PREFETCH, page, -page):
             neighbour = listing.item_at(position + step) if position + step >= 0 else None
             if neighbour is None or neighbour.id in self.details:
                 continue
@@ -235,7 +240,16 @@ class ReadingPanes:
         """Hand the pane its profile: it repaints itself only (ProfilePane draws from cached strips)."""
         self.profile_pane.profile = profile
 
+    def remember_ahead(self, item: ListItem, read: tuple[object, object]) -> None:
+        """ITEM's thread and profile read by another worker (`read_ahead`): the cursor paints them from memory."""
+        detail, profile = read
+        self._remember(item, detail, profile)  # type: ignore[arg-type]  # what read_ahead returned
+
     # --- in thread workers --------------------------------------------------------------------
+
+    def read_ahead(self, item: ListItem) -> tuple[Detail, Profile]:
+        """ITEM's thread and profile, read in the caller's worker (the first hit of a search)."""
+        return self._fetch(item, self.host.profile_visible)
 
     def _fetch(self, item: ListItem, want_profile: bool) -> tuple[Detail, Profile]:
         detail: Detail
