@@ -68,12 +68,6 @@ class ProfilePane(ScrollView):
         self.set_class(profile is None, "-empty")
         self._lay_out()
 
-    def prepare(self, profile: BuyerProfile) -> None:
-        """Lay PROFILE out now (a neighbour read ahead), so that showing it later draws from memory."""
-        width = self.scrollable_content_region.width
-        if width > 0 and self.is_mounted:
-            self._strips_for(profile, width)
-
     def _strips_for(self, profile: BuyerProfile | None, width: int) -> list[Strip]:
         style = self.rich_style
         if profile is None:

@@ -27,8 +27,9 @@ from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.thread_view import ThreadView
 
-# After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring),
-# and the rows a page down and a page up land on (so that a page key paints from memory).
+# After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring).
+# (Reading ahead the rows a page down and a page up land on as well, and laying the neighbours'
+# profiles out between frames, cost more CPU per move than they saved: measured, not kept.)
 PREFETCH = (1, -1, 2)
 REMEMBERED = 64  # thread details and profiles kept for that
 
@@ -187,9 +188,6 @@ class ReadingPanes:
     def neighbour_loaded(self, message: NeighbourLoaded) -> None:
         profile = message.profile if message.profile_loaded else self.profile
         self._remember(message.item, message.detail, profile)
-        if message.profile_loaded and isinstance(profile, BuyerProfile) and self.host.profile_visible:
-            # Laid out now, between frames: showing it later draws from the pane's memory.
-            self.profile_pane.prepare(profile)
 
     def _start_prefetch(self, item: ListItem) -> None:
         listing = self.host.inquiry_list
@@ -198,8 +196,7 @@ class ReadingPanes:
             return
         visible = self.host.profile_visible
         todo: list[tuple[ListItem, bool]] = []
-        page = max(1, listing.scrollable_content_region.height - 1)  # what page down / up moves
-        for step in (*PREFETCH, page, -page):
+        for step in PREFETCH:
             neighbour = listing.item_at(position + step) if position + step >= 0 else None
             if neighbour is None or neighbour.id in self.details:
                 continue
