@@ -1,6 +1,6 @@
 """Inbox figures at 1k / 100k / 1M inquiries (docs/performance.md), timed inside the app.
 
-Usage: python benchmarks/bench_inbox.py [--sizes 1000 100000] [--out DIR] [--moves N] [--terminal 160x48] [--db URL]
+Usage: python benchmarks/bench_inbox.py [--sizes 1000 100000] [--out DIR] [--moves N] [--terminal 160x48] [--db URL] [--baseline REF]
 
 Stores are made with `inquiry-tui init` + `inquiry-tui seed --inquiries N --seed 7` under
 DIR (default benchmarks/out/inbox-N.db), or with --db on that PostgreSQL server as the
@@ -10,11 +10,16 @@ every inquiry, the heaviest case):
 
 - start: process start to the first inbox page on screen (the InboxScreen.Ready message,
   posted after that refresh);
-- cursor move: `cursor_down` to the thread and profile panes showing the new inquiry, then a
-  refresh (action start to `call_after_refresh`);
-- page down at depth: after a jump to 50% / 90% of the folder, `page_down` to its row on
-  screen; jump: to random positions;
-- search: the first page of hits on screen, for a rare word, a common word, a prefix and two words;
+Every key is timed from the action's start to the frame after the thread AND profile panes
+show the inquiry under the cursor (`PanesUpdated`, then `call_after_refresh`), wall and the
+CPU time of the whole process (worker threads included):
+- cursor move: `cursor_down`; then 30 `cursor_down` 30 ms apart (key repeat) without waiting,
+  and how long after the last one the panes catch up;
+- page down at depth: after a jump to 50% / 90% of the folder, `page_down`; jump: to random positions;
+- search: the first page of hits with its count and the first hit's panes, for a rare word, a
+  common word, a prefix and two words;
+- `--baseline REF`: the same figures with git REF's code (a temporary `git worktree` first on
+  the child's PYTHONPATH), in the same run, printed side by side;
 - peak RSS of the child, and how many SQL statements ran on the event loop (target: none).
 
 Targets at 1M: start <= 0.6 s (and within 1.2x of the same at 1k); cursor move p95 <= 16 ms;
@@ -26,11 +31,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -48,8 +55,16 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else float("nan")
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    return {"p50": statistics.median(values) * 1000, "p95": _p95(values) * 1000, "n": len(values)}
+def _summary(values: list[tuple[float, float]]) -> dict[str, float]:
+    """p50 / p95 of (wall, CPU) pairs in ms; CPU is the whole process's (worker threads included)."""
+    wall, cpu = [w for w, _ in values], [c for _, c in values]
+    return {
+        "p50": statistics.median(wall) * 1000,
+        "p95": _p95(wall) * 1000,
+        "cpu_p50": statistics.median(cpu) * 1000,
+        "cpu_p95": _p95(cpu) * 1000,
+        "n": len(values),
+    }
 
 
 # --- the child: one app, measured from the inside ---------------------------------------------
@@ -80,16 +95,14 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
     figures: dict[str, Any] = {}
 
     class BenchApp(InquiryApp):
-        panes: asyncio.Event | None = None
-        wanted: int | None = None
+        painted: int | None = None  # the inquiry the panes last showed
 
         def on_inbox_screen_ready(self, _message: InboxScreen.Ready) -> None:
             figures["start_s"] = time.time() - started
             self.run_worker(self._measure(), exclusive=True)
 
         def on_inbox_screen_panes_updated(self, message: InboxScreen.PanesUpdated) -> None:
-            if self.panes is not None and message.inquiry_id == self.wanted:
-                self.call_after_refresh(self.panes.set)
+            self.painted = message.inquiry_id
 
         async def _settle(self) -> None:
             await asyncio.sleep(0.05)
@@ -98,26 +111,28 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             if others:
                 await self.workers.wait_for_complete(others)
 
-        async def _until(self, check: Any, timeout: float = 5.0) -> None:
+        async def _until(self, check: Any, timeout: float = 5.0) -> bool:
             end = time.perf_counter() + timeout
             while not check() and time.perf_counter() < end:
                 await asyncio.sleep(0)
             done = asyncio.Event()
             self.call_after_refresh(done.set)
             await done.wait()
+            return bool(check())
 
-        async def _move(self, listing: InquiryList, act: Any) -> float:
-            self.panes = panes = asyncio.Event()
-            t0 = time.perf_counter()
+        async def _to_panes(self, listing: InquiryList, act: Any, ready: Any = None) -> tuple[float, float]:
+            """ACT, then wait until the thread and profile panes show the row under the cursor
+            (and READY holds), and the frame after: (wall, CPU of the whole process) in seconds."""
+            t0, c0 = time.perf_counter(), time.process_time()
             act()
-            if listing.current is None:  # its page is on the way
-                await self._until(lambda: listing.current is not None)
-            self.wanted = listing.current.id if listing.current else None
-            try:
-                await asyncio.wait_for(panes.wait(), 5)
-            except TimeoutError:
-                figures["move_timeouts"] = figures.get("move_timeouts", 0) + 1
-            return time.perf_counter() - t0
+
+            def shown() -> bool:
+                item = listing.current
+                return (ready is None or ready()) and item is not None and self.painted == item.id
+
+            if not await self._until(shown):
+                figures["timeouts"] = figures.get("timeouts", 0) + 1
+            return time.perf_counter() - t0, time.process_time() - c0
 
         async def _measure(self) -> None:
             try:
@@ -133,28 +148,30 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             listing = screen.query_one(InquiryList)
             await self._settle()
             figures["rows"] = listing.total
+            figures["code"] = str(Path(sys.modules["inquiry_tui"].__file__ or "").parent.parent)
             figures["cursor_move_ms"] = _summary(
-                [await self._move(listing, listing.action_cursor_down) for _ in range(moves)]
+                [await self._to_panes(listing, listing.action_cursor_down) for _ in range(moves)]
             )
+            # Holding j: moves back to back without waiting for the panes; then how long after
+            # the last key the panes show the row under the cursor.
+            for _ in range(30):
+                listing.action_cursor_down()
+                await asyncio.sleep(0.03)
+            figures["after_repeat_ms"] = _summary([await self._to_panes(listing, lambda: None)])
             rng = random.Random(7)
             for depth in (0.5, 0.9):
-                listing.move_cursor(int(listing.total * depth))
-                await self._until(lambda: listing.current is not None)
+                target = int(listing.total * depth)
+                await self._to_panes(listing, lambda t=target: listing.move_cursor(t))
                 await self._settle()
                 times = []
                 for _ in range(40):
-                    t0 = time.perf_counter()
-                    listing.action_page_down()
-                    await self._until(lambda: listing.current is not None)
-                    times.append(time.perf_counter() - t0)
+                    times.append(await self._to_panes(listing, listing.action_page_down))
                     await self._settle()
                 figures[f"page_down_{int(depth * 100)}pct_ms"] = _summary(times)
             jumps = []
             for _ in range(30):
-                t0 = time.perf_counter()
-                listing.move_cursor(rng.randrange(listing.total))
-                await self._until(lambda: listing.current is not None)
-                jumps.append(time.perf_counter() - t0)
+                target = rng.randrange(listing.total)
+                jumps.append(await self._to_panes(listing, lambda t=target: listing.move_cursor(t)))
                 await self._settle()
             figures["jump_ms"] = _summary(jumps)
             figures["search_ms"] = {}
@@ -162,11 +179,13 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
                 times = []
                 for _ in range(10):
                     listing.begin()
-                    t0 = time.perf_counter()
+                    await self._settle()
                     epoch = listing.epoch
-                    screen.run_search(terms)
-                    await self._until(lambda e=epoch: listing.epoch > e + 1)
-                    times.append(time.perf_counter() - t0)
+                    times.append(
+                        await self._to_panes(
+                            listing, lambda t=terms: screen.run_search(t), lambda e=epoch: listing.epoch > e
+                        )
+                    )
                     await self._settle()
                 figures["search_ms"][label] = _summary(times) | {"hits": listing.total}
 
@@ -206,52 +225,70 @@ def admin_login(db: str) -> str:
         engine.dispose()
 
 
-def run(sizes: list[int], out: Path, moves: int, terminal: str, base: str | None = None) -> bool:
-    """Measure each size in a child process; False if any child failed."""
+def measure(path: str, n: int, moves: int, terminal: str, code: Path | None) -> dict[str, Any] | None:
+    """One child process on PATH (with CODE's inquiry_tui first on its path when given)."""
+    env = stores.acting_env(path, admin_login(path))
+    if code is not None:
+        env["PYTHONPATH"] = str(code) + os.pathsep + env.get("PYTHONPATH", "")
+    started = time.time()
+    command = [sys.executable, __file__, "--child", str(path), "--started", repr(started)]
+    command += ["--moves", str(moves), "--terminal", terminal]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0 or not lines:
+        print(f"{n:>9,}: failed\n{result.stderr[-3000:]}")
+        return None
+    figures: dict[str, Any] = json.loads(lines[-1])
+    figures["load"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return figures
+
+
+def _row(label: str, f: dict[str, Any]) -> str:
+    def both(x: dict[str, float]) -> str:
+        return f"{x['p95']:6.1f} ({x['cpu_p95']:5.1f})"
+
+    s = f["search_ms"]
+    return (
+        f"{label:>16}  {f['start_s']:5.2f} s  {both(f['cursor_move_ms'])}  {f['after_repeat_ms']['p50']:6.1f}"
+        f"  {both(f['page_down_50pct_ms'])}  {both(f['page_down_90pct_ms'])}  {both(f['jump_ms'])}"
+        f"  {' / '.join(both(s[k]) for k in SEARCH_TERMS)}  {f['rss_mb']:4.0f} MB  {f['sql_on_event_loop']}"
+        f"  {f.get('timeouts', 0)}  {f['load']}"
+    )
+
+
+def run(
+    sizes: list[int], out: Path, moves: int, terminal: str, base: str | None = None, baseline: str | None = None
+) -> bool:
+    """Measure each size in a child process (and with git BASELINE's code beside it); False if any failed."""
     rows = []
     ok = True
-    for n in sizes:
-        path = ensure_store(out, n, base)
-        env = stores.acting_env(path, admin_login(path))
-        started = time.time()
-        result = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                str(path),
-                "--started",
-                repr(started),
-                "--moves",
-                str(moves),
-                "--terminal",
-                terminal,
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
-        if result.returncode != 0 or not lines:
-            print(f"{n:>9,}: failed\n{result.stderr[-3000:]}")
-            ok = False
-            continue
-        figures = json.loads(lines[-1])
-        rows.append((n, figures))
-        print(f"\n{n:,} inquiries: {json.dumps(figures, indent=1)}", flush=True)
-    print(f"\nengine: {'postgresql' if base else 'sqlite'}")
+    with tempfile.TemporaryDirectory(prefix="bench-inbox-") as tmp:
+        old_code: Path | None = None
+        if baseline:
+            old_code = Path(tmp) / "baseline"
+            subprocess.run(["git", "worktree", "add", "-q", "--detach", str(old_code), baseline], check=True)
+        try:
+            for n in sizes:
+                path = ensure_store(out, n, base)
+                for label, code in ([(f"{n:,} {baseline}", old_code)] if old_code else []) + [(f"{n:,} this", None)]:
+                    figures = measure(path, n, moves, terminal, code)
+                    if figures is None:
+                        ok = False
+                        continue
+                    rows.append((label, figures))
+                    print(f"\n{label}: {json.dumps(figures, indent=1)}", flush=True)
+        finally:
+            if old_code is not None:
+                subprocess.run(["git", "worktree", "remove", "--force", str(old_code)], check=False)
+    print(f"\nengine: {'postgresql' if base else 'sqlite'}; terminal {terminal}; p95 wall (CPU of the process) in ms,")
+    print("each to the frame where the thread AND profile panes show the inquiry under the cursor;")
+    print("after j: ms from the last of 30 held j (30 ms apart) to the panes catching up (p50 of 1)")
     print(
-        "size       start   move p95  pgdn50 p95  pgdn90 p95  jump p95  search p95 (rare/common/prefix/two)  RSS   SQL on loop"
+        "     size / code   start   move p95        after j  pgdn50 p95       pgdn90 p95       jump p95"
+        "         search p95 rare / common / prefix / two words                    RSS  SQL on loop  timeouts  load"
     )
-    for n, f in rows:
-        s = f["search_ms"]
-        print(
-            f"{n:>9,}  {f['start_s']:5.2f} s  {f['cursor_move_ms']['p95']:6.1f} ms  {f['page_down_50pct_ms']['p95']:7.1f} ms"
-            f"  {f['page_down_90pct_ms']['p95']:7.1f} ms  {f['jump_ms']['p95']:6.1f} ms"
-            f"  {s['rare']['p95']:5.1f} / {s['common']['p95']:5.1f} / {s['prefix']['p95']:5.1f} / {s['two words']['p95']:5.1f} ms"
-            f"  {f['rss_mb']:5.0f} MB  {f['sql_on_event_loop']}"
-        )
+    for label, f in rows:
+        print(_row(label, f))
     return ok
 
 
@@ -262,13 +299,14 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--terminal", default="160x48", help="WxH; at 80x24 the profile pane is folded away")
     parser.add_argument("--db", help="a PostgreSQL server URL: its databases <name>_inbox_N (default: SQLite files)")
+    parser.add_argument("--baseline", metavar="REF", help="also measure git REF's code in the same run (side by side)")
     parser.add_argument("--child")
     parser.add_argument("--started", type=float)
     args = parser.parse_args()
     if args.child:
         width, height = (int(v) for v in args.terminal.split("x"))
         child(args.child, args.started, args.moves, (width, height))
-    elif not run(args.sizes, args.out, args.moves, args.terminal, args.db):
+    elif not run(args.sizes, args.out, args.moves, args.terminal, args.db, args.baseline):
         sys.exit(1)
 
 

@@ -190,12 +190,15 @@ def test_bench_customers(tmp_path: Path) -> None:
     _expect(stdout, rf"^recommendations, the next day's first call in a new process: {NUM} ms \(cpu {NUM} ms\)")
 
 
+TIMED = {"p50", "p95", "cpu_p50", "cpu_p95", "n"}  # wall and CPU of every timed inbox figure
+
+
 def test_bench_inbox(tmp_path: Path) -> None:
     out = tmp_path / "out"
     moves = 10
     stdout = _run([str(BENCH / "bench_inbox.py"), "--sizes", str(N), "--out", str(out), "--moves", str(moves)])
     assert not re.search(rf"^ *{N:,}: failed$", stdout, re.MULTILINE), stdout
-    figures, _ = json.JSONDecoder().raw_decode(stdout, _expect(stdout, rf"^{N:,} inquiries: ").end())
+    figures, _ = json.JSONDecoder().raw_decode(stdout, _expect(stdout, rf"^{N:,} this: ").end())
     expected = {
         "start_s",
         "rows",
@@ -203,6 +206,7 @@ def test_bench_inbox(tmp_path: Path) -> None:
         "page_down_50pct_ms",
         "page_down_90pct_ms",
         "jump_ms",
+        "after_repeat_ms",
         "search_ms",
         "rss_mb",
         "sql_on_event_loop",
@@ -217,15 +221,18 @@ def test_bench_inbox(tmp_path: Path) -> None:
         ("page_down_90pct_ms", 40),
         ("jump_ms", 30),
     ):
-        assert figures[key].keys() == {"p50", "p95", "n"} and figures[key]["n"] == runs, (key, figures[key])
+        assert figures[key].keys() == TIMED and figures[key]["n"] == runs, (key, figures[key])
     assert figures["search_ms"].keys() == {"rare", "common", "prefix", "two words"}, figures["search_ms"]
     for label, summary in figures["search_ms"].items():
-        assert summary.keys() == {"p50", "p95", "n", "hits"} and summary["n"] == 10, (label, summary)
-    _expect(stdout, r"^size +start +move p95 +pgdn50 p95 +pgdn90 p95 +jump p95 +search p95 .* RSS +SQL on loop$")
+        assert summary.keys() == TIMED | {"hits"} and summary["n"] == 10, (label, summary)
+    _expect(
+        stdout, r"^ +size / code +start +move p95 +after j +pgdn50 p95 +pgdn90 p95 +jump p95 +search p95 .* RSS +SQL"
+    )
+    both = rf"{NUM} \( *{NUM}\)"  # wall (CPU)
     _expect(
         stdout,
-        rf"^ *{N:,} +{NUM} s +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} ms +{NUM} +/ +{NUM} +/ +{NUM} +/ +{NUM} ms"
-        rf" +{NUM} MB +\d+$",
+        rf"^ *{N:,} this +{NUM} s +{both} +{NUM} +{both} +{both} +{both} +{both} +/ +{both} +/ +{both} +/ +{both}"
+        rf" +{NUM} MB +\d+ +\d+ +{NUM} {NUM} {NUM}$",
     )
     assert (out / f"inbox-{N}.db").is_file()
 

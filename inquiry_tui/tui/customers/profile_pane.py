@@ -2,18 +2,27 @@
 
 Attributes down: the owning screen loads a BuyerProfile in a worker (services.profile) and
 sets `profile`; the pane only renders. Buyer text is literal (Text), never markup.
+
+It draws through the Line API from strips laid out once per profile and width (kept for the
+last few profiles: moving back to an inquiry draws its buyer from memory). Showing another
+profile repaints this pane only: its size never depends on the profile, so no layout runs
+(a profile taller than the pane is cut at its foot, as before: no scrollbar).
 """
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from collections import OrderedDict
+
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.customers.profile import BuyerProfile
+from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.customers.profile_text import (
     LEVEL_STYLE,
     authenticity_lines,
@@ -25,9 +34,10 @@ from inquiry_tui.tui.customers.profile_text import (
 )
 
 PANE_REASONS = 3
+KEPT = 32  # profiles whose strips are kept (per width)
 
 
-class ProfilePane(Widget):
+class ProfilePane(ScrollView):
     """The buyer of the open thread: who, how active, how genuine."""
 
     DEFAULT_CSS = """
@@ -35,7 +45,8 @@ class ProfilePane(Widget):
         width: 40;
         height: 1fr;
         padding: 0 1;
-        overflow-y: auto;
+        overflow-x: hidden;
+        overflow-y: hidden;
         border-left: vkey $foreground 20%;
     }
     ProfilePane.-empty {
@@ -43,16 +54,78 @@ class ProfilePane(Widget):
     }
     """
 
-    profile: reactive[BuyerProfile | None] = reactive(None, layout=True)
+    # Not a layout reactive: a new profile repaints the pane, nothing else (see the module docstring).
+    profile: reactive[BuyerProfile | None] = reactive(None, layout=False, repaint=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._strips: list[Strip] = []
+        self._width = 0
+        # (id of the profile, width, style) -> (the profile, its strips); the profile is kept so the id stays its own
+        self._kept: OrderedDict[tuple[int, int, object], tuple[BuyerProfile, list[Strip]]] = OrderedDict()
 
     def watch_profile(self, profile: BuyerProfile | None) -> None:
         self.set_class(profile is None, "-empty")
+        self._lay_out()
 
-    def render(self) -> RenderableType:
-        profile = self.profile
+    def _strips_for(self, profile: BuyerProfile | None, width: int) -> list[Strip]:
+        style = self.rich_style
         if profile is None:
-            return Text("No buyer selected")
-        return Group(*pane_lines(profile, max(10, self.content_size.width or 38)))
+            return text_strips(Text("No buyer selected"), self.app.console, width, style)
+        key = (id(profile), width, style)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is profile:
+            self._kept.move_to_end(key)
+            return kept[1]
+        text = Text("\n").join(pane_lines(profile, max(10, width)))
+        strips = text_strips(text, self.app.console, width, style)
+        self._kept[key] = (profile, strips)
+        while len(self._kept) > KEPT:
+            self._kept.popitem(last=False)
+        return strips
+
+    def _lay_out(self) -> None:
+        if not self.is_mounted:
+            return
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            self._strips = []
+            return
+        self._width = width
+        strips = self._strips_for(self.profile, width)
+        if strips is not self._strips:
+            self._strips = strips
+            self.refresh()
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            # `virtual_size` is a layout reactive: assigning it would lay out and repaint the
+            # whole screen. The pane never shows a scrollbar (a profile taller than the pane is
+            # cut, as before), so nothing outside it changes: set it quietly.
+            self.set_reactive(ScrollView.virtual_size, size)
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._lay_out()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._kept.clear()
+            self._lay_out()
+
+    def on_mount(self) -> None:
+        self._lay_out()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        return Strip.blank(self._width or self.scrollable_content_region.width, self.rich_style)
+
+    @property
+    def plain(self) -> str:
+        """What the pane says, as plain text (tests)."""
+        return "\n".join(strip.text.rstrip() for strip in self._strips)
 
 
 def _pairs(pairs: list[tuple[str, int | str, str]], width: int) -> list[Text]:

@@ -53,6 +53,8 @@ class SearchLoaded(Message):
     terms: str
     found: SearchPage
     keep_id: int | None
+    hits: int | None = None  # the count, read in the same worker: list, count and panes in one frame
+    first: tuple[object, object] | None = None  # the first hit's (thread detail, profile), read ahead
 
 
 @dataclass

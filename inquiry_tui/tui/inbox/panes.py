@@ -28,6 +28,8 @@ from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.thread_view import ThreadView
 
 # After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring).
+# (Reading ahead the rows a page down and a page up land on as well, and laying the neighbours'
+# profiles out between frames, cost more CPU per move than they saved: measured, not kept.)
 PREFETCH = (1, -1, 2)
 REMEMBERED = 64  # thread details and profiles kept for that
 
@@ -232,22 +234,19 @@ class ReadingPanes:
         self.on_painted(item.id)
 
     def _set_profile(self, profile: BuyerProfile | None) -> None:
-        """Hand the pane its profile with a repaint of the pane only.
+        """Hand the pane its profile: it repaints itself only (ProfilePane draws from cached strips)."""
+        self.profile_pane.profile = profile
 
-        ProfilePane.profile is a layout reactive; assigning it would lay out and repaint the
-        whole screen on every cursor move (about 4 full frames), while the pane's size never
-        depends on the profile. So the value is set quietly and the pane repainted.
-        """
-        pane = self.profile_pane
-        if pane.profile is profile:
-            return
-        pane.set_reactive(ProfilePane.profile, profile)
-        watcher = getattr(pane, "watch_profile", None)
-        if watcher is not None:
-            watcher(profile)
-        pane.refresh()
+    def remember_ahead(self, item: ListItem, read: tuple[object, object]) -> None:
+        """ITEM's thread and profile read by another worker (`read_ahead`): the cursor paints them from memory."""
+        detail, profile = read
+        self._remember(item, detail, profile)  # type: ignore[arg-type]  # what read_ahead returned
 
     # --- in thread workers --------------------------------------------------------------------
+
+    def read_ahead(self, item: ListItem) -> tuple[Detail, Profile]:
+        """ITEM's thread and profile, read in the caller's worker (the first hit of a search)."""
+        return self._fetch(item, self.host.profile_visible)
 
     def _fetch(self, item: ListItem, want_profile: bool) -> tuple[Detail, Profile]:
         detail: Detail

@@ -324,17 +324,29 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     # --- search -------------------------------------------------------------------------------
 
+    @property
+    def searching(self) -> bool:
+        """The search field is shown."""
+        return self.search_box.display
+
+    def _show_search_box(self, shown: bool) -> None:
+        # The field's own style, not a class on the screen: a screen class makes Textual restyle
+        # every widget of the screen (and repaint them all) before the one layout it needs.
+        box = self.search_box
+        if box.display != shown:
+            box.display = shown
+
     def action_search(self) -> None:
-        self.add_class("-searching")
+        self._show_search_box(True)
         self.search_box.focus()
 
     def _hide_search(self) -> None:
-        self.remove_class("-searching")
+        self._show_search_box(False)
         self.search_box.set_quietly("")
 
     def action_clear_search(self) -> None:
         """escape: clear the search; otherwise back to the list from another pane."""
-        if self.search_terms is None and not self.has_class("-searching"):
+        if self.search_terms is None and not self.searching:
             self.inquiry_list.focus()
             return
         was_searching = self.search_terms is not None
@@ -358,7 +370,7 @@ class InboxScreen(Screen[None], WorkerErrors):
     def run_search(self, terms: str, *, ranked: bool = False) -> None:
         """Search from outside the search box (the palette, tests)."""
         terms = searchable(terms)
-        self.add_class("-searching")
+        self._show_search_box(True)
         self.search_box.set_quietly(terms)
         self.ranked = ranked
         self._run_search(terms)
@@ -367,21 +379,26 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.search_terms = terms
         listing = self.inquiry_list
         listing.border_title = self._title()
-        if keep_id is None:
-            listing.begin("Searching…")
+        # No "Searching…" frame: the rows shown stay until the hits replace them (2-3 ms later),
+        # with their count and the first hit's panes, in one frame.
         self._search(self._next_token(), terms, self.ranked, keep_id)
 
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
         found = inbox.search(self.ctx, terms, limit=PAGE, ranked=ranked)
-        self.post_message(loaded.SearchLoaded(token, terms, found, keep_id))
-        self.post_message(loaded.SearchCounted(token, terms, inbox.count_search(self.ctx, terms)))
+        hits = inbox.count_search(self.ctx, terms)
+        first = None
+        if keep_id is None and found.rows and self.panes is not None:
+            first = self.panes.read_ahead(found.rows[0])
+        self.post_message(loaded.SearchLoaded(token, terms, found, keep_id, hits, first))
 
     @on(loaded.SearchLoaded)
     def _show_search(self, event: loaded.SearchLoaded) -> None:
         if event.token != self._list_token or event.terms != self.search_terms:
             return
         listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
+        if event.first is not None and found.rows and self.panes is not None:
+            self.panes.remember_ahead(found.rows[0], event.first)  # painted as the list shows it
         cursor = next((i for i, r in enumerate(found.rows) if r.id == keep_id), None)
         if cursor is None and keep_id is not None:
             cursor = min(listing.cursor, max(0, len(found.rows) - 1))
@@ -394,6 +411,9 @@ class InboxScreen(Screen[None], WorkerErrors):
             show_folder=True,
             empty_text="No inquiries match (deleted ones are not searched)",
         )
+        listing.border_title = self._title()
+        if event.hits is not None:
+            self._show_search_count(loaded.SearchCounted(event.token, event.terms, event.hits))
 
     @on(loaded.SearchCounted)
     def _show_search_count(self, event: loaded.SearchCounted) -> None:

@@ -1,0 +1,171 @@
+"""The inbox beside neomutt in real terminals (tmux at 160x48): key to screen, p50 / p95, on the same messages.
+
+Usage: python benchmarks/bench_tmux.py [--db PATH] [--inquiries N] [--keys K] [--out DIR]
+
+The newest N inquiries of the SQLite store (default /work/bench/frame/inbox-100000.db... any
+`bench_inbox.py` store; its main account is read from it) are written to DIR/inbox-N.mbox,
+one message each (the buyer's first), newest first. Each program starts in its own tmux
+session of 160x48 (inquiry-tui as the main account; `neomutt -n -R -f` that mbox, sorted
+newest first), then for each key (j, page down, a search) this script captures the pane,
+sends the key with `tmux send-keys` and polls `capture-pane` until the screen changed and then
+held still for SETTLE seconds: "first change" is when the screen first differs (the list), and
+"settled" when the last change landed (for inquiry-tui the thread and profile panes), the
+settle wait not counted. Polling costs ~2-5 ms a capture: these are terminal-level figures,
+coarser than bench_inbox.py's, and the same for both programs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import mailbox
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+SETTLE = 0.15
+SIZE = ("160", "48")
+
+
+def make_mbox(db: str, n: int, out: Path) -> Path:
+    path = out / f"inbox-{n}.mbox"
+    if path.exists():
+        return path
+    out.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = conn.execute(
+        "SELECT i.id, i.subject, i.received_at, b.name, b.email,"
+        " (SELECT body FROM message m WHERE m.inquiry_id = i.id ORDER BY m.sent_at LIMIT 1)"
+        " FROM inquiry i JOIN buyer b ON b.id = i.buyer_id ORDER BY i.received_at DESC, i.id DESC LIMIT ?",
+        (n,),
+    )
+    box = mailbox.mbox(str(path))
+    box.lock()
+    for inquiry_id, subject, received, name, email, body in rows:
+        message = EmailMessage()
+        message["From"] = f"{name} <{email}>"
+        message["To"] = "sales@example.com"
+        message["Subject"] = subject
+        message["Date"] = format_datetime(datetime.fromisoformat(str(received)).replace(tzinfo=UTC))
+        message["Message-ID"] = f"<inquiry-{inquiry_id}@bench>"
+        message.set_content(body or "")
+        box.add(message)
+    box.flush()
+    box.unlock()
+    return path
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def capture(session: str) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
+
+
+def wait_still(session: str, timeout: float = 60.0) -> None:
+    end, last, since = time.monotonic() + timeout, capture(session), time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.05)
+        now = capture(session)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since > 1.0:
+            return
+
+
+def press(session: str, keys: list[str]) -> tuple[float, float]:
+    """(first change, settled) in seconds after send-keys."""
+    before = capture(session)
+    t0 = time.monotonic()
+    tmux("send-keys", "-t", session, *keys)
+    first = settled = None
+    last = before
+    still_since = None
+    while time.monotonic() - t0 < 10:
+        now = capture(session)
+        t = time.monotonic() - t0
+        if now != last:
+            first = first if first is not None else t
+            settled, last, still_since = t, now, t
+        elif first is not None and still_since is not None and t - still_since > SETTLE:
+            break
+    return (first or float("nan"), settled or float("nan"))
+
+
+def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float, float, float]]:
+    session = f"bench-tmux-{name}-{os.getpid()}"
+    tmux("new-session", "-d", "-s", session, "-x", SIZE[0], "-y", SIZE[1], command)
+    try:
+        wait_still(session)
+        figures = {}
+        plans = {
+            "j": [["j"]] * keys,
+            "page down": [["NPage"]] * max(5, keys // 4),
+            "search": [],  # below: type the term, then time enter
+        }
+        for label, plan in plans.items():
+            if label == "search":
+                times = []
+                for term in ("invitation", "solar", "led"):
+                    if name == "inquiry-tui":
+                        tmux("send-keys", "-t", session, "/")
+                        wait_still(session, 5)
+                        tmux("send-keys", "-t", session, "-l", term)
+                        wait_still(session, 5)
+                        times.append(press(session, ["Enter"]))
+                        tmux("send-keys", "-t", session, "Escape")
+                    else:  # neomutt: limit to the pattern (~b searches bodies: slower; ~s subjects)
+                        tmux("send-keys", "-t", session, "l")
+                        time.sleep(0.3)
+                        tmux("send-keys", "-t", session, "-l", f"~s {term}")
+                        time.sleep(0.3)
+                        times.append(press(session, ["Enter"]))
+                        tmux("send-keys", "-t", session, "l")
+                        time.sleep(0.3)
+                        tmux("send-keys", "-t", session, "-l", "all")
+                        tmux("send-keys", "-t", session, "Enter")
+                    wait_still(session, 10)
+            else:
+                times = [press(session, keys_) for keys_ in plan]
+            firsts, settles = [t[0] for t in times], [t[1] for t in times]
+            p95 = lambda v: sorted(v)[min(len(v) - 1, int(len(v) * 0.95))] * 1000  # noqa: E731
+            figures[label] = (
+                statistics.median(firsts) * 1000,
+                p95(firsts),
+                statistics.median(settles) * 1000,
+                p95(settles),
+            )
+        return figures
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="/work/bench/frame/inbox-100000.db")
+    parser.add_argument("--inquiries", type=int, default=100_000)
+    parser.add_argument("--keys", type=int, default=40)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+    mbox = make_mbox(args.db, args.inquiries, args.out)
+    login = sqlite3.connect(args.db).execute("SELECT login FROM account WHERE role = 'admin'").fetchone()[0]
+    app = f"INQUIRY_TUI_LOGIN={login} {sys.executable} -c 'from inquiry_tui.cli import main; main()' --db {args.db}"
+    mutt = f"neomutt -n -F /dev/null -R -e 'set sort=reverse-date; set mark_old=no; set folder=/tmp' -f {mbox}"
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    results = {"inquiry-tui": run_one("inquiry-tui", app, args.keys), "neomutt": run_one("neomutt", mutt, args.keys)}
+    print(f"{args.inquiries:,} messages, tmux {'x'.join(SIZE)}, load before {load}; ms from send-keys")
+    print(f"{'':12} {'key':10} {'first change p50 / p95':>24} {'settled p50 / p95':>20}")
+    for name, figures in results.items():
+        for label, (f50, f95, s50, s95) in figures.items():
+            print(f"{name:12} {label:10} {f50:11.1f} / {f95:6.1f}    {s50:9.1f} / {s95:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
