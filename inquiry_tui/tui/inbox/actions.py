@@ -48,7 +48,7 @@ class TriageHost(Protocol):
     ctx: Ctx
     folder: str
     search_terms: str | None
-    zone: tzinfo  # the company's, which the screen shows times in
+    zone: tzinfo  # the reader's (their own, else the company's), which the screen shows times in
 
     @property
     def app(self) -> App[Any]: ...

@@ -26,7 +26,6 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
-from inquiry_tui.services.setup.settings import get_settings
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
@@ -129,9 +128,11 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="inbox-start", exit_on_error=False)
     def _start(self) -> None:
-        """The company time zone, then the first page (the interactive inbox); counts follow it."""
+        """The reader's time zone (their own, else the company's), then the first page; counts follow it."""
+        from inquiry_tui.services.team.zone import shown_zone  # lazily: not on the start path's imports
+
         try:
-            zone: tzinfo = ZoneInfo(get_settings(self.ctx).reception.timezone)
+            zone: tzinfo = ZoneInfo(shown_zone(self.ctx))
         except (InquiryError, ValueError, KeyError):
             zone = UTC
         self.post_message(loaded.Started(zone))
