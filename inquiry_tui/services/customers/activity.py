@@ -372,8 +372,9 @@ def rollup(
             made = _bring_up_to_date(session.connection(), old, key[1], window_days, use_stored=not refresh)
         with _lock:
             _cache[key] = made
-            for stale in [k for k in _cache if k[0] == key[0] and k[2] == window_days and k[1] < key[1]]:
-                del _cache[stale]  # yesterday's rollup (tomorrow's, prepared ahead, stays)
+            today = key[1] - timedelta(days=ahead)
+            for stale in [k for k in _cache if k[0] == key[0] and k[2] == window_days and k[1] < today]:
+                del _cache[stale]  # yesterday's rollup (today's and tomorrow's, prepared ahead, stay)
         if made.full:
             _store(ctx, made)
         return made

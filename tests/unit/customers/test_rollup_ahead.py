@@ -75,3 +75,10 @@ def test_prepared_rollup_equals_a_full_pass_the_next_day(
     assert full.full
     assert in_process.signals == loaded.signals == full.signals
     assert in_process.ranked == loaded.ranked == full.ranked
+
+
+def test_warming_keeps_todays_rollup_for_the_lists(admin_ctx: Ctx) -> None:
+    """Preparing tomorrow's rollup must not drop today's: the customer list reads its levels from it."""
+    customer_activity.invalidate(admin_ctx)
+    customer_activity.warm(admin_ctx)
+    assert customer_activity.cached_levels(admin_ctx) is not None
