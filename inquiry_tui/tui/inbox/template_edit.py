@@ -18,18 +18,19 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import templates
 from inquiry_tui.services.inbox.templates import Template
 from inquiry_tui.tui.common.errors import WorkerErrors
+from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.inbox import INBOX_CSS
 
 PLACEHOLDER_HELP = "Placeholders: " + "  ".join("{" + name + "}" for name, _ in templates.PLACEHOLDERS)
 
 
-class TemplateEditScreen(ModalScreen[Template | None], WorkerErrors):
-    """Dismisses with the saved template, or None."""
+class TemplateEditScreen(DiscardGuard, ModalScreen[Template | None], WorkerErrors):
+    """Dismisses with the saved template, or None; escape asks first when the name or text changed."""
 
     CSS_PATH = INBOX_CSS
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="template-save"),
-        Binding("escape", "dismiss(None)", "Cancel", id="template-cancel"),
+        Binding("escape", "close_form", "Cancel", id="template-cancel"),
     ]
 
     def __init__(self, ctx: Ctx, template: Template | None = None, body: str = "") -> None:
@@ -52,7 +53,7 @@ class TemplateEditScreen(ModalScreen[Template | None], WorkerErrors):
             yield Input(self.template.name if self.template else "", placeholder="Template name", id="template-name")
             yield TextArea(self.initial_body, soft_wrap=True, tab_behavior="focus", id="template-body")
             yield Static(Text(PLACEHOLDER_HELP, style="dim"))
-            yield Static(Text("ctrl+s saves · escape cancels", style="dim"))
+            yield KeyLine("ctrl+s save · escape cancel")
 
     def on_mount(self) -> None:
         self.query_one("#template-name", Input).focus()

@@ -19,12 +19,14 @@ from textual.widgets import Input, Static
 import inquiry_tui.tui
 from inquiry_tui.domain.settings import FaqEntry
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.inbox.templates import Template
 from inquiry_tui.tui.admin.ask import AskDialog
 from inquiry_tui.tui.admin.faq import FaqDialog
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.forms import DiscardGuard
 from inquiry_tui.tui.customers.form import CustomerFormScreen
 from inquiry_tui.tui.deals.template_editor import TemplateEditorScreen
+from inquiry_tui.tui.inbox.template_edit import TemplateEditScreen
 from inquiry_tui.tui.notes.note_dialog import NoteDialog
 from tests.tui.conftest import settle
 
@@ -35,6 +37,7 @@ EDITORS: list[tuple[str, Callable[[], Screen[Any]]]] = [
     ("away date", lambda: AskDialog("Away until", "first day back", value="2026-12-24")),
     ("note", lambda: NoteDialog(NO_CTX, owner="ana", about="Valves", inquiry_id=7)),
     ("contract template", lambda: TemplateEditorScreen(NO_CTX)),
+    ("reply template", lambda: TemplateEditScreen(NO_CTX, Template(1, "Catalogue", "Dear {name},", False, True, 1))),
 ]  # the customer form's escape: tests/tui/customers/test_customers_keys.py
 
 
@@ -93,8 +96,8 @@ async def test_a_country_is_typed_as_a_code_or_a_name_and_shown_by_name() -> Non
 
 
 # Dialogs whose keys are shown another way: the yes / no buttons name their keys; the inbox's
-# dialogs (tui/inbox, not this change's files) write their keys in a line of their own.
-KEYS_ON_BUTTONS = {"ConfirmScreen", "AssignScreen", "ReplyScreen", "TemplateEditScreen"}
+# assign and reply dialogs write their keys in a line of their own.
+KEYS_ON_BUTTONS = {"ConfirmScreen", "AssignScreen", "ReplyScreen"}
 
 
 def test_every_dialog_shows_its_keys() -> None:
