@@ -11,6 +11,7 @@ import contextlib
 import errno
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
 from inquiry_tui.store import health
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
-from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
+from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, hold_cache_writes, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
 from inquiry_tui.store.migrate import upgrade as migrate
 from inquiry_tui.store.models import Account
@@ -62,6 +63,17 @@ SYSTEM = Actor(id=None, login=SYSTEM_LOGIN, name="System", role=Role.SYSTEM)
 
 
 @dataclass
+class _Joined:
+    """The write transaction that a context's transactions join while `Ctx.one_transaction` runs (in its thread).
+
+    Shared by a context and those made from it with `as_actor`, so that work done as another
+    account (the seed's quotes and deals) joins it too."""
+
+    conn: Connection | None = None
+    thread: int | None = None
+
+
+@dataclass
 class Ctx:
     """An engine on an up-to-date store plus the acting account.
 
@@ -80,14 +92,45 @@ class Ctx:
     # caller catches the refusal as an ordinary one: the TUI uses it to stop acting at once.
     on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
     acted_by: str | None = None  # with `--as`: the admin's own login (the actor is the account acted as)
+    joined: _Joined = field(default_factory=_Joined, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
 
+    def _joined_conn(self) -> Connection | None:
+        joined = self.joined
+        return joined.conn if joined.conn is not None and joined.thread == threading.get_ident() else None
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Everything this context (and those made from it with `as_actor`) does meanwhile in this thread, as ONE
+        write transaction: all of it or none (`seed`). Each `write`, `begin` and `read` inside runs as a savepoint
+        of it (so a step that fails and is caught undoes only itself, as its own transaction would have), and
+        reads see what was written before them. Caches kept in the store are not written meanwhile
+        (`store.engine.write_if_free` skips): another connection would keep them beside this transaction, not in it.
+        """
+        if self._joined_conn() is not None:
+            with self.begin() as conn:  # already inside one: a savepoint of it
+                yield conn
+            return
+        with hold_cache_writes(self.engine), self.engine.begin() as conn:
+            self.check_active(conn)
+            self.joined.conn, self.joined.thread = conn, threading.get_ident()
+            try:
+                yield conn
+            finally:
+                self.joined.conn = self.joined.thread = None
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE on SQLite); stale ORM flushes become StaleWrite."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        joined = self._joined_conn()
+        session_of = (
+            Session(bind=joined, expire_on_commit=False, join_transaction_mode="create_savepoint")
+            if joined is not None
+            else Session(self.engine, expire_on_commit=False)
+        )
+        with session_of as session:
             try:
                 with session.begin():
                     self.check_active(session.connection())
@@ -98,14 +141,24 @@ class Ctx:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction that never takes the write lock."""
-        engine = self.read_engine or self.engine
-        with Session(engine, expire_on_commit=False) as session, session.begin():
+        joined = self._joined_conn()
+        if joined is not None:  # inside one_transaction: read what it wrote so far
+            session_of = Session(bind=joined, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        else:
+            session_of = Session(self.read_engine or self.engine, expire_on_commit=False)
+        with session_of as session, session.begin():
             self.check_active(session.connection())
             yield session
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One write transaction on a Core connection (the bulk paths: imports, generator, re-allocation)."""
+        joined = self._joined_conn()
+        if joined is not None:
+            with joined.begin_nested():
+                self.check_active(joined)
+                yield joined
+            return
         with self.engine.begin() as conn:
             self.check_active(conn)
             yield conn
@@ -134,7 +187,15 @@ class Ctx:
 
     def as_actor(self, actor: Actor) -> Ctx:
         return Ctx(
-            self.url, self.engine, actor, self.read_engine, self.clock, self.os_user, self.confined, self.on_deactivated
+            self.url,
+            self.engine,
+            actor,
+            self.read_engine,
+            self.clock,
+            self.os_user,
+            self.confined,
+            self.on_deactivated,
+            joined=self.joined,
         )
 
     def close(self) -> None:

@@ -17,8 +17,10 @@ and text parameters lose NUL characters, which PostgreSQL text cannot hold (see 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +191,24 @@ def _make_server_engine(url: str, *, read_only: bool) -> Engine:
     return engine
 
 
+_HELD = threading.local()  # engines whose cache writes wait, in this thread (hold_cache_writes)
+
+
+@contextmanager
+def hold_cache_writes(engine: Engine) -> Iterator[None]:
+    """While this thread runs one long transaction on ENGINE (Ctx.one_transaction), `write_if_free` skips:
+    a cache computed from that transaction's rows must not be kept by another connection beside it (on
+    PostgreSQL it would outlive a rollback; on SQLite it would only wait for the transaction's own lock)."""
+    held: set[int] = _HELD.__dict__.setdefault("engines", set())
+    added = id(engine) not in held
+    held.add(id(engine))
+    try:
+        yield
+    finally:
+        if added:
+            held.discard(id(engine))
+
+
 def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms: int = 100) -> bool:
     """Run WORK in a write transaction if the store lets it write within BUSY_MS; whether it committed.
 
@@ -196,8 +216,10 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
     it can, and never waits behind a long import. WORK gets the connection (driver SQL in
     qmark style) and returns False to roll back. On SQLite the wait is for the write lock; on
     PostgreSQL for any row lock WORK needs (`lock_timeout`). A busy or read-only store rolls
-    back and returns False.
+    back and returns False, and so does a thread holding cache writes (hold_cache_writes).
     """
+    if id(engine) in _HELD.__dict__.get("engines", ()):
+        return False
     if engine.dialect.name != "sqlite":
         return _write_if_free_server(engine, work, busy_ms)
     if health.is_read_only_store(engine):
