@@ -362,7 +362,7 @@ def _recover_imports(engine: Engine, os_user: str) -> None:
     from inquiry_tui.services.arrivals.recovery import recover
 
     # A store this user cannot write (or a busy one): the next process that can undoes it.
-    with contextlib.suppress(*STORE_ERRORS):
+    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
         recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
 
 
@@ -394,6 +394,8 @@ def connect_system(db: str | None = None) -> Ctx:
 
 STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, DBAPIError, sqlite3.Error)
 """Errors of the store itself (locked, read-only, damaged): shown with `describe_store_error`."""
+UNWRITABLE: tuple[type[BaseException], ...] = (health.StoreReadOnly, health.StoreDiskFull)
+"""A store this OS user may only read, or one read as the file stands on a full disk: every write refused."""
 
 
 # PostgreSQL errors a user can act on (SQLSTATE codes); the rest are shown as they come.
@@ -424,16 +426,9 @@ def _disk_full(error: BaseException, message: str, path: Path | None) -> str:
             free = shutil.disk_usage(path.parent).free
     if free is None:
         return "the disk is full; nothing was changed: free some space and try again" if said_full else ""
-    if not said_full and free > FULL_BELOW_BYTES:
+    if not said_full and free > health.FULL_BELOW_BYTES:
         return ""  # an I/O error with room to spare: a failing disk, not a full one
-    return (
-        f"the disk is full ({free / 1024 / 1024:.0f} MB free at {path.parent}); nothing was changed: free some space and try again"
-        if path
-        else ""
-    )
-
-
-FULL_BELOW_BYTES = 16 * 1024 * 1024  # "disk I/O error" with less free than this is a full disk (the WAL could not grow)
+    return health.disk_full_text(path, free) if path else ""
 
 
 def describe_store_error(error: BaseException, url: str | None = None) -> str:

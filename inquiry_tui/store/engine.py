@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
 from inquiry_tui.domain.errors import InquiryError
@@ -116,6 +116,37 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
 
         engine = create_engine(url, creator=_open, poolclass=NullPool)
         health.opened_read_only(engine)
+    elif path is not None:
+        store_file = path
+
+        def _open_or_read() -> sqlite3.Connection:
+            # Reading the schema opens the WAL's index; on a full disk there may be no room to make it, and
+            # the store is then read as the file stands (health.full_disk_read_uri), writes refused.
+            conn = sqlite3.connect(str(store_file), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                uri = health.full_disk_read_uri(store_file, exc)
+                if uri is None:
+                    raise
+            return sqlite3.connect(
+                uri,
+                uri=True,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                factory=health.FullDiskConnection,
+            )
+
+        engine = create_engine(url, creator=_open_or_read)
+
+        @event.listens_for(engine, "checkout")
+        def _on_checkout(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+            if isinstance(dbapi_connection, health.FullDiskConnection):
+                free = health.free_bytes(store_file)
+                if free is not None and free > health.FULL_BELOW_BYTES:
+                    raise DisconnectionError("room on the disk again: open the store as usual")  # the pool opens anew
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -145,8 +176,12 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
 
         @event.listens_for(engine, "handle_error")
         def _on_error(context: ExceptionContext) -> None:
-            if unwritable is not None and health.is_read_only_error(context.original_exception):
-                raise health.StoreReadOnly(damaged_path, unwritable) from context.original_exception
+            if health.is_read_only_error(context.original_exception):
+                if unwritable is not None:
+                    raise health.StoreReadOnly(damaged_path, unwritable) from context.original_exception
+                free = health.free_bytes(damaged_path)
+                if free is not None and free <= health.FULL_BELOW_BYTES:  # read as the file stands, for want of room
+                    raise health.StoreDiskFull(damaged_path, free) from context.original_exception
             if health.is_corruption(context.original_exception):
                 detail = str(context.original_exception).splitlines()[0][:200]
                 health.mark_damaged(damaged_path, detail)
@@ -234,7 +269,7 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
                     tx.rollback()
                     return False
             return True
-        except DBAPIError:
+        except (DBAPIError, health.StoreDiskFull):  # busy, or a full disk's store read as the file stands
             return False
         finally:
             raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
