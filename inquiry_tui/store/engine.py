@@ -131,13 +131,15 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
                 uri = health.full_disk_read_uri(store_file, exc)
                 if uri is None:
                     raise
-            return sqlite3.connect(
+            reading = sqlite3.connect(
                 uri,
                 uri=True,
                 check_same_thread=False,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 factory=health.FullDiskConnection,
             )
+            reading.free_then = health.free_bytes(store_file) or 0
+            return reading
 
         engine = create_engine(url, creator=_open_or_read)
 
@@ -145,7 +147,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
         def _on_checkout(dbapi_connection: Any, _record: object, _proxy: object) -> None:
             if isinstance(dbapi_connection, health.FullDiskConnection):
                 free = health.free_bytes(store_file)
-                if free is not None and free > health.FULL_BELOW_BYTES:
+                if free is not None and free > dbapi_connection.free_then + health.ROOM_AGAIN:
                     raise DisconnectionError("room on the disk again: open the store as usual")  # the pool opens anew
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
@@ -179,9 +181,11 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
             if health.is_read_only_error(context.original_exception):
                 if unwritable is not None:
                     raise health.StoreReadOnly(damaged_path, unwritable) from context.original_exception
-                free = health.free_bytes(damaged_path)
-                if free is not None and free <= health.FULL_BELOW_BYTES:  # read as the file stands, for want of room
-                    raise health.StoreDiskFull(damaged_path, free) from context.original_exception
+                if isinstance(
+                    _dbapi_of(context), health.FullDiskConnection
+                ):  # read as the file stands, for want of room
+                    free = health.free_bytes(damaged_path)
+                    raise health.StoreDiskFull(damaged_path, free or 0) from context.original_exception
             if health.is_corruption(context.original_exception):
                 detail = str(context.original_exception).splitlines()[0][:200]
                 health.mark_damaged(damaged_path, detail)
@@ -190,6 +194,14 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     if not read_only and unwritable is None and parsed.database and parsed.database != ":memory:":
         _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)
     return engine
+
+
+def _dbapi_of(context: ExceptionContext) -> Any:
+    """The driver connection an error came from, if it can be told."""
+    try:
+        return context.connection.connection.dbapi_connection if context.connection is not None else None
+    except Exception:  # an invalidated or closed connection
+        return None
 
 
 def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:

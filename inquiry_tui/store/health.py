@@ -14,7 +14,7 @@
   (`StoreReadOnly`).
 - On a full disk a connection that cannot make the WAL's index (`-shm`, 32 KB) reads the file as
   it is (`immutable=1`) when no WAL holds pages the file lacks: reads keep working, and every
-  write says "the disk is full (N MB free ...)" (`StoreDiskFull`); once there is room again the
+  write says "the disk is full (N MB free ...)" (`StoreDiskFull`); once a megabyte more is free the
   next use of the connection opens it anew.
 """
 
@@ -95,6 +95,11 @@ class StoreDiskFull(InquiryError):
 
 class FullDiskConnection(sqlite3.Connection):
     """A connection opened read-only because the disk had no room for the WAL's index (`full_disk_read_uri`)."""
+
+    free_then = 0  # bytes free when it was opened: the pool opens it anew once the disk has ROOM_AGAIN more
+
+
+ROOM_AGAIN = 1024 * 1024
 
 
 def full_disk_read_uri(path: Path, error: BaseException) -> str | None:

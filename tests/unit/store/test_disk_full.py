@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from inquiry_tui.cli import app
+from inquiry_tui.store import health
+from inquiry_tui.store.engine import make_engine
 
 runner = CliRunner()
 
@@ -74,7 +76,17 @@ def test_a_full_disk_is_named_with_the_space_left(small_disk: Path) -> None:
         lines = result.output.strip().splitlines()
         assert result.exit_code == 1 and len(lines) == 1, result.output
         assert lines[0].startswith("error: the disk is full (0 MB free"), result.output
-    (small_disk / "filler").unlink()
+    gc.collect()
+    engine = make_engine(f"sqlite:///{store}")  # a session that stays open (the TUI) while the disk fills and frees
+    try:
+        with engine.connect() as conn:
+            assert isinstance(conn.connection.dbapi_connection, health.FullDiskConnection)
+        (small_disk / "filler").unlink()
+        with engine.connect() as conn:  # room again: its connection is opened anew, as usual
+            assert not isinstance(conn.connection.dbapi_connection, health.FullDiskConnection)
+            assert conn.exec_driver_sql("SELECT count(*) FROM buyer").scalar_one() == 1
+    finally:
+        engine.dispose()
     assert (
         runner.invoke(app, ["--db", str(store), "customer", "add", "new@example.com", "--name", "New"]).exit_code == 0
     )
