@@ -11,6 +11,7 @@ import contextlib
 import errno
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
 from inquiry_tui.store import health
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
-from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, make_engine
+from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, hold_cache_writes, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
 from inquiry_tui.store.migrate import upgrade as migrate
 from inquiry_tui.store.models import Account
@@ -62,6 +63,17 @@ SYSTEM = Actor(id=None, login=SYSTEM_LOGIN, name="System", role=Role.SYSTEM)
 
 
 @dataclass
+class _Joined:
+    """The write transaction that a context's transactions join while `Ctx.one_transaction` runs (in its thread).
+
+    Shared by a context and those made from it with `as_actor`, so that work done as another
+    account (the seed's quotes and deals) joins it too."""
+
+    conn: Connection | None = None
+    thread: int | None = None
+
+
+@dataclass
 class Ctx:
     """An engine on an up-to-date store plus the acting account.
 
@@ -80,14 +92,45 @@ class Ctx:
     # caller catches the refusal as an ordinary one: the TUI uses it to stop acting at once.
     on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
     acted_by: str | None = None  # with `--as`: the admin's own login (the actor is the account acted as)
+    joined: _Joined = field(default_factory=_Joined, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
 
+    def _joined_conn(self) -> Connection | None:
+        joined = self.joined
+        return joined.conn if joined.conn is not None and joined.thread == threading.get_ident() else None
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Everything this context (and those made from it with `as_actor`) does meanwhile in this thread, as ONE
+        write transaction: all of it or none (`seed`). Each `write`, `begin` and `read` inside runs as a savepoint
+        of it (so a step that fails and is caught undoes only itself, as its own transaction would have), and
+        reads see what was written before them. Caches kept in the store are not written meanwhile
+        (`store.engine.write_if_free` skips): another connection would keep them beside this transaction, not in it.
+        """
+        if self._joined_conn() is not None:
+            with self.begin() as conn:  # already inside one: a savepoint of it
+                yield conn
+            return
+        with hold_cache_writes(self.engine), self.engine.begin() as conn:
+            self.check_active(conn)
+            self.joined.conn, self.joined.thread = conn, threading.get_ident()
+            try:
+                yield conn
+            finally:
+                self.joined.conn = self.joined.thread = None
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE on SQLite); stale ORM flushes become StaleWrite."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        joined = self._joined_conn()
+        session_of = (
+            Session(bind=joined, expire_on_commit=False, join_transaction_mode="create_savepoint")
+            if joined is not None
+            else Session(self.engine, expire_on_commit=False)
+        )
+        with session_of as session:
             try:
                 with session.begin():
                     self.check_active(session.connection())
@@ -98,14 +141,24 @@ class Ctx:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction that never takes the write lock."""
-        engine = self.read_engine or self.engine
-        with Session(engine, expire_on_commit=False) as session, session.begin():
+        joined = self._joined_conn()
+        if joined is not None:  # inside one_transaction: read what it wrote so far
+            session_of = Session(bind=joined, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        else:
+            session_of = Session(self.read_engine or self.engine, expire_on_commit=False)
+        with session_of as session, session.begin():
             self.check_active(session.connection())
             yield session
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One write transaction on a Core connection (the bulk paths: imports, generator, re-allocation)."""
+        joined = self._joined_conn()
+        if joined is not None:
+            with joined.begin_nested():
+                self.check_active(joined)
+                yield joined
+            return
         with self.engine.begin() as conn:
             self.check_active(conn)
             yield conn
@@ -134,7 +187,15 @@ class Ctx:
 
     def as_actor(self, actor: Actor) -> Ctx:
         return Ctx(
-            self.url, self.engine, actor, self.read_engine, self.clock, self.os_user, self.confined, self.on_deactivated
+            self.url,
+            self.engine,
+            actor,
+            self.read_engine,
+            self.clock,
+            self.os_user,
+            self.confined,
+            self.on_deactivated,
+            joined=self.joined,
         )
 
     def close(self) -> None:
@@ -301,7 +362,7 @@ def _recover_imports(engine: Engine, os_user: str) -> None:
     from inquiry_tui.services.arrivals.recovery import recover
 
     # A store this user cannot write (or a busy one): the next process that can undoes it.
-    with contextlib.suppress(*STORE_ERRORS):
+    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
         recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
 
 
@@ -333,6 +394,8 @@ def connect_system(db: str | None = None) -> Ctx:
 
 STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, DBAPIError, sqlite3.Error)
 """Errors of the store itself (locked, read-only, damaged): shown with `describe_store_error`."""
+UNWRITABLE: tuple[type[BaseException], ...] = (health.StoreReadOnly, health.StoreDiskFull)
+"""A store this OS user may only read, or one read as the file stands on a full disk: every write refused."""
 
 
 # PostgreSQL errors a user can act on (SQLSTATE codes); the rest are shown as they come.
@@ -363,16 +426,9 @@ def _disk_full(error: BaseException, message: str, path: Path | None) -> str:
             free = shutil.disk_usage(path.parent).free
     if free is None:
         return "the disk is full; nothing was changed: free some space and try again" if said_full else ""
-    if not said_full and free > FULL_BELOW_BYTES:
+    if not said_full and free > health.FULL_BELOW_BYTES:
         return ""  # an I/O error with room to spare: a failing disk, not a full one
-    return (
-        f"the disk is full ({free / 1024 / 1024:.0f} MB free at {path.parent}); nothing was changed: free some space and try again"
-        if path
-        else ""
-    )
-
-
-FULL_BELOW_BYTES = 16 * 1024 * 1024  # "disk I/O error" with less free than this is a full disk (the WAL could not grow)
+    return health.disk_full_text(path, free) if path else ""
 
 
 def describe_store_error(error: BaseException, url: str | None = None) -> str:

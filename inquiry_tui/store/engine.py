@@ -17,14 +17,16 @@ and text parameters lose NUL characters, which PostgreSQL text cannot hold (see 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
 from inquiry_tui.domain.errors import InquiryError
@@ -114,6 +116,39 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
 
         engine = create_engine(url, creator=_open, poolclass=NullPool)
         health.opened_read_only(engine)
+    elif path is not None:
+        store_file = path
+
+        def _open_or_read() -> sqlite3.Connection:
+            # Reading the schema opens the WAL's index; on a full disk there may be no room to make it, and
+            # the store is then read as the file stands (health.full_disk_read_uri), writes refused.
+            conn = sqlite3.connect(str(store_file), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                uri = health.full_disk_read_uri(store_file, exc)
+                if uri is None:
+                    raise
+            reading = sqlite3.connect(
+                uri,
+                uri=True,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                factory=health.FullDiskConnection,
+            )
+            reading.free_then = health.free_bytes(store_file) or 0
+            return reading
+
+        engine = create_engine(url, creator=_open_or_read)
+
+        @event.listens_for(engine, "checkout")
+        def _on_checkout(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+            if isinstance(dbapi_connection, health.FullDiskConnection):
+                free = health.free_bytes(store_file)
+                if free is not None and free > dbapi_connection.free_then + health.ROOM_AGAIN:
+                    raise DisconnectionError("room on the disk again: open the store as usual")  # the pool opens anew
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -143,8 +178,14 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
 
         @event.listens_for(engine, "handle_error")
         def _on_error(context: ExceptionContext) -> None:
-            if unwritable is not None and health.is_read_only_error(context.original_exception):
-                raise health.StoreReadOnly(damaged_path, unwritable) from context.original_exception
+            if health.is_read_only_error(context.original_exception):
+                if unwritable is not None:
+                    raise health.StoreReadOnly(damaged_path, unwritable) from context.original_exception
+                if isinstance(
+                    _dbapi_of(context), health.FullDiskConnection
+                ):  # read as the file stands, for want of room
+                    free = health.free_bytes(damaged_path)
+                    raise health.StoreDiskFull(damaged_path, free or 0) from context.original_exception
             if health.is_corruption(context.original_exception):
                 detail = str(context.original_exception).splitlines()[0][:200]
                 health.mark_damaged(damaged_path, detail)
@@ -153,6 +194,14 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     if not read_only and unwritable is None and parsed.database and parsed.database != ":memory:":
         _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)
     return engine
+
+
+def _dbapi_of(context: ExceptionContext) -> Any:
+    """The driver connection an error came from, if it can be told."""
+    try:
+        return context.connection.connection.dbapi_connection if context.connection is not None else None
+    except Exception:  # an invalidated or closed connection
+        return None
 
 
 def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:
@@ -189,6 +238,24 @@ def _make_server_engine(url: str, *, read_only: bool) -> Engine:
     return engine
 
 
+_HELD = threading.local()  # engines whose cache writes wait, in this thread (hold_cache_writes)
+
+
+@contextmanager
+def hold_cache_writes(engine: Engine) -> Iterator[None]:
+    """While this thread runs one long transaction on ENGINE (Ctx.one_transaction), `write_if_free` skips:
+    a cache computed from that transaction's rows must not be kept by another connection beside it (on
+    PostgreSQL it would outlive a rollback; on SQLite it would only wait for the transaction's own lock)."""
+    held: set[int] = _HELD.__dict__.setdefault("engines", set())
+    added = id(engine) not in held
+    held.add(id(engine))
+    try:
+        yield
+    finally:
+        if added:
+            held.discard(id(engine))
+
+
 def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms: int = 100) -> bool:
     """Run WORK in a write transaction if the store lets it write within BUSY_MS; whether it committed.
 
@@ -196,8 +263,10 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
     it can, and never waits behind a long import. WORK gets the connection (driver SQL in
     qmark style) and returns False to roll back. On SQLite the wait is for the write lock; on
     PostgreSQL for any row lock WORK needs (`lock_timeout`). A busy or read-only store rolls
-    back and returns False.
+    back and returns False, and so does a thread holding cache writes (hold_cache_writes).
     """
+    if id(engine) in _HELD.__dict__.get("engines", ()):
+        return False
     if engine.dialect.name != "sqlite":
         return _write_if_free_server(engine, work, busy_ms)
     if health.is_read_only_store(engine):
@@ -212,7 +281,7 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
                     tx.rollback()
                     return False
             return True
-        except DBAPIError:
+        except (DBAPIError, health.StoreDiskFull):  # busy, or a full disk's store read as the file stands
             return False
         finally:
             raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

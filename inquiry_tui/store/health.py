@@ -12,12 +12,17 @@
   (SQLite's `mode=ro`, or `immutable=1` when no other process has it open: SQLite cannot share
   the WAL's index without writing it) and every write is refused with one line
   (`StoreReadOnly`).
+- On a full disk a connection that cannot make the WAL's index (`-shm`, 32 KB) reads the file as
+  it is (`immutable=1`) when no WAL holds pages the file lacks: reads keep working, and every
+  write says "the disk is full (N MB free ...)" (`StoreDiskFull`); once a megabyte more is free the
+  next use of the connection opens it anew.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import stat
 import weakref
@@ -61,6 +66,58 @@ class StoreReadOnly(InquiryError):
             f"{READ_ONLY}: {why}; nothing was changed (you can look; its owner can share it with "
             f'`inquiry-tui --db {path} db share GROUP`, README "Running it for a team")'
         )
+
+
+FULL_BELOW_BYTES = 16 * 1024 * 1024  # "disk I/O error" with less free than this is a full disk (the WAL could not grow)
+
+
+def free_bytes(path: Path) -> int | None:
+    """Bytes free on the disk of the store file PATH (None when it cannot be told)."""
+    try:
+        return shutil.disk_usage(path.parent if str(path.parent) else Path(".")).free
+    except OSError:
+        return None
+
+
+def disk_full_text(path: Path, free: int) -> str:
+    return (
+        f"the disk is full ({free / 1024 / 1024:.0f} MB free at {path.parent}); "
+        "nothing was changed: free some space and try again"
+    )
+
+
+class StoreDiskFull(InquiryError):
+    """A write to a store whose disk is full (read through `FullDiskConnection`): refused, nothing changed."""
+
+    def __init__(self, path: Path, free: int) -> None:
+        super().__init__(disk_full_text(path, free))
+
+
+class FullDiskConnection(sqlite3.Connection):
+    """A connection opened read-only because the disk had no room for the WAL's index (`full_disk_read_uri`)."""
+
+    free_then = 0  # bytes free when it was opened: the pool opens it anew once the disk has ROOM_AGAIN more
+
+
+ROOM_AGAIN = 1024 * 1024
+
+
+def full_disk_read_uri(path: Path, error: BaseException) -> str | None:
+    """The URI to read PATH by when opening it failed for want of space (ERROR), or None.
+
+    Reading the file as it is (`immutable=1`, no WAL index to write) is right only when no WAL holds
+    committed pages the file lacks: the WAL is gone or empty, as after the last session closed."""
+    message = str(error)
+    if "disk I/O error" not in message and "database or disk is full" not in message:
+        return None
+    free = free_bytes(path)
+    if free is None or free > FULL_BELOW_BYTES:
+        return None  # an I/O error with room to spare: a failing disk, not a full one
+    wal = path.with_name(path.name + "-wal")
+    with contextlib.suppress(OSError):
+        if wal.stat().st_size > 0:
+            return None
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
 
 def unwritable_reason(path: Path) -> str | None:

@@ -32,7 +32,9 @@ import os
 import re
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -259,6 +261,28 @@ def _conn(conn: Session | Connection) -> Connection:
     return conn.connection() if isinstance(conn, Session) else conn
 
 
+_PLACED = threading.local()  # the list `noting_placed` fills in this thread, if any
+
+
+@contextmanager
+def noting_placed() -> Iterator[list[Path]]:
+    """The files this thread moves into the file store meanwhile (`commit`, `commit_many`): a long transaction
+    that fails (a seed) removes those no row names once it has rolled back (files.purge.drop_unreferenced)."""
+    previous = getattr(_PLACED, "paths", None)
+    paths: list[Path] = []
+    _PLACED.paths = paths
+    try:
+        yield paths
+    finally:
+        _PLACED.paths = previous
+
+
+def _placed(target: Path) -> None:
+    paths = getattr(_PLACED, "paths", None)
+    if paths is not None:
+        paths.append(target)
+
+
 def commit(conn: Session | Connection, root: Path, staged: Staged, *, at: object) -> FileInfo:
     """Record STAGED in the caller's transaction and move it into place under its hash (module docstring)."""
     c = _conn(conn)
@@ -277,6 +301,7 @@ def commit(conn: Session | Connection, root: Path, staged: Staged, *, at: object
     made = not target.parent.is_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged.path, target)
+    _placed(target)
     fsync_dir(target.parent)
     if made:
         fsync_dir(root)  # the fan-out folder's own name
@@ -314,6 +339,7 @@ def commit_many(conn: Session | Connection, root: Path, staged: Sequence[Staged]
                 made = True
             folders.add(target.parent)
         os.replace(s.path, target)
+        _placed(target)
     for folder in folders:  # each new name on disk once, before the transaction that names it commits
         fsync_dir(folder)
     if made:

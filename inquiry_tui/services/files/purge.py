@@ -100,6 +100,19 @@ def purge_files(ctx: Ctx) -> PurgeReport:
     return report
 
 
+def drop_unreferenced(ctx: Ctx, paths: list[Path]) -> int:
+    """Remove PATHS, files a failed transaction moved into the file store (blobs.noting_placed), that no row names.
+
+    After the rollback, under the purge's locks: a file another session has committed meanwhile stays."""
+    if not paths:
+        return 0
+    root = paths[0].parent.parent
+    with backup_lock(root, exclusive=True), ctx.engine.begin() as conn:
+        q_files.lock_files(conn, exclusive=True)
+        removed, _ = _remove_unknown(conn, list(dict.fromkeys(paths)))
+    return removed
+
+
 def _remove_unknown(conn: Connection, paths: list[Path]) -> tuple[int, int]:
     known = q_files.known_hashes(conn, [p.name for p in paths])
     removed = freed = 0

@@ -267,7 +267,7 @@ def _run(
             else:
                 parsed.append(item)
         try:
-            with ctx.engine.begin() as conn:  # the chunk's threads and the keys read, together
+            with ctx.begin() as conn:  # the chunk's threads and the keys read, together (a savepoint in a seed)
                 waiting = _write_chunk(
                     conn, ctx, parsed, outcome, report, source, hold_from=next_second, products=products
                 )

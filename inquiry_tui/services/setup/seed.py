@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
@@ -10,6 +13,8 @@ from sqlmodel import Session, select
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.context import Ctx, actor_from
 from inquiry_tui.services.deals.sample import seed_deals
+from inquiry_tui.services.files import blobs
+from inquiry_tui.services.files.purge import drop_unreferenced
 from inquiry_tui.services.files.sample import seed_files
 from inquiry_tui.services.setup.channels import seed_channels
 from inquiry_tui.services.setup.company import CompanySetup, load_json, set_up_in
@@ -27,6 +32,17 @@ SAMPLE_MARKET = (("ana", "flood light"), ("ben", "street light"))
 MAX_INQUIRIES = 10_000_000
 MAX_RFQS = 1_000_000
 MAX_VISITORS = 1_000_000
+# The sample seed's steps, in order ("done" last, before its one transaction commits); a synthetic seed's are the
+# first two.
+SAMPLE_STEPS = ("company", "inquiries", "market", "deals", "files", "channels", "routing", "done")
+
+# Told the name of each step as it starts (tests make one fail: the store must be left as it was).
+on_step: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if on_step is not None:
+        on_step(name)
 
 
 def check_bounds(inquiries: int, rfqs: int | None, visitors: int) -> None:
@@ -57,26 +73,54 @@ def _company_set_up(ctx: Ctx, done: list[CompanySetup]) -> Any:
     """The first step of the seed's one transaction: the store is empty of inquiries, then the company is set up."""
 
     def run(conn: Connection) -> None:
+        _step("company")
         _refuse_populated(conn)
-        with Session(bind=conn, expire_on_commit=False) as session:  # joins conn's transaction
+        # Joins conn's transaction (a savepoint of the seed's one transaction); closing it leaves that alone.
+        with Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only") as session:
             done.append(set_up_in(session, ctx, load_json("company.json")))
             session.flush()
+        _step("inquiries")
 
     return run
 
 
+@contextmanager
+def _all_or_none(ctx: Ctx) -> Iterator[None]:
+    """The whole seed as one write transaction (Ctx.one_transaction): stopped or failing at any step, even by
+    kill -9, it leaves the store as it was. Files it moved into the file store are removed again when it
+    fails (no row names them after the rollback; after a kill -9, `disk purge` removes them)."""
+    with blobs.noting_placed() as placed:
+        try:
+            with ctx.one_transaction():
+                yield
+                _step("done")
+        except BaseException:
+            with contextlib.suppress(Exception):  # best effort: the seed's own error is the one to tell
+                drop_unreferenced(ctx, placed)
+            raise
+
+
 def seed_sample(ctx: Ctx) -> tuple[CompanySetup, SeedResult]:
     """The sample company with ~2,000 inquiries over 120 days (deterministic but relative to now), and a
-    little e-mail, a call log with appointment requests, and platform notices (setup/channels.py)."""
+    little e-mail, a call log with appointment requests, and platform notices (setup/channels.py).
+    All in one transaction (SAMPLE_STEPS)."""
     ctx.require_admin("seed the store")
     done: list[CompanySetup] = []
-    result = generate(ctx, SAMPLE_INQUIRIES, SAMPLE_SEED, visitors=SAMPLE_VISITORS, set_up=_company_set_up(ctx, done))
-    setup = done[0]
-    _sample_market(ctx)
-    seed_deals(ctx)  # a few templates, letters of intent and orders (Deals, `3`)
-    seed_files(ctx)  # a small cloud disk library and a few attachments
-    seed_channels(ctx)  # e-mail threads, calls and notices
-    add_routing_sample(ctx)  # away, capacity, escalation, notes: after the inquiries they act on
+    with _all_or_none(ctx):
+        result = generate(
+            ctx, SAMPLE_INQUIRIES, SAMPLE_SEED, visitors=SAMPLE_VISITORS, set_up=_company_set_up(ctx, done)
+        )
+        setup = done[0]
+        _step("market")
+        _sample_market(ctx)
+        _step("deals")
+        seed_deals(ctx)  # a few templates, letters of intent and orders (Deals, `3`)
+        _step("files")
+        seed_files(ctx)  # a small cloud disk library and a few attachments
+        _step("channels")
+        seed_channels(ctx)  # e-mail threads, calls and notices
+        _step("routing")
+        add_routing_sample(ctx)  # away, capacity, escalation, notes: after the inquiries they act on
     return setup, result
 
 
@@ -111,5 +155,6 @@ def seed_synthetic(
     check_bounds(inquiries, rfqs, visitors)
     ctx.require_admin("seed the store")
     done: list[CompanySetup] = []
+    # generate's own transaction is the seed's one (no files, no other step): no savepoint to pay for at 1M rows.
     result = generate(ctx, inquiries, seed, rfqs=rfqs, visitors=visitors, set_up=_company_set_up(ctx, done))
     return done[0], result

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from inquiry_tui.domain.metrics import DEFAULT_WINDOW_DAYS
-from inquiry_tui.services.context import STORE_ERRORS, Ctx
+from inquiry_tui.services.context import STORE_ERRORS, UNWRITABLE, Ctx
 from inquiry_tui.services.customers import activity
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.services.team.reply_rate_cache import fast_rates, save
@@ -44,9 +44,9 @@ def warm_caches(ctx: Ctx) -> Warmed:
     """Both caches, as an upgrade or a bulk load ends (errors of a busy or read-only store skip a cache)."""
     started = time.perf_counter()
     days = 0
-    with contextlib.suppress(*STORE_ERRORS):
+    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
         days = warm_reply_days(ctx)
     middle = time.perf_counter()
-    with contextlib.suppress(*STORE_ERRORS):
+    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
         activity.warm(ctx)
     return Warmed(days, middle - started, time.perf_counter() - middle)
