@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.store import dialect, health
+from inquiry_tui.store import dialect, health, write_gate
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
@@ -78,6 +78,7 @@ def _postgres_url(url: str) -> str:
 
 
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
+_GATED: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()  # write engines and their store file
 _WROTE = "inquiry_tui_wrote"  # connection-record flag: a transaction committed since the last check-in
 
 
@@ -132,11 +133,23 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     # service may read in its write transaction before it decides there is anything to write.
     begin = "BEGIN" if read_only or unwritable is not None else "BEGIN IMMEDIATE"
 
+    gated = path if path is not None and begin == "BEGIN IMMEDIATE" else None
+    if gated is not None:
+        _GATED[engine] = gated
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if path is not None and not read_only:
             health.may_write(conn.engine, path)  # a store found damaged (by any process) is never written again
-        conn.exec_driver_sql(begin)
+        fd = write_gate.thread_gate(gated) if gated is not None else None
+        if fd is None:
+            conn.exec_driver_sql(begin)
+            return
+        write_gate.waiting(fd)  # a big import gives way while anyone waits here (store/write_gate.py)
+        try:
+            conn.exec_driver_sql(begin)
+        finally:
+            write_gate.done_waiting(fd)
 
     if path is not None:
         damaged_path = path
@@ -153,6 +166,23 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     if not read_only and unwritable is None and parsed.database and parsed.database != ":memory:":
         _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)
     return engine
+
+
+def yield_to_writers(engine: Engine) -> float:
+    """Before a big import's next transaction: wait while other connections wait for the write lock; seconds waited.
+
+    SQLite write engines only (store/write_gate.py); elsewhere it returns at once.
+    """
+    store = _GATED.get(engine)
+    if store is None:
+        return 0.0
+    fd = write_gate.open_gate(store)
+    if fd is None:
+        return 0.0
+    try:
+        return write_gate.yield_to_writers(fd)
+    finally:
+        write_gate.close_gate(fd)
 
 
 def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:
