@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import dialect, health, write_gate
@@ -79,6 +79,8 @@ def _postgres_url(url: str) -> str:
 
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 _GATED: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()  # write engines and their store file
+_BUSY_MS = "inquiry_tui_busy_ms"  # connection-record setting: this connection's busy timeout for now (write_if_free)
+_USUAL_BUSY_MS = "inquiry_tui_usual_busy_ms"  # and its usual one, as the pragmas set it
 _WROTE = "inquiry_tui_wrote"  # connection-record flag: a transaction committed since the last check-in
 
 
@@ -119,7 +121,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -127,6 +129,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
             cursor.execute(pragma)
         if read_only:
             cursor.execute(READ_CACHE_PRAGMA)
+        record.info[_USUAL_BUSY_MS] = int(cursor.execute("PRAGMA busy_timeout").fetchone()[0])
         cursor.close()
 
     # A read-only store's writes fail at their first write statement (refused below), not at BEGIN: a
@@ -145,10 +148,19 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
         if fd is None:
             conn.exec_driver_sql(begin)
             return
-        write_gate.waiting(fd)  # a big import gives way while anyone waits here (store/write_gate.py)
+        # Tries for the write lock at an even pace, a big import giving way meanwhile (store/write_gate.py);
+        # at the end of the busy timeout, SQLite's own last try raises the usual "database is locked".
+        info = conn.connection.info
+        busy_ms: int = info.get(_BUSY_MS) or info.get(_USUAL_BUSY_MS) or BUSY_TIMEOUT_MS
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        write_gate.waiting(fd)
+        raw.execute("PRAGMA busy_timeout = 0")
         try:
-            conn.exec_driver_sql(begin)
+            if not write_gate.take_write_lock(raw, seconds=busy_ms / 1000):
+                conn.exec_driver_sql(begin)  # the last try: fails at once, with SQLite's own "database is locked"
         finally:
+            raw.execute(f"PRAGMA busy_timeout = {busy_ms}")
             write_gate.done_waiting(fd)
 
     if path is not None:
@@ -236,6 +248,7 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
         raw = conn.connection.driver_connection  # pragmas outside a transaction: no BEGIN IMMEDIATE for them
         assert isinstance(raw, sqlite3.Connection)
         raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        conn.connection.info[_BUSY_MS] = int(busy_ms)
         try:
             with conn.begin() as tx:
                 if not work(conn):
@@ -246,6 +259,7 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
             return False
         finally:
             raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.connection.info.pop(_BUSY_MS, None)
 
 
 def _write_if_free_server(engine: Engine, work: Callable[[Connection], bool], busy_ms: int) -> bool:
