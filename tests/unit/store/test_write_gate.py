@@ -111,3 +111,27 @@ def test_a_write_transaction_waiting_for_the_lock_is_seen_by_the_import(tmp_path
     assert yield_to_writers(engine) < WAIT_S
     holder.close()
     engine.dispose()
+
+
+def test_the_write_lock_is_tried_until_the_deadline_and_taken_once_free(tmp_path: Path) -> None:
+    store = tmp_path / "s.db"
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(store, isolation_level=None, timeout=0)
+    assert not write_gate.take_write_lock(waiter, seconds=0.05)  # still held at the deadline
+    assert not waiter.in_transaction
+    taken = threading.Event()
+
+    def wait() -> None:
+        if write_gate.take_write_lock(waiter, seconds=WAIT_S):
+            taken.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    holder.execute("COMMIT")
+    thread.join(WAIT_S)
+    assert taken.is_set() and waiter.in_transaction
+    waiter.execute("ROLLBACK")
+    holder.close()
+    waiter.close()
