@@ -118,7 +118,7 @@ def test_the_write_lock_is_tried_until_the_deadline_and_taken_once_free(tmp_path
     holder = sqlite3.connect(store, isolation_level=None)
     holder.execute("PRAGMA journal_mode=WAL")
     holder.execute("BEGIN IMMEDIATE")
-    waiter = sqlite3.connect(store, isolation_level=None, timeout=0)
+    waiter = sqlite3.connect(store, isolation_level=None, timeout=0, check_same_thread=False)
     assert not write_gate.take_write_lock(waiter, seconds=0.05)  # still held at the deadline
     assert not waiter.in_transaction
     taken = threading.Event()
