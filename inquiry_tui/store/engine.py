@@ -27,10 +27,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.store import dialect, health
+from inquiry_tui.store import dialect, health, write_gate
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
@@ -80,6 +80,9 @@ def _postgres_url(url: str) -> str:
 
 
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
+_GATED: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()  # write engines and their store file
+_BUSY_MS = "inquiry_tui_busy_ms"  # connection-record setting: this connection's busy timeout for now (write_if_free)
+_USUAL_BUSY_MS = "inquiry_tui_usual_busy_ms"  # and its usual one, as the pragmas set it
 _WROTE = "inquiry_tui_wrote"  # connection-record flag: a transaction committed since the last check-in
 
 
@@ -153,7 +156,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -161,17 +164,39 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
             cursor.execute(pragma)
         if read_only:
             cursor.execute(READ_CACHE_PRAGMA)
+        record.info[_USUAL_BUSY_MS] = int(cursor.execute("PRAGMA busy_timeout").fetchone()[0])
         cursor.close()
 
     # A read-only store's writes fail at their first write statement (refused below), not at BEGIN: a
     # service may read in its write transaction before it decides there is anything to write.
     begin = "BEGIN" if read_only or unwritable is not None else "BEGIN IMMEDIATE"
 
+    gated = path if path is not None and begin == "BEGIN IMMEDIATE" else None
+    if gated is not None:
+        _GATED[engine] = gated
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if path is not None and not read_only:
             health.may_write(conn.engine, path)  # a store found damaged (by any process) is never written again
-        conn.exec_driver_sql(begin)
+        fd = write_gate.thread_gate(gated) if gated is not None else None
+        if fd is None:
+            conn.exec_driver_sql(begin)
+            return
+        # Tries for the write lock at an even pace, a big import giving way meanwhile (store/write_gate.py);
+        # at the end of the busy timeout, SQLite's own last try raises the usual "database is locked".
+        info = conn.connection.info
+        busy_ms: int = info.get(_BUSY_MS) or info.get(_USUAL_BUSY_MS) or BUSY_TIMEOUT_MS
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        write_gate.waiting(fd)
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            if not write_gate.take_write_lock(raw, seconds=busy_ms / 1000):
+                conn.exec_driver_sql(begin)  # the last try: fails at once, with SQLite's own "database is locked"
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            write_gate.done_waiting(fd)
 
     if path is not None:
         damaged_path = path
@@ -202,6 +227,23 @@ def _dbapi_of(context: ExceptionContext) -> Any:
         return context.connection.connection.dbapi_connection if context.connection is not None else None
     except Exception:  # an invalidated or closed connection
         return None
+
+
+def yield_to_writers(engine: Engine) -> float:
+    """Before a big import's next transaction: wait while other connections wait for the write lock; seconds waited.
+
+    SQLite write engines only (store/write_gate.py); elsewhere it returns at once.
+    """
+    store = _GATED.get(engine)
+    if store is None:
+        return 0.0
+    fd = write_gate.open_gate(store)
+    if fd is None:
+        return 0.0
+    try:
+        return write_gate.yield_to_writers(fd)
+    finally:
+        write_gate.close_gate(fd)
 
 
 def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:
@@ -275,6 +317,7 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
         raw = conn.connection.driver_connection  # pragmas outside a transaction: no BEGIN IMMEDIATE for them
         assert isinstance(raw, sqlite3.Connection)
         raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        conn.connection.info[_BUSY_MS] = int(busy_ms)
         try:
             with conn.begin() as tx:
                 if not work(conn):
@@ -285,6 +328,7 @@ def write_if_free(engine: Engine, work: Callable[[Connection], bool], *, busy_ms
             return False
         finally:
             raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.connection.info.pop(_BUSY_MS, None)
 
 
 def _write_if_free_server(engine: Engine, work: Callable[[Connection], bool], busy_ms: int) -> bool:

@@ -54,8 +54,9 @@ def group_members(gid: int) -> tuple[str, ...]:
 
 
 def store_files(path: Path) -> tuple[Path, ...]:
-    """The store file and the `-wal`, `-shm`, `-journal` files SQLite keeps beside it (those that exist)."""
-    extra = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
+    """The store file, the `-wal`, `-shm`, `-journal` files SQLite keeps beside it and the write gate's lock
+    file (store/write_gate.py): those that exist."""
+    extra = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal", "-writers"))
     return (path, *(p for p in extra if p.exists()))
 
 

@@ -8,8 +8,10 @@ Here an import file goes in two steps (docs/store.md, "Imports"):
    checked against the store and the rest of the file, and kept in a spool file (bounded
    memory). A bad line fails here, before anything is written, with the same one-line errors.
 2. **Publish** in transactions of a few hundred arrivals, each short (the size adapts to keep
-   each under TARGET_SECONDS), with a pause between them so that writers waiting on the lock
-   get it. Each transaction records the ids it wrote in the import journal (store/journal.py).
+   each under TARGET_SECONDS). Before each, the import gives way to every colleague waiting for
+   the write lock (SQLite: store/write_gate.py), so a colleague waits at most for the one
+   transaction under way. Each transaction records the ids it wrote in the import journal
+   (store/journal.py).
    The last one writes the buyers' final state, the notices, the audit row and ends the run.
 
 All or nothing holds at the end: a failure while publishing undoes every published
@@ -39,18 +41,11 @@ from inquiry_tui.services.arrivals.recovery import undo
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.store import bulk, dialect, journal
+from inquiry_tui.store.engine import yield_to_writers
 
 FIRST_CHUNK = 500  # arrivals in the first published transaction; later ones adapt
 MIN_CHUNK, MAX_CHUNK = 50, 5_000
 TARGET_SECONDS = 0.25  # each transaction holds the write lock about this long
-# Between two transactions the importer waits this long, so that writers waiting on the lock get it:
-# SQLite's busy handler polls every 100 ms at most, so a pause as long as that gives each a turn.
-PAUSE_SECONDS = 0.1
-# When the importer itself had to wait for the lock (others are writing: many colleagues at once),
-# it doubles its pause, up to MAX_PAUSE, and halves it back once the lock comes free at once:
-# a waiter polls only every 100 ms, so a fixed short pause lets one or two in and starves the rest.
-MAX_PAUSE_SECONDS = 1.0
-CONTENDED_SECONDS = 0.005  # waiting longer than this for BEGIN IMMEDIATE: someone else held the lock
 IMPORT_CACHE_KIB = 262_144
 DEFAULT_CACHE_KIB = 32_000
 
@@ -292,9 +287,9 @@ def _publish(
     report: ArrivalReport | None = None
     chunks = _Chunks(items)
     chunk, last = chunks.take(size)
-    pause = PAUSE_SECONDS
     while True:
-        entered = time.perf_counter()
+        if seq:
+            yield_to_writers(ctx.engine)  # colleagues waiting for the write lock go first (SQLite)
         with ctx.begin() as conn:
             started = time.perf_counter()
             sqlite = dialect.is_sqlite(conn)
@@ -330,15 +325,9 @@ def _publish(
             # At most twice as many as the last: one quick transaction (a cache warm, nothing else running)
             # must not size the next to seconds.
             size = max(MIN_CHUNK, min(MAX_CHUNK, 2 * size, int(size * TARGET_SECONDS / max(took, 1e-3))))
-        # The lock is free from here: the next chunk is read and its text read for terms meanwhile,
-        # and the pause is what is left of PAUSE_SECONDS, so waiting writers get their turn at no cost.
-        paused = time.perf_counter()
+        # The lock is free from here: the next chunk is read and its text read for terms meanwhile.
         chunk, last = chunks.take(size)
         chunk = pre_read_terms(chunk, pipeline.catalogue)
-        if sqlite:  # PostgreSQL's writers do not queue on one lock: no pause needed
-            contended = started - entered > CONTENDED_SECONDS
-            pause = min(MAX_PAUSE_SECONDS, pause * 2) if contended else max(PAUSE_SECONDS, pause / 2)
-            time.sleep(max(0.0, pause - (time.perf_counter() - paused)))
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:

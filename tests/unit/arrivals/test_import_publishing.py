@@ -28,6 +28,13 @@ RUN_CLI = (
     "import sys; from tests.own_host import on_own_host; on_own_host(sys.argv[sys.argv.index('--db') + 1]); "
     "from inquiry_tui.cli import app; app(sys.argv[1:], prog_name='inquiry-tui')"
 )
+# The same, with 0.1 s of work after each published transaction, as a big file's reading and checking take:
+# a 60-line file is otherwise published before any colleague gets to write.
+SLOW_CLI = (
+    "import sys, time; from tests.own_host import on_own_host; on_own_host(sys.argv[sys.argv.index('--db') + 1]); "
+    "from inquiry_tui.services.arrivals import publishing; publishing.on_published = lambda seq: time.sleep(0.1); "
+    "from inquiry_tui.cli import app; app(sys.argv[1:], prog_name='inquiry-tui')"
+)
 # The importer kills itself (kill -9) right after its second transaction committed.
 KILLED_CLI = (
     "import os, signal, sys; from tests.own_host import on_own_host; on_own_host(sys.argv[sys.argv.index('--db') + 1]); "
@@ -93,7 +100,7 @@ def test_colleagues_keep_writing_while_an_import_publishes(admin_ctx: Ctx, db_ur
             [
                 sys.executable,
                 "-c",
-                RUN_CLI,
+                SLOW_CLI,
                 "--db",
                 db,
                 "import",
