@@ -16,9 +16,11 @@ purge removes both) but never a row without its file or a half file under a hash
 is sniffed from the content, never taken from the name.
 
 An import stages many files (`sync=False`: the kernel starts writing each one back at once,
-without waiting) and commits them together with `commit_many`: every staged file is fsynced
-before it is renamed under its hash, and each folder that got a new name is fsynced once
-before the transaction that names the files commits. The order on disk is the same as one
+without waiting) and commits them together with `commit_many`: every staged file not fsynced
+when it was staged is fsynced before it is renamed under its hash, and each folder that got a
+new name is fsynced once before the transaction that names the files commits. (`import maildir`
+stages with `sync=True` in its parsing workers, so the fsyncs wait there, in parallel, not in
+the one process that writes.) The order on disk is the same as one
 file at a time (content, then name, then row); only the waiting is batched.
 """
 
@@ -74,6 +76,7 @@ class Staged:
 
     path: Path
     info: FileInfo
+    synced: bool = False  # fsynced when staged (commit_many need not)
 
 
 def files_dir(url: str) -> Path:
@@ -173,7 +176,7 @@ def _staged_from(root: Path, chunks: Iterator[bytes | memoryview], max_bytes: in
         tmp.unlink(missing_ok=True)
         raise
     os.close(fd)
-    return Staged(tmp, FileInfo(digest.hexdigest(), size, sniff(head)))
+    return Staged(tmp, FileInfo(digest.hexdigest(), size, sniff(head)), synced=sync)
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> None:
@@ -303,7 +306,8 @@ def commit_many(conn: Session | Connection, root: Path, staged: Sequence[Staged]
         else:
             placing[s.info.sha256] = s
     for s in placing.values():  # the content is on disk before any name points at it
-        fsync_path(s.path)
+        if not s.synced:
+            fsync_path(s.path)
     folders: set[Path] = set()
     made = False
     for sha, s in placing.items():

@@ -24,10 +24,12 @@ The Maildir itself is only read: flags and files stay as the mail tools left the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,7 +40,6 @@ from sqlalchemy import Connection, select
 
 from inquiry_tui.domain.errors import InquiryError, ValidationError
 from inquiry_tui.domain.mail import country_of_address, references, reply_subject, thread_subject
-from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import catalogue
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields
@@ -56,6 +57,7 @@ from inquiry_tui.services.mail.reading import (
     read_and_parse,
     read_many,
     start_worker,
+    subject_sku,
 )
 from inquiry_tui.store import bulk
 from inquiry_tui.store.core import table_of
@@ -64,6 +66,7 @@ from inquiry_tui.store.types import db_text
 
 CHUNK = 1_000  # messages per write transaction
 PARALLEL_FROM = 2_000  # messages from which a run parses in worker processes
+AHEAD = 3  # chunks the workers parse ahead of the one being written
 SQL_IN = 500  # ids per IN (...) look-up
 SUBJECT_THREAD_DAYS = 30  # a `Re:` joins a thread by subject only if it was active this recently
 SHOWN_SKIPS = 20  # skipped messages named in the report (all are counted)
@@ -80,7 +83,6 @@ _i = table_of(Inquiry)
 _b = table_of(Buyer)
 _m = table_of(Message)
 _IN = Direction.IN.value  # a plain str: sqlite3 binds an enum member by a slower path
-_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")
 _KEY_TIME = re.compile(r"^(\d{9,11})(?:\.|_|$)")
 
 
@@ -190,23 +192,33 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
         max_workers=workers, mp_context=context, initializer=start_worker, initargs=(products,)
     ) as pool:
 
-        def ahead() -> Iterator[list[Read]]:
-            # The next chunk is parsed while this one is written; at most two chunks are in memory.
-            pending = pool.map(read_and_parse, batches(chunks[0]))
-            for chunk in chunks[1:]:
-                after = pool.map(read_and_parse, batches(chunk))
-                yield [read for batch in pending for read in batch]
-                pending = after
-            yield [read for batch in pending for read in batch]
+        def ahead() -> Generator[list[Read], None, None]:
+            # The next AHEAD chunks are parsed while this one is written (the writer never waits on a
+            # slow batch); at most AHEAD + 1 chunks are in memory.
+            pending: deque[Iterator[list[Read]]] = deque()
+            try:
+                for chunk in chunks:
+                    pending.append(pool.map(read_and_parse, batches(chunk)))
+                    if len(pending) > AHEAD:
+                        yield [read for batch in pending.popleft() for read in batch]
+                while pending:
+                    yield [read for batch in pending.popleft() for read in batch]
+            finally:  # the run failed: what was parsed ahead is dropped, with its staged attachments
+                with contextlib.suppress(Exception):
+                    for results in pending:
+                        for batch in results:
+                            for read in batch:
+                                _discard(read)
 
-        _run(
-            ctx,
-            zip(ahead(), following),
-            report,
-            folder=str(folder),
-            source=folder.name or str(folder),
-            products=products,
-        )
+        with contextlib.closing(ahead()) as parsed:
+            _run(
+                ctx,
+                zip(parsed, following),
+                report,
+                folder=str(folder),
+                source=folder.name or str(folder),
+                products=products,
+            )
     return report
 
 
@@ -400,8 +412,8 @@ def _write_chunk(
     new_range = (ahead[0], ahead[len(new_items) - 1]) if new_items else (0, -1)
     junk_before = p.junk + p.deleted
     if new_items:
-        same = p.product_names == products  # else a product changed meanwhile: the pipeline reads the terms itself
-        p.add([Item(_arrival(m, sku_of, item.terms if same else None), n) for n, (item, m) in enumerate(new_items, 1)])
+        same = p.product_names == products  # else a product changed meanwhile: SKU and terms are found again
+        p.add([Item(_arrival(item, m, sku_of, same), n) for n, (item, m) in enumerate(new_items, 1)])
     report.junk += p.junk + p.deleted - junk_before
     report.new_threads += len(new_items)
     first_message = _first_messages(conn, *new_range) if new_items else {}
@@ -484,11 +496,21 @@ def _parents_first(chunk: list[Read]) -> list[Read]:
     return out
 
 
-def _arrival(m: ParsedMail, sku_of: dict[str, str], terms: Terms | None) -> Arrival:
-    sku = next((sku_of[t.upper()] for t in _SKU.findall(m.subject) if t.upper() in sku_of), None)
+def _arrival(item: Read, m: ParsedMail, sku_of: dict[str, str], same: bool) -> Arrival:
+    """The arrival of a new thread; SAME: the products are those the worker read it with (its SKU and terms hold)."""
+    sku = item.sku if same else subject_sku(m.subject, sku_of)
     buyer = BuyerFields(m.sender, m.sender_name, "", country_of_address(m.sender))
+    terms = item.terms if same else None  # else the pipeline reads the terms itself
     return Arrival(
-        _external_id(m.rfc_id), Channel.EMAIL.value, m.sent_at, buyer, sku, m.subject, m.body, text_terms=terms
+        _external_id(m.rfc_id),
+        Channel.EMAIL.value,
+        m.sent_at,
+        buyer,
+        sku,
+        m.subject,
+        m.body,
+        text_terms=terms,
+        text_junk=item.junk,
     )
 
 
