@@ -228,6 +228,10 @@ class Pipeline:
         self.junk = self.deleted = self.auto = self.buyers_added = self.messages = self.rfq_answers = 0
         self.assigned: dict[int, Assigned] = {}  # owner id -> this batch's inquiries for them (notices)
         self.warned_until: datetime | None = None  # finish(): the overdue check covered due times up to this
+        # True: add() leaves the new threads out of the search index and lists them in `unindexed`; the
+        # caller indexes them (bulk.reindex) before its transaction ends (import maildir: once per chunk).
+        self.index_later = False
+        self.unindexed: list[int] = []
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -515,16 +519,19 @@ class Pipeline:
             # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
             conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
+            index = not self.index_later
             if dialect.is_sqlite(conn):
-                bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
+                bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS, index=index)
             else:  # a failed statement ends a PostgreSQL transaction; the savepoint keeps it to name the line
                 with conn.begin_nested():
-                    bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
+                    bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS, index=index)
         except IntegrityError as exc:
             if "external_id" not in str(exc.orig):
                 raise
             raise self._duplicate(inquiries) from None
         bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, records)
+        if self.index_later:
+            self.unindexed.extend(row[0] for row in inquiries)
 
     def _buyer_row(self, b: BuyerState) -> tuple[Any, ...]:
         customer = self.customer_source if b.is_customer else None

@@ -34,7 +34,8 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -59,6 +60,7 @@ STAGING = "tmp"
 _CHUNK = 1024 * 1024
 _SPACE = re.compile(r"\s")
 _SNIFF = 65536
+FSYNC_THREADS = 16  # commit_many: fsyncs waiting on the disk at once
 
 _t = table_of(StoredFile)
 
@@ -305,9 +307,8 @@ def commit_many(conn: Session | Connection, root: Path, staged: Sequence[Staged]
             s.path.unlink(missing_ok=True)  # this content is kept already (or comes twice in this batch)
         else:
             placing[s.info.sha256] = s
-    for s in placing.values():  # the content is on disk before any name points at it
-        if not s.synced:
-            fsync_path(s.path)
+    # The content is on disk before any name points at it.
+    _each(fsync_path, [s.path for s in placing.values() if not s.synced])
     folders: set[Path] = set()
     made = False
     for sha, s in placing.items():
@@ -318,11 +319,20 @@ def commit_many(conn: Session | Connection, root: Path, staged: Sequence[Staged]
                 made = True
             folders.add(target.parent)
         os.replace(s.path, target)
-    for folder in folders:  # each new name on disk once, before the transaction that names it commits
-        fsync_dir(folder)
+    _each(fsync_dir, sorted(folders))  # each new name on disk once, before the transaction that names it commits
     if made:
         fsync_dir(root)  # and the fan-out folders made for them
     return [s.info for s in staged]
+
+
+def _each(fsync: Callable[[Path], None], paths: Sequence[Path]) -> None:
+    """FSYNC every path, several at once: each mostly waits on the disk (the journal commits them together)."""
+    if len(paths) <= 1:
+        for path in paths:
+            fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(len(paths), FSYNC_THREADS), thread_name_prefix="fsync") as pool:
+        list(pool.map(fsync, paths))  # raises the first failure
 
 
 def fsync_path(path: Path) -> None:

@@ -2,10 +2,17 @@
 
 A run lists the Maildir's `new/` and `cur/` (keys as the standard library's `mailbox.Maildir`
 names them), skips the messages an earlier run read (by folder and key, `maildir_seen`), and
-imports the rest oldest first, in chunks of CHUNK messages, one write transaction each (a crash
-keeps the chunks done; the next run goes on from there). A large run reads, parses, stages the
-attachments of and reads the terms of the next chunk in worker processes while this process
-writes the one before (docs/performance.md has the figures). Within a chunk a message comes
+imports the rest oldest first, in chunks of CHUNK messages, one write transaction each. Each
+chunk commits on its own, with the keys it read: a run is not all or nothing. Unlike an import
+file (services/arrivals/publishing.py), a Maildir run keeps no import journal and nothing undoes
+it: when a run fails or its process dies, the chunks committed stay (colleagues have seen their
+threads already, and each wrote its own audit row and notices), the chunk being written is
+rolled back, and the next run goes on with the messages not remembered. A failure (not a bad
+message: that is skipped) discards the attachments staged for the chunk and those parsed ahead;
+a process that dies leaves them in the file store's staging folder, for a purge. A large run
+reads, parses, stages the attachments of, judges the text of and reads the terms of the next
+AHEAD chunks in worker processes while this process writes the one before
+(docs/performance.md has the figures). Within a chunk a message comes
 before the answers to it, and an answer whose thread is not known yet that was delivered in
 the second the next chunk starts in waits for that chunk (mail delivered in the same second
 has no order in a Maildir):
@@ -310,18 +317,19 @@ def _known(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), SQL_IN):
-        part = unique[start : start + SQL_IN]
-        found.update(
-            (r[0], r[1]) for r in conn.execute(select(_l.c.rfc_id, _l.c.inquiry_id).where(_l.c.rfc_id.in_(part)))
-        )
+        part = tuple(unique[start : start + SQL_IN])
+        # Driver SQL (qmark on both engines): an expanding IN of SQLAlchemy costs more to build than to run here.
+        sql = f"SELECT rfc_id, inquiry_id FROM mail_link WHERE rfc_id IN ({', '.join('?' * len(part))})"
+        found.update((r[0], r[1]) for r in conn.exec_driver_sql(sql, part))
     return found
 
 
 def _taken_external_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     taken: set[str] = set()
     for start in range(0, len(ids), SQL_IN):
-        part = list(ids[start : start + SQL_IN])
-        taken.update(conn.execute(select(_i.c.external_id).where(_i.c.external_id.in_(part))).scalars())
+        part = tuple(ids[start : start + SQL_IN])
+        sql = f"SELECT external_id FROM inquiry WHERE external_id IN ({', '.join('?' * len(part))})"
+        taken.update(conn.exec_driver_sql(sql, part).scalars())
     return taken
 
 
@@ -365,6 +373,7 @@ def _write_chunk(
         return []
     parsed = [(item, item.mail) for item in _parents_first(chunk) if isinstance(item.mail, ParsedMail)]
     p = Pipeline(conn, ctx)
+    p.index_later = True  # the chunk's search index is built once, at the end (new threads with their answers)
     now = p.now
     # The chunk's own ids (duplicates) and the ids they answer (threads), in one look-up.
     known = _known(conn, [i for _, m in parsed for i in (m.rfc_id, *m.in_reply_to, *m.references)])
@@ -428,6 +437,9 @@ def _write_chunk(
     for (item, m, iid), mid in zip(answers, joined):
         links.append(_link(m, iid, mid))
         files.append((mid, item, m))
+    # The search index, once: the new threads (answers in this chunk included), then the older threads answered.
+    bulk.reindex(conn, p.unindexed, new=set(p.unindexed))
+    bulk.reindex(conn, sorted({iid for _, _, iid in answers}.difference(p.unindexed)))
     bulk.insert_rows(conn, "mail_link", LINK_COLUMNS, links)
     _attach(conn, ctx, files, report, now)
     if new_items:
@@ -558,7 +570,7 @@ def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[Read, Parse
         state[iid] = (max(last, m.sent_at), email)
         p.touch(p.buyers[email], m.sent_at)
     p.messages += len(messages)
-    bulk.write_threads(conn, [], messages)
+    bulk.write_threads(conn, [], messages, index=False)  # indexed with the chunk's new threads (_write_chunk)
     conn.exec_driver_sql(
         "UPDATE inquiry SET last_message_at = ?, unread = ?, version = version + 1 WHERE id = ?",
         [(db_text(state[iid][0]), True, iid) for iid in sorted({iid for _, _, iid in answers})],
