@@ -3,15 +3,15 @@
 A run lists the Maildir's `new/` and `cur/` (keys as the standard library's `mailbox.Maildir`
 names them), skips the messages an earlier run read (by folder and key, `maildir_seen`), and
 imports the rest oldest first, in chunks of CHUNK messages, one write transaction each. Each
-chunk commits on its own, with the keys it read: a run is not all or nothing. Unlike an import
-file (services/arrivals/publishing.py), a Maildir run keeps no import journal and nothing undoes
-it: when a run fails or its process dies, the chunks committed stay (colleagues have seen their
-threads already, and each wrote its own audit row and notices), the chunk being written is
-rolled back, and the next run goes on with the messages not remembered. A failure (not a bad
-message: that is skipped) discards the attachments staged for the chunk and those parsed ahead;
-a process that dies leaves them in the file store's staging folder, for a purge. A large run
-reads, parses, stages the attachments of, judges the text of and reads the terms of the next
-AHEAD chunks in worker processes while this process writes the one before
+chunk commits on its own, with the keys it read: a run is not all or nothing. Unlike `import
+inquiries` (services/arrivals/publishing.py), a Maildir run keeps no import journal and nothing
+undoes it: when a run fails or its process dies, the chunks committed stay (colleagues have
+seen their threads already; each wrote its own audit row and notices), the chunk being written
+is rolled back, and the next run goes on with the messages not remembered. A failure (not a
+bad message: that is skipped) discards the attachments staged for that chunk and for those
+parsed ahead; a process that dies leaves them in the file store's staging folder, for a purge.
+A large run reads, parses, stages the attachments of, judges the text of and reads the terms
+of the next AHEAD chunks in worker processes while this process writes the one before
 (docs/performance.md has the figures). Within a chunk a message comes
 before the answers to it, and an answer whose thread is not known yet that was delivered in
 the second the next chunk starts in waits for that chunk (mail delivered in the same second
@@ -90,6 +90,9 @@ _i = table_of(Inquiry)
 _b = table_of(Buyer)
 _m = table_of(Message)
 _IN = Direction.IN.value  # a plain str: sqlite3 binds an enum member by a slower path
+_AUTO = Direction.AUTO.value
+# The messages of one direction of the threads just added (driver SQL: thousands of rows, no types to apply).
+_THREAD_MESSAGES = "SELECT {} FROM message WHERE inquiry_id BETWEEN ? AND ? AND direction = ? ORDER BY inquiry_id, id"
 _KEY_TIME = re.compile(r"^(\d{9,11})(?:\.|_|$)")
 
 
@@ -534,11 +537,7 @@ def _link(m: ParsedMail, inquiry_id: int, message_id: int | None) -> tuple[Any, 
 
 def _first_messages(conn: Connection, first: int, last: int) -> dict[int, int]:
     """Inquiry id -> the id of its buyer message, for the threads just added."""
-    rows = conn.execute(
-        select(_m.c.inquiry_id, _m.c.id)
-        .where(_m.c.inquiry_id.between(first, last), _m.c.direction == Direction.IN.value)
-        .order_by(_m.c.inquiry_id, _m.c.id)
-    ).all()
+    rows = conn.exec_driver_sql(_THREAD_MESSAGES.format("inquiry_id, id"), (first, last, _IN))
     out: dict[int, int] = {}
     for iid, mid in rows:
         out.setdefault(iid, mid)
@@ -580,11 +579,7 @@ def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[Read, Parse
 
 def _queue_auto_replies(conn: Connection, new: dict[int, ParsedMail], first: int, last: int, now: datetime) -> int:
     """One e-mail per new thread with smart reception's auto-replies (welcome, FAQ, questions together), in bulk."""
-    rows = conn.execute(
-        select(_m.c.inquiry_id, _m.c.id, _m.c.body)
-        .where(_m.c.inquiry_id.between(first, last), _m.c.direction == Direction.AUTO.value)
-        .order_by(_m.c.inquiry_id, _m.c.id)
-    ).all()
+    rows = conn.exec_driver_sql(_THREAD_MESSAGES.format("inquiry_id, id, body"), (first, last, _AUTO))
     by_thread: dict[int, list[tuple[int, str]]] = {}
     for iid, mid, body in rows:
         by_thread.setdefault(iid, []).append((mid, body))
