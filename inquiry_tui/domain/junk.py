@@ -314,8 +314,9 @@ def _block_reasons(item: JunkInput, block_list: BlockList) -> list[str]:
     return reasons
 
 
-def judge(item: JunkInput, block_list: BlockList) -> JunkVerdict:
-    """Score one arrival; never raises on any text."""
+def judge(item: JunkInput, block_list: BlockList, text: TextVerdict | None = None) -> JunkVerdict:
+    """Score one arrival; never raises on any text. TEXT: `judge_text` of its subject and body, when the caller
+    has it already (import maildir's parsing workers); the verdict is the same."""
     reasons = _block_reasons(item, block_list)
     blocked = bool(reasons)
     score = 0
@@ -329,7 +330,26 @@ def judge(item: JunkInput, block_list: BlockList) -> JunkVerdict:
         score += min(75, 25 * black)
         reasons.append(f"buyer has been blacklisted {_count(black, 'time', 'times')}")
 
-    subject, body = item.subject or "", item.body or ""
+    if text is None:
+        text = judge_text(item.subject, item.body)
+    score += text.score
+    reasons.extend(text.reasons)
+    return JunkVerdict(score, tuple(reasons), blocked or score >= JUNK_THRESHOLD, blocked)
+
+
+@dataclass(frozen=True)
+class TextVerdict:
+    """What a subject and body alone score (phrases, links, an empty or shouting body), in `judge`'s order."""
+
+    score: int
+    reasons: tuple[str, ...]
+
+
+def judge_text(subject: str, body: str) -> TextVerdict:
+    """The part of `judge` that needs only the text (no buyer, no block list): it can run anywhere, ahead."""
+    subject, body = subject or "", body or ""
+    score = 0
+    reasons: list[str] = []
     text = _normalise(subject + "\n" + body)
     seen: set[str] = set()
     for key, points, reason, anchors, patterns in _COMPILED:  # table order keeps reasons stable
@@ -389,4 +409,4 @@ def judge(item: JunkInput, block_list: BlockList) -> JunkVerdict:
         score += 10
         reasons.append("body is written in capital letters only")
 
-    return JunkVerdict(score, tuple(reasons), blocked or score >= JUNK_THRESHOLD, blocked)
+    return TextVerdict(score, tuple(reasons))

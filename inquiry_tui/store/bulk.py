@@ -248,11 +248,14 @@ def write_threads(
     messages: Sequence[Sequence[Any]],
     *,
     columns: Sequence[str] = INQUIRY_COLUMNS,
+    index: bool = True,
 ) -> None:
     """New inquiries (ids given, ascending; COLUMNS, which start with INQUIRY_COLUMNS) with their messages,
     indexed for search in one go.
 
     Messages of inquiries that already exist may be included: their FTS documents are rebuilt.
+    INDEX false: the caller indexes them itself (`reindex`) before its transaction ends, e.g. once
+    for several calls.
     """
     if not inquiries and not messages:
         return
@@ -265,7 +268,8 @@ def write_threads(
         conn.exec_driver_sql("SELECT set_config('inquiry_tui.fts_pause', 'on', true)")
     insert_rows(conn, "inquiry", columns, inquiries)
     insert_rows(conn, "message", MESSAGE_COLUMNS, messages)
-    reindex(conn, [*new_ids, *touched], new=set(new_ids))
+    if index:
+        reindex(conn, [*new_ids, *touched], new=set(new_ids))
     if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days
         received = [row[_RECEIVED] for row in inquiries]
         if sqlite:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.junk import TextVerdict
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.vocabulary import Channel, allowed
 from inquiry_tui.services.allocation.supervision import sweep
@@ -93,6 +94,7 @@ class Arrival:
     # What the subject and body state, when the caller read it already (domain.terms_text.read_terms with
     # the same products; `import maildir` reads it in its parsing workers); None: the pipeline reads it.
     text_terms: Terms | None = None
+    text_junk: TextVerdict | None = None  # likewise the junk filter's verdict on its text (domain.junk.judge_text)
 
     def __post_init__(self) -> None:
         if self.channel not in _CHANNELS:

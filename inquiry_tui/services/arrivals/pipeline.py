@@ -102,6 +102,7 @@ class BuyerState:
         "name",
         "new",
         "owner_id",
+        "stored",
         "tier",
         "verified",
     )
@@ -117,6 +118,19 @@ class BuyerState:
         self.tier: str | None = None
         self.is_customer = False
         self.junk = self.blacklist = 0
+        self.stored: tuple[Any, ...] | None = None  # the row's columns save_state writes, as last read or written
+
+    def written(self) -> tuple[Any, ...]:
+        """The values save_state writes besides last_contact_at (as `stored` holds them)."""
+        return (
+            self.owner_id,
+            self.name,
+            self.country,
+            self.member_id,
+            bool(self.verified),
+            self.tier,
+            bool(self.is_customer),
+        )
 
 
 @dataclass(frozen=True)
@@ -214,6 +228,10 @@ class Pipeline:
         self.junk = self.deleted = self.auto = self.buyers_added = self.messages = self.rfq_answers = 0
         self.assigned: dict[int, Assigned] = {}  # owner id -> this batch's inquiries for them (notices)
         self.warned_until: datetime | None = None  # finish(): the overdue check covered due times up to this
+        # True: add() leaves the new threads out of the search index and lists them in `unindexed`; the
+        # caller indexes them (bulk.reindex) before its transaction ends (import maildir: once per chunk).
+        self.index_later = False
+        self.unindexed: list[int] = []
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -238,6 +256,7 @@ class Pipeline:
                 b.last_contact = as_utc(row[3])
                 b.country, b.member_id, b.name, b.company = row[4], row[5], row[6] or "", row[7] or ""
                 b.verified, b.tier, b.is_customer = bool(row[8]), row[9], bool(row[10])
+                b.stored = (row[2], row[6], row[4], row[5], row[8], row[9], row[10])  # raw: NULL is not ''
                 found[b.id] = self.buyers[b.email] = b
             if found:
                 ids = tuple(found)
@@ -348,7 +367,11 @@ class Pipeline:
                 if found is None:
                     raise self.fail(item.line, "product", f"unknown SKU {a.product!r}; see `inquiry-tui product list`")
                 product_id, product_owner = found
-            verdict = judge(JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), block)
+            verdict = judge(
+                JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist),
+                block,
+                getattr(a, "text_junk", None),  # judged by the caller already (import maildir's workers)
+            )
             decision = self.decide(a.channel, b, product_owner, b.country)
             received = a.received_at
             if verdict.is_junk:
@@ -491,20 +514,24 @@ class Pipeline:
         bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, [self._buyer_row(b) for b in fresh])
         for b in fresh:
             b.new = b.dirty = False  # written with its current state; later changes make it dirty again
+            b.stored = b.written()
         if company_fills:
             # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
             conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
+            index = not self.index_later
             if dialect.is_sqlite(conn):
-                bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
+                bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS, index=index)
             else:  # a failed statement ends a PostgreSQL transaction; the savepoint keeps it to name the line
                 with conn.begin_nested():
-                    bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS)
+                    bulk.write_threads(conn, inquiries, messages, columns=bulk.ARRIVAL_INQUIRY_COLUMNS, index=index)
         except IntegrityError as exc:
             if "external_id" not in str(exc.orig):
                 raise
             raise self._duplicate(inquiries) from None
         bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, records)
+        if self.index_later:
+            self.unindexed.extend(row[0] for row in inquiries)
 
     def _buyer_row(self, b: BuyerState) -> tuple[Any, ...]:
         customer = self.customer_source if b.is_customer else None
@@ -570,7 +597,16 @@ class Pipeline:
         """Write the buyers changed since they were loaded or inserted, and the rotation turn."""
         conn = self.conn
         dirty = [b for b in self.buyers.values() if b.dirty and not b.new]
-        if dirty:
+        # Most buyers of an import only got a later last contact: those get a narrow UPDATE, which
+        # leaves the buyer's other indexed columns (owner, name, country, member id) alone.
+        changed = [b for b in dirty if b.stored is None or b.written() != b.stored]
+        contact_only = [b for b in dirty if b.stored is not None and b.written() == b.stored]
+        if contact_only:
+            conn.exec_driver_sql(
+                "UPDATE buyer SET last_contact_at = ?, version = version + 1 WHERE id = ?",
+                [(db_text(b.last_contact) if b.last_contact else None, b.id) for b in contact_only],
+            )
+        if changed:
             src = self.customer_source or ""
             conn.exec_driver_sql(
                 "UPDATE buyer SET owner_id = ?, last_contact_at = ?, name = ?, country = ?, member_id = ?, verified = ?, "
@@ -594,7 +630,7 @@ class Pipeline:
                         src,
                         b.id,
                     )
-                    for b in dirty
+                    for b in changed
                 ],
             )
         if self.turns:
@@ -605,6 +641,7 @@ class Pipeline:
         self.turns = 0
         for b in dirty:
             b.dirty = False
+            b.stored = b.written()
 
     def finish(self, action: str, source: str) -> ArrivalReport:
         """save_state(), the batch's notices (assignments, overdue warnings) and one audit row; returns the report."""

@@ -16,9 +16,11 @@ purge removes both) but never a row without its file or a half file under a hash
 is sniffed from the content, never taken from the name.
 
 An import stages many files (`sync=False`: the kernel starts writing each one back at once,
-without waiting) and commits them together with `commit_many`: every staged file is fsynced
-before it is renamed under its hash, and each folder that got a new name is fsynced once
-before the transaction that names the files commits. The order on disk is the same as one
+without waiting) and commits them together with `commit_many`: every staged file not fsynced
+when it was staged is fsynced before it is renamed under its hash, and each folder that got a
+new name is fsynced once before the transaction that names the files commits. (`import maildir`
+stages with `sync=True` in its parsing workers, so the fsyncs wait there, in parallel, not in
+the one process that writes.) The order on disk is the same as one
 file at a time (content, then name, then row); only the waiting is batched.
 """
 
@@ -33,7 +35,8 @@ import re
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +62,7 @@ STAGING = "tmp"
 _CHUNK = 1024 * 1024
 _SPACE = re.compile(r"\s")
 _SNIFF = 65536
+FSYNC_THREADS = 16  # commit_many: fsyncs waiting on the disk at once
 
 _t = table_of(StoredFile)
 
@@ -76,6 +80,7 @@ class Staged:
 
     path: Path
     info: FileInfo
+    synced: bool = False  # fsynced when staged (commit_many need not)
 
 
 def files_dir(url: str) -> Path:
@@ -175,7 +180,7 @@ def _staged_from(root: Path, chunks: Iterator[bytes | memoryview], max_bytes: in
         tmp.unlink(missing_ok=True)
         raise
     os.close(fd)
-    return Staged(tmp, FileInfo(digest.hexdigest(), size, sniff(head)))
+    return Staged(tmp, FileInfo(digest.hexdigest(), size, sniff(head)), synced=sync)
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> None:
@@ -327,8 +332,8 @@ def commit_many(conn: Session | Connection, root: Path, staged: Sequence[Staged]
             s.path.unlink(missing_ok=True)  # this content is kept already (or comes twice in this batch)
         else:
             placing[s.info.sha256] = s
-    for s in placing.values():  # the content is on disk before any name points at it
-        fsync_path(s.path)
+    # The content is on disk before any name points at it.
+    _each(fsync_path, [s.path for s in placing.values() if not s.synced])
     folders: set[Path] = set()
     made = False
     for sha, s in placing.items():
@@ -340,11 +345,20 @@ def commit_many(conn: Session | Connection, root: Path, staged: Sequence[Staged]
             folders.add(target.parent)
         os.replace(s.path, target)
         _placed(target)
-    for folder in folders:  # each new name on disk once, before the transaction that names it commits
-        fsync_dir(folder)
+    _each(fsync_dir, sorted(folders))  # each new name on disk once, before the transaction that names it commits
     if made:
         fsync_dir(root)  # and the fan-out folders made for them
     return [s.info for s in staged]
+
+
+def _each(fsync: Callable[[Path], None], paths: Sequence[Path]) -> None:
+    """FSYNC every path, several at once: each mostly waits on the disk (the journal commits them together)."""
+    if len(paths) <= 1:
+        for path in paths:
+            fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(len(paths), FSYNC_THREADS), thread_name_prefix="fsync") as pool:
+        list(pool.map(fsync, paths))  # raises the first failure
 
 
 def fsync_path(path: Path) -> None:

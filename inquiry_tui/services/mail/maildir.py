@@ -2,10 +2,17 @@
 
 A run lists the Maildir's `new/` and `cur/` (keys as the standard library's `mailbox.Maildir`
 names them), skips the messages an earlier run read (by folder and key, `maildir_seen`), and
-imports the rest oldest first, in chunks of CHUNK messages, one write transaction each (a crash
-keeps the chunks done; the next run goes on from there). A large run reads, parses, stages the
-attachments of and reads the terms of the next chunk in worker processes while this process
-writes the one before (docs/performance.md has the figures). Within a chunk a message comes
+imports the rest oldest first, in chunks of CHUNK messages, one write transaction each. Each
+chunk commits on its own, with the keys it read: a run is not all or nothing. Unlike `import
+inquiries` (services/arrivals/publishing.py), a Maildir run keeps no import journal and nothing
+undoes it: when a run fails or its process dies, the chunks committed stay (colleagues have
+seen their threads already; each wrote its own audit row and notices), the chunk being written
+is rolled back, and the next run goes on with the messages not remembered. A failure (not a
+bad message: that is skipped) discards the attachments staged for that chunk and for those
+parsed ahead; a process that dies leaves them in the file store's staging folder, for a purge.
+A large run reads, parses, stages the attachments of, judges the text of and reads the terms
+of the next AHEAD chunks in worker processes while this process writes the one before
+(docs/performance.md has the figures). Within a chunk a message comes
 before the answers to it, and an answer whose thread is not known yet that was delivered in
 the second the next chunk starts in waits for that chunk (mail delivered in the same second
 has no order in a Maildir):
@@ -24,10 +31,12 @@ The Maildir itself is only read: flags and files stay as the mail tools left the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,7 +47,6 @@ from sqlalchemy import Connection, select
 
 from inquiry_tui.domain.errors import InquiryError, ValidationError
 from inquiry_tui.domain.mail import country_of_address, references, reply_subject, thread_subject
-from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import catalogue
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder
 from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields
@@ -56,6 +64,7 @@ from inquiry_tui.services.mail.reading import (
     read_and_parse,
     read_many,
     start_worker,
+    subject_sku,
 )
 from inquiry_tui.store import bulk
 from inquiry_tui.store.core import table_of
@@ -64,6 +73,7 @@ from inquiry_tui.store.types import db_text
 
 CHUNK = 1_000  # messages per write transaction
 PARALLEL_FROM = 2_000  # messages from which a run parses in worker processes
+AHEAD = 3  # chunks the workers parse ahead of the one being written
 SQL_IN = 500  # ids per IN (...) look-up
 SUBJECT_THREAD_DAYS = 30  # a `Re:` joins a thread by subject only if it was active this recently
 SHOWN_SKIPS = 20  # skipped messages named in the report (all are counted)
@@ -80,7 +90,9 @@ _i = table_of(Inquiry)
 _b = table_of(Buyer)
 _m = table_of(Message)
 _IN = Direction.IN.value  # a plain str: sqlite3 binds an enum member by a slower path
-_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")
+_AUTO = Direction.AUTO.value
+# The messages of one direction of the threads just added (driver SQL: thousands of rows, no types to apply).
+_THREAD_MESSAGES = "SELECT {} FROM message WHERE inquiry_id BETWEEN ? AND ? AND direction = ? ORDER BY inquiry_id, id"
 _KEY_TIME = re.compile(r"^(\d{9,11})(?:\.|_|$)")
 
 
@@ -190,23 +202,33 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
         max_workers=workers, mp_context=context, initializer=start_worker, initargs=(products,)
     ) as pool:
 
-        def ahead() -> Iterator[list[Read]]:
-            # The next chunk is parsed while this one is written; at most two chunks are in memory.
-            pending = pool.map(read_and_parse, batches(chunks[0]))
-            for chunk in chunks[1:]:
-                after = pool.map(read_and_parse, batches(chunk))
-                yield [read for batch in pending for read in batch]
-                pending = after
-            yield [read for batch in pending for read in batch]
+        def ahead() -> Generator[list[Read], None, None]:
+            # The next AHEAD chunks are parsed while this one is written (the writer never waits on a
+            # slow batch); at most AHEAD + 1 chunks are in memory.
+            pending: deque[Iterator[list[Read]]] = deque()
+            try:
+                for chunk in chunks:
+                    pending.append(pool.map(read_and_parse, batches(chunk)))
+                    if len(pending) > AHEAD:
+                        yield [read for batch in pending.popleft() for read in batch]
+                while pending:
+                    yield [read for batch in pending.popleft() for read in batch]
+            finally:  # the run failed: what was parsed ahead is dropped, with its staged attachments
+                with contextlib.suppress(Exception):
+                    for results in pending:
+                        for batch in results:
+                            for read in batch:
+                                _discard(read)
 
-        _run(
-            ctx,
-            zip(ahead(), following),
-            report,
-            folder=str(folder),
-            source=folder.name or str(folder),
-            products=products,
-        )
+        with contextlib.closing(ahead()) as parsed:
+            _run(
+                ctx,
+                zip(parsed, following),
+                report,
+                folder=str(folder),
+                source=folder.name or str(folder),
+                products=products,
+            )
     return report
 
 
@@ -298,18 +320,19 @@ def _known(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), SQL_IN):
-        part = unique[start : start + SQL_IN]
-        found.update(
-            (r[0], r[1]) for r in conn.execute(select(_l.c.rfc_id, _l.c.inquiry_id).where(_l.c.rfc_id.in_(part)))
-        )
+        part = tuple(unique[start : start + SQL_IN])
+        # Driver SQL (qmark on both engines): an expanding IN of SQLAlchemy costs more to build than to run here.
+        sql = f"SELECT rfc_id, inquiry_id FROM mail_link WHERE rfc_id IN ({', '.join('?' * len(part))})"
+        found.update((r[0], r[1]) for r in conn.exec_driver_sql(sql, part))
     return found
 
 
 def _taken_external_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     taken: set[str] = set()
     for start in range(0, len(ids), SQL_IN):
-        part = list(ids[start : start + SQL_IN])
-        taken.update(conn.execute(select(_i.c.external_id).where(_i.c.external_id.in_(part))).scalars())
+        part = tuple(ids[start : start + SQL_IN])
+        sql = f"SELECT external_id FROM inquiry WHERE external_id IN ({', '.join('?' * len(part))})"
+        taken.update(conn.exec_driver_sql(sql, part).scalars())
     return taken
 
 
@@ -353,6 +376,7 @@ def _write_chunk(
         return []
     parsed = [(item, item.mail) for item in _parents_first(chunk) if isinstance(item.mail, ParsedMail)]
     p = Pipeline(conn, ctx)
+    p.index_later = True  # the chunk's search index is built once, at the end (new threads with their answers)
     now = p.now
     # The chunk's own ids (duplicates) and the ids they answer (threads), in one look-up.
     known = _known(conn, [i for _, m in parsed for i in (m.rfc_id, *m.in_reply_to, *m.references)])
@@ -400,8 +424,8 @@ def _write_chunk(
     new_range = (ahead[0], ahead[len(new_items) - 1]) if new_items else (0, -1)
     junk_before = p.junk + p.deleted
     if new_items:
-        same = p.product_names == products  # else a product changed meanwhile: the pipeline reads the terms itself
-        p.add([Item(_arrival(m, sku_of, item.terms if same else None), n) for n, (item, m) in enumerate(new_items, 1)])
+        same = p.product_names == products  # else a product changed meanwhile: SKU and terms are found again
+        p.add([Item(_arrival(item, m, sku_of, same), n) for n, (item, m) in enumerate(new_items, 1)])
     report.junk += p.junk + p.deleted - junk_before
     report.new_threads += len(new_items)
     first_message = _first_messages(conn, *new_range) if new_items else {}
@@ -416,6 +440,9 @@ def _write_chunk(
     for (item, m, iid), mid in zip(answers, joined):
         links.append(_link(m, iid, mid))
         files.append((mid, item, m))
+    # The search index, once: the new threads (answers in this chunk included), then the older threads answered.
+    bulk.reindex(conn, p.unindexed, new=set(p.unindexed))
+    bulk.reindex(conn, sorted({iid for _, _, iid in answers}.difference(p.unindexed)))
     bulk.insert_rows(conn, "mail_link", LINK_COLUMNS, links)
     _attach(conn, ctx, files, report, now)
     if new_items:
@@ -484,11 +511,21 @@ def _parents_first(chunk: list[Read]) -> list[Read]:
     return out
 
 
-def _arrival(m: ParsedMail, sku_of: dict[str, str], terms: Terms | None) -> Arrival:
-    sku = next((sku_of[t.upper()] for t in _SKU.findall(m.subject) if t.upper() in sku_of), None)
+def _arrival(item: Read, m: ParsedMail, sku_of: dict[str, str], same: bool) -> Arrival:
+    """The arrival of a new thread; SAME: the products are those the worker read it with (its SKU and terms hold)."""
+    sku = item.sku if same else subject_sku(m.subject, sku_of)
     buyer = BuyerFields(m.sender, m.sender_name, "", country_of_address(m.sender))
+    terms = item.terms if same else None  # else the pipeline reads the terms itself
     return Arrival(
-        _external_id(m.rfc_id), Channel.EMAIL.value, m.sent_at, buyer, sku, m.subject, m.body, text_terms=terms
+        _external_id(m.rfc_id),
+        Channel.EMAIL.value,
+        m.sent_at,
+        buyer,
+        sku,
+        m.subject,
+        m.body,
+        text_terms=terms,
+        text_junk=item.junk,
     )
 
 
@@ -500,11 +537,7 @@ def _link(m: ParsedMail, inquiry_id: int, message_id: int | None) -> tuple[Any, 
 
 def _first_messages(conn: Connection, first: int, last: int) -> dict[int, int]:
     """Inquiry id -> the id of its buyer message, for the threads just added."""
-    rows = conn.execute(
-        select(_m.c.inquiry_id, _m.c.id)
-        .where(_m.c.inquiry_id.between(first, last), _m.c.direction == Direction.IN.value)
-        .order_by(_m.c.inquiry_id, _m.c.id)
-    ).all()
+    rows = conn.exec_driver_sql(_THREAD_MESSAGES.format("inquiry_id, id"), (first, last, _IN))
     out: dict[int, int] = {}
     for iid, mid in rows:
         out.setdefault(iid, mid)
@@ -536,7 +569,7 @@ def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[Read, Parse
         state[iid] = (max(last, m.sent_at), email)
         p.touch(p.buyers[email], m.sent_at)
     p.messages += len(messages)
-    bulk.write_threads(conn, [], messages)
+    bulk.write_threads(conn, [], messages, index=False)  # indexed with the chunk's new threads (_write_chunk)
     conn.exec_driver_sql(
         "UPDATE inquiry SET last_message_at = ?, unread = ?, version = version + 1 WHERE id = ?",
         [(db_text(state[iid][0]), True, iid) for iid in sorted({iid for _, _, iid in answers})],
@@ -546,11 +579,7 @@ def _join_answers(conn: Connection, p: Pipeline, answers: list[tuple[Read, Parse
 
 def _queue_auto_replies(conn: Connection, new: dict[int, ParsedMail], first: int, last: int, now: datetime) -> int:
     """One e-mail per new thread with smart reception's auto-replies (welcome, FAQ, questions together), in bulk."""
-    rows = conn.execute(
-        select(_m.c.inquiry_id, _m.c.id, _m.c.body)
-        .where(_m.c.inquiry_id.between(first, last), _m.c.direction == Direction.AUTO.value)
-        .order_by(_m.c.inquiry_id, _m.c.id)
-    ).all()
+    rows = conn.exec_driver_sql(_THREAD_MESSAGES.format("inquiry_id, id, body"), (first, last, _AUTO))
     by_thread: dict[int, list[tuple[int, str]]] = {}
     for iid, mid, body in rows:
         by_thread.setdefault(iid, []).append((mid, body))

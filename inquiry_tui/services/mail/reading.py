@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import mailbox
 import os
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, cast
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.junk import TextVerdict, judge_text
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_terms
 from inquiry_tui.services.files import blobs
@@ -29,6 +32,7 @@ PARSE_BATCH = 50  # messages handed to a worker at a time
 READ_THREADS = 8  # files of a batch read at once (each waits on the disk when it is not in the page cache)
 # (Maildir folder, its `new/...` or `cur/...` file, the delivery time, the file store's folder or "")
 Task = tuple[str, str, float, str]
+_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")
 
 
 def listing(folder: Path) -> dict[str, str]:
@@ -60,6 +64,9 @@ class Read:
     staged: tuple[tuple[str, blobs.Staged], ...] = ()
     not_kept: int = 0  # attachments the file store refused (over its limit)
     terms: Terms | None = None  # what its subject and body state (read here, in parallel, for the pipeline)
+    # For a new thread, also found here: the catalogue SKU its subject names, and the junk filter's verdict on its text.
+    sku: str | None = None
+    junk: TextVerdict | None = None
 
 
 _BOXES: dict[str, mailbox.Maildir] = {}
@@ -137,18 +144,30 @@ def parse_and_stage(key: str, raw: bytes, delivered: datetime, root: str, produc
         return Read(key, int(delivered.timestamp()), str(exc))
     # As the pipeline would read it for a new thread (services/arrivals/pipeline.py); unused for an answer.
     terms = read_terms(f"{m.subject}\n{m.body}", today=m.sent_at.date(), products=products)
+    sku, junk = subject_sku(m.subject, _sku_of(products.skus)), judge_text(m.subject, m.body)
     if not m.attachments or not root:
-        return Read(key, int(delivered.timestamp()), m, terms=terms)
+        return Read(key, int(delivered.timestamp()), m, terms=terms, sku=sku, junk=junk)
     # Written and flushed to the file store's staging folder here, in parallel, out of the write
     # transaction; the writer only renames them into place (blobs.commit_many).
     staged: list[tuple[str, blobs.Staged]] = []
     not_kept = 0
     for name, data in m.attachments:
         try:
+            # Fsynced here (Staged.synced): blobs.commit_many, in the writer, then only renames it into place.
             staged.append((name, blobs.stage_bytes(Path(root), data)))
         except ValidationError:
             not_kept += 1  # over the file store's limit
-    return Read(key, int(delivered.timestamp()), replace(m, attachments=()), tuple(staged), not_kept, terms)
+    return Read(key, int(delivered.timestamp()), replace(m, attachments=()), tuple(staged), not_kept, terms, sku, junk)
+
+
+def subject_sku(subject: str, sku_of: dict[str, str]) -> str | None:
+    """The first catalogue SKU a subject names as a word (any case), given SKU upper-cased -> SKU."""
+    return next((sku_of[t.upper()] for t in _SKU.findall(subject) if t.upper() in sku_of), None)
+
+
+@lru_cache(maxsize=4)
+def _sku_of(skus: tuple[str, ...]) -> dict[str, str]:
+    return {sku.upper(): sku for sku in skus}
 
 
 _WORKER: dict[str, Catalogue] = {}

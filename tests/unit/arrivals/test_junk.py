@@ -11,7 +11,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from inquiry_tui.domain import junk as junk_module
-from inquiry_tui.domain.junk import JUNK_THRESHOLD, BlockList, JunkInput, JunkVerdict, judge
+from inquiry_tui.domain.junk import JUNK_THRESHOLD, BlockList, JunkInput, JunkVerdict, judge, judge_text
 
 EMPTY = BlockList(frozenset(), frozenset(), frozenset())
 BLOCKS = BlockList(frozenset({"spam@bad.example"}), frozenset({"cn1234567"}), frozenset({"XX"}))
@@ -360,3 +360,14 @@ def test_a_strong_phrase_survives_surrounding_noise(prefix, suffix):
     body = f"{prefix} Please send me an invitation letter for the visa. {suffix}"
     v = verdict(body)
     assert v.is_junk and "asks for a visa invitation letter" in v.reasons
+
+
+@given(st.text(max_size=200), st.text(max_size=400), st.integers(0, 3), st.integers(0, 3))
+@hsettings(max_examples=200, deadline=None)
+def test_a_text_judged_ahead_gives_the_same_verdict(subject: str, body: str, junk: int, black: int) -> None:
+    # import maildir's workers judge the text (judge_text); the writer adds the buyer and the block list.
+    for text_body in (body, "SEO services, visit www.cheap-links.example http://a.example/x", "", "HELLO " * 6):
+        it = JunkInput("spam@bad.example", "cn1234567", "XX", subject, text_body, junk, black)
+        assert judge(it, BLOCKS, judge_text(subject, text_body)) == judge(it, BLOCKS)
+        mild = JunkInput("a@b.example", None, None, subject, text_body, junk, black)
+        assert judge(mild, EMPTY, judge_text(subject, text_body)) == judge(mild, EMPTY)

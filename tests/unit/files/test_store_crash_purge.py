@@ -139,6 +139,23 @@ def test_a_batch_commit_syncs_content_before_names_and_names_before_the_commit(
     assert kinds.count("sync folder") == len(folders) + 1  # and the store's folder for the new fan-out folders
 
 
+def test_a_batch_commit_syncs_only_what_was_not_synced_when_staged(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # import maildir's workers stage with sync=True: the writer then only renames (the content is on disk).
+    root = blobs.files_dir(admin_ctx.url)
+    real_sync = blobs.fsync_path
+    synced_at_stage = blobs.stage_bytes(root, b"%PDF-1.4 synced")
+    flushed_only = blobs.stage_bytes(root, b"%PDF-1.4 flushed", sync=False)
+    assert (synced_at_stage.synced, flushed_only.synced) == (True, False)
+    events: list[str] = []
+    monkeypatch.setattr(blobs, "fsync_path", lambda path: (events.append(path.name), real_sync(path)))
+    with admin_ctx.engine.begin() as conn:
+        blobs.commit_many(conn, root, [synced_at_stage, flushed_only], at=admin_ctx.now())
+    assert events == [flushed_only.path.name]
+    assert len(stored(root)) == 2
+
+
 def test_purge_keeps_what_messages_and_the_disk_use(admin_ctx: Ctx, tmp_path: Path) -> None:
     inquiry_id, message = inquiry_with_message(admin_ctx)
     source = tmp_path / "catalogue.pdf"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,3 +240,71 @@ def test_an_answer_at_the_end_of_a_chunk_waits_for_its_parent_delivered_the_same
     d = thread_detail(admin_ctx, _thread_by_id(admin_ctx, "p@x.example"))
     assert [m.body for m in d.messages if m.direction == "in"] == ["1", "2"]
     assert import_maildir(admin_ctx, box, workers=0).read == 0
+
+
+def test_answers_are_found_by_search_in_the_same_run_and_a_later_one(admin_ctx: Ctx, tmp_path: Path) -> None:
+    # A chunk's search index is built once, after its answers: a thread new in the chunk is indexed with them.
+    box = maildir(
+        tmp_path / "Mail",
+        message("Lamps", message_id="<s1@x.example>", text="Need floodlights"),
+        message("Re: Lamps", message_id="<s2@x.example>", in_reply_to="<s1@x.example>", text="Also pelicans"),
+        message("Masts", sender="li@y.example", message_id="<t1@y.example>", text="Need masts"),
+    )
+    import_maildir(admin_ctx, box)
+    lamps, masts = _thread_by_id(admin_ctx, "s1@x.example"), _thread_by_id(admin_ctx, "t1@y.example")
+    assert [r.id for r in inbox.search(admin_ctx, "floodlights").rows] == [lamps]
+    assert [r.id for r in inbox.search(admin_ctx, "pelicans").rows] == [lamps]
+    # an answer to a thread of an earlier run: that thread's document is rebuilt, keeping what it had
+    maildir(
+        box,
+        message(
+            "Re: Masts",
+            sender="li@y.example",
+            message_id="<t2@y.example>",
+            in_reply_to="<t1@y.example>",
+            text="And flamingos",
+        ),
+    )
+    import_maildir(admin_ctx, box)
+    assert [r.id for r in inbox.search(admin_ctx, "flamingos").rows] == [masts]
+    assert [r.id for r in inbox.search(admin_ctx, "masts").rows] == [masts]
+    assert [r.id for r in inbox.search(admin_ctx, "pelicans").rows] == [lamps]
+
+
+def test_a_failed_run_keeps_the_chunks_it_committed_and_drops_what_was_staged_ahead(
+    admin_ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each chunk commits on its own (no import journal): a failure keeps the chunks before it, and the next
+    # run goes on with the rest. Attachments staged for the failed chunk and those parsed ahead are discarded.
+    monkeypatch.setattr(maildir_module, "CHUNK", 2)
+    monkeypatch.setattr(maildir_module, "PARALLEL_FROM", 1)
+    box = maildir(
+        tmp_path / "Mail",
+        *(
+            message(
+                f"Question {i}",
+                message_id=f"<f{i}@x.example>",
+                attachments=((f"spec{i}.pdf", f"%PDF-1.4 spec {i}".encode()),),
+            )
+            for i in range(10)
+        ),
+    )
+    real = maildir_module._write_chunk
+    calls: list[int] = []
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(maildir_module, "_write_chunk", failing)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        import_maildir(admin_ctx, box, workers=2)
+    assert inbox.count_folder(admin_ctx, "email") == 2  # the first chunk stayed
+    root = maildir_module._files_root(admin_ctx)
+    assert root and list((Path(root) / "tmp").glob("incoming-*")) == []  # nothing staged is left behind
+    monkeypatch.setattr(maildir_module, "_write_chunk", real)
+    r = import_maildir(admin_ctx, box, workers=2)
+    assert (r.already_seen, r.new_threads, r.attachments) == (2, 8, 8)
+    assert inbox.count_folder(admin_ctx, "email") == 10
