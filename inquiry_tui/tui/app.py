@@ -31,6 +31,7 @@ from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import require_active
 from inquiry_tui.tui.commands import KeyCommands
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
@@ -70,6 +71,7 @@ class InquiryApp(App[None], WorkerErrors):
             tooltip="run any of these by name; open an inquiry by id or buyer",
         ),
         Binding("q", "quit", "Quit", id="app-quit"),
+        clock.ZONE_BINDING,
     ]
 
     def __init__(self, ctx: Ctx) -> None:
@@ -125,6 +127,35 @@ class InquiryApp(App[None], WorkerErrors):
             self.pop_screen()
             return
         self.push_screen(KeysHelpScreen(self.screen))
+
+    # --- the reader's clock (tui/common/clock.py) ----------------------------------------------------
+
+    def action_set_own_zone(self) -> None:
+        """`Z` anywhere: the zone the acting account reads times in."""
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._save_zone(answer)
+
+        self.push_screen(clock.ZoneDialog(clock.zone_name()), chosen)
+
+    @work(thread=True, exclusive=True, group="app-zone", exit_on_error=False)
+    def _save_zone(self, name: str) -> None:
+        from inquiry_tui.services.team.zone import set_zone
+
+        now = set_zone(self.ctx, self.ctx.actor.login, name)  # audited; a refusal comes back as a warning
+        clock.use(now)
+        self.post_message(clock.ZoneChanged(now))
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self, event: clock.ZoneChanged) -> None:
+        self.notify(f"Times are shown in {event.name}.", markup=False)
+        self.background.show(self.background.unread or 0, event.name)
+        # Every screen of every mode shows its times again (the ones not on view too: they are
+        # built once and kept). Textual keeps the modes' stacks in `_screen_stacks`.
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                screen.post_message(clock.ZoneChanged(event.name))
 
     @on(NoticesChanged)
     def _notices_changed(self) -> None:

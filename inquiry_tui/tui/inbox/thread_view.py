@@ -17,6 +17,7 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.files.labels import append_attachment_line
 from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
@@ -29,7 +30,7 @@ DIRECTION = {
 
 
 def _when(moment: datetime | None, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return clock.stamp(moment, zone)
 
 
 def _span(delta_seconds: float) -> str:

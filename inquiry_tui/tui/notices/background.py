@@ -94,13 +94,14 @@ class Background:
     def _count(self, check_overdue: bool) -> None:
         from inquiry_tui.services.notices.feed import unread_count
         from inquiry_tui.services.notices.producers import check_overdue as check
-        from inquiry_tui.services.team.zone import shown_zone
+        from inquiry_tui.tui.common import clock
 
         try:
             if check_overdue:
                 check(self.ctx)
             count = unread_count(self.ctx)
-            zone = shown_zone(self.ctx)  # the acting account's own, else the company's
+            clock.load(self.ctx)  # the acting account's own zone, else the company's
+            zone = clock.zone_name()
         except _QUIET:
             return
         except Exception as exc:
