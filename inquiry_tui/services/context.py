@@ -80,6 +80,9 @@ class Ctx:
     # caller catches the refusal as an ordinary one: the TUI uses it to stop acting at once.
     on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
     acted_by: str | None = None  # with `--as`: the admin's own login (the actor is the account acted as)
+    # Told +1 when a write transaction starts and -1 when it ends (from any thread): the TUI shows
+    # "saving…" when one waits more than a moment for a busy store.
+    on_writing: Callable[[int], None] | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -87,13 +90,25 @@ class Ctx:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE on SQLite); stale ORM flushes become StaleWrite."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._writing(), Session(self.engine, expire_on_commit=False) as session:
             try:
                 with session.begin():
                     self.check_active(session.connection())
                     yield session
             except StaleDataError:
                 raise StaleWrite() from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        tell = self.on_writing
+        if tell is None:
+            yield
+            return
+        tell(1)
+        try:
+            yield
+        finally:
+            tell(-1)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -106,7 +121,7 @@ class Ctx:
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One write transaction on a Core connection (the bulk paths: imports, generator, re-allocation)."""
-        with self.engine.begin() as conn:
+        with self._writing(), self.engine.begin() as conn:
             self.check_active(conn)
             yield conn
 
@@ -134,7 +149,15 @@ class Ctx:
 
     def as_actor(self, actor: Actor) -> Ctx:
         return Ctx(
-            self.url, self.engine, actor, self.read_engine, self.clock, self.os_user, self.confined, self.on_deactivated
+            self.url,
+            self.engine,
+            actor,
+            self.read_engine,
+            self.clock,
+            self.os_user,
+            self.confined,
+            self.on_deactivated,
+            on_writing=self.on_writing,
         )
 
     def close(self) -> None:

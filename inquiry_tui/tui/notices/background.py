@@ -70,6 +70,7 @@ class Background:
         self.base_sub_title = app.sub_title
         self.unread: int | None = None
         self.zone = ""  # the acting account's time zone, which every screen shows times in (read with the count)
+        self.saving = False  # a write has waited more than a moment for the store (the app's `WriteWaiting`)
 
     def start(self) -> None:
         self.refresh_count()
@@ -121,7 +122,7 @@ class Background:
             # without its parenthesised part, the role as is ("Grace Lin (admin)"), "N unread".
             who = short_who(self.ctx)
             suffix = f" · {count:,} unread" if count else ""
-        self.app.sub_title = who + times + suffix
+        self.app.sub_title = who + times + suffix + (" · saving…" if self.saving else "")
 
     # --- the outbox ----------------------------------------------------------------------------
 

@@ -185,3 +185,33 @@ def test_no_screen_formats_a_time_itself() -> None:
         if own.search(text)
     ]
     assert not found, found
+
+
+async def test_a_write_waiting_for_a_busy_store_says_saving(store_ctx: Ctx, monkeypatch: Any) -> None:
+    """Another session holds the write lock: the header says "saving…" until the write is done."""
+    import sqlite3
+
+    import inquiry_tui.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "SAVING_AFTER", 0.01)  # "more than a moment", shorter in a test
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "saving" not in app.sub_title
+        await pilot.press("Z")
+        await settle(pilot)
+        await pilot.press(*"UTC")
+        other = sqlite3.connect(store_ctx.url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another session writing
+        try:
+            await pilot.press("enter")
+            for _ in range(500):  # not `until`: it waits for the workers, and this one waits for the lock
+                if "saving…" in app.sub_title:
+                    break
+                await pilot.pause()
+            assert "saving…" in app.sub_title and app.writes == 1
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await until(pilot, lambda: "times in UTC" in app.sub_title, "the zone saved")
+        assert "saving" not in app.sub_title and not app.unexpected_errors
