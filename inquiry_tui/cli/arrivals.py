@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, require_file, state
-from inquiry_tui.cli.progress import progress_bar
+from inquiry_tui.cli.common import FileArg, QuietOpt, require_file, state
+from inquiry_tui.cli.progress import import_progress, progress_bar
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.allocation import assignment, reroute
 from inquiry_tui.services.allocation import record as allocation_record
@@ -41,14 +41,11 @@ def _summary(r: ArrivalReport) -> str:
     )
 
 
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none is drawn outside a terminal).")]
-
-
 @imports.command("inquiries")
 def import_inquiries(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import inquiries; each one runs junk filter, allocation and auto-reply (all or nothing)."""
     require_file(file)
-    with progress_bar(quiet=quiet) as report:  # checking, then importing: a bar each, on a terminal
+    with import_progress(quiet=quiet, read=False) as report:  # checking, then importing: a bar each, on a terminal
         result = arrivals.import_inquiries(state.ctx(), file, progress=report)
     typer.echo(f"imported {_summary(result)}")
 
@@ -56,6 +53,7 @@ def import_inquiries(file: FileArg, quiet: QuietOpt = False) -> None:
 @imports.command("chats")
 def import_chats(
     file: FileArg,
+    quiet: QuietOpt = False,
     customers: Annotated[
         bool,
         typer.Option(
@@ -66,7 +64,8 @@ def import_chats(
 ) -> None:
     """Import chat (TM) lines as tm threads, with their attachments; `--customers` makes every chat buyer a customer."""
     require_file(file)
-    r = chats.import_chats(state.ctx(), file, make_customers=customers)
+    with import_progress(quiet=quiet):
+        r = chats.import_chats(state.ctx(), file, make_customers=customers)
     extra = f"; {r.skipped_seller_lines} seller lines without a buyer line skipped" if r.skipped_seller_lines else ""
     extra += f"; {r.already_imported} lines were already imported" if r.already_imported else ""
     extra += f"; {r.attachments} attachments" if r.attachments else ""

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, echo_rows, require_file, state
+from inquiry_tui.cli.common import FileArg, QuietOpt, echo_rows, require_file, state
+from inquiry_tui.cli.progress import import_progress
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.calls import importing, log
 
@@ -16,10 +17,11 @@ call_app = typer.Typer(help="Calls and appointment requests: list, confirm, decl
 
 
 @imports.command("calls")
-def import_calls(file: FileArg) -> None:
+def import_calls(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import the marketplace's call log (calls and appointment requests; all or nothing, each call once)."""
     require_file(file)
-    r = importing.import_calls(state.ctx(), file)
+    with import_progress(quiet=quiet):  # on a terminal: the file read, rate and time left
+        r = importing.import_calls(state.ctx(), file)
     typer.echo(
         f"imported {r.added} calls ({r.appointments} appointment requests, {r.outside_windows} outside the call "
         f"windows), {r.buyers_added} new buyers; {r.already_imported} were already imported"

@@ -39,6 +39,7 @@ class State:
 state = State()
 
 FileArg = Annotated[Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", dir_okay=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none is drawn outside a terminal).")]
 
 
 def date_option(value: str | None, option: str) -> date | None:

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, echo_rows, fail, require_file, state
+from inquiry_tui.cli.common import FileArg, QuietOpt, echo_rows, fail, require_file, state
+from inquiry_tui.cli.progress import import_progress
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.customers import importing as customer_import
 from inquiry_tui.services.customers import manage as customers
@@ -213,16 +214,18 @@ def customer_transfer(email: str, login: str) -> None:
 
 
 @imports.command("customers")
-def import_customers(file: FileArg) -> None:
+def import_customers(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import customers (email, name, company, country, phone, group, type, source, stars, tags); same e-mail merges."""
     require_file(file)
-    r = customer_import.import_customers(state.ctx(), file)
+    with import_progress(quiet=quiet):  # on a terminal: the file read, rate and time left
+        r = customer_import.import_customers(state.ctx(), file)
     typer.echo(f"imported {r.rows} customers: {r.added} added, {r.merged} merged into existing customers")
 
 
 @imports.command("activity")
-def import_activity(file: FileArg) -> None:
+def import_activity(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import on-site activity (email, at, kind, detail) into the profiles' daily aggregates (admin)."""
     require_file(file)
-    r = customer_import.import_activity(state.ctx(), file)
+    with import_progress(quiet=quiet):  # on a terminal: the file read, rate and time left
+        r = customer_import.import_activity(state.ctx(), file)
     typer.echo(f"imported {r.events} activity events ({r.days} buyer-days, {r.buyers_created} new buyers)")

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, date_option, echo_rows, require_file, state
+from inquiry_tui.cli.common import FileArg, QuietOpt, date_option, echo_rows, require_file, state
+from inquiry_tui.cli.progress import import_progress
 from inquiry_tui.domain import money
 from inquiry_tui.domain.deals import LoiStatus, OrderStatus, doc_to_dict
 from inquiry_tui.domain.text import safe_line, safe_text, truncate
@@ -439,9 +440,10 @@ def order_export(order: Annotated[str, typer.Argument(metavar="ID")], output: Pd
 
 
 @imports.command("orders")
-def import_orders(file: FileArg) -> None:
+def import_orders(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import orders placed on the marketplace (all or nothing)."""
     require_file(file)
-    r = importing.import_orders(state.ctx(), file)
+    with import_progress(quiet=quiet):  # on a terminal: the file read, rate and time left
+        r = importing.import_orders(state.ctx(), file)
     statuses = ", ".join(f"{s} {n}" for s, n in r.by_status) or "none"
     typer.echo(f"imported {r.orders} orders ({statuses}); {r.buyers_created} new customers")

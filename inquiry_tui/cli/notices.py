@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, echo_rows, fail, require_file, state
+from inquiry_tui.cli.common import FileArg, QuietOpt, echo_rows, fail, require_file, state
+from inquiry_tui.cli.progress import import_progress
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.notices import feed, importing
 from inquiry_tui.services.notices.producers import check_overdue
@@ -81,8 +82,9 @@ def notice_read(
 
 
 @imports.command("notices")
-def import_notices(file: FileArg) -> None:
+def import_notices(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import platform notices into the feeds (to one account, or everyone; each notice once)."""
     require_file(file)
-    r = importing.import_notices(state.ctx(), file)
+    with import_progress(quiet=quiet):  # on a terminal: the file read, rate and time left
+        r = importing.import_notices(state.ctx(), file)
     typer.echo(f"imported {r.records} platform notices: {r.delivered} delivered, {r.already} delivered before")

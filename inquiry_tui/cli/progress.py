@@ -86,3 +86,16 @@ def progress_bar(*, quiet: bool = False) -> Iterator[Report]:
             yield report
         finally:
             _ACTIVE.pop()
+
+
+@contextmanager
+def import_progress(*, quiet: bool = False, read: bool = True) -> Iterator[Report]:
+    """Every file import's progress (one helper for them all): the bytes of the file read, with rate and time
+    left, plus the parts the service reports itself; nothing when QUIET or not on a terminal.
+
+    READ False: the service reports its own passes over the file (`import inquiries`: checking, importing).
+    ctrl+c during an import is one line, "nothing was imported" (cli/root.py): imports are all or nothing."""
+    from inquiry_tui.services.records.reader import reading_progress  # not on the other commands' imports
+
+    with progress_bar(quiet=quiet) as report, reading_progress(report if read and _ACTIVE else None):
+        yield report

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.common import FileArg, echo_rows, fail, require_file, state
+from inquiry_tui.cli.common import FileArg, QuietOpt, echo_rows, fail, require_file, state
+from inquiry_tui.cli.progress import import_progress
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.rfq import importing, quotes, subscriptions
 from inquiry_tui.services.rfq.market import RfqQuery, rfq_detail, rfq_id_of, rfq_page
@@ -296,10 +297,11 @@ def rfq_subscriptions(as_json: JsonOpt = False) -> None:
 
 
 @imports.command("rfqs")
-def import_rfqs(file: FileArg) -> None:
+def import_rfqs(file: FileArg, quiet: QuietOpt = False) -> None:
     """Import RFQs posted on the marketplace (admin; all or nothing); junk is judged, subscribers told."""
     require_file(file)
-    r = importing.import_rfqs(state.ctx(), file)
+    with import_progress(quiet=quiet):  # on a terminal: the file read, rate and time left
+        r = importing.import_rfqs(state.ctx(), file)
     typer.echo(
         f"imported {r.rfqs} RFQs ({r.open} open, {r.junk} junk), {r.buyers_added} new buyers, "
         f"{r.notices} keyword notices"

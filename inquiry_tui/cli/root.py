@@ -84,6 +84,8 @@ def kept_after_interrupt(argv: list[str]) -> str:
     words = [a for a in argv if not a.startswith("-")]
     if "import" in words and "maildir" not in words:
         return "nothing was imported (an import is all or nothing)"
+    if words[:1] == ["seed"]:
+        return "nothing was seeded (a seed is all or nothing)"
     return "the step in progress was rolled back; what finished before it is kept"
 
 

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.common import fail, state
+from inquiry_tui.cli.common import QuietOpt, fail, state
+from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.services.setup import seed as seed_service
+from inquiry_tui.services.setup.synthetic import seeding_progress
 
 top_level = typer.Typer()
 
@@ -24,6 +26,7 @@ def seed(
     visitors: Annotated[
         int, typer.Option("--visitors", min=0, help="With --inquiries: this many buyers known only from visits.")
     ] = 0,
+    quiet: QuietOpt = False,
 ) -> None:
     """Fill an initialised store with the sample company or synthetic data."""
     if sample == (inquiries is not None):
@@ -31,10 +34,12 @@ def seed(
     if inquiries is not None:
         seed_service.check_bounds(inquiries, rfqs, visitors)  # before the store is opened
     ctx = state.ctx()
-    if sample:
-        _, result = seed_service.seed_sample(ctx)
-    else:
-        _, result = seed_service.seed_synthetic(ctx, inquiries or 0, seed_value, rfqs=rfqs, visitors=visitors)
+    # On a terminal: the inquiries written, rate and time left (one transaction: ctrl+c keeps nothing).
+    with progress_bar(quiet=quiet) as report, seeding_progress(report):
+        if sample:
+            _, result = seed_service.seed_sample(ctx)
+        else:
+            _, result = seed_service.seed_synthetic(ctx, inquiries or 0, seed_value, rfqs=rfqs, visitors=visitors)
     extra = f", {result.visitors} more visitors" if result.visitors else ""
     typer.echo(
         f"seeded {result.inquiries} inquiries, {result.messages} messages, {result.buyers} buyers, "

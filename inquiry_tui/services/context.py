@@ -93,6 +93,9 @@ class Ctx:
     on_deactivated: Callable[[AccountDeactivated], None] | None = field(default=None, repr=False)
     acted_by: str | None = None  # with `--as`: the admin's own login (the actor is the account acted as)
     joined: _Joined = field(default_factory=_Joined, repr=False)
+    # Told +1 when a write transaction starts and -1 when it ends (from any thread): the TUI shows
+    # "saving…" when one waits more than a moment for a busy store.
+    on_writing: Callable[[int], None] | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -130,13 +133,25 @@ class Ctx:
             if joined is not None
             else Session(self.engine, expire_on_commit=False)
         )
-        with session_of as session:
+        with self._writing(), session_of as session:
             try:
                 with session.begin():
                     self.check_active(session.connection())
                     yield session
             except StaleDataError:
                 raise StaleWrite() from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        tell = self.on_writing
+        if tell is None:
+            yield
+            return
+        tell(1)
+        try:
+            yield
+        finally:
+            tell(-1)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -159,7 +174,7 @@ class Ctx:
                 self.check_active(joined)
                 yield joined
             return
-        with self.engine.begin() as conn:
+        with self._writing(), self.engine.begin() as conn:
             self.check_active(conn)
             yield conn
 
@@ -196,6 +211,7 @@ class Ctx:
             self.confined,
             self.on_deactivated,
             joined=self.joined,
+            on_writing=self.on_writing,
         )
 
     def close(self) -> None:

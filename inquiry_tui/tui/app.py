@@ -26,11 +26,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import require_active
 from inquiry_tui.tui.commands import KeyCommands
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
@@ -39,6 +41,7 @@ HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) 
 # An account deactivated while the app is open is refused at its next action; between actions,
 # the app looks this often, so an idle session stops too.
 ACCOUNT_CHECK_SECONDS = 30
+SAVING_AFTER = 0.4  # seconds a write may wait for the store before the header says "saving…"
 
 
 @dataclass
@@ -46,6 +49,13 @@ class AccountGone(Message):
     """A service call found the acting account deactivated."""
 
     error: AccountDeactivated
+
+
+@dataclass
+class WriteWaiting(Message):
+    """A write transaction started (+1) or ended (-1), in any thread (`Ctx.on_writing`)."""
+
+    delta: int
 
 
 class InquiryApp(App[None], WorkerErrors):
@@ -70,6 +80,7 @@ class InquiryApp(App[None], WorkerErrors):
             tooltip="run any of these by name; open an inquiry by id or buyer",
         ),
         Binding("q", "quit", "Quit", id="app-quit"),
+        clock.ZONE_BINDING,
     ]
 
     def __init__(self, ctx: Ctx) -> None:
@@ -81,6 +92,9 @@ class InquiryApp(App[None], WorkerErrors):
         # Any service call that finds the account deactivated tells the app, even where the
         # screen that made it shows refusals itself (a worker thread: a message brings it here).
         ctx.on_deactivated = self._tell_account_gone
+        ctx.on_writing = self._tell_writing
+        self.writes = 0  # write transactions under way
+        self._saving_timer: Timer | None = None
 
     def on_mount(self) -> None:
         for mode in MODES:
@@ -126,6 +140,35 @@ class InquiryApp(App[None], WorkerErrors):
             return
         self.push_screen(KeysHelpScreen(self.screen))
 
+    # --- the reader's clock (tui/common/clock.py) ----------------------------------------------------
+
+    def action_set_own_zone(self) -> None:
+        """`Z` anywhere: the zone the acting account reads times in."""
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._save_zone(answer)
+
+        self.push_screen(clock.ZoneDialog(clock.zone_name()), chosen)
+
+    @work(thread=True, exclusive=True, group="app-zone", exit_on_error=False)
+    def _save_zone(self, name: str) -> None:
+        from inquiry_tui.services.team.zone import set_zone
+
+        now = set_zone(self.ctx, self.ctx.actor.login, name)  # audited; a refusal comes back as a warning
+        clock.use(now)
+        self.post_message(clock.ZoneChanged(now))
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self, event: clock.ZoneChanged) -> None:
+        self.notify(f"Times are shown in {event.name}.", markup=False)
+        self.background.show(self.background.unread or 0, event.name)
+        # Every screen of every mode shows its times again (the ones not on view too: they are
+        # built once and kept). Textual keeps the modes' stacks in `_screen_stacks`.
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                screen.post_message(clock.ZoneChanged(event.name))
+
     @on(NoticesChanged)
     def _notices_changed(self) -> None:
         self.background.refresh_count()
@@ -141,6 +184,32 @@ class InquiryApp(App[None], WorkerErrors):
     @on(OutboxFlushed)
     def _outbox_flushed(self, event: OutboxFlushed) -> None:
         self.background.flushed(event.report)
+
+    # --- "saving…": a write waiting for a busy store ----------------------------------------------
+
+    def _tell_writing(self, delta: int) -> None:
+        self.post_message(WriteWaiting(delta))  # thread-safe: called from workers
+
+    @on(WriteWaiting)
+    def _write_waiting(self, event: WriteWaiting) -> None:
+        self.writes = max(0, self.writes + event.delta)
+        if self.writes and self._saving_timer is None:
+            self._saving_timer = self.set_timer(SAVING_AFTER, self._show_saving)
+        elif not self.writes:
+            if self._saving_timer is not None:
+                self._saving_timer.stop()
+                self._saving_timer = None
+            self._set_saving(False)
+
+    def _show_saving(self) -> None:
+        self._saving_timer = None
+        self._set_saving(self.writes > 0)
+
+    def _set_saving(self, saving: bool) -> None:
+        background = getattr(self, "background", None)
+        if background is not None and background.saving != saving:
+            background.saving = saving
+            background.show(background.unread or 0)
 
     # --- errors -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.models import Buyer, Inquiry, Message
 from inquiry_tui.tui.app import InquiryApp
+from inquiry_tui.tui.common import clock
 from tests.conftest import FIXED_NOW, ctx_as, fixed_clock
 
 FIXED_OS_USER = "tester"  # audit rows name the OS user; snapshots must not depend on who runs them
@@ -47,6 +48,14 @@ HOSTILE_TEXT = " ".join(HOSTILE)
 def _error_log_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The app's error log (platformdirs' state dir) goes under tmp_path, never the developer's."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _clock_reset() -> Iterator[None]:
+    """Each test's app starts from no reader's zone (the clock is the process's: tui/common/clock.py)."""
+    clock.reset()
+    yield
+    clock.reset()
 
 
 @pytest.fixture(scope="session")

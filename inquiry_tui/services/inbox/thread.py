@@ -85,6 +85,10 @@ class ThreadDetail:
     terms: Terms = field(default_factory=Terms)  # what the buyer stated or answered (domain.terms_text)
     asked: frozenset[Ask] = frozenset()  # what smart reception asked
     notes: tuple[NoteRow, ...] = ()  # the admin's notes on it (services.notes), oldest first
+    # The buyer's owner (the profile's "Owner"): after a reassign it may differ from the thread's.
+    # With sticky on, the buyer's next inquiry goes to them (domain/allocation.py, step 1).
+    buyer_owner_login: str | None = None
+    sticky: bool = True  # allocation.sticky, read only when the two owners differ
 
 
 def _ts(value: Any) -> datetime | None:
@@ -124,6 +128,12 @@ def _history(session: Session, inquiry_id: int) -> tuple[AllocationEvent, ...]:
         AllocationEvent(_at(at), from_login, to_login or "?", rule, actor, reason or "")
         for at, from_login, to_login, rule, actor, reason in rows
     )
+
+
+def _sticky(session: Session) -> bool:
+    from inquiry_tui.services.setup.settings import load_settings
+
+    return load_settings(session).allocation.sticky
 
 
 def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
@@ -188,6 +198,8 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             unit=r[28],
             owner_login=r[29],
             owner_name=r[30],
+            buyer_owner_login=r[34],
+            sticky=_sticky(session) if r[34] is not None and r[34] != r[29] else True,
             rule=r[31] or "",
             messages=messages,
             earlier_messages=max(0, total - len(messages)),

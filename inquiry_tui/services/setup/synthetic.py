@@ -11,8 +11,10 @@ from __future__ import annotations
 import random
 import time
 from bisect import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
@@ -177,6 +179,20 @@ class _Generator:
         return self.c.admin_id, Rule.COMPANY_CONTACT.value
 
 
+Progress = Callable[[str, int, int], None]  # (part, done, total), as cli/progress.py draws it
+_SEEDING: ContextVar[Progress | None] = ContextVar("inquiry_tui_seeding_progress", default=None)
+
+
+@contextmanager
+def seeding_progress(report: Progress | None) -> Iterator[None]:
+    """While inside, `generate` reports ("inquiries", written, total) to REPORT after each chunk (`seed` on a terminal)."""
+    token = _SEEDING.set(report)
+    try:
+        yield
+    finally:
+        _SEEDING.reset(token)
+
+
 def generate(
     ctx: Ctx,
     inquiries: int,
@@ -284,6 +300,7 @@ def _load(
     def chunk_ids(chunk_start: int) -> list[int]:
         return inquiry_ids.take_many(min(CHUNK, inquiries - chunk_start))
 
+    report = _SEEDING.get()
     with bulk.indexes_deferred(conn, enabled=big):
         bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
         pending = pool.submit(build, 0, chunk_ids(0))
@@ -297,6 +314,8 @@ def _load(
             messages_total += len(msg_rows)
             bulk.write_threads(conn, inq_rows, msg_rows)
             bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
+            if report is not None:
+                report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
     conn.exec_driver_sql(
         "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
         [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],

@@ -18,8 +18,9 @@ _INQUIRY = text(
     "SELECT i.id, i.subject, i.channel, i.received_at, i.folder, i.is_junk, i.junk_score, i.junk_reasons, i.unread, "
     "i.tagged, i.replied, i.first_response_at, i.due_at, i.auto_replies, i.deleted_at, i.version, i.owner_id, "
     "i.buyer_id, b.name, b.email, b.company, b.country, b.verified, b.tier, b.is_customer, p.sku, p.name, "
-    "i.quantity, i.unit, a.login, a.name, i.rule, i.terms, i.asked "
+    "i.quantity, i.unit, a.login, a.name, i.rule, i.terms, i.asked, bo.login "
     "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id JOIN account a ON a.id = i.owner_id "
+    "LEFT JOIN account bo ON bo.id = b.owner_id "  # the buyer's owner: may differ from the thread's
     "LEFT JOIN product p ON p.id = i.product_id WHERE i.id = :id"
 )
 # The byte length of a body does not stop at a NUL character (length() and substr() of text

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -19,8 +18,8 @@ from inquiry_tui.domain.text import safe_line, safe_text, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.identity.verify import AuditVerdict, verify_audit
 from inquiry_tui.services.team.audit_log import AuditEntry, AuditFilter, AuditPage, audit_choices, audit_page
-from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.table import Table
 
 PAGE = 100
@@ -36,6 +35,7 @@ def _summary(entry: AuditEntry) -> str:
 
 class AuditPanel(AdminPanel):
     FOCUS = "#audit-table"
+    SHOWS_TIMES = True
     BINDINGS = [
         Binding("r", "refresh_audit", "Refresh", id="audit-refresh"),
         Binding(
@@ -114,7 +114,7 @@ class AuditPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-audit-choices", exit_on_error=False)
     def _load_choices(self) -> None:
-        zone = ZoneInfo(shown_zone(self.ctx))
+        zone = clock.load(self.ctx)
         actions, actors = audit_choices(self.ctx)
         self.post_message(self.ChoicesLoaded(zone, actions, actors))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -26,8 +25,8 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.blocklist import KINDS, BlockInfo, add_block, list_blocks, remove_block
-from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
@@ -137,6 +136,7 @@ class AddBlockDialog(DiscardGuard, ModalScreen[BlockInfo | None], WorkerErrors):
 
 class BlockListPanel(AdminPanel):
     FOCUS = "#blocks-table"
+    SHOWS_TIMES = True
     BINDINGS = [
         Binding("n", "add_block", "Block", id="blocks-add"),
         Binding("x,delete", "remove_block", "Unblock", id="blocks-remove"),
@@ -184,7 +184,7 @@ class BlockListPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-blocks", exit_on_error=False)
     def _load(self, keep: str | None = None) -> None:
-        zone = ZoneInfo(shown_zone(self.ctx))
+        zone = clock.load(self.ctx)
         self.post_message(self.Loaded(zone, list_blocks(self.ctx), keep))
 
     @on(Loaded)

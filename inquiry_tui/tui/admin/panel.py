@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 from textual import on, work
@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 
@@ -27,12 +28,13 @@ class AdminPanel(Vertical, WorkerErrors):
     """One Admin section. It loads its data (in thread workers) the first time it is shown."""
 
     FOCUS = ""  # the widget that takes the focus when the section is entered (its main list or first field)
+    SHOWS_TIMES = False  # a list of times: read again when the reader chooses another zone (`Z`)
 
     def __init__(self, ctx: Ctx, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ctx = ctx
         self.loaded = False
-        self.zone: tzinfo = UTC
+        self.zone: tzinfo = clock.zone()  # the reader's (the app's clock); a section may load it again
 
     def activate(self) -> None:
         """Called when the section's tab becomes active."""
@@ -44,6 +46,12 @@ class AdminPanel(Vertical, WorkerErrors):
         """(Re)load the section's data; every section defines it (AdminPanel is never shown itself)."""
         raise NotImplementedError
 
+    def zone_changed(self) -> None:
+        """The reader chose another zone: times from now on in it (a form keeps what is typed)."""
+        self.zone = clock.zone()
+        if self.SHOWS_TIMES and self.loaded:
+            self.reload()
+
     def focus_main(self) -> None:
         # No scrolling to it: the section has just been shown and its main widget is at its top,
         # while the layout may still change (a narrow terminal folds the form above the
@@ -53,7 +61,7 @@ class AdminPanel(Vertical, WorkerErrors):
             self.query_one(self.FOCUS).focus(scroll_visible=False)
 
     def when(self, moment: datetime | None) -> str:
-        return "—" if moment is None else moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return clock.stamp(moment, self.zone)
 
     def set_status(self, message: str, *, error: bool = False, selector: str = ".status") -> None:
         """A one-line status under the form; messages may name buyer-free values only, shown literally."""

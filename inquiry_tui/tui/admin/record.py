@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -24,8 +23,8 @@ from inquiry_tui.services.allocation.record import (
     export_allocations,
 )
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.admin.panel import AdminPanel
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.export_dialog import ExportScreen
 from inquiry_tui.tui.common.table import Table
 
@@ -36,6 +35,7 @@ NARROW = 120  # columns; below, the highlighted row's reason is shown whole unde
 
 class AllocationRecordPanel(AdminPanel):
     FOCUS = "#record-table"
+    SHOWS_TIMES = True
     BINDINGS = [
         Binding("e", "export_record", "Export", id="record-export"),
         Binding("r", "refresh_record", "Refresh", id="record-refresh"),
@@ -97,7 +97,7 @@ class AllocationRecordPanel(AdminPanel):
 
     @work(thread=True, exclusive=True, group="admin-record-choices", exit_on_error=False)
     def _load_choices(self) -> None:
-        zone = ZoneInfo(shown_zone(self.ctx))
+        zone = clock.load(self.ctx)
         accounts, rules, actors = allocation_choices(self.ctx)
         self.post_message(self.ChoicesLoaded(zone, tuple(accounts), tuple(rules), tuple(actors)))
 
@@ -193,7 +193,7 @@ class AllocationRecordPanel(AdminPanel):
                 self._export(target[0], target[1], flt)
 
         note = "Exports what the filters show." if flt != AllocationFilter() else ""
-        name = f"allocations-{self.ctx.now().astimezone(self.zone):%Y-%m-%d}.csv"  # the date the screen shows
+        name = f"allocations-{clock.today(self.ctx.now(), self.zone)}.csv"  # the date the screen shows
         self.app.push_screen(ExportScreen("the allocation record (30 days)", name, note), chosen)
 
     @work(thread=True, exclusive=True, group="admin-record-export", exit_on_error=False)

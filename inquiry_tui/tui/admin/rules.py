@@ -31,6 +31,7 @@ from inquiry_tui.services.setup.settings_edit import save_rules
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
 from inquiry_tui.tui.admin.panel import AdminPanel, show
 from inquiry_tui.tui.admin.rules_preview import RulesPreview
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.check import Check
 
 PREVIEW_DELAY = 0.25
@@ -212,11 +213,10 @@ class AllocationRulesPanel(AdminPanel):
 
     @on(Loaded)
     def _fill(self, event: Loaded) -> None:
-        from zoneinfo import ZoneInfo
 
         settings, accounts = event.settings, event.accounts
 
-        self.zone = ZoneInfo(settings.reception.timezone)
+        self.zone = clock.zone()  # the reader's, as every time shown
         a = settings.allocation
         self.baseline = a
         contact = self.query_one("#rules-contact", Select)

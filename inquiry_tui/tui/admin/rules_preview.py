@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.allocation.preview import AllocationPreview
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.table import Table
 
 COLUMNS = ("#", "Received", "Ch", "Cty Buyer", "SKU", "Was (rule)", "Would be (rule)", "Escalation")
@@ -83,7 +84,7 @@ class RulesPreview(Vertical):
                 would.append(" ⤼", style="magenta")  # someone away or full was passed over
             cells = {
                 "#": str(r.inquiry_id),
-                "Received": r.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                "Received": clock.short(r.received_at, zone),
                 "Ch": CHANNELS.get(r.channel, r.channel),
                 "Cty Buyer": Text(f"{r.country or '··'} {truncate(safe_line(r.buyer), 12)}"),
                 "SKU": truncate(r.product or "—", 9),

@@ -29,6 +29,7 @@ from inquiry_tui.tui.admin.reception import ReceptionPanel
 from inquiry_tui.tui.admin.record import AllocationRecordPanel
 from inquiry_tui.tui.admin.rules import AllocationRulesPanel
 from inquiry_tui.tui.admin.team import DashboardPanel
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.footer import KeysFooter
 
 # (tab id, title, panel class): the order of the tabs and of `[` / `]`.
@@ -91,6 +92,11 @@ class AdminScreen(Screen[None]):
         self.query_one(f"#admin-{section}", AdminPanel).activate()
         # The section's main widget takes the focus, so that its keys are live at once.
         self.call_after_refresh(self._focus_section, section)
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        for panel in self.query(AdminPanel):
+            panel.zone_changed()
 
     def _focus_section(self, section: str) -> None:
         # Only if it is still the active section: focusing a widget in another tab makes

@@ -26,6 +26,7 @@ from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.calls.log import PAGE, AnswerRates, CallRow, answer_rates, call_page, count_calls, decide
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.calls import CALLS_CSS
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.keyset_list import KeysetList
@@ -69,7 +70,7 @@ class CallList(KeysetList[CallRow]):
     def _when(self, moment: datetime | None) -> str:
         if moment is None:
             return ""
-        return moment.astimezone(self.zone).strftime("%m-%d %H:%M" if self._narrow else "%Y-%m-%d %H:%M")
+        return clock.short(moment, self.zone) if self._narrow else clock.stamp(moment, self.zone)
 
     def cells(self, row: CallRow) -> list[str]:
         buyer = row.buyer_name or row.buyer_email
@@ -169,6 +170,12 @@ class CallsScreen(Screen[None], WorkerErrors):
         if self.generation:
             self.action_reload(keep_cursor=True)
 
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        if self.generation:
+            self.action_reload(keep_cursor=True)
+
     def action_reload(self, keep_cursor: bool = False) -> None:
         self.generation += 1
         self.keep_cursor = keep_cursor
@@ -180,12 +187,12 @@ class CallsScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="calls-load", exit_on_error=False)
     def _load(self, generation: int, view: str) -> None:
-        from inquiry_tui.services.team.zone import shown_zone
 
         appointments, pending = view == "appointments", view == "pending"
         rows = call_page(self.ctx, appointments_only=appointments, pending_only=pending)
         total = count_calls(self.ctx, appointments_only=appointments, pending_only=pending)
-        zone = shown_zone(self.ctx)
+        clock.load(self.ctx)
+        zone = clock.zone_name()
         self.post_message(self.Loaded(generation, rows, total, answer_rates(self.ctx), zone))
 
     @on(Loaded)
@@ -240,7 +247,7 @@ class CallsScreen(Screen[None], WorkerErrors):
             text.append("Pending: c confirms, x declines (within 24 h it counts as answered)", style="yellow")
         elif row.decided_at is not None:
             text.append(f"{row.outcome.value.capitalize()} by {row.decided_by} ", style="dim")
-            text.append(row.decided_at.astimezone(self.listing.zone).strftime("%Y-%m-%d %H:%M"), style="dim")
+            text.append(clock.stamp(row.decided_at, self.listing.zone), style="dim")
         if row.note:
             text.append("\n")
             text.append(safe_text(row.note))

@@ -17,6 +17,7 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.chats.conversation import ChatLine, Conversation
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.files.labels import attachment_line
 
 LABELS = {"in": ("▶ ", "bold cyan"), "out": ("◀ ", "bold green"), "auto": ("⟲ Auto-reply", "bold magenta")}
@@ -31,7 +32,7 @@ def line_text(line: ChatLine, buyer: str, zone: tzinfo, find: str = "") -> Text:
         out.append(label + (safe_line(line.author or "") or "Seller"), style=style)
     else:
         out.append(label, style=style)
-    out.append(f"  {line.sent_at.astimezone(zone):%Y-%m-%d %H:%M}\n", style="dim")
+    out.append(f"  {clock.stamp(line.sent_at, zone)}\n", style="dim")
     body = Text(safe_text(line.text), style="dim" if line.direction == "auto" else "")
     if find:
         body.highlight_words([find], style="black on yellow", case_sensitive=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -34,10 +33,10 @@ from inquiry_tui.services.chats.conversations import (
     search_conversations,
 )
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.tui.chats import CHATS_CSS
 from inquiry_tui.tui.chats.chat_view import ChatView
 from inquiry_tui.tui.chats.customers import CustomersFromChatsScreen
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_rows import PagedRows
@@ -51,7 +50,7 @@ def row_text(row: ConversationRow, width: int, zone: tzinfo = UTC) -> Text:
     text = Text(" ")
     text.append(f"{row.unread:>3} " if row.unread else "    ", style="bold yellow")
     name = safe_line(row.name) or safe_line(row.email)
-    when = row.last_at.astimezone(zone).strftime("%m-%d %H:%M")
+    when = clock.short(row.last_at, zone)
     room = max(8, width - len(when) - 7)
     text.append(truncate(name, room).ljust(room), style="bold" if row.unread else "")
     text.append(" " + when, style="dim")
@@ -160,16 +159,17 @@ class ChatsScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="chats-start", exit_on_error=False)
     def _start(self) -> None:
-        try:
-            zone: tzinfo = ZoneInfo(shown_zone(self.ctx))
-        except (InquiryError, ValueError, KeyError):
-            zone = UTC
-        self.post_message(self.Started(zone))
+        self.post_message(self.Started(clock.load(self.ctx)))
 
     @on(Started)
     def _started(self, event: Started) -> None:
         self.zone = event.zone
         self.run_query()
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        self._started(self.Started(clock.zone()))
 
     # --- the list -----------------------------------------------------------------------------
 

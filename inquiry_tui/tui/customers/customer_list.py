@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.customers.listing import CustomerRow
+from inquiry_tui.tui.common import clock
 
 # (title, width); width 0 takes what is left.
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -50,7 +51,7 @@ def _cell(text: str, width: int) -> str:
 
 
 def _date(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "never"
+    return clock.day(moment, none="never")
 
 
 def column_widths(total: int) -> list[int]:

@@ -30,6 +30,7 @@ from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.customers.recommendations import OutreachStarted
 from inquiry_tui.services.notes import notes
 from inquiry_tui.services.notes.notes import NoteRow
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
@@ -54,7 +55,7 @@ BAR = 20
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
+    return clock.stamp(moment)
 
 
 def who_lines(p: BuyerProfile) -> list[Text]:
@@ -163,7 +164,7 @@ def note_lines(admin_notes: tuple[NoteRow, ...]) -> list[Text]:
     for n in admin_notes:
         line = Text()
         line.append("✎ ", style="bold yellow")
-        line.append(f"{n.author} → {n.to} {n.created_at:%Y-%m-%d}: ", style="dim")
+        line.append(f"{n.author} → {n.to} {clock.day(n.created_at)}: ", style="dim")
         line.append(safe_line(n.text))
         out.append(line)
     return out

@@ -116,6 +116,13 @@ class ProfilePane(ScrollView):
     def on_mount(self) -> None:
         self._lay_out()
 
+    def times_changed(self) -> None:
+        """The reader chose another zone (tui/common/clock.py): the profile's times are drawn again."""
+        if self.is_mounted:
+            self._kept.clear()
+            self._strips = []
+            self._lay_out()
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         if 0 <= index < len(self._strips):

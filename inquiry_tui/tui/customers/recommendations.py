@@ -19,6 +19,7 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.recommendations import OutreachStarted, RecommendedBuyer, recommended_buyers
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.table import Table
@@ -91,7 +92,7 @@ class RecommendationsScreen(Screen[None], WorkerErrors):
                 Text(truncate(safe_line(r.company), 26)),
                 r.country or "",
                 Text(safe_line(r.owner_login or "-")),
-                r.last_contact_at.strftime("%Y-%m-%d") if r.last_contact_at else "never",
+                clock.day(r.last_contact_at, none="never"),
                 Text(truncate(safe_line(r.reason), 80)),
                 key=str(r.buyer_id),
             )

@@ -33,6 +33,7 @@ from inquiry_tui.services.customers.listing import (
 from inquiry_tui.services.customers.manage import TransferResult, transfer_customer
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.notes.notes import NoteRow
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
@@ -153,12 +154,20 @@ class CustomersScreen(Screen[None], WorkerErrors):
 
     # --- querying --------------------------------------------------------------------------
 
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        for pane in self.query(ProfilePane):
+            pane.times_changed()
+        self.run_query()
+
     def run_query(self) -> None:
         self.generation += 1
         self._first_page(self.query_state, self.generation)
 
     @work(thread=True, exclusive=True, group="customers-query", exit_on_error=False)
     def _first_page(self, query: CustomerQuery, generation: int) -> None:
+        clock.load(self.ctx)  # the times are the reader's
         total = count_customers(self.ctx, query)
         page = customer_page(self.ctx, query, None, PAGE)
         self.post_message(self.FirstPageLoaded(query, generation, total, list(page.rows), page.next_key))

@@ -27,6 +27,7 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.deals import lois, orders
 from inquiry_tui.services.deals.views import LoiVersionInfo, LoiView, OrderView
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
@@ -84,11 +85,17 @@ class LoiScreen(Screen[None], WorkerErrors):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Letter of intent {self.loi_id}"
+        self.sub_title = clock.titled(f"Letter of intent {self.loi_id}")
         self.reload()
 
     def reload(self) -> None:
         self._load()
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        self.sub_title = clock.titled(f"Letter of intent {self.loi_id}")
+        self.reload()
 
     @work(thread=True, exclusive=True, group="loi-view", exit_on_error=False)
     def _load(self) -> None:
@@ -224,7 +231,7 @@ class VersionsScreen(Screen[None], WorkerErrors):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Versions of LOI {self.loi_id}"
+        self.sub_title = clock.titled(f"Versions of LOI {self.loi_id}")
         self._load()
 
     @work(thread=True, exclusive=True, group="loi-versions", exit_on_error=False)
@@ -239,7 +246,7 @@ class VersionsScreen(Screen[None], WorkerErrors):
             [
                 Option(
                     Text(
-                        f"v{v.version}  {v.at:%Y-%m-%d %H:%M}  {v.change:<9} {v.actor}  {money.shown(v.doc.total(), v.doc.currency)}"
+                        f"v{v.version}  {clock.stamp(v.at)}  {v.change:<9} {v.actor}  {money.shown(v.doc.total(), v.doc.currency)}"
                     )
                 )
                 for v in event.versions
@@ -257,7 +264,7 @@ def version_text(v: LoiVersionInfo) -> Text:
     """One version as the document read then, after what changed since the version before (the lines come from
     render_text, already made safe; they are appended as plain text, never as markup)."""
     out = Text()
-    out.append(f"Version {v.version} · {v.change} by {v.actor} · {v.at:%Y-%m-%d %H:%M} UTC\n", style="bold")
+    out.append(f"Version {v.version} · {v.change} by {v.actor} · {clock.stamp(v.at)}\n", style="bold")
     if v.version > 1:
         if v.changed:
             out.append(f"Changed since version {v.version - 1}:\n", style="bold")

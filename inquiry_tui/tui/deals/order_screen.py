@@ -25,6 +25,7 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.deals import orders
 from inquiry_tui.services.deals.views import OrderView
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
@@ -35,7 +36,7 @@ from inquiry_tui.tui.deals.dialogs import SavePdfScreen
 def history_text(view: OrderView) -> Text:
     text = Text("History\n", style="bold")
     for e in view.events:
-        text.append(f"  {e.at:%Y-%m-%d %H:%M}  ", style="dim")
+        text.append(f"  {clock.stamp(e.at)}  ", style="dim")
         text.append(f"{e.from_status} → {e.to_status}" if e.from_status else f"placed ({e.to_status})")
         text.append(f"  by {e.actor}", style="dim")
         if e.note:
@@ -78,7 +79,7 @@ class OrderScreen(Screen[None], WorkerErrors):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Order"
+        self.sub_title = clock.titled("Order")
         self._load()
 
     @work(thread=True, exclusive=True, group="order-view", exit_on_error=False)

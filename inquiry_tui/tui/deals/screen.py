@@ -24,6 +24,7 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.deals import lois, orders, templates
 from inquiry_tui.services.deals.views import LoiRow, OrderKey, OrderQuery, OrderRow, OrderTotals, TemplateInfo
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
@@ -67,7 +68,7 @@ TEMPLATE_COLUMNS = (
 def order_cells(r: OrderRow) -> list[str]:
     return [
         r.number,
-        f"{r.placed_at:%Y-%m-%d}",
+        clock.day(r.placed_at),
         r.status,
         r.kind,
         r.buyer_company or r.buyer_name or r.email,
@@ -84,12 +85,12 @@ def loi_cells(r: LoiRow) -> list[str]:
         r.subject,
         money.shown(r.total, r.currency),
         r.owner_login or "-",
-        f"{r.updated_at:%Y-%m-%d}",
+        clock.day(r.updated_at),
     ]
 
 
 def template_cells(t: TemplateInfo) -> list[str]:
-    return [t.name, t.doc.currency, t.doc.subject, t.owner_login or "-", f"{t.updated_at:%Y-%m-%d}"]
+    return [t.name, t.doc.currency, t.doc.subject, t.owner_login or "-", clock.day(t.updated_at)]
 
 
 def describe(query: OrderQuery, totals: OrderTotals) -> Text:
@@ -177,7 +178,7 @@ class DealsScreen(Screen[None], WorkerErrors):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Deals"
+        self.sub_title = clock.titled("Deals")
         self.query_one("#order-list", DealList).empty_text = "No orders match"
         self.query_one("#loi-list", DealList).empty_text = "No letters of intent yet: n drafts one (or L on an inquiry)"
         self.query_one("#template-list", DealList).empty_text = "No contract templates yet: n makes one"
@@ -186,7 +187,13 @@ class DealsScreen(Screen[None], WorkerErrors):
     def on_screen_resume(self) -> None:
         # Back from an LOI or order, or from another mode: what changed there shows here.
         if self.is_mounted:
+            self.sub_title = clock.titled("Deals")
             self.action_refresh()
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        self.on_screen_resume()
 
     def _list(self, view: str | None = None) -> DealList:
         return self.query_one(
@@ -228,6 +235,7 @@ class DealsScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="deals-orders", exit_on_error=False)
     def _orders(self, query: OrderQuery, generation: int) -> None:
+        clock.load(self.ctx)  # the dates are the reader's days
         page = orders.order_page(self.ctx, query, None, PAGE)
         self.post_message(self.OrdersLoaded(generation, query, list(page.rows), page.next_key, None))
         # The totals read every matching order: after the first page is on screen.
@@ -237,6 +245,7 @@ class DealsScreen(Screen[None], WorkerErrors):
     def _show_orders(self, event: OrdersLoaded) -> None:
         if event.generation != self.generation:
             return
+        self.sub_title = clock.titled("Deals")  # the zone the worker read (the dates are in it)
         listing = self.query_one("#order-list", DealList)
         if event.totals is None:
             self.next_key = event.next_key
@@ -278,11 +287,13 @@ class DealsScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="deals-lois", exit_on_error=False)
     def _lois(self, before: int | None) -> None:
+        clock.load(self.ctx)
         rows = lois.list_lois(self.ctx, before_id=before, limit=PAGE)
         self.post_message(self.LoisLoaded(rows, len(rows) == PAGE, before is None))
 
     @on(LoisLoaded)
     def _show_lois(self, event: LoisLoaded) -> None:
+        self.sub_title = clock.titled("Deals")
         listing = self.query_one("#loi-list", DealList)
         self._loi_more = event.more
         if event.first:

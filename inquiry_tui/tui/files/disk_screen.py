@@ -26,6 +26,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import disk
 from inquiry_tui.services.files.disk import PAGE, DiskEntry, TrashItem
 from inquiry_tui.services.files.places import DiskUsage, FolderNode, folder_tree
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
@@ -42,7 +43,7 @@ NARROW = 110
 def file_text(row: DiskEntry | TrashItem, width: int) -> Text:
     size = size_text(row.size).rjust(9)
     if isinstance(row, TrashItem):
-        kind, when = ("📁 " if row.kind == "folder" else "  "), row.deleted_at.strftime("%Y-%m-%d")
+        kind, when = ("📁 " if row.kind == "folder" else "  "), clock.day(row.deleted_at)
         room = max(8, width - 9 - 12 - 4)
         text = Text(" " + kind)
         text.append(truncate(safe_line(row.name), room).ljust(room - 2))
@@ -58,7 +59,7 @@ def file_text(row: DiskEntry | TrashItem, width: int) -> Text:
     if wide:
         text.append("  " + truncate(kind, 16).ljust(16), style="red" if "program" in kind else "dim")
     if width >= 90:
-        text.append("  " + row.added_at.strftime("%Y-%m-%d"), style="dim")
+        text.append("  " + clock.day(row.added_at), style="dim")
     return text
 
 
@@ -159,8 +160,14 @@ class DiskScreen(Screen[None], WorkerErrors):
 
     # --- the tree ---------------------------------------------------------------------------------
 
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        self._load_tree()
+
     @work(thread=True, exclusive=True, group="disk-tree", exit_on_error=False)
     def _load_tree(self) -> None:
+        clock.load(self.ctx)  # the times are the reader's
         self.post_message(self.TreeLoaded(folder_tree(self.ctx), disk.disk_usage(self.ctx)))
 
     @on(TreeLoaded)
@@ -267,13 +274,13 @@ class DiskScreen(Screen[None], WorkerErrors):
         if isinstance(row, DiskEntry):
             text = Text(safe_line(row.name), style="bold")
             text.append(f"\n{size_text(row.size)} · {kind_of(row.mime)} · in {safe_line(row.folder)}", style="dim")
-            text.append(f" · added by {row.added_by} {row.added_at:%Y-%m-%d %H:%M} · id {row.id}", style="dim")
+            text.append(f" · added by {row.added_by} {clock.stamp(row.added_at)} · id {row.id}", style="dim")
             detail.update(text)
         elif isinstance(row, TrashItem):
             text = Text(f"{row.kind} ", style="dim")
             text.append(safe_line(row.name), style="bold")
             text.append(
-                f"\nwas in {safe_line(row.folder)} · deleted {row.deleted_at:%Y-%m-%d %H:%M} · u restores", style="dim"
+                f"\nwas in {safe_line(row.folder)} · deleted {clock.stamp(row.deleted_at)} · u restores", style="dim"
             )
             detail.update(text)
         else:

@@ -32,6 +32,7 @@ from inquiry_tui.services.inbox.listing import AllocationRow, InquiryRow, ListIt
 from inquiry_tui.services.inbox.triage import InquiryState, PurgeResult
 from inquiry_tui.services.notes import notes
 from inquiry_tui.services.notes.notes import NoteRow
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
 from inquiry_tui.tui.common.export_dialog import ExportScreen
 from inquiry_tui.tui.inbox.assign import AssignScreen
@@ -398,7 +399,7 @@ class InboxActions:
 
     def export(self) -> None:
         folder = self.host.folder
-        today = self.ctx.now().astimezone(self.host.zone).date().isoformat()  # the date the screen shows
+        today = clock.today(self.ctx.now(), self.host.zone)  # the date the screen shows
         if folder == "allocation":
             what, name = "the allocation record (past 30 days)", f"allocations-{today}.csv"
         else:

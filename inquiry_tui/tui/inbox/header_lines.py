@@ -13,6 +13,7 @@ from rich.text import Text
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import Ask
 from inquiry_tui.services.inbox.thread import ThreadDetail
+from inquiry_tui.tui.common import clock
 
 ASK_LABELS = {
     Ask.PRODUCT: "product",
@@ -77,7 +78,7 @@ def notes_lines(d: ThreadDetail, zone: tzinfo) -> Text | None:
     out = Text()
     for note in d.notes:
         out.append("✎ ", style="bold yellow")
-        out.append(f"{note.author} → {note.to} {note.created_at.astimezone(zone):%m-%d %H:%M}: ", style="dim")
+        out.append(f"{note.author} → {note.to} {clock.short(note.created_at, zone)}: ", style="dim")
         out.append(safe_line(note.text), style="" if note.seen else "bold")
         if not note.seen:
             out.append("  (new)", style="yellow")

@@ -317,6 +317,12 @@ class InquiryList(ScrollView, can_focus=True):
             )
         return self._styles
 
+    def show_zone(self, zone: tzinfo) -> None:
+        """Show the times on ZONE's clock from now on (the reader chose another zone)."""
+        self.zone = zone
+        self._lines.clear()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None

@@ -15,6 +15,7 @@ from rich.style import Style
 
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.inbox.listing import AllocationRow, InquiryRow, ListItem
+from inquiry_tui.tui.common import clock
 
 UNREAD_MARK = "●"
 NOTE_MARK = "✎"  # in the cell after the unread mark: an admin note not seen yet
@@ -51,7 +52,7 @@ def fit(value: str, width: int) -> str:
 
 def short_time(moment: datetime, now: datetime, zone: tzinfo) -> str:
     """Six cells: the time today, the day this year, else the month and year ("Jan'30": %Y-%m needs seven)."""
-    local, today = moment.astimezone(zone), now.astimezone(zone)
+    local, today = clock.local(moment, zone), clock.local(now, zone)
     if local.date() == today.date():
         return local.strftime("%H:%M").rjust(6)
     if local.year == today.year:
@@ -95,7 +96,7 @@ def inquiry_segments(
 
 def allocation_segments(row: AllocationRow, width: int, s: RowStyles, now: datetime, zone: tzinfo) -> list[Segment]:
     """`11-22 14:05 #123 subject ··· from → to  rule` in WIDTH cells."""
-    when = row.at.astimezone(zone).strftime("%m-%d %H:%M")
+    when = clock.short(row.at, zone)
     move = f"{row.from_login or 'new'} → {row.to_login}"
     move_w = max(0, min(20, width // 4))
     rule_w = 9 if width >= 50 else 0

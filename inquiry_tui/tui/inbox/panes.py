@@ -233,6 +233,12 @@ class ReadingPanes:
             self._set_profile(self.profile)
         self.on_painted(item.id)
 
+    def times_changed(self) -> None:
+        """The reader chose another zone: the thread and profile on view are drawn again on the new clock."""
+        if self.shown is not None and self.shown[1] is not None:
+            self.thread.show(self.shown[1], self.host.ctx.now(), self.host.zone)
+        self.profile_pane.times_changed()
+
     def _set_profile(self, profile: BuyerProfile | None) -> None:
         """Hand the pane its profile: it repaints itself only (ProfilePane draws from cached strips)."""
         self.profile_pane.profile = profile

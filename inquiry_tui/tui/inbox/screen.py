@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,11 +20,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, OptionList
 
-from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
@@ -128,19 +127,20 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="inbox-start", exit_on_error=False)
     def _start(self) -> None:
-        """The reader's time zone (their own, else the company's), then the first page; counts follow it."""
-        from inquiry_tui.services.team.zone import shown_zone  # lazily: not on the start path's imports
-
-        try:
-            zone: tzinfo = ZoneInfo(shown_zone(self.ctx))
-        except (InquiryError, ValueError, KeyError):
-            zone = UTC
-        self.post_message(loaded.Started(zone))
+        """The reader's time zone (their own, else the company's: tui/common/clock.py), then the first page; counts follow it."""
+        self.post_message(loaded.Started(clock.load(self.ctx)))
 
     @on(loaded.Started)
     def _started(self, event: loaded.Started) -> None:
         self.zone = event.zone
         self._open_folder(self.folder)
+
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        self.zone = clock.zone()
+        self.inquiry_list.show_zone(self.zone)
+        if self.panes is not None:
+            self.panes.times_changed()
 
     def _title(self) -> Content:
         if self.search_terms is not None:

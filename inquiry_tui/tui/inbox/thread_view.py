@@ -17,6 +17,7 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.files.labels import append_attachment_line
 from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
@@ -29,7 +30,7 @@ DIRECTION = {
 
 
 def _when(moment: datetime | None, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return clock.stamp(moment, zone)
 
 
 def _span(delta_seconds: float) -> str:
@@ -105,6 +106,10 @@ def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -
         t.append(" · customer", style="italic")
     t.append("\n")
     t.append(f"Owner {d.owner_login} ({safe_line(d.owner_name)}) · rule {d.rule or '—'}\n", style="dim")
+    if d.buyer_owner_login is not None and d.buyer_owner_login != d.owner_login:
+        # Thread and buyer owners differ (a reassign moved the thread, not the buyer): say whose the next one is.
+        nxt = f"goes to {d.buyer_owner_login} (sticky)" if d.sticky else "is routed by the rules (sticky is off)"
+        t.append(f"The buyer's owner is {d.buyer_owner_login}: their next inquiry {nxt}\n", style="dim")
     for extra in (terms_line(d), notes_lines(d, zone)):  # the buyer's stated terms; the admin's notes
         if extra is not None:
             t.append_text(extra)

@@ -70,6 +70,7 @@ class Background:
         self.base_sub_title = app.sub_title
         self.unread: int | None = None
         self.zone = ""  # the acting account's time zone, which every screen shows times in (read with the count)
+        self.saving = False  # a write has waited more than a moment for the store (the app's `WriteWaiting`)
 
     def start(self) -> None:
         self.refresh_count()
@@ -94,13 +95,14 @@ class Background:
     def _count(self, check_overdue: bool) -> None:
         from inquiry_tui.services.notices.feed import unread_count
         from inquiry_tui.services.notices.producers import check_overdue as check
-        from inquiry_tui.services.team.zone import shown_zone
+        from inquiry_tui.tui.common import clock
 
         try:
             if check_overdue:
                 check(self.ctx)
             count = unread_count(self.ctx)
-            zone = shown_zone(self.ctx)  # the acting account's own, else the company's
+            clock.load(self.ctx)  # the acting account's own zone, else the company's
+            zone = clock.zone_name()
         except _QUIET:
             return
         except Exception as exc:
@@ -120,7 +122,7 @@ class Background:
             # without its parenthesised part, the role as is ("Grace Lin (admin)"), "N unread".
             who = short_who(self.ctx)
             suffix = f" · {count:,} unread" if count else ""
-        self.app.sub_title = who + times + suffix
+        self.app.sub_title = who + times + suffix + (" · saving…" if self.saving else "")
 
     # --- the outbox ----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from inquiry_tui.domain.text import safe_text
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notices.feed import PAGE, NoticeRow, mark_read, notices, unread_count
 from inquiry_tui.services.notices.producers import check_overdue
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.keyset_list import KeysetList
@@ -40,7 +41,7 @@ class NoticeList(KeysetList[NoticeRow]):
     def cells(self, row: NoticeRow) -> list[str]:
         return [
             "" if row.read else "•",
-            row.created_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M"),
+            clock.stamp(row.created_at, self.zone),
             row.title,
             row.text,
         ]
@@ -114,6 +115,12 @@ class NoticesScreen(Screen[None], WorkerErrors):
 
     # --- loading -------------------------------------------------------------------------------
 
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        if self.generation:
+            self.action_reload(keep_cursor=True)
+
     def action_reload(self, keep_cursor: bool = False) -> None:
         self.generation += 1
         self.keep_cursor = keep_cursor
@@ -121,11 +128,11 @@ class NoticesScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="notices-load", exit_on_error=False)
     def _load(self, generation: int, unread_only: bool) -> None:
-        from inquiry_tui.services.team.zone import shown_zone
 
         check_overdue(self.ctx)
         rows = notices(self.ctx, unread_only=unread_only)
-        zone = shown_zone(self.ctx)
+        clock.load(self.ctx)
+        zone = clock.zone_name()
         self.post_message(self.Loaded(generation, rows, unread_count(self.ctx), zone))
 
     @on(Loaded)
@@ -172,7 +179,7 @@ class NoticesScreen(Screen[None], WorkerErrors):
             pane.update(Text("", style="dim"))
             return
         text = Text(row.title, style="bold")
-        text.append(f"  {row.created_at.astimezone(self.listing.zone):%Y-%m-%d %H:%M}", style="dim")
+        text.append(f"  {clock.stamp(row.created_at, self.listing.zone)}", style="dim")
         if row.ref_kind in ("inquiry", "call"):
             text.append(f"  · enter opens the {row.ref_kind} #{row.ref_id}", style="dim")
         text.append("\n")

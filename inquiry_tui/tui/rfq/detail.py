@@ -19,6 +19,7 @@ from inquiry_tui.domain.vocabulary import RfqStatus
 from inquiry_tui.services.customers.profile import BuyerProfile
 from inquiry_tui.services.rfq.quotes import QuoteRow
 from inquiry_tui.services.rfq.rows import RfqDetail
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.customers.profile_pane import pane_lines
 from inquiry_tui.tui.customers.profile_text import heading
 from inquiry_tui.tui.rfq.columns import quantity
@@ -59,7 +60,7 @@ def pane_text(data: RfqPaneData, width: int) -> list[RenderableType]:
     if r.target_price:
         _pair(more, "Target", f"{safe_line(r.target_price)} {r.currency or ''}".strip(), "bold")
     out.append(more)
-    out.append(Text(f"Posted {r.posted_at:%Y-%m-%d %H:%M} · expires {r.expires_at:%Y-%m-%d %H:%M} UTC", style="dim"))
+    out.append(Text(f"Posted {clock.stamp(r.posted_at)} · expires {clock.stamp(r.expires_at)}", style="dim"))
     if r.reason:
         out += [Text(""), heading("Why recommended"), Text(safe_line(r.reason), style="green")]
     if r.junk_reasons:
@@ -74,7 +75,7 @@ def pane_text(data: RfqPaneData, width: int) -> list[RenderableType]:
         out.append(line)
         status = Text()
         status.append(str(q.status), style="bold")
-        status.append(f" · sent {q.sent_at:%Y-%m-%d} by {safe_line(q.by)} · thread #{q.inquiry_id}")
+        status.append(f" · sent {clock.day(q.sent_at)} by {safe_line(q.by)} · thread #{q.inquiry_id}")
         status.append(" · edited once" if q.edits else " · one edit left" if q.editable else "")
         out.append(status)
         if q.order_ref:

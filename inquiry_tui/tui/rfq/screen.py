@@ -45,6 +45,7 @@ from inquiry_tui.services.rfq.market import (
 from inquiry_tui.services.rfq.quotes import QuoteResult, QuoteRow, mark_won, my_quotes, quota, quote_of
 from inquiry_tui.services.rfq.recommend import recommended_rfqs
 from inquiry_tui.services.rfq.rows import RfqRow
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_list import Columns, PagedList
@@ -241,6 +242,11 @@ class RfqScreen(Screen[None], WorkerErrors):
 
     # --- querying --------------------------------------------------------------------------
 
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        self.run_query()
+
     def run_query(self) -> None:
         self.generation += 1
         self.query_one("#market-views", Static).update(view_bar(self.view))
@@ -256,6 +262,7 @@ class RfqScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="market-query", exit_on_error=False)
     def _first_page(self, query: RfqQuery, generation: int) -> None:
+        clock.load(self.ctx)  # the times are the reader's
         # The page first, with a count that stops early (a page not full is its own count), from one read
         # of a keyword's hits; the exact count of a long list follows: counting a common word's ten
         # thousand hits takes longer than the page.

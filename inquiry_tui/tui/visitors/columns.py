@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inquiry_tui.services.visitors.listing import VisitorRow
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.paged_list import Columns
 
 WIDE: Columns = (
@@ -45,7 +46,7 @@ def wide_cells(r: VisitorRow) -> list[str]:
         str(r.store_pages),
         str(r.site_products),
         str(r.site_sellers),
-        f"{r.last_visit:%Y-%m-%d}",
+        clock.day(r.last_visit),
     ]
 
 

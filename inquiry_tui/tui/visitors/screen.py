@@ -29,6 +29,7 @@ from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.customers.recommendations import OutreachStarted
 from inquiry_tui.services.visitors.listing import COUNT_CAP, VisitorQuery, VisitorRow, count_visitors, visitor_page
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.paged_list import PagedList
@@ -141,12 +142,20 @@ class VisitorsScreen(Screen[None], WorkerErrors):
 
     # --- querying --------------------------------------------------------------------------
 
+    @on(clock.ZoneChanged)
+    def _zone_changed(self) -> None:
+        """The reader chose another zone (`Z`): the times again."""
+        for pane in self.query(ProfilePane):
+            pane.times_changed()
+        self.run_query()
+
     def run_query(self) -> None:
         self.generation += 1
         self._first_page(self.query_state, self.generation)
 
     @work(thread=True, exclusive=True, group="visitors-query", exit_on_error=False)
     def _first_page(self, query: VisitorQuery, generation: int) -> None:
+        clock.load(self.ctx)  # the times are the reader's
         try:
             total = count_visitors(self.ctx, query)
             page = visitor_page(self.ctx, query, None, PAGE)
@@ -288,7 +297,7 @@ class VisitorsScreen(Screen[None], WorkerErrors):
         if row is None:
             return
         terms = ", ".join(row.search_terms[:3])
-        reason = f"{row.page_views} page views, last visit {row.last_visit:%Y-%m-%d}" + (
+        reason = f"{row.page_views} page views, last visit {clock.day(row.last_visit)}" + (
             f", searched {terms}" if terms else ""
         )
 
