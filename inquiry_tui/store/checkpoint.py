@@ -10,10 +10,19 @@ store/engine.py) and each write engine gets a `Checkpointer` instead:
   daemon thread is woken that runs `PRAGMA wal_checkpoint(PASSIVE)` on a connection of its own.
   PASSIVE never waits for readers or writers and holds no write lock, so arrivals keep
   committing while it copies; the next writer after a complete checkpoint starts the WAL over.
+- the file's size only tells how much the WAL holds if a restart shrinks it: SQLite writes a
+  restarted WAL over the old frames from the start and leaves the file as long as it was, so a
+  WAL once past the threshold (an import, a checkpoint held back by a reader) would wake the
+  thread after every commit for good (539 checkpoints for 600 single arrivals at 100k, each one
+  copying a commit's few pages and syncing, on the cores the writer needs). The write engine's
+  connections therefore set `PRAGMA journal_size_limit` below the threshold (`wal_size_limit`):
+  SQLite truncates the file to it at the first commit after a restart, and from there the file
+  grows with the WAL, so the `stat` wakes the thread about once per `threshold` bytes written.
+  (Reading the WAL index in the -shm file would say the same, but a process must never open and
+  close SQLite's files itself: closing any descriptor of a file drops every POSIX lock the
+  process holds on it, SQLite's included.)
 - `Engine.dispose()` (`Ctx.close`, the end of every CLI command) stops the thread and runs one
   PASSIVE checkpoint in the closing thread, so a process that wrote leaves the WAL checkpointed.
-- `PRAGMA journal_size_limit` (store/engine.py) truncates the WAL file back to 64 MiB whenever
-  it restarts, so a big import's WAL does not keep its size on disk.
 
 The WAL therefore stays near `threshold` plus what commits while a checkpoint runs. As with
 SQLite's automatic checkpoint, a reader holding an old snapshot keeps the frames after it in the
@@ -30,6 +39,16 @@ import time
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 1_000 * 4_096  # bytes: SQLite's own auto-checkpoint point (1,000 pages of 4 KiB)
+MAX_WAL_BYTES = 64 * 1024 * 1024  # the most a restarted WAL file keeps (a threshold above it is not capped)
+
+
+def wal_size_limit(threshold: int) -> int:
+    """`PRAGMA journal_size_limit` for a write engine checkpointing past THRESHOLD bytes: half of it.
+
+    Below the threshold, so a restarted WAL's file is under it until the WAL itself has grown
+    past it; not 0, so each restart does not give back the whole file only to grow it again.
+    """
+    return min(MAX_WAL_BYTES, threshold // 2)
 
 
 @dataclass

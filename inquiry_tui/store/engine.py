@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import dialect, health
-from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, Checkpointer
+from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
 
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
@@ -39,10 +39,9 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA cache_size=-32000",  # 32 MB page cache per connection
     "PRAGMA temp_store=MEMORY",
-    # Checkpoints run off the writers' path (store/checkpoint.py); the WAL file shrinks back to
-    # 64 MiB when it restarts, so one big import does not leave it at its size on disk.
+    # Checkpoints run off the writers' path (store/checkpoint.py). A write engine also sets
+    # `journal_size_limit` (wal_size_limit there): the WAL file shrinks when it restarts.
     "PRAGMA wal_autocheckpoint=0",
-    f"PRAGMA journal_size_limit={64 * 1024 * 1024}",
 )
 # Browsing reads a few index and row pages per screen; the OS page cache holds the rest, and
 # each of the UI's worker threads has its own connection, so a small cache keeps the TUI lean.
@@ -117,6 +116,10 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
+    # The WAL file shrinks to this when a writer restarts it: below the checkpoint threshold, so
+    # its size tells how much the WAL holds (store/checkpoint.py). Readers write no WAL.
+    wal_limit = MAX_WAL_BYTES if read_only else wal_size_limit(checkpoint_bytes)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
@@ -124,6 +127,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
         cursor = dbapi_connection.cursor()
         for pragma in PRAGMAS:
             cursor.execute(pragma)
+        cursor.execute(f"PRAGMA journal_size_limit={wal_limit}")
         if read_only:
             cursor.execute(READ_CACHE_PRAGMA)
         cursor.close()

@@ -75,3 +75,29 @@ def test_dispose_checkpoints_what_is_left(sqlite_url: str, tmp_path: Path) -> No
     finally:
         other.close()
         engine.dispose()
+
+
+def test_once_the_wal_was_large_small_commits_wake_the_thread_once_per_threshold_not_per_commit(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    threshold = 256 * 1024
+    engine = make_engine(sqlite_url, checkpoint_bytes=threshold)
+    reader = make_engine(sqlite_url, read_only=True)
+    worker = checkpointer(engine)
+    assert worker is not None
+    try:
+        _write(engine, 1_000)  # about 2 MiB in one commit, eight times the threshold: the file grows to it
+        assert worker.idle.wait(WAIT_S) and worker.stats.runs == 1
+        before = worker.stats.runs
+        for _ in range(200):  # a page or two each (about 600 KiB in all): the old size would wake after every one
+            _write(engine, 1)
+            assert worker.idle.wait(WAIT_S)
+            assert worker.wal_size() < 2 * threshold  # bounded: the restarted WAL's file was cut back
+        assert 1 <= worker.stats.runs - before <= 20
+        with reader.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1_200
+        copy = backup_sqlite(tmp_path / "store.db", tmp_path / "copy.db")
+        assert sqlite3.connect(str(copy)).execute("SELECT count(*) FROM t").fetchone()[0] == 1_200
+    finally:
+        reader.dispose()
+        engine.dispose()
