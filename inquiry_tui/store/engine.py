@@ -168,9 +168,10 @@ def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi: object, record: Any) -> None:
-        # After the commit, outside every transaction: only a stat here; the checkpoint runs on the thread.
+        # After the commit, outside every transaction: a stat here; the checkpoint runs on the thread (but for
+        # the short one that lets a long WAL restart under back-to-back writes: store/checkpoint.py).
         if record is not None and record.info.pop(_WROTE, False):
-            worker.after_commit()
+            worker.after_commit(_dbapi if isinstance(_dbapi, sqlite3.Connection) else None)
 
     @event.listens_for(engine, "engine_disposed")
     def _on_dispose(_engine: Engine) -> None:
