@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.store import dialect, health
+from inquiry_tui.store import dialect, health, raw
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
 
 BUSY_TIMEOUT_MS = 10_000
@@ -140,7 +140,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     def _on_begin(conn: Connection) -> None:
         if path is not None and not read_only:
             health.may_write(conn.engine, path)  # a store found damaged (by any process) is never written again
-        conn.exec_driver_sql(begin)
+        raw.begin(conn, begin)  # every transaction's: the DBAPI cursor (store.raw)
 
     if path is not None:
         damaged_path = path
