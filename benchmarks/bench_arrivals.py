@@ -13,8 +13,8 @@ junk, routing, terms, auto-replies, rows, FTS, allocation record, commit), wall 
 imported SQLite store is kept as `arrivals-N.imported.db`; `--reuse` starts from it instead of
 importing again. Single arrivals then run on a copy of it (`arrivals-N.db`), each in its own
 transaction through `receive`: p50 / p95 of the wall time and of the CPU time of the arriving
-thread (SQLite's checkpoints run on a thread of their own, store/checkpoint.py; their runs and
-CPU are printed apart). Then the same with away, capacity and escalation on (docs/domain.md,
+thread (SQLite's checkpoints run on a thread of their own, store/checkpoint.py; their runs,
+the WAL file's size and CPU are printed apart). Then the same with away, capacity and escalation on (docs/domain.md,
 Away and capacity, Escalation): one salesperson away for a week, two at a limit of 20 open
 inquiries (they hold more), escalation after 48 h. The first arrival after escalation is
 switched on escalates the oldest batch of the backlog already due (supervision.ARRIVAL_BATCH);
@@ -309,6 +309,8 @@ def single(n: int, i: int, rng: random.Random) -> Arrival:
 def singles_p95(ctx, n: int, singles: int, label: str, start: int) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(1 + start)
     walls, cpus = [], []
+    worker = checkpointer(ctx.engine)
+    runs, helped = (worker.stats.runs, worker.stats.by_writers) if worker is not None else (0, 0)
     for i in range(start, start + singles):
         a = single(n, i, rng)
         t, cpu = time.perf_counter(), time.thread_time()
@@ -322,6 +324,12 @@ def singles_p95(ctx, n: int, singles: int, label: str, start: int) -> None:  # t
         f"{label} at {n:>9,}: p50 {walls[len(walls) // 2]:.2f} ms  p95 {walls[p95]:.2f} ms  (n={singles})  "
         f"cpu p50 {cpus[len(cpus) // 2]:.2f} ms  p95 {cpus[p95]:.2f} ms  {load()}"
     )
+    if worker is not None:
+        print(
+            f"  checkpoints during these arrivals: {worker.stats.runs - runs} "
+            f"({worker.stats.by_writers - helped} by the writer, so that the WAL restarts); "
+            f"WAL file now {worker.wal_size() / 1024 / 1024:.1f} MiB"
+        )
 
 
 def main() -> None:

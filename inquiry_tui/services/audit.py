@@ -26,9 +26,11 @@ from sqlmodel import Session
 from inquiry_tui.config import real_os_user
 from inquiry_tui.domain.audit_chain import at_text, row_hash
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.store import raw
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models import AuditChain, AuditLog
 from inquiry_tui.store.queries.audit_chain import HEAD, HEAD_ID
+from inquiry_tui.store.types import bind_text
 
 if TYPE_CHECKING:
     from inquiry_tui.services.context import Ctx
@@ -38,6 +40,14 @@ __all__ = ["ChainHeadMissing", "append", "audit", "audit_conn", "audit_row"]
 _INSERT = insert(table_of(AuditLog))
 _chain = table_of(AuditChain)
 _MOVE_HEAD = update(_chain).where(_chain.c.id == HEAD_ID)
+# The same three statements as driver SQL (SQLite: its write transactions are serialised, so no FOR UPDATE).
+_COLUMNS = ("actor", "action", "entity", "entity_id", "before", "after", "os_user")
+_HEAD_SQL = "SELECT last_id, last_hash FROM audit_chain WHERE id = ?"
+_INSERT_SQL = (
+    'INSERT INTO audit_log (id, at, actor, action, entity, entity_id, "before", "after", os_user, prev_hash, hash) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_MOVE_HEAD_SQL = "UPDATE audit_chain SET last_id = ?, last_hash = ? WHERE id = ?"
 
 
 class ChainHeadMissing(InquiryError):
@@ -126,15 +136,26 @@ def audit_conn(
 
 
 def append(conn: Connection, row: Mapping[str, Any]) -> int:
-    """Insert audit ROW (the columns of `audit_row`) as the chain's next row, under the head's lock; its id."""
-    head = conn.execute(HEAD.with_for_update()).one_or_none()
-    if head is None:
+    """Insert audit ROW (the columns of `audit_row`) as the chain's next row, under the head's lock; its id.
+
+    On SQLite through the DBAPI cursor (store.raw: every write of the app ends here, an arrival
+    included), with the time as the text SQLAlchemy would have stored; elsewhere Core statements.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        found = raw.first(conn, _HEAD_SQL, (HEAD_ID,))
+    else:
+        head = conn.execute(HEAD.with_for_update()).one_or_none()
+        found = None if head is None else tuple(head)
+    if found is None:
         raise ChainHeadMissing()
-    row_id = int(head.last_id) + 1
+    last_id, last_hash = found
+    row_id = int(last_id) + 1
+    at = row["at"]
     digest = row_hash(
-        head.last_hash,
+        last_hash,
         row_id,
-        at=at_text(row["at"]),
+        at=at_text(at),
         actor=row["actor"],
         os_user=row["os_user"],
         action=row["action"],
@@ -143,6 +164,11 @@ def append(conn: Connection, row: Mapping[str, Any]) -> int:
         before=row["before"],
         after=row["after"],
     )
-    conn.execute(_INSERT, {**row, "id": row_id, "prev_hash": head.last_hash, "hash": digest})
+    if sqlite:
+        values = (row_id, bind_text(at), *(row[c] for c in _COLUMNS), last_hash, digest)
+        raw.run(conn, _INSERT_SQL, values)
+        raw.run(conn, _MOVE_HEAD_SQL, (row_id, digest, HEAD_ID))
+        return row_id
+    conn.execute(_INSERT, {**row, "id": row_id, "prev_hash": last_hash, "hash": digest})
     conn.execute(_MOVE_HEAD, {"last_id": row_id, "last_hash": digest})
     return row_id

@@ -35,7 +35,7 @@ from inquiry_tui.domain.errors import (
 from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
 from inquiry_tui.services.audit import audit
-from inquiry_tui.store import health
+from inquiry_tui.store import health, raw
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, hold_cache_writes, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
@@ -182,7 +182,8 @@ class Ctx:
         """Refuse (AccountDeactivated) if the acting account is no longer active; run first in every transaction."""
         if self.actor.id is None:  # system
             return
-        if not conn.execute(_ACTIVE, {"id": self.actor.id}).scalar_one_or_none():
+        found = raw.first(conn, _ACTIVE, (self.actor.id,))  # every transaction: the DBAPI cursor on SQLite
+        if found is None or not found[0]:
             error = deactivation(conn, self.actor.login)
             if self.on_deactivated is not None:
                 self.on_deactivated(error)
@@ -220,7 +221,7 @@ class Ctx:
             self.read_engine.dispose()
 
 
-_ACTIVE = text("SELECT active FROM account WHERE id = :id")
+_ACTIVE = "SELECT active FROM account WHERE id = ?"
 _DEACTIVATED_BY = text(
     "SELECT actor, at FROM audit_log WHERE action = 'account_deactivate' AND entity_id = :login ORDER BY id DESC LIMIT 1"
 )

@@ -7,7 +7,7 @@ the table's own sequence (`nextval`), so a colleague's reply inserting a message
 moment can never take the same id. `write_threads` pauses the per-row triggers for its own
 transaction, indexes the new threads in one statement (migration 0002) and drops the cached
 reply-rate days they fall in (migration 0003). Driver SQL is in qmark style on both engines
-(store.dialect).
+(store.dialect); the statements every arrival runs go through the DBAPI cursor on SQLite (store.raw).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from inquiry_tui.domain.vocabulary import Direction
-from inquiry_tui.store import dialect
+from inquiry_tui.store import dialect, raw
 
 INQUIRY_COLUMNS = (
     "id",
@@ -142,7 +142,9 @@ def indexes_deferred(
 
 def next_id(conn: Connection, table: str) -> int:
     """max(id) + 1: the next free id on SQLite under the write lock (use an IdPool where rows are written)."""
-    return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
+    found = raw.first(conn, f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+    assert found is not None  # an aggregate always has its row
+    return int(found[0])
 
 
 _SEQUENCES: dict[str, str] = {}  # table -> its id sequence (the schema names them; asked once per process)
@@ -215,7 +217,7 @@ def insert_rows(
         copy_rows(conn, table, columns, rows)
         return
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) {upsert}"
-    conn.exec_driver_sql(sql, list(rows))
+    raw.run_many(conn, sql, rows)
 
 
 def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -263,7 +265,7 @@ def write_threads(
     touched = {row[1] for row in messages}.difference(new_ids)
     sqlite = dialect.is_sqlite(conn)
     if sqlite:
-        conn.exec_driver_sql("INSERT INTO inquiry_fts_pause (id) VALUES (1)")
+        raw.run(conn, "INSERT INTO inquiry_fts_pause (id) VALUES (1)")
     else:
         conn.exec_driver_sql("SELECT set_config('inquiry_tui.fts_pause', 'on', true)")
     insert_rows(conn, "inquiry", columns, inquiries)
@@ -273,17 +275,15 @@ def write_threads(
     if inquiries:  # the paused per-row triggers of migration 0003 would have dropped these days
         received = [row[_RECEIVED] for row in inquiries]
         if sqlite:
-            conn.exec_driver_sql(
-                "DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received))
-            )
-            conn.exec_driver_sql("UPDATE reply_day_epoch SET n = n + 1")
+            raw.run(conn, "DELETE FROM reply_day WHERE day_end > ? AND day_start <= ?", (min(received), max(received)))
+            raw.run(conn, "UPDATE reply_day_epoch SET n = n + 1")
         else:  # dropped at commit by the row's deferred trigger (migration 0003), like the per-row ones
             conn.exec_driver_sql(
                 "INSERT INTO reply_day_dirty (lo, hi) VALUES (CAST(? AS timestamp), CAST(? AS timestamp))",
                 (str(min(received)), str(max(received))),
             )
     if sqlite:
-        conn.exec_driver_sql("DELETE FROM inquiry_fts_pause")
+        raw.run(conn, "DELETE FROM inquiry_fts_pause")
     else:
         conn.exec_driver_sql("SELECT set_config('inquiry_tui.fts_pause', 'off', true)")
 
@@ -313,17 +313,19 @@ def reindex(conn: Connection, inquiry_ids: Sequence[int], *, new: set[int] | fro
         return
     old = [i for i in inquiry_ids if i not in new]
     if old:
-        conn.exec_driver_sql("DELETE FROM inquiry_fts WHERE rowid = ?", [(i,) for i in old])
+        raw.run_many(conn, "DELETE FROM inquiry_fts WHERE rowid = ?", [(i,) for i in old])
     ids = sorted(inquiry_ids)
     if not ids:
         return
     if ids[-1] - ids[0] + 1 == len(ids):  # a contiguous range: one statement, rows in rowid order
-        conn.exec_driver_sql(
+        raw.run(
+            conn,
             f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id BETWEEN ? AND ? ORDER BY i.id",
             (ids[0], ids[-1]),
         )
     else:
-        conn.exec_driver_sql(
+        raw.run_many(
+            conn,
             f"INSERT INTO inquiry_fts (rowid, subject, body, company) {_FTS_DOC} WHERE i.id = ?",
             [(i,) for i in ids],
         )

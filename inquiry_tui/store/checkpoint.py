@@ -10,10 +10,25 @@ store/engine.py) and each write engine gets a `Checkpointer` instead:
   daemon thread is woken that runs `PRAGMA wal_checkpoint(PASSIVE)` on a connection of its own.
   PASSIVE never waits for readers or writers and holds no write lock, so arrivals keep
   committing while it copies; the next writer after a complete checkpoint starts the WAL over.
+- the file's size only tells how much the WAL holds if a restart shrinks it: SQLite writes a
+  restarted WAL over the old frames from the start and leaves the file as long as it was, so a
+  WAL once past the threshold (an import, a checkpoint held back by a reader) would wake the
+  thread after every commit for good (539 checkpoints for 600 single arrivals at 100k, each one
+  copying a commit's few pages and syncing, on the cores the writer needs). The write engine's
+  connections therefore set `PRAGMA journal_size_limit` below the threshold (`wal_size_limit`):
+  SQLite truncates the file to it at the first commit after a restart, and from there the file
+  grows with the WAL. What counts is the part past the offset the last checkpoint copied up to
+  (`pending`: checkpoints answer how many frames they copied), so the `stat` wakes the thread
+  once per `threshold` bytes written, whether the WAL restarts in between or not.
+- under back-to-back writes the WAL never restarts by itself (a writer starts it over only if
+  everything was copied when its transaction began, and the next one always begins first), so
+  once it is `restart_bytes` long, a writing thread copies the little that is left itself,
+  between two transactions (`after_commit`): the WAL stays bounded.
+  (Reading the WAL index in the -shm file would say the same, but a process must never open and
+  close SQLite's files itself: closing any descriptor of a file drops every POSIX lock the
+  process holds on it, SQLite's included.)
 - `Engine.dispose()` (`Ctx.close`, the end of every CLI command) stops the thread and runs one
   PASSIVE checkpoint in the closing thread, so a process that wrote leaves the WAL checkpointed.
-- `PRAGMA journal_size_limit` (store/engine.py) truncates the WAL file back to 64 MiB whenever
-  it restarts, so a big import's WAL does not keep its size on disk.
 
 The WAL therefore stays near `threshold` plus what commits while a checkpoint runs. As with
 SQLite's automatic checkpoint, a reader holding an old snapshot keeps the frames after it in the
@@ -30,22 +45,45 @@ import time
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 1_000 * 4_096  # bytes: SQLite's own auto-checkpoint point (1,000 pages of 4 KiB)
+MAX_WAL_BYTES = 64 * 1024 * 1024  # the most a restarted WAL file keeps (a threshold above it is not capped)
+
+
+def wal_size_limit(threshold: int) -> int:
+    """`PRAGMA journal_size_limit` for a write engine checkpointing past THRESHOLD bytes: half of it.
+
+    Below the threshold, so a restarted WAL's file is under it until the WAL itself has grown
+    past it; not 0, so each restart does not give back the whole file only to grow it again.
+    """
+    return min(MAX_WAL_BYTES, threshold // 2)
 
 
 @dataclass
 class CheckpointStats:
-    """What the background checkpoints of one engine did (benchmarks print it)."""
+    """What the checkpoints of one engine did (benchmarks print it)."""
 
-    runs: int = 0
-    cpu_seconds: float = 0.0  # CPU time of the checkpoint thread
+    runs: int = 0  # the thread's and the writers' (below)
+    cpu_seconds: float = 0.0  # CPU time of the checkpoints
     wall_seconds: float = 0.0
+    by_writers: int = 0  # of RUNS: the short ones a writing thread ran itself so that the WAL could restart
+
+
+WAL_HEADER, FRAME_HEADER = 32, 24  # bytes: the WAL file's header and each frame's (SQLite's file format)
+RESTART_FACTOR = 4  # a WAL this many thresholds long that never restarts gets the writers' help (below)
 
 
 class Checkpointer:
-    """Checkpoints the WAL of one SQLite file from a daemon thread when it grows past THRESHOLD bytes."""
+    """Checkpoints the WAL of one SQLite file from a daemon thread whenever THRESHOLD more bytes of it await one."""
 
-    def __init__(self, path: str, *, threshold: int = DEFAULT_THRESHOLD, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        threshold: int = DEFAULT_THRESHOLD,
+        busy_timeout_ms: int = 10_000,
+        restart_bytes: int | None = None,
+    ) -> None:
         self.path, self.wal, self.threshold, self.busy_timeout_ms = path, f"{path}-wal", threshold, busy_timeout_ms
+        self.restart_bytes = restart_bytes if restart_bytes is not None else RESTART_FACTOR * threshold
         self.stats = CheckpointStats()
         self.idle = threading.Event()  # set while no checkpoint is pending or running (tests and close wait on it)
         self.idle.set()
@@ -53,6 +91,10 @@ class Checkpointer:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._copied_to = 0  # the WAL file offset up to which this process's last checkpoint copied the frames
+        self._copied_frames = -1
+        self._frame_bytes = 0
+        self._helped_at = 0  # the WAL's size when a writer last checkpointed it itself (after_commit)
 
     def wal_size(self) -> int:
         try:
@@ -60,18 +102,52 @@ class Checkpointer:
         except OSError:
             return 0
 
-    def after_commit(self) -> None:
-        """A write committed: wake the thread if the WAL is past the threshold (a stat, nothing more, here)."""
-        if self.wal_size() < self.threshold:
-            return
+    def pending(self, size: int) -> int:
+        """Bytes of a WAL file of SIZE that no checkpoint has copied yet, as far as this process can tell.
+
+        Frames are appended, so past the offset the last checkpoint copied to, the file is what
+        is new. A file found shorter than that offset was restarted (and cut back to
+        `journal_size_limit`) since: from then on all of it is new. Every commit of this process
+        asks, so the first one after a restart sees the file cut back.
+        """
         with self._lock:
-            if self._closed:
-                return
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="inquiry-tui-checkpoint", daemon=True)
-                self._thread.start()
-            self.idle.clear()
-            self._wake.set()
+            if size < self._copied_to:
+                self._copied_to = 0
+            return size - self._copied_to
+
+    def after_commit(self, conn: sqlite3.Connection | None = None) -> None:
+        """A write committed on CONN (now back in the pool): wake the thread if THRESHOLD bytes await a checkpoint.
+
+        One `stat` here, nothing more, except in one case: a WAL RESTART_BYTES long whose
+        checkpoints keep up (less than THRESHOLD awaits one) but which never restarts, because
+        each write transaction began before the checkpoint of the one before it ended (the next
+        writer starts the WAL over only if everything was copied when it began). Then the writing
+        thread, between two of its transactions and while the thread is idle, copies that rest
+        itself, so that its next transaction restarts the WAL: the WAL stays bounded under
+        back-to-back writes too, and one commit per RESTART_BYTES of WAL pays for a checkpoint of
+        less than THRESHOLD bytes. If the WAL still did not restart (a reader on an old snapshot),
+        it tries again THRESHOLD bytes later, not after every commit.
+        """
+        size = self.wal_size()
+        pending = self.pending(size)
+        if pending >= self.threshold:
+            with self._lock:
+                if self._closed:
+                    return
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="inquiry-tui-checkpoint", daemon=True)
+                    self._thread.start()
+                self.idle.clear()
+                self._wake.set()
+            return
+        if conn is None or not self.idle.is_set():
+            return
+        if size < self._helped_at:
+            self._helped_at = 0  # the WAL restarted (and was cut back) since the last such help
+        if size >= max(self.restart_bytes, self._helped_at + self.threshold):  # once more only if it did not restart
+            self._helped_at = size
+            self.stats.by_writers += 1
+            self._checkpoint(conn)
 
     def checkpoint(self) -> tuple[int, int, int] | None:
         """One PASSIVE checkpoint now, in this thread: (busy, WAL frames, frames copied), or None if it failed."""
@@ -103,6 +179,8 @@ class Checkpointer:
     def _checkpoint(self, conn: sqlite3.Connection) -> tuple[int, int, int] | None:
         wall, cpu = time.perf_counter(), time.thread_time()
         try:
+            if not self._frame_bytes:
+                self._frame_bytes = int(conn.execute("PRAGMA page_size").fetchone()[0]) + FRAME_HEADER
             row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         except sqlite3.Error:
             return None  # a locked or vanished file: the next commit past the threshold tries again
@@ -110,7 +188,17 @@ class Checkpointer:
             self.stats.runs += 1
             self.stats.cpu_seconds += time.thread_time() - cpu
             self.stats.wall_seconds += time.perf_counter() - wall
-        return (int(row[0]), int(row[1]), int(row[2])) if row else None
+        if not row:
+            return None
+        busy, frames, copied = int(row[0]), int(row[1]), int(row[2])
+        if frames >= 0 and copied >= 0:  # -1: another checkpoint was running
+            with self._lock:
+                # A reader on an old snapshot keeps the frames after it; if that is why nothing more was
+                # copied, try again once THRESHOLD more bytes have come, not after every commit.
+                stuck = copied < frames and copied == self._copied_frames
+                self._copied_frames = copied
+                self._copied_to = WAL_HEADER + (frames if stuck else copied) * self._frame_bytes
+        return busy, frames, copied
 
     def _run(self) -> None:
         conn = self._connect()

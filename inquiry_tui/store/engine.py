@@ -30,8 +30,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.store import dialect, health, write_gate
-from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, Checkpointer
+from inquiry_tui.store import dialect, health, raw, write_gate
+from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
 
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
@@ -41,10 +41,9 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA cache_size=-32000",  # 32 MB page cache per connection
     "PRAGMA temp_store=MEMORY",
-    # Checkpoints run off the writers' path (store/checkpoint.py); the WAL file shrinks back to
-    # 64 MiB when it restarts, so one big import does not leave it at its size on disk.
+    # Checkpoints run off the writers' path (store/checkpoint.py). A write engine also sets
+    # `journal_size_limit` (wal_size_limit there): the WAL file shrinks when it restarts.
     "PRAGMA wal_autocheckpoint=0",
-    f"PRAGMA journal_size_limit={64 * 1024 * 1024}",
 )
 # Browsing reads a few index and row pages per screen; the OS page cache holds the rest, and
 # each of the UI's worker threads has its own connection, so a small cache keeps the TUI lean.
@@ -155,6 +154,10 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
+    # The WAL file shrinks to this when a writer restarts it: below the checkpoint threshold, so
+    # its size tells how much the WAL holds (store/checkpoint.py). Readers write no WAL.
+    wal_limit = MAX_WAL_BYTES if read_only else wal_size_limit(checkpoint_bytes)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
@@ -162,6 +165,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
         cursor = dbapi_connection.cursor()
         for pragma in PRAGMAS:
             cursor.execute(pragma)
+        cursor.execute(f"PRAGMA journal_size_limit={wal_limit}")
         if read_only:
             cursor.execute(READ_CACHE_PRAGMA)
         record.info[_USUAL_BUSY_MS] = int(cursor.execute("PRAGMA busy_timeout").fetchone()[0])
@@ -181,21 +185,21 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
             health.may_write(conn.engine, path)  # a store found damaged (by any process) is never written again
         fd = write_gate.thread_gate(gated) if gated is not None else None
         if fd is None:
-            conn.exec_driver_sql(begin)
+            raw.begin(conn, begin)  # every transaction's: the DBAPI cursor (store.raw)
             return
         # Tries for the write lock at an even pace, a big import giving way meanwhile (store/write_gate.py);
         # at the end of the busy timeout, SQLite's own last try raises the usual "database is locked".
         info = conn.connection.info
         busy_ms: int = info.get(_BUSY_MS) or info.get(_USUAL_BUSY_MS) or BUSY_TIMEOUT_MS
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
+        driver = conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
         write_gate.waiting(fd)
-        raw.execute("PRAGMA busy_timeout = 0")
+        driver.execute("PRAGMA busy_timeout = 0")
         try:
-            if not write_gate.take_write_lock(raw, seconds=busy_ms / 1000):
-                conn.exec_driver_sql(begin)  # the last try: fails at once, with SQLite's own "database is locked"
+            if not write_gate.take_write_lock(driver, seconds=busy_ms / 1000):
+                raw.begin(conn, begin)  # the last try: fails at once, with SQLite's own "database is locked"
         finally:
-            raw.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            driver.execute(f"PRAGMA busy_timeout = {busy_ms}")
             write_gate.done_waiting(fd)
 
     if path is not None:
@@ -255,9 +259,10 @@ def _add_checkpointer(engine: Engine, path: str, threshold: int) -> None:
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi: object, record: Any) -> None:
-        # After the commit, outside every transaction: only a stat here; the checkpoint runs on the thread.
+        # After the commit, outside every transaction: a stat here; the checkpoint runs on the thread (but for
+        # the short one that lets a long WAL restart under back-to-back writes: store/checkpoint.py).
         if record is not None and record.info.pop(_WROTE, False):
-            worker.after_commit()
+            worker.after_commit(_dbapi if isinstance(_dbapi, sqlite3.Connection) else None)
 
     @event.listens_for(engine, "engine_disposed")
     def _on_dispose(_engine: Engine) -> None:

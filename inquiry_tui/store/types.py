@@ -39,6 +39,13 @@ def db_text(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def bind_text(value: datetime) -> str:
+    """`db_text` for a time bound by hand where a UTCDateTime column would have bound it: a naive time is refused too."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+    return db_text(value)
+
+
 def as_utc(value: datetime | str | None) -> datetime | None:
     """A time read by raw SQL, as an aware UTC datetime: SQLite returns the stored text, PostgreSQL a naive datetime."""
     if value is None or value == "":

@@ -60,7 +60,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments, warn_arrivals
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.services.rfq.answers import Answer, join_answers
-from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store import bulk, dialect, raw
 from inquiry_tui.store.queries import routing as q_routing
 from inquiry_tui.store.types import as_utc, db_text
 
@@ -208,11 +208,9 @@ class Pipeline:
         ]
         self.country_owner: dict[str, str] = {cc: self.login_of[aid] for cc, aid in found.country_owners}
         self.block = found.block
-        turn = conn.exec_driver_sql(
-            f"SELECT last_login FROM rotation_state WHERE id = 1{dialect.for_update(conn)}"
-        ).first()
+        turn = raw.first(conn, f"SELECT last_login FROM rotation_state WHERE id = 1{dialect.for_update(conn)}")
         if turn is None:
-            conn.exec_driver_sql("INSERT INTO rotation_state (id, last_login, turns) VALUES (1, NULL, 0)")
+            raw.run(conn, "INSERT INTO rotation_state (id, last_login, turns) VALUES (1, NULL, 0)")
         self.rotation_last: str | None = turn[0] if turn else None
         self.turns = 0
         self.inquiry_ids = bulk.IdPool(conn, "inquiry")
@@ -250,7 +248,7 @@ class Pipeline:
             part = missing[start : start + SQL_IN_BATCH]
             marks = ", ".join("?" * len(part))
             found: dict[int, BuyerState] = {}
-            for row in self.conn.exec_driver_sql(BUYER_LOOKUP.format(marks), tuple(part)):
+            for row in raw.rows(self.conn, BUYER_LOOKUP.format(marks), part):
                 b = BuyerState(row[0], row[1], new=False)
                 b.owner_id = row[2]
                 b.last_contact = as_utc(row[3])
@@ -261,7 +259,8 @@ class Pipeline:
             if found:
                 ids = tuple(found)
                 id_marks = ", ".join("?" * len(ids))
-                for bid, kind, n in self.conn.exec_driver_sql(
+                for bid, kind, n in raw.rows(
+                    self.conn,
                     f"SELECT buyer_id, kind, SUM(count) FROM activity_daily WHERE buyer_id IN ({id_marks}) "
                     f"AND kind IN {_HISTORY_KINDS} AND day >= ? GROUP BY buyer_id, kind",
                     (*ids, since_day),
@@ -270,7 +269,8 @@ class Pipeline:
                         found[bid].junk += n
                     else:
                         found[bid].blacklist += n
-                for bid, n in self.conn.exec_driver_sql(
+                for bid, n in raw.rows(
+                    self.conn,
                     f"SELECT buyer_id, COUNT(*) FROM inquiry WHERE buyer_id IN ({id_marks}) AND received_at >= ? "
                     "AND is_junk = ? GROUP BY buyer_id",
                     (*ids, since, True),
@@ -517,7 +517,7 @@ class Pipeline:
             b.stored = b.written()
         if company_fills:
             # Only real changes: the FTS trigger on buyer.company rewrites every thread of the buyer.
-            conn.exec_driver_sql("UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
+            raw.run_many(conn, "UPDATE buyer SET company = ? WHERE id = ? AND company = ''", company_fills)
         try:
             index = not self.index_later
             if dialect.is_sqlite(conn):
@@ -608,7 +608,8 @@ class Pipeline:
             )
         if changed:
             src = self.customer_source or ""
-            conn.exec_driver_sql(
+            raw.run_many(
+                conn,
                 "UPDATE buyer SET owner_id = ?, last_contact_at = ?, name = ?, country = ?, member_id = ?, verified = ?, "
                 "tier = ?, is_customer = ?, customer_since = CASE WHEN is_customer = ? AND ? THEN ? ELSE customer_since END, "
                 "source = CASE WHEN is_customer = ? AND ? THEN ? ELSE source END, version = version + 1 WHERE id = ?",
@@ -634,7 +635,8 @@ class Pipeline:
                 ],
             )
         if self.turns:
-            conn.exec_driver_sql(
+            raw.run(
+                conn,
                 "UPDATE rotation_state SET last_login = ?, turns = turns + ? WHERE id = 1",
                 (self.rotation_last, self.turns),
             )

@@ -19,13 +19,19 @@ from sqlmodel import Session
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store import raw
 from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Notice
+from inquiry_tui.store.types import bind_text
 
 MAX_TEXT = 2_000  # a notice is a line or two; a hostile 1 MB subject is cut, not copied
 PAGE = 200
 
 _t = table_of(Notice)
+_INSERT_SQL = (
+    "INSERT INTO notice (account_id, kind, text, ref_kind, ref_id, created_at, read_at, dedupe) "
+    "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,14 @@ def notify(
         for account_id in ids
     ]
     if dedupe is None:
+        if isinstance(conn, Connection) and conn.dialect.name == "sqlite":  # every arrival's: store.raw
+            created = bind_text(at)
+            raw.run_many(
+                conn,
+                _INSERT_SQL,
+                [(r["account_id"], r["kind"], r["text"], r["ref_kind"], r["ref_id"], created) for r in rows],
+            )
+            return len(rows)
         conn.execute(insert(_t), rows)
         return len(rows)
     dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name

@@ -15,15 +15,16 @@ from sqlalchemy import Connection, bindparam, text
 from sqlmodel import Session
 
 from inquiry_tui.domain.due import RESPONSE_LIMIT
+from inquiry_tui.store import raw
 from inquiry_tui.store.queries.folders import open_sql
-from inquiry_tui.store.types import UTCDateTime
+from inquiry_tui.store.types import UTCDateTime, bind_text
 
 OVERDUE_KEY = "overdue:"  # a warning's dedupe key is this and the inquiry id
 
 _SUBJECT_CHARS = 120
 
 
-def _due_soon(*, own: bool = False, ids: bool = False, hint: str = "") -> Any:
+def _due_soon_sql(*, own: bool = False, ids: bool = False, hint: str = "") -> str:
     mine = " AND i.owner_id = :me" if own else ""
     among = " AND i.id BETWEEN :first AND :last" if ids else ""
     sql = (
@@ -33,15 +34,27 @@ def _due_soon(*, own: bool = False, ids: bool = False, hint: str = "") -> Any:
         "AND NOT EXISTS (SELECT 1 FROM notice AS n WHERE n.account_id = i.owner_id "
         f"AND n.dedupe = '{OVERDUE_KEY}' || CAST(i.id AS VARCHAR(20))) ORDER BY i.due_at, i.id"
     )
-    times = ("until", "since", "received_until", "received_since")
-    return text(sql).bindparams(*(bindparam(name, type_=UTCDateTime()) for name in times))
+    return sql
+
+
+_TIMES = ("until", "since", "received_until", "received_since")
+
+
+def _due_soon(*, own: bool = False, ids: bool = False, hint: str = "") -> Any:
+    sql = _due_soon_sql(own=own, ids=ids, hint=hint)
+    return text(sql).bindparams(*(bindparam(name, type_=UTCDateTime()) for name in _TIMES))
 
 
 _DUE_SOON_ALL = _due_soon()
 _DUE_SOON_OWN = _due_soon(own=True)
 _DUE_SOON_IDS = _due_soon(ids=True)
 # A batch's own new inquiries: SQLite would walk the arrival-time window; the id range is a few rows.
-_DUE_SOON_IDS_SQLITE = _due_soon(ids=True, hint=" NOT INDEXED")
+_DUE_SOON_IDS_NOT_INDEXED = _due_soon(ids=True, hint=" NOT INDEXED")
+# Every arrival batch runs these on SQLite (services.notices.producers.warn_arrivals): driver SQL through
+# the DBAPI cursor (store.raw), times bound as the text UTCDateTime would bind.
+_DUE_SOON_ALL_SQLITE = _due_soon_sql()
+_DUE_SOON_OWN_SQLITE = _due_soon_sql(own=True)
+_DUE_SOON_IDS_SQLITE = _due_soon_sql(ids=True, hint=" NOT INDEXED")
 
 
 def due_soon(
@@ -60,9 +73,16 @@ def due_soon(
         "received_until": until - RESPONSE_LIMIT,
         "received_since": since - RESPONSE_LIMIT,
     }
+    if isinstance(conn, Connection) and conn.dialect.name == "sqlite":
+        texts: dict[str, Any] = {name: bind_text(params[name]) for name in _TIMES}
+        if ids is not None:
+            return raw.rows(conn, _DUE_SOON_IDS_SQLITE, {**texts, "first": ids[0], "last": ids[1]})
+        if owner is None:
+            return raw.rows(conn, _DUE_SOON_ALL_SQLITE, texts)
+        return raw.rows(conn, _DUE_SOON_OWN_SQLITE, {**texts, "me": owner})
     if ids is not None:
         sqlite = (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name == "sqlite"
-        query = _DUE_SOON_IDS_SQLITE if sqlite else _DUE_SOON_IDS
+        query = _DUE_SOON_IDS_NOT_INDEXED if sqlite else _DUE_SOON_IDS
         return list(conn.execute(query, {**params, "first": ids[0], "last": ids[1]}))
     if owner is None:
         return list(conn.execute(_DUE_SOON_ALL, params))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, SYSTEM_LOGIN, Rule
+from inquiry_tui.store import raw
 from inquiry_tui.store.queries.folders import escalation_sql, open_sql
 from inquiry_tui.store.types import db_text
 
@@ -20,23 +21,24 @@ ACCOUNTS = text("SELECT id, login, role, active, away, away_until, away_since, c
 """Every account with what routing needs (id, login, role, active, away, away_until, away_since, capacity)."""
 
 _OPEN_UP_TO = (
-    "SELECT count(*) FROM (SELECT 1 FROM inquiry{hint} WHERE owner_id = :owner AND "
+    "SELECT count(*) FROM (SELECT 1 FROM inquiry{hint} WHERE owner_id = {owner} AND "
     + open_sql(alias="")
-    + " LIMIT :n) AS o"
+    + " LIMIT {n}) AS o"
 )
 # SQLite would walk (owner, folder) through every answered inquiry too; the open partial index holds only open ones.
-_OPEN_UP_TO_SQLITE = text(_OPEN_UP_TO.format(hint=" INDEXED BY ix_inquiry_open"))
-_OPEN_UP_TO_ANY = text(_OPEN_UP_TO.format(hint=""))
+# It runs on every arrival for each account with a limit: driver SQL through the DBAPI cursor (store.raw).
+_OPEN_UP_TO_SQLITE = _OPEN_UP_TO.format(hint=" INDEXED BY ix_inquiry_open", owner="?", n="?")
+_OPEN_UP_TO_ANY = text(_OPEN_UP_TO.format(hint="", owner=":owner", n=":n"))
 
 _CANDIDATES = (
     "SELECT i.id, i.channel, i.owner_id, i.buyer_id, i.product_id, b.owner_id, b.country, i.received_at "
     "FROM inquiry i{hint} JOIN buyer b ON b.id = i.buyer_id WHERE " + escalation_sql("i") + " "
-    "AND i.received_at >= :oldest AND i.received_at <= :newest ORDER BY i.received_at, i.id LIMIT :n"
+    "AND i.received_at >= {oldest} AND i.received_at <= {newest} ORDER BY i.received_at, i.id LIMIT {n}"
 )
 # SQLite would rather walk (folder, received_at) over the whole window; the partial index holds only what
-# is still open and unescalated, so the sweep on every arrival reads next to nothing.
-_CANDIDATES_SQLITE = text(_CANDIDATES.format(hint=" INDEXED BY ix_inquiry_escalation"))
-_CANDIDATES_ANY = text(_CANDIDATES.format(hint=""))
+# is still open and unescalated, so the sweep on every arrival reads next to nothing (through store.raw).
+_CANDIDATES_SQLITE = _CANDIDATES.format(hint=" INDEXED BY ix_inquiry_escalation", oldest="?", newest="?", n="?")
+_CANDIDATES_ANY = text(_CANDIDATES.format(hint="", oldest=":oldest", newest=":newest", n=":n"))
 
 _RETURNABLE = tuple(r.value for r in ARRIVAL_RULES)  # not what a person chose (manual, handover) nor escalated
 _BACKLOG = text(
@@ -67,15 +69,19 @@ def accounts(conn: Connection) -> list[Any]:
 
 def open_up_to(conn: Connection, owner_id: int, limit: int) -> int:
     """OWNER's open inquiries, counted up to LIMIT (a capacity check never needs more): index-only."""
-    query = _OPEN_UP_TO_SQLITE if conn.dialect.name == "sqlite" else _OPEN_UP_TO_ANY
-    return int(conn.execute(query, {"owner": owner_id, "n": max(0, limit)}).scalar_one())
+    if conn.dialect.name == "sqlite":
+        found = raw.first(conn, _OPEN_UP_TO_SQLITE, (owner_id, max(0, limit)))
+        assert found is not None  # count(*) always has its row
+        return int(found[0])
+    return int(conn.execute(_OPEN_UP_TO_ANY, {"owner": owner_id, "n": max(0, limit)}).scalar_one())
 
 
 def escalation_candidates(conn: Connection, oldest: datetime, newest: datetime, limit: int) -> list[Any]:
     """The oldest LIMIT open, not yet escalated inquiries received in [OLDEST, NEWEST]:
     (id, channel, owner id, buyer id, product id, buyer's owner id, buyer's country, received_at)."""
-    query = _CANDIDATES_SQLITE if conn.dialect.name == "sqlite" else _CANDIDATES_ANY
-    return list(conn.execute(query, {"oldest": db_text(oldest), "newest": db_text(newest), "n": limit}))
+    if conn.dialect.name == "sqlite":
+        return raw.rows(conn, _CANDIDATES_SQLITE, (db_text(oldest), db_text(newest), limit))
+    return list(conn.execute(_CANDIDATES_ANY, {"oldest": db_text(oldest), "newest": db_text(newest), "n": limit}))
 
 
 def escalate(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, now: datetime) -> bool:

@@ -4,6 +4,7 @@ threshold; one more on dispose; readers and the backup API see every commit (sto
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import text
@@ -74,4 +75,54 @@ def test_dispose_checkpoints_what_is_left(sqlite_url: str, tmp_path: Path) -> No
         assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 31
     finally:
         other.close()
+        engine.dispose()
+
+
+def test_once_the_wal_was_large_small_commits_wake_the_thread_once_per_threshold_not_per_commit(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    threshold = 256 * 1024
+    engine = make_engine(sqlite_url, checkpoint_bytes=threshold)
+    reader = make_engine(sqlite_url, read_only=True)
+    worker = checkpointer(engine)
+    assert worker is not None
+    try:
+        _write(engine, 1_000)  # about 2 MiB in one commit, eight times the threshold: the file grows to it
+        assert worker.idle.wait(WAIT_S) and worker.stats.runs == 1
+        before = worker.stats.runs
+        for _ in range(200):  # a page or two each (about 600 KiB in all): the old size would wake after every one
+            _write(engine, 1)
+            assert worker.idle.wait(WAIT_S)
+            assert worker.wal_size() < 2 * threshold  # bounded: the restarted WAL's file was cut back
+        assert 1 <= worker.stats.runs - before <= 20
+        with reader.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1_200
+        copy = backup_sqlite(tmp_path / "store.db", tmp_path / "copy.db")
+        assert sqlite3.connect(str(copy)).execute("SELECT count(*) FROM t").fetchone()[0] == 1_200
+    finally:
+        reader.dispose()
+        engine.dispose()
+
+
+def test_back_to_back_commits_still_restart_the_wal_and_wake_the_thread_once_per_threshold(sqlite_url: str) -> None:
+    """Each commit begins before the last checkpoint ends, so the WAL never restarts by itself: the writers help."""
+    threshold = 64 * 1024
+    engine = make_engine(sqlite_url, checkpoint_bytes=threshold)
+    worker = checkpointer(engine)
+    assert worker is not None
+    commits, sizes = 400, []
+    try:
+        for _ in range(commits):  # about 8 KiB each, 3 MiB in all, with no pause for the thread
+            _write(engine, 2)
+            sizes.append(worker.wal_size())
+        assert worker.idle.wait(WAIT_S)
+        _write(engine, 2)
+        _write(engine, 2)
+        shrank = sum(1 for a, b in pairwise(sizes) if b < a)
+        assert shrank >= 1  # the WAL restarted (and its file was cut back) while the commits went on
+        assert worker.wal_size() <= worker.restart_bytes + 2 * threshold  # bounded, not 3 MiB
+        assert worker.stats.runs <= commits // 4  # not a checkpoint per commit
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 2 * commits + 4
+    finally:
         engine.dispose()
