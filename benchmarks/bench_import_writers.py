@@ -115,6 +115,7 @@ def run(counts: list[int], out: Path, n: int) -> None:
 
     from inquiry_tui.services.arrivals.importing import import_inquiries
     from inquiry_tui.services.context import actor_from, connect_system
+    from inquiry_tui.store.engine import make_engine
     from inquiry_tui.store.models import Account
 
     data = out / f"arrivals-{n}.jsonl"
@@ -145,6 +146,9 @@ def run(counts: list[int], out: Path, n: int) -> None:
             assert proc.stdout is not None
             assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
         system = connect_system(url)
+        system.read_engine = make_engine(
+            url, read_only=True
+        )  # as `connect` gives the CLI: the check reads take no lock
         system.clock = lambda: NOW
         from sqlmodel import select
 
