@@ -89,7 +89,7 @@ def export_inquiries(
     ] = None,
     fmt: FormatOpt = "csv",
     output: OutOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none outside a terminal).")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Export inquiries (yours, or all for the admin); CSV cells are safe to open in a spreadsheet."""
     ctx = state.ctx()
@@ -106,13 +106,15 @@ def export_allocations(
     days: Annotated[int, typer.Option("--days", min=1, max=3650, help="How many days back.")] = 30,
     fmt: FormatOpt = "csv",
     output: OutOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Export the allocation record of the past DAYS (who got which inquiry, by which rule, why)."""
     ctx = state.ctx()
     if output is None:
         allocation_record.export_allocations(ctx, sys.stdout, days, fmt)
         return
-    count = allocation_record.export_allocations(ctx, output, days, fmt)
+    with progress_bar(quiet=quiet) as report:  # on a terminal: rows written of the total, rate, time left
+        count = allocation_record.export_allocations(ctx, output, days, fmt, progress=report)
     typer.echo(f"exported {count} allocation records to {output}", err=True)
 
 

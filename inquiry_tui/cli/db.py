@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from inquiry_tui.cli.common import state
+from inquiry_tui.cli.common import QuietOpt, state
 from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.domain.files import size_text
 from inquiry_tui.services.setup.check import check_store
@@ -32,7 +32,7 @@ def db_upgrade() -> None:
 @db_app.command("backup")
 def db_backup(
     file: Path,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (none outside a terminal).")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Copy the store online into a new FILE, verified (admin only): SQLite with its files in one archive, PostgreSQL through pg_dump."""
     with progress_bar(quiet=quiet) as report:  # on a terminal: the files going into the archive
@@ -44,9 +44,10 @@ def db_backup(
 
 
 @db_app.command("restore")
-def db_restore(file: Path) -> None:
+def db_restore(file: Path, quiet: QuietOpt = False) -> None:
     """Unpack a backup archive into a new store (--db names it; it must not exist yet), checked first."""
-    r = restore_store(state.db, file)
+    with progress_bar(quiet=quiet) as report:  # on a terminal: the files checked, then unpacked
+        r = restore_store(state.db, file, report)
     typer.echo(f"restored {r.store} and {r.files} files ({size_text(r.bytes)}) from {r.file}")
 
 
@@ -54,9 +55,7 @@ def db_restore(file: Path) -> None:
 def db_copy(
     to: Annotated[str, typer.Option("--to", help="The empty target: a new SQLite file or a PostgreSQL URL.")],
     batch: Annotated[int, typer.Option("--batch", min=100, help="Rows per batch.")] = 20_000,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar (none is drawn outside a terminal).")
-    ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Copy the whole store into an empty store (SQLite <-> PostgreSQL), then verify counts and checksums; admin only."""
     with progress_bar(quiet=quiet) as report:  # a bar per table on a terminal, rows per second and time left

@@ -224,7 +224,7 @@ def loi_list(
             ]
             for r in rows
         ],
-        ["ID", "STATUS", "CUSTOMER", "SUBJECT", "TOTAL", "OWNER", "UPDATED"],
+        ["ID", "STATUS", "CUSTOMER", "SUBJECT", "TOTAL", "OWNER", "UPDATED (UTC)"],
     )
     typer.echo(f"{len(rows)} LOI{'s' if len(rows) != 1 else ''}")
 
@@ -398,7 +398,7 @@ def order_list(
             ]
             for r in rows
         ],
-        ["NUMBER", "PLACED", "STATUS", "KIND", "CUSTOMER", "COMPANY", "TOTAL", "OWNER"],
+        ["NUMBER", "PLACED (UTC)", "STATUS", "KIND", "CUSTOMER", "COMPANY", "TOTAL", "OWNER"],
     )
     sums = "; ".join(f"{money.shown(t.total, t.currency)} ({t.orders})" for t in totals.by_currency) or "none"
     typer.echo(f"{totals.orders} order{'s' if totals.orders != 1 else ''}; totals: {sums}")
@@ -415,7 +415,7 @@ def order_show(
         typer.echo(_json(order_dict(view)))
         return
     typer.echo(orders.order_text(ctx, view.id), nl=False)
-    typer.echo("\nHistory:")
+    typer.echo("\nHistory (UTC):")
     for e in view.events:
         change = f"{e.from_status} -> {e.to_status}" if e.from_status else f"placed ({e.to_status})"
         typer.echo(f"  {e.at:%Y-%m-%d %H:%M}  {change}  by {e.actor}" + (f"  {safe_line(e.note)}" if e.note else ""))

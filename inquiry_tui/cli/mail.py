@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from inquiry_tui.cli.common import echo_rows, fail, state
+from inquiry_tui.cli.common import QuietOpt, echo_rows, fail, state
+from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.mail import maildir, outbox, sending
 from inquiry_tui.services.mail.reply import reply_with_files
@@ -37,10 +38,12 @@ def import_maildir(
     rescan: Annotated[
         bool, typer.Option("--rescan", help="Read every message again (known Message-IDs still add nothing).")
     ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import new e-mail from a Maildir (mbsync, getmail, fetchmail); safe to run from cron: each message once."""
     ctx = state.ctx()
-    r = maildir.import_maildir(ctx, folder, rescan=rescan)
+    with progress_bar(quiet=quiet) as report:  # on a terminal: the messages written of the new ones, time left
+        r = maildir.import_maildir(ctx, folder, rescan=rescan, progress=report)
     typer.echo(
         f"read {r.read} messages ({r.already_seen} read before): {r.new_threads} new threads, {r.joined} answers "
         f"joined their threads, {r.duplicates} duplicates, {r.skipped} skipped; {r.attachments} attachments kept"

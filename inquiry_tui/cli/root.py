@@ -80,13 +80,40 @@ class _Group(TyperGroup):
 
 
 def kept_after_interrupt(argv: list[str]) -> str:
-    """What an interrupted command kept: a file import is one transaction, rolled back whole."""
+    """What an interrupted command kept: a file import and a seed are one transaction, rolled back whole; an
+    export or a backup writes a temporary file renamed only when complete, so FILE was not written."""
     words = [a for a in argv if not a.startswith("-")]
-    if "import" in words and "maildir" not in words:
+    target = _output(argv)
+    if words[:2] == ["import", "maildir"]:
+        return "the messages written before it are kept; run it again to import the rest (each message once)"
+    if "import" in words:
         return "nothing was imported (an import is all or nothing)"
     if words[:1] == ["seed"]:
         return "nothing was seeded (a seed is all or nothing)"
+    if words[:1] == ["export"] or words[1:2] == ["export"]:  # export inquiries|allocations, loi|order export
+        if target is None:
+            return "the output stopped part-way (what was printed is incomplete)"
+        return f"{target} was not written (the partial file was removed; an export is complete or not at all)"
+    if words[:2] == ["db", "backup"] and len(words) > 2:
+        return f"{words[2]} was not written (the partial archive was removed)"
+    if words[:2] == ["db", "restore"]:
+        return "no store was made (the partial store was removed; files already unpacked stay for the next try)"
+    if words[:2] == ["db", "copy"] and target is not None:
+        return f"the copy in {target} is not complete: remove or empty it before copying again"
     return "the step in progress was rolled back; what finished before it is kept"
+
+
+def _output(argv: list[str]) -> str | None:
+    """The value of -o/--output (an export's FILE) or --to (db copy's target), if the command line gives one."""
+    for i, arg in enumerate(argv):
+        for name in ("-o", "--output", "--to"):
+            if arg == name and i + 1 < len(argv):
+                return argv[i + 1]
+            if arg.startswith(f"{name}=") and name.startswith("--"):
+                return arg.split("=", 1)[1]
+        if arg.startswith("-o") and len(arg) > 2 and not arg.startswith("--"):
+            return arg[2:]
+    return None
 
 
 def usage_line(exc: typer.TyperException) -> str:

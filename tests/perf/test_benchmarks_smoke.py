@@ -258,7 +258,14 @@ def test_bench_deals(tmp_path: Path) -> None:
             rf" +cpu p50 {NUM} ms +p95 {NUM} ms +next page p95 {NUM} ms +target 50 ms +wall (ok|OVER) +cpu (ok|OVER)"
             rf" +\(load average {NUM} {NUM} {NUM}, {NUM} s\)$",
         )
-    for name in ("open", "status shipped", "customer", "period March", "owner + status + period"):
+    for name in (
+        "open",
+        "status shipped",
+        "customer",
+        "period March",
+        "March, a UTC+8 reader",
+        "owner + status + period",
+    ):
         _expect(stdout, rf"^  {re.escape(name)} +p50 +{NUM} ms +p95 +{NUM} ms +cpu p50 +{NUM} ms +p95 +{NUM} ms$")
 
 

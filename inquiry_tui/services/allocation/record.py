@@ -11,14 +11,14 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session, col
 
 from inquiry_tui.domain.errors import ValidationError
@@ -34,6 +34,8 @@ MAX_PAGE = 500
 FORMATS = ("csv", "jsonl")
 EXPORT_COLUMNS = ("at", "inquiry_id", "from", "to", "rule", "actor", "reason")
 RULES = tuple(r.value for r in Rule)  # arrival rules, then a person's and an account change's
+REPORT_EVERY = 500  # rows between progress reports
+Progress = Callable[[str, int, int], None]  # (part, done, total)
 
 _T = table_of(AllocationRecord)
 
@@ -170,36 +172,49 @@ def _open_target(dest: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
         raise
 
 
+def count_allocations(ctx: Ctx, flt: AllocationFilter) -> int:
+    """How many rows match (an index range on `at`): the export's total, for its time left."""
+    with ctx.read() as session:
+        query = _query(session, ctx, flt).order_by(None)
+        return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
 def export_allocations(
     ctx: Ctx,
     dest: str | os.PathLike[str] | IO[str],
     days: int = RECORD_DAYS,
     fmt: str = "csv",
     flt: AllocationFilter | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write the allocation record of the past DAYS (newest first) to DEST; returns the row count.
 
     CSV has a header row and formula-like cells neutralised (OWASP); JSON Lines keeps values
     as they are (one object per line, keys as in EXPORT_COLUMNS). A salesperson exports only
-    their own rows, as in `allocation_page`.
+    their own rows, as in `allocation_page`. PROGRESS, if given, hears `("allocation records",
+    written, total)` every REPORT_EVERY rows and at the end (the total counted first: one index range).
     """
     if fmt not in FORMATS:
         raise ValidationError(f"format {fmt!r} is not allowed; allowed: {', '.join(FORMATS)}")
     if isinstance(dest, (str, os.PathLike)):
         ctx.require_local_files("exporting to a file")  # over SSH the server's files are the service account's
     flt = AllocationFilter(flt.account, flt.rule, flt.actor, days) if flt else AllocationFilter(days=days)
+    total = count_allocations(ctx, flt) if progress is not None else 0
     count = 0
     with _open_target(dest) as fh:
-        if fmt == "csv":
-            writer = csv.writer(fh)
+        writer = csv.writer(fh) if fmt == "csv" else None
+        if writer is not None:
             writer.writerow(EXPORT_COLUMNS)
-            for row in iter_allocations(ctx, flt):
+        for row in iter_allocations(ctx, flt):
+            if writer is not None:
                 writer.writerow([neutralize_cell(v) for v in _record(row).values()])
-                count += 1
-        else:
-            for row in iter_allocations(ctx, flt):
+            else:
                 fh.write(json.dumps(_record(row), ensure_ascii=False) + "\n")
-                count += 1
+            count += 1
+            if progress is not None and count % REPORT_EVERY == 0:
+                progress("allocation records", count, max(total, count))
+        if progress is not None:
+            progress("allocation records", count, count)  # the end (rows may have come since the count)
     return count
 
 
@@ -221,6 +236,7 @@ __all__ = [
     "AllocationRow",
     "allocation_choices",
     "allocation_page",
+    "count_allocations",
     "export_allocations",
     "export_allocations_text",
     "iter_allocations",

@@ -17,6 +17,7 @@ import difflib
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import UTC, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ from inquiry_tui.services.deals.views import LoiRow, LoiVersionInfo, LoiView, Pa
 from inquiry_tui.services.files.attachments import attach
 from inquiry_tui.services.records.deals import deal_patch
 from inquiry_tui.services.setup.settings import load_settings
+from inquiry_tui.services.team.zone import clock_in, on_clock
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import (
     AllocationRecord,
@@ -136,13 +138,14 @@ def loi_versions(ctx: Ctx, loi_id: int) -> list[LoiVersionInfo]:
         ).all()
         buyer = session.get(Buyer, loi.buyer_id)
         assert buyer is not None
-        seller, who = seller_company(session), party(buyer)
+        seller, who, zone = seller_company(session), party(buyer), clock_in(session, ctx)
     out: list[LoiVersionInfo] = []
     before: list[str] = []
     for v in rows:
         doc = doc_from_json(v.doc)
+        at = on_clock(v.at, zone)
         text = render_text(
-            Document("Letter of intent", f"LOI {loi_id}, version {v.version}", v.status, v.at, seller, who, doc)
+            Document("Letter of intent", f"LOI {loi_id}, version {v.version}", v.status, at, seller, who, doc)
         )
         lines = text.splitlines()
         changed = _changed(before, lines) if before else ()
@@ -454,8 +457,10 @@ def withdraw_loi(ctx: Ctx, loi_id: int, *, expected_version: int | None = None) 
     return _status(ctx, loi_id, "withdraw", expected_version)
 
 
-def loi_document(view: LoiView, seller: str) -> Document:
-    return Document("Letter of intent", f"LOI {view.id}", view.status, view.updated_at, seller, view.buyer, view.doc)
+def loi_document(view: LoiView, seller: str, zone: tzinfo = UTC) -> Document:
+    """The LOI as a document, dated on ZONE's clock (the reader's or sender's: `clock_in`)."""
+    updated = on_clock(view.updated_at, zone)
+    return Document("Letter of intent", f"LOI {view.id}", view.status, updated, seller, view.buyer, view.doc)
 
 
 def loi_pdf(ctx: Ctx, loi_id: int) -> bytes:
@@ -464,13 +469,14 @@ def loi_pdf(ctx: Ctx, loi_id: int) -> bytes:
         view = _view(session, _load(session, ctx, loi_id))
         seller = seller_company(session)
         font = load_settings(session).deals.font
-    return render_pdf(loi_document(view, seller), find_fonts(font))
+        zone = clock_in(session, ctx)
+    return render_pdf(loi_document(view, seller, zone), find_fonts(font))
 
 
 def loi_text(ctx: Ctx, loi_id: int) -> str:
     with ctx.read() as session:
         view = _view(session, _load(session, ctx, loi_id))
-        return render_text(loi_document(view, seller_company(session)))
+        return render_text(loi_document(view, seller_company(session), clock_in(session, ctx)))
 
 
 def _thread_for(session: Session, ctx: Ctx, loi: Loi, buyer: Buyer, subject: str) -> Inquiry:
@@ -521,11 +527,12 @@ def send_loi(ctx: Ctx, loi_id: int, *, expected_version: int | None = None) -> L
         view = _view(session, _load(session, ctx, loi_id))
         seller = seller_company(session)
         font = load_settings(session).deals.font
+        zone = clock_in(session, ctx)  # the letter's date: the sender's day
     loi_move(view.status, "send")
     check_complete(view.doc)
     if expected_version is not None and view.version != expected_version:
         raise StaleWrite(f"LOI {loi_id}")
-    document = loi_document(view, seller)
+    document = loi_document(view, seller, zone)
     pdf = render_pdf(document, find_fonts(font))  # before the write lock: no font, nothing saved
     body = render_text(document)
     now = ctx.now()

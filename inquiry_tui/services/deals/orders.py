@@ -9,7 +9,8 @@ everything the filters match.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from sqlmodel import Session, col, select
 
@@ -41,6 +42,7 @@ from inquiry_tui.services.deals.views import (
     OrderView,
 )
 from inquiry_tui.services.setup.settings import load_settings
+from inquiry_tui.services.team.zone import clock_in, on_clock
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Buyer, DealOrder, OrderEvent
 from inquiry_tui.store.queries import deals as q
@@ -92,6 +94,7 @@ def order_from_loi(ctx: Ctx, loi_id: int) -> OrderView:
     """Make the order of a confirmed LOI (once): its lines, currency and total, status confirmed."""
     now = ctx.now()
     with ctx.write() as session:
+        today = on_clock(now, clock_in(session, ctx))  # the number's date: the day the maker's screen shows
         loi = load_loi(session, ctx, loi_id)
         if loi.status != LoiStatus.CONFIRMED:
             raise ValidationError(f"status: LOI {loi_id} is {loi.status}; only a confirmed LOI becomes an order")
@@ -100,7 +103,7 @@ def order_from_loi(ctx: Ctx, loi_id: int) -> OrderView:
             raise ValidationError(f"loi: LOI {loi_id} already became order {existing.number}")
         doc = doc_from_json(loi.doc)
         order = DealOrder(
-            number=f"SO-{now.astimezone(UTC):%Y%m%d}-{loi.id}",
+            number=f"SO-{today:%Y%m%d}-{loi.id}",
             source=OrderSource.LOI.value,
             kind=OrderKind.REGULAR.value,
             loi_id=loi.id,
@@ -165,8 +168,10 @@ def set_order_status(
         return _view(session, order)
 
 
-def order_document(view: OrderView, seller: str) -> Document:
-    return Document("Order", view.number, view.status, view.placed_at, seller, view.buyer, view.doc)
+def order_document(view: OrderView, seller: str, zone: tzinfo = UTC) -> Document:
+    """The order as a document, dated on ZONE's clock (the reader's: `clock_in`)."""
+    placed = on_clock(view.placed_at, zone)
+    return Document("Order", view.number, view.status, placed, seller, view.buyer, view.doc)
 
 
 def order_pdf(ctx: Ctx, ref: int | str) -> bytes:
@@ -174,13 +179,14 @@ def order_pdf(ctx: Ctx, ref: int | str) -> bytes:
         view = _view(session, _load(session, ctx, ref))
         seller = seller_company(session)
         font = load_settings(session).deals.font
-    return render_pdf(order_document(view, seller), find_fonts(font))
+        zone = clock_in(session, ctx)
+    return render_pdf(order_document(view, seller, zone), find_fonts(font))
 
 
 def order_text(ctx: Ctx, ref: int | str) -> str:
     with ctx.read() as session:
         view = _view(session, _load(session, ctx, ref))
-        return render_text(order_document(view, seller_company(session)))
+        return render_text(order_document(view, seller_company(session), clock_in(session, ctx)))
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -256,20 +262,44 @@ def order_totals(ctx: Ctx, query: OrderQuery) -> OrderTotals:
     return OrderTotals(sum(n for _, n, _, _ in sums), by)
 
 
-def period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
-    """`--since` / `--until` dates (YYYY-MM-DD, UTC; until inclusive) as the query's bounds."""
-    from datetime import timedelta
+def period(since: str | None, until: str | None, zone: tzinfo = UTC) -> tuple[datetime | None, datetime | None]:
+    """The period from SINCE to UNTIL, both inclusive and either open (None), as the query's bounds.
 
+    Each is a day `YYYY-MM-DD` or a whole month `YYYY-MM` on the clock of ZONE (the reader's zone in the
+    TUI; UTC on the command line). The bounds are the UTC instants [start of SINCE, start of the day after
+    UNTIL): computed here once, so the list compares the indexed `placed_at` with two constants and never
+    converts a row's time in SQL. An order at 23:30 UTC on 30 November is in December for a reader in UTC+8.
+    """
+    start = _first_day(since, "since")
+    end = _first_day(until, "until", after=True)
+    return (_start_of(start, zone) if start else None, _start_of(end, zone) if end else None)
+
+
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _first_day(value: str | None, field: str, *, after: bool = False) -> date | None:
+    """VALUE's first day (AFTER: the first day after it), or None when not given."""
     from inquiry_tui.services.records import rules
 
-    def day(value: str | None, field: str) -> datetime | None:
-        if not value:
-            return None
-        try:
-            d = rules.day(value)  # the years every date of the store may have (one rule for every date)
-        except rules.RuleError as exc:
-            raise ValidationError(f"{field}: {exc}") from None
-        return datetime(d.year, d.month, d.day, tzinfo=UTC)
+    text = (value or "").strip()
+    if not text:
+        return None
+    month = _MONTH.fullmatch(text) is not None
+    try:
+        first = rules.day(f"{text}-01" if month else text)  # the years every date of the store may have
+    except rules.RuleError as exc:
+        what = str(exc).replace(f"{text}-01", text) if month else str(exc)
+        if "is not a date" in what:
+            what = f"{text[:20]!r} is not a month (YYYY-MM)" if month else f"{what} or a month (YYYY-MM)"
+        raise ValidationError(f"{field}: {what}") from None
+    if not after:
+        return first
+    if not month:
+        return first + timedelta(days=1)
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
-    start, end = day(since, "since"), day(until, "until")
-    return start, end + timedelta(days=1) if end else None
+
+def _start_of(day: date, zone: tzinfo) -> datetime:
+    """Midnight at the start of DAY on ZONE's clock, in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)

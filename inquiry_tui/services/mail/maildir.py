@@ -36,7 +36,7 @@ import multiprocessing
 import os
 import re
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -153,12 +153,20 @@ def delivered_at(key: str, fallback: datetime) -> datetime:
         return fallback
 
 
-def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int | None = None) -> MailReport:
+def import_maildir(
+    ctx: Ctx,
+    path: Path,
+    *,
+    rescan: bool = False,
+    workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> MailReport:
     """Import what is new in the Maildir at PATH (RESCAN: read every message again; known ids still add nothing).
 
     Messages are read, parsed and their attachments staged by WORKERS processes (default: one
     per core for a large run, none for a small one) while this process writes the chunk
-    before: that is most of the work, and it needs no store.
+    before: that is most of the work, and it needs no store. PROGRESS, if given, hears
+    `("messages", written, new)` as each chunk is committed.
     """
     ctx.require_admin("import e-mail")
     folder = _check_maildir(path)
@@ -185,12 +193,13 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
         workers = min(os.cpu_count() or 1, 4) if len(tasks) >= PARALLEL_FROM else 0
     chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
     following = [int(chunk[0][2]) for chunk in chunks[1:]] + [None]  # the second each next chunk starts in
+    counted = _counting(progress, len(tasks))
     if workers <= 1 or len(chunks) == 0:
         known = catalogue(products)
         parsed = (read_many(chunk, known) for chunk in chunks)
         _run(
             ctx,
-            zip(parsed, following),
+            counted(zip(parsed, following)),
             report,
             folder=str(folder),
             source=folder.name or str(folder),
@@ -223,13 +232,30 @@ def import_maildir(ctx: Ctx, path: Path, *, rescan: bool = False, workers: int |
         with contextlib.closing(ahead()) as parsed:
             _run(
                 ctx,
-                zip(parsed, following),
+                counted(zip(parsed, following)),
                 report,
                 folder=str(folder),
                 source=folder.name or str(folder),
                 products=products,
             )
     return report
+
+
+def _counting(
+    progress: Callable[[str, int, int], None] | None, total: int
+) -> Callable[[Iterable[tuple[list[Read], int | None]]], Iterable[tuple[list[Read], int | None]]]:
+    """The chunks as they are, reporting `("messages", done, total)` once each is written (the writer asks for
+    the next one after committing it)."""
+
+    def counted(chunks: Iterable[tuple[list[Read], int | None]]) -> Iterator[tuple[list[Read], int | None]]:
+        done = 0
+        for item in chunks:
+            yield item
+            done += len(item[0])
+            if progress is not None:
+                progress("messages", done, max(total, done))
+
+    return counted if progress is not None else lambda chunks: chunks
 
 
 def _product_names(ctx: Ctx) -> tuple[tuple[str, str], ...]:

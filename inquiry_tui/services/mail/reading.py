@@ -13,6 +13,7 @@ from __future__ import annotations
 import mailbox
 import os
 import re
+import signal
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -174,5 +175,9 @@ _WORKER: dict[str, Catalogue] = {}
 
 
 def start_worker(products: tuple[tuple[str, str], ...]) -> None:
-    """A worker process's start: the catalogue of the products (SKU, name) that terms are read with."""
+    """A worker process's start: the catalogue of the products (SKU, name) that terms are read with.
+
+    ctrl+c reaches the whole process group: the importing process stops the run and says what was kept;
+    a worker ignores it, so it never prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["catalogue"] = catalogue(products)

@@ -173,10 +173,16 @@ def _open_archive(file: Path) -> tarfile.TarFile:
         raise ValidationError(f"{file} is not a readable backup archive ({exc})") from None
 
 
-def verify_backup(file: Path) -> tuple[dict[str, object], list[str]]:
-    """Check an archive: its store is whole, its files match their hashes, every file the store names is in it."""
+def verify_backup(
+    file: Path, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[dict[str, object], list[str]]:
+    """Check an archive: its store is whole, its files match their hashes, every file the store names is in it.
+
+    PROGRESS, if given, hears `("checking the backup", files checked, files in the manifest)`."""
     with _open_archive(file) as tar, tempfile.TemporaryDirectory() as work:
         manifest = _manifest(tar, file)
+        listed = manifest.get("files")
+        expected = listed if isinstance(listed, int) and listed >= 0 else 0
         hashes: list[str] = []
         store_member = None
         for member in tar:
@@ -197,6 +203,8 @@ def verify_backup(file: Path) -> tuple[dict[str, object], list[str]]:
             if digest.hexdigest() != sha or parts[1] != sha[:2]:
                 raise ValidationError(f"{file}: the file {sha[:12]} does not match its hash; the backup is damaged")
             hashes.append(sha)
+            if progress is not None:
+                progress("checking the backup", len(hashes), max(expected, len(hashes)))
         if store_member is None:
             raise ValidationError(f"{file}: no {STORE} in the backup")
         tar.extract(store_member, work, filter="data")
@@ -213,8 +221,12 @@ def verify_backup(file: Path) -> tuple[dict[str, object], list[str]]:
     return manifest, hashes
 
 
-def restore_store(db: str | None, file: Path) -> BackupReport:
-    """`db restore FILE`: a verified backup into a new store (the --db path must not exist yet), then upgraded."""
+def restore_store(db: str | None, file: Path, progress: Callable[[str, int, int], None] | None = None) -> BackupReport:
+    """`db restore FILE`: a verified backup into a new store (the --db path must not exist yet), then upgraded.
+
+    PROGRESS, if given, hears the check (`verify_backup`), then `("restoring files", unpacked, of)`. Stopped
+    or failing, it leaves no store at the path: the partial one is removed (files already unpacked into the
+    content-addressed file store stay; the next try skips them)."""
     url = db_url(db)
     path = sqlite_path(url)
     if path is None:
@@ -223,11 +235,24 @@ def restore_store(db: str | None, file: Path) -> BackupReport:
         raise ValidationError(f"{path} exists; restore into a new store path (--db)")
     if not file.is_file():
         raise NotFound(f"{file}: no such file")
-    manifest, hashes = verify_backup(file)
+    manifest, hashes = verify_backup(file, progress)
     root = files_dir(url)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.restoring")
-    total = 0
+    try:
+        total = _unpack(file, partial, root, len(hashes), progress)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+    upgrade(url)
+    schema = manifest.get("schema")
+    return BackupReport(path, file, len(hashes), total, schema if isinstance(schema, str) else None)
+
+
+def _unpack(file: Path, partial: Path, root: Path, files: int, progress: Callable[[str, int, int], None] | None) -> int:
+    """The archive's store into PARTIAL and its files into ROOT; returns the files' bytes."""
+    total = done = 0
     with tarfile.open(file, "r") as tar:
         for member in tar:
             if member.name == STORE:
@@ -242,23 +267,26 @@ def restore_store(db: str | None, file: Path) -> BackupReport:
                 sha = member.name.rsplit("/", 1)[1]
                 target = blob_path(root, sha)
                 total += member.size
+                done += 1
+                if progress is not None:
+                    progress("restoring files", done, max(files, done))
                 if target.is_file() and target.stat().st_size == member.size:
                     continue  # content-addressed: the same bytes are there already
                 target.parent.mkdir(parents=True, exist_ok=True)
                 reader = tar.extractfile(member)
                 assert reader is not None
                 fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".restoring-")
-                with os.fdopen(fd, "wb") as out:
-                    while chunk := reader.read(1024 * 1024):
-                        out.write(chunk)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, target)
-    os.replace(partial, path)
-    fsync_dir(path.parent)
-    upgrade(url)
-    schema = manifest.get("schema")
-    return BackupReport(path, file, len(hashes), total, schema if isinstance(schema, str) else None)
+                try:
+                    with os.fdopen(fd, "wb") as out:
+                        while chunk := reader.read(1024 * 1024):
+                            out.write(chunk)
+                        out.flush()
+                        os.fsync(out.fileno())
+                    os.replace(tmp, target)
+                except BaseException:  # ctrl+c too: no half-written file beside the whole ones
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+    return total
 
 
 def _pg_dump(url: str, file: Path) -> BackupReport:

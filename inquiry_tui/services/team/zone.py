@@ -1,15 +1,17 @@
 """Whose clock: the time zone each person reads times in (their own, else the company's).
 
 The TUI shows every time in the acting account's zone and names it in the header; the CLI
-prints UTC (docs/keys.md, Times). `account.timezone` is only how times are shown: reception
+prints UTC (docs/keys.md, Times). A date made from "now" or put on a document (a new order's
+number, the date of an LOI or order) is the acting account's day too (`clock_in`), on either. `account.timezone` is only how times are shown: reception
 hours, routing and the reports' days keep the company's zone (`reception.timezone`).
 """
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, available_timezones
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from inquiry_tui.domain.errors import PermissionDenied
 from inquiry_tui.domain.settings import parse_timezone
@@ -24,8 +26,27 @@ COMPANY = "company"  # the word that gives an account back the company's zone
 def shown_zone(ctx: Ctx) -> str:
     """The IANA zone the acting account reads times in: its own if set, else the company's."""
     with ctx.read() as session:
-        own = session.exec(select(Account.timezone).where(Account.id == ctx.actor.id)).one_or_none()
-        return own or load_settings(session).reception.timezone
+        return zone_name_in(session, ctx.actor.id)
+
+
+def zone_name_in(session: Session, account_id: int | None) -> str:
+    """ACCOUNT's zone (its own, else the company's) read in an open transaction (a service's own)."""
+    own = session.exec(select(Account.timezone).where(Account.id == account_id)).one_or_none()
+    return own or load_settings(session).reception.timezone
+
+
+def clock_in(session: Session, ctx: Ctx) -> tzinfo:
+    """The acting account's clock, in an open transaction: the day a date made from "now" or put on a document
+    is (a new order's number, an LOI's or order's date), as the TUI shows that person's days. UTC if unknown."""
+    try:
+        return ZoneInfo(zone_name_in(session, ctx.actor.id))
+    except (ValueError, KeyError):
+        return UTC
+
+
+def on_clock(moment: datetime, zone: tzinfo) -> datetime:
+    """MOMENT (UTC in the store) on ZONE's clock."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
 
 def account_zone(ctx: Ctx, login: str) -> tuple[str | None, str]:

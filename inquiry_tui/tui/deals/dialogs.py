@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 
 from rich.text import Text
@@ -18,13 +19,14 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.deals import OrderStatus
-from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.errors import InquiryError, ValidationError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerQuery, CustomerRow, customer_page
 from inquiry_tui.services.deals import orders
 from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.services.team.accounts import list_accounts
+from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.deals import DEALS_CSS
@@ -153,8 +155,38 @@ class CustomerPickerScreen(ModalScreen[int | None], WorkerErrors):
         self.query_one(OptionList).focus()
 
 
-class OrderFilterScreen(DiscardGuard, ModalScreen[OrderQuery | None], WorkerErrors):
-    """Filter the orders list: status, customer, owner (admin), period. Dismisses with the new query."""
+@dataclass(frozen=True)
+class OrderFilter:
+    """The orders list's filters as the reader gave them: the period in days (or months) of their clock.
+
+    The period becomes UTC bounds only when the list is read (`query`), in the zone then in force: after `Z`
+    the same days mean the reader's new days."""
+
+    status: str | None = None
+    customer: str | None = None
+    owner: str | None = None
+    since: str | None = None  # YYYY-MM-DD or YYYY-MM, inclusive
+    until: str | None = None  # YYYY-MM-DD or YYYY-MM, inclusive
+
+    def query(self, zone: tzinfo) -> OrderQuery:
+        """The service's query: the period's UTC bounds in ZONE (one computation, not one per row)."""
+        start, end = orders.period(self.since, self.until, zone)
+        return OrderQuery(status=self.status, customer=self.customer, owner=self.owner, since=start, until=end)
+
+    @property
+    def period(self) -> str:
+        """ "2026-11-01 to 2026-11-30", "from 2026-11", "to 2026-11-30", or "" for no period."""
+        if self.since and self.until:
+            return self.since if self.since == self.until else f"{self.since} to {self.until}"
+        if self.since:
+            return f"from {self.since}"
+        return f"to {self.until}" if self.until else ""
+
+
+class OrderFilterScreen(DiscardGuard, ModalScreen[OrderFilter | None], WorkerErrors):
+    """Filter the orders list: status, customer, owner (admin), period (days or months of the reader's clock).
+
+    Dismisses with the new filter."""
 
     CSS_PATH = DEALS_CSS
     BINDINGS = [
@@ -167,10 +199,10 @@ class OrderFilterScreen(DiscardGuard, ModalScreen[OrderQuery | None], WorkerErro
     class OwnersLoaded(Message):
         logins: list[str]
 
-    def __init__(self, ctx: Ctx, query: OrderQuery) -> None:
+    def __init__(self, ctx: Ctx, current: OrderFilter) -> None:
         super().__init__()
         self.ctx = ctx
-        self.query_in = query
+        self.query_in = current
 
     def compose(self) -> ComposeResult:
         q = self.query_in
@@ -199,10 +231,9 @@ class OrderFilterScreen(DiscardGuard, ModalScreen[OrderQuery | None], WorkerErro
                 )
             with Horizontal(classes="form-row"):
                 yield Label("Placed", classes="form-label")
-                yield Input(
-                    f"{q.since:%Y-%m-%d}" if q.since else "", placeholder="from YYYY-MM-DD", id="of-since", compact=True
-                )
-                yield Input(_until_text(q), placeholder="to YYYY-MM-DD", id="of-until", compact=True)
+                yield Input(q.since or "", placeholder="from YYYY-MM-DD or YYYY-MM", id="of-since", compact=True)
+                yield Input(q.until or "", placeholder="to YYYY-MM-DD or YYYY-MM", id="of-until", compact=True)
+            yield Static(Text(f"Days of your clock ({clock.zone_name()}), both included.", style="dim"))
             yield Static("", id="of-problem")
             yield KeyLine("ctrl+s apply · ctrl+r clear all · escape cancel")
 
@@ -231,28 +262,21 @@ class OrderFilterScreen(DiscardGuard, ModalScreen[OrderQuery | None], WorkerErro
         owner = self.query_one("#of-owner", Select).value
         since = self.query_one("#of-since", Input).value.strip()
         until = self.query_one("#of-until", Input).value.strip()
+        chosen = OrderFilter(
+            status=None if status is Select.NULL else str(status),
+            customer=self.query_one("#of-customer", Input).value.strip() or None,
+            owner=None if owner is Select.NULL else str(owner),
+            since=since or None,
+            until=until or None,
+        )
         try:
-            start, end = orders.period(since or None, until or None)
+            query = chosen.query(clock.zone())  # checked now: a bad date or an empty period is said here
+            if query.since and query.until and query.since >= query.until:
+                raise ValidationError("period: the start must be before the end")
         except InquiryError as exc:
             self.query_one("#of-problem", Static).update(Text(str(exc), style="bold red"))
             return
-        self.dismiss(
-            OrderQuery(
-                status=None if status is Select.NULL else str(status),
-                customer=self.query_one("#of-customer", Input).value.strip() or None,
-                owner=None if owner is Select.NULL else str(owner),
-                since=start,
-                until=end,
-            )
-        )
+        self.dismiss(chosen)
 
     def action_clear(self) -> None:
-        self.dismiss(OrderQuery())
-
-
-def _until_text(q: OrderQuery) -> str:
-    if q.until is None:
-        return ""
-    from datetime import timedelta
-
-    return f"{q.until - timedelta(days=1):%Y-%m-%d}"
+        self.dismiss(OrderFilter())

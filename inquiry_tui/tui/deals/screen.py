@@ -30,7 +30,7 @@ from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals import DEALS_CSS
 from inquiry_tui.tui.deals.deal_list import DealList
-from inquiry_tui.tui.deals.dialogs import CustomerPickerScreen, OrderFilterScreen
+from inquiry_tui.tui.deals.dialogs import CustomerPickerScreen, OrderFilter, OrderFilterScreen
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
 from inquiry_tui.tui.deals.loi_screen import LoiScreen
 from inquiry_tui.tui.deals.order_screen import OrderScreen
@@ -93,19 +93,17 @@ def template_cells(t: TemplateInfo) -> list[str]:
     return [t.name, t.doc.currency, t.doc.subject, t.owner_login or "-", clock.day(t.updated_at)]
 
 
-def describe(query: OrderQuery, totals: OrderTotals) -> Text:
+def describe(chosen: OrderFilter, totals: OrderTotals) -> Text:
     text = Text(f"{totals.orders:,} order{'s' if totals.orders != 1 else ''}", style="bold")
     sums = "; ".join(f"{money.shown(t.total, t.currency)} ({t.orders})" for t in totals.by_currency)
     if sums:
         text.append(" · totals ")
         text.append(sums, style="green")
     parts = [
-        f"{k}={v}" for k, v in (("status", query.status), ("customer", query.customer), ("owner", query.owner)) if v
+        f"{k}={v}" for k, v in (("status", chosen.status), ("customer", chosen.customer), ("owner", chosen.owner)) if v
     ]
-    if query.since:
-        parts.append(f"from {query.since:%Y-%m-%d}")
-    if query.until:
-        parts.append(f"before {query.until:%Y-%m-%d}")
+    if chosen.period:
+        parts.append(f"placed {chosen.period}")  # the reader's days: the header names their zone
     if parts:
         text.append(" · filters: ")
         text.append(truncate(safe_line(", ".join(parts)), 60), style="italic")
@@ -128,7 +126,8 @@ class DealsScreen(Screen[None], WorkerErrors):
     @dataclass
     class OrdersLoaded(Message):
         generation: int
-        query: OrderQuery
+        chosen: OrderFilter
+        query: OrderQuery  # the filter's query in the zone the worker read
         rows: list[OrderRow]
         next_key: OrderKey | None
         totals: OrderTotals | None
@@ -158,7 +157,8 @@ class DealsScreen(Screen[None], WorkerErrors):
         super().__init__()
         self.ctx = ctx
         self.view = "orders"
-        self.order_query = OrderQuery()
+        self.order_filter = OrderFilter()  # as the reader chose it (the period in their days)
+        self.order_query = OrderQuery()  # what the list shows: the filter in the zone its rows were read in
         self.generation = 0
         self.next_key: OrderKey | None = None
         self.totals: OrderTotals | None = None
@@ -225,7 +225,7 @@ class DealsScreen(Screen[None], WorkerErrors):
     def action_refresh(self) -> None:
         if self.view == "orders":
             self.generation += 1
-            self._orders(self.order_query, self.generation)
+            self._orders(self.order_filter, self.generation)
         elif self.view == "lois":
             self._lois(None)
         else:
@@ -234,18 +234,21 @@ class DealsScreen(Screen[None], WorkerErrors):
     # --- orders --------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="deals-orders", exit_on_error=False)
-    def _orders(self, query: OrderQuery, generation: int) -> None:
-        clock.load(self.ctx)  # the dates are the reader's days
+    def _orders(self, chosen: OrderFilter, generation: int) -> None:
+        # The dates shown and the period filtered are the reader's days: the period's bounds in the zone read now.
+        query = chosen.query(clock.load(self.ctx))
         page = orders.order_page(self.ctx, query, None, PAGE)
-        self.post_message(self.OrdersLoaded(generation, query, list(page.rows), page.next_key, None))
+        self.post_message(self.OrdersLoaded(generation, chosen, query, list(page.rows), page.next_key, None))
         # The totals read every matching order: after the first page is on screen.
-        self.post_message(self.OrdersLoaded(generation, query, [], None, orders.order_totals(self.ctx, query)))
+        totals = orders.order_totals(self.ctx, query)
+        self.post_message(self.OrdersLoaded(generation, chosen, query, [], None, totals))
 
     @on(OrdersLoaded)
     def _show_orders(self, event: OrdersLoaded) -> None:
         if event.generation != self.generation:
             return
         self.sub_title = clock.titled("Deals")  # the zone the worker read (the dates are in it)
+        self.order_query = event.query  # the next pages are read with the same bounds
         listing = self.query_one("#order-list", DealList)
         if event.totals is None:
             self.next_key = event.next_key
@@ -257,7 +260,7 @@ class DealsScreen(Screen[None], WorkerErrors):
             listing.total = event.totals.orders
             listing.on_resize()
         if self.view == "orders":
-            self.query_one("#deals-status", Static).update(describe(event.query, event.totals))
+            self.query_one("#deals-status", Static).update(describe(event.chosen, event.totals))
 
     @on(DealList.RowsWanted, "#order-list")
     def _more_wanted(self, event: DealList.RowsWanted) -> None:
@@ -276,12 +279,12 @@ class DealsScreen(Screen[None], WorkerErrors):
             self.query_one("#order-list", DealList).add_rows(event.rows, event.next_key is None)
 
     def action_filter_orders(self) -> None:
-        def done(query: OrderQuery | None) -> None:
-            if query is not None:
-                self.order_query = query
+        def done(chosen: OrderFilter | None) -> None:
+            if chosen is not None:
+                self.order_filter = chosen
                 self.action_refresh()
 
-        self.app.push_screen(OrderFilterScreen(self.ctx, self.order_query), done)
+        self.app.push_screen(OrderFilterScreen(self.ctx, self.order_filter), done)
 
     # --- letters of intent and templates -------------------------------------------------------
 

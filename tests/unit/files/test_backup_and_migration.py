@@ -114,3 +114,33 @@ def test_a_store_at_0004_upgrades_and_keeps_its_attachments(db_url: str) -> None
     )
     assert "ix_inquiry_tm_last" in plan
     store.close()
+
+
+@pytest.mark.sqlite_only  # a backup archive is SQLite's (PostgreSQL's is pg_dump's)
+def test_restore_reports_progress_and_ctrl_c_leaves_no_store(admin_ctx: Ctx, tmp_path: Path) -> None:
+    """`db restore`'s bar hears the check, then the files unpacked; stopped half-way (ctrl+c in the callback), no
+    store is left at the path and no partial file beside it; the next try restores it whole (issue 13, item 11)."""
+    _, message = inquiry_with_message(admin_ctx)
+    with admin_ctx.write() as session:
+        attach(session, admin_ctx.url, message, "drawing.pdf", PDF, at=admin_ctx.now())
+        attach(session, admin_ctx.url, message, "other.pdf", PDF + b"2", at=admin_ctx.now())
+    archive = tmp_path / "backup.tar"
+    backup_store(admin_ctx, archive)
+    target = tmp_path / "restored" / "copy.db"
+
+    def stop_at_the_second_file(part: str, done: int, total: int) -> None:
+        if (part, done) == ("restoring files", 2):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        restore_store(str(target), archive, stop_at_the_second_file)
+    assert sorted(p.name for p in target.parent.iterdir() if not p.is_dir()) == []  # no store, no partial one
+    heard: list[tuple[str, int, int]] = []
+    restored = restore_store(str(target), archive, lambda *step: heard.append(step))
+    assert restored.files == 2
+    assert heard == [
+        ("checking the backup", 1, 2),
+        ("checking the backup", 2, 2),
+        ("restoring files", 1, 2),
+        ("restoring files", 2, 2),
+    ]

@@ -308,3 +308,31 @@ def test_a_failed_run_keeps_the_chunks_it_committed_and_drops_what_was_staged_ah
     r = import_maildir(admin_ctx, box, workers=2)
     assert (r.already_seen, r.new_threads, r.attachments) == (2, 8, 8)
     assert inbox.count_folder(admin_ctx, "email") == 10
+
+
+def test_progress_hears_each_chunk_written(admin_ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import maildir`'s bar (issue 13, item 11): the messages written of the new ones, once per committed chunk."""
+    monkeypatch.setattr(maildir_module, "CHUNK", 2)
+    box = maildir(
+        tmp_path / "Mail",
+        *(message(f"Question {n}", sender=f"b{n}@shop.example", message_id=f"<m{n}@shop.example>") for n in range(5)),
+    )
+    heard: list[tuple[str, int, int]] = []
+    r = import_maildir(admin_ctx, box, workers=0, progress=lambda *step: heard.append(step))
+    assert r.new_threads == 5
+    assert heard == [("messages", 2, 5), ("messages", 4, 5), ("messages", 5, 5)]
+    heard.clear()
+    assert import_maildir(admin_ctx, box, progress=lambda *step: heard.append(step)).new_threads == 0
+    assert heard == []  # nothing new: nothing to show
+
+
+def test_a_worker_ignores_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ctrl+c reaches every process of the group: the importing process says what was kept; a worker prints nothing."""
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        reading_module.start_worker(())
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
