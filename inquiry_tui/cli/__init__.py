@@ -38,14 +38,19 @@ def opens_tui(argv: list[str]) -> bool:
 def main() -> None:
     # Before typer parses anything: its own messages can quote an argument ("No such command ...").
     guard_terminal()
-    if opens_tui(sys.argv[1:]):
-        from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
+    from inquiry_tui.cli.common import state
 
-        root_only(prog_name="inquiry-tui")
-        return
-    from inquiry_tui.cli.commands import app
+    try:
+        if opens_tui(sys.argv[1:]):
+            from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
 
-    app(prog_name="inquiry-tui")
+            root_only(prog_name="inquiry-tui")
+            return
+        from inquiry_tui.cli.commands import app
+
+        app(prog_name="inquiry-tui")
+    finally:
+        state.close()  # the store's connections, closed as the command ends (State.close says why)
 
 
 def __getattr__(name: str) -> Any:

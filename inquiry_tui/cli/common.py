@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -28,12 +29,32 @@ class State:
     db: str | None = None
     as_login: str | None = None
     key_login: str | None = None
+    contexts: list[Ctx] = field(default_factory=list)  # opened by this command, closed when it ends
 
     def ctx(self, *, upgrade: bool = True, check: bool = True) -> Ctx:
-        return connect(self.db, self.as_login, upgrade=upgrade, key_login=self.key_login, check=check)
+        return self._opened(connect(self.db, self.as_login, upgrade=upgrade, key_login=self.key_login, check=check))
 
     def system(self) -> Ctx:
-        return connect_system(self.db)
+        return self._opened(connect_system(self.db))
+
+    def _opened(self, ctx: Ctx) -> Ctx:
+        self.contexts.append(ctx)
+        return ctx
+
+    def close(self) -> None:
+        """Close every context the command opened (`main` calls this when the command ends, however it ends).
+
+        Closing checkpoints what the command wrote and, when nobody else has the store open, lets
+        SQLite remove the WAL. A process that just exits leaves the WAL behind, as long as what it
+        wrote (after a seed or an import: the size of the database), and the next process to open
+        the store reads all of it first (0.3 s at 100k inquiries, seconds at 1M).
+        """
+        while self.contexts:
+            ctx = self.contexts.pop()
+            # The command's outcome is already printed and kept; a store that cannot be closed cleanly
+            # (gone, read-only, full) changes nothing the user can act on, and must not end in a traceback.
+            with contextlib.suppress(Exception):
+                ctx.close()
 
 
 state = State()

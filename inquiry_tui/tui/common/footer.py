@@ -12,6 +12,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -33,16 +34,43 @@ class KeysFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._width = 0
+        self._shown: tuple[object, ...] | None = None  # what the keys on screen were composed from
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._width:
-            self._width = event.size.width
-            self.call_after_refresh(self.recompose)
+        self.call_after_refresh(self._recompose_if_changed)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Textual's footer composes its keys again whenever the screen's bindings are refreshed
+        # (a focus change, a key whose enabled state is checked again): seven times before the
+        # inbox's first page, 50-80 ms each. Only a change in what it would show is worth that.
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self._bindings_ready and self._plan_key() != self._shown:
+            await self.recompose()
+
+    def _plan_key(self) -> tuple[object, ...]:
+        """What compose would show: the width and each shown binding with its state."""
+        actor = getattr(getattr(self.app, "ctx", None), "actor", None)
+        bindings = self.screen.active_bindings
+        palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        return (
+            self.size.width or self.app.size.width,
+            getattr(actor, "is_admin", None),
+            palette is not None and palette[2],
+            *(
+                (binding.key, binding.action, binding.description, enabled, tooltip, binding.id)
+                for _node, binding, enabled, tooltip in bindings.values()
+                if binding.show
+            ),
+        )
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._shown = self._plan_key()
         width = self.size.width or self.app.size.width
         compact = width < COMPACT_BELOW
         self.compact = compact

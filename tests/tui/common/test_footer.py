@@ -61,3 +61,20 @@ async def test_a_salesperson_is_not_offered_the_admins_keys_and_they_say_why(sto
         await pilot.press("x")
         await settle(pilot)
         assert "Only the admin (main account) can transfer customers." in notes
+
+
+async def test_the_footer_composes_its_keys_again_only_when_what_it_shows_changes(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        before = footer_keys(app)
+        app.screen.refresh_bindings()  # what a focus change or a checked action does: nothing shown changes
+        await settle(pilot)
+        assert all(a is b for a, b in zip(footer_keys(app), before, strict=True))
+        await pilot.resize_terminal(80, 24)  # narrower: fewer keys, compact, `? more` at the end
+        await settle(pilot)
+        narrow = footer_keys(app)
+        assert narrow[-1].description == "more" and not any(k in before for k in narrow)
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert [k.description for k in footer_keys(app)] == [k.description for k in before]
