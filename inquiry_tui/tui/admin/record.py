@@ -190,6 +190,7 @@ class AllocationRecordPanel(AdminPanel):
 
         def chosen(target: tuple[Path, str] | None) -> None:
             if target is not None:
+                self.set_status(f"Exporting to {target[0]}…", selector="#record-status")
                 self._export(target[0], target[1], flt)
 
         note = "Exports what the filters show." if flt != AllocationFilter() else ""

@@ -407,6 +407,8 @@ class InboxActions:
 
         def chosen(target: tuple[Path, str] | None) -> None:
             if target is not None:
+                # A big folder takes a while: say it has started, so silence does not read as nothing happening.
+                self.host.notify(f"Exporting {what} to {target[0]} in the background…", markup=False)
                 work = partial(self._export, folder, *target)
                 self.host.run_worker(work, thread=True, group="inbox-export", exclusive=True, exit_on_error=False)
 

@@ -5,6 +5,8 @@ Every setting is edited with keys, then checked in the store and on the next arr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent
 
 from inquiry_tui.services.context import Ctx
@@ -199,3 +201,29 @@ async def test_keys_help_on_admin_lists_the_admin_keys(store_ctx: Ctx) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AdminScreen)
+
+
+async def test_e_in_the_record_exports_it_and_says_so_at_once_and_when_done(store_ctx: Ctx, tmp_path: Path) -> None:
+    target = tmp_path / "record.csv"
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_admin(pilot)
+        await go_to(pilot, "record")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(target)
+        said: list[str] = []
+        status = screen.query_one("#record-status", Static)
+        original = status.update
+
+        def update(content: object = "", **kwargs: object) -> None:  # every status the section shows, in order
+            said.append(str(content))
+            original(content, **kwargs)  # type: ignore[arg-type]
+
+        status.update = update  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert said[0] == f"Exporting to {target}…"
+        records = len(target.read_text(encoding="utf-8").splitlines()) - 1  # below the header
+        assert records > 0 and said[-1] == f"Exported {records} allocations to {target}."
+        assert not app.unexpected_errors

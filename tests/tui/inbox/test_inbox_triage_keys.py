@@ -233,6 +233,9 @@ async def test_e_exports_this_folder(ctx: Ctx, tmp_path: Path) -> None:
         lines = target.read_text(encoding="utf-8").splitlines()
         assert len(lines) == inbox.count_folder(ctx, "junk") > 0
         assert all('"folder": "junk"' in line or '"folder":"junk"' in line for line in lines)
+        said = [str(n.message) for n in app._notifications]
+        assert f"Exporting the Junk folder to {target} in the background…" in said  # at once, not only when done
+        assert any(m.startswith(f"Exported {len(lines):,} inquiries to {target}") for m in said)
         assert not app.unexpected_errors
 
 
