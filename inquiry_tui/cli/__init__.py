@@ -38,19 +38,14 @@ def opens_tui(argv: list[str]) -> bool:
 def main() -> None:
     # Before typer parses anything: its own messages can quote an argument ("No such command ...").
     guard_terminal()
-    from inquiry_tui.cli.common import state
+    if opens_tui(sys.argv[1:]):
+        from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
 
-    try:
-        if opens_tui(sys.argv[1:]):
-            from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
+        root_only(prog_name="inquiry-tui")
+        return
+    from inquiry_tui.cli.commands import app
 
-            root_only(prog_name="inquiry-tui")
-            return
-        from inquiry_tui.cli.commands import app
-
-        app(prog_name="inquiry-tui")
-    finally:
-        state.close()  # the store's connections, closed as the command ends (State.close says why)
+    app(prog_name="inquiry-tui")
 
 
 def __getattr__(name: str) -> Any:

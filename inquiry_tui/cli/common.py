@@ -42,7 +42,7 @@ class State:
         return ctx
 
     def close(self) -> None:
-        """Close every context the command opened (`main` calls this when the command ends, however it ends).
+        """Close every context the command opened (the root group calls this when the command ends, however it ends).
 
         Closing checkpoints what the command wrote and, when nobody else has the store open, lets
         SQLite remove the WAL. A process that just exits leaves the WAL behind, as long as what it

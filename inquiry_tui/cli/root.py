@@ -77,6 +77,8 @@ class _Group(TyperGroup):
         except Exception as exc:  # the last resort: one line, the details in the log
             where = log_error(exc)
             fail(f"unexpected {type(exc).__name__}: {exc!r:.200}; nothing more was done. Details: {where}")
+        finally:
+            state.close()  # the store's connections, closed as the command ends (State.close says why)
 
 
 def kept_after_interrupt(argv: list[str]) -> str:
