@@ -39,12 +39,15 @@ from inquiry_tui.services.inbox.thread import thread_detail
 from inquiry_tui.services.setup.company import load_json, set_up_company
 from inquiry_tui.services.setup.settings import set_setting
 from inquiry_tui.services.team.accounts import init_company
+from inquiry_tui.tui.inbox import thread_view
 from inquiry_tui.tui.inbox.thread_view import ThreadView
 
 OUT = Path(__file__).parent / "out"
 MB = 1024 * 1024
 ATTACHMENTS = 20
 THREADS = 20  # distinct threads with 20 attachments each, opened in turn
+# More threads than the pane keeps laid out (thread_view.KEPT): every open lays its thread out, as a first open does.
+assert THREADS > thread_view.KEPT
 
 
 def _size(path: Path) -> int:

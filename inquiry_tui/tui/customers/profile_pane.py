@@ -5,8 +5,9 @@ sets `profile`; the pane only renders. Buyer text is literal (Text), never marku
 
 It draws through the Line API from strips laid out once per profile and width (kept for the
 last few profiles: moving back to an inquiry draws its buyer from memory). Showing another
-profile repaints this pane only: its size never depends on the profile, so no layout runs
-(a profile taller than the pane is cut at its foot, as before: no scrollbar).
+profile repaints only the lines of this pane that differ (StripView): its size never depends
+on the profile, so no layout runs (a profile taller than the pane is cut at its foot, as
+before: no scrollbar).
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from rich.text import Text
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.customers.profile import BuyerProfile
+from inquiry_tui.tui.common.strip_view import StripView
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.customers.profile_text import (
     LEVEL_STYLE,
@@ -37,7 +37,7 @@ PANE_REASONS = 3
 KEPT = 32  # profiles whose strips are kept (per width)
 
 
-class ProfilePane(ScrollView):
+class ProfilePane(StripView):
     """The buyer of the open thread: who, how active, how genuine."""
 
     DEFAULT_CSS = """
@@ -59,8 +59,6 @@ class ProfilePane(ScrollView):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._strips: list[Strip] = []
-        self._width = 0
         # (id of the profile, width, style) -> (the profile, its strips); the profile is kept so the id stays its own
         self._kept: OrderedDict[tuple[int, int, object], tuple[BuyerProfile, list[Strip]]] = OrderedDict()
 
@@ -69,7 +67,7 @@ class ProfilePane(ScrollView):
         self._lay_out()
 
     def _strips_for(self, profile: BuyerProfile | None, width: int) -> list[Strip]:
-        style = self.rich_style
+        style = self.base_style
         if profile is None:
             return text_strips(Text("No buyer selected"), self.app.console, width, style)
         key = (id(profile), width, style)
@@ -87,24 +85,16 @@ class ProfilePane(ScrollView):
     def _lay_out(self) -> None:
         if not self.is_mounted:
             return
-        width = self.scrollable_content_region.width
+        width = self.content_width()
         if width <= 0:
-            self._strips = []
+            self.show_strips([], 0)
             return
-        self._width = width
         strips = self._strips_for(self.profile, width)
         if strips is not self._strips:
-            self._strips = strips
-            self.refresh()
-        size = Size(width, len(self._strips))
-        if size != self.virtual_size:
-            # `virtual_size` is a layout reactive: assigning it would lay out and repaint the
-            # whole screen. The pane never shows a scrollbar (a profile taller than the pane is
-            # cut, as before), so nothing outside it changes: set it quietly.
-            self.set_reactive(ScrollView.virtual_size, size)
+            self.show_strips(strips, width)
 
     def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self._width:
+        if self.content_width() != self._width:
             self._lay_out()
 
     def notify_style_update(self) -> None:
@@ -122,12 +112,6 @@ class ProfilePane(ScrollView):
             self._kept.clear()
             self._strips = []
             self._lay_out()
-
-    def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        if 0 <= index < len(self._strips):
-            return self._strips[index]
-        return Strip.blank(self._width or self.scrollable_content_region.width, self.rich_style)
 
     @property
     def plain(self) -> str:

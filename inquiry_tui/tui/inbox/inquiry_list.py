@@ -16,15 +16,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inquiry_tui.services.inbox.listing import ListItem
+from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
 from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
 
 PAGE = 64
@@ -122,6 +124,9 @@ class InquiryList(ScrollView, can_focus=True):
         self._anchors: dict[int, tuple[str, int]] = {}
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: RowStyles | None = None
+        self._cursor_styles: RowStyles | None = None
+        self._base: Style | None = None  # rich_style walks every ancestor's styles: kept until they change
+        self._frame: tuple[int, int] = (0, 0)  # scroll offset and content width as the frame being drawn began
         self._announced: object = _UNSET
 
     # --- data in ------------------------------------------------------------------------------
@@ -298,11 +303,18 @@ class InquiryList(ScrollView, can_focus=True):
 
     # --- rendering ----------------------------------------------------------------------------
 
+    @property
+    def base_style(self) -> Style:
+        """The list's own Rich style, kept until its styles change (notify_style_update)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def _row_styles(self, selected: bool = False) -> RowStyles:
         if self._styles is None:
             get = self.get_component_rich_style
             self._styles = RowStyles(
-                base=self.rich_style,
+                base=self.base_style,
                 unread=get("inquiry-list--unread", partial=True),
                 dim=get("inquiry-list--dim", partial=True),
                 verified=get("inquiry-list--verified", partial=True),
@@ -312,9 +324,10 @@ class InquiryList(ScrollView, can_focus=True):
                 junk=get("inquiry-list--junk", partial=True),
             )
         if selected:
-            return replace(
-                self._styles, base=self.rich_style + self.get_component_rich_style("inquiry-list--cursor", partial=True)
-            )
+            if self._cursor_styles is None:
+                cursor = self.get_component_rich_style("inquiry-list--cursor", partial=True)
+                self._cursor_styles = replace(self._styles, base=self.base_style + cursor)
+            return self._cursor_styles
         return self._styles
 
     def show_zone(self, zone: tzinfo) -> None:
@@ -326,12 +339,19 @@ class InquiryList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._cursor_styles = None
+        self._base = None
         self._lines.clear()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # render_line runs for each line the frame draws: what it needs of the widget is read once.
+        self._frame = (int(self.scroll_offset.y), self.scrollable_content_region.width)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        position = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        top, width = self._frame
+        position = top + y
+        base = self.base_style
         if self.total == 0:
             return Strip([Segment(fit(self.empty_text, width), base)]) if y == 1 else Strip.blank(width, base)
         if position >= self.total:
@@ -395,7 +415,11 @@ class InquiryList(ScrollView, can_focus=True):
         self._announce()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        # ScrollView's watcher, but the scrollbar is repainted only when its thumb moves: scrolled
+        # by a row of 100,000 it does not (scrollbar_thumb.py), and drawing it cost as much as the rows.
+        set_vertical_bar(self, position=new_value)
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
         self._request_visible()
 
     def on_resize(self, _event: events.Resize) -> None:
@@ -404,9 +428,11 @@ class InquiryList(ScrollView, can_focus=True):
         self._request_visible()
 
     def on_focus(self) -> None:
+        self._cursor_styles = None  # (the cursor's colours follow the focus)
         self.refresh()
 
     def on_blur(self) -> None:
+        self._cursor_styles = None
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:

@@ -7,17 +7,17 @@ safe_text: never markup, never raw control characters.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, tzinfo
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
 from inquiry_tui.tui.common import clock
+from inquiry_tui.tui.common.strip_view import StripView
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.files.labels import append_attachment_line
 from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
@@ -145,13 +145,19 @@ def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -
     return t
 
 
-class ThreadView(ScrollView, can_focus=True):
-    """Scrollable detail pane (Line API): showing another thread repaints this pane only.
+KEPT = 16  # threads whose strips are kept: moving back and forth draws them from memory
+
+
+class ThreadView(StripView, can_focus=True):
+    """Scrollable detail pane (Line API): showing another thread repaints the lines that differ, in this pane only.
 
     A Static in a scroll container would change height with every thread and make the whole
     screen lay out and repaint again; here the text is wrapped once per thread (and width)
     into strips (text_strips: only the lines wider than the pane are word-wrapped), and
-    scrolling draws from them.
+    scrolling draws from them. The strips of the last KEPT threads are kept, each under what
+    it was built from (the thread and its version, the width, the zone, the style and the
+    status line, which says how long ago or how soon); the stored thread must equal the one
+    shown too (a note or an answer may change it without a new version).
     """
 
     DEFAULT_CSS = """
@@ -170,66 +176,72 @@ class ThreadView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.shown_id: int | None = None
         self._text = Text("No inquiry selected", style="dim")
-        self._strips: list[Strip] = []
-        self._width = 0
         self._built: tuple[ThreadDetail, datetime, tzinfo, int] | None = None  # what the text was built from
+        self._kept: OrderedDict[tuple[object, ...], tuple[ThreadDetail, Text, list[Strip]]] = OrderedDict()
+        self.builds = 0  # threads laid out (not drawn from memory): tests
 
     def show(self, detail: ThreadDetail, now: datetime, zone: tzinfo) -> None:
         if detail.id != self.shown_id:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.shown_id = detail.id
         self._built = (detail, now, zone, self.size.width)
-        self._set(thread_text(detail, now, zone, self.size.width))
+        self._show_thread(detail, now, zone)
+
+    def _show_thread(self, detail: ThreadDetail, now: datetime, zone: tzinfo) -> None:
+        width = self.content_width()
+        if width <= 0:
+            self._text = thread_text(detail, now, zone, self.size.width)
+            self.show_strips([], 0)
+            return
+        style = self.base_style
+        key = (detail.id, detail.version, width, zone, style, _status(detail, now, zone).plain)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == detail:
+            self._kept.move_to_end(key)
+            _, text, strips = kept
+        else:
+            self.builds += 1
+            text = thread_text(detail, now, zone, self.size.width)
+            strips = text_strips(text, self.app.console, width, style)
+            self._kept[key] = (detail, text, strips)
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        self._text = text
+        self.show_strips(strips, width)
 
     def show_message(self, message: str) -> None:
         """An empty or unavailable pane (our own text, shown literally)."""
         self.shown_id = None
         self._built = None
         self.scroll_to(y=0, animate=False, immediate=True)
-        self._set(Text(message, style="dim"))
+        self._text = Text(message, style="dim")
+        self._wrap()
 
     @property
     def plain(self) -> str:
         """What the pane says, as plain text (tests, accessibility)."""
         return self._text.plain
 
-    def _set(self, text: Text) -> None:
-        self._text = text
-        self._wrap()
-        self.refresh()
-
     def _wrap(self) -> None:
-        width = self.scrollable_content_region.width
-        if width <= 0:
-            self._strips = []
-            return
-        self._width = width
-        self._strips = text_strips(self._text, self.app.console, width, self.rich_style)
-        size = Size(width, len(self._strips))
-        if size != self.virtual_size:
-            # `virtual_size` is a layout reactive: assigning it lays out and repaints the whole
-            # screen. The scrollbar is always shown (overflow-y: scroll), so a new length
-            # changes nothing outside this pane: update it quietly and the scrollbar with it.
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
+        width = self.content_width()
+        strips = text_strips(self._text, self.app.console, width, self.base_style) if width > 0 else []
+        self.show_strips(strips, max(0, width))
 
-    def on_resize(self) -> None:
-        if self._built is not None and self._built[3] != self.size.width:
+    def _rebuild(self) -> None:
+        if self._built is not None:
             # The thread's text is laid out for a width (its header lines): built again for the new one.
             detail, now, zone, _ = self._built
             self._built = (detail, now, zone, self.size.width)
-            self._set(thread_text(detail, now, zone, self.size.width))
-        elif self.scrollable_content_region.width != self._width:
+            self._show_thread(detail, now, zone)
+        else:
             self._wrap()
+
+    def on_resize(self) -> None:
+        if self.content_width() != self._width or (self._built is not None and self._built[3] != self.size.width):
+            self._rebuild()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._kept.clear()
         if self.is_mounted:
-            self._wrap()
-
-    def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        if 0 <= index < len(self._strips):
-            return self._strips[index]
-        # The width of the last wrap (scrollable_content_region costs more than the line itself).
-        return Strip.blank(self._width or self.scrollable_content_region.width, self.rich_style)
+            self._rebuild()
