@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select
-from sqlmodel import SQLModel
 
-import inquiry_tui.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store.models import all_tables
 
 BATCH = 20_000
 
@@ -52,7 +51,7 @@ class TableCheck:
 
 def tables() -> list[Table]:
     """Every table of the models, parents before children."""
-    return list(SQLModel.metadata.sorted_tables)
+    return list(all_tables().sorted_tables)
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from inquiry_tui.store import dialect
-from inquiry_tui.store.models import SQLModel
+from inquiry_tui.store.models import all_tables
 from inquiry_tui.store.types import db_text
 
 IN_BATCH = 500  # ids per IN (...) list
@@ -128,7 +128,7 @@ def undo_run(conn: Connection, run_id: int) -> int:
 def _children(parent: str) -> list[tuple[str, str, bool]]:
     """(child table, column, whether the child has an `id`) for every foreign key naming PARENT.id."""
     found = []
-    for table in SQLModel.metadata.sorted_tables:
+    for table in all_tables().sorted_tables:
         for fk in table.foreign_keys:
             if fk.column.table.name == parent and fk.column.name == "id":
                 found.append((table.name, fk.parent.name, "id" in table.c))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
-from sqlmodel import SQLModel
 
-import inquiry_tui.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from inquiry_tui.store.models import all_tables
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = all_tables()
 
 
 def run_migrations_online() -> None:

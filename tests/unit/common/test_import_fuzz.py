@@ -22,13 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-import inquiry_tui.store.models  # noqa: F401  # the tables, for the fingerprint
 from inquiry_tui.cli import app
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.engine import make_engine
+from inquiry_tui.store.models import all_tables
 from tests.conftest import cli_db
 
 runner = CliRunner()
@@ -177,7 +176,7 @@ def import_files(draw: st.DrawFn) -> tuple[str, str, bytes]:
 
 
 def _fingerprint(engine: Any) -> list[tuple[Any, ...]]:
-    tables = sorted(SQLModel.metadata.tables)
+    tables = sorted(all_tables().tables)
     sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(sql))]

@@ -79,11 +79,9 @@ KILLED_SEED = (
 
 
 def _tables() -> list[str]:
-    from sqlmodel import SQLModel
+    from inquiry_tui.store.models import all_tables
 
-    import inquiry_tui.store.models  # noqa: F401  # every table on the metadata
-
-    return sorted(SQLModel.metadata.tables)
+    return sorted(all_tables().tables)
 
 
 def store_state(db: str) -> tuple[dict[str, int], list[tuple[object, ...]]]:

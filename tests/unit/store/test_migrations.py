@@ -11,14 +11,14 @@ from sqlalchemy import inspect
 
 from inquiry_tui.store.engine import make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, current_revision, head_revision, open_store, upgrade
-from inquiry_tui.store.models import SQLModel
+from inquiry_tui.store.models import all_tables
 
 
 def test_empty_file_upgrades_to_head_with_every_table(empty_url: str) -> None:
     engine = open_store(empty_url)
     assert current_revision(engine) == head_revision()
     tables = set(inspect(engine).get_table_names())
-    assert set(SQLModel.metadata.tables) <= tables
+    assert set(all_tables().tables) <= tables
     assert "inquiry_fts" in tables
     engine.dispose()
 
@@ -30,7 +30,7 @@ def test_models_and_migrations_agree(empty_url: str) -> None:
 
     engine = open_store(empty_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), all_tables())
     engine.dispose()
     # Made by raw SQL, not by the models: the FTS5 virtual table and its shadow tables (SQLite); the
     # tsvector table and its index, the bulk loads' reply-day marker table, activity_daily's
