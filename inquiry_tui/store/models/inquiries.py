@@ -91,10 +91,17 @@ class Inquiry(SQLModel, table=True):
         # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only.
         Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk"),
         Index("ix_inquiry_recv", "received_at"),
-        # The reply rate's pass over inquiries that moved to their owner within a run of days: a few rows.
+        # The reply rate's pass over inquiries that moved to their owner within a run of days: only moved
+        # rows, and covering (what the pass reads of them), so a day after a deactivation that moved
+        # thousands of old inquiries reads the index alone, not their scattered rows.
         Index(
             "ix_inquiry_owned",
             "owned_at",
+            "owner_id",
+            "buyer_id",
+            "channel",
+            "first_response_at",
+            "is_junk",
             sqlite_where=text("owned_at IS NOT NULL"),
             postgresql_where=text("owned_at IS NOT NULL"),
         ),

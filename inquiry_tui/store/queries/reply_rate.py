@@ -387,18 +387,21 @@ def _moved_sql(
     mine = ""
     if only is not None:
         params["only"], mine = only, "AND owner_id = :only"
-    start = "COALESCE(i.owned_at, i.received_at)"
     own = "CAST(i.owner_id AS bigint)" if postgres else "i.owner_id"
-    moved = "CASE WHEN i.owned_at IS NULL THEN 0 ELSE 1 END"
-    return f"""SELECT {packed}, moved FROM (
-            SELECT {_columns(start, postgres=postgres, alias="i")}, {own} AS own, {moved} AS moved
-            FROM (SELECT DISTINCT owner_id, buyer_id FROM inquiry
-                  WHERE owned_at IS NOT NULL AND owned_at > :lo AND owned_at <= :hi {mine}) AS m
-            JOIN inquiry i ON i.buyer_id = m.buyer_id AND i.owner_id = m.owner_id
-            WHERE NOT (i.is_junk AND i.first_response_at IS NULL)
-              AND ((i.owned_at IS NULL AND i.received_at > :lo AND i.received_at <= :hi)
-                   OR (i.owned_at > :lo AND i.owned_at <= :hi
-                       AND NOT (i.first_response_at IS NOT NULL AND i.first_response_at < i.owned_at)))
+    live = "NOT (i.is_junk AND i.first_response_at IS NULL)"
+    # Two index ranges, never a pair's whole history: the moved rows by `ix_inquiry_owned`, the pairs'
+    # other arrivals of the range by `ix_inquiry_buyer_recv` (buyer, received_at).
+    return f"""WITH m AS (SELECT DISTINCT owner_id, buyer_id FROM inquiry
+                      WHERE owned_at IS NOT NULL AND owned_at > :lo AND owned_at <= :hi {mine})
+          SELECT {packed}, moved FROM (
+            SELECT {_columns("i.owned_at", postgres=postgres, alias="i")}, {own} AS own, 1 AS moved
+            FROM inquiry i
+            WHERE i.owned_at IS NOT NULL AND i.owned_at > :lo AND i.owned_at <= :hi {mine.replace("owner_id", "i.owner_id")}
+              AND {live} AND NOT (i.first_response_at IS NOT NULL AND i.first_response_at < i.owned_at)
+            UNION ALL
+            SELECT {_columns("i.received_at", postgres=postgres, alias="i")}, {own} AS own, 0 AS moved
+            FROM m JOIN inquiry i ON i.buyer_id = m.buyer_id AND i.owner_id = m.owner_id
+            WHERE i.received_at > :lo AND i.received_at <= :hi AND i.owned_at IS NULL AND {live}
           ) AS t ORDER BY st, id"""
 
 

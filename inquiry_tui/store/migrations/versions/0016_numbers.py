@@ -4,7 +4,7 @@ as the latest message either way (docs/domain.md, Reply rate and Buyers).
 - `inquiry.owned_at` (NULL: it never moved) is when the current owner got it, the last move to
   them; an account's reply-rate clock starts there. Backfilled from the allocation record: the
   latest move (a row with a `from_id`) to the inquiry's current owner, never before its arrival.
-  A partial index over the moved rows serves the reply rate's pass over them.
+  A partial index over the moved rows, covering what the reply rate's pass reads of them, serves it.
 - The reply-day cache's triggers (migration 0003) also drop the days of the old and new
   `owned_at`: a move takes the inquiry from the old owner's day and puts it in the new owner's.
   The cache is emptied once (its owner rows were counted from arrival, and the company rows now
@@ -109,7 +109,20 @@ def upgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS reply_day_au ON inquiry")
     op.execute(_BACKFILL_OWNED)
     op.execute(_BACKFILL_CONTACT)
-    op.create_index("ix_inquiry_owned", "inquiry", ["owned_at"], sqlite_where=_MOVED, postgresql_where=_MOVED)
+    op.create_index(
+        "ix_inquiry_owned",
+        "inquiry",
+        [
+            "owned_at",
+            "owner_id",
+            "buyer_id",
+            "channel",
+            "first_response_at",
+            "is_junk",
+        ],  # covering: the pass reads these
+        sqlite_where=_MOVED,
+        postgresql_where=_MOVED,
+    )
     op.execute("DELETE FROM reply_day")
     op.execute("UPDATE reply_day_epoch SET n = n + 1")
     if sqlite:
