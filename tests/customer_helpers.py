@@ -9,6 +9,7 @@ from sqlmodel import select
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store import bulk
 from inquiry_tui.store.models import Account, Buyer, Inquiry, Message, Product, VisitorSession
+from inquiry_tui.store.queries.contact import contacted
 from inquiry_tui.store.types import db_text
 
 
@@ -75,6 +76,8 @@ def make_thread(
                     body="Thanks, here is our offer.",
                 )
             )  # type: ignore[arg-type]
+        # As the app's writes do (docs/domain.md, Buyers): the buyer's last contact is the newest message.
+        contacted(session, buyer_id, at + timedelta(hours=1) if replied else at)
         return inquiry.id  # type: ignore[return-value]
 
 

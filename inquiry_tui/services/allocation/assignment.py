@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inquiry_tui.domain.errors import NotFound, PermissionDenied, ValidationError
+from inquiry_tui.domain.metrics import moved_at
 from inquiry_tui.domain.vocabulary import Role, Rule
 from inquiry_tui.services.allocation.races import gone_from, stale_inquiry
 from inquiry_tui.services.audit import audit
@@ -42,6 +43,7 @@ def assign_inquiry(ctx: Ctx, inquiry_id: int, login: str, expected_version: int 
             raise PermissionDenied("a salesperson can hand over only to another salesperson")
         rule = (Rule.MANUAL if ctx.actor.is_admin else Rule.HANDOVER).value
         inquiry.owner_id = id_of(target)
+        inquiry.owned_at = moved_at(inquiry.received_at, ctx.now())  # the new owner's reply-rate clock starts
         inquiry.rule = rule
         session.add(
             AllocationRecord(

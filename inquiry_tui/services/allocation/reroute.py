@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_tui.domain.metrics import moved_at
 from inquiry_tui.domain.vocabulary import Folder, Rule
 from inquiry_tui.services.allocation import supervision
 from inquiry_tui.services.allocation.supervision import Move, SweepReport, sweep
@@ -32,17 +33,19 @@ from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notices.producers import Assigned, note_assignment, notify_assignments
 from inquiry_tui.store import dialect
+from inquiry_tui.store.types import as_utc, db_text
 
 # A person's choice, escalation's one move, and the main account's own rotation turn stay.
 _KEPT = (Rule.MANUAL.value, Rule.HANDOVER.value, Rule.ESCALATION.value, Rule.ROTATION.value)
 _WAITING = (
-    "SELECT i.id, i.channel, i.product_id, b.email, i.folder, substr(i.subject, 1, 120) "
+    "SELECT i.id, i.channel, i.product_id, b.email, i.folder, substr(i.subject, 1, 120), i.received_at "
     "FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
     f"WHERE i.owner_id = ? AND i.rule NOT IN ({', '.join(repr(r) for r in _KEPT)}) "
     f"AND i.first_response_at IS NULL AND i.folder != '{Folder.DELETED}' ORDER BY i.received_at, i.id"
 )
 _ALL = 2**31 - 1  # a dry run sweeps the whole backlog in its one (rolled back) transaction
-_MOVE = "UPDATE inquiry SET owner_id = ?, rule = ?, version = version + 1 WHERE id = ? AND owner_id = ?"
+# owned_at: the new owner's reply-rate clock starts at the move (docs/domain.md, Reply rate).
+_MOVE = "UPDATE inquiry SET owner_id = ?, owned_at = ?, rule = ?, version = version + 1 WHERE id = ? AND owner_id = ?"
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def _reroute(p: Pipeline, actor: str) -> tuple[list[Move], int]:
     records: list[tuple[Any, ...]] = []
     moves: list[Move] = []
     tally: dict[int, Assigned] = {}  # new owner id -> what they were given (one notice each)
-    for iid, channel, product_id, email, folder, subject in waiting:
+    for iid, channel, product_id, email, folder, subject, received_at in waiting:
         b = p.buyers[email]
         kept = b.owner_id
         unowned = kept is None or kept == main_id or p.login_of[kept] not in p.active
@@ -138,7 +141,8 @@ def _reroute(p: Pipeline, actor: str) -> tuple[list[Move], int]:
             continue
         if unowned:
             b.owner_id, b.dirty = new_id, True
-        updates.append((new_id, decision.rule.value, iid, main_id))
+        since = db_text(moved_at(as_utc(received_at) or p.now, p.now))
+        updates.append((new_id, since, decision.rule.value, iid, main_id))
         records.append((p.now_text, iid, main_id, new_id, decision.rule.value, actor, decision.reason))
         moves.append(Move(iid, p.main, decision.owner, decision.rule.value, decision.reason))
         note_assignment(tally, new_id, iid, subject or "", decision.rule)

@@ -38,6 +38,7 @@ from sqlalchemy import Connection, text
 
 from inquiry_tui.domain.availability import away_reason_patterns
 from inquiry_tui.domain.escalation import cutoffs, escalate
+from inquiry_tui.domain.metrics import moved_at
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Rule
 from inquiry_tui.services.arrivals.pipeline import Pipeline
@@ -45,7 +46,7 @@ from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.notices.feed import notify
 from inquiry_tui.store import bulk
 from inquiry_tui.store.queries import routing as q_routing
-from inquiry_tui.store.types import db_text
+from inquiry_tui.store.types import as_utc, db_text
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,9 @@ def return_backlog(
     """
     moves: list[Move] = []
     records: list[tuple[Any, ...]] = []
-    for inquiry_id, owner_id in q_routing.backlog(conn, account_id, away_reason_patterns(login)):
-        if not q_routing.move_open(conn, inquiry_id, owner_id, account_id, Rule.STICKY.value):
+    for inquiry_id, owner_id, received_at in q_routing.backlog(conn, account_id, away_reason_patterns(login)):
+        since = moved_at(as_utc(received_at) or now, now)
+        if not q_routing.move_open(conn, inquiry_id, owner_id, account_id, Rule.STICKY.value, since):
             continue
         reason = f"{login} is back: their buyer's waiting inquiry returns from {logins[owner_id]} (sticky)"
         moves.append(Move(inquiry_id, logins[owner_id], login, Rule.STICKY.value, reason))

@@ -286,9 +286,6 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
     )
     tags = tuple(conn.execute(_Q_TAGS, {"b": b.id}).scalars())
     latest = _latest_messages(conn, ctx, b.id)
-    # "Last contact" is never older than a message shown on the same page: the buyer's stored
-    # time may lag what was sent or received since (issue 13, item 9).
-    last_contact = max([t for t in (b.last_contact_at, *(m.sent_at for m in latest)) if t is not None], default=None)
     return BuyerProfile(
         buyer_id=b.id,
         email=b.email,
@@ -310,7 +307,10 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         is_customer=bool(b.is_customer),
         customer_since=b.customer_since,
         first_seen_at=b.first_seen_at,
-        last_contact_at=last_contact,
+        # The stored value, as the list, the CLI and the recommendations show it: every write that adds a
+        # message by the buyer or a person moves it (docs/domain.md, Buyers), so no message on this page
+        # is newer than it.
+        last_contact_at=b.last_contact_at,
         notes=b.notes,
         tags=BuyerTags(b.group_name, b.type, b.source, b.stars, tags),
         version=b.version,

@@ -23,6 +23,7 @@ from inquiry_tui.services.customers.activity import rollup
 from inquiry_tui.services.customers.profile import can_see_buyer
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import Account, AllocationRecord, Buyer, Inquiry, Message
+from inquiry_tui.store.queries.contact import contacted
 from inquiry_tui.store.types import UTCDateTime
 
 LIMIT = 200
@@ -168,8 +169,8 @@ def start_outreach(ctx: Ctx, buyer_id: int, body: str, subject: str = "") -> Out
                 reason=f"outreach by {ctx.actor.login}",
             )
         )
-        buyer.last_contact_at = now
         session.flush()
+        contacted(session, buyer_id, now)
         owner_login = owner.login if owner is not None and rule == Rule.STICKY else ctx.actor.login
         audit(
             session,

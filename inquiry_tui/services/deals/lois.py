@@ -72,6 +72,7 @@ from inquiry_tui.store.models import (
     Product,
 )
 from inquiry_tui.store.queries import deals as q
+from inquiry_tui.store.queries.contact import contacted
 
 PAGE = 200
 
@@ -551,7 +552,7 @@ def send_loi(ctx: Ctx, loi_id: int, *, expected_version: int | None = None) -> L
         if thread.first_response_at is None:
             thread.first_response_at = now
         session.add(thread)
-        session.execute(update(Buyer).where(col(Buyer.id) == buyer.id).values(last_contact_at=now))
+        contacted(session, id_of(buyer), now)
         before = loi.status
         loi.status = LoiStatus.SENT.value
         loi.sent_at = loi.updated_at = now

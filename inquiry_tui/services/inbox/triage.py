@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col
 
@@ -27,7 +27,8 @@ from inquiry_tui.services.files.attachments import AttachmentSource, attach_sour
 from inquiry_tui.services.mail import outbox
 from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of
-from inquiry_tui.store.models import AdminNote, AllocationRecord, Buyer, Inquiry, Message
+from inquiry_tui.store.models import AdminNote, AllocationRecord, Inquiry, Message
+from inquiry_tui.store.queries.contact import contacted
 
 PURGE_AFTER_DAYS = 30
 MAX_REPLY_CHARS = 50_000
@@ -242,9 +243,7 @@ def add_reply(
     inquiry.last_message_at = now
     if inquiry.first_response_at is None:
         inquiry.first_response_at = now
-    # A Core update: the buyer's row version is for people editing the customer, and a
-    # reply must not make their open form stale.
-    session.execute(update(Buyer).where(col(Buyer.id) == inquiry.buyer_id).values(last_contact_at=now))
+    contacted(session, inquiry.buyer_id, now)  # docs/domain.md, Buyers: the last contact
     session.flush()
     if attachments:
         max_bytes = load_settings(session).files.max_mb * MB

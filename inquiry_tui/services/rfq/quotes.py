@@ -37,6 +37,7 @@ from inquiry_tui.services.setup.settings import load_settings
 from inquiry_tui.store.core import id_of, table_of
 from inquiry_tui.store.models import Account, AllocationRecord, Buyer, Inquiry, Message, Rfq, RfqQuota, RfqQuote
 from inquiry_tui.store.queries import rfq as q_rfq
+from inquiry_tui.store.queries.contact import contacted
 from inquiry_tui.store.types import UTCDateTime
 
 SUBJECT_CHARS = 200
@@ -232,7 +233,8 @@ def _open_thread(session: Session, ctx: Ctx, rfq: Rfq, terms: QuoteTerms, now: d
             reason=f"quoted RFQ {rfq.external_id}",
         )
     )
-    buyer.last_contact_at = now
+    session.flush()
+    contacted(session, rfq.buyer_id, now)
     return iid
 
 
@@ -276,6 +278,8 @@ def edit_quote(ctx: Ctx, rfq_id: int, data: Mapping[str, Any]) -> QuoteResult:
             thread.last_message_at = max(thread.last_message_at, now)
             thread.replied = True
         session.flush()
+        if thread is not None:
+            contacted(session, thread.buyer_id, now)  # the revised quote is a message to the buyer
         audit(session, ctx, "rfq_quote_edit", "rfq", rfq_id, before=before, after=_snapshot(quote))
         month, limit = _month(session, ctx)
         used = q_rfq.quotes_between(session, month.start, month.end)

@@ -255,7 +255,7 @@ def _load(
     buyer_country = {row[0]: row[5] for row in buyer_rows}
     buyer_names = {row[0]: row[3].split()[0] for row in buyer_rows}
     buyer_owner: dict[int, int] = {}
-    last_contact: dict[int, datetime] = {}
+    last_contact: dict[int, str] = {}  # the buyer's latest message by them or a person, as stored text
     messages_total = 0
     now_naive = gen.now_naive
     start = now_naive - timedelta(days=HISTORY_DAYS)
@@ -288,7 +288,11 @@ def _load(
             next_message += len(msgs)
             inq_rows.append(row)
             msg_rows.extend(msgs)
-            last_contact[buyer_id] = received
+            # docs/domain.md, Buyers: the latest message either way, auto-replies not counted (the
+            # texts compare as times: one fixed format).
+            latest = max(m[4] for m in msgs if m[2] != _AUTO)
+            if latest > last_contact.get(buyer_id, ""):
+                last_contact[buyer_id] = latest
             if now_naive - received <= timedelta(days=30):
                 alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
         return inq_rows, msg_rows, alloc_rows
@@ -318,7 +322,7 @@ def _load(
                 report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
     conn.exec_driver_sql(
         "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
-        [(buyer_owner.get(b), _ts(last_contact[b]) if b in last_contact else None, b) for b in buyer_ids],
+        [(buyer_owner.get(b), last_contact.get(b), b) for b in buyer_ids],
     )
     days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
     visitor_summary.refresh(conn, buyer_ids)

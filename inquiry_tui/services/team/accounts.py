@@ -29,6 +29,7 @@ from inquiry_tui.store.models import (
     RotationState,
     Setting,
 )
+from inquiry_tui.store.queries.routing import moved_at_sql
 
 LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 
@@ -272,7 +273,12 @@ def _move_everything(session: Session, ctx: Ctx, account: Account, successor: Ac
         session.execute(
             update(Inquiry)
             .where(col(Inquiry.id).in_(open_ids))
-            .values(owner_id=successor.id, rule=Rule.SUCCESSOR.value, version=Inquiry.version + 1)
+            .values(
+                owner_id=successor.id,
+                owned_at=moved_at_sql(now),  # the successor's reply-rate clock starts at the hand-over
+                rule=Rule.SUCCESSOR.value,
+                version=Inquiry.version + 1,
+            )
             .execution_options(synchronize_session=False)
         )
         session.add_all(

@@ -1,8 +1,12 @@
-"""The reply rate: closed days from the `reply_day` cache, the rest read by `stats_sql`.
+"""The reply rate: closed days from the `reply_day` cache, the rest read by `store.queries.reply_rate`.
 
 A local day is closed once every inquiry received in it is past its response limit (24 h
 after the day's end): time can no longer change its tallies, only a change to its inquiries,
-and the triggers of migration 0003 answer those by deleting the day's cached rows. So a
+and the triggers of migrations 0003 and 0016 answer those by deleting the day's cached rows.
+An account's rows are for the inquiries that became theirs that day (`inquiry.owned_at`, else
+the arrival; docs/domain.md, Reply rate), so a move drops the days of the arrival, of the old
+owner's `owned_at` and of the new one's: the old owner's day loses the inquiry, the new owner's
+(today, never closed) gains it. The company row keeps the day's delays from arrival. So a
 dashboard reads the window's partial first day and its last two or three days from the
 inquiry table, and the other days' tallies from about ten small rows each; a closed day
 computed here is written back for the next reader (any process: the cache is in the store).

@@ -7,11 +7,19 @@ marking (`inquiry.first_response_at`) within 24 h (chats 1 h) answers it; auto-r
 deleting do not. Inquiries the junk filter sent to Junk (or a block sent to Deleted) that no
 person answered are not "received" for the rate: they were never the seller's to answer.
 
+The company received an inquiry at its arrival; an account received it when it became theirs
+(`inquiry.owned_at`: the last move to them by a reassign, hand-over, successor, escalation, a
+return from away or `allocate`; the arrival if it never moved). An account's window, local day,
+24 h (1 h) and median run from that moment, so a successor is not charged for the hours an
+inquiry waited before it was theirs; one answered before it became theirs is left out of their
+figures. The company's figures keep the arrival.
+
 Two paths compute the same figures:
-- SQLite (`stats_cache.fast_rates`): closed days from the reply_day cache, the other days by
-  one pass each over their arrivals in order (`stats_sql`), SQL packing each row's group key
-  and outcome, Python keeping each group's first row at C speed.
-- any other backend (`_reference_rates`): ThreadFacts fed to `domain.metrics` as they are.
+- SQLite and PostgreSQL (`reply_rate_cache.fast_rates`): closed days from the reply_day cache, the
+  other days by one pass each over their arrivals in order and one over the moved inquiries'
+  (owner, buyer) pairs (`store.queries.reply_rate`), SQL packing each row's group key and
+  outcome, Python keeping each group's first row at C speed.
+- any other backend (`_reference_rates`): ThreadFacts (with `owned_at`) fed to `domain.metrics` as they are.
 Tests hold the two to the same answers. The median first response of the fast path is
 taken over whole minutes of each delay (the dashboard shows minutes).
 
@@ -37,6 +45,8 @@ from inquiry_tui.domain.metrics import (
     RateFigures,
     ThreadFacts,
     median_first_response,
+    owner_median_first_response,
+    owner_since,
     reply_rate,
     reply_rate_by_owner,
 )
@@ -157,43 +167,49 @@ def _figures(
 
 
 def window_threads(session: Session, now: datetime, window_days: int, only: int | None = None) -> list[ThreadFacts]:
-    """The window's threads as the metric sees them (filter junk nobody answered left out)."""
+    """The window's threads as the metric sees them (filter junk nobody answered left out): those that
+    arrived in it (the company's) and those that moved to their owner in it (the accounts')."""
     i = table_of(Inquiry).c
     logins = dict(session.execute(select(col(Account.id), col(Account.login))).all())
-    query = select(i.id, i.owner_id, i.buyer_id, i.channel, i.received_at, i.first_response_at).where(
-        i.received_at > now - timedelta(days=window_days),
-        i.received_at <= now,
+    since = now - timedelta(days=window_days)
+    query = select(i.id, i.owner_id, i.buyer_id, i.channel, i.received_at, i.first_response_at, i.owned_at).where(
+        ((i.received_at > since) & (i.received_at <= now)) | ((i.owned_at > since) & (i.owned_at <= now)),
         ~(i.is_junk.is_(True) & i.first_response_at.is_(None)),
     )
     if only is not None:
         query = query.where(i.owner_id == only)
     return [
-        ThreadFacts(r.id, logins[r.owner_id], r.buyer_id, r.channel, r.received_at, r.first_response_at)
+        ThreadFacts(r.id, logins[r.owner_id], r.buyer_id, r.channel, r.received_at, r.first_response_at, r.owned_at)
         for r in session.execute(query)
     ]
 
 
 def _reference_rates(session: Session, now: datetime, tz: str, window_days: int, only: int | None) -> Rates:
-    """domain.metrics over every thread of the window, one local day at a time (groups never span days)."""
+    """domain.metrics over every thread of the window, one local day at a time (groups never span days):
+    the company's by the day of arrival, an account's by the day the inquiry became theirs."""
     ids = {login: i for i, login in session.execute(select(col(Account.id), col(Account.login))).all()}
     threads = window_threads(session, now, window_days, only)
     days = Window.of(now, tz, window_days).days
     zone = ZoneInfo(tz)
-    by_day: dict[date, list[ThreadFacts]] = {}
+    since = now - timedelta(days=window_days)
+    arrived: dict[date, list[ThreadFacts]] = {}
+    owned: dict[date, list[ThreadFacts]] = {}
     for t in threads:
-        by_day.setdefault(t.received_at.astimezone(zone).date(), []).append(t)
+        arrived.setdefault(t.received_at.astimezone(zone).date(), []).append(t)
+        owned.setdefault(owner_since(t).astimezone(zone).date(), []).append(t)
     company = RateCounts()
     owners: dict[int, RateCounts] = {}
     for index, day in enumerate(days):
-        todays = by_day.get(day, [])
-        company = company.add_day(index, reply_rate(todays, now, tz=tz, window_days=window_days))
-        for login, f in reply_rate_by_owner(todays, now, tz=tz, window_days=window_days).items():
+        company = company.add_day(index, reply_rate(arrived.get(day, []), now, tz=tz, window_days=window_days))
+        for login, f in reply_rate_by_owner(owned.get(day, []), now, tz=tz, window_days=window_days).items():
             owners[ids[login]] = owners.get(ids[login], RateCounts()).add_day(index, f)
     responded = [t for t in threads if t.first_response_at is not None and t.first_response_at <= now]
     for login in {t.owner for t in threads}:
-        mine = [t for t in responded if t.owner == login]
-        owners[ids[login]] = owners[ids[login]].with_median(median_first_response(mine))
-    return Rates(company.with_median(median_first_response(responded)), owners)
+        mine = [t for t in responded if t.owner == login and since < owner_since(t) <= now]
+        if ids[login] in owners:
+            owners[ids[login]] = owners[ids[login]].with_median(owner_median_first_response(mine))
+    arrivals = [t for t in responded if since < t.received_at <= now]
+    return Rates(company.with_median(median_first_response(arrivals)), owners)
 
 
 def reference_team_stats(ctx: Ctx, *, window_days: int = DEFAULT_WINDOW_DAYS) -> Rates:

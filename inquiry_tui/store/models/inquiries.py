@@ -36,6 +36,10 @@ class Inquiry(SQLModel, table=True):
     unit: str | None = None
     received_at: datetime = Field(sa_column=timestamp_column())
     owner_id: int = Field(foreign_key="account.id")
+    # When the current owner got it: the last move to them (reassign, hand-over, successor, escalation,
+    # a return, `allocate`), never before received_at; None when it never moved. An account's reply-rate
+    # clock starts here (docs/domain.md, Reply rate).
+    owned_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     rule: str = ""  # the Rule of the latest allocation
     folder: str = Folder.INBOX.value
     is_junk: bool = False  # the filter's or a person's judgement; restore returns junk to Junk
@@ -87,6 +91,20 @@ class Inquiry(SQLModel, table=True):
         # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only.
         Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk"),
         Index("ix_inquiry_recv", "received_at"),
+        # The reply rate's pass over inquiries that moved to their owner within a run of days: only moved
+        # rows, and covering (what the pass reads of them), so a day after a deactivation that moved
+        # thousands of old inquiries reads the index alone, not their scattered rows.
+        Index(
+            "ix_inquiry_owned",
+            "owned_at",
+            "owner_id",
+            "buyer_id",
+            "channel",
+            "first_response_at",
+            "is_junk",
+            sqlite_where=text("owned_at IS NOT NULL"),
+            postgresql_where=text("owned_at IS NOT NULL"),
+        ),
         # The dashboard's open and overdue counts, index-only (the query names the same predicate).
         Index(
             "ix_inquiry_open",

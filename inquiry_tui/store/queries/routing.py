@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import ColumnElement, Connection, case, literal, text
 
 from inquiry_tui.domain.vocabulary import ARRIVAL_RULES, SYSTEM_LOGIN, Rule
 from inquiry_tui.store import raw
+from inquiry_tui.store.core import table_of
+from inquiry_tui.store.models.inquiries import Inquiry
 from inquiry_tui.store.queries.folders import escalation_sql, open_sql
-from inquiry_tui.store.types import db_text
+from inquiry_tui.store.types import UTCDateTime, db_text
 
 ACCOUNTS = text("SELECT id, login, role, active, away, away_until, away_since, capacity FROM account ORDER BY id")
 """Every account with what routing needs (id, login, role, active, away, away_until, away_since, capacity)."""
@@ -42,7 +44,7 @@ _CANDIDATES_ANY = text(_CANDIDATES.format(hint="", oldest=":oldest", newest=":ne
 
 _RETURNABLE = tuple(r.value for r in ARRIVAL_RULES)  # not what a person chose (manual, handover) nor escalated
 _BACKLOG = text(
-    "SELECT i.id, i.owner_id FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
+    "SELECT i.id, i.owner_id, i.received_at FROM inquiry i JOIN buyer b ON b.id = i.buyer_id "
     f"WHERE b.owner_id = :account AND i.owner_id != :account AND {open_sql('i')} "
     f"AND i.rule IN ({', '.join(repr(r) for r in _RETURNABLE)}) "
     "AND EXISTS (SELECT 1 FROM allocation_record ar WHERE ar.inquiry_id = i.id AND ar.actor = :system AND ("
@@ -51,14 +53,14 @@ _BACKLOG = text(
 )
 
 _ESCALATE = text(
-    "UPDATE inquiry SET owner_id = :to, rule = :rule, escalated_at = :now, version = version + 1 "
+    "UPDATE inquiry SET owner_id = :to, owned_at = :now, rule = :rule, escalated_at = :now, version = version + 1 "
     f"WHERE id = :id AND owner_id = :owner AND {escalation_sql(alias='')}"
 )
 _STAY = text(
     f"UPDATE inquiry SET escalated_at = :now WHERE id = :id AND owner_id = :owner AND {escalation_sql(alias='')}"
 )
 _MOVE_OPEN = text(
-    "UPDATE inquiry SET owner_id = :to, rule = :rule, version = version + 1 "
+    "UPDATE inquiry SET owner_id = :to, owned_at = :at, rule = :rule, version = version + 1 "
     f"WHERE id = :id AND owner_id = :owner AND {open_sql(alias='')}"
 )
 
@@ -85,7 +87,9 @@ def escalation_candidates(conn: Connection, oldest: datetime, newest: datetime, 
 
 
 def escalate(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, now: datetime) -> bool:
-    """Move an inquiry OWNER still holds, open and not escalated, to TO; False if someone was quicker."""
+    """Move an inquiry OWNER still holds, open and not escalated, to TO; False if someone was quicker.
+
+    TO's reply-rate clock starts NOW (`owned_at`; a candidate arrived hours before it)."""
     params = {"id": inquiry_id, "owner": owner_id, "to": to_id, "rule": Rule.ESCALATION.value, "now": db_text(now)}
     return (conn.execute(_ESCALATE, params).rowcount or 0) == 1
 
@@ -96,15 +100,22 @@ def stay(conn: Connection, inquiry_id: int, owner_id: int, now: datetime) -> boo
 
 
 def backlog(conn: Connection, account_id: int, patterns: tuple[str, ...]) -> list[Any]:
-    """(id, owner id) of the open inquiries of ACCOUNT's buyers that others got on arrival because ACCOUNT was
+    """(id, owner id, received_at) of the open inquiries of ACCOUNT's buyers that others got on arrival because ACCOUNT was
     away (their allocation reason matches one of the four LIKE PATTERNS, domain.availability), oldest first."""
     params = {"account": account_id, "system": SYSTEM_LOGIN, **{f"p{n}": p for n, p in enumerate(patterns)}}
     return list(conn.execute(_BACKLOG, params))
 
 
-def move_open(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, rule: str) -> bool:
-    """Move an inquiry OWNER still holds and nobody answered to TO by RULE; False if it changed meanwhile."""
-    params = {"id": inquiry_id, "owner": owner_id, "to": to_id, "rule": rule}
+def moved_at_sql(now: datetime) -> ColumnElement[datetime]:
+    """`owned_at` for a bulk move at NOW: NOW, or the arrival for one received later (domain.metrics.moved_at)."""
+    received = table_of(Inquiry).c.received_at
+    return case((received > literal(now, UTCDateTime()), received), else_=literal(now, UTCDateTime()))
+
+
+def move_open(conn: Connection, inquiry_id: int, owner_id: int, to_id: int, rule: str, at: datetime) -> bool:
+    """Move an inquiry OWNER still holds and nobody answered to TO by RULE, TO's since AT (`owned_at`, not
+    before its arrival: domain.metrics.moved_at); False if it changed meanwhile."""
+    params = {"id": inquiry_id, "owner": owner_id, "to": to_id, "rule": rule, "at": db_text(at)}
     return (conn.execute(_MOVE_OPEN, params).rowcount or 0) == 1
 
 

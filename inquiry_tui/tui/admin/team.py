@@ -1,6 +1,7 @@
 """Admin › Team: per account and for the company, open, overdue, the 24-hour reply rate, median first
 response, load today, the call answer rate (with the marketplace's warning below `calls.min_answer_rate`),
-and the 30-day trend (a sparkline per row and a large one for the highlighted row).
+and the 30-day trend (a sparkline per row and a large one for the highlighted row). A deactivated
+account with figures in the window says "deactivated" beside its name (its login at 80 columns).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ COLUMNS = (
     "Calls answered",
     "30 days",
 )
+DEACTIVATED = "deactivated"  # the one word for an account that was deactivated (docs/domain.md, Accounts)
 NARROW_COLUMNS = ("Account", "Open", "Overdue", "Reply", "Pending", "Median 1st", "Load", "Calls")
 
 
@@ -145,6 +147,8 @@ class DashboardPanel(AdminPanel):
             median = format_duration(f.median_first_response)
             if self.narrow:
                 login = Text(f.login, style="bold" if company else "" if f.active else "dim")
+                if not f.active:  # in words, not only dimmed: readable without colour
+                    login.append(f" {DEACTIVATED}", style="dim italic")
                 if f.presence:
                     login.append(f" {f.presence.split()[0]}", style="yellow")  # "away" / "full"
                 table.add_row(
@@ -160,6 +164,8 @@ class DashboardPanel(AdminPanel):
                 )
                 continue
             name = Text(safe_line(f.name), style="bold" if company else "" if f.active else "dim")
+            if not f.active:
+                name.append(f" · {DEACTIVATED}", style="dim italic")
             if f.presence:  # away or full: routing passes them over
                 name.append(f" · {f.presence}", style="yellow")
             table.add_row(
@@ -192,7 +198,7 @@ class DashboardPanel(AdminPanel):
         days = self.stats.days
         counted = [v for v in f.trend if v is not None]
         title = Text()
-        title.append(f"{safe_line(f.name)}: reply rate per day", style="bold")
+        title.append(f"{safe_line(f.name)}{'' if f.active else f' ({DEACTIVATED})'}: reply rate per day", style="bold")
         title.append(f"  {days[0]:%b %d} – {days[-1]:%b %d}", style="dim")
         if counted:
             title.append(f"  low {min(counted):.0%}, high {max(counted):.0%}", style="dim")

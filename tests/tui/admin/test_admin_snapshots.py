@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.team.accounts import deactivate
 from inquiry_tui.tui.admin.screen import SECTIONS, AdminScreen
 from inquiry_tui.tui.app import InquiryApp
 from tests.conftest import ctx_as
@@ -36,6 +37,13 @@ class TestAdminSections:
     @pytest.mark.parametrize("section", [tab_id for tab_id, _, _ in SECTIONS])
     def test_section(self, snap_compare, store_ctx: Ctx, section: str) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(InquiryApp(store_ctx), terminal_size=WIDE, run_before=shot_of(section))
+
+
+class TestTeamDashboard:
+    def test_a_deactivated_account_says_so(self, snap_compare, store_ctx: Ctx) -> None:  # type: ignore[no-untyped-def]
+        """gus deactivated (fay his successor): his row says "deactivated" in words, not only dimmed."""
+        deactivate(store_ctx, "gus", "fay")
+        assert snap_compare(InquiryApp(store_ctx), terminal_size=WIDE, run_before=shot_of("team"))
 
 
 class TestRefusal:

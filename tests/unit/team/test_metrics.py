@@ -15,7 +15,9 @@ from inquiry_tui.domain.metrics import (
     ThreadFacts,
     due_at,
     median_first_response,
+    moved_at,
     overdue,
+    owner_median_first_response,
     reply_rate,
     reply_rate_by_owner,
     response_limit,
@@ -163,6 +165,78 @@ def test_ties_pick_the_lowest_id() -> None:
     assert reply_rate([a, b], NOW).answered == 1
 
 
+# --- an account's figures from when the inquiry became theirs -------------------------------
+
+
+def moved(
+    received: datetime, owned: datetime, answered: datetime | None, *, owner: str = "bob", buyer: int = 1
+) -> ThreadFacts:
+    return ThreadFacts(next(_ids), owner, buyer, "inquiry", received, answered, owned)
+
+
+def test_a_successor_has_their_own_24_hours_from_the_hand_over() -> None:
+    """Inherited 23 h old, answered 2 h after the hand-over: in time for the successor, late for the company."""
+    received = NOW - 5 * D
+    handed = received + 23 * H
+    t = moved(received, handed, handed + 2 * H)
+    assert reply_rate_by_owner([t], NOW) == {"bob": RateFigures(1, 1, 1.0, 0)}
+    assert reply_rate([t], NOW) == RateFigures(0, 1, 0.0, 0)
+    assert owner_median_first_response([t]) == 2 * H
+    assert median_first_response([t]) == 25 * H
+    # Answered more than 24 h after the hand-over: late for the successor too.
+    late = moved(received, handed, handed + 24 * H + S)
+    assert reply_rate_by_owner([late], NOW) == {"bob": RateFigures(0, 1, 0.0, 0)}
+
+
+def test_an_inquiry_that_never_moved_counts_from_arrival_for_both() -> None:
+    received = NOW - 5 * D
+    t = th(received, 23 * H, owner="amy")
+    assert reply_rate_by_owner([t], NOW) == {"amy": RateFigures(1, 1, 1.0, 0)}
+    assert reply_rate([t], NOW) == RateFigures(1, 1, 1.0, 0)
+    late = th(received, 25 * H, owner="amy")
+    assert reply_rate_by_owner([late], NOW) == {"amy": RateFigures(0, 1, 0.0, 0)}
+    assert owner_median_first_response([t]) == median_first_response([t]) == 23 * H
+
+
+def test_the_hand_over_is_pending_for_the_successor_while_the_company_counts_it_missed() -> None:
+    received = NOW - 30 * H
+    t = moved(received, NOW - H, None)
+    assert reply_rate_by_owner([t], NOW) == {"bob": RateFigures(0, 0, None, 1)}
+    assert reply_rate([t], NOW) == RateFigures(0, 1, 0.0, 0)
+
+
+def test_an_accounts_window_and_local_day_follow_the_move() -> None:
+    # Arrived 40 days ago (outside the company's window), moved 2 days ago: the account's.
+    old = moved(NOW - 40 * D, NOW - 2 * D, NOW - 2 * D + H)
+    assert reply_rate([old], NOW) == RateFigures(0, 0, None, 0)
+    assert reply_rate_by_owner([old], NOW) == {"bob": RateFigures(1, 1, 1.0, 0)}
+    # Two inquiries of one buyer on one arrival day: the company counts one group; the account,
+    # who got the second on another day, two.
+    day = datetime(2024, 6, 20, 8, 0, tzinfo=UTC)
+    first = ThreadFacts(next(_ids), "bob", 7, "inquiry", day, day + H)
+    second = moved(day + H, day + D + H, None, buyer=7)
+    assert reply_rate([first, second], NOW) == RateFigures(1, 1, 1.0, 0)
+    assert reply_rate_by_owner([first, second], NOW) == {"bob": RateFigures(1, 2, 0.5, 0)}
+    # The group's first for the account is the earliest by when it became theirs.
+    earlier_arrival = moved(day - H, day + 2 * H, None, buyer=7)  # arrived first, theirs last
+    assert reply_rate_by_owner([first, earlier_arrival], NOW) == {"bob": RateFigures(1, 1, 1.0, 0)}
+    assert reply_rate([first, earlier_arrival], NOW) == RateFigures(0, 1, 0.0, 0)
+
+
+def test_an_inquiry_answered_before_it_moved_is_not_the_new_owners() -> None:
+    received = NOW - 5 * D
+    t = moved(received, received + 3 * H, received + H)
+    assert reply_rate_by_owner([t], NOW) == {}
+    assert owner_median_first_response([t]) is None
+    assert reply_rate([t], NOW) == RateFigures(1, 1, 1.0, 0)
+
+
+def test_a_move_never_starts_before_the_arrival() -> None:
+    arrival = NOW + H  # a future-dated import
+    assert moved_at(arrival, NOW) == arrival
+    assert moved_at(NOW - D, NOW) == NOW
+
+
 # --- median and overdue ---------------------------------------------------------------------
 
 
@@ -202,6 +276,39 @@ _thread = st.builds(
     st.integers(-60, 40 * 24 * 60),
     st.one_of(st.none(), st.integers(0, 3 * 24 * 60)),
 )
+
+
+def _maybe_moved(t: ThreadFacts, moved_min: int | None) -> ThreadFacts:
+    if moved_min is None:
+        return t
+    return ThreadFacts(
+        t.inquiry_id,
+        t.owner,
+        t.buyer_id,
+        t.channel,
+        t.received_at,
+        t.first_response_at,
+        t.received_at + timedelta(minutes=moved_min),
+    )
+
+
+_moved_thread = st.builds(_maybe_moved, _thread, st.one_of(st.none(), st.integers(0, 3 * 24 * 60)))
+
+
+@given(st.lists(_moved_thread, max_size=30))
+def test_property_moves_change_only_the_accounts_figures(threads: list[ThreadFacts]) -> None:
+    """The company's figures ignore moves; without moves an account's are as before; each account's
+    counts never exceed its threads that became its own inside the window."""
+    unmoved = [
+        ThreadFacts(t.inquiry_id, t.owner, t.buyer_id, t.channel, t.received_at, t.first_response_at) for t in threads
+    ]
+    assert reply_rate(threads, NOW, tz="Asia/Shanghai") == reply_rate(unmoved, NOW, tz="Asia/Shanghai")
+    assert median_first_response(threads) == median_first_response(unmoved)
+    assert owner_median_first_response(unmoved) == median_first_response(unmoved)
+    owners = reply_rate_by_owner(threads, NOW, tz="Asia/Shanghai")
+    for owner, f in owners.items():
+        mine = [t for t in threads if t.owner == owner and NOW - 30 * D < (t.owned_at or t.received_at) <= NOW]
+        assert 0 <= f.answered <= f.counted and f.counted + f.pending <= len(mine)
 
 
 @given(st.lists(_thread, max_size=30))

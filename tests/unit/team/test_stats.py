@@ -16,6 +16,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox.triage import delete_inquiry, reply, set_junk
 from inquiry_tui.services.setup.catalog import add_product
 from inquiry_tui.services.setup.settings import set_setting
+from inquiry_tui.services.team.accounts import deactivate
 from inquiry_tui.services.team.stats import reference_team_stats, team_stats
 from tests.admin_helpers import arrive, at
 from tests.conftest import FIXED_NOW, ctx_as
@@ -134,7 +135,7 @@ def test_filter_junk_nobody_answered_is_not_received_and_recent_ones_are_pending
 def test_company_counts_a_buyer_day_once_but_each_owner_counts_theirs(shop: Ctx) -> None:
     first = arrive(shop, T, "a@x.example", product="A")
     second = arrive(shop, T + H, "a@x.example", product="A")
-    assign_inquiry(shop, second, "ben")
+    assign_inquiry(at(shop, T + 2 * H), second, "ben")  # ben's from then, the same day
     answer(shop, first, T + 2 * H)
     assert company(shop) == RateFigures(1, 1, 1.0, 0)
     owners = by_login(shop)
@@ -176,6 +177,68 @@ def test_a_salesperson_sees_only_their_own_figures(shop: Ctx) -> None:
     assert [f.login for f in mine.accounts] == ["ana"]
     assert mine.accounts[0].reply.counted == 1
     assert team_stats(ctx_as(shop, "ben")).accounts[0].reply.counted == 0
+
+
+def both_paths(ctx: Ctx) -> tuple[RateFigures | None, dict[str, RateFigures], dict[str, timedelta | None]]:
+    """(company, per login, median per login) from team_stats, after checking the reference path gives the same."""
+    stats, ref = team_stats(ctx), reference_team_stats(ctx)
+    ids = _ids(ctx)
+    owners = {f.login: f.reply for f in stats.accounts}
+    medians = {f.login: f.median_first_response for f in stats.accounts}
+    for login, figures in owners.items():
+        expected = ref.owners.get(ids[login])
+        assert figures == (expected.figures() if expected else RateFigures(0, 0, None, 0)), login
+        assert medians[login] == (expected.median() if expected else None), login
+    company = stats.company.reply if stats.company else None
+    if company is not None:
+        assert company == ref.company.figures()
+    return company, owners, medians
+
+
+def test_a_successor_is_charged_from_the_hand_over_and_the_company_from_arrival(shop: Ctx) -> None:
+    """Inherited 23 h old, answered 2 h after the hand-over: in time for the successor, late for the company."""
+    add_product(shop, "B", "Bollard", "ben")
+    inherited = arrive(shop, T, "a@x.example", product="A")  # ana's
+    kept = arrive(shop, T, "c@x.example", product="B")  # ben's from arrival, never moved
+    reply(at(ctx_as(shop, "ben"), T + 23 * H), kept, "Our price is USD 3.10.")
+    deactivate(at(shop, T + 23 * H), "ana", "ben")
+    reply(at(ctx_as(shop, "ben"), T + 25 * H), inherited, "Sorry for the wait: USD 4.20 FOB.")
+    company, owners, medians = both_paths(shop)
+    assert owners["ben"] == RateFigures(2, 2, 1.0, 0)
+    assert medians["ben"] == timedelta(hours=12, minutes=30)  # 2 h and 23 h
+    assert company == RateFigures(1, 2, 0.5, 0)  # the inherited one arrived 25 h before its answer
+    assert "ana" not in owners  # deactivated with nothing left in the window
+    # Before the answer it was pending for ben (inside his 24 h) while the company counted it missed.
+    company, owners, _ = both_paths(at(shop, T + 24 * H + 30 * 60 * S))
+    assert owners["ben"] == RateFigures(1, 1, 1.0, 1) and company == RateFigures(1, 2, 0.5, 0)
+
+
+def test_a_reassign_and_a_hand_over_charge_the_new_owner_from_the_move(shop: Ctx) -> None:
+    reassigned = arrive(shop, T, "a@x.example", product="A")
+    handed = arrive(shop, T + H, "b@x.example", product="A")
+    assign_inquiry(at(shop, T + 20 * H), reassigned, "cara")
+    assign_inquiry(at(ctx_as(shop, "ana"), T + 20 * H), handed, "cara")
+    reply(at(ctx_as(shop, "cara"), T + 30 * H), reassigned, "Our price is USD 4.20 FOB.")
+    company, owners, _ = both_paths(shop)
+    assert owners["cara"] == RateFigures(1, 2, 0.5, 0)  # answered 10 h after the move; the other never
+    assert company == RateFigures(0, 2, 0.0, 0)
+    # A thread answered before it moved is not the new owner's to answer.
+    answered = arrive(shop, T + 2 * H, "d@x.example", product="A")
+    answer(shop, answered, T + 3 * H)
+    assign_inquiry(at(shop, T + 4 * H), answered, "ben")
+    company, owners, _ = both_paths(shop)
+    assert "ben" not in owners or owners["ben"] == RateFigures(0, 0, None, 0)
+    assert company == RateFigures(1, 3, 1 / 3, 0)
+
+
+def test_a_never_moved_inquiry_counts_from_arrival_for_owner_and_company(shop: Ctx) -> None:
+    on_time = arrive(shop, T, "a@x.example", product="A")
+    late = arrive(shop, T + H, "b@x.example", product="A")
+    answer(shop, on_time, T + 23 * H)
+    answer(shop, late, T + H + 25 * H)
+    company, owners, medians = both_paths(shop)
+    assert owners["ana"] == company == RateFigures(1, 2, 0.5, 0)
+    assert medians["ana"] == 24 * H
 
 
 @pytest.mark.parametrize("tz", ["Asia/Shanghai", "Europe/Berlin", "America/New_York"])
