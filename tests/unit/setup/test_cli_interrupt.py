@@ -72,7 +72,9 @@ def test_every_import_shows_the_file_read_on_a_terminal_only(monkeypatch: pytest
     with progress.import_progress(quiet=True):
         assert sum(1 for _ in iter_records(source)) == 2500
     with progress.import_progress() as report:
-        monkeypatch.setattr(progress, "_ACTIVE", [lambda *a: seen.append(a)])  # where the bar's callback sits
+        # Where the bar's callback sits, swapped in place: the outer bar's exit pops it (replacing the list
+        # itself left the outer bar's callback on the real one, and later bars in this process drew into it).
+        progress._ACTIVE[-1] = lambda *a: seen.append(a)
         with progress.import_progress():  # nested: reports into the outer bar (the service's parts too)
             assert sum(1 for _ in iter_records(source)) == 2500
         assert report is not None
