@@ -114,7 +114,9 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
         async def _until(self, check: Any, timeout: float = 5.0) -> bool:
             end = time.perf_counter() + timeout
             while not check() and time.perf_counter() < end:
-                await asyncio.sleep(0)
+                # Yield for a millisecond, not sleep(0): a loop that never idles starves what it measures
+                # (the panes' loads start after a refresh, which waits for an idle loop): 5 s timeouts.
+                await asyncio.sleep(0.001)
             done = asyncio.Event()
             self.call_after_refresh(done.set)
             await done.wait()
