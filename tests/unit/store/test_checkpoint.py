@@ -121,7 +121,9 @@ def test_back_to_back_commits_still_restart_the_wal_and_wake_the_thread_once_per
         shrank = sum(1 for a, b in pairwise(sizes) if b < a)
         assert shrank >= 1  # the WAL restarted (and its file was cut back) while the commits went on
         assert worker.wal_size() <= worker.restart_bytes + 2 * threshold  # bounded, not 3 MiB
-        assert worker.stats.runs <= commits // 4  # not a checkpoint per commit
+        # Not a checkpoint per commit (that would be 400). Once per threshold is about 48 here; a thread that
+        # finds a writer mid-commit tries again, and under a loaded xdist run that doubled it (104 seen once).
+        assert worker.stats.runs <= commits // 3
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 2 * commits + 4
     finally:
