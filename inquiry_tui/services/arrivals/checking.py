@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
@@ -112,7 +112,6 @@ BUYER_FIELDS = ("email", "name", "company", "country", "member_id", "verified", 
 _TERMS_AT = (ARRIVAL_FIELDS.index("terms"), ARRIVAL_FIELDS.index("text_terms"))
 _JUNK_AT = ARRIVAL_FIELDS.index("text_junk")
 _TERMS_FIELDS = tuple(f.name for f in fields(Terms))
-_set = object.__setattr__
 
 
 def flat(item: Item) -> tuple[Any, ...]:
@@ -129,27 +128,39 @@ def flat(item: Item) -> tuple[Any, ...]:
     return (item.line, item.later, type(a), type(b), tuple(values))
 
 
-def _trusted(kind: type, names: tuple[str, ...], values: Any) -> Any:
-    """An instance of the frozen dataclass KIND with these field values, its checks (`__post_init__`) not run again.
+def _trusted(kind: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A maker of KIND (a frozen dataclass) from its field values in NAMES' order that does not run its checks
+    (`__post_init__`) again.
 
     Only for what `flat` made of an instance that passed them (a checked arrival coming back from a
-    worker or the spool): the checks cost the importing process more than the rest of rebuilding it."""
-    obj: Any = object.__new__(kind)
-    for name, value in zip(names, values, strict=True):
-        _set(obj, name, value)
-    return obj
+    worker or the spool): the checks cost the importing process more than the rest of rebuilding it.
+    The maker is written out as dataclasses write `__init__` (one assignment per field, no loop)."""
+    body = "".join(f"    _set(obj, {name!r}, {name})\n" for name in names)
+    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_kind": kind}
+    exec(f"def make({', '.join(names)}):\n    obj = _new(_kind)\n{body}    return obj\n", scope)
+    made: Callable[..., Any] = scope["make"]
+    return made
+
+
+_MAKERS: dict[tuple[type, type], tuple[Callable[..., Any], Callable[..., Any]]] = {}
 
 
 def unflat(row: tuple[Any, ...]) -> Item:
     line, later, arrival_type, buyer_type, flat_values = row
+    makers = _MAKERS.get((arrival_type, buyer_type))
+    if makers is None:
+        makers = _MAKERS[arrival_type, buyer_type] = (
+            _trusted(arrival_type, ARRIVAL_FIELDS),
+            _trusted(buyer_type, BUYER_FIELDS),
+        )
     values = list(flat_values)
-    values[3] = _trusted(buyer_type, BUYER_FIELDS, values[3])
+    values[3] = makers[1](*values[3])
     for at in _TERMS_AT:
         if values[at] is not None:
             values[at] = Terms(*values[at])
     if values[_JUNK_AT] is not None:
         values[_JUNK_AT] = TextVerdict(*values[_JUNK_AT])
-    return Item(_trusted(arrival_type, ARRIVAL_FIELDS, values), line, later)
+    return Item(makers[0](*values), line, later)
 
 
 @dataclass(frozen=True)
