@@ -17,7 +17,10 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, OptionList
 
 from inquiry_tui.domain.text import safe_line, truncate
@@ -41,6 +44,7 @@ from inquiry_tui.tui.inbox.thread_view import ThreadView
 
 NARROW = 140  # below this many columns: list above thread, the profile folded away (p shows it)
 REFRESH_SECONDS = 30.0  # counts (and new arrivals from other sessions) are re-read this often
+SEARCHING_AFTER = 0.1  # a search whose hits take longer says "searching…" in the list's title meanwhile
 
 
 class InboxScreen(Screen[None], WorkerErrors):
@@ -48,6 +52,11 @@ class InboxScreen(Screen[None], WorkerErrors):
     COMMANDS = {InquiryFinder}
     HELP = BADGE_HELP
     BINDINGS = INBOX_KEYS
+
+    # Textual repaints the whole screen when the focus moves (`Screen.focused` repaints); the
+    # widgets that gain and lose it restyle and repaint themselves already. `/` and enter move it
+    # between the list and the search field: a whole frame each, not two widgets.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @dataclass
     class PanesUpdated(Message):
@@ -69,19 +78,20 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.zone: tzinfo = UTC
         self.show_profile = True
         self._list_token = 0
+        self._search_waiting: int | None = None  # the search whose hits are awaited (its list token)
+        self._searching_timer: Timer | None = None
         self._ready_sent = False
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
     def compose(self) -> ComposeResult:
+        # Over the header line in a layer of its own (inbox.tcss), and first: showing it moves nothing.
+        yield SearchBox(placeholder="Search subject, messages, buyer company (enter; escape clears)", id="search")
         yield Header(show_clock=False)
         with Horizontal(id="inbox-body"):
             yield FolderBar(id="folders")
             with Container(id="panes"):
                 with Vertical(id="list-column"):
-                    yield SearchBox(
-                        placeholder="Search subject, messages, buyer company (enter; escape clears)", id="search"
-                    )
                     yield InquiryList(id="inquiries")
                 yield ThreadView(id="thread")
                 yield ProfilePane(id="profile")
@@ -380,9 +390,18 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.search_terms = terms
         listing = self.inquiry_list
         listing.border_title = self._title()
-        # No "Searching…" frame: the rows shown stay until the hits replace them (2-3 ms later),
-        # with their count and the first hit's panes, in one frame.
-        self._search(self._next_token(), terms, self.ranked, keep_id)
+        # The rows shown stay until the hits replace them, with their count and the first hit's
+        # panes, in one frame; only a search slower than SEARCHING_AFTER says "searching…" first.
+        token = self._next_token()
+        self._search_waiting = token
+        if self._searching_timer is not None:
+            self._searching_timer.stop()
+        self._searching_timer = self.set_timer(SEARCHING_AFTER, lambda: self._say_searching(token))
+        self._search(token, terms, self.ranked, keep_id)
+
+    def _say_searching(self, token: int) -> None:
+        if token == self._search_waiting == self._list_token and self.search_terms is not None:
+            self.inquiry_list.border_title = self._title() + Content(" · searching…")
 
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
@@ -397,6 +416,7 @@ class InboxScreen(Screen[None], WorkerErrors):
     def _show_search(self, event: loaded.SearchLoaded) -> None:
         if event.token != self._list_token or event.terms != self.search_terms:
             return
+        self._search_waiting = None
         listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
         if event.first is not None and found.rows and self.panes is not None:
             self.panes.remember_ahead(found.rows[0], event.first)  # painted as the list shows it

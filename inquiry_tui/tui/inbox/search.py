@@ -36,7 +36,7 @@ class SearchBox(Input):
         submitted: bool
 
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
-        super().__init__(placeholder=placeholder, id=id)
+        super().__init__(placeholder=placeholder, id=id, compact=True)
         self._timer: Timer | None = None
 
     def set_quietly(self, value: str) -> None:
