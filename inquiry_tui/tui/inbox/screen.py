@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
@@ -368,15 +368,33 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     @on(SearchBox.Requested)
     def _search_requested(self, event: SearchBox.Requested) -> None:
-        if event.submitted:
-            self.inquiry_list.focus()
-        if not event.terms:
-            if self.search_terms is not None:
-                self._open_folder(self.folder)
-            return
-        if event.terms != self.search_terms or self.ranked:
+        if event.terms and (event.terms != self.search_terms or self.ranked):
             self.ranked = False
             self._run_search(event.terms)
+            # enter: the list takes the focus with the hits, in their frame (a focus change of its
+            # own is a frame more, and the footer composing its keys again before the hits).
+            self.search_box.handing_over = event.submitted
+            return
+        if event.submitted:
+            self.inquiry_list.focus()
+        if not event.terms and self.search_terms is not None:
+            self._open_folder(self.folder)
+
+    def _hand_over_focus(self) -> None:
+        """After enter in the search field: the list takes the focus (the hits are there, or slow)."""
+        box = self.search_box
+        if box.handing_over:
+            box.handing_over = False
+            if self.focused is box:
+                self.inquiry_list.focus()
+
+    @on(SearchBox.KeyAfterEnter)
+    def _key_after_enter(self, event: SearchBox.KeyAfterEnter) -> None:
+        """A key pressed after enter before the hits came: the list's, as if it had the focus already."""
+        self.inquiry_list.focus()
+        # Sent by the app, as a key from the terminal is: a key sent by this screen would not
+        # bubble back up to it (nor its bindings run).
+        self.app.post_message(events.Key(event.key, event.character).set_sender(self.app))
 
     def run_search(self, terms: str, *, ranked: bool = False) -> None:
         """Search from outside the search box (the palette, tests)."""
@@ -402,6 +420,7 @@ class InboxScreen(Screen[None], WorkerErrors):
     def _say_searching(self, token: int) -> None:
         if token == self._search_waiting == self._list_token and self.search_terms is not None:
             self.inquiry_list.border_title = self._title() + Content(" · searching…")
+            self._hand_over_focus()
 
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
@@ -417,6 +436,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         if event.token != self._list_token or event.terms != self.search_terms:
             return
         self._search_waiting = None
+        self._hand_over_focus()
         listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
         if event.first is not None and found.rows and self.panes is not None:
             self.panes.remember_ahead(found.rows[0], event.first)  # painted as the list shows it

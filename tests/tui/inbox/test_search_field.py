@@ -83,7 +83,7 @@ async def test_hits_count_and_panes_reach_the_screen_in_one_frame(
 
         def recording_draw() -> None:
             buyer = profile.profile.buyer_id if profile.profile is not None else None
-            frames.append((listing.item_at(0), str(listing.border_title), thread.shown_id, buyer))
+            frames.append((listing.item_at(0), str(listing.border_title), thread.shown_id, buyer, app.focused))
             draw()
 
         monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
@@ -94,8 +94,9 @@ async def test_hits_count_and_panes_reach_the_screen_in_one_frame(
         await until(pilot, lambda: thread.shown_id == first_hit.id, "the first hit's thread")
         with_hits = [f for f in frames if f[0] == first_hit]
         assert with_hits, "no frame showed the hits"
-        for _row, title, shown_id, buyer in with_hits:
+        for _row, title, shown_id, buyer, focused in with_hits:
             assert "hit" in title and shown_id == first_hit.id and buyer == first_hit.inquiry.buyer_id
+            assert focused is listing  # enter hands the focus to the list with the hits, not a frame before
         assert not any("searching" in f[1] for f in frames)
         assert not app.unexpected_errors
 
@@ -148,4 +149,38 @@ async def test_a_quick_search_is_not_said_to_be_searching_afterwards(
         await until(pilot, lambda: "hit" in str(listing.border_title), "the hits and their count")
         await pilot.pause(0.5)  # past SEARCHING_AFTER: the timer of the search that answered says nothing
         assert "hit" in str(listing.border_title) and "searching" not in str(listing.border_title)
+        assert not app.unexpected_errors
+
+
+async def test_a_key_pressed_after_enter_before_the_hits_is_the_lists(
+    store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    search = inbox.search
+
+    def slow_search(*args: Any, **kwargs: Any) -> inbox.SearchPage:
+        release.wait(30)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(inbox_screen, "SEARCHING_AFTER", 60.0)
+    monkeypatch.setattr(inbox, "search", slow_search)
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _inbox(app)
+        listing, box = screen.query_one(InquiryList), screen.search_box
+        await pilot.press("slash")
+        await until(pilot, lambda: app.focused is box, "the field has the focus")
+        await pilot.press(*"solar", "enter")
+        assert app.focused is box and box.handing_over  # the hits are not there yet
+        await pilot.press("j")  # not typed into the field: the list's key (the cursor moves)
+        for _ in range(200):
+            if listing.cursor == 1:
+                break
+            await pilot.pause()
+        assert app.focused is listing and listing.cursor == 1 and box.value == "solar"
+        release.set()
+        await until(pilot, lambda: "hit" in str(listing.border_title), "the hits and their count")
+        assert app.focused is listing and box.value == "solar" and screen.search_terms == "solar"
+        assert listing.item_at(0) == search(store_ctx, "solar", limit=1).rows[0]
         assert not app.unexpected_errors
