@@ -349,6 +349,7 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def action_search(self) -> None:
         self._show_search_box(True)
+        self.search_box.handing_over = False
         self.search_box.focus()
 
     def _hide_search(self) -> None:
@@ -370,12 +371,13 @@ class InboxScreen(Screen[None], WorkerErrors):
     def _search_requested(self, event: SearchBox.Requested) -> None:
         if event.terms and (event.terms != self.search_terms or self.ranked):
             self.ranked = False
-            self._run_search(event.terms)
             # enter: the list takes the focus with the hits, in their frame (a focus change of its
-            # own is a frame more, and the footer composing its keys again before the hits).
-            self.search_box.handing_over = event.submitted
+            # own is a frame more, and the footer composing its keys again before the hits); the
+            # field hands on the keys pressed meanwhile (it set `handing_over` at enter).
+            self._run_search(event.terms)
             return
         if event.submitted:
+            self.search_box.handing_over = False
             self.inquiry_list.focus()
         if not event.terms and self.search_terms is not None:
             self._open_folder(self.folder)

@@ -46,8 +46,10 @@ class SearchBox(Input):
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id, compact=True)
         self._timer: Timer | None = None
-        # Set by the screen after enter until it moves the focus on (with the hits, in their
-        # frame): a key pressed meanwhile is not typed here but handed on (KeyAfterEnter).
+        # From enter until the screen moves the focus on (with the hits, in their frame): a key
+        # pressed meanwhile is not typed here but handed on (KeyAfterEnter). Set here, as enter
+        # arrives: a key right behind it (`solar⏎j` in one burst) reaches the field before enter's
+        # binding has submitted, let alone before the screen has seen the request.
         self.handing_over = False
 
     async def _on_key(self, event: events.Key) -> None:
@@ -57,6 +59,8 @@ class SearchBox(Input):
             event.stop()
             self.post_message(self.KeyAfterEnter(self, event.key, event.character))
             return
+        if event.key == "enter":
+            self.handing_over = True
         await super()._on_key(event)
 
     def set_quietly(self, value: str) -> None:

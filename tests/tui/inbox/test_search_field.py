@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Header
@@ -183,4 +184,21 @@ async def test_a_key_pressed_after_enter_before_the_hits_is_the_lists(
         await until(pilot, lambda: "hit" in str(listing.border_title), "the hits and their count")
         assert app.focused is listing and box.value == "solar" and screen.search_terms == "solar"
         assert listing.item_at(0) == search(store_ctx, "solar", limit=1).rows[0]
+        assert not app.unexpected_errors
+
+
+async def test_keys_in_one_burst_after_enter_are_not_typed(store_ctx: Ctx) -> None:
+    """`solar⏎j` arriving together (a fast typist, tmux send-keys): j reaches the field before the screen sees enter."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _inbox(app)
+        listing, box = screen.query_one(InquiryList), screen.search_box
+        await pilot.press("slash")
+        await until(pilot, lambda: app.focused is box, "the field has the focus")
+        for key in (*"solar", "enter", "j"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))  # no pause between them
+        await until(pilot, lambda: "hit" in str(listing.border_title), "the hits and their count")
+        assert box.value == "solar" and screen.search_terms == "solar" and app.focused is listing
+        assert not box.handing_over
         assert not app.unexpected_errors
