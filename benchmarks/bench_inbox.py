@@ -17,7 +17,8 @@ CPU time of the whole process (worker threads included):
   and how long after the last one the panes catch up;
 - page down at depth: after a jump to 50% / 90% of the folder, `page_down`; jump: to random positions;
 - search: the first page of hits with its count and the first hit's panes, for a rare word, a
-  common word, a prefix and two words;
+  common word, a prefix and two words; the search field: `/` to the frame that shows it, and
+  escape from a search back to the folder with its panes;
 - `--baseline REF`: the same figures with git REF's code (a temporary `git worktree` first on
   the child's PYTHONPATH), in the same run, printed side by side;
 - peak RSS of the child, and how many SQL statements ran on the event loop (target: none).
@@ -122,6 +123,15 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             await done.wait()
             return bool(check())
 
+        async def _frame_after(self, act: Any) -> tuple[float, float]:
+            """ACT, then the frame after it: (wall, CPU of the whole process) in seconds."""
+            t0, c0 = time.perf_counter(), time.process_time()
+            act()
+            done = asyncio.Event()
+            self.call_after_refresh(done.set)
+            await done.wait()
+            return time.perf_counter() - t0, time.process_time() - c0
+
         async def _to_panes(self, listing: InquiryList, act: Any, ready: Any = None) -> tuple[float, float]:
             """ACT, then wait until the thread and profile panes show the row under the cursor
             (and READY holds), and the frame after: (wall, CPU of the whole process) in seconds."""
@@ -190,6 +200,19 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
                     )
                     await self._settle()
                 figures["search_ms"][label] = _summary(times) | {"hits": listing.total}
+            # The field: `/` to the frame that shows it, and escape from a search back to the
+            # folder with the panes (the first of a cycle of `/`, a search, escape).
+            shows, escapes = [], []
+            for index in range(20):
+                shows.append(await self._frame_after(screen.action_search))
+                await self._to_panes(listing, lambda i=index: screen.run_search(list(SEARCH_TERMS.values())[i % 4]))
+                await self._settle()
+                epoch = listing.epoch
+                escapes.append(
+                    await self._to_panes(listing, screen.action_clear_search, lambda e=epoch: listing.epoch > e)
+                )
+                await self._settle()
+            figures["search_field_ms"] = {"show": _summary(shows), "escape": _summary(escapes)}
 
     BenchApp(ctx).run(headless=True, size=size)
     print(json.dumps(figures))
@@ -291,7 +314,17 @@ def run(
     )
     for label, f in rows:
         print(_row(label, f))
+    print("\nthe search field: `/` to the frame that shows it; escape from a search to the folder with its panes")
+    print("     size / code   show p50 / p95 (CPU p50 / p95)      escape p50 / p95 (CPU p50 / p95)")
+    for label, f in rows:
+        field = f.get("search_field_ms")
+        if field:
+            print(f"{label:>16}  " + "    ".join(_both_quantiles(field[k]) for k in ("show", "escape")))
     return ok
+
+
+def _both_quantiles(x: dict[str, float]) -> str:
+    return f"{x['p50']:6.1f} / {x['p95']:6.1f} ({x['cpu_p50']:5.1f} / {x['cpu_p95']:5.1f})"
 
 
 def main() -> None:

@@ -221,6 +221,9 @@ def test_bench_inbox(tmp_path: Path) -> None:
     assert figures["search_ms"].keys() == {"rare", "common", "prefix", "two words"}, figures["search_ms"]
     for label, summary in figures["search_ms"].items():
         assert summary.keys() == TIMED | {"hits"} and summary["n"] == 10, (label, summary)
+    assert figures["search_field_ms"].keys() == {"show", "escape"}, figures["search_field_ms"]
+    for label, summary in figures["search_field_ms"].items():
+        assert summary.keys() == TIMED and summary["n"] == 20, (label, summary)
     _expect(
         stdout, r"^ +size / code +start +move p95 +after j +pgdn50 p95 +pgdn90 p95 +jump p95 +search p95 .* RSS +SQL"
     )
@@ -230,6 +233,7 @@ def test_bench_inbox(tmp_path: Path) -> None:
         rf"^ *{N:,} this +{NUM} s +{both} +{NUM} +{both} +{both} +{both} +{both} +/ +{both} +/ +{both} +/ +{both}"
         rf" +{NUM} MB +\d+ +\d+ +{NUM} {NUM} {NUM}$",
     )
+    _expect(stdout, rf"^ *{N:,} this +{NUM} / +{NUM} \( *{NUM} / +{NUM}\) +{NUM} / +{NUM} \( *{NUM} / +{NUM}\)$")
     assert (out / f"inbox-{N}.db").is_file()
 
 

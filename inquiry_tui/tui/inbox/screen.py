@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, OptionList
 
 from inquiry_tui.domain.text import safe_line, truncate
@@ -41,6 +44,7 @@ from inquiry_tui.tui.inbox.thread_view import ThreadView
 
 NARROW = 140  # below this many columns: list above thread, the profile folded away (p shows it)
 REFRESH_SECONDS = 30.0  # counts (and new arrivals from other sessions) are re-read this often
+SEARCHING_AFTER = 0.1  # a search whose hits take longer says "searching…" in the list's title meanwhile
 
 
 class InboxScreen(Screen[None], WorkerErrors):
@@ -48,6 +52,11 @@ class InboxScreen(Screen[None], WorkerErrors):
     COMMANDS = {InquiryFinder}
     HELP = BADGE_HELP
     BINDINGS = INBOX_KEYS
+
+    # Textual repaints the whole screen when the focus moves (`Screen.focused` repaints); the
+    # widgets that gain and lose it restyle and repaint themselves already. `/` and enter move it
+    # between the list and the search field: a whole frame each, not two widgets.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @dataclass
     class PanesUpdated(Message):
@@ -69,19 +78,20 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.zone: tzinfo = UTC
         self.show_profile = True
         self._list_token = 0
+        self._search_waiting: int | None = None  # the search whose hits are awaited (its list token)
+        self._searching_timer: Timer | None = None
         self._ready_sent = False
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
     def compose(self) -> ComposeResult:
+        # Over the header line in a layer of its own (inbox.tcss), and first: showing it moves nothing.
+        yield SearchBox(placeholder="Search subject, messages, buyer company (enter; escape clears)", id="search")
         yield Header(show_clock=False)
         with Horizontal(id="inbox-body"):
             yield FolderBar(id="folders")
             with Container(id="panes"):
                 with Vertical(id="list-column"):
-                    yield SearchBox(
-                        placeholder="Search subject, messages, buyer company (enter; escape clears)", id="search"
-                    )
                     yield InquiryList(id="inquiries")
                 yield ThreadView(id="thread")
                 yield ProfilePane(id="profile")
@@ -339,6 +349,7 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def action_search(self) -> None:
         self._show_search_box(True)
+        self.search_box.handing_over = False
         self.search_box.focus()
 
     def _hide_search(self) -> None:
@@ -358,15 +369,34 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     @on(SearchBox.Requested)
     def _search_requested(self, event: SearchBox.Requested) -> None:
-        if event.submitted:
-            self.inquiry_list.focus()
-        if not event.terms:
-            if self.search_terms is not None:
-                self._open_folder(self.folder)
-            return
-        if event.terms != self.search_terms or self.ranked:
+        if event.terms and (event.terms != self.search_terms or self.ranked):
             self.ranked = False
+            # enter: the list takes the focus with the hits, in their frame (a focus change of its
+            # own is a frame more, and the footer composing its keys again before the hits); the
+            # field hands on the keys pressed meanwhile (it set `handing_over` at enter).
             self._run_search(event.terms)
+            return
+        if event.submitted:
+            self.search_box.handing_over = False
+            self.inquiry_list.focus()
+        if not event.terms and self.search_terms is not None:
+            self._open_folder(self.folder)
+
+    def _hand_over_focus(self) -> None:
+        """After enter in the search field: the list takes the focus (the hits are there, or slow)."""
+        box = self.search_box
+        if box.handing_over:
+            box.handing_over = False
+            if self.focused is box:
+                self.inquiry_list.focus()
+
+    @on(SearchBox.KeyAfterEnter)
+    def _key_after_enter(self, event: SearchBox.KeyAfterEnter) -> None:
+        """A key pressed after enter before the hits came: the list's, as if it had the focus already."""
+        self.inquiry_list.focus()
+        # Sent by the app, as a key from the terminal is: a key sent by this screen would not
+        # bubble back up to it (nor its bindings run).
+        self.app.post_message(events.Key(event.key, event.character).set_sender(self.app))
 
     def run_search(self, terms: str, *, ranked: bool = False) -> None:
         """Search from outside the search box (the palette, tests)."""
@@ -380,9 +410,19 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.search_terms = terms
         listing = self.inquiry_list
         listing.border_title = self._title()
-        # No "Searching…" frame: the rows shown stay until the hits replace them (2-3 ms later),
-        # with their count and the first hit's panes, in one frame.
-        self._search(self._next_token(), terms, self.ranked, keep_id)
+        # The rows shown stay until the hits replace them, with their count and the first hit's
+        # panes, in one frame; only a search slower than SEARCHING_AFTER says "searching…" first.
+        token = self._next_token()
+        self._search_waiting = token
+        if self._searching_timer is not None:
+            self._searching_timer.stop()
+        self._searching_timer = self.set_timer(SEARCHING_AFTER, lambda: self._say_searching(token))
+        self._search(token, terms, self.ranked, keep_id)
+
+    def _say_searching(self, token: int) -> None:
+        if token == self._search_waiting == self._list_token and self.search_terms is not None:
+            self.inquiry_list.border_title = self._title() + Content(" · searching…")
+            self._hand_over_focus()
 
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
@@ -397,6 +437,8 @@ class InboxScreen(Screen[None], WorkerErrors):
     def _show_search(self, event: loaded.SearchLoaded) -> None:
         if event.token != self._list_token or event.terms != self.search_terms:
             return
+        self._search_waiting = None
+        self._hand_over_focus()
         listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
         if event.first is not None and found.rows and self.panes is not None:
             self.panes.remember_ahead(found.rows[0], event.first)  # painted as the list shows it

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
@@ -35,13 +35,38 @@ class SearchBox(Input):
         terms: str
         submitted: bool
 
+    @dataclass
+    class KeyAfterEnter(Message):
+        """A key pressed after enter while `handing_over`: it belongs to where the focus goes next."""
+
+        search_box: SearchBox
+        key: str
+        character: str | None
+
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
-        super().__init__(placeholder=placeholder, id=id)
+        super().__init__(placeholder=placeholder, id=id, compact=True)
         self._timer: Timer | None = None
+        # From enter until the screen moves the focus on (with the hits, in their frame): a key
+        # pressed meanwhile is not typed here but handed on (KeyAfterEnter). Set here, as enter
+        # arrives: a key right behind it (`solar⏎j` in one burst) reaches the field before enter's
+        # binding has submitted, let alone before the screen has seen the request.
+        self.handing_over = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.handing_over:
+            self.handing_over = False
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.KeyAfterEnter(self, event.key, event.character))
+            return
+        if event.key == "enter":
+            self.handing_over = True
+        await super()._on_key(event)
 
     def set_quietly(self, value: str) -> None:
         """Show VALUE without asking for a search (a search run from elsewhere, or a reset)."""
         self.cancel_pending()
+        self.handing_over = False
         with self.prevent(Input.Changed):
             self.value = searchable(value)
 
