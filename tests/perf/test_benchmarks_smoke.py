@@ -115,7 +115,7 @@ def test_bench_generator(tmp_path: Path) -> None:
     _expect(
         stdout,
         rf"^ +this tree +{N:,} inquiries +{NUM} messages +{NUM} buyers +{NUM} s +cpu +{NUM} s +{NUM} inquiries/s +"
-        rf"store +{NUM} MB +peak RSS +{NUM} MB +\({load}; after: {load}\)$",
+        rf"store +{NUM} MB +peak RSS +{NUM} MB +then caches warmed +{NUM} s cpu +{NUM} s +\({load}; after: {load}\)$",
     )
     assert (out / f"gen-{N}.db").is_file()
 

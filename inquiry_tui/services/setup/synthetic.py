@@ -77,6 +77,7 @@ class SeedResult:
     seconds: float
     rfqs: int = 0
     visitors: int = 0  # buyers known only from visits
+    warm_seconds: float = 0.0  # seed_synthetic: the team's caches warmed after the load (not in `seconds`)
 
 
 def default_rfqs(inquiries: int) -> int:

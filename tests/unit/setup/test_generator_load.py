@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from inquiry_tui.services.context import Ctx, actor_from, connect_system
 from inquiry_tui.services.setup import seed as seed_service
+from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store import bulk, dialect, index_build
 from inquiry_tui.store.models import Account
@@ -93,7 +94,7 @@ def test_the_reply_rate_days_the_load_falls_in_are_dropped(admin_ctx: Ctx, big: 
             (b"",),
         )
     epoch = _one(admin_ctx, "SELECT n FROM reply_day_epoch")
-    seed_service.seed_synthetic(admin_ctx, N, 3, rfqs=0)
+    generate(admin_ctx, N, 3, rfqs=0, set_up=seed_service._company_set_up(admin_ctx, []))  # seed_synthetic warms
     assert _one(admin_ctx, "SELECT count(*) FROM reply_day") == 0
     if dialect.is_sqlite(admin_ctx.engine):  # PostgreSQL: its deferred trigger moves the epoch at commit
         assert _one(admin_ctx, "SELECT n FROM reply_day_epoch") > epoch
@@ -214,3 +215,11 @@ def test_load_cache_and_the_search_hash_are_put_back(sqlite_url: str, admin_ctx:
         conn.exec_driver_sql("INSERT INTO inquiry_fts (inquiry_fts, rank) VALUES ('hashsize', 2097152)")
         index_build.build_search(conn, 1, 0)  # nothing to index
         assert conn.exec_driver_sql("SELECT v FROM inquiry_fts_config WHERE k = 'hashsize'").scalar() == 2097152
+
+
+def test_the_seed_ends_with_the_team_caches_warm(admin_ctx: Ctx) -> None:
+    """As after a big import: the dashboard's closed days and today's activity rollup are there to read."""
+    _, result = seed_service.seed_synthetic(admin_ctx, N, 3, rfqs=2)
+    assert _one(admin_ctx, "SELECT count(*) FROM reply_day") > 0
+    assert _one(admin_ctx, "SELECT count(*) FROM activity_rollup_state") > 0
+    assert result.warm_seconds > 0
