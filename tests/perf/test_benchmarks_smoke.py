@@ -106,9 +106,13 @@ def _expect(stdout: str, pattern: str) -> re.Match[str]:
 def test_bench_generator(tmp_path: Path) -> None:
     out = tmp_path / "out"
     stdout = _run_with_out("bench_generator", out, str(N))
-    _expect(stdout, r"^generator on \d+ cores \(target: .*\)$")
-    _expect(stdout, rf"^ *{N:,} inquiries +{NUM} messages +{NUM} buyers +{NUM} s +{NUM} inquiries/s +store +{NUM} MB$")
-    _expect(stdout, rf"^peak RSS of the generator process: {NUM} MB$")
+    load = r"load [\d.]+ [\d.]+ [\d.]+"
+    _expect(stdout, rf"^generator on \d+ cores \(target: .*\); {load}$")
+    _expect(
+        stdout,
+        rf"^ +this tree +{N:,} inquiries +{NUM} messages +{NUM} buyers +{NUM} s +cpu +{NUM} s +{NUM} inquiries/s +"
+        rf"store +{NUM} MB +peak RSS +{NUM} MB +then caches warmed +{NUM} s cpu +{NUM} s +\({load}; after: {load}\)$",
+    )
     assert (out / f"gen-{N}.db").is_file()
 
 

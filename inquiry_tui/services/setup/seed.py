@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -151,10 +153,16 @@ def _sample_market(ctx: Ctx) -> None:
 def seed_synthetic(
     ctx: Ctx, inquiries: int, seed: int, *, rfqs: int | None = None, visitors: int = 0
 ) -> tuple[CompanySetup, SeedResult]:
-    """N synthetic inquiries and the sample company's set-up, in one transaction (a killed seed changes nothing)."""
+    """N synthetic inquiries and the sample company's set-up, in one transaction (a killed seed changes nothing);
+    then the team's caches are warmed, as after a big import (services/team/warming.py): the first
+    dashboard and recommendations on the new store read them instead of computing every day."""
+    from inquiry_tui.services.team.warming import warm_caches
+
     check_bounds(inquiries, rfqs, visitors)
     ctx.require_admin("seed the store")
     done: list[CompanySetup] = []
     # generate's own transaction is the seed's one (no files, no other step): no savepoint to pay for at 1M rows.
     result = generate(ctx, inquiries, seed, rfqs=rfqs, visitors=visitors, set_up=_company_set_up(ctx, done))
-    return done[0], result
+    started = time.perf_counter()
+    warm_caches(ctx)  # after the commit, in transactions of its own: a cache it cannot write is skipped
+    return done[0], replace(result, warm_seconds=time.perf_counter() - started)

@@ -9,10 +9,11 @@ chunk; the same seed and the same `now` give the same store.
 from __future__ import annotations
 
 import random
+import sys
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,9 +27,9 @@ from inquiry_tui.domain.due import due_at
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Channel, Direction, Folder, Role, Rule
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
-from inquiry_tui.services.setup.synthetic_market import generate_rfqs, generate_visitors
+from inquiry_tui.services.setup.synthetic_market import generate_visitors, plan_rfqs, rfq_rows, write_rfqs
 from inquiry_tui.services.visitors import summary as visitor_summary
-from inquiry_tui.store import bulk, dialect
+from inquiry_tui.store import bulk, dialect, index_build
 from inquiry_tui.store.types import db_text
 
 # Plain strings for the rows: sqlite3 binds a str subclass (an enum member) by a slower path.
@@ -55,6 +56,7 @@ def _ts(naive_utc: datetime) -> str:
 
 
 CHUNK = 20_000
+_RECEIVED = bulk.INQUIRY_COLUMNS.index("received_at")
 HISTORY_DAYS = 120
 JUNK_REASONS = {
     "Rank your website #1 on Google": "offers SEO / web-design services\nbody has 3 links",
@@ -75,6 +77,7 @@ class SeedResult:
     seconds: float
     rfqs: int = 0
     visitors: int = 0  # buyers known only from visits
+    warm_seconds: float = 0.0  # seed_synthetic: the team's caches warmed after the load (not in `seconds`)
 
 
 def default_rfqs(inquiries: int) -> int:
@@ -193,6 +196,23 @@ def seeding_progress(report: Progress | None) -> Iterator[None]:
         _SEEDING.reset(token)
 
 
+# sqlite3 lets go of the GIL for every row it steps; with the builder thread busy, taking it back
+# waited for the interpreter's switch interval (5 ms): executemany beside a busy Python thread ran
+# at about half its speed. A shorter interval for the load gives it back sooner.
+LOAD_SWITCH_INTERVAL = 0.0005
+
+
+@contextmanager
+def _quick_gil() -> Iterator[None]:
+    """The interpreter's switch interval at LOAD_SWITCH_INTERVAL for the block, then as it was."""
+    usual = sys.getswitchinterval()
+    sys.setswitchinterval(min(usual, LOAD_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(usual)
+
+
 def generate(
     ctx: Ctx,
     inquiries: int,
@@ -215,7 +235,7 @@ def generate(
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
-    with ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
+    with _quick_gil(), ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
         dialect.serialize(conn)
         if set_up is not None:
             set_up(conn)
@@ -300,35 +320,66 @@ def _load(
     existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
     big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
     inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
+    market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
+    n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
+    rfq_buyers = [(b, buyer_country[b]) for b in buyer_ids]
+    rfq_plan = plan_rfqs(conn, n_rfqs, rfq_buyers)
 
     def chunk_ids(chunk_start: int) -> list[int]:
         return inquiry_ids.take_many(min(CHUNK, inquiries - chunk_start))
 
     report = _SEEDING.get()
-    with bulk.indexes_deferred(conn, enabled=big):
+    first: tuple[Any, ...] | None = None  # the first and last inquiry written (ids and arrivals ascend together)
+    last: tuple[Any, ...] = ()
+    activity: Future[ActivityRows] | None = None
+    planned: Future[list[tuple[Any, ...]]] | None = None
+    # SQLite: the per-row triggers of new inquiries and messages are set aside for the load (their
+    # work is done once after it: the search documents, the reply-rate days), and for a big load the
+    # secondary indexes too (docs/store.md, Bulk loads). PostgreSQL: COPY with the triggers paused.
+    loading = (
+        index_build.deferred(
+            conn, bulk.THREAD_TABLES, keep=bulk.KEEP_INDEXES, triggers=index_build.THREAD_INSERT_TRIGGERS, indexes=big
+        )
+        if sqlite
+        else bulk.indexes_deferred(conn, enabled=big)
+    )
+    with index_build.load_cache(conn), loading:
         bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
         pending = pool.submit(build, 0, chunk_ids(0))
         for chunk_start in range(0, inquiries, CHUNK):
             inq_rows, msg_rows, alloc_rows = pending.result()
             if chunk_start + CHUNK < inquiries:
                 pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
+            else:  # the same stream goes on with the activity, built while the store indexes
+                activity = pool.submit(_activity_rows, gen, buyer_ids, activity_per_buyer, inquiries <= 20_000)
+                planned = pool.submit(rfq_rows, rfq_plan, market, now, rfq_buyers, gen.v) if rfq_plan else None
             if not sqlite:
                 ids = message_ids.take_many(len(msg_rows))
                 msg_rows = [(ids[m[0]], *m[1:]) for m in msg_rows]
             messages_total += len(msg_rows)
-            bulk.write_threads(conn, inq_rows, msg_rows)
+            if sqlite:
+                bulk.insert_rows(conn, "inquiry", bulk.INQUIRY_COLUMNS, inq_rows)
+                bulk.insert_rows(conn, "message", bulk.MESSAGE_COLUMNS, msg_rows)
+                first, last = first or inq_rows[0], inq_rows[-1]
+            else:
+                bulk.write_threads(conn, inq_rows, msg_rows)
             bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
             if report is not None:
                 report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
+        if sqlite and first is not None:
+            assert last[0] - first[0] + 1 == inquiries  # IdPool: contiguous on SQLite
+            indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
+            index_build.build_search(conn, first[0], last[0], progress=indexed)
+            index_build.drop_reply_days(conn, first[_RECEIVED], last[_RECEIVED])
     conn.exec_driver_sql(
         "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
         [(buyer_owner.get(b), last_contact.get(b), b) for b in buyer_ids],
     )
-    days = _activity(conn, gen, buyer_ids, activity_per_buyer, raw=inquiries <= 20_000)
+    assert activity is not None  # submitted with the last chunk
+    days = _write_activity(conn, *activity.result())
     visitor_summary.refresh(conn, buyer_ids)
-    market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
-    n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
-    generate_rfqs(conn, market, now, n_rfqs, [(b, buyer_country[b]) for b in buyer_ids], gen.v)
+    if planned is not None:
+        write_rfqs(conn, planned.result())
     generate_visitors(conn, market, now, visitors, gen.v, gen.country)
     conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
     return messages_total, days, n_rfqs
@@ -463,8 +514,12 @@ def _thread(
     return row, msgs
 
 
-def _activity(conn: Connection, gen: _Generator, buyer_ids: list[int], per_buyer: int, *, raw: bool) -> int:
-    """Daily activity aggregates for every buyer (raw events too for small stores), visitor sessions."""
+ActivityRows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _activity_rows(gen: _Generator, buyer_ids: list[int], per_buyer: int, raw: bool) -> ActivityRows:
+    """Daily activity aggregates for every buyer (raw events too for small stores), visitor sessions: the rows of
+    activity_daily, activity_detail, activity_event and visitor_session (no store access: built in a worker)."""
     r, v, today = gen.rng, gen.v, gen.now.date()
     kinds = _KINDS
     weights = (30, 30, 20, 15, 3, 2)
@@ -512,8 +567,24 @@ def _activity(conn: Connection, gen: _Generator, buyer_ids: list[int], per_buyer
                     ",".join({gen.pick(terms) for _ in range(3)}),
                 )
             )
-    bulk.add_daily(conn, [(b, d, k, c) for (b, d, k), c in daily.items()])
-    bulk.add_details(conn, [(b, k, d, c, db_text(at)) for (b, k, d), (c, at) in details.items()])
+    return (
+        [(b, d, k, c) for (b, d, k), c in daily.items()],
+        [(b, k, d, c, db_text(at)) for (b, k, d), (c, at) in details.items()],
+        events,
+        visits,
+    )
+
+
+def _write_activity(
+    conn: Connection,
+    daily: list[tuple[Any, ...]],
+    details: list[tuple[Any, ...]],
+    events: list[tuple[Any, ...]],
+    visits: list[tuple[Any, ...]],
+) -> int:
+    """Write what _activity_rows built; how many buyer-days of activity."""
+    bulk.add_daily(conn, daily)
+    bulk.add_details(conn, details)
     bulk.insert_rows(conn, "activity_event", bulk.ACTIVITY_COLUMNS, events)
     bulk.insert_rows(conn, "visitor_session", bulk.VISITOR_COLUMNS, visits)
     return len(daily)

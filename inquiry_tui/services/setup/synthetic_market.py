@@ -10,13 +10,14 @@ sessions; the visitors' summaries are built for them as an import would.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
 from inquiry_tui.domain.junk import BlockList
-from inquiry_tui.domain.rfq.fit import fit
+from inquiry_tui.domain.rfq.fit import Catalogue, fit
 from inquiry_tui.domain.rfq.junk import RfqJunkInput, judge_rfq
 from inquiry_tui.domain.rfq.market import LIFETIME
 from inquiry_tui.services.rfq.catalogue import load_catalogue
@@ -87,12 +88,45 @@ def generate_rfqs(
     conn: Connection, rng: random.Random, now: datetime, n: int, buyers: list[tuple[int, str]], vocab: dict[str, Any]
 ) -> int:
     """N RFQs by BUYERS ((id, country)); returns how many were written."""
-    if n <= 0 or not buyers:
+    plan = plan_rfqs(conn, n, buyers)
+    if plan is None:
         return 0
+    write_rfqs(conn, rfq_rows(plan, rng, now, buyers, vocab))
+    return n
+
+
+@dataclass(frozen=True)
+class RfqPlan:
+    """What RFQ rows are built from besides the random stream: their ids and today's catalogue."""
+
+    ids: list[int]
+    catalogue: Catalogue
+
+
+def plan_rfqs(conn: Connection, n: int, buyers: list[tuple[int, str]]) -> RfqPlan | None:
+    """The ids (PostgreSQL: from the sequence, so later inserts never collide) and catalogue for N RFQs, or None."""
+    if n <= 0 or not buyers:
+        return None
     catalogue, _ = load_catalogue(conn)
+    return RfqPlan(bulk.IdPool(conn, "rfq").take_many(n), catalogue)
+
+
+def write_rfqs(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Write rows of RFQ_COLUMNS in chunks and stamp the catalogue their fits follow."""
+    for start in range(0, len(rows), CHUNK):
+        bulk.insert_rows(conn, "rfq", RFQ_COLUMNS, rows[start : start + CHUNK])
+    _stamp_catalogue(conn)
+
+
+def rfq_rows(
+    plan: RfqPlan, rng: random.Random, now: datetime, buyers: list[tuple[int, str]], vocab: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """The rows of the planned RFQs by BUYERS ((id, country)), judged and fitted (no store access: runs in a
+    worker thread while the store is busy with the inquiries)."""
+    ids, catalogue = plan.ids, plan.catalogue
+    n = len(ids)
     products = list(catalogue.products)
     block = BlockList()
-    ids = bulk.IdPool(conn, "rfq").take_many(n)  # PostgreSQL: from the sequence, so later inserts never collide
     times = sorted(rng.random() * RFQ_DAYS * 86400 for _ in range(n))
     start = now - timedelta(days=RFQ_DAYS)
     now_text = db_text(now)
@@ -150,12 +184,7 @@ def generate_rfqs(
                 now_text,
             )
         )
-        if len(rows) >= CHUNK:
-            bulk.insert_rows(conn, "rfq", RFQ_COLUMNS, rows)
-            rows = []
-    bulk.insert_rows(conn, "rfq", RFQ_COLUMNS, rows)
-    _stamp_catalogue(conn)
-    return n
+    return rows
 
 
 def _stamp_catalogue(conn: Connection) -> None:
