@@ -101,6 +101,13 @@ def wait_still(session: str, timeout: float = 60.0) -> None:
             return
 
 
+def drawn(session: str, timeout: float = 60.0) -> None:
+    """Wait until the program has drawn its screen (a blank pane holds still too, before it starts)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not capture(session).strip():
+        time.sleep(0.05)
+
+
 def press(session: str, keys: list[str]) -> tuple[float, float]:
     """(first change, settled) in seconds after send-keys."""
     before = capture(session)
@@ -124,6 +131,7 @@ def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float,
     session = f"bench-tmux-{name}-{os.getpid()}"
     new_session(session, command)
     try:
+        drawn(session)
         wait_still(session)
         figures = {}
         plans = {
