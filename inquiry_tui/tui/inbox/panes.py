@@ -224,7 +224,8 @@ class ReadingPanes:
         detail = message.detail
         if isinstance(detail, InquiryError) or self.shown != (item.id, detail) or shown_profile != self.profile:
             self._paint(item, detail, profile)
-        self._start_prefetch(item)
+        # After the frame that shows it: workers laying out beside the compositor slow it (the GIL).
+        self.host.call_after_refresh(self._start_prefetch, item)
 
     def detail_failed(self, _message: DetailFailed) -> None:
         self.busy = False
@@ -234,6 +235,8 @@ class ReadingPanes:
         self._remember(message.item, message.detail, profile)
 
     def _start_prefetch(self, item: ListItem) -> None:
+        if self.target is not item:
+            return  # the cursor moved on: its own load prefetches around it
         listing = self.host.inquiry_list
         position = listing.position_of(item.id)
         if position is None:
