@@ -108,10 +108,14 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             self.painted = message.inquiry_id
 
         async def _settle(self) -> None:
-            await asyncio.sleep(0.05)
+            """Until the app rests: no worker runs, and none started during the last 50 ms (workers
+            start workers: the cursor's re-read starts the read-ahead, after a frame)."""
             me = get_current_worker()
-            others = [w for w in self.workers if w is not me]
-            if others:
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                others = [w for w in self.workers if w is not me and not w.is_finished]
+                if not others:
+                    return
                 await self.workers.wait_for_complete(others)
 
         async def _until(self, check: Any, timeout: float = 5.0) -> bool:

@@ -119,7 +119,7 @@ class InquiryList(ScrollView, can_focus=True):
         self.grows = False  # search results: more may follow the last page
         self.show_folder = False  # search results span folders: mark the junk ones
         self.cursor = 0
-        self.last_step = 0  # how far the last move took the cursor (a page key or a jump: more than a row)
+        self.last_step = 0  # how far the last move took the cursor, down (> 0) or up (a page key or a jump: more than a row)
         self.empty_text = "Loading…"
         self.zone: tzinfo = UTC
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -424,7 +424,7 @@ class InquiryList(ScrollView, can_focus=True):
             return
         old = self.cursor
         self.cursor = position
-        self.last_step = abs(position - old)
+        self.last_step = position - old
         self._scroll_to_cursor()
         self.refresh_line(old)
         self.refresh_line(position)

@@ -34,9 +34,10 @@ from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.thread_view import LaidThread, ThreadLayout, ThreadView, lay_out
 
 # After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring).
-# After a page key or a jump, the rows the next page down and page up land on first: the
-# next key is likely another page key. (Reading those ahead after every move cost more CPU
-# per move than it saved under held `j`: measured in session 7, not kept.)
+# After a page key or a jump, the row the next page key the same way lands on first: the next
+# key is likely another page key, and the way back is remembered. (Reading the page keys'
+# rows ahead after every move cost more CPU per move than it saved under held `j`: measured in
+# session 7, not kept.)
 PREFETCH = (1, -1, 2)
 REMEMBERED = 64  # thread details and profiles kept for that
 
@@ -244,9 +245,10 @@ class ReadingPanes:
         visible = self.host.profile_visible
         todo: list[tuple[ListItem, bool]] = []
         targets = [position + step for step in PREFETCH]
-        if listing.last_step > 1:  # where page down and page up land (move_cursor stops them at the ends)
+        step = listing.last_step
+        if abs(step) > 1:  # where the next page key the same way lands (move_cursor stops it at the ends)
             page, last = listing.page_step, max(0, listing.total - 1)
-            targets[:0] = [min(position + page, last), max(position - page, 0)]
+            targets.insert(0, max(position - page, 0) if step < 0 else min(position + page, last))
         for target in targets:
             neighbour = listing.item_at(target) if target >= 0 else None
             if neighbour is None or neighbour.id in self.details or any(n.id == neighbour.id for n, _ in todo):
