@@ -26,7 +26,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
 
-KEPT = 512  # styled lines kept per widget (a 46-line list and a few screens of scrolling)
+KEPT = 128  # styled lines kept per widget: a screen of 46 lines and more (each is a Strip with its caches: the collector walks them)
 
 
 class StyledLines(StylesCache):

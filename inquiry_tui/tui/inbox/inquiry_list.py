@@ -119,7 +119,8 @@ class InquiryList(ScrollView, can_focus=True):
         self.grows = False  # search results: more may follow the last page
         self.show_folder = False  # search results span folders: mark the junk ones
         self.cursor = 0
-        self.last_step = 0  # how far the last move took the cursor, down (> 0) or up (a page key or a jump: more than a row)
+        # How far the last move took the cursor, down (> 0) or up; a page key or a jump: more than a row.
+        self.last_step = 0
         self.empty_text = "Loading…"
         self.zone: tzinfo = UTC
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
