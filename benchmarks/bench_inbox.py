@@ -13,8 +13,9 @@ every inquiry, the heaviest case):
 Every key is timed from the action's start to the frame after the thread AND profile panes
 show the inquiry under the cursor (`PanesUpdated`, then `call_after_refresh`), wall and the
 CPU time of the whole process (worker threads included):
-- cursor move: `cursor_down`; then 30 `cursor_down` 30 ms apart (key repeat) without waiting,
-  and how long after the last one the panes catch up;
+- cursor move: `cursor_down`; then, five times, 30 `cursor_down` 30 ms apart (key repeat) without
+  waiting, and how long after the last one the panes catch up (p50 and worst; the rounds where that
+  took at most one frame, 16.7 ms, are counted);
 - page down at depth: after a jump to 50% / 90% of the folder, `page_down`; jump: to random positions;
 - search: the first page of hits with its count and the first hit's panes, for a rare word, a
   common word, a prefix and two words; the search field: `/` to the frame that shows it, and
@@ -49,6 +50,8 @@ import stores
 OUT = Path(__file__).parent / "out"
 LOGIN = "bench"
 SEARCH_TERMS = {"rare": "invitation", "common": "led", "prefix": "expl", "two words": "solar flood"}
+REPEAT_ROUNDS, REPEAT_KEYS = 5, 30  # held j: rounds of keys 30 ms apart
+FRAME_S = 1 / 60  # one frame
 
 
 def _p95(values: list[float]) -> float:
@@ -106,10 +109,14 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             self.painted = message.inquiry_id
 
         async def _settle(self) -> None:
-            await asyncio.sleep(0.05)
+            """Until the app rests: no worker runs, and none started during the last 50 ms (workers
+            start workers: the cursor's re-read starts the read-ahead, after a frame)."""
             me = get_current_worker()
-            others = [w for w in self.workers if w is not me]
-            if others:
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                others = [w for w in self.workers if w is not me and not w.is_finished]
+                if not others:
+                    return
                 await self.workers.wait_for_complete(others)
 
         async def _until(self, check: Any, timeout: float = 5.0) -> bool:
@@ -164,12 +171,19 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             figures["cursor_move_ms"] = _summary(
                 [await self._to_panes(listing, listing.action_cursor_down) for _ in range(moves)]
             )
-            # Holding j: moves back to back without waiting for the panes; then how long after
-            # the last key the panes show the row under the cursor.
-            for _ in range(30):
-                listing.action_cursor_down()
-                await asyncio.sleep(0.03)
-            figures["after_repeat_ms"] = _summary([await self._to_panes(listing, lambda: None)])
+            # Holding j: moves 30 ms apart without waiting for the panes (key repeat); then how long
+            # after the last key the panes show the row under the cursor, and the frame after.
+            catch_up = []
+            for _ in range(REPEAT_ROUNDS):
+                for _ in range(REPEAT_KEYS - 1):
+                    listing.action_cursor_down()
+                    await asyncio.sleep(0.03)
+                catch_up.append(await self._to_panes(listing, listing.action_cursor_down))
+                await self._settle()
+            figures["after_repeat_ms"] = _summary(catch_up) | {
+                "max": max(wall for wall, _ in catch_up) * 1000,
+                "within_frame": sum(wall <= FRAME_S for wall, _ in catch_up),
+            }
             rng = random.Random(7)
             for depth in (0.5, 0.9):
                 target = int(listing.total * depth)
@@ -272,9 +286,12 @@ def _row(label: str, f: dict[str, Any]) -> str:
     def both(x: dict[str, float]) -> str:
         return f"{x['p95']:6.1f} ({x['cpu_p95']:5.1f})"
 
+    def after_j(x: dict[str, float]) -> str:  # p50 / worst, and the rounds caught up within a frame
+        return f"{x['p50']:5.1f} / {x.get('max', x['p50']):5.1f} {int(x.get('within_frame', 0))}/{int(x['n'])}"
+
     s = f["search_ms"]
     return (
-        f"{label:>16}  {f['start_s']:5.2f} s  {both(f['cursor_move_ms'])}  {f['after_repeat_ms']['p50']:6.1f}"
+        f"{label:>16}  {f['start_s']:5.2f} s  {both(f['cursor_move_ms'])}  {after_j(f['after_repeat_ms'])}"
         f"  {both(f['page_down_50pct_ms'])}  {both(f['page_down_90pct_ms'])}  {both(f['jump_ms'])}"
         f"  {' / '.join(both(s[k]) for k in SEARCH_TERMS)}  {f['rss_mb']:4.0f} MB  {f['sql_on_event_loop']}"
         f"  {f.get('timeouts', 0)}  {f['load']}"
@@ -307,9 +324,12 @@ def run(
                 subprocess.run(["git", "worktree", "remove", "--force", str(old_code)], check=False)
     print(f"\nengine: {'postgresql' if base else 'sqlite'}; terminal {terminal}; p95 wall (CPU of the process) in ms,")
     print("each to the frame where the thread AND profile panes show the inquiry under the cursor;")
-    print("after j: ms from the last of 30 held j (30 ms apart) to the panes catching up (p50 of 1)")
     print(
-        "     size / code   start   move p95        after j  pgdn50 p95       pgdn90 p95       jump p95"
+        f"after j: ms from the last of {REPEAT_KEYS} held j (30 ms apart) to the panes and their frame, p50 / worst"
+        f" of {REPEAT_ROUNDS} rounds, and how many of them took at most one frame ({FRAME_S * 1000:.1f} ms)"
+    )
+    print(
+        "     size / code   start   move p95        after j            pgdn50 p95       pgdn90 p95       jump p95"
         "         search p95 rare / common / prefix / two words                    RSS  SQL on loop  timeouts  load"
     )
     for label, f in rows:

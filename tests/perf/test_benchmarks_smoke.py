@@ -222,6 +222,9 @@ def test_bench_inbox(tmp_path: Path) -> None:
         ("jump_ms", 30),
     ):
         assert figures[key].keys() == TIMED and figures[key]["n"] == runs, (key, figures[key])
+    # held j: five rounds, each timed from its last key to the panes; how many caught up within a frame
+    assert figures["after_repeat_ms"].keys() == TIMED | {"max", "within_frame"}, figures["after_repeat_ms"]
+    assert figures["after_repeat_ms"]["n"] == 5 and 0 <= figures["after_repeat_ms"]["within_frame"] <= 5
     assert figures["search_ms"].keys() == {"rare", "common", "prefix", "two words"}, figures["search_ms"]
     for label, summary in figures["search_ms"].items():
         assert summary.keys() == TIMED | {"hits"} and summary["n"] == 10, (label, summary)
@@ -234,7 +237,7 @@ def test_bench_inbox(tmp_path: Path) -> None:
     both = rf"{NUM} \( *{NUM}\)"  # wall (CPU)
     _expect(
         stdout,
-        rf"^ *{N:,} this +{NUM} s +{both} +{NUM} +{both} +{both} +{both} +{both} +/ +{both} +/ +{both} +/ +{both}"
+        rf"^ *{N:,} this +{NUM} s +{both} +{NUM} / +{NUM} \d/5 +{both} +{both} +{both} +{both} +/ +{both} +/ +{both} +/ +{both}"
         rf" +{NUM} MB +\d+ +\d+ +{NUM} {NUM} {NUM}$",
     )
     _expect(stdout, rf"^ *{N:,} this +{NUM} / +{NUM} \( *{NUM} / +{NUM}\) +{NUM} / +{NUM} \( *{NUM} / +{NUM}\)$")

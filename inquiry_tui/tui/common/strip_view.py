@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
+from inquiry_tui.tui.common.styled_lines import use_styled_lines
 
 
 def changed_lines(old: Sequence[Strip], new: Sequence[Strip], top: int, height: int) -> list[tuple[int, int]]:
@@ -53,6 +54,7 @@ class StripView(ScrollView):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.styled_lines = use_styled_lines(self)  # a line shown before is not styled again (styled_lines.py)
         self._strips: list[Strip] = []
         self._width = 0  # the content width the strips were cut for
         self._base: Style | None = None  # the pane's rich_style (walks every ancestor's styles: kept)

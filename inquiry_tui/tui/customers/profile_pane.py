@@ -13,7 +13,10 @@ before: no scrollbar).
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -35,6 +38,21 @@ from inquiry_tui.tui.customers.profile_text import (
 
 PANE_REASONS = 3
 KEPT = 32  # profiles whose strips are kept (per width)
+
+
+@dataclass(frozen=True)
+class PaneLayout:
+    """What laying a profile out for the pane needs, read from the pane on the event loop (`ProfilePane.worker_layout`)."""
+
+    width: int
+    style: Style
+    console: Console
+
+
+def lay_out_profile(profile: BuyerProfile, layout: PaneLayout) -> list[Strip]:
+    """PROFILE's strips for a pane of LAYOUT: pure, so a worker thread can build them off the frame's path."""
+    text = Text("\n").join(pane_lines(profile, max(10, layout.width)))
+    return text_strips(text, layout.console, layout.width, layout.style)
 
 
 class ProfilePane(StripView):
@@ -75,12 +93,25 @@ class ProfilePane(StripView):
         if kept is not None and kept[0] is profile:
             self._kept.move_to_end(key)
             return kept[1]
-        text = Text("\n").join(pane_lines(profile, max(10, width)))
-        strips = text_strips(text, self.app.console, width, style)
+        layout = PaneLayout(width, style, self.app.console)
+        strips = lay_out_profile(profile, layout)
+        self.keep(profile, layout, strips)
+        return strips
+
+    def worker_layout(self) -> PaneLayout | None:
+        """What a worker needs to lay a profile out for this pane as it is now (None: no width yet)."""
+        width = self.content_width()
+        if width <= 0 or not self.is_mounted:
+            return None
+        return PaneLayout(width, self.base_style, self.app.console)
+
+    def keep(self, profile: BuyerProfile, layout: PaneLayout, strips: list[Strip]) -> None:
+        """Keep PROFILE's strips laid out for LAYOUT (by a worker: `lay_out_profile`); showing it draws from memory."""
+        key = (id(profile), layout.width, layout.style)
         self._kept[key] = (profile, strips)
+        self._kept.move_to_end(key)
         while len(self._kept) > KEPT:
             self._kept.popitem(last=False)
-        return strips
 
     def _lay_out(self) -> None:
         if not self.is_mounted:

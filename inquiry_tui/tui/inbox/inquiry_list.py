@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from inquiry_tui.services.inbox.listing import ListItem
 from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
+from inquiry_tui.tui.common.styled_lines import use_styled_lines
 from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
 
 PAGE = 64
@@ -107,6 +108,8 @@ class InquiryList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # Scrolled by a row, 45 of the 46 lines only move up: each row is styled once (styled_lines.py).
+        self.styled_lines = use_styled_lines(self)
         # Called at once with the new item under the cursor, before Highlighted is posted: the
         # screen can repaint its panes from memory in the same frame as the cursor. (The message
         # arrives after the list's own frame, and every move would cost two frames.)
@@ -116,6 +119,8 @@ class InquiryList(ScrollView, can_focus=True):
         self.grows = False  # search results: more may follow the last page
         self.show_folder = False  # search results span folders: mark the junk ones
         self.cursor = 0
+        # How far the last move took the cursor, down (> 0) or up; a page key or a jump: more than a row.
+        self.last_step = 0
         self.empty_text = "Loading…"
         self.zone: tzinfo = UTC
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -268,6 +273,11 @@ class InquiryList(ScrollView, can_focus=True):
     def loaded_items(self) -> list[ListItem]:
         return [item for page in sorted(self._pages) for item in self._pages[page]]
 
+    @property
+    def page_step(self) -> int:
+        """How many rows a page key moves the cursor."""
+        return max(1, self.scrollable_content_region.height - 1)
+
     def _request_visible(self) -> None:
         top = int(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
@@ -275,12 +285,19 @@ class InquiryList(ScrollView, can_focus=True):
             {p for p in range(top // PAGE, (top + height) // PAGE + 1) if p * PAGE < self.total}
             | ({self.cursor // PAGE} if self.total else set())
         )
+        # The rows a page key would land on too (read ahead by the panes), when they lie next to
+        # the run: never a jump of their own.
+        ahead = {
+            p
+            for p in ((self.cursor + self.page_step) // PAGE, (self.cursor - self.page_step) // PAGE)
+            if p >= 0 and p * PAGE < self.total and p not in wanted
+        }
         requests: list[PageRequest] = []
-        for page in wanted:
+        for page in [*wanted, *sorted(ahead)]:
             if page in self._pages or page in self._pending:
                 continue
             request = self._request_for(page)
-            if request is None:
+            if request is None or (page in ahead and (request.mode == "at" or not self._pages)):
                 continue
             if request.mode == "at" and (requests or self._pending):
                 break  # one jump at a time; the rest chain from it once it lands
@@ -408,6 +425,7 @@ class InquiryList(ScrollView, can_focus=True):
             return
         old = self.cursor
         self.cursor = position
+        self.last_step = position - old
         self._scroll_to_cursor()
         self.refresh_line(old)
         self.refresh_line(position)

@@ -4,6 +4,11 @@ Holding `j` never queues a backlog: one load runs at a time, and when it comes b
 (`DetailLoaded`) with the cursor moved on, the next load starts at once from the newest
 position. Once the cursor rests, its neighbours are loaded too (`NeighbourLoaded`), so the next
 move paints both panes from memory in the same frame as the cursor (then re-reads the store).
+The workers also lay out what they read (the thread's text and strips, the profile's strips,
+for the panes' width and style as the load started: `thread_view.lay_out`,
+`profile_pane.lay_out_profile`), so a move shows ready strips instead of building them on
+the key's path; the panes keep them (`keep`) and build again only what no worker laid out
+for their current width, style and clock.
 The panes reach their screen through `PanesHost`; the screen hands the two messages back here.
 """
 
@@ -17,24 +22,44 @@ from functools import partial
 from typing import Any, Protocol
 
 from textual.message import Message
+from textual.strip import Strip
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.inbox.listing import ListItem
 from inquiry_tui.services.inbox.thread import ThreadDetail, thread_detail
-from inquiry_tui.tui.customers.profile_pane import ProfilePane
+from inquiry_tui.tui.customers.profile_pane import PaneLayout, ProfilePane, lay_out_profile
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
-from inquiry_tui.tui.inbox.thread_view import ThreadView
+from inquiry_tui.tui.inbox.thread_view import LaidThread, ThreadLayout, ThreadView, lay_out
 
 # After the cursor's inquiry is shown, its neighbours are loaded too (see the module docstring).
-# (Reading ahead the rows a page down and a page up land on as well, and laying the neighbours'
-# profiles out between frames, cost more CPU per move than they saved: measured, not kept.)
+# After a page key or a jump, the row the next page key the same way lands on first: the next
+# key is likely another page key, and the way back is remembered. (Reading the page keys'
+# rows ahead after every move cost more CPU per move than it saved under held `j`: measured in
+# session 7, not kept.)
 PREFETCH = (1, -1, 2)
 REMEMBERED = 64  # thread details and profiles kept for that
 
 Detail = ThreadDetail | InquiryError
 Profile = BuyerProfile | InquiryError | None
+
+
+@dataclass(frozen=True)
+class Layouts:
+    """The panes' layouts as a load starts (read on the event loop), for its worker to lay out what it reads."""
+
+    zone: tzinfo
+    thread: ThreadLayout | None
+    profile: PaneLayout | None  # None: the profile pane is not shown
+
+
+@dataclass(frozen=True)
+class Laid:
+    """What a worker laid out: a thread, and a profile's strips for its layout."""
+
+    thread: LaidThread | None
+    profile: tuple[BuyerProfile, PaneLayout, list[Strip]] | None
 
 
 class PanesHost(Protocol):
@@ -68,6 +93,7 @@ class DetailLoaded(PanesMessage):
     detail: Detail
     profile: Profile
     profile_loaded: bool
+    laid: Laid | None = None
 
 
 @dataclass
@@ -85,6 +111,7 @@ class NeighbourLoaded(PanesMessage):
     detail: Detail
     profile: Profile
     profile_loaded: bool
+    laid: Laid | None = None
 
 
 class ReadingPanes:
@@ -109,6 +136,8 @@ class ReadingPanes:
 
     def handle(self, event: PanesMessage) -> None:
         """A pane worker's message."""
+        if isinstance(event, DetailLoaded | NeighbourLoaded) and event.laid is not None:
+            self._keep(event.laid)
         if isinstance(event, DetailLoaded):
             self.detail_loaded(event)
         elif isinstance(event, NeighbourLoaded):
@@ -162,8 +191,24 @@ class ReadingPanes:
     def _start_load(self, item: ListItem) -> None:
         want_profile = self.host.profile_visible and item.inquiry.buyer_id != self.profile_for
         self.host.run_worker(
-            partial(self._load, item, want_profile), thread=True, group="inbox-detail", exit_on_error=False
+            partial(self._load, item, want_profile, self._layouts()),
+            thread=True,
+            group="inbox-detail",
+            exit_on_error=False,
         )
+
+    def _layouts(self) -> Layouts:
+        visible = self.host.profile_visible
+        return Layouts(
+            self.host.zone, self.thread.worker_layout(), self.profile_pane.worker_layout() if visible else None
+        )
+
+    def _keep(self, laid: Laid) -> None:
+        """Strips a worker laid out: the panes draw them from memory when they show that thread or profile."""
+        if laid.thread is not None:
+            self.thread.keep(laid.thread)
+        if laid.profile is not None:
+            self.profile_pane.keep(*laid.profile)
 
     def detail_loaded(self, message: DetailLoaded) -> None:
         item, target = message.item, self.target
@@ -180,7 +225,8 @@ class ReadingPanes:
         detail = message.detail
         if isinstance(detail, InquiryError) or self.shown != (item.id, detail) or shown_profile != self.profile:
             self._paint(item, detail, profile)
-        self._start_prefetch(item)
+        # After the frame that shows it: workers laying out beside the compositor slow it (the GIL).
+        self.host.call_after_refresh(self._start_prefetch, item)
 
     def detail_failed(self, _message: DetailFailed) -> None:
         self.busy = False
@@ -190,21 +236,31 @@ class ReadingPanes:
         self._remember(message.item, message.detail, profile)
 
     def _start_prefetch(self, item: ListItem) -> None:
+        if self.target is not item:
+            return  # the cursor moved on: its own load prefetches around it
         listing = self.host.inquiry_list
         position = listing.position_of(item.id)
         if position is None:
             return
         visible = self.host.profile_visible
         todo: list[tuple[ListItem, bool]] = []
-        for step in PREFETCH:
-            neighbour = listing.item_at(position + step) if position + step >= 0 else None
-            if neighbour is None or neighbour.id in self.details:
+        targets = [position + step for step in PREFETCH]
+        step = listing.last_step
+        if abs(step) > 1:  # where the next page key the same way lands (move_cursor stops it at the ends)
+            page, last = listing.page_step, max(0, listing.total - 1)
+            targets.insert(0, max(position - page, 0) if step < 0 else min(position + page, last))
+        for target in targets:
+            neighbour = listing.item_at(target) if target >= 0 else None
+            if neighbour is None or neighbour.id in self.details or any(n.id == neighbour.id for n, _ in todo):
                 continue
             buyer_id = neighbour.inquiry.buyer_id
             todo.append((neighbour, visible and (buyer_id not in self.profiles or buyer_id != self.profile_for)))
         if todo:
             self.host.run_worker(
-                partial(self._prefetch, item, todo), thread=True, group="inbox-detail", exit_on_error=False
+                partial(self._prefetch, item, todo, self._layouts()),
+                thread=True,
+                group="inbox-detail",
+                exit_on_error=False,
             )
 
     def _remember(self, item: ListItem, detail: Detail, profile: Profile) -> None:
@@ -268,17 +324,34 @@ class ReadingPanes:
                 profile = error
         return detail, profile
 
-    def _load(self, item: ListItem, want_profile: bool) -> None:
+    def _lay_out(self, detail: Detail, profile: Profile, layouts: Layouts, *, unless_shown: bool) -> Laid:
+        """DETAIL's and PROFILE's strips for LAYOUTS (UNLESS_SHOWN: not what the panes show already)."""
+        thread: LaidThread | None = None
+        shown = unless_shown and self.shown is not None and self.shown[1] == detail
+        if isinstance(detail, ThreadDetail) and layouts.thread is not None and not shown:
+            thread = lay_out(detail, self.host.ctx.now(), layouts.zone, layouts.thread)
+        laid_profile = None
+        shown = unless_shown and profile == self.profile
+        if isinstance(profile, BuyerProfile) and layouts.profile is not None and not shown:
+            laid_profile = (profile, layouts.profile, lay_out_profile(profile, layouts.profile))
+        return Laid(thread, laid_profile)
+
+    def _load(self, item: ListItem, want_profile: bool, layouts: Layouts) -> None:
         try:
             detail, profile = self._fetch(item, want_profile)
+            # The cursor's re-read usually finds what the panes show already: nothing to lay out.
+            # Nor when the cursor moved on meanwhile (held `j`): the next load serves it.
+            moved_on = self.target is not None and self.target != item
+            laid = None if moved_on else self._lay_out(detail, profile, layouts, unless_shown=True)
         except BaseException:
             self.host.post_message(DetailFailed(item))
             raise
-        self.host.post_message(DetailLoaded(item, detail, profile, want_profile))
+        self.host.post_message(DetailLoaded(item, detail, profile, want_profile, laid))
 
-    def _prefetch(self, item: ListItem, todo: list[tuple[ListItem, bool]]) -> None:
+    def _prefetch(self, item: ListItem, todo: list[tuple[ListItem, bool]], layouts: Layouts) -> None:
         for neighbour, want_profile in todo:
             if self.target is not item:
                 return  # the cursor moved on: its own load prefetches around it
             detail, profile = self._fetch(neighbour, want_profile)
-            self.host.post_message(NeighbourLoaded(neighbour, detail, profile, want_profile))
+            laid = self._lay_out(detail, profile, layouts, unless_shown=False)
+            self.host.post_message(NeighbourLoaded(neighbour, detail, profile, want_profile, laid))

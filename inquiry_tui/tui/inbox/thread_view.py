@@ -8,8 +8,11 @@ safe_text: never markup, never raw control characters.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.strip import Strip
@@ -147,6 +150,40 @@ def thread_text(d: ThreadDetail, now: datetime, zone: tzinfo, width: int = 60) -
 
 KEPT = 16  # threads whose strips are kept: moving back and forth draws them from memory
 
+Key = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class ThreadLayout:
+    """What laying a thread out for the pane needs, read from the pane on the event loop (`ThreadView.worker_layout`)."""
+
+    width: int  # the content width the strips are cut to
+    pane_width: int  # the pane's whole width (thread_text's header lines)
+    style: Style
+    console: Console
+
+
+@dataclass(frozen=True)
+class LaidThread:
+    """A thread laid out for a pane (in a worker thread, `lay_out`): handed to `ThreadView.keep` on the loop."""
+
+    key: Key
+    detail: ThreadDetail
+    text: Text
+    strips: list[Strip]
+
+
+def thread_key(detail: ThreadDetail, now: datetime, zone: tzinfo, width: int, style: Style) -> Key:
+    """What a thread's strips are kept under: the thread and its version, the width, the zone, the style, the status line."""
+    return (detail.id, detail.version, width, zone, style, _status(detail, now, zone).plain)
+
+
+def lay_out(detail: ThreadDetail, now: datetime, zone: tzinfo, layout: ThreadLayout) -> LaidThread:
+    """DETAIL's text and strips for a pane of LAYOUT: pure, so a worker thread can build them off the frame's path."""
+    text = thread_text(detail, now, zone, layout.pane_width)
+    strips = text_strips(text, layout.console, layout.width, layout.style)
+    return LaidThread(thread_key(detail, now, zone, layout.width, layout.style), detail, text, strips)
+
 
 class ThreadView(StripView, can_focus=True):
     """Scrollable detail pane (Line API): showing another thread repaints the lines that differ, in this pane only.
@@ -187,6 +224,20 @@ class ThreadView(StripView, can_focus=True):
         self._built = (detail, now, zone, self.size.width)
         self._show_thread(detail, now, zone)
 
+    def worker_layout(self) -> ThreadLayout | None:
+        """What a worker needs to lay a thread out for this pane as it is now (None: no width yet)."""
+        width = self.content_width()
+        if width <= 0 or not self.is_mounted:
+            return None
+        return ThreadLayout(width, self.size.width, self.base_style, self.app.console)
+
+    def keep(self, laid: LaidThread) -> None:
+        """Keep a thread a worker laid out (`lay_out`): showing it then draws from memory."""
+        self._kept[laid.key] = (laid.detail, laid.text, laid.strips)
+        self._kept.move_to_end(laid.key)
+        while len(self._kept) > KEPT:
+            self._kept.popitem(last=False)
+
     def _show_thread(self, detail: ThreadDetail, now: datetime, zone: tzinfo) -> None:
         width = self.content_width()
         if width <= 0:
@@ -194,18 +245,16 @@ class ThreadView(StripView, can_focus=True):
             self.show_strips([], 0)
             return
         style = self.base_style
-        key = (detail.id, detail.version, width, zone, style, _status(detail, now, zone).plain)
+        key = thread_key(detail, now, zone, width, style)
         kept = self._kept.get(key)
         if kept is not None and kept[0] == detail:
             self._kept.move_to_end(key)
             _, text, strips = kept
         else:
             self.builds += 1
-            text = thread_text(detail, now, zone, self.size.width)
-            strips = text_strips(text, self.app.console, width, style)
-            self._kept[key] = (detail, text, strips)
-            while len(self._kept) > KEPT:
-                self._kept.popitem(last=False)
+            laid = lay_out(detail, now, zone, ThreadLayout(width, self.size.width, style, self.app.console))
+            self.keep(laid)
+            text, strips = laid.text, laid.strips
         self._text = text
         self.show_strips(strips, width)
 

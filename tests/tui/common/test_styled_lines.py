@@ -1,0 +1,80 @@
+"""StyledLines draws every line as Textual's StylesCache does (border, padding, colours), whatever was
+drawn before it, and styles a content line it has seen again only once (a list scrolled by a row)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.segment import Segment
+from rich.style import Style
+from textual._styles_cache import StylesCache
+from textual.color import Color
+from textual.css.styles import Styles
+from textual.geometry import Size
+from textual.strip import Strip
+
+from inquiry_tui.tui.common.styled_lines import StyledLines
+
+WIDTH, HEIGHT = 24, 8
+WORDS = st.sampled_from(["", "quote", "LED 30W", "ä wide 日本", "x" * 30])
+BORDERS = st.sampled_from(["none", "round", "vkey", "heavy"])
+
+
+def _styles(border: str, pad: int) -> Styles:
+    styles = Styles()
+    if border != "none":
+        styles.border = (border, Color.parse("red"))
+    styles.padding = (0, pad)
+    return styles
+
+
+def _render(cache: StylesCache, styles: Styles, lines: list[str], top: int) -> list[Strip]:
+    gutter = styles.gutter
+    content = Size(WIDTH - gutter.width, HEIGHT - gutter.height)
+    bold = Style(bold=True)
+
+    def line(y: int) -> Strip:
+        index = top + y
+        text = lines[index] if index < len(lines) else ""
+        return Strip([Segment(text, bold)]).adjust_cell_length(content.width)
+
+    return cache.render(
+        styles,
+        Size(WIDTH, HEIGHT),
+        Color.parse("black"),
+        Color.parse("#102030"),
+        line,
+        [],
+        None,
+        None,
+        content_size=content,
+        padding=styles.padding,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(WORDS, min_size=0, max_size=20),
+    tops=st.lists(st.integers(0, 12), min_size=1, max_size=6),
+    border=BORDERS,
+    pad=st.integers(0, 2),
+)
+def test_every_frame_is_drawn_as_textual_draws_it(lines: list[str], tops: list[int], border: str, pad: int) -> None:
+    styles = _styles(border, pad)
+    ours = StyledLines()
+    for top in tops:  # scrolled to each TOP in turn: every line dirty, as a scroll makes them
+        ours.set_dirty(Size(WIDTH, HEIGHT).region)
+        assert _render(ours, styles, lines, top) == _render(StylesCache(), styles, lines, top)
+
+
+def test_a_line_scrolled_up_by_a_row_is_not_styled_again() -> None:
+    styles = _styles("round", 1)
+    lines = [f"row {i}" for i in range(20)]
+    ours = StyledLines()
+    first = _render(ours, styles, lines, 0)
+    ours.set_dirty(Size(WIDTH, HEIGHT).region)
+    second = _render(ours, styles, lines, 1)
+    content_rows = HEIGHT - styles.gutter.height
+    assert ours.hits == content_rows - 1  # only the new bottom row was styled
+    assert second[1] is first[2]  # the same Strip: Textual's filter and cut caches on it are reused too
+    assert second == _render(StylesCache(), styles, lines, 1)
