@@ -2,16 +2,17 @@
 
 Usage: python benchmarks/bench_tmux.py [--db PATH] [--inquiries N] [--keys K] [--out DIR]
 
-The newest N inquiries of the SQLite store (default /work/bench/frame/inbox-100000.db... any
-`bench_inbox.py` store; its main account is read from it) are written to DIR/inbox-N.mbox,
-one message each (the buyer's first), newest first. Each program starts in its own tmux
+The newest N inquiries of the SQLite store (default: `bench_inbox.py`'s store of N inquiries
+in DIR, made when missing; any store of that script will do, its main account is read from
+it) are written to DIR/inbox-N.mbox, one message each (the buyer's first), newest first. Each program starts in its own tmux
 session of 160x48 (inquiry-tui as the main account; `neomutt -n -R -f` that mbox, sorted
 newest first), then for each key (j, page down, a search) this script captures the pane,
 sends the key with `tmux send-keys` and polls `capture-pane` until the screen changed and then
 held still for SETTLE seconds: "first change" is when the screen first differs (the list), and
 "settled" when the last change landed (for inquiry-tui the thread and profile panes), the
 settle wait not counted. Polling costs ~2-5 ms a capture: these are terminal-level figures,
-coarser than bench_inbox.py's, and the same for both programs.
+coarser than bench_inbox.py's, and the same for both programs. Without neomutt on the PATH
+(Debian: `apt-get install neomutt`) only inquiry-tui is measured, and the script says so.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import mailbox
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -30,7 +32,10 @@ from email.utils import format_datetime
 from pathlib import Path
 
 SETTLE = 0.15
+STILL = 1.0  # seconds a screen holds still before the next key is sent (--still)
 SIZE = ("160", "48")
+OUT = Path(__file__).parent / "out"
+TERMS = ("invitation", "solar", "led")  # searched for by both programs
 
 
 def make_mbox(db: str, n: int, out: Path) -> Path:
@@ -61,12 +66,28 @@ def make_mbox(db: str, n: int, out: Path) -> Path:
     return path
 
 
+SOCKET = f"bench-tmux-{os.getpid()}"  # a tmux server of this run's own, apart from the user's sessions
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=True).stdout
+
+
+def new_session(session: str, command: str) -> None:
+    """Start SESSION running COMMAND; again after a moment if the server was still shutting down."""
+    for attempt in range(5):
+        try:
+            tmux("new-session", "-d", "-s", session, "-x", SIZE[0], "-y", SIZE[1], command)
+            return
+        except subprocess.CalledProcessError as exc:
+            # The previous program's session was the server's last: a new one can race its exit.
+            if attempt == 4:
+                raise SystemExit(f"tmux new-session failed: {exc.stderr.strip()}") from None
+            time.sleep(0.2)
 
 
 def capture(session: str) -> str:
-    return tmux("capture-pane", "-p", "-t", session)
+    return tmux("capture-pane", "-p", "-e", "-t", session)  # -e: a cursor drawn in reverse video is a change
 
 
 def wait_still(session: str, timeout: float = 60.0) -> None:
@@ -76,7 +97,7 @@ def wait_still(session: str, timeout: float = 60.0) -> None:
         now = capture(session)
         if now != last:
             last, since = now, time.monotonic()
-        elif time.monotonic() - since > 1.0:
+        elif time.monotonic() - since > STILL:
             return
 
 
@@ -101,7 +122,7 @@ def press(session: str, keys: list[str]) -> tuple[float, float]:
 
 def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float, float, float]]:
     session = f"bench-tmux-{name}-{os.getpid()}"
-    tmux("new-session", "-d", "-s", session, "-x", SIZE[0], "-y", SIZE[1], command)
+    new_session(session, command)
     try:
         wait_still(session)
         figures = {}
@@ -113,7 +134,7 @@ def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float,
         for label, plan in plans.items():
             if label == "search":
                 times = []
-                for term in ("invitation", "solar", "led"):
+                for term in TERMS:
                     if name == "inquiry-tui":
                         tmux("send-keys", "-t", session, "/")
                         wait_still(session, 5)
@@ -144,23 +165,36 @@ def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float,
             )
         return figures
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", session], check=False, capture_output=True)
 
 
 def main() -> None:
+    global STILL
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="/work/bench/frame/inbox-100000.db")
+    parser.add_argument("--db", help="a SQLite store (default: bench_inbox.py's store of N inquiries in --out)")
     parser.add_argument("--inquiries", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=40)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--still", type=float, default=STILL, help="seconds of a still screen before the next key")
     args = parser.parse_args()
-    mbox = make_mbox(args.db, args.inquiries, args.out)
-    login = sqlite3.connect(args.db).execute("SELECT login FROM account WHERE role = 'admin'").fetchone()[0]
-    app = f"INQUIRY_TUI_LOGIN={login} {sys.executable} -c 'from inquiry_tui.cli import main; main()' --db {args.db}"
+    STILL = args.still
+    db = args.db
+    if db is None:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bench_inbox import ensure_store  # the same stores as the in-app benchmark
+
+        db = ensure_store(args.out, args.inquiries)
+    mbox = make_mbox(db, args.inquiries, args.out)
+    login = sqlite3.connect(db).execute("SELECT login FROM account WHERE role = 'admin'").fetchone()[0]
+    app = f"INQUIRY_TUI_LOGIN={login} {sys.executable} -c 'from inquiry_tui.cli import main; main()' --db {db}"
     mutt = f"neomutt -n -F /dev/null -R -e 'set sort=reverse-date; set mark_old=no; set folder=/tmp' -f {mbox}"
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    results = {"inquiry-tui": run_one("inquiry-tui", app, args.keys), "neomutt": run_one("neomutt", mutt, args.keys)}
+    results = {"inquiry-tui": run_one("inquiry-tui", app, args.keys)}
+    if shutil.which("neomutt"):
+        results["neomutt"] = run_one("neomutt", mutt, args.keys)
     print(f"{args.inquiries:,} messages, tmux {'x'.join(SIZE)}, load before {load}; ms from send-keys")
+    if "neomutt" not in results:
+        print("neomutt: not installed, not measured (Debian: apt-get install neomutt)")
     print(f"{'':12} {'key':10} {'first change p50 / p95':>24} {'settled p50 / p95':>20}")
     for name, figures in results.items():
         for label, (f50, f95, s50, s95) in figures.items():

@@ -10,10 +10,6 @@ quiet machine; the test suite runs at 500 on shared, noisy machines, where a tim
 would only be flaky. The real figures come from running the scripts by hand (see their
 docstrings).
 
-Nothing is written under benchmarks/out/: bench_arrivals and bench_inbox take --out;
-bench_generator, bench_admin, bench_customers and bench_deals have no such option, so they are run
-
-
 Nothing is written under benchmarks/out/: bench_arrivals, bench_inbox and bench_mail take --out;
 bench_generator, bench_admin and bench_customers have no such option, so they are run
 through a small `python -c` wrapper that imports the script and points its module-level
@@ -329,3 +325,31 @@ def test_bench_start_and_session(tmp_path: Path) -> None:
     assert re.search(r"this tree\s+[\d.]+ s wall, +[\d.]+ s CPU\s+\(\d+% of start's wall", stdout), stdout
     stdout = _run([str(BENCH / "bench_session.py"), "--size", str(N), "--seconds", "3", "--out", str(out)])
     assert re.search(r"session: start RSS \d+ MB, .* peak \d+ MB; second half growth [+-]\d+ MB", stdout), stdout
+
+
+def test_bench_import_writers(tmp_path: Path) -> None:
+    out = tmp_path / "writers"
+    stdout = _run([str(BENCH / "bench_import_writers.py"), "build", "--n", str(N), "--dir", str(out)])
+    _expect(stdout, rf"^built .*writers-base\.db \({NUM} inquiries\) and .*arrivals-{N}\.jsonl$")
+    stdout = _run([str(BENCH / "bench_import_writers.py"), "run", "--n", str(N), "--writers", "1", "--dir", str(out)])
+    _expect(
+        stdout,
+        rf"^writers +1: import {N:,} in +{NUM} s wall, +{NUM} s CPU; writes {NUM}, failed {NUM}; "
+        rf"wait p50 {NUM} ms, p95 {NUM} ms, max {NUM} ms +\(load {NUM} -> {NUM}\)$",
+    )
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="bench_tmux drives the app (and neomutt) in tmux")
+def test_bench_tmux(tmp_path: Path) -> None:
+    out = tmp_path / "tmux"
+    stdout = _run(
+        [str(BENCH / "bench_tmux.py"), "--inquiries", str(N), "--keys", "3", "--still", "0.3", "--out", str(out)]
+    )
+    _expect(stdout, rf"^{N} messages, tmux 160x48, load before {NUM} {NUM} {NUM}; ms from send-keys$")
+    programs = ["inquiry-tui", "neomutt"] if shutil.which("neomutt") else ["inquiry-tui"]
+    for program in programs:
+        for key in ("j", "page down", "search"):
+            _expect(stdout, rf"^{program} +{key} +{NUM} / +{NUM} +{NUM} / +{NUM}$")
+    if len(programs) == 1:
+        _expect(stdout, r"^neomutt: not installed, not measured")
+    assert (out / f"inbox-{N}.mbox").is_file() and (out / f"inbox-{N}.db").is_file()

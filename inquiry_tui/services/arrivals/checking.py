@@ -1,12 +1,14 @@
 """A big JSON Lines import file read and checked by worker processes, in file order.
 
 `import inquiries` spends most of its CPU per record before any decision: JSON, the field
-rules, and reading what the text states (domain.terms_text), none of which needs the store.
-From PARALLEL_FROM_BYTES on, the file is cut at line ends into parts of PART_BYTES; one worker
-process per core (at most MAX_WORKERS) turns each part into checked arrivals with their
-`text_terms` read, and the importing process takes the parts back in file order, at most a few
-ahead (bounded memory). What comes back is exactly what the serial path makes
-(`arrival_from_record`, `pipeline.known_terms`, `read_terms` with the same catalogue):
+rules, reading what the text states (domain.terms_text) and judging the text for junk
+(domain.junk.judge_text), none of which needs the store. From PARALLEL_FROM_BYTES on, the file
+is cut at line ends into parts of PART_BYTES; one worker process per core (at most MAX_WORKERS)
+turns each part into checked arrivals with their `text_terms` read and `text_junk` judged, and
+the importing process takes the parts back in file order, at most a few ahead (bounded memory).
+What comes back is exactly what the serial path makes (`arrival_from_record`,
+`pipeline.known_terms`, `read_terms` with the same catalogue, `judge_text`, which `judge` runs
+itself when an arrival has no `text_junk`):
 
 - a part with a bad record is read again in this process, which raises the very error the
   serial path raises, at the first bad line of the file (the parts before it were good);
@@ -26,13 +28,14 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from inquiry_tui.domain.junk import TextVerdict, judge_text
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_terms
 from inquiry_tui.services.arrivals.pipeline import Item, known_terms
@@ -84,7 +87,7 @@ def _arrival(path: Path, record: Record, products: Catalogue | None, stager: Sta
     if products is None:
         return a
     read = read_terms(f"{a.subject}\n{a.body}", today=a.received_at.date(), products=products, known=known_terms(a))
-    return type(a)(*(getattr(a, f) for f in ARRIVAL_FIELDS[:-1]), read)
+    return type(a)(*(getattr(a, f) for f in ARRIVAL_FIELDS[:-2]), read, judge_text(a.subject, a.body))
 
 
 ARRIVAL_FIELDS = (
@@ -101,11 +104,13 @@ ARRIVAL_FIELDS = (
     "rfq",
     "attachments",
     "text_terms",
+    "text_junk",
 )
 BUYER_FIELDS = ("email", "name", "company", "country", "member_id", "verified", "tier")
 
 
 _TERMS_AT = (ARRIVAL_FIELDS.index("terms"), ARRIVAL_FIELDS.index("text_terms"))
+_JUNK_AT = ARRIVAL_FIELDS.index("text_junk")
 _TERMS_FIELDS = tuple(f.name for f in fields(Terms))
 
 
@@ -117,18 +122,45 @@ def flat(item: Item) -> tuple[Any, ...]:
     for at in _TERMS_AT:
         t = values[at]
         values[at] = None if t is None else tuple(getattr(t, f) for f in _TERMS_FIELDS)
+    junk = values[_JUNK_AT]
+    values[_JUNK_AT] = None if junk is None else (junk.score, junk.reasons)
     values[3] = tuple(getattr(b, f) for f in BUYER_FIELDS)
     return (item.line, item.later, type(a), type(b), tuple(values))
 
 
+def _trusted(kind: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A maker of KIND (a frozen dataclass) from its field values in NAMES' order that does not run its checks
+    (`__post_init__`) again.
+
+    Only for what `flat` made of an instance that passed them (a checked arrival coming back from a
+    worker or the spool): the checks cost the importing process more than the rest of rebuilding it.
+    The maker is written out as dataclasses write `__init__` (one assignment per field, no loop)."""
+    body = "".join(f"    _set(obj, {name!r}, {name})\n" for name in names)
+    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_kind": kind}
+    exec(f"def make({', '.join(names)}):\n    obj = _new(_kind)\n{body}    return obj\n", scope)
+    made: Callable[..., Any] = scope["make"]
+    return made
+
+
+_MAKERS: dict[tuple[type, type], tuple[Callable[..., Any], Callable[..., Any]]] = {}
+
+
 def unflat(row: tuple[Any, ...]) -> Item:
     line, later, arrival_type, buyer_type, flat_values = row
+    makers = _MAKERS.get((arrival_type, buyer_type))
+    if makers is None:
+        makers = _MAKERS[arrival_type, buyer_type] = (
+            _trusted(arrival_type, ARRIVAL_FIELDS),
+            _trusted(buyer_type, BUYER_FIELDS),
+        )
     values = list(flat_values)
-    values[3] = buyer_type(*values[3])
+    values[3] = makers[1](*values[3])
     for at in _TERMS_AT:
         if values[at] is not None:
             values[at] = Terms(*values[at])
-    return Item(arrival_type(*values), line, later)
+    if values[_JUNK_AT] is not None:
+        values[_JUNK_AT] = TextVerdict(*values[_JUNK_AT])
+    return Item(makers[0](*values), line, later)
 
 
 @dataclass(frozen=True)

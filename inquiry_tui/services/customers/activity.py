@@ -166,7 +166,7 @@ _GENERIC = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a rollup holds one per buyer (50,000 at 1M inquiries)
 class BuyerSignals:
     level: int  # activity level 0..100 over the window
     intent_hits: int  # searches for / views of our products in the last INTENT_DAYS days
@@ -190,6 +190,7 @@ class Rollup:
 _cache: dict[tuple[str, date, int], Rollup] = {}
 _lock = threading.Lock()  # guards _cache (held briefly)
 _building = threading.Lock()  # one builder at a time (held for a whole pass)
+_prepared: set[tuple[str, date, int]] = set()  # tomorrow's rollups this process has stored (guarded by _lock)
 
 
 def _words(term: str) -> set[str]:
@@ -371,10 +372,14 @@ def rollup(
         else:
             made = _bring_up_to_date(session.connection(), old, key[1], window_days, use_stored=not refresh)
         with _lock:
-            _cache[key] = made
-            today = key[1] - timedelta(days=ahead)
-            for stale in [k for k in _cache if k[0] == key[0] and k[2] == window_days and k[1] < today]:
-                del _cache[stale]  # yesterday's rollup (today's and tomorrow's, prepared ahead, stay)
+            # Tomorrow's rollup is kept in the store, not here: tomorrow's first call (this process's
+            # or another's) loads it from there and catches up, and a process holds one rollup, not two.
+            if not ahead:
+                _cache[key] = made
+            for stale in [
+                k for k in _cache if k[0] == key[0] and k[2] == window_days and k[1] < key[1] - timedelta(ahead)
+            ]:
+                del _cache[stale]  # yesterday's rollup
         if made.full:
             _store(ctx, made)
         return made
@@ -403,6 +408,7 @@ def invalidate(ctx: Ctx) -> None:
     with _lock:
         for key in [k for k in _cache if k[0] == ctx.url]:
             del _cache[key]
+        _prepared.difference_update([k for k in _prepared if k[0] == ctx.url])
 
 
 def prepare(ctx: Ctx, window_days: int = DEFAULT_WINDOW_DAYS) -> Rollup:
@@ -417,5 +423,11 @@ def warm(ctx: Ctx) -> float:
     """Build today's rollup now and prepare tomorrow's (the Customers screen calls this in a worker,
     and so do an upgrade and a bulk load); returns the seconds of today's."""
     seconds = rollup(ctx).seconds
-    prepare(ctx)
+    key = _key(ctx, DEFAULT_WINDOW_DAYS, ahead=1)
+    with _lock:
+        done = key in _prepared
+    if not done:  # once a day is enough: tomorrow's first call catches up from the watermarks anyway
+        prepare(ctx)
+        with _lock:
+            _prepared.add(key)
     return seconds

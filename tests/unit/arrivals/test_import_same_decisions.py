@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -231,3 +232,37 @@ def test_a_worker_that_dies_leaves_its_parts_to_the_importing_process(
         system.close()
     assert report.received == 9
     assert len(_state(f"sqlite:///{tmp_path / 's.db'}")[0]) == 9
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(record, min_size=1, max_size=8))
+def test_the_workers_arrivals_are_the_serial_paths_with_their_text_judged_and_read(
+    records: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a worker hands back (`flat`, pickled, `unflat` without the checks run again) is the checked arrival
+    itself, with the junk filter's verdict on its text and what its text states: what `receive` would judge and read.
+    """
+    from inquiry_tui.domain.junk import judge_text
+    from inquiry_tui.domain.terms_text import catalogue, read_terms
+    from inquiry_tui.services.arrivals.pipeline import known_terms
+    from inquiry_tui.services.setup.company import load_json
+
+    monkeypatch.setattr(checking, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(checking, "PART_BYTES", 500)
+    data = tmp_path / f"in-{len(list(tmp_path.iterdir()))}.jsonl"
+    data.write_text("".join(json.dumps(_line(i, r)) + "\n" for i, r in enumerate(records)), encoding="utf-8")
+    products = tuple(sorted((p["sku"], p.get("name") or "") for p in load_json("company.json")["products"]))
+    got = []
+    for entry in checking.checked_items(data, None, products, workers=2):
+        got.extend(entry.items() if isinstance(entry, checking.Packed) else [entry])
+    serial = [arrival_from_record(data, r) for r in read_records(data)]
+    assert [it.line for it in got] == [r.line for r in read_records(data)]
+    for item, a in zip(got, serial, strict=True):
+        mine = item.arrival
+        assert type(mine) is type(a) and type(mine.buyer) is type(a.buyer)
+        assert mine.text_junk == judge_text(a.subject, a.body)
+        text = f"{a.subject}\n{a.body}"
+        assert mine.text_terms == read_terms(
+            text, today=a.received_at.date(), products=catalogue(products), known=known_terms(a)
+        )
+        assert replace(mine, text_terms=None, text_junk=None) == a  # every checked field, the buyer's too

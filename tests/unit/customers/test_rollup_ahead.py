@@ -62,7 +62,7 @@ def test_prepared_rollup_equals_a_full_pass_the_next_day(
     clear(admin_ctx)
     write(admin_ctx, buyers, before)
     customer_activity.warm(admin_ctx)  # today's rollup, and tomorrow's prepared (stored too)
-    prepared = customer_activity.prepare(admin_ctx)  # kept in this process: no second pass
+    prepared = customer_activity.prepare(admin_ctx)  # loaded from the store and caught up: no second full pass
     write(admin_ctx, buyers, after)  # rows written after the preparation: named by its watermarks
     midnight = datetime.combine(FIXED_NOW.date() + timedelta(days=1), datetime.min.time(), FIXED_NOW.tzinfo)
     tomorrow = at(admin_ctx, midnight + timedelta(hours=hour))

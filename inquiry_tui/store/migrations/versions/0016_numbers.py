@@ -98,15 +98,31 @@ _BACKFILL_CONTACT = (
 )
 
 
-def upgrade() -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    op.add_column("inquiry", sa.Column("owned_at", sa.DateTime(), nullable=True))
-    # The per-row cache triggers go first: the backfill would fire them once per moved row.
+def _drop_triggers(sqlite: bool) -> None:
+    """Drop the reply-rate cache's triggers on `inquiry` (the per-row ones fire once per backfilled row)."""
     if sqlite:
         for name in ("reply_day_ai", "reply_day_ad", "reply_day_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     else:
         op.execute("DROP TRIGGER IF EXISTS reply_day_au ON inquiry")
+
+
+def _restart_cache(sqlite: bool, columns: tuple[str, ...]) -> None:
+    """Empty the reply-rate cache (its tallies counted by the other rule) and watch COLUMNS again."""
+    op.execute("DELETE FROM reply_day")
+    op.execute("UPDATE reply_day_epoch SET n = n + 1")
+    if sqlite:
+        for statement in _sqlite_triggers(columns):
+            op.execute(statement)
+    else:
+        op.execute(_pg_function(columns))
+        op.execute(_pg_update_trigger(columns))
+
+
+def upgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    op.add_column("inquiry", sa.Column("owned_at", sa.DateTime(), nullable=True))
+    _drop_triggers(sqlite)  # first: the backfill would fire them once per moved row
     op.execute(_BACKFILL_OWNED)
     op.execute(_BACKFILL_CONTACT)
     op.create_index(
@@ -123,31 +139,13 @@ def upgrade() -> None:
         sqlite_where=_MOVED,
         postgresql_where=_MOVED,
     )
-    op.execute("DELETE FROM reply_day")
-    op.execute("UPDATE reply_day_epoch SET n = n + 1")
-    if sqlite:
-        for statement in _sqlite_triggers(_NEW_COLUMNS):
-            op.execute(statement)
-    else:
-        op.execute(_pg_function(_NEW_COLUMNS))
-        op.execute(_pg_update_trigger(_NEW_COLUMNS))
+    _restart_cache(sqlite, _NEW_COLUMNS)
 
 
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        for name in ("reply_day_ai", "reply_day_ad", "reply_day_au"):
-            op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS reply_day_au ON inquiry")
+    _drop_triggers(sqlite)
     op.drop_index("ix_inquiry_owned", table_name="inquiry", sqlite_where=_MOVED)
     # In place on both engines (SQLite 3.35+): a batch copy of the table would lose its triggers.
     op.execute("ALTER TABLE inquiry DROP COLUMN owned_at")
-    op.execute("DELETE FROM reply_day")
-    op.execute("UPDATE reply_day_epoch SET n = n + 1")
-    if sqlite:
-        for statement in _sqlite_triggers(_OLD_COLUMNS):
-            op.execute(statement)
-    else:
-        op.execute(_pg_function(_OLD_COLUMNS))
-        op.execute(_pg_update_trigger(_OLD_COLUMNS))
+    _restart_cache(sqlite, _OLD_COLUMNS)
