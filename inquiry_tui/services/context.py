@@ -17,11 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
 
 from inquiry_tui.config import db_url, env_login, os_user_exists, real_os_user
 from inquiry_tui.domain.errors import (
@@ -34,15 +33,20 @@ from inquiry_tui.domain.errors import (
 )
 from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
-from inquiry_tui.services.audit import audit
 from inquiry_tui.store import health, raw
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
 from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, hold_cache_writes, make_engine
 from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
 from inquiry_tui.store.migrate import upgrade as migrate
-from inquiry_tui.store.models import Account
 from inquiry_tui.store.sharing import describe_unreachable, describe_write_problem, keep_group_writable, store_access
 from inquiry_tui.store.types import utcnow
+
+if TYPE_CHECKING:
+    # SQLModel (with SQLAlchemy's ORM and pydantic) and the models load when a session is first made: the
+    # inbox's start path reads through `read_sql` and never needs them (docs/performance.md, "Start, session 8").
+    from sqlmodel import Session
+
+    from inquiry_tui.store.models import Account
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,9 @@ class Ctx:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE on SQLite); stale ORM flushes become StaleWrite."""
+        from sqlalchemy.orm.exc import StaleDataError
+        from sqlmodel import Session
+
         joined = self._joined_conn()
         session_of = (
             Session(bind=joined, expire_on_commit=False, join_transaction_mode="create_savepoint")
@@ -155,7 +162,9 @@ class Ctx:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read transaction that never takes the write lock."""
+        """A read transaction that never takes the write lock (an ORM session: `read_sql` is the plain-SQL one)."""
+        from sqlmodel import Session
+
         joined = self._joined_conn()
         if joined is not None:  # inside one_transaction: read what it wrote so far
             session_of = Session(bind=joined, expire_on_commit=False, join_transaction_mode="create_savepoint")
@@ -164,6 +173,23 @@ class Ctx:
         with session_of as session, session.begin():
             self.check_active(session.connection())
             yield session
+
+    @contextmanager
+    def read_sql(self) -> Iterator[Connection]:
+        """A read transaction on a Core connection: `read` without the ORM, for reads in plain SQL.
+
+        The inbox's lists, thread and profile read this way, so opening the TUI never imports
+        SQLModel, SQLAlchemy's ORM or pydantic (docs/performance.md, "Start, session 8").
+        """
+        joined = self._joined_conn()
+        if joined is not None:  # inside one_transaction: read what it wrote so far
+            with joined.begin_nested():
+                self.check_active(joined)
+                yield joined
+            return
+        with (self.read_engine or self.engine).connect() as conn, conn.begin():
+            self.check_active(conn)
+            yield conn
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -241,6 +267,10 @@ def actor_from(account: Account) -> Actor:
 
 
 def account_by_login(session: Session, login: str, *, active_only: bool = False) -> Account:
+    from sqlmodel import select
+
+    from inquiry_tui.store.models import Account
+
     account = session.exec(select(Account).where(Account.login == login)).one_or_none()
     if account is None:
         raise NotFound(f"unknown account {login!r}; see `inquiry-tui account list`")
@@ -250,6 +280,10 @@ def account_by_login(session: Session, login: str, *, active_only: bool = False)
 
 
 def main_account(session: Session) -> Account:
+    from sqlmodel import select
+
+    from inquiry_tui.store.models import Account
+
     account = session.exec(select(Account).where(Account.role == Role.ADMIN)).one_or_none()
     if account is None:
         raise NotFound("this store has no main account yet; run `inquiry-tui init`")
@@ -356,6 +390,8 @@ def connect(
         if revision == HEAD or upgrade:
             _recover_imports(engine, os_user)
         if target is not None:
+            from inquiry_tui.services.audit import audit
+
             with ctx.write() as session:
                 audit(session, ctx, "act_as", "account", target.login)
             ctx.actor = target
@@ -375,11 +411,17 @@ def _warm_after_upgrade(ctx: Ctx) -> None:
 
 
 def _recover_imports(engine: Engine, os_user: str) -> None:
-    """Undo a big import whose process died half-way (services/arrivals/recovery.py); one read when there is none."""
-    from inquiry_tui.services.arrivals.recovery import recover
+    """Undo a big import whose process died half-way (services/arrivals/recovery.py); one read when there is none.
+
+    The recovery (with the audit module and the ORM it loads) is imported only when a run is recorded."""
+    from inquiry_tui.store import journal
 
     # A store this user cannot write (or a busy one): the next process that can undoes it.
     with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
+        if not journal.has_runs(engine):
+            return
+        from inquiry_tui.services.arrivals.recovery import recover
+
         recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
 
 

@@ -17,10 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from inquiry_tui.store import dialect
-from inquiry_tui.store.models import all_tables
 from inquiry_tui.store.types import db_text
 
 IN_BATCH = 500  # ids per IN (...) list
@@ -71,6 +70,20 @@ def runs(conn: Connection) -> list[Run]:
 
 
 RUNS = "SELECT id, source, actor, host, pid FROM import_run ORDER BY id"
+
+
+def has_runs(engine: Engine) -> bool:
+    """Whether any import run is recorded: one plain read outside a transaction (no write lock), as
+    store.migrate reads the revision. Opening a store asks this before loading the recovery."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT 1 FROM import_run LIMIT 1")
+        found = cursor.fetchone() is not None
+        raw.rollback()
+        return found
+    finally:
+        raw.close()
 
 
 def is_dead(conn: Connection, run: Run) -> bool:
@@ -128,6 +141,8 @@ def undo_run(conn: Connection, run_id: int) -> int:
 def _children(parent: str) -> list[tuple[str, str, bool]]:
     """(child table, column, whether the child has an `id`) for every foreign key naming PARENT.id."""
     found = []
+    from inquiry_tui.store.models import all_tables  # only to undo a run: opening a store does not load the models
+
     for table in all_tables().sorted_tables:
         for fk in table.foreign_keys:
             if fk.column.table.name == parent and fk.column.name == "id":

@@ -30,7 +30,6 @@ from textual.timer import Timer
 
 from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.team.accounts import require_active
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
@@ -41,6 +40,9 @@ HERE = Path(__file__).parent  # CSS paths are absolute: subclasses (test hosts) 
 # An account deactivated while the app is open is refused at its next action; between actions,
 # the app looks this often, so an idle session stops too.
 ACCOUNT_CHECK_SECONDS = 30
+# The background work (tui/notices/background.py) starts with the inbox's first page on screen, or this long after
+# the app mounts if that page never comes (an error): its reads, and the modules its outbox loads, wait for the page.
+BACKGROUND_AT_THE_LATEST = 3.0
 SAVING_AFTER = 0.4  # seconds a write may wait for the store before the header says "saving…"
 
 
@@ -103,11 +105,21 @@ class InquiryApp(App[None], WorkerErrors):
         self.set_interval(ACCOUNT_CHECK_SECONDS, self.check_account)
         # The header's unread count, overdue warnings and the outbox, in workers (tui/notices/background.py).
         self.background = Background(self, self.ctx)
-        self.background.start()
+        self._background_started = False
+        self.set_timer(BACKGROUND_AT_THE_LATEST, self._start_background)
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
         self.call_after_refresh(gc.freeze)
+
+    def on_inbox_screen_ready(self, _message: Message) -> None:
+        """The inbox's first page is on screen (InboxScreen.Ready): now the background work."""
+        self._start_background()
+
+    def _start_background(self) -> None:
+        if not self._background_started:
+            self._background_started = True
+            self.background.start()
 
     def _build(self, mode: Mode) -> Screen[None]:
         return mode.build(self.ctx)
@@ -239,6 +251,8 @@ class InquiryApp(App[None], WorkerErrors):
     @work(thread=True, exclusive=True, group="account-check", exit_on_error=False)
     def check_account(self) -> None:
         """Between actions: is the acting account still active? A deactivation comes back through WorkFailed."""
+        from inquiry_tui.services.team.accounts import require_active  # not on the start path: it loads the ORM
+
         try:
             require_active(self.ctx)
         except AccountDeactivated:

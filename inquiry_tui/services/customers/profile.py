@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Integer, String, bindparam, column, text
-from sqlmodel import Session
 
 from inquiry_tui.domain.activity import (
     DEFAULT_WINDOW_DAYS,
@@ -38,6 +37,9 @@ from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.domain.vocabulary import ActivityKind, Folder
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 LATEST_THREADS = 5  # newest threads looked at for the latest messages
 LATEST_MESSAGES = 5

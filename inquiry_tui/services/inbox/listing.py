@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from inquiry_tui.domain.vocabulary import View
 from inquiry_tui.services.context import Ctx
@@ -91,12 +91,12 @@ class InquiryHit:
 # --- the generic keyset machinery ------------------------------------------------------------
 
 
-def _query(session: Session, ctx: Ctx, folder: str) -> q_inbox.ListQuery:
+def _query(session: Connection, ctx: Ctx, folder: str) -> q_inbox.ListQuery:
     return q_inbox.list_query(check_folder(folder), own=not ctx.actor.is_admin, sqlite=on_sqlite(session))
 
 
 def _select(
-    session: Session, ctx: Ctx, q: q_inbox.ListQuery, *, bound: tuple[str, int] | None, op: str, limit: int
+    session: Connection, ctx: Ctx, q: q_inbox.ListQuery, *, bound: tuple[str, int] | None, op: str, limit: int
 ) -> list[Any]:
     """Rows past BOUND in the direction of OP ('<'/'<=' newest first, '>'/'>=' oldest first), newest first."""
     raw = q_inbox.page(session, q, sql_params(ctx), bound=bound, op=op, limit=max(0, min(limit, MAX_PAGE)))
@@ -105,30 +105,30 @@ def _select(
     return rows if op in ("<", "<=") else rows[::-1]
 
 
-def _count(session: Session, ctx: Ctx, folder: str) -> int:
+def _count(session: Connection, ctx: Ctx, folder: str) -> int:
     return q_inbox.count(session, _query(session, ctx, folder), sql_params(ctx))
 
 
 def folder_counts(ctx: Ctx) -> FolderCounts:
     """Rows per folder for the acting account: one index range count each (partial indexes)."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         return FolderCounts(**{view.value: _count(session, ctx, view) for view in View})
 
 
 def count_folder(ctx: Ctx, folder: str) -> int:
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         return _count(session, ctx, folder)
 
 
 def page_after(ctx: Ctx, folder: str, key: tuple[str, int] | None, limit: int) -> list[ListItem]:
     """The LIMIT rows after KEY (older), newest first; KEY None starts at the top."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         return _select(session, ctx, _query(session, ctx, folder), bound=key, op="<", limit=limit)
 
 
 def page_before(ctx: Ctx, folder: str, key: tuple[str, int], limit: int) -> list[ListItem]:
     """The LIMIT rows just before KEY (newer), returned newest first."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         return _select(session, ctx, _query(session, ctx, folder), bound=key, op=">", limit=limit)
 
 
@@ -136,12 +136,12 @@ def key_at(
     ctx: Ctx, folder: str, position: int, total: int, hint: tuple[int, tuple[str, int]] | None = None
 ) -> tuple[str, int] | None:
     """The key at POSITION (0 = newest): an index-only seek from the nearest known point."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         return _key_at(session, ctx, _query(session, ctx, folder), position, total, hint)
 
 
 def _key_at(
-    session: Session,
+    session: Connection,
     ctx: Ctx,
     q: q_inbox.ListQuery,
     position: int,
@@ -165,7 +165,7 @@ def _key_at(
 
 def position_of(ctx: Ctx, folder: str, key: tuple[str, int]) -> int:
     """How many rows of FOLDER are newer than KEY (an index-only count)."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         return q_inbox.position(session, _query(session, ctx, folder), sql_params(ctx), key)
 
 
@@ -183,7 +183,7 @@ def window(
     One read transaction, so the rows, the position and the total agree. ANCHOR None is the
     top of the folder. ANCHOR_POSITION, when the caller knows it, saves the position count.
     """
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         q = _query(session, ctx, folder)
         total = q_inbox.count(session, q, sql_params(ctx)) if with_total else None
         if anchor is None:
@@ -208,7 +208,7 @@ def page_at(
     hint: tuple[int, tuple[str, int]] | None = None,
 ) -> list[ListItem]:
     """The page starting at POSITION (a jump): a key seek, then one keyset page."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         q = _query(session, ctx, folder)
         key = _key_at(session, ctx, q, position, total, hint)
         if key is None:
@@ -253,7 +253,7 @@ def fts_query(terms: str) -> str | None:
     return " ".join(quoted)
 
 
-def _query_for(session: Session, terms: str) -> str | None:
+def _query_for(session: Connection, terms: str) -> str | None:
     """TERMS as this engine's query: FTS5 strings on SQLite, a tsquery's text on PostgreSQL (same words, same rules)."""
     if on_sqlite(session):
         return fts_query(terms)
@@ -268,7 +268,7 @@ def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50
     RANK_CANDIDATES hits by relevance instead (one page, no paging).
     """
     limit = max(1, min(limit, MAX_PAGE))
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         query = _query_for(session, terms)
         if query is None:
             return SearchPage((), False)
@@ -282,7 +282,7 @@ def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50
 
 def count_search(ctx: Ctx, terms: str) -> int:
     """Hits of TERMS the actor may see, counted up to SEARCH_COUNT_CAP + 1 (then "10,000+")."""
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         query = _query_for(session, terms)
         if query is None:
             return 0
@@ -299,7 +299,7 @@ def find_inquiries(ctx: Ctx, query: str, limit: int = 8) -> list[InquiryHit]:
     if not query:
         return []
     own = not ctx.actor.is_admin
-    with ctx.read() as session:
+    with ctx.read_sql() as session:
         digits = query.lstrip("#")
         if digits.isdigit():
             return [_hit(r) for r in q_inbox.inquiry_by_id(session, sql_params(ctx, id=int(digits)), own=own)]

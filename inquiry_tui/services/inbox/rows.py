@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
-
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.vocabulary import View, allowed
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.store import dialect
+from inquiry_tui.store.dialect import Bind
 from inquiry_tui.store.queries.folders import ALLOCATION_DAYS
 from inquiry_tui.store.types import db_text
 
@@ -122,8 +122,8 @@ def key_text(value: Any) -> str:
     return str(value)
 
 
-def on_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+def on_sqlite(session: Bind) -> bool:
+    return dialect.is_sqlite(session)
 
 
 # --- rows from the columns of store.queries.inbox --------------------------------------------

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.domain.questions import asked_from_text
+from inquiry_tui.domain.settings import settings_from_dict
 from inquiry_tui.domain.terms import Terms, terms_from_json
 from inquiry_tui.domain.vocabulary import Ask
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.files.attachments import AttachmentInfo, attachments_of
-from inquiry_tui.services.mail.outbox import delivery_of
-from inquiry_tui.services.notes.notes import NoteRow, notes_on_inquiry_in
+from inquiry_tui.store.queries import settings as q_settings
 from inquiry_tui.store.queries import thread as q_thread
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.files.attachments import AttachmentInfo
+    from inquiry_tui.services.notes.notes import NoteRow
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
 MAX_BODY_CHARS = 20_000  # a pasted novel (or a hostile 1 MB body) is cut, with a note
@@ -107,8 +110,8 @@ def _at(value: Any) -> datetime:
     return at
 
 
-def _inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> Any:
-    row = q_thread.inquiry(session.connection(), inquiry_id)
+def _inquiry(conn: Connection, ctx: Ctx, inquiry_id: int) -> Any:
+    row = q_thread.inquiry(conn, inquiry_id)
     if row is None or (not ctx.actor.is_admin and row[q_thread.INQUIRY_OWNER] != ctx.actor.id):
         # A salesperson cannot learn that someone else's inquiry exists.
         raise NotFound(f"no inquiry {inquiry_id}")
@@ -117,23 +120,22 @@ def _inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> Any:
 
 def allocation_history(ctx: Ctx, inquiry_id: int) -> tuple[AllocationEvent, ...]:
     """Every routing decision of one inquiry, oldest first."""
-    with ctx.read() as session:
-        _inquiry(session, ctx, inquiry_id)
-        return _history(session, inquiry_id)
+    with ctx.read_sql() as conn:
+        _inquiry(conn, ctx, inquiry_id)
+        return _history(conn, inquiry_id)
 
 
-def _history(session: Session, inquiry_id: int) -> tuple[AllocationEvent, ...]:
-    rows = q_thread.allocation_history(session.connection(), inquiry_id)
+def _history(conn: Connection, inquiry_id: int) -> tuple[AllocationEvent, ...]:
+    rows = q_thread.allocation_history(conn, inquiry_id)
     return tuple(
         AllocationEvent(_at(at), from_login, to_login or "?", rule, actor, reason or "")
         for at, from_login, to_login, rule, actor, reason in rows
     )
 
 
-def _sticky(session: Session) -> bool:
-    from inquiry_tui.services.setup.settings import load_settings
-
-    return load_settings(session).allocation.sticky
+def _sticky(conn: Connection) -> bool:
+    """The allocation settings' `sticky`, read in plain SQL (services.setup.settings.load_settings reads it alike)."""
+    return settings_from_dict({"allocation": q_settings.section(conn, "allocation")}).allocation.sticky
 
 
 def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
@@ -141,10 +143,15 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
 
     The attachments of all its messages come in one query (names, sizes, types from their rows:
     no file is read or hashed to show a thread)."""
+    # The notes, attachments and outbox modules load the ORM models (their writes use them): imported at the first
+    # thread shown, after the inbox's first page, not when the inbox opens (docs/performance.md, "Start, session 8").
+    from inquiry_tui.services.files.attachments import attachments_of
+    from inquiry_tui.services.mail.outbox import delivery_of
+    from inquiry_tui.services.notes.notes import notes_on_inquiry_in
+
     now = ctx.now()
-    with ctx.read() as session:
-        r = _inquiry(session, ctx, inquiry_id)
-        conn = session.connection()
+    with ctx.read_sql() as conn:
+        r = _inquiry(conn, ctx, inquiry_id)
         rows = q_thread.newest_messages(conn, inquiry_id, limit=MAX_MESSAGES, max_chars=MAX_BODY_CHARS)
         total = len(rows)
         if total == MAX_MESSAGES:
@@ -199,12 +206,12 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             owner_login=r[29],
             owner_name=r[30],
             buyer_owner_login=r[34],
-            sticky=_sticky(session) if r[34] is not None and r[34] != r[29] else True,
+            sticky=_sticky(conn) if r[34] is not None and r[34] != r[29] else True,
             rule=r[31] or "",
             messages=messages,
             earlier_messages=max(0, total - len(messages)),
-            allocations=_history(session, inquiry_id),
+            allocations=_history(conn, inquiry_id),
             terms=terms_from_json(r[32]),
             asked=asked_from_text(r[33]),
-            notes=notes_on_inquiry_in(session, ctx, inquiry_id, checked=True),  # _inquiry checked who may see it
+            notes=notes_on_inquiry_in(conn, ctx, inquiry_id, checked=True),  # _inquiry checked who may see it
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -180,11 +180,16 @@ def notes_on_inquiry(ctx: Ctx, inquiry_id: int) -> tuple[NoteRow, ...]:
         return notes_on_inquiry_in(session, ctx, inquiry_id)
 
 
-def notes_on_inquiry_in(session: Session, ctx: Ctx, inquiry_id: int, *, checked: bool = False) -> tuple[NoteRow, ...]:
-    """notes_on_inquiry in the caller's read (the thread view reads them with the thread, CHECKED: it saw the inquiry)."""
+def notes_on_inquiry_in(
+    session: Session | Connection, ctx: Ctx, inquiry_id: int, *, checked: bool = False
+) -> tuple[NoteRow, ...]:
+    """notes_on_inquiry in the caller's read (the thread view reads them with the thread, CHECKED: it saw the inquiry;
+    then SESSION may be a plain connection)."""
     if not checked:
+        assert isinstance(session, Session)
         _may_see_inquiry(session, ctx, inquiry_id)
-    rows = session.connection().execute(_on_inquiry(), {"inquiry_id": inquiry_id})
+    conn = session if isinstance(session, Connection) else session.connection()
+    rows = conn.execute(_on_inquiry(), {"inquiry_id": inquiry_id})
     return tuple(_row(r) for r in rows)
 
 

@@ -9,30 +9,36 @@ hours, routing and the reports' days keep the company's zone (`reception.timezon
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlmodel import Session, select
+from sqlalchemy import Connection
 
 from inquiry_tui.domain.errors import PermissionDenied
-from inquiry_tui.domain.settings import parse_timezone
-from inquiry_tui.services.audit import audit
+from inquiry_tui.domain.settings import parse_timezone, settings_from_dict
 from inquiry_tui.services.context import Ctx, account_by_login
-from inquiry_tui.services.setup.settings import load_settings
-from inquiry_tui.store.models import Account
+from inquiry_tui.store.queries import settings as q_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The TUI reads the zone before the inbox's first page: in plain SQL (store.queries.settings), so that opening the
+# inbox loads neither the ORM models nor the settings service (docs/performance.md, "Start, session 8").
 
 COMPANY = "company"  # the word that gives an account back the company's zone
 
 
 def shown_zone(ctx: Ctx) -> str:
     """The IANA zone the acting account reads times in: its own if set, else the company's."""
-    with ctx.read() as session:
-        return zone_name_in(session, ctx.actor.id)
+    with ctx.read_sql() as conn:
+        return zone_name_in(conn, ctx.actor.id)
 
 
-def zone_name_in(session: Session, account_id: int | None) -> str:
+def zone_name_in(session: Session | Connection, account_id: int | None) -> str:
     """ACCOUNT's zone (its own, else the company's) read in an open transaction (a service's own)."""
-    own = session.exec(select(Account.timezone).where(Account.id == account_id)).one_or_none()
-    return own or load_settings(session).reception.timezone
+    conn = session if isinstance(session, Connection) else session.connection()
+    own = q_settings.account_zone(conn, account_id)
+    return own or settings_from_dict({"reception": q_settings.section(conn, "reception")}).reception.timezone
 
 
 def clock_in(session: Session, ctx: Ctx) -> tzinfo:
@@ -51,6 +57,8 @@ def on_clock(moment: datetime, zone: tzinfo) -> datetime:
 
 def account_zone(ctx: Ctx, login: str) -> tuple[str | None, str]:
     """(LOGIN's own zone or None, the company's zone)."""
+    from inquiry_tui.services.setup.settings import load_settings
+
     with ctx.read() as session:
         return account_by_login(session, login).timezone, load_settings(session).reception.timezone
 
@@ -60,6 +68,9 @@ def set_zone(ctx: Ctx, login: str, zone: str) -> str:
 
     A salesperson sets only their own; the admin sets anyone's. Recorded in the audit log.
     """
+    from inquiry_tui.services.audit import audit
+    from inquiry_tui.services.setup.settings import load_settings
+
     if not ctx.actor.is_admin and ctx.actor.login != login:
         raise PermissionDenied("a salesperson can set only their own time zone")
     wanted = zone.strip()

@@ -24,14 +24,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import Connection, text
 
 from inquiry_tui.domain.vocabulary import Folder, View
 from inquiry_tui.store import dialect
 from inquiry_tui.store.queries.folders import VIEWS, overdue_sql
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The inbox reads on a plain connection (Ctx.read_sql); a session works alike.
+Bind: TypeAlias = "Connection | Session"
 
 SUBJECT_CHARS = 240  # a list row never needs more; a hostile 1 MB subject stays in the store
 
@@ -99,7 +104,7 @@ def list_query(view: View, *, own: bool, sqlite: bool) -> ListQuery:
 
 
 def page(
-    session: Session, q: ListQuery, params: dict[str, Any], *, bound: tuple[str, int] | None, op: str, limit: int
+    session: Bind, q: ListQuery, params: dict[str, Any], *, bound: tuple[str, int] | None, op: str, limit: int
 ) -> list[Any]:
     """Up to LIMIT rows past BOUND in the direction of OP ('<'/'<=' newest first, '>'/'>=' oldest first),
     in that order."""
@@ -114,14 +119,14 @@ def page(
     return list(session.execute(text(sql), args))
 
 
-def count(session: Session, q: ListQuery, params: dict[str, Any]) -> int:
+def count(session: Bind, q: ListQuery, params: dict[str, Any]) -> int:
     """Rows of the list: one index range count (partial indexes)."""
     sql = f"SELECT count(*) FROM {q.key_source} WHERE {q.where}"
     return int(session.execute(text(sql), params).scalar_one())
 
 
 def key_at(
-    session: Session, q: ListQuery, params: dict[str, Any], *, order: str, offset: int, bound: tuple[str, int] | None
+    session: Bind, q: ListQuery, params: dict[str, Any], *, order: str, offset: int, bound: tuple[str, int] | None
 ) -> tuple[str, int] | None:
     """The key OFFSET rows from BOUND (or from the top / bottom) in ORDER ('DESC' / 'ASC'): index-only."""
     t, i = q.key
@@ -138,7 +143,7 @@ def key_at(
     return (t.isoformat(" ", "microseconds") if isinstance(t, datetime) else str(t), found[1])
 
 
-def position(session: Session, q: ListQuery, params: dict[str, Any], key: tuple[str, int]) -> int:
+def position(session: Bind, q: ListQuery, params: dict[str, Any], key: tuple[str, int]) -> int:
     """How many rows of the list are newer than KEY (an index-only count)."""
     t, i = q.key
     sql = f"SELECT count(*) FROM {q.key_source} WHERE {q.where} AND ({t}, {i}) > (:k0, :k1)"
@@ -182,13 +187,13 @@ def _pg_search_sql(*, own: bool, after: bool, ranked: bool) -> str:
     )
 
 
-def pg_tsquery(session: Session, words: list[str]) -> str | None:
+def pg_tsquery(session: Bind, words: list[str]) -> str | None:
     """The tsquery (as text) of a search's words on PostgreSQL, or None when no word has a token."""
     found = session.execute(text("SELECT CAST(inquiry_fts_query(:w) AS text)"), {"w": words}).scalar()
     return found or None
 
 
-def search(session: Session, params: dict[str, Any], *, own: bool, after: bool, ranked: bool) -> list[Any]:
+def search(session: Bind, params: dict[str, Any], *, own: bool, after: bool, ranked: bool) -> list[Any]:
     """List rows of inquiries (not deleted) matching the query `:q`, newest first (or ranked), `:n` at most.
 
     `:q` is an FTS5 query on SQLite and a tsquery's text (`pg_tsquery`) on PostgreSQL.
@@ -198,7 +203,7 @@ def search(session: Session, params: dict[str, Any], *, own: bool, after: bool, 
     return list(session.execute(text(_pg_search_sql(own=own, after=after, ranked=ranked)), params))
 
 
-def count_search(session: Session, params: dict[str, Any], *, own: bool) -> int:
+def count_search(session: Bind, params: dict[str, Any], *, own: bool) -> int:
     """Hits of `:q` (not deleted), counted up to `:cap`."""
     mine = " AND i.owner_id = :me" if own else ""
     if dialect.is_sqlite(session):
@@ -223,20 +228,20 @@ _BUYERS_BY_PREFIX = text(
 )
 
 
-def inquiry_by_id(session: Session, params: dict[str, Any], *, own: bool) -> list[Any]:
+def inquiry_by_id(session: Bind, params: dict[str, Any], *, own: bool) -> list[Any]:
     """The palette row of inquiry `:id` (none if OWN and not `:me`'s)."""
     mine = " AND i.owner_id = :me" if own else ""
     sql = f"SELECT {_HIT_COLUMNS} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id WHERE i.id = :id{mine}"
     return list(session.execute(text(sql), params))
 
 
-def buyers_by_prefix(session: Session, prefix: str, limit: int) -> list[int]:
+def buyers_by_prefix(session: Bind, prefix: str, limit: int) -> list[int]:
     """Buyer ids whose name, e-mail or company starts with PREFIX (taken literally)."""
     like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return list(session.execute(_BUYERS_BY_PREFIX, {"p": like, "n": limit}).scalars())
 
 
-def latest_of_buyer(session: Session, params: dict[str, Any], *, own: bool) -> list[Any]:
+def latest_of_buyer(session: Bind, params: dict[str, Any], *, own: bool) -> list[Any]:
     """The palette row of buyer `:b`'s newest inquiry (`:me`'s only if OWN)."""
     mine = " AND i.owner_id = :me" if own else ""
     sql = (

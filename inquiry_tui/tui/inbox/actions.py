@@ -18,27 +18,31 @@ from dataclasses import dataclass, replace
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import App
 from textual.message import Message
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, StaleWrite
-from inquiry_tui.services.allocation.assignment import assign_inquiry
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
-from inquiry_tui.services.inbox import triage
 from inquiry_tui.services.inbox.listing import AllocationRow, InquiryRow, ListItem
-from inquiry_tui.services.inbox.triage import InquiryState, PurgeResult
-from inquiry_tui.services.notes import notes
-from inquiry_tui.services.notes.notes import NoteRow
 from inquiry_tui.tui.common import clock
-from inquiry_tui.tui.common.confirm import ConfirmScreen
-from inquiry_tui.tui.common.export_dialog import ExportScreen
-from inquiry_tui.tui.inbox.assign import AssignScreen
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
-from inquiry_tui.tui.inbox.reply import ReplyScreen
-from inquiry_tui.tui.notes.note_dialog import NoteDialog
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.inbox.triage import InquiryState, PurgeResult
+    from inquiry_tui.services.notes.notes import NoteRow
+
+
+def _triage() -> ModuleType:
+    """services.inbox.triage, imported at the first action: its writes load the ORM, which opening the inbox does not
+    need (docs/performance.md, "Start, session 8"). The dialogs below load when first opened, for the same reason."""
+    from inquiry_tui.services.inbox import triage
+
+    return triage
+
 
 EXPORT_FOLDER = {"all": "inbox"}  # the others export under their own name
 
@@ -282,14 +286,17 @@ class InboxActions:
         """enter on a row: its thread is read there (the screen moves the focus); mark it read, where it stays,
         and its admin notes seen (when the reader is its owner)."""
         if item.inquiry.unread:
-            self._change(lambda r: triage.set_read(self.ctx, r.id, True, r.version), lambda r: None, in_place=True)
+            self._change(lambda r: _triage().set_read(self.ctx, r.id, True, r.version), lambda r: None, in_place=True)
         if item.inquiry.note and item.inquiry.owner_login == self.ctx.actor.login:
             self._change(self._notes_seen, lambda r: None, in_place=True)
 
     def _notes_seen(self, row: InquiryRow) -> InquiryState | None:
         """(In a worker.) Mark the notes on ROW seen; the row loses its mark."""
+        from inquiry_tui.services.notes import notes
+
         notes.mark_seen(self.ctx, inquiry_id=row.id)
-        return triage.get_state(self.ctx, row.id)
+        state: InquiryState = _triage().get_state(self.ctx, row.id)
+        return state
 
     def note(self) -> None:
         """N: the admin leaves a note on the inquiry for its owner."""
@@ -306,19 +313,21 @@ class InboxActions:
                 self.host.inquiry_list.update_item(row.id, lambda item: with_note(item, not note.seen))
                 self.host.refresh_panes()
 
+        from inquiry_tui.tui.notes.note_dialog import NoteDialog
+
         self.host.app.push_screen(
             NoteDialog(self.ctx, owner=row.owner_login, about=row.subject, inquiry_id=row.id), left
         )
 
     def toggle_read(self) -> None:
         self._change(
-            lambda r: triage.set_read(self.ctx, r.id, r.unread, r.version),
+            lambda r: _triage().set_read(self.ctx, r.id, r.unread, r.version),
             lambda r: f"#{r.id} marked {'read' if r.unread else 'unread'}.",
         )
 
     def toggle_tag(self) -> None:
         self._change(
-            lambda r: triage.set_tagged(self.ctx, r.id, not r.tagged, r.version),
+            lambda r: _triage().set_tagged(self.ctx, r.id, not r.tagged, r.version),
             lambda r: f"#{r.id} {'untagged' if r.tagged else 'tagged'}.",
         )
 
@@ -328,7 +337,7 @@ class InboxActions:
 
     def toggle_junk(self) -> None:
         self._change(
-            lambda r: triage.set_junk(self.ctx, r.id, self._junk_target(r), r.version),
+            lambda r: _triage().set_junk(self.ctx, r.id, self._junk_target(r), r.version),
             lambda r: f"#{r.id} marked {'junk' if self._junk_target(r) else 'not junk'}.",
         )
 
@@ -338,7 +347,7 @@ class InboxActions:
             self.host.notify(f"#{item.id} is already in Deleted; u restores it.", severity="warning")
             return
         self._change(
-            lambda r: triage.delete_inquiry(self.ctx, r.id, r.version),
+            lambda r: _triage().delete_inquiry(self.ctx, r.id, r.version),
             lambda r: f"#{r.id} moved to Deleted (u restores it).",
         )
 
@@ -348,7 +357,7 @@ class InboxActions:
             self.host.notify("Only deleted inquiries can be restored; D shows the Deleted folder.", severity="warning")
             return
         self._change(
-            lambda r: triage.restore_inquiry(self.ctx, r.id, r.version),
+            lambda r: _triage().restore_inquiry(self.ctx, r.id, r.version),
             lambda r: f"#{r.id} restored to {'Junk' if r.is_junk else 'the inbox'}.",
         )
 
@@ -362,7 +371,9 @@ class InboxActions:
 
         def sent(done: bool | None) -> None:
             if done:
-                self._change(lambda r: triage.get_state(self.ctx, r.id), lambda r: f"Reply to #{r.id} sent.")
+                self._change(lambda r: _triage().get_state(self.ctx, r.id), lambda r: f"Reply to #{r.id} sent.")
+
+        from inquiry_tui.tui.inbox.reply import ReplyScreen
 
         self.host.app.push_screen(ReplyScreen(self.ctx, row), sent)
 
@@ -376,11 +387,15 @@ class InboxActions:
                 return
 
             def call(r: InquiryRow) -> InquiryState | None:
+                from inquiry_tui.services.allocation.assignment import assign_inquiry
+
                 assign_inquiry(self.ctx, r.id, login, r.version)
-                return triage.get_state(self.ctx, r.id) if self.ctx.actor.is_admin else None
+                return _triage().get_state(self.ctx, r.id) if self.ctx.actor.is_admin else None
 
             verb = "reassigned" if self.ctx.actor.is_admin else "handed over"
             self._change(call, lambda r: f"#{r.id} {verb} to {login}.")
+
+        from inquiry_tui.tui.inbox.assign import AssignScreen
 
         self.host.app.push_screen(AssignScreen(self.ctx, row.id, row.subject, row.owner_login), chosen)
 
@@ -412,6 +427,8 @@ class InboxActions:
                 work = partial(self._export, folder, *target)
                 self.host.run_worker(work, thread=True, group="inbox-export", exclusive=True, exit_on_error=False)
 
+        from inquiry_tui.tui.common.export_dialog import ExportScreen
+
         self.host.app.push_screen(ExportScreen(what, name), chosen)
 
     def _export(self, folder: str, path: Path, fmt: str) -> None:
@@ -439,10 +456,12 @@ class InboxActions:
             if yes:
                 self.host.run_worker(self._purge, thread=True, group="inbox-purge", exclusive=True, exit_on_error=False)
 
+        from inquiry_tui.tui.common.confirm import ConfirmScreen
+
         self.host.app.push_screen(
             ConfirmScreen(
                 "Purge deleted inquiries",
-                f"Remove every inquiry deleted more than {triage.PURGE_AFTER_DAYS} days ago, with its messages? "
+                f"Remove every inquiry deleted more than {_triage().PURGE_AFTER_DAYS} days ago, with its messages? "
                 "This cannot be undone (it is recorded in the audit log).",
                 yes="Purge",
                 danger=True,
@@ -452,7 +471,7 @@ class InboxActions:
 
     def _purge(self) -> None:
         """(In a worker.)"""
-        self.host.post_message(Purged(triage.purge_deleted(self.ctx)))
+        self.host.post_message(Purged(_triage().purge_deleted(self.ctx)))
 
     def purged(self, event: Purged) -> None:
         result = event.result

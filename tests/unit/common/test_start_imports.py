@@ -1,0 +1,127 @@
+"""Opening the TUI loads only what the inbox's first page uses (docs/performance.md, "Start, session 8").
+
+The inbox reads in plain SQL (`Ctx.read_sql`): the ORM (SQLAlchemy's, SQLModel, pydantic), the
+models, the migrations, record validation and the other screens load when something first
+uses them, not at start. Each check runs in a fresh interpreter: the test process itself has
+loaded all of them long ago.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+# What opening the inbox must not load, up to its first page on screen.
+NOT_BEFORE_THE_FIRST_PAGE = (
+    "sqlmodel",
+    "sqlalchemy.orm",
+    "pydantic",
+    "pydantic_core",
+    "alembic",
+    "inquiry_tui.store.models",
+    "inquiry_tui.services.records",
+    "inquiry_tui.services.audit",
+    "inquiry_tui.services.setup.settings",
+    "inquiry_tui.services.inbox.triage",
+    "inquiry_tui.services.arrivals",
+    "inquiry_tui.tui.customers.screen",
+    "inquiry_tui.tui.deals",
+    "inquiry_tui.tui.rfq",
+    "inquiry_tui.tui.chats",
+    "inquiry_tui.tui.calls",
+    "inquiry_tui.tui.notices.screen",
+    "inquiry_tui.tui.visitors",
+    "inquiry_tui.tui.admin",
+    "inquiry_tui.tui.inbox.reply",
+    "inquiry_tui.tui.inbox.assign",
+)
+
+
+def _loaded(prefixes: tuple[str, ...]) -> str:
+    """Python source: the sorted modules loaded now whose names are, or start with, one of PREFIXES (a package)."""
+    return f"sorted(m for m in sys.modules if any(m == p or m.startswith(p + '.') for p in {prefixes!r}))"
+
+
+def _run(script: str, env: dict[str, str] | None = None) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, env=env, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_the_start_paths_modules_import_without_the_orm() -> None:
+    script = (
+        "import sys\n"
+        "import inquiry_tui.cli, inquiry_tui.cli.root, inquiry_tui.tui.app, inquiry_tui.tui.inbox.screen\n"
+        f"print('LOADED', {_loaded(NOT_BEFORE_THE_FIRST_PAGE)})\n"
+    )
+    assert "LOADED []" in _run(script)
+
+
+def test_the_inbox_reaches_its_first_page_without_the_orm(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Connecting, the reader's zone and the first page: none of it loads the ORM or the models.
+
+    The thread and profile panes' reads still load them (their notes, attachments and outbox
+    status: docs/performance.md, "Start, session 8"), in a worker that may run beside the first
+    page: here they wait for the page, and so does the background work, so that what is checked
+    is the path to the first page alone, whatever the machine's load.
+    """
+    from inquiry_tui.cli import app
+
+    monkeypatch.setenv("INQUIRY_TUI_LOGIN", "boss")
+    db = str(tmp_path / "start.db")
+    runner = CliRunner()
+    for args in (["init"], ["seed", "--inquiries", "30"]):
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code == 0, (args, result.output)
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys, threading
+        from inquiry_tui.services.context import connect
+        import inquiry_tui.tui.app as tui_app
+        import inquiry_tui.tui.inbox.panes as panes
+
+        seen = {{}}
+        page = threading.Event()
+
+        def after_the_page(read):
+            def wait_then_read(*args, **kwargs):
+                page.wait(120)
+                return read(*args, **kwargs)
+            return wait_then_read
+
+        panes.thread_detail = after_the_page(panes.thread_detail)
+        panes.buyer_profile = after_the_page(panes.buyer_profile)
+        tui_app.BACKGROUND_AT_THE_LATEST = 600.0
+
+        class Probe(tui_app.InquiryApp):
+            def on_inbox_screen_ready(self, _message):
+                seen["ready"] = {_loaded(NOT_BEFORE_THE_FIRST_PAGE)}
+                seen["rows"] = self.screen.inquiry_list.total
+                page.set()
+
+        async def main():
+            app = Probe(connect({db!r}))
+            async with app.run_test(size=(160, 48)) as pilot:
+                for _ in range(600):
+                    if "ready" in seen:
+                        break
+                    await pilot.pause(0.05)
+                # The ORM loads when first used: the panes' thread (its notes and attachments) and the background.
+                await app.workers.wait_for_complete()
+            app.ctx.close()
+
+        asyncio.run(main())
+        print("READY", seen.get("ready"), "ROWS", seen.get("rows"))
+        """
+    )
+    env = {**os.environ, "INQUIRY_TUI_LOGIN": "boss"}
+    out = _run(script, env)
+    assert "READY [] ROWS " in out, out
+    assert int(out.split("ROWS ")[1].split()[0]) > 0, out  # the first page held inquiries
