@@ -115,6 +115,7 @@ class InquiryApp(App[None], WorkerErrors):
     def on_inbox_screen_ready(self, _message: Message) -> None:
         """The inbox's first page is on screen (InboxScreen.Ready): now the background work."""
         self._start_background()
+        self.call_after_refresh(gc.freeze)  # what the first page and the panes brought in lives as long too
 
     def _start_background(self) -> None:
         if not self._background_started:
@@ -122,6 +123,9 @@ class InquiryApp(App[None], WorkerErrors):
             self.background.start()
 
     def _build(self, mode: Mode) -> Screen[None]:
+        # A top-level screen is built once and kept, with the modules it loaded: frozen after its first
+        # frame, as the start-up objects are, so the full collections have that much less to walk.
+        self.call_after_refresh(gc.freeze)
         return mode.build(self.ctx)
 
     # --- modes and roles ------------------------------------------------------------------------
