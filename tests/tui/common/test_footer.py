@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual.notifications import Notify
 from textual.widgets._footer import FooterKey
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.app import InquiryApp
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.keys import key_entries
 from tests.conftest import ctx_as
 from tests.tui.conftest import settle
@@ -78,3 +81,29 @@ async def test_the_footer_composes_its_keys_again_only_when_what_it_shows_change
         await pilot.resize_terminal(160, 48)
         await settle(pilot)
         assert [k.description for k in footer_keys(app)] == [k.description for k in before]
+        keys = [k for k in footer_keys(app) if "-command-palette" not in k.classes]
+        assert all(k.compact is False and not k.has_class("-compact") for k in keys), [
+            (k.description, k.compact) for k in keys
+        ]
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert all(
+            k.compact and k.has_class("-compact") for k in footer_keys(app) if "-command-palette" not in k.classes
+        )
+
+
+async def test_the_keys_a_recompose_removed_are_freed(store_ctx: Ctx) -> None:
+    """The footer composes its keys again when what it shows changes: the keys it removed must not stay alive (a bound
+    `compact` kept every one in the footer's watchers, with its styles and caches)."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        for _ in range(3):  # at the same width, as when a key's state or the focus changes what it shows
+            footer.call_later(footer.recompose)  # in the footer's own context, as its refresh does
+            await settle(pilot)
+        await settle(pilot)
+        gc.collect()
+        alive = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
+        shown = [k for k in alive if k.is_attached]
+        assert shown and len(alive) == len(shown), (len(alive), len(shown))
