@@ -139,19 +139,12 @@ def children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
+load = stores.load
 
 
 def baseline_import(ref: str, data: Path, out: Path, n: int, base: str | None = None) -> None:
     """Import DATA with the code of git REF in a child process (its own fresh store, on the same engine); print its rate."""
-    sha = subprocess.run(["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    code = out / f"code-{sha[:12]}"
-    if not (code / "inquiry_tui").is_dir():
-        code.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    code = stores.baseline_code(ref, out)
     script = (
         "import sys, time; sys.path.insert(0, 'benchmarks'); import bench_arrivals as b; "
         "from pathlib import Path; "
@@ -168,7 +161,7 @@ def baseline_import(ref: str, data: Path, out: Path, n: int, base: str | None = 
         return
     wall, cpu = (float(x) for x in done.stdout.split()[-2:])
     print(
-        f"import {n:>9,} at {ref} ({sha[:9]}, {stores.engine_name(stores.store_url(base, out, 'a', n))}): {wall:6.2f} s  {n / wall:>9,.0f} inquiries/s  "
+        f"import {n:>9,} at {ref} ({code.name.removeprefix('code-')[:9]}, {stores.engine_name(stores.store_url(base, out, 'a', n))}): {wall:6.2f} s  {n / wall:>9,.0f} inquiries/s  "
         f"cpu {cpu:.2f} s  ({n / cpu:,.0f} inquiries per CPU-second)  {load()}"
     )
 

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import stores
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).parent / "out"
 
@@ -99,22 +101,6 @@ def _line(n: int, f: dict[str, float], label: str = "") -> str:
     )
 
 
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
-
-
-def baseline_code(ref: str, out: Path) -> Path:
-    """REF's tree, unpacked once into OUT (git archive: nothing is written to this checkout's git)."""
-    sha = subprocess.run(["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    code = out / f"code-{sha[:12]}"
-    if not (code / "inquiry_tui").is_dir():
-        code.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
-    return code
-
-
 def in_child(n: int, path: Path, code: Path | None) -> dict[str, float] | None:
     """Seed in a fresh process, with CODE's inquiry_tui first on its path (this tree's when None)."""
     script = (
@@ -140,18 +126,18 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--baseline", metavar="REF", help="also seed each size with git REF's code, just before")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    print(f"generator on {os.cpu_count()} cores (target: 1M inquiries with ~3M messages in <= 60 s); {load()}")
-    base = baseline_code(args.baseline, args.out) if args.baseline else None
+    print(f"generator on {os.cpu_count()} cores (target: 1M inquiries with ~3M messages in <= 60 s); {stores.load()}")
+    base = stores.baseline_code(args.baseline, args.out) if args.baseline else None
     for n in args.sizes:
         runs: list[tuple[str, Path | None, Path]] = []
         if base is not None:
             runs.append((f"{args.baseline:>10}", base, args.out / f"gen-{n}-base.db"))
         runs.append((f"{'this tree':>10}", None, store_path(n, args.out)))
         for label, code, path in runs:
-            before = load()
+            before = stores.load()
             figures = in_child(n, path, code)
             if figures is not None:
-                print(f"{_line(n, figures, label + '  ')}  ({before}; after: {load()})", flush=True)
+                print(f"{_line(n, figures, label + '  ')}  ({before}; after: {stores.load()})", flush=True)
 
 
 if __name__ == "__main__":

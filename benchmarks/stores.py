@@ -10,10 +10,30 @@ from __future__ import annotations
 
 import getpass
 import os
+import subprocess
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+
+
+def load() -> str:
+    """The load average, as the scripts print it beside their figures."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
+
+
+def baseline_code(ref: str, out: Path) -> Path:
+    """Git REF's tree, unpacked once into OUT (git archive: nothing is written to this checkout's git)."""
+    sha = subprocess.run(["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    code = out / f"code-{sha[:12]}"
+    if not (code / "inquiry_tui").is_dir():
+        code.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    return code
 
 
 def store_url(base: str | None, out: Path, stem: str, n: int) -> str:

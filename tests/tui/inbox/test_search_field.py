@@ -32,6 +32,19 @@ def _inbox(app: InquiryApp) -> InboxScreen:
     return screen
 
 
+def _held_search(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, Callable[..., inbox.SearchPage]]:
+    """Make the inbox's searches wait until the returned event is set (a slow search); also the real search."""
+    release = threading.Event()
+    search = inbox.search
+
+    def slow_search(*args: Any, **kwargs: Any) -> inbox.SearchPage:
+        release.wait(30)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "search", slow_search)
+    return release, search
+
+
 def _regions(screen: InboxScreen) -> dict[Widget, Region]:
     """Where every widget but the search field is, and how big (the footer's keys aside: they follow the focus)."""
     return {
@@ -105,14 +118,7 @@ async def test_hits_count_and_panes_reach_the_screen_in_one_frame(
 async def test_a_slow_search_says_searching_until_its_hits_come(
     store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-    search = inbox.search
-
-    def slow_search(*args: Any, **kwargs: Any) -> inbox.SearchPage:
-        release.wait(30)
-        return search(*args, **kwargs)
-
-    monkeypatch.setattr(inbox, "search", slow_search)
+    release, search = _held_search(monkeypatch)
     app = InquiryApp(store_ctx)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -156,15 +162,8 @@ async def test_a_quick_search_is_not_said_to_be_searching_afterwards(
 async def test_a_key_pressed_after_enter_before_the_hits_is_the_lists(
     store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-    search = inbox.search
-
-    def slow_search(*args: Any, **kwargs: Any) -> inbox.SearchPage:
-        release.wait(30)
-        return search(*args, **kwargs)
-
+    release, search = _held_search(monkeypatch)
     monkeypatch.setattr(inbox_screen, "SEARCHING_AFTER", 60.0)
-    monkeypatch.setattr(inbox, "search", slow_search)
     app = InquiryApp(store_ctx)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
