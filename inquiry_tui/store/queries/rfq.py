@@ -322,7 +322,7 @@ def first_page(session: Session, f: MarketFilter, *, now: datetime, limit: int, 
     # posted_at as stored (text on SQLite: it sorts as the time does; converting a thousand costs more than
     # the query), compared as stored by the probe below.
     stmt = _statement(sql, times=False, now=":now" in sql)
-    hits = [(posted, i) for i, posted in session.execute(stmt, {**_params(f, kw, now), "cap": read_to}).tuples()]
+    hits = [(posted, i) for i, posted in session.execute(stmt, {**_params(f, kw, now), "cap": read_to})]
     newest = sorted(hits, reverse=True)[: limit + 1]
     if len(hits) == read_to:  # hits were left unread: is any of them newer than the page's extra row?
         last_posted, last_id = newest[limit]

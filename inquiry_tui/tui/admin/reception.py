@@ -266,10 +266,20 @@ class ReceptionPanel(AdminPanel):
             self.set_status(f"Not saved: {exc}", error=True, selector="#reception-status")
             field = self.show_field_error(exc)
             if field is not None:
-                self.query_one(f"#{field}").focus()  # focusing scrolls the form to it
-                self.query_one(f"#{field}-error").scroll_visible(animate=False)
+                # Focus now, not a few turns later as focus() does: a scroll that has yet to start toward
+                # the field focused before then finds it unfocused and stays put.
+                self.screen.set_focus(self.query_one(f"#{field}"), scroll_visible=False)
+                self.call_after_refresh(self._bring_into_view, field)
             return
         self._save(self.baseline, reception, calls)
+
+    def _bring_into_view(self, field: str) -> None:
+        """Scroll the form to FIELD and the note under it, once the scrolls already asked for are under way."""
+        # One toward the field focused before (tab then ctrl+s in one burst of keys) may be animating, and
+        # would carry the form away from the field at fault after we scrolled: end it first.
+        self.app.animator.force_stop_animation(self.query_one("#reception-form"), "scroll_y")
+        self.query_one(f"#{field}").scroll_visible(animate=False, immediate=True)
+        self.query_one(f"#{field}-error").scroll_visible(animate=False, immediate=True)
 
     def show_field_error(self, error: InquiryError | None) -> str | None:
         """ERROR under the field it names (and no other); returns that field's id."""

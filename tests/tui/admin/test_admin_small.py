@@ -46,3 +46,28 @@ async def test_at_80x24_a_refused_field_is_named_under_it_and_saving_goes_to_it(
         await go_to(pilot, "record")
         why = screen.query_one("#record-why", Static)
         assert why.display and str(why.render()).startswith("Why: ")
+
+
+async def test_saving_in_the_same_burst_of_keys_as_leaving_the_field_still_brings_the_refused_field_into_view(
+    store_ctx: Ctx,
+) -> None:
+    """Focus at the foot of the form and ctrl+s with no turn between (keys arriving together over SSH): the
+    scroll toward the foot, animated and still on its way, must not carry the form off the field at fault."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_admin(pilot)
+        await go_to(pilot, "reception")
+        screen = app.screen
+        holidays = screen.query_one("#reception-holidays", Input)
+        holidays.focus()
+        await pilot.press("end", *", someday")
+        await pilot.pause()
+        screen.query_one("#calls-windows", Input).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause(0.5)  # longer than any scroll animation: where the form comes to rest
+        assert app.focused is holidays
+        form = screen.query_one("#reception-form")
+        note = screen.query_one("#reception-holidays-error", Static)
+        assert form.region.contains_region(note.region), (form.region, note.region)
+        assert form.region.contains_region(holidays.region), (form.region, holidays.region)
