@@ -33,6 +33,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
+from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
 
@@ -87,6 +88,8 @@ class InquiryApp(App[None], WorkerErrors):
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
+        # Each CSS source parsed once, not at each of the reparses that opening a screen makes (tui/common/stylesheet.py).
+        self.stylesheet = SharedParseStylesheet(variables=self.get_css_variables())
         self.ctx = ctx
         self.sub_title = who_is_acting(ctx)
         self.unexpected_errors: list[BaseException] = []
