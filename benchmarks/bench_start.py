@@ -170,10 +170,14 @@ def print_scaling(trees: list[Tree], sizes: list[int], terminals: list[str]) -> 
     print(f"\n{large:,} beside {small:,} (p50 wall and CPU; the target: at most {SCALING}x):")
     for terminal in terminals:
         for tree in trees:
-            (small_wall, small_cpu), (large_wall, large_cpu) = (_p50(tree.starts[(n, terminal)]) for n in (small, large))
+            (small_wall, small_cpu), (large_wall, large_cpu) = (
+                _p50(tree.starts[(n, terminal)]) for n in (small, large)
+            )
             ratio_wall, ratio_cpu = large_wall / small_wall, large_cpu / small_cpu
             verdict = "within" if ratio_wall <= SCALING else "beyond"
-            print(f"  {terminal:>7}  {tree.label:<12} {ratio_wall:4.2f}x wall, {ratio_cpu:4.2f}x CPU ({verdict} {SCALING}x)")
+            print(
+                f"  {terminal:>7}  {tree.label:<12} {ratio_wall:4.2f}x wall, {ratio_cpu:4.2f}x CPU ({verdict} {SCALING}x)"
+            )
 
 
 def run(sizes: list[int], terminals: list[str], runs: int, out: Path, baseline: str | None, source: bool) -> None:
