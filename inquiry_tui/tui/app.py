@@ -113,7 +113,7 @@ class InquiryApp(App[None], WorkerErrors):
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(freeze_then_collect)
 
     def on_inbox_screen_ready(self, _message: Message) -> None:
         """The inbox's first page is on screen (InboxScreen.Ready): now the background work."""
@@ -291,6 +291,16 @@ class InquiryApp(App[None], WorkerErrors):
         if self.deactivated is not None:
             return  # the deactivated screen says all there is; late refusals of the old screens would only repeat it
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def freeze_then_collect() -> None:
+    """Freeze what exists now (out of every later collection), then collect garbage as usual.
+
+    Opening the TUI from the command line starts with collection off (`inquiry_tui.cli.main`): what
+    the start makes lives as long as the app, and walking it was work before the first row.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def who_is_acting(ctx: Ctx) -> str:
