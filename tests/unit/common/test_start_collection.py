@@ -16,6 +16,7 @@ import pytest
 import inquiry_tui.cli as cli
 import inquiry_tui.cli.commands as commands
 import inquiry_tui.cli.root as root
+from inquiry_tui.services.context import collecting_garbage
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +39,16 @@ def test_opening_the_tui_runs_the_root_with_collection_off(monkeypatch: pytest.M
 
 def test_a_command_runs_with_collection_on(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _collecting_when_run(monkeypatch, commands, ["--db", "store.db", "stats"]) == [True]
+
+
+def test_an_upgrade_or_an_undo_on_the_way_collects(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connecting may upgrade the store, warm its caches or undo a dead import, walking many rows in
+    Python: those steps run with collection on, and the TUI's start carries on with it off."""
+    gc.disable()
+    with collecting_garbage():
+        assert gc.isenabled()
+    assert not gc.isenabled()
+    gc.enable()
+    with collecting_garbage():
+        assert gc.isenabled()
+    assert gc.isenabled()
