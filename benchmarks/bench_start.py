@@ -4,11 +4,12 @@ Usage: python benchmarks/bench_start.py [--sizes 1000 100000 1000000] [--termina
                                         [--out DIR] [--baseline REF] [--source]
 
 Each run starts the real entry point (`inquiry-tui --db STORE`, acting as the main account) in a
-tmux pane of the given size and polls `tmux capture-pane` every 5 ms until a row of the inbox
+tmux pane of the given size (a tmux server of its own) and polls `tmux capture-pane` every 5 ms until a row of the inbox
 list (a subject, a buyer and a time or date between the list's borders) is on screen: wall time
 from the launch, and the process's CPU time (user + system, from /proc) at that moment. Then
 `q` quits it. The figure is the p50 over the runs (min and max beside it), with the load
-average at the start of each size.
+average at the start of each size; with two sizes or more, the largest's p50 over the smallest's
+(the target: 1M within 1.2x of 1k).
 
 The import share: the start path's imports alone (`inquiry_tui.cli`, its root, the app and the
 inbox screen) timed in a fresh interpreter the same number of times, wall and CPU p50.
@@ -54,6 +55,9 @@ IMPORTS = (
 # A list row: between the list's borders, some text, then its time (15:50) or date (Nov 30, 2025-11-30).
 ROW = re.compile(r"│.{0,8}\w.*?(\d\d:\d\d|[A-Z][a-z]{2} \d{1,2}|\d{4}-\d\d-\d\d)[ ▁-█]{0,4}│")
 TIMEOUT_S = 60.0
+SCALING = 1.2  # DESIGN: start at the largest size within 1.2x of the same at 1,000 inquiries
+# A tmux server of the script's own (its socket name): the runs never touch the user's sessions or another's.
+TMUX_SERVER = f"bench-start-{os.getpid()}"
 
 
 def loadavg() -> str:
@@ -95,12 +99,10 @@ def start_once(tree: Tree, db: str, login: str, terminal: str) -> tuple[float, f
     exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in _PASSED)
     command = f"exec env {exports} {_quote(sys.executable)} -c {_quote(ENTRY)} --db {_quote(db)}"
     # The pane starts in the tree's own directory: `python -c` puts the working directory first on sys.path.
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", width, "-y", height, "-c", str(tree.path), "cat"], check=True
-    )
+    _tmux("new-session", "-d", "-s", session, "-x", width, "-y", height, "-c", str(tree.path), "cat")
     try:
         t0 = time.perf_counter()
-        subprocess.run(["tmux", "respawn-pane", "-k", "-t", session, command], check=True)
+        _tmux("respawn-pane", "-k", "-t", session, command)
         pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}"))
         while True:
             screen = _tmux("capture-pane", "-p", "-t", session)
@@ -111,13 +113,13 @@ def start_once(tree: Tree, db: str, login: str, terminal: str) -> tuple[float, f
             if time.perf_counter() - t0 > TIMEOUT_S:
                 raise RuntimeError(f"no inbox row after {TIMEOUT_S:.0f} s; the screen:\n{screen}")
             time.sleep(0.005)
-        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        _tmux("send-keys", "-t", session, "q")
         end = time.perf_counter() + 10
         while Path(f"/proc/{pid}").exists() and time.perf_counter() < end:
             time.sleep(0.02)
         return wall, cpu
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
+        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session], check=False, capture_output=True)
 
 
 _PASSED = ("PYTHONPATH", "PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE", "INQUIRY_TUI_LOGIN", "HOME", "PATH", "TERM")
@@ -128,7 +130,7 @@ def _quote(text: str) -> str:
 
 
 def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(["tmux", "-L", TMUX_SERVER, *args], check=True, capture_output=True, text=True).stdout
 
 
 def imports_once(tree: Tree, db: str, login: str) -> tuple[float, float]:
@@ -158,6 +160,24 @@ def baseline_tree(ref: str, workdir: Path) -> Iterator[Path]:
 
 def _p50(values: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
+
+
+def print_scaling(trees: list[Tree], sizes: list[int], terminals: list[str]) -> None:
+    """The largest size's start beside the smallest's (the target: within SCALING of it), per tree and terminal."""
+    small, large = min(sizes), max(sizes)
+    if small == large:
+        return
+    print(f"\n{large:,} beside {small:,} (p50 wall and CPU; the target: at most {SCALING}x):")
+    for terminal in terminals:
+        for tree in trees:
+            (small_wall, small_cpu), (large_wall, large_cpu) = (
+                _p50(tree.starts[(n, terminal)]) for n in (small, large)
+            )
+            ratio_wall, ratio_cpu = large_wall / small_wall, large_cpu / small_cpu
+            verdict = "within" if ratio_wall <= SCALING else "beyond"
+            print(
+                f"  {terminal:>7}  {tree.label:<12} {ratio_wall:4.2f}x wall, {ratio_cpu:4.2f}x CPU ({verdict} {SCALING}x)"
+            )
 
 
 def run(sizes: list[int], terminals: list[str], runs: int, out: Path, baseline: str | None, source: bool) -> None:
@@ -195,6 +215,7 @@ def run(sizes: list[int], terminals: list[str], runs: int, out: Path, baseline: 
                     for _ in range(runs):
                         for tree in trees:
                             tree.imports.append(imports_once(tree, db, login))
+            print_scaling(trees, sizes, terminals)
             print(f"\nstart path imports (p50 of {runs}), and their share of start at {sizes[0]:,} {terminals[0]}:")
             for tree in trees:
                 wall, cpu = _p50(tree.imports)

@@ -9,6 +9,7 @@ without loading what only the commands use (docs/performance.md, "Start").
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -39,6 +40,11 @@ def main() -> None:
     # Before typer parses anything: its own messages can quote an argument ("No such command ...").
     guard_terminal()
     if opens_tui(sys.argv[1:]):
+        # No cyclic garbage collection while the TUI starts: the imports, styles and widgets it makes
+        # live as long as the app, and walking them cost some 300 collections, two of them full, before
+        # the first row (docs/performance.md, "Start at 1M, session 9"). The app freezes them after its
+        # first frame and turns collection back on (tui/app.py).
+        gc.disable()
         from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
 
         root_only(prog_name="inquiry-tui")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import shutil
 import sqlite3
 import threading
@@ -383,10 +384,12 @@ def connect(
         if revision != HEAD and upgrade:
             if me.role != Role.ADMIN:
                 raise _not_upgraded(url, revision, admin)
-            migrate(url, engine)
+            with collecting_garbage():
+                migrate(url, engine)
         ctx = Ctx(url, engine, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY)
         if revision != HEAD and upgrade and revision is not None:
-            _warm_after_upgrade(ctx)
+            with collecting_garbage():
+                _warm_after_upgrade(ctx)
         if revision == HEAD or upgrade:
             _recover_imports(engine, os_user)
         if target is not None:
@@ -401,6 +404,22 @@ def connect(
         raise
     ctx.read_engine = make_engine(url, read_only=True)
     return ctx
+
+
+@contextmanager
+def collecting_garbage() -> Iterator[None]:
+    """Cyclic garbage collection on for the block, and off again after it if it was off.
+
+    Opening the TUI starts with it off (`inquiry_tui.cli.main`: what the start makes lives as long
+    as the app). An upgrade, the caches warmed after it and an import's undo may walk many rows
+    in Python: they collect as any command does."""
+    was_on = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_on:
+            gc.disable()
 
 
 def _warm_after_upgrade(ctx: Ctx) -> None:
@@ -422,7 +441,8 @@ def _recover_imports(engine: Engine, os_user: str) -> None:
             return
         from inquiry_tui.services.arrivals.recovery import recover
 
-        recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
+        with collecting_garbage():
+            recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
 
 
 def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:

@@ -33,6 +33,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
+from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
 
@@ -87,6 +88,8 @@ class InquiryApp(App[None], WorkerErrors):
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
+        # Each CSS source parsed once, not at each of the reparses that opening a screen makes (tui/common/stylesheet.py).
+        self.stylesheet = SharedParseStylesheet(variables=self.get_css_variables())
         self.ctx = ctx
         self.sub_title = who_is_acting(ctx)
         self.unexpected_errors: list[BaseException] = []
@@ -110,7 +113,7 @@ class InquiryApp(App[None], WorkerErrors):
         # The start-up objects (modules, styles, widgets) live as long as the app. Frozen, they
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(freeze_then_collect)
 
     def on_inbox_screen_ready(self, _message: Message) -> None:
         """The inbox's first page is on screen (InboxScreen.Ready): now the background work."""
@@ -288,6 +291,16 @@ class InquiryApp(App[None], WorkerErrors):
         if self.deactivated is not None:
             return  # the deactivated screen says all there is; late refusals of the old screens would only repeat it
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def freeze_then_collect() -> None:
+    """Freeze what exists now (out of every later collection), then collect garbage as usual.
+
+    Opening the TUI from the command line starts with collection off (`inquiry_tui.cli.main`): what
+    the start makes lives as long as the app, and walking it was work before the first row.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def who_is_acting(ctx: Ctx) -> str:

@@ -81,6 +81,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._search_waiting: int | None = None  # the search whose hits are awaited (its list token)
         self._searching_timer: Timer | None = None
         self._ready_sent = False
+        self._first_page_painted = False  # the panes wait for the first page's frame (_first_page_shown)
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
@@ -211,9 +212,16 @@ class InboxScreen(Screen[None], WorkerErrors):
         listing.border_title = self._title()
         if not self._ready_sent:
             self._ready_sent = True
-            self.call_after_refresh(self.post_message, self.Ready())
-            # Counting a million rows takes a moment: after the first page is on screen.
-            self.refresh_counts()
+            self.call_after_refresh(self._first_page_shown)
+
+    def _first_page_shown(self) -> None:
+        """After the first page's frame: Ready, then the panes and the counts (their workers would share the GIL
+        and the disk with that frame; counting a million rows takes a moment)."""
+        self._first_page_painted = True
+        self.post_message(self.Ready())
+        if self.panes is not None:
+            self.panes.want(self.inquiry_list.current)
+        self.refresh_counts()
 
     def action_folder(self, folder: str) -> None:
         self._hide_search()
@@ -298,8 +306,13 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def on_inquiry_list_highlighted(self, message: InquiryList.Highlighted) -> None:
         message.stop()
-        if self.panes is not None:
-            self.panes.want(message.item)
+        if self.panes is None:
+            return
+        if self._ready_sent and not self._first_page_painted:
+            # The first page's frame first: the panes' worker (its reads, and the modules they load the
+            # first time) shares the GIL with it. Ready follows that frame; the panes load from there.
+            return
+        self.panes.want(message.item)
 
     def refresh_panes(self) -> None:
         if self.panes is not None:

@@ -68,9 +68,10 @@ def test_the_inbox_reaches_its_first_page_without_the_orm(tmp_path: Path, monkey
     """Connecting, the reader's zone and the first page: none of it loads the ORM or the models.
 
     The thread and profile panes' reads still load them (their notes, attachments and outbox
-    status: docs/performance.md, "Start, session 8"), in a worker that may run beside the first
-    page: here they wait for the page, and so does the background work, so that what is checked
-    is the path to the first page alone, whatever the machine's load.
+    status: docs/performance.md, "Start, session 8"), in a worker that starts with Ready, after
+    the first page's frame (tests/tui/inbox/test_start_order.py): here they wait for the page
+    besides, and so does the background work, so that what is checked is the path to the first
+    page alone, whatever the machine's load.
     """
     from inquiry_tui.cli import app
 
