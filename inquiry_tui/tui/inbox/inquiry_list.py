@@ -38,13 +38,18 @@ _UNSET = object()
 
 @dataclass(frozen=True)
 class PageRequest:
-    """Fetch page `page`: `after` the bound row, `before` it, or `at` its position (a jump)."""
+    """Fetch page `page`: `after` the bound row, `before` it, or `at` its position (a jump).
+
+    `cursor`: the cursor's position when the page holds it (a jump, or a page key that landed
+    past the rows held): the worker reads that row's thread and profile with the page, and
+    both panes show it in the frame that shows the page."""
 
     epoch: int
     page: int
     mode: str  # after | before | at
     bound: ListItem | None
     hint: tuple[int, tuple[str, int]] | None  # (position, key) nearest known, for `at`
+    cursor: int | None = None
 
 
 class InquiryList(ScrollView, can_focus=True):
@@ -301,6 +306,8 @@ class InquiryList(ScrollView, can_focus=True):
                 continue
             if request.mode == "at" and (requests or self._pending):
                 break  # one jump at a time; the rest chain from it once it lands
+            if page == self.cursor // PAGE:
+                request = replace(request, cursor=self.cursor)
             requests.append(request)
             self._pending.add(page)
         if requests:

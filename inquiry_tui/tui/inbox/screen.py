@@ -263,11 +263,20 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def on_inquiry_list_pages_requested(self, message: InquiryList.PagesRequested) -> None:
         message.stop()
-        self._fetch_pages(message.requests, self.folder, self.search_terms, self.ranked, self.inquiry_list.total)
+        layouts = self.panes.layouts() if self.panes is not None else None
+        self._fetch_pages(
+            message.requests, self.folder, self.search_terms, self.ranked, self.inquiry_list.total, layouts
+        )
 
     @work(thread=True, group="inbox-pages", exit_on_error=False)
     def _fetch_pages(
-        self, requests: tuple[PageRequest, ...], folder: str, terms: str | None, ranked: bool, total: int
+        self,
+        requests: tuple[PageRequest, ...],
+        folder: str,
+        terms: str | None,
+        ranked: bool,
+        total: int,
+        layouts: panes.Layouts | None,
     ) -> None:
         for request in requests:
             more = False
@@ -284,10 +293,18 @@ class InboxScreen(Screen[None], WorkerErrors):
                 rows = inbox.page_before(self.ctx, folder, request.bound.key, PAGE)
             else:
                 rows = inbox.page_at(self.ctx, folder, request.page * PAGE, PAGE, total, request.hint)
-            self.post_message(loaded.PageLoaded(request, rows, more))
+            ahead = None
+            offset = -1 if request.cursor is None else request.cursor - request.page * PAGE
+            if 0 <= offset < len(rows) and self.panes is not None and layouts is not None:
+                # The row under the cursor (a jump's): its panes come in the page's frame (panes.read_with_page).
+                read = self.panes.read_with_page(rows[offset], layouts)
+                ahead = (rows[offset], read) if read is not None else None
+            self.post_message(loaded.PageLoaded(request, rows, more, ahead))
 
     @on(loaded.PageLoaded)
     def _add_page(self, event: loaded.PageLoaded) -> None:
+        if event.ahead is not None and self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
+            self.panes.remember_read(*event.ahead)
         self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
 
     def on_inquiry_list_resync_requested(self, message: InquiryList.ResyncRequested) -> None:

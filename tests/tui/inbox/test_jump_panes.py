@@ -1,0 +1,49 @@
+"""A jump past the rows the list holds: the page and the row under the cursor's thread and profile are read
+by one worker, so the list's frame that shows the page shows both panes too (no second trip to the store
+after the page lands)."""
+
+from __future__ import annotations
+
+from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.inbox.listing import ListItem
+from inquiry_tui.tui.app import InquiryApp
+from inquiry_tui.tui.customers.profile_pane import ProfilePane
+from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList
+from inquiry_tui.tui.inbox.screen import InboxScreen
+from inquiry_tui.tui.inbox.thread_view import ThreadView
+from tests.tui.conftest import settle, until
+
+
+async def test_a_jump_shows_the_page_and_both_panes_at_once(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen) and screen.panes is not None
+        panes = screen.panes
+        listing, thread = screen.query_one(InquiryList), screen.query_one(ThreadView)
+        profile = screen.query_one(ProfilePane)
+        await until(pilot, lambda: thread.shown_id is not None, "the first thread")
+        # What the panes show at the moment the list announces each new row under its cursor.
+        seen: list[tuple[ListItem | None, bool]] = []
+        announce = listing.cursor_listener
+        assert announce is not None
+
+        def watch(item: ListItem | None) -> None:
+            announce(item)
+            shown = item is not None and panes.shown is not None and panes.shown[0] == item.id
+            seen.append((item, shown and profile.profile is not None))
+
+        listing.cursor_listener = watch
+        for target in (listing.total // 2, listing.total - 3, 5 * PAGE + 7):
+            assert listing.item_at(target) is None  # past the rows held: the page is fetched
+            seen.clear()
+            listing.move_cursor(target)
+            await until(pilot, lambda: listing.current is not None, "the page under the cursor")
+            item = listing.current
+            assert item is not None
+            announced = [shown for found, shown in seen if found is not None and found.id == item.id]
+            assert announced == [True], seen  # painted from what the page's worker read, as the row showed
+            assert f"#{item.id} ·" in thread.plain
+            assert profile.profile is not None and profile.profile.buyer_id == item.inquiry.buyer_id
+        assert not app.unexpected_errors
