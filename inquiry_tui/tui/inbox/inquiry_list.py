@@ -33,6 +33,7 @@ from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
 PAGE = 64
 MAX_PAGES = 24  # rows held: ~1,500, whatever the folder size
 MAX_ANCHORS = 64
+LADDER_STEP = 1024  # rows between two rungs of the key ladder (a jump's seek walks fewer)
 _UNSET = object()
 
 
@@ -132,6 +133,8 @@ class InquiryList(ScrollView, can_focus=True):
         self._pages: dict[int, tuple[ListItem, ...]] = {}
         self._pending: set[int] = set()
         self._anchors: dict[int, tuple[str, int]] = {}
+        # The keys at every LADDER_STEP-th position, read by the screen in a worker (`set_ladder`)
+        self._ladder: tuple[tuple[str, int], ...] = ()
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: RowStyles | None = None
         self._cursor_styles: RowStyles | None = None
@@ -160,6 +163,7 @@ class InquiryList(ScrollView, can_focus=True):
         self._pages.clear()
         self._pending.clear()
         self._anchors.clear()
+        self._ladder = ()
         self._announced = _UNSET
         self._set_run(first_position, rows)
         self.total = max(total, first_position + len(rows)) + (1 if grows and rows else 0)
@@ -224,6 +228,16 @@ class InquiryList(ScrollView, can_focus=True):
         self._fix_total_from_short_tail()
         self.cursor = max(0, min(self.cursor, self.total - 1))
         self._after_change(scroll_to_cursor=False)
+
+    @property
+    def wants_ladder(self) -> bool:
+        """Jumps would walk far without a key ladder: a folder (not search hits) longer than a few rungs."""
+        return not self._ladder and not self.grows and not self.show_folder and self.total > 4 * LADDER_STEP
+
+    def set_ladder(self, epoch: int, rungs: tuple[tuple[str, int], ...]) -> None:
+        """The keys at positions 0, LADDER_STEP, 2 x LADDER_STEP ... of the rows of EPOCH (stale epochs are dropped)."""
+        if epoch == self.epoch:
+            self._ladder = rungs
 
     def update_item(self, inquiry_id: int, change: Callable[[ListItem], ListItem]) -> None:
         """Replace every loaded item of INQUIRY_ID with `change(item)` (an in-place state change)."""
@@ -322,7 +336,10 @@ class InquiryList(ScrollView, can_focus=True):
             if page == lo - 1:
                 return PageRequest(self.epoch, page, "before", self._pages[lo][0], None)
         position = page * PAGE
-        hint = min(self._anchors.items(), key=lambda kv: abs(kv[0] - position), default=None)
+        known = list(self._anchors.items())
+        rung = position // LADDER_STEP
+        known += [(r * LADDER_STEP, self._ladder[r]) for r in (rung, rung + 1) if r < len(self._ladder)]
+        hint = min(known, key=lambda kv: abs(kv[0] - position), default=None)
         return PageRequest(self.epoch, page, "at", None, hint)
 
     # --- rendering ----------------------------------------------------------------------------

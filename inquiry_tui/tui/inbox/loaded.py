@@ -40,6 +40,14 @@ class PageLoaded(Message):
 
 
 @dataclass
+class LadderLoaded(Message):
+    """The keys at every LADDER_STEP-th position of the list's rows of EPOCH (`listing.key_ladder`)."""
+
+    epoch: int
+    rungs: tuple[tuple[str, int], ...]
+
+
+@dataclass
 class CountsLoaded(Message):
     """Every folder's count; FOLLOW_CHANGES: re-read the list when its folder's count moved."""
 

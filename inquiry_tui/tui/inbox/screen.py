@@ -35,7 +35,7 @@ from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
 from inquiry_tui.tui.inbox.finder import InquiryFinder
 from inquiry_tui.tui.inbox.folder_bar import FolderBar
-from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList, PageRequest
+from inquiry_tui.tui.inbox.inquiry_list import LADDER_STEP, PAGE, InquiryList, PageRequest
 from inquiry_tui.tui.inbox.inquiry_row import BADGE_HELP
 from inquiry_tui.tui.inbox.keys import INBOX_KEYS
 from inquiry_tui.tui.inbox.panes import ReadingPanes
@@ -81,6 +81,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._search_waiting: int | None = None  # the search whose hits are awaited (its list token)
         self._searching_timer: Timer | None = None
         self._ready_sent = False
+        self._ladder_for: int | None = None  # the list epoch whose key ladder was asked for
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
@@ -209,11 +210,28 @@ class InboxScreen(Screen[None], WorkerErrors):
             empty_text=f"No inquiries in {inbox.FOLDER_TITLES[folder]}",
         )
         listing.border_title = self._title()
+        self._want_ladder()
         if not self._ready_sent:
             self._ready_sent = True
             self.call_after_refresh(self.post_message, self.Ready())
             # Counting a million rows takes a moment: after the first page is on screen.
             self.refresh_counts()
+
+    def _want_ladder(self) -> None:
+        """Read the key ladder of the rows shown when jumps would walk far without it (once their count is known)."""
+        listing = self.inquiry_list
+        if listing.wants_ladder and self.search_terms is None and self._ladder_for != listing.epoch:
+            self._ladder_for = listing.epoch
+            self._read_ladder(listing.epoch, self.folder)
+
+    @work(thread=True, exclusive=True, group="inbox-ladder", exit_on_error=False)
+    def _read_ladder(self, epoch: int, folder: str) -> None:
+        """The key ladder of the rows just shown: jumps then seek from a rung, not from the top."""
+        self.post_message(loaded.LadderLoaded(epoch, inbox.key_ladder(self.ctx, folder, LADDER_STEP)))
+
+    @on(loaded.LadderLoaded)
+    def _ladder_loaded(self, event: loaded.LadderLoaded) -> None:
+        self.inquiry_list.set_ladder(event.epoch, event.rungs)
 
     def action_folder(self, folder: str) -> None:
         self._hide_search()
@@ -251,6 +269,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         listing = self.inquiry_list
         listing.set_total(listing.epoch, counts.of(self.folder))
         listing.border_title = self._title()
+        self._want_ladder()
         if event.follow_changes and before is not None and before.of(self.folder) != counts.of(self.folder):
             # Another session changed this folder (new arrivals, a colleague's triage):
             # re-read around the cursor. Our own actions adjust the list themselves.

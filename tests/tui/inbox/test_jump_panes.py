@@ -1,13 +1,18 @@
 """A jump past the rows the list holds: the page and the row under the cursor's thread and profile are read
 by one worker, so the list's frame that shows the page shows both panes too (no second trip to the store
-after the page lands)."""
+after the page lands); its seek starts from the key ladder's nearest rung, not from the top or bottom."""
 
 from __future__ import annotations
 
+import pytest
+
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.inbox import listing as listing_service
 from inquiry_tui.services.inbox.listing import ListItem
 from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
+from inquiry_tui.tui.inbox import inquiry_list
+from inquiry_tui.tui.inbox import screen as screen_module
 from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList
 from inquiry_tui.tui.inbox.screen import InboxScreen
 from inquiry_tui.tui.inbox.thread_view import ThreadView
@@ -46,4 +51,31 @@ async def test_a_jump_shows_the_page_and_both_panes_at_once(store_ctx: Ctx) -> N
             assert announced == [True], seen  # painted from what the page's worker read, as the row showed
             assert f"#{item.id} ·" in thread.plain
             assert profile.profile is not None and profile.profile.buyer_id == item.inquiry.buyer_id
+        assert not app.unexpected_errors
+
+
+async def test_jumps_seek_from_the_key_ladder_and_land_on_their_rows(
+    store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inquiry_list, "LADDER_STEP", 128)  # the sample folder is a few rungs long
+    monkeypatch.setattr(screen_module, "LADDER_STEP", 128)
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        listing = screen.query_one(InquiryList)
+        await until(pilot, lambda: bool(listing._ladder), "the key ladder")
+        expected: list[ListItem] = []
+        while len(page := listing_service.page_after(store_ctx, "all", expected[-1].key if expected else None, 500)):
+            expected += page
+        assert listing._ladder == tuple(r.key for r in expected[::128])
+        for target in (listing.total - 70, listing.total // 2 + 3, 700):
+            page = target // PAGE
+            request = listing._request_for(page)
+            assert request is not None and request.mode == "at" and request.hint is not None
+            assert abs(request.hint[0] - page * PAGE) <= 64  # a rung (or a row held) within half a step
+            listing.move_cursor(target)
+            await until(pilot, lambda: listing.current is not None, "the page under the cursor")
+            assert listing.current == expected[target]
         assert not app.unexpected_errors
