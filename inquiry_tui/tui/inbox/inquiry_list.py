@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inquiry_tui.services.inbox.listing import ListItem
+from inquiry_tui.tui.common.lean_strip import lean
 from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
 from inquiry_tui.tui.common.styled_lines import use_styled_lines
 from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
@@ -406,7 +407,8 @@ class InquiryList(ScrollView, can_focus=True):
         if strip is None:
             styles = self._row_styles(selected)
             segments = item_segments(item, width, styles, self.now(), self.zone, self.show_folder)
-            strip = Strip(segments).adjust_cell_length(width, styles.base)
+            # Kept in the LRU: a LeanStrip makes its caches only when used (lean_strip.py).
+            strip = lean(Strip(segments).adjust_cell_length(width, styles.base))
             self._lines[key] = strip
         return strip
 
