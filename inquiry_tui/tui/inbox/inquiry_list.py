@@ -312,6 +312,10 @@ class InquiryList(ScrollView, can_focus=True):
             for p in ((self.cursor + self.page_step) // PAGE, (self.cursor - self.page_step) // PAGE)
             if p >= 0 and p * PAGE < self.total and p not in wanted
         }
+        # The cursor's page first: a jump's `at` is that page, read with the cursor's row's panes
+        # (PageRequest.cursor), and the rows above it chain from it (a jump down shows the cursor on
+        # the viewport's last row, often on the page after the viewport's first).
+        wanted.sort(key=lambda p: p != self.cursor // PAGE)
         requests: list[PageRequest] = []
         for page in [*wanted, *sorted(ahead)]:
             if page in self._pages or page in self._pending:

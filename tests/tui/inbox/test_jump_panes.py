@@ -5,6 +5,7 @@ after the page lands); its seek starts from the key ladder's nearest rung, not f
 from __future__ import annotations
 
 import pytest
+from textual.message import Message
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as listing_service
@@ -13,7 +14,7 @@ from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox import inquiry_list
 from inquiry_tui.tui.inbox import screen as screen_module
-from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList
+from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList, PageRequest
 from inquiry_tui.tui.inbox.screen import InboxScreen
 from inquiry_tui.tui.inbox.thread_view import ThreadView
 from tests.tui.conftest import settle, until
@@ -78,4 +79,30 @@ async def test_jumps_seek_from_the_key_ladder_and_land_on_their_rows(
             listing.move_cursor(target)
             await until(pilot, lambda: listing.current is not None, "the page under the cursor")
             assert listing.current == expected[target]
+        assert not app.unexpected_errors
+
+
+async def test_a_jump_asks_for_the_cursors_page_first(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        listing = screen.query_one(InquiryList)
+        asked: list[PageRequest] = []
+        post = listing.post_message
+
+        def record(message: Message) -> bool:
+            if isinstance(message, InquiryList.PagesRequested):
+                asked.extend(message.requests)
+            return post(message)
+
+        listing.post_message = record  # type: ignore[method-assign]
+        # Down to a row whose page follows the page the viewport starts on (the cursor shows on the last row).
+        target = 9 * PAGE + 10
+        listing.move_cursor(target)
+        top = int(listing.scroll_offset.y)
+        assert top // PAGE < target // PAGE
+        await until(pilot, lambda: listing.current is not None and listing.item_at(top) is not None, "the rows")
+        assert asked and asked[0].page == target // PAGE and asked[0].cursor == target
         assert not app.unexpected_errors
