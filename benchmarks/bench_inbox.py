@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -74,6 +75,75 @@ def _summary(values: list[tuple[float, float]]) -> dict[str, float]:
 # --- the child: one app, measured from the inside ---------------------------------------------
 
 
+class Tracer:
+    """Where each timed key's time went: the collector's pauses, Textual's layouts and frames (compositor
+    refreshes) that overlapped it, and when the panes showed the row (a key whose panes were painted before
+    its action returned was served from memory: read ahead)."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[tuple[float, float]]] = {"gc": [], "layout": [], "frame": []}
+        self.keys: dict[str, list[dict[str, float]]] = {}
+        self.collections: dict[int, list[float]] = {}  # ms of each collection, by generation
+        self._gc_start = 0.0
+
+    def on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            end = time.perf_counter()
+            self.spans["gc"].append((self._gc_start, end))
+            self.collections.setdefault(info["generation"], []).append((end - self._gc_start) * 1000)
+
+    def collector(self) -> dict[str, Any]:
+        """Collections over the whole run by generation: how many, ms in all, the longest."""
+        return {
+            str(gen): {"n": len(ms), "total": round(sum(ms), 1), "max": round(max(ms), 1)}
+            for gen, ms in sorted(self.collections.items())
+        }
+
+    def timed(self, kind: str, call: Any) -> Any:
+        """CALL, with the time it takes recorded as a span of KIND."""
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self.spans[kind].append((start, time.perf_counter()))
+
+        return wrapper
+
+    def key(self, kind: str, t0: float, acted: float, painted: float | None, end: float) -> None:
+        row = {"wall": (end - t0) * 1000, "act": (acted - t0) * 1000}
+        row["panes"] = (painted - t0) * 1000 if painted is not None and painted >= t0 else float("nan")
+        for name, spans in self.spans.items():
+            inside = [min(b, end) - max(a, t0) for a, b in spans if b > t0 and a < end]
+            row[name] = sum(inside) * 1000
+            row[name + "_n"] = len(inside)
+        self.keys.setdefault(kind, []).append(row)
+
+    def summary(self) -> dict[str, Any]:
+        """Per kind of key: the slowest tenth beside the rest (means), and the three slowest keys."""
+        out: dict[str, Any] = {}
+        for kind, rows in self.keys.items():
+            ordered = sorted(rows, key=lambda r: r["wall"])
+            cut = max(1, len(ordered) // 10)
+            slow, rest = ordered[-cut:], ordered[:-cut] or ordered
+
+            def mean(rs: list[dict[str, float]], name: str) -> float:
+                values = [r[name] for r in rs if r[name] == r[name]]
+                return round(statistics.mean(values), 1) if values else float("nan")
+
+            names = ("wall", "act", "panes", "gc", "layout", "layout_n", "frame", "frame_n")
+            out[kind] = {
+                "slowest_tenth": {n: mean(slow, n) for n in names},
+                "rest": {n: mean(rest, n) for n in names},
+                "from_memory": sum(r["panes"] <= r["act"] for r in rows),
+                "worst": [{n: round(r[n], 1) for n in names} for r in ordered[-3:]],
+            }
+        return out
+
+
 def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
     from sqlalchemy import event
     from textual.widgets import Input, TextArea  # noqa: F401  (imports count towards start-up)
@@ -97,16 +167,23 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             event.listen(engine, "before_cursor_execute", count)
 
     figures: dict[str, Any] = {}
+    tracer = Tracer()
+    gc.callbacks.append(tracer.on_gc)
 
     class BenchApp(InquiryApp):
         painted: int | None = None  # the inquiry the panes last showed
+        painted_at: float | None = None
 
         def on_inbox_screen_ready(self, _message: InboxScreen.Ready) -> None:
             figures["start_s"] = time.time() - started
+            screen = self.screen
+            screen._refresh_layout = tracer.timed("layout", screen._refresh_layout)  # type: ignore[method-assign]
+            screen._compositor_refresh = tracer.timed("frame", screen._compositor_refresh)  # type: ignore[method-assign]
             self.run_worker(self._measure(), exclusive=True)
 
         def on_inbox_screen_panes_updated(self, message: InboxScreen.PanesUpdated) -> None:
             self.painted = message.inquiry_id
+            self.painted_at = time.perf_counter()
 
         async def _settle(self) -> None:
             """Until the app rests: no worker runs, and none started during the last 50 ms (workers
@@ -139,11 +216,16 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             await done.wait()
             return time.perf_counter() - t0, time.process_time() - c0
 
-        async def _to_panes(self, listing: InquiryList, act: Any, ready: Any = None) -> tuple[float, float]:
+        async def _to_panes(
+            self, listing: InquiryList, act: Any, ready: Any = None, trace: str | None = None
+        ) -> tuple[float, float]:
             """ACT, then wait until the thread and profile panes show the row under the cursor
-            (and READY holds), and the frame after: (wall, CPU of the whole process) in seconds."""
+            (and READY holds), and the frame after: (wall, CPU of the whole process) in seconds.
+            TRACE: record where the time went under that kind of key."""
+            self.painted_at = None
             t0, c0 = time.perf_counter(), time.process_time()
             act()
+            acted = time.perf_counter()
 
             def shown() -> bool:
                 item = listing.current
@@ -151,7 +233,11 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
 
             if not await self._until(shown):
                 figures["timeouts"] = figures.get("timeouts", 0) + 1
-            return time.perf_counter() - t0, time.process_time() - c0
+                figures.setdefault("timed_out", []).append(trace or "search")
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            if trace is not None:
+                tracer.key(trace, t0, acted, self.painted_at, t0 + wall)
+            return wall, cpu
 
         async def _measure(self) -> None:
             try:
@@ -169,7 +255,7 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             figures["rows"] = listing.total
             figures["code"] = str(Path(sys.modules["inquiry_tui"].__file__ or "").parent.parent)
             figures["cursor_move_ms"] = _summary(
-                [await self._to_panes(listing, listing.action_cursor_down) for _ in range(moves)]
+                [await self._to_panes(listing, listing.action_cursor_down, trace="move") for _ in range(moves)]
             )
             # Holding j: moves 30 ms apart without waiting for the panes (key repeat); then how long
             # after the last key the panes show the row under the cursor, and the frame after.
@@ -187,19 +273,21 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             rng = random.Random(7)
             for depth in (0.5, 0.9):
                 target = int(listing.total * depth)
-                await self._to_panes(listing, lambda t=target: listing.move_cursor(t))
+                await self._to_panes(listing, lambda t=target: listing.move_cursor(t), trace="position")
                 await self._settle()
                 times = []
                 for _ in range(40):
-                    times.append(await self._to_panes(listing, listing.action_page_down))
+                    times.append(await self._to_panes(listing, listing.action_page_down, trace=f"page_{depth}"))
                     await self._settle()
                 figures[f"page_down_{int(depth * 100)}pct_ms"] = _summary(times)
             jumps = []
             for _ in range(30):
                 target = rng.randrange(listing.total)
-                jumps.append(await self._to_panes(listing, lambda t=target: listing.move_cursor(t)))
+                jumps.append(await self._to_panes(listing, lambda t=target: listing.move_cursor(t), trace="jump"))
                 await self._settle()
             figures["jump_ms"] = _summary(jumps)
+            figures["tail"] = tracer.summary()
+            figures["collections"] = tracer.collector()
             figures["search_ms"] = {}
             for label, terms in SEARCH_TERMS.items():
                 times = []
@@ -340,7 +428,30 @@ def run(
         field = f.get("search_field_ms")
         if field:
             print(f"{label:>16}  " + "    ".join(_both_quantiles(field[k]) for k in ("show", "escape")))
+    print("\nwhere the slowest tenth of each kind of key went (means, ms; the rest beside; overlapping the key:")
+    print("the collector's pauses, Textual's layouts and frames, with their counts; panes: when they showed the row;")
+    print("act: the action's own time; from memory: keys whose panes were painted within the action)")
+    for label, f in rows:
+        for kind, t in f.get("tail", {}).items():
+            print(
+                f"{label:>16}  {kind:<9} {_tail(t['slowest_tenth'])}  | rest {_tail(t['rest'])}  | from memory {t['from_memory']}"
+            )
+        gens = f.get("collections", {})
+        print(
+            f"{label:>16}  collections from start to the last jump, by generation: "
+            + "; ".join(
+                f"{g}: {c['n']} taking {c['total']:.0f} ms, the longest {c['max']:.1f}" for g, c in gens.items()
+            )
+            + f"; timed out: {', '.join(f.get('timed_out', [])) or 'none'}"
+        )
     return ok
+
+
+def _tail(x: dict[str, float]) -> str:
+    return (
+        f"wall {x['wall']:6.1f} act {x['act']:5.1f} panes {x['panes']:6.1f} gc {x['gc']:5.1f}"
+        f" layout {x['layout']:5.1f} ({x['layout_n']:3.1f}) frames {x['frame']:5.1f} ({x['frame_n']:3.1f})"
+    )
 
 
 def _both_quantiles(x: dict[str, float]) -> str:

@@ -58,6 +58,7 @@ __all__ = [
     "fts_query",
     "in_folder",
     "key_at",
+    "key_ladder",
     "page_after",
     "page_at",
     "page_before",
@@ -161,6 +162,22 @@ def _key_at(
             starts.append((hint_pos - position, "ASC", hint_pos - position, hint_key))
     _, order, offset, bound = min(starts, key=lambda s: s[0])
     return q_inbox.key_at(session, q, sql_params(ctx), order=order, offset=offset, bound=bound)
+
+
+def key_ladder(ctx: Ctx, folder: str, step: int) -> tuple[tuple[str, int], ...]:
+    """The keys at positions 0, STEP, 2 x STEP ... of FOLDER, read in one transaction (index-only seeks,
+    each STEP rows on from the last). A jump then starts its seek from the rung below its position and
+    walks fewer than STEP rows, however deep (an OFFSET from the top walks up to half the folder: ~100 ms at 1M)."""
+    rungs: list[tuple[str, int]] = []
+    with ctx.read_sql() as session:
+        q = _query(session, ctx, folder)
+        params = sql_params(ctx)
+        key = q_inbox.key_at(session, q, params, order="DESC", offset=0, bound=None)
+        while key is not None:
+            rungs.append(key)
+            # (received_at, id) <= the rung, STEP rows on: the next rung.
+            key = q_inbox.key_at(session, q, params, order="DESC", offset=step, bound=key)
+    return tuple(rungs)
 
 
 def position_of(ctx: Ctx, folder: str, key: tuple[str, int]) -> int:

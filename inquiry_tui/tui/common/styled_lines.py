@@ -26,6 +26,8 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
 
+from inquiry_tui.tui.common.lean_strip import lean
+
 KEPT = 128  # styled lines kept per widget: a screen of 46 lines and more (each is a Strip with its caches: the collector walks them)
 
 
@@ -105,7 +107,7 @@ class StyledLines(StylesCache):
         )
         styled = self._styled.get(key)
         if styled is None:
-            styled = textual(lambda _y: content)
+            styled = lean(textual(lambda _y: content))  # kept: its caches made only when used
             self._styled[key] = styled
         else:
             self.hits += 1

@@ -17,6 +17,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from inquiry_tui.tui.common.lean_strip import LeanStrip
+
 
 def text_strips(text: Text, console: Console, width: int, style: Style) -> list[Strip]:
     """TEXT at WIDTH cells, each line padded to WIDTH, every segment on STYLE (see the module docstring)."""
@@ -51,18 +53,18 @@ def _line(
     line: list[Segment], console: Console, options: ConsoleOptions, width: int, style: Style, pad: Segment
 ) -> list[Strip]:
     if not line:
-        return [Strip([pad], width)]
+        return [LeanStrip([pad], width)]
     used = sum(cell_len(s.text) for s in line)
     if used > width:  # wrapped as Rich wraps it: this line alone, with the styles it was rendered with
         alone = Text.assemble(*((s.text, s.style or Style.null()) for s in line))
-        return [Strip(segments, width) for segments in console.render_lines(alone, options, style=style, pad=True)]
+        return [LeanStrip(segments, width) for segments in console.render_lines(alone, options, style=style, pad=True)]
     add = style.__add__
     out = [Segment(s.text, add(s.style)) for s in line]
     if used < width:
         out.append(Segment(" " * (width - used), style))
-    return [Strip(out, width)]
+    return [LeanStrip(out, width)]
 
 
 def _rich(text: Text, console: Console, width: int, style: Style) -> list[Strip]:
     lines = console.render_lines(text, console.options.update_width(width), style=style, pad=True)
-    return [Strip(segments, width) for segments in lines]
+    return [LeanStrip(segments, width) for segments in lines]

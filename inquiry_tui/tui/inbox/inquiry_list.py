@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from inquiry_tui.services.inbox.listing import ListItem
+from inquiry_tui.tui.common.lean_strip import lean
 from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
 from inquiry_tui.tui.common.styled_lines import use_styled_lines
 from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
@@ -33,18 +34,24 @@ from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
 PAGE = 64
 MAX_PAGES = 24  # rows held: ~1,500, whatever the folder size
 MAX_ANCHORS = 64
+LADDER_STEP = 1024  # rows between two rungs of the key ladder (a jump's seek walks fewer)
 _UNSET = object()
 
 
 @dataclass(frozen=True)
 class PageRequest:
-    """Fetch page `page`: `after` the bound row, `before` it, or `at` its position (a jump)."""
+    """Fetch page `page`: `after` the bound row, `before` it, or `at` its position (a jump).
+
+    `cursor`: the cursor's position when the page holds it (a jump, or a page key that landed
+    past the rows held): the worker reads that row's thread and profile with the page, and
+    both panes show it in the frame that shows the page."""
 
     epoch: int
     page: int
     mode: str  # after | before | at
     bound: ListItem | None
     hint: tuple[int, tuple[str, int]] | None  # (position, key) nearest known, for `at`
+    cursor: int | None = None
 
 
 class InquiryList(ScrollView, can_focus=True):
@@ -127,6 +134,8 @@ class InquiryList(ScrollView, can_focus=True):
         self._pages: dict[int, tuple[ListItem, ...]] = {}
         self._pending: set[int] = set()
         self._anchors: dict[int, tuple[str, int]] = {}
+        # The keys at every LADDER_STEP-th position, read by the screen in a worker (`set_ladder`)
+        self._ladder: tuple[tuple[str, int], ...] = ()
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: RowStyles | None = None
         self._cursor_styles: RowStyles | None = None
@@ -155,6 +164,7 @@ class InquiryList(ScrollView, can_focus=True):
         self._pages.clear()
         self._pending.clear()
         self._anchors.clear()
+        self._ladder = ()
         self._announced = _UNSET
         self._set_run(first_position, rows)
         self.total = max(total, first_position + len(rows)) + (1 if grows and rows else 0)
@@ -219,6 +229,16 @@ class InquiryList(ScrollView, can_focus=True):
         self._fix_total_from_short_tail()
         self.cursor = max(0, min(self.cursor, self.total - 1))
         self._after_change(scroll_to_cursor=False)
+
+    @property
+    def wants_ladder(self) -> bool:
+        """Jumps would walk far without a key ladder: a folder (not search hits) longer than a few rungs."""
+        return not self._ladder and not self.grows and not self.show_folder and self.total > 4 * LADDER_STEP
+
+    def set_ladder(self, epoch: int, rungs: tuple[tuple[str, int], ...]) -> None:
+        """The keys at positions 0, LADDER_STEP, 2 x LADDER_STEP ... of the rows of EPOCH (stale epochs are dropped)."""
+        if epoch == self.epoch:
+            self._ladder = rungs
 
     def update_item(self, inquiry_id: int, change: Callable[[ListItem], ListItem]) -> None:
         """Replace every loaded item of INQUIRY_ID with `change(item)` (an in-place state change)."""
@@ -292,6 +312,10 @@ class InquiryList(ScrollView, can_focus=True):
             for p in ((self.cursor + self.page_step) // PAGE, (self.cursor - self.page_step) // PAGE)
             if p >= 0 and p * PAGE < self.total and p not in wanted
         }
+        # The cursor's page first: a jump's `at` is that page, read with the cursor's row's panes
+        # (PageRequest.cursor), and the rows above it chain from it (a jump down shows the cursor on
+        # the viewport's last row, often on the page after the viewport's first).
+        wanted.sort(key=lambda p: p != self.cursor // PAGE)
         requests: list[PageRequest] = []
         for page in [*wanted, *sorted(ahead)]:
             if page in self._pages or page in self._pending:
@@ -301,6 +325,8 @@ class InquiryList(ScrollView, can_focus=True):
                 continue
             if request.mode == "at" and (requests or self._pending):
                 break  # one jump at a time; the rest chain from it once it lands
+            if page == self.cursor // PAGE:
+                request = replace(request, cursor=self.cursor)
             requests.append(request)
             self._pending.add(page)
         if requests:
@@ -315,7 +341,10 @@ class InquiryList(ScrollView, can_focus=True):
             if page == lo - 1:
                 return PageRequest(self.epoch, page, "before", self._pages[lo][0], None)
         position = page * PAGE
-        hint = min(self._anchors.items(), key=lambda kv: abs(kv[0] - position), default=None)
+        known = list(self._anchors.items())
+        rung = position // LADDER_STEP
+        known += [(r * LADDER_STEP, self._ladder[r]) for r in (rung, rung + 1) if r < len(self._ladder)]
+        hint = min(known, key=lambda kv: abs(kv[0] - position), default=None)
         return PageRequest(self.epoch, page, "at", None, hint)
 
     # --- rendering ----------------------------------------------------------------------------
@@ -382,7 +411,8 @@ class InquiryList(ScrollView, can_focus=True):
         if strip is None:
             styles = self._row_styles(selected)
             segments = item_segments(item, width, styles, self.now(), self.zone, self.show_folder)
-            strip = Strip(segments).adjust_cell_length(width, styles.base)
+            # Kept in the LRU: a LeanStrip makes its caches only when used (lean_strip.py).
+            strip = lean(Strip(segments).adjust_cell_length(width, styles.base))
             self._lines[key] = strip
         return strip
 

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from inquiry_tui.services.inbox.listing import FolderCounts, ListItem, SearchPage, Window
 from inquiry_tui.tui.inbox.inquiry_list import PageRequest
+from inquiry_tui.tui.inbox.panes import Ahead
 
 
 @dataclass
@@ -30,11 +31,20 @@ class WindowLoaded(Message):
 
 @dataclass
 class PageLoaded(Message):
-    """One page the list asked for."""
+    """One page the list asked for; AHEAD: the thread and profile of the row under the cursor, read with it."""
 
     request: PageRequest
     rows: list[ListItem]
     more: bool
+    ahead: tuple[ListItem, Ahead] | None = None
+
+
+@dataclass
+class LadderLoaded(Message):
+    """The keys at every LADDER_STEP-th position of the list's rows of EPOCH (`listing.key_ladder`)."""
+
+    epoch: int
+    rungs: tuple[tuple[str, int], ...]
 
 
 @dataclass

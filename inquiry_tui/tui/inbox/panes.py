@@ -62,6 +62,16 @@ class Laid:
     profile: tuple[BuyerProfile, PaneLayout, list[Strip]] | None
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """A row's thread and profile read (and laid out) by a list worker beside the page it fetched."""
+
+    detail: Detail
+    profile: Profile
+    profile_loaded: bool
+    laid: Laid | None
+
+
 class PanesHost(Protocol):
     """What the panes need from their screen."""
 
@@ -197,6 +207,10 @@ class ReadingPanes:
             exit_on_error=False,
         )
 
+    def layouts(self) -> Layouts:
+        """The panes' layouts now (on the event loop), for a worker to lay out what it reads."""
+        return self._layouts()
+
     def _layouts(self) -> Layouts:
         visible = self.host.profile_visible
         return Layouts(
@@ -299,6 +313,14 @@ class ReadingPanes:
         """Hand the pane its profile: it repaints itself only (ProfilePane draws from cached strips)."""
         self.profile_pane.profile = profile
 
+    def remember_read(self, item: ListItem, ahead: Ahead) -> None:
+        """ITEM's thread and profile read with its page (`read_with_page`): kept, with their strips, so the
+        list's frame that shows the page paints both panes from memory."""
+        if ahead.laid is not None:
+            self._keep(ahead.laid)
+        profile = ahead.profile if ahead.profile_loaded else self.profiles.get(item.inquiry.buyer_id)
+        self._remember(item, ahead.detail, profile)
+
     def remember_ahead(self, item: ListItem, read: tuple[object, object]) -> None:
         """ITEM's thread and profile read by another worker (`read_ahead`): the cursor paints them from memory."""
         detail, profile = read
@@ -309,6 +331,18 @@ class ReadingPanes:
     def read_ahead(self, item: ListItem) -> tuple[Detail, Profile]:
         """ITEM's thread and profile, read in the caller's worker (the first hit of a search)."""
         return self._fetch(item, self.host.profile_visible)
+
+    def read_with_page(self, item: ListItem, layouts: Layouts) -> Ahead | None:
+        """ITEM's thread and profile, laid out for LAYOUTS, in the caller's worker (the page under a jump's
+        cursor): the jump then costs one round trip to the store, not the page's and then the panes'.
+        None when they are remembered already."""
+        buyer_id = item.inquiry.buyer_id
+        want_profile = layouts.profile is not None and buyer_id not in self.profiles
+        if item.id in self.details and not want_profile:
+            return None
+        detail, profile = self._fetch(item, want_profile)
+        laid = self._lay_out(detail, profile, layouts, unless_shown=False)
+        return Ahead(detail, profile, want_profile, laid)
 
     def _fetch(self, item: ListItem, want_profile: bool) -> tuple[Detail, Profile]:
         detail: Detail

@@ -35,7 +35,7 @@ from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
 from inquiry_tui.tui.inbox.finder import InquiryFinder
 from inquiry_tui.tui.inbox.folder_bar import FolderBar
-from inquiry_tui.tui.inbox.inquiry_list import PAGE, InquiryList, PageRequest
+from inquiry_tui.tui.inbox.inquiry_list import LADDER_STEP, PAGE, InquiryList, PageRequest
 from inquiry_tui.tui.inbox.inquiry_row import BADGE_HELP
 from inquiry_tui.tui.inbox.keys import INBOX_KEYS
 from inquiry_tui.tui.inbox.panes import ReadingPanes
@@ -82,6 +82,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._searching_timer: Timer | None = None
         self._ready_sent = False
         self._first_page_painted = False  # the panes wait for the first page's frame (_first_page_shown)
+        self._ladder_for: int | None = None  # the list epoch whose key ladder was asked for
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
@@ -210,6 +211,7 @@ class InboxScreen(Screen[None], WorkerErrors):
             empty_text=f"No inquiries in {inbox.FOLDER_TITLES[folder]}",
         )
         listing.border_title = self._title()
+        self._want_ladder()
         if not self._ready_sent:
             self._ready_sent = True
             self.call_after_refresh(self._first_page_shown)
@@ -222,6 +224,24 @@ class InboxScreen(Screen[None], WorkerErrors):
         if self.panes is not None:
             self.panes.want(self.inquiry_list.current)
         self.refresh_counts()
+
+    def _want_ladder(self) -> None:
+        """Read the key ladder of the rows shown when jumps would walk far without it (once their count is known)."""
+        listing = self.inquiry_list
+        if not self._first_page_painted:
+            return  # not beside the first page's frame: the counts, read after it, ask again (_show_counts)
+        if listing.wants_ladder and self.search_terms is None and self._ladder_for != listing.epoch:
+            self._ladder_for = listing.epoch
+            self._read_ladder(listing.epoch, self.folder)
+
+    @work(thread=True, exclusive=True, group="inbox-ladder", exit_on_error=False)
+    def _read_ladder(self, epoch: int, folder: str) -> None:
+        """The key ladder of the rows just shown: jumps then seek from a rung, not from the top."""
+        self.post_message(loaded.LadderLoaded(epoch, inbox.key_ladder(self.ctx, folder, LADDER_STEP)))
+
+    @on(loaded.LadderLoaded)
+    def _ladder_loaded(self, event: loaded.LadderLoaded) -> None:
+        self.inquiry_list.set_ladder(event.epoch, event.rungs)
 
     def action_folder(self, folder: str) -> None:
         self._hide_search()
@@ -259,6 +279,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         listing = self.inquiry_list
         listing.set_total(listing.epoch, counts.of(self.folder))
         listing.border_title = self._title()
+        self._want_ladder()
         if event.follow_changes and before is not None and before.of(self.folder) != counts.of(self.folder):
             # Another session changed this folder (new arrivals, a colleague's triage):
             # re-read around the cursor. Our own actions adjust the list themselves.
@@ -271,11 +292,20 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def on_inquiry_list_pages_requested(self, message: InquiryList.PagesRequested) -> None:
         message.stop()
-        self._fetch_pages(message.requests, self.folder, self.search_terms, self.ranked, self.inquiry_list.total)
+        layouts = self.panes.layouts() if self.panes is not None else None
+        self._fetch_pages(
+            message.requests, self.folder, self.search_terms, self.ranked, self.inquiry_list.total, layouts
+        )
 
     @work(thread=True, group="inbox-pages", exit_on_error=False)
     def _fetch_pages(
-        self, requests: tuple[PageRequest, ...], folder: str, terms: str | None, ranked: bool, total: int
+        self,
+        requests: tuple[PageRequest, ...],
+        folder: str,
+        terms: str | None,
+        ranked: bool,
+        total: int,
+        layouts: panes.Layouts | None,
     ) -> None:
         for request in requests:
             more = False
@@ -292,10 +322,18 @@ class InboxScreen(Screen[None], WorkerErrors):
                 rows = inbox.page_before(self.ctx, folder, request.bound.key, PAGE)
             else:
                 rows = inbox.page_at(self.ctx, folder, request.page * PAGE, PAGE, total, request.hint)
-            self.post_message(loaded.PageLoaded(request, rows, more))
+            ahead = None
+            offset = -1 if request.cursor is None else request.cursor - request.page * PAGE
+            if 0 <= offset < len(rows) and self.panes is not None and layouts is not None:
+                # The row under the cursor (a jump's): its panes come in the page's frame (panes.read_with_page).
+                read = self.panes.read_with_page(rows[offset], layouts)
+                ahead = (rows[offset], read) if read is not None else None
+            self.post_message(loaded.PageLoaded(request, rows, more, ahead))
 
     @on(loaded.PageLoaded)
     def _add_page(self, event: loaded.PageLoaded) -> None:
+        if event.ahead is not None and self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
+            self.panes.remember_read(*event.ahead)
         self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
 
     def on_inquiry_list_resync_requested(self, message: InquiryList.ResyncRequested) -> None:

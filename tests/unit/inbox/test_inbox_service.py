@@ -112,6 +112,16 @@ def test_key_at_agrees_with_positions_from_every_start(store: Ctx) -> None:
     assert inbox.key_at(store, "all", total + 5, total) is None
 
 
+@pytest.mark.parametrize(
+    ("login", "folder"), [("boss", "all"), ("boss", "sent"), ("ana", "all"), ("boss", "allocation")]
+)
+@pytest.mark.parametrize("step", [1, 100, 1024])
+def test_key_ladder_holds_the_key_at_every_steps_position(store: Ctx, login: str, folder: str, step: int) -> None:
+    ctx = ctx_as(store, login)
+    rows = _walk(ctx, folder, 500)
+    assert inbox.key_ladder(ctx, folder, step) == tuple(r.key for r in rows[::step])
+
+
 def test_page_at_starts_at_the_position(store: Ctx) -> None:
     rows = _walk(store, "sent", 500)
     page = inbox.page_at(store, "sent", 640, 64, len(rows))

@@ -1,0 +1,70 @@
+"""LeanStrip: a Textual `Strip` whose seven caches are made when first used, not with the strip.
+
+Textual's `Strip.__init__` makes seven `FIFOCache`s for every strip (crops, styles, filters, lengths...).
+The inbox keeps thousands of strips alive (laid-out threads and profiles read ahead, the list's rows, the
+styled lines), and most of their caches are never used: seven of the twelve or so objects the cyclic
+garbage collector tracks for each strip. Each full collection walks them all, and they fill the old
+generation that triggers one: at 100k inquiries, 15 full collections of 100-420 ms each in one
+benchmark run, the slowest tenth of page keys and jumps (docs/performance.md, session 9). A LeanStrip
+draws and caches exactly as a Strip does; the property test in tests/unit/common holds that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.segment import Segment
+from textual.cache import FIFOCache
+from textual.strip import Strip
+
+# Strip's cache slots and their sizes, as Strip.__init__ (Textual 8.2) makes them.
+_CACHES = {
+    "_divide_cache": 4,
+    "_crop_cache": 16,
+    "_style_cache": 16,
+    "_filter_cache": 4,
+    "_line_length_cache": 4,
+    "_crop_extend_cache": 4,
+    "_offsets_cache": 4,
+}
+
+
+def _lazy(name: str, size: int) -> property:
+    slot: Any = getattr(Strip, name)  # Strip's own slot: where the cache lives once made
+
+    def get(self: Strip) -> FIFOCache[Any, Any]:
+        try:
+            cache: FIFOCache[Any, Any] = slot.__get__(self, Strip)
+        except AttributeError:
+            cache = FIFOCache(size)
+            slot.__set__(self, cache)
+        return cache
+
+    def set_(self: Strip, value: FIFOCache[Any, Any]) -> None:
+        slot.__set__(self, value)
+
+    return property(get, set_)
+
+
+class LeanStrip(Strip):
+    """A Strip whose caches are made on first use (module docstring)."""
+
+    __slots__ = ()
+
+    def __init__(self, segments: Iterable[Segment], cell_length: int | None = None) -> None:
+        # Strip.__init__ without its caches (they are the properties below).
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+
+for _name, _size in _CACHES.items():
+    setattr(LeanStrip, _name, _lazy(_name, _size))
+
+
+def lean(strip: Strip) -> Strip:
+    """STRIP as a LeanStrip (the same segments and length)."""
+    return strip if isinstance(strip, LeanStrip) else LeanStrip(strip, strip.cell_length)
