@@ -1,6 +1,7 @@
 """The inbox beside neomutt in real terminals (tmux at 160x48): key to screen, p50 / p95, on the same messages.
 
-Usage: python benchmarks/bench_tmux.py [--db PATH] [--inquiries N] [--keys K] [--out DIR]
+Usage: python benchmarks/bench_tmux.py [--db PATH] [--inquiries N] [--keys K] [--searches S] [--only KEY ...]
+       [--baseline REF] [--rounds R] [--out DIR]
 
 The newest N inquiries of the SQLite store (default: `bench_inbox.py`'s store of N inquiries
 in DIR, made when missing; any store of that script will do, its main account is read from
@@ -13,6 +14,13 @@ held still for SETTLE seconds: "first change" is when the screen first differs (
 settle wait not counted. Polling costs ~2-5 ms a capture: these are terminal-level figures,
 coarser than bench_inbox.py's, and the same for both programs. Without neomutt on the PATH
 (Debian: `apt-get install neomutt`) only inquiry-tui is measured, and the script says so.
+
+A search is `/`, the terms, then enter timed (S searches, the terms in turn; neomutt: its limit on
+subjects). `--only` measures some of the keys (j, page, search). `--baseline REF` also runs git
+REF's inquiry-tui (its tree unpacked once into DIR, first on PYTHONPATH), alternating with this
+code for R rounds, each round in fresh programs, in the same sitting: on the same store, or on
+`--baseline-db`, a copy of it at REF's schema (this code upgrades a store it opens; REF cannot
+open a newer one).
 """
 
 from __future__ import annotations
@@ -31,10 +39,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+import stores
+
 SETTLE = 0.15
 STILL = 1.0  # seconds a screen holds still before the next key is sent (--still)
 SIZE = ("160", "48")
 OUT = Path(__file__).parent / "out"
+ROOT = Path(__file__).resolve().parent.parent
 TERMS = ("invitation", "solar", "led")  # searched for by both programs
 
 
@@ -127,8 +138,12 @@ def press(session: str, keys: list[str]) -> tuple[float, float]:
     return (first or float("nan"), settled or float("nan"))
 
 
-def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float, float, float]]:
-    session = f"bench-tmux-{name}-{os.getpid()}"
+PLANS = {"j": "j", "page": "page down", "search": "search"}  # --only's names: the labels printed
+
+
+def run_one(name: str, command: str, keys: int, searches: int, only: list[str]) -> dict[str, list[tuple[float, float]]]:
+    """(first change, settled) of each key of each measured kind, in seconds, by label."""
+    session = f"bench-tmux-{os.getpid()}"
     new_session(session, command)
     try:
         drawn(session)
@@ -140,10 +155,13 @@ def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float,
             "search": [],  # below: type the term, then time enter
         }
         for label, plan in plans.items():
+            if label not in [PLANS[o] for o in only]:
+                continue
             if label == "search":
                 times = []
-                for term in TERMS:
-                    if name == "inquiry-tui":
+                for index in range(searches):
+                    term = TERMS[index % len(TERMS)]
+                    if name.startswith("inquiry-tui"):
                         tmux("send-keys", "-t", session, "/")
                         wait_still(session, 5)
                         tmux("send-keys", "-t", session, "-l", term)
@@ -163,17 +181,17 @@ def run_one(name: str, command: str, keys: int) -> dict[str, tuple[float, float,
                     wait_still(session, 10)
             else:
                 times = [press(session, keys_) for keys_ in plan]
-            firsts, settles = [t[0] for t in times], [t[1] for t in times]
-            p95 = lambda v: sorted(v)[min(len(v) - 1, int(len(v) * 0.95))] * 1000  # noqa: E731
-            figures[label] = (
-                statistics.median(firsts) * 1000,
-                p95(firsts),
-                statistics.median(settles) * 1000,
-                p95(settles),
-            )
+            figures[label] = times
         return figures
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", session], check=False, capture_output=True)
+
+
+def quantiles(times: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """First change p50 / p95, settled p50 / p95, in ms."""
+    firsts, settles = [t[0] for t in times], [t[1] for t in times]
+    p95 = lambda v: sorted(v)[min(len(v) - 1, int(len(v) * 0.95))] * 1000  # noqa: E731
+    return statistics.median(firsts) * 1000, p95(firsts), statistics.median(settles) * 1000, p95(settles)
 
 
 def main() -> None:
@@ -182,10 +200,18 @@ def main() -> None:
     parser.add_argument("--db", help="a SQLite store (default: bench_inbox.py's store of N inquiries in --out)")
     parser.add_argument("--inquiries", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=40)
+    parser.add_argument("--searches", type=int, help="searches timed (default: K/4, at least one per term)")
+    parser.add_argument("--only", nargs="+", choices=sorted(PLANS), default=sorted(PLANS), help="keys measured")
+    parser.add_argument("--baseline", metavar="REF", help="also run git REF's inquiry-tui, alternating with this code")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of each inquiry-tui code (with --baseline)")
+    parser.add_argument(
+        "--baseline-db", help="the baseline's copy of the store, when REF's schema is older (default: the same store)"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--still", type=float, default=STILL, help="seconds of a still screen before the next key")
     args = parser.parse_args()
     STILL = args.still
+    searches = args.searches or max(len(TERMS), args.keys // 4)
     db = args.db
     if db is None:
         sys.path.insert(0, str(Path(__file__).parent))
@@ -196,16 +222,36 @@ def main() -> None:
     login = sqlite3.connect(db).execute("SELECT login FROM account WHERE role = 'admin'").fetchone()[0]
     app = f"INQUIRY_TUI_LOGIN={login} {sys.executable} -c 'from inquiry_tui.cli import main; main()' --db {db}"
     mutt = f"neomutt -n -F /dev/null -R -e 'set sort=reverse-date; set mark_old=no; set folder=/tmp' -f {mbox}"
+    codes = [("inquiry-tui", app)]
+    if args.baseline:
+        old = stores.baseline_code(args.baseline, args.out)
+        # `python -c` puts the working directory first on sys.path: each code starts in its own tree.
+        old_app = app.replace(f"--db {db}", f"--db {args.baseline_db}") if args.baseline_db else app
+        codes = [
+            (f"inquiry-tui {args.baseline}", f"cd {old} && PYTHONPATH={old} {old_app}"),
+            ("inquiry-tui", f"cd {ROOT} && {app}"),
+        ]
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    results = {"inquiry-tui": run_one("inquiry-tui", app, args.keys)}
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    loads: dict[str, list[str]] = {}
+    for _round in range(args.rounds if args.baseline else 1):
+        for name, command in codes:
+            loads.setdefault(name, []).append(stores.load())
+            for label, times in run_one(name, command, args.keys, searches, args.only).items():
+                results.setdefault(name, {}).setdefault(label, []).extend(times)
     if shutil.which("neomutt"):
-        results["neomutt"] = run_one("neomutt", mutt, args.keys)
+        results["neomutt"] = run_one("neomutt", mutt, args.keys, searches, args.only)
     print(f"{args.inquiries:,} messages, tmux {'x'.join(SIZE)}, load before {load}; ms from send-keys")
     if "neomutt" not in results:
         print("neomutt: not installed, not measured (Debian: apt-get install neomutt)")
+    for name, seen in loads.items():
+        if args.baseline:
+            print(f"{name}: {len(seen)} round(s), at {', '.join(seen)}")
+    print(f"{searches} searches, {args.keys} j, {max(5, args.keys // 4)} page down a program and round")
     print(f"{'':12} {'key':10} {'first change p50 / p95':>24} {'settled p50 / p95':>20}")
     for name, figures in results.items():
-        for label, (f50, f95, s50, s95) in figures.items():
+        for label, times in figures.items():
+            f50, f95, s50, s95 = quantiles(times)
             print(f"{name:12} {label:10} {f50:11.1f} / {f95:6.1f}    {s50:9.1f} / {s95:6.1f}")
 
 

@@ -75,6 +75,7 @@ ALLOC_FROM = (
     f"{ROW_JOINS} LEFT JOIN account fa ON fa.id = ar.from_id JOIN account ta ON ta.id = ar.to_id"
 )
 _NOT_DELETED = f"i.folder != '{Folder.DELETED}'"
+_DELETED_D = f"d.folder = '{Folder.DELETED}'"  # ix_inquiry_deleted's predicate, as its probes name it
 
 
 @dataclass(frozen=True)
@@ -203,19 +204,32 @@ def search(session: Bind, params: dict[str, Any], *, own: bool, after: bool, ran
     return list(session.execute(text(_pg_search_sql(own=own, after=after, ranked=ranked)), params))
 
 
-def count_search(session: Bind, params: dict[str, Any], *, own: bool) -> int:
-    """Hits of `:q` (not deleted), counted up to `:cap`."""
+def count_search_sql(*, sqlite: bool, own: bool) -> str:
+    """The count of `count_search`: hits of `:q` (not deleted; `:me`'s only if OWN), up to `:cap`."""
     mine = " AND i.owner_id = :me" if own else ""
-    if dialect.is_sqlite(session):
-        sql = (
+    if sqlite and not own:
+        # Not a read of each hit's row to tell its folder (20-55 ms for 10,000 hits at 1M): a probe of
+        # the small index of the deleted ones (migration 0017). A salesperson's count reads the row
+        # anyway, for its owner.
+        return (
+            "SELECT count(*) FROM (SELECT f.rowid FROM inquiry_fts AS f WHERE inquiry_fts MATCH :q AND NOT EXISTS "
+            f"(SELECT 1 FROM inquiry d INDEXED BY ix_inquiry_deleted WHERE {_DELETED_D} AND d.id = f.rowid) "
+            "LIMIT :cap)"
+        )
+    if sqlite:
+        return (
             "SELECT count(*) FROM (SELECT f.rowid FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.rowid "
             f"WHERE inquiry_fts MATCH :q AND {_NOT_DELETED}{mine} LIMIT :cap)"
         )
-    else:
-        sql = (
-            "SELECT count(*) FROM (SELECT f.id FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.id "
-            f"WHERE f.doc @@ CAST(:q AS tsquery) AND {_NOT_DELETED}{mine} LIMIT :cap) AS hits"
-        )
+    return (
+        "SELECT count(*) FROM (SELECT f.id FROM inquiry_fts AS f JOIN inquiry i ON i.id = f.id "
+        f"WHERE f.doc @@ CAST(:q AS tsquery) AND {_NOT_DELETED}{mine} LIMIT :cap) AS hits"
+    )
+
+
+def count_search(session: Bind, params: dict[str, Any], *, own: bool) -> int:
+    """Hits of `:q` (not deleted), counted up to `:cap`."""
+    sql = count_search_sql(sqlite=dialect.is_sqlite(session), own=own)
     return int(session.execute(text(sql), params).scalar_one())
 
 

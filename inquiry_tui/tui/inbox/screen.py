@@ -439,7 +439,9 @@ class InboxScreen(Screen[None], WorkerErrors):
         if box.handing_over:
             box.handing_over = False
             if self.focused is box:
-                self.inquiry_list.focus()
+                # At once, not `focus()` (deferred to the app's queue): the field's look, the list's and
+                # the footer's keys change in the frame of the hits, not in one after it.
+                self.set_focus(self.inquiry_list)
 
     @on(SearchBox.KeyAfterEnter)
     def _key_after_enter(self, event: SearchBox.KeyAfterEnter) -> None:

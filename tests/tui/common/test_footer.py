@@ -107,3 +107,24 @@ async def test_the_keys_a_recompose_removed_are_freed(store_ctx: Ctx) -> None:
         alive = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
         shown = [k for k in alive if k.is_attached]
         assert shown and len(alive) == len(shown), (len(alive), len(shown))
+
+
+async def test_a_text_field_hides_the_letter_keys_without_composing_them_again(store_ctx: Ctx) -> None:
+    """The focus entering the search field leaves the letter keys out, and leaving it brings them back: the keys
+    mounted stay (hidden, then shown), so the footer changes in one layout of its own, not with 16 new widgets
+    styled and laid out frames after the search's hits."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        before = footer_keys(app)
+        await pilot.press("slash")
+        await settle(pilot)
+        shown = [k for k in footer_keys(app) if k.display]
+        assert [k.description for k in shown] == ["Search", "palette"]  # the letters type into the field
+        assert all(a is b for a, b in zip(footer_keys(app), before, strict=True))
+        assert all(k.region.width == 0 for k in footer_keys(app) if not k.display)
+        await pilot.press(*"solar", "enter")
+        await settle(pilot)
+        after = footer_keys(app)
+        assert all(a is b for a, b in zip(after, before, strict=True)) and all(k.display for k in after)
+        assert [k.region for k in after] == [k.region for k in before]

@@ -13,6 +13,7 @@ from textual import events
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Header
+from textual.widgets._footer import FooterKey
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
@@ -200,4 +201,36 @@ async def test_keys_in_one_burst_after_enter_are_not_typed(store_ctx: Ctx) -> No
         await until(pilot, lambda: "hit" in str(listing.border_title), "the hits and their count")
         assert box.value == "solar" and screen.search_terms == "solar" and app.focused is listing
         assert not box.handing_over
+        assert not app.unexpected_errors
+
+
+async def test_the_footer_gives_the_lists_keys_back_in_the_frame_of_the_hits(
+    store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """enter: the footer's letter keys come back with the hits, not in frames after them (the screen's last change
+    in a terminal was the footer, 40-150 ms after the hits)."""
+    monkeypatch.setattr(inbox_screen, "SEARCHING_AFTER", 60.0)
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _inbox(app)
+        listing = screen.query_one(InquiryList)
+        first_hit = inbox.search(store_ctx, "solar", limit=1).rows[0]
+        list_keys = [k.description for k in screen.query(FooterKey) if k.display]
+        assert "Reply" in list_keys
+        frames: list[tuple[Any, list[str]]] = []
+        draw: Callable[[], None] = screen._compositor_refresh
+
+        def recording_draw() -> None:
+            frames.append((listing.item_at(0), [k.description for k in screen.query(FooterKey) if k.display]))
+            draw()
+
+        monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
+        await pilot.press("slash")
+        await until(pilot, lambda: app.focused is screen.search_box, "the field has the focus")
+        assert [k.description for k in screen.query(FooterKey) if k.display] == ["Search", "palette"]
+        await pilot.press(*"solar", "enter")
+        await until(pilot, lambda: listing.item_at(0) == first_hit, "the hits")
+        with_hits = [keys for row, keys in frames if row == first_hit]
+        assert with_hits and all(keys == list_keys for keys in with_hits), with_hits
         assert not app.unexpected_errors
