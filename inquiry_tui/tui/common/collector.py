@@ -4,10 +4,11 @@ A full pass walks every object that is not frozen (tui/app.py freezes what the s
 screen bring in). At 1M inquiries one took 100-420 ms on a loaded machine, and it landed on
 whichever key crossed Python's threshold: the slowest tenth of page keys and jumps spent most of
 their time in them (docs/performance.md, "Cursor, page and jump tails at 1M, session 9").
-So the oldest generation's threshold is raised tenfold, which keeps automatic full passes as a
+So the oldest generation's threshold is raised threefold, which keeps automatic full passes as a
 bound on how much cyclic garbage can pile up while keys keep coming, and a full pass runs when
 no key or mouse event has come for IDLE_SECONDS and the young generations have promoted objects
-since the last one.
+since the last one. Tenfold took the tail further but held 19 MB more after a 3-minute session
+without pauses (docs/performance.md, "The collector in the pauses, session 9").
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import gc
 import time
 from collections.abc import Callable
 
-IDLE_SECONDS = 1.0  # no input for this long: the user is reading, a pass goes unnoticed
+IDLE_SECONDS = 0.5  # no input for this long: the user is reading, a pass goes unnoticed
 CHECK_SECONDS = 0.5  # how often the app asks (a timer: no work between keys)
-FULL_EVERY = 100  # middle-generation passes between automatic full ones (Python's default is 10)
+FULL_EVERY = 30  # middle-generation passes between automatic full ones (Python's default is 10)
 PENDING = 2  # middle-generation passes since the last full one before an idle full pass is worth it
 
 
