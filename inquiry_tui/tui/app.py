@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, TextIO, cast
 
 from rich.console import Console
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -32,6 +32,7 @@ from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
+from inquiry_tui.tui.common.collector import CHECK_SECONDS, IdleCollector
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
@@ -100,6 +101,7 @@ class InquiryApp(App[None], WorkerErrors):
         ctx.on_writing = self._tell_writing
         self.writes = 0  # write transactions under way
         self._saving_timer: Timer | None = None
+        self.collector = IdleCollector()  # told of every key and mouse event (on_event)
 
     def on_mount(self) -> None:
         for mode in MODES:
@@ -114,6 +116,14 @@ class InquiryApp(App[None], WorkerErrors):
         # are left out of the full collections, which otherwise stall a frame by ~90 ms now
         # and then while the user scrolls.
         self.call_after_refresh(freeze_then_collect)
+        # The collector's full passes in the user's pauses, not on a key (tui/common/collector.py).
+        self.collector.install()
+        self.set_interval(CHECK_SECONDS, self.collector.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def on_inbox_screen_ready(self, _message: Message) -> None:
         """The inbox's first page is on screen (InboxScreen.Ready): now the background work."""

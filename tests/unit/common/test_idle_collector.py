@@ -1,0 +1,75 @@
+"""The collector's full passes run in the user's pauses: after IDLE_SECONDS without input, and only when the
+young generations have promoted objects since the last one."""
+
+from __future__ import annotations
+
+import gc
+
+from inquiry_tui.tui.common.collector import FULL_EVERY, IDLE_SECONDS, PENDING, IdleCollector
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def collector(clock: Clock, pending: list[int], passes: list[int]) -> IdleCollector:
+    def collect() -> None:
+        passes.append(1)
+        pending[0] = 0
+
+    return IdleCollector(clock=clock, collect=collect, pending=lambda: pending[0])
+
+
+def test_a_full_pass_waits_for_a_pause_in_the_keys() -> None:
+    clock, pending, passes = Clock(), [PENDING], list[int]()
+    idle = collector(clock, pending, passes)
+    for _ in range(10):  # a key every half idle period: never a pass
+        clock.now += IDLE_SECONDS / 2
+        idle.input_seen()
+        idle.tick()
+    assert passes == []
+    clock.now += IDLE_SECONDS  # the user reads
+    idle.tick()
+    assert passes == [1] and idle.passes == 1
+
+
+def test_no_pass_when_nothing_was_promoted_since_the_last() -> None:
+    clock, pending, passes = Clock(), [PENDING], list[int]()
+    idle = collector(clock, pending, passes)
+    clock.now += IDLE_SECONDS
+    idle.tick()
+    for _ in range(5):  # still idle, nothing new in the old generation: no more passes
+        clock.now += IDLE_SECONDS
+        idle.tick()
+    assert passes == [1]
+    pending[0] = PENDING - 1
+    idle.tick()
+    assert passes == [1]
+    pending[0] = PENDING
+    idle.tick()
+    assert passes == [1, 1]
+
+
+def test_no_pass_while_collection_is_off() -> None:
+    clock, pending, passes = Clock(), [PENDING], list[int]()
+    idle = collector(clock, pending, passes)
+    clock.now += IDLE_SECONDS
+    gc.disable()
+    try:
+        idle.tick()
+    finally:
+        gc.enable()
+    assert passes == []
+
+
+def test_install_raises_only_the_oldest_generations_threshold() -> None:
+    before = gc.get_threshold()
+    try:
+        IdleCollector.install()
+        assert gc.get_threshold() == (before[0], before[1], FULL_EVERY)
+    finally:
+        gc.set_threshold(*before)
