@@ -3,6 +3,7 @@ the tables abbreviate instead of losing their right-hand columns (the rules prev
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from inquiry_tui.services.context import Ctx
@@ -16,16 +17,22 @@ def labels(table: DataTable[object]) -> list[str]:
     return [str(column.label) for column in table.columns.values()]
 
 
+async def refuse_holidays(pilot: Pilot[None]) -> Input:
+    """Open reception in the admin and type a holiday it refuses; the holidays field keeps the focus."""
+    await open_admin(pilot)
+    await go_to(pilot, "reception")
+    holidays = pilot.app.screen.query_one("#reception-holidays", Input)
+    holidays.focus()
+    await pilot.press("end", *", someday")
+    await pilot.pause()
+    return holidays
+
+
 async def test_at_80x24_a_refused_field_is_named_under_it_and_saving_goes_to_it(store_ctx: Ctx) -> None:
     app = InquiryApp(store_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_admin(pilot)
-        await go_to(pilot, "reception")
+        holidays = await refuse_holidays(pilot)
         screen = app.screen
-        holidays = screen.query_one("#reception-holidays", Input)
-        holidays.focus()
-        await pilot.press("end", *", someday")
-        await pilot.pause()
         note = screen.query_one("#reception-holidays-error", Static)
         assert note.display and "reception.holidays" in str(note.render())
         assert not screen.query_one("#reception-windows-error", Static).display  # only the field at fault
@@ -55,13 +62,8 @@ async def test_saving_in_the_same_burst_of_keys_as_leaving_the_field_still_bring
     scroll toward the foot, animated and still on its way, must not carry the form off the field at fault."""
     app = InquiryApp(store_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_admin(pilot)
-        await go_to(pilot, "reception")
+        holidays = await refuse_holidays(pilot)
         screen = app.screen
-        holidays = screen.query_one("#reception-holidays", Input)
-        holidays.focus()
-        await pilot.press("end", *", someday")
-        await pilot.pause()
         screen.query_one("#calls-windows", Input).focus()
         await pilot.press("ctrl+s")
         await settle(pilot)
