@@ -225,3 +225,23 @@ async def test_escape_on_a_changed_form_asks_before_discarding(store_ctx: Ctx) -
         await settle(pilot)
         assert isinstance(app.screen, CustomerFormScreen)
         assert app.screen.query_one("#f-email", Input).value == "half.typed@example.com"
+
+
+async def test_at_80x24_a_refused_save_brings_the_first_bad_field_and_its_note_into_view(store_ctx: Ctx) -> None:
+    """Focus on the last field and ctrl+s in one burst of keys (as over SSH): the focus goes back to the first
+    field at fault and both it and its note are on screen (the whole form fits in 80x24: nothing scrolls away)."""
+    app = customers_app(ctx_as(store_ctx, "ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_into(pilot, "#f-email", "not-an-address")
+        app.screen.query_one("#f-tags", Input).focus()  # away, at the foot of the form
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        email = app.screen.query_one("#f-email", Input)
+        assert app.focused is email
+        assert error_of(app, "email")
+        form, note = app.screen.query_one("#form-box"), app.screen.query_one("#e-email", Static)
+        assert form.region.contains_region(email.region), (form.region, email.region)
+        assert form.region.contains_region(note.region), (form.region, note.region)
