@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inquiry_tui.domain import money
 from inquiry_tui.domain.countries import country_name
@@ -25,6 +26,9 @@ from inquiry_tui.domain.deals import DealDoc
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.deals.views import Party
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 ENV_FONT = "INQUIRY_TUI_FONT"
 DEBIAN_FONTS = "fonts-dejavu-core fonts-droid-fallback"
@@ -205,10 +209,31 @@ def _pdf_text(text: str) -> str:
 
 
 def render_pdf(d: Document, fonts: Fonts) -> bytes:
-    """The document as a PDF a buyer can open (A4, the fonts embedded as subsets)."""
+    """The document as a PDF a buyer can open (A4, the fonts embedded as subsets).
+
+    Drawn with the main font alone first, and again with the fallback only when the main font lacks a
+    character: loading the CJK fallback (some 4 MB of glyphs) costs ten times the main font, and most
+    documents need none of it.
+    """
     import logging
 
     logging.getLogger("fpdf").setLevel(logging.ERROR)  # a glyph no font has is drawn as a box, not reported
+    pdf = _drawn(d, fonts.main, None)
+    if fonts.fallback is not None and _lacked_glyphs(pdf):
+        pdf = _drawn(d, fonts.main, fonts.fallback)
+    return bytes(pdf.output())
+
+
+def _lacked_glyphs(pdf: FPDF) -> bool:
+    """Whether PDF's main font lacked a character it was asked to draw (fpdf notes each one as it draws)."""
+    from fpdf.fonts import TTFFont
+
+    main = pdf.fonts["main"]
+    return isinstance(main, TTFFont) and bool(main.missing_glyphs)
+
+
+def _drawn(d: Document, main: Path, fallback: Path | None) -> FPDF:
+    """The document laid out on A4 with MAIN, and FALLBACK for the characters MAIN lacks when given."""
     from fpdf import FPDF  # imported here: only documents need it
     from fpdf.enums import XPos, YPos
     from fpdf.fonts import FontFace
@@ -217,10 +242,10 @@ def render_pdf(d: Document, fonts: Fonts) -> bytes:
     pdf.set_title(f"{d.title} {d.reference}")
     pdf.set_creator("inquiry-tui")
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("main", "", str(fonts.main))
+    pdf.add_font("main", "", str(main))
     families = ["main"]
-    if fonts.fallback is not None:
-        pdf.add_font("cjk", "", str(fonts.fallback))
+    if fallback is not None:
+        pdf.add_font("cjk", "", str(fallback))
         pdf.set_fallback_fonts(["cjk"], exact_match=False)
     pdf.add_page()
     doc = d.doc
@@ -263,7 +288,7 @@ def render_pdf(d: Document, fonts: Fonts) -> bytes:
         pdf.ln(2)
         para("Terms", size=11, height=6)
         para(safe_text(doc.terms))
-    return bytes(pdf.output())
+    return pdf
 
 
 def total_text(total: Decimal, code: str) -> str:

@@ -97,3 +97,41 @@ def test_a_configured_font_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path:
         assert find_fonts().fallback is None
     finally:
         find_fonts.cache_clear()
+
+
+def _embedded_fonts(pdf: bytes) -> set[str]:
+    """The base names of the fonts on the PDF's pages, without their subset prefix."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_the_cjk_fallback_is_loaded_and_embedded_only_when_the_main_font_lacks_a_character(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the CJK fallback costs ten times the main font: a Latin document never loads it."""
+    import fpdf
+
+    fonts = find_fonts()
+    if fonts.fallback is None:
+        pytest.skip("no CJK fallback font on this machine")
+    loaded: list[str] = []
+    add_font = fpdf.FPDF.add_font
+
+    def counting(self: fpdf.FPDF, family: str, *args: object, **kwargs: object) -> None:
+        loaded.append(family)
+        add_font(self, family, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fpdf.FPDF, "add_font", counting)
+    ana = ctx_as(admin_ctx, "ana")
+    _, latin = customer_with_inquiry(admin_ctx, "latin@buyers.example", name="Jürgen Weiß")
+    _, cjk = customer_with_inquiry(admin_ctx, "cjk@buyers.example", name="张伟")
+    latin_pdf = lois.loi_pdf(ana, lois.draft_loi(ana, inquiry_id=latin, data={"lines": [LINE]}).id)
+    assert loaded == ["main"] and len(_embedded_fonts(latin_pdf)) == 1
+    loaded.clear()
+    cjk_pdf = lois.loi_pdf(ana, lois.draft_loi(ana, inquiry_id=cjk, data={"lines": [LINE]}).id)
+    assert "cjk" in loaded and len(_embedded_fonts(cjk_pdf)) == 2
+    assert "张伟" in _text(cjk_pdf)
