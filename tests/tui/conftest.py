@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from inquiry_tui.services.context import Ctx, connect_system
 from inquiry_tui.services.setup.company import load_json, set_up_company
@@ -132,6 +133,36 @@ async def settle(pilot: Pilot[object]) -> None:
                 return
         await app.workers.wait_for_complete()
     raise AssertionError("the app never settled")
+
+
+async def steady(pilot: Pilot[object]) -> None:
+    """Settled, with every text field's cursor held still: a snapshot shows the focused field's cursor in every
+    run (a blinking one is hidden half the time, and a loaded machine takes a snapshot at any point of it)."""
+    await settle(pilot)
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, (Input, TextArea)):
+            widget.cursor_blink = False
+    await settle(pilot)
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """pytest-textual-snapshot's snap_compare, with every picture taken `steady` after the test's own run_before."""
+
+    def compare(
+        app: object,
+        *args: object,
+        run_before: Callable[[Pilot[object]], Awaitable[None]] | None = None,
+        **kwargs: object,
+    ) -> bool:
+        async def before(pilot: Pilot[object]) -> None:
+            if run_before is not None:
+                await run_before(pilot)
+            await steady(pilot)
+
+        return snap_compare(app, *args, run_before=before, **kwargs)
+
+    return compare
 
 
 def make_app(ctx: Ctx) -> InquiryApp:

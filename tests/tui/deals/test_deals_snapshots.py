@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
@@ -24,29 +22,20 @@ from tests.tui.deals.deal_store import add_orders, add_template, fresh_inquiry
 SIZES = [(160, 48), (80, 24)]
 
 
-async def steady(pilot: Pilot[object]) -> None:
-    """Every worker done, then no cursor blinks: the focused field shows its cursor in every run."""
-    await settle(pilot)
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = False
-    await settle(pilot)
-
-
 @pytest.mark.parametrize("size", SIZES, ids=["160x48", "80x24"])
 class TestDealsScreens:
     def test_orders_list(self, snap_compare, store_ctx: Ctx, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
         fresh_inquiry(store_ctx)
         add_orders(store_ctx, tmp_path)
-        assert snap_compare(ScreenHost(store_ctx, DealsScreen), terminal_size=size, run_before=steady)
+        assert snap_compare(ScreenHost(store_ctx, DealsScreen), terminal_size=size, run_before=settle)
 
     def test_loi_editor(self, snap_compare, store_ctx: Ctx, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
         inquiry = fresh_inquiry(store_ctx)
         add_template(store_ctx)
         app = ScreenHost(ctx_as(store_ctx, "ana"), lambda ctx: LoiEditorScreen(ctx, inquiry_id=inquiry))
-        assert snap_compare(app, terminal_size=size, run_before=steady)
+        assert snap_compare(app, terminal_size=size, run_before=settle)
 
     def test_template_editor(self, snap_compare, store_ctx: Ctx, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
         template = add_template(store_ctx)
         app = ScreenHost(ctx_as(store_ctx, "ana"), lambda ctx: TemplateEditorScreen(ctx, template))
-        assert snap_compare(app, terminal_size=size, run_before=steady)
+        assert snap_compare(app, terminal_size=size, run_before=settle)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea, Tree
+from textual.widgets import Input, OptionList, Tree
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import list_attachments
@@ -30,10 +30,6 @@ def _steps(*keys: str) -> Callable[[Pilot[object]], Awaitable[None]]:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            if isinstance(widget, (Input, TextArea)):
-                widget.cursor_blink = False
-        await settle(pilot)
 
     return run
 

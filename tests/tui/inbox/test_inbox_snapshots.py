@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.app import InquiryApp
@@ -28,10 +27,6 @@ def _steps(*keys: str) -> Callable[[Pilot[object]], Awaitable[None]]:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            if isinstance(widget, (Input, TextArea)):
-                widget.cursor_blink = False
-        await settle(pilot)
 
     return run
 
