@@ -29,7 +29,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
 from inquiry_tui.services.setup.synthetic_market import generate_visitors, plan_rfqs, rfq_rows, write_rfqs
 from inquiry_tui.services.visitors import summary as visitor_summary
-from inquiry_tui.store import bulk, dialect, index_build
+from inquiry_tui.store import bulk, dialect, index_build, search_side
 from inquiry_tui.store.types import db_text
 
 # Plain strings for the rows: sqlite3 binds a str subclass (an enum member) by a slower path.
@@ -235,7 +235,14 @@ def generate(
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
-    with _quick_gil(), ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
+    # The scratch search index (SQLite) is held around the transaction: it is detached from the
+    # connection when that goes back to the pool, after the commit (store/search_side.py).
+    with (
+        _quick_gil(),
+        ThreadPoolExecutor(max_workers=1) as pool,
+        search_side.scratch(ctx.engine) as scratch,
+        ctx.begin() as conn,
+    ):
         dialect.serialize(conn)
         if set_up is not None:
             set_up(conn)
@@ -248,7 +255,9 @@ def generate(
         # the sequence when written, so a reply elsewhere meanwhile cannot take one of them.
         sqlite = dialect.is_sqlite(conn)
         next_message = bulk.next_id(conn, "message") if sqlite else 0
-        result = _load(conn, pool, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors)
+        result = _load(
+            conn, pool, scratch, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors
+        )
     messages_total, days, n_rfqs = result
     return SeedResult(
         inquiries, messages_total, n_buyers, days, time.perf_counter() - started, rfqs=n_rfqs, visitors=visitors
@@ -258,6 +267,7 @@ def generate(
 def _load(
     conn: Connection,
     pool: ThreadPoolExecutor,
+    scratch: search_side.Scratch,
     gen: _Generator,
     inquiries: int,
     seed: int,
@@ -283,9 +293,14 @@ def _load(
     # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
     times = sorted(gen.rng.random() * span for _ in range(inquiries))
 
-    def build(
-        chunk_start: int, inquiry_ids: list[int]
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
+    big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
+    # SQLite with an empty search index: the index is built beside the load on another core from
+    # documents the builder makes (store/search_side.py), and copied in at the end.
+    side = scratch.open(conn) if sqlite else None
+    buyer_company = {row[0]: row[4] for row in buyer_rows}
+
+    def build(chunk_start: int, inquiry_ids: list[int]) -> Chunk:
         nonlocal next_message
         if not sqlite:
             next_message = 0
@@ -315,10 +330,9 @@ def _load(
                 last_contact[buyer_id] = latest
             if now_naive - received <= timedelta(days=30):
                 alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
-        return inq_rows, msg_rows, alloc_rows
+        docs = search_side.docs_of(inq_rows, msg_rows, buyer_company, auto=_AUTO) if side is not None else []
+        return inq_rows, msg_rows, alloc_rows, docs
 
-    existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
-    big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
     inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
     market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
     n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
@@ -347,7 +361,7 @@ def _load(
         bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
         pending = pool.submit(build, 0, chunk_ids(0))
         for chunk_start in range(0, inquiries, CHUNK):
-            inq_rows, msg_rows, alloc_rows = pending.result()
+            inq_rows, msg_rows, alloc_rows, docs = pending.result()
             if chunk_start + CHUNK < inquiries:
                 pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
             else:  # the same stream goes on with the activity, built while the store indexes
@@ -361,6 +375,8 @@ def _load(
                 bulk.insert_rows(conn, "inquiry", bulk.INQUIRY_COLUMNS, inq_rows)
                 bulk.insert_rows(conn, "message", bulk.MESSAGE_COLUMNS, msg_rows)
                 first, last = first or inq_rows[0], inq_rows[-1]
+                if side is not None:
+                    side.add(docs)
             else:
                 bulk.write_threads(conn, inq_rows, msg_rows)
             bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
@@ -368,8 +384,9 @@ def _load(
                 report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
         if sqlite and first is not None:
             assert last[0] - first[0] + 1 == inquiries  # IdPool: contiguous on SQLite
-            indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
-            index_build.build_search(conn, first[0], last[0], progress=indexed)
+            if side is None:
+                indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
+                index_build.build_search(conn, first[0], last[0], progress=indexed)
             index_build.drop_reply_days(conn, first[_RECEIVED], last[_RECEIVED])
     conn.exec_driver_sql(
         "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
@@ -381,8 +398,20 @@ def _load(
     if planned is not None:
         write_rfqs(conn, planned.result())
     generate_visitors(conn, market, now, visitors, gen.v, gen.country)
-    conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
+    if side is not None:  # last: the side index had the indexes' and the activity's time to finish
+        if report is not None:
+            report("search index", 0, inquiries)
+        scratch.copy_in(conn, side)
+        if report is not None:
+            report("search index", inquiries, inquiries)
+    # Both engines: the planner needs the new row counts. SQLite: the store only, not the scratch
+    # search database still attached (a plain ANALYZE covers every attached database).
+    conn.exec_driver_sql("ANALYZE main" if sqlite else "ANALYZE")
     return messages_total, days, n_rfqs
+
+
+# A chunk's rows of inquiry, message and allocation_record, and its search documents (search_side.Doc).
+Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[search_side.Doc]]
 
 
 def _thread(
