@@ -26,7 +26,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -165,20 +165,3 @@ def scratch(engine: Engine) -> Iterator[Scratch]:
     finally:
         event.remove(engine, "checkin", held.detach)
         held.close()
-
-
-def docs_of(
-    inquiries: Sequence[tuple[Any, ...]],
-    messages: Sequence[tuple[Any, ...]],
-    companies: dict[int, str],
-    *,
-    auto: str,
-) -> list[Doc]:
-    """The search documents of INQUIRIES (rows of bulk.INQUIRY_COLUMNS) and their MESSAGES (bulk.MESSAGE_COLUMNS,
-    in each thread's order), as the store's triggers make them: the subject, the bodies but those of
-    direction AUTO joined by newlines, the buyer's company from COMPANIES."""
-    bodies: dict[int, list[str]] = {}
-    for m in messages:
-        if m[2] != auto:
-            bodies.setdefault(m[1], []).append(m[5])
-    return [(row[0], row[5], "\n".join(bodies.get(row[0], ())), companies.get(row[3]) or "") for row in inquiries]

@@ -37,6 +37,9 @@ _INQUIRY, _TM, _EMAIL, _RFQ = (c.value for c in (Channel.INQUIRY, Channel.TM, Ch
 _KIND_JUNK, _KIND_BLACKLIST = ActivityKind.JUNK.value, ActivityKind.BLACKLIST.value
 _IN, _OUT, _AUTO = Direction.IN.value, Direction.OUT.value, Direction.AUTO.value
 _INBOX, _JUNK, _DELETED = Folder.INBOX.value, Folder.JUNK.value, Folder.DELETED.value
+_STICKY, _PRODUCT, _ROTATION, _COMPANY_CONTACT = (
+    r.value for r in (Rule.STICKY, Rule.PRODUCT, Rule.ROTATION, Rule.COMPANY_CONTACT)
+)
 _KINDS = tuple(
     k.value
     for k in (
@@ -173,13 +176,13 @@ class _Generator:
 
     def owner_for(self, buyer_owner: int | None, product: tuple[Any, ...] | None, country: str) -> tuple[int, str]:
         if buyer_owner is not None:
-            return buyer_owner, Rule.STICKY.value
+            return buyer_owner, _STICKY
         if product is not None and product[3] is not None:
-            return product[3], Rule.PRODUCT.value
+            return product[3], _PRODUCT
         if self.c.sales:
             self.rotation = (self.rotation + 1) % len(self.c.sales)
-            return self.c.sales[self.rotation][0], Rule.ROTATION.value
-        return self.c.admin_id, Rule.COMPANY_CONTACT.value
+            return self.c.sales[self.rotation][0], _ROTATION
+        return self.c.admin_id, _COMPANY_CONTACT
 
 
 Progress = Callable[[str, int, int], None]  # (part, done, total), as cli/progress.py draws it
@@ -307,6 +310,7 @@ def _load(
         inq_rows: list[tuple[Any, ...]] = []
         msg_rows: list[tuple[Any, ...]] = []
         alloc_rows: list[tuple[Any, ...]] = []
+        docs: list[search_side.Doc] = []
         for offset, inquiry_id in zip(times[chunk_start : chunk_start + CHUNK], inquiry_ids):
             received = start + timedelta(seconds=offset)
             buyer_id = buyer_ids[int(gen.rng.random() ** 2 * n_buyers)]  # a few buyers write a lot
@@ -322,15 +326,18 @@ def _load(
             )
             next_message += len(msgs)
             inq_rows.append(row)
+            if side is not None:  # the document the search triggers make: subject, bodies but auto-replies, company
+                body = "\n".join([m[5] for m in msgs if m[2] != _AUTO])
+                docs.append((inquiry_id, row[5], body, buyer_company[buyer_id]))
             msg_rows.extend(msgs)
             # docs/domain.md, Buyers: the latest message either way, auto-replies not counted (the
             # texts compare as times: one fixed format).
-            latest = max(m[4] for m in msgs if m[2] != _AUTO)
+            # msgs ascend in time and only the second can be an auto-reply
+            latest = msgs[-1][4] if msgs[-1][2] != _AUTO else msgs[0][4]
             if latest > last_contact.get(buyer_id, ""):
                 last_contact[buyer_id] = latest
             if now_naive - received <= timedelta(days=30):
                 alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
-        docs = search_side.docs_of(inq_rows, msg_rows, buyer_company, auto=_AUTO) if side is not None else []
         return inq_rows, msg_rows, alloc_rows, docs
 
     inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
@@ -451,7 +458,8 @@ def _thread(
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
     # rows of bulk.MESSAGE_COLUMNS: (id, inquiry_id, direction, author_id, sent_at, body)
-    msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, _ts(received), body)]
+    sent = _ts(received)
+    msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, sent, body)]
     auto = 0
     if not junk and r.random() < 0.2:
         auto = 1
@@ -465,26 +473,28 @@ def _thread(
                 "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours.",
             )
         )
-    last = received
-    first_response = None
+    last, last_sent = received, sent  # the thread's last time and its stored text (formatted once)
+    first_response, first_sent = None, None
     age_h = (now - received).total_seconds() / 3600
     if not junk and r.random() < (0.88 if age_h > 48 else 0.5):
         delay = timedelta(hours=r.choice([0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]) * r.uniform(0.5, 1.2))
         if received + delay < now:
             first_response = received + delay
-            last = first_response
+            last, last_sent = first_response, _ts(first_response)
+            first_sent = last_sent
             msgs.append(
                 (
                     message_id + len(msgs),
                     inquiry_id,
                     _OUT,
                     owner,
-                    _ts(first_response),
+                    last_sent,
                     gen.pick(v["replies"]).format(**fill),
                 )
             )
             if r.random() < 0.7 and last + timedelta(hours=6) < now:
                 last = last + timedelta(hours=r.uniform(1, 30))
+                last_sent = _ts(last)
                 if last < now:
                     msgs.append(
                         (
@@ -492,20 +502,20 @@ def _thread(
                             inquiry_id,
                             _IN,
                             None,
-                            _ts(last),
+                            last_sent,
                             gen.pick(v["followups"]).format(**fill),
                         )
                     )
                     answer = last + timedelta(hours=r.uniform(0.3, 20))
                     if r.random() < 0.75 and answer < now:
-                        last = answer
+                        last, last_sent = answer, _ts(answer)
                         msgs.append(
                             (
                                 message_id + len(msgs),
                                 inquiry_id,
                                 _OUT,
                                 owner,
-                                _ts(last),
+                                last_sent,
                                 gen.pick(v["replies"]).format(**fill),
                             )
                         )
@@ -523,7 +533,7 @@ def _thread(
         subject,
         float(qty) if product else None,
         "pcs" if product else None,
-        _ts(received),
+        sent,
         owner,
         rule,
         folder,
@@ -533,8 +543,8 @@ def _thread(
         unread,
         r.random() < 0.08,
         first_response is not None,
-        _ts(first_response) if first_response else None,
-        _ts(last),
+        first_sent,
+        last_sent,
         _ts(due_at(received)),
         auto,
         _ts(received + timedelta(days=1)) if deleted else None,
