@@ -13,10 +13,11 @@ with INSERT ... SELECT, in the loader's transaction: the store ends with the ind
 of those documents, all or nothing with the rows.
 
 Only for a store whose search index is empty (`usable`): the shadow tables are replaced
-whole, the store's FTS5 configuration (`inquiry_fts_config`) is kept. SQLite refuses to detach
-a database read in the open transaction, so the connection detaches it when it goes back to
-the engine's pool (a checkin hook that `scratch` holds for the load); the scratch databases
-are removed when `scratch`'s block ends, whatever happened.
+whole, the store's FTS5 configuration (`inquiry_fts_config`) is kept. The loading connection
+is closed when it goes back to the engine's pool (a checkin hook that `scratch` holds for the
+load): SQLite refuses to detach a database read in the open transaction, and that connection's
+FTS5 may still hold the empty index's structure (it reads it again only after another
+connection's write). The scratch databases are removed when `scratch`'s block ends, whatever happened.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class SideSearch:
 class Scratch:
     """The side indexes of one load (`open`), their scratch databases, and the store connections they are
     attached to until the load's transaction has ended (SQLite refuses to detach a database read in an
-    open transaction: the connection detaches it when it goes back to the engine's pool)."""
+    open transaction: `let_go` closes the connection when it goes back to the engine's pool)."""
 
     def __init__(self) -> None:
         self._sides: list[SideSearch] = []
@@ -142,11 +143,14 @@ class Scratch:
             raw.run(conn, f"DELETE FROM main.{name}")  # the empty index's own records (its structure, averages)
             raw.run(conn, f"INSERT INTO main.{name} ({listed}) SELECT {listed} FROM {SCHEMA}.{name}")
 
-    def detach(self, dbapi_connection: Any, _record: Any) -> None:
-        """The pool's checkin hook: a connection back from the load lets go of the scratch database."""
+    def let_go(self, dbapi_connection: Any, record: Any) -> None:
+        """The pool's checkin hook: a connection back from a load that copied a side index in is closed (the
+        pool opens a new one when next asked). It still has the scratch database attached, and its FTS5
+        may hold the structure of the empty index it read before: FTS5 reads it again only when another
+        connection has written, and this one wrote the shadow tables under it."""
         if any(dbapi_connection is c for c in self._attached):
             self._attached = [c for c in self._attached if c is not dbapi_connection]
-            dbapi_connection.execute(f"DETACH DATABASE {SCHEMA}")
+            record.invalidate()
 
     def close(self) -> None:
         for side in self._sides:
@@ -156,12 +160,12 @@ class Scratch:
 
 @contextmanager
 def scratch(engine: Engine) -> Iterator[Scratch]:
-    """A `Scratch` for a load in a transaction begun inside this block on ENGINE; its scratch databases are
-    detached and removed when the block ends."""
+    """A `Scratch` for a load in a transaction begun inside this block on ENGINE; the connection that copied a
+    side index in is closed when it goes back to the pool, the scratch databases removed when the block ends."""
     held = Scratch()
-    event.listen(engine, "checkin", held.detach)
+    event.listen(engine, "checkin", held.let_go)
     try:
         yield held
     finally:
-        event.remove(engine, "checkin", held.detach)
+        event.remove(engine, "checkin", held.let_go)
         held.close()
