@@ -238,8 +238,8 @@ def generate(
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
-    # The scratch search index (SQLite) is held around the transaction: it is detached from the
-    # connection when that goes back to the pool, after the commit (store/search_side.py).
+    # The scratch search index (SQLite) is held around the transaction: the connection that copied
+    # it in is closed when it goes back to the pool, after the commit (store/search_side.py).
     with (
         _quick_gil(),
         ThreadPoolExecutor(max_workers=1) as pool,
@@ -331,8 +331,8 @@ def _load(
                 docs.append((inquiry_id, row[5], body, buyer_company[buyer_id]))
             msg_rows.extend(msgs)
             # docs/domain.md, Buyers: the latest message either way, auto-replies not counted (the
-            # texts compare as times: one fixed format).
-            # msgs ascend in time and only the second can be an auto-reply
+            # texts compare as times: one fixed format). A thread's messages ascend in time and only
+            # the second can be an auto-reply.
             latest = msgs[-1][4] if msgs[-1][2] != _AUTO else msgs[0][4]
             if latest > last_contact.get(buyer_id, ""):
                 last_contact[buyer_id] = latest
