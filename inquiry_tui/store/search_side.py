@@ -40,7 +40,7 @@ TABLE = "inquiry_fts"
 # The shadow tables `copy_in` writes (FTS5's own names); `_config` stays the store's.
 SHADOWS = ("data", "idx", "docsize", "content")
 HASH_BYTES = 64 * 1024 * 1024  # FTS5 'hashsize' on the scratch table: fewer, larger segments (index_build.py)
-SCRATCH_CACHE_KIB = 64 * 1024
+SCRATCH_CACHE_KIB = 64 * 1024  # the scratch connection's page cache while it indexes
 SCHEMA = "inquiry_tui_side_search"  # the scratch database's name on the store connection while copying
 _DOCS_SQL = f"INSERT INTO {TABLE} (rowid, subject, body, company) VALUES (?, ?, ?, ?)"
 Doc = tuple[int, str, str, str]  # (inquiry id, subject, bodies but auto-replies joined by newlines, company)
@@ -66,13 +66,17 @@ class SideSearch:
             raise LookupError("no store file or no search table to build beside")
         self.dir = Path(tempfile.mkdtemp(prefix=".search-build-", dir=Path(str(found[0])).parent))
         self.path = self.dir / "search.db"
-        self._side = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._side.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover, removed after
-        self._side.execute("PRAGMA synchronous = OFF")
-        self._side.execute(f"PRAGMA cache_size = {-SCRATCH_CACHE_KIB}")
-        self._side.execute(str(create[0]))
-        self._side.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', ?)", (HASH_BYTES,))
-        self._side.execute("BEGIN")
+        try:
+            self._side = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._side.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover, removed after
+            self._side.execute("PRAGMA synchronous = OFF")
+            self._side.execute(f"PRAGMA cache_size = {-SCRATCH_CACHE_KIB}")
+            self._side.execute(str(create[0]))
+            self._side.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', ?)", (HASH_BYTES,))
+            self._side.execute("BEGIN")
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
         self._docs: queue.Queue[list[Doc] | None] = queue.Queue()
         self._failed: BaseException | None = None
         self._thread = threading.Thread(target=self._index, name="side-search", daemon=True)
@@ -105,7 +109,7 @@ class SideSearch:
             raise self._failed
 
     def close(self) -> None:
-        """Stop the thread (what it was not yet given is dropped) and close the scratch connection."""
+        """Stop the thread (documents it has not indexed yet are dropped) and close the scratch connection."""
         if self._thread.is_alive():
             self._failed = self._failed or RuntimeError("abandoned")
             self._docs.put(None)
@@ -153,6 +157,7 @@ class Scratch:
             record.invalidate()
 
     def close(self) -> None:
+        """Stop every side index and remove its scratch database."""
         for side in self._sides:
             side.close()
             shutil.rmtree(side.dir, ignore_errors=True)
