@@ -11,7 +11,8 @@ keys stay, so duplicates are still refused during the load.
 
 A loader that sets aside a trigger does that trigger's work itself before the transaction ends:
 for the search index `build_search` (one INSERT ... SELECT per block of new inquiries, the
-document the per-row triggers would have made), for the reply-rate cache `drop_reply_days`.
+document the per-row triggers would have made; into an empty index, the generator builds it
+beside the load instead: store/search_side.py), for the reply-rate cache `drop_reply_days`.
 `load_cache` gives the loading connection a bigger page cache for the load (random inserts
 into the unique indexes of a million rows stop spilling pages) and puts the usual one back.
 

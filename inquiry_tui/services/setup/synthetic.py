@@ -29,7 +29,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
 from inquiry_tui.services.setup.synthetic_market import generate_visitors, plan_rfqs, rfq_rows, write_rfqs
 from inquiry_tui.services.visitors import summary as visitor_summary
-from inquiry_tui.store import bulk, dialect, index_build
+from inquiry_tui.store import bulk, dialect, index_build, search_side
 from inquiry_tui.store.types import db_text
 
 # Plain strings for the rows: sqlite3 binds a str subclass (an enum member) by a slower path.
@@ -37,6 +37,9 @@ _INQUIRY, _TM, _EMAIL, _RFQ = (c.value for c in (Channel.INQUIRY, Channel.TM, Ch
 _KIND_JUNK, _KIND_BLACKLIST = ActivityKind.JUNK.value, ActivityKind.BLACKLIST.value
 _IN, _OUT, _AUTO = Direction.IN.value, Direction.OUT.value, Direction.AUTO.value
 _INBOX, _JUNK, _DELETED = Folder.INBOX.value, Folder.JUNK.value, Folder.DELETED.value
+_STICKY, _PRODUCT, _ROTATION, _COMPANY_CONTACT = (
+    r.value for r in (Rule.STICKY, Rule.PRODUCT, Rule.ROTATION, Rule.COMPANY_CONTACT)
+)
 _KINDS = tuple(
     k.value
     for k in (
@@ -173,13 +176,13 @@ class _Generator:
 
     def owner_for(self, buyer_owner: int | None, product: tuple[Any, ...] | None, country: str) -> tuple[int, str]:
         if buyer_owner is not None:
-            return buyer_owner, Rule.STICKY.value
+            return buyer_owner, _STICKY
         if product is not None and product[3] is not None:
-            return product[3], Rule.PRODUCT.value
+            return product[3], _PRODUCT
         if self.c.sales:
             self.rotation = (self.rotation + 1) % len(self.c.sales)
-            return self.c.sales[self.rotation][0], Rule.ROTATION.value
-        return self.c.admin_id, Rule.COMPANY_CONTACT.value
+            return self.c.sales[self.rotation][0], _ROTATION
+        return self.c.admin_id, _COMPANY_CONTACT
 
 
 Progress = Callable[[str, int, int], None]  # (part, done, total), as cli/progress.py draws it
@@ -235,7 +238,14 @@ def generate(
     # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
     # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
-    with _quick_gil(), ThreadPoolExecutor(max_workers=1) as pool, ctx.begin() as conn:
+    # The scratch search index (SQLite) is held around the transaction: the connection that copied
+    # it in is closed when it goes back to the pool, after the commit (store/search_side.py).
+    with (
+        _quick_gil(),
+        ThreadPoolExecutor(max_workers=1) as pool,
+        search_side.scratch(ctx.engine) as scratch,
+        ctx.begin() as conn,
+    ):
         dialect.serialize(conn)
         if set_up is not None:
             set_up(conn)
@@ -248,7 +258,9 @@ def generate(
         # the sequence when written, so a reply elsewhere meanwhile cannot take one of them.
         sqlite = dialect.is_sqlite(conn)
         next_message = bulk.next_id(conn, "message") if sqlite else 0
-        result = _load(conn, pool, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors)
+        result = _load(
+            conn, pool, scratch, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors
+        )
     messages_total, days, n_rfqs = result
     return SeedResult(
         inquiries, messages_total, n_buyers, days, time.perf_counter() - started, rfqs=n_rfqs, visitors=visitors
@@ -258,6 +270,7 @@ def generate(
 def _load(
     conn: Connection,
     pool: ThreadPoolExecutor,
+    scratch: search_side.Scratch,
     gen: _Generator,
     inquiries: int,
     seed: int,
@@ -283,15 +296,21 @@ def _load(
     # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
     times = sorted(gen.rng.random() * span for _ in range(inquiries))
 
-    def build(
-        chunk_start: int, inquiry_ids: list[int]
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
+    big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
+    # SQLite with an empty search index: the index is built beside the load on another core from
+    # documents the builder makes (store/search_side.py), and copied in at the end.
+    side = scratch.open(conn) if sqlite else None
+    buyer_company = {row[0]: row[4] for row in buyer_rows}
+
+    def build(chunk_start: int, inquiry_ids: list[int]) -> Chunk:
         nonlocal next_message
         if not sqlite:
             next_message = 0
         inq_rows: list[tuple[Any, ...]] = []
         msg_rows: list[tuple[Any, ...]] = []
         alloc_rows: list[tuple[Any, ...]] = []
+        docs: list[search_side.Doc] = []
         for offset, inquiry_id in zip(times[chunk_start : chunk_start + CHUNK], inquiry_ids):
             received = start + timedelta(seconds=offset)
             buyer_id = buyer_ids[int(gen.rng.random() ** 2 * n_buyers)]  # a few buyers write a lot
@@ -307,18 +326,20 @@ def _load(
             )
             next_message += len(msgs)
             inq_rows.append(row)
+            if side is not None:  # the document the search triggers make: subject, bodies but auto-replies, company
+                body = "\n".join([m[5] for m in msgs if m[2] != _AUTO])
+                docs.append((inquiry_id, row[5], body, buyer_company[buyer_id]))
             msg_rows.extend(msgs)
             # docs/domain.md, Buyers: the latest message either way, auto-replies not counted (the
-            # texts compare as times: one fixed format).
-            latest = max(m[4] for m in msgs if m[2] != _AUTO)
+            # texts compare as times: one fixed format). A thread's messages ascend in time and only
+            # the second can be an auto-reply.
+            latest = msgs[-1][4] if msgs[-1][2] != _AUTO else msgs[0][4]
             if latest > last_contact.get(buyer_id, ""):
                 last_contact[buyer_id] = latest
             if now_naive - received <= timedelta(days=30):
                 alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
-        return inq_rows, msg_rows, alloc_rows
+        return inq_rows, msg_rows, alloc_rows, docs
 
-    existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
-    big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
     inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
     market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
     n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
@@ -347,7 +368,7 @@ def _load(
         bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
         pending = pool.submit(build, 0, chunk_ids(0))
         for chunk_start in range(0, inquiries, CHUNK):
-            inq_rows, msg_rows, alloc_rows = pending.result()
+            inq_rows, msg_rows, alloc_rows, docs = pending.result()
             if chunk_start + CHUNK < inquiries:
                 pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
             else:  # the same stream goes on with the activity, built while the store indexes
@@ -361,6 +382,8 @@ def _load(
                 bulk.insert_rows(conn, "inquiry", bulk.INQUIRY_COLUMNS, inq_rows)
                 bulk.insert_rows(conn, "message", bulk.MESSAGE_COLUMNS, msg_rows)
                 first, last = first or inq_rows[0], inq_rows[-1]
+                if side is not None:
+                    side.add(docs)
             else:
                 bulk.write_threads(conn, inq_rows, msg_rows)
             bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
@@ -368,8 +391,9 @@ def _load(
                 report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
         if sqlite and first is not None:
             assert last[0] - first[0] + 1 == inquiries  # IdPool: contiguous on SQLite
-            indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
-            index_build.build_search(conn, first[0], last[0], progress=indexed)
+            if side is None:
+                indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
+                index_build.build_search(conn, first[0], last[0], progress=indexed)
             index_build.drop_reply_days(conn, first[_RECEIVED], last[_RECEIVED])
     conn.exec_driver_sql(
         "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
@@ -381,8 +405,20 @@ def _load(
     if planned is not None:
         write_rfqs(conn, planned.result())
     generate_visitors(conn, market, now, visitors, gen.v, gen.country)
-    conn.exec_driver_sql("ANALYZE")  # both engines: the planner needs the new row counts
+    if side is not None:  # last: the side index had the indexes' and the activity's time to finish
+        if report is not None:
+            report("search index", 0, inquiries)
+        scratch.copy_in(conn, side)
+        if report is not None:
+            report("search index", inquiries, inquiries)
+    # Both engines: the planner needs the new row counts. SQLite: the store only, not the scratch
+    # search database still attached (a plain ANALYZE covers every attached database).
+    conn.exec_driver_sql("ANALYZE main" if sqlite else "ANALYZE")
     return messages_total, days, n_rfqs
+
+
+# A chunk's rows of inquiry, message and allocation_record, and its search documents (search_side.Doc).
+Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[search_side.Doc]]
 
 
 def _thread(
@@ -422,7 +458,8 @@ def _thread(
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
     # rows of bulk.MESSAGE_COLUMNS: (id, inquiry_id, direction, author_id, sent_at, body)
-    msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, _ts(received), body)]
+    sent = _ts(received)
+    msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, sent, body)]
     auto = 0
     if not junk and r.random() < 0.2:
         auto = 1
@@ -436,26 +473,28 @@ def _thread(
                 "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours.",
             )
         )
-    last = received
-    first_response = None
+    last, last_sent = received, sent  # the thread's last time and its stored text (formatted once)
+    first_response, first_sent = None, None
     age_h = (now - received).total_seconds() / 3600
     if not junk and r.random() < (0.88 if age_h > 48 else 0.5):
         delay = timedelta(hours=r.choice([0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]) * r.uniform(0.5, 1.2))
         if received + delay < now:
             first_response = received + delay
-            last = first_response
+            last, last_sent = first_response, _ts(first_response)
+            first_sent = last_sent
             msgs.append(
                 (
                     message_id + len(msgs),
                     inquiry_id,
                     _OUT,
                     owner,
-                    _ts(first_response),
+                    last_sent,
                     gen.pick(v["replies"]).format(**fill),
                 )
             )
             if r.random() < 0.7 and last + timedelta(hours=6) < now:
                 last = last + timedelta(hours=r.uniform(1, 30))
+                last_sent = _ts(last)
                 if last < now:
                     msgs.append(
                         (
@@ -463,20 +502,20 @@ def _thread(
                             inquiry_id,
                             _IN,
                             None,
-                            _ts(last),
+                            last_sent,
                             gen.pick(v["followups"]).format(**fill),
                         )
                     )
                     answer = last + timedelta(hours=r.uniform(0.3, 20))
                     if r.random() < 0.75 and answer < now:
-                        last = answer
+                        last, last_sent = answer, _ts(answer)
                         msgs.append(
                             (
                                 message_id + len(msgs),
                                 inquiry_id,
                                 _OUT,
                                 owner,
-                                _ts(last),
+                                last_sent,
                                 gen.pick(v["replies"]).format(**fill),
                             )
                         )
@@ -494,7 +533,7 @@ def _thread(
         subject,
         float(qty) if product else None,
         "pcs" if product else None,
-        _ts(received),
+        sent,
         owner,
         rule,
         folder,
@@ -504,8 +543,8 @@ def _thread(
         unread,
         r.random() < 0.08,
         first_response is not None,
-        _ts(first_response) if first_response else None,
-        _ts(last),
+        first_sent,
+        last_sent,
         _ts(due_at(received)),
         auto,
         _ts(received + timedelta(days=1)) if deleted else None,
