@@ -143,6 +143,23 @@ def _trusted(kind: type, names: tuple[str, ...]) -> Callable[..., Any]:
 
 
 _MAKERS: dict[tuple[type, type], tuple[Callable[..., Any], Callable[..., Any]]] = {}
+_ITEM = _trusted(Item, ("arrival", "line", "later"))
+SHARED_MAX = 4_096  # distinct terms and text verdicts kept by `_shared`; cleared when full
+_SHARED: dict[tuple[type, tuple[Any, ...]], Any] = {}
+
+
+def _shared(kind: type, values: tuple[Any, ...]) -> Any:
+    """The one KIND (a frozen dataclass: Terms, TextVerdict) of these field values made so far, or a new one.
+
+    An import's arrivals state few different terms and their texts score few different verdicts:
+    one immutable object for equal values costs a lookup instead of a constructor per arrival."""
+    key = (kind, values)
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = kind(*values)
+    return found
 
 
 def unflat(row: tuple[Any, ...]) -> Item:
@@ -157,10 +174,11 @@ def unflat(row: tuple[Any, ...]) -> Item:
     values[3] = makers[1](*values[3])
     for at in _TERMS_AT:
         if values[at] is not None:
-            values[at] = Terms(*values[at])
+            values[at] = _shared(Terms, values[at])
     if values[_JUNK_AT] is not None:
-        values[_JUNK_AT] = TextVerdict(*values[_JUNK_AT])
-    return Item(makers[0](*values), line, later)
+        values[_JUNK_AT] = _shared(TextVerdict, values[_JUNK_AT])
+    made: Item = _ITEM(makers[0](*values), line, later)
+    return made
 
 
 @dataclass(frozen=True)
