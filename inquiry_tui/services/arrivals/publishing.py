@@ -28,7 +28,7 @@ import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -39,6 +39,7 @@ from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.allocation.supervision import sweep
 from inquiry_tui.services.arrivals.checking import Packed, flat, unflat
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline, pre_read_terms
+from inquiry_tui.services.arrivals.read_ahead import ReadAhead
 from inquiry_tui.services.arrivals.recovery import undo
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
@@ -332,49 +333,59 @@ def _publish(
     pipeline: Pipeline | None = None
     swept = None
     report: ArrivalReport | None = None
-    chunks = _Chunks(items)
-    chunk, last = chunks.take(size)
-    while True:
-        if seq:
-            yield_to_writers(ctx.engine)  # colleagues waiting for the write lock go first (SQLite)
-        with ctx.begin() as conn:
-            started = time.perf_counter()
-            sqlite = dialect.is_sqlite(conn)
-            if sqlite:
-                conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-            try:
-                if pipeline is None:
-                    pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
-                    swept = sweep(pipeline)
-                    if products != pipeline.product_names:  # the catalogue changed since the terms were read
-                        chunk, chunks = _unread(chunk), _Chunks(map(_unread_one, chunks.rest()))
-                else:
-                    _rebind(pipeline, conn)
-                pools = _pools(pipeline, conn)
-                if chunk:
-                    pipeline.add(chunk)
-                _save_turn(pipeline, conn)
-                seq += 1
-                journal.note_chunk(conn, run_id, seq, {table: pool.taken for table, pool in pools.items()})
-                if last:  # the last transaction: notices, the audit row, and the run ends
-                    report = pipeline.finish(action, source)
-                    journal.end_run(conn, run_id)
-            finally:
-                if sqlite:
-                    conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
-        on_published(seq)
-        told.add(len(chunk))
-        if last:
-            assert swept is not None and report is not None
-            return replace(report, escalated=len(swept.escalated), returned=len(swept.returned))
-        if fixed is None:
-            took = time.perf_counter() - started
-            # At most twice as many as the last: one quick transaction (a cache warm, nothing else running)
-            # must not size the next to seconds.
-            size = max(MIN_CHUNK, min(MAX_CHUNK, 2 * size, int(size * TARGET_SECONDS / max(took, 1e-3))))
-        # The lock is free from here: the next chunk is read and its text read for terms meanwhile.
+    ahead = ReadAhead(items)
+    try:
+        chunks = _Chunks(ahead)
         chunk, last = chunks.take(size)
-        chunk = pre_read_terms(chunk, pipeline.catalogue)
+        while True:
+            if seq:
+                yield_to_writers(ctx.engine)  # colleagues waiting for the write lock go first (SQLite)
+            # The window (ReadAhead.meanwhile) opens inside the transaction and closes after its commit.
+            with ExitStack() as window, ctx.begin() as conn:
+                started = time.perf_counter()
+                sqlite = dialect.is_sqlite(conn)
+                if sqlite:
+                    conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+                try:
+                    if pipeline is None:
+                        pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
+                        pipeline.index_later = True  # indexed below, while the next items are made ready
+                        swept = sweep(pipeline)
+                        if products != pipeline.product_names:  # the catalogue changed since the terms were read
+                            chunk, chunks = _unread(chunk), _Chunks(map(_unread_one, chunks.rest()))
+                    else:
+                        _rebind(pipeline, conn)
+                    pools = _pools(pipeline, conn)
+                    if chunk:
+                        pipeline.add(chunk)
+                    _save_turn(pipeline, conn)
+                    seq += 1
+                    journal.note_chunk(conn, run_id, seq, {table: pool.taken for table, pool in pools.items()})
+                    if last:  # the last transaction: notices, the audit row, and the run ends
+                        report = pipeline.finish(action, source)
+                        journal.end_run(conn, run_id)
+                    if not last:  # the chunk's search index in one statement, then the commit: the next chunk meanwhile
+                        window.enter_context(ahead.meanwhile(size))
+                    bulk.reindex(conn, pipeline.unindexed, new=set(pipeline.unindexed))
+                    pipeline.unindexed = []
+                finally:
+                    if sqlite:
+                        conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
+            on_published(seq)
+            told.add(len(chunk))
+            if last:
+                assert swept is not None and report is not None
+                return replace(report, escalated=len(swept.escalated), returned=len(swept.returned))
+            if fixed is None:
+                took = time.perf_counter() - started
+                # At most twice as many as the last: one quick transaction (a cache warm, nothing else running)
+                # must not size the next to seconds.
+                size = max(MIN_CHUNK, min(MAX_CHUNK, 2 * size, int(size * TARGET_SECONDS / max(took, 1e-3))))
+            # The lock is free from here: the next chunk is read and its text read for terms meanwhile.
+            chunk, last = chunks.take(size)
+            chunk = pre_read_terms(chunk, pipeline.catalogue)
+    finally:
+        ahead.close()
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:
