@@ -396,14 +396,16 @@ class Pipeline:
             mid = take_message()
             messages.append((mid, iid, _IN, None, received_text, a.body))
             files.extend((mid, f) for f in a.attachments)
-            last = received
+            last, last_text = received, received_text  # the last message's time, and as stored
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
-                messages.append((take_message(), iid, _AUTO, None, db_text(last), text))
+                last_text = db_text(last)
+                messages.append((take_message(), iid, _AUTO, None, last_text, text))
             first_response, unread, replied = None, True, False
             for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
+                at_text = db_text(at)
                 messages.append(
-                    (take_message(), iid, direction, owner_id if direction == _OUT else None, db_text(at), text)
+                    (take_message(), iid, direction, owner_id if direction == _OUT else None, at_text, text)
                 )
                 if direction == _IN and not verdict.is_junk:  # the buyer's answers (domain.terms_text)
                     terms = terms.merged(read_answer(text, plan.asked, today=at.date(), products=self.catalogue))
@@ -413,7 +415,7 @@ class Pipeline:
                     if first_response is None and at >= received:
                         first_response = at
                 if at >= last:
-                    last, unread = at, direction == _IN
+                    last, last_text, unread = at, at_text, direction == _IN
                 self.touch(b, at)
             self.touch(b, received)
             if verdict.is_junk:
@@ -441,7 +443,7 @@ class Pipeline:
                     False,
                     replied,
                     db_text(first_response) if first_response else None,
-                    db_text(last),
+                    last_text,
                     None if verdict.is_junk else db_text(due_at(received)),
                     len(auto),
                     self.now_text if verdict.blocked else None,

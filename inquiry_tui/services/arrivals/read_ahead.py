@@ -12,7 +12,7 @@ Only around calls that hold the GIL released for long: the sqlite3 module releas
 step of a statement and takes it back to bind the next row of an executemany, and a thread running
 Python beside it makes every such step wait for the interpreter's switch interval (5 ms): a
 50,000-row executemany took eight times as long beside a busy Python thread (docs/performance.md,
-"Import in fewer objects, session 10"). While a window is open the switch interval is short, so
+"Import near the floor, session 10"). While a window is open the switch interval is short, so
 the publishing thread gets the GIL back soon after its call returns.
 """
 
