@@ -1,8 +1,9 @@
-"""What a big import's publishing reuses instead of making again gives what making it again gives.
+"""What a big import reuses instead of making again gives what making it again gives.
 
 The spool hands back the items it was given, in order, whichever way they went in; terms and text
 verdicts rebuilt from the spool are shared between equal values (`checking._shared`); what an
-arrival states is merged and encoded once per distinct value in a batch (`Pipeline._stated`); the
+arrival states is merged and encoded once per distinct value in a batch (`Pipeline._stated`), and
+its own fields' terms once per distinct value in a checking worker (`checking._known`); the
 cyclic collector is spared while publishing and is as it was afterwards.
 """
 
@@ -221,3 +222,15 @@ def test_a_process_that_froze_its_heap_keeps_its_collector(
         assert gc.get_freeze_count() > frozen // 2  # not unfrozen (a few frozen objects died meanwhile)
     finally:
         gc.unfreeze()
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch=st.lists(arrivals, min_size=1, max_size=25), keep=st.integers(1, 4))
+def test_the_workers_known_terms_are_known_terms_of_each_arrival(batch: list[Arrival], keep: int) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(checking, "KNOWN_MAX", keep)  # cleared when full: a few values go round it
+        mp.setattr(checking, "_KNOWN", {})
+        for a in batch:
+            got = checking._known(a)
+            assert got == known_terms(a) and terms_to_json(got) == terms_to_json(known_terms(a))
+            assert len(checking._KNOWN) <= keep
