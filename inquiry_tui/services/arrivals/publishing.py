@@ -11,7 +11,8 @@ Here an import file goes in two steps (docs/store.md, "Imports"):
    each under TARGET_SECONDS). Before each, the import gives way to every colleague waiting for
    the write lock (SQLite: store/write_gate.py), so a colleague waits at most for the one
    transaction under way. Each transaction records the ids it wrote in the import journal
-   (store/journal.py).
+   (store/journal.py). While one builds its search index and commits, a helper thread reads the
+   next items back from the spool (services/arrivals/read_ahead.py).
    The last one writes the buyers' final state, the notices, the audit row and ends the run.
 
 All or nothing holds at the end: a failure while publishing undoes every published
