@@ -124,7 +124,8 @@ def test_bench_arrivals(tmp_path: Path) -> None:
     cpu = rf"cpu p50 {NUM} ms +p95 {NUM} ms +{load}"
     _expect(
         stdout,
-        rf"^import +{N:,} \(sqlite\): +{NUM} s +{NUM} inquiries/s +cpu {NUM} s +\({NUM} inquiries per CPU-second\) +"
+        rf"^import +{N:,} \(sqlite\): +{NUM} s +{NUM} inquiries/s +cpu {NUM} s +\({NUM} inquiries per CPU-second; "
+        rf"importing process {NUM} s, {NUM} us per inquiry; workers {NUM} s\) +"
         rf"\(rules \{{.*\}}, junk \d+, deleted \d+, auto-replies \d+, buyers \d+\) +{load}$",
     )
     _expect(

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,26 @@ def _arrival(path: Path, record: Record, products: Catalogue | None, stager: Sta
     a: Any = arrival_from_record(path, record, stager)
     if products is None:
         return a
-    read = read_terms(f"{a.subject}\n{a.body}", today=a.received_at.date(), products=products, known=known_terms(a))
-    return type(a)(*(getattr(a, f) for f in ARRIVAL_FIELDS[:-2]), read, judge_text(a.subject, a.body))
+    read = read_terms(f"{a.subject}\n{a.body}", today=a.received_at.date(), products=products, known=_known(a))
+    # The same arrival with its text read and judged: made without running its checks again (it passed them,
+    # and they do not look at these two fields).
+    return _makers(type(a), type(a.buyer))[0](*_ARRIVAL_VALUES(a)[:-2], read, judge_text(a.subject, a.body))
+
+
+KNOWN_MAX = 4_096  # distinct (quantity, unit, product, terms) kept by `_known`; cleared when full
+_KNOWN: dict[tuple[Any, ...], Terms] = {}
+
+
+def _known(a: Any) -> Terms:
+    """`pipeline.known_terms(a)`, made once per distinct value of the fields it is made of (the quantity's type
+    too: 500 and 500.0 are one key but not one Decimal)."""
+    key = (a.quantity, type(a.quantity), a.unit, a.product, a.terms)
+    found = _KNOWN.get(key)
+    if found is None:
+        if len(_KNOWN) >= KNOWN_MAX:
+            _KNOWN.clear()
+        found = _KNOWN[key] = known_terms(a)
+    return found
 
 
 ARRIVAL_FIELDS = (
@@ -112,19 +131,23 @@ BUYER_FIELDS = ("email", "name", "company", "country", "member_id", "verified", 
 _TERMS_AT = (ARRIVAL_FIELDS.index("terms"), ARRIVAL_FIELDS.index("text_terms"))
 _JUNK_AT = ARRIVAL_FIELDS.index("text_junk")
 _TERMS_FIELDS = tuple(f.name for f in fields(Terms))
+# Each a tuple of the named fields in one call (getattr field by field cost the workers more than pickling).
+_ARRIVAL_VALUES = attrgetter(*ARRIVAL_FIELDS)
+_BUYER_VALUES = attrgetter(*BUYER_FIELDS)
+_TERMS_VALUES = attrgetter(*_TERMS_FIELDS)
 
 
 def flat(item: Item) -> tuple[Any, ...]:
     """ITEM as plain tuples: pickled several times faster than its dataclasses (spool, workers)."""
     a = item.arrival
     b = a.buyer
-    values = [getattr(a, f) for f in ARRIVAL_FIELDS]
+    values = list(_ARRIVAL_VALUES(a))
     for at in _TERMS_AT:
         t = values[at]
-        values[at] = None if t is None else tuple(getattr(t, f) for f in _TERMS_FIELDS)
+        values[at] = None if t is None else _TERMS_VALUES(t)
     junk = values[_JUNK_AT]
     values[_JUNK_AT] = None if junk is None else (junk.score, junk.reasons)
-    values[3] = tuple(getattr(b, f) for f in BUYER_FIELDS)
+    values[3] = _BUYER_VALUES(b)
     return (item.line, item.later, type(a), type(b), tuple(values))
 
 
@@ -143,24 +166,48 @@ def _trusted(kind: type, names: tuple[str, ...]) -> Callable[..., Any]:
 
 
 _MAKERS: dict[tuple[type, type], tuple[Callable[..., Any], Callable[..., Any]]] = {}
+_ITEM = _trusted(Item, ("arrival", "line", "later"))
+SHARED_MAX = 4_096  # distinct terms and text verdicts kept by `_shared`; cleared when full
+_SHARED: dict[tuple[type, tuple[Any, ...]], Any] = {}
 
 
-def unflat(row: tuple[Any, ...]) -> Item:
-    line, later, arrival_type, buyer_type, flat_values = row
+def _shared(kind: type, values: tuple[Any, ...]) -> Any:
+    """The one KIND (a frozen dataclass: Terms, TextVerdict) of these field values made so far, or a new one.
+
+    An import's arrivals state few different terms and their texts score few different verdicts:
+    one immutable object for equal values costs a lookup instead of a constructor per arrival."""
+    key = (kind, values)
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = kind(*values)
+    return found
+
+
+def _makers(arrival_type: type, buyer_type: type) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The trusted makers of an arrival and its buyer (`_trusted`), made once per pair of types."""
     makers = _MAKERS.get((arrival_type, buyer_type))
     if makers is None:
         makers = _MAKERS[arrival_type, buyer_type] = (
             _trusted(arrival_type, ARRIVAL_FIELDS),
             _trusted(buyer_type, BUYER_FIELDS),
         )
+    return makers
+
+
+def unflat(row: tuple[Any, ...]) -> Item:
+    line, later, arrival_type, buyer_type, flat_values = row
+    makers = _makers(arrival_type, buyer_type)
     values = list(flat_values)
     values[3] = makers[1](*values[3])
     for at in _TERMS_AT:
         if values[at] is not None:
-            values[at] = Terms(*values[at])
+            values[at] = _shared(Terms, values[at])
     if values[_JUNK_AT] is not None:
-        values[_JUNK_AT] = TextVerdict(*values[_JUNK_AT])
-    return Item(makers[0](*values), line, later)
+        values[_JUNK_AT] = _shared(TextVerdict, values[_JUNK_AT])
+    made: Item = _ITEM(makers[0](*values), line, later)
+    return made
 
 
 @dataclass(frozen=True)
@@ -186,12 +233,13 @@ def _check_part(path: str, part: bytes, first_line: int) -> Packed | list[Any] |
     keys: list[tuple[int, str | None, str | None]] = []
     attached = False
     try:
-        for record in jsonl_records(Path(path), io.BytesIO(part), first_line):
+        where = Path(path)  # once a part: a Path per record was a twentieth of the worker's time
+        for record in jsonl_records(where, io.BytesIO(part), first_line):
             if record.data.get("attachments"):
                 out.append(record)
                 attached = True
                 continue
-            a = _arrival(Path(path), record, products, None)
+            a = _arrival(where, record, products, None)
             out.append(flat(Item(a, record.line)))
             keys.append((record.line, a.external_id, a.product))
     except Exception:  # the importing process reads this part again and raises the error itself

@@ -53,7 +53,7 @@ from inquiry_tui.domain.questions import asked_to_text, stated_asks
 from inquiry_tui.domain.reception import NOTHING, plan_reception
 from inquiry_tui.domain.terms import Terms, terms_to_json
 from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_answer, read_terms
-from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Direction, Folder, Role
+from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Ask, Direction, Folder, Role
 from inquiry_tui.services.arrivals.lookups import lookups
 from inquiry_tui.services.audit import audit_conn
 from inquiry_tui.services.context import Ctx
@@ -65,6 +65,7 @@ from inquiry_tui.store.queries import routing as q_routing
 from inquiry_tui.store.types import as_utc, db_text
 
 SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
+STATED_SEEN = 4_096  # what arrivals state, remembered per batch (Pipeline._stated); cleared when full
 _NO_TERMS = Terms()
 JUNK_HISTORY = timedelta(days=90)
 AUTO_REPLY_GAP = timedelta(seconds=1)
@@ -230,6 +231,7 @@ class Pipeline:
         # caller indexes them (bulk.reindex) before its transaction ends (import maildir: once per chunk).
         self.index_later = False
         self.unindexed: list[int] = []
+        self._stated_seen: dict[tuple[Any, ...], tuple[Terms, frozenset[Ask], str]] = {}  # _stated's, this batch
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -375,16 +377,9 @@ class Pipeline:
             decision = self.decide(a.channel, b, product_owner, b.country)
             received = a.received_at
             if verdict.is_junk:
-                terms, plan = _NO_TERMS, NOTHING
+                terms, plan, terms_json = _NO_TERMS, NOTHING, ""
             else:
-                # The arrival's own fields go over what its text says; the text's rules for them are not run.
-                known = known_terms(a)
-                read = getattr(a, "text_terms", None)  # read by the caller already (import maildir's workers)
-                if read is None:
-                    text = f"{a.subject}\n{a.body}"
-                    read = read_terms(text, today=received.date(), products=self.catalogue, known=known)
-                terms = read.merged(known)
-                stated = stated_asks(terms, has_product=a.product is not None)
+                terms, stated, terms_json = self._stated(a, received)
                 plan = plan_reception(reception, received, b.last_contact, stated)
             owner_id = id_of[decision.owner]
             if b.owner_id is None or self.login_of[b.owner_id] not in self.active:
@@ -401,23 +396,26 @@ class Pipeline:
             mid = take_message()
             messages.append((mid, iid, _IN, None, received_text, a.body))
             files.extend((mid, f) for f in a.attachments)
-            last = received
+            last, last_text = received, received_text  # the last message's time, and as stored
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
-                messages.append((take_message(), iid, _AUTO, None, db_text(last), text))
+                last_text = db_text(last)
+                messages.append((take_message(), iid, _AUTO, None, last_text, text))
             first_response, unread, replied = None, True, False
             for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
+                at_text = db_text(at)
                 messages.append(
-                    (take_message(), iid, direction, owner_id if direction == _OUT else None, db_text(at), text)
+                    (take_message(), iid, direction, owner_id if direction == _OUT else None, at_text, text)
                 )
                 if direction == _IN and not verdict.is_junk:  # the buyer's answers (domain.terms_text)
                     terms = terms.merged(read_answer(text, plan.asked, today=at.date(), products=self.catalogue))
+                    terms_json = terms_to_json(terms)
                 if direction == _OUT:
                     replied = True
                     if first_response is None and at >= received:
                         first_response = at
                 if at >= last:
-                    last, unread = at, direction == _IN
+                    last, last_text, unread = at, at_text, direction == _IN
                 self.touch(b, at)
             self.touch(b, received)
             if verdict.is_junk:
@@ -445,12 +443,12 @@ class Pipeline:
                     False,
                     replied,
                     db_text(first_response) if first_response else None,
-                    db_text(last),
+                    last_text,
                     None if verdict.is_junk else db_text(due_at(received)),
                     len(auto),
                     self.now_text if verdict.blocked else None,
                     1,
-                    terms_to_json(terms),
+                    terms_json,
                     asked_to_text(plan.asked),
                 )
             )
@@ -470,6 +468,33 @@ class Pipeline:
             if self.stager is None:
                 raise ValueError("arrivals with attachments need the stager that staged them")
             self.stager.attach(self.conn, files, at=self.now)
+
+    def _stated(self, a: Any, received: datetime) -> tuple[Terms, frozenset[Ask], str]:
+        """What a (non-junk) arrival states: its text's terms under its own fields, what they answer, their JSON.
+
+        The arrival's own fields go over what its text says; the text's rules for them are not run.
+        Remembered per batch by what they are made of (the text's terms as read ahead, the arrival's own
+        fields): an import's arrivals state few different things, and merging and encoding them cost more
+        than the lookup."""
+        read = getattr(a, "text_terms", None)  # read by the caller already (import's and maildir's workers)
+        key = None
+        if read is not None:
+            quantity = a.quantity
+            # The quantity's type too: 500 and 500.0 are one key but not one Decimal.
+            key = (read, quantity, type(quantity), a.unit, a.product, getattr(a, "terms", None))
+            found = self._stated_seen.get(key)
+            if found is not None:
+                return found
+        known = known_terms(a)
+        if read is None:
+            read = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue, known=known)
+        terms = read.merged(known)
+        made = (terms, stated_asks(terms, has_product=a.product is not None), terms_to_json(terms))
+        if key is not None:
+            if len(self._stated_seen) >= STATED_SEEN:
+                self._stated_seen.clear()
+            self._stated_seen[key] = made
+        return made
 
     def _answers(self, items: Sequence[Item]) -> None:
         answers = [
