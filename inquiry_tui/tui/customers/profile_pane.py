@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.style import Style
@@ -23,7 +24,6 @@ from textual.strip import Strip
 
 from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services.customers.profile import BuyerProfile
 from inquiry_tui.tui.common.strip_view import StripView
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.customers.profile_text import (
@@ -35,6 +35,9 @@ from inquiry_tui.tui.customers.profile_text import (
     trading_note,
     verified_label,
 )
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.customers.profile import BuyerProfile
 
 PANE_REASONS = 3
 KEPT = 32  # profiles whose strips are kept (per width)
