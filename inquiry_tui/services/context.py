@@ -568,8 +568,7 @@ def _recover_imports(engines: _Engines, os_user: str) -> None:
     """Undo a big import whose process died half-way (services/arrivals/recovery.py); one read when there is none.
 
     The recovery (with the audit module and the ORM it loads) is imported only when a run is recorded."""
-    # A store this user cannot write (or a busy one): the next process that can undoes it.
-    with contextlib.suppress(*store_errors(), *UNWRITABLE):
+    try:
         if engines.plain is not None:
             with engines.plain.transaction() as conn:
                 recorded = conn.execute(journal.ANY_RUN).fetchone() is not None
@@ -581,6 +580,10 @@ def _recover_imports(engines: _Engines, os_user: str) -> None:
 
         with collecting_garbage():
             recover(engines.write(), actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
+    # A store this user cannot write (or a busy one): the next process that can undoes it. (Told apart as the
+    # error comes: the recovery loads SQLAlchemy, whose errors are then the store's too.)
+    except store_errors(*UNWRITABLE):
+        return
 
 
 def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
