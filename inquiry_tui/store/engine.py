@@ -5,7 +5,9 @@ with a generous busy timeout, and every write transaction takes the write lock u
 (`BEGIN IMMEDIATE`, SQLAlchemy's documented pysqlite recipe): a read-then-write transaction
 can then never fail half-way with SQLITE_BUSY on lock upgrade. SQLite's automatic checkpoint is
 off on every connection: a write engine's `Checkpointer` (store/checkpoint.py) moves the WAL
-into the database file from a background thread, so no write waits for a checkpoint.
+into the database file from a background thread, so no write waits for a checkpoint. Each SQLite
+connection is opened and set up in store/sqlite_conn.py, as the plain read connections that open
+the TUI (store/plain_reads.py) are.
 
 PostgreSQL: writers run at READ COMMITTED and meet each other on row locks and the version
 columns; the read engine runs read-only REPEATABLE READ transactions, so a screen's reads
@@ -33,8 +35,6 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import dialect, health, raw, write_gate
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
 from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS, configure, opener, room_again
-
-__all__ = ["BUSY_TIMEOUT_MS", "DriverMissing", "checkpointer", "make_engine", "write_if_free"]
 
 POSTGRES_EXTRA = "inquiry-tui[postgres]"
 
