@@ -15,7 +15,7 @@ from inquiry_tui.cli.common import fail, open_tui, state
 from inquiry_tui.cli.terminal import guard_terminal
 from inquiry_tui.config import db_url, log_error
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
+from inquiry_tui.services.context import describe_store_error, store_errors
 
 # SQLite's INTEGER (and PostgreSQL's bigint): a larger whole number given on the command line is refused in words.
 MAX_STORE_INT = 2**63 - 1
@@ -64,7 +64,7 @@ class _Group(TyperGroup):
             raise typer.Exit(130) from None
         except InquiryError as exc:
             fail(str(exc))
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             fail(describe_store_error(exc, db_url(state.db)))
         except OverflowError as exc:
             # A whole number past what the store holds (an id such as 99999999999999999999999) or a date

@@ -12,16 +12,14 @@ import errno
 import gc
 import shutil
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from typing import TYPE_CHECKING, Any, cast
 
 from inquiry_tui.config import db_url, env_login, os_user_exists, real_os_user
 from inquiry_tui.domain.errors import (
@@ -34,17 +32,30 @@ from inquiry_tui.domain.errors import (
 )
 from inquiry_tui.domain.identity import AS_REFUSED, Source, claim, no_account
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, Role
-from inquiry_tui.store import health, raw
+from inquiry_tui.store import health, journal, plain_sql, raw
 from inquiry_tui.store.dialect import LOCK_TIMEOUT_MS
-from inquiry_tui.store.engine import BUSY_TIMEOUT_MS, hold_cache_writes, make_engine
-from inquiry_tui.store.migrate import HEAD, StoreTooNew, alembic_config, current_revision, open_store, sqlite_path
+from inquiry_tui.store.migrate import (
+    HEAD,
+    StoreTooNew,
+    alembic_config,
+    current_revision,
+    open_store,
+    revision_of,
+    sqlite_path,
+)
 from inquiry_tui.store.migrate import upgrade as migrate
+from inquiry_tui.store.plain_reads import PlainReads
 from inquiry_tui.store.sharing import describe_unreachable, describe_write_problem, keep_group_writable, store_access
+from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS
 from inquiry_tui.store.types import utcnow
 
 if TYPE_CHECKING:
     # SQLModel (with SQLAlchemy's ORM and pydantic) and the models load when a session is first made: the
     # inbox's start path reads through `read_sql` and never needs them (docs/performance.md, "Start, session 8").
+    # Nor SQLAlchemy itself on SQLite: `connect` looks at the store, and the inbox reads its first page, on
+    # plain sqlite3 connections (`read_plain`); the engines are made when first used (docs/performance.md,
+    # "Start without SQLAlchemy, session 10").
+    from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
     from inquiry_tui.store.models import Account
@@ -67,6 +78,72 @@ class Actor:
 SYSTEM = Actor(id=None, login=SYSTEM_LOGIN, name="System", role=Role.SYSTEM)
 
 
+class _Engines:
+    """A store's engines, made when first asked for (from any thread), and on SQLite its plain read connections.
+
+    `connect` opens a SQLite store without SQLAlchemy: it reads the revision and the account on a plain
+    connection, the inbox's first page reads on one too (`Ctx.read_plain`), and the write and read engines
+    (with SQLAlchemy, its pool and events) are made by whatever first needs them, in a worker after the
+    first page's frame. Shared by a context and those made from it with `as_actor`."""
+
+    def __init__(self, url: str, *, check: bool, plain: PlainReads | None) -> None:
+        self.url = url
+        self.check = check  # False: `db check` looks at a store that may be damaged
+        self.plain = plain
+        self.engine: Engine | None = None
+        self.read_engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    def write(self) -> Engine:
+        engine = self.engine
+        if engine is None:
+            with self._lock:
+                if self.engine is None:
+                    self.engine = self._make(read_only=False)
+                engine = self.engine
+        return engine
+
+    def read(self) -> Engine:
+        engine = self.read_engine
+        if engine is None:
+            with self._lock:
+                if self.read_engine is None:
+                    self.read_engine = self._make(read_only=True)
+                engine = self.read_engine
+        return engine
+
+    def _make(self, *, read_only: bool) -> Engine:
+        from inquiry_tui.store.engine import make_engine
+
+        engine = make_engine(self.url, read_only=read_only)
+        if not self.check:
+            health.allow_damaged(engine)
+        return engine
+
+    @contextmanager
+    def first_look(self) -> Iterator[plain_sql.Reader]:
+        """A read of the store before the context is made: a plain transaction on SQLite, else the write engine's."""
+        if self.plain is not None:
+            with self.plain.transaction() as conn:
+                yield conn
+            return
+        with self.write().connect() as conn:
+            yield conn
+            conn.rollback()
+
+    def close(self) -> None:
+        with self._lock:
+            made = [e for e in (self.engine, self.read_engine) if e is not None]
+        for engine in made:
+            engine.dispose()
+        if self.plain is not None:
+            self.plain.close()
+
+
+# `Ctx(url, LATER, actor, lazy=engines)`: the engines come from ENGINES when first used (`_Engines`).
+LATER = cast("Engine", None)
+
+
 @dataclass
 class _Joined:
     """The write transaction that a context's transactions join while `Ctx.one_transaction` runs (in its thread).
@@ -87,7 +164,7 @@ class Ctx:
     """
 
     url: str
-    engine: Engine
+    engine: Engine = field(repr=False)  # made when first used if LATER (`lazy`): see the properties below
     actor: Actor
     read_engine: Engine | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = field(default=utcnow, repr=False)  # tests pin time with a fixed clock
@@ -101,6 +178,7 @@ class Ctx:
     # Told +1 when a write transaction starts and -1 when it ends (from any thread): the TUI shows
     # "saving…" when one waits more than a moment for a busy store.
     on_writing: Callable[[int], None] | None = field(default=None, repr=False)
+    lazy: _Engines | None = field(default=None, repr=False, compare=False)  # `connect`'s engines, made when used
 
     def now(self) -> datetime:
         return self.clock()
@@ -121,6 +199,8 @@ class Ctx:
             with self.begin() as conn:  # already inside one: a savepoint of it
                 yield conn
             return
+        from inquiry_tui.store.engine import hold_cache_writes
+
         with hold_cache_writes(self.engine), self.engine.begin() as conn:
             self.check_active(conn)
             self.joined.conn, self.joined.thread = conn, threading.get_ident()
@@ -193,6 +273,22 @@ class Ctx:
             yield conn
 
     @contextmanager
+    def read_plain(self) -> Iterator[plain_sql.Reader]:
+        """`read_sql` on a plain sqlite3 connection where the store has them (`connect` on SQLite), else `read_sql`.
+
+        For reads in plain SQL through store/plain_sql.py (the reader's zone, the inbox's lists and counts):
+        opening the TUI reads its first page this way, without SQLAlchemy. The acting account is checked
+        first, as in every transaction; inside `one_transaction` it reads what that wrote so far."""
+        plain = self.lazy.plain if self.lazy is not None else None
+        if plain is None or self._joined_conn() is not None:
+            with self.read_sql() as conn:
+                yield conn
+            return
+        with plain.transaction() as plain_conn:
+            self.check_active(plain_conn)
+            yield plain_conn
+
+    @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One write transaction on a Core connection (the bulk paths: imports, generator, re-allocation)."""
         joined = self._joined_conn()
@@ -205,11 +301,14 @@ class Ctx:
             self.check_active(conn)
             yield conn
 
-    def check_active(self, conn: Connection) -> None:
+    def check_active(self, conn: Connection | sqlite3.Connection) -> None:
         """Refuse (AccountDeactivated) if the acting account is no longer active; run first in every transaction."""
         if self.actor.id is None:  # system
             return
-        found = raw.first(conn, _ACTIVE, (self.actor.id,))  # every transaction: the DBAPI cursor on SQLite
+        if isinstance(conn, sqlite3.Connection):  # a plain read (read_plain)
+            found = conn.execute(_ACTIVE, (self.actor.id,)).fetchone()
+        else:
+            found = raw.first(conn, _ACTIVE, (self.actor.id,))  # every transaction: the DBAPI cursor on SQLite
         if found is None or not found[0]:
             error = deactivation(conn, self.actor.login)
             if self.on_deactivated is not None:
@@ -231,32 +330,63 @@ class Ctx:
     def as_actor(self, actor: Actor) -> Ctx:
         return Ctx(
             self.url,
-            self.engine,
+            self.__dict__["_engine"],  # LATER stays so: the same engines, made when first used
             actor,
-            self.read_engine,
+            self.__dict__["_read_engine"],
             self.clock,
             self.os_user,
             self.confined,
             self.on_deactivated,
             joined=self.joined,
             on_writing=self.on_writing,
+            lazy=self.lazy,
         )
 
     def close(self) -> None:
-        self.engine.dispose()
-        if self.read_engine is not None:
-            self.read_engine.dispose()
+        own = [e for e in (self.__dict__["_engine"], self.__dict__["_read_engine"]) if e is not None]
+        if self.lazy is not None:
+            own = [e for e in own if e is not self.lazy.engine and e is not self.lazy.read_engine]
+            self.lazy.close()
+        for engine in own:
+            engine.dispose()
+
+
+# The engines as properties over the dataclass's fields (set after the class is made, so that the fields keep
+# their place in __init__ and `dataclasses.replace`): a context from `connect` on SQLite makes them when first used.
+def _get_engine(self: Ctx) -> Engine:
+    engine: Engine | None = self.__dict__["_engine"]
+    if engine is None:
+        assert self.lazy is not None, "a context without an engine"
+        return self.lazy.write()
+    return engine
+
+
+def _set_engine(self: Ctx, engine: Engine) -> None:
+    self.__dict__["_engine"] = engine
+
+
+def _get_read_engine(self: Ctx) -> Engine | None:
+    engine: Engine | None = self.__dict__["_read_engine"]
+    if engine is None and self.lazy is not None:
+        return self.lazy.read()
+    return engine
+
+
+def _set_read_engine(self: Ctx, engine: Engine | None) -> None:
+    self.__dict__["_read_engine"] = engine
+
+
+setattr(Ctx, "engine", property(_get_engine, _set_engine))  # noqa: B010  # past the dataclass: not a field default
+setattr(Ctx, "read_engine", property(_get_read_engine, _set_read_engine))  # noqa: B010
 
 
 _ACTIVE = "SELECT active FROM account WHERE id = ?"
-_DEACTIVATED_BY = text(
-    "SELECT actor, at FROM audit_log WHERE action = 'account_deactivate' AND entity_id = :login ORDER BY id DESC LIMIT 1"
-)
+_DEACTIVATED_BY = "SELECT actor, at FROM audit_log WHERE action = 'account_deactivate' AND entity_id = :login ORDER BY id DESC LIMIT 1"
 
 
-def deactivation(conn: Connection, login: str) -> AccountDeactivated:
+def deactivation(conn: plain_sql.Reader, login: str) -> AccountDeactivated:
     """The error for LOGIN's deactivated (or vanished) account, naming who deactivated it and when."""
-    row = conn.execute(_DEACTIVATED_BY, {"login": login}).first()
+    row = plain_sql.first(conn, _DEACTIVATED_BY, {"login": login})
     if row is None:
         return AccountDeactivated(login)
     at = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(str(row[1]))
@@ -293,14 +423,14 @@ def main_account(session: Session) -> Account:
 
 # Read with plain SQL over columns every schema revision has, so that the acting account is
 # known before deciding whether this caller may upgrade an older store.
-_ACCOUNT = text("SELECT id, login, name, role, active FROM account WHERE login = :login")
-_MAIN = text("SELECT login FROM account WHERE role = 'admin'")
+_ACCOUNT = "SELECT id, login, name, role, active FROM account WHERE login = :login"
+_MAIN = "SELECT login FROM account WHERE role = 'admin'"
 
 
-def _account(conn: Connection, login: str) -> tuple[Actor, bool] | None:
+def _account(conn: plain_sql.Reader, login: str) -> tuple[Actor, bool] | None:
     """LOGIN's account and whether it is active."""
-    row = conn.execute(_ACCOUNT, {"login": login}).first()
-    return (Actor(row.id, row.login, row.name, row.role), bool(row.active)) if row is not None else None
+    row = plain_sql.first(conn, _ACCOUNT, {"login": login})
+    return (Actor(row[0], row[1], row[2], row[3]), bool(row[4])) if row is not None else None
 
 
 def connect(
@@ -341,10 +471,12 @@ def connect(
     access = store_access(path)
     keep_group_writable(access)
     os_user = real_os_user()
-    engine = make_engine(url)  # first: a missing database driver is the error to name
-    if not check:
-        health.allow_damaged(engine)
+    # SQLite: the store is looked at on a plain sqlite3 connection and the engines are made when first used
+    # (`_Engines`); any other database through its engine, made first: a missing driver is the error to name.
+    engines = _Engines(url, check=check, plain=PlainReads(path) if path is not None else None)
     try:
+        if engines.plain is None:
+            engines.write()
         claimed = claim(
             os_user=os_user,
             env_login=None if key_login is not None else env_login(),
@@ -352,12 +484,15 @@ def connect(
             why_shared=access.why_shared,
             key_login=key_login,
         )
-        revision = current_revision(engine)
-        if revision is None:
-            raise NotFound(f"{path or url} holds no inquiry-tui store yet; create one with `inquiry-tui init`")
-        with engine.connect() as conn:
+        with engines.first_look() as conn:
+            if isinstance(conn, sqlite3.Connection):
+                revision = revision_of(conn)
+            else:
+                revision = current_revision(engines.write())
+            if revision is None:
+                raise NotFound(f"{path or url} holds no inquiry-tui store yet; create one with `inquiry-tui init`")
             found = _account(conn, claimed.login)
-            admin = conn.execute(_MAIN).scalar_one_or_none()
+            admin = plain_sql.scalar(conn, _MAIN)
             if found is not None and not found[1]:
                 raise deactivation(conn, claimed.login)
             me = found[0] if found is not None else None
@@ -371,7 +506,6 @@ def connect(
                 if not other[1]:
                     raise InquiryError(f"account {as_login!r} is deactivated")
                 target = other[0]
-            conn.rollback()
         if me is None:
             raise no_account(
                 claimed,
@@ -385,13 +519,13 @@ def connect(
             if me.role != Role.ADMIN:
                 raise _not_upgraded(url, revision, admin)
             with collecting_garbage():
-                migrate(url, engine)
-        ctx = Ctx(url, engine, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY)
+                migrate(url, engines.write())
+        ctx = Ctx(url, LATER, me, os_user=os_user, confined=claimed.source is Source.SSH_KEY, lazy=engines)
         if revision != HEAD and upgrade and revision is not None:
             with collecting_garbage():
                 _warm_after_upgrade(ctx)
         if revision == HEAD or upgrade:
-            _recover_imports(engine, os_user)
+            _recover_imports(engines, os_user)
         if target is not None:
             from inquiry_tui.services.audit import audit
 
@@ -400,9 +534,10 @@ def connect(
             ctx.actor = target
             ctx.acted_by = me.login
     except BaseException:
-        engine.dispose()
+        engines.close()
         raise
-    ctx.read_engine = make_engine(url, read_only=True)
+    if engines.plain is None:
+        engines.read()  # a server's read engine, made now as ever (SQLite's: when first used)
     return ctx
 
 
@@ -429,20 +564,26 @@ def _warm_after_upgrade(ctx: Ctx) -> None:
     warm_caches(ctx)
 
 
-def _recover_imports(engine: Engine, os_user: str) -> None:
+def _recover_imports(engines: _Engines, os_user: str) -> None:
     """Undo a big import whose process died half-way (services/arrivals/recovery.py); one read when there is none.
 
     The recovery (with the audit module and the ORM it loads) is imported only when a run is recorded."""
-    from inquiry_tui.store import journal
-
-    # A store this user cannot write (or a busy one): the next process that can undoes it.
-    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
-        if not journal.has_runs(engine):
+    try:
+        if engines.plain is not None:
+            with engines.plain.transaction() as conn:
+                recorded = conn.execute(journal.ANY_RUN).fetchone() is not None
+        else:
+            recorded = journal.has_runs(engines.write())
+        if not recorded:
             return
         from inquiry_tui.services.arrivals.recovery import recover
 
         with collecting_garbage():
-            recover(engine, actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
+            recover(engines.write(), actor=SYSTEM_LOGIN, os_user=os_user, at=utcnow())
+    # A store this user cannot write (or a busy one): the next process that can undoes it. (Told apart as the
+    # error comes: the recovery loads SQLAlchemy, whose errors are then the store's too.)
+    except store_errors(*UNWRITABLE):
+        return
 
 
 def _not_upgraded(url: str, revision: str, admin: str | None) -> InquiryError:
@@ -471,8 +612,33 @@ def connect_system(db: str | None = None) -> Ctx:
     return Ctx(url, open_store(url), SYSTEM)
 
 
-STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, DBAPIError, sqlite3.Error)
-"""Errors of the store itself (locked, read-only, damaged): shown with `describe_store_error`."""
+def store_errors(*also: type[BaseException]) -> tuple[type[BaseException], ...]:
+    """Errors of the store itself (locked, read-only, damaged; shown with `describe_store_error`), after ALSO.
+
+    sqlite3's own (a plain read's: store/plain_reads.py) and, once SQLAlchemy is loaded, its wrappers of them: a
+    process that has not loaded it cannot meet them, and opening the TUI does not load it before its first page.
+    Called where an error is caught (`except store_errors(InquiryError):`), so that importing the module that
+    catches does not load SQLAlchemy."""
+    if "sqlalchemy" not in sys.modules:
+        return (*also, sqlite3.Error)
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    return (*also, OperationalError, DBAPIError, sqlite3.Error)
+
+
+if TYPE_CHECKING:
+    STORE_ERRORS: tuple[type[BaseException], ...]
+
+
+def __getattr__(name: str) -> Any:
+    # STORE_ERRORS, the tuple `store_errors` returns with SQLAlchemy loaded: for the commands (which load it).
+    if name == "STORE_ERRORS":
+        from sqlalchemy.exc import DBAPIError, OperationalError
+
+        return (OperationalError, DBAPIError, sqlite3.Error)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 UNWRITABLE: tuple[type[BaseException], ...] = (health.StoreReadOnly, health.StoreDiskFull)
 """A store this OS user may only read, or one read as the file stands on a full disk: every write refused."""
 

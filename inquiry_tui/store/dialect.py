@@ -20,27 +20,32 @@ an import fail on one engine and pass on the other.
 
 from __future__ import annotations
 
+import sqlite3
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, event, text
-
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
     from sqlalchemy.orm import Session
 
 NUL_MARK = "\u2400"
 LOCK_TIMEOUT_MS = 10_000  # a writer waits this long for another's row lock (SQLite's busy timeout)
 
-Bind: TypeAlias = "Session | Connection | Engine"
-_ADVISORY = text("SELECT pg_advisory_xact_lock(:key)")
+# A plain sqlite3 connection too: the inbox's first reads (store/plain_sql.py). SQLAlchemy is imported
+# where a hook is installed or a statement built, not here: opening the TUI reads without it.
+Bind: TypeAlias = "Session | Connection | Engine | sqlite3.Connection"
+_ADVISORY = "SELECT pg_advisory_xact_lock(:key)"
 
 
 def name(bind: Bind) -> str:
     """The dialect's name: 'sqlite' or 'postgresql'."""
-    if isinstance(bind, Connection | Engine):
-        return bind.dialect.name
-    return bind.get_bind().dialect.name  # a Session
+    if isinstance(bind, sqlite3.Connection):
+        return "sqlite"
+    found = getattr(bind, "dialect", None)  # a Connection or an Engine
+    if found is not None:
+        return str(found.name)
+    return str(bind.get_bind().dialect.name)  # type: ignore[union-attr]  # a Session
 
 
 def is_sqlite(bind: Bind) -> bool:
@@ -136,6 +141,7 @@ def clean_row(row: Any) -> Any:
 
 def install_postgres_hooks(engine: Engine, *, read_only: bool) -> None:
     """Rewrite driver SQL for psycopg, keep NULs out of text, and set each connection's session defaults."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def _rewrite(
@@ -180,7 +186,9 @@ def serialize(bind: Connection | Session, key: int = ARRIVALS_LOCK) -> None:
     (replies, triage, reassignments) runs side by side and meets on row locks and versions.
     """
     if is_postgres(bind):
-        bind.execute(_ADVISORY, {"key": key})
+        from sqlalchemy import text
+
+        bind.execute(text(_ADVISORY), {"key": key})
 
 
 def for_update(bind: Bind) -> str:

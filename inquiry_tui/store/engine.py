@@ -5,7 +5,9 @@ with a generous busy timeout, and every write transaction takes the write lock u
 (`BEGIN IMMEDIATE`, SQLAlchemy's documented pysqlite recipe): a read-then-write transaction
 can then never fail half-way with SQLITE_BUSY on lock upgrade. SQLite's automatic checkpoint is
 off on every connection: a write engine's `Checkpointer` (store/checkpoint.py) moves the WAL
-into the database file from a background thread, so no write waits for a checkpoint.
+into the database file from a background thread, so no write waits for a checkpoint. Each SQLite
+connection is opened and set up in store/sqlite_conn.py, as the plain read connections that open
+the TUI (store/plain_reads.py) are.
 
 PostgreSQL: writers run at READ COMMITTED and meet each other on row locks and the version
 columns; the read engine runs read-only REPEATABLE READ transactions, so a screen's reads
@@ -32,24 +34,8 @@ from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import dialect, health, raw, write_gate
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
+from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS, configure, opener, room_again
 
-BUSY_TIMEOUT_MS = 10_000
-PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA cache_size=-32000",  # 32 MB page cache per connection
-    "PRAGMA temp_store=MEMORY",
-    # Checkpoints run off the writers' path (store/checkpoint.py). A write engine also sets
-    # `journal_size_limit` (wal_size_limit there): the WAL file shrinks when it restarts.
-    "PRAGMA wal_autocheckpoint=0",
-)
-# Browsing reads a few index and row pages per screen; the OS page cache holds the rest, and
-# each of the UI's worker threads has its own connection, so a small cache keeps the TUI lean.
-READ_CACHE_PRAGMA = (
-    "PRAGMA cache_size=-2000"  # 2 MB: a scripted session at 100k ended 28 MB lower than with 8 MB (bench_session.py)
-)
 POSTGRES_EXTRA = "inquiry-tui[postgres]"
 
 
@@ -105,51 +91,19 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
-    # A store this OS user may only read: opened read-only, each connection anew (whether SQLite can share
-    # the WAL or must read the file as it is depends on whether another process has it open; read_only_uri).
-    unwritable = health.unwritable_reason(path) if path is not None and path.exists() else None
-    if unwritable is not None:
-        assert path is not None
-        store = path
-
-        def _open() -> sqlite3.Connection:
-            uri = health.read_only_uri(store)
-            return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-
-        engine = create_engine(url, creator=_open, poolclass=NullPool)
-        health.opened_read_only(engine)
-    elif path is not None:
+    unwritable: str | None = None
+    if path is not None:
         store_file = path
+        open_connection, unwritable = opener(path)
+        if unwritable is not None:
+            engine = create_engine(url, creator=open_connection, poolclass=NullPool)
+            health.opened_read_only(engine)
+        else:
+            engine = create_engine(url, creator=open_connection)
 
-        def _open_or_read() -> sqlite3.Connection:
-            # Reading the schema opens the WAL's index; on a full disk there may be no room to make it, and
-            # the store is then read as the file stands (health.full_disk_read_uri), writes refused.
-            conn = sqlite3.connect(str(store_file), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                conn.execute("PRAGMA schema_version").fetchone()
-                return conn
-            except sqlite3.OperationalError as exc:
-                conn.close()
-                uri = health.full_disk_read_uri(store_file, exc)
-                if uri is None:
-                    raise
-            reading = sqlite3.connect(
-                uri,
-                uri=True,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                factory=health.FullDiskConnection,
-            )
-            reading.free_then = health.free_bytes(store_file) or 0
-            return reading
-
-        engine = create_engine(url, creator=_open_or_read)
-
-        @event.listens_for(engine, "checkout")
-        def _on_checkout(dbapi_connection: Any, _record: object, _proxy: object) -> None:
-            if isinstance(dbapi_connection, health.FullDiskConnection):
-                free = health.free_bytes(store_file)
-                if free is not None and free > dbapi_connection.free_then + health.ROOM_AGAIN:
+            @event.listens_for(engine, "checkout")
+            def _on_checkout(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+                if room_again(dbapi_connection, store_file):
                     raise DisconnectionError("room on the disk again: open the store as usual")  # the pool opens anew
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
@@ -161,15 +115,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        for pragma in PRAGMAS:
-            cursor.execute(pragma)
-        cursor.execute(f"PRAGMA journal_size_limit={wal_limit}")
-        if read_only:
-            cursor.execute(READ_CACHE_PRAGMA)
-        record.info[_USUAL_BUSY_MS] = int(cursor.execute("PRAGMA busy_timeout").fetchone()[0])
-        cursor.close()
+        record.info[_USUAL_BUSY_MS] = configure(dbapi_connection, wal_limit=wal_limit, read_only=read_only)
 
     # A read-only store's writes fail at their first write statement (refused below), not at BEGIN: a
     # service may read in its write transaction before it decides there is anything to write.

@@ -16,11 +16,13 @@ import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING
 
 from inquiry_tui.store import dialect
 from inquiry_tui.store.types import db_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 IN_BATCH = 500  # ids per IN (...) list
 # PostgreSQL: the importer holds this advisory lock (with the run id) for its whole run, so a
@@ -78,12 +80,15 @@ def has_runs(engine: Engine) -> bool:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("SELECT 1 FROM import_run LIMIT 1")
+        cursor.execute(ANY_RUN)
         found = cursor.fetchone() is not None
         raw.rollback()
         return found
     finally:
         raw.close()
+
+
+ANY_RUN = "SELECT 1 FROM import_run LIMIT 1"  # has_runs; opening a SQLite store asks it on a plain connection
 
 
 def is_dead(conn: Connection, run: Run) -> bool:

@@ -6,18 +6,18 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING, Any
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.store import health
-from inquiry_tui.store.engine import is_sqlite, make_engine
+from inquiry_tui.store.sqlite_conn import backend, plain_database
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+
+# SQLAlchemy and the engines (store/engine.py) are imported where an engine is made or read: opening
+# an up-to-date SQLite store reads its revision on a plain sqlite3 connection (`revision_of`).
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision shipped (a test checks it against the scripts). Opening an up-to-date
@@ -55,30 +55,43 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy.exc import DBAPIError
+
     dbapi_error = engine.dialect.loaded_dbapi.Error
     try:
         raw = engine.raw_connection()  # outside a transaction: a plain read, no write lock
     except dbapi_error as exc:  # a server that cannot be reached: SQLAlchemy's error, as from any other call
         raise DBAPIError.instance(None, None, exc, dbapi_error) from None
     try:
-        cursor = raw.cursor()
-        try:
-            cursor.execute("SELECT version_num FROM alembic_version")
-        except Exception as exc:  # the driver's own error type: sqlite3, psycopg, ...
-            if "alembic_version" in str(exc):  # no such table yet: an empty store
-                return None
-            raise
-        row = cursor.fetchone()
-        return row[0] if row else None
+        return revision_of(raw)
     finally:
         raw.close()
 
 
+def revision_of(dbapi_connection: Any) -> str | None:
+    """The store's schema revision read on a DBAPI connection (None: no store in it yet)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT version_num FROM alembic_version")
+    except Exception as exc:  # the driver's own error type: sqlite3, psycopg, ...
+        if "alembic_version" in str(exc):  # no such table yet: an empty store
+            return None
+        raise
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
-    if not is_sqlite(url) or not parsed.database or parsed.database == ":memory:":
+    if backend(url) != "sqlite":
         return None
-    return Path(parsed.database).expanduser()
+    database = plain_database(url)
+    if database is None:  # any other form of SQLite URL: as SQLAlchemy reads it
+        from sqlalchemy.engine import make_url
+
+        database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
@@ -99,6 +112,8 @@ def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -
     """Bring the store to `revision`; an existing older SQLite store is backed up first."""
     from alembic import command
     from alembic.script import ScriptDirectory
+
+    from inquiry_tui.store.engine import make_engine
 
     own = engine is None
     engine = engine or make_engine(url)
@@ -132,6 +147,8 @@ def upgrade(url: str, engine: Engine | None = None, *, revision: str = "head") -
 
 def open_store(url: str, *, read_only: bool = False) -> Engine:
     """An engine on a store at the app's schema (upgrading it first if it is older)."""
+    from inquiry_tui.store.engine import make_engine
+
     engine = make_engine(url)
     if current_revision(engine) != HEAD:
         upgrade(url, engine)

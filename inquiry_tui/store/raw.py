@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 Params = Sequence[Any] | Mapping[str, Any]  # a mapping for SQLite's :name parameters (SQLite-only SQL)
 

@@ -1,30 +1,24 @@
-"""Column types: UTC datetimes that come back timezone-aware from every backend."""
+"""Times in the store: UTC, timezone-aware in Python; their text form on SQLite; the column type (store/utc_column.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, Dialect
-from sqlalchemy.types import TypeDecorator
+if TYPE_CHECKING:
+    from inquiry_tui.store.utc_column import UTCDateTime
+
+__all__ = ["UTCDateTime", "as_utc", "bind_text", "db_text", "utcnow"]
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC; naive values are refused so that local times never sneak in."""
+def __getattr__(name: str) -> Any:
+    # The column type is SQLAlchemy's: loaded with the models or a Core statement that names it, not with
+    # the times' helpers below (the inbox's start path uses those without SQLAlchemy).
+    if name == "UTCDateTime":
+        from inquiry_tui.store.utc_column import UTCDateTime
 
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return UTCDateTime
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def utcnow() -> datetime:

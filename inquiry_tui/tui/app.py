@@ -178,7 +178,9 @@ class InquiryApp(App[None], WorkerErrors):
             if answer is not None:
                 self._save_zone(answer)
 
-        self.push_screen(clock.ZoneDialog(clock.zone_name()), chosen)
+        from inquiry_tui.tui.common.zone_dialog import ZoneDialog
+
+        self.push_screen(ZoneDialog(clock.zone_name()), chosen)
 
     @work(thread=True, exclusive=True, group="app-zone", exit_on_error=False)
     def _save_zone(self, name: str) -> None:

@@ -9,6 +9,9 @@ inbox.rows. A salesperson sees their own inquiries only: every query here is ask
 
 Search is FTS5 newest first (rowid = inquiry id): the first hits come off the end of the
 rowid order and nothing is ranked. Ranked search ranks only the newest RANK_CANDIDATES hits.
+
+Every read is one `Ctx.read_plain` transaction: on SQLite a plain sqlite3 connection, so the inbox's
+first page is read before SQLAlchemy is loaded (docs/performance.md, "Start without SQLAlchemy, session 10").
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import Connection
 
 from inquiry_tui.domain.vocabulary import View
 from inquiry_tui.services.context import Ctx
@@ -37,6 +38,7 @@ from inquiry_tui.services.inbox.rows import (
     row_from,
     sql_params,
 )
+from inquiry_tui.store.plain_sql import Reader
 from inquiry_tui.store.queries import inbox as q_inbox
 from inquiry_tui.store.queries.folders import in_view
 
@@ -92,12 +94,12 @@ class InquiryHit:
 # --- the generic keyset machinery ------------------------------------------------------------
 
 
-def _query(session: Connection, ctx: Ctx, folder: str) -> q_inbox.ListQuery:
+def _query(session: Reader, ctx: Ctx, folder: str) -> q_inbox.ListQuery:
     return q_inbox.list_query(check_folder(folder), own=not ctx.actor.is_admin, sqlite=on_sqlite(session))
 
 
 def _select(
-    session: Connection, ctx: Ctx, q: q_inbox.ListQuery, *, bound: tuple[str, int] | None, op: str, limit: int
+    session: Reader, ctx: Ctx, q: q_inbox.ListQuery, *, bound: tuple[str, int] | None, op: str, limit: int
 ) -> list[Any]:
     """Rows past BOUND in the direction of OP ('<'/'<=' newest first, '>'/'>=' oldest first), newest first."""
     raw = q_inbox.page(session, q, sql_params(ctx), bound=bound, op=op, limit=max(0, min(limit, MAX_PAGE)))
@@ -106,30 +108,30 @@ def _select(
     return rows if op in ("<", "<=") else rows[::-1]
 
 
-def _count(session: Connection, ctx: Ctx, folder: str) -> int:
+def _count(session: Reader, ctx: Ctx, folder: str) -> int:
     return q_inbox.count(session, _query(session, ctx, folder), sql_params(ctx))
 
 
 def folder_counts(ctx: Ctx) -> FolderCounts:
     """Rows per folder for the acting account: one index range count each (partial indexes)."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         return FolderCounts(**{view.value: _count(session, ctx, view) for view in View})
 
 
 def count_folder(ctx: Ctx, folder: str) -> int:
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         return _count(session, ctx, folder)
 
 
 def page_after(ctx: Ctx, folder: str, key: tuple[str, int] | None, limit: int) -> list[ListItem]:
     """The LIMIT rows after KEY (older), newest first; KEY None starts at the top."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         return _select(session, ctx, _query(session, ctx, folder), bound=key, op="<", limit=limit)
 
 
 def page_before(ctx: Ctx, folder: str, key: tuple[str, int], limit: int) -> list[ListItem]:
     """The LIMIT rows just before KEY (newer), returned newest first."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         return _select(session, ctx, _query(session, ctx, folder), bound=key, op=">", limit=limit)
 
 
@@ -137,12 +139,12 @@ def key_at(
     ctx: Ctx, folder: str, position: int, total: int, hint: tuple[int, tuple[str, int]] | None = None
 ) -> tuple[str, int] | None:
     """The key at POSITION (0 = newest): an index-only seek from the nearest known point."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         return _key_at(session, ctx, _query(session, ctx, folder), position, total, hint)
 
 
 def _key_at(
-    session: Connection,
+    session: Reader,
     ctx: Ctx,
     q: q_inbox.ListQuery,
     position: int,
@@ -169,7 +171,7 @@ def key_ladder(ctx: Ctx, folder: str, step: int) -> tuple[tuple[str, int], ...]:
     each STEP rows on from the last). A jump then starts its seek from the rung below its position and
     walks fewer than STEP rows, however deep (an OFFSET from the top walks up to half the folder: ~100 ms at 1M)."""
     rungs: list[tuple[str, int]] = []
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         q = _query(session, ctx, folder)
         params = sql_params(ctx)
         key = q_inbox.key_at(session, q, params, order="DESC", offset=0, bound=None)
@@ -182,7 +184,7 @@ def key_ladder(ctx: Ctx, folder: str, step: int) -> tuple[tuple[str, int], ...]:
 
 def position_of(ctx: Ctx, folder: str, key: tuple[str, int]) -> int:
     """How many rows of FOLDER are newer than KEY (an index-only count)."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         return q_inbox.position(session, _query(session, ctx, folder), sql_params(ctx), key)
 
 
@@ -200,7 +202,7 @@ def window(
     One read transaction, so the rows, the position and the total agree. ANCHOR None is the
     top of the folder. ANCHOR_POSITION, when the caller knows it, saves the position count.
     """
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         q = _query(session, ctx, folder)
         total = q_inbox.count(session, q, sql_params(ctx)) if with_total else None
         if anchor is None:
@@ -225,7 +227,7 @@ def page_at(
     hint: tuple[int, tuple[str, int]] | None = None,
 ) -> list[ListItem]:
     """The page starting at POSITION (a jump): a key seek, then one keyset page."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         q = _query(session, ctx, folder)
         key = _key_at(session, ctx, q, position, total, hint)
         if key is None:
@@ -270,7 +272,7 @@ def fts_query(terms: str) -> str | None:
     return " ".join(quoted)
 
 
-def _query_for(session: Connection, terms: str) -> str | None:
+def _query_for(session: Reader, terms: str) -> str | None:
     """TERMS as this engine's query: FTS5 strings on SQLite, a tsquery's text on PostgreSQL (same words, same rules)."""
     if on_sqlite(session):
         return fts_query(terms)
@@ -285,7 +287,7 @@ def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50
     RANK_CANDIDATES hits by relevance instead (one page, no paging).
     """
     limit = max(1, min(limit, MAX_PAGE))
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         query = _query_for(session, terms)
         if query is None:
             return SearchPage((), False)
@@ -299,7 +301,7 @@ def search(ctx: Ctx, terms: str, *, after_id: int | None = None, limit: int = 50
 
 def count_search(ctx: Ctx, terms: str) -> int:
     """Hits of TERMS the actor may see, counted up to SEARCH_COUNT_CAP + 1 (then "10,000+")."""
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         query = _query_for(session, terms)
         if query is None:
             return 0
@@ -316,7 +318,7 @@ def find_inquiries(ctx: Ctx, query: str, limit: int = 8) -> list[InquiryHit]:
     if not query:
         return []
     own = not ctx.actor.is_admin
-    with ctx.read_sql() as session:
+    with ctx.read_plain() as session:
         digits = query.lstrip("#")
         if digits.isdigit():
             return [_hit(r) for r in q_inbox.inquiry_by_id(session, sql_params(ctx, id=int(digits)), own=own)]

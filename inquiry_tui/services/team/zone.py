@@ -12,31 +12,30 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import Connection
-
 from inquiry_tui.domain.errors import PermissionDenied
 from inquiry_tui.domain.settings import parse_timezone, settings_from_dict
 from inquiry_tui.services.context import Ctx, account_by_login
+from inquiry_tui.store.plain_sql import Reader
 from inquiry_tui.store.queries import settings as q_settings
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The TUI reads the zone before the inbox's first page: in plain SQL (store.queries.settings), so that opening the
-# inbox loads neither the ORM models nor the settings service (docs/performance.md, "Start, session 8").
+# inbox loads neither the ORM models nor the settings service (docs/performance.md, "Start, session 8"), and on
+# SQLite on a plain sqlite3 connection, without SQLAlchemy ("Start without SQLAlchemy, session 10").
 
 COMPANY = "company"  # the word that gives an account back the company's zone
 
 
 def shown_zone(ctx: Ctx) -> str:
     """The IANA zone the acting account reads times in: its own if set, else the company's."""
-    with ctx.read_sql() as conn:
+    with ctx.read_plain() as conn:
         return zone_name_in(conn, ctx.actor.id)
 
 
-def zone_name_in(session: Session | Connection, account_id: int | None) -> str:
+def zone_name_in(conn: Reader, account_id: int | None) -> str:
     """ACCOUNT's zone (its own, else the company's) read in an open transaction (a service's own)."""
-    conn = session if isinstance(session, Connection) else session.connection()
     own = q_settings.account_zone(conn, account_id)
     return own or settings_from_dict({"reception": q_settings.section(conn, "reception")}).reception.timezone
 

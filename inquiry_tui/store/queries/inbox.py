@@ -24,19 +24,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
-
-from sqlalchemy import Connection, text
+from typing import TYPE_CHECKING, Any
 
 from inquiry_tui.domain.vocabulary import Folder, View
-from inquiry_tui.store import dialect
+from inquiry_tui.store import dialect, plain_sql
+from inquiry_tui.store.plain_sql import Reader as Bind
 from inquiry_tui.store.queries.folders import VIEWS, overdue_sql
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-# The inbox reads on a plain connection (Ctx.read_sql); a session works alike.
-Bind: TypeAlias = "Connection | Session"
+# The inbox reads on a plain sqlite3 connection on SQLite (Ctx.read_plain), else on a Core connection; a
+# session works alike (store/plain_sql.py).
 
 SUBJECT_CHARS = 240  # a list row never needs more; a hostile 1 MB subject stays in the store
 
@@ -117,13 +116,13 @@ def page(
         args.update(k0=bound[0], k1=bound[1])
     order = "DESC" if op in ("<", "<=") else "ASC"
     sql = f"SELECT {q.columns} FROM {q.source} WHERE {where} ORDER BY {t} {order}, {i} {order} LIMIT :n"
-    return list(session.execute(text(sql), args))
+    return plain_sql.rows(session, sql, args)
 
 
 def count(session: Bind, q: ListQuery, params: dict[str, Any]) -> int:
     """Rows of the list: one index range count (partial indexes)."""
     sql = f"SELECT count(*) FROM {q.key_source} WHERE {q.where}"
-    return int(session.execute(text(sql), params).scalar_one())
+    return int(plain_sql.scalar(session, sql, params))
 
 
 def key_at(
@@ -137,7 +136,7 @@ def key_at(
         where += f" AND ({t}, {i}) {'<=' if order == 'DESC' else '>='} (:k0, :k1)"
         args.update(k0=bound[0], k1=bound[1])
     sql = f"SELECT {t}, {i} FROM {q.key_source} WHERE {where} ORDER BY {t} {order}, {i} {order} LIMIT 1 OFFSET :off"
-    found = session.execute(text(sql), args).first()
+    found = plain_sql.first(session, sql, args)
     if found is None:
         return None
     t = found[0]
@@ -148,7 +147,7 @@ def position(session: Bind, q: ListQuery, params: dict[str, Any], key: tuple[str
     """How many rows of the list are newer than KEY (an index-only count)."""
     t, i = q.key
     sql = f"SELECT count(*) FROM {q.key_source} WHERE {q.where} AND ({t}, {i}) > (:k0, :k1)"
-    return int(session.execute(text(sql), dict(params, k0=key[0], k1=key[1])).scalar_one())
+    return int(plain_sql.scalar(session, sql, dict(params, k0=key[0], k1=key[1])))
 
 
 # --- full-text search --------------------------------------------------------------------------
@@ -190,7 +189,7 @@ def _pg_search_sql(*, own: bool, after: bool, ranked: bool) -> str:
 
 def pg_tsquery(session: Bind, words: list[str]) -> str | None:
     """The tsquery (as text) of a search's words on PostgreSQL, or None when no word has a token."""
-    found = session.execute(text("SELECT CAST(inquiry_fts_query(:w) AS text)"), {"w": words}).scalar()
+    found = plain_sql.scalar(session, "SELECT CAST(inquiry_fts_query(:w) AS text)", {"w": words})
     return found or None
 
 
@@ -200,8 +199,8 @@ def search(session: Bind, params: dict[str, Any], *, own: bool, after: bool, ran
     `:q` is an FTS5 query on SQLite and a tsquery's text (`pg_tsquery`) on PostgreSQL.
     """
     if dialect.is_sqlite(session):
-        return list(session.execute(text(_search_sql(own=own, after=after, ranked=ranked)), params))
-    return list(session.execute(text(_pg_search_sql(own=own, after=after, ranked=ranked)), params))
+        return plain_sql.rows(session, _search_sql(own=own, after=after, ranked=ranked), params)
+    return plain_sql.rows(session, _pg_search_sql(own=own, after=after, ranked=ranked), params)
 
 
 def count_search_sql(*, sqlite: bool, own: bool) -> str:
@@ -230,13 +229,13 @@ def count_search_sql(*, sqlite: bool, own: bool) -> str:
 def count_search(session: Bind, params: dict[str, Any], *, own: bool) -> int:
     """Hits of `:q` (not deleted), counted up to `:cap`."""
     sql = count_search_sql(sqlite=dialect.is_sqlite(session), own=own)
-    return int(session.execute(text(sql), params).scalar_one())
+    return int(plain_sql.scalar(session, sql, params))
 
 
 # --- lookups for the command palette -----------------------------------------------------------
 
 _HIT_COLUMNS = "i.id, i.received_at, substr(i.subject, 1, 120), substr(b.name, 1, 80), b.email, i.folder"
-_BUYERS_BY_PREFIX = text(
+_BUYERS_BY_PREFIX = (
     "SELECT id FROM buyer WHERE name LIKE :p ESCAPE '\\' OR email LIKE :p ESCAPE '\\' "
     "OR company LIKE :p ESCAPE '\\' LIMIT :n"
 )
@@ -246,13 +245,13 @@ def inquiry_by_id(session: Bind, params: dict[str, Any], *, own: bool) -> list[A
     """The palette row of inquiry `:id` (none if OWN and not `:me`'s)."""
     mine = " AND i.owner_id = :me" if own else ""
     sql = f"SELECT {_HIT_COLUMNS} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id WHERE i.id = :id{mine}"
-    return list(session.execute(text(sql), params))
+    return plain_sql.rows(session, sql, params)
 
 
 def buyers_by_prefix(session: Bind, prefix: str, limit: int) -> list[int]:
     """Buyer ids whose name, e-mail or company starts with PREFIX (taken literally)."""
     like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return list(session.execute(_BUYERS_BY_PREFIX, {"p": like, "n": limit}).scalars())
+    return plain_sql.scalars(session, _BUYERS_BY_PREFIX, {"p": like, "n": limit})
 
 
 def latest_of_buyer(session: Bind, params: dict[str, Any], *, own: bool) -> list[Any]:
@@ -262,7 +261,7 @@ def latest_of_buyer(session: Bind, params: dict[str, Any], *, own: bool) -> list
         f"SELECT {_HIT_COLUMNS} FROM inquiry i JOIN buyer b ON b.id = i.buyer_id WHERE i.buyer_id = :b{mine} "
         "ORDER BY i.received_at DESC LIMIT 1"
     )
-    return list(session.execute(text(sql), params))
+    return plain_sql.rows(session, sql, params)
 
 
 # --- export ------------------------------------------------------------------------------------

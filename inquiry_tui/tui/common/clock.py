@@ -4,7 +4,7 @@ The reader's zone is their account's (`account zone`, or `Z` on any screen), els
 company's (`reception.timezone`): `services.team.zone.shown_zone`. The app shows one
 reader, so the zone in force is kept here: `load` reads it (in a worker: it is a store
 read) and every screen formats its times with `stamp`, `short` and `day`, which take the
-zone in force unless given one. `Z` saves a new zone (`ZoneDialog`), `use` puts it in force
+zone in force unless given one. `Z` saves a new zone (`zone_dialog.ZoneDialog`), `use` puts it in force
 and the app posts `ZoneChanged` to every screen, which shows its times again.
 
 docs/keys.md, "Times". The command line prints UTC and says so; it never reads this.
@@ -14,20 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from functools import cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
-from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
-
-from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 
 if TYPE_CHECKING:
     from inquiry_tui.services.context import Ctx
@@ -122,60 +113,6 @@ class ZoneChanged(Message, bubble=False):
 ZONE_BINDING = Binding(
     "Z", "set_own_zone", "My time zone", show=False, id="app-zone", tooltip="the zone you read times in"
 )
-
-
-class ZoneDialog(DiscardGuard, ModalScreen[str | None]):
-    """Asks for an IANA zone name and checks it as it is typed; dismisses with it (enter) or None (escape).
-
-    "company" or nothing: the company's zone. The caller saves it (`services.team.zone.set_zone`).
-    """
-
-    BINDINGS = [Binding("escape", "close_form", "Cancel", id="zone-cancel")]
-
-    def __init__(self, current: str) -> None:
-        super().__init__()
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="zone-dialog"):
-            yield Label(Content("Your time zone"), classes="dialog-title")
-            yield Static(
-                Text(
-                    f"Times on every screen are shown in it (now {self.current}). An IANA name, "
-                    "e.g. Europe/Berlin; `company` or nothing: the company's.",
-                    style="dim",
-                )
-            )
-            yield Input(placeholder="Area/City or company", id="zone-input", select_on_focus=False)
-            yield Static("", id="zone-problem")
-            yield KeyLine("enter save · escape cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#zone-problem", Static).update(Content(zone_problem(event.value) or ""))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        problem = zone_problem(event.value)
-        if problem is not None:
-            self.query_one("#zone-problem", Static).update(Content(problem))
-            return
-        self.dismiss(event.value.strip())
-
-
-def zone_problem(value: str) -> str | None:
-    """Why VALUE is not a zone the account can read times in, or None (an IANA name in any case, or company)."""
-    wanted = value.strip().lower()
-    if wanted in ("", "company") or wanted in _zone_names():
-        return None
-    return f"Not a time zone: {value.strip()[:40]} (an IANA name such as Europe/Berlin)"
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(name.lower() for name in available_timezones())
 
 
 def titled(label: str) -> str:

@@ -19,7 +19,7 @@ from inquiry_tui.config import error_log_path as error_log_path  # re-exported: 
 from inquiry_tui.config import log_error
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
-from inquiry_tui.services.context import STORE_ERRORS, describe_store_error
+from inquiry_tui.services.context import describe_store_error, store_errors
 
 
 @dataclass
@@ -61,7 +61,7 @@ def notice_for(error: BaseException) -> ErrorNotice:
     """A refusal (InquiryError) is a warning; a store problem or a bug an error (the bug's traceback logged)."""
     if isinstance(error, InquiryError):
         return ErrorNotice(safe_line(str(error)), "warning")
-    if isinstance(error, STORE_ERRORS):
+    if isinstance(error, store_errors()):
         log_error(error)
         message = describe_store_error(error)
         return ErrorNotice(safe_line(message[0].upper() + message[1:]), "error", timeout=8)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.style import Style
@@ -21,9 +22,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from inquiry_tui.domain.deals import CustomerStage
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services.customers.profile import BuyerProfile
 from inquiry_tui.tui.common.strip_view import StripView
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.customers.profile_text import (
@@ -35,6 +34,9 @@ from inquiry_tui.tui.customers.profile_text import (
     trading_note,
     verified_label,
 )
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.customers.profile import BuyerProfile
 
 PANE_REASONS = 3
 KEPT = 32  # profiles whose strips are kept (per width)
@@ -170,6 +172,10 @@ def _pairs(pairs: list[tuple[str, int | str, str]], width: int) -> list[Text]:
 
 def pane_lines(p: BuyerProfile, width: int) -> list[Text]:
     """The pane's lines for WIDTH columns."""
+    # The deals' vocabulary (with money and its currency tables) loads with the first profile laid out, in the
+    # panes' worker after the inbox's first page, not with the pane's module at start.
+    from inquiry_tui.domain.deals import CustomerStage
+
     out: list[Text] = [Text(truncate(safe_line(p.name) or safe_line(p.email), width), style="bold")]
     if p.company:
         out.append(Text(truncate(safe_line(p.company), width)))

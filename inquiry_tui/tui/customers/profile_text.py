@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from inquiry_tui.domain.activity import Behaviour
 from inquiry_tui.domain.authenticity import Reason
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services.customers.profile import BuyerProfile
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.customers.profile import BuyerProfile
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 VERDICT_STYLE = {"Likely genuine": "bold green", "Unclear": "bold yellow", "Doubtful": "bold red"}

@@ -15,11 +15,8 @@ from textual.content import Content
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services.context import STORE_ERRORS, Ctx
+from inquiry_tui.services.context import Ctx, store_errors
 from inquiry_tui.services.inbox import listing as inbox
-
-# A lookup that fails (busy store, bad query) finds nothing; the palette's other entries remain.
-_FIND_ERRORS: tuple[type[BaseException], ...] = (InquiryError, *STORE_ERRORS)
 
 
 class OpensInquiries(Protocol):
@@ -37,7 +34,7 @@ class InquiryFinder(Provider):
         screen = cast(OpensInquiries, self.screen)  # this provider is registered by the inbox screen only
         try:
             hits = await asyncio.to_thread(inbox.find_inquiries, screen.ctx, query)
-        except _FIND_ERRORS:
+        except store_errors(InquiryError):  # a lookup that fails (busy store, bad query) finds nothing
             return  # a busy store finds nothing this time; the keys are still listed
         for rank, hit in enumerate(hits):
             label = Content.assemble(

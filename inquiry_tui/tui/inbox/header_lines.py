@@ -7,13 +7,16 @@ markup. Kept apart from the thread view so that the view's layout can change wit
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import Ask
-from inquiry_tui.services.inbox.thread import ThreadDetail
 from inquiry_tui.tui.common import clock
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.inbox.thread import ThreadDetail
 
 ASK_LABELS = {
     Ask.PRODUCT: "product",

@@ -19,16 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from textual.message import Message
 from textual.strip import Strip
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.inbox.listing import ListItem
-from inquiry_tui.services.inbox.thread import ThreadDetail, thread_detail
 from inquiry_tui.tui.customers.profile_pane import PaneLayout, ProfilePane, lay_out_profile
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.thread_view import LaidThread, ThreadLayout, ThreadView, lay_out
@@ -41,8 +39,28 @@ from inquiry_tui.tui.inbox.thread_view import LaidThread, ThreadLayout, ThreadVi
 PREFETCH = (1, -1, 2)
 REMEMBERED = 64  # thread details and profiles kept for that
 
-Detail = ThreadDetail | InquiryError
-Profile = BuyerProfile | InquiryError | None
+if TYPE_CHECKING:
+    from inquiry_tui.services.customers.profile import BuyerProfile
+    from inquiry_tui.services.inbox.thread import ThreadDetail
+
+Detail: TypeAlias = "ThreadDetail | InquiryError"
+Profile: TypeAlias = "BuyerProfile | InquiryError | None"
+
+
+# The thread and profile services (with the notes, files, outbox and profile modules they load) are imported by
+# the panes' worker when it first reads, after the first page is on screen, not with the inbox screen's modules.
+def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
+    """services.inbox.thread.thread_detail."""
+    from inquiry_tui.services.inbox.thread import thread_detail as read
+
+    return read(ctx, inquiry_id)
+
+
+def buyer_profile(ctx: Ctx, buyer_id: int) -> BuyerProfile:
+    """services.customers.profile.buyer_profile."""
+    from inquiry_tui.services.customers.profile import buyer_profile as read
+
+    return read(ctx, buyer_id)
 
 
 @dataclass(frozen=True)
@@ -362,11 +380,11 @@ class ReadingPanes:
         """DETAIL's and PROFILE's strips for LAYOUTS (UNLESS_SHOWN: not what the panes show already)."""
         thread: LaidThread | None = None
         shown = unless_shown and self.shown is not None and self.shown[1] == detail
-        if isinstance(detail, ThreadDetail) and layouts.thread is not None and not shown:
+        if not isinstance(detail, InquiryError) and layouts.thread is not None and not shown:
             thread = lay_out(detail, self.host.ctx.now(), layouts.zone, layouts.thread)
         laid_profile = None
         shown = unless_shown and profile == self.profile
-        if isinstance(profile, BuyerProfile) and layouts.profile is not None and not shown:
+        if profile is not None and not isinstance(profile, InquiryError) and layouts.profile is not None and not shown:
             laid_profile = (profile, layouts.profile, lay_out_profile(profile, layouts.profile))
         return Laid(thread, laid_profile)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.style import Style
@@ -18,12 +19,14 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from inquiry_tui.domain.text import safe_line, safe_text
-from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.strip_view import StripView
 from inquiry_tui.tui.common.text_strips import text_strips
 from inquiry_tui.tui.files.labels import append_attachment_line
 from inquiry_tui.tui.inbox.header_lines import notes_lines, terms_line
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.inbox.thread import ThreadDetail, ThreadMessage
 
 DIRECTION = {
     "in": ("▶ Buyer", "bold cyan"),

@@ -20,12 +20,11 @@ from textual.app import App
 from textual.message import Message
 
 from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import STORE_ERRORS, Ctx
+from inquiry_tui.services.context import Ctx, store_errors
 from inquiry_tui.tui.common.errors import WorkFailed
 
 TICK = 60.0  # seconds between background rounds
 NARROW = 120  # columns: below this the header's subtitle is the short one (`short_who`)
-_QUIET: tuple[type[BaseException], ...] = (InquiryError, *STORE_ERRORS)
 
 
 @dataclass
@@ -103,7 +102,7 @@ class Background:
             count = unread_count(self.ctx)
             clock.load(self.ctx)  # the acting account's own zone, else the company's
             zone = clock.zone_name()
-        except _QUIET:
+        except store_errors(InquiryError):
             return
         except Exception as exc:
             self.app.post_message(WorkFailed(exc))
@@ -138,7 +137,7 @@ class Background:
                 if sending.ready(mail_settings(session)) is not None:
                     return  # not set up in this session: e-mail waits for `mail flush` or another session
             report = sending.flush(self.ctx, due_only=True)
-        except _QUIET:
+        except store_errors(InquiryError):
             return
         except Exception as exc:
             self.app.post_message(WorkFailed(exc))

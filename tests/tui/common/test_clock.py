@@ -22,6 +22,7 @@ from inquiry_tui.services.team.audit_log import audit_page
 from inquiry_tui.services.team.zone import account_zone, set_zone
 from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.common import clock
+from inquiry_tui.tui.common.zone_dialog import ZoneDialog
 from inquiry_tui.tui.customers.customer_list import CustomerList
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from tests.tui.conftest import settle, until
@@ -60,16 +61,16 @@ async def test_z_sets_ones_own_zone_and_the_other_screens_show_it(store_ctx: Ctx
         await settle(pilot)
         await pilot.press("Z")
         await settle(pilot)
-        assert isinstance(app.screen, clock.ZoneDialog)
+        assert isinstance(app.screen, ZoneDialog)
         assert "enter save" in shown(app)  # the dialog shows its keys
         await pilot.press(*"Mars", "slash", *"Base", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, clock.ZoneDialog)  # refused where it is typed; nothing saved
+        assert isinstance(app.screen, ZoneDialog)  # refused where it is typed; nothing saved
         assert "Not a time zone: Mars/Base" in str(app.screen.query_one("#zone-problem", Static).render())
         app.screen.query_one(Input).value = ""
         await pilot.press(*"pacific", "slash", *"chatham", "enter")  # any case
         await settle(pilot)
-        assert not isinstance(app.screen, clock.ZoneDialog)
+        assert not isinstance(app.screen, ZoneDialog)
         assert "times in Pacific/Chatham" in app.sub_title
         assert account_zone(store_ctx, "boss")[0] == "Pacific/Chatham"
         entry = audit_page(store_ctx).entries[0]  # audited as any account setting

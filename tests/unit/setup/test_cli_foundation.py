@@ -226,11 +226,13 @@ def test_a_missing_store_is_a_clear_error_and_no_file_is_made(tmp_path: Path) ->
 
 
 def test_a_store_busy_with_another_writer_is_a_clear_error(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from inquiry_tui.store import dialect, engine
+    from inquiry_tui.store import dialect, engine, sqlite_conn
 
     # A short wait instead of the 10 s a real session allows.
     monkeypatch.setattr(
-        engine, "PRAGMAS", tuple(p.replace("busy_timeout=10000", "busy_timeout=200") for p in engine.PRAGMAS)
+        sqlite_conn,
+        "PRAGMAS",
+        tuple(p.replace("busy_timeout=10000", "busy_timeout=200") for p in sqlite_conn.PRAGMAS),
     )
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
     monkeypatch.setattr(dialect, "LOCK_TIMEOUT_MS", 200)

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from inquiry_tui.cli import app
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.inbox.export import write_inquiries
 from inquiry_tui.services.setup.settings import set_setting
 from inquiry_tui.store import health
@@ -105,6 +106,27 @@ def test_damage_met_later_stops_every_write(admin_ctx: Ctx, monkeypatch: pytest.
     finally:
         ctx.close()
     _one_error(runner.invoke(app, ["--db", str(path), "settings", "show"]), DAMAGED, HINT)
+
+
+@pytest.mark.sqlite_only
+def test_damage_met_by_the_inbox_read_without_sqlalchemy_stops_every_write(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inbox reads its pages on plain sqlite3 connections (Ctx.read_plain): damage met there is named and
+    marked as the engines' hook does it."""
+    monkeypatch.setattr(health, "QUICK_CHECK_MAX_BYTES", 0)
+    path = _damage(admin_ctx)
+    from inquiry_tui.services.context import connect
+
+    ctx = connect(str(path))
+    try:
+        with pytest.raises(health.StoreDamaged, match=HINT):
+            inbox.page_after(ctx, "all", None, 50)
+        assert health.marker(path).exists()
+        with pytest.raises(health.StoreDamaged):
+            set_setting(ctx, "reception.welcome", "Hello")
+    finally:
+        ctx.close()
 
 
 @pytest.mark.sqlite_only
