@@ -110,7 +110,8 @@ def test_bench_generator(tmp_path: Path) -> None:
     _expect(stdout, rf"^generator on \d+ cores \(target: .*\); {load}$")
     _expect(
         stdout,
-        rf"^ +this tree +{N:,} inquiries +{NUM} messages +{NUM} buyers +{NUM} s +cpu +{NUM} s +{NUM} inquiries/s +"
+        rf"^ +this tree +{N:,} inquiries +{NUM} messages +{NUM} buyers +{NUM} s +cpu +{NUM} s +\(main thread +{NUM} s\) +"
+        rf"{NUM} inquiries/s +"
         rf"store +{NUM} MB +peak RSS +{NUM} MB +then caches warmed +{NUM} s cpu +{NUM} s +\({load}; after: {load}\)$",
     )
     assert (out / f"gen-{N}.db").is_file()
