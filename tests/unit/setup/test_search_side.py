@@ -15,20 +15,13 @@ from inquiry_tui.services.context import Ctx, actor_from, connect_system
 from inquiry_tui.services.setup import seed as seed_service
 from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.services.team.accounts import init_company
-from inquiry_tui.store import bulk, dialect, search_side
+from inquiry_tui.store import bulk, search_side
 from inquiry_tui.store.models import Account
 from tests.conftest import fixed_clock
 
 N = 240
 CHUNK = 100  # three chunks: the side index is handed several lists
 QUERIES = ("led", "pric*", "quote price", '"best price"', "warranty OR lighting", "company: global", "zebra", "sea*")
-
-
-@pytest.fixture
-def sqlite_only(admin_ctx: Ctx) -> Ctx:
-    if not dialect.is_sqlite(admin_ctx.engine):
-        pytest.skip("SQLite's FTS5 (PostgreSQL keeps its COPY path and GIN index)")
-    return admin_ctx
 
 
 def _store_path(ctx: Ctx) -> Path:
@@ -91,8 +84,9 @@ def test_the_side_built_index_answers_as_the_store_built_one(
     assert not list(tmp_path.glob(".search-build-*"))
 
 
-def test_the_connection_lets_go_of_the_scratch_database_and_sees_the_new_index(sqlite_only: Ctx) -> None:
-    ctx = sqlite_only
+@pytest.mark.sqlite_only  # SQLite's FTS5: PostgreSQL keeps its COPY path and GIN index
+def test_the_connection_lets_go_of_the_scratch_database_and_sees_the_new_index(admin_ctx: Ctx) -> None:
+    ctx = admin_ctx
     with ctx.engine.connect() as conn:  # FTS5 on this connection has read the empty index
         assert conn.exec_driver_sql("SELECT count(*) FROM inquiry_fts WHERE inquiry_fts MATCH 'led'").scalar() == 0
     seed_service.seed_synthetic(ctx, N, 3, rfqs=0)
@@ -103,9 +97,10 @@ def test_the_connection_lets_go_of_the_scratch_database_and_sees_the_new_index(s
     assert not _scratch_left(ctx)
 
 
-def test_a_store_already_indexed_is_indexed_in_place(sqlite_only: Ctx) -> None:
+@pytest.mark.sqlite_only  # SQLite's FTS5: PostgreSQL keeps its COPY path and GIN index
+def test_a_store_already_indexed_is_indexed_in_place(admin_ctx: Ctx) -> None:
     """A second load into a store with search documents cannot replace its index: it adds to it."""
-    ctx = sqlite_only
+    ctx = admin_ctx
     set_up = seed_service._company_set_up(ctx, [])
     generate(ctx, N, 3, rfqs=0, set_up=set_up)
     with ctx.engine.begin() as conn:
@@ -119,8 +114,9 @@ def test_a_store_already_indexed_is_indexed_in_place(sqlite_only: Ctx) -> None:
         conn.exec_driver_sql("INSERT INTO inquiry_fts (inquiry_fts) VALUES ('integrity-check')")
 
 
-def test_a_failure_on_the_side_fails_the_load(sqlite_only: Ctx, monkeypatch: pytest.MonkeyPatch) -> None:
-    ctx = sqlite_only
+@pytest.mark.sqlite_only  # SQLite's FTS5: PostgreSQL keeps its COPY path and GIN index
+def test_a_failure_on_the_side_fails_the_load(admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = admin_ctx
     monkeypatch.setattr(search_side, "_DOCS_SQL", "INSERT INTO inquiry_fts (rowid, no_such_column) VALUES (?, ?)")
     with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
         seed_service.seed_synthetic(ctx, N, 3, rfqs=0)
