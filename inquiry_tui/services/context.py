@@ -96,29 +96,24 @@ class _Engines:
 
     def write(self) -> Engine:
         engine = self.engine
-        if engine is None:
-            with self._lock:
-                if self.engine is None:
-                    self.engine = self._make(read_only=False)
-                engine = self.engine
-        return engine
+        return engine if engine is not None else self._made("engine", read_only=False)
 
     def read(self) -> Engine:
         engine = self.read_engine
-        if engine is None:
-            with self._lock:
-                if self.read_engine is None:
-                    self.read_engine = self._make(read_only=True)
-                engine = self.read_engine
-        return engine
+        return engine if engine is not None else self._made("read_engine", read_only=True)
 
-    def _make(self, *, read_only: bool) -> Engine:
+    def _made(self, name: str, *, read_only: bool) -> Engine:
+        """The engine kept as NAME, made by the first thread to ask (the others wait for it under the lock)."""
         from inquiry_tui.store.engine import make_engine
 
-        engine = make_engine(self.url, read_only=read_only)
-        if not self.check:
-            health.allow_damaged(engine)
-        return engine
+        with self._lock:
+            engine: Engine | None = getattr(self, name)
+            if engine is None:
+                engine = make_engine(self.url, read_only=read_only)
+                if not self.check:
+                    health.allow_damaged(engine)
+                setattr(self, name, engine)
+            return engine
 
     @contextmanager
     def first_look(self) -> Iterator[plain_sql.Reader]:

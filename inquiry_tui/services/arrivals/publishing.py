@@ -218,27 +218,6 @@ def _fail(path: Path | None, line: int, field: str, message: str) -> Exception:
     return ValidationError(f"arrival {line}, field {field}: {message}")
 
 
-def publish(
-    ctx: Ctx,
-    head: list[Item],
-    spool: Spool,
-    *,
-    path: Path | None,
-    action: str,
-    source: str,
-    customer_source: str | None = None,
-    stager: Any = None,
-    products: tuple[tuple[str, str], ...] | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> ArrivalReport:
-    """Publish checked items in short transactions under one journal run (see the module docstring).
-
-    PRODUCTS: the (SKU, name) catalogue the items' `text_terms` were read with; if the store's
-    differs by the first transaction, they are read again. PROGRESS hears ("importing", done, total)."""
-    with _collector_spared():
-        return _publish_run(ctx, head, spool, path, action, source, customer_source, stager, products, progress)
-
-
 YOUNG_WHILE_PUBLISHING = 10_000  # the young generation's threshold while publishing (the usual: 700)
 
 
@@ -264,18 +243,24 @@ def _collector_spared() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _publish_run(
+@_collector_spared()
+def publish(
     ctx: Ctx,
     head: list[Item],
     spool: Spool,
+    *,
     path: Path | None,
     action: str,
     source: str,
-    customer_source: str | None,
-    stager: Any,
-    products: tuple[tuple[str, str], ...] | None,
-    progress: Callable[[str, int, int], None] | None,
+    customer_source: str | None = None,
+    stager: Any = None,
+    products: tuple[tuple[str, str], ...] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ArrivalReport:
+    """Publish checked items in short transactions under one journal run (see the module docstring).
+
+    PRODUCTS: the (SKU, name) catalogue the items' `text_terms` were read with; if the store's
+    differs by the first transaction, they are read again. PROGRESS hears ("importing", done, total)."""
     engine = ctx.engine
     with ctx.begin() as conn:
         run_id = journal.start_run(conn, source=source, actor=ctx.actor.login, os_user=ctx.os_user, at=ctx.now())

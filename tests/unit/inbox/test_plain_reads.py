@@ -118,12 +118,16 @@ def test_pages_and_seeks_agree_wherever_they_start(
         assert inbox.window(plain, folder, key, size) == inbox.window(engined, folder, key, size)
 
 
-def test_the_engines_are_made_when_first_used_and_shared(tmp_path: Path, sqlite_sample_template: Path) -> None:
-    path = tmp_path / "store.db"
-    shutil.copy(sqlite_sample_template, path)
+def _connected_copy(path: Path, template: Path, login: str) -> Ctx:
+    """`connect` as LOGIN to a copy of TEMPLATE made at PATH."""
+    shutil.copy(template, path)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("INQUIRY_TUI_LOGIN", "boss")
-        ctx = connect(str(path))
+        mp.setenv("INQUIRY_TUI_LOGIN", login)
+        return connect(str(path))
+
+
+def test_the_engines_are_made_when_first_used_and_shared(tmp_path: Path, sqlite_sample_template: Path) -> None:
+    ctx = _connected_copy(tmp_path / "store.db", sqlite_sample_template, "boss")
     try:
         assert ctx.lazy is not None and ctx.lazy.engine is None
         other = ctx.as_actor(ctx.actor)
@@ -138,10 +142,7 @@ def test_the_engines_are_made_when_first_used_and_shared(tmp_path: Path, sqlite_
 
 def test_a_plain_read_checks_the_acting_account(tmp_path: Path, sqlite_sample_template: Path) -> None:
     path = tmp_path / "store.db"
-    shutil.copy(sqlite_sample_template, path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("INQUIRY_TUI_LOGIN", "ana")
-        ctx = connect(str(path))
+    ctx = _connected_copy(path, sqlite_sample_template, "ana")
     told: list[AccountDeactivated] = []
     ctx.on_deactivated = told.append
     try:

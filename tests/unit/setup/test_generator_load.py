@@ -6,7 +6,6 @@ Big loads (bulk.DEFER_INDEXES_FROM inquiries) are made small here by lowering th
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection
 
-from inquiry_tui.services.context import Ctx, actor_from, connect_system
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup import seed as seed_service
 from inquiry_tui.services.setup.synthetic import generate
-from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store import bulk, dialect, index_build
-from inquiry_tui.store.models import Account
-from tests.conftest import fixed_clock
+from tests.unit.setup.seeding import seed_copy
 
 N = 240  # inquiries: two of the generator's chunks below
 CHUNK = 120
@@ -132,20 +129,7 @@ TABLES = (
 
 
 def _seeded(path: Path, template: Path) -> list[list[tuple[Any, ...]]]:
-    shutil.copy(template, path)
-    system = connect_system(f"sqlite:///{path}")
-    system.clock = fixed_clock
-    init_company(system, "boss", "The Boss")
-    with system.engine.connect() as conn:
-        boss = conn.exec_driver_sql("SELECT id FROM account WHERE login = 'boss'").scalar_one()
-    from sqlmodel import Session
-
-    with Session(system.engine) as session:
-        account = session.get(Account, boss)
-        assert account is not None
-        ctx = system.as_actor(actor_from(account))
-    seed_service.seed_synthetic(ctx, N, 11, rfqs=6, visitors=3)
-    system.close()
+    seed_copy(path, template, N, 11, rfqs=6, visitors=3)
     db = sqlite3.connect(path)
     try:
         return [db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES]

@@ -4,20 +4,17 @@ failure on the side fails the load."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inquiry_tui.services.context import Ctx, actor_from, connect_system
+from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup import seed as seed_service
 from inquiry_tui.services.setup.synthetic import generate
-from inquiry_tui.services.team.accounts import init_company
 from inquiry_tui.store import bulk, search_side
-from inquiry_tui.store.models import Account
-from tests.conftest import fixed_clock
+from tests.unit.setup.seeding import seed_copy
 
 N = 240
 CHUNK = 100  # three chunks: the side index is handed several lists
@@ -41,20 +38,7 @@ def _searches(db: sqlite3.Connection) -> list[list[int]]:
 
 
 def _seeded(path: Path, template: Path) -> dict[str, Any]:
-    shutil.copy(template, path)
-    system = connect_system(f"sqlite:///{path}")
-    system.clock = fixed_clock
-    init_company(system, "boss", "The Boss")
-    with system.engine.connect() as conn:
-        boss = conn.exec_driver_sql("SELECT id FROM account WHERE login = 'boss'").scalar_one()
-    from sqlmodel import Session
-
-    with Session(system.engine) as session:
-        account = session.get(Account, boss)
-        assert account is not None
-        ctx = system.as_actor(actor_from(account))
-    seed_service.seed_synthetic(ctx, N, 5, rfqs=2)
-    system.close()
+    seed_copy(path, template, N, 5, rfqs=2)
     db = sqlite3.connect(path)
     try:
         db.execute("INSERT INTO inquiry_fts (inquiry_fts) VALUES ('integrity-check')")
