@@ -10,6 +10,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir, user_log_dir
 
+from inquiry_tui.domain.filenames import user_path
+
 APP_NAME = "inquiry-tui"
 ENV_DB = "INQUIRY_TUI_DB"
 # Names the account only where that cannot make anyone someone else: a store file no other OS
@@ -26,7 +28,7 @@ def db_url(db: str | None = None) -> str:
     value = db or os.environ.get(ENV_DB) or str(default_db_path())
     if "://" in value:
         return value
-    path = Path(value).expanduser()
+    path = user_path(value)
     return f"sqlite:///{path}"
 
 

@@ -7,11 +7,23 @@ a path (`../../etc/passwd`, `C:\\x`), control or invisible characters, or be emp
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from pathlib import Path
 
 MAX_NAME_BYTES = 255  # what common file systems allow for one name
 FALLBACK = "file"
+
+
+def user_path(given: str | os.PathLike[str]) -> Path:
+    """A path a person gave (a dialog, a setting, `--db`), with a leading `~` or `~user` expanded.
+
+    `~name` of no known user stays as written, as the shell leaves it: pathlib's `expanduser`
+    raises there instead, which would end a command or a dialog with a traceback.
+    """
+    return Path(os.path.expanduser(given))
+
 
 # Controls (C0, DEL, C1), bidi marks and overrides, zero-width and other invisible format
 # characters (Unicode category Cc/Cf), and line/paragraph separators.

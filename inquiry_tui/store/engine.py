@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.store import dialect, health, raw, write_gate
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
 from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS, configure, opener, room_again
@@ -89,7 +90,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
     parsed = make_url(url)
     path: Path | None = None
     if parsed.database and parsed.database != ":memory:":
-        path = Path(parsed.database).expanduser()
+        path = user_path(parsed.database)
         path.parent.mkdir(parents=True, exist_ok=True)
     unwritable: str | None = None
     if path is not None:
@@ -167,7 +168,7 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
                 raise health.StoreDamaged(damaged_path, detail) from context.original_exception
 
     if not read_only and unwritable is None and parsed.database and parsed.database != ":memory:":
-        _add_checkpointer(engine, str(Path(parsed.database).expanduser()), checkpoint_bytes)
+        _add_checkpointer(engine, str(user_path(parsed.database)), checkpoint_bytes)
     return engine
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.store import health
 from inquiry_tui.store.sqlite_conn import backend, plain_database
 
@@ -91,7 +92,7 @@ def sqlite_path(url: str) -> Path | None:
         database = make_url(url).database
     if not database or database == ":memory:":
         return None
-    return Path(database).expanduser()
+    return user_path(database)
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:

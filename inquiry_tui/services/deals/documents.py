@@ -24,6 +24,7 @@ from inquiry_tui.domain import money
 from inquiry_tui.domain.countries import country_name
 from inquiry_tui.domain.deals import DealDoc
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.domain.text import safe_line, safe_text
 from inquiry_tui.services.deals.views import Party
 
@@ -70,7 +71,7 @@ class Document:
 
 
 def _usable(path: str | Path) -> Path | None:
-    p = Path(path).expanduser()
+    p = user_path(path)
     return p if p.is_file() and p.suffix.lower() in (".ttf", ".otf") else None
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, insert, select
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
-from inquiry_tui.domain.filenames import safe_filename
+from inquiry_tui.domain.filenames import safe_filename, user_path
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import blobs
 from inquiry_tui.store.core import run_dml, table_of
@@ -223,7 +223,7 @@ def save_attachment(ctx: Ctx, attachment_id: int, path: Path, *, force: bool = F
 
 def save_stored(ctx: Ctx, sha256: str, name: str, path: Path, *, force: bool) -> SavedFile:
     """Copy a stored file to PATH atomically, its hash checked on the way (shared with the disk's save)."""
-    target = path.expanduser()
+    target = user_path(path)
     if target.is_dir():
         target = target / safe_filename(name)
     if target.exists() and not force:

@@ -47,6 +47,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.domain.files import EXECUTABLE_TYPES, MB, check_file_size
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.store.core import table_of
@@ -91,7 +92,7 @@ def files_dir(url: str) -> Path:
     configured = os.environ.get(ENV_FILES)
     if not configured:
         raise InquiryError(f"this store keeps no files beside it; set {ENV_FILES} to the folder shared by its users")
-    return Path(configured).expanduser()
+    return user_path(configured)
 
 
 def blob_path(root: Path, sha256: str) -> Path:

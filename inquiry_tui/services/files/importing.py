@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.domain.files import MB
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import blobs
@@ -58,7 +59,7 @@ class Stager:
         for n, spec in enumerate(specs, 1):
             try:
                 if spec.path is not None:
-                    path = Path(spec.path).expanduser()
+                    path = user_path(spec.path)
                     if not path.is_absolute() and source is not None:
                         path = source.parent / path
                     staged = blobs.stage_path(self.root, path, max_bytes=self.max_bytes, sync=False)

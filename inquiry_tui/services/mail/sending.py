@@ -32,12 +32,12 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.domain.mail import INTERRUPTED_AFTER, OutboxStatus, retry_after
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.domain.settings import MailSettings
@@ -106,7 +106,7 @@ def smtp_password(mail: MailSettings, environ: dict[str, str] | None = None) -> 
         return env[ENV_PASSWORD]
     if not mail.password_file:
         raise MailNotReady(f"mail.smtp_user is set but there is no password: set {ENV_PASSWORD} or mail.password_file")
-    path = Path(mail.password_file).expanduser()
+    path = user_path(mail.password_file)
     try:
         mode = path.stat().st_mode
     except OSError as exc:

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.tui.common.forms import KeyLine
 
 
@@ -54,7 +55,7 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
         if not raw:
             problem.update(Text("Give a file name.", style="bold red"))
             return
-        path = Path(raw).expanduser()
+        path = user_path(raw)
         if not path.is_absolute():
             path = Path.cwd() / path
         if path.is_dir():

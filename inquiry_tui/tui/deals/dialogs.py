@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.deals import OrderStatus
 from inquiry_tui.domain.errors import InquiryError, ValidationError
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerQuery, CustomerRow, customer_page
@@ -62,7 +63,7 @@ class SavePdfScreen(ModalScreen[Path | None]):
         if not raw:
             problem.update(Text("Give a file name.", style="bold red"))
             return
-        path = Path(raw).expanduser()
+        path = user_path(raw)
         path = path if path.is_absolute() else Path.cwd() / path
         if path.is_dir() or not path.parent.is_dir():
             problem.update(Text(f"{path.parent} is not a folder one can write a file into.", style="bold red"))

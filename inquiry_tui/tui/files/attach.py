@@ -7,7 +7,6 @@ worker, at most 100 names at a time; names are literal text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inquiry_tui.domain.filenames import safe_filename
+from inquiry_tui.domain.filenames import safe_filename, user_path
 from inquiry_tui.domain.files import size_text
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
@@ -128,7 +127,7 @@ class AttachScreen(ModalScreen[tuple[Chosen, ...] | None], WorkerErrors):
         raw = event.value.strip()
         if not raw:
             return
-        path = Path(raw).expanduser()
+        path = user_path(raw)
         if not path.is_file():
             self.notify(
                 f"{safe_line(raw)}: no such file (a folder cannot be attached)", severity="warning", markup=False

@@ -8,7 +8,6 @@ literal text (they come from people and files).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -20,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
+from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.domain.files import size_text
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
@@ -339,7 +339,7 @@ class DiskScreen(Screen[None], WorkerErrors):
 
         def given(text: str | None) -> None:
             if text:
-                path = Path(text).expanduser()
+                path = user_path(text)
                 self._run(lambda: disk.add_file(self.ctx, path, folder), f"Added {path.name} to {folder}")
 
         self.app.push_screen(PromptScreen(f"Add a file to {folder}", "a local file's path"), given)
@@ -424,7 +424,7 @@ class DiskScreen(Screen[None], WorkerErrors):
 
         def given(text: str | None) -> None:
             if text:
-                path = Path(text).expanduser()
+                path = user_path(text)
                 self._run(lambda: disk.save_file(self.ctx, row.id, path), f"Saved to {path}")
 
         self.app.push_screen(

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from inquiry_tui.domain.filenames import safe_filename
+from inquiry_tui.domain.filenames import safe_filename, user_path
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import (
@@ -115,7 +115,7 @@ class SaveAttachmentScreen(ModalScreen[SavedFile | None], WorkerErrors):
         row = self._row()
         if row is None or not event.value.strip():
             return
-        self._save(row.id, Path(event.value.strip()).expanduser(), False)
+        self._save(row.id, user_path(event.value.strip()), False)
 
     @work(thread=True, exclusive=True, group="save-write", exit_on_error=False)
     def _save(self, attachment_id: int, path: Path, force: bool) -> None:

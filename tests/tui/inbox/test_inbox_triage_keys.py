@@ -239,6 +239,20 @@ async def test_e_exports_this_folder(ctx: Ctx, tmp_path: Path) -> None:
         assert not app.unexpected_errors
 
 
+async def test_an_unknown_users_home_in_the_export_path_is_a_message_not_a_crash(ctx: Ctx) -> None:
+    app = InquiryApp(ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "~no-such-user-of-this-machine/junk.jsonl"
+        await pilot.press("enter")
+        await settle(pilot)
+        problem = str(app.screen.query_one("#export-problem").render())
+        assert "~no-such-user-of-this-machine does not exist" in problem  # as written, as the shell leaves it
+        assert not app.unexpected_errors
+
+
 async def test_a_stale_row_is_refused_and_reloaded(ctx: Ctx) -> None:
     app = InquiryApp(ctx)
     async with app.run_test(size=(160, 48)) as pilot:

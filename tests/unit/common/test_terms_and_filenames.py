@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inquiry_tui.domain.filenames import MAX_NAME_BYTES, safe_filename
+from inquiry_tui.domain.filenames import MAX_NAME_BYTES, safe_filename, user_path
 from inquiry_tui.domain.terms import Terms, terms_from_json, terms_to_json
 
 terms = st.builds(
@@ -73,3 +75,15 @@ def test_any_name_becomes_one_plain_component(name: str) -> None:
     assert all(ord(c) >= 0x20 and c != "\x7f" for c in clean)
     assert len(clean.encode("utf-8")) <= MAX_NAME_BYTES
     assert safe_filename(clean) == clean
+
+
+def test_a_path_given_expands_home_and_leaves_an_unknown_users_tilde_as_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert user_path("~/exports/a.csv") == Path("/home/someone/exports/a.csv")
+    assert user_path("~") == Path("/home/someone")
+    assert user_path("~no-such-user-of-this-machine/a.csv") == Path("~no-such-user-of-this-machine/a.csv")
+    assert user_path("~0") == Path("~0")  # no user named 0 here: pathlib's expanduser raised on this one
+    assert user_path("rel/a~b.csv") == Path("rel/a~b.csv")
+    assert user_path(Path("/abs/x")) == Path("/abs/x")
