@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import Tier
@@ -270,6 +271,12 @@ def _tokens(term: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words if w not in _GENERIC)
 
 
+@lru_cache(maxsize=4)
+def _catalogue(our_keywords: tuple[str, ...]) -> frozenset[str]:
+    # Every profile shown asks with the same catalogue: its words are found once, not on every cursor move.
+    return frozenset().union(*(_tokens(k) for k in our_keywords))
+
+
 def trading_company_hint(search_terms: Sequence[str], our_keywords: Sequence[str] = ()) -> str | None:
     """Return a note when the buyer's searches span unrelated products, else None.
 
@@ -290,7 +297,7 @@ def trading_company_hint(search_terms: Sequence[str], our_keywords: Sequence[str
             terms.append((raw.strip(), toks))
     if len(terms) < MIN_TERMS_FOR_HINT:
         return None
-    ours = frozenset().union(*(_tokens(k) for k in our_keywords)) if our_keywords else frozenset()
+    ours = _catalogue(tuple(our_keywords))
 
     # Union-find over term indexes; index -1 stands for our catalogue.
     parent = {i: i for i in range(-1, len(terms))}

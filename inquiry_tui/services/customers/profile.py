@@ -17,11 +17,10 @@ read (a salesperson: their own threads).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection, Integer, String, bindparam, column, text
+from typing import Any
 
 from inquiry_tui.domain.activity import (
     DEFAULT_WINDOW_DAYS,
@@ -36,10 +35,9 @@ from inquiry_tui.domain.countries import country_name
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.domain.vocabulary import ActivityKind, Folder
 from inquiry_tui.services.context import Ctx
-from inquiry_tui.store.types import UTCDateTime
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
+from inquiry_tui.store import plain_sql
+from inquiry_tui.store.plain_sql import Reader
+from inquiry_tui.store.types import as_utc, bind_text
 
 LATEST_THREADS = 5  # newest threads looked at for the latest messages
 LATEST_MESSAGES = 5
@@ -142,94 +140,73 @@ def buyer_profile(ctx: Ctx, buyer_id: int, *, window_days: int = DEFAULT_WINDOW_
     """The profile of one buyer over the last WINDOW_DAYS days (today counts as day 1)."""
     today = ctx.now().astimezone(UTC).date()
     start = today - timedelta(days=max(1, window_days) - 1)
-    with ctx.read() as session:
-        buyer = session.connection().execute(_Q_BUYER, {"b": buyer_id}).first()
-        if buyer is None or not can_see_buyer(session, ctx, buyer_id, buyer.owner_id):
+    with ctx.read_plain() as conn:
+        buyer = plain_sql.first(conn, _Q_BUYER, {"b": buyer_id})
+        if buyer is None or not can_see_buyer(conn, ctx, buyer_id, buyer[_OWNER]):
             raise NotFound(f"no buyer {buyer_id}")
-        return _build(session, ctx, buyer, today, start, window_days)
+        return _build(conn, ctx, buyer, today, start, window_days)
 
 
-def can_see_buyer(session: Session, ctx: Ctx, buyer_id: int, owner_id: int | None) -> bool:
+def can_see_buyer(conn: Reader, ctx: Ctx, buyer_id: int, owner_id: int | None) -> bool:
     """The admin sees all; a salesperson their own buyers, unowned ones and the buyers of their inquiries."""
     if ctx.actor.is_admin or owner_id is None or owner_id == ctx.actor.id:
         return True
-    return session.connection().execute(_Q_OWN_THREAD, {"b": buyer_id, "me": ctx.actor.id}).first() is not None
+    return plain_sql.first(conn, _Q_OWN_THREAD, {"b": buyer_id, "me": ctx.actor.id}) is not None
 
 
-# Plain statements, compiled once: this runs on every cursor move of the inbox, and building
-# ORM statements per call cost more than the queries themselves. Typed columns and binds keep
-# them portable (UTCDateTime on every backend).
-_Q_BUYER = text(
+# Plain SQL on a sqlite3 connection on SQLite (Ctx.read_plain; store/plain_sql.py), else SQLAlchemy's: this runs
+# on every cursor move of the inbox (the profile pane), where SQLAlchemy's statement handling cost more than
+# SQLite's work. Times are bound as their stored text (`bind_text`) and read back with `as_utc`.
+_Q_BUYER = (
     "SELECT b.id, b.email, b.name, b.company, b.country, b.phone, b.website, b.address, b.business_type, "
     "b.employees, b.year_established, b.member_id, b.verified, b.tier, b.owner_id, b.is_customer, "
     "b.customer_since, b.first_seen_at, b.last_contact_at, b.notes, b.group_name, b.type, b.source, b.stars, "
     "b.version, a.login, a.name AS owner_name FROM buyer b LEFT JOIN account a ON a.id = b.owner_id WHERE b.id = :b"
-).columns(
-    *(
-        column(n)
-        for n in (
-            "id",
-            "email",
-            "name",
-            "company",
-            "country",
-            "phone",
-            "website",
-            "address",
-            "business_type",
-            "employees",
-            "year_established",
-            "member_id",
-            "verified",
-            "tier",
-            "owner_id",
-            "is_customer",
-        )
-    ),
-    column("customer_since", UTCDateTime()),
-    column("first_seen_at", UTCDateTime()),
-    column("last_contact_at", UTCDateTime()),
-    *(column(n) for n in ("notes", "group_name", "type", "source", "stars", "version", "login", "owner_name")),
 )
-_Q_OWN_THREAD = text("SELECT 1 FROM inquiry WHERE buyer_id = :b AND owner_id = :me LIMIT 1")
-_Q_TAGS = text("SELECT tag FROM buyer_tag WHERE buyer_id = :b ORDER BY tag")
-_Q_DAILY = text("SELECT day, kind, count FROM activity_daily WHERE buyer_id = :b AND day >= :start AND day <= :today")
+_OWNER = 14  # b.owner_id in _Q_BUYER
+_Q_OWN_THREAD = "SELECT 1 FROM inquiry WHERE buyer_id = :b AND owner_id = :me LIMIT 1"
+_Q_TAGS = "SELECT tag FROM buyer_tag WHERE buyer_id = :b ORDER BY tag"
+_Q_DAILY = "SELECT day, kind, count FROM activity_daily WHERE buyer_id = :b AND day >= :start AND day <= :today"
 # A busy buyer has thousands of threads: counted per day in SQL over the (buyer, received_at) index.
-_Q_THREADS = text(
+_Q_THREADS = (
     "SELECT date(received_at) AS day, product_id, is_junk, replied, count(*) FROM inquiry "
     "WHERE buyer_id = :b AND received_at >= :since GROUP BY 1, 2, 3, 4"
-).bindparams(bindparam("since", type_=UTCDateTime()))
-_Q_DETAILS = text(
+)
+_Q_DETAILS = (
     "SELECT detail, count FROM activity_detail WHERE buyer_id = :b AND kind = :kind AND last_at >= :since "
     "ORDER BY count DESC, detail LIMIT :n"
-).bindparams(bindparam("since", type_=UTCDateTime()))
-_Q_VISITS = (
-    text(
-        "SELECT at, region, page_views, store_pages, site_products, site_sellers, search_terms FROM visitor_session "
-        "WHERE buyer_id = :b AND at >= :since ORDER BY at DESC LIMIT :n"
-    )
-    .bindparams(bindparam("since", type_=UTCDateTime()))
-    .columns(
-        column("at", UTCDateTime()),
-        *(column(n) for n in ("region", "page_views", "store_pages", "site_products", "site_sellers", "search_terms")),
-    )
 )
-_Q_KEYWORDS = text("SELECT keywords FROM product WHERE keywords != ''")
-_Q_THREADS_LATEST = text(
+_Q_VISITS = (
+    "SELECT at, region, page_views, store_pages, site_products, site_sellers, search_terms FROM visitor_session "
+    "WHERE buyer_id = :b AND at >= :since ORDER BY at DESC LIMIT :n"
+)
+_Q_KEYWORDS = "SELECT keywords FROM product WHERE keywords != ''"
+_Q_THREADS_LATEST = (
     f"SELECT id, subject FROM inquiry WHERE buyer_id = :b AND folder != '{Folder.DELETED}' AND (:all OR owner_id = :me) "
     "ORDER BY received_at DESC LIMIT :n"
 )
-_Q_MESSAGES = (
-    text(
-        "SELECT inquiry_id, direction, sent_at, substr(body, 1, :chars) FROM message WHERE inquiry_id IN :ids "
-        "ORDER BY sent_at DESC, id DESC LIMIT :n"
+
+
+def _q_messages(count: int) -> str:
+    """The newest messages of COUNT threads (:i0 .. :iN)."""
+    return (
+        "SELECT inquiry_id, direction, sent_at, substr(body, 1, :chars) FROM message "
+        f"WHERE inquiry_id IN ({_marks('i', count)}) ORDER BY sent_at DESC, id DESC LIMIT :n"
     )
-    .bindparams(bindparam("ids", expanding=True))
-    .columns(column("inquiry_id"), column("direction"), column("sent_at", UTCDateTime()), column("body"))
-)
-_Q_PRODUCTS = text("SELECT id, sku, name FROM product WHERE sku IN :skus OR id IN :ids").bindparams(
-    bindparam("skus", expanding=True, type_=String()), bindparam("ids", expanding=True, type_=Integer())
-)
+
+
+def _q_products(skus: int, ids: int) -> str:
+    """Products by SKU (:s0 ..) or id (:p0 ..); an empty list matches nothing."""
+    return f"SELECT id, sku, name FROM product WHERE sku IN ({_marks('s', skus)}) OR id IN ({_marks('p', ids)})"
+
+
+def _marks(prefix: str, count: int) -> str:
+    # `IN (NULL)` for none: valid SQL on both engines, and true for no row.
+    return ", ".join(f":{prefix}{i}" for i in range(count)) or "NULL"
+
+
+def _listed(prefix: str, values: Sequence[Any]) -> dict[str, Any]:
+    return {f"{prefix}{i}": value for i, value in enumerate(values)}
 
 
 def _day(value: Any) -> date:
@@ -237,13 +214,21 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_days: int) -> BuyerProfile:
-    conn = session.connection()
-    since = datetime.combine(start, time.min, tzinfo=UTC)
+def _at(value: Any) -> datetime:
+    """as_utc of a NOT NULL column."""
+    at = as_utc(value)
+    if at is None:
+        raise ValueError("a required timestamp is missing")
+    return at
+
+
+def _build(conn: Reader, ctx: Ctx, b: Sequence[Any], today: date, start: date, window_days: int) -> BuyerProfile:
+    buyer_id = b[0]
+    since = bind_text(datetime.combine(start, time.min, tzinfo=UTC))
     daily = [
-        DailyCounts(date.fromisoformat(day), kind, count)
-        for day, kind, count in conn.execute(
-            _Q_DAILY, {"b": b.id, "start": start.isoformat(), "today": today.isoformat()}
+        DailyCounts(date.fromisoformat(str(day)[:10]), kind, count)
+        for day, kind, count in plain_sql.rows(
+            conn, _Q_DAILY, {"b": buyer_id, "start": start.isoformat(), "today": today.isoformat()}
         )
     ]
     # Our own threads with this buyer: valid inquiries (the "inquiries" dimension), replies,
@@ -251,7 +236,7 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
     inquired: Counter[int] = Counter()
     replies = 0
     per_day: Counter[tuple[date, str]] = Counter()
-    for day, product_id, is_junk, replied, n in conn.execute(_Q_THREADS, {"b": b.id, "since": since}):
+    for day, product_id, is_junk, replied, n in plain_sql.rows(conn, _Q_THREADS, {"b": buyer_id, "since": since}):
         # Junk inquiries: the marketplace's own count (activity "junk") plus threads judged junk here.
         per_day[(_day(day), ActivityKind.JUNK if is_junk else ActivityKind.INQUIRY)] += n
         if is_junk:
@@ -264,21 +249,50 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
     box = behaviour(daily, today, window_days, replies=replies)
     level = activity_level(daily, today, window_days)
 
-    terms = _top_details(conn, b.id, ActivityKind.SEARCH, since, TOP_TERMS * 2)
-    viewed = _top_details(conn, b.id, ActivityKind.PRODUCT_VIEW, since, TOP_PRODUCTS)
-    visitor = _visitor(conn, b.id, since, terms)
+    terms = _top_details(conn, buyer_id, ActivityKind.SEARCH, since, TOP_TERMS * 2)
+    viewed = _top_details(conn, buyer_id, ActivityKind.PRODUCT_VIEW, since, TOP_PRODUCTS)
+    visitor = _visitor(conn, buyer_id, since, terms)
     products = _intended_products(conn, viewed, inquired)
-    keywords = [k.strip() for (row,) in conn.execute(_Q_KEYWORDS) for k in row.split(",") if k.strip()]
+    keywords = [k.strip() for (row,) in plain_sql.rows(conn, _Q_KEYWORDS) for k in row.split(",") if k.strip()]
     note = trading_company_hint([t.term for t in visitor.search_terms], keywords)
 
+    (
+        _,
+        email,
+        name,
+        company,
+        country,
+        phone,
+        website,
+        address,
+        business_type,
+        employees,
+        year_established,
+        member_id,
+        verified,
+        tier,
+        _,
+        is_customer,
+        customer_since,
+        first_seen_at,
+        last_contact_at,
+        notes,
+        group_name,
+        kind,
+        source,
+        stars,
+        version,
+        owner_login,
+        owner_name,
+    ) = b
     facts = BuyerFacts(
-        verified=bool(b.verified),
-        tier=b.tier,
-        company=b.company,
-        country=b.country,
-        phone=b.phone,
-        website=b.website,
-        email=b.email,
+        verified=bool(verified),
+        tier=tier,
+        company=company,
+        country=country,
+        phone=phone,
+        website=website,
+        email=email,
         junk_count=box.junk_inquiries,
         blacklist_count=box.times_blacklisted,
         activity_level=level.level,
@@ -286,36 +300,36 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         login_days=box.login_days,
         window_days=window_days,
     )
-    tags = tuple(conn.execute(_Q_TAGS, {"b": b.id}).scalars())
-    latest = _latest_messages(conn, ctx, b.id)
+    tags = tuple(plain_sql.scalars(conn, _Q_TAGS, {"b": buyer_id}))
+    latest = _latest_messages(conn, ctx, buyer_id)
     return BuyerProfile(
-        buyer_id=b.id,
-        email=b.email,
-        name=b.name,
-        company=b.company,
-        country=b.country,
-        country_name=country_name(b.country) if b.country else None,
-        phone=b.phone,
-        website=b.website,
-        address=b.address,
-        business_type=b.business_type,
-        employees=b.employees,
-        year_established=b.year_established,
-        member_id=b.member_id,
-        verified=bool(b.verified),
-        tier=b.tier,
-        owner_login=b.login,
-        owner_name=b.owner_name,
-        is_customer=bool(b.is_customer),
-        customer_since=b.customer_since,
-        first_seen_at=b.first_seen_at,
+        buyer_id=buyer_id,
+        email=email,
+        name=name,
+        company=company,
+        country=country,
+        country_name=country_name(country) if country else None,
+        phone=phone,
+        website=website,
+        address=address,
+        business_type=business_type,
+        employees=employees,
+        year_established=year_established,
+        member_id=member_id,
+        verified=bool(verified),
+        tier=tier,
+        owner_login=owner_login,
+        owner_name=owner_name,
+        is_customer=bool(is_customer),
+        customer_since=as_utc(customer_since),
+        first_seen_at=_at(first_seen_at),
         # The stored value, as the list, the CLI and the recommendations show it: every write that adds a
         # message by the buyer or a person moves it (docs/domain.md, Buyers), so no message on this page
         # is newer than it.
-        last_contact_at=b.last_contact_at,
-        notes=b.notes,
-        tags=BuyerTags(b.group_name, b.type, b.source, b.stars, tags),
-        version=b.version,
+        last_contact_at=as_utc(last_contact_at),
+        notes=notes,
+        tags=BuyerTags(group_name, kind, source, stars, tags),
+        version=version,
         window_days=window_days,
         behaviour=box,
         activity=level,
@@ -324,54 +338,53 @@ def _build(session: Session, ctx: Ctx, b: Any, today: date, start: date, window_
         latest_messages=latest,
         visitor=visitor,
         trading_company_note=note,
-        **_trade(conn, b.id),
+        **_trade(conn, buyer_id),
     )
 
 
-_Q_TRADE = text("SELECT stage, orders + sample_orders FROM buyer_trade WHERE buyer_id = :b")
+_Q_TRADE = "SELECT stage, orders + sample_orders FROM buyer_trade WHERE buyer_id = :b"
 
 
-def _trade(conn: Connection, buyer_id: int) -> dict[str, Any]:
-    row = conn.execute(_Q_TRADE, {"b": buyer_id}).first()
+def _trade(conn: Reader, buyer_id: int) -> dict[str, Any]:
+    row = plain_sql.first(conn, _Q_TRADE, {"b": buyer_id})
     return {"stage": row[0], "orders": int(row[1])} if row else {}
 
 
-def _top_details(conn: Connection, buyer_id: int, kind: str, since: datetime, limit: int) -> list[TermCount]:
-    """Most frequent details of KIND last seen inside the window (counts are all-time totals)."""
-    rows = conn.execute(_Q_DETAILS, {"b": buyer_id, "kind": kind, "since": since, "n": limit})
+def _top_details(conn: Reader, buyer_id: int, kind: str, since: str, limit: int) -> list[TermCount]:
+    """Most frequent details of KIND last seen inside the window (counts are all-time totals; SINCE bound as text)."""
+    rows = plain_sql.rows(conn, _Q_DETAILS, {"b": buyer_id, "kind": kind, "since": since, "n": limit})
     return [TermCount(detail, count) for detail, count in rows]
 
 
-def _visitor(conn: Connection, buyer_id: int, since: datetime, terms: list[TermCount]) -> VisitorDetails:
-    rows = conn.execute(_Q_VISITS, {"b": buyer_id, "since": since, "n": MAX_SESSIONS}).all()
-    regions: Counter[str] = Counter(r.region for r in rows if r.region)
+def _visitor(conn: Reader, buyer_id: int, since: str, terms: list[TermCount]) -> VisitorDetails:
+    rows = plain_sql.rows(conn, _Q_VISITS, {"b": buyer_id, "since": since, "n": MAX_SESSIONS})
+    regions: Counter[str] = Counter(r[1] for r in rows if r[1])
     # Search terms: the on-site search counts, plus terms the visit log saw (once per visit).
     counts: Counter[str] = Counter({t.term: t.count for t in terms})
     for r in rows:
-        for term in {t.strip() for t in r.search_terms.split(",") if t.strip()}:
+        for term in {t.strip() for t in r[6].split(",") if t.strip()}:
             counts[term] += 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
     return VisitorDetails(
         sessions=len(rows),
-        page_views=sum(r.page_views for r in rows),
+        page_views=sum(r[2] for r in rows),
         regions=tuple(code for code, _ in regions.most_common(3)),
         search_terms=tuple(TermCount(t, n) for t, n in ranked),
-        store_pages=sum(r.store_pages for r in rows),
-        site_products=sum(r.site_products for r in rows),
-        site_sellers=sum(r.site_sellers for r in rows),
-        last_visit_at=rows[0].at if rows else None,
+        store_pages=sum(r[3] for r in rows),
+        site_products=sum(r[4] for r in rows),
+        site_sellers=sum(r[5] for r in rows),
+        last_visit_at=as_utc(rows[0][0]) if rows else None,
     )
 
 
-def _intended_products(
-    conn: Connection, viewed: list[TermCount], inquired: Counter[int]
-) -> tuple[ProductInterest, ...]:
+def _intended_products(conn: Reader, viewed: list[TermCount], inquired: Counter[int]) -> tuple[ProductInterest, ...]:
     """Products the buyer viewed or asked about, by views + 3 x inquiries (an inquiry says more)."""
     top_inquired = [pid for pid, _ in inquired.most_common(TOP_PRODUCTS)]
     skus = [v.term for v in viewed]
     known: dict[str, tuple[int, str]] = {}
     if skus or top_inquired:
-        for pid, sku, name in conn.execute(_Q_PRODUCTS, {"skus": skus, "ids": top_inquired}):
+        sql = _q_products(len(skus), len(top_inquired))
+        for pid, sku, name in plain_sql.rows(conn, sql, _listed("s", skus) | _listed("p", top_inquired)):
             known[sku] = (pid, name)
     by_id = {pid: sku for sku, (pid, _) in known.items()}
     views = {v.term: v.count for v in viewed}
@@ -383,13 +396,14 @@ def _intended_products(
     return tuple(ranked[:TOP_PRODUCTS])
 
 
-def _latest_messages(conn: Connection, ctx: Ctx, buyer_id: int) -> tuple[LatestMessage, ...]:
+def _latest_messages(conn: Reader, ctx: Ctx, buyer_id: int) -> tuple[LatestMessage, ...]:
     """The newest messages of the buyer's newest threads the actor may read."""
     params = {"b": buyer_id, "all": ctx.actor.is_admin, "me": ctx.actor.id, "n": LATEST_THREADS}
-    subjects: dict[int, str] = dict(conn.execute(_Q_THREADS_LATEST, params).all())
+    subjects: dict[int, str] = {row[0]: row[1] for row in plain_sql.rows(conn, _Q_THREADS_LATEST, params)}
     if not subjects:
         return ()
-    rows = conn.execute(_Q_MESSAGES, {"ids": list(subjects), "chars": PREVIEW_CHARS, "n": LATEST_MESSAGES})
+    params = {"chars": PREVIEW_CHARS, "n": LATEST_MESSAGES} | _listed("i", list(subjects))
+    rows = plain_sql.rows(conn, _q_messages(len(subjects)), params)
     return tuple(
-        LatestMessage(iid, subjects[iid], direction, sent_at, body or "") for iid, direction, sent_at, body in rows
+        LatestMessage(iid, subjects[iid], direction, _at(sent_at), body or "") for iid, direction, sent_at, body in rows
     )

@@ -8,6 +8,7 @@ checked in every plain read as in every other transaction.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -18,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import make_url
 
-from inquiry_tui.domain.errors import AccountDeactivated
+from inquiry_tui.domain.errors import AccountDeactivated, NotFound
 from inquiry_tui.domain.vocabulary import View
 from inquiry_tui.services.context import Ctx, connect, connect_system
+from inquiry_tui.services.customers.profile import BuyerProfile, buyer_profile
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.services.team.zone import shown_zone
 from inquiry_tui.store import plain_sql
@@ -172,5 +174,33 @@ def test_a_plain_sqlite_url_names_the_file_sqlalchemy_would(path: str, absolute:
     database = plain_database(url)
     if database is not None:  # the others are read by SQLAlchemy's parser itself
         assert database == parsed.database
-    expected = None if not parsed.database or parsed.database == ":memory:" else Path(parsed.database).expanduser()
+    # `~name` of no known user stays as written (domain.filenames.user_path), as the shell leaves it.
+    expected = (
+        None if not parsed.database or parsed.database == ":memory:" else Path(os.path.expanduser(parsed.database))
+    )
     assert sqlite_path(url) == expected
+
+
+@pytest.mark.parametrize("login", ["boss", "ana"])
+def test_the_profile_pane_reads_alike_on_a_plain_connection_and_on_the_engine(
+    pairs: dict[str, tuple[Ctx, Ctx]], login: str
+) -> None:
+    plain, engined = pairs[login]
+    with plain.read_plain() as conn:
+        buyers = plain_sql.scalars(conn, "SELECT id FROM buyer ORDER BY id")
+    seen = 0
+    for buyer_id in [*buyers, max(buyers) + 1]:
+        try:
+            expected: BuyerProfile | type[NotFound] = buyer_profile(engined, buyer_id)
+        except NotFound:
+            expected = NotFound
+        try:
+            assert buyer_profile(plain, buyer_id) == expected
+        except NotFound:
+            assert expected is NotFound
+        else:
+            seen += 1
+    assert 0 < seen <= len(buyers)
+    if login == "ana":
+        assert seen < len(buyers)  # a salesperson does not see every buyer
+    assert plain.lazy is not None and plain.lazy.read_engine is None  # read without SQLAlchemy
