@@ -55,3 +55,11 @@ def scalar(conn: Reader, sql: str, params: Params | None = None) -> Any:
 def scalars(conn: Reader, sql: str, params: Params | None = None) -> list[Any]:
     """The first column of every row of SQL."""
     return [r[0] for r in rows(conn, sql, params)]
+
+
+def listed(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """An `IN` list of VALUES as `:name0, :name1, ...` and its parameters (`NULL` for none: it matches no row).
+
+    For `WHERE x IN ({marks})` on either kind of connection, where SQLAlchemy would use an expanding bind."""
+    params = {f"{name}{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{key}" for key in params) or "NULL", params

@@ -270,7 +270,7 @@ class InquiryApp(App[None], WorkerErrors):
     @work(thread=True, exclusive=True, group="account-check", exit_on_error=False)
     def check_account(self) -> None:
         """Between actions: is the acting account still active? A deactivation comes back through WorkFailed."""
-        from inquiry_tui.services.team.accounts import require_active  # not on the start path: it loads the ORM
+        from inquiry_tui.services.team.active import require_active  # a plain read: no ORM, no SQLAlchemy
 
         try:
             require_active(self.ctx)

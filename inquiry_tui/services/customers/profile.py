@@ -187,26 +187,12 @@ _Q_THREADS_LATEST = (
 )
 
 
-def _q_messages(count: int) -> str:
-    """The newest messages of COUNT threads (:i0 .. :iN)."""
+def _q_messages(marks: str) -> str:
+    """The newest messages of the threads MARKS lists (plain_sql.listed)."""
     return (
         "SELECT inquiry_id, direction, sent_at, substr(body, 1, :chars) FROM message "
-        f"WHERE inquiry_id IN ({_marks('i', count)}) ORDER BY sent_at DESC, id DESC LIMIT :n"
+        f"WHERE inquiry_id IN ({marks}) ORDER BY sent_at DESC, id DESC LIMIT :n"
     )
-
-
-def _q_products(skus: int, ids: int) -> str:
-    """Products by SKU (:s0 ..) or id (:p0 ..); an empty list matches nothing."""
-    return f"SELECT id, sku, name FROM product WHERE sku IN ({_marks('s', skus)}) OR id IN ({_marks('p', ids)})"
-
-
-def _marks(prefix: str, count: int) -> str:
-    # `IN (NULL)` for none: valid SQL on both engines, and true for no row.
-    return ", ".join(f":{prefix}{i}" for i in range(count)) or "NULL"
-
-
-def _listed(prefix: str, values: Sequence[Any]) -> dict[str, Any]:
-    return {f"{prefix}{i}": value for i, value in enumerate(values)}
 
 
 def _day(value: Any) -> date:
@@ -383,8 +369,10 @@ def _intended_products(conn: Reader, viewed: list[TermCount], inquired: Counter[
     skus = [v.term for v in viewed]
     known: dict[str, tuple[int, str]] = {}
     if skus or top_inquired:
-        sql = _q_products(len(skus), len(top_inquired))
-        for pid, sku, name in plain_sql.rows(conn, sql, _listed("s", skus) | _listed("p", top_inquired)):
+        sku_marks, sku_params = plain_sql.listed("s", skus)
+        id_marks, id_params = plain_sql.listed("p", top_inquired)
+        sql = f"SELECT id, sku, name FROM product WHERE sku IN ({sku_marks}) OR id IN ({id_marks})"
+        for pid, sku, name in plain_sql.rows(conn, sql, sku_params | id_params):
             known[sku] = (pid, name)
     by_id = {pid: sku for sku, (pid, _) in known.items()}
     views = {v.term: v.count for v in viewed}
@@ -402,8 +390,8 @@ def _latest_messages(conn: Reader, ctx: Ctx, buyer_id: int) -> tuple[LatestMessa
     subjects: dict[int, str] = {row[0]: row[1] for row in plain_sql.rows(conn, _Q_THREADS_LATEST, params)}
     if not subjects:
         return ()
-    params = {"chars": PREVIEW_CHARS, "n": LATEST_MESSAGES} | _listed("i", list(subjects))
-    rows = plain_sql.rows(conn, _q_messages(len(subjects)), params)
+    marks, ids = plain_sql.listed("i", list(subjects))
+    rows = plain_sql.rows(conn, _q_messages(marks), {"chars": PREVIEW_CHARS, "n": LATEST_MESSAGES} | ids)
     return tuple(
         LatestMessage(iid, subjects[iid], direction, _at(sent_at), body or "") for iid, direction, sent_at, body in rows
     )

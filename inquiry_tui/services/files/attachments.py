@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +22,10 @@ from inquiry_tui.domain.errors import InquiryError, NotFound, ValidationError
 from inquiry_tui.domain.filenames import safe_filename, user_path
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files import blobs
+from inquiry_tui.services.files.attachment_info import AttachmentInfo as AttachmentInfo
+from inquiry_tui.services.files.attachment_info import attachments_of as attachments_of
 from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Attachment, DiskFile, Inquiry, Message, StoredFile
-from inquiry_tui.store.queries import files as q_files
 
 _a = table_of(Attachment)
 _f = table_of(StoredFile)
@@ -35,16 +36,6 @@ _d = table_of(DiskFile)
 
 class FileExists(ValidationError):
     """Saving would overwrite a file and `force` was not given."""
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    id: int
-    message_id: int
-    name: str  # cleaned; still from outside: show through safe_text
-    sha256: str
-    size: int
-    mime: str  # sniffed from the content
 
 
 @dataclass(frozen=True)
@@ -155,18 +146,6 @@ def attach_source(
 
 def _may_use(ctx: Ctx, owner_id: int | None) -> bool:
     return owner_id is None or ctx.actor.is_admin or owner_id == ctx.actor.id
-
-
-def attachments_of(conn: Session | Connection, message_ids: Iterable[int]) -> dict[int, list[AttachmentInfo]]:
-    """The attachments of each message, in the order they were added (one query, no file read)."""
-    ids = sorted(set(message_ids))
-    out: dict[int, list[AttachmentInfo]] = {}
-    if not ids:
-        return out
-    c = conn.connection() if isinstance(conn, Session) else conn
-    for r in q_files.attachments_of(c, ids):
-        out.setdefault(r[1], []).append(AttachmentInfo(*r))
-    return out
 
 
 def _visible_inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection
+from typing import Any
 
 from inquiry_tui.domain.due import is_overdue
 from inquiry_tui.domain.errors import NotFound
@@ -15,12 +13,12 @@ from inquiry_tui.domain.settings import settings_from_dict
 from inquiry_tui.domain.terms import Terms, terms_from_json
 from inquiry_tui.domain.vocabulary import Ask
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.files.attachment_info import AttachmentInfo, attachments_of
+from inquiry_tui.services.mail.delivery import delivery_of
+from inquiry_tui.services.notes.note_row import NoteRow, notes_on_inquiry_in
+from inquiry_tui.store.plain_sql import Reader
 from inquiry_tui.store.queries import settings as q_settings
 from inquiry_tui.store.queries import thread as q_thread
-
-if TYPE_CHECKING:
-    from inquiry_tui.services.files.attachments import AttachmentInfo
-    from inquiry_tui.services.notes.notes import NoteRow
 
 MAX_MESSAGES = 200  # the newest; a thread longer than that says how many are not shown
 MAX_BODY_CHARS = 20_000  # a pasted novel (or a hostile 1 MB body) is cut, with a note
@@ -110,7 +108,7 @@ def _at(value: Any) -> datetime:
     return at
 
 
-def _inquiry(conn: Connection, ctx: Ctx, inquiry_id: int) -> Any:
+def _inquiry(conn: Reader, ctx: Ctx, inquiry_id: int) -> Any:
     row = q_thread.inquiry(conn, inquiry_id)
     if row is None or (not ctx.actor.is_admin and row[q_thread.INQUIRY_OWNER] != ctx.actor.id):
         # A salesperson cannot learn that someone else's inquiry exists.
@@ -120,12 +118,12 @@ def _inquiry(conn: Connection, ctx: Ctx, inquiry_id: int) -> Any:
 
 def allocation_history(ctx: Ctx, inquiry_id: int) -> tuple[AllocationEvent, ...]:
     """Every routing decision of one inquiry, oldest first."""
-    with ctx.read_sql() as conn:
+    with ctx.read_plain() as conn:
         _inquiry(conn, ctx, inquiry_id)
         return _history(conn, inquiry_id)
 
 
-def _history(conn: Connection, inquiry_id: int) -> tuple[AllocationEvent, ...]:
+def _history(conn: Reader, inquiry_id: int) -> tuple[AllocationEvent, ...]:
     rows = q_thread.allocation_history(conn, inquiry_id)
     return tuple(
         AllocationEvent(_at(at), from_login, to_login or "?", rule, actor, reason or "")
@@ -133,7 +131,7 @@ def _history(conn: Connection, inquiry_id: int) -> tuple[AllocationEvent, ...]:
     )
 
 
-def _sticky(conn: Connection) -> bool:
+def _sticky(conn: Reader) -> bool:
     """The allocation settings' `sticky`, read in plain SQL (services.setup.settings.load_settings reads it alike)."""
     return settings_from_dict({"allocation": q_settings.section(conn, "allocation")}).allocation.sticky
 
@@ -143,14 +141,10 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
 
     The attachments of all its messages come in one query (names, sizes, types from their rows:
     no file is read or hashed to show a thread)."""
-    # The notes, attachments and outbox modules load the ORM models (their writes use them): imported at the first
-    # thread shown, after the inbox's first page, not when the inbox opens (docs/performance.md, "Start, session 8").
-    from inquiry_tui.services.files.attachments import attachments_of
-    from inquiry_tui.services.mail.outbox import delivery_of
-    from inquiry_tui.services.notes.notes import notes_on_inquiry_in
-
     now = ctx.now()
-    with ctx.read_sql() as conn:
+    # On SQLite a plain sqlite3 connection (Ctx.read_plain): the thread pane reads on every cursor move, and
+    # without SQLAlchemy an inbox session never loads it (docs/performance.md).
+    with ctx.read_plain() as conn:
         r = _inquiry(conn, ctx, inquiry_id)
         rows = q_thread.newest_messages(conn, inquiry_id, limit=MAX_MESSAGES, max_chars=MAX_BODY_CHARS)
         total = len(rows)
@@ -213,5 +207,5 @@ def thread_detail(ctx: Ctx, inquiry_id: int) -> ThreadDetail:
             allocations=_history(conn, inquiry_id),
             terms=terms_from_json(r[32]),
             asked=asked_from_text(r[33]),
-            notes=notes_on_inquiry_in(conn, ctx, inquiry_id, checked=True),  # _inquiry checked who may see it
+            notes=notes_on_inquiry_in(conn, inquiry_id),  # _inquiry checked who may see it
         )

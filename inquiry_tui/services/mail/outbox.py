@@ -9,9 +9,8 @@ Sending is services/mail/sending.py.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -21,12 +20,16 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.mail import OutboxStatus, references, reply_subject
-from inquiry_tui.domain.settings import MailSettings, settings_from_dict
+from inquiry_tui.domain.settings import MailSettings
 from inquiry_tui.domain.vocabulary import Direction
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.mail.delivery import OutboxItem as OutboxItem
+from inquiry_tui.services.mail.delivery import delivery_of as delivery_of
+from inquiry_tui.services.mail.delivery import mail_settings as mail_settings
+from inquiry_tui.services.mail.delivery import outbox_item
 from inquiry_tui.store import bulk
 from inquiry_tui.store.core import run_dml, table_of
-from inquiry_tui.store.models import Account, Buyer, Inquiry, MailLink, OutboxMail, Setting
+from inquiry_tui.store.models import Account, Buyer, Inquiry, MailLink, OutboxMail
 from inquiry_tui.store.types import db_text
 
 _o = table_of(OutboxMail)
@@ -34,46 +37,8 @@ _l = table_of(MailLink)
 _i = table_of(Inquiry)
 _b = table_of(Buyer)
 _a = table_of(Account)
-_s = table_of(Setting)
 WAITING = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.HELD)
 PAGE = 500
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """One e-mail of the outbox as `mail outbox` and the thread show it."""
-
-    id: int
-    inquiry_id: int
-    message_id: int | None
-    author: str | None  # login; None for smart reception's auto-reply
-    rfc_id: str
-    to_address: str
-    subject: str  # the thread's subject (buyer text): show through safe_text
-    status: OutboxStatus
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str
-    created_at: datetime
-    sent_at: datetime | None
-
-    @property
-    def why(self) -> str:
-        """What a person reads beside the message: where it is and, if it waits, why."""
-        if self.status is OutboxStatus.SENT:
-            return "sent"
-        if self.status is OutboxStatus.SENDING:
-            return "sending"
-        reason = self.last_error or ("not tried yet" if not self.attempts else "")
-        if self.status is OutboxStatus.HELD:
-            return f"held: {reason}; `inquiry-tui mail flush --held` sends it again"
-        return f"queued: {reason}" if reason else "queued"
-
-
-def mail_settings(conn: Session | Connection) -> MailSettings:
-    """The `mail` settings, read in the caller's transaction."""
-    raw = conn.execute(select(_s.c.value).where(_s.c.key == "mail")).scalar_one_or_none()
-    return settings_from_dict({"mail": json.loads(raw or "{}")}).mail
 
 
 def _domain(mail: MailSettings) -> str:
@@ -210,24 +175,6 @@ def _rows(m: Outgoing, rfc_id: str, at: datetime) -> tuple[dict[str, Any], dict[
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _item(r: Any) -> OutboxItem:
-    return OutboxItem(
-        id=r.id,
-        inquiry_id=r.inquiry_id,
-        message_id=r.message_id,
-        author=r.login,
-        rfc_id=r.rfc_id,
-        to_address=r.to_address,
-        subject=r.subject,
-        status=OutboxStatus(r.status),
-        attempts=r.attempts,
-        next_attempt_at=r.next_attempt_at,
-        last_error=r.last_error,
-        created_at=r.created_at,
-        sent_at=r.sent_at,
-    )
-
-
 def _columns() -> Any:
     return select(
         _o.c.id,
@@ -259,19 +206,4 @@ def outbox(ctx: Ctx, *, include_sent: bool = False, after_id: int = 0, limit: in
         query = query.where((_o.c.author_id == ctx.actor.id) | _o.c.inquiry_id.in_(mine))
     query = query.order_by(_o.c.id).limit(max(1, min(limit, PAGE)))
     with ctx.read() as session:
-        return [_item(r) for r in session.execute(query)]
-
-
-def delivery_of(conn: Session | Connection, message_ids: Iterable[int]) -> dict[int, OutboxItem]:
-    """The outbox row of each of these messages that went out by e-mail (the thread shows its status)."""
-    ids = sorted(set(message_ids))
-    if not ids:
-        return {}
-    items = {r.message_id: _item(r) for r in conn.execute(_columns().where(_o.c.message_id.in_(ids)).order_by(_o.c.id))}
-    waiting = [k for k, i in items.items() if i.status is OutboxStatus.QUEUED and not i.attempts]
-    if waiting:
-        mail = mail_settings(conn)
-        if not (mail.smtp_host and mail.from_address):  # say why it was never tried rather than "not tried yet"
-            why = "e-mail is not set up (settings mail.smtp_host and mail.from); it goes once it is"
-            items.update((k, replace(items[k], last_error=why)) for k in waiting)
-    return items
+        return [outbox_item(r) for r in session.execute(query)]

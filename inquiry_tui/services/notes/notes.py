@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -25,6 +23,8 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.domain.vocabulary import NoteTarget
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.notes.note_row import NoteRow as NoteRow
+from inquiry_tui.services.notes.note_row import note_row, notes_on_inquiry_in
 from inquiry_tui.services.notices.feed import notify
 from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Account, AdminNote, Buyer, Inquiry
@@ -34,32 +34,6 @@ _n = table_of(AdminNote)
 _i = table_of(Inquiry)
 _b = table_of(Buyer)
 _a = table_of(Account)
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    """One note as shown. `text` is the admin's; `subject` and `buyer` are untrusted (buyer text)."""
-
-    id: int
-    target: NoteTarget
-    inquiry_id: int | None
-    buyer_id: int | None
-    buyer: str  # the buyer's company or e-mail
-    subject: str  # the inquiry's subject ("" for a customer note)
-    author: str
-    to: str
-    text: str
-    created_at: datetime
-    seen_at: datetime | None
-
-    @property
-    def seen(self) -> bool:
-        return self.seen_at is not None
-
-    @property
-    def on(self) -> str:
-        """What it is on, in a few words: "#123" or "customer x@y"."""
-        return f"#{self.inquiry_id}" if self.inquiry_id is not None else f"customer {self.buyer}"
 
 
 def _check(text: str) -> str:
@@ -121,12 +95,12 @@ def add_note(ctx: Ctx, *, text: str, inquiry_id: int | None = None, buyer_email:
             note_id,
             after={"on": target.value, "inquiry_id": inquiry_id, "buyer_id": buyer_id, "to": to_id, "text": body},
         )
-        return _row(session.execute(_query().where(_n.c.id == note_id)).one())
+        return note_row(session.execute(_query().where(_n.c.id == note_id)).one())
 
 
 @functools.cache
 def _query() -> Select[Any]:
-    """The notes with what they are on and who wrote them for whom (labelled columns, read by _row)."""
+    """The notes with what they are on and who wrote them for whom (in the order note_row.note_row reads them)."""
     author, to = aliased(_a), aliased(_a)
     return (
         select(
@@ -150,22 +124,6 @@ def _query() -> Select[Any]:
     )
 
 
-def _row(r: Any) -> NoteRow:
-    return NoteRow(
-        id=r.id,
-        target=NoteTarget.INQUIRY if r.inquiry_id is not None else NoteTarget.CUSTOMER,
-        inquiry_id=r.inquiry_id,
-        buyer_id=r.buyer_id,
-        buyer=r.company or r.email,
-        subject=r.subject if r.inquiry_id is not None else "",
-        author=r.author,
-        to=r.to,
-        text=r.text,
-        created_at=r.created_at,
-        seen_at=r.seen_at,
-    )
-
-
 def _may_see_inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> int:
     """The inquiry's owner id, if the actor may see it (the admin, or its owner); else NotFound."""
     owner = session.execute(select(_i.c.owner_id).where(_i.c.id == inquiry_id)).scalar_one_or_none()
@@ -177,26 +135,8 @@ def _may_see_inquiry(session: Session, ctx: Ctx, inquiry_id: int) -> int:
 def notes_on_inquiry(ctx: Ctx, inquiry_id: int) -> tuple[NoteRow, ...]:
     """An inquiry's notes, oldest first (the admin, or the inquiry's owner)."""
     with ctx.read() as session:
-        return notes_on_inquiry_in(session, ctx, inquiry_id)
-
-
-def notes_on_inquiry_in(
-    session: Session | Connection, ctx: Ctx, inquiry_id: int, *, checked: bool = False
-) -> tuple[NoteRow, ...]:
-    """notes_on_inquiry in the caller's read (the thread view reads them with the thread, CHECKED: it saw the inquiry;
-    then SESSION may be a plain connection)."""
-    if not checked:
-        assert isinstance(session, Session)
         _may_see_inquiry(session, ctx, inquiry_id)
-    conn = session if isinstance(session, Connection) else session.connection()
-    rows = conn.execute(_on_inquiry(), {"inquiry_id": inquiry_id})
-    return tuple(_row(r) for r in rows)
-
-
-@functools.cache
-def _on_inquiry() -> Select[Any]:
-    # Built once: the thread pane reads an inquiry's notes on every cursor move.
-    return _query().where(_n.c.inquiry_id == bindparam("inquiry_id")).order_by(_n.c.created_at, _n.c.id)
+        return notes_on_inquiry_in(session, inquiry_id)
 
 
 def notes_on_customer(ctx: Ctx, buyer_id: int) -> tuple[NoteRow, ...]:
@@ -208,7 +148,7 @@ def notes_on_customer(ctx: Ctx, buyer_id: int) -> tuple[NoteRow, ...]:
         if not ctx.actor.is_admin and owner[0] != ctx.actor.id:
             return ()
         rows = session.execute(_query().where(_n.c.buyer_id == buyer_id).order_by(_n.c.created_at, _n.c.id))
-        return tuple(_row(r) for r in rows)
+        return tuple(note_row(r) for r in rows)
 
 
 def list_notes(
@@ -224,7 +164,7 @@ def list_notes(
         query = query.where(_n.c.id < before_id)
     query = query.order_by(_n.c.id.desc()).limit(max(1, min(limit, PAGE)))
     with ctx.read() as session:
-        return [_row(r) for r in session.execute(query)]
+        return [note_row(r) for r in session.execute(query)]
 
 
 def mark_seen(

@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.notices.checks import unread_count as unread_count
 from inquiry_tui.store import raw
 from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Notice
@@ -115,15 +116,6 @@ def notices(ctx: Ctx, *, unread_only: bool = False, before_id: int | None = None
     query = query.order_by(_t.c.id.desc()).limit(max(1, min(limit, PAGE)))
     with ctx.read() as session:
         return [_row(r) for r in session.execute(query).mappings()]
-
-
-def unread_count(ctx: Ctx) -> int:
-    """How many of the acting account's notices are unread (the header's count)."""
-    if ctx.actor.id is None:
-        return 0
-    query = select(func.count()).select_from(_t).where(_t.c.account_id == ctx.actor.id, _t.c.read_at.is_(None))
-    with ctx.read() as session:
-        return int(session.execute(query).scalar_one())
 
 
 def mark_read(ctx: Ctx, ids: Iterable[int] | None = None) -> int:

@@ -31,12 +31,11 @@ from sqlmodel import Session
 
 from inquiry_tui.domain.notices import NoticeKind
 from inquiry_tui.domain.text import safe_line, truncate
-from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.notices.checks import OVERDUE_FLOOR, OVERDUE_WARNING
+from inquiry_tui.services.notices.checks import check_overdue as check_overdue
 from inquiry_tui.services.notices.feed import notify
 from inquiry_tui.store.queries.notices import OVERDUE_KEY, due_soon
 
-OVERDUE_WARNING = timedelta(hours=4)  # warn this long before the 24-hour limit
-OVERDUE_FLOOR = timedelta(hours=24)  # no warnings for inquiries overdue longer than this
 SUBJECT_CHARS = 100
 
 
@@ -137,15 +136,3 @@ def _warn(conn: Session | Connection, now: datetime, rows: list[Any]) -> int:
             dedupe=f"{OVERDUE_KEY}{inquiry_id}",
         )
     return written
-
-
-def check_overdue(ctx: Ctx) -> int:
-    """The acting account's overdue check (every owner's for the admin), in its own transaction."""
-    if ctx.actor.id is None and not ctx.actor.is_admin:
-        return 0
-    now, owner = ctx.now(), None if ctx.actor.is_admin else ctx.actor.id
-    with ctx.read() as session:  # most checks find nothing: no write lock for them
-        if not due_soon(session, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner):
-            return 0
-    with ctx.write() as session:
-        return warn_overdue(session, now, owner)

@@ -18,6 +18,7 @@ from inquiry_tui.domain.vocabulary import ACCOUNT_ROLES, Folder, Role, Rule, all
 from inquiry_tui.services.audit import audit
 from inquiry_tui.services.context import Ctx, account_by_login
 from inquiry_tui.services.setup.settings import load_settings
+from inquiry_tui.services.team.active import require_active as require_active
 from inquiry_tui.store.core import id_of
 from inquiry_tui.store.models import (
     Account,
@@ -155,12 +156,6 @@ def add_account(ctx: Ctx, login: str, name: str, role: str = Role.SALES) -> Acco
         session.flush()
         audit(session, ctx, "account_add", "account", login, after={"login": login, "name": name, "role": role})
         return _info(account)
-
-
-def require_active(ctx: Ctx) -> None:
-    """Nothing, or AccountDeactivated if the acting account was deactivated (an open TUI asks now and then)."""
-    with ctx.read():
-        pass  # every transaction checks the acting account first
 
 
 def list_accounts(ctx: Ctx) -> list[AccountInfo]:

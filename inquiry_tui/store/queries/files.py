@@ -10,7 +10,6 @@ purge never removes a file that a transaction about to commit relies on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import BindParameter, Connection, bindparam, text
 
@@ -20,12 +19,6 @@ _IN_BATCH = 500
 _HASHES: BindParameter[list[str]] = bindparam("hashes", expanding=True)
 _DELETE = text("DELETE FROM stored_file WHERE sha256 IN :hashes").bindparams(_HASHES)
 _KNOWN = text("SELECT sha256 FROM stored_file WHERE sha256 IN :hashes").bindparams(_HASHES)
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-# Every attachment of a thread's messages in one statement (a thread pane opens with one query).
-_ATTACHMENTS_OF = text(
-    "SELECT a.id, a.message_id, a.name, a.sha256, f.size, f.mime FROM attachment a "
-    "JOIN stored_file f ON f.sha256 = a.sha256 WHERE a.message_id IN :ids ORDER BY a.id"
-).bindparams(_IDS)
 _UNUSED = text(
     "SELECT f.sha256 FROM stored_file f WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.sha256 = f.sha256) "
     "AND NOT EXISTS (SELECT 1 FROM disk_file d WHERE d.sha256 = f.sha256)"
@@ -57,14 +50,4 @@ def known_hashes(conn: Connection, hashes: Iterable[str]) -> set[str]:
     for start in range(0, len(wanted), _IN_BATCH):
         part = wanted[start : start + _IN_BATCH]
         found.update(row[0] for row in conn.execute(_KNOWN, {"hashes": part}))
-    return found
-
-
-def attachments_of(conn: Connection, message_ids: Sequence[int]) -> list[Any]:
-    """(id, message id, name, sha256, size, mime) of the attachments of MESSAGE_IDS, oldest first."""
-    found: list[Any] = []
-    for start in range(0, len(message_ids), _IN_BATCH):
-        found.extend(conn.execute(_ATTACHMENTS_OF, {"ids": list(message_ids[start : start + _IN_BATCH])}))
-    if len(message_ids) > _IN_BATCH:
-        found.sort(key=lambda r: r[0])
     return found

@@ -8,16 +8,19 @@ instead of every open inquiry in the inbox.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Connection, bindparam, text
-from sqlmodel import Session
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from inquiry_tui.domain.due import RESPONSE_LIMIT
-from inquiry_tui.store import raw
+from inquiry_tui.store import dialect, raw
+from inquiry_tui.store.plain_sql import Reader
 from inquiry_tui.store.queries.folders import open_sql
-from inquiry_tui.store.types import UTCDateTime, bind_text
+from inquiry_tui.store.types import bind_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import TextClause
 
 OVERDUE_KEY = "overdue:"  # a warning's dedupe key is this and the inquiry id
 
@@ -40,25 +43,27 @@ def _due_soon_sql(*, own: bool = False, ids: bool = False, hint: str = "") -> st
 _TIMES = ("until", "since", "received_until", "received_since")
 
 
-def _due_soon(*, own: bool = False, ids: bool = False, hint: str = "") -> Any:
+@cache
+def _due_soon(*, own: bool = False, ids: bool = False, hint: str = "") -> TextClause:
+    """The statement with typed times, for SQLAlchemy connections and sessions (made once, when first used)."""
+    from sqlalchemy import bindparam, text
+
+    from inquiry_tui.store.utc_column import UTCDateTime
+
     sql = _due_soon_sql(own=own, ids=ids, hint=hint)
     return text(sql).bindparams(*(bindparam(name, type_=UTCDateTime()) for name in _TIMES))
 
 
-_DUE_SOON_ALL = _due_soon()
-_DUE_SOON_OWN = _due_soon(own=True)
-_DUE_SOON_IDS = _due_soon(ids=True)
-# A batch's own new inquiries: SQLite would walk the arrival-time window; the id range is a few rows.
-_DUE_SOON_IDS_NOT_INDEXED = _due_soon(ids=True, hint=" NOT INDEXED")
 # Every arrival batch runs these on SQLite (services.notices.producers.warn_arrivals): driver SQL through
-# the DBAPI cursor (store.raw), times bound as the text UTCDateTime would bind.
+# the DBAPI cursor (store.raw), times bound as the text UTCDateTime would bind; the TUI's overdue check
+# runs them on a plain sqlite3 connection (Ctx.read_plain).
 _DUE_SOON_ALL_SQLITE = _due_soon_sql()
 _DUE_SOON_OWN_SQLITE = _due_soon_sql(own=True)
 _DUE_SOON_IDS_SQLITE = _due_soon_sql(ids=True, hint=" NOT INDEXED")
 
 
 def due_soon(
-    conn: Session | Connection,
+    conn: Reader,
     *,
     until: datetime,
     since: datetime,
@@ -73,17 +78,22 @@ def due_soon(
         "received_until": until - RESPONSE_LIMIT,
         "received_since": since - RESPONSE_LIMIT,
     }
-    if isinstance(conn, Connection) and conn.dialect.name == "sqlite":
-        texts: dict[str, Any] = {name: bind_text(params[name]) for name in _TIMES}
-        if ids is not None:
-            return raw.rows(conn, _DUE_SOON_IDS_SQLITE, {**texts, "first": ids[0], "last": ids[1]})
-        if owner is None:
-            return raw.rows(conn, _DUE_SOON_ALL_SQLITE, texts)
-        return raw.rows(conn, _DUE_SOON_OWN_SQLITE, {**texts, "me": owner})
+    texts: dict[str, Any] = {name: bind_text(params[name]) for name in _TIMES}
     if ids is not None:
-        sqlite = (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name == "sqlite"
-        query = _DUE_SOON_IDS_NOT_INDEXED if sqlite else _DUE_SOON_IDS
+        sql, bound = _DUE_SOON_IDS_SQLITE, {**texts, "first": ids[0], "last": ids[1]}
+    elif owner is None:
+        sql, bound = _DUE_SOON_ALL_SQLITE, texts
+    else:
+        sql, bound = _DUE_SOON_OWN_SQLITE, {**texts, "me": owner}
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute(sql, bound).fetchall()
+    from sqlalchemy import Connection  # loaded already: CONN is one of its connections or sessions
+
+    if isinstance(conn, Connection) and conn.dialect.name == "sqlite":
+        return raw.rows(conn, sql, bound)
+    if ids is not None:
+        query = _due_soon(ids=True, hint=" NOT INDEXED" if dialect.is_sqlite(conn) else "")
         return list(conn.execute(query, {**params, "first": ids[0], "last": ids[1]}))
     if owner is None:
-        return list(conn.execute(_DUE_SOON_ALL, params))
-    return list(conn.execute(_DUE_SOON_OWN, {**params, "me": owner}))
+        return list(conn.execute(_due_soon(), params))
+    return list(conn.execute(_due_soon(own=True), {**params, "me": owner}))

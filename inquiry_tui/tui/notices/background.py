@@ -92,8 +92,8 @@ class Background:
         )
 
     def _count(self, check_overdue: bool) -> None:
-        from inquiry_tui.services.notices.feed import unread_count
-        from inquiry_tui.services.notices.producers import check_overdue as check
+        from inquiry_tui.services.notices.checks import check_overdue as check
+        from inquiry_tui.services.notices.checks import unread_count
         from inquiry_tui.tui.common import clock
 
         try:
@@ -129,12 +129,15 @@ class Background:
         self.app.run_worker(self._flush, thread=True, group="background-outbox", exclusive=False, exit_on_error=False)
 
     def _flush(self) -> None:
-        from inquiry_tui.services.mail import sending
-        from inquiry_tui.services.mail.outbox import mail_settings
+        from inquiry_tui.services.mail.delivery import mail_set_up, mail_settings
 
         try:
-            with self.ctx.read() as session:
-                if sending.ready(mail_settings(session)) is not None:
+            if not mail_set_up(self.ctx):
+                return  # a company without e-mail: the sender (and SQLAlchemy) is not loaded for nothing
+            from inquiry_tui.services.mail import sending
+
+            with self.ctx.read_plain() as conn:
+                if sending.ready(mail_settings(conn)) is not None:
                     return  # not set up in this session: e-mail waits for `mail flush` or another session
             report = sending.flush(self.ctx, due_only=True)
         except store_errors(InquiryError):

@@ -77,11 +77,10 @@ def test_the_start_paths_modules_import_without_the_orm() -> None:
 def test_the_inbox_reaches_its_first_page_without_the_orm(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Connecting, the reader's zone and the first page: none of it loads the ORM or the models.
 
-    The thread and profile panes' reads still load them (their notes, attachments and outbox
-    status: docs/performance.md, "Start, session 8"), in a worker that starts with Ready, after
-    the first page's frame (tests/tui/inbox/test_start_order.py): here they wait for the page
-    besides, and so does the background work, so that what is checked is the path to the first
-    page alone, whatever the machine's load.
+    The thread and profile panes' services load in a worker that starts with Ready, after the
+    first page's frame (tests/tui/inbox/test_start_order.py): here they wait for the page besides,
+    and so does the background work, so that what is checked is the path to the first page alone,
+    whatever the machine's load. (They read in plain SQL too: the next test.)
     """
     from inquiry_tui.cli import app
 
@@ -124,7 +123,6 @@ def test_the_inbox_reaches_its_first_page_without_the_orm(tmp_path: Path, monkey
                     if "ready" in seen:
                         break
                     await pilot.pause(0.05)
-                # The ORM loads when first used: the panes' thread (its notes and attachments) and the background.
                 await app.workers.wait_for_complete()
             app.ctx.close()
 
@@ -136,3 +134,63 @@ def test_the_inbox_reaches_its_first_page_without_the_orm(tmp_path: Path, monkey
     out = _run(script, env)
     assert "READY [] ROWS " in out, out
     assert int(out.split("ROWS ")[1].split()[0]) > 0, out  # the first page held inquiries
+
+
+def test_an_inbox_session_that_reads_never_loads_sqlalchemy(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Moving through the list with both panes, a search, the folders and the background's checks (the unread
+    count, the overdue check, the outbox with e-mail not set up, the account check) all read in plain SQL on
+    SQLite: a salesperson who only reads never loads SQLAlchemy, SQLModel or pydantic (about 30 MB;
+    docs/performance.md, "An inbox session without SQLAlchemy, session 11"). The first write loads them."""
+    from inquiry_tui.cli import app
+
+    monkeypatch.setenv("INQUIRY_TUI_LOGIN", "boss")
+    db = str(tmp_path / "session.db")
+    runner = CliRunner()
+    for args in (["init"], ["seed", "--inquiries", "60"]):
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code == 0, (args, result.output)
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from inquiry_tui.services.context import connect
+        from inquiry_tui.tui.app import InquiryApp
+        from inquiry_tui.tui.inbox.screen import InboxScreen
+
+        shown = []
+
+        class Probe(InquiryApp):
+            def on_inbox_screen_panes_updated(self, message):
+                shown.append(message.inquiry_id)
+
+        async def main():
+            app = Probe(connect({db!r}))
+            async with app.run_test(size=(160, 48)) as pilot:
+                for _ in range(600):
+                    if shown:
+                        break
+                    await pilot.pause(0.05)
+                for key in ("j", "j", "k", "pagedown", "G", "g", "U", "A"):
+                    await pilot.press(key)
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                await pilot.press("slash", *"led", "enter")
+                await app.workers.wait_for_complete()
+                await pilot.press("escape")
+                app.check_account()
+                app.background.refresh_count(check_overdue=True)
+                app.background.flush_outbox()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                screen = app.screen
+                print("SHOWN", len(set(i for i in shown if i is not None)), "INBOX", isinstance(screen, InboxScreen))
+                print("LOADED", {_loaded(("sqlalchemy", "sqlmodel", "pydantic", "inquiry_tui.store.models"))})
+                print("ERRORS", len(app.unexpected_errors))
+            app.ctx.close()
+
+        asyncio.run(main())
+        """
+    )
+    env = {**os.environ, "INQUIRY_TUI_LOGIN": "boss"}
+    out = _run(script, env)
+    assert "LOADED []" in out and "ERRORS 0" in out and "INBOX True" in out, out
+    assert int(out.split("SHOWN ")[1].split()[0]) >= 4, out  # the panes showed several inquiries
