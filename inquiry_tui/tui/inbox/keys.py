@@ -13,7 +13,16 @@ from inquiry_tui.tui.inbox.folder_bar import FOLDER_KEYS
 INBOX_KEYS: list[BindingType] = [
     # `?` is the app's; repeated here so that the footer shows it first
     Binding("question_mark", "app.show_keys", "Keys", id="help-keys", tooltip="the keys that work here"),
-    Binding("slash", "search", "Search", id="inbox-search", tooltip="search subject, messages and buyer company"),
+    # A priority key: the app runs it as it reads it, before it hands the next keys of a burst to the list
+    # (`/solar` together would give "solar" to the list, where s marks junk, a assigns and r replies).
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        id="inbox-search",
+        tooltip="search subject, messages and buyer company",
+        priority=True,
+    ),
     Binding("r", "triage('reply')", "Reply", id="inbox-reply", tooltip="reply, with templates"),
     Binding("t", "triage('toggle_tag')", "Tag", id="inbox-tag", tooltip="tag / untag"),
     Binding("s", "triage('toggle_junk')", "Junk", id="inbox-junk", tooltip="junk / not junk"),

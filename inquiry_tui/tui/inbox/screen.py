@@ -399,9 +399,15 @@ class InboxScreen(Screen[None], WorkerErrors):
             box.display = shown
 
     def action_search(self) -> None:
+        box = self.search_box
+        if self.focused is box:
+            box.insert_text_at_cursor("/")  # `/` is a priority key (inbox/keys.py): in the field it is typed
+            return
         self._show_search_box(True)
-        self.search_box.handing_over = False
-        self.search_box.focus()
+        box.handing_over = False
+        # At once, not `focus()` (deferred to the app's queue, behind keys already read): the rest of a
+        # `/solar` burst is typed into the field.
+        self.set_focus(box)
 
     def _hide_search(self) -> None:
         self._show_search_box(False)

@@ -204,6 +204,29 @@ async def test_keys_in_one_burst_after_enter_are_not_typed(store_ctx: Ctx) -> No
         assert not app.unexpected_errors
 
 
+async def test_keys_in_one_burst_after_slash_are_typed_not_run_on_the_list(store_ctx: Ctx) -> None:
+    """`/solar` arriving together (a fast typist, keys batched over a slow SSH link): every letter is typed into the
+    field; none of them reaches the list, where s marks junk, a assigns and r replies."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _inbox(app)
+        listing, box = screen.query_one(InquiryList), screen.search_box
+        row = listing.current
+        assert row is not None
+        before = inbox.folder_counts(store_ctx)
+        for key in ("slash", *"solar"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))  # no pause between them
+        await until(pilot, lambda: "hit" in str(listing.border_title), "the hits and their count")
+        assert box.value == "solar" and screen.search_terms == "solar"
+        assert app.screen is screen  # no assign or reply dialog opened
+        assert inbox.folder_counts(store_ctx) == before  # nothing marked junk
+        assert app.focused is box  # no enter yet: still typing
+        await pilot.press("end", "space", "1", "slash", "2")
+        assert box.value == "solar 1/2"  # in the field, `/` is typed
+        assert not app.unexpected_errors
+
+
 async def test_the_footer_gives_the_lists_keys_back_in_the_frame_of_the_hits(
     store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
