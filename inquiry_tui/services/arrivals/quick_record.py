@@ -121,6 +121,26 @@ def _buyer(data: Any) -> tuple[Any, ...]:
     )
 
 
+# The fields most records leave out: when none is there, all are None without a call each.
+_SELDOM = frozenset(("target_price", "currency", "payment_terms", "incoterm", "destination", "sample_requested", "rfq"))
+_NONE_STATED = (None,) * len(_SELDOM)
+
+
+def _stated(data: dict[str, Any]) -> tuple[Any, ...]:
+    """target_price, currency, payment_terms, incoterm, destination, sample_requested, rfq."""
+    if _SELDOM.isdisjoint(data):
+        return _NONE_STATED
+    return (
+        _ruled(data.get("target_price"), rules.price),
+        _ruled(data.get("currency"), rules.currency),
+        _trimmed(data.get("payment_terms"), 60, None),
+        _ruled(data.get("incoterm"), rules.incoterm),
+        _trimmed(data.get("destination"), 100, None),
+        _ruled(data.get("sample_requested"), rules.boolean),
+        _trimmed(data.get("rfq"), 200, None),
+    )
+
+
 # (external_id, channel, received_at, buyer's fields in BUYER_FIELDS' order, product, subject, body, quantity,
 # unit, target_price, currency, payment_terms, incoterm, destination, sample_requested, rfq)
 Checked = tuple[Any, ...]
@@ -153,13 +173,7 @@ def checked(data: Any) -> Checked | None:
             _text(data.get("body"), MAX_BODY),
             _ruled(data.get("quantity"), rules.quantity),
             _trimmed(data.get("unit"), 40, None),
-            _ruled(data.get("target_price"), rules.price),
-            _ruled(data.get("currency"), rules.currency),
-            _trimmed(data.get("payment_terms"), 60, None),
-            _ruled(data.get("incoterm"), rules.incoterm),
-            _trimmed(data.get("destination"), 100, None),
-            _ruled(data.get("sample_requested"), rules.boolean),
-            _trimmed(data.get("rfq"), 200, None),
+            *_stated(data),
         )
     except Exception:  # a bad value (a RuleError, or _Slow): the usual path names it
         return None
