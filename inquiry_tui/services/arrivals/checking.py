@@ -8,7 +8,9 @@ turns each part into checked arrivals with their `text_terms` read and `text_jun
 the importing process takes the parts back in file order, at most a few ahead (bounded memory).
 What comes back is exactly what the serial path makes (`arrival_from_record`,
 `pipeline.known_terms`, `read_terms` with the same catalogue, `judge_text`, which `judge` runs
-itself when an arrival has no `text_junk`):
+itself when an arrival has no `text_junk`). A plain record (no attachments, nothing unusual) is checked on
+a written-out path (services/arrivals/quick_record.py: the same rules, no model) and packed straight
+into the tuple `flat` would make of its arrival (`_quick`); anything else goes the usual way:
 
 - a part with a bad record is read again in this process, which raises the very error the
   serial path raises, at the first bad line of the file (the parts before it were good);
