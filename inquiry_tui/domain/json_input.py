@@ -56,12 +56,22 @@ def _float(text: str) -> Any:
     return float(text)
 
 
+# One decoder for every call: `json.loads` with hooks builds a decoder and its scanner per call, which was a
+# sixth of reading an import file's line.
+_DECODER = json.JSONDecoder(parse_int=_number, parse_float=_float)
+_BOM = "\ufeff"
+
+
 def loads(text: str) -> Any:
     """json.loads, with nesting past MAX_DEPTH and numbers past MAX_DIGITS refused as JSONDecodeError."""
     if _too_deep(text):
         raise json.JSONDecodeError(f"nested more than {MAX_DEPTH} levels deep", text, 0)
     try:
-        return json.loads(text, parse_int=_number, parse_float=_float)
+        if type(text) is not str:  # bytes: json.loads reads their encoding first
+            return json.loads(text, parse_int=_number, parse_float=_float)
+        if text.startswith(_BOM):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as exc:

@@ -8,7 +8,9 @@ turns each part into checked arrivals with their `text_terms` read and `text_jun
 the importing process takes the parts back in file order, at most a few ahead (bounded memory).
 What comes back is exactly what the serial path makes (`arrival_from_record`,
 `pipeline.known_terms`, `read_terms` with the same catalogue, `judge_text`, which `judge` runs
-itself when an arrival has no `text_junk`):
+itself when an arrival has no `text_junk`). A plain record (no attachments, nothing unusual) is checked on
+a written-out path (services/arrivals/quick_record.py: the same rules, no model) and packed straight
+into the tuple `flat` would make of its arrival (`_quick`); anything else goes the usual way:
 
 - a part with a bad record is read again in this process, which raises the very error the
   serial path raises, at the first bad line of the file (the parts before it were good);
@@ -32,13 +34,15 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from inquiry_tui.domain.junk import TextVerdict, judge_text
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import Catalogue, catalogue, read_terms
+from inquiry_tui.services.arrivals import quick_record
 from inquiry_tui.services.arrivals.pipeline import Item, known_terms
 from inquiry_tui.services.files.importing import Stager
 from inquiry_tui.services.records.reader import Record, file_format, iter_records, jsonl_records
@@ -93,8 +97,69 @@ def _arrival(path: Path, record: Record, products: Catalogue | None, stager: Sta
     return _makers(type(a), type(a.buyer))[0](*_ARRIVAL_VALUES(a)[:-2], read, judge_text(a.subject, a.body))
 
 
+def _quick(record: Record, products: Catalogue) -> tuple[Any, ...] | None:
+    """`flat(Item(_arrival(path, record, products, None), record.line))` made straight from the record's checked
+    values (quick_record: no model, no arrival made), or None for a record that path does not take."""
+    got = quick_record.checked(record.data)
+    if got is None:
+        return None
+    external_id, channel, received_at, buyer, product, subject, body, quantity, unit = got[:9]
+    target_price, currency, payment_terms, incoterm, destination, sample_requested, rfq = got[9:]
+    if (target_price, currency, payment_terms, incoterm, destination, sample_requested) == _NO_STATED:
+        terms = _NO_TERMS_VALUES
+    else:
+        terms = _TERMS_VALUES(
+            Terms(
+                target_price=target_price,
+                currency=currency,
+                payment_terms=payment_terms,
+                incoterm=incoterm,
+                destination=destination,
+                sample_requested=sample_requested,
+            )
+        )
+    known = _known_of(quantity, unit, product, terms)
+    read = read_terms(f"{subject}\n{body}", today=received_at.date(), products=products, known=known)
+    junk = judge_text(subject, body)
+    arrival_type, buyer_type = _types()
+    values = (external_id, channel, received_at, buyer, product, subject, body, quantity, unit, terms, rfq, ())
+    return (record.line, (), arrival_type, buyer_type, (*values, _TERMS_VALUES(read), (junk.score, junk.reasons)))
+
+
+_NO_STATED = (None,) * 6
+
+
+@cache
+def _types() -> tuple[type, type]:
+    """importing's Arrival and BuyerFields (importing builds on this module)."""
+    from inquiry_tui.services.arrivals.importing import Arrival, BuyerFields
+
+    return Arrival, BuyerFields
+
+
+class _Known(NamedTuple):
+    """What `pipeline.known_terms` reads of an arrival."""
+
+    quantity: Any
+    unit: Any
+    product: Any
+    terms: Terms
+
+
+def _known_of(quantity: Any, unit: Any, product: Any, terms: tuple[Any, ...]) -> Terms:
+    """`_known` of an arrival with these fields (TERMS: its terms' values, as `flat` packs them)."""
+    key = (quantity, type(quantity), unit, product, terms)
+    found = _KNOWN_VALUES.get(key)
+    if found is None:
+        if len(_KNOWN_VALUES) >= KNOWN_MAX:
+            _KNOWN_VALUES.clear()
+        found = _KNOWN_VALUES[key] = known_terms(_Known(quantity, unit, product, Terms(*terms)))
+    return found
+
+
 KNOWN_MAX = 4_096  # distinct (quantity, unit, product, terms) kept by `_known`; cleared when full
 _KNOWN: dict[tuple[Any, ...], Terms] = {}
+_KNOWN_VALUES: dict[tuple[Any, ...], Terms] = {}
 
 
 def _known(a: Any) -> Terms:
@@ -135,6 +200,7 @@ _TERMS_FIELDS = tuple(f.name for f in fields(Terms))
 _ARRIVAL_VALUES = attrgetter(*ARRIVAL_FIELDS)
 _BUYER_VALUES = attrgetter(*BUYER_FIELDS)
 _TERMS_VALUES = attrgetter(*_TERMS_FIELDS)
+_NO_TERMS_VALUES = _TERMS_VALUES(Terms())
 
 
 def flat(item: Item) -> tuple[Any, ...]:
@@ -239,9 +305,12 @@ def _check_part(path: str, part: bytes, first_line: int) -> Packed | list[Any] |
                 out.append(record)
                 attached = True
                 continue
-            a = _arrival(where, record, products, None)
-            out.append(flat(Item(a, record.line)))
-            keys.append((record.line, a.external_id, a.product))
+            row = _quick(record, products)
+            if row is None:
+                row = flat(Item(_arrival(where, record, products, None), record.line))
+            out.append(row)
+            values = row[4]
+            keys.append((record.line, values[0], values[4]))
     except Exception:  # the importing process reads this part again and raises the error itself
         return None
     if attached:
