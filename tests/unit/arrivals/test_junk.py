@@ -305,9 +305,11 @@ HOSTILE = [
 
 @pytest.mark.parametrize("body", [pytest.param(b, id=str(i)) for i, b in enumerate(HOSTILE)])
 def test_hostile_large_bodies_finish_quickly(body):
-    start = time.perf_counter()
+    # The thread's own CPU time, not the wall clock: a busy shared machine stretches the wall time of a 0.1 s
+    # check past any bound, while catastrophic backtracking costs seconds to hours of CPU.
+    start = time.thread_time()
     v = judge(item(body, subject=body[:1000]), BLOCKS)
-    assert time.perf_counter() - start < 2.0  # generous: guards against catastrophic backtracking only
+    assert time.thread_time() - start < 2.0  # generous: guards against catastrophic backtracking only
     assert v.is_junk == (v.blocked or v.score >= JUNK_THRESHOLD)
 
 

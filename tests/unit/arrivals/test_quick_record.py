@@ -158,3 +158,36 @@ def test_a_plain_record_takes_the_fast_path() -> None:
     fast = checking._quick(record, PRODUCTS)
     assert fast is not None
     assert fast == checking.flat(Item(checking._arrival(PATH, record, PRODUCTS, None), record.line))
+
+
+PLAIN = {
+    "external_id": "B-00000001",
+    "channel": "inquiry",
+    "received_at": "2026-11-23T09:30:00Z",
+    "buyer": {"email": "buyer1@a-trade.example"},
+}
+# Every length limit the fast path writes out, probed at and past the limit on both paths. The fields' limits live
+# in the models' rules (records/inquiries.py); were one changed there and not in quick_record, a value between the
+# two limits would pass one path and not the other, and this fails.
+LIMITED = [
+    ("external_id", None, 200),
+    ("product", None, 100),
+    ("unit", None, 40),
+    ("payment_terms", None, 60),
+    ("destination", None, 100),
+    ("rfq", None, 200),
+    ("subject", None, quick_record.MAX_SUBJECT),
+    ("name", "buyer", 200),
+    ("company", "buyer", 300),
+    ("member_id", "buyer", 64),
+]
+
+
+def test_the_fast_path_refuses_where_the_models_rules_refuse_at_every_length_limit() -> None:
+    for name, inside, limit in LIMITED:
+        for length in (limit - 1, limit, limit + 1, limit * 2):
+            data = {**PLAIN, "buyer": dict(PLAIN["buyer"])}
+            (data[inside] if inside else data)[name] = "w" * length
+            fast, usual = quick_record.checked(data), _usual(data)
+            assert (usual is not None) == (length <= limit), (name, length)  # the models' own limit is this one
+            assert (fast is not None) == (length <= limit), (name, length)  # and the fast path's
