@@ -82,3 +82,43 @@ def test_warming_keeps_todays_rollup_for_the_lists(admin_ctx: Ctx) -> None:
     customer_activity.invalidate(admin_ctx)
     customer_activity.warm(admin_ctx)
     assert customer_activity.cached_levels(admin_ctx) is not None
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.lists(EVENT, max_size=12),
+    after=st.lists(EVENT, max_size=6),
+    days=st.integers(1, 40),
+    prepared=st.booleans(),
+    hour=st.integers(0, 23),
+)
+def test_a_rollup_of_an_earlier_day_carried_on_equals_a_full_pass(
+    admin_ctx: Ctx,
+    before: list[tuple[int, int, str, int, int]],
+    after: list[tuple[int, int, str, int, int]],
+    days: int,
+    prepared: bool,
+    hour: int,
+) -> None:
+    """Nobody opened the lists for DAYS days (a weekend, a holiday): the first call carries the newest stored rollup
+    on (only the buyers whose rows left or entered the windows computed again) and equals a full pass made then."""
+    if not hasattr(admin_ctx, "_rollup_buyers"):
+        make_product(admin_ctx, "SL-60W", "60W LED Street Light", "street light,road light")
+        object.__setattr__(admin_ctx, "_rollup_buyers", [make_buyer(admin_ctx, f"r{i}@x.example") for i in range(3)])
+    buyers: list[int] = admin_ctx._rollup_buyers  # type: ignore[attr-defined]
+    clear(admin_ctx)
+    write(admin_ctx, buyers, before)
+    if prepared:
+        customer_activity.warm(admin_ctx)  # today's and tomorrow's stored
+    else:
+        assert customer_activity.rollup(admin_ctx).full  # today's alone, stored
+    write(admin_ctx, buyers, after)  # named by the watermarks
+    midnight = datetime.combine(FIXED_NOW.date() + timedelta(days=days), datetime.min.time(), FIXED_NOW.tzinfo)
+    later = at(admin_ctx, midnight + timedelta(hours=hour))
+    customer_activity.invalidate(admin_ctx)  # another process, days later
+    carried = customer_activity.rollup(later)
+    assert not carried.full  # carried on, not a full pass
+    full = customer_activity.rollup(later, refresh=True)
+    assert full.full
+    assert carried.signals == full.signals
+    assert carried.ranked == full.ranked
