@@ -680,7 +680,7 @@ def _activity_rows(gen: _Generator, buyer_ids: list[int], per_buyer: int, raw: b
                     r.randint(1, 15),
                     r.randint(2, 120),
                     r.randint(1, 30),
-                    ",".join({gen.pick(terms) for _ in range(3)}),
+                    tuple(gen.pick(terms) for _ in range(3)),  # the search terms: joined by _write_activity
                 )
             )
     return (
@@ -702,5 +702,8 @@ def _write_activity(
     bulk.add_daily(conn, daily)
     bulk.add_details(conn, details)
     bulk.insert_rows(conn, "activity_event", bulk.ACTIVITY_COLUMNS, events)
+    # The visit's search terms as a set, distinct, in the set's order: that order follows the strings'
+    # hashes (PYTHONHASHSEED), so the set is made here, in the loading process, whichever built the rows.
+    visits = [(*v[:-1], ",".join({*v[-1]})) for v in visits]
     bulk.insert_rows(conn, "visitor_session", bulk.VISITOR_COLUMNS, visits)
     return len(daily)
