@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from inquiry_tui.domain.due import due_at
+from inquiry_tui.domain.due import RESPONSE_LIMIT
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Channel, Direction, Folder, Role, Rule
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
@@ -58,11 +58,6 @@ _KINDS = tuple(
         ActivityKind.TRADE,
     )
 )
-
-
-def _ts(naive_utc: datetime) -> str:
-    """db_text for the naive-UTC datetimes the generator works in (the hot path skips tz handling)."""
-    return naive_utc.isoformat(" ", "microseconds")
 
 
 CHUNK = 20_000
@@ -498,6 +493,17 @@ def _build(plan: _Plan) -> Generator[Chunk | _Rest, None, None]:
 Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
+# _thread's constants. Its random draws are the store: every change below keeps their number and order
+# (gen.pick inlined as items[int(random() * len(items))], uniform(a, b) as a + (b - a) * random()).
+_QUANTITIES = (50, 100, 200, 300, 500, 1000, 2000, 5000)
+_DELAYS = [0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]
+_AUTO_REPLY = (
+    "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours."
+)
+_FIVE_SECONDS, _SIX_HOURS, _ONE_DAY = timedelta(seconds=5), timedelta(hours=6), timedelta(days=1)
+_ISO = datetime.isoformat  # _ts without its call: _ISO(t, " ", "microseconds")
+
+
 def _thread(
     gen: _Generator,
     inquiry_id: int,
@@ -509,98 +515,78 @@ def _thread(
     message_id: int,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     r, v, now = gen.rng, gen.v, gen.now_naive
-    roll = r.random()
+    rnd = r.random
+    roll = rnd()
     channel = _INQUIRY if roll < 0.6 else _TM if roll < 0.85 else _EMAIL if roll < 0.95 else _RFQ
-    product = gen.pick(gen.c.products) if r.random() < 0.82 and gen.c.products else None
-    qty = gen.pick([50, 100, 200, 300, 500, 1000, 2000, 5000])
+    products = gen.c.products
+    product = products[int(rnd() * len(products))] if rnd() < 0.82 and products else None
+    qty = _QUANTITIES[int(rnd() * 8)]
+    ports, btypes = v["ports"], v["business_types"]
+    port = ports[int(rnd() * len(ports))]
+    price = f"{2 + (80 - 2) * rnd():.2f}"
     fill = {
         "product": product[2] if product else "LED lighting",
         "qty": qty,
         "qty2": qty * 2,
-        "port": gen.pick(v["ports"]),
-        "price": f"{r.uniform(2, 80):.2f}",
-        "btype": gen.pick(v["business_types"]),
+        "port": port,
+        "price": price,
+        "btype": btypes[int(rnd() * len(btypes))],
         "country": country,
         "buyer": buyer_name,
     }
-    junk = r.random() < 0.04
+    junk = rnd() < 0.04
     if junk:
-        spam = gen.pick(v["junk"])
+        spams = v["junk"]
+        spam = spams[int(rnd() * len(spams))]
         subject, body, reasons = spam["subject"], spam["body"], JUNK_REASONS.get(spam["subject"], "suspicious content")
         product = None
     else:
-        subject = gen.pick(v["subjects"] if product else v["company_subjects"]).format(**fill)
-        body = f"{gen.pick(v['openings'])}\n\n{gen.pick(v['asks']).format(**fill)}\n\n{gen.pick(v['closings'])}\n{buyer_name}"
+        subjects = v["subjects"] if product else v["company_subjects"]
+        subject = subjects[int(rnd() * len(subjects))].format_map(fill)
+        openings, asks, closings = v["openings"], v["asks"], v["closings"]
+        opening = openings[int(rnd() * len(openings))]
+        ask = asks[int(rnd() * len(asks))].format_map(fill)
+        body = f"{opening}\n\n{ask}\n\n{closings[int(rnd() * len(closings))]}\n{buyer_name}"
         reasons = ""
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
     # rows of bulk.MESSAGE_COLUMNS: (id, inquiry_id, direction, author_id, sent_at, body)
-    sent = _ts(received)
+    sent = _ISO(received, " ", "microseconds")
     msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, sent, body)]
     auto = 0
-    if not junk and r.random() < 0.2:
+    if not junk and rnd() < 0.2:
         auto = 1
-        msgs.append(
-            (
-                message_id + 1,
-                inquiry_id,
-                _AUTO,
-                None,
-                _ts(received + timedelta(seconds=5)),
-                "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours.",
-            )
-        )
+        auto_sent = _ISO(received + _FIVE_SECONDS, " ", "microseconds")
+        msgs.append((message_id + 1, inquiry_id, _AUTO, None, auto_sent, _AUTO_REPLY))
     last, last_sent = received, sent  # the thread's last time and its stored text (formatted once)
     first_response, first_sent = None, None
     age_h = (now - received).total_seconds() / 3600
-    if not junk and r.random() < (0.88 if age_h > 48 else 0.5):
-        delay = timedelta(hours=r.choice([0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]) * r.uniform(0.5, 1.2))
+    if not junk and rnd() < (0.88 if age_h > 48 else 0.5):
+        delay = timedelta(hours=r.choice(_DELAYS) * (0.5 + (1.2 - 0.5) * rnd()))
         if received + delay < now:
             first_response = received + delay
-            last, last_sent = first_response, _ts(first_response)
+            last, last_sent = first_response, _ISO(first_response, " ", "microseconds")
             first_sent = last_sent
-            msgs.append(
-                (
-                    message_id + len(msgs),
-                    inquiry_id,
-                    _OUT,
-                    owner,
-                    last_sent,
-                    gen.pick(v["replies"]).format(**fill),
-                )
-            )
-            if r.random() < 0.7 and last + timedelta(hours=6) < now:
-                last = last + timedelta(hours=r.uniform(1, 30))
-                last_sent = _ts(last)
+            replies = v["replies"]
+            reply = replies[int(rnd() * len(replies))].format_map(fill)
+            msgs.append((message_id + len(msgs), inquiry_id, _OUT, owner, last_sent, reply))
+            if rnd() < 0.7 and last + _SIX_HOURS < now:
+                last = last + timedelta(hours=1 + (30 - 1) * rnd())
+                last_sent = _ISO(last, " ", "microseconds")
                 if last < now:
-                    msgs.append(
-                        (
-                            message_id + len(msgs),
-                            inquiry_id,
-                            _IN,
-                            None,
-                            last_sent,
-                            gen.pick(v["followups"]).format(**fill),
-                        )
-                    )
-                    answer = last + timedelta(hours=r.uniform(0.3, 20))
-                    if r.random() < 0.75 and answer < now:
-                        last, last_sent = answer, _ts(answer)
-                        msgs.append(
-                            (
-                                message_id + len(msgs),
-                                inquiry_id,
-                                _OUT,
-                                owner,
-                                last_sent,
-                                gen.pick(v["replies"]).format(**fill),
-                            )
-                        )
+                    followups = v["followups"]
+                    followup = followups[int(rnd() * len(followups))].format_map(fill)
+                    msgs.append((message_id + len(msgs), inquiry_id, _IN, None, last_sent, followup))
+                    answer = last + timedelta(hours=0.3 + (20 - 0.3) * rnd())
+                    if rnd() < 0.75 and answer < now:
+                        last, last_sent = answer, _ISO(answer, " ", "microseconds")
+                        reply = replies[int(rnd() * len(replies))].format_map(fill)
+                        msgs.append((message_id + len(msgs), inquiry_id, _OUT, owner, last_sent, reply))
     folder = _JUNK if junk else _INBOX
-    deleted = r.random() < 0.03
+    deleted = rnd() < 0.03
     if deleted:
         folder = _DELETED
-    unread = first_response is None and (age_h < 72 or r.random() < 0.3)
+    unread = first_response is None and (age_h < 72 or rnd() < 0.3)
     row = (
         inquiry_id,
         f"syn-{inquiry_id}",
@@ -618,13 +604,13 @@ def _thread(
         60 if junk else 0,
         reasons,
         unread,
-        r.random() < 0.08,
+        rnd() < 0.08,
         first_response is not None,
         first_sent,
         last_sent,
-        _ts(due_at(received)),
+        _ISO(received + RESPONSE_LIMIT, " ", "microseconds"),  # due_at of a naive (UTC) time
         auto,
-        _ts(received + timedelta(days=1)) if deleted else None,
+        _ISO(received + _ONE_DAY, " ", "microseconds") if deleted else None,
         1,
     )
     return row, msgs
