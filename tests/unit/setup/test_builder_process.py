@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.setup import producer, synthetic
 from inquiry_tui.services.setup import seed as seed_service
-from inquiry_tui.services.setup import synthetic
 from inquiry_tui.services.setup.company import load_json
 from inquiry_tui.services.setup.producer import ProducerDied
 from tests.unit.setup.seeding import seed_copy
 from tests.unit.setup.test_generator_load import TABLES
-from tests.unit.setup.test_producer import _producers, _spools
+from tests.unit.setup.test_producer import _producers
 
 N = 240
 CHUNK = 100  # three chunks
@@ -31,6 +31,15 @@ def _rows(path: Path) -> list[list[tuple[Any, ...]]]:
         return [db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in (*TABLES, "inquiry_fts_docsize")]
     finally:
         db.close()
+
+
+@pytest.fixture
+def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the builder process spools its chunks (in place of /dev/shm)."""
+    place = tmp_path / "shm"
+    place.mkdir()
+    monkeypatch.setattr(producer, "_SHM", str(place))
+    return place
 
 
 @pytest.fixture
@@ -75,18 +84,17 @@ def _broken_vocab(**changes: Any) -> Any:
     ids=["raises", "dies"],
 )
 def test_a_failure_in_the_builder_process_fails_the_load_with_nothing_written(
-    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch, vocab: dict[str, Any], raised: type[BaseException]
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch, spool: Path, vocab: dict[str, Any], raised: type[BaseException]
 ) -> None:
     monkeypatch.setattr(synthetic, "BUILD_PROCESS_FROM", 100)
     monkeypatch.setattr(synthetic, "load_json", _broken_vocab(**vocab))
-    spools = set(_spools())
     with pytest.raises(raised):
         seed_service.seed_synthetic(admin_ctx, N, 3, rfqs=2)
     with admin_ctx.engine.connect() as conn:
         for table in ("inquiry", "message", "buyer", "inquiry_fts"):
             assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0, table
     assert not _producers()
-    assert set(_spools()) <= spools
+    assert not list(spool.iterdir())
     if raised is KeyError and admin_ctx.engine.dialect.name == "sqlite":
         with admin_ctx.engine.connect() as conn:
             store = conn.exec_driver_sql("SELECT file FROM pragma_database_list WHERE name = 'main'").scalar()

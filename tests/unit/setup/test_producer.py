@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,16 +49,20 @@ def _producers() -> list[int]:
     return found
 
 
-def _spools() -> list[Path]:
-    return list(Path(producer._SHM).glob("inquiry-tui-producer-*")) if os.path.isdir(producer._SHM) else []
+@pytest.fixture
+def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where this test's producing processes spool their items (in place of /dev/shm)."""
+    place = tmp_path / "shm"
+    place.mkdir()
+    monkeypatch.setattr(producer, "_SHM", str(place))
+    return place
 
 
 @pytest.fixture(autouse=True)
-def _nothing_left() -> None:  # type: ignore[misc]
-    spools = set(_spools())
+def _nothing_left(spool: Path) -> Iterator[None]:
     yield
     assert not _producers()
-    assert set(_spools()) <= spools
+    assert not list(spool.iterdir())
 
 
 @MODES
