@@ -99,3 +99,25 @@ def test_a_failure_in_the_builder_process_fails_the_load_with_nothing_written(
         with admin_ctx.engine.connect() as conn:
             store = conn.exec_driver_sql("SELECT file FROM pragma_database_list WHERE name = 'main'").scalar()
         assert not list(Path(str(store)).parent.glob(".search-build-*"))
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_load_through_the_builder_process_on_either_engine(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch, spool: Path
+) -> None:
+    """PostgreSQL numbers each chunk's messages from 0 in the builder and gives them ids when written."""
+    monkeypatch.setattr(synthetic, "BUILD_PROCESS_FROM", 100)
+    _, result = seed_service.seed_synthetic(admin_ctx, N, 3, rfqs=2, visitors=2)
+    with admin_ctx.engine.connect() as conn:
+
+        def count(sql: str) -> int:
+            return int(conn.exec_driver_sql(sql).scalar_one())
+
+        assert count("SELECT count(*) FROM inquiry") == N
+        assert count("SELECT count(*) FROM message") == result.messages > N
+        assert count("SELECT count(DISTINCT inquiry_id) FROM message") == N
+        assert count("SELECT count(*) FROM inquiry_fts") == N
+        assert count("SELECT count(*) FROM buyer WHERE owner_id IS NOT NULL") > 0
+        assert count("SELECT count(*) FROM rfq") == 2
+    assert not _producers()
+    assert not list(spool.iterdir())
