@@ -5,7 +5,8 @@ Usage: python benchmarks/bench_generator.py [N ...] [--baseline REF] [--out DIR]
 
 Each size is seeded in a child process of its own (`seed_synthetic`, as `inquiry-tui seed
 --inquiries N --seed 1` does), timed from the call to its return: wall, the process's CPU (every
-thread: the rows are built in a worker and the search index on another while SQLite writes) and
+thread, and the row builder's process from synthetic.BUILD_PROCESS_FROM inquiries, which also
+builds the search index beside the load; older code built both in threads) and
 its main thread's (the load's own path: on an idle 2-core machine the wall time comes no lower
 than the larger of that and half the process's CPU), peak RSS, with the load average
 before and after; the team's caches warmed after the load (services/team/warming.py) are timed
@@ -75,8 +76,11 @@ def _seed(path: Path, n: int, seed: int) -> dict[str, float]:
 
     warming.warm_caches = timed_warm
     started, cpu, main_cpu = time.perf_counter(), time.process_time(), time.thread_time()
+    children = _children_cpu()
     _, result = seed_synthetic(ctx, n, seed)
     seconds, cpu = time.perf_counter() - started - warm[0], time.process_time() - cpu - warm[1]
+    builder = _children_cpu() - children  # the row builder's process (from synthetic.BUILD_PROCESS_FROM)
+    cpu += builder
     main_cpu = time.thread_time() - main_cpu - warm[1]  # the warming runs on this thread
     raw = ctx.engine.raw_connection()  # outside any transaction: a checkpoint cannot run inside one
     raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -91,18 +95,34 @@ def _seed(path: Path, n: int, seed: int) -> dict[str, float]:
         "buyers": result.buyers,
         "size": size,
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "builder_cpu": builder,
+        "builder_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "warm": warm[0],
         "warm_cpu": warm[1],
     }
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _line(n: int, f: dict[str, float], label: str = "") -> str:
     return (
         f"{label}{n:>9,} inquiries  {int(f['messages']):>10,} messages  {int(f['buyers']):>7,} buyers  "
         f"{f['wall']:7.1f} s  cpu {f['cpu']:7.1f} s (main thread {f['main_cpu']:6.1f} s)  {n / f['wall']:>9,.0f} inquiries/s  "
-        f"store {f['size'] / 1e6:8.1f} MB  peak RSS {f['rss']:6.0f} MB  "
+        f"store {f['size'] / 1e6:8.1f} MB  peak RSS {f['rss']:6.0f} MB"
+        f"{_builder(f)}  "
         f"then caches warmed {f['warm']:5.1f} s cpu {f['warm_cpu']:5.1f} s"
     )
+
+
+def _builder(f: dict[str, float]) -> str:
+    """The builder process's part, when the rows were built in one (older code's figures have none)."""
+    if not f.get("builder_cpu"):
+        return ""
+    return f" (builder process: cpu {f['builder_cpu']:.1f} s, peak RSS {f['builder_rss']:.0f} MB)"
 
 
 def in_child(n: int, path: Path, code: Path | None) -> dict[str, float] | None:

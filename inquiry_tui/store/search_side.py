@@ -2,11 +2,13 @@
 
 FTS5 spends most of a load's search index in its tokenizer (the prefix index tokenizes every
 document twice), and the loading connection cannot hand that to another core: it is busy
-writing the rows, and one connection runs one statement at a time. `SideSearch` opens a
-second sqlite3 connection on a scratch database next to the store, creates there the same
-FTS5 table (the store's own CREATE statement), and inserts the documents the loader hands
-it (`add`) on a thread of its own: sqlite3 lets go of the GIL while FTS5 tokenizes, so the
-index is built on the other core while the loader writes its rows and creates its indexes.
+writing the rows, and one connection runs one statement at a time. `Scratch.open` gives
+a place for a scratch database next to the store (with the store's own CREATE statement of the
+FTS5 table); `SideSearch` opens a second sqlite3 connection there, creates the same table and
+inserts the documents it is handed (`add`) on a thread of its own: sqlite3 lets go of the GIL
+while FTS5 tokenizes, so the index is built on the other core while the loader writes its rows
+and creates its indexes. The place is plain data: the generator builds the side index in the
+process that builds the rows (services/setup/producer.py), so the documents never cross.
 `Scratch.copy_in` then attaches the scratch database to the loading connection and copies its
 shadow tables (the segments, their term index, the documents and their sizes) into the store's
 with INSERT ... SELECT, in the loader's transaction: the store ends with the index FTS5 built
@@ -29,6 +31,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,26 +59,29 @@ def usable(conn: Connection) -> bool:
     return raw.first(conn, f"SELECT 1 FROM {TABLE}_docsize LIMIT 1") is None
 
 
-class SideSearch:
-    """A scratch FTS5 table like the store's, filled on a thread from the documents `add` is given."""
+@dataclass(frozen=True)
+class Place:
+    """Where a side index is built and how its table is made: picklable, so another process can build it."""
 
-    def __init__(self, conn: Connection) -> None:
-        found = raw.first(conn, "SELECT file FROM pragma_database_list WHERE name = 'main'")
-        create = raw.first(conn, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,))
-        if not found or not found[0] or create is None:
-            raise LookupError("no store file or no search table to build beside")
-        self.dir = Path(tempfile.mkdtemp(prefix=".search-build-", dir=Path(str(found[0])).parent))
-        self.path = self.dir / "search.db"
+    path: Path
+    create: str  # the store's CREATE statement of the FTS5 table
+
+
+class SideSearch:
+    """A scratch FTS5 table like the store's at PLACE, filled on a thread from the documents `add` is given."""
+
+    def __init__(self, place: Place) -> None:
+        self.path = place.path
+        self._side = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            self._side = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._side.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover, removed after
             self._side.execute("PRAGMA synchronous = OFF")
             self._side.execute(f"PRAGMA cache_size = {-SCRATCH_CACHE_KIB}")
-            self._side.execute(str(create[0]))
+            self._side.execute(place.create)
             self._side.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', ?)", (HASH_BYTES,))
             self._side.execute("BEGIN")
         except BaseException:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            self._side.close()
             raise
         self._docs: queue.Queue[list[Doc] | None] = queue.Queue()
         self._failed: BaseException | None = None
@@ -118,28 +124,32 @@ class SideSearch:
 
 
 class Scratch:
-    """The side indexes of one load (`open`), their scratch databases, and the store connections they are
-    attached to until the load's transaction has ended (SQLite refuses to detach a database read in an
+    """The places of one load's side indexes (`open`), their scratch databases, and the store connections they
+    are attached to until the load's transaction has ended (SQLite refuses to detach a database read in an
     open transaction: `let_go` closes the connection when it goes back to the engine's pool)."""
 
     def __init__(self) -> None:
-        self._sides: list[SideSearch] = []
+        self._dirs: list[Path] = []
         self._attached: list[Any] = []  # DBAPI connections with SCHEMA attached
 
-    def open(self, conn: Connection) -> SideSearch | None:
-        """A side index for CONN's load, or None when the store cannot take one (`usable`) or CONN's transaction
-        is nested in another (its connection would stay attached after the load)."""
+    def open(self, conn: Connection) -> Place | None:
+        """A place for CONN's side index (`SideSearch`, in this process or another), or None when the store cannot
+        take one (`usable`) or CONN's transaction is nested in another (its connection would stay attached after
+        the load)."""
         if not usable(conn) or conn.in_nested_transaction():
             return None
-        side = SideSearch(conn)
-        self._sides.append(side)
-        return side
+        found = raw.first(conn, "SELECT file FROM pragma_database_list WHERE name = 'main'")
+        create = raw.first(conn, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,))
+        if not found or not found[0] or create is None:
+            raise LookupError("no store file or no search table to build beside")
+        scratch_dir = Path(tempfile.mkdtemp(prefix=".search-build-", dir=Path(str(found[0])).parent))
+        self._dirs.append(scratch_dir)
+        return Place(scratch_dir / "search.db", str(create[0]))
 
-    def copy_in(self, conn: Connection, side: SideSearch) -> None:
-        """Wait for SIDE, then replace the store's (empty) search index by SIDE's, in CONN's transaction."""
-        side.finish()
+    def copy_in(self, conn: Connection, place: Place) -> None:
+        """Replace the store's (empty) search index by the finished side index at PLACE, in CONN's transaction."""
         dbapi = conn.connection.dbapi_connection
-        raw.run(conn, f"ATTACH DATABASE ? AS {SCHEMA}", (str(side.path),))
+        raw.run(conn, f"ATTACH DATABASE ? AS {SCHEMA}", (str(place.path),))
         self._attached.append(dbapi)
         for shadow in SHADOWS:
             name = f"{TABLE}_{shadow}"
@@ -157,10 +167,9 @@ class Scratch:
             record.invalidate()
 
     def close(self) -> None:
-        """Stop every side index and remove its scratch database."""
-        for side in self._sides:
-            side.close()
-            shutil.rmtree(side.dir, ignore_errors=True)
+        """Remove every side index's scratch database (its builder has been stopped: `SideSearch.close`)."""
+        for scratch_dir in self._dirs:
+            shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
 @contextmanager

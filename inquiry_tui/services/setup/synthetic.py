@@ -2,8 +2,9 @@
 
 Used by `seed --sample` (2,000 inquiries) and `seed --inquiries N --seed S` (benchmarks up to
 1M). RFQs and visitor-only buyers come from synthetic_market.py, drawn from a random stream of
-their own, so adding them changes nothing else of a store made with the same seed. Rows are built as tuples and written with raw executemany in chunks, one transaction per
-chunk; the same seed and the same `now` give the same store.
+their own, so adding them changes nothing else of a store made with the same seed. Rows are built as tuples beside the
+load (a thread, or from BUILD_PROCESS_FROM inquiries a process of its own: services/setup/producer.py) and
+written with raw executemany in chunks, in one transaction; the same seed and the same `now` give the same store.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import random
 import sys
 import time
 from bisect import bisect
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -23,11 +23,18 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from inquiry_tui.domain.due import due_at
+from inquiry_tui.domain.due import RESPONSE_LIMIT
 from inquiry_tui.domain.vocabulary import SYSTEM_LOGIN, ActivityKind, Channel, Direction, Folder, Role, Rule
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.company import load_json
-from inquiry_tui.services.setup.synthetic_market import generate_visitors, plan_rfqs, rfq_rows, write_rfqs
+from inquiry_tui.services.setup.producer import produced
+from inquiry_tui.services.setup.synthetic_market import (
+    RfqPlan,
+    generate_visitors,
+    plan_rfqs,
+    rfq_rows,
+    write_rfqs,
+)
 from inquiry_tui.services.visitors import summary as visitor_summary
 from inquiry_tui.store import bulk, dialect, index_build, search_side
 from inquiry_tui.store.types import db_text
@@ -51,11 +58,6 @@ _KINDS = tuple(
         ActivityKind.TRADE,
     )
 )
-
-
-def _ts(naive_utc: datetime) -> str:
-    """db_text for the naive-UTC datetimes the generator works in (the hot path skips tz handling)."""
-    return naive_utc.isoformat(" ", "microseconds")
 
 
 CHUNK = 20_000
@@ -113,11 +115,11 @@ def _company(conn: Connection) -> _Company:
 
 
 class _Generator:
-    def __init__(self, seed: int, now: datetime, company: _Company) -> None:
+    def __init__(self, seed: int, now: datetime, company: _Company, vocab: dict[str, Any] | None = None) -> None:
         self.rng = random.Random(seed)
         self.now = now
         self.now_naive = now.astimezone(UTC).replace(tzinfo=None)
-        self.v = load_json("vocab.json")
+        self.v = vocab if vocab is not None else load_json("vocab.json")
         self.c = company
         codes, weights = zip(*self.v["countries"])
         self.country_codes: tuple[str, ...] = codes
@@ -235,17 +237,10 @@ def generate(
     """
     started = time.perf_counter()
     now = ctx.now()
-    # Build the next chunk in a thread while SQLite writes this one: sqlite3 releases the GIL
-    # while it steps, so the two cores overlap. Chunks are built in order, so output is deterministic.
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
     # The scratch search index (SQLite) is held around the transaction: the connection that copied
     # it in is closed when it goes back to the pool, after the commit (store/search_side.py).
-    with (
-        _quick_gil(),
-        ThreadPoolExecutor(max_workers=1) as pool,
-        search_side.scratch(ctx.engine) as scratch,
-        ctx.begin() as conn,
-    ):
+    with _quick_gil(), search_side.scratch(ctx.engine) as scratch, ctx.begin() as conn:
         dialect.serialize(conn)
         if set_up is not None:
             set_up(conn)
@@ -259,7 +254,7 @@ def generate(
         sqlite = dialect.is_sqlite(conn)
         next_message = bulk.next_id(conn, "message") if sqlite else 0
         result = _load(
-            conn, pool, scratch, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors
+            conn, scratch, gen, inquiries, seed, buyer_rows, next_message, activity_per_buyer, rfqs, visitors
         )
     messages_total, days, n_rfqs = result
     return SeedResult(
@@ -267,9 +262,47 @@ def generate(
     )
 
 
+# From this many inquiries the rows are built in a process of their own (services/setup/producer.py):
+# a thread would share the interpreter's lock with the loader's binding; a process costs some
+# 0.5 s to start and the pickling of every chunk, which a small load does not win back.
+BUILD_PROCESS_FROM = 50_000
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything `_build` needs, as plain data: it may run in a process of its own."""
+
+    seed: int
+    now: datetime
+    company: _Company
+    vocab: dict[str, Any]
+    rng: tuple[Any, ...]  # the generator's random state after the buyers
+    buyers: list[tuple[int, str, str, str]]  # (id, country, first name, company)
+    inquiry_ids: list[int]
+    next_message: int
+    sqlite: bool
+    chunk: int
+    activity_per_buyer: int
+    rfq_plan: RfqPlan | None
+    market: tuple[Any, ...]  # the market stream's random state
+    side: search_side.Place | None  # SQLite with an empty search index: where the documents are indexed
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """What `_build` yields after the chunks: the buyers' owners and latest contacts, the activity, the RFQs,
+    and both random streams' states after them (the visitors go on with them)."""
+
+    buyer_owner: dict[int, int]
+    last_contact: dict[int, str]
+    activity: ActivityRows
+    rfqs: list[tuple[Any, ...]] | None
+    rng: tuple[Any, ...]
+    market: tuple[Any, ...]
+
+
 def _load(
     conn: Connection,
-    pool: ThreadPoolExecutor,
     scratch: search_side.Scratch,
     gen: _Generator,
     inquiries: int,
@@ -283,77 +316,36 @@ def _load(
     """The body of `generate`'s transaction: (messages written, activity days, RFQs)."""
     now = gen.now
     sqlite = dialect.is_sqlite(conn)
-    n_buyers = len(buyer_rows)
     buyer_ids = [row[0] for row in buyer_rows]
-    buyer_country = {row[0]: row[5] for row in buyer_rows}
-    buyer_names = {row[0]: row[3].split()[0] for row in buyer_rows}
-    buyer_owner: dict[int, int] = {}
-    last_contact: dict[int, str] = {}  # the buyer's latest message by them or a person, as stored text
     messages_total = 0
-    now_naive = gen.now_naive
-    start = now_naive - timedelta(days=HISTORY_DAYS)
-    span = (now_naive - start).total_seconds()
-    # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
-    times = sorted(gen.rng.random() * span for _ in range(inquiries))
-
     existing = conn.exec_driver_sql("SELECT count(*) FROM inquiry").scalar_one()
     big = inquiries >= bulk.DEFER_INDEXES_FROM and inquiries >= existing
-    # SQLite with an empty search index: the index is built beside the load on another core from
-    # documents the builder makes (store/search_side.py), and copied in at the end.
-    side = scratch.open(conn) if sqlite else None
-    buyer_company = {row[0]: row[4] for row in buyer_rows}
-
-    def build(chunk_start: int, inquiry_ids: list[int]) -> Chunk:
-        nonlocal next_message
-        if not sqlite:
-            next_message = 0
-        inq_rows: list[tuple[Any, ...]] = []
-        msg_rows: list[tuple[Any, ...]] = []
-        alloc_rows: list[tuple[Any, ...]] = []
-        docs: list[search_side.Doc] = []
-        for offset, inquiry_id in zip(times[chunk_start : chunk_start + CHUNK], inquiry_ids):
-            received = start + timedelta(seconds=offset)
-            buyer_id = buyer_ids[int(gen.rng.random() ** 2 * n_buyers)]  # a few buyers write a lot
-            row, msgs = _thread(
-                gen,
-                inquiry_id,
-                buyer_id,
-                received,
-                buyer_owner,
-                buyer_country[buyer_id],
-                buyer_names[buyer_id],
-                next_message,
-            )
-            next_message += len(msgs)
-            inq_rows.append(row)
-            if side is not None:  # the document the search triggers make: subject, bodies but auto-replies, company
-                body = "\n".join([m[5] for m in msgs if m[2] != _AUTO])
-                docs.append((inquiry_id, row[5], body, buyer_company[buyer_id]))
-            msg_rows.extend(msgs)
-            # docs/domain.md, Buyers: the latest message either way, auto-replies not counted (the
-            # texts compare as times: one fixed format). A thread's messages ascend in time and only
-            # the second can be an auto-reply.
-            latest = msgs[-1][4] if msgs[-1][2] != _AUTO else msgs[0][4]
-            if latest > last_contact.get(buyer_id, ""):
-                last_contact[buyer_id] = latest
-            if now_naive - received <= timedelta(days=30):
-                alloc_rows.append((row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}"))
-        return inq_rows, msg_rows, alloc_rows, docs
-
-    inquiry_ids, message_ids = bulk.IdPool(conn, "inquiry"), bulk.IdPool(conn, "message")
+    message_ids = bulk.IdPool(conn, "message")
     market = random.Random(seed * 7919 + 17)  # a stream of its own: the rest of the store stays as it was
     n_rfqs = default_rfqs(inquiries) if rfqs is None else rfqs
-    rfq_buyers = [(b, buyer_country[b]) for b in buyer_ids]
-    rfq_plan = plan_rfqs(conn, n_rfqs, rfq_buyers)
-
-    def chunk_ids(chunk_start: int) -> list[int]:
-        return inquiry_ids.take_many(min(CHUNK, inquiries - chunk_start))
-
+    rfq_buyers = [(row[0], row[5]) for row in buyer_rows]
+    # SQLite with an empty search index: the index is built beside the load on another core from
+    # documents the builder makes (store/search_side.py), and copied in at the end.
+    place = scratch.open(conn) if sqlite else None
+    plan = _Plan(
+        seed,
+        now,
+        gen.c,
+        gen.v,
+        gen.rng.getstate(),
+        [(row[0], row[5], row[3].split()[0], row[4]) for row in buyer_rows],
+        bulk.IdPool(conn, "inquiry").take_many(inquiries),
+        next_message,
+        sqlite,
+        CHUNK,
+        activity_per_buyer,
+        plan_rfqs(conn, n_rfqs, rfq_buyers),
+        market.getstate(),
+        place,
+    )
     report = _SEEDING.get()
     first: tuple[Any, ...] | None = None  # the first and last inquiry written (ids and arrivals ascend together)
     last: tuple[Any, ...] = ()
-    activity: Future[ActivityRows] | None = None
-    planned: Future[list[tuple[Any, ...]]] | None = None
     # SQLite: the per-row triggers of new inquiries and messages are set aside for the load (their
     # work is done once after it: the search documents, the reply-rate days), and for a big load the
     # secondary indexes too (docs/store.md, Bulk loads). PostgreSQL: COPY with the triggers paused.
@@ -364,51 +356,52 @@ def _load(
         if sqlite
         else bulk.indexes_deferred(conn, enabled=big)
     )
-    with index_build.load_cache(conn), loading:
-        bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
-        pending = pool.submit(build, 0, chunk_ids(0))
-        for chunk_start in range(0, inquiries, CHUNK):
-            inq_rows, msg_rows, alloc_rows, docs = pending.result()
-            if chunk_start + CHUNK < inquiries:
-                pending = pool.submit(build, chunk_start + CHUNK, chunk_ids(chunk_start + CHUNK))
-            else:  # the same stream goes on with the activity, built while the store indexes
-                activity = pool.submit(_activity_rows, gen, buyer_ids, activity_per_buyer, inquiries <= 20_000)
-                planned = pool.submit(rfq_rows, rfq_plan, market, now, rfq_buyers, gen.v) if rfq_plan else None
-            if not sqlite:
-                ids = message_ids.take_many(len(msg_rows))
-                msg_rows = [(ids[m[0]], *m[1:]) for m in msg_rows]
-            messages_total += len(msg_rows)
-            if sqlite:
-                bulk.insert_rows(conn, "inquiry", bulk.INQUIRY_COLUMNS, inq_rows)
-                bulk.insert_rows(conn, "message", bulk.MESSAGE_COLUMNS, msg_rows)
-                first, last = first or inq_rows[0], inq_rows[-1]
-                if side is not None:
-                    side.add(docs)
-            else:
-                bulk.write_threads(conn, inq_rows, msg_rows)
-            bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
-            if report is not None:
-                report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
-        if sqlite and first is not None:
-            assert last[0] - first[0] + 1 == inquiries  # IdPool: contiguous on SQLite
-            if side is None:
-                indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
-                index_build.build_search(conn, first[0], last[0], progress=indexed)
-            index_build.drop_reply_days(conn, first[_RECEIVED], last[_RECEIVED])
-    conn.exec_driver_sql(
-        "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
-        [(buyer_owner.get(b), last_contact.get(b), b) for b in buyer_ids],
-    )
-    assert activity is not None  # submitted with the last chunk
-    days = _write_activity(conn, *activity.result())
-    visitor_summary.refresh(conn, buyer_ids)
-    if planned is not None:
-        write_rfqs(conn, planned.result())
-    generate_visitors(conn, market, now, visitors, gen.v, gen.country)
-    if side is not None:  # last: the side index had the indexes' and the activity's time to finish
-        if report is not None:
+    # The rows are built beside the store's writes, chunk by chunk in order (deterministic), then the
+    # activity and the RFQs while the store creates its indexes again.
+    in_process = inquiries >= BUILD_PROCESS_FROM
+    with produced(_build, plan, process=in_process, ahead=2, switch_interval=LOAD_SWITCH_INTERVAL) as built:
+        with index_build.load_cache(conn), loading:
+            bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
+            for chunk_start in range(0, inquiries, CHUNK):
+                inq_rows, msg_rows, alloc_rows = next(built)
+                if not sqlite:
+                    ids = message_ids.take_many(len(msg_rows))
+                    msg_rows = [(ids[m[0]], *m[1:]) for m in msg_rows]
+                messages_total += len(msg_rows)
+                if sqlite:
+                    bulk.insert_rows(conn, "inquiry", bulk.INQUIRY_COLUMNS, inq_rows)
+                    bulk.insert_rows(conn, "message", bulk.MESSAGE_COLUMNS, msg_rows)
+                    first, last = first or inq_rows[0], inq_rows[-1]
+                else:
+                    bulk.write_threads(conn, inq_rows, msg_rows)
+                bulk.insert_rows(conn, "allocation_record", bulk.ALLOCATION_COLUMNS, alloc_rows)
+                del inq_rows, msg_rows, alloc_rows  # not held through the next chunk's wait
+                if report is not None:
+                    report("inquiries", min(inquiries, chunk_start + CHUNK), inquiries)
+            if sqlite and first is not None:
+                assert last[0] - first[0] + 1 == inquiries  # IdPool: contiguous on SQLite
+                if place is None:
+                    indexed = (lambda n, total: report("search index", n, total)) if report is not None else None
+                    index_build.build_search(conn, first[0], last[0], progress=indexed)
+                index_build.drop_reply_days(conn, first[_RECEIVED], last[_RECEIVED])
+        rest: _Rest = next(built)
+        gen.rng.setstate(rest.rng)
+        market.setstate(rest.market)
+        conn.exec_driver_sql(
+            "UPDATE buyer SET owner_id = ?, last_contact_at = ? WHERE id = ?",
+            [(rest.buyer_owner.get(b), rest.last_contact.get(b), b) for b in buyer_ids],
+        )
+        days = _write_activity(conn, *rest.activity)
+        visitor_summary.refresh(conn, buyer_ids)
+        if rest.rfqs is not None:
+            write_rfqs(conn, rest.rfqs)
+        generate_visitors(conn, market, now, visitors, gen.v, gen.country)
+        if report is not None and place is not None:
             report("search index", 0, inquiries)
-        scratch.copy_in(conn, side)
+        for _ in built:  # the end: the side index finished (last: it had the indexes' and the activity's time)
+            raise AssertionError("the builder yields nothing after the rest")
+    if place is not None:
+        scratch.copy_in(conn, place)
         if report is not None:
             report("search index", inquiries, inquiries)
     # Both engines: the planner needs the new row counts. SQLite: the store only, not the scratch
@@ -417,8 +410,98 @@ def _load(
     return messages_total, days, n_rfqs
 
 
-# A chunk's rows of inquiry, message and allocation_record, and its search documents (search_side.Doc).
-Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[search_side.Doc]]
+def _build(plan: _Plan) -> Generator[Chunk | _Rest, None, None]:
+    """The rows of PLAN's inquiries chunk by chunk (their search documents to the side index, if any), then
+    the `_Rest`; returns when the side index has finished. No store access: runs beside the loader."""
+    gen = _Generator(plan.seed, plan.now, plan.company, plan.vocab)
+    gen.rng.setstate(plan.rng)
+    now_naive = gen.now_naive
+    start = now_naive - timedelta(days=HISTORY_DAYS)
+    span = (now_naive - start).total_seconds()
+    inquiries = len(plan.inquiry_ids)
+    # Arrival times ascending so that ids follow time (FTS newest-first is a rowid scan).
+    times = sorted(gen.rng.random() * span for _ in range(inquiries))
+    buyer_ids = [b[0] for b in plan.buyers]
+    n_buyers = len(buyer_ids)
+    buyer_country = {b[0]: b[1] for b in plan.buyers}
+    buyer_names = {b[0]: b[2] for b in plan.buyers}
+    buyer_company = {b[0]: b[3] for b in plan.buyers}
+    buyer_owner: dict[int, int] = {}
+    last_contact: dict[int, str] = {}  # the buyer's latest message by them or a person, as stored text
+    next_message = plan.next_message
+    month = timedelta(days=30)
+    side = search_side.SideSearch(plan.side) if plan.side is not None else None
+    try:
+        for chunk_start in range(0, inquiries, plan.chunk):
+            if not plan.sqlite:
+                next_message = 0
+            inq_rows: list[tuple[Any, ...]] = []
+            msg_rows: list[tuple[Any, ...]] = []
+            alloc_rows: list[tuple[Any, ...]] = []
+            docs: list[search_side.Doc] = []
+            ids = plan.inquiry_ids[chunk_start : chunk_start + plan.chunk]
+            for offset, inquiry_id in zip(times[chunk_start : chunk_start + plan.chunk], ids):
+                received = start + timedelta(seconds=offset)
+                buyer_id = buyer_ids[int(gen.rng.random() ** 2 * n_buyers)]  # a few buyers write a lot
+                row, msgs = _thread(
+                    gen,
+                    inquiry_id,
+                    buyer_id,
+                    received,
+                    buyer_owner,
+                    buyer_country[buyer_id],
+                    buyer_names[buyer_id],
+                    next_message,
+                )
+                next_message += len(msgs)
+                inq_rows.append(row)
+                if side is not None:  # the document the search triggers make: subject, bodies but auto-replies, company
+                    body = "\n".join([m[5] for m in msgs if m[2] != _AUTO])
+                    docs.append((inquiry_id, row[5], body, buyer_company[buyer_id]))
+                msg_rows.extend(msgs)
+                # docs/domain.md, Buyers: the latest message either way, auto-replies not counted (the
+                # texts compare as times: one fixed format). A thread's messages ascend in time and only
+                # the second can be an auto-reply.
+                latest = msgs[-1][4] if msgs[-1][2] != _AUTO else msgs[0][4]
+                if latest > last_contact.get(buyer_id, ""):
+                    last_contact[buyer_id] = latest
+                if now_naive - received <= month:
+                    alloc_rows.append(
+                        (row[8], inquiry_id, None, row[9], row[10], SYSTEM_LOGIN, f"allocated by {row[10]}")
+                    )
+            if side is not None:
+                side.add(docs)
+            yield inq_rows, msg_rows, alloc_rows
+        # the same stream goes on with the activity, built while the store indexes
+        activity = _activity_rows(gen, buyer_ids, plan.activity_per_buyer, inquiries <= 20_000)
+        market = random.Random()
+        market.setstate(plan.market)
+        rfqs = (
+            rfq_rows(plan.rfq_plan, market, plan.now, [(b[0], b[1]) for b in plan.buyers], gen.v)
+            if plan.rfq_plan
+            else None
+        )
+        yield _Rest(buyer_owner, last_contact, activity, rfqs, gen.rng.getstate(), market.getstate())
+        if side is not None:
+            side.finish()
+    finally:
+        if side is not None:
+            side.close()
+
+
+# A chunk's rows of inquiry, message and allocation_record.
+Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+# _thread's constants. Its random draws are the store: every change below keeps their number and order
+# (gen.pick inlined as items[int(random() * len(items))], uniform(a, b) as a + (b - a) * random()).
+_QUANTITIES = (50, 100, 200, 300, 500, 1000, 2000, 5000)
+_DELAYS = [0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]
+_AUTO_REPLY = (
+    "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours."
+)
+_FIVE_SECONDS, _SIX_HOURS, _ONE_DAY = timedelta(seconds=5), timedelta(hours=6), timedelta(days=1)
+_ISO = datetime.isoformat  # _ts without its call: _ISO(t, " ", "microseconds")
 
 
 def _thread(
@@ -432,98 +515,78 @@ def _thread(
     message_id: int,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     r, v, now = gen.rng, gen.v, gen.now_naive
-    roll = r.random()
+    rnd = r.random
+    roll = rnd()
     channel = _INQUIRY if roll < 0.6 else _TM if roll < 0.85 else _EMAIL if roll < 0.95 else _RFQ
-    product = gen.pick(gen.c.products) if r.random() < 0.82 and gen.c.products else None
-    qty = gen.pick([50, 100, 200, 300, 500, 1000, 2000, 5000])
+    products = gen.c.products
+    product = products[int(rnd() * len(products))] if rnd() < 0.82 and products else None
+    qty = _QUANTITIES[int(rnd() * 8)]
+    ports, btypes = v["ports"], v["business_types"]
+    port = ports[int(rnd() * len(ports))]
+    price = f"{2 + (80 - 2) * rnd():.2f}"
     fill = {
         "product": product[2] if product else "LED lighting",
         "qty": qty,
         "qty2": qty * 2,
-        "port": gen.pick(v["ports"]),
-        "price": f"{r.uniform(2, 80):.2f}",
-        "btype": gen.pick(v["business_types"]),
+        "port": port,
+        "price": price,
+        "btype": btypes[int(rnd() * len(btypes))],
         "country": country,
         "buyer": buyer_name,
     }
-    junk = r.random() < 0.04
+    junk = rnd() < 0.04
     if junk:
-        spam = gen.pick(v["junk"])
+        spams = v["junk"]
+        spam = spams[int(rnd() * len(spams))]
         subject, body, reasons = spam["subject"], spam["body"], JUNK_REASONS.get(spam["subject"], "suspicious content")
         product = None
     else:
-        subject = gen.pick(v["subjects"] if product else v["company_subjects"]).format(**fill)
-        body = f"{gen.pick(v['openings'])}\n\n{gen.pick(v['asks']).format(**fill)}\n\n{gen.pick(v['closings'])}\n{buyer_name}"
+        subjects = v["subjects"] if product else v["company_subjects"]
+        subject = subjects[int(rnd() * len(subjects))].format_map(fill)
+        openings, asks, closings = v["openings"], v["asks"], v["closings"]
+        opening = openings[int(rnd() * len(openings))]
+        ask = asks[int(rnd() * len(asks))].format_map(fill)
+        body = f"{opening}\n\n{ask}\n\n{closings[int(rnd() * len(closings))]}\n{buyer_name}"
         reasons = ""
     owner, rule = gen.owner_for(buyer_owner.get(buyer_id), product, country)
     buyer_owner.setdefault(buyer_id, owner)
     # rows of bulk.MESSAGE_COLUMNS: (id, inquiry_id, direction, author_id, sent_at, body)
-    sent = _ts(received)
+    sent = _ISO(received, " ", "microseconds")
     msgs: list[tuple[int, int, str, int | None, str, str]] = [(message_id, inquiry_id, _IN, None, sent, body)]
     auto = 0
-    if not junk and r.random() < 0.2:
+    if not junk and rnd() < 0.2:
         auto = 1
-        msgs.append(
-            (
-                message_id + 1,
-                inquiry_id,
-                _AUTO,
-                None,
-                _ts(received + timedelta(seconds=5)),
-                "Hello, thank you for your interest in Brightway LED Lighting! Our sales team will answer within 24 hours.",
-            )
-        )
+        auto_sent = _ISO(received + _FIVE_SECONDS, " ", "microseconds")
+        msgs.append((message_id + 1, inquiry_id, _AUTO, None, auto_sent, _AUTO_REPLY))
     last, last_sent = received, sent  # the thread's last time and its stored text (formatted once)
     first_response, first_sent = None, None
     age_h = (now - received).total_seconds() / 3600
-    if not junk and r.random() < (0.88 if age_h > 48 else 0.5):
-        delay = timedelta(hours=r.choice([0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 26, 40]) * r.uniform(0.5, 1.2))
+    if not junk and rnd() < (0.88 if age_h > 48 else 0.5):
+        delay = timedelta(hours=r.choice(_DELAYS) * (0.5 + (1.2 - 0.5) * rnd()))
         if received + delay < now:
             first_response = received + delay
-            last, last_sent = first_response, _ts(first_response)
+            last, last_sent = first_response, _ISO(first_response, " ", "microseconds")
             first_sent = last_sent
-            msgs.append(
-                (
-                    message_id + len(msgs),
-                    inquiry_id,
-                    _OUT,
-                    owner,
-                    last_sent,
-                    gen.pick(v["replies"]).format(**fill),
-                )
-            )
-            if r.random() < 0.7 and last + timedelta(hours=6) < now:
-                last = last + timedelta(hours=r.uniform(1, 30))
-                last_sent = _ts(last)
+            replies = v["replies"]
+            reply = replies[int(rnd() * len(replies))].format_map(fill)
+            msgs.append((message_id + len(msgs), inquiry_id, _OUT, owner, last_sent, reply))
+            if rnd() < 0.7 and last + _SIX_HOURS < now:
+                last = last + timedelta(hours=1 + (30 - 1) * rnd())
+                last_sent = _ISO(last, " ", "microseconds")
                 if last < now:
-                    msgs.append(
-                        (
-                            message_id + len(msgs),
-                            inquiry_id,
-                            _IN,
-                            None,
-                            last_sent,
-                            gen.pick(v["followups"]).format(**fill),
-                        )
-                    )
-                    answer = last + timedelta(hours=r.uniform(0.3, 20))
-                    if r.random() < 0.75 and answer < now:
-                        last, last_sent = answer, _ts(answer)
-                        msgs.append(
-                            (
-                                message_id + len(msgs),
-                                inquiry_id,
-                                _OUT,
-                                owner,
-                                last_sent,
-                                gen.pick(v["replies"]).format(**fill),
-                            )
-                        )
+                    followups = v["followups"]
+                    followup = followups[int(rnd() * len(followups))].format_map(fill)
+                    msgs.append((message_id + len(msgs), inquiry_id, _IN, None, last_sent, followup))
+                    answer = last + timedelta(hours=0.3 + (20 - 0.3) * rnd())
+                    if rnd() < 0.75 and answer < now:
+                        last, last_sent = answer, _ISO(answer, " ", "microseconds")
+                        reply = replies[int(rnd() * len(replies))].format_map(fill)
+                        msgs.append((message_id + len(msgs), inquiry_id, _OUT, owner, last_sent, reply))
     folder = _JUNK if junk else _INBOX
-    deleted = r.random() < 0.03
+    deleted = rnd() < 0.03
     if deleted:
         folder = _DELETED
-    unread = first_response is None and (age_h < 72 or r.random() < 0.3)
+    unread = first_response is None and (age_h < 72 or rnd() < 0.3)
     row = (
         inquiry_id,
         f"syn-{inquiry_id}",
@@ -541,13 +604,13 @@ def _thread(
         60 if junk else 0,
         reasons,
         unread,
-        r.random() < 0.08,
+        rnd() < 0.08,
         first_response is not None,
         first_sent,
         last_sent,
-        _ts(due_at(received)),
+        _ISO(received + RESPONSE_LIMIT, " ", "microseconds"),  # due_at of a naive (UTC) time
         auto,
-        _ts(received + timedelta(days=1)) if deleted else None,
+        _ISO(received + _ONE_DAY, " ", "microseconds") if deleted else None,
         1,
     )
     return row, msgs
@@ -603,7 +666,7 @@ def _activity_rows(gen: _Generator, buyer_ids: list[int], per_buyer: int, raw: b
                     r.randint(1, 15),
                     r.randint(2, 120),
                     r.randint(1, 30),
-                    ",".join({gen.pick(terms) for _ in range(3)}),
+                    tuple(gen.pick(terms) for _ in range(3)),  # the search terms: joined by _write_activity
                 )
             )
     return (
@@ -625,5 +688,8 @@ def _write_activity(
     bulk.add_daily(conn, daily)
     bulk.add_details(conn, details)
     bulk.insert_rows(conn, "activity_event", bulk.ACTIVITY_COLUMNS, events)
+    # The visit's search terms as a set, distinct, in the set's order: that order follows the strings'
+    # hashes (PYTHONHASHSEED), so the set is made here, in the loading process, whichever built the rows.
+    visits = [(*v[:-1], ",".join({*v[-1]})) for v in visits]
     bulk.insert_rows(conn, "visitor_session", bulk.VISITOR_COLUMNS, visits)
     return len(daily)

@@ -1,0 +1,102 @@
+"""Issue 20, item 4: services/setup/producer.py hands a generator's items over in order from a thread or a
+process of its own, raises what the generator raised, and leaves nothing running whatever happened."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+import pytest
+
+from inquiry_tui.services.setup import producer
+from inquiry_tui.services.setup.producer import ProducerDied, produced
+
+MODES = pytest.mark.parametrize("process", [False, True], ids=["thread", "process"])
+_CLOSED = threading.Event()  # thread mode: set by the generator's finally
+
+
+def _count(n: int) -> Generator[tuple[int, str], None, None]:
+    try:
+        for i in range(n):
+            yield i, "x" * i
+    finally:
+        _CLOSED.set()
+
+
+def _fails_after(n: int) -> Generator[int, None, None]:
+    yield from range(n)
+    raise KeyError("no_such_field")
+
+
+def _dies_after(n: int) -> Generator[int, None, None]:
+    yield from range(n)
+    os._exit(7)
+
+
+def _producers() -> list[int]:
+    """Pids of this process's children that run a producer."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except FileNotFoundError:
+                continue
+            if b"producer import _child" in cmdline:
+                found.append(int(pid))
+    return found
+
+
+@pytest.fixture
+def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where this test's producing processes spool their items (in place of /dev/shm)."""
+    place = tmp_path / "shm"
+    place.mkdir()
+    monkeypatch.setattr(producer, "_SHM", str(place))
+    return place
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left(spool: Path) -> Iterator[None]:
+    yield
+    assert not _producers()
+    assert not list(spool.iterdir())
+
+
+@MODES
+def test_the_items_come_in_order(process: bool) -> None:
+    with produced(_count, 50, process=process, ahead=2) as items:
+        assert list(items) == [(i, "x" * i) for i in range(50)]
+
+
+@MODES
+def test_an_exception_in_the_producer_is_raised_to_the_reader(process: bool) -> None:
+    with produced(_fails_after, 3, process=process) as items:
+        assert [next(items) for _ in range(3)] == [0, 1, 2]
+        with pytest.raises(KeyError, match="no_such_field"):
+            next(items)
+
+
+def test_a_process_that_dies_is_reported() -> None:
+    with produced(_dies_after, 2, process=True) as items:
+        assert list(zip(range(2), items)) == [(0, 0), (1, 1)]
+        with pytest.raises(ProducerDied, match="exit code 7"):
+            next(items)
+
+
+@MODES
+def test_leaving_early_stops_the_producer(process: bool) -> None:
+    _CLOSED.clear()
+    with produced(_count, 10_000, process=process, ahead=1) as items:
+        assert next(items) == (0, "")
+    if not process:
+        assert _CLOSED.is_set()  # the generator was closed: its finally ran
+
+
+def test_a_failure_of_the_reader_ends_the_process() -> None:
+    with pytest.raises(RuntimeError, match="reader"), produced(_count, 10_000, process=True) as items:
+        next(items)
+        assert _producers()
+        raise RuntimeError("the reader failed")
