@@ -116,17 +116,6 @@ _Q_CHANGED = {
     for name, row in (("sqlite", "rowid"), ("postgresql", "seq"))
 }
 _Q_CATALOGUE = text("SELECT sku, name, keywords FROM product")
-# The buyers whose signals a later day can change without a new row: rows leaving the window (or entering it,
-# dated ahead), inquiries leaving it, searches and views leaving the intent window (`_carried`).
-_Q_DAYS_MOVED = text(
-    "SELECT DISTINCT buyer_id FROM activity_daily WHERE (day >= :gone AND day < :start) OR (day > :was AND day <= :today)"
-)
-_Q_INQUIRIES_GONE = text(
-    "SELECT DISTINCT buyer_id FROM inquiry WHERE received_at >= :gone AND received_at < :since"
-).bindparams(bindparam("gone", type_=UTCDateTime()), bindparam("since", type_=UTCDateTime()))
-_Q_DETAILS_GONE = text(
-    "SELECT DISTINCT buyer_id FROM activity_detail WHERE last_at >= :gone AND last_at < :since"
-).bindparams(bindparam("gone", type_=UTCDateTime()), bindparam("since", type_=UTCDateTime()))
 _Q_STORED_STATE = text("SELECT marks, catalogue FROM activity_rollup_state WHERE day = :day AND window_days = :window")
 _STORED_ROWS = (
     "SELECT buyer_id, level, intent_hits, top_term, score FROM activity_rollup WHERE day = ? AND window_days = ?"
@@ -279,10 +268,8 @@ def _bring_up_to_date(
         old = None  # intent was judged against another catalogue
     loaded = False
     if old is None and use_stored:
-        old = _stored(conn, today, window_days, catalogue) or _stored_before(conn, today, window_days, catalogue)
+        old = _stored(conn, today, window_days, catalogue)
         loaded = old is not None
-    if old is not None and old.day < today:
-        old = _carried(conn, old, today)  # a day or more later: the window moved
     if old is None:
         signals = _signals(conn, today, window_days, None)
         full = True
@@ -293,7 +280,15 @@ def _bring_up_to_date(
         for query, mark in zip(_Q_CHANGED[conn.dialect.name], old.marks):
             changed.update(conn.execute(query, {"mark": mark}).scalars())
         signals = dict(old.signals)
-        _recompute(conn, signals, sorted(changed), today, window_days)
+        ids = sorted(changed)
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            fresh = _signals(conn, today, window_days, chunk)
+            for buyer_id in chunk:
+                if buyer_id in fresh:
+                    signals[buyer_id] = fresh[buyer_id]
+                else:
+                    signals.pop(buyer_id, None)
         full = False
     return _made(today, window_days, signals, marks, clock.perf_counter() - started, full, catalogue)
 
@@ -327,71 +322,6 @@ def _stored(conn: Connection, today: date, window_days: int, catalogue: str) -> 
     signals = {row[0]: BuyerSignals(row[1], row[2], row[3], row[4]) for row in rows}
     marks = tuple(json.loads(state.marks))
     return _made(today, window_days, signals, marks, 0.0, False, catalogue)
-
-
-_Q_STORED_BEFORE = text(
-    "SELECT max(day) FROM activity_rollup_state WHERE day < :day AND day > :oldest AND window_days = :window"
-)
-
-
-def _stored_before(conn: Connection, today: date, window_days: int, catalogue: str) -> Rollup | None:
-    """The newest rollup stored for a day before TODAY (a day nobody opened the lists), if one is within the window."""
-    oldest = today - timedelta(days=window_days)
-    params = {"day": today.isoformat(), "oldest": oldest.isoformat(), "window": window_days}
-    day = conn.execute(_Q_STORED_BEFORE, params).scalar()
-    return _stored(conn, date.fromisoformat(str(day)), window_days, catalogue) if day else None
-
-
-def _carried(conn: Connection, old: Rollup, today: date) -> Rollup | None:
-    """OLD (a rollup of an earlier day, as of its watermarks) moved on to TODAY, or None when that is no cheaper.
-
-    A day later a buyer's signals change only through rows that left the windows (activity and inquiries
-    older than the window's first day, searches and views older than INTENT_DAYS) or entered it (activity
-    dated ahead): those buyers are computed again, every other buyer keeps what it had. The rows written
-    since OLD's watermarks are caught up after, as on any call. The result equals a full pass made today
-    (a property test holds this), so the first call after a day or a weekend nobody opened the lists
-    recomputes a few thousand buyers instead of every one.
-    """
-    days = (today - old.day).days
-    window = old.window_days
-    if days <= 0 or days >= window:
-        return None
-    start, was_start = today - timedelta(days=window - 1), old.day - timedelta(days=window - 1)
-    intent, was_intent = today - timedelta(days=INTENT_DAYS - 1), old.day - timedelta(days=INTENT_DAYS - 1)
-    moved: set[int] = set(
-        conn.execute(
-            _Q_DAYS_MOVED,
-            {
-                "gone": was_start.isoformat(),
-                "start": start.isoformat(),
-                "was": old.day.isoformat(),
-                "today": today.isoformat(),
-            },
-        ).scalars()
-    )
-    for query, gone, since in ((_Q_INQUIRIES_GONE, was_start, start), (_Q_DETAILS_GONE, was_intent, intent)):
-        bounds = {
-            "gone": datetime.combine(gone, time.min, tzinfo=UTC),
-            "since": datetime.combine(since, time.min, tzinfo=UTC),
-        }
-        moved.update(conn.execute(query, bounds).scalars())
-    signals = dict(old.signals)
-    _recompute(conn, signals, sorted(moved), today, window)
-    return _made(today, window, signals, old.marks, 0.0, False, old.catalogue)
-
-
-def _recompute(
-    conn: Connection, signals: dict[int, BuyerSignals], ids: list[int], today: date, window_days: int
-) -> None:
-    """SIGNALS of the buyers IDS computed again as of TODAY (a buyer with nothing left is dropped)."""
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        fresh = _signals(conn, today, window_days, chunk)
-        for buyer_id in chunk:
-            if buyer_id in fresh:
-                signals[buyer_id] = fresh[buyer_id]
-            else:
-                signals.pop(buyer_id, None)
 
 
 def _store(ctx: Ctx, made: Rollup) -> bool:
