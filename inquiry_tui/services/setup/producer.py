@@ -98,7 +98,7 @@ def _in_process(fn: Producer, arg: Any, ahead: int, switch_interval: float | Non
     # a 64 KB pipe took hundreds of turns of both processes, each a wait for a core on a busy machine.
     # The reader acknowledges each item it takes on the child's stdin; the child writes at most AHEAD
     # items the reader has not taken.
-    spool = Path(tempfile.mkdtemp(prefix="inquiry-tui-producer-", dir=_SHM if os.access(_SHM, os.W_OK) else None))
+    spool = Path(tempfile.mkdtemp(prefix="inquiry-tui-producer-", dir=_spool_parent()))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p or os.getcwd() for p in sys.path))  # the same modules
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True
@@ -142,6 +142,21 @@ def _in_process(fn: Producer, arg: Any, ahead: int, switch_interval: float | Non
 
 
 _SHM = "/dev/shm"
+_SHM_ROOM = 1 << 30  # free bytes /dev/shm must have to take the spool (two chunks of a big load in flight)
+
+
+def _spool_parent(shm: str = _SHM) -> str | None:
+    """Where the spool goes: /dev/shm (memory) when it is writable with room, else the temporary directory.
+
+    A container's /dev/shm is often 64 MB, less than two chunks of a million-inquiry load: the load
+    would fail there on a full disk instead of going a little slower through the temporary directory."""
+    try:
+        roomy = os.access(shm, os.W_OK) and shutil.disk_usage(shm).free >= _SHM_ROOM
+    except OSError:
+        roomy = False
+    return shm if roomy else None
+
+
 _CHILD = "from inquiry_tui.services.setup.producer import _child; _child()"
 
 

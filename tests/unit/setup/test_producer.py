@@ -4,6 +4,7 @@ process of its own, raises what the generator raised, and leaves nothing running
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -100,3 +101,14 @@ def test_a_failure_of_the_reader_ends_the_process() -> None:
         next(items)
         assert _producers()
         raise RuntimeError("the reader failed")
+
+
+def test_the_spool_leaves_a_small_or_missing_dev_shm_for_the_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container's 64 MB /dev/shm cannot hold two chunks of a big load: the spool goes to the temporary directory."""
+    assert producer._spool_parent(str(tmp_path / "missing")) is None
+    monkeypatch.setattr(producer, "_SHM_ROOM", shutil.disk_usage(tmp_path).free + 1)  # more room than there is
+    assert producer._spool_parent(str(tmp_path)) is None
+    monkeypatch.setattr(producer, "_SHM_ROOM", 1)
+    assert producer._spool_parent(str(tmp_path)) == str(tmp_path)
