@@ -2,8 +2,10 @@
 
 Holding `j` never queues a backlog: one load runs at a time, and when it comes back
 (`DetailLoaded`) with the cursor moved on, the next load starts at once from the newest
-position. Once the cursor rests, its neighbours are loaded too (`NeighbourLoaded`), so the next
-move paints both panes from memory in the same frame as the cursor (then re-reads the store).
+position. Its neighbours are loaded too (`NeighbourLoaded`), so the next move paints both panes
+from memory in the same frame as the cursor (then re-reads the store): after a single step by the
+cursor's own load, once its re-read found what the panes show (no frame to share the GIL with);
+after a page key or a jump by a worker started after the frame.
 The workers also lay out what they read (the thread's text and strips, the profile's strips,
 for the panes' width and style as the load started: `thread_view.lay_out`,
 `profile_pane.lay_out_profile`), so a move shows ready strips instead of building them on
