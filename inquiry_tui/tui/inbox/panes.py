@@ -166,6 +166,7 @@ class ReadingPanes:
         # Rows a read-ahead is reading or has read and not yet handed over (NeighbourLoaded): two read-aheads
         # running at once (the last load's and the next one's) read each row once.
         self._claimed: dict[int, object] = {}
+        self._loads = 0  # loads started: a read-ahead stops when a newer load starts (one runs at a time)
         self.busy = False
         self.profile_for: int | None = None
         self.profile: BuyerProfile | None = None
@@ -237,8 +238,9 @@ class ReadingPanes:
         # After a single step the load reads ahead itself (see _load); after a page key or a jump the rows a
         # page key lands on may still be on their way: the read-ahead is planned after the frame, as before.
         ahead = self._ahead_of(item) if abs(self.host.inquiry_list.last_step) == 1 else None
+        self._loads += 1
         self.host.run_worker(
-            partial(self._load, item, want_profile, self._layouts(), ahead, self.target_position),
+            partial(self._load, item, want_profile, self._layouts(), ahead, self.target_position, self._loads),
             thread=True,
             group="inbox-detail",
             exit_on_error=False,
@@ -424,6 +426,7 @@ class ReadingPanes:
         layouts: Layouts,
         ahead: list[tuple[ListItem, bool]] | None,
         origin: int,
+        load: int,
     ) -> None:
         try:
             detail, profile = self._fetch(item, want_profile)
@@ -447,13 +450,18 @@ class ReadingPanes:
         )
         self.host.post_message(DetailLoaded(item, detail, profile, want_profile, laid, reading_ahead=quiet))
         if quiet and ahead:
-            self._prefetch(ahead, origin, layouts)
+            self._prefetch(ahead, origin, layouts, load)
 
-    def _prefetch(self, todo: list[tuple[ListItem, bool]], origin: int, layouts: Layouts) -> None:
-        """Read TODO ahead (planned with the cursor at ORIGIN) while the cursor stays near ORIGIN."""
+    def _prefetch(
+        self, todo: list[tuple[ListItem, bool]], origin: int, layouts: Layouts, load: int | None = None
+    ) -> None:
+        """Read TODO ahead (planned with the cursor at ORIGIN) while the cursor stays near ORIGIN and, for
+        LOAD's read-ahead, no newer load has started (keys faster than the reads: one read-ahead at a time)."""
         for neighbour, want_profile in todo:
             if self.target is None or abs(self.target_position - origin) > AHEAD_SPAN:
                 return  # the cursor went elsewhere: its own load reads ahead around it
+            if load is not None and load != self._loads:
+                return  # a newer load reads ahead from where the cursor is now
             claim = object()
             if neighbour.id in self.details or self._claimed.setdefault(neighbour.id, claim) is not claim:
                 continue  # read meanwhile, or being read by another read-ahead

@@ -100,3 +100,30 @@ async def test_a_row_another_read_ahead_is_reading_is_not_read_again(
         panes._prefetch([(ahead[0], False), (ahead[1], False)], panes.target_position, layouts)
         assert reads == [ahead[1].id]
         assert not app.unexpected_errors
+
+
+async def test_a_read_ahead_stops_when_a_newer_load_starts(store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _screen(app)
+        listing = screen.query_one(InquiryList)
+        await until(pilot, lambda: screen.query_one(ThreadView).shown_id is not None, "the first thread")
+        panes = screen.panes
+        assert panes is not None
+        reads: list[int] = []
+        read = panes_module.thread_detail
+
+        def counted(ctx: Ctx, inquiry_id: int) -> Any:
+            reads.append(inquiry_id)
+            return read(ctx, inquiry_id)
+
+        monkeypatch.setattr(panes_module, "thread_detail", counted)
+        rows = [listing.item_at(p) for p in (5, 6)]
+        assert rows[0] is not None and rows[1] is not None
+        todo = [(rows[0], False), (rows[1], False)]
+        panes._prefetch(todo, panes.target_position, panes.layouts(), panes._loads - 1)  # an older load's
+        assert reads == []  # keys faster than the reads: only the newest load reads ahead
+        panes._prefetch(todo, panes.target_position, panes.layouts(), panes._loads)
+        assert reads == [rows[0].id, rows[1].id]
+        assert not app.unexpected_errors
