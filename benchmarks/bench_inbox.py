@@ -233,6 +233,10 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             self._key(act)
             acted = time.perf_counter()
+            # Painted within the action (from memory): PanesUpdated, a message, only arrives after it.
+            on_view = getattr(getattr(self.screen, "panes", None), "shown", None)
+            current = listing.current
+            with_key = current is not None and on_view is not None and on_view[0] == current.id
 
             def shown() -> bool:
                 item = listing.current
@@ -243,7 +247,7 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
                 figures.setdefault("timed_out", []).append(trace or "search")
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
             if trace is not None:
-                tracer.key(trace, t0, acted, self.painted_at, t0 + wall)
+                tracer.key(trace, t0, acted, acted if with_key else self.painted_at, t0 + wall)
             return wall, cpu
 
         async def _measure(self) -> None:

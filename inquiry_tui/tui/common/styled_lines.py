@@ -19,16 +19,51 @@ work is done to draw it. Install it with `use_styled_lines(widget)` in the widge
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+from rich.segment import Segment
+from textual._border import get_box
+from textual._segment_tools import line_pad
 from textual._styles_cache import StylesCache
 from textual.cache import LRUCache
 from textual.strip import Strip
+from textual.style import Style
 from textual.widget import Widget
 
-from inquiry_tui.tui.common.lean_strip import lean
+from inquiry_tui.tui.common.lean_strip import LeanStrip, lean
 
 KEPT = 128  # styled lines kept per widget: a screen of 46 lines and more (each is a Strip with its caches: the collector walks them)
+
+
+class _Frame(NamedTuple):
+    """What the styling reads of a widget's styles (StyledLines._read)."""
+
+    top: int  # gutter rows above the content
+    bottom: int  # and below it
+    outlined: bool  # an outline's top or bottom: Textual's way for every line
+    styles: tuple[object, ...]  # border, outline, text opacity, tint, hatch: part of a styled line's key
+
+
+class _Sides(NamedTuple):
+    """What a content line gets around it on a plain widget (StyledLines._plain_sides)."""
+
+    left: Segment | None  # the border's left side
+    right: Segment | None
+    pad_left: int
+    pad_right: int
+    inner: Any  # the Rich style of the padding and of the cells the content line does not fill
+    content_width: int
+    width: int
+
+    def style(self, content: Strip) -> Strip:
+        """CONTENT styled as Textual's StylesCache.render_line styles a content line of a plain widget."""
+        line = content.adjust_cell_length(self.content_width, self.inner)
+        segments = line_pad(line, self.pad_left, self.pad_right, self.inner)
+        if self.left is not None:
+            segments.insert(0, self.left)
+        if self.right is not None:
+            segments.append(self.right)
+        return LeanStrip(segments, self.width)
 
 
 class StyledLines(StylesCache):
@@ -37,11 +72,73 @@ class StyledLines(StylesCache):
     def __init__(self) -> None:
         super().__init__()
         self._styled: LRUCache[tuple[object, ...], Strip] = LRUCache(KEPT)
+        self._frame: _Frame | None = None  # what the styles say, read once per render (a frame)
+        self._sides: _Sides | None = None  # and a content line's sides (None: Textual's way)
+        self._sides_read = False
         self.hits = 0  # lines drawn from memory (tests)
 
     def clear(self) -> None:
         super().clear()
         # (styled lines stay: they are kept under everything they were styled with)
+
+    def render(self, styles: Any, *args: Any, **kwargs: Any) -> list[Strip]:
+        # (Textual's parameters, passed through: its render calls render_line for each dirty line)
+        self._frame = None
+        self._sides_read = False
+        try:
+            return super().render(styles, *args, **kwargs)
+        finally:
+            self._frame = None
+            self._sides_read = False
+
+    def _plain_sides(
+        self,
+        styles: Any,
+        size: Any,
+        content_size: Any,
+        padding: Any,
+        base_background: Any,
+        background: Any,
+        opacity: float,
+    ) -> _Sides | None:
+        """A content line's border sides and padding, when nothing else styles it (no tint, opacity, hatch,
+        outline); None otherwise. Made as Textual's render_line makes them."""
+        if (
+            opacity != 1.0
+            or styles.text_opacity != 1.0
+            or styles.tint.a
+            or (styles.has_rule("hatch") and styles.hatch != "none")
+            or any(edge for edge, _color in styles.outline)
+        ):
+            return None
+        _top, (border_right, right_color), _bottom, (border_left, left_color) = styles.border
+        inner, outer = self.get_inner_outer(base_background, background)
+        left = right = None
+        if border_left:
+            left_style = Style(foreground=base_background + left_color.multiply_alpha(opacity))
+            left = get_box(border_left, inner, outer, left_style)[1][0]
+        if border_right:
+            right_style = Style(foreground=base_background + right_color.multiply_alpha(opacity))
+            right = get_box(border_right, inner, outer, right_style)[1][2]
+        return _Sides(left, right, padding.left, padding.right, inner.rich_style, content_size.width, size.width)
+
+    def _read(self, styles: Any) -> _Frame:
+        """What the styling reads of STYLES, once per render."""
+        if self._frame is None:
+            gutter, outline = styles.gutter, styles.outline
+            self._frame = _Frame(
+                gutter.top,
+                gutter.bottom,
+                bool(outline.top[0] or outline.bottom[0]),
+                (
+                    styles.border,
+                    outline,
+                    styles.text_opacity,
+                    styles.tint,
+                    styles.hatch if styles.has_rule("hatch") else None,
+                ),
+            )
+        return self._frame
 
     def render_line(  # the same parameters as Textual's, passed through
         self,
@@ -76,16 +173,9 @@ class StyledLines(StylesCache):
                 native_ansi,
             )
 
-        gutter = styles.gutter
-        content_y = y - gutter.top
-        outline = styles.outline
-        if (
-            content_y < 0
-            or y >= size.height - gutter.bottom
-            or content_y >= content_size.height
-            or outline.top[0]
-            or outline.bottom[0]
-        ):
+        frame = self._read(styles)
+        content_y = y - frame.top
+        if content_y < 0 or y >= size.height - frame.bottom or content_y >= content_size.height or frame.outlined:
             return textual(render_content_line)  # a border, padding or outline row: Textual's own way
         content = render_content_line(content_y)
         key = (
@@ -97,17 +187,21 @@ class StyledLines(StylesCache):
             base_background,
             background,
             opacity,
-            styles.border,
-            outline,
-            styles.text_opacity,
-            styles.tint,
-            styles.hatch if styles.has_rule("hatch") else None,
+            frame.styles,
             ansi_theme,
             native_ansi,
         )
         styled = self._styled.get(key)
         if styled is None:
-            styled = lean(textual(lambda _y: content))  # kept: its caches made only when used
+            if not self._sides_read:
+                self._sides_read = True
+                self._sides = self._plain_sides(
+                    styles, size, content_size, padding, base_background, background, opacity
+                )
+            if self._sides is not None:
+                styled = self._sides.style(content)
+            else:
+                styled = lean(textual(lambda _y: content))  # kept: its caches made only when used
             self._styled[key] = styled
         else:
             self.hits += 1

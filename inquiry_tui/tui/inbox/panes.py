@@ -2,8 +2,10 @@
 
 Holding `j` never queues a backlog: one load runs at a time, and when it comes back
 (`DetailLoaded`) with the cursor moved on, the next load starts at once from the newest
-position. Once the cursor rests, its neighbours are loaded too (`NeighbourLoaded`), so the next
-move paints both panes from memory in the same frame as the cursor (then re-reads the store).
+position. Its neighbours are loaded too (`NeighbourLoaded`), so the next move paints both panes
+from memory in the same frame as the cursor (then re-reads the store): after a single step by the
+cursor's own load, once its re-read found what the panes show (no frame to share the GIL with);
+after a page key or a jump by a worker started after the frame.
 The workers also lay out what they read (the thread's text and strips, the profile's strips,
 for the panes' width and style as the load started: `thread_view.lay_out`,
 `profile_pane.lay_out_profile`), so a move shows ready strips instead of building them on
@@ -37,6 +39,12 @@ from inquiry_tui.tui.inbox.thread_view import LaidThread, ThreadLayout, ThreadVi
 # rows ahead after every move cost more CPU per move than it saved under held `j`: measured in
 # session 7, not kept.)
 PREFETCH = (1, -1, 2)
+# Moving a row at a time (held `j`), one row more the way the cursor goes: the next key comes before
+# a read-ahead that starts with it is done (the cursor's re-read first), so the row after it must
+# be read already. In a steady run each row is still read once; only the rows past where the cursor
+# stops are read for nothing.
+STEPPING = (1, 2, -1, 3)
+AHEAD_SPAN = 3  # a read-ahead goes on while the cursor is at most this many rows from where it was planned
 REMEMBERED = 64  # thread details and profiles kept for that
 
 if TYPE_CHECKING:
@@ -122,6 +130,7 @@ class DetailLoaded(PanesMessage):
     profile: Profile
     profile_loaded: bool
     laid: Laid | None = None
+    reading_ahead: bool = False  # the worker reads the neighbours next (no prefetch of its own after it)
 
 
 @dataclass
@@ -153,6 +162,11 @@ class ReadingPanes:
         self.profile_pane = profile
         self.on_painted = on_painted
         self.target: ListItem | None = None
+        self.target_position = 0  # the list's cursor (read by the read-ahead in its worker)
+        # Rows a read-ahead is reading or has read and not yet handed over (NeighbourLoaded): two read-aheads
+        # running at once (the last load's and the next one's) read each row once.
+        self._claimed: dict[int, object] = {}
+        self._loads = 0  # loads started: a read-ahead stops when a newer load starts (one runs at a time)
         self.busy = False
         self.profile_for: int | None = None
         self.profile: BuyerProfile | None = None
@@ -179,7 +193,9 @@ class ReadingPanes:
             self.profile_for = None
             self.details.clear()
             self.profiles.clear()
+            self._claimed.clear()
         self.target = item
+        self.target_position = self.host.inquiry_list.cursor
         if item is None:
             self.thread.show_message("No inquiry selected")
             self.shown = None
@@ -200,6 +216,7 @@ class ReadingPanes:
 
     def cursor_moved(self, item: ListItem | None) -> None:
         """The list's cursor moved (Highlighted follows): a load in flight now serves ITEM."""
+        self.target_position = self.host.inquiry_list.cursor
         if item is not None:
             self.target = item
             self.paint_from_memory(item)
@@ -218,8 +235,12 @@ class ReadingPanes:
 
     def _start_load(self, item: ListItem) -> None:
         want_profile = self.host.profile_visible and item.inquiry.buyer_id != self.profile_for
+        # After a single step the load reads ahead itself (see _load); after a page key or a jump the rows a
+        # page key lands on may still be on their way: the read-ahead is planned after the frame, as before.
+        ahead = self._ahead_of(item) if abs(self.host.inquiry_list.last_step) == 1 else None
+        self._loads += 1
         self.host.run_worker(
-            partial(self._load, item, want_profile, self._layouts()),
+            partial(self._load, item, want_profile, self._layouts(), ahead, self.target_position, self._loads),
             thread=True,
             group="inbox-detail",
             exit_on_error=False,
@@ -257,27 +278,43 @@ class ReadingPanes:
         detail = message.detail
         if isinstance(detail, InquiryError) or self.shown != (item.id, detail) or shown_profile != self.profile:
             self._paint(item, detail, profile)
-        # After the frame that shows it: workers laying out beside the compositor slow it (the GIL).
-        self.host.call_after_refresh(self._start_prefetch, item)
+        if not message.reading_ahead:
+            # After the frame that shows it: workers laying out beside the compositor slow it (the GIL).
+            self.host.call_after_refresh(self._start_prefetch, item)
 
     def detail_failed(self, _message: DetailFailed) -> None:
         self.busy = False
 
     def neighbour_loaded(self, message: NeighbourLoaded) -> None:
+        self._claimed.pop(message.item.id, None)
         profile = message.profile if message.profile_loaded else self.profile
         self._remember(message.item, message.detail, profile)
 
     def _start_prefetch(self, item: ListItem) -> None:
         if self.target is not item:
             return  # the cursor moved on: its own load prefetches around it
+        todo = self._ahead_of(item)
+        if todo:
+            self.host.run_worker(
+                partial(self._prefetch, todo, self.target_position, self._layouts()),
+                thread=True,
+                group="inbox-detail",
+                exit_on_error=False,
+            )
+
+    def _ahead_of(self, item: ListItem) -> list[tuple[ListItem, bool]]:
+        """The rows around ITEM to read ahead, nearest first, with whether their buyer's profile is wanted: the neighbours (one more the way single steps go), and after a page
+        key or a jump the row the next page key the same way lands on first."""
         listing = self.host.inquiry_list
         position = listing.position_of(item.id)
         if position is None:
-            return
+            return []
         visible = self.host.profile_visible
         todo: list[tuple[ListItem, bool]] = []
-        targets = [position + step for step in PREFETCH]
         step = listing.last_step
+        targets = [
+            position + (offset if step >= 0 else -offset) for offset in (STEPPING if abs(step) == 1 else PREFETCH)
+        ]
         if abs(step) > 1:  # where the next page key the same way lands (move_cursor stops it at the ends)
             page, last = listing.page_step, max(0, listing.total - 1)
             targets.insert(0, max(position - page, 0) if step < 0 else min(position + page, last))
@@ -287,13 +324,7 @@ class ReadingPanes:
                 continue
             buyer_id = neighbour.inquiry.buyer_id
             todo.append((neighbour, visible and (buyer_id not in self.profiles or buyer_id != self.profile_for)))
-        if todo:
-            self.host.run_worker(
-                partial(self._prefetch, item, todo, self._layouts()),
-                thread=True,
-                group="inbox-detail",
-                exit_on_error=False,
-            )
+        return todo
 
     def _remember(self, item: ListItem, detail: Detail, profile: Profile) -> None:
         if isinstance(detail, InquiryError) or isinstance(profile, InquiryError):
@@ -388,7 +419,15 @@ class ReadingPanes:
             laid_profile = (profile, layouts.profile, lay_out_profile(profile, layouts.profile))
         return Laid(thread, laid_profile)
 
-    def _load(self, item: ListItem, want_profile: bool, layouts: Layouts) -> None:
+    def _load(
+        self,
+        item: ListItem,
+        want_profile: bool,
+        layouts: Layouts,
+        ahead: list[tuple[ListItem, bool]] | None,
+        origin: int,
+        load: int,
+    ) -> None:
         try:
             detail, profile = self._fetch(item, want_profile)
             # The cursor's re-read usually finds what the panes show already: nothing to lay out.
@@ -398,12 +437,38 @@ class ReadingPanes:
         except BaseException:
             self.host.post_message(DetailFailed(item))
             raise
-        self.host.post_message(DetailLoaded(item, detail, profile, want_profile, laid))
+        # What the panes show already, found again: no frame follows, so this worker reads ahead at once
+        # (a second worker, started after the message, came too late for a key right after the frame).
+        quiet = (
+            ahead is not None
+            and laid is not None
+            and laid.thread is None
+            and laid.profile is None
+            and not isinstance(detail, InquiryError)
+            and self.shown is not None
+            and self.shown[0] == item.id
+        )
+        self.host.post_message(DetailLoaded(item, detail, profile, want_profile, laid, reading_ahead=quiet))
+        if quiet and ahead:
+            self._prefetch(ahead, origin, layouts, load)
 
-    def _prefetch(self, item: ListItem, todo: list[tuple[ListItem, bool]], layouts: Layouts) -> None:
+    def _prefetch(
+        self, todo: list[tuple[ListItem, bool]], origin: int, layouts: Layouts, load: int | None = None
+    ) -> None:
+        """Read TODO ahead (planned with the cursor at ORIGIN) while the cursor stays near ORIGIN and, for
+        LOAD's read-ahead, no newer load has started (keys faster than the reads: one read-ahead at a time)."""
         for neighbour, want_profile in todo:
-            if self.target is not item:
-                return  # the cursor moved on: its own load prefetches around it
-            detail, profile = self._fetch(neighbour, want_profile)
-            laid = self._lay_out(detail, profile, layouts, unless_shown=False)
+            if self.target is None or abs(self.target_position - origin) > AHEAD_SPAN:
+                return  # the cursor went elsewhere: its own load reads ahead around it
+            if load is not None and load != self._loads:
+                return  # a newer load reads ahead from where the cursor is now
+            claim = object()
+            if neighbour.id in self.details or self._claimed.setdefault(neighbour.id, claim) is not claim:
+                continue  # read meanwhile, or being read by another read-ahead
+            try:
+                detail, profile = self._fetch(neighbour, want_profile)
+                laid = self._lay_out(detail, profile, layouts, unless_shown=False)
+            except BaseException:
+                self._claimed.pop(neighbour.id, None)
+                raise
             self.host.post_message(NeighbourLoaded(neighbour, detail, profile, want_profile, laid))

@@ -14,7 +14,7 @@ from datetime import UTC, tzinfo
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import Reactive
@@ -83,6 +83,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._ready_sent = False
         self._first_page_painted = False  # the panes wait for the first page's frame (_first_page_shown)
         self._ladder_for: int | None = None  # the list epoch whose key ladder was asked for
+        self._draw_at_once = False  # the next frame shows what a key asked for: drawn on idle, not on the timer
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
 
@@ -93,8 +94,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         with Horizontal(id="inbox-body"):
             yield FolderBar(id="folders")
             with Container(id="panes"):
-                with Vertical(id="list-column"):
-                    yield InquiryList(id="inquiries")
+                yield InquiryList(id="inquiries")  # (no column of its own: every container is drawn in every frame)
                 yield ThreadView(id="thread")
                 yield ProfilePane(id="profile")
         yield KeysFooter()
@@ -115,7 +115,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.panes = ReadingPanes(self, self.query_one(ThreadView), self.query_one(ProfilePane), self._panes_painted)
         listing = self.inquiry_list
         listing.now = self.ctx.now
-        listing.cursor_listener = self.panes.cursor_moved
+        listing.cursor_listener = self._cursor_moved
         listing.focus()
         self._apply_layout()
         self._start()
@@ -123,6 +123,29 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def on_resize(self) -> None:
         self._apply_layout()
+
+    # --- frames -------------------------------------------------------------------------------
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Textual draws a frame on its next 60 fps tick after the screen goes idle: a key right after a
+        # frame (the key repeat, a key that follows the panes' frame) waited up to 16.7 ms for it. The frame
+        # that shows what a key asked for (the cursor's row, the panes that follow it) is drawn as soon as
+        # the screen is idle; other frames keep the timer. (Screen._on_idle runs after this one: with
+        # nothing dirty left, it runs the callbacks waiting for the frame.)
+        if (
+            self._draw_at_once
+            and self.is_current
+            and not self.app._batch_count
+            and (self._dirty_widgets or self._layout_required or self._scroll_required or self._repaint_required)
+        ):
+            self._draw_at_once = False
+            self._on_timer_update()
+
+    def _cursor_moved(self, item: ListItem | None) -> None:
+        """The list's cursor is on ITEM (a key, or its page came): its frame at once, the panes from memory."""
+        self._draw_at_once = True
+        if self.panes is not None:
+            self.panes.cursor_moved(item)
 
     def _apply_layout(self) -> None:
         narrow = self.size.width < NARROW
@@ -357,6 +380,7 @@ class InboxScreen(Screen[None], WorkerErrors):
             self.panes.want(self.inquiry_list.current, force_profile=True)
 
     def _panes_painted(self, inquiry_id: int | None) -> None:
+        self._draw_at_once = True  # the panes follow the cursor: their frame at once too
         self.post_message(self.PanesUpdated(inquiry_id))
 
     @on(panes.PanesMessage)

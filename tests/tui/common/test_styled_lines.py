@@ -3,6 +3,7 @@ drawn before it, and styles a content line it has seen again only once (a list s
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.segment import Segment
@@ -18,13 +19,25 @@ from inquiry_tui.tui.common.styled_lines import StyledLines
 WIDTH, HEIGHT = 24, 8
 WORDS = st.sampled_from(["", "quote", "LED 30W", "ä wide 日本", "x" * 30])
 BORDERS = st.sampled_from(["none", "round", "vkey", "heavy"])
+# Besides the plain widgets StyledLines styles itself: what it leaves to Textual's render_line.
+EXTRAS = st.sampled_from(["plain", "left side only", "right side only", "tint", "text opacity", "outline"])
 
 
-def _styles(border: str, pad: int) -> Styles:
+def _styles(border: str, pad: int, extra: str = "plain") -> Styles:
     styles = Styles()
     if border != "none":
         styles.border = (border, Color.parse("red"))
     styles.padding = (0, pad)
+    if extra == "left side only":
+        styles.border_left = ("vkey", Color.parse("green"))
+    elif extra == "right side only":
+        styles.border_right = ("heavy", Color.parse("blue"))
+    elif extra == "tint":
+        styles.tint = Color(200, 0, 0, 0.3)
+    elif extra == "text opacity":
+        styles.text_opacity = 0.5
+    elif extra == "outline":
+        styles.outline = ("round", Color.parse("yellow"))
     return styles
 
 
@@ -52,15 +65,18 @@ def _render(cache: StylesCache, styles: Styles, lines: list[str], top: int) -> l
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     lines=st.lists(WORDS, min_size=0, max_size=20),
     tops=st.lists(st.integers(0, 12), min_size=1, max_size=6),
     border=BORDERS,
     pad=st.integers(0, 2),
+    extra=EXTRAS,
 )
-def test_every_frame_is_drawn_as_textual_draws_it(lines: list[str], tops: list[int], border: str, pad: int) -> None:
-    styles = _styles(border, pad)
+def test_every_frame_is_drawn_as_textual_draws_it(
+    lines: list[str], tops: list[int], border: str, pad: int, extra: str
+) -> None:
+    styles = _styles(border, pad, extra)
     ours = StyledLines()
     for top in tops:  # scrolled to each TOP in turn: every line dirty, as a scroll makes them
         ours.set_dirty(Size(WIDTH, HEIGHT).region)
@@ -78,3 +94,22 @@ def test_a_line_scrolled_up_by_a_row_is_not_styled_again() -> None:
     assert ours.hits == content_rows - 1  # only the new bottom row was styled
     assert second[1] is first[2]  # the same Strip: Textual's filter and cut caches on it are reused too
     assert second == _render(StylesCache(), styles, lines, 1)
+
+
+def test_a_plain_widgets_content_lines_are_styled_without_textuals_render_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Border and padding rows go through Textual's render_line; content rows of a widget without tint,
+    opacity, hatch or outline are styled by StyledLines itself (and drawn the same: the test above)."""
+    calls: list[int] = []
+    textual_line = StylesCache.render_line
+
+    def counted(self: StylesCache, styles: Styles, y: int, *args: object) -> Strip:
+        calls.append(y)
+        return textual_line(self, styles, y, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StylesCache, "render_line", counted)
+    styles = _styles("round", 1)
+    _render(StyledLines(), styles, [f"row {i}" for i in range(20)], 0)
+    assert calls == [0, HEIGHT - 1]  # the border's top and bottom rows only
+    calls.clear()
+    _render(StyledLines(), _styles("round", 1, "tint"), [f"row {i}" for i in range(20)], 0)
+    assert calls == list(range(HEIGHT))  # a tinted widget: Textual's way for every row
