@@ -26,10 +26,15 @@ async def test_the_panes_and_counts_are_read_after_the_first_page_is_on_screen(
 ) -> None:
     ready: list[bool] = []  # set on InboxScreen.Ready, posted after the first page's frame
     read_before_ready: list[str] = []
+    apps: list[InquiryApp] = []
 
     def watched(name: str, read):  # type: ignore[no-untyped-def]
         def reading(*args, **kwargs):  # type: ignore[no-untyped-def]
-            if not ready:
+            # Before the first page's frame: the screen sets this flag as it posts Ready, in that frame's
+            # callback, and only then starts the panes' and the counts' workers. (Whether the app has
+            # handled Ready yet is a race with those workers' threads, not the order checked here.)
+            screen = apps[0].screen
+            if not (isinstance(screen, InboxScreen) and screen._first_page_painted):
                 read_before_ready.append(name)
             return read(*args, **kwargs)
 
@@ -45,6 +50,7 @@ async def test_the_panes_and_counts_are_read_after_the_first_page_is_on_screen(
             super().on_inbox_screen_ready(message)
 
     app = Probe(store_ctx)
+    apps.append(app)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = app.screen
