@@ -23,6 +23,7 @@ from rich.console import Console
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -119,6 +120,9 @@ class InquiryApp(App[None], WorkerErrors):
         # The collector's full passes in the user's pauses, not on a key (tui/common/collector.py).
         self.collector.install()
         self.set_interval(CHECK_SECONDS, self.collector.tick)
+        # Each screen change (a dialog or a pushed screen closed, a mode switched) drops the watchers that
+        # the screens gone left on the app's reactives.
+        self.screen_change_signal.subscribe(self, lambda _screen: self.call_after_refresh(drop_closed_watchers, self))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -313,6 +317,23 @@ def freeze_then_collect() -> None:
     """
     gc.freeze()
     gc.enable()
+
+
+def drop_closed_watchers(node: DOMNode) -> int:
+    """Forget the watchers that closed widgets left on NODE's reactives; how many were dropped.
+
+    Textual's `Header` watches the app's `title` and `sub_title` (`DOMNode.watch`), and Textual prunes
+    a reactive's watchers of closed widgets only when that reactive changes, which the app's title
+    never does: each screen with a header that was closed (a customer's profile, an order, ...) kept
+    its header, the header's widgets and their render caches for the rest of the session.
+    """
+    watchers: dict[str, list[tuple[DOMNode, object]]] = getattr(node, "__watchers", {})
+    dropped = 0
+    for entries in watchers.values():
+        kept = [(watcher, callback) for watcher, callback in entries if not (watcher._closing or watcher._closed)]
+        dropped += len(entries) - len(kept)
+        entries[:] = kept
+    return dropped
 
 
 def who_is_acting(ctx: Ctx) -> str:
