@@ -287,8 +287,17 @@ class ReadingPanes:
 
     def neighbour_loaded(self, message: NeighbourLoaded) -> None:
         self._claimed.pop(message.item.id, None)
-        profile = message.profile if message.profile_loaded else self.profile
-        self._remember(message.item, message.detail, profile)
+        if message.profile_loaded:
+            self._remember(message.item, message.detail, message.profile)
+            return
+        # Not read: its buyer's profile is the one remembered for that buyer, or the one on view.
+        buyer_id = message.item.inquiry.buyer_id
+        if buyer_id in self.profiles:
+            self._remember(message.item, message.detail, self.profiles[buyer_id])
+        elif buyer_id == self.profile_for or not self.host.profile_visible:
+            self._remember(message.item, message.detail, self.profile)
+        else:  # forgotten meanwhile: the thread alone (the cursor's own load reads the profile)
+            self._remember(message.item, message.detail, self.profile, with_profile=False)
 
     def _start_prefetch(self, item: ListItem) -> None:
         if self.target is not item:
@@ -323,15 +332,16 @@ class ReadingPanes:
             if neighbour is None or neighbour.id in self.details or any(n.id == neighbour.id for n, _ in todo):
                 continue
             buyer_id = neighbour.inquiry.buyer_id
-            todo.append((neighbour, visible and (buyer_id not in self.profiles or buyer_id != self.profile_for)))
+            # Its buyer's profile only when not remembered (nor on view): a remembered one is handed over as it is.
+            todo.append((neighbour, visible and buyer_id not in self.profiles and buyer_id != self.profile_for))
         return todo
 
-    def _remember(self, item: ListItem, detail: Detail, profile: Profile) -> None:
+    def _remember(self, item: ListItem, detail: Detail, profile: Profile, *, with_profile: bool = True) -> None:
         if isinstance(detail, InquiryError) or isinstance(profile, InquiryError):
             return
         self.details[item.id] = detail
         self.details.move_to_end(item.id)
-        if self.host.profile_visible:
+        if self.host.profile_visible and with_profile:
             self.profiles[item.inquiry.buyer_id] = profile
             self.profiles.move_to_end(item.inquiry.buyer_id)
         for memory in (self.details, self.profiles):
