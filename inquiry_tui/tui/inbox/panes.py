@@ -110,7 +110,9 @@ class PanesHost(Protocol):
     @property
     def inquiry_list(self) -> InquiryList: ...
 
-    def run_worker(self, work: Callable[[], Any], *, thread: bool, group: str, exit_on_error: bool) -> Any: ...
+    def run_worker(
+        self, work: Callable[[], Any], *, thread: bool, group: str, description: str, exit_on_error: bool
+    ) -> Any: ...
 
     def post_message(self, message: Message) -> bool: ...
 
@@ -243,6 +245,8 @@ class ReadingPanes:
             partial(self._load, item, want_profile, self._layouts(), ahead, self.target_position, self._loads),
             thread=True,
             group="inbox-detail",
+            # Named here: Textual describes a worker by the repr of its work otherwise (the row, the layouts), per key.
+            description=f"the panes' load of inquiry {item.id}",
             exit_on_error=False,
         )
 
@@ -308,6 +312,7 @@ class ReadingPanes:
                 partial(self._prefetch, todo, self.target_position, self._layouts()),
                 thread=True,
                 group="inbox-detail",
+                description=f"the panes' read-ahead around inquiry {item.id}",
                 exit_on_error=False,
             )
 
