@@ -143,6 +143,13 @@ class DetailFailed(PanesMessage):
 
 
 @dataclass
+class ReadAheadFailed(PanesMessage):
+    """A read-ahead of ITEM raised (the app shows the error): a cursor that waited for it loads the row itself."""
+
+    item: ListItem
+
+
+@dataclass
 class NeighbourLoaded(PanesMessage):
     """A neighbour of the resting cursor, read ahead."""
 
@@ -188,6 +195,8 @@ class ReadingPanes:
             self.neighbour_loaded(event)
         elif isinstance(event, DetailFailed):
             self.detail_failed(event)
+        elif isinstance(event, ReadAheadFailed):
+            self._claim_released(event.item)
 
     def want(self, item: ListItem | None, *, force_profile: bool = False) -> None:
         """Show ITEM's thread and profile (from memory at once when prefetched), then re-read them."""
@@ -210,6 +219,8 @@ class ReadingPanes:
         # When the panes were painted from memory, that waits for the frame: a worker running
         # Python beside the compositor would slow the frame down (they share the GIL).
         if not self.busy:
+            if self._being_read(item):
+                return  # a read-ahead is reading this row now: its result paints it (_claim_released), sooner
             self.busy = True
             if self.shown is not None and self.shown[0] == item.id:
                 self.host.call_after_refresh(self._start_load, item)
@@ -270,7 +281,10 @@ class ReadingPanes:
     def detail_loaded(self, message: DetailLoaded) -> None:
         item, target = message.item, self.target
         if target is not None and target != item:
-            self._start_load(target)  # the cursor moved on meanwhile: load where it is now
+            if self._being_read(target):
+                self.busy = False  # a read-ahead is reading where the cursor is now: its result paints it
+            else:
+                self._start_load(target)  # the cursor moved on meanwhile: load where it is now
             return
         self.busy = False  # a new highlight now starts a new load
         if target is None:
@@ -291,17 +305,32 @@ class ReadingPanes:
 
     def neighbour_loaded(self, message: NeighbourLoaded) -> None:
         self._claimed.pop(message.item.id, None)
+        buyer_id = message.item.inquiry.buyer_id
         if message.profile_loaded:
             self._remember(message.item, message.detail, message.profile)
-            return
         # Not read: its buyer's profile is the one remembered for that buyer, or the one on view.
-        buyer_id = message.item.inquiry.buyer_id
-        if buyer_id in self.profiles:
+        elif buyer_id in self.profiles:
             self._remember(message.item, message.detail, self.profiles[buyer_id])
         elif buyer_id == self.profile_for or not self.host.profile_visible:
             self._remember(message.item, message.detail, self.profile)
         else:  # forgotten meanwhile: the thread alone (the cursor's own load reads the profile)
             self._remember(message.item, message.detail, self.profile, with_profile=False)
+        self._claim_released(message.item)
+
+    def _being_read(self, item: ListItem) -> bool:
+        """A read-ahead is reading ITEM now (and the panes do not show it): the cursor waits for that read."""
+        return item.id in self._claimed and (self.shown is None or self.shown[0] != item.id)
+
+    def _claim_released(self, item: ListItem) -> None:
+        """A read-ahead of ITEM came back (or failed): a cursor that waited for it is shown (or loaded) now."""
+        self._claimed.pop(item.id, None)
+        target = self.target
+        if target is None or target.id != item.id or (self.shown is not None and self.shown[0] == target.id):
+            return
+        if self.busy:
+            self.paint_from_memory(target)  # (the load in flight, an older row's, then re-reads this one)
+        else:
+            self.want(target)
 
     def _start_prefetch(self, item: ListItem) -> None:
         if self.target is not item:
@@ -485,5 +514,6 @@ class ReadingPanes:
                 laid = self._lay_out(detail, profile, layouts, unless_shown=False)
             except BaseException:
                 self._claimed.pop(neighbour.id, None)
+                self.host.post_message(ReadAheadFailed(neighbour))
                 raise
             self.host.post_message(NeighbourLoaded(neighbour, detail, profile, want_profile, laid))
