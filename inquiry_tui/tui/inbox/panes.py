@@ -332,6 +332,16 @@ class ReadingPanes:
         else:
             self.want(target)
 
+    def page_arrived(self) -> None:
+        """A page of the list came. After a page key or a jump the next page key's landing row is read ahead
+        first, but its page may still have been on its way when that read-ahead was planned: plan it again
+        (rows read or being read are not read twice)."""
+        target = self.target
+        if target is None or self.busy or abs(self.host.inquiry_list.last_step) <= 1:
+            return  # (a load in flight plans its read-ahead when it comes back)
+        if self.shown is not None and self.shown[0] == target.id:
+            self.host.call_after_refresh(self._start_prefetch, target)
+
     def _start_prefetch(self, item: ListItem) -> None:
         if self.target is not item:
             return  # the cursor moved on: its own load prefetches around it

@@ -361,6 +361,8 @@ class InboxScreen(Screen[None], WorkerErrors):
         if event.ahead is not None and self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
             self.panes.remember_read(*event.ahead)
         self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
+        if self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
+            self.panes.page_arrived()
 
     def on_inquiry_list_resync_requested(self, message: InquiryList.ResyncRequested) -> None:
         message.stop()
