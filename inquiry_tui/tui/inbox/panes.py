@@ -5,7 +5,9 @@ Holding `j` never queues a backlog: one load runs at a time, and when it comes b
 position. Its neighbours are loaded too (`NeighbourLoaded`), so the next move paints both panes
 from memory in the same frame as the cursor (then re-reads the store): after a single step by the
 cursor's own load, once its re-read found what the panes show (no frame to share the GIL with);
-after a page key or a jump by a worker started after the frame.
+after a page key or a jump by a worker started after the frame (and again when a page of the list
+comes: the next page key's landing row may lie on it). A cursor that lands on a row a read-ahead is
+reading waits for that read rather than reading the row a second time beside it.
 The workers also lay out what they read (the thread's text and strips, the profile's strips,
 for the panes' width and style as the load started: `thread_view.lay_out`,
 `profile_pane.lay_out_profile`), so a move shows ready strips instead of building them on
