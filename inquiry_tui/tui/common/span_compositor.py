@@ -21,6 +21,9 @@ another screen) are Textual's own. Install it with `use_span_compositor(screen)`
 
 from __future__ import annotations
 
+from itertools import pairwise
+from typing import Any
+
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
@@ -50,7 +53,7 @@ class SpanCompositor(Compositor):
         empty: dict[int, list[int]] = {}
         for y, x1, x2 in spans:
             line_cuts = cuts[y]
-            empty.setdefault(y, []).extend(cut for cut, end in zip(line_cuts, line_cuts[1:]) if cut < x2 and end > x1)
+            empty.setdefault(y, []).extend(cut for cut, end in pairwise(line_cuts) if cut < x2 and end > x1)
 
         for widget, (region, clip) in self.visible_widgets.items():
             if not empty:
@@ -63,7 +66,8 @@ class SpanCompositor(Compositor):
             todo = [
                 line
                 for line, waiting in empty.items()
-                if y <= line < bottom and (x <= waiting[-1] and waiting[0] < right)
+                if y <= line < bottom
+                and (x <= waiting[-1] and waiting[0] < right)
                 and any(x <= cut < right for cut in waiting)
             ]
             if not todo:
@@ -88,7 +92,7 @@ class SpanCompositor(Compositor):
         return chops
 
 
-def use_span_compositor(screen: Screen[object]) -> SpanCompositor:
+def use_span_compositor(screen: Screen[Any]) -> SpanCompositor:
     """Give SCREEN a SpanCompositor in place of Textual's Compositor (from its `__init__`)."""
     compositor = SpanCompositor()
     screen._compositor = compositor

@@ -191,7 +191,17 @@ class StyledLines(StylesCache):
         if around is None:
             # The same for every line of a render: made once, and the last render's object kept while equal,
             # so that a line seen in an earlier frame is found by identity.
-            around = (size, content_size, padding, base_background, background, opacity, frame.styles, ansi_theme, native_ansi)
+            around = (
+                size,
+                content_size,
+                padding,
+                base_background,
+                background,
+                opacity,
+                frame.styles,
+                ansi_theme,
+                native_ansi,
+            )
             last = next(reversed(self._seen.values()))[1] if self._seen else None
             self._around = around = last if last == around else around
         seen = self._seen.get(id(content))

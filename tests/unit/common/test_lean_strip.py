@@ -37,10 +37,15 @@ def test_lean_strips_draw_as_strips_do(parts: list[Segment], a: int, b: int, len
         assert list(lean_.adjust_cell_length(length, style)) == list(plain.adjust_cell_length(length, style))
         assert list(lean_.crop_extend(start, end, style)) == list(plain.crop_extend(start, end, style))
         assert [list(s) for s in lean_.divide([start, end])] == [list(s) for s in plain.divide([start, end])]
-        assert [s.cell_length for s in lean_.divide([start, end])] == [s.cell_length for s in plain.divide([start, end])]
+        assert [s.cell_length for s in lean_.divide([start, end])] == [
+            s.cell_length for s in plain.divide([start, end])
+        ]
         assert all(isinstance(s, LeanStrip) for s in lean_.divide([start, end]))
         for line_filter in FILTERS if all(s.style is not None for s in parts) else ():  # (as in a frame)
-            filtered, expected = lean_.apply_filter(line_filter, BACKGROUND), plain.apply_filter(line_filter, BACKGROUND)
+            filtered, expected = (
+                lean_.apply_filter(line_filter, BACKGROUND),
+                plain.apply_filter(line_filter, BACKGROUND),
+            )
             assert list(filtered) == list(expected) and filtered.cell_length == expected.cell_length
             assert isinstance(filtered, LeanStrip) and lean_.apply_filter(line_filter, BACKGROUND) is filtered
         if style is not None:
