@@ -11,12 +11,16 @@ draws and caches exactly as a Strip does; the property test in tests/unit/common
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from textual.cache import FIFOCache
 from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from textual.color import Color
+    from textual.filter import LineFilter
 
 # Strip's cache slots and their sizes, as Strip.__init__ (Textual 8.2) makes them.
 _CACHES = {
@@ -48,7 +52,11 @@ def _lazy(name: str, size: int) -> property:
 
 
 class LeanStrip(Strip):
-    """A Strip whose caches are made on first use (module docstring)."""
+    """A Strip whose caches are made on first use (module docstring).
+
+    What a frame derives from it is lean too: the line filters' result (`apply_filter`) and the
+    compositor's cuts (`divide`), made as Textual makes them (a frame of the inbox cuts some eighty new
+    pieces, each a Strip with seven caches it never uses)."""
 
     __slots__ = ()
 
@@ -59,6 +67,34 @@ class LeanStrip(Strip):
         self._render_cache = None
         self._link_ids = None
         self._cell_count = None
+
+    def apply_filter(self, filter: LineFilter, background: Color) -> Strip:
+        # Strip.apply_filter, the result a LeanStrip.
+        cached = self._filter_cache.get((filter, background))
+        if cached is None:
+            cached = LeanStrip(filter.apply(self._segments, background), self._cell_length)
+            self._filter_cache[(filter, background)] = cached
+        return cached
+
+    def divide(self, cuts: Iterable[int]) -> Sequence[Strip]:
+        # Strip.divide, the pieces LeanStrips.
+        cell_length = self.cell_length
+        cuts = [cut for cut in cuts if cut <= cell_length]
+        key = tuple(cuts)
+        cached = self._divide_cache.get(key)
+        if cached is not None:
+            return cached
+        strips: list[Strip]
+        if cuts == [cell_length]:
+            strips = [self]
+        else:
+            strips = []
+            pos = 0
+            for segments, cut in zip(Segment.divide(self._segments, cuts), cuts):
+                strips.append(LeanStrip(segments, cut - pos))
+                pos = cut
+        self._divide_cache[key] = strips
+        return strips
 
 
 for _name, _size in _CACHES.items():

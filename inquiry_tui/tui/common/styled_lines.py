@@ -11,13 +11,16 @@ with the last one.
 what the content line draws (its segments) and everything else the styling reads (the sizes,
 padding, colours, border, outline, opacity, tint, hatch, the ANSI theme). A hit returns the
 same `Strip` object as before, so the line filters' and the compositor's cuts (cached on that
-object by Textual) are reused as well. Only content rows are kept: border and padding rows go
+object by Textual) are reused as well. The same content strip object drawn again in the same
+surroundings (a list row scrolled by one, a thread line kept by its pane) is found by identity first,
+without hashing its segments. Only content rows are kept: border and padding rows go
 through Textual as before. The picture is the same (the inbox snapshots hold it); only less
 work is done to draw it. Install it with `use_styled_lines(widget)` in the widget's `__init__`.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -72,6 +75,10 @@ class StyledLines(StylesCache):
     def __init__(self) -> None:
         super().__init__()
         self._styled: LRUCache[tuple[object, ...], Strip] = LRUCache(KEPT)
+        # The same content strip object drawn again (a list row scrolled by one, a kept thread line): its
+        # styled line found by identity, without the key above (the strip's segments hashed every line).
+        self._seen: OrderedDict[int, tuple[Strip, tuple[object, ...], Strip]] = OrderedDict()
+        self._around: tuple[object, ...] | None = None  # what a content line is styled in, this render
         self._frame: _Frame | None = None  # what the styles say, read once per render (a frame)
         self._sides: _Sides | None = None  # and a content line's sides (None: Textual's way)
         self._sides_read = False
@@ -85,11 +92,13 @@ class StyledLines(StylesCache):
         # (Textual's parameters, passed through: its render calls render_line for each dirty line)
         self._frame = None
         self._sides_read = False
+        self._around = None
         try:
             return super().render(styles, *args, **kwargs)
         finally:
             self._frame = None
             self._sides_read = False
+            self._around = None
 
     def _plain_sides(
         self,
@@ -178,19 +187,28 @@ class StyledLines(StylesCache):
         if content_y < 0 or y >= size.height - frame.bottom or content_y >= content_size.height or frame.outlined:
             return textual(render_content_line)  # a border, padding or outline row: Textual's own way
         content = render_content_line(content_y)
-        key = (
-            tuple(content),
-            content.cell_length,
-            size,
-            content_size,
-            padding,
-            base_background,
-            background,
-            opacity,
-            frame.styles,
-            ansi_theme,
-            native_ansi,
-        )
+        around = self._around
+        if around is None:
+            # The same for every line of a render: made once, and the last render's object kept while equal,
+            # so that a line seen in an earlier frame is found by identity.
+            around = (
+                size,
+                content_size,
+                padding,
+                base_background,
+                background,
+                opacity,
+                frame.styles,
+                ansi_theme,
+                native_ansi,
+            )
+            last = next(reversed(self._seen.values()))[1] if self._seen else None
+            self._around = around = last if last == around else around
+        seen = self._seen.get(id(content))
+        if seen is not None and seen[0] is content and seen[1] is around:
+            self.hits += 1
+            return seen[2]
+        key = (tuple(content), content.cell_length, *around)
         styled = self._styled.get(key)
         if styled is None:
             if not self._sides_read:
@@ -205,6 +223,10 @@ class StyledLines(StylesCache):
             self._styled[key] = styled
         else:
             self.hits += 1
+        self._seen[id(content)] = (content, around, styled)  # (the strip kept with it: its id is not reused)
+        self._seen.move_to_end(id(content))
+        if len(self._seen) > KEPT:
+            self._seen.popitem(last=False)
         return styled
 
 

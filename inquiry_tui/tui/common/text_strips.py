@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW, Text
 from textual.strip import Strip
 
 from inquiry_tui.tui.common.lean_strip import LeanStrip
@@ -56,13 +56,39 @@ def _line(
         return [LeanStrip([pad], width)]
     used = sum(cell_len(s.text) for s in line)
     if used > width:  # wrapped as Rich wraps it: this line alone, with the styles it was rendered with
-        alone = Text.assemble(*((s.text, s.style or Style.null()) for s in line))
-        return [LeanStrip(segments, width) for segments in console.render_lines(alone, options, style=style, pad=True)]
+        return _wrapped(line, console, options, width, style)
+    return [_padded(line, used, width, style)]
+
+
+def _padded(line: list[Segment], used: int, width: int, style: Style) -> Strip:
+    """LINE (USED cells, at most WIDTH) on STYLE, padded to WIDTH: as Rich's render_lines pads a line."""
     add = style.__add__
     out = [Segment(s.text, add(s.style)) for s in line]
     if used < width:
         out.append(Segment(" " * (width - used), style))
-    return [LeanStrip(out, width)]
+    return LeanStrip(out, width)
+
+
+def _wrapped(line: list[Segment], console: Console, options: ConsoleOptions, width: int, style: Style) -> list[Strip]:
+    """A line wider than WIDTH, wrapped by Rich's `Text.wrap` as `Text.__rich_console__` wraps it; each
+    wrapped line is then padded here, not rendered, joined and split again through the console."""
+    alone = Text.assemble(*((s.text, s.style or Style.null()) for s in line))
+    lines = alone.wrap(
+        console,
+        width,
+        justify=options.justify or DEFAULT_JUSTIFY,
+        overflow=options.overflow or DEFAULT_OVERFLOW,
+        tab_size=console.tab_size or 8,
+        no_wrap=bool(options.no_wrap),
+    )
+    strips: list[Strip] = []
+    for wrapped in lines:
+        segments = [s for s in wrapped.render(console, end="") if s.text]
+        used = sum(cell_len(s.text) for s in segments)
+        if used > width or "\n" in wrapped.plain:  # (never after folding; Rich's own way if it were)
+            return [LeanStrip(seg, width) for seg in console.render_lines(alone, options, style=style, pad=True)]
+        strips.append(_padded(segments, used, width, style))
+    return strips
 
 
 def _rich(text: Text, console: Console, width: int, style: Style) -> list[Strip]:

@@ -140,6 +140,7 @@ class InquiryList(ScrollView, can_focus=True):
         self._styles: RowStyles | None = None
         self._cursor_styles: RowStyles | None = None
         self._base: Style | None = None  # rich_style walks every ancestor's styles: kept until they change
+        self._waiting: tuple[int, Style, Strip] | None = None  # the placeholder row (width, style, strip)
         self._frame: tuple[int, int] = (0, 0)  # scroll offset and content width as the frame being drawn began
         self._announced: object = _UNSET
 
@@ -404,7 +405,7 @@ class InquiryList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         item = self.item_at(position)
         if item is None:
-            return Strip([Segment(fit("  …", width), self._row_styles().dim)])
+            return self._placeholder(width)
         selected = position == self.cursor
         key = (item, selected, width, self.has_focus, self.show_folder)
         strip = self._lines.get(key)
@@ -415,6 +416,15 @@ class InquiryList(ScrollView, can_focus=True):
             strip = lean(Strip(segments).adjust_cell_length(width, styles.base))
             self._lines[key] = strip
         return strip
+
+    def _placeholder(self, width: int) -> Strip:
+        """A row whose page is on its way: one strip for them all (after a jump the whole list shows it, and
+        the same strip object is styled and cut once: styled_lines.py)."""
+        dim = self._row_styles().dim
+        kept = self._waiting
+        if kept is None or kept[0] != width or kept[1] is not dim:
+            kept = self._waiting = (width, dim, lean(Strip([Segment(fit("  …", width), dim)])))
+        return kept[2]
 
     # --- cursor and scrolling -----------------------------------------------------------------
 

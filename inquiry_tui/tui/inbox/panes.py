@@ -5,7 +5,9 @@ Holding `j` never queues a backlog: one load runs at a time, and when it comes b
 position. Its neighbours are loaded too (`NeighbourLoaded`), so the next move paints both panes
 from memory in the same frame as the cursor (then re-reads the store): after a single step by the
 cursor's own load, once its re-read found what the panes show (no frame to share the GIL with);
-after a page key or a jump by a worker started after the frame.
+after a page key or a jump by a worker started after the frame (and again when a page of the list
+comes: the next page key's landing row may lie on it). A cursor that lands on a row a read-ahead is
+reading waits for that read rather than reading the row a second time beside it.
 The workers also lay out what they read (the thread's text and strips, the profile's strips,
 for the panes' width and style as the load started: `thread_view.lay_out`,
 `profile_pane.lay_out_profile`), so a move shows ready strips instead of building them on
@@ -110,7 +112,9 @@ class PanesHost(Protocol):
     @property
     def inquiry_list(self) -> InquiryList: ...
 
-    def run_worker(self, work: Callable[[], Any], *, thread: bool, group: str, exit_on_error: bool) -> Any: ...
+    def run_worker(
+        self, work: Callable[[], Any], *, thread: bool, group: str, description: str, exit_on_error: bool
+    ) -> Any: ...
 
     def post_message(self, message: Message) -> bool: ...
 
@@ -136,6 +140,13 @@ class DetailLoaded(PanesMessage):
 @dataclass
 class DetailFailed(PanesMessage):
     """The load for ITEM raised (the app shows the error); the next cursor move loads again."""
+
+    item: ListItem
+
+
+@dataclass
+class ReadAheadFailed(PanesMessage):
+    """A read-ahead of ITEM raised (the app shows the error): a cursor that waited for it loads the row itself."""
 
     item: ListItem
 
@@ -186,6 +197,8 @@ class ReadingPanes:
             self.neighbour_loaded(event)
         elif isinstance(event, DetailFailed):
             self.detail_failed(event)
+        elif isinstance(event, ReadAheadFailed):
+            self._claim_released(event.item)
 
     def want(self, item: ListItem | None, *, force_profile: bool = False) -> None:
         """Show ITEM's thread and profile (from memory at once when prefetched), then re-read them."""
@@ -208,6 +221,8 @@ class ReadingPanes:
         # When the panes were painted from memory, that waits for the frame: a worker running
         # Python beside the compositor would slow the frame down (they share the GIL).
         if not self.busy:
+            if self._being_read(item):
+                return  # a read-ahead is reading this row now: its result paints it (_claim_released), sooner
             self.busy = True
             if self.shown is not None and self.shown[0] == item.id:
                 self.host.call_after_refresh(self._start_load, item)
@@ -243,6 +258,8 @@ class ReadingPanes:
             partial(self._load, item, want_profile, self._layouts(), ahead, self.target_position, self._loads),
             thread=True,
             group="inbox-detail",
+            # Named here: Textual describes a worker by the repr of its work otherwise (the row, the layouts), per key.
+            description=f"the panes' load of inquiry {item.id}",
             exit_on_error=False,
         )
 
@@ -266,7 +283,10 @@ class ReadingPanes:
     def detail_loaded(self, message: DetailLoaded) -> None:
         item, target = message.item, self.target
         if target is not None and target != item:
-            self._start_load(target)  # the cursor moved on meanwhile: load where it is now
+            if self._being_read(target):
+                self.busy = False  # a read-ahead is reading where the cursor is now: its result paints it
+            else:
+                self._start_load(target)  # the cursor moved on meanwhile: load where it is now
             return
         self.busy = False  # a new highlight now starts a new load
         if target is None:
@@ -287,8 +307,42 @@ class ReadingPanes:
 
     def neighbour_loaded(self, message: NeighbourLoaded) -> None:
         self._claimed.pop(message.item.id, None)
-        profile = message.profile if message.profile_loaded else self.profile
-        self._remember(message.item, message.detail, profile)
+        buyer_id = message.item.inquiry.buyer_id
+        if message.profile_loaded:
+            self._remember(message.item, message.detail, message.profile)
+        # Not read: its buyer's profile is the one remembered for that buyer, or the one on view.
+        elif buyer_id in self.profiles:
+            self._remember(message.item, message.detail, self.profiles[buyer_id])
+        elif buyer_id == self.profile_for or not self.host.profile_visible:
+            self._remember(message.item, message.detail, self.profile)
+        else:  # forgotten meanwhile: the thread alone (the cursor's own load reads the profile)
+            self._remember(message.item, message.detail, self.profile, with_profile=False)
+        self._claim_released(message.item)
+
+    def _being_read(self, item: ListItem) -> bool:
+        """A read-ahead is reading ITEM now (and the panes do not show it): the cursor waits for that read."""
+        return item.id in self._claimed and (self.shown is None or self.shown[0] != item.id)
+
+    def _claim_released(self, item: ListItem) -> None:
+        """A read-ahead of ITEM came back (or failed): a cursor that waited for it is shown (or loaded) now."""
+        self._claimed.pop(item.id, None)
+        target = self.target
+        if target is None or target.id != item.id or (self.shown is not None and self.shown[0] == target.id):
+            return
+        if self.busy:
+            self.paint_from_memory(target)  # (the load in flight, an older row's, then re-reads this one)
+        else:
+            self.want(target)
+
+    def page_arrived(self) -> None:
+        """A page of the list came. After a page key or a jump the next page key's landing row is read ahead
+        first, but its page may still have been on its way when that read-ahead was planned: plan it again
+        (rows read or being read are not read twice)."""
+        target = self.target
+        if target is None or self.busy or abs(self.host.inquiry_list.last_step) <= 1:
+            return  # (a load in flight plans its read-ahead when it comes back)
+        if self.shown is not None and self.shown[0] == target.id:
+            self.host.call_after_refresh(self._start_prefetch, target)
 
     def _start_prefetch(self, item: ListItem) -> None:
         if self.target is not item:
@@ -299,6 +353,7 @@ class ReadingPanes:
                 partial(self._prefetch, todo, self.target_position, self._layouts()),
                 thread=True,
                 group="inbox-detail",
+                description=f"the panes' read-ahead around inquiry {item.id}",
                 exit_on_error=False,
             )
 
@@ -323,15 +378,16 @@ class ReadingPanes:
             if neighbour is None or neighbour.id in self.details or any(n.id == neighbour.id for n, _ in todo):
                 continue
             buyer_id = neighbour.inquiry.buyer_id
-            todo.append((neighbour, visible and (buyer_id not in self.profiles or buyer_id != self.profile_for)))
+            # Its buyer's profile only when not remembered (nor on view): a remembered one is handed over as it is.
+            todo.append((neighbour, visible and buyer_id not in self.profiles and buyer_id != self.profile_for))
         return todo
 
-    def _remember(self, item: ListItem, detail: Detail, profile: Profile) -> None:
+    def _remember(self, item: ListItem, detail: Detail, profile: Profile, *, with_profile: bool = True) -> None:
         if isinstance(detail, InquiryError) or isinstance(profile, InquiryError):
             return
         self.details[item.id] = detail
         self.details.move_to_end(item.id)
-        if self.host.profile_visible:
+        if self.host.profile_visible and with_profile:
             self.profiles[item.inquiry.buyer_id] = profile
             self.profiles.move_to_end(item.inquiry.buyer_id)
         for memory in (self.details, self.profiles):
@@ -470,5 +526,6 @@ class ReadingPanes:
                 laid = self._lay_out(detail, profile, layouts, unless_shown=False)
             except BaseException:
                 self._claimed.pop(neighbour.id, None)
+                self.host.post_message(ReadAheadFailed(neighbour))
                 raise
             self.host.post_message(NeighbourLoaded(neighbour, detail, profile, want_profile, laid))

@@ -30,6 +30,7 @@ from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
+from inquiry_tui.tui.common.span_compositor import use_span_compositor
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
@@ -70,6 +71,8 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__()
+        # A key's frame renders and cuts only the widgets under its dirty spans (span_compositor.py).
+        use_span_compositor(self)
         self.ctx = ctx
         self.folder = "all"
         self.search_terms: str | None = None
@@ -358,6 +361,8 @@ class InboxScreen(Screen[None], WorkerErrors):
         if event.ahead is not None and self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
             self.panes.remember_read(*event.ahead)
         self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
+        if self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
+            self.panes.page_arrived()
 
     def on_inquiry_list_resync_requested(self, message: InquiryList.ResyncRequested) -> None:
         message.stop()

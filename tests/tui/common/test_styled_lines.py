@@ -113,3 +113,44 @@ def test_a_plain_widgets_content_lines_are_styled_without_textuals_render_line(m
     calls.clear()
     _render(StyledLines(), _styles("round", 1, "tint"), [f"row {i}" for i in range(20)], 0)
     assert calls == list(range(HEIGHT))  # a tinted widget: Textual's way for every row
+
+
+def test_the_same_content_strip_is_found_again_without_reading_its_segments() -> None:
+    """A list row scrolled by one row, a kept thread line: the same Strip object as in an earlier frame."""
+    styles = _styles("round", 1)
+    reads = {"n": 0}
+
+    class Counted(Strip):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            reads["n"] += 1
+            return super().__iter__()
+
+    rows = [Counted([Segment(f"row {i}", Style(bold=True))]).adjust_cell_length(WIDTH - 4) for i in range(20)]
+    rows = [Counted(list(Strip.__iter__(row)), row.cell_length) for row in rows]
+
+    def render(cache: StylesCache, top: int) -> list[Strip]:
+        content = Size(WIDTH - styles.gutter.width, HEIGHT - styles.gutter.height)
+        return cache.render(
+            styles,
+            Size(WIDTH, HEIGHT),
+            Color.parse("black"),
+            Color.parse("#102030"),
+            lambda y: rows[top + y],
+            [],
+            None,
+            None,
+            content_size=content,
+            padding=styles.padding,
+        )
+
+    ours = StyledLines()
+    first = render(ours, 0)
+    ours.set_dirty(Size(WIDTH, HEIGHT).region)
+    reads["n"] = 0
+    hits = ours.hits
+    second = render(ours, 1)
+    content_rows = HEIGHT - styles.gutter.height
+    assert ours.hits - hits == content_rows - 1
+    assert second[1] is first[2]
+    assert reads["n"] <= 2  # only the new bottom row was read (its key, and its styling)
+    assert second == render(StylesCache(), 1)

@@ -127,3 +127,45 @@ async def test_a_read_ahead_stops_when_a_newer_load_starts(store_ctx: Ctx, monke
         panes._prefetch(todo, panes.target_position, panes.layouts(), panes._loads)
         assert reads == [rows[0].id, rows[1].id]
         assert not app.unexpected_errors
+
+
+async def test_a_cursor_on_a_row_a_read_ahead_is_reading_waits_for_that_read(
+    store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys faster than the reads: the row under the cursor is not read a second time beside the read-ahead
+    already reading it; that read paints it (or, if it fails, the cursor's own load does)."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _screen(app)
+        listing, thread = screen.query_one(InquiryList), screen.query_one(ThreadView)
+        await until(pilot, lambda: thread.shown_id is not None, "the first thread")
+        panes = screen.panes
+        assert panes is not None
+        reads: list[int] = []
+        read = panes_module.thread_detail
+
+        def counted(ctx: Ctx, inquiry_id: int) -> Any:
+            reads.append(inquiry_id)
+            return read(ctx, inquiry_id)
+
+        monkeypatch.setattr(panes_module, "thread_detail", counted)
+        for position, outcome in ((8, "read"), (12, "failed")):
+            row = listing.item_at(position)
+            assert row is not None and row.id not in panes.details
+            claim = object()
+            panes._claimed[row.id] = claim  # a read-ahead is reading it (in a worker of its own)
+            listing.move_cursor(position)
+            await pilot.pause()
+            assert panes.target is not None and panes.target.id == row.id
+            assert row.id not in reads and not panes.busy  # the cursor waits for that read
+            if outcome == "read":
+                detail = read(store_ctx, row.id)
+                panes.handle(panes_module.NeighbourLoaded(row, detail, None, False))
+                assert row.id not in reads
+            else:
+                panes.handle(panes_module.ReadAheadFailed(row))
+            await until(pilot, lambda row=row: thread.shown_id == row.id, "the row under the cursor")
+            await settle(pilot)
+            assert reads.count(row.id) == 1  # the cursor's one re-read (or its own load, after a failure)
+        assert not app.unexpected_errors

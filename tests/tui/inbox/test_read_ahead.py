@@ -86,3 +86,25 @@ async def test_single_steps_do_not_read_the_page_keys_landing_rows(store_ctx: Ct
         landing = listing.item_at(listing.cursor + listing.page_step)
         assert landing is not None and landing.id not in panes.details  # held j pays for no page read-ahead
         assert not app.unexpected_errors
+
+
+async def test_a_page_key_whose_landing_rows_page_came_late_reads_it_ahead_when_it_comes(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _screen(app)
+        listing, thread = screen.query_one(InquiryList), screen.query_one(ThreadView)
+        await until(pilot, lambda: thread.shown_id is not None, "the first thread")
+        await pilot.press("pagedown")
+        await settle(pilot)
+        panes = screen.panes
+        assert panes is not None
+        landing = listing.item_at(listing.cursor + listing.page_step)
+        assert landing is not None
+        panes.details.pop(landing.id, None)  # as if its page had come after the read-ahead was planned
+        panes.page_arrived()
+        await settle(pilot)
+        assert landing.id in panes.details
+        await pilot.press("pagedown")
+        assert _shows(screen, landing.id)  # painted with the key
+        assert not app.unexpected_errors

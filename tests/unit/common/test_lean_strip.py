@@ -8,10 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
+from textual._ansi_theme import DEFAULT_TERMINAL_THEME
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, DimFilter, Monochrome
 from textual.strip import Strip
 
 from inquiry_tui.tui.common.lean_strip import LeanStrip, lean
 
+BACKGROUND = Color(10, 20, 30)
+FILTERS = [ANSIToTruecolor(DEFAULT_TERMINAL_THEME), Monochrome(), DimFilter()]
 STYLES = [None, Style(bold=True), Style(color="red", italic=True), Style(bgcolor="blue")]
 segments = st.lists(
     st.builds(
@@ -32,11 +37,23 @@ def test_lean_strips_draw_as_strips_do(parts: list[Segment], a: int, b: int, len
         assert list(lean_.adjust_cell_length(length, style)) == list(plain.adjust_cell_length(length, style))
         assert list(lean_.crop_extend(start, end, style)) == list(plain.crop_extend(start, end, style))
         assert [list(s) for s in lean_.divide([start, end])] == [list(s) for s in plain.divide([start, end])]
+        assert [s.cell_length for s in lean_.divide([start, end])] == [
+            s.cell_length for s in plain.divide([start, end])
+        ]
+        assert all(isinstance(s, LeanStrip) for s in lean_.divide([start, end]))
+        for line_filter in FILTERS if all(s.style is not None for s in parts) else ():  # (as in a frame)
+            filtered, expected = (
+                lean_.apply_filter(line_filter, BACKGROUND),
+                plain.apply_filter(line_filter, BACKGROUND),
+            )
+            assert list(filtered) == list(expected) and filtered.cell_length == expected.cell_length
+            assert isinstance(filtered, LeanStrip) and lean_.apply_filter(line_filter, BACKGROUND) is filtered
         if style is not None:
             assert list(lean_.apply_style(style)) == list(plain.apply_style(style))
         assert lean_.render(_console()) == plain.render(_console())
     # cached as Strip's are (an empty cut is made afresh by both)
     assert (lean_.crop(start, end) is lean_.crop(start, end)) == (plain.crop(start, end) is plain.crop(start, end))
+    assert lean_.divide([start, end]) is lean_.divide([start, end])
     assert list(lean(plain)) == list(plain) and lean(lean_) is lean_
 
 
