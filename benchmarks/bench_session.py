@@ -64,22 +64,31 @@ class Session:
         self.inbox_only = False
 
     def alive(self) -> bool:
-        return Path(f"/proc/{self.pid}").exists()
+        # An app that ended is a zombie until tmux reaps it: /proc still has it, without VmRSS.
+        try:
+            return "VmRSS:" in Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return False
 
     def sample(self) -> None:
         now = time.time()
         if now - self.last_sample >= 1.0 and self.alive():
             status = _status(self.pid)
-            self.samples.append((now - self.started, status["VmRSS"], status["VmHWM"]))
+            if "VmRSS" in status:  # not if the app ended since alive() looked
+                self.samples.append((now - self.started, status["VmRSS"], status["VmHWM"]))
             self.last_sample = now
 
     def keys(self, *keys: str, pause: float = 0.02) -> None:
         for key in keys:
+            if not self.alive():
+                return
             bench_start._tmux("send-keys", "-t", self.name, key)
             time.sleep(pause)
             self.sample()
 
     def type_text(self, text: str) -> None:
+        if not self.alive():
+            return
         bench_start._tmux("send-keys", "-t", self.name, "-l", text)
         time.sleep(0.05)
 
@@ -99,13 +108,17 @@ class Session:
         self.keys("1", pause=0.3)
 
     def close(self) -> None:
-        bench_start._tmux("send-keys", "-t", self.name, "q")
+        import subprocess
+
+        if self.alive():
+            bench_start._tmux("send-keys", "-t", self.name, "q")
+        else:  # the app ended during the session (its error log says why): the figures stop there
+            print("warning: the app ended before the session did", flush=True)
         end = time.time() + 10
         while self.alive() and time.time() < end:
             time.sleep(0.05)
-        import subprocess
-
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+        # On the script's own tmux server (bench_start.TMUX_SERVER), never the user's.
+        subprocess.run(["tmux", "-L", bench_start.TMUX_SERVER, "kill-server"], check=False, capture_output=True)
         stray = sorted(p.name for p in Path(self.cwd).iterdir())
         if stray:  # the script's keys did something besides browsing: its figures include that work
             print(f"warning: the session wrote files (a key went astray): {stray}")

@@ -132,7 +132,9 @@ class InquiryApp(App[None], WorkerErrors):
     def on_inbox_screen_ready(self, _message: Message) -> None:
         """The inbox's first page is on screen (InboxScreen.Ready): now the background work."""
         self._start_background()
-        self.call_after_refresh(gc.freeze)  # what the first page and the panes brought in lives as long too
+        # What the first page and the panes brought in lives as long too: frozen in the next pause, after a full
+        # pass (tui/common/collector.py).
+        self.collector.freeze_when_idle()
 
     def _start_background(self) -> None:
         if not self._background_started:
@@ -140,9 +142,11 @@ class InquiryApp(App[None], WorkerErrors):
             self.background.start()
 
     def _build(self, mode: Mode) -> Screen[None]:
-        # A top-level screen is built once and kept, with the modules it loaded: frozen after its first
-        # frame, as the start-up objects are, so the full collections have that much less to walk.
-        self.call_after_refresh(gc.freeze)
+        # A top-level screen is built once and kept, with the modules it loaded: frozen once it is up, as the
+        # start-up objects are, so the full collections have that much less to walk. Not at its first frame:
+        # in the next pause, after a full pass, so that the garbage of the screen just left and of this one's
+        # start is collected, not frozen for the rest of the session (tui/common/collector.py).
+        self.collector.freeze_when_idle()
         return mode.build(self.ctx)
 
     # --- modes and roles ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """What an open session asks now and then: the header's count of unread notices, and the overdue check.
 
 Both read in plain SQL (`Ctx.read_plain`: a plain sqlite3 connection on SQLite), so a session that
-only reads its inbox never loads SQLAlchemy for them; the overdue check loads the notices' writer
-(services/notices/producers.py) only when it has a warning to write.
+only reads its inbox never loads SQLAlchemy for them; the overdue check writes only when it has a warning to
+write, and on SQLite in plain SQL on a Core connection (services/notices/overdue.py: no ORM, no models).
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def check_overdue(ctx: Ctx) -> int:
     with ctx.read_plain() as conn:  # most checks find nothing: no write lock for them
         if not due_soon(conn, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner):
             return 0
+    if ctx.url.startswith("sqlite"):  # the write in plain SQL, without the ORM (services/notices/overdue.py)
+        from inquiry_tui.services.notices.overdue import write_overdue_sqlite
+
+        with ctx.begin() as conn:
+            return write_overdue_sqlite(conn, now, owner)
     from inquiry_tui.services.notices.producers import warn_overdue
 
     with ctx.write() as session:

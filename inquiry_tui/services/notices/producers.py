@@ -23,20 +23,19 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlmodel import Session
 
 from inquiry_tui.domain.notices import NoticeKind
-from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.notices.checks import OVERDUE_FLOOR, OVERDUE_WARNING
 from inquiry_tui.services.notices.checks import check_overdue as check_overdue
 from inquiry_tui.services.notices.feed import notify
+from inquiry_tui.services.notices.overdue import SUBJECT_CHARS as SUBJECT_CHARS
+from inquiry_tui.services.notices.overdue import due_time, overdue_text, subject_line
 from inquiry_tui.store.queries.notices import OVERDUE_KEY, due_soon
-
-SUBJECT_CHARS = 100
 
 
 @dataclass
@@ -61,7 +60,7 @@ def note_assignment(tally: dict[int, Assigned], owner_id: int, inquiry_id: int, 
 
 
 def _subject(subject: str) -> str:
-    return truncate(safe_line(subject).strip(), SUBJECT_CHARS) or "(no subject)"
+    return subject_line(subject)
 
 
 def assignment_text(count: int, inquiry_id: int, subject: str, rule: str, source: str = "") -> str:
@@ -80,11 +79,6 @@ def notify_assignments(
         text = assignment_text(a.count, a.newest_id, a.newest_subject, a.rule, source)
         written += notify(conn, owner_id, NoticeKind.ASSIGNMENT, text, at=at, ref_kind="inquiry", ref_id=a.newest_id)
     return written
-
-
-def _in(delta: timedelta) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 def warn_overdue(conn: Session | Connection, now: datetime, owner: int | None = None) -> int:
@@ -119,12 +113,7 @@ def arrivals_warned(engine: Any, until: datetime) -> None:
 def _warn(conn: Session | Connection, now: datetime, rows: list[Any]) -> int:
     written = 0
     for inquiry_id, owner_id, due, subject in rows:
-        due_at = due if isinstance(due, datetime) else datetime.fromisoformat(str(due))
-        due_at = due_at.replace(tzinfo=UTC) if due_at.tzinfo is None else due_at
-        if due_at > now:
-            text = f"#{inquiry_id} will be overdue in {_in(due_at - now)}: {_subject(subject or '')}"
-        else:
-            text = f"#{inquiry_id} is overdue (since {_in(now - due_at)}): {_subject(subject or '')}"
+        text = overdue_text(inquiry_id, due_time(due), now, subject or "")
         written += notify(
             conn,
             owner_id,

@@ -9,11 +9,20 @@ bound on how much cyclic garbage can pile up while keys keep coming, and a full 
 no key or mouse event has come for IDLE_SECONDS and the young generations have promoted objects
 since the last one. Tenfold took the tail further but held 19 MB more after a 3-minute session
 without pauses (docs/performance.md, "The collector in the pauses, session 9").
+
+The objects a screen brings in (its modules, styles, widgets) live as long as the app, so they are
+frozen (out of every later collection) once the screen is up; the freeze waits for a pause too, and
+a full pass runs first, so the garbage of the screen just left and of the screen's own start is
+collected rather than frozen for good (frozen cycles are never collected). After a full pass the
+C allocator gives the free pages at the ends and in the middle of its heaps back to the system
+(glibc's `malloc_trim`): what a pass freed would otherwise stay in the process's RSS
+(docs/performance.md, "A session's memory, session 12").
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Callable
 
@@ -31,12 +40,18 @@ class IdleCollector:
         clock: Callable[[], float] = time.monotonic,
         collect: Callable[[], object] = gc.collect,
         pending: Callable[[], int] = lambda: gc.get_count()[2],
+        freeze: Callable[[], object] = gc.freeze,
+        release: Callable[[], object] | None = None,
     ) -> None:
         self._clock = clock
         self._collect = collect
         self._pending = pending
+        self._freeze = freeze
+        self._release = release if release is not None else release_free_memory
         self._last_input = clock()
+        self._freeze_due = False
         self.passes = 0  # full passes run here (for tests and benchmarks)
+        self.freezes = 0  # freezes run here (for tests and benchmarks)
 
     @staticmethod
     def install() -> None:
@@ -48,9 +63,47 @@ class IdleCollector:
         """A key or mouse event came: not now."""
         self._last_input = self._clock()
 
+    def freeze_when_idle(self) -> None:
+        """What exists now lives as long as the app (a screen just built): freeze it at the next pause,
+        after a full pass, so that the garbage made beside it is collected, not frozen with it."""
+        self._freeze_due = True
+
     def tick(self) -> None:
-        """A full pass if the user has paused and there is something to collect."""
-        if not gc.isenabled() or self._clock() - self._last_input < IDLE_SECONDS or self._pending() < PENDING:
+        """A full pass if the user has paused and there is something to collect (or a freeze is due)."""
+        if not gc.isenabled() or self._clock() - self._last_input < IDLE_SECONDS:
+            return
+        if not self._freeze_due and self._pending() < PENDING:
             return
         self._collect()
         self.passes += 1
+        if self._freeze_due:
+            self._freeze_due = False
+            self._freeze()
+            self.freezes += 1
+        self._release()
+
+
+_trim: Callable[[int], object] | None = None
+_trim_looked_up = False
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's `malloc_trim`); nothing where there is none.
+
+    Python returns its own arenas when they empty, but the C allocator keeps what it freed (SQLite's
+    caches, rows and buffers read in worker threads) in its heaps, one per thread that allocated:
+    after a full pass at 1M, 5-7 MB of RSS that nothing uses (docs/performance.md, session 12).
+    Looked up on first use: ctypes is not on the start path.
+    """
+    global _trim, _trim_looked_up
+    if not _trim_looked_up:
+        _trim_looked_up = True
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            try:
+                _trim = ctypes.CDLL(None).malloc_trim  # glibc; musl and others have none
+            except (OSError, AttributeError):
+                _trim = None
+    if _trim is not None:
+        _trim(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from inquiry_tui.tui.common.collector import FULL_EVERY, IDLE_SECONDS, PENDING, IdleCollector
+from inquiry_tui.tui.common.collector import FULL_EVERY, IDLE_SECONDS, PENDING, IdleCollector, release_free_memory
 
 
 class Clock:
@@ -73,3 +73,50 @@ def test_install_raises_only_the_oldest_generations_threshold() -> None:
         assert gc.get_threshold() == (before[0], before[1], FULL_EVERY)
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_freeze_waits_for_a_pause_and_follows_a_full_pass() -> None:
+    """A screen just built is frozen in the next pause, after a pass: the garbage beside it is collected, not frozen."""
+    clock, pending, calls = Clock(), [0], list[str]()
+    idle = IdleCollector(
+        clock=clock,
+        collect=lambda: calls.append("collect"),
+        pending=lambda: pending[0],
+        freeze=lambda: calls.append("freeze"),
+        release=lambda: calls.append("release"),
+    )
+    idle.input_seen()
+    idle.freeze_when_idle()
+    clock.now += IDLE_SECONDS / 2
+    idle.tick()  # keys still coming: not yet
+    assert calls == []
+    clock.now += IDLE_SECONDS
+    idle.tick()  # nothing promoted, but a freeze is due: a pass, then the freeze
+    assert calls == ["collect", "freeze", "release"]
+    assert idle.passes == 1 and idle.freezes == 1
+    clock.now += IDLE_SECONDS
+    idle.tick()  # done once
+    assert calls == ["collect", "freeze", "release"]
+
+
+def test_the_heap_is_trimmed_after_every_full_pass() -> None:
+    clock, pending, released = Clock(), [PENDING], list[int]()
+    idle = IdleCollector(
+        clock=clock,
+        collect=lambda: pending.__setitem__(0, 0),
+        pending=lambda: pending[0],
+        release=lambda: released.append(1),
+    )
+    clock.now += IDLE_SECONDS
+    idle.tick()
+    idle.tick()  # nothing new: no pass, no trim
+    assert released == [1]
+    pending[0] = PENDING
+    idle.tick()
+    assert released == [1, 1]
+
+
+def test_releasing_free_memory_is_safe_to_call_anywhere() -> None:
+    """glibc's malloc_trim where there is one (Linux), nothing elsewhere; twice is as good as once."""
+    release_free_memory()
+    release_free_memory()

@@ -199,3 +199,41 @@ def test_an_inbox_session_that_reads_never_loads_sqlalchemy(tmp_path: Path, monk
     # The panes read and showed more than the first inquiry (under load, keys in a row may show fewer rows between).
     assert int(out.split("SHOWN ")[1].split()[0]) >= 2, out
     assert "READERS ['inquiry_tui.services.customers.profile', 'inquiry_tui.services.inbox.thread']" in out, out
+
+
+def test_the_overdue_checks_warnings_are_written_without_the_orm(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A running app's overdue check that finds warnings to write, on SQLite, writes them in plain SQL on a Core
+    connection: the session does not load SQLModel, pydantic, the ORM or the models for it (docs/performance.md,
+    "A session's memory, session 12")."""
+    from inquiry_tui.cli import app
+
+    monkeypatch.setenv("INQUIRY_TUI_LOGIN", "boss")
+    db = str(tmp_path / "overdue.db")
+    runner = CliRunner()
+    for args in (["init"], ["seed", "--inquiries", "60"]):
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code == 0, (args, result.output)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from datetime import timedelta
+        from inquiry_tui.services.context import connect
+        from inquiry_tui.services.notices.checks import check_overdue
+        from inquiry_tui.store.queries.folders import open_sql
+        from inquiry_tui.store.types import as_utc
+
+        ctx = connect({db!r})
+        with ctx.read_plain() as conn:  # the open inquiry due last: one hour before its limit, it needs a warning
+            due = conn.execute(
+                f"SELECT max(i.due_at) FROM inquiry AS i WHERE {{open_sql('i')}} AND i.due_at IS NOT NULL"
+            ).fetchone()[0]
+        ctx.clock = lambda: as_utc(due) - timedelta(hours=1)
+        print("WRITTEN", check_overdue(ctx), check_overdue(ctx))
+        print("LOADED", {_loaded(("sqlmodel", "pydantic", "sqlalchemy.orm", "inquiry_tui.store.models"))})
+        ctx.close()
+        """
+    )
+    out = _run(script, {**os.environ, "INQUIRY_TUI_LOGIN": "boss"})
+    written = out.split("WRITTEN ")[1].split()
+    assert int(written[0]) >= 1 and written[1] == "0", out
+    assert "LOADED []" in out, out
