@@ -14,6 +14,7 @@ re-layout, session 12").
 
 from __future__ import annotations
 
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from textual.screen import Screen
@@ -23,7 +24,7 @@ from textual.widget import Widget
 _prompts: WeakKeyDictionary[Widget, int] = WeakKeyDictionary()
 
 
-def frame_should_wait(screen: Screen[object]) -> bool:
+def frame_should_wait(screen: Screen[Any]) -> bool:
     """Make SCREEN hear now of the repaints and layouts its widgets have pending (as their idle handlers
     would, a moment later); whether the frame should still wait: for those messages, or for widgets that
     have messages of their own to handle first (each prompts SCREEN once it has, so that it idles again)."""
@@ -39,7 +40,7 @@ def frame_should_wait(screen: Screen[object]) -> bool:
     return waiting or screen.message_queue_size > 0
 
 
-def _prompt(widget: Widget, screen: Screen[object]) -> None:
+def _prompt(widget: Widget, screen: Screen[Any]) -> None:
     """WIDGET has handled what it had queued before this: SCREEN looks again (its idle handler runs)."""
     _prompts.pop(widget, None)
     screen.check_idle()
