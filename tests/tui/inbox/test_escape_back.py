@@ -98,18 +98,50 @@ async def test_escape_draws_the_folder_and_its_rows_panes_in_one_frame(
         listing, _cursor, inquiry_id = await _search_from_row(pilot, app, 4)
         screen = _inbox(app)
         thread, profile = screen.query_one(ThreadView), screen.query_one(ProfilePane)
-        frames: list[tuple[bool, int | None]] = []
+        frames: list[tuple[bool, set[object]]] = []
         draw: Callable[[], None] = screen._compositor_refresh
 
         def recording_draw() -> None:
-            frames.append((listing.show_folder, thread.shown_id))
+            frames.append((listing.show_folder, set(screen._dirty_widgets)))  # what this frame draws
             draw()
 
         monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
         await pilot.press("escape")
         await until(pilot, lambda: thread.shown_id == inquiry_id, "the row's thread")
-        folder_frames = [f for f in frames if not f[0]]
+        folder_frames = [drawn for search_shown, drawn in frames if not search_shown]
         assert folder_frames, "no frame showed the folder"
-        assert folder_frames[0][1] == inquiry_id  # the first frame of the folder shows its row's thread too
+        # The first frame of the folder draws the row's thread and profile too, not a frame after it.
+        assert {listing, thread, profile} <= folder_frames[0], folder_frames
         assert profile.profile is not None and profile.profile.buyer_id == listing.current.inquiry.buyer_id  # type: ignore[union-attr]
+        assert not app.unexpected_errors
+
+
+async def test_a_searchs_hits_and_their_panes_are_drawn_in_one_frame(
+    store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hits are shown by a handler of the screen (the search worker's message): the frame drawn at once
+    # after it waits for what the list and both panes have to tell the screen (tui/common/pending_updates.py).
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _inbox(app)
+        listing = screen.inquiry_list
+        thread, profile = screen.query_one(ThreadView), screen.query_one(ProfilePane)
+        first_hit = inbox.search(store_ctx, "solar", limit=1).rows[0]
+        frames: list[tuple[bool, set[object]]] = []
+        draw: Callable[[], None] = screen._compositor_refresh
+
+        def recording_draw() -> None:
+            frames.append((listing.show_folder, set(screen._dirty_widgets)))
+            draw()
+
+        await pilot.press("slash", *"solar")
+        await settle(pilot)
+        monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
+        await pilot.press("enter")
+        await until(pilot, lambda: thread.shown_id == first_hit.id, "the first hit's thread")
+        hit_frames = [drawn for hits_shown, drawn in frames if hits_shown]
+        assert hit_frames, "no frame showed the hits"
+        assert {listing, thread, profile} <= hit_frames[0], hit_frames
+        assert app.focused is listing
         assert not app.unexpected_errors
