@@ -230,6 +230,7 @@ class InquiryList(ScrollView, can_focus=True):
         self.set_reactive(ScrollView.scroll_y, top)
         set_vertical_bar(self, virtual=self.total, position=top)
         self._after_change(scroll_to_cursor=False)
+        self.call_after_refresh(self._scroll_to_cursor)  # (the list's height may have changed meanwhile)
         return self.epoch
 
     def holds(self, first_position: int, rows: tuple[ListItem, ...]) -> bool:
