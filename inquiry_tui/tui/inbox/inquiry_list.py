@@ -54,6 +54,29 @@ class PageRequest:
     cursor: int | None = None
 
 
+@dataclass(frozen=True)
+class ListPlace:
+    """Where a reader was in a list: its rows held, the cursor and the viewport (`InquiryList.place`).
+
+    The inbox keeps the folder's place while a search is shown, and escape puts it back as it was
+    (`InquiryList.restore`): no read, no frame of an empty list."""
+
+    total: int
+    pages: tuple[tuple[int, tuple[ListItem, ...]], ...]
+    anchors: tuple[tuple[int, tuple[str, int]], ...]
+    ladder: tuple[tuple[str, int], ...]
+    cursor: int
+    top: int
+    empty_text: str
+
+    @property
+    def current(self) -> ListItem | None:
+        """The row under the cursor, when it was held."""
+        page, offset = divmod(self.cursor, PAGE)
+        rows = dict(self.pages).get(page)
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
+
 class InquiryList(ScrollView, can_focus=True):
     """A million rows scroll like a thousand: only the visible pages are ever fetched."""
 
@@ -173,6 +196,47 @@ class InquiryList(ScrollView, can_focus=True):
         self.cursor = max(0, min(cursor if cursor is not None else first_position, self.total - 1))
         self._after_change(scroll_to_cursor=True)
         return self.epoch
+
+    def place(self) -> ListPlace:
+        """Where the reader is now: kept by the caller, and put back by `restore`."""
+        return ListPlace(
+            self.total,
+            tuple(self._pages.items()),
+            tuple(self._anchors.items()),
+            self._ladder,
+            self.cursor,
+            int(self.scroll_offset.y),
+            self.empty_text,
+        )
+
+    def restore(self, place: ListPlace) -> int:
+        """Show the rows of PLACE again, with its cursor and viewport (pages still on their way are asked
+        for again); returns the new epoch. Only a folder's place: it does not grow, nor span folders."""
+        self.epoch += 1
+        self.grows = False
+        self.show_folder = False
+        self.empty_text = place.empty_text
+        self._pages = dict(place.pages)
+        self._pending.clear()
+        self._anchors = dict(place.anchors)
+        self._ladder = place.ladder
+        self._announced = _UNSET
+        self.total = place.total
+        self.cursor = max(0, min(place.cursor, self.total - 1))
+        self.last_step = 0
+        # The viewport where it was, set quietly: scrolled, it would be held to the search's shorter
+        # list until the next layout, and the rows of that viewport asked for (a jump, which drops the run).
+        top = float(max(0, min(place.top, self.total - 1)))
+        self.set_reactive(ScrollView.scroll_target_y, top)
+        self.set_reactive(ScrollView.scroll_y, top)
+        set_vertical_bar(self, virtual=self.total, position=top)
+        self._after_change(scroll_to_cursor=False)
+        self.call_after_refresh(self._scroll_to_cursor)  # (the list's height may have changed meanwhile)
+        return self.epoch
+
+    def holds(self, first_position: int, rows: tuple[ListItem, ...]) -> bool:
+        """Whether ROWS, from FIRST_POSITION on, are the rows held at those positions (nothing changed there)."""
+        return bool(rows) and all(self.item_at(first_position + i) == row for i, row in enumerate(rows))
 
     def begin(self, empty_text: str = "Loading…") -> int:
         """Forget the rows (a folder switch is under way); returns the new epoch."""

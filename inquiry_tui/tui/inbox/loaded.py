@@ -27,6 +27,7 @@ class WindowLoaded(Message):
     folder: str
     window: Window
     total: int | None
+    recheck: bool = False  # the rows put back from memory, read again: shown only if they changed
 
 
 @dataclass
@@ -64,7 +65,7 @@ class SearchLoaded(Message):
     found: SearchPage
     keep_id: int | None
     hits: int | None = None  # the count, read in the same worker: list, count and panes in one frame
-    first: tuple[object, object] | None = None  # the first hit's (thread detail, profile), read ahead
+    first: tuple[ListItem, Ahead] | None = None  # the first hit's thread and profile, read and laid out with it
 
 
 @dataclass

@@ -419,27 +419,18 @@ class ReadingPanes:
         self.profile_pane.profile = profile
 
     def remember_read(self, item: ListItem, ahead: Ahead) -> None:
-        """ITEM's thread and profile read with its page (`read_with_page`): kept, with their strips, so the
-        list's frame that shows the page paints both panes from memory."""
+        """ITEM's thread and profile read with its page or its search (`read_with_page`): kept, with their
+        strips, so the list's frame that shows them paints both panes from memory."""
         if ahead.laid is not None:
             self._keep(ahead.laid)
         profile = ahead.profile if ahead.profile_loaded else self.profiles.get(item.inquiry.buyer_id)
         self._remember(item, ahead.detail, profile)
 
-    def remember_ahead(self, item: ListItem, read: tuple[object, object]) -> None:
-        """ITEM's thread and profile read by another worker (`read_ahead`): the cursor paints them from memory."""
-        detail, profile = read
-        self._remember(item, detail, profile)  # type: ignore[arg-type]  # what read_ahead returned
-
     # --- in thread workers --------------------------------------------------------------------
-
-    def read_ahead(self, item: ListItem) -> tuple[Detail, Profile]:
-        """ITEM's thread and profile, read in the caller's worker (the first hit of a search)."""
-        return self._fetch(item, self.host.profile_visible)
 
     def read_with_page(self, item: ListItem, layouts: Layouts) -> Ahead | None:
         """ITEM's thread and profile, laid out for LAYOUTS, in the caller's worker (the page under a jump's
-        cursor): the jump then costs one round trip to the store, not the page's and then the panes'.
+        cursor, a search's first hit): the jump then costs one round trip to the store, not the page's and then the panes'.
         None when they are remembered already."""
         buyer_id = item.inquiry.buyer_id
         want_profile = layouts.profile is not None and buyer_id not in self.profiles

@@ -30,13 +30,14 @@ from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
+from inquiry_tui.tui.common.pending_updates import frame_should_wait
 from inquiry_tui.tui.common.span_compositor import use_span_compositor
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
 from inquiry_tui.tui.inbox.finder import InquiryFinder
 from inquiry_tui.tui.inbox.folder_bar import FolderBar
-from inquiry_tui.tui.inbox.inquiry_list import LADDER_STEP, PAGE, InquiryList, PageRequest
+from inquiry_tui.tui.inbox.inquiry_list import LADDER_STEP, PAGE, InquiryList, ListPlace, PageRequest
 from inquiry_tui.tui.inbox.inquiry_row import BADGE_HELP
 from inquiry_tui.tui.inbox.keys import INBOX_KEYS
 from inquiry_tui.tui.inbox.panes import ReadingPanes
@@ -82,6 +83,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.show_profile = True
         self._list_token = 0
         self._search_waiting: int | None = None  # the search whose hits are awaited (its list token)
+        self._folder_place: tuple[str, ListPlace] | None = None  # the folder's list while a search is shown
         self._searching_timer: Timer | None = None
         self._ready_sent = False
         self._first_page_painted = False  # the panes wait for the first page's frame (_first_page_shown)
@@ -135,12 +137,14 @@ class InboxScreen(Screen[None], WorkerErrors):
         # that shows what a key asked for (the cursor's row, the panes that follow it) is drawn as soon as
         # the screen is idle; other frames keep the timer. (Screen._on_idle runs after this one: with
         # nothing dirty left, it runs the callbacks waiting for the frame.)
-        if (
-            self._draw_at_once
-            and self.is_current
-            and not self.app._batch_count
-            and (self._dirty_widgets or self._layout_required or self._scroll_required or self._repaint_required)
-        ):
+        if not self._draw_at_once or not self.is_current or self.app._batch_count:
+            return
+        if frame_should_wait(self):
+            # What this screen's own handler changed (a search's hits, a jump's page, escape) has not reached
+            # it from every widget yet: this handler runs again once it has, and draws then.
+            event.prevent_default()  # (not the callbacks waiting for the frame: it has not been drawn)
+            return
+        if self._dirty_widgets or self._layout_required or self._scroll_required or self._repaint_required:
             self._draw_at_once = False
             self._on_timer_update()
 
@@ -192,6 +196,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.folder = folder
         self.search_terms = None
         self.ranked = False
+        self._folder_place = None
         self.query_one(FolderBar).show_folder(folder)
         listing = self.inquiry_list
         listing.zone = self.zone
@@ -216,16 +221,24 @@ class InboxScreen(Screen[None], WorkerErrors):
 
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
     def _load_window(
-        self, token: int, folder: str, key: tuple[str, int] | None, position: int | None, total: int | None
+        self,
+        token: int,
+        folder: str,
+        key: tuple[str, int] | None,
+        position: int | None,
+        total: int | None,
+        recheck: bool = False,
     ) -> None:
         window = inbox.window(self.ctx, folder, key, PAGE, anchor_position=position)
-        self.post_message(loaded.WindowLoaded(token, folder, window, total))
+        self.post_message(loaded.WindowLoaded(token, folder, window, total, recheck))
 
     @on(loaded.WindowLoaded)
     def _show_window(self, event: loaded.WindowLoaded) -> None:
         folder, window = event.folder, event.window
         if event.token != self._list_token or folder != self.folder or self.search_terms is not None:
             return
+        if event.recheck and self.inquiry_list.holds(window.first_position, window.rows):
+            return  # the rows put back are the store's: nothing to draw again
         known = self.counts.of(folder) if self.counts else None
         size = window.total if window.total is not None else (known if known is not None else (event.total or 0))
         listing = self.inquiry_list
@@ -443,15 +456,42 @@ class InboxScreen(Screen[None], WorkerErrors):
         self.search_box.set_quietly("")
 
     def action_clear_search(self) -> None:
-        """escape: clear the search; otherwise back to the list from another pane."""
+        """escape: clear the search (back to the folder's row the cursor was on); otherwise back to the list from another pane."""
         if self.search_terms is None and not self.searching:
             self.inquiry_list.focus()
             return
         was_searching = self.search_terms is not None
         self._hide_search()
-        self.inquiry_list.focus()
+        self._focus_list_now()  # (in the frame of the folder's rows)
         if was_searching:
+            self._back_to_folder()
+
+    def _back_to_folder(self) -> None:
+        """The folder's list as it was when the search began: its rows, cursor and viewport from memory
+        (the panes, then, as for a cursor move), and then its rows around the cursor read again in case
+        they changed meanwhile (shown only if they did). Without a place kept, the folder from its top."""
+        kept, self._folder_place = self._folder_place, None
+        if kept is None or kept[0] != self.folder or kept[1].current is None:
             self._open_folder(self.folder)
+            return
+        self.search_terms = None
+        self.ranked = False
+        self._search_waiting = None
+        listing, place = self.inquiry_list, kept[1]
+        listing.restore(place)
+        listing.border_title = self._title()
+        self._want_ladder()
+        current = listing.current
+        if current is None:
+            return
+        # The folder's count moved meanwhile (read while the search was shown): rows came or left, the
+        # positions put back may be off: read the rows around the cursor again and show them.
+        counted = self.counts.of(self.folder) if self.counts is not None else None
+        recheck = counted is None or counted == place.total
+        # After the frame that shows the rows put back: a read beside the compositor slows it (the GIL).
+        self.call_after_refresh(
+            self._load_window, self._next_token(), self.folder, current.key, listing.cursor, listing.total, recheck
+        )
 
     @on(SearchBox.Requested)
     def _search_requested(self, event: SearchBox.Requested) -> None:
@@ -466,7 +506,7 @@ class InboxScreen(Screen[None], WorkerErrors):
             self.search_box.handing_over = False
             self.inquiry_list.focus()
         if not event.terms and self.search_terms is not None:
-            self._open_folder(self.folder)
+            self._back_to_folder()
 
     def _hand_over_focus(self) -> None:
         """After enter in the search field: the list takes the focus (the hits are there, or slow)."""
@@ -476,7 +516,13 @@ class InboxScreen(Screen[None], WorkerErrors):
             if self.focused is box:
                 # At once, not `focus()` (deferred to the app's queue): the field's look, the list's and
                 # the footer's keys change in the frame of the hits, not in one after it.
-                self.set_focus(self.inquiry_list)
+                self._focus_list_now()
+
+    def _focus_list_now(self) -> None:
+        """The list takes the focus now, and the footer shows its keys in the same frame: Textual refreshes
+        the bindings (which the footer follows) only after the next frame, a layout and frame more."""
+        self.set_focus(self.inquiry_list)
+        self.refresh_bindings()  # (the footer hears of it in its own turn, before the frame: frame_should_wait)
 
     @on(SearchBox.KeyAfterEnter)
     def _key_after_enter(self, event: SearchBox.KeyAfterEnter) -> None:
@@ -495,17 +541,21 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._run_search(terms)
 
     def _run_search(self, terms: str, keep_id: int | None = None) -> None:
-        self.search_terms = terms
         listing = self.inquiry_list
-        listing.border_title = self._title()
-        # The rows shown stay until the hits replace them, with their count and the first hit's
-        # panes, in one frame; only a search slower than SEARCHING_AFTER says "searching…" first.
+        if self.search_terms is None:
+            # The folder's list as it is now: escape puts it back (`_back_to_folder`).
+            self._folder_place = (self.folder, listing.place())
+        self.search_terms = terms
+        # The rows shown and their title stay until the hits replace them, with their count and the first
+        # hit's panes, in one frame; only a search slower than SEARCHING_AFTER says "searching…" first. (A
+        # frame for the title alone, drawn while the search's worker reads, shared the GIL with it.)
         token = self._next_token()
         self._search_waiting = token
         if self._searching_timer is not None:
             self._searching_timer.stop()
         self._searching_timer = self.set_timer(SEARCHING_AFTER, lambda: self._say_searching(token))
-        self._search(token, terms, self.ranked, keep_id)
+        layouts = self.panes.layouts() if self.panes is not None and keep_id is None else None
+        self._search(token, terms, self.ranked, keep_id, layouts)
 
     def _say_searching(self, token: int) -> None:
         if token == self._search_waiting == self._list_token and self.search_terms is not None:
@@ -513,12 +563,15 @@ class InboxScreen(Screen[None], WorkerErrors):
             self._hand_over_focus()
 
     @work(thread=True, exclusive=True, group="inbox-list", exit_on_error=False)
-    def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None) -> None:
+    def _search(self, token: int, terms: str, ranked: bool, keep_id: int | None, layouts: panes.Layouts | None) -> None:
         found = inbox.search(self.ctx, terms, limit=PAGE, ranked=ranked)
         hits = inbox.count_search(self.ctx, terms)
         first = None
-        if keep_id is None and found.rows and self.panes is not None:
-            first = self.panes.read_ahead(found.rows[0])
+        if found.rows and self.panes is not None and layouts is not None:
+            # The first hit's thread and profile, read and laid out here as a jump's row is (the UI thread
+            # only shows their strips, in the frame of the hits).
+            read = self.panes.read_with_page(found.rows[0], layouts)
+            first = (found.rows[0], read) if read is not None else None
         self.post_message(loaded.SearchLoaded(token, terms, found, keep_id, hits, first))
 
     @on(loaded.SearchLoaded)
@@ -528,8 +581,8 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._search_waiting = None
         self._hand_over_focus()
         listing, found, keep_id = self.inquiry_list, event.found, event.keep_id
-        if event.first is not None and found.rows and self.panes is not None:
-            self.panes.remember_ahead(found.rows[0], event.first)  # painted as the list shows it
+        if event.first is not None and self.panes is not None:
+            self.panes.remember_read(*event.first)  # painted as the list shows it
         cursor = next((i for i, r in enumerate(found.rows) if r.id == keep_id), None)
         if cursor is None and keep_id is not None:
             cursor = min(listing.cursor, max(0, len(found.rows) - 1))
