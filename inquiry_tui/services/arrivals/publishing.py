@@ -44,7 +44,7 @@ from inquiry_tui.services.arrivals.read_ahead import ReadAhead
 from inquiry_tui.services.arrivals.recovery import undo
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
-from inquiry_tui.store import bulk, dialect, journal
+from inquiry_tui.store import bulk, dialect, index_build, journal
 from inquiry_tui.store.engine import yield_to_writers
 
 FIRST_CHUNK = 500  # arrivals in the first published transaction; later ones adapt
@@ -316,6 +316,7 @@ def _publish(
     fixed = chunk_size_from_env()
     size = fixed or FIRST_CHUNK
     seq = 0
+    aside = False  # the indexes the import does not read are set aside until its last transaction
     pipeline: Pipeline | None = None
     swept = None
     report: ArrivalReport | None = None
@@ -337,6 +338,7 @@ def _publish(
                         pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
                         pipeline.index_later = True  # indexed below, while the next items are made ready
                         swept = sweep(pipeline)
+                        aside = _set_aside(conn, run_id, told.total)
                         if products != pipeline.product_names:  # the catalogue changed since the terms were read
                             chunk, chunks = _unread(chunk), _Chunks(map(_unread_one, chunks.rest()))
                     else:
@@ -348,6 +350,8 @@ def _publish(
                     seq += 1
                     journal.note_chunk(conn, run_id, seq, {table: pool.taken for table, pool in pools.items()})
                     if last:  # the last transaction: notices, the audit row, and the run ends
+                        if aside:  # before the overdue check and the notices, which look rows up by them
+                            journal.put_back(conn, run_id)
                         report = pipeline.finish(action, source)
                         journal.end_run(conn, run_id)
                     if not last:  # the chunk's search index in one statement, then the commit: the next chunk meanwhile
@@ -372,6 +376,36 @@ def _publish(
             chunk = pre_read_terms(chunk, pipeline.catalogue)
     finally:
         ahead.close()
+
+
+# A big import into a store not much bigger sets aside the indexes it does not read itself (SQLite): the
+# inquiries', messages' and allocation records' but these, which its own lookups and undoing it use.
+SET_ASIDE_FROM = 50_000  # inquiries in the file; below, maintaining the indexes row by row costs less
+SET_ASIDE_SHARE = 2  # ... and at least 1/SET_ASIDE_SHARE of the inquiries already stored: rebuilding costs those too
+KEEP_INDEXES = (
+    "ix_message_inquiry_sent",  # the search documents (bulk.reindex), undoing (a message's inquiry)
+    "ix_inquiry_buyer_recv",  # the buyers' junk history (Pipeline.load_buyers); a buyer still named (undoing)
+    "ix_allocation_record_inquiry_id",  # undoing: the records of an inquiry
+)
+
+
+def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
+    """Drop the indexes the import does not read (`KEEP_INDEXES` stay) if it is big enough; whether it did.
+
+    Noted in the journal in the same transaction: the import's last transaction creates them again
+    (`journal.put_back`), and so does undoing it (after a failure, or by the next open after its process
+    died), so the store always ends with the indexes it had. Meanwhile colleagues' reads of these tables
+    are slower, never wrong. SQLite only: PostgreSQL's readers would wait on the drop's table lock."""
+    if total < SET_ASIDE_FROM or not dialect.is_sqlite(conn):
+        return False
+    stored = int(conn.exec_driver_sql("SELECT COUNT(*) FROM inquiry").scalar_one())
+    if total * SET_ASIDE_SHARE < stored:
+        return False
+    dropped = index_build.set_aside(conn, bulk.THREAD_TABLES, keep=KEEP_INDEXES)
+    if not dropped.indexes:
+        return False
+    journal.note_aside(conn, run_id, dropped.indexes)
+    return True
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:
