@@ -28,7 +28,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -63,16 +63,27 @@ _LENGTH = 8  # bytes of the length before each chunk in the spool
 
 
 class _Recording(bulk.IdPool):
-    """An IdPool that remembers the ids it handed out (the journal's record of a chunk)."""
+    """An IdPool that remembers the ids it handed out (the journal's record of a chunk).
+
+    SQLite's pool hands out consecutive ids from the first, so `taken` is their range and `take` is
+    the pool's own (a list kept id by id cost a call and an append per row); PostgreSQL's are listed."""
 
     def __init__(self, conn: Connection, table: str) -> None:
         super().__init__(conn, table)
-        self.taken: list[int] = []
+        self._listed: list[int] = []
+        if not self.sqlite:
+            self.take = self._take_listed  # type: ignore[method-assign]
 
-    def take(self) -> int:
-        value = super().take()
-        self.taken.append(value)
+    def _take_listed(self) -> int:
+        value = bulk.IdPool.take(self)
+        self._listed.append(value)
         return value
+
+    @property
+    def taken(self) -> Sequence[int]:
+        if self.sqlite:
+            return range(self.first, self.next_free) if self.first else []
+        return self._listed
 
 
 class Spool:
