@@ -22,7 +22,7 @@ from tests.unit.arrivals.test_import_publishing import CHUNK, LINES, write_file
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL's imports keep their indexes (its readers would wait on a drop)
 
-ASIDE_INDEX = "ix_inquiry_owner_folder_recv"  # one the import does not read
+ASIDE_INDEX = "ix_inquiry_product_id"  # one the import sets aside
 # The importer, with every import counting as big, kills itself right after its second transaction.
 KILLED_CLI = (
     "import os, signal, sys; from tests.own_host import on_own_host; on_own_host(sys.argv[sys.argv.index('--db') + 1]); "
@@ -66,7 +66,8 @@ def test_a_big_import_publishes_without_the_indexes_it_does_not_read_and_ends_wi
     assert report.received == LINES
     assert len(during) == 10
     assert all(ASIDE_INDEX not in names for names in during[:-1])  # set aside while it published
-    assert all(set(publishing.KEEP_INDEXES) <= names for names in during)  # those it reads stayed
+    kept = {name for name, _ in before} - set(publishing.SET_ASIDE)
+    assert all(kept <= names for names in during)  # the rest stayed
     assert _indexes(db) == before and _sound(db)
     assert store_rows(db, "SELECT COUNT(*) FROM import_chunk")[0][0] == 0
 
@@ -88,6 +89,18 @@ def test_a_failed_big_import_is_undone_with_its_indexes_back(
     assert store_rows(db, "SELECT COUNT(*) FROM inquiry WHERE external_id LIKE 'F-%'")[0][0] == 0
     assert _indexes(db) == before and _sound(db)
     assert store_rows(db, "SELECT COUNT(*) FROM import_chunk")[0][0] == 0
+
+
+def test_no_query_names_an_index_the_import_sets_aside() -> None:
+    """A read by name (`INDEXED BY`) fails outright while its index is set aside: colleagues read while an import publishes."""
+    package = Path(publishing.__file__).parents[2]
+    named = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "migrations" not in path.parts
+        and any(name in path.read_text(encoding="utf-8") for name in publishing.SET_ASIDE)
+    }
+    assert named == {"services/arrivals/publishing.py"}
 
 
 def test_an_import_small_beside_the_store_keeps_its_indexes(
