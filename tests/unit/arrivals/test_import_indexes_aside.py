@@ -147,3 +147,16 @@ def test_a_big_import_killed_while_publishing_gets_its_indexes_back_at_the_next_
     connect(db).close()
     assert store_rows(db, "SELECT COUNT(*) FROM inquiry WHERE external_id LIKE 'K-%'")[0][0] == 0
     assert _indexes(db) == before and _sound(db)
+
+
+def test_the_ids_a_published_transaction_wrote_are_those_its_pools_handed_out(admin_ctx: Ctx) -> None:
+    """SQLite's recording pool keeps a range, not a list: the journal must still name every id, and only those."""
+    with admin_ctx.begin() as conn:
+        taking = publishing._Recording(conn, "inquiry")
+        assert list(taking.taken) == []
+        ids = [taking.take() for _ in range(3)]
+        assert list(taking.taken) == ids == list(range(ids[0], ids[0] + 3))
+        named = publishing._Recording(conn, "message")
+        ahead = named.upcoming(2)  # names rows ahead before taking them
+        assert list(named.taken) == []
+        assert [named.take(), named.take()] == ahead and list(named.taken) == ahead
