@@ -44,7 +44,7 @@ def _names(db: str) -> set[str]:
 
 
 def _sound(db: str) -> bool:
-    return store_rows(db, "PRAGMA integrity_check")[0][0] == "ok"
+    return bool(store_rows(db, "PRAGMA integrity_check")[0][0] == "ok")
 
 
 @pytest.fixture
