@@ -164,6 +164,7 @@ class IdPool:
         self.conn, self.table = conn, table
         self.sqlite = dialect.is_sqlite(conn)
         self._next = 0  # SQLite: read at the first id wanted (a single arrival by a known buyer wants no buyer id)
+        self.first = 0  # SQLite: the first id handed out (0: none yet); they run on to `next_free`
         self._free: list[int] = []
         self._sequence = ""
 
@@ -186,12 +187,17 @@ class IdPool:
     def take(self) -> int:
         if self.sqlite:
             if not self._next:
-                self._next = next_id(self.conn, self.table)
+                self._next = self.first = next_id(self.conn, self.table)
             self._next += 1
             return self._next - 1
         if not self._free:
             self.reserve(16)
         return self._free.pop()
+
+    @property
+    def next_free(self) -> int:
+        """SQLite: the id `take` hands out next, once it has handed out one."""
+        return self._next
 
     def take_many(self, n: int) -> list[int]:
         self.reserve(n)
@@ -201,7 +207,7 @@ class IdPool:
         """The next N ids `take` will hand out, in order, without taking them (for writers that name rows ahead)."""
         if self.sqlite:
             if not self._next:
-                self._next = next_id(self.conn, self.table)
+                self._next = self.first = next_id(self.conn, self.table)
             return list(range(self._next, self._next + n))
         self.reserve(n)
         return self._free[::-1][:n]

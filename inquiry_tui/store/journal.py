@@ -61,6 +61,32 @@ def note_chunk(conn: Connection, run_id: int, seq: int, ids: dict[str, Sequence[
     )
 
 
+ASIDE = "_indexes"  # the key of a chunk's JSON that lists indexes set aside, as [name, SQL] pairs (not ids)
+
+
+def note_aside(conn: Connection, run_id: int, indexes: Sequence[tuple[str, str]]) -> None:
+    """Record, in the transaction that dropped them, the indexes the run set aside (seq 0: before its chunks)."""
+    conn.exec_driver_sql(
+        "INSERT INTO import_chunk (run_id, seq, ids) VALUES (?, 0, ?)",
+        (run_id, json.dumps({ASIDE: [list(pair) for pair in indexes]})),
+    )
+
+
+def aside(conn: Connection, run_id: int) -> list[tuple[str, str]]:
+    """The indexes run RUN_ID set aside and has not created again, as (name, SQL)."""
+    found: list[tuple[str, str]] = []
+    for (text,) in conn.exec_driver_sql("SELECT ids FROM import_chunk WHERE run_id = ? ORDER BY seq", (run_id,)):
+        found.extend((str(name), str(sql)) for name, sql in json.loads(text).get(ASIDE, []))
+    return found
+
+
+def put_back(conn: Connection, run_id: int) -> None:
+    """Create again the indexes run RUN_ID set aside (each from its own SQL, built in one sort) and forget them."""
+    for _, sql in aside(conn, run_id):
+        conn.exec_driver_sql(sql)
+    conn.exec_driver_sql("DELETE FROM import_chunk WHERE run_id = ? AND seq = 0", (run_id,))
+
+
 def end_run(conn: Connection, run_id: int) -> None:
     """Forget a run (it completed, or it was undone)."""
     conn.exec_driver_sql("DELETE FROM import_chunk WHERE run_id = ?", (run_id,))
@@ -125,6 +151,8 @@ def written(conn: Connection, run_id: int) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for (text,) in conn.exec_driver_sql("SELECT ids FROM import_chunk WHERE run_id = ? ORDER BY seq", (run_id,)):
         for table, ranges in json.loads(text).items():
+            if table == ASIDE:
+                continue
             found.setdefault(table, []).extend(i for lo, hi in ranges for i in range(lo, hi + 1))
     return found
 
@@ -135,6 +163,7 @@ def undo_run(conn: Connection, run_id: int) -> int:
     Inquiries and messages go with every row that names them (a colleague's reply, a note, an
     attachment: they were made on rows that are now undone). Buyers the run created go only if
     nothing else names them any more (a colleague may have added the same buyer meanwhile)."""
+    put_back(conn, run_id)  # first: the deletes below look rows up by these indexes too
     ids = written(conn, run_id)
     inquiries = ids.get("inquiry", [])
     cascade_delete(conn, {"inquiry": set(inquiries), "message": set(ids.get("message", []))})

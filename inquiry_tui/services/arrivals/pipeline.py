@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -46,9 +46,9 @@ from sqlalchemy.exc import IntegrityError
 
 from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
 from inquiry_tui.domain.availability import Presence, back_due, full_note, unavailable
-from inquiry_tui.domain.due import due_at
+from inquiry_tui.domain.due import RESPONSE_LIMIT, due_at
 from inquiry_tui.domain.errors import NotFound, ValidationError
-from inquiry_tui.domain.junk import JunkInput, judge
+from inquiry_tui.domain.junk import JunkInput, JunkVerdict, judge
 from inquiry_tui.domain.questions import asked_to_text, stated_asks
 from inquiry_tui.domain.reception import NOTHING, plan_reception
 from inquiry_tui.domain.terms import Terms, terms_to_json
@@ -232,6 +232,8 @@ class Pipeline:
         self.index_later = False
         self.unindexed: list[int] = []
         self._stated_seen: dict[tuple[Any, ...], tuple[Terms, frozenset[Ask], str]] = {}  # _stated's, this batch
+        self._decisions: dict[tuple[Any, ...], Decision] = {}  # _decide_seen's, this chunk
+        self._verdicts: dict[tuple[Any, ...], JunkVerdict] = {}  # _judged's, this chunk
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -306,6 +308,43 @@ class Pipeline:
         self.took_turn(decision)
         return decision
 
+    def _decide_seen(self, channel: str, buyer: BuyerState, product_owner: str | None, country: str | None) -> Decision:
+        """`decide`, remembered within one chunk by what routing reads (`add` clears it).
+
+        `route` is a function of the facts alone, and within a chunk only the turn and who is
+        unavailable change of what `facts` does not take from the arrival: both are in the key."""
+        owner = buyer.owner_id
+        unavailable = self.unavailable
+        key = (
+            channel,
+            self.login_of.get(owner) if owner is not None else None,
+            product_owner,
+            self.country_owner.get(country) if country else None,
+            self.rotation_last,
+            tuple(unavailable.items()) if unavailable else (),
+        )
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = route(self.alloc, self.facts(channel, owner, product_owner, country))
+        self.took_turn(decision)
+        return decision
+
+    def _judged(self, b: BuyerState, a: Any) -> JunkVerdict:
+        """`judge` of an arrival by buyer B, remembered within one chunk when its text was judged already.
+
+        With the text's verdict given, `judge` reads only the buyer's address, member id, country and
+        junk counts and the block list (fixed for the pipeline): the key holds the rest."""
+        text = getattr(a, "text_junk", None)  # judged by the caller already (import's and maildir's workers)
+        if text is None:
+            return judge(JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), self.block)
+        key = (b.email, b.member_id, b.country, b.junk, b.blacklist, text)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = judge(
+                JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), self.block, text
+            )
+        return verdict
+
     def took_turn(self, decision: Decision) -> None:
         if decision.rotation_last != self.rotation_last:
             self.rotation_last = decision.rotation_last
@@ -352,7 +391,10 @@ class Pipeline:
         files: list[tuple[int, Any]] = []  # (message id, staged attachment)
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
-        products, block, reception, id_of = self.products, self.block, self.reception, self.id_of
+        products, reception, id_of = self.products, self.reception, self.id_of
+        self._decisions.clear()
+        self._verdicts.clear()
+        judged, decide = self._judged, self._decide_seen
         self.inquiry_ids.reserve(len(items))
         self.message_ids.reserve(sum(2 + len(it.later) for it in items))
         take_message = self.message_ids.take
@@ -369,12 +411,8 @@ class Pipeline:
                 if found is None:
                     raise self.fail(item.line, "product", f"unknown SKU {a.product!r}; see `inquiry-tui product list`")
                 product_id, product_owner = found
-            verdict = judge(
-                JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist),
-                block,
-                getattr(a, "text_junk", None),  # judged by the caller already (import maildir's workers)
-            )
-            decision = self.decide(a.channel, b, product_owner, b.country)
+            verdict = judged(b, a)
+            decision = decide(a.channel, b, product_owner, b.country)
             received = a.received_at
             if verdict.is_junk:
                 terms, plan, terms_json = _NO_TERMS, NOTHING, ""
@@ -385,7 +423,9 @@ class Pipeline:
             if b.owner_id is None or self.login_of[b.owner_id] not in self.active:
                 b.owner_id = owner_id
                 b.dirty = True
-            received_text = db_text(received)
+            # db_text's own conversion, inline for the usual UTC time (a call per time cost more than the text)
+            utc = received.tzinfo is UTC
+            received_text = received.replace(tzinfo=None).isoformat(" ", "microseconds") if utc else db_text(received)
             auto = plan.messages
             iid = self.inquiry_ids.take()
             if self.first_id is None:
@@ -399,7 +439,7 @@ class Pipeline:
             last, last_text = received, received_text  # the last message's time, and as stored
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
-                last_text = db_text(last)
+                last_text = last.replace(tzinfo=None).isoformat(" ", "microseconds") if utc else db_text(last)
                 messages.append((take_message(), iid, _AUTO, None, last_text, text))
             first_response, unread, replied = None, True, False
             for direction, at, text in item.later:  # chat lines after (or seller lines before) the first
@@ -444,7 +484,7 @@ class Pipeline:
                     replied,
                     db_text(first_response) if first_response else None,
                     last_text,
-                    None if verdict.is_junk else db_text(due_at(received)),
+                    None if verdict.is_junk else _due_text(received, utc),
                     len(auto),
                     self.now_text if verdict.blocked else None,
                     1,
@@ -716,6 +756,13 @@ class Pipeline:
             after=summary,
         )
         return report
+
+
+def _due_text(received: datetime, utc: bool) -> str:
+    """`db_text(due_at(received))`; UTC: RECEIVED's time zone is UTC itself."""
+    if utc:
+        return (received + RESPONSE_LIMIT).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return db_text(due_at(received))
 
 
 # --- the bulk import's helpers (services/arrivals/publishing.py) -------------------------------

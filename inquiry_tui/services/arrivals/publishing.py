@@ -28,7 +28,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -44,7 +44,7 @@ from inquiry_tui.services.arrivals.read_ahead import ReadAhead
 from inquiry_tui.services.arrivals.recovery import undo
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
-from inquiry_tui.store import bulk, dialect, journal
+from inquiry_tui.store import bulk, dialect, index_build, journal
 from inquiry_tui.store.engine import yield_to_writers
 
 FIRST_CHUNK = 500  # arrivals in the first published transaction; later ones adapt
@@ -63,16 +63,27 @@ _LENGTH = 8  # bytes of the length before each chunk in the spool
 
 
 class _Recording(bulk.IdPool):
-    """An IdPool that remembers the ids it handed out (the journal's record of a chunk)."""
+    """An IdPool that remembers the ids it handed out (the journal's record of a chunk).
+
+    SQLite's pool hands out consecutive ids from the first, so `taken` is their range and `take` is
+    the pool's own (a list kept id by id cost a call and an append per row); PostgreSQL's are listed."""
 
     def __init__(self, conn: Connection, table: str) -> None:
         super().__init__(conn, table)
-        self.taken: list[int] = []
+        self._listed: list[int] = []
+        if not self.sqlite:
+            self.take = self._take_listed  # type: ignore[method-assign]
 
-    def take(self) -> int:
-        value = super().take()
-        self.taken.append(value)
+    def _take_listed(self) -> int:
+        value = bulk.IdPool.take(self)
+        self._listed.append(value)
         return value
+
+    @property
+    def taken(self) -> Sequence[int]:
+        if self.sqlite:
+            return range(self.first, self.next_free) if self.first else []
+        return self._listed
 
 
 class Spool:
@@ -316,6 +327,7 @@ def _publish(
     fixed = chunk_size_from_env()
     size = fixed or FIRST_CHUNK
     seq = 0
+    aside = False  # the indexes the import does not read are set aside until its last transaction
     pipeline: Pipeline | None = None
     swept = None
     report: ArrivalReport | None = None
@@ -337,6 +349,7 @@ def _publish(
                         pipeline = Pipeline(conn, ctx, path=path, customer_source=customer_source, stager=stager)
                         pipeline.index_later = True  # indexed below, while the next items are made ready
                         swept = sweep(pipeline)
+                        aside = _set_aside(conn, run_id, told.total)
                         if products != pipeline.product_names:  # the catalogue changed since the terms were read
                             chunk, chunks = _unread(chunk), _Chunks(map(_unread_one, chunks.rest()))
                     else:
@@ -348,6 +361,8 @@ def _publish(
                     seq += 1
                     journal.note_chunk(conn, run_id, seq, {table: pool.taken for table, pool in pools.items()})
                     if last:  # the last transaction: notices, the audit row, and the run ends
+                        if aside:  # before the overdue check and the notices, which look rows up by them
+                            journal.put_back(conn, run_id)
                         report = pipeline.finish(action, source)
                         journal.end_run(conn, run_id)
                     if not last:  # the chunk's search index in one statement, then the commit: the next chunk meanwhile
@@ -372,6 +387,42 @@ def _publish(
             chunk = pre_read_terms(chunk, pipeline.catalogue)
     finally:
         ahead.close()
+
+
+# A big import into a store not much bigger sets aside the indexes of its tables that nothing reads by name
+# (SQLite). Every other index stays: the import reads some itself (its buyers' junk history, the search
+# documents, undoing it), and colleagues' reads while it publishes name most of them (`INDEXED BY`, which
+# fails outright on a missing index), so those cannot go however much their upkeep costs the import.
+SET_ASIDE_FROM = 50_000  # inquiries in the file; below, maintaining the indexes row by row costs less
+SET_ASIDE_SHARE = 2  # ... and at least 1/SET_ASIDE_SHARE of the inquiries already stored: rebuilding costs those too
+SET_ASIDE = ("ix_inquiry_product_id", "ix_allocation_record_at", "ix_allocation_record_to_id")
+
+
+def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
+    """Drop the indexes in SET_ASIDE if the import is big enough; whether it did.
+
+    Noted in the journal in the same transaction: the import's last transaction creates them again
+    (`journal.put_back`), and so does undoing it (after a failure, or by the next open after its process
+    died), so the store always ends with the indexes it had. SQLite only: PostgreSQL's readers would wait
+    on the drop's table lock."""
+    if total < SET_ASIDE_FROM or not dialect.is_sqlite(conn):
+        return False
+    stored = int(conn.exec_driver_sql("SELECT COUNT(*) FROM inquiry").scalar_one())
+    if total * SET_ASIDE_SHARE < stored:
+        return False
+    tables = bulk.THREAD_TABLES
+    marks = ", ".join("?" * len(tables))
+    names = [
+        str(n)
+        for (n,) in conn.exec_driver_sql(
+            f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", tuple(tables)
+        )
+    ]
+    dropped = index_build.set_aside(conn, tables, keep=[n for n in names if n not in SET_ASIDE])
+    if not dropped.indexes:
+        return False
+    journal.note_aside(conn, run_id, dropped.indexes)
+    return True
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:
