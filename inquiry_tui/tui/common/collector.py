@@ -13,7 +13,10 @@ without pauses (docs/performance.md, "The collector in the pauses, session 9").
 The objects a screen brings in (its modules, styles, widgets) live as long as the app, so they are
 frozen (out of every later collection) once the screen is up; the freeze waits for a pause too, and
 a full pass runs first, so the garbage of the screen just left and of the screen's own start is
-collected rather than frozen for good (frozen cycles are never collected). After a full pass the
+collected rather than frozen. Frozen cycles are never collected, and not everything frozen lives as
+long as the app (the footer's keys are composed again when what it shows changes, a screen's rows
+are replaced): so that pass first thaws what earlier freezes kept, and what of it has died since is
+collected with the rest, then everything alive is frozen again. After a full pass the
 C allocator gives the free pages at the ends and in the middle of its heaps back to the system
 (glibc's `malloc_trim`): what a pass freed would otherwise stay in the process's RSS
 (docs/performance.md, "A session's memory, session 12").
@@ -41,12 +44,14 @@ class IdleCollector:
         collect: Callable[[], object] = gc.collect,
         pending: Callable[[], int] = lambda: gc.get_count()[2],
         freeze: Callable[[], object] = gc.freeze,
+        unfreeze: Callable[[], object] = gc.unfreeze,
         release: Callable[[], object] | None = None,
     ) -> None:
         self._clock = clock
         self._collect = collect
         self._pending = pending
         self._freeze = freeze
+        self._unfreeze = unfreeze
         self._release = release if release is not None else release_free_memory
         self._last_input = clock()
         self._freeze_due = False
@@ -74,6 +79,8 @@ class IdleCollector:
             return
         if not self._freeze_due and self._pending() < PENDING:
             return
+        if self._freeze_due:
+            self._unfreeze()  # what earlier freezes kept and has died since is collected now (module docstring)
         self._collect()
         self.passes += 1
         if self._freeze_due:

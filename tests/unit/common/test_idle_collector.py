@@ -76,13 +76,15 @@ def test_install_raises_only_the_oldest_generations_threshold() -> None:
 
 
 def test_a_freeze_waits_for_a_pause_and_follows_a_full_pass() -> None:
-    """A screen just built is frozen in the next pause, after a pass: the garbage beside it is collected, not frozen."""
+    """A screen just built is frozen in the next pause, after a pass over everything (what earlier freezes kept
+    included): the garbage beside it, and what was frozen and has died since, is collected, not frozen."""
     clock, pending, calls = Clock(), [0], list[str]()
     idle = IdleCollector(
         clock=clock,
         collect=lambda: calls.append("collect"),
         pending=lambda: pending[0],
         freeze=lambda: calls.append("freeze"),
+        unfreeze=lambda: calls.append("unfreeze"),
         release=lambda: calls.append("release"),
     )
     idle.input_seen()
@@ -91,12 +93,12 @@ def test_a_freeze_waits_for_a_pause_and_follows_a_full_pass() -> None:
     idle.tick()  # keys still coming: not yet
     assert calls == []
     clock.now += IDLE_SECONDS
-    idle.tick()  # nothing promoted, but a freeze is due: a pass, then the freeze
-    assert calls == ["collect", "freeze", "release"]
+    idle.tick()  # nothing promoted, but a freeze is due: thawed, a pass, then the freeze
+    assert calls == ["unfreeze", "collect", "freeze", "release"]
     assert idle.passes == 1 and idle.freezes == 1
     clock.now += IDLE_SECONDS
     idle.tick()  # done once
-    assert calls == ["collect", "freeze", "release"]
+    assert calls == ["unfreeze", "collect", "freeze", "release"]
 
 
 def test_the_heap_is_trimmed_after_every_full_pass() -> None:
