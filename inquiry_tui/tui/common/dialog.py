@@ -23,5 +23,6 @@ class Dialog(ModalScreen[ResultT]):
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         if not self.is_active:  # dismissed already (or covered by another dialog): not this key's to close
-            return AwaitComplete.nothing()
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]  # Textual's, unannotated
+            return done
         return super().dismiss(result)
