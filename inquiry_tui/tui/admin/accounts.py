@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from inquiry_tui.domain.errors import InquiryError
@@ -31,6 +30,7 @@ from inquiry_tui.services.team.accounts import (
 from inquiry_tui.tui.admin.ask import AskDialog
 from inquiry_tui.tui.admin.panel import AccountPicker, AdminPanel, Picked
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.common.table import Table
 
@@ -44,7 +44,7 @@ class NewAccount:
     role: str
 
 
-class AddAccountDialog(DiscardGuard, ModalScreen[NewAccount | None]):
+class AddAccountDialog(DiscardGuard, Dialog[NewAccount | None]):
     """Login (the person's OS login), display name and role; the service checks them."""
 
     BINDINGS = [

@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 
 
-class AskDialog(DiscardGuard, ModalScreen[str | None]):
+class AskDialog(DiscardGuard, Dialog[str | None]):
     """Dismisses with the text typed (enter; it may be empty), or None (escape). The caller checks it."""
 
     BINDINGS = [Binding("escape", "close_form", "Cancel", id="ask-cancel")]

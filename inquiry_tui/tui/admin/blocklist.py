@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from inquiry_tui.domain.errors import InquiryError
@@ -28,6 +27,7 @@ from inquiry_tui.services.setup.blocklist import KINDS, BlockInfo, add_block, li
 from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.common.table import Table
@@ -52,7 +52,7 @@ def _shown(kind: str, value: str) -> Text:
     return text
 
 
-class AddBlockDialog(DiscardGuard, ModalScreen[BlockInfo | None], WorkerErrors):
+class AddBlockDialog(DiscardGuard, Dialog[BlockInfo | None], WorkerErrors):
     """Kind, value and note; ctrl+s asks the service, which may refuse (shown here, nothing saved).
 
     Dismisses with the stored entry, or None on escape.

@@ -10,16 +10,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.settings import MAX_FAQ, FaqEntry
 from inquiry_tui.domain.text import safe_line, truncate
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 
 
-class FaqDialog(DiscardGuard, ModalScreen[FaqEntry | None]):
+class FaqDialog(DiscardGuard, Dialog[FaqEntry | None]):
     """Question and answer; enter in the answer (or ctrl+s) keeps it, escape cancels."""
 
     BINDINGS = [

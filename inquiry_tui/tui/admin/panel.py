@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,6 +19,7 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
 from inquiry_tui.tui.common import clock
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 
@@ -82,7 +82,7 @@ class Picked:
     login: str | None
 
 
-class AccountPicker(ModalScreen[Picked | None], WorkerErrors):
+class AccountPicker(Dialog[Picked | None], WorkerErrors):
     """Choose an active account (and optionally "no owner"); dismisses with Picked, or None on escape."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker-cancel")]

@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -23,6 +22,7 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.chats.customers import ChatBuyer, chat_buyers, make_customers
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.chats import CHATS_CSS
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 
@@ -38,7 +38,7 @@ def buyer_label(b: ChatBuyer) -> Text:
     return text
 
 
-class CustomersFromChatsScreen(ModalScreen[int | None], WorkerErrors):
+class CustomersFromChatsScreen(Dialog[int | None], WorkerErrors):
     """Dismisses with how many buyers became customers, or None."""
 
     CSS_PATH = CHATS_CSS

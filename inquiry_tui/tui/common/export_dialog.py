@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from inquiry_tui.domain.filenames import user_path
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import KeyLine
 
 
@@ -20,7 +20,7 @@ def export_format(path: Path) -> str:
     return "jsonl" if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else "csv"
 
 
-class ExportScreen(ModalScreen[tuple[Path, str] | None]):
+class ExportScreen(Dialog[tuple[Path, str] | None]):
     """Dismisses with (path, format) once the name is acceptable, or None."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="export-cancel")]

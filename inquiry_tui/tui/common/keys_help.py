@@ -12,9 +12,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.common.keys import KeyEntry, key_entries
 
@@ -29,7 +30,7 @@ def _table(title: str, entries: list[KeyEntry]) -> Table:
     return table
 
 
-class KeysHelpScreen(ModalScreen[None]):
+class KeysHelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="keys-close")]
 
     def __init__(self, origin: Screen[object]) -> None:

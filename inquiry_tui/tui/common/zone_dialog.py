@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 
 
-class ZoneDialog(DiscardGuard, ModalScreen[str | None]):
+class ZoneDialog(DiscardGuard, Dialog[str | None]):
     """Asks for an IANA zone name and checks it as it is typed; dismisses with it (enter) or None (escape).
 
     "company" or nothing: the company's zone. The caller saves it (`services.team.zone.set_zone`).

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from inquiry_tui.domain.deals import CustomerStage
@@ -17,12 +16,13 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerQuery, Facets, customer_facets
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class FilterScreen(DiscardGuard, ModalScreen[CustomerQuery | None], WorkerErrors):
+class FilterScreen(DiscardGuard, Dialog[CustomerQuery | None], WorkerErrors):
     """Dismisses with the query carrying the chosen filters (search and sort kept), or None."""
 
     CSS_PATH = CUSTOMERS_CSS

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from inquiry_tui.domain.countries import country_name, to_country_code
@@ -24,6 +23,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.input import CustomerInput, FieldErrors
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import CustomerDraft, customer_draft, save_customer
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
@@ -44,7 +44,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class CustomerFormScreen(DiscardGuard, ModalScreen[CustomerRow | None], WorkerErrors):
+class CustomerFormScreen(DiscardGuard, Dialog[CustomerRow | None], WorkerErrors):
     """Add or edit one customer; the e-mail of an existing buyer stays fixed."""
 
     CSS_PATH = CUSTOMERS_CSS

@@ -10,19 +10,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.recommendations import OutreachStarted, start_outreach
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class OutreachScreen(DiscardGuard, ModalScreen[OutreachStarted | None], WorkerErrors):
+class OutreachScreen(DiscardGuard, Dialog[OutreachStarted | None], WorkerErrors):
     """Dismisses with the started thread, or None."""
 
     CSS_PATH = CUSTOMERS_CSS

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from inquiry_tui.domain.errors import InquiryError
@@ -19,6 +18,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.input import FieldErrors, clean_tags
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.customers.manage import set_customer_tags
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
@@ -26,7 +26,7 @@ from inquiry_tui.tui.customers import CUSTOMERS_CSS
 TAG_FIELDS = (("group", "Group"), ("type", "Type"), ("source", "Source"), ("stars", "Stars 0-5"), ("tags", "Free tags"))
 
 
-class TagEditScreen(DiscardGuard, ModalScreen[CustomerRow | None], WorkerErrors):
+class TagEditScreen(DiscardGuard, Dialog[CustomerRow | None], WorkerErrors):
     """Tags of one customer; dismisses with the saved row or None."""
 
     CSS_PATH = CUSTOMERS_CSS

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,12 +17,13 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.listing import CustomerRow
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.customers import CUSTOMERS_CSS
 
 
-class TransferScreen(ModalScreen[str | None], WorkerErrors):
+class TransferScreen(Dialog[str | None], WorkerErrors):
     """Dismisses with the chosen login, or None."""
 
     CSS_PATH = CUSTOMERS_CSS

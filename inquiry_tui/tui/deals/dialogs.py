@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -28,12 +27,13 @@ from inquiry_tui.services.deals import orders
 from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.services.team.accounts import list_accounts
 from inquiry_tui.tui.common import clock
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.deals import DEALS_CSS
 
 
-class SavePdfScreen(ModalScreen[Path | None]):
+class SavePdfScreen(Dialog[Path | None]):
     """Dismisses with the PDF file to write (an existing one only after a second enter), or None."""
 
     CSS_PATH = DEALS_CSS
@@ -75,7 +75,7 @@ class SavePdfScreen(ModalScreen[Path | None]):
         self.dismiss(path)
 
 
-class CustomerPickerScreen(ModalScreen[int | None], WorkerErrors):
+class CustomerPickerScreen(Dialog[int | None], WorkerErrors):
     """ "Select customer": type part of a name, company or e-mail; enter picks (dismisses with the buyer id)."""
 
     CSS_PATH = DEALS_CSS
@@ -184,7 +184,7 @@ class OrderFilter:
         return f"to {self.until}" if self.until else ""
 
 
-class OrderFilterScreen(DiscardGuard, ModalScreen[OrderFilter | None], WorkerErrors):
+class OrderFilterScreen(DiscardGuard, Dialog[OrderFilter | None], WorkerErrors):
     """Filter the orders list: status, customer, owner (admin), period (days or months of the reader's clock).
 
     Dismisses with the new filter."""

@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,6 +25,7 @@ from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.files.attachments import AttachmentSource, FromDisk, FromPath
 from inquiry_tui.services.files.disk import DiskEntry, find_files
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.files import FILES_CSS
@@ -48,7 +48,7 @@ def chosen_text(files: list[Chosen] | tuple[Chosen, ...]) -> Text:
     return text
 
 
-class AttachScreen(ModalScreen[tuple[Chosen, ...] | None], WorkerErrors):
+class AttachScreen(Dialog[tuple[Chosen, ...] | None], WorkerErrors):
     CSS_PATH = FILES_CSS
     BINDINGS = [
         Binding("ctrl+s", "done", "Done", id="attach-done"),

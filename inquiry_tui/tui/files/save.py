@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -27,6 +26,7 @@ from inquiry_tui.services.files.attachments import (
     save_attachment,
 )
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.files import FILES_CSS
@@ -38,7 +38,7 @@ def default_folder() -> Path:
     return downloads if downloads.is_dir() else Path.cwd()
 
 
-class SaveAttachmentScreen(ModalScreen[SavedFile | None], WorkerErrors):
+class SaveAttachmentScreen(Dialog[SavedFile | None], WorkerErrors):
     """Dismisses with the saved file, or None."""
 
     CSS_PATH = FILES_CSS

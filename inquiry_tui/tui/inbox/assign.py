@@ -11,13 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.team.accounts import AccountInfo, list_accounts
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.inbox import INBOX_CSS
 
@@ -27,7 +27,7 @@ def eligible(accounts: list[AccountInfo], ctx: Ctx, owner_login: str) -> list[Ac
     return [a for a in accounts if a.active and a.login != owner_login and (ctx.actor.is_admin or a.role == "sales")]
 
 
-class AssignScreen(ModalScreen[str | None], WorkerErrors):
+class AssignScreen(Dialog[str | None], WorkerErrors):
     """Dismisses with the chosen login, or None."""
 
     CSS_PATH = INBOX_CSS

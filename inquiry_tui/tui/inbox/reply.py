@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -27,6 +26,7 @@ from inquiry_tui.services.inbox import templates, triage
 from inquiry_tui.services.inbox.listing import InquiryRow
 from inquiry_tui.services.inbox.templates import Template
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.files.attach import AttachScreen, Chosen, chosen_text
 from inquiry_tui.tui.inbox import INBOX_CSS
@@ -34,7 +34,7 @@ from inquiry_tui.tui.inbox.template_edit import PLACEHOLDER_HELP, TemplateEditSc
 from inquiry_tui.tui.notices.background import OutboxQueued
 
 
-class ReplyScreen(ModalScreen[bool], WorkerErrors):
+class ReplyScreen(Dialog[bool], WorkerErrors):
     """Dismisses with True once the reply is sent, False when closed without sending."""
 
     CSS_PATH = INBOX_CSS

@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import templates
 from inquiry_tui.services.inbox.templates import Template
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.inbox import INBOX_CSS
@@ -24,7 +24,7 @@ from inquiry_tui.tui.inbox import INBOX_CSS
 PLACEHOLDER_HELP = "Placeholders: " + "  ".join("{" + name + "}" for name, _ in templates.PLACEHOLDERS)
 
 
-class TemplateEditScreen(DiscardGuard, ModalScreen[Template | None], WorkerErrors):
+class TemplateEditScreen(DiscardGuard, Dialog[Template | None], WorkerErrors):
     """Dismisses with the saved template, or None; escape asks first when the name or text changed."""
 
     CSS_PATH = INBOX_CSS

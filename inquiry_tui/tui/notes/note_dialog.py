@@ -11,19 +11,19 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notes.notes import NoteRow, add_note
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.notes import NOTES_CSS
 
 
-class NoteDialog(DiscardGuard, ModalScreen[NoteRow | None], WorkerErrors):
+class NoteDialog(DiscardGuard, Dialog[NoteRow | None], WorkerErrors):
     """Dismisses with the note left, or None (escape). The service checks the text and the role."""
 
     CSS_PATH = NOTES_CSS

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from inquiry_tui.domain.errors import InquiryError
@@ -18,6 +17,7 @@ from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.rfq.market import RfqQuery, categories
 from inquiry_tui.tui.common.check import Check
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
@@ -30,7 +30,7 @@ def _number(text: str) -> float | None:
     return float(text)  # ValueError: the caller names the field
 
 
-class RfqFilterScreen(DiscardGuard, ModalScreen[RfqQuery | None], WorkerErrors):
+class RfqFilterScreen(DiscardGuard, Dialog[RfqQuery | None], WorkerErrors):
     """Dismisses with the query carrying the chosen filters (keywords kept), or None."""
 
     CSS_PATH = RFQ_CSS

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from inquiry_tui.domain.errors import InquiryError
@@ -28,6 +27,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import RecordError
 from inquiry_tui.services.rfq.quotes import QuoteResult, QuoteRow, edit_quote, quota, send_quote
 from inquiry_tui.services.rfq.rows import RfqRow
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
@@ -43,7 +43,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 ERROR_FIELDS = (*(f for f, _, _ in FIELDS), "incoterm", "message")
 
 
-class QuoteFormScreen(DiscardGuard, ModalScreen[QuoteResult | None], WorkerErrors):
+class QuoteFormScreen(DiscardGuard, Dialog[QuoteResult | None], WorkerErrors):
     """A new quote on ROW, or the one edit of QUOTE."""
 
     CSS_PATH = RFQ_CSS

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,12 +17,13 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.rfq.subscriptions import Subscription, subscribe, subscriptions, unsubscribe
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.forms import KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
 
 
-class SubscriptionsScreen(ModalScreen[None], WorkerErrors):
+class SubscriptionsScreen(Dialog[None], WorkerErrors):
     CSS_PATH = RFQ_CSS
     BINDINGS = [
         Binding("delete", "remove_word", "Unfollow", id="keywords-remove"),

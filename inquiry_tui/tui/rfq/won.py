@@ -6,16 +6,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.rfq.quotes import QuoteRow
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import DiscardGuard, KeyLine
 from inquiry_tui.tui.rfq import RFQ_CSS
 
 
-class WonScreen(DiscardGuard, ModalScreen[str | None]):
+class WonScreen(DiscardGuard, Dialog[str | None]):
     """Dismisses with the order reference typed, or None."""
 
     CSS_PATH = RFQ_CSS
