@@ -23,6 +23,7 @@ from inquiry_tui.services.inbox.templates import Template
 from inquiry_tui.tui.admin.ask import AskDialog
 from inquiry_tui.tui.admin.faq import FaqDialog
 from inquiry_tui.tui.common.confirm import ConfirmScreen
+from inquiry_tui.tui.common.dialog import Dialog
 from inquiry_tui.tui.common.forms import DiscardGuard
 from inquiry_tui.tui.customers.form import CustomerFormScreen
 from inquiry_tui.tui.deals.template_editor import TemplateEditorScreen
@@ -107,6 +108,8 @@ def test_every_dialog_shows_its_keys() -> None:
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if not issubclass(cls, ModalScreen) or cls.__module__ != info.name or cls.__name__ in KEYS_ON_BUTTONS:
+                continue
+            if cls is Dialog:  # the dialogs' base (dismissed once): it shows nothing of its own
                 continue
             if "KeyLine(" not in inspect.getsource(cls.compose):
                 missing.append(f"{info.name}.{cls.__name__}")
