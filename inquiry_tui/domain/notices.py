@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+MAX_TEXT = 2_000  # a notice is a line or two; a hostile 1 MB subject is cut, not copied
+
 
 class NoticeKind(StrEnum):
     ASSIGNMENT = "assignment"  # an inquiry was allocated, reassigned or handed over to you

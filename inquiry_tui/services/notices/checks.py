@@ -34,7 +34,9 @@ def check_overdue(ctx: Ctx) -> int:
     with ctx.read_plain() as conn:  # most checks find nothing: no write lock for them
         if not due_soon(conn, until=now + OVERDUE_WARNING, since=now - OVERDUE_FLOOR, owner=owner):
             return 0
-    if ctx.url.startswith("sqlite"):  # the write in plain SQL, without the ORM (services/notices/overdue.py)
+    from inquiry_tui.store.engine import is_sqlite  # SQLAlchemy's Core: the write below loads it anyway
+
+    if is_sqlite(ctx.url):  # the write in plain SQL, without the ORM (services/notices/overdue.py)
         from inquiry_tui.services.notices.overdue import write_overdue_sqlite
 
         with ctx.begin() as conn:

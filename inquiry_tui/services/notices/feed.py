@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from inquiry_tui.domain.errors import ValidationError
-from inquiry_tui.domain.notices import NoticeKind
+from inquiry_tui.domain.notices import MAX_TEXT, NoticeKind
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.notices.checks import unread_count as unread_count
 from inquiry_tui.store import raw
@@ -25,7 +25,6 @@ from inquiry_tui.store.core import run_dml, table_of
 from inquiry_tui.store.models import Notice
 from inquiry_tui.store.types import bind_text
 
-MAX_TEXT = 2_000  # a notice is a line or two; a hostile 1 MB subject is cut, not copied
 PAGE = 200
 
 _t = table_of(Notice)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from inquiry_tui.domain.notices import NoticeKind
+from inquiry_tui.domain.notices import MAX_TEXT, NoticeKind
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.store import raw
 from inquiry_tui.store.queries.notices import OVERDUE_KEY, due_soon
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 SUBJECT_CHARS = 100
-MAX_TEXT = 2_000  # as services/notices/feed.py cuts a notice's text
 
 _INSERT_SQL = (
     "INSERT INTO notice (account_id, kind, text, ref_kind, ref_id, created_at, read_at, dedupe) "

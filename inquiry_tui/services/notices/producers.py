@@ -59,15 +59,11 @@ def note_assignment(tally: dict[int, Assigned], owner_id: int, inquiry_id: int, 
             seen.newest_id, seen.newest_subject, seen.rule = inquiry_id, subject, rule
 
 
-def _subject(subject: str) -> str:
-    return subject_line(subject)
-
-
 def assignment_text(count: int, inquiry_id: int, subject: str, rule: str, source: str = "") -> str:
     if count == 1:
-        return f"#{inquiry_id} is yours ({rule}): {_subject(subject)}"
+        return f"#{inquiry_id} is yours ({rule}): {subject_line(subject)}"
     where = f" from {source}" if source else ""
-    return f"{count} new inquiries are yours{where}; the newest is #{inquiry_id}: {_subject(subject)}"
+    return f"{count} new inquiries are yours{where}; the newest is #{inquiry_id}: {subject_line(subject)}"
 
 
 def notify_assignments(
