@@ -170,7 +170,7 @@ _GENERIC = frozenset(
 class BuyerSignals:
     level: int  # activity level 0..100 over the window
     intent_hits: int  # searches for / views of our products in the last INTENT_DAYS days
-    top_term: str | None  # the most frequent of those searches (untrusted)
+    top_term: str | None  # the most frequent of those searches, the first in text order on a tie (untrusted)
     score: int  # recommendation score if active and interested enough (contact aside), else 0
 
 
@@ -216,6 +216,16 @@ def is_our_term(term: str, words: frozenset[str]) -> bool:
     return bool(_words(term) & words)
 
 
+def outranks(count: int, term: str, best: tuple[int, str] | None) -> bool:
+    """Whether a search term searched COUNT times is a buyer's top term over BEST (count, term) so far.
+
+    The most searched wins; a tie goes to the first in text order, so the top term does not hang on the
+    order the rows come in (PostgreSQL's differs between a full pass and a catch-up, and the two agree)."""
+    if count <= 0:
+        return False
+    return best is None or count > best[0] or (count == best[0] and term < best[1])
+
+
 def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int] | None) -> dict[int, BuyerSignals]:
     """Signals of the buyers IDS (None: every buyer with any activity or inquiry)."""
     start = today - timedelta(days=window_days - 1)
@@ -238,7 +248,7 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
             hit = ours[detail] = is_our_term(detail, words)
         if hit:
             intent[buyer_id] += count
-            if count > top.get(buyer_id, (0, ""))[0]:
+            if outranks(count, detail, top.get(buyer_id)):
                 top[buyer_id] = (count, detail)
     out: dict[int, BuyerSignals] = {}
     for buyer_id in set(ids) if ids is not None else per_kind.keys() | inquiries.keys() | intent.keys():
