@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import textual._wait
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -25,6 +26,15 @@ from inquiry_tui.store.models import Buyer, Inquiry, Message
 from inquiry_tui.tui.app import InquiryApp
 from inquiry_tui.tui.common import clock
 from tests.conftest import FIXED_NOW, ctx_as, fixed_clock
+
+# Pilot waits after every key and pause until the process looks idle (textual._wait.wait_for_idle):
+# it sleeps in slices of 20 ms until one passes with under 1 ms of CPU, so a key cost at least 40 ms of
+# sleep, and most of a TUI test's time was those sleeps (the 20-second admin test spent 18 s in them).
+# Slices of 5 ms, with the same share of CPU as the bar (a twentieth), halve its time. The idle guess is
+# a guess at either length: a test that asserts a worker's result waits for that result (`settle`,
+# `until`). Textual is pinned (8.2.8): the two constants are its own.
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 FIXED_OS_USER = "tester"  # audit rows name the OS user; snapshots must not depend on who runs them
 HOSTILE = [
