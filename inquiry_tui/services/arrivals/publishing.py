@@ -389,17 +389,20 @@ def _publish(
         ahead.close()
 
 
-# A big import into a store not much bigger sets aside the indexes of its tables that nothing reads by name
-# (SQLite). Every other index stays: the import reads some itself (its buyers' junk history, the search
-# documents, undoing it), and colleagues' reads while it publishes name most of them (`INDEXED BY`, which
-# fails outright on a missing index), so those cannot go however much their upkeep costs the import.
+# A big import into a store not much bigger sets aside every secondary index of its tables but those its own
+# lookups read (SQLite). Colleagues' reads meanwhile that name a missing index (`INDEXED BY`) run without the
+# hint (store/hint_fallback.py): slower while the import lasts, the same rows.
 SET_ASIDE_FROM = 50_000  # inquiries in the file; below, maintaining the indexes row by row costs less
 SET_ASIDE_SHARE = 2  # ... and at least 1/SET_ASIDE_SHARE of the inquiries already stored: rebuilding costs those too
-SET_ASIDE = ("ix_inquiry_product_id", "ix_allocation_record_at", "ix_allocation_record_to_id")
+KEEP_INDEXES = (
+    "ix_message_inquiry_sent",  # the search documents (bulk.reindex), a chat's messages, undoing (a message's inquiry)
+    "ix_inquiry_buyer_recv",  # the buyers' junk history (Pipeline.load_buyers), a chat's thread, undoing (a buyer)
+    "ix_allocation_record_inquiry_id",  # undoing: the records of an inquiry
+)
 
 
 def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
-    """Drop the indexes in SET_ASIDE if the import is big enough; whether it did.
+    """Drop the thread tables' secondary indexes but KEEP_INDEXES if the import is big enough; whether it did.
 
     Noted in the journal in the same transaction: the import's last transaction creates them again
     (`journal.put_back`), and so does undoing it (after a failure, or by the next open after its process
@@ -410,15 +413,7 @@ def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
     stored = int(conn.exec_driver_sql("SELECT COUNT(*) FROM inquiry").scalar_one())
     if total * SET_ASIDE_SHARE < stored:
         return False
-    tables = bulk.THREAD_TABLES
-    marks = ", ".join("?" * len(tables))
-    names = [
-        str(n)
-        for (n,) in conn.exec_driver_sql(
-            f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", tuple(tables)
-        )
-    ]
-    dropped = index_build.set_aside(conn, tables, keep=[n for n in names if n not in SET_ASIDE])
+    dropped = index_build.set_aside(conn, bulk.THREAD_TABLES, keep=KEEP_INDEXES)
     if not dropped.indexes:
         return False
     journal.note_aside(conn, run_id, dropped.indexes)
