@@ -414,8 +414,8 @@ KEEP_INDEXES = (
 def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
     """Drop the thread tables' secondary indexes but KEEP_INDEXES if the import is big enough; whether it did.
 
-    Noted in the journal in the same transaction: the import's last transaction creates them again
-    (`journal.put_back`), and so does undoing it (after a failure, or by the next open after its process
+    Noted in the journal in the same transaction: they are created again after the import's last transaction,
+    one per transaction (`_put_back`), and by undoing it (after a failure, or by the next open after its process
     died), so the store always ends with the indexes it had. SQLite only: PostgreSQL's readers would wait
     on the drop's table lock."""
     if total < SET_ASIDE_FROM or not dialect.is_sqlite(conn):
