@@ -108,7 +108,8 @@ def completed(conn: Connection, run_id: int) -> bool:
 def put_back_one(conn: Connection, run_id: int) -> int:
     """Create the next index a completed run set aside, and note it done, in CONN's transaction; how many are left.
 
-    With none left the run is forgotten (`end_run`), in the same transaction."""
+    With none left the run is forgotten (`end_run`), in the same transaction; so it is when another process
+    has put them all back meanwhile (each reads what is left inside its own write transaction)."""
     left = aside(conn, run_id)
     if left:
         conn.exec_driver_sql(left[0][1])

@@ -57,13 +57,17 @@ def recover(engine: Engine, *, actor: str, os_user: str, at: datetime) -> int:
                 continue
             conn.commit()
             try:
+                left = 0
                 with conn.begin():
                     if any(r.id == run.id for r in journal.runs(conn)):  # not undone by another process meanwhile
                         if journal.completed(conn, run.id):  # it died putting its indexes back: its rows stay
-                            journal.finish_put_back(conn, run.id)
+                            left = 1
                         else:
                             undo(conn, run.id, run.source, actor=actor, os_user=os_user, at=at, why="its process died")
                             undone += 1
+                while left:  # one index per transaction, as the import itself puts them back (a build at 1M: seconds)
+                    with conn.begin():
+                        left = journal.put_back_one(conn, run.id)
             finally:
                 journal.release(conn, run.id)
                 conn.commit()
