@@ -35,6 +35,7 @@ from inquiry_tui.domain.errors import InquiryError
 from inquiry_tui.domain.filenames import user_path
 from inquiry_tui.store import dialect, health, raw, write_gate
 from inquiry_tui.store.checkpoint import DEFAULT_THRESHOLD, MAX_WAL_BYTES, Checkpointer, wal_size_limit
+from inquiry_tui.store.hint_fallback import FallbackConnection
 from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS, configure, opener, room_again
 
 POSTGRES_EXTRA = "inquiry-tui[postgres]"
@@ -107,7 +108,14 @@ def make_engine(url: str, *, read_only: bool = False, checkpoint_bytes: int = DE
                 if room_again(dbapi_connection, store_file):
                     raise DisconnectionError("room on the disk again: open the store as usual")  # the pool opens anew
     else:
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": BUSY_TIMEOUT_MS / 1000,
+                "factory": FallbackConnection,  # as the file stores' (store/hint_fallback.py)
+            },
+        )
 
     # The WAL file shrinks to this when a writer restarts it: below the checkpoint threshold, so
     # its size tells how much the WAL holds (store/checkpoint.py). Readers write no WAL.

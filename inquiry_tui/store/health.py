@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from inquiry_tui.domain.errors import InquiryError
+from inquiry_tui.store.hint_fallback import FallbackConnection
 
 # Up to this size a quick_check on open is cheap (it reads every page: ~30 ms for 32 MB from the page cache).
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
@@ -93,7 +94,7 @@ class StoreDiskFull(InquiryError):
         super().__init__(disk_full_text(path, free))
 
 
-class FullDiskConnection(sqlite3.Connection):
+class FullDiskConnection(FallbackConnection):
     """A connection opened read-only because the disk had no room for the WAL's index (`full_disk_read_uri`)."""
 
     free_then = 0  # bytes free when it was opened: the pool opens it anew once the disk has ROOM_AGAIN more

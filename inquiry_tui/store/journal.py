@@ -87,6 +87,53 @@ def put_back(conn: Connection, run_id: int) -> None:
     conn.exec_driver_sql("DELETE FROM import_chunk WHERE run_id = ? AND seq = 0", (run_id,))
 
 
+COMPLETE = "_complete"  # in the seq-0 note: every row of the run is published; only its indexes are left to put back
+
+
+def complete(conn: Connection, run_id: int) -> None:
+    """In the run's last transaction, which set indexes aside: its rows stay, its indexes go back after (`put_back_one`).
+
+    The chunks' ids are forgotten, so that undoing the run from here (a failure or a kill while the
+    indexes go back) deletes nothing: `completed` tells it so, and only the indexes are put back."""
+    conn.exec_driver_sql("DELETE FROM import_chunk WHERE run_id = ? AND seq > 0", (run_id,))
+    _note_left(conn, run_id, aside(conn, run_id))
+
+
+def completed(conn: Connection, run_id: int) -> bool:
+    """Whether run RUN_ID published all its rows and has only indexes left to put back (`complete`)."""
+    row = conn.exec_driver_sql("SELECT ids FROM import_chunk WHERE run_id = ? AND seq = 0", (run_id,)).first()
+    return row is not None and bool(json.loads(row[0]).get(COMPLETE))
+
+
+def put_back_one(conn: Connection, run_id: int) -> int:
+    """Create the next index a completed run set aside, and note it done, in CONN's transaction; how many are left.
+
+    With none left the run is forgotten (`end_run`), in the same transaction; so it is when another process
+    has put them all back meanwhile (each reads what is left inside its own write transaction)."""
+    left = aside(conn, run_id)
+    if left:
+        conn.exec_driver_sql(left[0][1])
+        left = left[1:]
+    if left:
+        _note_left(conn, run_id, left)
+    else:
+        end_run(conn, run_id)
+    return len(left)
+
+
+def _note_left(conn: Connection, run_id: int, indexes: Sequence[tuple[str, str]]) -> None:
+    conn.exec_driver_sql(
+        "UPDATE import_chunk SET ids = ? WHERE run_id = ? AND seq = 0",
+        (json.dumps({ASIDE: [list(pair) for pair in indexes], COMPLETE: True}), run_id),
+    )
+
+
+def finish_put_back(conn: Connection, run_id: int) -> None:
+    """A completed run's indexes still aside, all created again in CONN's transaction, and the run forgotten."""
+    put_back(conn, run_id)
+    end_run(conn, run_id)
+
+
 def end_run(conn: Connection, run_id: int) -> None:
     """Forget a run (it completed, or it was undone)."""
     conn.exec_driver_sql("DELETE FROM import_chunk WHERE run_id = ?", (run_id,))

@@ -3,7 +3,8 @@
 Both the engines (store/engine.py) and the plain read connections that open the TUI
 (store/plain_reads.py) open their connections here, so they see the store alike: WAL, the busy
 timeout, no automatic checkpoint, and the same fallbacks for a store this OS user may only read
-and for a full disk. Nothing here imports SQLAlchemy: the inbox's first page is read without it
+and for a full disk. Every one is a `FallbackConnection` (store/hint_fallback.py): a statement
+that names a missing index with `INDEXED BY` runs without the hint. Nothing here imports SQLAlchemy: the inbox's first page is read without it
 (docs/performance.md, "Start without SQLAlchemy, session 10").
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from inquiry_tui.store import health
+from inquiry_tui.store.hint_fallback import FallbackConnection
 
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
@@ -62,7 +64,9 @@ def opener(path: Path) -> tuple[Callable[[], sqlite3.Connection], str | None]:
 
         def _open() -> sqlite3.Connection:
             uri = health.read_only_uri(store)
-            return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            return sqlite3.connect(
+                uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000, factory=FallbackConnection
+            )
 
         return _open, unwritable
     store_file = path
@@ -70,7 +74,9 @@ def opener(path: Path) -> tuple[Callable[[], sqlite3.Connection], str | None]:
     def _open_or_read() -> sqlite3.Connection:
         # Reading the schema opens the WAL's index; on a full disk there may be no room to make it, and
         # the store is then read as the file stands (health.full_disk_read_uri), writes refused.
-        conn = sqlite3.connect(str(store_file), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            str(store_file), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000, factory=FallbackConnection
+        )
         try:
             conn.execute("PRAGMA schema_version").fetchone()
             return conn

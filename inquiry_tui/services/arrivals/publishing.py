@@ -59,6 +59,13 @@ def _published(seq: int) -> None:
 
 
 on_published: Callable[[int], None] = _published
+
+
+def _put_one_back(left: int) -> None:
+    """Called after each transaction that put back a set-aside index, with how many are left (tests kill here)."""
+
+
+on_put_back: Callable[[int], None] = _put_one_back
 _LENGTH = 8  # bytes of the length before each chunk in the spool
 
 
@@ -327,7 +334,7 @@ def _publish(
     fixed = chunk_size_from_env()
     size = fixed or FIRST_CHUNK
     seq = 0
-    aside = False  # the indexes the import does not read are set aside until its last transaction
+    aside = False  # the indexes the import does not read are set aside until after its last transaction
     pipeline: Pipeline | None = None
     swept = None
     report: ArrivalReport | None = None
@@ -360,11 +367,12 @@ def _publish(
                     _save_turn(pipeline, conn)
                     seq += 1
                     journal.note_chunk(conn, run_id, seq, {table: pool.taken for table, pool in pools.items()})
-                    if last:  # the last transaction: notices, the audit row, and the run ends
-                        if aside:  # before the overdue check and the notices, which look rows up by them
-                            journal.put_back(conn, run_id)
+                    if last:  # the last transaction: notices, the audit row, and the run ends (its rows are in)
                         report = pipeline.finish(action, source)
-                        journal.end_run(conn, run_id)
+                        if aside:  # the indexes go back after it, one per transaction (_put_back)
+                            journal.complete(conn, run_id)
+                        else:
+                            journal.end_run(conn, run_id)
                     if not last:  # the chunk's search index in one statement, then the commit: the next chunk meanwhile
                         window.enter_context(ahead.meanwhile(size))
                     bulk.reindex(conn, pipeline.unindexed, new=set(pipeline.unindexed))
@@ -376,6 +384,8 @@ def _publish(
             told.add(len(chunk))
             if last:
                 assert swept is not None and report is not None
+                if aside:
+                    _put_back(ctx, run_id)
                 return replace(report, escalated=len(swept.escalated), returned=len(swept.returned))
             if fixed is None:
                 took = time.perf_counter() - started
@@ -389,20 +399,23 @@ def _publish(
         ahead.close()
 
 
-# A big import into a store not much bigger sets aside the indexes of its tables that nothing reads by name
-# (SQLite). Every other index stays: the import reads some itself (its buyers' junk history, the search
-# documents, undoing it), and colleagues' reads while it publishes name most of them (`INDEXED BY`, which
-# fails outright on a missing index), so those cannot go however much their upkeep costs the import.
+# A big import into a store not much bigger sets aside every secondary index of its tables but those its own
+# lookups read (SQLite). Colleagues' reads meanwhile that name a missing index (`INDEXED BY`) run without the
+# hint (store/hint_fallback.py): slower while the import lasts, the same rows.
 SET_ASIDE_FROM = 50_000  # inquiries in the file; below, maintaining the indexes row by row costs less
 SET_ASIDE_SHARE = 2  # ... and at least 1/SET_ASIDE_SHARE of the inquiries already stored: rebuilding costs those too
-SET_ASIDE = ("ix_inquiry_product_id", "ix_allocation_record_at", "ix_allocation_record_to_id")
+KEEP_INDEXES = (
+    "ix_message_inquiry_sent",  # the search documents (bulk.reindex), a chat's messages, undoing (a message's inquiry)
+    "ix_inquiry_buyer_recv",  # the buyers' junk history (Pipeline.load_buyers), a chat's thread, undoing (a buyer)
+    "ix_allocation_record_inquiry_id",  # undoing: the records of an inquiry
+)
 
 
 def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
-    """Drop the indexes in SET_ASIDE if the import is big enough; whether it did.
+    """Drop the thread tables' secondary indexes but KEEP_INDEXES if the import is big enough; whether it did.
 
-    Noted in the journal in the same transaction: the import's last transaction creates them again
-    (`journal.put_back`), and so does undoing it (after a failure, or by the next open after its process
+    Noted in the journal in the same transaction: they are created again after the import's last transaction,
+    one per transaction (`_put_back`), and by undoing it (after a failure, or by the next open after its process
     died), so the store always ends with the indexes it had. SQLite only: PostgreSQL's readers would wait
     on the drop's table lock."""
     if total < SET_ASIDE_FROM or not dialect.is_sqlite(conn):
@@ -410,19 +423,30 @@ def _set_aside(conn: Connection, run_id: int, total: int) -> bool:
     stored = int(conn.exec_driver_sql("SELECT COUNT(*) FROM inquiry").scalar_one())
     if total * SET_ASIDE_SHARE < stored:
         return False
-    tables = bulk.THREAD_TABLES
-    marks = ", ".join("?" * len(tables))
-    names = [
-        str(n)
-        for (n,) in conn.exec_driver_sql(
-            f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", tuple(tables)
-        )
-    ]
-    dropped = index_build.set_aside(conn, tables, keep=[n for n in names if n not in SET_ASIDE])
+    dropped = index_build.set_aside(conn, bulk.THREAD_TABLES, keep=KEEP_INDEXES)
     if not dropped.indexes:
         return False
     journal.note_aside(conn, run_id, dropped.indexes)
     return True
+
+
+def _put_back(ctx: Ctx, run_id: int) -> None:
+    """After a completed run's last transaction: the indexes it set aside, created again one per transaction.
+
+    Each build holds the write lock for as long as one index takes (not all of them: a million rows take
+    seconds each), and colleagues waiting for the lock go first between them (`yield_to_writers`). Each
+    transaction notes what is left (`journal.put_back_one`): a kill meanwhile leaves the rest to the next
+    open, which puts it back without undoing the import (services/arrivals/recovery.py)."""
+    left = 1
+    while left:
+        yield_to_writers(ctx.engine)
+        with ctx.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")  # the sort of a big index in memory
+            try:
+                left = journal.put_back_one(conn, run_id)
+            finally:
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
+        on_put_back(left)
 
 
 def _save_turn(pipeline: Pipeline, conn: Connection) -> None:

@@ -15,7 +15,13 @@ from inquiry_tui.store import journal
 
 
 def undo(conn: Connection, run_id: int, source: str, *, actor: str, os_user: str, at: datetime, why: str) -> int:
-    """Remove what run RUN_ID published (in CONN's transaction); the audit row says why. How many inquiries."""
+    """Remove what run RUN_ID published (in CONN's transaction); the audit row says why. How many inquiries.
+
+    A run that published all its rows (`journal.completed`) is not undone: its indexes still set aside go
+    back, and nothing is removed."""
+    if journal.completed(conn, run_id):
+        journal.finish_put_back(conn, run_id)
+        return 0
     removed = journal.undo_run(conn, run_id)
     audit_conn(
         conn,
@@ -51,10 +57,17 @@ def recover(engine: Engine, *, actor: str, os_user: str, at: datetime) -> int:
                 continue
             conn.commit()
             try:
+                left = 0
                 with conn.begin():
                     if any(r.id == run.id for r in journal.runs(conn)):  # not undone by another process meanwhile
-                        undo(conn, run.id, run.source, actor=actor, os_user=os_user, at=at, why="its process died")
-                        undone += 1
+                        if journal.completed(conn, run.id):  # it died putting its indexes back: its rows stay
+                            left = 1
+                        else:
+                            undo(conn, run.id, run.source, actor=actor, os_user=os_user, at=at, why="its process died")
+                            undone += 1
+                while left:  # one index per transaction, as the import itself puts them back (a build at 1M: seconds)
+                    with conn.begin():
+                        left = journal.put_back_one(conn, run.id)
             finally:
                 journal.release(conn, run.id)
                 conn.commit()
