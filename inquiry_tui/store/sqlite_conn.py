@@ -4,8 +4,9 @@ Both the engines (store/engine.py) and the plain read connections that open the 
 (store/plain_reads.py) open their connections here, so they see the store alike: WAL, the busy
 timeout, no automatic checkpoint, and the same fallbacks for a store this OS user may only read
 and for a full disk. Every one is a `FallbackConnection` (store/hint_fallback.py): a statement
-that names a missing index with `INDEXED BY` runs without the hint. Nothing here imports SQLAlchemy: the inbox's first page is read without it
-(docs/performance.md, "Start without SQLAlchemy, session 10").
+that names a missing index with `INDEXED BY` runs without the hint. Nothing here imports
+SQLAlchemy: the inbox's first page is read without it (docs/performance.md, "Start without
+SQLAlchemy, session 10").
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ file instead (a WAL-checkpointed SQLite file copies cleanly).
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
@@ -190,3 +191,17 @@ async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) 
             return
         await pilot.pause()
     raise AssertionError(f"never happened: {what}")
+
+
+async def until_in_own_frames(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Let the app run until CONDITION holds, drawing only the frames it draws itself.
+
+    For tests that record the app's frames: every `pilot.pause()` (so `until` and `settle`) ends by drawing
+    a frame of its own (Textual's Pilot calls the screen's update), whenever that falls, e.g. between the
+    hits and the footer's keys of one change, which the app itself never draws apart."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError(f"never happened: {what}")
+        await asyncio.sleep(0.005)

@@ -24,7 +24,7 @@ from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.screen import InboxScreen
 from inquiry_tui.tui.inbox.search import SearchBox
 from inquiry_tui.tui.inbox.thread_view import ThreadView
-from tests.tui.conftest import settle, until
+from tests.tui.conftest import settle, until, until_in_own_frames
 
 
 def _inbox(app: InquiryApp) -> InboxScreen:
@@ -105,8 +105,7 @@ async def test_hits_count_and_panes_reach_the_screen_in_one_frame(
         await pilot.press("slash")
         await until(pilot, lambda: app.focused is screen.search_box, "the field has the focus")
         await pilot.press(*"solar", "enter")
-        await settle(pilot)
-        await until(pilot, lambda: thread.shown_id == first_hit.id, "the first hit's thread")
+        await until_in_own_frames(lambda: thread.shown_id == first_hit.id, "the first hit's thread")
         with_hits = [f for f in frames if f[0] == first_hit]
         assert with_hits, "no frame showed the hits"
         for _row, title, shown_id, buyer, focused in with_hits:
@@ -253,7 +252,7 @@ async def test_the_footer_gives_the_lists_keys_back_in_the_frame_of_the_hits(
         await until(pilot, lambda: app.focused is screen.search_box, "the field has the focus")
         assert [k.description for k in screen.query(FooterKey) if k.display] == ["Search", "palette"]
         await pilot.press(*"solar", "enter")
-        await until(pilot, lambda: listing.item_at(0) == first_hit, "the hits")
+        await until_in_own_frames(lambda: listing.item_at(0) == first_hit, "the hits")
         with_hits = [keys for row, keys in frames if row == first_hit]
         assert with_hits and all(keys == list_keys for keys in with_hits), with_hits
         assert not app.unexpected_errors
