@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -185,12 +186,22 @@ async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) 
 
     No fixed sleep: each turn is one `pilot.pause()`, and the wait ends as soon as it holds.
     """
-    for _ in range(500):
+    for _ in turns():
         if condition():
             await settle(pilot)
             return
         await pilot.pause()
     raise AssertionError(f"never happened: {what}")
+
+
+def turns(seconds: float = 30.0) -> Iterator[int]:
+    """The turns of a waiting loop until SECONDS have passed: a bound in time, whatever one turn takes (a
+    `pilot.pause()` takes from 5 ms on a quiet machine to far more on a loaded one)."""
+    end = time.monotonic() + seconds
+    turn = 0
+    while time.monotonic() < end:
+        yield turn
+        turn += 1
 
 
 async def until_in_own_frames(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:

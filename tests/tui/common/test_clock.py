@@ -25,7 +25,7 @@ from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.zone_dialog import ZoneDialog
 from inquiry_tui.tui.customers.customer_list import CustomerList
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
-from tests.tui.conftest import settle, until
+from tests.tui.conftest import settle, turns, until
 
 CHATHAM = ZoneInfo("Pacific/Chatham")
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the sample company's zone (company.json)
@@ -206,7 +206,7 @@ async def test_a_write_waiting_for_a_busy_store_says_saving(store_ctx: Ctx, monk
         other.execute("BEGIN IMMEDIATE")  # another session writing
         try:
             await pilot.press("enter")
-            for _ in range(500):  # not `until`: it waits for the workers, and this one waits for the lock
+            for _ in turns():  # not `until`: it waits for the workers, and this one waits for the lock
                 if "saving…" in app.sub_title:
                     break
                 await pilot.pause()

@@ -24,7 +24,7 @@ from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 from inquiry_tui.tui.inbox.screen import InboxScreen
 from inquiry_tui.tui.inbox.search import SearchBox
 from inquiry_tui.tui.inbox.thread_view import ThreadView
-from tests.tui.conftest import settle, until, until_in_own_frames
+from tests.tui.conftest import settle, turns, until, until_in_own_frames
 
 
 def _inbox(app: InquiryApp) -> InboxScreen:
@@ -128,7 +128,7 @@ async def test_a_slow_search_says_searching_until_its_hits_come(
         await pilot.press("slash")
         await until(pilot, lambda: app.focused is screen.search_box, "the field has the focus")
         await pilot.press(*"solar", "enter")
-        for _ in range(500):  # (not `until`: it waits for the workers, and this one waits for the test)
+        for _ in turns():  # (not `until`: it waits for the workers, and this one waits for the test)
             if "searching…" in str(listing.border_title):
                 break
             await pilot.pause()
@@ -174,7 +174,7 @@ async def test_a_key_pressed_after_enter_before_the_hits_is_the_lists(
         await pilot.press(*"solar", "enter")
         assert app.focused is box and box.handing_over  # the hits are not there yet
         await pilot.press("j")  # not typed into the field: the list's key (the cursor moves)
-        for _ in range(200):
+        for _ in turns():
             if listing.cursor == 1:
                 break
             await pilot.pause()
