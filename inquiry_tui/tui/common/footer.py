@@ -5,29 +5,39 @@ columns the inbox's ended at "a As…"). This one keeps the keys in their bindin
 screen lists its most used first), drops whole keys from the end when they do not fit, and
 then ends with `? more`, the help that lists every key. Below `COMPACT_BELOW` columns it uses
 Textual's compact spacing and leaves the palette key (`ctrl+p`) to `?` help.
+
+It is one widget drawing one line, with the cells Textual's footer keys would draw (their
+styles, spacing, the palette's key docked right behind its edge, a key under the mouse and a
+disabled one). Textual's footer is a container of one widget per key, and the keys change with
+the focus: the search field taking it hid 14 of them and giving it back showed them again, each
+time a layout of the whole screen and some 16 widgets styled and drawn, in the frame with a
+search's hits (docs/performance.md, "One footer widget, session 14"). Here a change of keys
+repaints one line.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.strip import Strip
+from textual.widget import Widget
 
 from inquiry_tui.tui.common.roles import shown_to
 
 COMPACT_BELOW = 120  # columns
 MORE = "more"
+PALETTE_EDGE = "▏"  # Textual's `vkey` border, left side
 
 
 def key_width(key_display: str, description: str, *, compact: bool) -> int:
-    """Columns a FooterKey takes, its margin included (Textual's footer styles)."""
+    """Columns a key takes, its margin included (Textual's footer spacing)."""
     if compact:
-        return len(key_display) + 1 + len(description) + 1  # "k desc" and margin-right 1
+        return len(key_display) + 1 + len(description) + 1  # "k desc" and a gap of 1
     return 1 + len(key_display) + 1 + len(description) + 1  # " k " "desc "
 
 
@@ -40,76 +50,109 @@ class Entry(NamedTuple):
     palette: bool
 
 
-def _identity(entry: Entry) -> tuple[object, ...]:
-    b = entry.binding
-    return (b.key, b.action, b.description, entry.enabled, entry.tooltip, entry.palette)
+class Placed(NamedTuple):
+    """A key as drawn: its entry, what shows for the key, and the columns it covers (`start` <= x < `end`)."""
+
+    entry: Entry
+    key_display: str
+    start: int
+    end: int
+
+    @property
+    def description(self) -> str:
+        return self.entry.binding.description
+
+    @property
+    def action(self) -> str:
+        return self.entry.binding.action
 
 
-class KeysFooter(Footer):
+class KeysFooter(Widget, can_focus=False):
     """The screen's keys that fit, in binding order; `? more` when some do not."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "keys-footer--item",
+        "keys-footer--hover",
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--edge",
+    }
+    # The values of Textual's footer (Footer and FooterKey), per part of a key.
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keys-footer--item { background: $footer-item-background; }
+        & > .keys-footer--hover { color: $footer-key-foreground; background: $block-hover-background; }
+        & > .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys-footer--edge { color: $foreground 20%; }
+    }
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown: tuple[object, ...] | None = None  # what the keys on screen show (_plan_key)
-        self._composed_plan: tuple[object, ...] | None = None  # what they were composed from
-        self._composed: list[tuple[object, ...]] = []  # the composed keys, in order (_identity)
+        self._bindings_ready = False  # the screen has told us its keys once
+        self._plan: tuple[object, ...] | None = None  # what `placed` was laid out from (_plan_key)
+        self._placed: tuple[Placed, ...] = ()
+        self._hover: int | None = None  # the index in `placed` under the mouse
+        self._line: tuple[tuple[object, ...], Strip] | None = None  # the line drawn, and for what
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self._recompose_if_changed)
+    # --- what it shows -------------------------------------------------------------------------
+
+    @property
+    def compact(self) -> bool:
+        """Textual's compact spacing (a narrow terminal), without the palette's key."""
+        return (self.size.width or self.app.size.width) < COMPACT_BELOW
+
+    @property
+    def placed(self) -> tuple[Placed, ...]:
+        """The keys drawn, in order (the palette's last), with their columns."""
+        return self._placed
+
+    @property
+    def hovered(self) -> Placed | None:
+        """The key under the mouse, if any."""
+        return self._placed[self._hover] if self._hover is not None and self._hover < len(self._placed) else None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        # Textual's footer composes its keys again whenever the screen's bindings are refreshed
-        # (a focus change, a key whose enabled state is checked again): seven times before the
-        # inbox's first page, 50-80 ms each. Only a change in what it would show is worth that.
+        """The screen's keys may have changed (a focus change, a key's state checked again): repaint if what shows did."""
         self._bindings_ready = True
-        # Keys hidden or shown again go in the frame of the change that asked (the focus moving to the
-        # list with a search's hits); keys to compose, after it.
-        if screen.app.app_focus and self.is_attached and screen is self.screen and not self._show_if_composed():
-            self.call_after_refresh(self._recompose_if_changed)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._update_plan()
 
-    async def _recompose_if_changed(self) -> None:
-        if not self.is_attached or not self._bindings_ready:
+    def on_resize(self, _event: events.Resize) -> None:
+        self._update_plan()
+
+    def _update_plan(self) -> None:
+        if not self._bindings_ready or not self.is_attached:
             return
-        if not self._show_if_composed():
-            await self.recompose()
-
-    def _show_if_composed(self) -> bool:
-        """Whether the keys mounted show what the footer should (hiding or showing some of them if need be)."""
         plan = self._plan_key()
-        if plan == self._shown:
-            return True
-        if self._composed_plan is not None and plan[:2] == self._composed_plan[:2] and self._show_only(self._entries()):
-            self._shown = plan
-            return True
-        return False
-
-    def _show_only(self, entries: list[Entry]) -> bool:
-        """Show the composed keys ENTRIES keeps and hide the rest, if ENTRIES are some of them in their order.
-
-        The focus entering a text field leaves the letter keys out, and leaving it brings them back: hiding
-        and showing keys already mounted is one layout of the footer, where composing them again mounts and
-        styles some 16 widgets and lays the footer out twice more, frames after the rest of the screen
-        (a search's hits, at enter). False when ENTRIES hold a key not composed, or in another order.
-        """
-        keys = list(self.query_children(FooterKey))
-        if len(keys) != len(self._composed):
-            return False
-        wanted = [_identity(e) for e in entries]
-        shown: list[bool] = []
-        at = 0
-        for composed in self._composed:
-            match = at < len(wanted) and wanted[at] == composed
-            shown.append(match)
-            at += match
-        if at != len(wanted):
-            return False
-        for key, show in zip(keys, shown, strict=True):
-            if key.display != show:
-                key.display = show
-        return True
+        if plan == self._plan:
+            return
+        self._plan = plan
+        self._placed = self._place(self._entries())
+        self._hover = None
+        self.refresh()
 
     def _plan_key(self) -> tuple[object, ...]:
-        """What compose would show: the width and each shown binding with its state."""
+        """What the keys shown depend on: the width, the actor's role and each shown binding with its state."""
         actor = getattr(getattr(self.app, "ctx", None), "actor", None)
         bindings = self.screen.active_bindings
         palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
@@ -125,7 +168,7 @@ class KeysFooter(Footer):
         )
 
     def _entries(self) -> list[Entry]:
-        """The keys compose shows, in order: the screen's that fit (then `? more`), and the palette's."""
+        """The keys shown, in order: the screen's that fit (then `? more`), and the palette's."""
         width = self.size.width or self.app.size.width
         compact = width < COMPACT_BELOW
         actor = getattr(getattr(self.app, "ctx", None), "actor", None)
@@ -160,32 +203,110 @@ class KeysFooter(Footer):
                 entries.append(Entry(binding, enabled, binding.tooltip or binding.description, True))
         return entries
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        self._shown = self._composed_plan = self._plan_key()
+    def _place(self, entries: list[Entry]) -> tuple[Placed, ...]:
+        """ENTRIES' columns: the keys from the left, each as wide as its text (and a gap when compact);
+        the palette's docked right, its edge and a cell of padding included."""
         width = self.size.width or self.app.size.width
         compact = width < COMPACT_BELOW
-        self.compact = compact
-        self.show_command_palette = not compact
-        entries = self._entries()
-        self._composed = [_identity(e) for e in entries]
+        placed: list[Placed] = []
+        x = 0
         for entry in entries:
-            binding = entry.binding
-            key = FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not entry.enabled,
-                tooltip=entry.tooltip,
-                classes="-command-palette" if entry.palette else "",
-            )
-            if not entry.palette:
-                # Set, not bound with `data_bind(compact=Footer.compact)` as Textual's footer does: a bound
-                # key stays in the footer's watchers (pruned only when `compact` changes, which is never)
-                # after a recompose removes it, with its styles and caches, about 50 KB a key: 16 keys
-                # leaked on every screen change. The footer composes again whenever the width changes.
-                key.set_reactive(FooterKey.compact, compact)
-                key.set_class(compact, "-compact")
-            yield key
+            shown = self.app.get_key_display(entry.binding)
+            if entry.palette:  # (Textual draws it compact whatever the footer's spacing)
+                span = 1 + len(_key_text(shown, entry, compact=True)) + 1
+                placed.append(Placed(entry, shown, max(0, width - span), width))
+                continue
+            span = len(_key_text(shown, entry, compact=compact))
+            placed.append(Placed(entry, shown, x, x + span))
+            x += span + (1 if compact else 0)
+        return tuple(placed)
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line = None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = Style.from_color(bgcolor=self.rich_style.bgcolor)  # (Textual's blank cells carry no colour)
+        if y != 0 or width <= 0:
+            return Strip.blank(width, base)
+        placed = self.placed
+        key = (self._plan, self._hover, width)
+        if self._line is not None and self._line[0] == key:
+            return self._line[1]
+        cells: list[Segment] = []
+        at = 0
+        for index, item in enumerate(placed):
+            if item.start < at:  # (overlaps the key before: never when `_entries` fitted them)
+                continue
+            if item.start > at:
+                cells.append(Segment(" " * (item.start - at), base))
+            cells.extend(self._key_segments(item, hovered=index == self._hover))
+            at = item.end
+        strip = Strip(cells).adjust_cell_length(width, base).crop(0, width)
+        self._line = (key, strip)
+        return strip
+
+    def _key_segments(self, item: Placed, *, hovered: bool) -> list[Segment]:
+        """One key's cells, styled as Textual's FooterKey styles them."""
+        entry = item.entry
+        compact = self.compact or entry.palette
+        under = self.get_component_rich_style("keys-footer--hover" if hovered else "keys-footer--item")
+        if not entry.enabled:
+            under += Style(dim=True)
+        key_style = under + self.get_component_rich_style("keys-footer--key", partial=True)
+        description_style = under + self.get_component_rich_style("keys-footer--description", partial=True)
+        cells: list[Segment] = []
+        if entry.palette:
+            edge = self.get_component_rich_style("keys-footer--edge")
+            cells.append(Segment(PALETTE_EDGE, under + Style(color=edge.color)))
+        description = entry.binding.description
+        if description:
+            pad = "" if compact else " "
+            cells.append(Segment(f"{pad}{item.key_display}{pad}", key_style))
+            cells.append(Segment(f" {description}" if compact else f"{description} ", description_style))
+        else:
+            cells.append(Segment(item.key_display, key_style))
+        if entry.palette:
+            cells.append(Segment(" ", Style.from_color(bgcolor=under.bgcolor)))  # its padding-right
+        return cells
+
+    # --- the mouse -----------------------------------------------------------------------------
+
+    def _index_at(self, x: int) -> int | None:
+        for index, item in enumerate(self._placed):
+            if item.start <= x < item.end:
+                return index
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_hover(self._index_at(event.x))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._set_hover(None)
+
+    def _set_hover(self, index: int | None) -> None:
+        if index != self._hover:
+            self._hover = index
+            self.tooltip = self._placed[index].entry.tooltip or None if index is not None else None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._index_at(event.x)
+        if index is None:
+            return
+        entry = self._placed[index].entry
+        if not entry.enabled:
+            self.app.bell()
+        else:
+            self.app.simulate_key(entry.binding.key)
+
+
+def _key_text(key_display: str, entry: Entry, *, compact: bool) -> str:
+    """The characters a key shows (its padding included), as Textual's FooterKey lays them out."""
+    description = entry.binding.description
+    if not description:
+        return key_display
+    return f"{key_display} {description}" if compact else f" {key_display} {description} "

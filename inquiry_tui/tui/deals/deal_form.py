@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
@@ -113,13 +114,16 @@ class DealForm(VerticalScroll, can_focus=False):
         if self._loaded is not None:
             self._fill(self._loaded)
 
-    def load(self, doc: DealDoc) -> None:
-        """Show DOC in the fields (before or after mounting)."""
+    def load(self, doc: DealDoc) -> AwaitComplete:
+        """Show DOC in the fields (before or after mounting); await it for its product lines to be in place
+        (they are mounted anew: a field of theirs focused before that is gone a moment later)."""
         self._loaded = doc
         if self.is_mounted:
-            self._fill(doc)
+            return self._fill(doc)
+        nothing: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]  # Textual's, unannotated
+        return nothing
 
-    def _fill(self, doc: DealDoc) -> None:
+    def _fill(self, doc: DealDoc) -> AwaitComplete:
         def put(selector: str, value: str) -> None:
             self.query_one(selector, Input).value = value
 
@@ -135,9 +139,10 @@ class DealForm(VerticalScroll, can_focus=False):
         put("#f-buyer", doc.contacts.buyer)
         self.query_one("#f-terms", TextArea).text = doc.terms
         box = self.query_one("#f-lines", Vertical)
-        box.remove_children()
-        box.mount_all([LineRow(line, doc.currency) for line in doc.lines] or [LineRow(None, doc.currency)])
+        removed = box.remove_children()
+        mounted = box.mount_all([LineRow(line, doc.currency) for line in doc.lines] or [LineRow(None, doc.currency)])
         self.call_after_refresh(self._show_total)
+        return AwaitComplete(removed, mounted)
 
     def data(self) -> dict[str, Any]:
         """The fields as a document (docs/cli.md, Deals); blank lines are left out."""

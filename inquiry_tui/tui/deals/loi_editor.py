@@ -105,14 +105,15 @@ class LoiEditorScreen(DiscardGuard, Screen[int | None], WorkerErrors):
         self.post_message(self.Loaded(lois.loi_detail(self.ctx, loi_id)))
 
     @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
+    async def _loaded(self, event: Loaded) -> None:
         v = event.view
         self.version = v.version
         self.query_one("#loi-party", Static).update(party_text(v.buyer, f"{v.status} · version {v.version}"))
-        self.query_one(DealForm).load(v.doc)
+        await self.query_one(DealForm).load(v.doc)
         self.ready = True
         self.call_after_refresh(self.mark_unchanged)
-        # a field has the focus at once: typed digits must not reach the app's mode keys
+        # a field has the focus at once: typed digits must not reach the app's mode keys (the lines are
+        # in place: a field of the rows they replaced would be gone, and the focus with it)
         self.call_after_refresh(self._focus_first_price)
 
     @work(thread=True, exclusive=True, group="loi-load", exit_on_error=False)
@@ -121,7 +122,7 @@ class LoiEditorScreen(DiscardGuard, Screen[int | None], WorkerErrors):
         self.post_message(self.Prefilled(draft, templates.list_templates(self.ctx)))
 
     @on(Prefilled)
-    def _prefilled(self, event: Prefilled) -> None:
+    async def _prefilled(self, event: Prefilled) -> None:
         draft = event.draft
         source = f"from inquiry #{draft.inquiry_id}" if draft.inquiry_id else "new"
         self.query_one("#loi-party", Static).update(party_text(draft.buyer, source))
@@ -130,7 +131,7 @@ class LoiEditorScreen(DiscardGuard, Screen[int | None], WorkerErrors):
             select.set_options([(safe_line(t.name), t.name) for t in event.templates])
             if draft.template_name:
                 select.value = draft.template_name
-        self.query_one(DealForm).load(draft.doc)
+        await self.query_one(DealForm).load(draft.doc)
         self.ready = True
         self.call_after_refresh(self.mark_unchanged)
         self.call_after_refresh(self._focus_first_price)

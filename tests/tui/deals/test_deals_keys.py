@@ -10,6 +10,7 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.deals import lois, orders, templates
 from inquiry_tui.services.deals.views import OrderQuery
 from inquiry_tui.tui.app import InquiryApp
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.deals.deal_form import DealForm
 from inquiry_tui.tui.deals.dialogs import CustomerPickerScreen
 from inquiry_tui.tui.deals.loi_editor import LoiEditorScreen
@@ -19,6 +20,7 @@ from inquiry_tui.tui.deals.screen import DealsScreen
 from inquiry_tui.tui.deals.template_editor import TemplateEditorScreen
 from tests.conftest import ctx_as
 from tests.tui.conftest import settle, until
+from tests.tui.customers.customer_host import ScreenHost
 from tests.tui.deals.deal_store import add_orders, add_template, fresh_inquiry
 
 SIZE = (160, 48)
@@ -180,3 +182,18 @@ async def test_an_loi_for_a_customer_picked_by_search_typed_line_by_line(store_c
         "draft",
         "125.00",
     )
+
+
+async def test_a_new_loi_opens_on_the_first_lines_price_with_the_forms_keys(store_ctx: Ctx) -> None:
+    """The product lines are mounted anew when the draft arrives: the focus goes to the new first line's price
+    (a field of the lines they replaced would be gone at once, and the focus with it), and the footer offers the
+    form's keys."""
+    inquiry = fresh_inquiry(store_ctx)
+    add_template(store_ctx)
+    app = ScreenHost(ctx_as(store_ctx, "ana"), lambda ctx: LoiEditorScreen(ctx, inquiry_id=inquiry))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.name == "unit_price" and focused.is_attached, focused
+        keys = [k.description for k in app.screen.query_one(KeysFooter).placed]
+        assert keys[:2] == ["Add line", "Remove line"], keys

@@ -13,11 +13,11 @@ from textual import events
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Header
-from textual.widgets._footer import FooterKey
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
 from inquiry_tui.tui.app import InquiryApp
+from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
 from inquiry_tui.tui.inbox import screen as inbox_screen
 from inquiry_tui.tui.inbox.inquiry_list import InquiryList
@@ -47,12 +47,9 @@ def _held_search(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, Call
 
 
 def _regions(screen: InboxScreen) -> dict[Widget, Region]:
-    """Where every widget but the search field is, and how big (the footer's keys aside: they follow the focus)."""
-    return {
-        w: w.region
-        for w in screen.query("*")
-        if not isinstance(w, SearchBox) and w.display and "FooterKey" not in type(w).__name__
-    }
+    """Where every widget but the search field is, and how big (the footer is one widget: its keys follow the
+    focus inside it)."""
+    return {w: w.region for w in screen.query("*") if not isinstance(w, SearchBox) and w.display}
 
 
 @pytest.mark.parametrize("size", [(160, 48), (80, 24)])
@@ -238,19 +235,20 @@ async def test_the_footer_gives_the_lists_keys_back_in_the_frame_of_the_hits(
         screen = _inbox(app)
         listing = screen.query_one(InquiryList)
         first_hit = inbox.search(store_ctx, "solar", limit=1).rows[0]
-        list_keys = [k.description for k in screen.query(FooterKey) if k.display]
+        footer = screen.query_one(KeysFooter)
+        list_keys = [k.description for k in footer.placed]
         assert "Reply" in list_keys
         frames: list[tuple[Any, list[str]]] = []
         draw: Callable[[], None] = screen._compositor_refresh
 
         def recording_draw() -> None:
-            frames.append((listing.item_at(0), [k.description for k in screen.query(FooterKey) if k.display]))
+            frames.append((listing.item_at(0), [k.description for k in footer.placed]))
             draw()
 
         monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
         await pilot.press("slash")
         await until(pilot, lambda: app.focused is screen.search_box, "the field has the focus")
-        assert [k.description for k in screen.query(FooterKey) if k.display] == ["Search", "palette"]
+        assert [k.description for k in footer.placed] == ["Search", "palette"]
         await pilot.press(*"solar", "enter")
         await until_in_own_frames(lambda: listing.item_at(0) == first_hit, "the hits")
         with_hits = [keys for row, keys in frames if row == first_hit]
