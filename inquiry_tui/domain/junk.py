@@ -303,35 +303,51 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _block_reasons(item: JunkInput, block_list: BlockList) -> list[str]:
+def block_reasons(
+    email: str | None, member_id: str | None, country: str | None, block_list: BlockList
+) -> tuple[str, ...]:
+    """Why a sender is on the block list (its address, member id or country), in `judge`'s order; () if not."""
     reasons = []
-    if item.email and item.email.strip().lower() in block_list.emails:
+    if email and email.strip().lower() in block_list.emails:
         reasons.append("sender's email address is on the block list")
-    if item.member_id and item.member_id.strip() in block_list.member_ids:
+    if member_id and member_id.strip() in block_list.member_ids:
         reasons.append("sender's member ID is on the block list")
-    if item.country and (cc := item.country.strip().upper()) in block_list.countries:
+    if country and (cc := country.strip().upper()) in block_list.countries:
         reasons.append(f"buyer's country ({cc}) is on the block list")
-    return reasons
+    return tuple(reasons)
 
 
 def judge(item: JunkInput, block_list: BlockList, text: TextVerdict | None = None) -> JunkVerdict:
     """Score one arrival; never raises on any text. TEXT: `judge_text` of its subject and body, when the caller
     has it already (import maildir's parsing workers); the verdict is the same."""
-    reasons = _block_reasons(item, block_list)
+    if text is None:
+        text = judge_text(item.subject, item.body)
+    return verdict_of(
+        block_reasons(item.email, item.member_id, item.country, block_list),
+        item.buyer_junk_count,
+        item.buyer_blacklist_count,
+        text,
+    )
+
+
+def verdict_of(
+    blocks: tuple[str, ...], buyer_junk_count: int, buyer_blacklist_count: int, text: TextVerdict
+) -> JunkVerdict:
+    """`judge`'s verdict from its parts: the sender's block reasons, the buyer's junk and blacklist counts and the
+    text's verdict. A bulk import remembers verdicts by these parts (services/arrivals/pipeline.py)."""
+    reasons = list(blocks)
     blocked = bool(reasons)
     score = 0
 
-    junk = max(0, item.buyer_junk_count)
+    junk = max(0, buyer_junk_count)
     if junk:
         score += min(60, 20 * junk)
         reasons.append(f"buyer has sent {_count(junk, 'junk inquiry', 'junk inquiries')} before")
-    black = max(0, item.buyer_blacklist_count)
+    black = max(0, buyer_blacklist_count)
     if black:
         score += min(75, 25 * black)
         reasons.append(f"buyer has been blacklisted {_count(black, 'time', 'times')}")
 
-    if text is None:
-        text = judge_text(item.subject, item.body)
     score += text.score
     reasons.extend(text.reasons)
     return JunkVerdict(score, tuple(reasons), blocked or score >= JUNK_THRESHOLD, blocked)

@@ -48,7 +48,7 @@ from inquiry_tui.domain.allocation import Decision, RoutingFacts, route
 from inquiry_tui.domain.availability import Presence, back_due, full_note, unavailable
 from inquiry_tui.domain.due import RESPONSE_LIMIT, due_at
 from inquiry_tui.domain.errors import NotFound, ValidationError
-from inquiry_tui.domain.junk import JunkInput, JunkVerdict, judge
+from inquiry_tui.domain.junk import JunkInput, JunkVerdict, block_reasons, judge, verdict_of
 from inquiry_tui.domain.questions import asked_to_text, stated_asks
 from inquiry_tui.domain.reception import NOTHING, plan_reception
 from inquiry_tui.domain.terms import Terms, terms_to_json
@@ -66,6 +66,8 @@ from inquiry_tui.store.types import as_utc, db_text
 
 SQL_IN_BATCH = 500  # host parameters per IN (...) lookup
 STATED_SEEN = 4_096  # what arrivals state, remembered per batch (Pipeline._stated); cleared when full
+# Routing decisions, junk verdicts and senders' block reasons remembered per batch (each); cleared when full.
+DECIDED_SEEN = 16_384
 _NO_TERMS = Terms()
 JUNK_HISTORY = timedelta(days=90)
 AUTO_REPLY_GAP = timedelta(seconds=1)
@@ -231,9 +233,11 @@ class Pipeline:
         # caller indexes them (bulk.reindex) before its transaction ends (import maildir: once per chunk).
         self.index_later = False
         self.unindexed: list[int] = []
-        self._stated_seen: dict[tuple[Any, ...], tuple[Terms, frozenset[Ask], str]] = {}  # _stated's, this batch
-        self._decisions: dict[tuple[Any, ...], Decision] = {}  # _decide_seen's, this chunk
-        self._verdicts: dict[tuple[Any, ...], JunkVerdict] = {}  # _judged's, this chunk
+        # _stated's, this batch: (text's terms, own terms, what they state), by their ids and the arrival's fields
+        self._stated_seen: dict[tuple[Any, ...], tuple[Terms, Terms | None, tuple[Terms, frozenset[Ask], str]]] = {}
+        self._decisions: dict[tuple[Any, ...], Decision] = {}  # _decide_seen's, this batch
+        self._verdicts: dict[tuple[Any, ...], JunkVerdict] = {}  # _judged's, this batch
+        self._blocks: dict[tuple[Any, ...], tuple[str, ...]] = {}  # _judged's block reasons by sender, this batch
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -309,10 +313,14 @@ class Pipeline:
         return decision
 
     def _decide_seen(self, channel: str, buyer: BuyerState, product_owner: str | None, country: str | None) -> Decision:
-        """`decide`, remembered within one chunk by what routing reads (`add` clears it).
+        """`decide`, remembered for the batch by what routing reads.
 
-        `route` is a function of the facts alone, and within a chunk only the turn and who is
-        unavailable change of what `facts` does not take from the arrival: both are in the key."""
+        `route` is a function of the settings (fixed for the pipeline) and the facts alone, and of the
+        facts only the turn and who is unavailable change without coming from the arrival (a colleague's
+        arrival between two of an import's transactions moves the turn, which `_rebind` reads again;
+        an arrival that fills an account changes who is unavailable): both are in the key. Kept across
+        an import's chunks: within one chunk most keys were new (the turn moves with each rotated
+        arrival), across them an import's few owners, products and turns repeat."""
         owner = buyer.owner_id
         unavailable = self.unavailable
         key = (
@@ -323,26 +331,38 @@ class Pipeline:
             self.rotation_last,
             tuple(unavailable.items()) if unavailable else (),
         )
-        decision = self._decisions.get(key)
+        decisions = self._decisions
+        decision = decisions.get(key)
         if decision is None:
-            decision = self._decisions[key] = route(self.alloc, self.facts(channel, owner, product_owner, country))
+            if len(decisions) >= DECIDED_SEEN:
+                decisions.clear()
+            decision = decisions[key] = route(self.alloc, self.facts(channel, owner, product_owner, country))
         self.took_turn(decision)
         return decision
 
     def _judged(self, b: BuyerState, a: Any) -> JunkVerdict:
-        """`judge` of an arrival by buyer B, remembered within one chunk when its text was judged already.
+        """`judge` of an arrival by buyer B, remembered for the batch when its text was judged already.
 
-        With the text's verdict given, `judge` reads only the buyer's address, member id, country and
-        junk counts and the block list (fixed for the pipeline): the key holds the rest."""
+        With the text's verdict given, `judge` is `verdict_of` the sender's block reasons (its address,
+        member id and country against the block list, fixed for the pipeline), the buyer's junk counts
+        and the text's verdict: the block reasons are remembered by sender, the verdict by those parts,
+        so buyers with the same counts and texts that score alike share one."""
         text = getattr(a, "text_junk", None)  # judged by the caller already (import's and maildir's workers)
         if text is None:
             return judge(JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), self.block)
-        key = (b.email, b.member_id, b.country, b.junk, b.blacklist, text)
-        verdict = self._verdicts.get(key)
+        sender = (b.email, b.member_id, b.country)
+        blocks = self._blocks.get(sender)
+        if blocks is None:
+            if len(self._blocks) >= DECIDED_SEEN:
+                self._blocks.clear()
+            blocks = self._blocks[sender] = block_reasons(b.email, b.member_id, b.country, self.block)
+        key = (blocks, b.junk, b.blacklist, text)
+        verdicts = self._verdicts
+        verdict = verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = judge(
-                JunkInput(b.email, b.member_id, b.country, a.subject, a.body, b.junk, b.blacklist), self.block, text
-            )
+            if len(verdicts) >= DECIDED_SEEN:
+                verdicts.clear()
+            verdict = verdicts[key] = verdict_of(blocks, b.junk, b.blacklist, text)
         return verdict
 
     def took_turn(self, decision: Decision) -> None:
@@ -391,9 +411,7 @@ class Pipeline:
         files: list[tuple[int, Any]] = []  # (message id, staged attachment)
         company_fills: list[tuple[str, int]] = []
         fresh: dict[int, BuyerState] = {}
-        products, reception, id_of = self.products, self.reception, self.id_of
-        self._decisions.clear()
-        self._verdicts.clear()
+        products, reception, id_of, limits = self.products, self.reception, self.id_of, self.limits
         judged, decide = self._judged, self._decide_seen
         self.inquiry_ids.reserve(len(items))
         self.message_ids.reserve(sum(2 + len(it.later) for it in items))
@@ -435,7 +453,8 @@ class Pipeline:
             self.lines[iid] = item.line
             mid = take_message()
             messages.append((mid, iid, _IN, None, received_text, a.body))
-            files.extend((mid, f) for f in a.attachments)
+            if a.attachments:
+                files.extend((mid, f) for f in a.attachments)
             last, last_text = received, received_text  # the last message's time, and as stored
             for k, text in enumerate(auto, 1):
                 last = received + k * AUTO_REPLY_GAP
@@ -492,8 +511,8 @@ class Pipeline:
                     asked_to_text(plan.asked),
                 )
             )
-            if folder == _INBOX and first_response is None:
-                self.opened(decision.owner)
+            if folder == _INBOX and first_response is None and decision.owner in limits:
+                self.opened(decision.owner)  # capacity: only accounts with a limit count
             records.append((received_text, iid, None, owner_id, rule, _SYSTEM, decision.reason))
             if not verdict.is_junk:
                 note_assignment(self.assigned, owner_id, iid, a.subject, rule)
@@ -515,16 +534,18 @@ class Pipeline:
         The arrival's own fields go over what its text says; the text's rules for them are not run.
         Remembered per batch by what they are made of (the text's terms as read ahead, the arrival's own
         fields): an import's arrivals state few different things, and merging and encoding them cost more
-        than the lookup."""
+        than the lookup. The two terms are in the key by identity (hashing a Terms hashes its ten fields
+        each time): the import's are one object per value (checking.unflat shares them), and the entry
+        holds both, so an id is never another object's while it is in the key."""
         read = getattr(a, "text_terms", None)  # read by the caller already (import's and maildir's workers)
-        key = None
+        key, own = None, getattr(a, "terms", None)
         if read is not None:
             quantity = a.quantity
             # The quantity's type too: 500 and 500.0 are one key but not one Decimal.
-            key = (read, quantity, type(quantity), a.unit, a.product, getattr(a, "terms", None))
+            key = (id(read), quantity, type(quantity), a.unit, a.product, id(own))
             found = self._stated_seen.get(key)
-            if found is not None:
-                return found
+            if found is not None and found[0] is read and found[1] is own:
+                return found[2]
         known = known_terms(a)
         if read is None:
             read = read_terms(f"{a.subject}\n{a.body}", today=received.date(), products=self.catalogue, known=known)
@@ -533,7 +554,7 @@ class Pipeline:
         if key is not None:
             if len(self._stated_seen) >= STATED_SEEN:
                 self._stated_seen.clear()
-            self._stated_seen[key] = made
+            self._stated_seen[key] = (read, own, made)
         return made
 
     def _answers(self, items: Sequence[Item]) -> None:

@@ -373,3 +373,35 @@ def test_a_text_judged_ahead_gives_the_same_verdict(subject: str, body: str, jun
         assert judge(it, BLOCKS, judge_text(subject, text_body)) == judge(it, BLOCKS)
         mild = JunkInput("a@b.example", None, None, subject, text_body, junk, black)
         assert judge(mild, EMPTY, judge_text(subject, text_body)) == judge(mild, EMPTY)
+
+
+senders = st.tuples(
+    st.sampled_from(["spam@bad.example", " SPAM@bad.example ", "a@b.example", ""]),
+    st.sampled_from([None, "", "cn1234567", " cn1234567", "us9876"]),
+    st.sampled_from([None, "", "XX", " xx", "DE"]),
+)
+
+
+@given(senders, senders, st.text(max_size=60), st.text(max_size=120), st.integers(-1, 4), st.integers(-1, 4))
+@hsettings(max_examples=200, deadline=None)
+def test_a_verdict_is_its_parts_and_senders_with_equal_parts_share_it(
+    one: tuple[str, str | None, str | None],
+    other: tuple[str, str | None, str | None],
+    subject: str,
+    body: str,
+    junk: int,
+    black: int,
+) -> None:
+    # The bulk import remembers verdicts by (block reasons, counts, text verdict) instead of by sender.
+    text = judge_text(subject, body)
+    for block_list in (BLOCKS, EMPTY):
+        verdicts = []
+        for email, member_id, country in (one, other):
+            blocks = junk_module.block_reasons(email, member_id, country, block_list)
+            assert isinstance(blocks, tuple)
+            whole = judge(JunkInput(email, member_id, country, subject, body, junk, black), block_list)
+            assert junk_module.verdict_of(blocks, junk, black, text) == whole
+            assert whole.reasons[: len(blocks)] == blocks and whole.blocked == bool(blocks)
+            verdicts.append((blocks, whole))
+        if verdicts[0][0] == verdicts[1][0]:
+            assert verdicts[0][1] == verdicts[1][1]
