@@ -16,6 +16,7 @@ The function and its argument must be picklable for a process (a module's top-le
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -41,14 +42,22 @@ class ProducerDied(RuntimeError):
 
 @contextmanager
 def produced(
-    fn: Producer, arg: Any, *, process: bool, ahead: int = 1, switch_interval: float | None = None
+    fn: Producer,
+    arg: Any,
+    *,
+    process: bool,
+    ahead: int = 1,
+    switch_interval: float | None = None,
+    collect: bool = True,
 ) -> Iterator[Iterator[Any]]:
     """FN(ARG)'s items, built in a thread (or a process, PROCESS) at most AHEAD items ahead of the reader.
 
     SWITCH_INTERVAL, when given, is the process's interpreter switch interval (sys.setswitchinterval).
+    COLLECT false: the process runs FN without cyclic garbage collection (gc.disable), for a function
+    that makes many objects and no cycles; a thread shares the caller's collector, which the caller sets.
     """
     if process:
-        with _in_process(fn, arg, ahead, switch_interval) as items:
+        with _in_process(fn, arg, ahead, switch_interval, collect) as items:
             yield items
     else:
         with _in_thread(fn, arg, ahead) as items:
@@ -91,7 +100,9 @@ def _in_thread(fn: Producer, arg: Any, ahead: int) -> Iterator[Iterator[Any]]:
 
 
 @contextmanager
-def _in_process(fn: Producer, arg: Any, ahead: int, switch_interval: float | None) -> Iterator[Iterator[Any]]:
+def _in_process(
+    fn: Producer, arg: Any, ahead: int, switch_interval: float | None, collect: bool
+) -> Iterator[Iterator[Any]]:
     # A plain interpreter that reads its work from stdin: not multiprocessing's spawn, which runs the
     # caller's main script again in the child. Each item goes through a file in a spool directory (in
     # memory where /dev/shm is) and only its name through the pipe: a chunk of tens of MB pushed through
@@ -106,7 +117,7 @@ def _in_process(fn: Producer, arg: Any, ahead: int, switch_interval: float | Non
     try:
         assert child.stdin is not None and child.stdout is not None
         acks, out = child.stdin, child.stdout
-        pickle.dump((fn, arg, switch_interval, str(spool), ahead), acks, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((fn, arg, switch_interval, str(spool), ahead, collect), acks, protocol=pickle.HIGHEST_PROTOCOL)
         acks.flush()
 
         def receive() -> tuple[str, Any]:
@@ -171,15 +182,17 @@ def _read(receive: Callable[[], tuple[str, Any]]) -> Iterator[Any]:
 
 
 def _child() -> None:
-    """The producing process: (fn, arg, switch interval, spool, ahead) from stdin; each item of fn(arg) into a
+    """The producing process: (fn, arg, switch interval, spool, ahead, collect) from stdin; each item of fn(arg) into a
     file of the spool and its name to stdout, then done, or the exception it raised. Anything else written
     to stdout goes to stderr (fd 1 is the reader's pipe)."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     acks = sys.stdin.buffer
-    fn, arg, switch_interval, spool, ahead = pickle.load(acks)
+    fn, arg, switch_interval, spool, ahead, collect = pickle.load(acks)
     if switch_interval is not None:
         sys.setswitchinterval(switch_interval)
+    if not collect:
+        gc.disable()
 
     def send(message: tuple[str, Any]) -> None:
         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
