@@ -40,7 +40,7 @@ def _dies_after(n: int) -> Generator[int, None, None]:
     os._exit(7)
 
 
-class _Kind(str, enum.Enum):
+class _Kind(enum.StrEnum):
     """A str subclass: marshal refuses it, so the item it is in goes by pickle."""
 
     IN = "in"
