@@ -9,6 +9,7 @@ written with raw executemany in chunks, in one transaction; the same seed and th
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 import time
@@ -207,6 +208,20 @@ def seeding_progress(report: Progress | None) -> Iterator[None]:
 LOAD_SWITCH_INTERVAL = 0.0005
 
 
+# The load makes tens of millions of tuples and strings and no cycles: the cyclic collector walked the
+# young ones hundreds of times per chunk, in both processes (docs/performance.md, session 14).
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection for the block (gc.disable), then as it was."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 @contextmanager
 def _quick_gil() -> Iterator[None]:
     """The interpreter's switch interval at LOAD_SWITCH_INTERVAL for the block, then as it was."""
@@ -240,7 +255,7 @@ def generate(
     # One transaction for the whole load: all or nothing, and big loads rebuild indexes once.
     # The scratch search index (SQLite) is held around the transaction: the connection that copied
     # it in is closed when it goes back to the pool, after the commit (store/search_side.py).
-    with _quick_gil(), search_side.scratch(ctx.engine) as scratch, ctx.begin() as conn:
+    with _no_collection(), _quick_gil(), search_side.scratch(ctx.engine) as scratch, ctx.begin() as conn:
         dialect.serialize(conn)
         if set_up is not None:
             set_up(conn)
@@ -359,7 +374,9 @@ def _load(
     # The rows are built beside the store's writes, chunk by chunk in order (deterministic), then the
     # activity and the RFQs while the store creates its indexes again.
     in_process = inquiries >= BUILD_PROCESS_FROM
-    with produced(_build, plan, process=in_process, ahead=2, switch_interval=LOAD_SWITCH_INTERVAL) as built:
+    with produced(
+        _build, plan, process=in_process, ahead=2, switch_interval=LOAD_SWITCH_INTERVAL, collect=False
+    ) as built:
         with index_build.load_cache(conn), loading:
             bulk.insert_rows(conn, "buyer", bulk.BUYER_COLUMNS, buyer_rows)
             for chunk_start in range(0, inquiries, CHUNK):

@@ -6,6 +6,7 @@ Big loads (bulk.DEFER_INDEXES_FROM inquiries) are made small here by lowering th
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import Connection
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup import seed as seed_service
+from inquiry_tui.services.setup import synthetic
 from inquiry_tui.services.setup.synthetic import generate
 from inquiry_tui.store import bulk, dialect, index_build
 from tests.unit.setup.seeding import seed_copy
@@ -207,3 +209,33 @@ def test_the_seed_ends_with_the_team_caches_warm(admin_ctx: Ctx) -> None:
     assert _one(admin_ctx, "SELECT count(*) FROM reply_day") > 0
     assert _one(admin_ctx, "SELECT count(*) FROM activity_rollup_state") > 0
     assert result.warm_seconds > 0
+
+
+@pytest.mark.parametrize("was_on", [True, False], ids=["collecting", "not collecting"])
+def test_the_load_runs_without_cyclic_collection_and_puts_it_back(
+    admin_ctx: Ctx, monkeypatch: pytest.MonkeyPatch, was_on: bool
+) -> None:
+    """The load makes millions of rows and no cycles: the collector is off while it runs, then as it was,
+    also when the load fails."""
+    seen: list[bool] = []
+    real_load = synthetic._load
+
+    def load(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_load(*args)
+
+    monkeypatch.setattr(synthetic, "_load", load)
+    (gc.enable if was_on else gc.disable)()
+    try:
+        generate(admin_ctx, 20, 4)
+        assert seen == [False]
+        assert gc.isenabled() is was_on
+        with pytest.raises(RuntimeError, match="set-up failed"):
+            generate(admin_ctx, 20, 4, set_up=_fail)
+        assert gc.isenabled() is was_on
+    finally:
+        gc.enable()
+
+
+def _fail(conn: Connection) -> None:
+    raise RuntimeError("set-up failed")

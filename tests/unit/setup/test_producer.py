@@ -3,11 +3,15 @@ process of its own, raises what the generator raised, and leaves nothing running
 
 from __future__ import annotations
 
+import enum
+import gc
 import os
 import shutil
 import threading
 from collections.abc import Generator, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +38,26 @@ def _fails_after(n: int) -> Generator[int, None, None]:
 def _dies_after(n: int) -> Generator[int, None, None]:
     yield from range(n)
     os._exit(7)
+
+
+class _Kind(enum.StrEnum):
+    """A str subclass: marshal refuses it, so the item it is in goes by pickle."""
+
+    IN = "in"
+
+
+def _mixed() -> Generator[Any, None, None]:
+    yield [(1, "a", None, True, 2.5, b"x")], []  # plain rows
+    yield (_Kind.IN, datetime(2026, 12, 3, 14, 0))  # an enum member and a datetime
+    yield [(2, _Kind.IN)]  # a plain container holding one
+
+
+def _mixed_items(_: object) -> Generator[Any, None, None]:
+    yield from _mixed()
+
+
+def _collector_state(_: object) -> Generator[bool, None, None]:
+    yield gc.isenabled()
 
 
 def _producers() -> list[int]:
@@ -74,6 +98,28 @@ def _nothing_left(spool: Path) -> Iterator[None]:
 def test_the_items_come_in_order(process: bool) -> None:
     with produced(_count, 50, process=process, ahead=2) as items:
         assert list(items) == [(i, "x" * i) for i in range(50)]
+
+
+@MODES
+def test_items_come_back_equal_and_of_the_same_types(process: bool) -> None:
+    """Plain rows go by marshal, anything else (an enum member, a datetime) by pickle: each comes back as it was."""
+    with produced(_mixed_items, None, process=process) as items:
+        got = list(items)
+    assert got == list(_mixed())
+    assert type(got[1][0]) is _Kind and type(got[2][0][1]) is _Kind
+    assert [type(v) for v in got[0][0][0]] == [int, str, type(None), bool, float, bytes]
+
+
+def test_the_encoding_takes_marshal_for_plain_rows_only() -> None:
+    assert producer._encode([(1, "a", None)])[:1] == producer._MARSHAL
+    assert producer._encode([(1, _Kind.IN)])[:1] == producer._PICKLE
+    assert producer._decode(producer._encode([(1, _Kind.IN)])) == [(1, _Kind.IN)]
+
+
+@pytest.mark.parametrize("collect", [True, False])
+def test_a_process_collects_garbage_unless_told_not_to(collect: bool) -> None:
+    with produced(_collector_state, None, process=True, collect=collect) as items:
+        assert list(items) == [collect]
 
 
 @MODES
