@@ -493,7 +493,7 @@ class InquiryList(ScrollView, can_focus=True):
     # --- cursor and scrolling -----------------------------------------------------------------
 
     def _after_change(self, *, scroll_to_cursor: bool) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        self._set_virtual_size(Size(self.scrollable_content_region.width, self.total), scrolls=scroll_to_cursor)
         if scroll_to_cursor:
             self._scroll_to_cursor()
             # A grown virtual size is applied at the next layout; scroll again once it is.
@@ -501,6 +501,27 @@ class InquiryList(ScrollView, can_focus=True):
         self.refresh()
         self._request_visible()
         self._announce()
+
+    def _set_virtual_size(self, size: Size, *, scrolls: bool) -> None:
+        """The list's rows: quietly when only the scrollbar's thumb follows.
+
+        `virtual_size` asks for a layout of the whole screen (a search's hits, escape back to the
+        folder, a page that ends the folder: the layout and the frame drawn whole, not just the rows and
+        the panes that changed). A layout is needed only when the bar appears or goes (the rows' width
+        changes with it) or the viewport would be left past the new end (the layout clamps the scroll
+        there); SCROLLS: the caller scrolls to the cursor next, which is within the new end.
+        """
+        if size == self.virtual_size:
+            return
+        height = self.container_size.height
+        bar_stays = self.show_vertical_scrollbar == (size.height > height)
+        in_range = scrolls or self.scroll_offset.y <= max(0, size.height - height)
+        if self.is_mounted and height and bar_stays and in_range:
+            self.set_reactive(ScrollView.virtual_size, size)
+            set_vertical_bar(self, virtual=size.height)
+            self.refresh()
+        else:
+            self.virtual_size = size
 
     def _announce(self) -> None:
         """Tell the screen what is under the cursor, once per change (its page may be on the way)."""

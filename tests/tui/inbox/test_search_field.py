@@ -254,3 +254,33 @@ async def test_the_footer_gives_the_lists_keys_back_in_the_frame_of_the_hits(
         with_hits = [keys for row, keys in frames if row == first_hit]
         assert with_hits and all(keys == list_keys for keys in with_hits), with_hits
         assert not app.unexpected_errors
+
+
+async def test_a_search_from_deep_in_the_folder_lays_nothing_out(
+    store_ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hits are fewer rows than the folder, but the scrollbar stays: the list's new length moves only its
+    thumb, so the hits' frame draws the rows and panes that changed, with no layout of the whole screen; the
+    bar and the viewport follow the new length (the cursor on the first hit, at the top)."""
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = _inbox(app)
+        listing = screen.inquiry_list
+        listing.move_cursor(listing.total - 1)  # the folder's end: scrolled past where the hits end
+        await settle(pilot)
+        assert listing.scroll_offset.y > 100
+        await pilot.press("slash", *"solar")
+        await settle(pilot)
+        layouts: list[bool] = []
+        layout: Callable[..., None] = screen._refresh_layout
+        monkeypatch.setattr(screen, "_refresh_layout", lambda *a, **k: (layouts.append(True), layout(*a, **k)))
+        hits = inbox.search(store_ctx, "solar", limit=1)
+        await pilot.press("enter")
+        await until(pilot, lambda: listing.item_at(0) == hits.rows[0], "the hits")
+        await settle(pilot)
+        assert not layouts
+        assert listing.show_vertical_scrollbar and listing.total > listing.scrollable_content_region.height
+        assert listing.cursor == 0 and listing.scroll_offset.y == 0
+        assert listing.virtual_size.height == listing.total == listing.vertical_scrollbar.window_virtual_size
+        assert not app.unexpected_errors
