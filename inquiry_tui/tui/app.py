@@ -12,6 +12,7 @@ line naming that file.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from dataclasses import dataclass
@@ -28,12 +29,14 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import AwaitMount
 
 from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.collector import CHECK_SECONDS, IdleCollector
+from inquiry_tui.tui.common.executor import FreshContextExecutor
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
@@ -105,6 +108,8 @@ class InquiryApp(App[None], WorkerErrors):
         self.collector = IdleCollector()  # told of every key and mouse event (on_event)
 
     def on_mount(self) -> None:
+        # Thread workers in a pool that keeps no worker (and so no screen) alive after its job (tui/common/executor.py).
+        asyncio.get_running_loop().set_default_executor(FreshContextExecutor(thread_name_prefix="inquiry-worker"))
         for mode in MODES:
             self.add_mode(mode.name, partial(self._build, mode))
         self.switch_mode(START.name)
@@ -165,6 +170,28 @@ class InquiryApp(App[None], WorkerErrors):
 
     def action_open_mode(self, name: str) -> None:
         self.switch_mode(name)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Switch to MODE's screen, and release the top-level screen left if it is kept no longer (`releases`)."""
+        left = self.current_mode
+        mounted = super().switch_mode(mode)
+        if left != mode and releases(left) and len(self._screen_stacks.get(left, ())) == 1:
+            # Only its own screen on the stack: a screen pushed over it (a profile, an order) is where the user
+            # left off, and comes back with it.
+            self.call_later(self._release_mode, left)
+        return mounted
+
+    async def _release_mode(self, name: str) -> None:
+        """Drop mode NAME's screen (its widgets, rows and styles: 2-12 MB at 1M) so that it is built afresh when
+        next opened (docs/performance.md, "Screens released when left, session 14")."""
+        if name == self.current_mode or name not in self._screen_stacks:
+            return  # back on it before this ran, or released already
+        await self.remove_mode(name)
+        self.add_mode(name, partial(self._build, mode_named(name)))
+        # Its header's watchers of the app's title would keep it; and it was frozen when it was built: the next
+        # pause thaws, collects (the screen with it) and freezes again (tui/common/collector.py).
+        drop_closed_watchers(self)
+        self.collector.freeze_when_idle()
 
     def action_refuse_mode(self, name: str) -> None:
         self.notify(f"Only the admin (main account) can open {mode_named(name).title}.", severity="warning")
@@ -311,6 +338,15 @@ class InquiryApp(App[None], WorkerErrors):
         if self.deactivated is not None:
             return  # the deactivated screen says all there is; late refusals of the old screens would only repeat it
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def releases(mode: str) -> bool:
+    """Whether the top-level screen of MODE is dropped when the user leaves it for another one.
+
+    Every one but the inbox: it is the home, its first page is the costliest to build, and it is where
+    the user comes back most often.
+    """
+    return mode != START.name and any(m.name == mode for m in MODES)  # not Textual's "_default", left at the start
 
 
 def freeze_then_collect() -> None:
