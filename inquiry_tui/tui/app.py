@@ -22,6 +22,7 @@ from typing import IO, TextIO, cast
 
 from rich.console import Console
 from textual import events, on, work
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -107,6 +108,10 @@ class InquiryApp(App[None], WorkerErrors):
         self._saving_timer: Timer | None = None
         self.collector = IdleCollector()  # told of every key and mouse event (on_event)
 
+    def _drop_closed(self) -> None:
+        drop_closed_watchers(self)
+        forget_closed_styles_caches()
+
     def on_mount(self) -> None:
         # Thread workers in a pool that keeps no worker (and so no screen) alive after its job (tui/common/executor.py).
         asyncio.get_running_loop().set_default_executor(FreshContextExecutor(thread_name_prefix="inquiry-worker"))
@@ -127,7 +132,7 @@ class InquiryApp(App[None], WorkerErrors):
         self.set_interval(CHECK_SECONDS, self.collector.tick)
         # Each screen change (a dialog or a pushed screen closed, a mode switched) drops the watchers that
         # the screens gone left on the app's reactives.
-        self.screen_change_signal.subscribe(self, lambda _screen: self.call_after_refresh(drop_closed_watchers, self))
+        self.screen_change_signal.subscribe(self, lambda _screen: self.call_after_refresh(self._drop_closed))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -190,7 +195,7 @@ class InquiryApp(App[None], WorkerErrors):
         self.add_mode(name, partial(self._build, mode_named(name)))
         # Its header's watchers of the app's title would keep it; and it was frozen when it was built: the next
         # pause thaws, collects (the screen with it) and freezes again (tui/common/collector.py).
-        drop_closed_watchers(self)
+        self._drop_closed()
         self.collector.freeze_when_idle()
 
     def action_refuse_mode(self, name: str) -> None:
@@ -374,6 +379,17 @@ def drop_closed_watchers(node: DOMNode) -> int:
         dropped += len(entries) - len(kept)
         entries[:] = kept
     return dropped
+
+
+def forget_closed_styles_caches() -> None:
+    """Empty the cache by which Textual keeps the styles caches of up to 1024 widgets, closed ones too.
+
+    `StylesCache.get_inner_outer` is an `lru_cache` on a method, so its key holds the widget's `StylesCache`
+    (and with it the lines it rendered and every strip cut from them): a screen built afresh each time it is
+    opened (`releases`) left its widgets' caches there, some 1-2 MB a round at 100k. The cache holds two
+    colours a widget computes again at its next paint.
+    """
+    StylesCache.get_inner_outer.cache_clear()
 
 
 def who_is_acting(ctx: Ctx) -> str:
