@@ -37,8 +37,8 @@ from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.collector import CHECK_SECONDS, IdleCollector
-from inquiry_tui.tui.common.executor import FreshContextExecutor
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
+from inquiry_tui.tui.common.executor import FreshContextExecutor
 from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
