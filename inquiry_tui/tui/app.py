@@ -152,10 +152,11 @@ class InquiryApp(App[None], WorkerErrors):
             self.background.start()
 
     def _build(self, mode: Mode) -> Screen[None]:
-        # A top-level screen is built once and kept, with the modules it loaded: frozen once it is up, as the
-        # start-up objects are, so the full collections have that much less to walk. Not at its first frame:
-        # in the next pause, after a full pass, so that the garbage of the screen just left and of this one's
-        # start is collected, not frozen for the rest of the session (tui/common/collector.py).
+        # A top-level screen is kept while it is on view or under a pushed one (the inbox for the session), with
+        # the modules it loaded: frozen once it is up, as the start-up objects are, so the full collections have
+        # that much less to walk. Not at its first frame: in the next pause, after a full pass, so that the garbage
+        # of the screen just left and of this one's start is collected, not frozen; and a released screen is
+        # thawed and collected at the pause after it is left (`_release_mode`, tui/common/collector.py).
         self.collector.freeze_when_idle()
         return mode.build(self.ctx)
 
@@ -191,8 +192,10 @@ class InquiryApp(App[None], WorkerErrors):
         next opened (docs/performance.md, "Screens released when left, session 14")."""
         if name == self.current_mode or name not in self._screen_stacks:
             return  # back on it before this ran, or released already
-        await self.remove_mode(name)
+        removed = self.remove_mode(name)
+        # Added again before the removal is awaited: a key for it in the meantime builds it afresh (an unknown mode would end the app).
         self.add_mode(name, partial(self._build, mode_named(name)))
+        await removed
         # Its header's watchers of the app's title would keep it; and it was frozen when it was built: the next
         # pause thaws, collects (the screen with it) and freezes again (tui/common/collector.py).
         self._drop_closed()
@@ -234,8 +237,8 @@ class InquiryApp(App[None], WorkerErrors):
     def _zone_changed(self, event: clock.ZoneChanged) -> None:
         self.notify(f"Times are shown in {event.name}.", markup=False)
         self.background.show(self.background.unread or 0, event.name)
-        # Every screen of every mode shows its times again (the ones not on view too: they are
-        # built once and kept). Textual keeps the modes' stacks in `_screen_stacks`.
+        # Every screen of every mode shows its times again (the ones kept but not on view too; a released one
+        # is built afresh on the new clock). Textual keeps the modes' stacks in `_screen_stacks`.
         for stack in self._screen_stacks.values():
             for screen in stack:
                 screen.post_message(clock.ZoneChanged(event.name))

@@ -105,3 +105,14 @@ async def test_a_screen_with_one_pushed_over_it_is_kept(store_ctx: Ctx) -> None:
         assert app.screen is profile  # back where the user left off
         assert base_screen(app, "customers") is customers
         assert not app.unexpected_errors
+
+
+async def test_keys_faster_than_the_release_leave_the_app_on_the_screen_asked_for(store_ctx: Ctx) -> None:
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "1", "2", "4", "2", "1", "4")
+        await settle(pilot)
+        assert app.current_mode == "rfq" and app.is_running
+        assert base_screen(app, "customers") is None  # left last for another screen: released
+        assert not app.unexpected_errors
