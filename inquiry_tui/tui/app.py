@@ -12,6 +12,7 @@ line naming that file.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import IO, TextIO, cast
 
 from rich.console import Console
 from textual import events, on, work
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -28,6 +30,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import AwaitMount
 
 from inquiry_tui.domain.errors import AccountDeactivated
 from inquiry_tui.services.context import Ctx
@@ -35,6 +38,7 @@ from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.collector import CHECK_SECONDS, IdleCollector
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
+from inquiry_tui.tui.common.executor import FreshContextExecutor
 from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
@@ -104,7 +108,13 @@ class InquiryApp(App[None], WorkerErrors):
         self._saving_timer: Timer | None = None
         self.collector = IdleCollector()  # told of every key and mouse event (on_event)
 
+    def _drop_closed(self) -> None:
+        drop_closed_watchers(self)
+        forget_closed_styles_caches()
+
     def on_mount(self) -> None:
+        # Thread workers in a pool that keeps no worker (and so no screen) alive after its job (tui/common/executor.py).
+        asyncio.get_running_loop().set_default_executor(FreshContextExecutor(thread_name_prefix="inquiry-worker"))
         for mode in MODES:
             self.add_mode(mode.name, partial(self._build, mode))
         self.switch_mode(START.name)
@@ -122,7 +132,7 @@ class InquiryApp(App[None], WorkerErrors):
         self.set_interval(CHECK_SECONDS, self.collector.tick)
         # Each screen change (a dialog or a pushed screen closed, a mode switched) drops the watchers that
         # the screens gone left on the app's reactives.
-        self.screen_change_signal.subscribe(self, lambda _screen: self.call_after_refresh(drop_closed_watchers, self))
+        self.screen_change_signal.subscribe(self, lambda _screen: self.call_after_refresh(self._drop_closed))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -142,10 +152,11 @@ class InquiryApp(App[None], WorkerErrors):
             self.background.start()
 
     def _build(self, mode: Mode) -> Screen[None]:
-        # A top-level screen is built once and kept, with the modules it loaded: frozen once it is up, as the
-        # start-up objects are, so the full collections have that much less to walk. Not at its first frame:
-        # in the next pause, after a full pass, so that the garbage of the screen just left and of this one's
-        # start is collected, not frozen for the rest of the session (tui/common/collector.py).
+        # A top-level screen is kept while it is on view or under a pushed one (the inbox for the session), with
+        # the modules it loaded: frozen once it is up, as the start-up objects are, so the full collections have
+        # that much less to walk. Not at its first frame: in the next pause, after a full pass, so that the garbage
+        # of the screen just left and of this one's start is collected, not frozen; and a released screen is
+        # thawed and collected at the pause after it is left (`_release_mode`, tui/common/collector.py).
         self.collector.freeze_when_idle()
         return mode.build(self.ctx)
 
@@ -165,6 +176,30 @@ class InquiryApp(App[None], WorkerErrors):
 
     def action_open_mode(self, name: str) -> None:
         self.switch_mode(name)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Switch to MODE's screen, and release the top-level screen left if it is kept no longer (`releases`)."""
+        left = self.current_mode
+        mounted = super().switch_mode(mode)
+        if left != mode and releases(left) and len(self._screen_stacks.get(left, ())) == 1:
+            # Only its own screen on the stack: a screen pushed over it (a profile, an order) is where the user
+            # left off, and comes back with it.
+            self.call_later(self._release_mode, left)
+        return mounted
+
+    async def _release_mode(self, name: str) -> None:
+        """Drop mode NAME's screen (its widgets, rows and styles: 2-12 MB at 1M) so that it is built afresh when
+        next opened (docs/performance.md, "Screens released when left, session 14")."""
+        if name == self.current_mode or name not in self._screen_stacks:
+            return  # back on it before this ran, or released already
+        removed = self.remove_mode(name)
+        # Added again before the removal is awaited: a key for it in the meantime builds it afresh (an unknown mode would end the app).
+        self.add_mode(name, partial(self._build, mode_named(name)))
+        await removed
+        # Its header's watchers of the app's title would keep it; and it was frozen when it was built: the next
+        # pause thaws, collects (the screen with it) and freezes again (tui/common/collector.py).
+        self._drop_closed()
+        self.collector.freeze_when_idle()
 
     def action_refuse_mode(self, name: str) -> None:
         self.notify(f"Only the admin (main account) can open {mode_named(name).title}.", severity="warning")
@@ -202,8 +237,8 @@ class InquiryApp(App[None], WorkerErrors):
     def _zone_changed(self, event: clock.ZoneChanged) -> None:
         self.notify(f"Times are shown in {event.name}.", markup=False)
         self.background.show(self.background.unread or 0, event.name)
-        # Every screen of every mode shows its times again (the ones not on view too: they are
-        # built once and kept). Textual keeps the modes' stacks in `_screen_stacks`.
+        # Every screen of every mode shows its times again (the ones kept but not on view too; a released one
+        # is built afresh on the new clock). Textual keeps the modes' stacks in `_screen_stacks`.
         for stack in self._screen_stacks.values():
             for screen in stack:
                 screen.post_message(clock.ZoneChanged(event.name))
@@ -313,6 +348,15 @@ class InquiryApp(App[None], WorkerErrors):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
+def releases(mode: str) -> bool:
+    """Whether the top-level screen of MODE is dropped when the user leaves it for another one.
+
+    Every one but the inbox: it is the home, its first page is the costliest to build, and it is where
+    the user comes back most often.
+    """
+    return mode != START.name and any(m.name == mode for m in MODES)  # not Textual's "_default", left at the start
+
+
 def freeze_then_collect() -> None:
     """Freeze what exists now (out of every later collection), then collect garbage as usual.
 
@@ -338,6 +382,17 @@ def drop_closed_watchers(node: DOMNode) -> int:
         dropped += len(entries) - len(kept)
         entries[:] = kept
     return dropped
+
+
+def forget_closed_styles_caches() -> None:
+    """Empty the cache by which Textual keeps the styles caches of up to 1024 widgets, closed ones too.
+
+    `StylesCache.get_inner_outer` is an `lru_cache` on a method, so its key holds the widget's `StylesCache`
+    (and with it the lines it rendered and every strip cut from them): a screen built afresh each time it is
+    opened (`releases`) left its widgets' caches there, some 1-2 MB a round at 100k. The cache holds two
+    colours a widget computes again at its next paint.
+    """
+    StylesCache.get_inner_outer.cache_clear()
 
 
 def who_is_acting(ctx: Ctx) -> str:

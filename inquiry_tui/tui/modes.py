@@ -2,7 +2,8 @@
 `?` help and the role check all read this table.
 
 A new top-level screen is one row here and its package (`tui/<feature>/`, the screen taking the
-service context). Screens are imported when first opened, so the inbox comes up fast.
+service context). Screens are imported when first opened, so the inbox comes up fast; every one but the
+inbox is released when left, and built afresh when opened again (tui/app.py, `releases`).
 """
 
 from __future__ import annotations
