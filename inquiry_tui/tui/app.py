@@ -72,6 +72,10 @@ class InquiryApp(App[None], WorkerErrors):
 
     CSS_PATH = HERE / "common" / "common.tcss"  # each screen brings its own feature's stylesheet
     TITLE = "inquiry-tui"
+    # Top-level screens kept as the user left them, besides the inbox (always kept) and the one on view: the
+    # latest ones left. Older ones are released and built afresh when opened again (docs/performance.md,
+    # "Screens released when left, session 14"): every screen kept held 2-12 MB at 1M.
+    kept_screens = 2
     COMMANDS = App.COMMANDS | {KeyCommands}
     BINDING_GROUP_TITLE = "Global"
     BINDINGS = [
@@ -106,6 +110,8 @@ class InquiryApp(App[None], WorkerErrors):
         ctx.on_writing = self._tell_writing
         self.writes = 0  # write transactions under way
         self._saving_timer: Timer | None = None
+        # The top-level screens left, the latest first: the first `kept_screens` are kept as they were left.
+        self._recently_left: list[str] = []
         self.collector = IdleCollector()  # told of every key and mouse event (on_event)
 
     def _drop_closed(self) -> None:
@@ -178,13 +184,19 @@ class InquiryApp(App[None], WorkerErrors):
         self.switch_mode(name)
 
     def switch_mode(self, mode: str) -> AwaitMount:
-        """Switch to MODE's screen, and release the top-level screen left if it is kept no longer (`releases`)."""
+        """Switch to MODE's screen; the top-level screens left longest ago are released (`kept_screens`)."""
         left = self.current_mode
         mounted = super().switch_mode(mode)
-        if left != mode and releases(left) and len(self._screen_stacks.get(left, ())) == 1:
-            # Only its own screen on the stack: a screen pushed over it (a profile, an order) is where the user
-            # left off, and comes back with it.
-            self.call_later(self._release_mode, left)
+        if left != mode:
+            recent = [name for name in self._recently_left if name not in (mode, left)]
+            if releases(left):
+                recent.insert(0, left)
+            for name in recent[self.kept_screens :]:
+                # Only its own screen on the stack: a screen pushed over it (a profile, an order) is where the user
+                # left off, and comes back with it (kept until it is left again with nothing over it).
+                if len(self._screen_stacks.get(name, ())) == 1:
+                    self.call_later(self._release_mode, name)
+            self._recently_left = recent[: self.kept_screens]
         return mounted
 
     async def _release_mode(self, name: str) -> None:
@@ -349,7 +361,7 @@ class InquiryApp(App[None], WorkerErrors):
 
 
 def releases(mode: str) -> bool:
-    """Whether the top-level screen of MODE is dropped when the user leaves it for another one.
+    """Whether the top-level screen of MODE may be dropped once the user has left it (`kept_screens`).
 
     Every one but the inbox: it is the home, its first page is the costliest to build, and it is where
     the user comes back most often.

@@ -2,8 +2,9 @@
 `?` help and the role check all read this table.
 
 A new top-level screen is one row here and its package (`tui/<feature>/`, the screen taking the
-service context). Screens are imported when first opened, so the inbox comes up fast; every one but the
-inbox is released when left, and built afresh when opened again (tui/app.py, `releases`).
+service context). Screens are imported when first opened, so the inbox comes up fast; the inbox and the
+last two screens left are kept as the user left them, older ones are released and built afresh when opened
+again (tui/app.py, `kept_screens`).
 """
 
 from __future__ import annotations

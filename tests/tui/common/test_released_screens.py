@@ -1,5 +1,6 @@
-"""A top-level screen left for another one is released (built afresh when next opened), the inbox excepted; a
-screen with another pushed over it is kept, so that the user comes back to where they left off."""
+"""The top-level screens left longest ago are released (built afresh when next opened), the inbox and the last
+`kept_screens` left excepted; a screen with another pushed over it is kept, so that the user comes back to
+where they left off."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def test_every_screen_but_the_inbox_is_released() -> None:
 
 async def test_a_screen_left_is_collected_and_the_inbox_is_kept(store_ctx: Ctx) -> None:
     app = InquiryApp(store_ctx)
+    app.kept_screens = 0
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         inbox = app.screen
@@ -70,6 +72,7 @@ async def test_a_released_screens_styles_caches_are_not_kept_by_textuals_colour_
     """`StylesCache.get_inner_outer` is an lru_cache whose key holds the widget's styles cache: emptied at each
     screen change, it keeps none of a released screen's (forget_closed_styles_caches)."""
     app = InquiryApp(store_ctx)
+    app.kept_screens = 0
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("2")
@@ -84,6 +87,7 @@ async def test_a_released_screens_styles_caches_are_not_kept_by_textuals_colour_
 
 async def test_a_screen_comes_back_as_it_was_first_shown(store_ctx: Ctx) -> None:
     app = InquiryApp(store_ctx)
+    app.kept_screens = 0
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         for mode in MODES[1:]:
@@ -124,10 +128,34 @@ async def test_a_screen_with_one_pushed_over_it_is_kept(store_ctx: Ctx) -> None:
 
 async def test_keys_faster_than_the_release_leave_the_app_on_the_screen_asked_for(store_ctx: Ctx) -> None:
     app = InquiryApp(store_ctx)
+    app.kept_screens = 0
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("2", "1", "2", "4", "2", "1", "4")
         await settle(pilot)
         assert app.current_mode == "rfq" and app.is_running
         assert base_screen(app, "customers") is None  # left last for another screen: released
+        assert not app.unexpected_errors
+
+
+async def test_the_last_two_screens_left_are_kept_as_they_were(store_ctx: Ctx) -> None:
+    """Customers, then RFQ, then Chats, then the inbox: RFQ and Chats (the last two left) are the same screens,
+    Customers (left before them) is released; going back to RFQ keeps Chats and Customers stays released."""
+    app = InquiryApp(store_ctx)
+    assert app.kept_screens == 2
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screens: dict[str, Screen[None]] = {}
+        for key in ("2", "4", "5"):
+            await pilot.press(key)
+            await settle(pilot)
+            screens[app.current_mode] = app.screen
+        await pilot.press(START.key)
+        await settle(pilot)
+        await until(pilot, lambda: base_screen(app, "customers") is None, "Customers released")
+        assert base_screen(app, "rfq") is screens["rfq"] and base_screen(app, "chats") is screens["chats"]
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.screen is screens["rfq"]  # as it was left
+        assert base_screen(app, "chats") is screens["chats"] and base_screen(app, "customers") is None
         assert not app.unexpected_errors
