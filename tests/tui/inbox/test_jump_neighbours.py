@@ -97,7 +97,9 @@ async def test_a_jump_fills_the_viewport_in_the_frame_of_the_cursors_page(
         landed = [frame for frame in frames if frame[0]]
         assert landed and landed[0] == (True, True, True), frames  # rows, cursor and panes in one frame
         jumps = [r for m in posted if isinstance(m, InquiryList.PagesRequested) for r in m.requests if r.mode == "at"]
-        assert len(jumps) == 1 and jumps[0].neighbours == ((top // PAGE,) if not start_at_end else (target // PAGE + 1,))
+        assert len(jumps) == 1 and jumps[0].neighbours == (
+            (top // PAGE,) if not start_at_end else (target // PAGE + 1,)
+        )
         await settle(pilot)  # and the pages read ahead of a page key
         assert len(reads) == len(set(reads)) and all(reads), reads  # no page read twice
         assert not app.unexpected_errors
@@ -149,8 +151,13 @@ async def test_a_short_page_above_a_jump_asks_for_a_resync(store_ctx: Ctx, monke
         monkeypatch.setattr(listing_service, "page_before", once_short)
         posted = _record_requests(listing)
         reload = screen.reload
-        reloaded: list[object] = []
-        monkeypatch.setattr(screen, "reload", lambda *args: (reloaded.append(args), reload(*args)))
+        reloaded: list[tuple[Any, ...]] = []
+
+        def recorded_reload(*args: Any) -> None:
+            reloaded.append(args)
+            reload(*args)
+
+        monkeypatch.setattr(screen, "reload", recorded_reload)
         target = 9 * PAGE + 10
         listing.move_cursor(target)
         await until(pilot, lambda: bool(reloaded), "a resync")
