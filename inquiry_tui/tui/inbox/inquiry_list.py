@@ -44,7 +44,11 @@ class PageRequest:
 
     `cursor`: the cursor's position when the page holds it (a jump, or a page key that landed
     past the rows held): the worker reads that row's thread and profile with the page, and
-    both panes show it in the frame that shows the page."""
+    both panes show it in the frame that shows the page.
+
+    `neighbours`: for a jump, the pages next to it that the viewport shows too, read by the same worker
+    by keyset from the jump's page's edge rows (`before` and `after` requests, as the chained ones
+    would be) and added with it: the viewport's rows come in the frame that shows the cursor's page."""
 
     epoch: int
     page: int
@@ -52,6 +56,7 @@ class PageRequest:
     bound: ListItem | None
     hint: tuple[int, tuple[str, int]] | None  # (position, key) nearest known, for `at`
     cursor: int | None = None
+    neighbours: tuple[int, ...] = ()  # for `at`: the pages above it (descending), then those below it
 
 
 @dataclass(frozen=True)
@@ -261,18 +266,39 @@ class InquiryList(ScrollView, can_focus=True):
             i += len(chunk)
             position += len(chunk)
 
-    def add_page(self, epoch: int, request: PageRequest, rows: list[ListItem], more: bool = False) -> None:
-        """A fetched page; stale epochs (an earlier folder or search) are dropped."""
+    def add_page(
+        self,
+        epoch: int,
+        request: PageRequest,
+        rows: list[ListItem],
+        more: bool = False,
+        neighbours: tuple[tuple[PageRequest, list[ListItem]], ...] = (),
+    ) -> None:
+        """A fetched page, and for a jump the NEIGHBOURS read with it (each a `before` or `after` request
+        and its rows, in the order read); stale epochs (an earlier folder or search) are dropped."""
         if epoch != self.epoch:
             return
+        self._pending.discard(request.page)
+        # Every neighbour the jump asked for is no longer on its way, read or not (a short page ends
+        # the walk): one not read is asked for again, chained from the run, by the change below.
+        self._pending.difference_update(request.neighbours)
+        if not self._take_page(request, rows, more):
+            return
+        for neighbour, neighbour_rows in neighbours:
+            if not self._take_page(neighbour, neighbour_rows, False):
+                return
+        self._trim()
+        self._after_change(scroll_to_cursor=False)
+
+    def _take_page(self, request: PageRequest, rows: list[ListItem], more: bool) -> bool:
+        """Hold one fetched page; False when it shows the run drifted (a resync is asked for instead)."""
         page = request.page
-        self._pending.discard(page)
         if request.mode == "at":
             self._pages.clear()
         elif request.mode == "before" and len(rows) < PAGE:
             # Fewer rows above the run than its position claims: rows left the folder meanwhile.
             self.post_message(self.ResyncRequested(self, self.current, self.cursor))
-            return
+            return False
         if not rows and request.mode != "before":
             self.total = min(self.total, page * PAGE)
             self.cursor = max(0, min(self.cursor, self.total - 1))
@@ -283,8 +309,7 @@ class InquiryList(ScrollView, can_focus=True):
                 self.total = page * PAGE + len(rows) + (1 if more else 0)
                 self.grows = more
             self._fix_total_from_short_tail()
-        self._trim()
-        self._after_change(scroll_to_cursor=False)
+        return True
 
     def set_total(self, epoch: int, total: int) -> None:
         """A fresh count from the store (counts are refreshed in the background)."""
@@ -392,10 +417,28 @@ class InquiryList(ScrollView, can_focus=True):
                 break  # one jump at a time; the rest chain from it once it lands
             if page == self.cursor // PAGE:
                 request = replace(request, cursor=self.cursor)
+            if request.mode == "at" and not self.grows and not self.show_folder:
+                # A folder's jump (search hits never jump): the viewport's other pages come with it.
+                request = replace(request, neighbours=self._neighbours(page, wanted))
+                self._pending.update(request.neighbours)
             requests.append(request)
             self._pending.add(page)
         if requests:
             self.post_message(self.PagesRequested(self, tuple(requests)))
+
+    @staticmethod
+    def _neighbours(page: int, wanted: list[int]) -> tuple[int, ...]:
+        """The pages of WANTED next to PAGE, unbroken: those above it nearest first, then those below it.
+
+        All of them, held or not: the jump's page replaces the run, and they are read with it."""
+        shown = set(wanted)
+        above: list[int] = []
+        while page - len(above) - 1 in shown:
+            above.append(page - len(above) - 1)
+        below: list[int] = []
+        while page + len(below) + 1 in shown:
+            below.append(page + len(below) + 1)
+        return (*above, *below)
 
     def _request_for(self, page: int) -> PageRequest | None:
         if self._pages:

@@ -38,6 +38,8 @@ class PageLoaded(Message):
     rows: list[ListItem]
     more: bool
     ahead: tuple[ListItem, Ahead] | None = None
+    # A jump's neighbour pages read with it (PageRequest.neighbours): each a keyset request and its rows.
+    neighbours: tuple[tuple[PageRequest, list[ListItem]], ...] = ()
 
 
 @dataclass

@@ -361,19 +361,43 @@ class InboxScreen(Screen[None], WorkerErrors):
                 rows = inbox.page_before(self.ctx, folder, request.bound.key, PAGE)
             else:
                 rows = inbox.page_at(self.ctx, folder, request.page * PAGE, PAGE, total, request.hint)
+            neighbours = self._read_neighbours(request, rows, folder) if request.neighbours else ()
             ahead = None
             offset = -1 if request.cursor is None else request.cursor - request.page * PAGE
             if 0 <= offset < len(rows) and self.panes is not None and layouts is not None:
                 # The row under the cursor (a jump's): its panes come in the page's frame (panes.read_with_page).
                 read = self.panes.read_with_page(rows[offset], layouts)
                 ahead = (rows[offset], read) if read is not None else None
-            self.post_message(loaded.PageLoaded(request, rows, more, ahead))
+            self.post_message(loaded.PageLoaded(request, rows, more, ahead, neighbours))
+
+    def _read_neighbours(
+        self, request: PageRequest, rows: list[ListItem], folder: str
+    ) -> tuple[tuple[PageRequest, list[ListItem]], ...]:
+        """The pages a jump's viewport shows beside its page, read by keyset from that page's edge rows as
+        the list would chain them (in the worker thread); the walk stops at a short page (the folder's
+        end, or rows that left it: the list resyncs), and the pages not read are asked for again."""
+        read: list[tuple[PageRequest, list[ListItem]]] = []
+        first, last = rows, rows  # the edge pages so far, above and below
+        for page in request.neighbours:
+            if page < request.page:
+                if not first or (first is not rows and len(first) < PAGE):
+                    break
+                bound = first[0]
+                first = inbox.page_before(self.ctx, folder, bound.key, PAGE)
+                read.append((PageRequest(request.epoch, page, "before", bound, None), first))
+            else:
+                if len(last) < PAGE:
+                    break
+                bound = last[-1]
+                last = inbox.page_after(self.ctx, folder, bound.key, PAGE)
+                read.append((PageRequest(request.epoch, page, "after", bound, None), last))
+        return tuple(read)
 
     @on(loaded.PageLoaded)
     def _add_page(self, event: loaded.PageLoaded) -> None:
         if event.ahead is not None and self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
             self.panes.remember_read(*event.ahead)
-        self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more)
+        self.inquiry_list.add_page(event.request.epoch, event.request, event.rows, event.more, event.neighbours)
         if self.panes is not None and event.request.epoch == self.inquiry_list.epoch:
             self.panes.page_arrived()
 
