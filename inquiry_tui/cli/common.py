@@ -10,11 +10,14 @@ from typing import Annotated
 
 import typer
 
+from inquiry_tui.domain.text import safe_line
 from inquiry_tui.services.context import Ctx, connect, connect_system
 
 
 def fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    """End the command with MESSAGE as its one line of error (any control character in it shown, never sent raw:
+    a message can quote a file's or a buyer's text)."""
+    typer.echo(f"error: {safe_line(message)}", err=True)
     raise typer.Exit(1)
 
 

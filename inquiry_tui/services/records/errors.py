@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from inquiry_tui.domain.errors import ValidationError
+from inquiry_tui.domain.text import safe_line
 
 __all__ = ["FieldErrors", "FileFormatError", "RecordError"]
 
@@ -32,7 +33,9 @@ class RecordError(ValidationError):
         if self.line is not None:
             where += f" line {self.line}"
         if self.field:
-            where += f", field {self.field}"
+            # The field's name can come from the file (an unknown column): its controls shown, never sent raw
+            # (a vertical tab in a CSV header broke the one-line error in two).
+            where += f", field {safe_line(self.field)}"
         return f"{where}: {next(iter(self.errors.values()), 'is not valid')}"
 
 
