@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _MISSING = "no such index: "
@@ -36,41 +36,39 @@ def unhinted(sql: str, error: sqlite3.OperationalError) -> str | None:
     return bare if found else None
 
 
+def _without_missing_hints(run: Callable[[str, Any], Any], sql: str, parameters: Any) -> Any:
+    """RUN(SQL, PARAMETERS); refused for a hint naming a missing index, RUN again without that hint (once per hint).
+
+    SQLite refuses the statement while preparing it, before it takes a row: an iterator of executemany's rows
+    is still whole for the next try."""
+    while True:
+        try:
+            return run(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            bare = unhinted(sql, exc)
+            if bare is None:
+                raise
+            sql = bare  # each try drops a hint: it ends
+
+
 class FallbackCursor(sqlite3.Cursor):
     """A cursor whose `execute`/`executemany` run again without a hint naming a missing index (once per hint)."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> FallbackCursor:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            bare = unhinted(sql, exc)
-            if bare is None:
-                raise
-        return self.execute(bare, parameters)  # each retry drops a hint: it ends
+        return _without_missing_hints(super().execute, sql, parameters)  # type: ignore[no-any-return]
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> FallbackCursor:
-        try:
-            return super().executemany(sql, seq_of_parameters)
-        except sqlite3.OperationalError as exc:
-            bare = unhinted(sql, exc)
-            if bare is None:
-                raise
-        # Refused while preparing, before the first row is taken: an iterator's rows are all still there.
-        return self.executemany(bare, seq_of_parameters)
+        return _without_missing_hints(super().executemany, sql, seq_of_parameters)  # type: ignore[no-any-return]
 
 
 class FallbackConnection(sqlite3.Connection):
-    """The app's SQLite connection (`factory=` of sqlite3.connect): its cursors are `FallbackCursor`s."""
+    """The app's SQLite connection (`factory=` of sqlite3.connect): its cursors are `FallbackCursor`s, and its
+    own `execute`/`executemany` (which would run SQLite's C cursor methods directly) go through one."""
 
     def cursor(self, factory: Any = FallbackCursor) -> Any:
         return super().cursor(factory)
 
     def execute(self, sql: str, parameters: Any = (), /) -> Any:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            if unhinted(sql, exc) is None:
-                raise
         return self.cursor().execute(sql, parameters)
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> Any:

@@ -34,11 +34,19 @@ MORE = "more"
 PALETTE_EDGE = "▏"  # Textual's `vkey` border, left side
 
 
-def key_width(key_display: str, description: str, *, compact: bool) -> int:
-    """Columns a key takes, its margin included (Textual's footer spacing)."""
+def key_parts(key_display: str, description: str, *, compact: bool) -> tuple[str, str]:
+    """A key's two runs as Textual's FooterKey lays them out, padding included: the key, and its description."""
+    if not description:
+        return key_display, ""
     if compact:
-        return len(key_display) + 1 + len(description) + 1  # "k desc" and a gap of 1
-    return 1 + len(key_display) + 1 + len(description) + 1  # " k " "desc "
+        return key_display, f" {description}"
+    return f" {key_display} ", f"{description} "
+
+
+def key_width(key_display: str, description: str, *, compact: bool) -> int:
+    """Columns a key takes from the left, its gap after it included (compact: 1)."""
+    key, text = key_parts(key_display, description, compact=compact)
+    return len(key) + len(text) + (1 if compact else 0)
 
 
 class Entry(NamedTuple):
@@ -170,7 +178,7 @@ class KeysFooter(Widget, can_focus=False):
     def _entries(self) -> list[Entry]:
         """The keys shown, in order: the screen's that fit (then `? more`), and the palette's."""
         width = self.size.width or self.app.size.width
-        compact = width < COMPACT_BELOW
+        compact = self.compact
         actor = getattr(getattr(self.app, "ctx", None), "actor", None)
         seen: set[str] = set()
         keys: list[tuple[Binding, bool, str]] = []
@@ -207,18 +215,18 @@ class KeysFooter(Widget, can_focus=False):
         """ENTRIES' columns: the keys from the left, each as wide as its text (and a gap when compact);
         the palette's docked right, its edge and a cell of padding included."""
         width = self.size.width or self.app.size.width
-        compact = width < COMPACT_BELOW
+        compact = self.compact
         placed: list[Placed] = []
         x = 0
         for entry in entries:
-            shown = self.app.get_key_display(entry.binding)
-            if entry.palette:  # (Textual draws it compact whatever the footer's spacing)
-                span = 1 + len(_key_text(shown, entry, compact=True)) + 1
+            shown, description = self.app.get_key_display(entry.binding), entry.binding.description
+            if entry.palette:  # its edge, the key drawn compact (as Textual draws it) and a cell of padding
+                span = 1 + key_width(shown, description, compact=True)
                 placed.append(Placed(entry, shown, max(0, width - span), width))
                 continue
-            span = len(_key_text(shown, entry, compact=compact))
-            placed.append(Placed(entry, shown, x, x + span))
-            x += span + (1 if compact else 0)
+            drawn = "".join(key_parts(shown, description, compact=compact))
+            placed.append(Placed(entry, shown, x, x + len(drawn)))
+            x += key_width(shown, description, compact=compact)
         return tuple(placed)
 
     # --- drawing -------------------------------------------------------------------------------
@@ -262,13 +270,10 @@ class KeysFooter(Widget, can_focus=False):
         if entry.palette:
             edge = self.get_component_rich_style("keys-footer--edge")
             cells.append(Segment(PALETTE_EDGE, under + Style(color=edge.color)))
-        description = entry.binding.description
+        key, description = key_parts(item.key_display, entry.binding.description, compact=compact)
+        cells.append(Segment(key, key_style))
         if description:
-            pad = "" if compact else " "
-            cells.append(Segment(f"{pad}{item.key_display}{pad}", key_style))
-            cells.append(Segment(f" {description}" if compact else f"{description} ", description_style))
-        else:
-            cells.append(Segment(item.key_display, key_style))
+            cells.append(Segment(description, description_style))
         if entry.palette:
             cells.append(Segment(" ", Style.from_color(bgcolor=under.bgcolor)))  # its padding-right
         return cells
@@ -302,11 +307,3 @@ class KeysFooter(Widget, can_focus=False):
             self.app.bell()
         else:
             self.app.simulate_key(entry.binding.key)
-
-
-def _key_text(key_display: str, entry: Entry, *, compact: bool) -> str:
-    """The characters a key shows (its padding included), as Textual's FooterKey lays them out."""
-    description = entry.binding.description
-    if not description:
-        return key_display
-    return f"{key_display} {description}" if compact else f" {key_display} {description} "

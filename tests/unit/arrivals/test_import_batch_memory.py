@@ -9,8 +9,6 @@ other receives the records one at a time.
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,14 +20,15 @@ from hypothesis import strategies as st
 from inquiry_tui.domain.terms import Terms
 from inquiry_tui.domain.terms_text import catalogue
 from inquiry_tui.services.arrivals import checking, pipeline
-from inquiry_tui.services.arrivals.importing import arrival_from_record, import_inquiries, receive
-from inquiry_tui.services.context import connect_system
-from inquiry_tui.services.records.reader import read_records
-from inquiry_tui.services.team.accounts import set_limit
-from tests.conftest import _ctx_for, fixed_clock
-from tests.unit.arrivals.test_import_chunk_memory import _open_count
+from tests.unit.arrivals.test_import_chunk_memory import limit_both
 from tests.unit.arrivals.test_import_reuse import _made_again, arrivals
-from tests.unit.arrivals.test_import_same_decisions import _line, _state, record
+from tests.unit.arrivals.test_import_same_decisions import (
+    assert_same_decisions,
+    import_file,
+    receive_one_by_one,
+    record,
+    two_copies,
+)
 
 
 @pytest.mark.sqlite_only
@@ -52,24 +51,8 @@ def test_memory_kept_across_transactions_and_cleared_when_full_decides_as_one_by
     monkeypatch.setenv("INQUIRY_TUI_IMPORT_CHUNK", str(chunk))  # several published transactions
     monkeypatch.setattr(checking, "PARALLEL_FROM_BYTES", 0)  # checked by worker processes: text verdicts given
     monkeypatch.setattr(pipeline, "DECIDED_SEEN", keep)
-    folder = tmp_path / f"ex-{len(list(tmp_path.iterdir()))}"
-    folder.mkdir()
-    data = folder / "in.jsonl"
-    data.write_text("".join(json.dumps(_line(i, r)) + "\n" for i, r in enumerate(records)), encoding="utf-8")
-    urls = {}
-    for name in ("batched", "single"):
-        path = folder / f"{name}.db"
-        shutil.copy(sqlite_sample_template, path)
-        urls[name] = f"sqlite:///{path}"
-        system = connect_system(urls[name])
-        system.clock = fixed_clock
-        try:
-            ctx = _ctx_for(system, "boss")
-            for login in ("ana", "ben"):  # full after ROOM more arrivals each
-                set_limit(ctx, login, _open_count(urls[name], login) + room)
-        finally:
-            system.close()
-
+    data, urls = two_copies(records, sqlite_sample_template, tmp_path)
+    limit_both(urls, room)
     seen: list[int] = []
     made = pipeline.Pipeline.__init__
 
@@ -78,28 +61,11 @@ def test_memory_kept_across_transactions_and_cleared_when_full_decides_as_one_by
         seen.append(id(self))
 
     monkeypatch.setattr(pipeline.Pipeline, "__init__", watched)
-    system = connect_system(urls["batched"])
-    system.clock = fixed_clock
-    try:
-        report = import_inquiries(_ctx_for(system, "boss"), data)
-    finally:
-        system.close()
+    report = import_file(urls["batched"], data)
     assert report.received == len(records)
     assert len(seen) == 1  # one pipeline, so one memory, for every transaction of the import
-
-    system = connect_system(urls["single"])
-    system.clock = fixed_clock
-    try:
-        ctx = _ctx_for(system, "boss")
-        for r in read_records(data):
-            receive(ctx, [arrival_from_record(data, r)])
-    finally:
-        system.close()
-
-    batched, single = _state(urls["batched"]), _state(urls["single"])
-    assert batched[0] == single[0]  # every inquiry's owner, rule, reason, junk, auto-replies, terms, messages
-    assert batched[1] == single[1]
-    assert batched[2][0][0] == single[2][0][0]
+    receive_one_by_one(urls["single"], data)
+    assert_same_decisions(urls)
 
 
 def test_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

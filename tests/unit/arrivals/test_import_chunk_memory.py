@@ -7,8 +7,6 @@ the sample store imports the file, the other receives the records one at a time.
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +15,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inquiry_tui.services.arrivals import checking
-from inquiry_tui.services.arrivals.importing import arrival_from_record, import_inquiries, receive
 from inquiry_tui.services.context import connect_system
-from inquiry_tui.services.records.reader import read_records
 from inquiry_tui.services.team.accounts import set_limit
 from tests.conftest import _ctx_for, fixed_clock
-from tests.unit.arrivals.test_import_same_decisions import _line, _state, record
+from tests.unit.arrivals.test_import_same_decisions import (
+    assert_same_decisions,
+    import_file,
+    receive_one_by_one,
+    record,
+    two_copies,
+)
+
+
+def limit_both(urls: dict[str, str], room: int) -> None:
+    """In each store of URLS, ana and ben are full after ROOM more open inquiries each."""
+    for url in urls.values():
+        system = connect_system(url)
+        system.clock = fixed_clock
+        try:
+            ctx = _ctx_for(system, "boss")
+            for login in ("ana", "ben"):
+                set_limit(ctx, login, _open_count(url, login) + room)
+        finally:
+            system.close()
 
 
 def _open_count(url: str, login: str) -> int:
@@ -51,42 +66,9 @@ def test_one_chunk_with_repeated_buyers_decides_as_one_by_one_arrivals(
 ) -> None:
     monkeypatch.setenv("INQUIRY_TUI_IMPORT_CHUNK", "1000")  # the whole file in one chunk
     monkeypatch.setattr(checking, "PARALLEL_FROM_BYTES", 0)  # checked by worker processes: text verdicts given
-    folder = tmp_path / f"ex-{len(list(tmp_path.iterdir()))}"
-    folder.mkdir()
-    data = folder / "in.jsonl"
-    data.write_text("".join(json.dumps(_line(i, r)) + "\n" for i, r in enumerate(records)), encoding="utf-8")
-    urls = {}
-    for name in ("batched", "single"):
-        path = folder / f"{name}.db"
-        shutil.copy(sqlite_sample_template, path)
-        urls[name] = f"sqlite:///{path}"
-        system = connect_system(urls[name])
-        system.clock = fixed_clock
-        try:
-            ctx = _ctx_for(system, "boss")
-            for login in ("ana", "ben"):  # full after ROOM more arrivals each
-                set_limit(ctx, login, _open_count(urls[name], login) + room)
-        finally:
-            system.close()
-
-    system = connect_system(urls["batched"])
-    system.clock = fixed_clock
-    try:
-        report = import_inquiries(_ctx_for(system, "boss"), data)
-    finally:
-        system.close()
+    data, urls = two_copies(records, sqlite_sample_template, tmp_path)
+    limit_both(urls, room)
+    report = import_file(urls["batched"], data)
     assert report.received == len(records)
-
-    system = connect_system(urls["single"])
-    system.clock = fixed_clock
-    try:
-        ctx = _ctx_for(system, "boss")
-        for r in read_records(data):
-            receive(ctx, [arrival_from_record(data, r)])
-    finally:
-        system.close()
-
-    batched, single = _state(urls["batched"]), _state(urls["single"])
-    assert batched[0] == single[0]  # every inquiry's owner, rule, reason, junk, auto-replies, terms, messages
-    assert batched[1] == single[1]
-    assert batched[2][0][0] == single[2][0][0]
+    receive_one_by_one(urls["single"], data)
+    assert_same_decisions(urls)

@@ -107,6 +107,52 @@ def _state(url: str) -> tuple[list[Any], list[Any], Any]:
     return decisions, buyers, turn
 
 
+def two_copies(records: list[dict[str, Any]], template: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """RECORDS as an import file, and two copies of the sample store TEMPLATE for it: "batched" and "single"
+    (a folder of their own per hypothesis example)."""
+    folder = tmp_path / f"ex-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    data = folder / "in.jsonl"
+    data.write_text("".join(json.dumps(_line(i, r)) + "\n" for i, r in enumerate(records)), encoding="utf-8")
+    urls = {}
+    for name in ("batched", "single"):
+        path = folder / f"{name}.db"
+        shutil.copy(template, path)
+        urls[name] = f"sqlite:///{path}"
+    return data, urls
+
+
+def import_file(url: str, data: Path) -> Any:
+    """`import inquiries` of DATA into the store at URL, as the main account: its report."""
+    system = connect_system(url)
+    system.clock = fixed_clock
+    try:
+        return import_inquiries(_ctx_for(system, "boss"), data)
+    finally:
+        system.close()
+
+
+def receive_one_by_one(url: str, data: Path) -> None:
+    """DATA's records received into the store at URL one at a time, as arrivals do."""
+    system = connect_system(url)
+    system.clock = fixed_clock
+    try:
+        ctx = _ctx_for(system, "boss")
+        for r in read_records(data):
+            receive(ctx, [arrival_from_record(data, r)])
+    finally:
+        system.close()
+
+
+def assert_same_decisions(urls: dict[str, str]) -> tuple[Any, ...]:
+    """The "batched" and "single" stores decided alike; the batched store's state (`_state`)."""
+    batched, single = _state(urls["batched"]), _state(urls["single"])
+    assert batched[0] == single[0]  # every inquiry's owner, rule, reason, junk, auto-replies, terms, messages
+    assert batched[1] == single[1]  # the buyers' owners, last contact and filled fields
+    assert batched[2][0][0] == single[2][0][0]  # the rotation turn ends on the same salesperson
+    return batched
+
+
 @pytest.mark.sqlite_only
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=st.lists(record, min_size=4, max_size=12))
@@ -119,38 +165,12 @@ def test_the_batched_import_decides_as_one_by_one_arrivals(
     monkeypatch.setenv("INQUIRY_TUI_IMPORT_CHUNK", "3")  # several published transactions
     monkeypatch.setattr(checking, "PARALLEL_FROM_BYTES", 0)  # worker processes, several parts
     monkeypatch.setattr(checking, "PART_BYTES", 700)
-    folder = tmp_path / f"ex-{len(list(tmp_path.iterdir()))}"
-    folder.mkdir()
-    data = folder / "in.jsonl"
-    data.write_text("".join(json.dumps(_line(i, r)) + "\n" for i, r in enumerate(records)), encoding="utf-8")
-    urls = {}
-    for name in ("batched", "single"):
-        path = folder / f"{name}.db"
-        shutil.copy(sqlite_sample_template, path)
-        urls[name] = f"sqlite:///{path}"
-
-    system = connect_system(urls["batched"])
-    system.clock = fixed_clock
-    try:
-        report = import_inquiries(_ctx_for(system, "boss"), data)
-    finally:
-        system.close()
+    data, urls = two_copies(records, sqlite_sample_template, tmp_path)
+    report = import_file(urls["batched"], data)
     assert report.received == len(records)
-
-    system = connect_system(urls["single"])
-    system.clock = fixed_clock
-    try:
-        ctx = _ctx_for(system, "boss")
-        for r in read_records(data):
-            receive(ctx, [arrival_from_record(data, r)])
-    finally:
-        system.close()
-
-    batched, single = _state(urls["batched"]), _state(urls["single"])
+    receive_one_by_one(urls["single"], data)
+    batched = assert_same_decisions(urls)
     assert len(batched[0]) == len(records)
-    assert batched[0] == single[0]  # every inquiry's owner, rule, reason, junk, auto-replies, terms, messages
-    assert batched[1] == single[1]  # the buyers' owners, last contact and filled fields
-    assert batched[2][0][0] == single[2][0][0]  # the rotation turn ends on the same salesperson
 
 
 @pytest.mark.sqlite_only
