@@ -47,6 +47,19 @@ SECTIONS: tuple[tuple[str, str, type[AdminPanel]], ...] = (
 REFUSAL = "Admin is for the main account only.\n\nPress 1 for your inbox or 2 for your customers."
 
 
+class SectionTabs(TabbedContent):
+    """The sections' tabs. A widget focused inside a pane brings its tab forward (TabbedContent's rule),
+    but only while the focus is still there."""
+
+    def on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        # The pane's notice is a message, passed on from node to node: on a loaded machine `]` can move
+        # the focus away and switch tabs before it arrives, and the tab would switch back to that pane.
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors:
+            event.prevent_default()  # not TabbedContent's own handler
+            event.stop()
+
+
 class AdminScreen(Screen[None]):
     CSS_PATH = ADMIN_CSS
     BINDINGS = [
@@ -67,7 +80,7 @@ class AdminScreen(Screen[None]):
             with Middle(), Center():
                 yield Static(Text(REFUSAL, justify="center"), id="admin-refused")
         else:
-            with TabbedContent(id="admin-tabs"):
+            with SectionTabs(id="admin-tabs"):
                 for tab_id, title, _ in SECTIONS:
                     yield TabPane(title, id=f"tab-{tab_id}")  # its section is built when first shown
         yield KeysFooter()

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.setup.catalog import list_products, list_regions
 from inquiry_tui.services.setup.settings import get_settings
+from inquiry_tui.tui.admin.panel import AdminPanel
 from inquiry_tui.tui.admin.rules import AllocationRulesPanel, RotationMembers
 from inquiry_tui.tui.admin.screen import AdminScreen
 from inquiry_tui.tui.app import InquiryApp
@@ -161,6 +162,29 @@ async def test_sections_cycle_with_brackets_and_escape_leaves_a_field(store_ctx:
         assert tabs.active == "tab-record" and app.focused is screen.query_one("#record-table")
         footer_keys = {b.id for b in screen.BINDINGS}  # type: ignore[union-attr]
         assert {"admin-next-section", "admin-previous-section"} <= footer_keys
+
+
+async def test_a_focus_notice_that_arrives_after_the_focus_left_does_not_bring_its_tab_back(store_ctx: Ctx) -> None:
+    # On a loaded machine `]` can move the focus and the tab before a pane's notice that a widget in it
+    # was focused arrives: the notice, delivered late here, must not switch the tab back.
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_admin(pilot)
+        tabs = screen.query_one(TabbedContent)
+        rules = screen.query_one("#tab-rules", TabPane)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "tab-products" and app.focused is not None and rules not in app.focused.ancestors
+        tabs.post_message(TabPane.Focused(rules))
+        await settle(pilot)
+        assert tabs.active == "tab-products"
+        # A notice while the focus is in that pane still brings its tab forward (TabbedContent's own rule).
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "tab-rules"
+        screen.query_one("#admin-products", AdminPanel).focus_main()
+        await settle(pilot)
+        assert tabs.active == "tab-products"
 
 
 async def test_a_salesperson_cannot_open_admin(store_ctx: Ctx) -> None:
