@@ -1,4 +1,4 @@
-"""`db upgrade`, `db backup FILE`, `db restore FILE`, `db copy --to URL` and `db check`; `db verify` and `db share` are in `cli/identity.py`."""
+"""`db upgrade`, `db backup FILE`, `db restore FILE`, `db copy --to URL`, `db check` and `db warm`; `db verify` and `db share` are in `cli/identity.py`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from inquiry_tui.cli.common import QuietOpt, state
 from inquiry_tui.cli.progress import progress_bar
 from inquiry_tui.domain.files import size_text
 from inquiry_tui.services.setup.check import check_store
-from inquiry_tui.services.setup.maintenance import backup_store, copy_store_to, restore_store, upgrade_store
+from inquiry_tui.services.setup.maintenance import backup_store, copy_store_to, restore_store, upgrade_store, warm_store
 
 db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
 
@@ -75,4 +75,19 @@ def db_check(as_json: Annotated[bool, typer.Option("--json", help="Stable JSON f
         for line in report.lines():
             typer.echo(line)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@db_app.command("warm")
+def db_warm() -> None:
+    """Fill the dashboard's and the recommendations' caches now (admin; run it nightly: exit 1 if a cache was skipped)."""
+    warmed = warm_store(state.ctx())
+    if "reply rates" not in warmed.skipped:
+        done = f"{warmed.reply_days} closed days computed and cached" if warmed.reply_days else "already cached"
+        typer.echo(f"reply rates: {done} ({warmed.reply_seconds:.1f} s)")
+    if "activity rollup" not in warmed.skipped:
+        typer.echo(f"activity rollup: today's built and tomorrow's prepared ({warmed.rollup_seconds:.1f} s)")
+    for cache in warmed.skipped:
+        typer.echo(f"{cache}: skipped, the store was busy or read-only; run it again", err=True)
+    if warmed.skipped:
         raise typer.Exit(1)

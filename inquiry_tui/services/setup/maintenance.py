@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -37,6 +38,9 @@ from inquiry_tui.store import health
 from inquiry_tui.store.copy import BATCH, Progress, TableCheck, copy_store, refuse_non_empty
 from inquiry_tui.store.engine import is_postgres, make_engine
 from inquiry_tui.store.migrate import UpgradeResult, backup_sqlite, open_store, sqlite_path, upgrade
+
+if TYPE_CHECKING:
+    from inquiry_tui.services.team.warming import Warmed
 
 FORMAT = "inquiry-tui-backup"
 VERSION = 1
@@ -64,6 +68,17 @@ def upgrade_store(ctx: Ctx) -> UpgradeResult:
 
         warm_caches(ctx)  # the first dashboard and recommendations after an upgrade find their caches full
     return result
+
+
+def warm_store(ctx: Ctx) -> Warmed:
+    """`db warm`: fill the dashboard's and the recommendations' caches now; admin only.
+
+    Run nightly (cron), it keeps the day's first dashboard and recommendations from computing
+    everything while a person waits, also after days on which nobody opened them (a weekend)."""
+    ctx.require_admin("warm the store's caches")
+    from inquiry_tui.services.team.warming import warm_caches
+
+    return warm_caches(ctx)
 
 
 def backup_store(ctx: Ctx, file: Path, progress: Callable[[str, int, int], None] | None = None) -> BackupReport:

@@ -11,7 +11,6 @@ correctness: a cache write that finds the write lock busy is skipped and the rea
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ class Warmed:
     reply_days: int  # closed days written to the reply-rate cache
     reply_seconds: float
     rollup_seconds: float  # today's rollup and tomorrow's prepared
+    skipped: tuple[str, ...] = ()  # the caches a busy or read-only store kept from being written
 
 
 def warm_reply_days(ctx: Ctx, window_days: int = DEFAULT_WINDOW_DAYS) -> int:
@@ -44,9 +44,14 @@ def warm_caches(ctx: Ctx) -> Warmed:
     """Both caches, as an upgrade or a bulk load ends (errors of a busy or read-only store skip a cache)."""
     started = time.perf_counter()
     days = 0
-    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
+    skipped: list[str] = []
+    try:
         days = warm_reply_days(ctx)
+    except (*STORE_ERRORS, *UNWRITABLE):
+        skipped.append("reply rates")
     middle = time.perf_counter()
-    with contextlib.suppress(*STORE_ERRORS, *UNWRITABLE):
+    try:
         activity.warm(ctx)
-    return Warmed(days, middle - started, time.perf_counter() - middle)
+    except (*STORE_ERRORS, *UNWRITABLE):
+        skipped.append("activity rollup")
+    return Warmed(days, middle - started, time.perf_counter() - middle, tuple(skipped))
