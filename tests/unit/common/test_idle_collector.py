@@ -4,6 +4,7 @@ young generations have promoted objects since the last one."""
 from __future__ import annotations
 
 import gc
+import sys
 
 import pytest
 
@@ -168,7 +169,7 @@ def test_without_glibc_nothing_is_asked_of_the_c_library(monkeypatch: pytest.Mon
     """Elsewhere than Linux (macOS, the BSDs) neither call is looked up, and both helpers do nothing."""
     monkeypatch.setattr(collector_module, "_glibc", None)
     monkeypatch.setattr(collector_module, "_glibc_looked_up", False)
-    monkeypatch.setattr(collector_module.sys, "platform", "darwin")
+    monkeypatch.setattr(sys, "platform", "darwin")
     assert collector_module.glibc() is None
     assert collector_module.map_large_blocks() is False
     release_free_memory()  # nothing to call: no error
@@ -184,7 +185,7 @@ def test_a_c_library_without_mallopt_is_not_glibc(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(collector_module, "_glibc", None)
     monkeypatch.setattr(collector_module, "_glibc_looked_up", False)
-    monkeypatch.setattr(collector_module.sys, "platform", "linux")
+    monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(ctypes, "CDLL", lambda _name: Musl())
     assert collector_module.glibc() is None
     assert collector_module.map_large_blocks() is False
