@@ -151,12 +151,18 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
     from textual.widgets import Input, TextArea  # noqa: F401  (imports count towards start-up)
     from textual.worker import get_current_worker
 
+    from inquiry_tui.services import context
     from inquiry_tui.services.context import connect
     from inquiry_tui.tui.app import InquiryApp
     from inquiry_tui.tui.inbox.inquiry_list import InquiryList
     from inquiry_tui.tui.inbox.screen import InboxScreen
 
     ctx = connect(db)
+    # What the real start does before the app (tui/app.py run_tui): SQLite's memory capped for the process.
+    # Looked up, not imported: --baseline runs older code, which has no such call.
+    limit = getattr(context, "limit_store_memory", None)
+    if limit is not None:
+        limit(ctx)
     on_loop = {"count": 0}
     main = threading.main_thread()
 

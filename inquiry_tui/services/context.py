@@ -46,7 +46,7 @@ from inquiry_tui.store.migrate import (
 from inquiry_tui.store.migrate import upgrade as migrate
 from inquiry_tui.store.plain_reads import PlainReads
 from inquiry_tui.store.sharing import describe_unreachable, describe_write_problem, keep_group_writable, store_access
-from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS
+from inquiry_tui.store.sqlite_conn import BUSY_TIMEOUT_MS, TUI_HEAP_LIMIT, backend, limit_heap
 from inquiry_tui.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -534,6 +534,17 @@ def connect(
     if engines.plain is None:
         engines.read()  # a server's read engine, made now as ever (SQLite's: when first used)
     return ctx
+
+
+def limit_store_memory(ctx: Ctx) -> bool:
+    """For a long-lived process (the TUI): cap SQLite's memory in it when CTX's store is SQLite; whether it did.
+
+    The limit is the process's, every connection's together (store/sqlite_conn.py `limit_heap`): past it
+    the connections' page caches stop growing. A PostgreSQL store's caches are the server's."""
+    if backend(ctx.url) != "sqlite":
+        return False
+    limit_heap(TUI_HEAP_LIMIT)
+    return True
 
 
 @contextmanager

@@ -37,6 +37,26 @@ READ_CACHE_PRAGMA = (
 )
 
 
+# SQLite's memory in the TUI's process, all connections together (`limit_heap`): past it, a connection
+# reuses its own cache's pages instead of adding more. Some 8-9 connections (the plain reads', the
+# read and write engines' pools, one per worker thread) held 15-18 MB of page cache at 1M without it.
+TUI_HEAP_LIMIT = 8 * 1024 * 1024
+
+
+def limit_heap(limit_bytes: int) -> int:
+    """Make LIMIT_BYTES the soft limit of SQLite's memory in this process (every connection's); the limit now.
+
+    SQLite's soft heap limit is one for the process: past it, a connection recycles the least recently
+    used pages of its own cache rather than allocating more, so the caches stop growing and the reads
+    beyond them come from the OS's page cache. Set on a throwaway in-memory connection (the pragma is
+    the process's, not the connection's): the TUI's start opens no store connection just for this."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return int(conn.execute(f"PRAGMA soft_heap_limit={int(limit_bytes)}").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def backend(url: str) -> str:
     """The backend a store URL names ('sqlite', 'postgresql', ...): what SQLAlchemy's `get_backend_name` says."""
     return url.split("://", 1)[0].split("+", 1)[0]

@@ -33,7 +33,7 @@ from textual.timer import Timer
 from textual.widget import AwaitMount
 
 from inquiry_tui.domain.errors import AccountDeactivated
-from inquiry_tui.services.context import Ctx
+from inquiry_tui.services.context import Ctx, limit_store_memory
 from inquiry_tui.tui.commands import KeyCommands
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.collector import CHECK_SECONDS, IdleCollector
@@ -455,4 +455,6 @@ def run_logged(app: App[None], *, headless: bool = False) -> None:
 
 
 def run_tui(ctx: Ctx) -> None:
+    """Run the TUI on CTX's store, its SQLite memory capped for the process (`limit_store_memory`)."""
+    limit_store_memory(ctx)
     run_logged(InquiryApp(ctx))

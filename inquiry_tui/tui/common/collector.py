@@ -19,7 +19,9 @@ are replaced): so that pass first thaws what earlier freezes kept, and what of i
 collected with the rest, then everything alive is frozen again. After a full pass the
 C allocator gives the free pages at the ends and in the middle of its heaps back to the system
 (glibc's `malloc_trim`): what a pass freed would otherwise stay in the process's RSS
-(docs/performance.md, "A session's memory, session 12").
+(docs/performance.md, "A session's memory, session 12"). At the first pass glibc is also told to
+keep its mmap threshold where it starts (`map_large_blocks`): large blocks then live in mappings of
+their own, given back when freed, instead of in the heaps between small ones that outlive them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ IDLE_SECONDS = 0.5  # no input for this long: the user is reading, a pass goes u
 CHECK_SECONDS = 0.5  # how often the app asks (a timer: no work between keys)
 FULL_EVERY = 30  # middle-generation passes between automatic full ones (Python's default is 10)
 PENDING = 2  # middle-generation passes since the last full one before an idle full pass is worth it
+MMAP_THRESHOLD = 128 * 1024  # glibc's starting mmap threshold, kept from then on (map_large_blocks)
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 
 
 class IdleCollector:
@@ -46,6 +50,7 @@ class IdleCollector:
         freeze: Callable[[], object] = gc.freeze,
         unfreeze: Callable[[], object] = gc.unfreeze,
         release: Callable[[], object] | None = None,
+        settle: Callable[[], object] | None = None,
     ) -> None:
         self._clock = clock
         self._collect = collect
@@ -53,6 +58,7 @@ class IdleCollector:
         self._freeze = freeze
         self._unfreeze = unfreeze
         self._release = release if release is not None else release_free_memory
+        self._settle: Callable[[], object] | None = settle if settle is not None else map_large_blocks
         self._last_input = clock()
         self._freeze_due = False
         self.passes = 0  # full passes run here (for tests and benchmarks)
@@ -87,11 +93,33 @@ class IdleCollector:
             self._freeze_due = False
             self._freeze()
             self.freezes += 1
+        if self._settle is not None:  # once, at the first pass: after the start, off its path (ctypes)
+            settle, self._settle = self._settle, None
+            settle()
         self._release()
 
 
-_trim: Callable[[int], object] | None = None
-_trim_looked_up = False
+_glibc: object | None = None
+_glibc_looked_up = False
+
+
+def glibc() -> object | None:
+    """The C library when it is glibc (it has `malloc_trim` and `mallopt`), else None; looked up once.
+
+    Looked up on first use: ctypes is not on the start path. musl and the BSDs' libcs have neither call."""
+    global _glibc, _glibc_looked_up
+    if not _glibc_looked_up:
+        _glibc_looked_up = True
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            try:
+                libc = ctypes.CDLL(None)
+                libc.malloc_trim, libc.mallopt  # noqa: B018  # AttributeError where they are not
+                _glibc = libc
+            except (OSError, AttributeError):
+                _glibc = None
+    return _glibc
 
 
 def release_free_memory() -> None:
@@ -100,17 +128,21 @@ def release_free_memory() -> None:
     Python returns its own arenas when they empty, but the C allocator keeps what it freed (SQLite's
     caches, rows and buffers read in worker threads) in its heaps, one per thread that allocated:
     after a full pass at 1M, 5-7 MB of RSS that nothing uses (docs/performance.md, session 12).
-    Looked up on first use: ctypes is not on the start path.
     """
-    global _trim, _trim_looked_up
-    if not _trim_looked_up:
-        _trim_looked_up = True
-        if sys.platform.startswith("linux"):
-            import ctypes
+    libc = glibc()
+    if libc is not None:
+        libc.malloc_trim(0)  # type: ignore[attr-defined]
 
-            try:
-                _trim = ctypes.CDLL(None).malloc_trim  # glibc; musl and others have none
-            except (OSError, AttributeError):
-                _trim = None
-    if _trim is not None:
-        _trim(0)
+
+def map_large_blocks() -> bool:
+    """Keep glibc's mmap threshold at MMAP_THRESHOLD for the rest of the process; whether it was set.
+
+    glibc raises the threshold each time a mapped block is freed (up to 32 MB on 64 bits), after which
+    blocks of that size come from the heaps: a buffer freed in a worker thread then stays in that
+    thread's heap, where the small blocks carved from it outlive it and keep its pages. With the
+    threshold fixed, every block from 128 KiB up is a mapping of its own, unmapped when freed
+    (docs/performance.md, "A session's C heaps, session 15"). Nothing where the C library is not glibc."""
+    libc = glibc()
+    if libc is None:
+        return False
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1)  # type: ignore[attr-defined]

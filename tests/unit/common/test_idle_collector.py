@@ -4,7 +4,11 @@ young generations have promoted objects since the last one."""
 from __future__ import annotations
 
 import gc
+import sys
 
+import pytest
+
+from inquiry_tui.tui.common import collector as collector_module
 from inquiry_tui.tui.common.collector import FULL_EVERY, IDLE_SECONDS, PENDING, IdleCollector, release_free_memory
 
 
@@ -121,4 +125,68 @@ def test_the_heap_is_trimmed_after_every_full_pass() -> None:
 def test_releasing_free_memory_is_safe_to_call_anywhere() -> None:
     """glibc's malloc_trim where there is one (Linux), nothing elsewhere; twice is as good as once."""
     release_free_memory()
+    release_free_memory()
+
+
+def test_the_c_heap_is_settled_once_at_the_first_pass_before_its_trim() -> None:
+    """glibc's mmap threshold is fixed at the first full pass (after the start, off its path), never again."""
+    clock, pending, calls = Clock(), [PENDING], list[str]()
+
+    def collect() -> None:
+        calls.append("collect")
+        pending[0] = 0
+
+    idle = IdleCollector(
+        clock=clock,
+        collect=collect,
+        pending=lambda: pending[0],
+        release=lambda: calls.append("release"),
+        settle=lambda: calls.append("settle"),
+    )
+    idle.input_seen()
+    idle.tick()  # no pause yet: nothing
+    assert calls == []
+    clock.now += IDLE_SECONDS
+    idle.tick()
+    assert calls == ["collect", "settle", "release"]
+    for _ in range(3):
+        pending[0] = PENDING
+        clock.now += IDLE_SECONDS
+        idle.tick()
+    assert calls == ["collect", "settle", "release"] + ["collect", "release"] * 3
+
+
+def test_large_blocks_are_mapped_where_the_c_library_is_glibc() -> None:
+    libc = collector_module.glibc()
+    if libc is None:
+        assert collector_module.map_large_blocks() is False
+        return
+    assert collector_module.map_large_blocks() is True
+    assert collector_module.map_large_blocks() is True  # twice is as good as once
+
+
+def test_without_glibc_nothing_is_asked_of_the_c_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Elsewhere than Linux (macOS, the BSDs) neither call is looked up, and both helpers do nothing."""
+    monkeypatch.setattr(collector_module, "_glibc", None)
+    monkeypatch.setattr(collector_module, "_glibc_looked_up", False)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert collector_module.glibc() is None
+    assert collector_module.map_large_blocks() is False
+    release_free_memory()  # nothing to call: no error
+
+
+def test_a_c_library_without_mallopt_is_not_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """musl has no malloc_trim: the lookup finds nothing and the helpers do nothing."""
+    import ctypes
+
+    class Musl:
+        def mallopt(self, _param: int, _value: int) -> int:
+            raise AssertionError("not to be called")
+
+    monkeypatch.setattr(collector_module, "_glibc", None)
+    monkeypatch.setattr(collector_module, "_glibc_looked_up", False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda _name: Musl())
+    assert collector_module.glibc() is None
+    assert collector_module.map_large_blocks() is False
     release_free_memory()
