@@ -58,6 +58,9 @@ def row_text(row: ConversationRow, width: int, zone: tzinfo = UTC) -> Text:
 
 
 class ChatsScreen(Screen[None], WorkerErrors):
+    # The list takes the focus as the screen is built (Textual's first focusable is the search field above it):
+    # keys typed while it opens go to the list, not into the field.
+    AUTO_FOCUS = "#chats-list"
     CSS_PATH = CHATS_CSS
     BINDINGS = [
         Binding("slash", "focus_search", "Search chats", id="chats-search", tooltip="search the lines of every chat"),
@@ -154,7 +157,6 @@ class ChatsScreen(Screen[None], WorkerErrors):
     def on_mount(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
         self.query_one("#chat-find", Input).display = False
-        self.listing.focus()
         self._start()
 
     @work(thread=True, exclusive=True, group="chats-start", exit_on_error=False)

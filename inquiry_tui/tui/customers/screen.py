@@ -71,6 +71,9 @@ NARROW = 110  # below this many columns the profile pane is folded away (p shows
 
 
 class CustomersScreen(Screen[None], WorkerErrors):
+    # The list takes the focus as the screen is built (Textual's first focusable is the search field above it):
+    # keys typed while it opens go to the list, not into the field.
+    AUTO_FOCUS = "#customer-list"
     CSS_PATH = CUSTOMERS_CSS
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="customers-search"),
@@ -148,7 +151,6 @@ class CustomersScreen(Screen[None], WorkerErrors):
 
     def on_mount(self) -> None:
         self._fold_profile()
-        self.query_one(CustomerList).focus()
         self.run_query()
         self._warm_rollup()
 

@@ -143,6 +143,9 @@ def describe(view: RfqView, query: RfqQuery, total: int, quota_now: Quota | None
 
 
 class RfqScreen(Screen[None], WorkerErrors):
+    # The list takes the focus as the screen is built (Textual's first focusable is the search field above it):
+    # keys typed while it opens go to the list, not into the field.
+    AUTO_FOCUS = "#market-list"
     CSS_PATH = RFQ_CSS
     BINDINGS = [
         Binding("slash", "focus_keywords", "Keywords", id="market-keywords"),
@@ -225,7 +228,6 @@ class RfqScreen(Screen[None], WorkerErrors):
 
     def on_mount(self) -> None:
         self._fold_detail()
-        self.query_one(PagedList).focus()
         self.run_query()
         self._load_quota()
 

@@ -62,6 +62,9 @@ def describe(query: VisitorQuery, total: int) -> Text:
 
 
 class VisitorsScreen(Screen[None], WorkerErrors):
+    # The list takes the focus as the screen is built (Textual's first focusable is the search field above it):
+    # keys typed while it opens go to the list, not into the field.
+    AUTO_FOCUS = "#visitors-list"
     CSS_PATH = VISITORS_CSS
     BINDINGS = [
         Binding("slash", "focus_term", "Search term", id="visitors-term"),
@@ -122,7 +125,6 @@ class VisitorsScreen(Screen[None], WorkerErrors):
 
     def on_mount(self) -> None:
         self._fit()
-        self.query_one(PagedList).focus()
         self.run_query()
 
     def on_resize(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.notifications import Notify
+from textual.widgets import Input
 
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.app import InquiryApp
@@ -47,3 +48,16 @@ async def test_an_admin_only_mode_is_hidden_from_a_salesperson_and_its_key_says_
                 await settle(pilot)
                 assert app.current_mode == START.name
                 assert f"Only the admin (main account) can open {mode.title}." in notes
+
+
+async def test_a_screen_opens_with_its_list_focused_before_any_key_is_handled(store_ctx: Ctx) -> None:
+    # Keys queued while a screen opens (a loaded machine, a fast typist) go to what has the focus then:
+    # a search field focused first took them as text, `1` for the inbox included.
+    app = InquiryApp(store_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for mode in MODES:
+            await app.switch_mode(mode.name)
+            focused = app.focused
+            assert focused is not None and not isinstance(focused, Input), (mode.name, focused)
+            await settle(pilot)
