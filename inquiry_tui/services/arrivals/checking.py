@@ -52,14 +52,16 @@ PART_BYTES = 1_000_000  # ~2,500 inquiries a part
 MAX_WORKERS = 4
 AHEAD = 3  # parts in flight per worker
 
-_WORKER: dict[str, Catalogue] = {}
+_WORKER: dict[str, Any] = {}
 
 
 WORKER_NICENESS = 5  # below colleagues' sessions: a busy core goes to someone's reply first
 
 
-def _start_worker(products: tuple[tuple[str, str], ...]) -> None:
+def _start_worker(products: tuple[tuple[str, str], ...], text: bool = True) -> None:
+    """A worker's catalogue, and whether its `_check_part` reads each arrival's text (TEXT)."""
     _WORKER["catalogue"] = catalogue(products)
+    _WORKER["text"] = text
     with contextlib.suppress(OSError):  # not allowed here: run at the usual priority
         os.nice(WORKER_NICENESS)
 
@@ -303,10 +305,11 @@ class Packed:
         return [unflat(row) for row in pickle.loads(self.blob)]
 
 
-def _check_part(path: str, part: bytes, first_line: int, text: bool = True) -> Packed | list[Any] | None:
+def _check_part(path: str, part: bytes, first_line: int) -> Packed | list[Any] | None:
     """In a worker: the part packed, or its entries (flat items, and records with attachments to check where
-    the stager is), or None if a record is bad. TEXT False: the arrivals' text is left unread (`read_text` later)."""
-    products = _WORKER["catalogue"] if text else None
+    the stager is), or None if a record is bad. The arrivals' text is left unread if the worker was started
+    so (`_start_worker`: `read_text` later)."""
+    products = _WORKER["catalogue"] if _WORKER["text"] else None
     out: list[Any] = []
     keys: list[tuple[int, str | None, str | None]] = []
     attached = False
@@ -370,13 +373,13 @@ def checked_items(
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products,)
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products, text)
     ) as pool:
         pending: deque[tuple[Future[Packed | list[Any] | None] | None, bytes, int]] = deque()
         parts = _parts(path)
         for part, line in parts:
             try:
-                future: Future[Packed | list[Any] | None] | None = pool.submit(_check_part, str(path), part, line, text)
+                future: Future[Packed | list[Any] | None] | None = pool.submit(_check_part, str(path), part, line)
             except BrokenProcessPool:  # a worker died (killed, out of memory): this process reads the rest
                 future = None
             pending.append((future, part, line))

@@ -26,7 +26,7 @@ from inquiry_tui.services.arrivals import checking
 
 READ_FROM = 2_000  # arrivals in the spool; below, starting a process costs more than reading them in the publishing
 MAX_READERS = 2
-AHEAD = 3  # chunks in flight per reader
+AHEAD = 8  # chunks in flight per reader: a reader starved for a while by a busy machine catches up
 
 
 class TextReaders:
