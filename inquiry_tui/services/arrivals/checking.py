@@ -17,6 +17,11 @@ into the tuple `flat` would make of its arrival (`_quick`); anything else goes t
 - a record with attachments is sent back as it was read and checked here, where the import's
   stager lives (staging writes files).
 
+`import inquiries` starts its workers with `text=False`: they check and pack, and leave the text
+unread (`text_terms` and `text_junk` None, as the serial path leaves them), so that the checking,
+which ends before anything is written, costs half as much; `read_text` reads it later, in the
+processes of services/arrivals/text_readers.py, while the import publishes.
+
 CSV files, small files and one-core machines take the serial path. Workers run at a lower
 priority (WORKER_NICENESS), so that on a shared machine the sessions of colleagues who are
 replying meanwhile get a busy core first.

@@ -12,7 +12,9 @@ Here an import file goes in two steps (docs/store.md, "Imports"):
    the write lock (SQLite: store/write_gate.py), so a colleague waits at most for the one
    transaction under way. Each transaction records the ids it wrote in the import journal
    (store/journal.py). While one builds its search index and commits, a helper thread reads the
-   next items back from the spool (services/arrivals/read_ahead.py).
+   next items back from the spool (services/arrivals/read_ahead.py). What each arrival's text
+   states and its junk verdict are read by worker processes a few spool chunks ahead
+   (services/arrivals/text_readers.py): neither can fail a line, so they need not hold up the check.
    The last one writes the buyers' final state, the notices, the audit row and ends the run.
 
 All or nothing holds at the end: a failure while publishing undoes every published
