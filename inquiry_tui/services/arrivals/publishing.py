@@ -123,11 +123,9 @@ class Spool:
         self._file.write(blob)
 
     def items(self, read: Callable[[Iterator[bytes]], Iterator[bytes]] | None = None) -> Iterator[Item]:
-        """The items in order; READ, if given, maps the chunks' pickles first (text_readers.TextReaders.read)."""
-        blobs = self._blobs() if read is None else read(self._blobs())
-        for blob in blobs:
-            chunk: list[tuple[Any, ...]] = pickle.loads(blob)
-            yield from map(unflat, chunk)
+        """The items in order; READ, if given, maps the chunks' pickles first (text_readers.TextReaders.read,
+        which starts on the first chunks at once)."""
+        return _unflat_all(self._blobs() if read is None else read(self._blobs()))
 
     def _blobs(self) -> Iterator[bytes]:
         self._file.seek(0)
@@ -136,6 +134,12 @@ class Spool:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _unflat_all(blobs: Iterator[bytes]) -> Iterator[Item]:
+    for blob in blobs:
+        chunk: list[tuple[Any, ...]] = pickle.loads(blob)
+        yield from map(unflat, chunk)
 
 
 def check(
@@ -330,9 +334,11 @@ def publish(
 
 
 def _items(head: list[Item], spool: Spool, readers: TextReaders | None) -> Iterator[Item]:
-    """The head, then the spool's items (their text read by READERS, if any, a few chunks ahead)."""
+    """The head, then the spool's items (their text read by READERS, if any, a few chunks ahead: from the start,
+    while the head is published)."""
+    rest = spool.items(None if readers is None else readers.read)
     yield from head
-    yield from spool.items(None if readers is None else readers.read)
+    yield from rest
 
 
 def _publish(

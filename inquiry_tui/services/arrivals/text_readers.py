@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from itertools import islice
 
 from inquiry_tui.services.arrivals import checking
 
@@ -40,11 +41,19 @@ class TextReaders:
         )
 
     def read(self, blobs: Iterator[bytes]) -> Iterator[bytes]:
-        """BLOBS (spool chunks) with their arrivals' text read, in the same order, at most a few ahead."""
-        pending: deque[tuple[Future[bytes] | None, bytes]] = deque()
+        """BLOBS (spool chunks) with their arrivals' text read, in the same order, at most a few ahead.
+
+        The first few are handed to the readers at once (not at the first chunk asked for)."""
+        ahead = self.count * AHEAD
+        pending = deque((self._submit(blob), blob) for blob in islice(blobs, ahead))
+        return self._in_order(blobs, pending, ahead)
+
+    def _in_order(
+        self, blobs: Iterator[bytes], pending: deque[tuple[Future[bytes] | None, bytes]], ahead: int
+    ) -> Iterator[bytes]:
         for blob in blobs:
             pending.append((self._submit(blob), blob))
-            if len(pending) >= self.count * AHEAD:
+            if len(pending) > ahead:
                 yield _result(*pending.popleft())
         while pending:
             yield _result(*pending.popleft())
