@@ -40,12 +40,12 @@ from sqlalchemy import Connection
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.allocation.supervision import sweep
+from inquiry_tui.services.arrivals import text_readers
 from inquiry_tui.services.arrivals.checking import Packed, flat, unflat
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline, pre_read_terms
-from inquiry_tui.services.arrivals import text_readers
 from inquiry_tui.services.arrivals.read_ahead import ReadAhead
-from inquiry_tui.services.arrivals.text_readers import TextReaders
 from inquiry_tui.services.arrivals.recovery import undo
+from inquiry_tui.services.arrivals.text_readers import TextReaders
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.store import bulk, dialect, index_build, journal
