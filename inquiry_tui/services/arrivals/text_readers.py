@@ -78,8 +78,14 @@ def _result(future: Future[bytes] | None, blob: bytes) -> bytes:
 
 
 def reader_count() -> int:
-    """Readers beside the publishing thread: one core is its own (none on a one-core machine)."""
-    return max(0, min((os.cpu_count() or 1) - 1, MAX_READERS))
+    """Readers beside the publishing thread: one per core, at most MAX_READERS (none on a one-core machine).
+
+    One reader on two cores could not keep up: reading a chunk costs about 60 us an arrival against the
+    publishing thread's 70-100, and a reader is niced, so any other work on the machine slowed it first and
+    the publishing waited (a 100k import at load 4: 14.1 s of publishing for 7.2 s of its thread's CPU).
+    Two share the other core and what the publishing thread leaves; being niced, they yield to it."""
+    cores = os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, MAX_READERS)
 
 
 @contextmanager
