@@ -91,6 +91,14 @@ def test_no_readers_for_a_small_spool_one_core_or_no_catalogue(monkeypatch: pyte
         assert readers is None
 
 
+@pytest.mark.parametrize(("cores", "readers"), [(None, 0), (1, 0), (2, 2), (8, text_readers.MAX_READERS)])
+def test_readers_one_per_core_at_most_max_none_on_one_core(
+    cores: int | None, readers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert text_readers.reader_count() == readers
+
+
 def _counting(seen: list[int]) -> Any:
     real = text_readers.TextReaders.read
 
