@@ -17,6 +17,11 @@ into the tuple `flat` would make of its arrival (`_quick`); anything else goes t
 - a record with attachments is sent back as it was read and checked here, where the import's
   stager lives (staging writes files).
 
+`import inquiries` starts its workers with `text=False`: they check and pack, and leave the text
+unread (`text_terms` and `text_junk` None, as the serial path leaves them), so that the checking,
+which ends before anything is written, costs half as much; `read_text` reads it later, in the
+processes of services/arrivals/text_readers.py, while the import publishes.
+
 CSV files, small files and one-core machines take the serial path. Workers run at a lower
 priority (WORKER_NICENESS), so that on a shared machine the sessions of colleagues who are
 replying meanwhile get a busy core first.
@@ -35,7 +40,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,14 +57,16 @@ PART_BYTES = 1_000_000  # ~2,500 inquiries a part
 MAX_WORKERS = 4
 AHEAD = 3  # parts in flight per worker
 
-_WORKER: dict[str, Catalogue] = {}
+_WORKER: dict[str, Any] = {}
 
 
 WORKER_NICENESS = 5  # below colleagues' sessions: a busy core goes to someone's reply first
 
 
-def _start_worker(products: tuple[tuple[str, str], ...]) -> None:
+def _start_worker(products: tuple[tuple[str, str], ...], text: bool = True) -> None:
+    """A worker's catalogue, and whether its `_check_part` reads each arrival's text (TEXT)."""
     _WORKER["catalogue"] = catalogue(products)
+    _WORKER["text"] = text
     with contextlib.suppress(OSError):  # not allowed here: run at the usual priority
         os.nice(WORKER_NICENESS)
 
@@ -97,9 +104,11 @@ def _arrival(path: Path, record: Record, products: Catalogue | None, stager: Sta
     return _makers(type(a), type(a.buyer))[0](*_ARRIVAL_VALUES(a)[:-2], read, judge_text(a.subject, a.body))
 
 
-def _quick(record: Record, products: Catalogue) -> tuple[Any, ...] | None:
+def _quick(record: Record, products: Catalogue | None) -> tuple[Any, ...] | None:
     """`flat(Item(_arrival(path, record, products, None), record.line))` made straight from the record's checked
-    values (quick_record: no model, no arrival made), or None for a record that path does not take."""
+    values (quick_record: no model, no arrival made), or None for a record that path does not take.
+
+    PRODUCTS None: the text is left unread and unjudged (`text_terms` and `text_junk` None), as `_arrival` leaves it."""
     got = quick_record.checked(record.data)
     if got is None:
         return None
@@ -118,15 +127,25 @@ def _quick(record: Record, products: Catalogue) -> tuple[Any, ...] | None:
                 sample_requested=sample_requested,
             )
         )
+    arrival_type, buyer_type = _types()
+    values = (external_id, channel, received_at, buyer, product, subject, body, quantity, unit, terms, rfq, ())
+    if products is None:
+        return (record.line, (), arrival_type, buyer_type, (*values, None, None))
+    return (record.line, (), arrival_type, buyer_type, _read_values(values, products))
+
+
+def _read_values(values: tuple[Any, ...], products: Catalogue) -> tuple[Any, ...]:
+    """An arrival's flat values (`flat`'s, without the last two) with what its text states read and its text judged,
+    as `_arrival` reads and judges them."""
+    received_at, product, subject, body, quantity, unit, terms = _TEXT_INPUTS(values)
     known = _known_of(quantity, unit, product, terms)
     read = read_terms(f"{subject}\n{body}", today=received_at.date(), products=products, known=known)
     junk = judge_text(subject, body)
-    arrival_type, buyer_type = _types()
-    values = (external_id, channel, received_at, buyer, product, subject, body, quantity, unit, terms, rfq, ())
-    return (record.line, (), arrival_type, buyer_type, (*values, _TERMS_VALUES(read), (junk.score, junk.reasons)))
+    return (*values, _TERMS_VALUES(read), (junk.score, junk.reasons))
 
 
 _NO_STATED = (None,) * 6
+_TEXT_INPUTS = itemgetter(2, 4, 5, 6, 7, 8, 9)  # received_at, product, subject, body, quantity, unit, terms
 
 
 @cache
@@ -293,8 +312,9 @@ class Packed:
 
 def _check_part(path: str, part: bytes, first_line: int) -> Packed | list[Any] | None:
     """In a worker: the part packed, or its entries (flat items, and records with attachments to check where
-    the stager is), or None if a record is bad."""
-    products = _WORKER["catalogue"]
+    the stager is), or None if a record is bad. The arrivals' text is left unread if the worker was started
+    so (`_start_worker`: `read_text` later)."""
+    products = _WORKER["catalogue"] if _WORKER["text"] else None
     out: list[Any] = []
     keys: list[tuple[int, str | None, str | None]] = []
     attached = False
@@ -323,10 +343,33 @@ def _serial(path: Path, records: Iterator[Record], stager: Stager | None) -> Ite
         yield Item(_arrival(path, r, None, stager), r.line)
 
 
+def read_text(blob: bytes) -> bytes:
+    """In a worker: a spool chunk (the pickle of flat items) with every arrival's text read and judged that was not.
+
+    What `_check_part` leaves unread when told (`text=False`), read as it would have read it: the same values."""
+    products = _WORKER["catalogue"]
+    rows: list[tuple[Any, ...]] = pickle.loads(blob)
+    for i, (line, later, arrival_type, buyer_type, values) in enumerate(rows):
+        if values[-2] is None or values[-1] is None:
+            read = _read_values(values[:-2], products)
+            values = (*values[:-2], *(new if old is None else old for old, new in zip(values[-2:], read[-2:])))
+            rows[i] = (line, later, arrival_type, buyer_type, values)
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def checked_items(
-    path: Path, stager: Stager | None, products: tuple[tuple[str, str], ...], *, workers: int | None = None
+    path: Path,
+    stager: Stager | None,
+    products: tuple[tuple[str, str], ...],
+    *,
+    workers: int | None = None,
+    text: bool = True,
 ) -> Iterator[Item | Packed]:
-    """The file's arrivals, checked, in file order (see the module docstring); errors as the serial path's."""
+    """The file's arrivals, checked, in file order (see the module docstring); errors as the serial path's.
+
+    TEXT False: the workers leave what each arrival's text states and its junk verdict unread (`text_terms` and
+    `text_junk` None, as the serial path leaves them): `import inquiries` has them read while it publishes
+    (services/arrivals/text_readers.py), after every line is checked."""
     if workers is None:
         big = file_format(path) == "jsonl" and path.stat().st_size >= PARALLEL_FROM_BYTES
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if big else 0
@@ -335,7 +378,7 @@ def checked_items(
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products,)
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products, text)
     ) as pool:
         pending: deque[tuple[Future[Packed | list[Any] | None] | None, bytes, int]] = deque()
         parts = _parts(path)

@@ -221,7 +221,8 @@ def import_inquiries(ctx: Ctx, path: Path, *, progress: Progress | None = None) 
     ctx.require_admin("import inquiries")
     stager = Stager(ctx, max_mb=get_settings(ctx).files.max_mb)
     products = product_names(ctx)
-    items: Iterator[Item | checking.Packed] = checking.checked_items(path, stager, products)
+    # The text of each arrival is read and judged while publishing, after every line is checked (text_readers.py).
+    items: Iterator[Item | checking.Packed] = checking.checked_items(path, stager, products, text=False)
     if progress is not None:
         items = _counted(items, progress, _lines(path))
     try:

@@ -12,7 +12,9 @@ Here an import file goes in two steps (docs/store.md, "Imports"):
    the write lock (SQLite: store/write_gate.py), so a colleague waits at most for the one
    transaction under way. Each transaction records the ids it wrote in the import journal
    (store/journal.py). While one builds its search index and commits, a helper thread reads the
-   next items back from the spool (services/arrivals/read_ahead.py).
+   next items back from the spool (services/arrivals/read_ahead.py). What each arrival's text
+   states and its junk verdict are read by worker processes a few spool chunks ahead
+   (services/arrivals/text_readers.py): neither can fail a line, so they need not hold up the check.
    The last one writes the buyers' final state, the notices, the audit row and ends the run.
 
 All or nothing holds at the end: a failure while publishing undoes every published
@@ -38,10 +40,12 @@ from sqlalchemy import Connection
 
 from inquiry_tui.domain.errors import ValidationError
 from inquiry_tui.services.allocation.supervision import sweep
+from inquiry_tui.services.arrivals import text_readers
 from inquiry_tui.services.arrivals.checking import Packed, flat, unflat
 from inquiry_tui.services.arrivals.pipeline import ArrivalReport, Item, Pipeline, pre_read_terms
 from inquiry_tui.services.arrivals.read_ahead import ReadAhead
 from inquiry_tui.services.arrivals.recovery import undo
+from inquiry_tui.services.arrivals.text_readers import TextReaders
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.records.errors import FileFormatError
 from inquiry_tui.store import bulk, dialect, index_build, journal
@@ -118,14 +122,24 @@ class Spool:
         self._file.write(len(blob).to_bytes(_LENGTH, "little"))
         self._file.write(blob)
 
-    def items(self) -> Iterator[Item]:
+    def items(self, read: Callable[[Iterator[bytes]], Iterator[bytes]] | None = None) -> Iterator[Item]:
+        """The items in order; READ, if given, maps the chunks' pickles first (text_readers.TextReaders.read,
+        which starts on the first chunks at once)."""
+        return _unflat_all(self._blobs() if read is None else read(self._blobs()))
+
+    def _blobs(self) -> Iterator[bytes]:
         self._file.seek(0)
         while head := self._file.read(_LENGTH):
-            chunk: list[tuple[Any, ...]] = pickle.loads(self._file.read(int.from_bytes(head, "little")))
-            yield from map(unflat, chunk)
+            yield self._file.read(int.from_bytes(head, "little"))
 
     def close(self) -> None:
         self._file.close()
+
+
+def _unflat_all(blobs: Iterator[bytes]) -> Iterator[Item]:
+    for blob in blobs:
+        chunk: list[tuple[Any, ...]] = pickle.loads(blob)
+        yield from map(unflat, chunk)
 
 
 def check(
@@ -284,13 +298,16 @@ def publish(
         run_id = journal.start_run(conn, source=source, actor=ctx.actor.login, os_user=ctx.os_user, at=ctx.now())
     keeper = engine.connect()  # PostgreSQL: the lock that says this run is alive
     published = False
+    stack = ExitStack()  # the text readers (services/arrivals/text_readers.py), if any
     try:
         journal.hold(keeper, run_id)
         keeper.commit()
+        # Started before the read-ahead thread: its processes are forked from this one.
+        readers = stack.enter_context(text_readers.started(products, spool.count))
         report = _publish(
             ctx,
             run_id,
-            _items(head, spool),
+            _items(head, spool, readers),
             path,
             action,
             source,
@@ -302,9 +319,11 @@ def publish(
         published = True
         return report
     except BaseException:
+        stack.close()  # no reader left running while undoing
         _undo(ctx, run_id, source)
         raise
     finally:
+        stack.close()
         try:
             journal.release(keeper, run_id)
             keeper.commit()
@@ -314,9 +333,12 @@ def publish(
             stager.close(failed=not published)
 
 
-def _items(head: list[Item], spool: Spool) -> Iterator[Item]:
+def _items(head: list[Item], spool: Spool, readers: TextReaders | None) -> Iterator[Item]:
+    """The head, then the spool's items (their text read by READERS, if any, a few chunks ahead: from the start,
+    while the head is published)."""
+    rest = spool.items(None if readers is None else readers.read)
     yield from head
-    yield from spool.items()
+    yield from rest
 
 
 def _publish(
