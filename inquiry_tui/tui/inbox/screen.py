@@ -546,7 +546,10 @@ class InboxScreen(Screen[None], WorkerErrors):
         """The list takes the focus now, and the footer shows its keys in the same frame: Textual refreshes
         the bindings (which the footer follows) only after the next frame, a layout and frame more."""
         self.set_focus(self.inquiry_list)
-        self.refresh_bindings()  # (the footer hears of it in its own turn, before the frame: frame_should_wait)
+        # The footer takes the list's keys now, not in its own turn when the signal below reaches it: on a
+        # loaded machine the hits' frame could come first, with the field's keys under them.
+        self.query_one(KeysFooter).bindings_changed(self)
+        self.refresh_bindings()
 
     @on(SearchBox.KeyAfterEnter)
     def _key_after_enter(self, event: SearchBox.KeyAfterEnter) -> None:
