@@ -36,12 +36,13 @@ PAGE = 64
 MAX_PAGES = 24  # rows held: ~1,500, whatever the folder size
 MAX_ANCHORS = 64
 LADDER_STEP = 1024  # rows between two rungs of the key ladder (a jump's seek walks fewer)
-# A move onto a row not held (a jump, a page key past the rows held) keeps the viewport as it was, rows,
-# cursor and scrollbar, for this long while its page is read (`_hold`): at 1M the page, its neighbours and
-# the cursor's panes come in ~10-20 ms, and a frame of placeholders drawn meanwhile cost the event loop and
-# the GIL about half a jump's time before the frame the reader wanted. About a frame: a page slower than
-# that (a slow disk, a loaded machine) shows the placeholders, so the key is seen to be taken.
-JUMP_GRACE = 0.022
+# A move onto a row not held (a jump, a page key past the rows held) keeps the viewport as it was drawn, rows,
+# cursor and scrollbar, for this long while its page is read (`_hold`). At 1M the page, its neighbours and the
+# cursor's panes came 17-23 ms after the key with a frame of placeholders drawn meanwhile, a frame that cost the
+# event loop and the GIL about half of the jump (docs/performance.md, session 14); without it they come sooner,
+# and the frame that shows them is the first. A frame and a half at most: a page slower than that (a slow disk,
+# a loaded machine) shows the placeholders, so the key is seen to be taken, as before.
+JUMP_GRACE = 0.025
 _UNSET = object()
 
 
