@@ -192,7 +192,6 @@ class InquiryList(ScrollView, can_focus=True):
         self._frame: tuple[int, int] = (0, 0)  # scroll offset and content width as the frame being drawn began
         self._announced: object = _UNSET
         self._held: HeldView | None = None  # the viewport shown while a jump's page is read
-        self._ahead_asked = False  # the pages a page key would land on are asked for after the next frame
 
     # --- data in ------------------------------------------------------------------------------
 
@@ -429,9 +428,7 @@ class InquiryList(ScrollView, can_focus=True):
             {self.cursor // PAGE} if self.total else set()
         )
 
-    def _request_visible(self, *, ahead_now: bool = False) -> None:
-        """Ask for the pages the viewport and the cursor need; those a page key would land on after the frame
-        (AHEAD_NOW: they are asked for now, the frame is drawn)."""
+    def _request_visible(self) -> None:
         wanted = sorted(self._wanted_pages())
         # The rows a page key would land on too (read ahead by the panes), when they lie next to
         # the run: never a jump of their own.
@@ -440,13 +437,6 @@ class InquiryList(ScrollView, can_focus=True):
             for p in ((self.cursor + self.page_step) // PAGE, (self.cursor - self.page_step) // PAGE)
             if p >= 0 and p * PAGE < self.total and p not in wanted
         }
-        if not ahead_now and any(p not in self._pages and p not in self._pending for p in ahead):
-            # Read after the frame that shows what this change needs: a worker reading them meanwhile shares
-            # the GIL with that frame (a jump's, a page key's).
-            if not self._ahead_asked:
-                self._ahead_asked = True
-                self.call_after_refresh(self._request_ahead)
-            ahead = set()
         # The cursor's page first: a jump's `at` is that page, read with the cursor's row's panes
         # (PageRequest.cursor), and the rows above it chain from it (a jump down shows the cursor on
         # the viewport's last row, often on the page after the viewport's first).
@@ -470,11 +460,6 @@ class InquiryList(ScrollView, can_focus=True):
             self._pending.add(page)
         if requests:
             self.post_message(self.PagesRequested(self, tuple(requests)))
-
-    def _request_ahead(self) -> None:
-        """After the frame: the pages a page key would land on (`_request_visible`)."""
-        self._ahead_asked = False
-        self._request_visible(ahead_now=True)
 
     @staticmethod
     def _neighbours(page: int, wanted: list[int]) -> tuple[int, ...]:
@@ -655,7 +640,7 @@ class InquiryList(ScrollView, can_focus=True):
             return
         old = self.cursor
         if self._held is None and self.item_at(position) is None and not self.grows and not self.show_folder:
-            self._hold(old)  # (a folder's rows only: search hits are drawn as they come, as before)
+            self._hold(old)  # (a folder's rows: search hits past those held come as fast as they can)
         self.cursor = position
         self.last_step = position - old
         self._scroll_to_cursor()
