@@ -640,7 +640,7 @@ class InquiryList(ScrollView, can_focus=True):
             return
         old = self.cursor
         if self._held is None and self.item_at(position) is None and not self.grows and not self.show_folder:
-            self._hold(old)  # (a folder's rows: search hits past those held come as fast as they can)
+            self._hold(old)  # (a folder's rows only: search hits are drawn as they come, as before)
         self.cursor = position
         self.last_step = position - old
         self._scroll_to_cursor()
