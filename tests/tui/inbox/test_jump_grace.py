@@ -225,7 +225,7 @@ async def test_a_search_during_the_grace_shows_its_hits(store_ctx: Ctx, monkeypa
     monkeypatch.setattr(inquiry_list, "JUMP_GRACE", 30.0)
     app = InquiryApp(store_ctx)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen, listing, thread = await _started(pilot, app)
+        screen, listing, _ = await _started(pilot, app)
         go = _hold_back_jumps(monkeypatch)
         listing.move_cursor(listing.total // 2)
         screen.run_search("steel")  # the hits replace the folder's rows (a new epoch): the jump's page is stale
