@@ -24,6 +24,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from inquiry_tui.services.inbox.listing import ListItem
 from inquiry_tui.tui.common.lean_strip import lean
@@ -35,6 +36,13 @@ PAGE = 64
 MAX_PAGES = 24  # rows held: ~1,500, whatever the folder size
 MAX_ANCHORS = 64
 LADDER_STEP = 1024  # rows between two rungs of the key ladder (a jump's seek walks fewer)
+# A move onto a row not held (a jump, a page key past the rows held) keeps the viewport as it was drawn, rows,
+# cursor and scrollbar, for this long while its page is read (`_hold`). At 1M the page, its neighbours and the
+# cursor's panes came 17-23 ms after the key with a frame of placeholders drawn meanwhile, a frame that cost the
+# event loop and the GIL about half of the jump (docs/performance.md, session 14); without it they come sooner,
+# and the frame that shows them is the first. A frame and a half at most: a page slower than that (a slow disk,
+# a loaded machine) shows the placeholders, so the key is seen to be taken, as before.
+JUMP_GRACE = 0.025
 _UNSET = object()
 
 
@@ -57,6 +65,18 @@ class PageRequest:
     hint: tuple[int, tuple[str, int]] | None  # (position, key) nearest known, for `at`
     cursor: int | None = None
     neighbours: tuple[int, ...] = ()  # for `at`: the pages above it (descending), then those below it
+
+
+@dataclass(frozen=True)
+class HeldView:
+    """The viewport as it was drawn before a move onto rows not held yet (`InquiryList._hold`): shown instead of
+    the new one until its rows come or JUMP_GRACE passes, never a mix of the old rows and the new cursor."""
+
+    top: int
+    cursor: int
+    total: int
+    rows: dict[int, ListItem]  # position -> row, the viewport's rows that were held
+    timer: Timer
 
 
 @dataclass(frozen=True)
@@ -171,6 +191,7 @@ class InquiryList(ScrollView, can_focus=True):
         self._waiting: tuple[int, Style, Strip] | None = None  # the placeholder row (width, style, strip)
         self._frame: tuple[int, int] = (0, 0)  # scroll offset and content width as the frame being drawn began
         self._announced: object = _UNSET
+        self._held: HeldView | None = None  # the viewport shown while a jump's page is read
 
     # --- data in ------------------------------------------------------------------------------
 
@@ -187,6 +208,7 @@ class InquiryList(ScrollView, can_focus=True):
     ) -> int:
         """Show new data (a folder, a search, a reload); returns the new epoch."""
         self.epoch += 1
+        self._release()
         self.grows = grows
         self.show_folder = show_folder
         self.empty_text = empty_text
@@ -218,6 +240,7 @@ class InquiryList(ScrollView, can_focus=True):
         """Show the rows of PLACE again, with its cursor and viewport (pages still on their way are asked
         for again); returns the new epoch. Only a folder's place: it does not grow, nor span folders."""
         self.epoch += 1
+        self._release()
         self.grows = False
         self.show_folder = False
         self.empty_text = place.empty_text
@@ -282,12 +305,21 @@ class InquiryList(ScrollView, can_focus=True):
         # Every neighbour the jump asked for is no longer on its way, read or not (a short page ends
         # the walk): one not read is asked for again, chained from the run, by the change below.
         self._pending.difference_update(request.neighbours)
+        if request.mode == "at" and request.page not in self._wanted_pages():
+            # A jump the reader left before it landed (a second jump, `g` back to the rows held): the run it
+            # would replace is the one the viewport shows now. The pages it kept waiting are asked for.
+            self._request_visible()
+            self._release_when_shown()
+            return
         if not self._take_page(request, rows, more):
+            self._end_hold()  # (a resync: the rows around the cursor come in a reset)
             return
         for neighbour, neighbour_rows in neighbours:
             if not self._take_page(neighbour, neighbour_rows, False):
+                self._end_hold()
                 return
         self._trim()
+        self._release_when_shown()
         self._after_change(scroll_to_cursor=False)
 
     def _take_page(self, request: PageRequest, rows: list[ListItem], more: bool) -> bool:
@@ -388,13 +420,16 @@ class InquiryList(ScrollView, can_focus=True):
         """How many rows a page key moves the cursor."""
         return max(1, self.scrollable_content_region.height - 1)
 
-    def _request_visible(self) -> None:
+    def _wanted_pages(self) -> set[int]:
+        """The pages the viewport shows, and the cursor's."""
         top = int(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
-        wanted = sorted(
-            {p for p in range(top // PAGE, (top + height) // PAGE + 1) if p * PAGE < self.total}
-            | ({self.cursor // PAGE} if self.total else set())
+        return {p for p in range(top // PAGE, (top + height) // PAGE + 1) if p * PAGE < self.total} | (
+            {self.cursor // PAGE} if self.total else set()
         )
+
+    def _request_visible(self) -> None:
+        wanted = sorted(self._wanted_pages())
         # The rows a page key would land on too (read ahead by the panes), when they lie next to
         # the run: never a jump of their own.
         ahead = {
@@ -504,16 +539,26 @@ class InquiryList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         top, width = self._frame
-        position = top + y
         base = self.base_style
-        if self.total == 0:
-            return Strip([Segment(fit(self.empty_text, width), base)]) if y == 1 else Strip.blank(width, base)
-        if position >= self.total:
-            return Strip.blank(width, base)
-        item = self.item_at(position)
+        held = self._held
+        if held is not None:
+            # A jump's page is on its way: the viewport as it was (its rows and its cursor), not the new one.
+            position = held.top + y
+            if position >= held.total:
+                return Strip.blank(width, base)
+            item = held.rows.get(position)
+            cursor = held.cursor
+        else:
+            position = top + y
+            if self.total == 0:
+                return Strip([Segment(fit(self.empty_text, width), base)]) if y == 1 else Strip.blank(width, base)
+            if position >= self.total:
+                return Strip.blank(width, base)
+            item = self.item_at(position)
+            cursor = self.cursor
         if item is None:
             return self._placeholder(width)
-        selected = position == self.cursor
+        selected = position == cursor
         key = (item, selected, width, self.has_focus, self.show_folder)
         strip = self._lines.get(key)
         if strip is None:
@@ -568,6 +613,8 @@ class InquiryList(ScrollView, can_focus=True):
 
     def _announce(self) -> None:
         """Tell the screen what is under the cursor, once per change (its page may be on the way)."""
+        if self._held is not None:
+            return  # the panes follow the row the viewport shows: told when the hold ends
         item = self.current
         if item is None and self.total and self.cursor // PAGE in self._pending:
             return
@@ -592,23 +639,69 @@ class InquiryList(ScrollView, can_focus=True):
         if position == self.cursor:
             return
         old = self.cursor
+        if self._held is None and self.item_at(position) is None and not self.grows and not self.show_folder:
+            self._hold(old)  # (a folder's rows only: search hits are drawn as they come, as before)
         self.cursor = position
         self.last_step = position - old
         self._scroll_to_cursor()
-        self.refresh_line(old)
-        self.refresh_line(position)
+        if self._held is None:
+            self.refresh_line(old)
+            self.refresh_line(position)
         self._request_visible()
+        self._release_when_shown()
         self._announce()
+
+    # --- a jump's grace (JUMP_GRACE) ----------------------------------------------------------
+
+    def _hold(self, cursor: int) -> None:
+        """Keep drawing the viewport as it is now (its cursor on CURSOR) while the rows of a move are read."""
+        if not self.is_mounted:
+            return
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        rows = {p: item for p in range(top, min(top + height, self.total)) if (item := self.item_at(p)) is not None}
+        self._held = HeldView(top, cursor, self.total, rows, self.set_timer(JUMP_GRACE, self._end_hold))
+
+    def _viewport_held(self) -> bool:
+        """Whether the cursor's row and every row of the viewport are held (a frame would draw no placeholder)."""
+        if self.current is None:
+            return False
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        return all(self.item_at(p) is not None for p in range(top, min(top + height, self.total)))
+
+    def _release_when_shown(self) -> None:
+        """End the hold once the new viewport can be drawn whole (the caller draws it and tells the panes)."""
+        if self._held is not None and self._viewport_held():
+            self._end_hold()
+
+    def _release(self) -> None:
+        """Draw the list as it is from now on (the caller draws it: new rows replaced those held)."""
+        held, self._held = self._held, None
+        if held is not None:
+            held.timer.stop()
+            set_vertical_bar(self, position=self.scroll_y)
+
+    def _end_hold(self) -> None:
+        """Draw the new viewport and tell the panes: its rows came, or JUMP_GRACE passed without them (then its
+        placeholders show the key was taken), or its page showed the run drifted (a resync follows)."""
+        if self._held is not None:
+            self._release()
+            self.refresh()
+            self._announce()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         # ScrollView's watcher, but the scrollbar is repainted only when its thumb moves: scrolled
         # by a row of 100,000 it does not (scrollbar_thumb.py), and drawing it cost as much as the rows.
-        set_vertical_bar(self, position=new_value)
-        if round(old_value) != round(new_value):
-            self.refresh(self.size.region)
+        # While a jump's viewport is held (`_hold`), the bar and the rows stay as they were drawn.
+        if self._held is None:
+            set_vertical_bar(self, position=new_value)
+            if round(old_value) != round(new_value):
+                self.refresh(self.size.region)
         self._request_visible()
 
     def on_resize(self, _event: events.Resize) -> None:
+        self._end_hold()  # (the rows held were the old height's)
         self.virtual_size = Size(self.scrollable_content_region.width, self.total)
         self._lines.clear()
         self._request_visible()
