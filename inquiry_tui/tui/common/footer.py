@@ -17,7 +17,7 @@ repaints one line.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -139,7 +139,7 @@ class KeysFooter(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         """The screen's keys may have changed (a focus change, a key's state checked again): repaint if what shows did."""
         self._bindings_ready = True
         if screen.app.app_focus and self.is_attached and screen is self.screen:
