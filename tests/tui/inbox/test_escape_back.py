@@ -107,7 +107,9 @@ async def test_escape_draws_the_folder_and_its_rows_panes_in_one_frame(
 
         monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
         await pilot.press("escape")
-        await until_in_own_frames(lambda: thread.shown_id == inquiry_id, "the row's thread")
+        await until_in_own_frames(
+            lambda: thread.shown_id == inquiry_id and any(not shown for shown, _ in frames), "the folder's frame"
+        )
         folder_frames = [drawn for search_shown, drawn in frames if not search_shown]
         assert folder_frames, "no frame showed the folder"
         # The first frame of the folder draws the row's thread and profile too, not a frame after it.
@@ -139,7 +141,9 @@ async def test_a_searchs_hits_and_their_panes_are_drawn_in_one_frame(
         await settle(pilot)
         monkeypatch.setattr(screen, "_compositor_refresh", recording_draw)
         await pilot.press("enter")
-        await until_in_own_frames(lambda: thread.shown_id == first_hit.id, "the first hit's thread")
+        await until_in_own_frames(
+            lambda: thread.shown_id == first_hit.id and any(shown for shown, _ in frames), "the hits' frame"
+        )
         hit_frames = [drawn for hits_shown, drawn in frames if hits_shown]
         assert hit_frames, "no frame showed the hits"
         assert {listing, thread, profile} <= hit_frames[0], hit_frames
