@@ -357,6 +357,15 @@ def read_text(blob: bytes) -> bytes:
     return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def worker_pool(workers: int, products: tuple[tuple[str, str], ...], *, text: bool = True) -> ProcessPoolExecutor:
+    """WORKERS processes started as checking workers (`_start_worker`: the catalogue, niced): the checking's, and
+    the text readers' (services/arrivals/text_readers.py), which call `read_text` in them."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products, text)
+    )
+
+
 def checked_items(
     path: Path,
     stager: Stager | None,
@@ -376,10 +385,7 @@ def checked_items(
     if workers <= 1:
         yield from _serial(path, iter_records(path), stager)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(products, text)
-    ) as pool:
+    with worker_pool(workers, products, text=text) as pool:
         pending: deque[tuple[Future[Packed | list[Any] | None] | None, bytes, int]] = deque()
         parts = _parts(path)
         for part, line in parts:

@@ -14,11 +14,10 @@ it does the first chunk's (`pipeline.pre_read_terms` between transactions, `judg
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
@@ -34,11 +33,8 @@ class TextReaders:
     """Worker processes that read and judge the text of the spool's chunks (`read`), in order."""
 
     def __init__(self, products: tuple[tuple[str, str], ...], count: int) -> None:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.count = count
-        self._pool = ProcessPoolExecutor(
-            max_workers=count, mp_context=context, initializer=checking._start_worker, initargs=(products,)
-        )
+        self._pool = checking.worker_pool(count, products)
 
     def read(self, blobs: Iterator[bytes]) -> Iterator[bytes]:
         """BLOBS (spool chunks) with their arrivals' text read, in the same order, at most a few ahead.
