@@ -37,11 +37,8 @@ from sqlmodel import Session
 from inquiry_tui.domain.activity import (
     DEFAULT_WINDOW_DAYS,
     KIND_DIMENSION,
-    ActivityLevel,
-    DailyCounts,
-    activity_level,
-    label_for,
-    recommendation,
+    level_from_totals,
+    recommendation_score,
 )
 from inquiry_tui.domain.vocabulary import ActivityKind
 from inquiry_tui.services.context import Ctx
@@ -49,7 +46,6 @@ from inquiry_tui.store import bulk, dialect
 from inquiry_tui.store.engine import write_if_free
 from inquiry_tui.store.types import UTCDateTime
 
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "now" for scoring without a contact date
 INTENT_DAYS = 30  # searches / views of our products count as intent when this recent
 CHUNK = 500
 
@@ -254,15 +250,14 @@ def _signals(conn: Connection, today: date, window_days: int, ids: Sequence[int]
                 top[buyer_id] = (count, detail)
     out: dict[int, BuyerSignals] = {}
     for buyer_id in set(ids) if ids is not None else per_kind.keys() | inquiries.keys() | intent.keys():
-        counts = [DailyCounts(today, k, n) for k, n in zip(_KINDS, per_kind.get(buyer_id, ())) if n]
-        if inquiries.get(buyer_id):
-            counts.append(DailyCounts(today, ActivityKind.INQUIRY, inquiries[buyer_id]))
-        level = activity_level(counts, today, window_days).level if counts else 0
+        totals = [*zip(_KINDS, per_kind.get(buyer_id, ())), (ActivityKind.INQUIRY, inquiries.get(buyer_id, 0))]
+        level = level_from_totals(totals, window_days)
         hits = intent.get(buyer_id, 0)
         if level or hits:
             # Contact is left out here: it changes with every message and is checked when listing.
-            rec = recommendation(ActivityLevel(level, label_for(level), (), (), window_days), hits, None, NEVER)
-            out[buyer_id] = BuyerSignals(level, hits, top.get(buyer_id, (0, None))[1], rec.score if rec else 0)
+            out[buyer_id] = BuyerSignals(
+                level, hits, top.get(buyer_id, (0, None))[1], recommendation_score(level, hits)
+            )
     return out
 
 

@@ -17,7 +17,9 @@ from inquiry_tui.domain.activity import (
     activity_level,
     behaviour,
     label_for,
+    level_from_totals,
     recommendation,
+    recommendation_score,
 )
 from inquiry_tui.domain.errors import ValidationError
 
@@ -137,6 +139,21 @@ def test_property_level_bounded_and_shares_sum(rows: list[tuple[int, str, int]])
     assert sum(a.daily) == sum(d.count for d in a.dimensions)
 
 
+@given(
+    st.lists(st.tuples(st.sampled_from([*sorted(KIND_DIMENSION), "junk", "nosuch"]), st.integers(-5, 500))),
+    st.integers(1, 120),
+)
+def test_property_level_from_window_totals_is_the_full_levels(totals: list[tuple[str, int]], window: int) -> None:
+    """The rollup's level from each kind's window total is exactly the level of the same events as daily rows."""
+    rows = [DailyCounts(days_ago(i % window), kind, count) for i, (kind, count) in enumerate(totals)]
+    assert level_from_totals(totals, window) == activity_level(rows, TODAY, window).level
+
+
+def test_level_from_totals_checks_the_window() -> None:
+    with pytest.raises(ValidationError):
+        level_from_totals([("visit", 3)], 0)
+
+
 # --- behaviour box -----------------------------------------------------------------------------
 
 
@@ -221,3 +238,10 @@ def test_intent_term_is_made_safe() -> None:
     assert r is not None
     assert "\x1b" not in r.reason and "\n" not in r.reason and "\x07" not in r.reason
     assert "…" in r.reason
+
+
+@given(st.integers(0, 100), st.integers(-3, 200))
+def test_property_score_alone_is_the_recommendations_score(level: int, hits: int) -> None:
+    """The rollup's score (contact aside) is the score of a recommendation never contacted, or 0 without one."""
+    made = recommendation(level_of(level), hits, None, NOW)
+    assert recommendation_score(level, hits) == (made.score if made else 0)
