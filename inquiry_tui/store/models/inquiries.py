@@ -88,8 +88,9 @@ class Inquiry(SQLModel, table=True):
             **_partial(View.SENT),
         ),
         Index("ix_inquiry_sent", "received_at", "id", **_partial(View.SENT)),
-        # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only.
-        Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk"),
+        # A buyer's threads; with is_junk, the activity rollup counts every buyer's valid inquiries index-only;
+        # with replied and product_id, the buyer profile's per-day counts read no inquiry row (migration 0018).
+        Index("ix_inquiry_buyer_recv", "buyer_id", "received_at", "is_junk", "replied", "product_id"),
         Index("ix_inquiry_recv", "received_at"),
         # The deleted inquiries by id: a search's count leaves them out with one probe of this small
         # index per hit instead of a read of the hit's row (store.queries.inbox.count_search).

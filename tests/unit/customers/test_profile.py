@@ -10,7 +10,7 @@ from inquiry_tui.domain.activity import DailyCounts, activity_level
 from inquiry_tui.domain.errors import NotFound
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.customers.profile import buyer_profile
-from inquiry_tui.store import bulk
+from inquiry_tui.store import bulk, plain_sql
 from inquiry_tui.store.types import db_text
 from tests.conftest import FIXED_NOW, ctx_as
 from tests.customer_helpers import add_daily, add_detail, add_visit, make_buyer, make_product, make_thread
@@ -183,3 +183,23 @@ def test_visibility(admin_ctx: Ctx) -> None:
         buyer_profile(admin_ctx, 999_999)
     unowned = make_buyer(admin_ctx, "visitor@x.com")
     assert buyer_profile(cara, unowned).owner_login is None
+
+
+def test_a_buyers_threads_are_counted_from_the_index_alone(admin_ctx: Ctx) -> None:
+    """The per-day count of the buyer's threads (junk, replied, product) reads `ix_inquiry_buyer_recv` only, no
+    inquiry row (migration 0018): a busy buyer's profile on a cursor move cost a row read per thread."""
+    from inquiry_tui.services.customers.profile import _Q_THREADS
+
+    b = make_buyer(admin_ctx, "busy@x.com", owner="ana")
+    pid = make_product(admin_ctx, "FL-200W", "200W LED Flood Light", "flood light")
+    for n in range(6):
+        make_thread(admin_ctx, b, "ana", FIXED_NOW - timedelta(days=n), replied=n % 2 == 0, product_id=pid)
+    make_thread(admin_ctx, b, "ana", FIXED_NOW - timedelta(days=1), junk=True)
+    if admin_ctx.engine.dialect.name == "sqlite":  # (PostgreSQL's planner scans a table this small whole)
+        with admin_ctx.read_plain() as conn:
+            rows = plain_sql.rows(conn, f"EXPLAIN QUERY PLAN {_Q_THREADS}", {"b": b, "since": day(89)})
+        plan = [str(row[3]) for row in rows]
+        assert any("COVERING INDEX ix_inquiry_buyer_recv" in line for line in plan), plan
+    p = buyer_profile(admin_ctx, b)
+    assert (p.behaviour.valid_inquiries, p.behaviour.replies, p.behaviour.junk_inquiries) == (6, 3, 1)
+    assert [(i.sku, i.inquiries) for i in p.intended_products] == [("FL-200W", 6)]
