@@ -9,10 +9,7 @@ the exit code.
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,32 +134,3 @@ def test_ctrl_c_and_a_bug_on_the_way_read_the_same(
     assert fast == typer_root
     assert fast[0] == code and fast[1].startswith(starts) and fast[1].count("\n") == 1, fast
     assert closed == [True, True]  # the store's connections closed either way
-
-
-def test_opening_the_tui_loads_neither_typer_nor_pydantic(store: Path) -> None:
-    """Up to opening the TUI on a connected store: the command line's part of the start (cli/tui_entry.py)."""
-    script = textwrap.dedent(
-        f"""
-        import sys
-        import inquiry_tui.cli as cli
-        from inquiry_tui.cli import tui_entry
-
-        def opened(ctx):
-            print("ACTING", ctx.actor.login)
-            print("LOADED", sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "click", "pydantic", "sqlalchemy")))
-
-        tui_entry.open_tui = opened
-        sys.argv = ["inquiry-tui", "--db", {str(store)!r}]
-        cli.main()
-        """
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "INQUIRY_TUI_LOGIN": "boss"},
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    assert "ACTING boss" in out.stdout and "LOADED []" in out.stdout, out.stdout
