@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
+import inquiry_tui.tui.app as tui_app
 import inquiry_tui.tui.inbox.screen as inbox_screen
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.tui.app import InquiryApp
@@ -56,6 +57,9 @@ async def first_screen(ctx: Ctx) -> tuple[list[str], list[str], str]:
         return real_window(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
+        # The background work (it reads the zone too) starts with Ready, or this long after mount: never before
+        # the page here, however loaded the machine.
+        patch.setattr(tui_app, "BACKGROUND_AT_THE_LATEST", 600.0)
         patch.setattr(inbox_screen.clock, "load", load)
         patch.setattr(inbox_screen.inbox, "window", window)
         app = InquiryApp(ctx)
