@@ -163,6 +163,14 @@ def child(db: str, started: float, moves: int, size: tuple[int, int]) -> None:
     limit = getattr(context, "limit_store_memory", None)
     if limit is not None:
         limit(ctx)
+    # And the inbox's zone and first page read in a thread while the app starts (cli/state.py open_tui), where
+    # the code has it (an older --baseline has not).
+    try:
+        from inquiry_tui.tui.inbox import first_page
+    except ImportError:
+        pass
+    else:
+        first_page.start(ctx)
     on_loop = {"count": 0}
     main = threading.main_thread()
 

@@ -11,8 +11,9 @@ from the launch, and the process's CPU time (user + system, from /proc) at that 
 average at the start of each size; with two sizes or more, the largest's p50 over the smallest's
 (the target: 1M within 1.2x of 1k).
 
-The import share: the start path's imports alone (`inquiry_tui.cli`, its root, the app and the
-inbox screen) timed in a fresh interpreter the same number of times, wall and CPU p50.
+The import share: the start path's imports alone (`inquiry_tui.cli`, its TUI entry or, in code before
+session 16, its typer root, the app and the inbox screen) timed in a fresh interpreter the same number
+of times, wall and CPU p50.
 
 Bytecode: by default each tree's compiled modules are cached in a temp dir (PYTHONPYCACHEPREFIX)
 by one warm-up run, as an installed package has them; `--source` measures with
@@ -47,9 +48,13 @@ import bench_inbox
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).parent / "out"
 ENTRY = "import sys; sys.argv[0] = 'inquiry-tui'; from inquiry_tui.cli import main; main()"
+# The command line's part: since session 16 the TUI opens without typer (cli/tui_entry.py); older code (--baseline)
+# ran the typer root (cli/root.py).
 IMPORTS = (
-    "import time; t, c = time.perf_counter(), time.process_time(); "
-    "import inquiry_tui.cli, inquiry_tui.cli.root, inquiry_tui.tui.app, inquiry_tui.tui.inbox.screen; "
+    "import time; t, c = time.perf_counter(), time.process_time(); import inquiry_tui.cli\n"
+    "try:\n    import inquiry_tui.cli.tui_entry, inquiry_tui.tui.inbox.first_page\n"
+    "except ImportError:\n    import inquiry_tui.cli.root\n"
+    "import inquiry_tui.tui.app, inquiry_tui.tui.inbox.screen; "
     "print(time.perf_counter() - t, time.process_time() - c)"
 )
 # A list row: between the list's borders, some text, then its time (15:50) or date (Nov 30, 2025-11-30).

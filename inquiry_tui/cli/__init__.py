@@ -3,19 +3,22 @@
 The command groups are mounted in `cli/commands.py` (a feature adds its module and one line
 there). Non-TUI commands never import textual: the TUI is imported only when it is opened. And
 opening the TUI (no command: `inquiry-tui [--db X] [--as L]`) imports none of the command
-modules nor the services behind them: `main` runs the root alone then, so the inbox comes up
-without loading what only the commands use (docs/performance.md, "Start").
+modules nor the services behind them, nor typer: `main` runs the root's callback alone then
+(`cli/tui_entry.py`), so the inbox comes up without loading what only the commands use
+(docs/performance.md, "Start" and "Start without typer, session 16").
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import Any
 
 from inquiry_tui.cli.terminal import guard_terminal
 
 ROOT_OPTIONS = ("--db", "--as")  # the root callback's options that take a value (cli/root.py)
+COMPLETION_VARIABLE = "_INQUIRY_TUI_COMPLETE"  # click's shell completion asks through it (`_{PROG}_COMPLETE`)
 
 
 def opens_tui(argv: list[str]) -> bool:
@@ -45,9 +48,15 @@ def main() -> None:
         # the first row (docs/performance.md, "Start at 1M, session 9"). The app freezes them after its
         # first frame and turns collection back on (tui/app.py).
         gc.disable()
-        from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
+        if COMPLETION_VARIABLE in os.environ:  # a shell's completion request: typer answers it
+            from inquiry_tui.cli.root import app as root_only  # the same root: its options, errors and callback
 
-        root_only(prog_name="inquiry-tui")
+            root_only(prog_name="inquiry-tui")
+            return
+        # The root's options, callback and errors without typer (cli/tui_entry.py says why).
+        from inquiry_tui.cli.tui_entry import run
+
+        run(sys.argv[1:])
         return
     from inquiry_tui.cli.commands import app
 

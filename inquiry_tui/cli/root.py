@@ -11,14 +11,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup, TyperOption
 
-from inquiry_tui.cli.common import fail, open_tui, state
+from inquiry_tui.cli.common import open_tui, state
+from inquiry_tui.cli.failures import failure, kept_after_interrupt
 from inquiry_tui.cli.terminal import guard_terminal
-from inquiry_tui.config import db_url, log_error
-from inquiry_tui.domain.errors import InquiryError
-from inquiry_tui.services.context import describe_store_error, store_errors
 
-# SQLite's INTEGER (and PostgreSQL's bigint): a larger whole number given on the command line is refused in words.
-MAX_STORE_INT = 2**63 - 1
+__all__ = ["app", "kept_after_interrupt", "usage_line"]
 
 
 class _Group(TyperGroup):
@@ -58,64 +55,14 @@ class _Group(TyperGroup):
         words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command line below the root (invoke clears it)
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
-            # ctrl+c: one line saying what was kept, exit 130 (the shell's code for it), no traceback.
-            typer.echo(f"error: stopped (ctrl+c); {kept_after_interrupt(words)}", err=True)
-            raise typer.Exit(130) from None
-        except InquiryError as exc:
-            fail(str(exc))
-        except store_errors() as exc:
-            fail(describe_store_error(exc, db_url(state.db)))
-        except OverflowError as exc:
-            # A whole number past what the store holds (an id such as 99999999999999999999999) or a date
-            # pushed past year 9999 by arithmetic; nothing was written (the transaction rolled back).
-            if "int" in str(exc).lower():
-                fail(f"a number given is too large (at most {MAX_STORE_INT:,}); nothing was changed")
-            fail(f"a date or number is out of range ({exc}); nothing was changed")
-        except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own ways out (help, usage errors)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own ways out (help, usage errors, `fail`)
             raise
-        except Exception as exc:  # the last resort: one line, the details in the log
-            where = log_error(exc)
-            fail(f"unexpected {type(exc).__name__}: {exc!r:.200}; nothing more was done. Details: {where}")
+        except (KeyboardInterrupt, Exception) as exc:  # one line (cli/failures.py); a bug's details in the log
+            line, code = failure(exc, words, state.db)
+            typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(code) from None
         finally:
             state.close()  # the store's connections, closed as the command ends (State.close says why)
-
-
-def kept_after_interrupt(argv: list[str]) -> str:
-    """What an interrupted command kept: a file import and a seed are one transaction, rolled back whole; an
-    export or a backup writes a temporary file renamed only when complete, so FILE was not written."""
-    words = [a for a in argv if not a.startswith("-")]
-    target = _output(argv)
-    if words[:2] == ["import", "maildir"]:
-        return "the messages written before it are kept; run it again to import the rest (each message once)"
-    if "import" in words:
-        return "nothing was imported (an import is all or nothing)"
-    if words[:1] == ["seed"]:
-        return "nothing was seeded (a seed is all or nothing)"
-    if words[:1] == ["export"] or words[1:2] == ["export"]:  # export inquiries|allocations, loi|order export
-        if target is None:
-            return "the output stopped part-way (what was printed is incomplete)"
-        return f"{target} was not written (the partial file was removed; an export is complete or not at all)"
-    if words[:2] == ["db", "backup"] and len(words) > 2:
-        return f"{words[2]} was not written (the partial archive was removed)"
-    if words[:2] == ["db", "restore"]:
-        return "no store was made (the partial store was removed; files already unpacked stay for the next try)"
-    if words[:2] == ["db", "copy"] and target is not None:
-        return f"the copy in {target} is not complete: remove or empty it before copying again"
-    return "the step in progress was rolled back; what finished before it is kept"
-
-
-def _output(argv: list[str]) -> str | None:
-    """The value of -o/--output (an export's FILE) or --to (db copy's target), if the command line gives one."""
-    for i, arg in enumerate(argv):
-        for name in ("-o", "--output", "--to"):
-            if arg == name and i + 1 < len(argv):
-                return argv[i + 1]
-            if arg.startswith(f"{name}=") and name.startswith("--"):
-                return arg.split("=", 1)[1]
-        if arg.startswith("-o") and len(arg) > 2 and not arg.startswith("--"):
-            return arg[2:]
-    return None
 
 
 def usage_line(exc: typer.TyperException) -> str:

@@ -26,14 +26,14 @@ from textual.widgets import Header, OptionList
 from inquiry_tui.domain.text import safe_line, truncate
 from inquiry_tui.services.context import Ctx
 from inquiry_tui.services.inbox import listing as inbox
-from inquiry_tui.services.inbox.listing import FolderCounts, ListItem
+from inquiry_tui.services.inbox.listing import FolderCounts, ListItem, Window
 from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.errors import WorkerErrors
 from inquiry_tui.tui.common.footer import KeysFooter
 from inquiry_tui.tui.common.pending_updates import frame_should_wait
 from inquiry_tui.tui.common.span_compositor import use_span_compositor
 from inquiry_tui.tui.customers.profile_pane import ProfilePane
-from inquiry_tui.tui.inbox import INBOX_CSS, actions, loaded, panes
+from inquiry_tui.tui.inbox import INBOX_CSS, actions, first_page, loaded, panes
 from inquiry_tui.tui.inbox.actions import InboxActions
 from inquiry_tui.tui.inbox.finder import InquiryFinder
 from inquiry_tui.tui.inbox.folder_bar import FolderBar
@@ -91,6 +91,7 @@ class InboxScreen(Screen[None], WorkerErrors):
         self._draw_at_once = False  # the next frame shows what a key asked for: drawn on idle, not on the timer
         self.actions = InboxActions(self)
         self.panes: ReadingPanes | None = None  # on mount, with its widgets
+        self._window_ahead: tuple[str, Window] | None = None  # the first page, read before the app (first_page.py)
 
     def compose(self) -> ComposeResult:
         # Over the header line in a layer of its own (inbox.tcss), and first: showing it moves nothing.
@@ -123,7 +124,14 @@ class InboxScreen(Screen[None], WorkerErrors):
         listing.cursor_listener = self._cursor_moved
         listing.focus()
         self._apply_layout()
-        self._start()
+        first = first_page.take(self.ctx, self.folder, PAGE)
+        if first is None:
+            self._start()
+        else:
+            # The zone and the first page were read while the app loaded (first_page.py): shown in the first frame.
+            self._window_ahead = (self.folder, first.window)
+            zone = clock.use(first.zone_name) if first.zone_name is not None else clock.zone()
+            self._started(loaded.Started(zone))
         self.set_interval(REFRESH_SECONDS, self._periodic_refresh)
 
     def on_resize(self) -> None:
@@ -202,7 +210,12 @@ class InboxScreen(Screen[None], WorkerErrors):
         listing.zone = self.zone
         listing.border_title = self._title()
         listing.begin()
-        self._load_window(self._next_token(), folder, anchor_key, None, None)
+        token = self._next_token()
+        ahead, self._window_ahead = self._window_ahead, None
+        if ahead is not None and ahead[0] == folder and anchor_key is None:
+            self._show_window(loaded.WindowLoaded(token, folder, ahead[1], None))
+            return
+        self._load_window(token, folder, anchor_key, None, None)
 
     def _next_token(self) -> int:
         self._list_token += 1

@@ -16,6 +16,7 @@ import pytest
 import inquiry_tui.cli as cli
 import inquiry_tui.cli.commands as commands
 import inquiry_tui.cli.root as root
+import inquiry_tui.cli.tui_entry as tui_entry
 from inquiry_tui.services.context import collecting_garbage
 
 
@@ -34,6 +35,14 @@ def _collecting_when_run(monkeypatch: pytest.MonkeyPatch, module: object, argv: 
 
 
 def test_opening_the_tui_runs_the_root_with_collection_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The root's callback without typer (cli/tui_entry.py); a shell's completion request goes through typer's root.
+    seen: list[bool] = []
+    monkeypatch.setattr(tui_entry, "run", lambda _argv: seen.append(gc.isenabled()))
+    monkeypatch.setattr(sys, "argv", ["inquiry-tui", "--db", "store.db"])
+    cli.main()
+    assert seen == [False]
+    gc.enable()
+    monkeypatch.setenv(cli.COMPLETION_VARIABLE, "bash_complete")
     assert _collecting_when_run(monkeypatch, root, ["--db", "store.db"]) == [False]
 
 

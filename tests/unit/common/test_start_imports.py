@@ -237,3 +237,31 @@ def test_the_overdue_checks_warnings_are_written_without_the_orm(tmp_path: Path,
     written = out.split("WRITTEN ")[1].split()
     assert int(written[0]) >= 1 and written[1] == "0", out
     assert "LOADED []" in out, out
+
+
+def test_the_command_line_opens_the_tui_without_typer_or_pydantic(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`inquiry-tui --db X` up to opening the TUI on the connected store: typer (which coerces its options through
+    pydantic) is not loaded for it, nor SQLAlchemy (docs/performance.md, "Start without typer, session 16")."""
+    from inquiry_tui.cli import app
+
+    monkeypatch.setenv("INQUIRY_TUI_LOGIN", "boss")
+    store = tmp_path / "entry.db"
+    result = CliRunner().invoke(app, ["--db", str(store), "init"])
+    assert result.exit_code == 0, result.output
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import inquiry_tui.cli as cli
+        from inquiry_tui.cli import tui_entry
+
+        def opened(ctx):
+            print("ACTING", ctx.actor.login)
+            print("LOADED", sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "click", "pydantic", "sqlalchemy")))
+
+        tui_entry.open_tui = opened
+        sys.argv = ["inquiry-tui", "--db", {str(store)!r}]
+        cli.main()
+        """
+    )
+    out = _run(script, {**os.environ, "INQUIRY_TUI_LOGIN": "boss"})
+    assert "ACTING boss" in out and "LOADED []" in out, out
