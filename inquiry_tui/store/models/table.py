@@ -11,10 +11,9 @@ process that loads the tables (docs/performance.md, "A session's Python objects,
 from __future__ import annotations
 
 from sqlmodel import SQLModel
-from sqlmodel.main import SQLModelConfig
 
 
 class TableModel(SQLModel):
     """SQLModel for `table=True` classes: pydantic's build deferred to the first validation or dump."""
 
-    model_config = SQLModelConfig(defer_build=True)
+    model_config = {"defer_build": True}  # merged with SQLModel's own settings, as pydantic merges configs
