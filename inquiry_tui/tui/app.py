@@ -39,6 +39,7 @@ from inquiry_tui.tui.common import clock
 from inquiry_tui.tui.common.collector import CHECK_SECONDS, IdleCollector
 from inquiry_tui.tui.common.errors import WorkerErrors, WorkFailed, error_log_path, notice_for
 from inquiry_tui.tui.common.executor import FreshContextExecutor
+from inquiry_tui.tui.common.lean_strip import lean_strips
 from inquiry_tui.tui.common.stylesheet import SharedParseStylesheet
 from inquiry_tui.tui.modes import MODES, START, Mode, mode_bindings, mode_named
 from inquiry_tui.tui.notices.background import Background, NoticesChanged, OutboxFlushed, OutboxQueued, UnreadCounted
@@ -455,6 +456,9 @@ def run_logged(app: App[None], *, headless: bool = False) -> None:
 
 
 def run_tui(ctx: Ctx) -> None:
-    """Run the TUI on CTX's store, its SQLite memory capped for the process (`limit_store_memory`)."""
+    """Run the TUI on CTX's store, its SQLite memory capped for the process (`limit_store_memory`).
+
+    Textual's strips make their caches when first used, for the process (`lean_strips`)."""
     limit_store_memory(ctx)
+    lean_strips()
     run_logged(InquiryApp(ctx))

@@ -27,7 +27,7 @@ import re
 import threading
 import time as clock
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -170,12 +170,40 @@ class BuyerSignals:
     score: int  # recommendation score if active and interested enough (contact aside), else 0
 
 
+class Levels(Mapping[int, int]):
+    """The signals' levels by buyer, read through the signals (no dict of its own).
+
+    A rollup is kept for the process: at 1M inquiries a second dict of 50,000 buyers' levels was 2.5 MB
+    (docs/performance.md, "A session's Python objects, session 16")."""
+
+    __slots__ = ("_signals",)
+
+    def __init__(self, signals: dict[int, BuyerSignals]) -> None:
+        self._signals = signals
+
+    def __getitem__(self, buyer_id: int) -> int:
+        return self._signals[buyer_id].level
+
+    def get(self, buyer_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        found = self._signals.get(buyer_id)
+        return default if found is None else found.level
+
+    def __contains__(self, buyer_id: object) -> bool:
+        return buyer_id in self._signals
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._signals)
+
+    def __len__(self) -> int:
+        return len(self._signals)
+
+
 @dataclass(frozen=True)
 class Rollup:
     day: date
     window_days: int
     signals: dict[int, BuyerSignals]
-    levels: dict[int, int]  # the signals' levels alone, for sorting lists
+    levels: Mapping[int, int]  # the signals' levels alone, for sorting lists (a view of them)
     ranked: tuple[int, ...]  # buyers with a recommendation score, best first
     marks: tuple[int, int, int]  # activity_daily rowid, activity_event id, inquiry id seen
     seconds: float  # how long the last (full or incremental) pass took
@@ -309,7 +337,7 @@ def _made(
     full: bool,
     catalogue: str,
 ) -> Rollup:
-    levels = {b: s.level for b, s in signals.items()}
+    levels = Levels(signals)
     ranked = tuple(b for _, _, b in sorted((-s.score, -s.level, b) for b, s in signals.items() if s.score))
     return Rollup(today, window_days, signals, levels, ranked, marks, seconds, full, catalogue)
 
@@ -398,7 +426,7 @@ def rollup(
         return made
 
 
-def cached_levels(ctx: Ctx, window_days: int = DEFAULT_WINDOW_DAYS) -> dict[int, int] | None:
+def cached_levels(ctx: Ctx, window_days: int = DEFAULT_WINDOW_DAYS) -> Mapping[int, int] | None:
     """Levels if this process has built a rollup today, else None; never waits for a full pass.
 
     While another thread builds, the previous levels are returned as they are.
@@ -412,7 +440,7 @@ def cached_levels(ctx: Ctx, window_days: int = DEFAULT_WINDOW_DAYS) -> dict[int,
     return rollup(ctx, window_days=window_days).levels
 
 
-def activity_levels(ctx: Ctx, session: Session | None = None) -> dict[int, int]:
+def activity_levels(ctx: Ctx, session: Session | None = None) -> Mapping[int, int]:
     return rollup(ctx, session).levels
 
 

@@ -9,7 +9,7 @@ rollup (services.customer_activity), the others are SQL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -228,7 +228,7 @@ def _activity_page(session: Session, ctx: Ctx, query: CustomerQuery, after: Page
     return CustomerPage(tuple(rows), next_key)
 
 
-def _rows(session: Session, ctx: Ctx, raw: Sequence[Any], levels: dict[int, int] | None = None) -> list[CustomerRow]:
+def _rows(session: Session, ctx: Ctx, raw: Sequence[Any], levels: Mapping[int, int] | None = None) -> list[CustomerRow]:
     ids = [r[0] for r in raw]
     tags: dict[int, list[str]] = {}
     if ids:

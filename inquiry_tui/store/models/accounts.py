@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.domain.vocabulary import Role
 from inquiry_tui.store.models.columns import timestamp_column, version_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class Account(SQLModel, table=True):
+class Account(TableModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(unique=True)
     name: str
@@ -33,7 +34,7 @@ class Account(SQLModel, table=True):
 _setting_version = version_column()
 
 
-class Setting(SQLModel, table=True):
+class Setting(TableModel, table=True):
     """One JSON document per settings section (allocation, reception, calls)."""
 
     key: str = Field(primary_key=True)
@@ -43,7 +44,7 @@ class Setting(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _setting_version}
 
 
-class RotationState(SQLModel, table=True):
+class RotationState(TableModel, table=True):
     """The main-account rotation turn; shared by every process, updated inside BEGIN IMMEDIATE."""
 
     __tablename__ = "rotation_state"
@@ -52,7 +53,7 @@ class RotationState(SQLModel, table=True):
     turns: int = 0
 
 
-class ConfigStamp(SQLModel, table=True):
+class ConfigStamp(TableModel, table=True):
     """One value triggers of migration 0014 change on any change of routing's configuration.
 
     Accounts, settings, products, country owners and the block list: a process keeps them while

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class ActivityEvent(SQLModel, table=True):
+class ActivityEvent(TableModel, table=True):
     """A raw on-site event of a buyer; profiles read the daily aggregates instead."""
 
     __tablename__ = "activity_event"
@@ -23,7 +24,7 @@ class ActivityEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_activity_buyer_at", "buyer_id", "at"),)
 
 
-class ActivityDaily(SQLModel, table=True):
+class ActivityDaily(TableModel, table=True):
     """Events per buyer, day (UTC, ISO date) and kind: a profile reads <= 90 x 8 rows."""
 
     __tablename__ = "activity_daily"
@@ -33,7 +34,7 @@ class ActivityDaily(SQLModel, table=True):
     count: int = 0
 
 
-class ActivityDetail(SQLModel, table=True):
+class ActivityDetail(TableModel, table=True):
     """Counts per buyer, kind and detail: common search terms, SKUs viewed."""
 
     __tablename__ = "activity_detail"
@@ -44,7 +45,7 @@ class ActivityDetail(SQLModel, table=True):
     last_at: datetime = Field(sa_column=timestamp_column())
 
 
-class VisitorSession(SQLModel, table=True):
+class VisitorSession(TableModel, table=True):
     """Visitor details: one visit to the store with what was seen on the site around it."""
 
     __tablename__ = "visitor_session"
@@ -61,7 +62,7 @@ class VisitorSession(SQLModel, table=True):
     __table_args__ = (Index("ix_visitor_buyer_at", "buyer_id", "at"),)
 
 
-class ActivityRollup(SQLModel, table=True):
+class ActivityRollup(TableModel, table=True):
     """A cache: one buyer's activity signals from the day's full rollup (services.customer_activity).
 
     A process that starts later loads these and brings them up to date from the watermarks in
@@ -78,7 +79,7 @@ class ActivityRollup(SQLModel, table=True):
     score: int
 
 
-class ActivityRollupState(SQLModel, table=True):
+class ActivityRollupState(TableModel, table=True):
     """What a stored rollup saw: its watermarks and the catalogue it judged intent against."""
 
     __tablename__ = "activity_rollup_state"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(TableModel, table=True):
     """Append-only: triggers refuse UPDATE and DELETE (see the initial migration); hash-chained (migration 0005).
 
     Rows are written only by `services.audit`, which gives each the next id, the real OS user
@@ -30,7 +31,7 @@ class AuditLog(SQLModel, table=True):
     hash: str = ""  # sha256 over this row's content and prev_hash
 
 
-class AuditChain(SQLModel, table=True):
+class AuditChain(TableModel, table=True):
     """The chain's head: the last audit row's id and hash, moved in the same transaction as each new row.
 
     One row (id 1). Writers lock it (`SELECT ... FOR UPDATE` where the database has it; SQLite's

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column, version_column
+from inquiry_tui.store.models.table import TableModel
 
 _buyer_version = version_column()
 
 
-class Buyer(SQLModel, table=True):
+class Buyer(TableModel, table=True):
     """A buyer; `is_customer` marks those added to customer management."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -49,7 +50,7 @@ class Buyer(SQLModel, table=True):
     )
 
 
-class BuyerTag(SQLModel, table=True):
+class BuyerTag(TableModel, table=True):
     __tablename__ = "buyer_tag"
     buyer_id: int = Field(foreign_key="buyer.id", primary_key=True)
     tag: str = Field(primary_key=True, index=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 _PENDING = text("outcome = 'pending'")
 
 
-class CallLog(SQLModel, table=True):
+class CallLog(TableModel, table=True):
     """One call or appointment request (`import calls`); an appointment is confirmed or declined by its owner."""
 
     __tablename__ = "call_log"

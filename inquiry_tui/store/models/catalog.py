@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class Product(SQLModel, table=True):
+class Product(TableModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     sku: str = Field(unique=True)
     name: str
@@ -19,7 +20,7 @@ class Product(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="account.id", index=True)
 
 
-class CountryOwner(SQLModel, table=True):
+class CountryOwner(TableModel, table=True):
     """One owner per country (ISO 3166-1 alpha-2): the primary key enforces it."""
 
     __tablename__ = "country_owner"
@@ -27,7 +28,7 @@ class CountryOwner(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
 
 
-class BlockEntry(SQLModel, table=True):
+class BlockEntry(TableModel, table=True):
     __tablename__ = "block_entry"
     id: int | None = Field(default=None, primary_key=True)
     kind: str  # BlockKind: email | member_id | country

@@ -13,14 +13,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column, version_column
+from inquiry_tui.store.models.table import TableModel
 
 _template_version = version_column()
 
 
-class ContractTemplate(SQLModel, table=True):
+class ContractTemplate(TableModel, table=True):
     """A contract template ("My contract templates"): named sections with placeholders, shared by the team."""
 
     __tablename__ = "contract_template"
@@ -38,7 +39,7 @@ class ContractTemplate(SQLModel, table=True):
 _loi_version = version_column()
 
 
-class Loi(SQLModel, table=True):
+class Loi(TableModel, table=True):
     """A letter of intent to one buyer; `version` counts its edits (every one is kept in loi_version)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,7 +66,7 @@ class Loi(SQLModel, table=True):
     )
 
 
-class LoiVersion(SQLModel, table=True):
+class LoiVersion(TableModel, table=True):
     """One saved state of an LOI: its document after an edit (or a status change), by whom and when."""
 
     __tablename__ = "loi_version"
@@ -81,7 +82,7 @@ class LoiVersion(SQLModel, table=True):
 _order_version = version_column()
 
 
-class DealOrder(SQLModel, table=True):
+class DealOrder(TableModel, table=True):
     """An order ("All orders"): from a confirmed LOI or imported from the marketplace."""
 
     __tablename__ = "deal_order"
@@ -112,7 +113,7 @@ class DealOrder(SQLModel, table=True):
     )
 
 
-class OrderSum(SQLModel, table=True):
+class OrderSum(TableModel, table=True):
     """The orders' count and total per owner, status and currency, kept by triggers on `deal_order`.
 
     The orders list's totals without a period or customer filter read these few rows instead of
@@ -128,7 +129,7 @@ class OrderSum(SQLModel, table=True):
     total_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
-class OrderDaySum(SQLModel, table=True):
+class OrderDaySum(TableModel, table=True):
     """The orders placed on one UTC day, counted and summed per owner, status and currency (migration 0011).
 
     Kept by triggers on `deal_order` like `order_sum`; the totals of a period filter read these rows
@@ -149,7 +150,7 @@ class OrderDaySum(SQLModel, table=True):
     )
 
 
-class OrderMonthSum(SQLModel, table=True):
+class OrderMonthSum(TableModel, table=True):
     """The orders placed in one UTC month (MONTH is its first day), as `order_day_sum` per day (migration 0011)."""
 
     __tablename__ = "order_month_sum"
@@ -166,7 +167,7 @@ class OrderMonthSum(SQLModel, table=True):
     )
 
 
-class OrderEvent(SQLModel, table=True):
+class OrderEvent(TableModel, table=True):
     """A dated change of an order's status (the first one is its placing)."""
 
     __tablename__ = "order_event"
@@ -181,7 +182,7 @@ class OrderEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_order_event_order", "order_id", "id"),)
 
 
-class BuyerTrade(SQLModel, table=True):
+class BuyerTrade(TableModel, table=True):
     """A buyer's orders summed up: the customer stage and counts, rewritten with every order change."""
 
     __tablename__ = "buyer_trade"

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.domain.vocabulary import Channel
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models.columns import timestamp_column
 from inquiry_tui.store.models.inquiries import Inquiry
+from inquiry_tui.store.models.table import TableModel
 
 
-class StoredFile(SQLModel, table=True):
+class StoredFile(TableModel, table=True):
     """A file kept by content (sha256) in the file store beside the store; one row per content."""
 
     __tablename__ = "stored_file"
@@ -23,7 +24,7 @@ class StoredFile(SQLModel, table=True):
     created_at: datetime = Field(sa_column=timestamp_column())
 
 
-class Attachment(SQLModel, table=True):
+class Attachment(TableModel, table=True):
     """A file on a message, under the name it came with (cleaned: no paths, no control characters)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,7 +35,7 @@ class Attachment(SQLModel, table=True):
     added_by: str | None = None  # the login that attached it; None: it came with the message (an import)
 
 
-class DiskFolder(SQLModel, table=True):
+class DiskFolder(TableModel, table=True):
     """A folder of the cloud disk: in the shared library (`owner_id` None) or in one account's private folder."""
 
     __tablename__ = "disk_folder"
@@ -49,7 +50,7 @@ class DiskFolder(SQLModel, table=True):
     __table_args__ = (Index("ix_disk_folder_place", "owner_id", "parent_id", "name"),)
 
 
-class DiskFile(SQLModel, table=True):
+class DiskFile(TableModel, table=True):
     """A file on the cloud disk: a name in a folder (None: the top of its space) for one stored content."""
 
     __tablename__ = "disk_file"

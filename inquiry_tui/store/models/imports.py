@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class ImportRun(SQLModel, table=True):
+class ImportRun(TableModel, table=True):
     """An import being published; the row is gone once it completed or was undone."""
 
     __tablename__ = "import_run"
@@ -22,7 +23,7 @@ class ImportRun(SQLModel, table=True):
     started_at: datetime = Field(sa_column=timestamp_column())
 
 
-class ImportChunk(SQLModel, table=True):
+class ImportChunk(TableModel, table=True):
     """One published transaction of a run: the ids it wrote, JSON {table: [[lo, hi], ...]}."""
 
     __tablename__ = "import_chunk"

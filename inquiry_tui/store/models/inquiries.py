@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.domain.vocabulary import Channel, Direction, Folder, View
 from inquiry_tui.store.models.columns import timestamp_column, version_column
+from inquiry_tui.store.models.table import TableModel
 from inquiry_tui.store.queries.folders import escalation_sql, open_sql, predicate
 
 _inquiry_version = version_column()
@@ -23,7 +24,7 @@ def _partial(view: View) -> dict[str, Any]:
     }
 
 
-class Inquiry(SQLModel, table=True):
+class Inquiry(TableModel, table=True):
     """A thread: an inquiry, chat (tm), email or RFQ (Channel). `folder` is a Folder: inbox | junk | deleted."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -132,7 +133,7 @@ class Inquiry(SQLModel, table=True):
     )
 
 
-class Message(SQLModel, table=True):
+class Message(TableModel, table=True):
     """One message of a thread (Direction): `in` from the buyer, `out` by a person, `auto` by reception."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -145,7 +146,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (Index("ix_message_inquiry_sent", "inquiry_id", "sent_at"),)
 
 
-class AllocationRecord(SQLModel, table=True):
+class AllocationRecord(TableModel, table=True):
     """Every routing decision: on arrival (actor `system`), reassignment or hand-over."""
 
     __tablename__ = "allocation_record"
@@ -162,7 +163,7 @@ class AllocationRecord(SQLModel, table=True):
 _template_version = version_column()
 
 
-class ReplyTemplate(SQLModel, table=True):
+class ReplyTemplate(TableModel, table=True):
     __tablename__ = "reply_template"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, Table, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.domain.vocabulary import View
 from inquiry_tui.store.core import table_of
 from inquiry_tui.store.models.columns import timestamp_column
 from inquiry_tui.store.models.inquiries import Inquiry
+from inquiry_tui.store.models.table import TableModel
 from inquiry_tui.store.queries.folders import predicate
 
 
-class MailLink(SQLModel, table=True):
+class MailLink(TableModel, table=True):
     """A Message-ID known to the store: an e-mail imported into a thread, or one we sent.
 
     A buyer's answer names earlier ids in In-Reply-To / References; this table finds its thread.
@@ -33,7 +34,7 @@ class MailLink(SQLModel, table=True):
     __table_args__ = (Index("ix_mail_link_inquiry_at", "inquiry_id", "at"),)
 
 
-class MaildirSeen(SQLModel, table=True):
+class MaildirSeen(TableModel, table=True):
     """A Maildir message already read (by the folder's path and the message's key): the next run skips it unread."""
 
     __tablename__ = "maildir_seen"
@@ -44,7 +45,7 @@ class MaildirSeen(SQLModel, table=True):
     at: datetime = Field(sa_column=timestamp_column())
 
 
-class OutboxMail(SQLModel, table=True):
+class OutboxMail(TableModel, table=True):
     """An e-mail to send: saved with the reply, sent after the commit, marked sent in its own transaction."""
 
     __tablename__ = "outbox"

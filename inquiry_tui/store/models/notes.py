@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class AdminNote(SQLModel, table=True):
+class AdminNote(TableModel, table=True):
     """One note; `inquiry_id` or `buyer_id` names what it is on (vocabulary.NoteTarget), `to_id` whom it is for."""
 
     __tablename__ = "admin_note"

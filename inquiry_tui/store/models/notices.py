@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 _NOTICE_UNREAD = text("read_at IS NULL")  # module level: the class below has a `text` field
 
 
-class Notice(SQLModel, table=True):
+class Notice(TableModel, table=True):
     """One entry of an account's notice feed ("push information"); read once `read_at` is set.
 
     `dedupe` keeps a producer from telling the same thing twice (e.g. one overdue warning per

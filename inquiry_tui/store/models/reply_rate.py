@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class ReplyDay(SQLModel, table=True):
+class ReplyDay(TableModel, table=True):
     """A cache: the reply-rate tallies of one closed local day, per owner (0: the company's groups).
 
     Written by `services.team.reply_rate_cache` for days whose every inquiry is past its response limit;
@@ -30,7 +31,7 @@ class ReplyDay(SQLModel, table=True):
     computed_at: datetime = Field(sa_column=timestamp_column())
 
 
-class ReplyDayEpoch(SQLModel, table=True):
+class ReplyDayEpoch(TableModel, table=True):
     """One counter the reply_day triggers bump: a cache write checks that nothing changed since its read."""
 
     __tablename__ = "reply_day_epoch"

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column, version_column
+from inquiry_tui.store.models.table import TableModel
 
 # Fitting, non-junk RFQs: the recommendation walks only these, best standing first.
 _FITTING = text("NOT is_junk AND fit > 0")  # portable: a boolean is not an integer on PostgreSQL
 
 
-class Rfq(SQLModel, table=True):
+class Rfq(TableModel, table=True):
     """A buyer's request for quotation posted on the marketplace (`import rfqs`); open until `expires_at`.
 
     `fit` (0..100), `fit_terms` (one per line) and `fit_category` are the RFQ's fit to the
@@ -69,7 +70,7 @@ class Rfq(SQLModel, table=True):
 _quote_version = version_column()
 
 
-class RfqQuote(SQLModel, table=True):
+class RfqQuote(TableModel, table=True):
     """The company's one quote on an RFQ, by the salesperson who owns its `rfq` thread (`inquiry_id`)."""
 
     __tablename__ = "rfq_quote"
@@ -97,7 +98,7 @@ class RfqQuote(SQLModel, table=True):
     )
 
 
-class RfqSubscription(SQLModel, table=True):
+class RfqSubscription(TableModel, table=True):
     """A keyword a salesperson follows: new RFQs with all its words raise an RFQ-match notice."""
 
     __tablename__ = "rfq_subscription"
@@ -109,7 +110,7 @@ class RfqSubscription(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("account_id", "word"),)
 
 
-class RfqQuota(SQLModel, table=True):
+class RfqQuota(TableModel, table=True):
     """One row per quota month (YYYY-MM of the company's zone): the row a quoting transaction locks.
 
     SQLite serialises writers anyway (BEGIN IMMEDIATE); on PostgreSQL `SELECT ... FOR UPDATE` on
@@ -121,7 +122,7 @@ class RfqQuota(SQLModel, table=True):
     quotes: int = 0
 
 
-class RfqFitState(SQLModel, table=True):
+class RfqFitState(TableModel, table=True):
     """The catalogue (a digest of SKUs, names, categories, keywords) the stored fits were computed against."""
 
     __tablename__ = "rfq_fit_state"

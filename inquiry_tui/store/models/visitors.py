@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from inquiry_tui.store.models.columns import timestamp_column
+from inquiry_tui.store.models.table import TableModel
 
 
-class VisitorSummary(SQLModel, table=True):
+class VisitorSummary(TableModel, table=True):
     """A visitor's totals over every visit (visitor_session) and their common searches.
 
     Written by the services that add visits (services/visitors/summary.py), never on read, so

@@ -7,6 +7,11 @@ garbage collector tracks for each strip. Each full collection walks them all, an
 generation that triggers one: at 100k inquiries, 15 full collections of 100-420 ms each in one
 benchmark run, the slowest tenth of page keys and jumps (docs/performance.md, session 9). A LeanStrip
 draws and caches exactly as a Strip does; the property test in tests/unit/common holds that.
+
+`lean_strips()` (the TUI's process, at its start) makes Textual's own Strip lean the same way: the strips
+Textual makes itself (each widget's styled lines, their crops and cuts) are most of those alive after a
+session, some 5,000 at its end with 35,000 caches (4-6 MB; docs/performance.md, "A session's Python
+objects, session 16").
 """
 
 from __future__ import annotations
@@ -99,6 +104,30 @@ class LeanStrip(Strip):
 
 for _name, _size in _CACHES.items():
     setattr(LeanStrip, _name, _lazy(_name, _size))
+
+
+def _lean_init(self: Strip, segments: Iterable[Segment], cell_length: int | None = None) -> None:
+    # Strip.__init__ without its caches: after `lean_strips`, the caches are the properties below.
+    self._segments = list(segments)
+    self._cell_length = cell_length
+    self._render_cache = None
+    self._link_ids = None
+    self._cell_count = None
+
+
+def lean_strips() -> bool:
+    """Make every Strip of this process make its caches when first used; whether it was done now.
+
+    Strip's own cache slots become properties that make the cache on first use (as LeanStrip's), and its
+    `__init__` makes none. Once per process (the TUI's start, not the tests' apps: their Strip stays
+    Textual's, against which the property tests compare)."""
+    if Strip.__init__ is _lean_init:
+        return False
+    properties = {name: _lazy(name, size) for name, size in _CACHES.items()}  # each over Strip's own slot
+    for name, made in properties.items():
+        setattr(Strip, name, made)
+    Strip.__init__ = _lean_init  # type: ignore[method-assign]
+    return True
 
 
 def lean(strip: Strip) -> Strip:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -73,3 +75,55 @@ def _console() -> object:
     from rich.console import Console
 
     return Console(width=40, color_system="truecolor", force_terminal=True)
+
+
+# In a fresh interpreter: `lean_strips` changes Textual's Strip for the whole process, and this process's
+# property tests compare LeanStrip against Textual's own Strip.
+_LEAN_EVERYWHERE = """
+import gc
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from inquiry_tui.tui.common.lean_strip import LeanStrip, lean_strips
+
+parts = [Segment("hello", Style(bold=True)), Segment(" world 漢é"), Segment("!", Style(color="red"))]
+
+def caches(strip):
+    return sum(type(r).__name__ == "FIFOCache" for r in gc.get_referents(strip))
+
+def drawn(strip):
+    return [
+        list(strip.crop(1, 6)), list(strip.crop_extend(2, 19, Style(bgcolor="blue"))),
+        [(list(s), s.cell_length) for s in strip.divide([3, 7, 12])], list(strip.adjust_cell_length(20, None)),
+        list(strip.apply_style(Style(underline=True))), strip.cell_length, strip.text, list(strip.simplify()),
+    ]
+
+textual_made = [caches(Strip(parts)), drawn(Strip(parts))]
+assert lean_strips() and not lean_strips()  # once per process
+strip = Strip(parts)
+made_now = caches(strip)
+crop = strip.crop(1, 4)
+print(textual_made[0], made_now, caches(strip), strip.crop(1, 4) is crop, drawn(Strip(parts)) == textual_made[1],
+      drawn(LeanStrip(parts)) == textual_made[1])
+"""
+
+
+def test_lean_strips_makes_textuals_strips_lean_for_the_process() -> None:
+    out = subprocess.run([sys.executable, "-c", _LEAN_EVERYWHERE], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["7", "0", "1", "True", "True", "True"]
+
+
+def test_the_tuis_start_makes_the_strips_lean() -> None:
+    script = (
+        "from unittest import mock\n"
+        "import inquiry_tui.tui.app as app\n"
+        "from textual.strip import Strip\n"
+        "from rich.segment import Segment\n"
+        "import gc\n"
+        "with mock.patch.object(app, 'run_logged'), mock.patch.object(app, 'limit_store_memory'),"
+        " mock.patch.object(app, 'InquiryApp'):\n"
+        "    app.run_tui(object())\n"
+        "print(sum(type(r).__name__ == 'FIFOCache' for r in gc.get_referents(Strip([Segment('x')]))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0"]
