@@ -25,7 +25,10 @@ depends_on = None
 def upgrade() -> None:
     op.drop_index("ix_inquiry_buyer_recv", table_name="inquiry")
     op.create_index(
-        "ix_inquiry_buyer_recv", "inquiry", ["buyer_id", "received_at", "is_junk", "replied", "product_id"], unique=False
+        "ix_inquiry_buyer_recv",
+        "inquiry",
+        ["buyer_id", "received_at", "is_junk", "replied", "product_id"],
+        unique=False,
     )
 
 
