@@ -85,8 +85,6 @@ async def test_a_short_list_and_a_long_one() -> None:
 async def test_the_inbox_list_keeps_its_bar_lines() -> None:
     from inquiry_tui.tui.inbox.inquiry_list import InquiryList
 
-    assert InquiryList.vertical_scrollbar.fget is not None
-
     class One(App[None]):
         def compose(self) -> ComposeResult:
             yield InquiryList()
