@@ -20,8 +20,10 @@ from collections.abc import Sequence
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from inquiry_tui.tui.common.kept_bar_lines import kept_vertical_scrollbar
 from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
 from inquiry_tui.tui.common.styled_lines import use_styled_lines
 
@@ -60,6 +62,11 @@ class StripView(ScrollView):
         self._base: Style | None = None  # the pane's rich_style (walks every ancestor's styles: kept)
         self._blank: Strip | None = None
         self._top = 0  # scroll offset as the frame being drawn began
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        # Each new thread moves the thumb (or sizes it anew): the bar's lines are kept, not drawn again.
+        return kept_vertical_scrollbar(self)
 
     @property
     def base_style(self) -> Style:

@@ -23,11 +23,13 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.timer import Timer
 
 from inquiry_tui.services.inbox.listing import ListItem
-from inquiry_tui.tui.common.lean_strip import lean
+from inquiry_tui.tui.common.kept_bar_lines import kept_vertical_scrollbar
+from inquiry_tui.tui.common.lean_strip import LeanStrip, lean
 from inquiry_tui.tui.common.scrollbar_thumb import set_vertical_bar
 from inquiry_tui.tui.common.styled_lines import use_styled_lines
 from inquiry_tui.tui.inbox.inquiry_row import RowStyles, fit, item_segments
@@ -192,6 +194,11 @@ class InquiryList(ScrollView, can_focus=True):
         self._frame: tuple[int, int] = (0, 0)  # scroll offset and content width as the frame being drawn began
         self._announced: object = _UNSET
         self._held: HeldView | None = None  # the viewport shown while a jump's page is read
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        # A jump moves the thumb every time: the bar's lines are kept, not drawn again (kept_bar_lines.py).
+        return kept_vertical_scrollbar(self)
 
     # --- data in ------------------------------------------------------------------------------
 
@@ -564,8 +571,9 @@ class InquiryList(ScrollView, can_focus=True):
         if strip is None:
             styles = self._row_styles(selected)
             segments = item_segments(item, width, styles, self.now(), self.zone, self.show_folder)
-            # Kept in the LRU: a LeanStrip makes its caches only when used (lean_strip.py).
-            strip = lean(Strip(segments).adjust_cell_length(width, styles.base))
+            # Kept in the LRU: a LeanStrip makes its caches only when used (lean_strip.py); made lean from the
+            # start, not from a Strip with seven caches that nothing uses (a jump draws 44 new rows).
+            strip = lean(LeanStrip(segments).adjust_cell_length(width, styles.base))
             self._lines[key] = strip
         return strip
 

@@ -139,7 +139,8 @@ async def test_a_move_renders_only_the_widgets_under_its_spans(store_ctx: Ctx) -
         for _ in range(3):
             listing.action_cursor_down()  # the cursor's rows, and the panes (read ahead) in its frame
             await settle(pilot)
-        panes = {"InquiryList#inquiries", "ThreadView#thread", "ProfilePane#profile", "ScrollBar"}
+        # (their scrollbars: KeptLinesScrollBar, kept_bar_lines.py)
+        panes = {"InquiryList#inquiries", "ThreadView#thread", "ProfilePane#profile", "KeptLinesScrollBar"}
         assert frames.rendered and all(rendered <= panes for rendered in frames.rendered)
         assert any("InquiryList#inquiries" in rendered for rendered in frames.rendered)
         assert frames.mismatches == []
