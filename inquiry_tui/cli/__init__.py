@@ -21,28 +21,39 @@ ROOT_OPTIONS = ("--db", "--as")  # the root callback's options that take a value
 COMPLETION_VARIABLE = "_INQUIRY_TUI_COMPLETE"  # click's shell completion asks through it (`_{PROG}_COMPLETE`)
 
 
-def opens_tui(argv: list[str]) -> bool:
-    """True if ARGV (below the program name) is only root options: the TUI is opened, no command runs.
+def root_options(argv: list[str]) -> tuple[str | None, str | None] | None:
+    """`--db` and `--as` from ARGV (below the program name) if it is only root options: the TUI is opened,
+    no command runs. Read as click reads them (the last of a repeated option wins). None otherwise.
 
     Conservative: anything else (a command, -h, an unknown option, a value that looks like an
     option) goes through the whole command line, which parses it exactly as before.
     """
+    values: dict[str, str] = {}
     i = 0
     while i < len(argv):
         word = argv[i]
         if word in ROOT_OPTIONS and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            values[word] = argv[i + 1]
             i += 2
         elif any(word.startswith(f"{name}=") for name in ROOT_OPTIONS):
+            name, value = word.split("=", 1)
+            values[name] = value
             i += 1
         else:
-            return False
-    return True
+            return None
+    return values.get("--db"), values.get("--as")
+
+
+def opens_tui(argv: list[str]) -> bool:
+    """True if ARGV (below the program name) is only root options (`root_options`)."""
+    return root_options(argv) is not None
 
 
 def main() -> None:
     # Before typer parses anything: its own messages can quote an argument ("No such command ...").
     guard_terminal()
-    if opens_tui(sys.argv[1:]):
+    options = root_options(sys.argv[1:])
+    if options is not None:
         # No cyclic garbage collection while the TUI starts: the imports, styles and widgets it makes
         # live as long as the app, and walking them cost some 300 collections, two of them full, before
         # the first row (docs/performance.md, "Start at 1M, session 9"). The app freezes them after its
@@ -56,7 +67,7 @@ def main() -> None:
         # The root's options, callback and errors without typer (cli/tui_entry.py says why).
         from inquiry_tui.cli.tui_entry import run
 
-        run(sys.argv[1:])
+        run(*options)
         return
     from inquiry_tui.cli.commands import app
 

@@ -4,8 +4,8 @@
 two options through pydantic (typer 0.29 loads it for every parameter): some 0.1-0.2 s of CPU and
 150 modules before the store is opened, on the way to a first page that uses none of it
 (docs/performance.md, "Start without typer, session 16"). `inquiry_tui.cli.main` comes here only for
-a command line `opens_tui` accepts, which this module reads as click would (the last of a repeated
-option wins); everything else goes through typer as before. The callback does what the root's does
+a command line `root_options` accepts, read there as click would (the last of a repeated option
+wins); everything else goes through typer as before. The callback does what the root's does
 (`cli/root.py`), and its errors read as the root group's (`cli/failures.py`): one `error:` line, exit 1
 (130 for ctrl+c), the store's connections closed however it ends.
 """
@@ -18,25 +18,10 @@ from inquiry_tui.cli.failures import failure
 from inquiry_tui.cli.state import open_tui, state
 
 
-def root_options(argv: list[str]) -> tuple[str | None, str | None]:
-    """`--db` and `--as` from ARGV, a command line `opens_tui` accepted (root options only)."""
-    values: dict[str, str] = {}
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        if "=" in word:
-            name, value = word.split("=", 1)
-            i += 1
-        else:
-            name, value = word, argv[i + 1]
-            i += 2
-        values[name] = value
-    return values.get("--db"), values.get("--as")
-
-
-def run(argv: list[str]) -> None:
-    """Open the TUI as the root callback does with no command; an error ends it in one line on stderr."""
-    state.db, state.as_login = root_options(argv)
+def run(db: str | None, as_login: str | None) -> None:
+    """Open the TUI on the root options DB and AS_LOGIN (`cli.root_options`) as the root callback does with no
+    command; an error ends it in one line on stderr."""
+    state.db, state.as_login = db, as_login
     try:
         open_tui(state.ctx())
     except (KeyboardInterrupt, Exception) as exc:

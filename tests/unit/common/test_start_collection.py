@@ -37,7 +37,7 @@ def _collecting_when_run(monkeypatch: pytest.MonkeyPatch, module: object, argv: 
 def test_opening_the_tui_runs_the_root_with_collection_off(monkeypatch: pytest.MonkeyPatch) -> None:
     # The root's callback without typer (cli/tui_entry.py); a shell's completion request goes through typer's root.
     seen: list[bool] = []
-    monkeypatch.setattr(tui_entry, "run", lambda _argv: seen.append(gc.isenabled()))
+    monkeypatch.setattr(tui_entry, "run", lambda *_options: seen.append(gc.isenabled()))
     monkeypatch.setattr(sys, "argv", ["inquiry-tui", "--db", "store.db"])
     cli.main()
     assert seen == [False]

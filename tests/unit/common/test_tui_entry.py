@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 
 import inquiry_tui.cli as cli
 import inquiry_tui.cli.state as cli_state
-from inquiry_tui.cli import tui_entry
 from inquiry_tui.cli.root import app as root_app
 
 
@@ -68,7 +67,7 @@ def test_the_options_reach_the_callback_as_typer_passes_them(
     monkeypatch.setattr(sys, "argv", sys.argv)
     both_ways(argv, capsys)
     assert len(seen) == 2 and seen[0] == seen[1], seen
-    assert tui_entry.root_options(argv) == seen[0]
+    assert cli.root_options(argv) == seen[0]
 
 
 @pytest.fixture
